@@ -1,0 +1,103 @@
+/**
+ * @module app
+ * createApp(deps) builds the whole web app: middleware, then the sections mounted as sub-apps.
+ * It never listens; src/server.ts does, and tests call `app.request()` directly.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { findSessionUser, SESSION_COOKIE } from './auth/sessions.js';
+import { BadRequest, Conflict, Forbidden, NotFound, SignInRequired } from './errors.js';
+import { assetRoutes } from './http/assets.js';
+import type { AppDeps, AppEnv, AppContext } from './http/context.js';
+import { readFlash } from './http/flash.js';
+import { adminRoutes } from './routes/admin/index.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { groupRoutes } from './routes/groups.js';
+import { projectRoutes } from './routes/projects.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { layout } from '../views/layout.js';
+import { renderError } from '../views/pages/error.js';
+
+/** Form posts larger than this are refused before they are read. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  objectSrc: ["'none'"],
+};
+
+/**
+ * @example
+ * const app = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(), logger })
+ * const res = await app.request('/-/health') // 200
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    // The path only: query strings may carry search terms or tokens.
+    deps.logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+  });
+  app.use(secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: 'same-origin' }));
+  app.get('/-/health', (c) => c.json({ status: 'ok' }));
+  app.route('/public', assetRoutes());
+
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    c.set('db', deps.db);
+    const token = getCookie(c, SESSION_COOKIE);
+    c.set('user', token ? findSessionUser(deps.db, token) : null);
+    await next();
+  });
+  app.use(layout);
+  app.use(readFlash);
+  app.use(csrf({ origin: deps.config.publicOrigin }));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => renderError(c, 413, 'The submitted form is too large.'),
+    }),
+  );
+
+  app.route('/users', sessionRoutes());
+  app.route('/admin', adminRoutes());
+  app.route('/groups', groupRoutes());
+  app.route('/', dashboardRoutes());
+  // Last: a project's URL is its full path, so it would shadow any route mounted after it.
+  app.route('/', projectRoutes());
+
+  app.notFound((c) => renderError(c as AppContext, 404, new NotFound().message));
+  app.onError((error, c) => handleError(error, c as AppContext));
+  return app;
+}
+
+function handleError(error: Error, c: AppContext): Response | Promise<Response> {
+  if (error instanceof SignInRequired) {
+    const back = c.req.method === 'GET' ? `?redirect_to=${encodeURIComponent(c.req.path)}` : '';
+    return c.redirect(`/users/sign_in${back}`, 302);
+  }
+  if (error instanceof NotFound) return renderError(c, 404, error.message);
+  if (error instanceof Forbidden) return renderError(c, 403, error.message);
+  if (error instanceof BadRequest) return renderError(c, 400, error.message);
+  if (error instanceof Conflict) return renderError(c, 409, error.message);
+  if (error instanceof HTTPException && error.status === 403) {
+    return renderError(c, 403, 'The request did not come from a page of this site, so it was refused (cross-site request forgery protection).');
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    return renderError(c, 400, 'The request could not be understood.');
+  }
+  c.var.deps?.logger.error(`Unhandled error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+  return renderError(c, 500, 'Something went wrong on our end. The error was logged; please try again.');
+}

@@ -1,0 +1,112 @@
+/**
+ * @module auth/permissions
+ * The one permission check every route uses: who may see and change the instance, a group or
+ * a project. Roles follow GitLab: a group role applies to all its subgroups and projects.
+ */
+import { and, eq, inArray, like, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { groups, members, projects, type Group, type Project, type User } from '../db/schema.js';
+import { Forbidden, NotFound, SignInRequired } from '../errors.js';
+
+export const ROLES = { reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
+export type RoleName = keyof typeof ROLES;
+
+export const ROLE_LABELS: Record<RoleName, string> = {
+  reporter: 'Reporter',
+  developer: 'Developer',
+  maintainer: 'Maintainer',
+  owner: 'Owner',
+};
+
+/** Owner is a group role only: a project's owners are its group's owners. */
+export const PROJECT_ROLES: readonly RoleName[] = ['reporter', 'developer', 'maintainer'];
+export const GROUP_ROLES: readonly RoleName[] = ['reporter', 'developer', 'maintainer', 'owner'];
+
+export function roleName(accessLevel: number): RoleName | null {
+  const found = (Object.entries(ROLES) as [RoleName, number][]).find(([, level]) => level === accessLevel);
+  return found ? found[0] : null;
+}
+
+export type Subject =
+  | { kind: 'instance' }
+  | { kind: 'group'; group: Group }
+  | { kind: 'project'; project: Project; group: Group };
+
+/**
+ * - `read`: see the group or project, its members' work and its settings (read-only).
+ * - `manage_settings`: change its settings (Maintainers and Owners).
+ * - `administer`: the Admin Area.
+ */
+export type Ability = 'read' | 'manage_settings' | 'administer';
+
+/** "/1/5/9/" -> [1, 5, 9]: the group and its ancestors. */
+export function traversalIdList(traversalIds: string): number[] {
+  return traversalIds.split('/').filter(Boolean).map(Number);
+}
+
+/** The user's highest role on a group or project, counting roles inherited from ancestor groups; 0 for none. */
+export function accessLevel(db: Db, user: User, subject: Exclude<Subject, { kind: 'instance' }>): number {
+  const groupIds = traversalIdList(subject.group.traversalIds);
+  const source =
+    subject.kind === 'project'
+      ? or(inArray(members.groupId, groupIds), eq(members.projectId, subject.project.id))
+      : inArray(members.groupId, groupIds);
+  const row = db
+    .select({ level: sql<number | null>`max(${members.accessLevel})` })
+    .from(members)
+    .where(and(eq(members.userId, user.id), source))
+    .get();
+  return row?.level ?? 0;
+}
+
+/** Whether the user is a member of something inside the group, which lets them see the group itself. */
+function hasMembershipBelow(db: Db, user: User, group: Group): boolean {
+  const subtree = like(groups.traversalIds, `${group.traversalIds}%`);
+  const viaGroup = db
+    .select({ id: members.id })
+    .from(members)
+    .innerJoin(groups, eq(groups.id, members.groupId))
+    .where(and(eq(members.userId, user.id), subtree))
+    .limit(1)
+    .get();
+  if (viaGroup) return true;
+  const viaProject = db
+    .select({ id: members.id })
+    .from(members)
+    .innerJoin(projects, eq(projects.id, members.projectId))
+    .innerJoin(groups, eq(groups.id, projects.groupId))
+    .where(and(eq(members.userId, user.id), subtree))
+    .limit(1)
+    .get();
+  return viaProject !== undefined;
+}
+
+/**
+ * Whether `user` (null when signed out) may do `ability` on `subject`.
+ *
+ * @example
+ * can(db, maintainer, 'manage_settings', { kind: 'project', project, group }) // true
+ * can(db, reporter, 'manage_settings', { kind: 'project', project, group }) // false
+ */
+export function can(db: Db, user: User | null, ability: Ability, subject: Subject): boolean {
+  if (!user || user.blockedAt) return false;
+  if (user.isAdmin) return true;
+  if (subject.kind === 'instance' || ability === 'administer') return false;
+  const level = accessLevel(db, user, subject);
+  if (ability === 'manage_settings') return level >= ROLES.maintainer;
+  if (level >= ROLES.reporter) return true;
+  return subject.kind === 'group' && hasMembershipBelow(db, user, subject.group);
+}
+
+/**
+ * Throws unless the user may do `ability` on `subject`: signed-out visitors must sign in, and a
+ * user who may not even see the subject gets a 404 so that its existence is not revealed.
+ */
+export function authorize(db: Db, user: User | null, ability: Ability, subject: Subject): void {
+  if (!user) throw new SignInRequired();
+  if (can(db, user, ability, subject)) return;
+  if (ability !== 'read' && subject.kind !== 'instance' && can(db, user, 'read', subject)) {
+    throw new Forbidden('You need the Maintainer or Owner role to change these settings.');
+  }
+  throw new NotFound();
+}

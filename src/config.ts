@@ -1,0 +1,86 @@
+/**
+ * @module config
+ * The environment, parsed once with zod. A bad value stops start-up with one clear line.
+ */
+import { z } from 'zod';
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const environmentSchema = z.object({
+  PORT: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(3000),
+  DATABASE_PATH: z.string().min(1, 'must not be empty').default('./data/cascade.db'),
+  SECRET_KEY_BASE: z.string().min(32, 'must be at least 32 characters long').optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http or https URL, such as https://cascade.example.com' })
+    .optional(),
+  INITIAL_ROOT_PASSWORD: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `is too short (minimum is ${MIN_PASSWORD_LENGTH} characters)`)
+    .max(128, 'is too long (maximum is 128 characters)')
+    .optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent'], {
+    error: 'must be one of debug, info, warn, error, silent',
+  }).default('info'),
+  SEED_DEMO: booleanFlag.default(true),
+});
+
+export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
+
+export interface Config {
+  port: number;
+  databasePath: string;
+  /** Unset means: read or create the key file beside the database (see `secrets.ts`). */
+  secretKeyBase: string | undefined;
+  /** The origin browsers use to reach Cascade; form posts from any other origin are refused. */
+  publicOrigin: string;
+  /** Whether the session cookie must be sent over https only. */
+  secureCookies: boolean;
+  initialRootPassword: string | undefined;
+  logLevel: LogLevel;
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads the configuration from an environment; throws a {@link ConfigError} whose message is
+ * one line naming the variable and what is wrong with it.
+ *
+ * @example
+ * const config = loadConfig({ PORT: '8080' }) // config.publicOrigin === 'http://localhost:8080'
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.keys(environmentSchema.shape)
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    const shown = name === 'SECRET_KEY_BASE' || name === 'INITIAL_ROOT_PASSWORD' ? '' : ` (got "${env[name]}")`;
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}.`);
+  }
+  const values = parsed.data;
+  const publicUrl = new URL(values.PUBLIC_URL ?? `http://localhost:${values.PORT}`);
+  return {
+    port: values.PORT,
+    databasePath: values.DATABASE_PATH,
+    secretKeyBase: values.SECRET_KEY_BASE,
+    publicOrigin: publicUrl.origin,
+    secureCookies: publicUrl.protocol === 'https:',
+    initialRootPassword: values.INITIAL_ROOT_PASSWORD,
+    logLevel: values.LOG_LEVEL,
+    seedDemo: values.SEED_DEMO,
+  };
+}

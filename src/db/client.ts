@@ -1,0 +1,53 @@
+/**
+ * @module db/client
+ * Opens the SQLite database with the pragmas Cascade relies on and applies migrations safely.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+/**
+ * Opens (and creates, with its folder) the database at `path`; `':memory:'` gives a private one.
+ *
+ * @example
+ * const db = openDatabase(':memory:')
+ * migrateDatabase(db)
+ */
+export function openDatabase(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  return drizzle(sqlite, { schema }) as Db;
+}
+
+export class MigrationError extends Error {}
+
+/**
+ * Applies the pending migrations in drizzle/. Drizzle runs each one in a transaction, where
+ * `PRAGMA foreign_keys = OFF` has no effect, so a table rebuild would cascade-delete child rows:
+ * foreign keys are switched off around the whole run and checked before they are switched on.
+ */
+export function migrateDatabase(db: Db, migrationsFolder = MIGRATIONS_FOLDER): void {
+  const sqlite = db.$client;
+  sqlite.pragma('foreign_keys = OFF');
+  try {
+    migrate(db, { migrationsFolder });
+    const violations = sqlite.pragma('foreign_key_check') as unknown[];
+    if (violations.length > 0) {
+      throw new MigrationError(`Migration left ${violations.length} rows that break a foreign key.`);
+    }
+  } finally {
+    sqlite.pragma('foreign_keys = ON');
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * @module db/schema
+ * Every table, in one file. `drizzle-kit generate` turns changes here into SQL in drizzle/.
+ */
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  integer('created_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .$defaultFn(() => new Date());
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
+    blockedAt: integer('blocked_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('users_username_unique').on(sql`lower(${t.username})`),
+    uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
+  ],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** SHA-256 of the cookie's token: a stolen database does not hold usable sessions. */
+    tokenHash: text('token_hash').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('sessions_token_hash_unique').on(t.tokenHash), index('sessions_user_id_idx').on(t.userId)],
+);
+
+export const groups = sqliteTable(
+  'groups',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    parentId: integer('parent_id').references((): any => groups.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    path: text('path').notNull(),
+    /** "platform/backend": the URL of the group, kept in step on moves. */
+    fullPath: text('full_path').notNull(),
+    /** "/1/5/9/": ids from the top-level group down to this one, for subtree queries by prefix. */
+    traversalIds: text('traversal_ids').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('groups_full_path_unique').on(sql`lower(${t.fullPath})`),
+    index('groups_parent_id_idx').on(t.parentId),
+    index('groups_traversal_ids_idx').on(t.traversalIds),
+  ],
+);
+
+export const projects = sqliteTable(
+  'projects',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    groupId: integer('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    path: text('path').notNull(),
+    fullPath: text('full_path').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('projects_full_path_unique').on(sql`lower(${t.fullPath})`),
+    index('projects_group_id_idx').on(t.groupId),
+  ],
+);
+
+/** A user's role in a group (applies to its subgroups and projects too) or in one project. */
+export const members = sqliteTable(
+  'members',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    groupId: integer('group_id').references(() => groups.id, { onDelete: 'cascade' }),
+    projectId: integer('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+    /** GitLab's access levels: 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner. */
+    accessLevel: integer('access_level').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('members_user_group_unique').on(t.userId, t.groupId).where(sql`${t.groupId} is not null`),
+    uniqueIndex('members_user_project_unique').on(t.userId, t.projectId).where(sql`${t.projectId} is not null`),
+    index('members_group_id_idx').on(t.groupId),
+    index('members_project_id_idx').on(t.projectId),
+    check('members_one_source', sql`(${t.groupId} is null) <> (${t.projectId} is null)`),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type Group = typeof groups.$inferSelect;
+export type Project = typeof projects.$inferSelect;
+export type Member = typeof members.$inferSelect;

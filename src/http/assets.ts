@@ -1,0 +1,36 @@
+/**
+ * @module http/assets
+ * Static files from public/, and htmx served straight from its npm package (no CDN, no copy
+ * to keep in step).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import type { AppEnv } from './context.js';
+
+const PUBLIC_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../public');
+const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+
+export function assetRoutes(): Hono<AppEnv> {
+  const htmx = readFileSync(HTMX_FILE);
+  const assets = new Hono<AppEnv>();
+  assets.get('/vendor/htmx.min.js', (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body(htmx);
+  });
+  assets.get(
+    '/*',
+    serveStatic({
+      root: PUBLIC_FOLDER,
+      rewriteRequestPath: (path) => path.replace(/^\/public/, ''),
+      onFound: (_path, c) => {
+        c.header('Cache-Control', 'public, max-age=300');
+      },
+    }),
+  );
+  return assets;
+}

@@ -1,0 +1,35 @@
+/**
+ * @module http/context
+ * What every request handler can reach: the dependencies, the signed-in user, the flash message.
+ */
+import type { Context } from 'hono';
+import type { SignInThrottle } from '../auth/throttle.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { User } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  /** Keys for cookies and encrypted settings are derived from it. */
+  secretKeyBase: string;
+  throttle: SignInThrottle;
+  logger: Logger;
+}
+
+export interface Flash {
+  kind: 'notice' | 'alert';
+  message: string;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    db: Db;
+    user: User | null;
+    flash: Flash | null;
+  };
+}
+
+export type AppContext = Context<AppEnv>;

@@ -1,0 +1,51 @@
+/**
+ * @module http/subjects
+ * Loads the group or project a URL names and checks the user may do what the route does,
+ * in one step, so that no route can forget the check.
+ */
+import { authorize, type Ability } from '../auth/permissions.js';
+import type { Group, Project } from '../db/schema.js';
+import { NotFound, SignInRequired } from '../errors.js';
+import { findGroupByFullPath, groupLineage } from '../model/groups.js';
+import { projectWithGroup } from '../model/projects.js';
+import type { AppContext } from './context.js';
+
+export interface GroupSubject {
+  group: Group;
+  /** The group's ancestors and the group itself, top-level first. */
+  lineage: Group[];
+}
+
+export interface ProjectSubject {
+  project: Project;
+  group: Group;
+  lineage: Group[];
+}
+
+export function requireGroup(c: AppContext, fullPath: string, ability: Ability): GroupSubject {
+  if (!c.var.user) throw new SignInRequired();
+  const group = findGroupByFullPath(c.var.db, fullPath);
+  if (!group) throw new NotFound();
+  authorize(c.var.db, c.var.user, ability, { kind: 'group', group });
+  return { group, lineage: groupLineage(c.var.db, group) };
+}
+
+export function requireProject(c: AppContext, fullPath: string, ability: Ability): ProjectSubject {
+  if (!c.var.user) throw new SignInRequired();
+  const found = projectWithGroup(c.var.db, fullPath);
+  if (!found) throw new NotFound();
+  authorize(c.var.db, c.var.user, ability, { kind: 'project', ...found });
+  return { ...found, lineage: groupLineage(c.var.db, found.group) };
+}
+
+export function requireSignedIn(c: AppContext) {
+  if (!c.var.user) throw new SignInRequired();
+  return c.var.user;
+}
+
+/** Throws unless the user is an administrator (404 for others: the Admin Area is not revealed). */
+export function requireAdmin(c: AppContext) {
+  const user = c.var.user;
+  authorize(c.var.db, user, 'administer', { kind: 'instance' });
+  return user!;
+}

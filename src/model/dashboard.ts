@@ -1,0 +1,34 @@
+/**
+ * @module model/dashboard
+ * What a user sees on the home page: the groups and projects they are a member of.
+ */
+import { asc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { groups, members, projects, type Group, type Project, type User } from '../db/schema.js';
+
+export interface Membership<T> {
+  item: T;
+  accessLevel: number;
+}
+
+export function userMemberships(db: Db, user: User): { groups: Membership<Group>[]; projects: Membership<Project>[] } {
+  const groupRows = db
+    .select({ item: groups, accessLevel: members.accessLevel })
+    .from(members)
+    .innerJoin(groups, eq(groups.id, members.groupId))
+    .where(eq(members.userId, user.id))
+    .orderBy(asc(groups.fullPath))
+    .all();
+  const projectRows = db
+    .select({ item: projects, accessLevel: members.accessLevel })
+    .from(members)
+    .innerJoin(projects, eq(projects.id, members.projectId))
+    .where(eq(members.userId, user.id))
+    .orderBy(asc(projects.fullPath))
+    .all();
+  return { groups: groupRows, projects: projectRows };
+}
+
+export function topLevelGroups(db: Db): Group[] {
+  return db.select().from(groups).where(isNull(groups.parentId)).orderBy(asc(groups.name)).all();
+}

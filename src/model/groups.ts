@@ -1,0 +1,109 @@
+/**
+ * @module model/groups
+ * Groups and subgroups at any depth. Each group keeps its full path and the ids of its
+ * ancestors ("/1/5/9/"), so a subtree is one indexed prefix query.
+ */
+import { asc, count, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { groups, projects, type Group } from '../db/schema.js';
+import { traversalIdList } from '../auth/permissions.js';
+import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type Outcome } from './validation.js';
+
+export const newGroupSchema = z.object({
+  name: nameSchema,
+  path: pathSchema,
+  description: descriptionSchema,
+});
+
+export function findGroupById(db: Db, id: number): Group | undefined {
+  return db.select().from(groups).where(eq(groups.id, id)).get();
+}
+
+export function findGroupByFullPath(db: Db, fullPath: string): Group | undefined {
+  return db
+    .select()
+    .from(groups)
+    .where(sql`lower(${groups.fullPath}) = lower(${fullPath})`)
+    .get();
+}
+
+/** The group and its ancestors, top-level group first. */
+export function groupLineage(db: Db, group: Group): Group[] {
+  const ids = traversalIdList(group.traversalIds);
+  const rows = db.select().from(groups).where(inArray(groups.id, ids)).all();
+  return ids.map((id) => rows.find((row) => row.id === id)).filter((row): row is Group => row !== undefined);
+}
+
+/** "Platform / Backend / Services" */
+export function groupFullName(lineage: readonly Group[]): string {
+  return lineage.map((group) => group.name).join(' / ');
+}
+
+/** Whether a group or project already uses the full path (they share one URL space per parent). */
+export function fullPathTaken(db: Db, fullPath: string): boolean {
+  const group = db.select({ id: groups.id }).from(groups).where(sql`lower(${groups.fullPath}) = lower(${fullPath})`).get();
+  if (group) return true;
+  return db.select({ id: projects.id }).from(projects).where(sql`lower(${projects.fullPath}) = lower(${fullPath})`).get() !== undefined;
+}
+
+/**
+ * Creates a top-level group (`parent` undefined) or a subgroup.
+ *
+ * @example
+ * const platform = createGroup(db, { name: 'Platform', path: 'platform' })
+ * const backend = createGroup(db, { name: 'Backend', path: 'backend' }, platform.value)
+ */
+export function createGroup(db: Db, input: unknown, parent?: Group): Outcome<Group> {
+  const parsed = validate(newGroupSchema, input);
+  if (!parsed.ok) return parsed;
+  const { name, path, description } = parsed.value;
+  if (!parent && isReservedTopLevelPath(path)) return { ok: false, errors: { path: `Path "${path}" is reserved for Cascade's own pages` } };
+  const fullPath = parent ? `${parent.fullPath}/${path}` : path;
+  if (fullPathTaken(db, fullPath)) return { ok: false, errors: { path: 'Path has already been taken' } };
+  const group = db.transaction((tx) => {
+    const inserted = tx
+      .insert(groups)
+      .values({ name, path, description, fullPath, parentId: parent?.id ?? null, traversalIds: '' })
+      .returning()
+      .get();
+    const traversalIds = `${parent?.traversalIds ?? '/'}${inserted.id}/`;
+    return tx.update(groups).set({ traversalIds }).where(eq(groups.id, inserted.id)).returning().get();
+  });
+  return { ok: true, value: group };
+}
+
+export function subgroups(db: Db, group: Group): Group[] {
+  return db.select().from(groups).where(eq(groups.parentId, group.id)).orderBy(asc(groups.name)).all();
+}
+
+export interface GroupListQuery {
+  search: string;
+  page: number;
+  perPage: number;
+}
+
+/** Every group, ordered by full path so that subgroups follow their parent. */
+export function listGroups(db: Db, query: GroupListQuery): { groups: Group[]; total: number } {
+  const pattern = `%${query.search}%`;
+  const filter = query.search ? or(like(groups.name, pattern), like(groups.fullPath, pattern)) : undefined;
+  const total = db.select({ n: count() }).from(groups).where(filter).get()?.n ?? 0;
+  const rows = db
+    .select()
+    .from(groups)
+    .where(filter)
+    .orderBy(asc(groups.fullPath))
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage)
+    .all();
+  return { groups: rows, total };
+}
+
+/** Every group, for choosing a parent in a form. */
+export function allGroups(db: Db): Group[] {
+  return db.select().from(groups).orderBy(asc(groups.fullPath)).all();
+}
+
+export function countGroups(db: Db): number {
+  return db.select({ n: count() }).from(groups).get()?.n ?? 0;
+}

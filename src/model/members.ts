@@ -1,0 +1,83 @@
+/**
+ * @module model/members
+ * Who has which role in a group or a project.
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { members, users, type Member, type User } from '../db/schema.js';
+import { GROUP_ROLES, PROJECT_ROLES, ROLES, type RoleName } from '../auth/permissions.js';
+import { validate, type Outcome } from './validation.js';
+
+export type MemberSource = { groupId: number } | { projectId: number };
+
+const roleSchema = (allowed: readonly RoleName[]) =>
+  z.enum(allowed as [RoleName, ...RoleName[]], { error: `Role must be one of ${allowed.join(', ')}` });
+
+export const rolesFor = (source: MemberSource) => ('groupId' in source ? GROUP_ROLES : PROJECT_ROLES);
+
+export const newMemberSchema = (source: MemberSource) =>
+  z.object({
+    username: z.string().trim().min(1, 'Username is required').max(64, 'Username is too long'),
+    role: roleSchema(rolesFor(source)),
+  });
+
+export const changeRoleSchema = (source: MemberSource) => z.object({ role: roleSchema(rolesFor(source)) });
+
+const sourceFilter = (source: MemberSource) =>
+  'groupId' in source ? eq(members.groupId, source.groupId) : eq(members.projectId, source.projectId);
+
+export function listMembers(db: Db, source: MemberSource): { member: Member; user: User }[] {
+  return db
+    .select({ member: members, user: users })
+    .from(members)
+    .innerJoin(users, eq(users.id, members.userId))
+    .where(sourceFilter(source))
+    .orderBy(asc(users.username))
+    .all();
+}
+
+export function findMember(db: Db, source: MemberSource, memberId: number): Member | undefined {
+  return db.select().from(members).where(and(sourceFilter(source), eq(members.id, memberId))).get();
+}
+
+/**
+ * Adds a user by username with a role.
+ *
+ * @example
+ * addMember(db, { groupId: platform.id }, { username: 'ada', role: 'owner' })
+ */
+export function addMember(db: Db, source: MemberSource, input: unknown): Outcome<Member> {
+  const parsed = validate(newMemberSchema(source), input);
+  if (!parsed.ok) return parsed;
+  const user = db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${parsed.value.username})`)
+    .get();
+  if (!user) return { ok: false, errors: { username: 'No user with that username' } };
+  const existing = db.select().from(members).where(and(sourceFilter(source), eq(members.userId, user.id))).get();
+  if (existing) return { ok: false, errors: { username: `${user.username} is already a member` } };
+  const member = db
+    .insert(members)
+    .values({ ...source, userId: user.id, accessLevel: ROLES[parsed.value.role] })
+    .returning()
+    .get();
+  return { ok: true, value: member };
+}
+
+export function changeMemberRole(db: Db, source: MemberSource, member: Member, input: unknown): Outcome<Member> {
+  const parsed = validate(changeRoleSchema(source), input);
+  if (!parsed.ok) return parsed;
+  const updated = db
+    .update(members)
+    .set({ accessLevel: ROLES[parsed.value.role] })
+    .where(eq(members.id, member.id))
+    .returning()
+    .get();
+  return { ok: true, value: updated };
+}
+
+export function removeMember(db: Db, member: Member): void {
+  db.delete(members).where(eq(members.id, member.id)).run();
+}

@@ -1,0 +1,114 @@
+/**
+ * @module model/users
+ * Accounts: creating them, administrator access, blocking.
+ */
+import { asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { MIN_PASSWORD_LENGTH } from '../config.js';
+import type { Db } from '../db/client.js';
+import { sessions, users, type User } from '../db/schema.js';
+import { hashPassword } from '../auth/passwords.js';
+import { validate, type Outcome } from './validation.js';
+
+export const newUserSchema = z.object({
+  name: z.string().trim().min(1, 'Name is required').max(255, 'Name is too long (maximum is 255 characters)'),
+  username: z
+    .string()
+    .trim()
+    .min(2, 'Username is too short (minimum is 2 characters)')
+    .max(64, 'Username is too long (maximum is 64 characters)')
+    .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$/, "Username can contain only letters, digits, '_', '-' and '.'"),
+  email: z.string().trim().max(254, 'Email is too long').pipe(z.email('Email is invalid')),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `Password is too short (minimum is ${MIN_PASSWORD_LENGTH} characters)`)
+    .max(128, 'Password is too long (maximum is 128 characters)'),
+  is_admin: z.enum(['0', '1'], { error: 'Administrator must be yes or no' }).default('0'),
+});
+
+export type NewUser = z.infer<typeof newUserSchema>;
+
+export function findUserById(db: Db, id: number): User | undefined {
+  return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+export function findUserByUsername(db: Db, username: string): User | undefined {
+  return db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${username})`)
+    .get();
+}
+
+/**
+ * Validates the new-user form and creates the account.
+ *
+ * @example
+ * const result = await createUser(db, { name: 'Ada', username: 'ada', email: 'ada@example.com', password: 's3cret-pass' })
+ * if (!result.ok) console.log(result.errors.username) // e.g. 'Username has already been taken'
+ */
+export async function createUser(db: Db, input: unknown): Promise<Outcome<User>> {
+  const parsed = validate(newUserSchema, input);
+  if (!parsed.ok) return parsed;
+  const { name, username, email, password, is_admin } = parsed.value;
+  const clash = db
+    .select({ username: users.username, email: users.email })
+    .from(users)
+    .where(or(sql`lower(${users.username}) = lower(${username})`, sql`lower(${users.email}) = lower(${email})`))
+    .all();
+  const errors: Record<string, string> = {};
+  if (clash.some((u) => u.username.toLowerCase() === username.toLowerCase())) errors.username = 'Username has already been taken';
+  if (clash.some((u) => u.email.toLowerCase() === email.toLowerCase())) errors.email = 'Email has already been taken';
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const passwordHash = await hashPassword(password);
+  const user = db.insert(users).values({ name, username, email, passwordHash, isAdmin: is_admin === '1' }).returning().get();
+  return { ok: true, value: user };
+}
+
+export interface UserListQuery {
+  search: string;
+  page: number;
+  perPage: number;
+}
+
+export function listUsers(db: Db, query: UserListQuery): { users: User[]; total: number } {
+  const pattern = `%${query.search}%`;
+  const filter = query.search ? or(like(users.username, pattern), like(users.name, pattern), like(users.email, pattern)) : undefined;
+  const total = db.select({ n: count() }).from(users).where(filter).get()?.n ?? 0;
+  const rows = db
+    .select()
+    .from(users)
+    .where(filter)
+    .orderBy(asc(users.username))
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage)
+    .all();
+  return { users: rows, total };
+}
+
+export function setAdministrator(db: Db, userId: number, isAdmin: boolean): void {
+  db.update(users).set({ isAdmin }).where(eq(users.id, userId)).run();
+}
+
+/** Blocking ends every session of the user at once. */
+export function setBlocked(db: Db, userId: number, blocked: boolean): void {
+  db.transaction((tx) => {
+    tx.update(users)
+      .set({ blockedAt: blocked ? new Date() : null })
+      .where(eq(users.id, userId))
+      .run();
+    if (blocked) tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+  });
+}
+
+export function countUsers(db: Db): { total: number; admins: number; blocked: number } {
+  const row = db
+    .select({
+      total: count(),
+      admins: sql<number>`sum(${users.isAdmin})`,
+      blocked: sql<number>`sum(${users.blockedAt} is not null)`,
+    })
+    .from(users)
+    .get();
+  return { total: row?.total ?? 0, admins: row?.admins ?? 0, blocked: row?.blocked ?? 0 };
+}

@@ -1,0 +1,60 @@
+/**
+ * @module model/validation
+ * Field rules shared by the forms of several models, and the shape their errors take.
+ */
+import { z } from 'zod';
+
+/** Field name -> message, shown next to the field. `_form` holds a message for the whole form. */
+export type FieldErrors = Record<string, string>;
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+/** Top-level URL segments that a group or project path may not take. */
+const RESERVED_PATHS = new Set(['admin', 'api', 'users', 'groups', 'projects', 'public', 'assets', 'help', 'dashboard', 'explore', 'search', '-']);
+
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Name is required')
+  .max(255, 'Name is too long (maximum is 255 characters)');
+
+/** GitLab's path rule: letters, digits, '_', '-' and '.', not starting or ending with a special character. */
+export const pathSchema = z
+  .string()
+  .trim()
+  .min(1, 'Path is required')
+  .max(255, 'Path is too long (maximum is 255 characters)')
+  .regex(
+    /^[a-zA-Z0-9_]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/,
+    "Path can contain only letters, digits, '_', '-' and '.', and cannot start or end with '-' or '.'",
+  )
+  .refine((path) => !/\.(git|atom)$/i.test(path), "Path cannot end in '.git' or '.atom'");
+
+/** Top-level group paths share the URL space with Cascade's own pages. */
+export const isReservedTopLevelPath = (path: string) => RESERVED_PATHS.has(path.toLowerCase());
+
+export const descriptionSchema = z.string().trim().max(2000, 'Description is too long (maximum is 2000 characters)').default('');
+
+/** A positive database id from a form or URL; anything else is refused. */
+export const idSchema = z.coerce.number({ error: 'must be an id' }).int().positive();
+
+/**
+ * Turns zod issues into one message per field (the first), named by the field's path.
+ *
+ * @example
+ * fieldErrors(schema.safeParse({}).error) // { name: 'Name is required' }
+ */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = issue.path.length > 0 ? issue.path.join('.') : '_form';
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}
+
+/** Parses with a zod schema into an {@link Outcome}. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown): Outcome<z.infer<S>> {
+  const parsed = schema.safeParse(input);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+}

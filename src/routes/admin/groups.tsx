@@ -1,0 +1,99 @@
+/** @module routes/admin/groups: list, create (top-level or subgroup), a group's admin page and members. */
+import { Hono } from 'hono';
+import { NotFound } from '../../errors.js';
+import type { AppContext, AppEnv } from '../../http/context.js';
+import { redirectWithFlash } from '../../http/flash.js';
+import { lastValue, listParams, readForm, type FormInput } from '../../http/forms.js';
+import { allGroups, createGroup, findGroupById, listGroups, subgroups } from '../../model/groups.js';
+import { listMembers, rolesFor } from '../../model/members.js';
+import { groupProjects } from '../../model/projects.js';
+import { idSchema, type FieldErrors } from '../../model/validation.js';
+import { AdminNav } from '../../../views/components/nav.js';
+import { AdminGroupPage, AdminGroupsPage, NewGroupPage } from '../../../views/pages/admin/groups.js';
+import { memberRoutes } from './members.js';
+
+const crumbs = (...rest: { label: string; href?: string }[]) => [
+  { label: 'Admin Area', href: '/admin' },
+  { label: 'Groups', href: '/admin/groups' },
+  ...rest,
+];
+
+function groupOfUrl(c: AppContext) {
+  const id = idSchema.safeParse(c.req.param('id'));
+  const group = id.success ? findGroupById(c.var.db, id.data) : undefined;
+  if (!group) throw new NotFound();
+  return group;
+}
+
+function renderGroup(c: AppContext, values: FormInput, errors: FieldErrors) {
+  const group = groupOfUrl(c);
+  const source = { groupId: group.id };
+  return c.render(
+    <AdminGroupPage
+      group={group}
+      subgroups={subgroups(c.var.db, group)}
+      projects={groupProjects(c.var.db, group)}
+      members={listMembers(c.var.db, source)}
+      roles={rolesFor(source)}
+      values={values}
+      errors={errors}
+    />,
+    { title: group.name, breadcrumbs: crumbs({ label: group.fullPath }), nav: <AdminNav current="/admin/groups/" /> },
+  );
+}
+
+function renderNewGroup(c: AppContext, values: FormInput, errors: FieldErrors) {
+  return c.render(<NewGroupPage values={values} errors={errors} parents={allGroups(c.var.db)} />, {
+    title: 'New group',
+    breadcrumbs: crumbs({ label: 'New' }),
+    nav: <AdminNav current="/admin/groups/" />,
+  });
+}
+
+export function adminGroupRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.get('/', (c) => {
+    const params = listParams(c);
+    const { groups, total } = listGroups(c.var.db, params);
+    return c.render(<AdminGroupsPage groups={groups} total={total} {...params} />, {
+      title: 'Groups',
+      breadcrumbs: crumbs(),
+      nav: <AdminNav current={c.req.path} />,
+    });
+  });
+
+  routes.get('/new', (c) => renderNewGroup(c, { parent_id: c.req.query('parent_id') ?? '' }, {}));
+
+  routes.post('/', async (c) => {
+    const form = await readForm(c);
+    const parentId = lastValue(form.parent_id);
+    let parent;
+    if (parentId) {
+      const id = idSchema.safeParse(parentId);
+      parent = id.success ? findGroupById(c.var.db, id.data) : undefined;
+      if (!parent) {
+        c.status(422);
+        return renderNewGroup(c, form, { parent_id: 'Parent group does not exist' });
+      }
+    }
+    const result = createGroup(c.var.db, form, parent);
+    if (!result.ok) {
+      c.status(422);
+      return renderNewGroup(c, form, result.errors);
+    }
+    return redirectWithFlash(c, `/admin/groups/${result.value.id}`, `Group ${result.value.fullPath} was successfully created.`);
+  });
+
+  routes.get('/:id', (c) => renderGroup(c, {}, {}));
+
+  routes.route(
+    '/:id/members',
+    memberRoutes((c) => {
+      const group = groupOfUrl(c);
+      return { source: { groupId: group.id }, base: `/admin/groups/${group.id}` };
+    }, renderGroup),
+  );
+
+  return routes;
+}

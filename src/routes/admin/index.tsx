@@ -1,0 +1,37 @@
+/**
+ * @module routes/admin
+ * The Admin Area: administrators only; everyone else gets a 404.
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../../http/context.js';
+import { requireAdmin } from '../../http/subjects.js';
+import { countGroups } from '../../model/groups.js';
+import { countProjects } from '../../model/projects.js';
+import { countUsers } from '../../model/users.js';
+import { AdminNav } from '../../../views/components/nav.js';
+import { AdminDashboardPage } from '../../../views/pages/admin/dashboard.js';
+import { adminGroupRoutes } from './groups.js';
+import { adminProjectRoutes } from './projects.js';
+import { adminUserRoutes } from './users.js';
+
+export function adminRoutes(): Hono<AppEnv> {
+  const admin = new Hono<AppEnv>();
+  admin.use(async (c, next) => {
+    requireAdmin(c);
+    await next();
+  });
+
+  admin.get('/', (c) => {
+    const counts = { users: countUsers(c.var.db), groups: countGroups(c.var.db), projects: countProjects(c.var.db) };
+    return c.render(<AdminDashboardPage counts={counts} />, {
+      title: 'Admin Area',
+      breadcrumbs: [{ label: 'Admin Area' }],
+      nav: <AdminNav current={c.req.path} />,
+    });
+  });
+
+  admin.route('/users', adminUserRoutes());
+  admin.route('/groups', adminGroupRoutes());
+  admin.route('/projects', adminProjectRoutes());
+  return admin;
+}

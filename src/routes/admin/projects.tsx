@@ -1,0 +1,87 @@
+/** @module routes/admin/projects: list with search, create in a group, a project's admin page and members. */
+import { Hono } from 'hono';
+import { NotFound } from '../../errors.js';
+import type { AppContext, AppEnv } from '../../http/context.js';
+import { redirectWithFlash } from '../../http/flash.js';
+import { lastValue, listParams, readForm, type FormInput } from '../../http/forms.js';
+import { allGroups, findGroupById } from '../../model/groups.js';
+import { listMembers, rolesFor } from '../../model/members.js';
+import { createProject, findProjectById, listProjects } from '../../model/projects.js';
+import { idSchema, type FieldErrors } from '../../model/validation.js';
+import { AdminNav } from '../../../views/components/nav.js';
+import { AdminProjectPage, AdminProjectsPage, NewProjectPage } from '../../../views/pages/admin/projects.js';
+import { memberRoutes } from './members.js';
+
+const crumbs = (...rest: { label: string; href?: string }[]) => [
+  { label: 'Admin Area', href: '/admin' },
+  { label: 'Projects', href: '/admin/projects' },
+  ...rest,
+];
+
+function projectOfUrl(c: AppContext) {
+  const id = idSchema.safeParse(c.req.param('id'));
+  const project = id.success ? findProjectById(c.var.db, id.data) : undefined;
+  if (!project) throw new NotFound();
+  return project;
+}
+
+function renderProject(c: AppContext, values: FormInput, errors: FieldErrors) {
+  const project = projectOfUrl(c);
+  const source = { projectId: project.id };
+  return c.render(
+    <AdminProjectPage project={project} members={listMembers(c.var.db, source)} roles={rolesFor(source)} values={values} errors={errors} />,
+    { title: project.name, breadcrumbs: crumbs({ label: project.fullPath }), nav: <AdminNav current="/admin/projects/" /> },
+  );
+}
+
+function renderNewProject(c: AppContext, values: FormInput, errors: FieldErrors) {
+  return c.render(<NewProjectPage values={values} errors={errors} groups={allGroups(c.var.db)} />, {
+    title: 'New project',
+    breadcrumbs: crumbs({ label: 'New' }),
+    nav: <AdminNav current="/admin/projects/" />,
+  });
+}
+
+export function adminProjectRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.get('/', (c) => {
+    const params = listParams(c);
+    const { projects, total } = listProjects(c.var.db, params);
+    return c.render(<AdminProjectsPage projects={projects} total={total} {...params} />, {
+      title: 'Projects',
+      breadcrumbs: crumbs(),
+      nav: <AdminNav current={c.req.path} />,
+    });
+  });
+
+  routes.get('/new', (c) => renderNewProject(c, { group_id: c.req.query('group_id') ?? '' }, {}));
+
+  routes.post('/', async (c) => {
+    const form = await readForm(c);
+    const id = idSchema.safeParse(lastValue(form.group_id));
+    const group = id.success ? findGroupById(c.var.db, id.data) : undefined;
+    if (!group) {
+      c.status(422);
+      return renderNewProject(c, form, { group_id: 'Choose the group the project belongs to' });
+    }
+    const result = createProject(c.var.db, form, group);
+    if (!result.ok) {
+      c.status(422);
+      return renderNewProject(c, form, result.errors);
+    }
+    return redirectWithFlash(c, `/admin/projects/${result.value.id}`, `Project ${result.value.fullPath} was successfully created.`);
+  });
+
+  routes.get('/:id', (c) => renderProject(c, {}, {}));
+
+  routes.route(
+    '/:id/members',
+    memberRoutes((c) => {
+      const project = projectOfUrl(c);
+      return { source: { projectId: project.id }, base: `/admin/projects/${project.id}` };
+    }, renderProject),
+  );
+
+  return routes;
+}

@@ -1,0 +1,19 @@
+/** @module routes/dashboard: the home page. */
+import { Hono } from 'hono';
+import type { AppEnv } from '../http/context.js';
+import { requireSignedIn } from '../http/subjects.js';
+import { topLevelGroups, userMemberships } from '../model/dashboard.js';
+import { DashboardPage } from '../../views/pages/dashboard.js';
+
+export function dashboardRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+  routes.get('/', (c) => {
+    const user = requireSignedIn(c);
+    const memberships = userMemberships(c.var.db, user);
+    return c.render(
+      <DashboardPage user={user} {...memberships} allTopLevelGroups={user.isAdmin ? topLevelGroups(c.var.db) : null} />,
+      { title: 'Your groups and projects' },
+    );
+  });
+  return routes;
+}

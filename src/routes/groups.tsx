@@ -1,0 +1,35 @@
+/**
+ * @module routes/groups
+ * Group pages, at /groups/<full path>; sub-pages follow GitLab's "/-/" separator.
+ */
+import { Hono } from 'hono';
+import { can } from '../auth/permissions.js';
+import type { AppEnv } from '../http/context.js';
+import { requireGroup } from '../http/subjects.js';
+import { subgroups } from '../model/groups.js';
+import { groupProjects } from '../model/projects.js';
+import { groupCrumbs } from '../../views/components/crumbs.js';
+import { GroupNav } from '../../views/components/nav.js';
+import { GroupPage } from '../../views/pages/group.js';
+
+export function groupRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.get('/:fullPath{.+}', (c) => {
+    const { group, lineage } = requireGroup(c, c.req.param('fullPath'), 'read');
+    const user = c.var.user!;
+    const canManage = can(c.var.db, user, 'manage_settings', { kind: 'group', group });
+    return c.render(
+      <GroupPage
+        group={group}
+        subgroups={subgroups(c.var.db, group)}
+        projects={groupProjects(c.var.db, group)}
+        canManage={canManage}
+        isAdmin={user.isAdmin}
+      />,
+      { title: group.name, breadcrumbs: groupCrumbs(lineage), nav: <GroupNav group={group} current={c.req.path} canManage={canManage} /> },
+    );
+  });
+
+  return routes;
+}

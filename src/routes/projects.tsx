@@ -1,0 +1,29 @@
+/**
+ * @module routes/projects
+ * Project pages, at /<group path>/<project path> like GitLab. Mounted last, after every
+ * other section, because a project URL can be any path.
+ */
+import { Hono } from 'hono';
+import { can } from '../auth/permissions.js';
+import type { AppEnv } from '../http/context.js';
+import { requireProject } from '../http/subjects.js';
+import { projectCrumbs } from '../../views/components/crumbs.js';
+import { ProjectNav } from '../../views/components/nav.js';
+import { ProjectPage } from '../../views/pages/project.js';
+
+export function projectRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.get('/:fullPath{.+/.+}', (c) => {
+    const { project, group, lineage } = requireProject(c, c.req.param('fullPath'), 'read');
+    const user = c.var.user!;
+    const canManage = can(c.var.db, user, 'manage_settings', { kind: 'project', project, group });
+    return c.render(<ProjectPage project={project} canManage={canManage} isAdmin={user.isAdmin} />, {
+      title: project.name,
+      breadcrumbs: projectCrumbs(lineage, project),
+      nav: <ProjectNav project={project} current={c.req.path} canManage={canManage} />,
+    });
+  });
+
+  return routes;
+}

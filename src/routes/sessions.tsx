@@ -1,0 +1,87 @@
+/**
+ * @module routes/sessions
+ * Signing in and out.
+ */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { UNUSABLE_PASSWORD_HASH, verifyPassword } from '../auth/passwords.js';
+import { createSession, deleteSession, SESSION_COOKIE, SESSION_LIFETIME_MS } from '../auth/sessions.js';
+import type { AppContext, AppEnv } from '../http/context.js';
+import { redirectWithFlash } from '../http/flash.js';
+import { lastValue, readForm } from '../http/forms.js';
+import { findUserByUsername } from '../model/users.js';
+import { SignInPage } from '../../views/pages/sign-in.js';
+
+const INVALID_CREDENTIALS = 'Invalid username or password.';
+
+/** Only a path on this site: never "//evil.example" or an absolute URL. */
+export function safeRedirectPath(value: string | undefined): string {
+  return value && /^\/(?![/\\])/.test(value) ? value : '/';
+}
+
+function clientAddress(c: AppContext): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function sessionRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.get('/sign_in', (c) => {
+    if (c.var.user) return c.redirect('/', 303);
+    const redirectTo = safeRedirectPath(c.req.query('redirect_to'));
+    return c.render(<SignInPage redirectTo={redirectTo === '/' ? undefined : redirectTo} />, { title: 'Sign in' });
+  });
+
+  routes.post('/sign_in', async (c) => {
+    const form = await readForm(c);
+    const username = lastValue(form.username).trim().slice(0, 255);
+    const password = lastValue(form.password).slice(0, 1024);
+    const redirectTo = safeRedirectPath(lastValue(form.redirect_to));
+    const { throttle } = c.var.deps;
+    const keys = [`user:${username.toLowerCase()}`, `ip:${clientAddress(c)}`];
+    const again = (error: string, status: 401 | 422 | 429) => {
+      c.status(status);
+      return c.render(<SignInPage username={username} error={error} redirectTo={redirectTo === '/' ? undefined : redirectTo} />, {
+        title: 'Sign in',
+      });
+    };
+
+    if (!username || !password) return again('Enter your username and password.', 422);
+    const waitMs = throttle.retryAfterMs(keys);
+    if (waitMs > 0) {
+      c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
+      return again(`Too many failed sign-in attempts. Try again in ${Math.ceil(waitMs / 60_000)} minutes.`, 429);
+    }
+    const user = findUserByUsername(c.var.db, username);
+    // Verify against a dummy hash for unknown users so the answer takes as long either way.
+    const matches = await verifyPassword(password, user?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
+    if (!user || !matches || user.blockedAt) {
+      throttle.recordFailure(keys);
+      return again(INVALID_CREDENTIALS, 401);
+    }
+    throttle.forget(keys[0]!);
+    const token = createSession(c.var.db, user.id);
+    setCookie(c, SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: c.var.deps.config.secureCookies,
+      maxAge: SESSION_LIFETIME_MS / 1000,
+    });
+    return redirectWithFlash(c, redirectTo, 'Signed in successfully.');
+  });
+
+  routes.post('/sign_out', (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) deleteSession(c.var.db, token);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return redirectWithFlash(c, '/users/sign_in', 'Signed out successfully.');
+  });
+
+  return routes;
+}

@@ -1,0 +1,89 @@
+/**
+ * Test support: a fresh app on a private in-memory database, and request helpers that act like
+ * a browser (session cookie, Origin header on form posts).
+ */
+import type { Hono } from 'hono';
+import { createApp } from '../../src/app.js';
+import { hashPassword } from '../../src/auth/passwords.js';
+import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.js';
+import { SignInThrottle } from '../../src/auth/throttle.js';
+import { loadConfig } from '../../src/config.js';
+import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { users, type User } from '../../src/db/schema.js';
+import type { AppEnv } from '../../src/http/context.js';
+import { createLogger } from '../../src/logger.js';
+
+export const ORIGIN = 'http://localhost:3000';
+export const TEST_PASSWORD = 'correct-horse-battery';
+/** Hashed once per test file: scrypt is slow on purpose. */
+const passwordHash = hashPassword(TEST_PASSWORD);
+
+export interface TestApp {
+  app: Hono<AppEnv>;
+  db: Db;
+  logLines: string[];
+}
+
+export function createTestApp(): TestApp {
+  const db = openDatabase(':memory:');
+  migrateDatabase(db);
+  const logLines: string[] = [];
+  const app = createApp({
+    db,
+    config: loadConfig({ SEED_DEMO: 'false' }),
+    secretKeyBase: 'test-secret-key-base-that-is-long-enough-0123456789',
+    throttle: new SignInThrottle(),
+    logger: createLogger('info', (line) => logLines.push(line)),
+  });
+  return { app, db, logLines };
+}
+
+export async function insertUser(db: Db, username: string, extra: Partial<typeof users.$inferInsert> = {}): Promise<User> {
+  return db
+    .insert(users)
+    .values({ username, name: username, email: `${username}@example.com`, passwordHash: await passwordHash, ...extra })
+    .returning()
+    .get();
+}
+
+/** A Cookie header for a signed-in session of `user`. */
+export function sessionCookie(db: Db, user: User): string {
+  return `${SESSION_COOKIE}=${createSession(db, user.id)}`;
+}
+
+export interface RequestOptions {
+  cookie?: string | undefined;
+  origin?: string | null;
+  headers?: Record<string, string>;
+}
+
+export function get(app: Hono<AppEnv>, path: string, options: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.cookie) headers.cookie = options.cookie;
+  return Promise.resolve(app.request(path, { headers }));
+}
+
+/** A form post as a browser on this site sends it; `origin: null` leaves the Origin header out. */
+export function post(
+  app: Hono<AppEnv>,
+  path: string,
+  form: Record<string, string | string[]> = {},
+  options: RequestOptions = {},
+): Promise<Response> {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(form)) {
+    for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);
+  }
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...options.headers };
+  if (options.origin !== null) headers.origin = options.origin ?? ORIGIN;
+  if (options.cookie) headers.cookie = options.cookie;
+  return Promise.resolve(app.request(path, { method: 'POST', headers, body: body.toString() }));
+}
+
+/** The flash message a redirect response carries, decoded from its signed cookie. */
+export function flashOf(response: Response): string | undefined {
+  const cookie = response.headers.getSetCookie().find((line) => line.startsWith('cascade_flash='));
+  if (!cookie) return undefined;
+  const value = decodeURIComponent(cookie.slice('cascade_flash='.length).split(';')[0]!);
+  return (JSON.parse(value.slice(0, value.lastIndexOf('.'))) as { message: string }).message;
+}

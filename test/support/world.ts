@@ -1,0 +1,64 @@
+/**
+ * A small instance with one user of every kind, for permission tests:
+ * groups "top" > "top/sub" with project "top/sub/app", and a sibling group "other".
+ */
+import type { Db } from '../../src/db/client.js';
+import type { Group, Project, User } from '../../src/db/schema.js';
+import { ROLES } from '../../src/auth/permissions.js';
+import { members } from '../../src/db/schema.js';
+import { createGroup } from '../../src/model/groups.js';
+import { createProject } from '../../src/model/projects.js';
+import { insertUser, sessionCookie } from './app.js';
+
+export const ACTORS = ['anonymous', 'nonMember', 'reporter', 'developer', 'maintainer', 'owner', 'admin', 'blocked'] as const;
+export type Actor = (typeof ACTORS)[number];
+
+export interface World {
+  top: Group;
+  sub: Group;
+  other: Group;
+  project: Project;
+  otherProject: Project;
+  users: Record<Exclude<Actor, 'anonymous'>, User>;
+  cookies: Record<Actor, string | undefined>;
+}
+
+function must<T>(outcome: { ok: true; value: T } | { ok: false; errors: unknown }): T {
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+  return outcome.value;
+}
+
+/**
+ * Roles: reporter and developer in group "top/sub" (inherited by the project), maintainer of the
+ * project only, owner of group "top", admin of the instance, blocked (a reporter of "top", blocked).
+ */
+export async function buildWorld(db: Db): Promise<World> {
+  const top = must(createGroup(db, { name: 'Top', path: 'top' }));
+  const sub = must(createGroup(db, { name: 'Sub', path: 'sub' }, top));
+  const other = must(createGroup(db, { name: 'Other', path: 'other' }));
+  const project = must(createProject(db, { name: 'App', path: 'app' }, sub));
+  const otherProject = must(createProject(db, { name: 'Elsewhere', path: 'elsewhere' }, other));
+  const users = {
+    nonMember: await insertUser(db, 'stranger'),
+    reporter: await insertUser(db, 'reporter'),
+    developer: await insertUser(db, 'developer'),
+    maintainer: await insertUser(db, 'maintainer'),
+    owner: await insertUser(db, 'owner'),
+    admin: await insertUser(db, 'admin', { isAdmin: true }),
+    blocked: await insertUser(db, 'blocked'),
+  };
+  db.insert(members)
+    .values([
+      { userId: users.reporter.id, groupId: sub.id, accessLevel: ROLES.reporter },
+      { userId: users.developer.id, groupId: sub.id, accessLevel: ROLES.developer },
+      { userId: users.maintainer.id, projectId: project.id, accessLevel: ROLES.maintainer },
+      { userId: users.owner.id, groupId: top.id, accessLevel: ROLES.owner },
+      { userId: users.blocked.id, groupId: top.id, accessLevel: ROLES.reporter },
+    ])
+    .run();
+  const cookies = Object.fromEntries(Object.entries(users).map(([actor, user]) => [actor, sessionCookie(db, user)])) as World['cookies'];
+  cookies.anonymous = undefined;
+  // Blocked after signing in: the session must stop working.
+  db.$client.prepare('update users set blocked_at = ? where id = ?').run(Date.now(), users.blocked.id);
+  return { top, sub, other, project, otherProject, users, cookies };
+}

@@ -1,0 +1,184 @@
+/**
+ * @module views/components/form
+ * The one way forms show fields and their errors: a label for every input, the message next
+ * to its field, and a summary on top that links to each field.
+ */
+import type { Child } from 'hono/jsx';
+import type { FieldErrors } from '../../src/model/validation.js';
+
+export type FormValues = Record<string, string | string[] | undefined>;
+
+export const fieldId = (name: string) => `field-${name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+
+export function ErrorSummary({ errors }: { errors: FieldErrors }) {
+  const entries = Object.entries(errors);
+  if (entries.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" tabindex={-1}>
+      <h2>{entries.length === 1 ? 'The form has 1 error' : `The form has ${entries.length} errors`}</h2>
+      <ul>
+        {entries.map(([name, message]) => (
+          <li>{name === '_form' ? message : <a href={`#${fieldId(name)}`}>{message}</a>}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+interface FieldShellProps {
+  name: string;
+  label: string;
+  error?: string | undefined;
+  help?: Child;
+  required?: boolean | undefined;
+  children: Child;
+}
+
+/** Label, input (the child), help and error, wired together with ids for screen readers. */
+export function FieldShell({ name, label, error, help, required, children }: FieldShellProps) {
+  const id = fieldId(name);
+  return (
+    <div class={error ? 'field field-invalid' : 'field'}>
+      <label for={id}>
+        {label}
+        {required && <span class="required-mark"> (required)</span>}
+      </label>
+      {children}
+      {help && (
+        <p class="field-help" id={`${id}-help`}>
+          {help}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function describedBy(name: string, error?: string, help?: unknown): string | undefined {
+  const id = fieldId(name);
+  const ids = [help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean);
+  return ids.length > 0 ? ids.join(' ') : undefined;
+}
+
+interface TextFieldProps {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  help?: Child;
+  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'search';
+  required?: boolean;
+  autocomplete?: string;
+  placeholder?: string | undefined;
+  maxlength?: number;
+  autofocus?: boolean;
+  disabled?: boolean;
+}
+
+export function TextField(props: TextFieldProps) {
+  const { name, label, value, error, help, type = 'text', required, autocomplete, placeholder, maxlength, autofocus, disabled } = props;
+  return (
+    <FieldShell name={name} label={label} error={error} help={help} required={required}>
+      <input
+        id={fieldId(name)}
+        name={name}
+        type={type}
+        value={type === 'password' ? undefined : value}
+        required={required}
+        autocomplete={autocomplete}
+        placeholder={placeholder}
+        maxlength={maxlength}
+        autofocus={autofocus}
+        disabled={disabled}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(name, error, help)}
+      />
+    </FieldShell>
+  );
+}
+
+interface SelectFieldProps {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  help?: Child;
+  required?: boolean;
+  options: { value: string; label: string }[];
+}
+
+export function SelectField({ name, label, value, error, help, required, options }: SelectFieldProps) {
+  return (
+    <FieldShell name={name} label={label} error={error} help={help} required={required}>
+      <select id={fieldId(name)} name={name} required={required} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(name, error, help)}>
+        {options.map((option) => (
+          <option value={option.value} selected={option.value === value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </FieldShell>
+  );
+}
+
+export function TextAreaField({ name, label, value, error, help, required }: Omit<TextFieldProps, 'type'>) {
+  return (
+    <FieldShell name={name} label={label} error={error} help={help} required={required}>
+      <textarea id={fieldId(name)} name={name} rows={3} required={required} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(name, error, help)}>
+        {value ?? ''}
+      </textarea>
+    </FieldShell>
+  );
+}
+
+/** The first value of a submitted field, for refilling a form after an error. */
+export function formValue(values: FormValues, name: string): string | undefined {
+  const value = values[name];
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+interface CheckboxFieldProps {
+  name: string;
+  label: Child;
+  checked: boolean;
+  error?: string | undefined;
+  help?: Child;
+  disabled?: boolean;
+}
+
+/** A checkbox that always submits a value: the hidden "0" is sent when the box is unchecked. */
+export function CheckboxField({ name, label, checked, error, help, disabled }: CheckboxFieldProps) {
+  const id = fieldId(name);
+  return (
+    <div class={error ? 'field field-invalid' : 'field'}>
+      <div class="checkbox">
+        {!disabled && <input type="hidden" name={name} value="0" />}
+        <input
+          id={id}
+          type="checkbox"
+          name={name}
+          value="1"
+          checked={checked}
+          disabled={disabled}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={describedBy(name, error, help)}
+        />
+        <label for={id}>{label}</label>
+      </div>
+      {help && (
+        <p class="field-help" id={`${id}-help`}>
+          {help}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * @module views/components/nav
+ * The left navigation of each section, like GitLab's settings sidebars.
+ */
+import type { Group, Project } from '../../src/db/schema.js';
+
+interface NavItem {
+  label: string;
+  href: string;
+  /** Marks the item as the current page when the request path starts with it. */
+  match?: string;
+}
+
+function SideNav({ title, label, items, current }: { title: string; label: string; items: NavItem[]; current: string }) {
+  const active = items
+    .filter((item) => current === item.href || current.startsWith(`${item.match ?? item.href}/`))
+    .sort((a, b) => b.href.length - a.href.length)[0];
+  return (
+    <nav class="sidenav" aria-label={label}>
+      <p class="sidenav-title">{title}</p>
+      <ul>
+        {items.map((item) => (
+          <li>
+            <a href={item.href} aria-current={item === active ? 'page' : undefined}>
+              {item.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+export function AdminNav({ current }: { current: string }) {
+  return (
+    <SideNav
+      title="Admin Area"
+      label="Admin Area"
+      current={current}
+      items={[
+        { label: 'Overview', href: '/admin', match: '/admin/dashboard' },
+        { label: 'Users', href: '/admin/users' },
+        { label: 'Groups', href: '/admin/groups' },
+        { label: 'Projects', href: '/admin/projects' },
+        { label: 'Settings › Integrations', href: '/admin/application_settings/integrations' },
+      ]}
+    />
+  );
+}
+
+/** Those who may change settings see a Settings menu; the others reach the same pages read-only. */
+function settingsLabel(canManage: boolean) {
+  return canManage ? 'Settings › Integrations' : 'Integrations (read-only)';
+}
+
+export function GroupNav({ group, current, canManage }: { group: Group; current: string; canManage: boolean }) {
+  const base = `/groups/${group.fullPath}`;
+  return (
+    <SideNav
+      title={group.name}
+      label="Group"
+      current={current}
+      items={[
+        { label: 'Group overview', href: base, match: `${base}/-/overview` },
+        { label: settingsLabel(canManage), href: `${base}/-/settings/integrations` },
+      ]}
+    />
+  );
+}
+
+export function ProjectNav({ project, current, canManage }: { project: Project; current: string; canManage: boolean }) {
+  const base = `/${project.fullPath}`;
+  return (
+    <SideNav
+      title={project.name}
+      label="Project"
+      current={current}
+      items={[
+        { label: 'Project overview', href: base, match: `${base}/-/overview` },
+        { label: settingsLabel(canManage), href: `${base}/-/settings/integrations` },
+      ]}
+    />
+  );
+}

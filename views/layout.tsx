@@ -1,0 +1,86 @@
+/**
+ * @module views/layout
+ * The page frame: header, left navigation, breadcrumbs, flash message. Pages render into it
+ * with `c.render(<Page />, { title, breadcrumbs, nav })`.
+ */
+import type { Child } from 'hono/jsx';
+import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer';
+import type { AppEnv } from '../src/http/context.js';
+import { Breadcrumbs, type Crumb } from './components/breadcrumbs.js';
+import { FlashMessage } from './components/flash.js';
+
+export interface PageMeta {
+  title: string;
+  breadcrumbs?: Crumb[];
+  /** The left navigation of the section the page belongs to (Admin Area, a group, a project). */
+  nav?: Child;
+}
+
+declare module 'hono' {
+  interface ContextRenderer {
+    (content: Child, meta: PageMeta): Response | Promise<Response>;
+  }
+}
+
+function Header() {
+  const c = useRequestContext<AppEnv>();
+  const user = c.var.user;
+  return (
+    <header class="topbar">
+      <a class="brand" href="/">
+        <img src="/public/logo.svg" alt="" width="24" height="24" />
+        <span>Cascade</span>
+      </a>
+      {user && (
+        <nav class="topbar-links" aria-label="Main">
+          <a href="/">Your groups and projects</a>
+          {user.isAdmin && <a href="/admin">Admin Area</a>}
+        </nav>
+      )}
+      {user && (
+        <div class="topbar-user">
+          <span class="topbar-username" title={user.name}>
+            @{user.username}
+          </span>
+          <form method="post" action="/users/sign_out">
+            <button type="submit" class="button button-tertiary">
+              Sign out
+            </button>
+          </form>
+        </div>
+      )}
+    </header>
+  );
+}
+
+export const layout = jsxRenderer<AppEnv>(({ children, title, breadcrumbs, nav }) => {
+  const c = useRequestContext<AppEnv>();
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
+        <title>{`${title} · Cascade`}</title>
+        <link rel="icon" href="/public/logo.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/public/app.css" />
+        <script src="/public/vendor/htmx.min.js" defer></script>
+        <script src="/public/app.js" defer></script>
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        <Header />
+        <div class={nav ? 'page page-with-nav' : 'page'}>
+          {nav}
+          <main id="main" class="content" tabindex={-1}>
+            {breadcrumbs && breadcrumbs.length > 0 && <Breadcrumbs items={breadcrumbs} />}
+            <FlashMessage flash={c.var.flash} />
+            {children}
+          </main>
+        </div>
+      </body>
+    </html>
+  );
+});

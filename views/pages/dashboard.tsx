@@ -1,0 +1,67 @@
+/** @module views/pages/dashboard: the home page, listing the user's groups and projects. */
+import type { Group, Project, User } from '../../src/db/schema.js';
+import type { Membership } from '../../src/model/dashboard.js';
+import { EmptyState } from '../components/lists.js';
+import { RoleBadge } from '../components/role.js';
+
+interface DashboardProps {
+  user: User;
+  groups: Membership<Group>[];
+  projects: Membership<Project>[];
+  /** Administrators see every top-level group, member or not. */
+  allTopLevelGroups: Group[] | null;
+}
+
+export function DashboardPage({ user, groups, projects, allTopLevelGroups }: DashboardProps) {
+  return (
+    <>
+      <h1>Welcome, {user.name}</h1>
+      <section class="card" aria-labelledby="your-groups">
+        <h2 id="your-groups">Your groups</h2>
+        {groups.length === 0 ? (
+          <EmptyState>You are not a member of any group yet.</EmptyState>
+        ) : (
+          <ul class="item-list">
+            {groups.map(({ item, accessLevel }) => (
+              <li>
+                <a href={`/groups/${item.fullPath}`}>{item.fullPath}</a> <RoleBadge accessLevel={accessLevel} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section class="card" aria-labelledby="your-projects">
+        <h2 id="your-projects">Your projects</h2>
+        {projects.length === 0 ? (
+          <EmptyState>You are not a member of any project directly. Projects of your groups are listed on each group's page.</EmptyState>
+        ) : (
+          <ul class="item-list">
+            {projects.map(({ item, accessLevel }) => (
+              <li>
+                <a href={`/${item.fullPath}`}>{item.fullPath}</a> <RoleBadge accessLevel={accessLevel} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {allTopLevelGroups && (
+        <section class="card" aria-labelledby="all-groups">
+          <h2 id="all-groups">All top-level groups</h2>
+          {allTopLevelGroups.length === 0 ? (
+            <EmptyState>
+              No groups yet. <a href="/admin/groups/new">Create the first group</a>.
+            </EmptyState>
+          ) : (
+            <ul class="item-list">
+              {allTopLevelGroups.map((group) => (
+                <li>
+                  <a href={`/groups/${group.fullPath}`}>{group.name}</a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+    </>
+  );
+}

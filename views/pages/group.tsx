@@ -1,0 +1,65 @@
+/** @module views/pages/group: a group's overview, with its subgroups and projects. */
+import type { Group, Project } from '../../src/db/schema.js';
+import { EmptyState } from '../components/lists.js';
+
+interface GroupPageProps {
+  group: Group;
+  subgroups: Group[];
+  projects: Project[];
+  canManage: boolean;
+  isAdmin: boolean;
+}
+
+export function GroupPage({ group, subgroups, projects, canManage, isAdmin }: GroupPageProps) {
+  return (
+    <>
+      <div class="page-heading">
+        <h1>{group.name}</h1>
+        <div class="actions">
+          {canManage && (
+            <a class="button" href={`/groups/${group.fullPath}/-/settings/integrations`}>
+              Settings › Integrations
+            </a>
+          )}
+          {isAdmin && (
+            <a class="button" href={`/admin/groups/${group.id}`}>
+              Manage in Admin Area
+            </a>
+          )}
+        </div>
+      </div>
+      <p class="muted">/{group.fullPath}</p>
+      {group.description && <p>{group.description}</p>}
+      <section class="card" aria-labelledby="subgroups">
+        <h2 id="subgroups">Subgroups</h2>
+        {subgroups.length === 0 ? (
+          <EmptyState>This group has no subgroups.</EmptyState>
+        ) : (
+          <ul class="item-list">
+            {subgroups.map((subgroup) => (
+              <li>
+                <a href={`/groups/${subgroup.fullPath}`}>{subgroup.name}</a>
+                {subgroup.description && <span class="muted"> — {subgroup.description}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section class="card" aria-labelledby="projects">
+        <h2 id="projects">Projects</h2>
+        {projects.length === 0 ? (
+          <EmptyState>This group has no projects.</EmptyState>
+        ) : (
+          <ul class="item-list">
+            {projects.map((project) => (
+              <li>
+                <a href={`/${project.fullPath}`}>{project.name}</a>
+                {project.description && <span class="muted"> — {project.description}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}

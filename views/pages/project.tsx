@@ -1,0 +1,26 @@
+/** @module views/pages/project: a project's overview. */
+import type { Project } from '../../src/db/schema.js';
+
+export function ProjectPage({ project, canManage, isAdmin }: { project: Project; canManage: boolean; isAdmin: boolean }) {
+  return (
+    <>
+      <div class="page-heading">
+        <h1>{project.name}</h1>
+        <div class="actions">
+          {canManage && (
+            <a class="button" href={`/${project.fullPath}/-/settings/integrations`}>
+              Settings › Integrations
+            </a>
+          )}
+          {isAdmin && (
+            <a class="button" href={`/admin/projects/${project.id}`}>
+              Manage in Admin Area
+            </a>
+          )}
+        </div>
+      </div>
+      <p class="muted">/{project.fullPath}</p>
+      {project.description ? <p>{project.description}</p> : <p class="muted">No description.</p>}
+    </>
+  );
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.{ts,tsx}'],
+    // Browser tests start Chromium; give them room on a shared 2-core machine.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
