@@ -1,1 +1,24 @@
+// Progressive enhancement for Cascade's pages. Every form works without this file; with it,
+// "Update form" buttons hide (htmx swaps the fields instead) and saves that reach other levels
+// ask for confirmation in a dialog instead of a separate page.
+document.documentElement.classList.add('js');
 
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  const dialogId = form.dataset.confirmDialog;
+  if (!dialogId) return;
+  const submitter = event.submitter;
+  // The dialog's own button confirms; the Update form button never needs confirming.
+  if (submitter && (submitter.name === '_confirmed' || submitter.value === 'update_form')) return;
+  const dialog = document.getElementById(dialogId);
+  if (!(dialog instanceof HTMLDialogElement)) return;
+  event.preventDefault();
+  dialog.showModal();
+});
+
+document.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('[data-close-dialog]') : null;
+  if (!button) return;
+  button.closest('dialog')?.close();
+});

@@ -110,3 +110,44 @@ export type User = typeof users.$inferSelect;
 export type Group = typeof groups.$inferSelect;
 export type Project = typeof projects.$inferSelect;
 export type Member = typeof members.$inferSelect;
+
+/**
+ * The integration settings a level sets itself. A level that inherits has no row: its effective
+ * settings are resolved when read, from the nearest ancestor that has one (src/settings/).
+ * Exactly one of group_id / project_id is set, or neither for the instance-level default.
+ */
+export const integrationSettings = sqliteTable(
+  'integration_settings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    type: text('type').notNull(),
+    groupId: integer('group_id').references(() => groups.id, { onDelete: 'cascade' }),
+    projectId: integer('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+    /** Null: not set at this level (inherited). */
+    active: integer('active', { mode: 'boolean' }),
+    /** JSON object of the non-secret field values set at this level. */
+    fields: text('fields').notNull().default('{}'),
+    /** AES-256-GCM sealed JSON object of the secret field values set at this level. */
+    secrets: text('secrets'),
+    /** JSON object of the trigger events set at this level. */
+    events: text('events').notNull().default('{}'),
+    /** Raised on every save; a form loaded at an older version is refused instead of overwriting. */
+    version: integer('version').notNull().default(1),
+    updatedBy: integer('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .$defaultFn(() => new Date()),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('integration_settings_instance_unique')
+      .on(t.type)
+      .where(sql`${t.groupId} is null and ${t.projectId} is null`),
+    uniqueIndex('integration_settings_group_unique').on(t.groupId, t.type).where(sql`${t.groupId} is not null`),
+    uniqueIndex('integration_settings_project_unique').on(t.projectId, t.type).where(sql`${t.projectId} is not null`),
+    index('integration_settings_type_idx').on(t.type, t.projectId),
+    check('integration_settings_one_owner', sql`${t.groupId} is null or ${t.projectId} is null`),
+  ],
+);
+
+export type IntegrationSettingsRow = typeof integrationSettings.$inferSelect;

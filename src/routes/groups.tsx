@@ -5,9 +5,12 @@
 import { Hono } from 'hono';
 import { can } from '../auth/permissions.js';
 import type { AppEnv } from '../http/context.js';
+import { GROUP_PATH } from '../http/paths.js';
 import { requireGroup } from '../http/subjects.js';
 import { subgroups } from '../model/groups.js';
 import { groupProjects } from '../model/projects.js';
+import { integrationRoutes } from './integrations/routes.js';
+import { groupScope } from './integrations/scope.js';
 import { groupCrumbs } from '../../views/components/crumbs.js';
 import { GroupNav } from '../../views/components/nav.js';
 import { GroupPage } from '../../views/pages/group.js';
@@ -15,7 +18,9 @@ import { GroupPage } from '../../views/pages/group.js';
 export function groupRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/:fullPath{.+}', (c) => {
+  routes.route(`/${GROUP_PATH}/-/settings/integrations`, integrationRoutes(groupScope));
+
+  routes.get(`/${GROUP_PATH}`, (c) => {
     const { group, lineage } = requireGroup(c, c.req.param('fullPath'), 'read');
     const user = c.var.user!;
     const canManage = can(c.var.db, user, 'manage_settings', { kind: 'group', group });

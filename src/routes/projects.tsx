@@ -6,7 +6,10 @@
 import { Hono } from 'hono';
 import { can } from '../auth/permissions.js';
 import type { AppEnv } from '../http/context.js';
+import { PROJECT_PATH } from '../http/paths.js';
 import { requireProject } from '../http/subjects.js';
+import { integrationRoutes } from './integrations/routes.js';
+import { projectScope } from './integrations/scope.js';
 import { projectCrumbs } from '../../views/components/crumbs.js';
 import { ProjectNav } from '../../views/components/nav.js';
 import { ProjectPage } from '../../views/pages/project.js';
@@ -14,7 +17,9 @@ import { ProjectPage } from '../../views/pages/project.js';
 export function projectRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/:fullPath{.+/.+}', (c) => {
+  routes.route(`/${PROJECT_PATH}/-/settings/integrations`, integrationRoutes(projectScope));
+
+  routes.get(`/${PROJECT_PATH}`, (c) => {
     const { project, group, lineage } = requireProject(c, c.req.param('fullPath'), 'read');
     const user = c.var.user!;
     const canManage = can(c.var.db, user, 'manage_settings', { kind: 'project', project, group });

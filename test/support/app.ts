@@ -87,3 +87,22 @@ export function flashOf(response: Response): string | undefined {
   const value = decodeURIComponent(cookie.slice('cascade_flash='.length).split(';')[0]!);
   return (JSON.parse(value.slice(0, value.lastIndexOf('.'))) as { message: string }).message;
 }
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#x27;': "'" };
+const decodeEntities = (html: string) => html.replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, (entity) => ENTITIES[entity]!);
+
+/** A page's text as a user reads it: tags removed, entities decoded, whitespace collapsed. */
+export function textOf(html: string): string {
+  return decodeEntities(html.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+}
+
+/** The message shown next to a form field, or undefined when the field has none. */
+export function fieldErrorOf(html: string, field: string): string | undefined {
+  const match = new RegExp(`<p class="field-error" id="field-${field}-error">([^<]*)</p>`).exec(html);
+  return match ? decodeEntities(match[1]!) : undefined;
+}
+
+/** The opening tag of the form control named `name` (`<input ...>`, `<select ...>`), or undefined. */
+export function controlOf(html: string, name: string): string | undefined {
+  return new RegExp(`<(?:input|select|textarea)\\b[^>]*\\bname="${name}"[^>]*>`).exec(html)?.[0];
+}

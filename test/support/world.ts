@@ -3,7 +3,7 @@
  * groups "top" > "top/sub" with project "top/sub/app", and a sibling group "other".
  */
 import type { Db } from '../../src/db/client.js';
-import type { Group, Project, User } from '../../src/db/schema.js';
+import type { Group, Member, Project, User } from '../../src/db/schema.js';
 import { ROLES } from '../../src/auth/permissions.js';
 import { members } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
@@ -20,6 +20,8 @@ export interface World {
   project: Project;
   otherProject: Project;
   users: Record<Exclude<Actor, 'anonymous'>, User>;
+  /** The membership rows of the actors who have one, e.g. to change or remove a member by id. */
+  memberships: Record<'reporter' | 'developer' | 'maintainer' | 'owner' | 'blocked', Member>;
   cookies: Record<Actor, string | undefined>;
 }
 
@@ -47,7 +49,8 @@ export async function buildWorld(db: Db): Promise<World> {
     admin: await insertUser(db, 'admin', { isAdmin: true }),
     blocked: await insertUser(db, 'blocked'),
   };
-  db.insert(members)
+  const [reporter, developer, maintainer, owner, blocked] = db
+    .insert(members)
     .values([
       { userId: users.reporter.id, groupId: sub.id, accessLevel: ROLES.reporter },
       { userId: users.developer.id, groupId: sub.id, accessLevel: ROLES.developer },
@@ -55,10 +58,12 @@ export async function buildWorld(db: Db): Promise<World> {
       { userId: users.owner.id, groupId: top.id, accessLevel: ROLES.owner },
       { userId: users.blocked.id, groupId: top.id, accessLevel: ROLES.reporter },
     ])
-    .run();
+    .returning()
+    .all();
+  const memberships = { reporter: reporter!, developer: developer!, maintainer: maintainer!, owner: owner!, blocked: blocked! };
   const cookies = Object.fromEntries(Object.entries(users).map(([actor, user]) => [actor, sessionCookie(db, user)])) as World['cookies'];
   cookies.anonymous = undefined;
   // Blocked after signing in: the session must stop working.
   db.$client.prepare('update users set blocked_at = ? where id = ?').run(Date.now(), users.blocked.id);
-  return { top, sub, other, project, otherProject, users, cookies };
+  return { top, sub, other, project, otherProject, users, memberships, cookies };
 }

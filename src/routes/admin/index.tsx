@@ -10,6 +10,8 @@ import { countProjects } from '../../model/projects.js';
 import { countUsers } from '../../model/users.js';
 import { AdminNav } from '../../../views/components/nav.js';
 import { AdminDashboardPage } from '../../../views/pages/admin/dashboard.js';
+import { integrationRoutes } from '../integrations/routes.js';
+import { instanceScope } from '../integrations/scope.js';
 import { adminGroupRoutes } from './groups.js';
 import { adminProjectRoutes } from './projects.js';
 import { adminUserRoutes } from './users.js';
@@ -33,5 +35,6 @@ export function adminRoutes(): Hono<AppEnv> {
   admin.route('/users', adminUserRoutes());
   admin.route('/groups', adminGroupRoutes());
   admin.route('/projects', adminProjectRoutes());
+  admin.route('/application_settings/integrations', integrationRoutes(instanceScope));
   return admin;
 }

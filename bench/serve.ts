@@ -1,0 +1,23 @@
+/**
+ * A benchmark server in its own process, so that the load generator does not share its CPU:
+ * `tsx bench/serve.ts <database> <port>`; prints "ready" when listening.
+ */
+import { serve } from '@hono/node-server';
+import { createApp } from '../src/app.js';
+import { SignInThrottle } from '../src/auth/throttle.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
+import { createLogger } from '../src/logger.js';
+import { BENCH_SECRET_KEY_BASE } from './fixtures.js';
+
+const [databasePath, port] = process.argv.slice(2);
+const config = loadConfig({ PORT: port, DATABASE_PATH: databasePath, LOG_LEVEL: 'silent' });
+const db = openDatabase(config.databasePath);
+const app = createApp({
+  db,
+  config,
+  secretKeyBase: BENCH_SECRET_KEY_BASE,
+  throttle: new SignInThrottle(),
+  logger: createLogger('silent'),
+});
+serve({ fetch: app.fetch, port: config.port, hostname: '127.0.0.1' }, () => console.log('ready'));

@@ -1,0 +1,13 @@
+/** @module integrations/bugzilla */
+import { issueTrackerUrls } from './fields.js';
+import { defineIntegration } from './validate.js';
+
+export const bugzilla = defineIntegration({
+  slug: 'bugzilla',
+  title: 'Bugzilla',
+  description: 'Use Bugzilla as the issue tracker.',
+  category: 'issue_tracker',
+  levels: ['instance', 'group', 'project'],
+  fields: issueTrackerUrls('https://bugzilla.example.com'),
+  events: [],
+});

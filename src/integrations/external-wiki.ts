@@ -1,0 +1,13 @@
+/** @module integrations/external-wiki */
+import { urlField } from './fields.js';
+import { defineIntegration } from './validate.js';
+
+export const externalWiki = defineIntegration({
+  slug: 'external-wiki',
+  title: 'External wiki',
+  description: 'Link to an external wiki from the sidebar.',
+  category: 'wiki',
+  levels: ['instance', 'group', 'project'],
+  fields: [urlField('external_wiki_url', 'External wiki URL', true, 'The URL of the external wiki.', 'https://wiki.example.com')],
+  events: [],
+});

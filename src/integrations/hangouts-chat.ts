@@ -1,0 +1,13 @@
+/** @module integrations/hangouts-chat */
+import { BASE_CHAT_EVENTS, chatFields, events } from './fields.js';
+import { defineIntegration } from './validate.js';
+
+export const hangoutsChat = defineIntegration({
+  slug: 'hangouts-chat',
+  title: 'Google Chat',
+  description: 'Send notifications from GitLab to a room in Google Chat.',
+  category: 'chat',
+  levels: ['instance', 'group', 'project'],
+  fields: chatFields('https://chat.googleapis.com/v1/spaces/…'),
+  events: events(...BASE_CHAT_EVENTS),
+});

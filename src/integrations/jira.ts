@@ -1,0 +1,40 @@
+/** @module integrations/jira */
+import { events } from './fields.js';
+import { defineIntegration } from './validate.js';
+
+const BASIC = '0';
+
+export const jira = defineIntegration({
+  slug: 'jira',
+  title: 'Jira issues',
+  description: 'Use Jira as this project’s issue tracker and link commits and merge requests to Jira issues.',
+  category: 'issue_tracker',
+  levels: ['instance', 'group', 'project'],
+  fields: [
+    { name: 'url', label: 'Web URL', kind: 'url', required: true, placeholder: 'https://jira.example.com', help: 'The base URL of your Jira instance. Changing it requires the password or token again.', exposesSecrets: true },
+    { name: 'api_url', label: 'Jira API URL', kind: 'url', placeholder: 'https://jira-api.example.com', help: 'If different from the Web URL. Changing it requires the password or token again.', exposesSecrets: true },
+    {
+      name: 'jira_auth_type',
+      label: 'Authentication method',
+      kind: 'select',
+      default: BASIC,
+      choices: [
+        { value: '0', label: 'Basic' },
+        { value: '1', label: 'Jira personal access token (Jira Data Center and Jira Server only)' },
+      ],
+    },
+    { name: 'username', label: 'Email or username', kind: 'text', help: 'Your email for Jira Cloud, or your username for Jira Data Center and Jira Server. Required for Basic authentication.' },
+    { name: 'password', label: 'API token, password, or personal access token', kind: 'secret', required: true },
+    { name: 'jira_issue_regex', label: 'Jira issue regex', kind: 'text', maxLength: 255, help: 'Match Jira issue keys with this regular expression. Leave blank for the default.' },
+    { name: 'jira_issue_prefix', label: 'Jira issue prefix', kind: 'text', maxLength: 255, help: 'A prefix before Jira issue keys in references.' },
+  ],
+  events: events('commit_events', 'merge_requests_events'),
+  validate: (values) => {
+    const errors: Record<string, string> = {};
+    const basic = (values.fields.jira_auth_type ?? BASIC) === BASIC;
+    if (basic && !values.fields.username) errors.username = 'Email or username is required for Basic authentication';
+    const url = typeof values.fields.url === 'string' ? values.fields.url : '';
+    if (!basic && /^https:\/\/[^/]+\.atlassian\.net/i.test(url)) errors.jira_auth_type = 'Jira Cloud requires Basic authentication';
+    return errors;
+  },
+});

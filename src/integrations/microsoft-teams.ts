@@ -1,0 +1,13 @@
+/** @module integrations/microsoft-teams */
+import { BASE_CHAT_EVENTS, chatFields, events } from './fields.js';
+import { defineIntegration } from './validate.js';
+
+export const microsoftTeams = defineIntegration({
+  slug: 'microsoft-teams',
+  title: 'Microsoft Teams notifications',
+  description: 'Send notifications about project events to Microsoft Teams.',
+  category: 'chat',
+  levels: ['instance', 'group', 'project'],
+  fields: chatFields('https://outlook.office.com/webhook/…'),
+  events: events(...BASE_CHAT_EVENTS),
+});

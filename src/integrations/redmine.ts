@@ -1,0 +1,13 @@
+/** @module integrations/redmine */
+import { issueTrackerUrls } from './fields.js';
+import { defineIntegration } from './validate.js';
+
+export const redmine = defineIntegration({
+  slug: 'redmine',
+  title: 'Redmine',
+  description: 'Use Redmine as the issue tracker.',
+  category: 'issue_tracker',
+  levels: ['instance', 'group', 'project'],
+  fields: issueTrackerUrls('https://redmine.example.com'),
+  events: [],
+});

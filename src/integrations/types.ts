@@ -1,0 +1,86 @@
+/**
+ * @module integrations/types
+ * The shape of the catalog: an integration type declares its fields and trigger events, and the
+ * settings a level saves for it are values of those fields and events.
+ */
+import type { z } from 'zod';
+
+export type Level = 'instance' | 'group' | 'project';
+
+export type Category = 'chat' | 'email' | 'issue_tracker' | 'ci' | 'monitoring' | 'wiki' | 'notification';
+
+/**
+ * How a field is entered and stored. `secret` is never shown again once saved (a blank
+ * submission keeps it); `list` is a string array, entered one item per line or comma-separated.
+ */
+export type FieldKind = 'text' | 'url' | 'secret' | 'checkbox' | 'select' | 'number' | 'textarea' | 'list';
+
+/** A stored value: null when a field is left blank. */
+export type FieldValue = string | number | boolean | string[] | null;
+
+export interface Choice {
+  readonly value: string;
+  readonly label: string;
+}
+
+/**
+ * One setting of an integration type, named as in GitLab's API.
+ *
+ * @example
+ * const room: Field = { name: 'room', label: 'Channel identifier', kind: 'text', required: true }
+ */
+export interface Field {
+  name: string;
+  label: string;
+  kind: FieldKind;
+  /** Enforced only when the integration is active, as in GitLab. */
+  required?: boolean;
+  default?: FieldValue;
+  help?: string;
+  placeholder?: string;
+  /** The options of a `select`. */
+  choices?: readonly Choice[];
+  /** What a `secret` holds (a webhook URL carries its token), or that a text lists email addresses. */
+  format?: 'url' | 'emails';
+  /** Overrides the length cap of the kind. */
+  maxLength?: number;
+  /** GitLab's ResetSecretFields: changing this field asks for every secret of the type again. */
+  exposesSecrets?: true;
+}
+
+/** A trigger toggle, named as in GitLab's API (`push_events`). */
+export interface TriggerEvent {
+  name: string;
+  label: string;
+  description: string;
+  default: boolean;
+  /** Only these levels offer the event; every level when absent. */
+  levels?: readonly Level[];
+}
+
+/** The settings of one type at one level, as a form saves them. */
+export interface SettingsValues {
+  active: boolean;
+  fields: Record<string, FieldValue>;
+  events: Record<string, boolean>;
+}
+
+/** What one integration type file declares. */
+export interface IntegrationDefinition {
+  /** GitLab's API path form: `microsoft-teams`. */
+  slug: string;
+  title: string;
+  description: string;
+  category: Category;
+  levels: readonly Level[];
+  fields: readonly Field[];
+  /** Empty for types with a single event or none: GitLab shows no toggles for them. */
+  events: readonly TriggerEvent[];
+  /** Rules across fields, checked while active: field name -> message. */
+  validate?: (values: SettingsValues) => Record<string, string>;
+}
+
+export interface IntegrationType extends IntegrationDefinition {
+  /** The zod schema the settings of this type are validated with. */
+  schema: z.ZodType<SettingsValues>;
+}

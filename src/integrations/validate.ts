@@ -1,0 +1,182 @@
+/**
+ * @module integrations/validate
+ * From a submitted form (or API parameters) to validated settings values: strings become
+ * typed values, then the type's zod schema checks them. Required fields are enforced only
+ * while the integration is active, as in GitLab.
+ */
+import { z } from 'zod';
+import { listItems } from './fields.js';
+import type { Field, FieldValue, IntegrationDefinition, IntegrationType, Level, SettingsValues, TriggerEvent } from './types.js';
+
+export type SettingsInput = Record<string, string | string[] | undefined>;
+
+export interface ParseContext {
+  level: Level;
+  /** Secrets that already have a value here or inherited: a blank submission keeps them. */
+  storedSecretNames: ReadonlySet<string>;
+  /** The values in effect before this submission: fields left out keep them, and changes to URLs are detected. */
+  previous?: Record<string, FieldValue>;
+  previousEvents?: Record<string, boolean>;
+}
+
+export type ParseOutcome = { ok: true; value: SettingsValues } | { ok: false; errors: Record<string, string> };
+
+const DEFAULT_MAX = 2_000;
+const LONG_MAX = 10_000;
+const EMAIL = z.email();
+
+const isBlank = (value: FieldValue | undefined) => value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+
+export function isSecretField(field: Field): boolean {
+  return field.kind === 'secret';
+}
+
+export function eventsAt(type: IntegrationDefinition, level: Level): TriggerEvent[] {
+  return type.events.filter((event) => !event.levels || event.levels.includes(level));
+}
+
+function last(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+function truthy(value: string | undefined): boolean {
+  return value === '1' || value === 'on' || value === 'true' || value === 'yes';
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The message for one field's value, or null when it is fine. */
+function fieldProblem(field: Field, value: FieldValue): string | null {
+  if (isBlank(value)) return null;
+  const max = field.maxLength ?? (field.kind === 'textarea' || field.kind === 'list' ? LONG_MAX : DEFAULT_MAX);
+  if (typeof value === 'string' && value.length > max) return `${field.label} is too long (maximum is ${max} characters)`;
+  if ((field.kind === 'url' || field.format === 'url') && typeof value === 'string' && !isHttpUrl(value)) {
+    return `${field.label} must be a valid URL (http or https)`;
+  }
+  if (field.kind === 'number' && (typeof value !== 'number' || !Number.isSafeInteger(value))) return `${field.label} must be a whole number`;
+  if (field.kind === 'select' && !(field.choices ?? []).some((choice) => choice.value === value)) {
+    return `${field.label} is not one of the offered choices`;
+  }
+  if (field.format === 'emails') {
+    const invalid = listItems(typeof value === 'string' ? value.replace(/\s+/g, ',') : '').filter((item) => !EMAIL.safeParse(item.replace(/^<|>$/g, '')).success);
+    if (invalid.length > 0) return `${invalid[0]} is not a valid email address`;
+  }
+  return null;
+}
+
+/**
+ * Builds a type's zod schema from its fields and cross-field rules.
+ *
+ * @example
+ * const type = defineIntegration({ slug: 'external-wiki', ... })
+ * type.schema.safeParse({ active: true, fields: { external_wiki_url: 'ftp://x' }, events: {} }).success // false
+ */
+function settingsSchema(definition: IntegrationDefinition): z.ZodType<SettingsValues> {
+  const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);
+  return z
+    .object({ active: z.boolean(), fields: z.record(z.string(), fieldValue), events: z.record(z.string(), z.boolean()) })
+    .superRefine((values, ctx) => {
+      for (const field of definition.fields) {
+        const problem = fieldProblem(field, values.fields[field.name] ?? null);
+        if (problem) ctx.addIssue({ code: 'custom', path: [field.name], message: problem });
+      }
+      if (!values.active || !definition.validate) return;
+      for (const [name, message] of Object.entries(definition.validate(values))) {
+        if (message) ctx.addIssue({ code: 'custom', path: [name], message });
+      }
+    });
+}
+
+/** Declares an integration type: the catalog files call this with plain data. */
+export function defineIntegration(definition: IntegrationDefinition): IntegrationType {
+  return { ...definition, schema: settingsSchema(definition) };
+}
+
+/** A submitted string as the field's typed value; undefined means "not submitted". */
+function coerce(field: Field, raw: string | undefined): FieldValue | undefined {
+  if (raw === undefined) return undefined;
+  if (field.kind === 'checkbox') return truthy(raw);
+  const text = field.kind === 'textarea' ? raw.replace(/\r\n/g, '\n').trim() : raw.trim();
+  if (text === '') return field.kind === 'secret' ? undefined : null;
+  if (field.kind === 'number') return /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (field.kind === 'list') return listItems(text);
+  return text;
+}
+
+/**
+ * Parses and validates a settings form for a type at a level.
+ *
+ * @example
+ * parseSettingsForm(slack, { active: '1', webhook: 'https://hooks.slack.com/x' }, { level: 'project', storedSecretNames: new Set() })
+ * // { ok: true, value: { active: true, fields: { webhook: 'https://hooks.slack.com/x', ... }, events: { ... } } }
+ */
+export function parseSettingsForm(type: IntegrationType, input: SettingsInput, context: ParseContext): ParseOutcome {
+  const previous = context.previous ?? {};
+  const activeInput = last(input.active);
+  const active = activeInput === undefined ? previous.active === true : truthy(activeInput);
+  const fields: Record<string, FieldValue> = {};
+  const errors: Record<string, string> = {};
+
+  for (const field of type.fields) {
+    const value = coerce(field, last(input[field.name]));
+    if (value === undefined) {
+      if (field.kind !== 'secret') fields[field.name] = previous[field.name] ?? field.default ?? null;
+      continue;
+    }
+    fields[field.name] = typeof value === 'number' && Number.isNaN(value) ? (last(input[field.name]) ?? '') : value;
+  }
+
+  for (const field of type.fields) {
+    if (!active || !field.required) continue;
+    const missing = field.kind === 'secret' ? !(field.name in fields) && !context.storedSecretNames.has(field.name) : isBlank(fields[field.name]);
+    if (missing) errors[field.name] = `${field.label} is required`;
+  }
+
+  const secrets = type.fields.filter(isSecretField);
+  for (const field of type.fields.filter((f) => f.exposesSecrets)) {
+    const before = previous[field.name] ?? field.default ?? null;
+    if (before === null || String(fields[field.name] ?? '') === String(before)) continue;
+    for (const secret of secrets) {
+      if (!(secret.name in fields) && context.storedSecretNames.has(secret.name)) {
+        errors[secret.name] ??= `${secret.label} must be entered again because ${field.label} changed`;
+      }
+    }
+  }
+
+  const events: Record<string, boolean> = {};
+  for (const event of eventsAt(type, context.level)) {
+    const raw = last(input[event.name]);
+    events[event.name] = raw === undefined ? (context.previousEvents?.[event.name] ?? event.default) : truthy(raw);
+  }
+
+  const parsed = type.schema.safeParse({ active, fields, events });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'active')] ??= issue.message;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: { active, fields, events } };
+}
+
+/**
+ * Submitted names that are neither a field, an event at this level, nor `active`: a tampered
+ * form or a field of another type.
+ */
+export function unknownFieldNames(type: IntegrationType, names: readonly string[], level: Level): string[] {
+  const known = new Set(['active', ...type.fields.map((field) => field.name), ...eventsAt(type, level).map((event) => event.name)]);
+  return names.filter((name) => !known.has(name));
+}
+
+/** The settings of a type nobody has configured: inactive, each field and event at its default. */
+export function defaultValues(type: IntegrationDefinition, level: Level): SettingsValues {
+  return {
+    active: false,
+    fields: Object.fromEntries(type.fields.map((field) => [field.name, field.default ?? null])),
+    events: Object.fromEntries(eventsAt(type, level).map((event) => [event.name, event.default])),
+  };
+}

@@ -1,0 +1,13 @@
+/** @module integrations/webex-teams */
+import { BASE_CHAT_EVENTS, chatFields, events } from './fields.js';
+import { defineIntegration } from './validate.js';
+
+export const webexTeams = defineIntegration({
+  slug: 'webex-teams',
+  title: 'Webex Teams',
+  description: 'Send notifications about project events to Webex Teams.',
+  category: 'chat',
+  levels: ['instance', 'group', 'project'],
+  fields: chatFields('https://api.ciscospark.com/v1/webhooks/incoming/…'),
+  events: events(...BASE_CHAT_EVENTS),
+});

@@ -1,0 +1,16 @@
+/** @module integrations/youtrack */
+import { urlField } from './fields.js';
+import { defineIntegration } from './validate.js';
+
+export const youtrack = defineIntegration({
+  slug: 'youtrack',
+  title: 'JetBrains YouTrack',
+  description: 'Use JetBrains YouTrack as this project’s issue tracker.',
+  category: 'issue_tracker',
+  levels: ['instance', 'group', 'project'],
+  fields: [
+    urlField('project_url', 'Project URL', true, 'The URL of the project in YouTrack.', 'https://example.myjetbrains.com/youtrack/projects/PROJECT'),
+    urlField('issues_url', 'Issue URL', true, 'The URL of an issue; it must contain :id, replaced by the issue key (ABC-123).', 'https://example.myjetbrains.com/youtrack/issue/:id'),
+  ],
+  events: [],
+});

@@ -1,0 +1,101 @@
+/**
+ * @module settings/service
+ * The integration settings of a level as the pages and the API use them: load and resolve
+ * them along the chain, and apply a submitted form (custom settings, or back to inheriting).
+ */
+import { findIntegrationType, integrationTypesAt } from '../integrations/index.js';
+import type { IntegrationType } from '../integrations/types.js';
+import { parseSettingsForm, unknownFieldNames } from '../integrations/validate.js';
+import { BadRequest } from '../errors.js';
+import { lastValue, type FormInput } from '../http/forms.js';
+import type { FieldErrors } from '../model/validation.js';
+import { resolveSettings, type EffectiveSettings, type Level, type SettingsOwner } from './resolve.js';
+import type { SettingsStore, StoredSettings } from './store.js';
+
+export interface IntegrationState {
+  type: IntegrationType;
+  effective: EffectiveSettings;
+  /** The level's own row, if it has custom settings. */
+  own: StoredSettings | undefined;
+}
+
+export interface SettingsLevel {
+  level: Level;
+  owner: SettingsOwner;
+  /** The owner first, then the levels it inherits from, nearest first. */
+  chain: readonly SettingsOwner[];
+}
+
+/** The type of a URL's slug, if it may be configured at this level. */
+export function typeAtLevel(slug: string, level: Level): IntegrationType | undefined {
+  const type = findIntegrationType(slug);
+  return type && type.levels.includes(level) ? type : undefined;
+}
+
+/**
+ * Every type's state at a level, with one query for the whole chain.
+ *
+ * @example
+ * integrationStates(store, { level: 'project', owner, chain }).find((s) => s.type.slug === 'slack')?.effective.state // 'inherited'
+ */
+export function integrationStates(store: SettingsStore, at: SettingsLevel, only?: IntegrationType): IntegrationState[] {
+  const rows = store.loadChains(at.chain, only?.slug);
+  const types = only ? [only] : integrationTypesAt(at.level);
+  return types.map((type) => {
+    const chain = rows.get(type.slug) ?? [];
+    const own = chain[0]?.owner === at.owner ? chain[0] : undefined;
+    return { type, effective: resolveSettings(type, at.owner, chain), own };
+  });
+}
+
+export type SettingsChoice = 'inherit' | 'custom';
+
+export type ApplyOutcome = { ok: true; choice: SettingsChoice; active: boolean } | { ok: false; errors: FieldErrors };
+
+/** Form keys that are not settings: the form's own bookkeeping. */
+const isControlKey = (key: string) => key.startsWith('_') || key === 'inheritance';
+
+/**
+ * Applies a submitted settings form: "inherit" deletes the level's own settings, "custom"
+ * validates and saves them. A blank secret keeps the current one (its own or the inherited).
+ * Tampered field names or versions are refused with {@link BadRequest}; a stale form throws
+ * Conflict from the store. Nothing is written unless the whole form is valid.
+ */
+export function applySettingsForm(
+  store: SettingsStore,
+  at: SettingsLevel,
+  type: IntegrationType,
+  form: FormInput,
+  userId: number,
+): ApplyOutcome {
+  const unknown = unknownFieldNames(
+    type,
+    Object.keys(form).filter((key) => !isControlKey(key)),
+    at.level,
+  );
+  if (unknown.length > 0) throw new BadRequest(`Unknown field: ${unknown.join(', ')}. Reload the page and try again.`);
+  const version = Number(lastValue(form._version) || Number.NaN);
+  if (!Number.isSafeInteger(version) || version < 0) throw new BadRequest('The form is missing its version. Reload the page and try again.');
+
+  const [state] = integrationStates(store, at, type);
+  const { effective } = state!;
+  const choice = at.level === 'instance' ? 'custom' : lastValue(form.inheritance);
+  if (choice !== 'inherit' && choice !== 'custom') return { ok: false, errors: { inheritance: 'Choose which settings to use' } };
+
+  if (choice === 'inherit') {
+    if (!effective.inheritsFrom) {
+      return { ok: false, errors: { inheritance: `There are no default settings for ${type.title} to inherit; use custom settings` } };
+    }
+    store.remove(at.owner, type.slug, version);
+    return { ok: true, choice, active: false };
+  }
+
+  const secretNames = type.fields.filter((field) => field.kind === 'secret').map((field) => field.name);
+  const storedSecretNames = new Set(secretNames.filter((name) => typeof effective.fields[name] === 'string' && effective.fields[name] !== ''));
+  const parsed = parseSettingsForm(type, form, { level: at.level, storedSecretNames, previous: effective.fields });
+  if (!parsed.ok) return parsed;
+  const fields = { ...parsed.value.fields };
+  for (const name of storedSecretNames) if (!(name in fields)) fields[name] = effective.fields[name]!;
+  store.save(at.owner, type.slug, { active: parsed.value.active, fields, events: parsed.value.events }, version, userId);
+  return { ok: true, choice, active: parsed.value.active };
+}

@@ -1,0 +1,194 @@
+/**
+ * @module settings/store
+ * Reads and writes the integration settings rows of the instance, groups and projects. The
+ * chain of a project (its own row, its groups' rows, the instance's) for every type is loaded
+ * with one query; secrets are sealed per row and opened only here.
+ */
+import { and, count, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { integrationSettings, type IntegrationSettingsRow } from '../db/schema.js';
+import { Conflict } from '../errors.js';
+import { findIntegrationType } from '../integrations/index.js';
+import type { FieldValue } from '../integrations/types.js';
+import { deriveKey, seal, unseal } from '../seal.js';
+import type { SettingsOwner, SettingsRow } from './resolve.js';
+
+/** What a level sets itself; keys left out are inherited (per-field inheritance). */
+export interface OwnSettings {
+  active?: boolean | undefined;
+  fields: Record<string, FieldValue>;
+  events: Record<string, boolean>;
+}
+
+export interface StoredSettings extends SettingsRow {
+  type: string;
+  version: number;
+  updatedAt: Date;
+}
+
+/** "instance", "group:5", "project:7": where a row belongs, also bound into its sealed secrets. */
+export function ownerKey(owner: Pick<SettingsOwner, 'level' | 'id'>): string {
+  return owner.level === 'instance' ? 'instance' : `${owner.level}:${owner.id}`;
+}
+
+function ownerFilter(owner: Pick<SettingsOwner, 'level' | 'id'>) {
+  if (owner.level === 'project') return eq(integrationSettings.projectId, owner.id!);
+  if (owner.level === 'group') return eq(integrationSettings.groupId, owner.id!);
+  return and(isNull(integrationSettings.groupId), isNull(integrationSettings.projectId));
+}
+
+function rowOwnerKey(row: IntegrationSettingsRow): string {
+  if (row.projectId !== null) return `project:${row.projectId}`;
+  if (row.groupId !== null) return `group:${row.groupId}`;
+  return 'instance';
+}
+
+/**
+ * @example
+ * const store = new SettingsStore(db, secretKeyBase)
+ * const chains = store.loadChains([projectOwner, groupOwner, INSTANCE_OWNER])
+ * chains.get('slack') // rows nearest first, secrets opened
+ */
+export class SettingsStore {
+  private readonly key: Buffer;
+
+  constructor(
+    private readonly db: Db,
+    secretKeyBase: string,
+  ) {
+    this.key = deriveKey(secretKeyBase, 'integration settings secrets');
+  }
+
+  /** Every type's rows along a chain of owners (nearest first), in one query. */
+  loadChains(chain: readonly SettingsOwner[], type?: string): Map<string, StoredSettings[]> {
+    const groupIds = chain.filter((o) => o.level === 'group').map((o) => o.id!);
+    const project = chain.find((o) => o.level === 'project');
+    const owners = [
+      and(isNull(integrationSettings.groupId), isNull(integrationSettings.projectId)),
+      groupIds.length > 0 ? inArray(integrationSettings.groupId, groupIds) : undefined,
+      project ? eq(integrationSettings.projectId, project.id!) : undefined,
+    ];
+    const rows = this.db
+      .select()
+      .from(integrationSettings)
+      .where(and(or(...owners), type ? eq(integrationSettings.type, type) : undefined))
+      .all();
+    const position = new Map(chain.map((owner, index) => [ownerKey(owner), index]));
+    const byType = new Map<string, StoredSettings[]>();
+    for (const row of rows.sort((a, b) => position.get(rowOwnerKey(a))! - position.get(rowOwnerKey(b))!)) {
+      const owner = chain[position.get(rowOwnerKey(row))!]!;
+      const list = byType.get(row.type) ?? [];
+      list.push(this.open(row, owner));
+      byType.set(row.type, list);
+    }
+    return byType;
+  }
+
+  /** The row the owner itself has for a type, if any. */
+  findOwn(owner: SettingsOwner, type: string): StoredSettings | undefined {
+    const row = this.db
+      .select()
+      .from(integrationSettings)
+      .where(and(eq(integrationSettings.type, type), ownerFilter(owner)))
+      .get();
+    return row ? this.open(row, owner) : undefined;
+  }
+
+  /**
+   * Writes the owner's own settings for a type: a single row, whatever the number of levels
+   * that inherit them. `expectedVersion` is the version the form was loaded at (0: no row yet);
+   * a save from a stale form throws {@link Conflict} and changes nothing.
+   */
+  save(owner: SettingsOwner, type: string, own: OwnSettings, expectedVersion: number, userId: number | null): StoredSettings {
+    return this.db.transaction(() => {
+      const current = this.findOwn(owner, type);
+      if ((current?.version ?? 0) !== expectedVersion) throw staleForm();
+      const { secrets, fields } = splitSecrets(own.fields, secretFieldNames(type));
+      const values = {
+        active: own.active ?? null,
+        fields: JSON.stringify(fields),
+        events: JSON.stringify(own.events),
+        secrets: Object.keys(secrets).length > 0 ? seal(this.key, JSON.stringify(secrets), `${type}/${ownerKey(owner)}`) : null,
+        updatedBy: userId,
+        updatedAt: new Date(),
+      };
+      const row = current
+        ? this.db
+            .update(integrationSettings)
+            .set({ ...values, version: current.version + 1 })
+            .where(and(eq(integrationSettings.type, type), ownerFilter(owner)))
+            .returning()
+            .get()
+        : this.db
+            .insert(integrationSettings)
+            .values({
+              ...values,
+              type,
+              groupId: owner.level === 'group' ? owner.id : null,
+              projectId: owner.level === 'project' ? owner.id : null,
+            })
+            .returning()
+            .get();
+      return this.open(row, owner);
+    });
+  }
+
+  /** Removes the owner's own settings (it inherits from then on); false if it had none. */
+  remove(owner: SettingsOwner, type: string, expectedVersion?: number): boolean {
+    return this.db.transaction(() => {
+      const current = this.findOwn(owner, type);
+      if (expectedVersion !== undefined && (current?.version ?? 0) !== expectedVersion) throw staleForm();
+      if (!current) return false;
+      this.db
+        .delete(integrationSettings)
+        .where(and(eq(integrationSettings.type, type), ownerFilter(owner)))
+        .run();
+      return true;
+    });
+  }
+
+  /** How many projects have their own settings, per type. */
+  customProjectCounts(): Map<string, number> {
+    const rows = this.db
+      .select({ type: integrationSettings.type, n: count() })
+      .from(integrationSettings)
+      .where(isNotNull(integrationSettings.projectId))
+      .groupBy(integrationSettings.type)
+      .all();
+    return new Map(rows.map((row) => [row.type, row.n]));
+  }
+
+  private open(row: IntegrationSettingsRow, owner: SettingsOwner): StoredSettings {
+    const fields = JSON.parse(row.fields) as Record<string, FieldValue>;
+    if (row.secrets) {
+      const opened = unseal(this.key, row.secrets, `${row.type}/${rowOwnerKey(row)}`);
+      // A secret that no longer opens (SECRET_KEY_BASE changed) counts as not set: it must be entered again.
+      if (opened !== null) Object.assign(fields, JSON.parse(opened) as Record<string, string>);
+    }
+    return {
+      owner,
+      type: row.type,
+      active: row.active ?? undefined,
+      fields,
+      events: JSON.parse(row.events) as Record<string, boolean>,
+      version: row.version,
+      updatedAt: row.updatedAt,
+    };
+  }
+}
+
+function staleForm(): Conflict {
+  return new Conflict('Someone else changed these settings after you opened the form. Review the current values and save again.');
+}
+
+function secretFieldNames(slug: string): ReadonlySet<string> {
+  const type = findIntegrationType(slug);
+  return new Set(type ? type.fields.filter((field) => field.kind === 'secret').map((field) => field.name) : []);
+}
+
+function splitSecrets(values: Record<string, FieldValue>, secretNames: ReadonlySet<string>) {
+  const secrets: Record<string, FieldValue> = {};
+  const fields: Record<string, FieldValue> = {};
+  for (const [name, value] of Object.entries(values)) (secretNames.has(name) ? secrets : fields)[name] = value;
+  return { secrets, fields };
+}

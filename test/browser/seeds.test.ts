@@ -1,0 +1,182 @@
+/**
+ * Both seed pages ("Instance level integrations" and "Project integration management"), step by
+ * step in Chromium, with JavaScript on and off: an administrator sets up a default, a project
+ * inherits it, overrides it with custom settings, switches back, and sees the administrator's
+ * next change at once.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../src/auth/permissions.js';
+import { members } from '../../src/db/schema.js';
+import { createGroup } from '../../src/model/groups.js';
+import { createProject } from '../../src/model/projects.js';
+import { createUser } from '../../src/model/users.js';
+import { BrowserTab, JAVASCRIPT_MODES, launchChromium, ROOT, startServer, type RunningServer } from './support.js';
+
+const MAINTAINER = { username: 'mia', password: 'mia-password-123' };
+const PROJECT = 'platform/api';
+const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/SEEDSECRET';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const flashOn = (page: Page) => page.getByRole('status').innerText();
+const heading = (page: Page) => page.getByRole('heading', { level: 1 }).innerText();
+
+async function signIn(tab: BrowserTab, username: string, password: string) {
+  await tab.visit('/users/sign_in');
+  await tab.page.getByLabel('Username').fill(username);
+  await tab.page.getByLabel('Password').fill(password);
+  await tab.follow(tab.page.getByRole('button', { name: 'Sign in' }));
+}
+
+async function signOut(tab: BrowserTab) {
+  await tab.follow(tab.page.getByRole('button', { name: 'Sign out' }));
+}
+
+/** "Save changes", then confirm: in the dialog with JavaScript, on the confirmation page without. */
+async function saveDefaults(tab: BrowserTab) {
+  const { page } = tab;
+  if (tab.javaScriptEnabled) {
+    await page.getByRole('button', { name: 'Save changes' }).first().click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.innerText()).toContain('Saving will update the default settings for all projects that are not using custom settings.');
+    await tab.follow(dialog.getByRole('button', { name: 'Save changes' }));
+  } else {
+    await tab.follow(page.getByRole('button', { name: 'Save changes' }));
+    expect(await page.getByRole('main').innerText()).toContain(
+      'Saving will update the default settings for all projects that are not using custom settings. Projects using custom settings will not be impacted unless the project owner chooses to use parent level defaults.',
+    );
+    await tab.follow(page.getByRole('button', { name: 'Save changes' }));
+  }
+}
+
+/** Picks an option of the inheritance dropdown: htmx swaps the fields in place, or "Update form" reloads them. */
+async function chooseSettings(tab: BrowserTab, option: string) {
+  const { page } = tab;
+  if (tab.javaScriptEnabled) {
+    await page.evaluate(() => ((window as unknown as { samePage: boolean }).samePage = true));
+    await page.getByLabel('Settings to use').selectOption({ label: option });
+    await page.waitForFunction(
+      (editable) => {
+        const field = document.querySelector<HTMLInputElement>('#field-username');
+        return field !== null && field.disabled !== editable;
+      },
+      option === 'Use custom settings',
+    );
+    // No full page load: the marker set before the change is still there.
+    expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
+  } else {
+    await page.getByLabel('Settings to use').selectOption({ label: option });
+    await tab.follow(page.getByRole('button', { name: 'Update form' }));
+  }
+}
+
+describe.each(JAVASCRIPT_MODES)('the seed pages in Chromium with %s', (_mode, javaScriptEnabled) => {
+  let server: RunningServer;
+  let tab: BrowserTab;
+
+  beforeAll(async () => {
+    server = await startServer();
+    const platform = createGroup(server.db, { name: 'Platform', path: 'platform' });
+    if (!platform.ok) throw new Error('group');
+    for (const path of ['api', 'web']) createProject(server.db, { name: path.toUpperCase(), path }, platform.value);
+    const mia = await createUser(server.db, { name: 'Mia', username: MAINTAINER.username, email: 'mia@example.com', password: MAINTAINER.password });
+    if (!mia.ok) throw new Error('user');
+    server.db.insert(members).values({ userId: mia.value.id, groupId: platform.value.id, accessLevel: ROLES.maintainer }).run();
+    tab = await BrowserTab.open(browser, server, javaScriptEnabled);
+  });
+
+  afterAll(async () => {
+    await tab?.close();
+    await server?.close();
+  });
+
+  it('sets up an instance-level integration: Admin Area > Settings > Integrations, choose it, fill out the details, save', async () => {
+    const { page } = tab;
+    await signIn(tab, ROOT.username, ROOT.password);
+    await tab.follow(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin Area' }));
+    await tab.follow(page.getByRole('navigation', { name: 'Admin Area' }).getByRole('link', { name: 'Settings › Integrations' }));
+    expect(await heading(page)).toBe('Integrations');
+
+    await tab.follow(page.getByRole('link', { name: 'Slack notifications' }));
+    await page.getByLabel('Enabled').check();
+    await page.getByLabel(/^Webhook/).fill(WEBHOOK);
+    await page.getByLabel(/^Username/).fill('instance-bot');
+    await saveDefaults(tab);
+
+    expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
+    expect(await page.content()).not.toContain('SEEDSECRET');
+    await tab.visit('/admin/application_settings/integrations');
+    const row = page.getByRole('row', { name: /Slack notifications/ });
+    expect(await row.innerText()).toContain('Active');
+    await signOut(tab);
+  });
+
+  it('lets every existing project inherit it, shown read-only with the secret masked', async () => {
+    const { page } = tab;
+    await signIn(tab, MAINTAINER.username, MAINTAINER.password);
+    await tab.visit(`/${PROJECT}`);
+    await tab.follow(page.getByRole('main').getByRole('link', { name: 'Settings › Integrations' }));
+    expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain('Inherited from instance');
+
+    await tab.follow(page.getByRole('link', { name: 'Slack notifications' }));
+    expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe('Use instance-level settings');
+    expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot');
+    expect(await page.getByLabel(/^Username/).isDisabled()).toBe(true);
+    expect(await page.getByLabel('Enabled').isDisabled()).toBe(true);
+    expect(await page.content()).not.toContain('SEEDSECRET');
+  });
+
+  it('overwrites the integration on the project level with "Use custom settings"', async () => {
+    const { page } = tab;
+    await chooseSettings(tab, 'Use custom settings');
+    expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot');
+    expect(await page.getByLabel(/^Webhook/).getAttribute('placeholder')).toBe('Leave blank to keep the current value');
+    await page.getByLabel(/^Username/).fill('project-bot');
+    await tab.follow(page.getByRole('button', { name: 'Save changes' }));
+
+    expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
+    expect(await page.getByLabel(/^Username/).inputValue()).toBe('project-bot');
+    await tab.visit(`/${PROJECT}/-/settings/integrations`);
+    expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain('Custom settings');
+    await signOut(tab);
+  });
+
+  it('keeps the custom project unchanged and updates inheriting projects when the administrator changes the default', async () => {
+    const { page } = tab;
+    await signIn(tab, ROOT.username, ROOT.password);
+    await tab.visit('/admin/application_settings/integrations/slack');
+    await page.getByLabel(/^Username/).fill('instance-bot-v2');
+    await saveDefaults(tab);
+    expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
+
+    await tab.visit('/platform/web/-/settings/integrations/slack');
+    expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
+    await tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
+    expect(await page.getByLabel(/^Username/).inputValue()).toBe('project-bot');
+    await signOut(tab);
+  });
+
+  it('switches back with "Use instance-level settings" and then shows the instance values', async () => {
+    const { page } = tab;
+    await signIn(tab, MAINTAINER.username, MAINTAINER.password);
+    await tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
+    await chooseSettings(tab, 'Use instance-level settings');
+    expect(await page.getByRole('main').innerText()).toContain("Saving deletes this project's custom settings for Slack notifications");
+    await tab.follow(page.getByRole('button', { name: 'Save changes' }));
+
+    expect(await flashOn(page)).toBe('Slack notifications now uses the default settings.');
+    expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
+    await tab.visit(`/${PROJECT}/-/settings/integrations`);
+    expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain('Inherited from instance');
+    await signOut(tab);
+  });
+});

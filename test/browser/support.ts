@@ -1,0 +1,222 @@
+/**
+ * Browser test support: a real Cascade server on a free local port, Chromium driven by
+ * playwright-core, and a tab that checks every page it reaches (no server error, no script
+ * error, and with JavaScript on, no serious accessibility violation found by axe-core).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response as PageResponse } from 'playwright-core';
+import { createApp } from '../../src/app.js';
+import { SignInThrottle } from '../../src/auth/throttle.js';
+import { loadConfig } from '../../src/config.js';
+import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import type { AppEnv } from '../../src/http/context.js';
+import { createLogger } from '../../src/logger.js';
+import { createUser } from '../../src/model/users.js';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** The administrator every test server starts with. */
+export const ROOT = { username: 'root', password: 'root-password-for-browser-tests' } as const;
+
+/** Each scenario runs twice: the pages must work before htmx and app.js add anything. */
+export const JAVASCRIPT_MODES = [
+  ['JavaScript on', true],
+  ['JavaScript off', false],
+] as const;
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Fails (never skips) when the system Chromium is missing: browser tests must not pass silently. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}, so the browser tests cannot run. ` +
+        'Install it with: apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core',
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export interface RunningServer {
+  /** "http://127.0.0.1:<port>": the URL the browser uses, and the origin form posts must come from. */
+  origin: string;
+  db: Db;
+  /** Request and error lines the app logged, for failure messages. */
+  logLines: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Cascade on a fresh in-memory database with {@link ROOT}, listening on 127.0.0.1 at a
+ * free port. The app is built once the port is known, because its CSRF check compares the
+ * Origin of form posts with PUBLIC_URL.
+ */
+export async function startServer(): Promise<RunningServer> {
+  const db = openDatabase(':memory:');
+  migrateDatabase(db);
+  const root = await createUser(db, {
+    name: 'Administrator',
+    username: ROOT.username,
+    email: 'root@example.com',
+    password: ROOT.password,
+    is_admin: '1',
+  });
+  if (!root.ok) throw new Error(`Could not create the root user: ${JSON.stringify(root.errors)}`);
+
+  // Assigned once the port is known, before the browser can make its first request.
+  let app!: Hono<AppEnv>;
+  let server!: Server;
+  const address = await new Promise<AddressInfo>((resolve) => {
+    server = serve(
+      { fetch: (request, env) => app.fetch(request, env), hostname: '127.0.0.1', port: 0 },
+      resolve,
+    ) as Server;
+  });
+  const origin = `http://127.0.0.1:${address.port}`;
+  const logLines: string[] = [];
+  app = createApp({
+    db,
+    config: loadConfig({ PUBLIC_URL: origin, SEED_DEMO: 'false' }),
+    secretKeyBase: 'browser-test-secret-key-base-long-enough-0123456789',
+    throttle: new SignInThrottle(),
+    logger: createLogger('info', (line) => logLines.push(line)),
+  });
+
+  return {
+    origin,
+    db,
+    logLines,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }).finally(() => db.$client.close()),
+  };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/**
+ * Runs axe-core on the page and fails on any violation of impact "serious" or "critical".
+ * The script is evaluated over the DevTools protocol, which the page's strict CSP does not
+ * restrict, so the page is checked with its real headers.
+ */
+export async function expectNoSeriousAccessibilityViolations(page: Page): Promise<void> {
+  const loaded = await page.evaluate(() => 'axe' in window);
+  if (!loaded) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const { violations } = await axe.run(document);
+    return violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map(({ target }) => ({ target })) }));
+  });
+  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  if (serious.length > 0) {
+    const lines = serious.map(
+      (violation) =>
+        `  ${violation.id} (${violation.impact}): ${violation.help}\n` +
+        violation.nodes.map((node) => `    at ${node.target.map(String).join(' ')}`).join('\n'),
+    );
+    throw new Error(`Accessibility violations on ${page.url()}:\n${lines.join('\n')}`);
+  }
+}
+
+/** The browser reports every 4xx page as a failed resource; those statuses are asserted by the tests. */
+const isExpectedHttpError = (text: string) => /Failed to load resource: the server responded with a status of 4\d\d/.test(text);
+
+/**
+ * One browser tab on a {@link RunningServer}. Every page it reaches through {@link visit} or
+ * {@link follow} is checked: no 5xx, no script or CSP error in the console, and with JavaScript
+ * on, no serious accessibility violation.
+ */
+export class BrowserTab {
+  private readonly browserErrors: string[] = [];
+
+  private constructor(
+    readonly page: Page,
+    private readonly context: BrowserContext,
+    private readonly server: RunningServer,
+    readonly javaScriptEnabled: boolean,
+  ) {
+    page.on('pageerror', (error) => this.browserErrors.push(`Uncaught: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !isExpectedHttpError(message.text())) this.browserErrors.push(message.text());
+    });
+  }
+
+  static async open(browser: Browser, server: RunningServer, javaScriptEnabled: boolean): Promise<BrowserTab> {
+    const context = await browser.newContext({ javaScriptEnabled, baseURL: server.origin });
+    context.setDefaultTimeout(5_000);
+    context.setDefaultNavigationTimeout(10_000);
+    return new BrowserTab(await context.newPage(), context, server, javaScriptEnabled);
+  }
+
+  /** Types a path in the address bar. */
+  async visit(path: string): Promise<PageResponse> {
+    const response = await this.page.goto(path);
+    if (!response) throw new Error(`No response for ${path}`);
+    await this.checkPage(response);
+    return response;
+  }
+
+  /** Clicks a link or a submit button and waits for the page it leads to (after any redirect). */
+  async follow(target: Locator): Promise<PageResponse> {
+    const [response] = await Promise.all([this.page.waitForNavigation(), target.click()]);
+    if (!response) throw new Error(`Clicking ${target} did not load a page`);
+    await this.checkPage(response);
+    return response;
+  }
+
+  /** The path (and query) of the page shown. */
+  path(): string {
+    const url = new URL(this.page.url());
+    return `${url.pathname}${url.search}`;
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+
+  private async checkPage(response: PageResponse): Promise<void> {
+    if (response.status() >= 500) {
+      throw new Error(`${response.url()} answered ${response.status()}. Server log:\n${this.server.logLines.slice(-20).join('\n')}`);
+    }
+    if (this.javaScriptEnabled) await expectNoSeriousAccessibilityViolations(this.page);
+    if (this.browserErrors.length > 0) {
+      const errors = this.browserErrors.splice(0);
+      throw new Error(`The browser reported errors on ${this.page.url()}:\n  ${errors.join('\n  ')}`);
+    }
+  }
+}
+
+/** The text of the elements an input's aria-describedby points at: its help and its error. */
+export async function descriptionOf(field: Locator): Promise<string> {
+  const ids = (await field.getAttribute('aria-describedby')) ?? '';
+  const texts = await Promise.all(
+    ids
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id) => field.page().locator(`[id="${id}"]`).innerText()),
+  );
+  return texts.join(' ');
+}

@@ -1,0 +1,58 @@
+/**
+ * Who a level's settings reach: the numbers behind the impact confirmation and the list columns.
+ */
+import { describe, expect, it } from 'vitest';
+import { createGroup } from '../../src/model/groups.js';
+import { createProject } from '../../src/model/projects.js';
+import { groupOwner, INSTANCE_OWNER, projectOwner } from '../../src/settings/owners.js';
+import { SettingsStore } from '../../src/settings/store.js';
+import { settingsUsage } from '../../src/settings/usage.js';
+import { createTestApp } from '../support/app.js';
+
+function must<T>(outcome: { ok: true; value: T } | { ok: false; errors: unknown }): T {
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+  return outcome.value;
+}
+
+function tree() {
+  const { db } = createTestApp();
+  const a = must(createGroup(db, { name: 'A', path: 'a' }));
+  const ab = must(createGroup(db, { name: 'B', path: 'b' }, a));
+  const c = must(createGroup(db, { name: 'C', path: 'c' }));
+  const projects = [
+    must(createProject(db, { name: 'P1', path: 'p1' }, a)),
+    must(createProject(db, { name: 'P2', path: 'p2' }, ab)),
+    must(createProject(db, { name: 'P3', path: 'p3' }, ab)),
+    must(createProject(db, { name: 'P4', path: 'p4' }, c)),
+  ];
+  const store = new SettingsStore(db, 'x'.repeat(40));
+  const own = { active: true, fields: { username: 'bot' }, events: {} };
+  return { db, a, ab, c, projects, store, own };
+}
+
+describe('settingsUsage', () => {
+  it('counts every project as inheriting the instance default when no level below has its own settings', () => {
+    const { db } = tree();
+    expect(settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({ inheritingProjects: 4, inheritingGroups: 3, customProjects: 0, customGroups: 0 });
+  });
+
+  it('leaves out projects with custom settings and everything below a group with its own settings', () => {
+    const { db, ab, projects, store, own } = tree();
+    store.save(projectOwner(projects[3]!, []), 'slack', own, 0, null);
+    store.save(groupOwner(ab, []), 'slack', own, 0, null);
+    expect(settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({ inheritingProjects: 1, inheritingGroups: 2, customProjects: 1, customGroups: 1 });
+  });
+
+  it('counts a group default reaching its subgroups and their projects, but not the group itself', () => {
+    const { db, a, ab, projects, store, own } = tree();
+    store.save(projectOwner(projects[1]!, []), 'slack', own, 0, null);
+    expect(settingsUsage(db, groupOwner(a, [a]), 'slack')).toEqual({ inheritingProjects: 2, inheritingGroups: 1, customProjects: 1, customGroups: 0 });
+    expect(settingsUsage(db, groupOwner(ab, [a, ab]), 'slack').inheritingProjects).toBe(1);
+  });
+
+  it('counts per type: settings of another type change nothing', () => {
+    const { db, projects, store, own } = tree();
+    store.save(projectOwner(projects[0]!, []), 'mattermost', own, 0, null);
+    expect(settingsUsage(db, INSTANCE_OWNER, 'slack').inheritingProjects).toBe(4);
+  });
+});

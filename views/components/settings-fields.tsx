@@ -1,0 +1,146 @@
+/**
+ * @module views/components/settings-fields
+ * The fields of one integration: the Enabled toggle, its settings, its trigger events. The same
+ * component renders inside the full page and alone as the htmx fragment that replaces it when
+ * the inheritance dropdown changes, so the two cannot drift apart.
+ */
+import type { Field, IntegrationType } from '../../src/integrations/types.js';
+import type { EffectiveSettings, Level } from '../../src/settings/resolve.js';
+import type { FieldErrors } from '../../src/model/validation.js';
+import { CheckboxField, describedBy, FieldShell, fieldId, type FormValues } from './form.js';
+
+export interface SettingsFieldsProps {
+  type: IntegrationType;
+  level: Level;
+  effective: EffectiveSettings;
+  /** Inherited settings are shown read-only; custom ones are editable. */
+  editable: boolean;
+  /** What the user submitted, shown again after a validation error (never secrets). */
+  submitted?: FormValues | undefined;
+  errors?: FieldErrors;
+}
+
+const MASK = '••••••••';
+
+/** A stored value as the text an input shows. */
+function displayValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.join('\n');
+  return String(value);
+}
+
+function submittedValue(submitted: FormValues | undefined, name: string): string | undefined {
+  const value = submitted?.[name];
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+function isChecked(submitted: FormValues | undefined, name: string, stored: unknown): boolean {
+  const value = submittedValue(submitted, name);
+  if (value === undefined) return stored === true;
+  return value === '1' || value === 'on' || value === 'true';
+}
+
+function SettingField({ field, props }: { field: Field; props: SettingsFieldsProps }) {
+  const { effective, editable, submitted, errors = {} } = props;
+  const stored = effective.fields[field.name];
+  const error = errors[field.name];
+  const id = fieldId(field.name);
+  const disabled = !editable;
+  const common = {
+    id,
+    name: field.name,
+    disabled,
+    'aria-invalid': error ? ('true' as const) : undefined,
+    'aria-describedby': describedBy(field.name, error, field.help),
+  };
+  const value = submittedValue(submitted, field.name) ?? displayValue(stored);
+  const required = editable && field.required === true;
+
+  if (field.kind === 'checkbox') {
+    return <CheckboxField name={field.name} label={field.label} checked={isChecked(submitted, field.name, stored)} error={error} help={field.help} disabled={disabled} />;
+  }
+
+  let input;
+  if (field.kind === 'secret') {
+    const isSet = typeof stored === 'string' && stored !== '';
+    input = editable ? (
+      <input
+        {...common}
+        type="password"
+        autocomplete="new-password"
+        placeholder={isSet ? 'Leave blank to keep the current value' : field.placeholder}
+        maxlength={2000}
+      />
+    ) : (
+      <input {...common} type="text" value={isSet ? MASK : 'Not set'} readonly class="secret-mask" />
+    );
+  } else if (field.kind === 'select') {
+    input = (
+      <select {...common}>
+        {!field.required && <option value="">—</option>}
+        {(field.choices ?? []).map((choice) => (
+          <option value={choice.value} selected={choice.value === value}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (field.kind === 'textarea' || field.kind === 'list') {
+    input = (
+      <textarea {...common} rows={field.kind === 'list' ? 3 : 4} placeholder={field.placeholder}>
+        {value}
+      </textarea>
+    );
+  } else {
+    input = (
+      <input
+        {...common}
+        type={field.kind === 'number' ? 'number' : field.kind === 'url' ? 'url' : 'text'}
+        value={value}
+        placeholder={field.placeholder}
+        maxlength={field.kind === 'number' ? undefined : 2000}
+      />
+    );
+  }
+  return (
+    <FieldShell name={field.name} label={field.label} error={error} help={field.help} required={required}>
+      {input}
+    </FieldShell>
+  );
+}
+
+export function SettingsFields(props: SettingsFieldsProps) {
+  const { type, level, effective, editable, submitted, errors = {} } = props;
+  const events = type.events.filter((event) => !event.levels || event.levels.includes(level));
+  return (
+    <div class={editable ? 'settings-fields' : 'settings-fields settings-fields-inherited'}>
+      <CheckboxField
+        name="active"
+        label="Enabled"
+        checked={isChecked(submitted, 'active', effective.active)}
+        error={errors.active}
+        disabled={!editable}
+        help={editable ? undefined : 'Set by the inherited settings.'}
+      />
+      {type.fields.map((field) => (
+        <SettingField field={field} props={props} />
+      ))}
+      {events.length > 0 && (
+        <fieldset class="events-list">
+          <legend>Trigger</legend>
+          <p class="field-help">Send a notification or request when these events happen.</p>
+          {events.map((event) => (
+            <CheckboxField
+              name={event.name}
+              label={event.label}
+              help={event.description}
+              checked={isChecked(submitted, event.name, effective.events[event.name])}
+              error={errors[event.name]}
+              disabled={!editable}
+            />
+          ))}
+        </fieldset>
+      )}
+    </div>
+  );
+}

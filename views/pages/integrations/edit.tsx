@@ -1,0 +1,225 @@
+/**
+ * @module views/pages/integrations/edit
+ * One integration's settings at one level: the inheritance dropdown (below the instance), the
+ * fields, and "Save changes" with the impact of the save on the levels below.
+ */
+import type { IntegrationType } from '../../../src/integrations/types.js';
+import type { FieldErrors } from '../../../src/model/validation.js';
+import { inheritanceSourceLabel, type EffectiveSettings, type Level, type SettingsOwner } from '../../../src/settings/resolve.js';
+import type { SettingsUsage } from '../../../src/settings/usage.js';
+import { ErrorSummary, fieldId, type FormValues } from '../../components/form.js';
+import { StateBadges } from '../../components/integration-state.js';
+import { SettingsFields } from '../../components/settings-fields.js';
+
+export type Inheritance = 'inherit' | 'custom';
+
+/** GitLab's words, shown before defaults are saved. */
+export const SAVE_DEFAULTS_WARNING =
+  'Saving will update the default settings for all projects that are not using custom settings. Projects using custom settings will not be impacted unless the project owner chooses to use parent level defaults.';
+
+const LEVEL_NOUN: Record<Level, string> = { instance: 'instance', group: 'group', project: 'project' };
+
+export interface SettingsSectionProps {
+  type: IntegrationType;
+  level: Level;
+  /** Shown in the form: the inherited settings, or the level's own. */
+  effective: EffectiveSettings;
+  inheritance: Inheritance;
+  /** The nearest level above with settings of its own, if any. */
+  inheritsFrom: SettingsOwner | null;
+  /** Whether the level has custom settings now (saving "inherit" deletes them). */
+  hasOwnSettings: boolean;
+  canManage: boolean;
+  submitted?: FormValues | undefined;
+  errors?: FieldErrors;
+}
+
+/** The part of the form htmx replaces when the dropdown changes: a note on what the choice means, and the fields. */
+export function SettingsSection(props: SettingsSectionProps) {
+  const { type, level, inheritance, inheritsFrom, hasOwnSettings, canManage } = props;
+  const noun = LEVEL_NOUN[level];
+  const source = inheritsFrom ? inheritanceSourceLabel(inheritsFrom) : null;
+  let note: string | null = null;
+  if (level !== 'instance' && inheritance === 'inherit' && inheritsFrom) {
+    note = hasOwnSettings
+      ? `Saving deletes this ${noun}'s custom settings for ${type.title}; from then on it uses the ${source} settings of ${inheritsFrom.name}, and any change to them applies here at once.`
+      : `This ${noun} uses the ${source} settings of ${inheritsFrom.name}. Any change to them applies here at once.`;
+  } else if (level !== 'instance' && inheritance === 'custom') {
+    note = inheritsFrom
+      ? `Custom settings belong to this ${noun} only: changes to the ${source} settings do not affect them. Choosing "Use ${source} settings" later deletes them.`
+      : `There are no default settings above this ${noun} for ${type.title}; these settings belong to this ${noun} only.`;
+  }
+  return (
+    <div id="settings-fields" class="settings-section">
+      {note && (
+        <p class={inheritance === 'inherit' && hasOwnSettings ? 'inheritance-note callout callout-warning' : 'inheritance-note callout callout-info'}>
+          {note}
+        </p>
+      )}
+      <SettingsFields
+        type={type}
+        level={level}
+        effective={props.effective}
+        editable={canManage && inheritance === 'custom'}
+        submitted={props.submitted}
+        errors={props.errors ?? {}}
+      />
+    </div>
+  );
+}
+
+function InheritanceSelect({ baseUrl, props }: { baseUrl: string; props: SettingsSectionProps }) {
+  const { inheritance, inheritsFrom, canManage, errors = {} } = props;
+  const error = errors.inheritance;
+  return (
+    <div class={error ? 'inheritance-select field field-invalid' : 'inheritance-select field'}>
+      <label for={fieldId('inheritance')}>Settings to use</label>
+      <div class="inheritance-controls">
+        <select
+          id={fieldId('inheritance')}
+          name="inheritance"
+          disabled={!canManage}
+          hx-get={`${baseUrl}/${props.type.slug}/fields`}
+          hx-target="#settings-fields"
+          hx-swap="outerHTML"
+          aria-describedby={error ? `${fieldId('inheritance')}-error` : undefined}
+        >
+          {inheritsFrom && (
+            <option value="inherit" selected={inheritance === 'inherit'}>
+              Use {inheritanceSourceLabel(inheritsFrom)} settings
+            </option>
+          )}
+          <option value="custom" selected={inheritance === 'custom'}>
+            Use custom settings
+          </option>
+        </select>
+        {canManage && (
+          <button type="submit" name="_action" value="update_form" class="button js-hidden">
+            Update form
+          </button>
+        )}
+      </div>
+      {inheritsFrom && inheritsFrom.level === 'group' && (
+        <p class="field-help">
+          Default settings from the group <a href={`/groups/${inheritsFrom.path}/-/settings/integrations/${props.type.slug}`}>{inheritsFrom.name}</a>.
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${fieldId('inheritance')}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export interface IntegrationPageProps extends SettingsSectionProps {
+  baseUrl: string;
+  /** The version of the level's own row the form was loaded at (0: none). */
+  version: number;
+  /** Instance and group: who a save reaches. */
+  usage?: SettingsUsage | undefined;
+  /** Someone else saved in between: shown above the form. */
+  conflict?: string | undefined;
+}
+
+export function impactSentence(usage: SettingsUsage): string {
+  const projects = usage.inheritingProjects === 1 ? '1 project' : `${usage.inheritingProjects} projects`;
+  const custom = usage.customProjects === 1 ? '1 project uses' : `${usage.customProjects} projects use`;
+  return `Saving changes the settings of ${projects}. ${custom} custom settings and will not change.`;
+}
+
+export function IntegrationPage(props: IntegrationPageProps) {
+  const { type, level, baseUrl, version, usage, canManage, errors = {}, conflict } = props;
+  const needsConfirmation = level !== 'project' && usage !== undefined;
+  return (
+    <>
+      <div class="integration-header">
+        <h1>{type.title}</h1>
+        <StateBadges level={level} effective={props.effective} />
+      </div>
+      <p class="lead">{type.description}</p>
+      {!canManage && <p class="callout callout-info">You can view these settings. Changing them needs the Maintainer or Owner role.</p>}
+      {conflict && (
+        <p class="callout callout-warning" role="alert">
+          {conflict}
+        </p>
+      )}
+      <ErrorSummary errors={errors} />
+      <form
+        method="post"
+        action={`${baseUrl}/${type.slug}`}
+        class="card form integration-form"
+        id="integration-form"
+        data-confirm-dialog={needsConfirmation ? 'confirm-save' : undefined}
+      >
+        <input type="hidden" name="_version" value={String(version)} />
+        {level !== 'instance' && <InheritanceSelect baseUrl={baseUrl} props={props} />}
+        <SettingsSection {...props} />
+        {canManage && (
+          <div class="form-actions">
+            <button type="submit" class="button button-primary" name="_action" value="save">
+              Save changes
+            </button>
+            <a class="button" href={baseUrl}>
+              Cancel
+            </a>
+          </div>
+        )}
+        {needsConfirmation && canManage && (
+          <dialog id="confirm-save" class="confirm-dialog" aria-labelledby="confirm-save-title">
+            <h2 id="confirm-save-title">Save changes?</h2>
+            <p>{SAVE_DEFAULTS_WARNING}</p>
+            <p>
+              <strong>{impactSentence(usage)}</strong>
+            </p>
+            <div class="form-actions">
+              <button type="submit" class="button button-primary" name="_confirmed" value="1">
+                Save changes
+              </button>
+              <button type="button" class="button" data-close-dialog>
+                Cancel
+              </button>
+            </div>
+          </dialog>
+        )}
+      </form>
+    </>
+  );
+}
+
+interface ConfirmSavePageProps {
+  type: IntegrationType;
+  baseUrl: string;
+  usage: SettingsUsage;
+  /** The validated submission, sealed so that it comes back unchanged and secrets never show. */
+  sealed: string;
+}
+
+/** Without JavaScript, the confirmation step between "Save changes" and the save. */
+export function ConfirmSavePage({ type, baseUrl, usage, sealed }: ConfirmSavePageProps) {
+  return (
+    <>
+      <h1>Save changes to {type.title}?</h1>
+      <section class="card confirm-panel" aria-labelledby="confirm-title">
+        <h2 id="confirm-title" class="visually-hidden">
+          Confirm
+        </h2>
+        <p>{SAVE_DEFAULTS_WARNING}</p>
+        <p>
+          <strong>{impactSentence(usage)}</strong>
+        </p>
+        <form method="post" action={`${baseUrl}/${type.slug}`} class="form-actions">
+          <input type="hidden" name="_sealed" value={sealed} />
+          <input type="hidden" name="_confirmed" value="1" />
+          <button type="submit" class="button button-primary">
+            Save changes
+          </button>
+          <a class="button" href={`${baseUrl}/${type.slug}`}>
+            Cancel
+          </a>
+        </form>
+      </section>
+    </>
+  );
+}
