@@ -14,6 +14,7 @@ import { BadRequest, Conflict, Forbidden, NotFound, SignInRequired } from './err
 import { assetRoutes } from './http/assets.js';
 import type { AppDeps, AppEnv, AppContext } from './http/context.js';
 import { readFlash } from './http/flash.js';
+import { pageCache } from './http/page-cache.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { groupRoutes } from './routes/groups.js';
@@ -24,6 +25,9 @@ import { renderError } from '../views/pages/error.js';
 
 /** Form posts larger than this are refused before they are read. */
 export const MAX_BODY_BYTES = 256 * 1024;
+
+/** Signed-in pages kept until the database changes (see http/page-cache.ts). */
+const PAGE_CACHE_SIZE = 1_000;
 
 const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -54,6 +58,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/-/health', (c) => c.json({ status: 'ok' }));
   app.route('/public', assetRoutes());
 
+  // Before anything that can fail (the session lookup reads the database), so that every
+  // error page gets the full layout.
+  app.use(layout);
   app.use(async (c, next) => {
     c.set('deps', deps);
     c.set('db', deps.db);
@@ -61,8 +68,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('user', token ? findSessionUser(deps.db, token) : null);
     await next();
   });
-  app.use(layout);
   app.use(readFlash);
+  app.use(pageCache(PAGE_CACHE_SIZE));
   app.use(csrf({ origin: deps.config.publicOrigin }));
   app.use(
     bodyLimit({

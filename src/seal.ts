@@ -8,6 +8,9 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 
 const FORMAT = 'v1';
 
+/** HKDF is deterministic and costs more than a lookup; requests derive the same few keys. */
+const derivedKeys = new Map<string, Buffer>();
+
 /**
  * A 256-bit key for one purpose; different purposes never share a key.
  *
@@ -18,7 +21,13 @@ const FORMAT = 'v1';
  * unseal(key, sealed, 'integration:slack:project:8') // null
  */
 export function deriveKey(secretKeyBase: string, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secretKeyBase, 'cascade', purpose, 32));
+  const id = `${purpose}\0${secretKeyBase}`;
+  let key = derivedKeys.get(id);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', secretKeyBase, 'cascade', purpose, 32));
+    derivedKeys.set(id, key);
+  }
+  return key;
 }
 
 export function seal(key: Buffer, plaintext: string, associatedData: string): string {

@@ -3,8 +3,8 @@
  * The one permission check every route uses: who may see and change the instance, a group or
  * a project. Roles follow GitLab: a group role applies to all its subgroups and projects.
  */
-import { and, eq, inArray, like, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { and, eq, like, or, sql } from 'drizzle-orm';
+import { perDatabase, type Db } from '../db/client.js';
 import { groups, members, projects, type Group, type Project, type User } from '../db/schema.js';
 import { Forbidden, NotFound, SignInRequired } from '../errors.js';
 
@@ -44,18 +44,29 @@ export function traversalIdList(traversalIds: string): number[] {
   return traversalIds.split('/').filter(Boolean).map(Number);
 }
 
-/** The user's highest role on a group or project, counting roles inherited from ancestor groups; 0 for none. */
-export function accessLevel(db: Db, user: User, subject: Exclude<Subject, { kind: 'instance' }>): number {
-  const groupIds = traversalIdList(subject.group.traversalIds);
-  const source =
-    subject.kind === 'project'
-      ? or(inArray(members.groupId, groupIds), eq(members.projectId, subject.project.id))
-      : inArray(members.groupId, groupIds);
-  const row = db
+const statements = perDatabase((db) => ({
+  highestRole: db
     .select({ level: sql<number | null>`max(${members.accessLevel})` })
     .from(members)
-    .where(and(eq(members.userId, user.id), source))
-    .get();
+    .where(
+      and(
+        eq(members.userId, sql.placeholder('userId')),
+        or(
+          sql`${members.groupId} in (select value from json_each(${sql.placeholder('groupIds')}))`,
+          eq(members.projectId, sql.placeholder('projectId')),
+        ),
+      ),
+    )
+    .prepare(),
+}));
+
+/** The user's highest role on a group or project, counting roles inherited from ancestor groups; 0 for none. */
+export function accessLevel(db: Db, user: User, subject: Exclude<Subject, { kind: 'instance' }>): number {
+  const row = statements(db).highestRole.get({
+    userId: user.id,
+    groupIds: JSON.stringify(traversalIdList(subject.group.traversalIds)),
+    projectId: subject.kind === 'project' ? subject.project.id : -1,
+  });
   return row?.level ?? 0;
 }
 

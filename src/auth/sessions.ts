@@ -3,8 +3,8 @@
  * Server-side sessions: the browser holds a random token, the database only its SHA-256.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { perDatabase, type Db } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 
 export const SESSION_COOKIE = 'cascade_session';
@@ -28,13 +28,18 @@ export function createSession(db: Db, userId: number, now = new Date()): string 
 }
 
 /** The signed-in user for a token, or null if the session is unknown, expired or the user is blocked. */
-export function findSessionUser(db: Db, token: string, now = new Date()): User | null {
-  const row = db
+const statements = perDatabase((db) => ({
+  sessionUser: db
     .select({ user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, now), isNull(users.blockedAt)))
-    .get();
+    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now')), isNull(users.blockedAt)))
+    .prepare(),
+}));
+
+/** The signed-in user for a token, or null if the session is unknown, expired or the user is blocked. */
+export function findSessionUser(db: Db, token: string, now = new Date()): User | null {
+  const row = statements(db).sessionUser.get({ tokenHash: hashToken(token), now: now.getTime() });
   return row?.user ?? null;
 }
 

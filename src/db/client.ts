@@ -51,3 +51,23 @@ export function migrateDatabase(db: Db, migrationsFolder = MIGRATIONS_FOLDER): v
     sqlite.pragma('foreign_keys = ON');
   }
 }
+
+/**
+ * Builds something once per database and hands the same one back after: used for the prepared
+ * statements of the hot paths, which drizzle would otherwise rebuild on every request.
+ *
+ * @example
+ * const statements = perDatabase((db) => ({ byId: db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare() }))
+ * statements(db).byId.get({ id: 1 })
+ */
+export function perDatabase<T>(build: (db: Db) => T): (db: Db) => T {
+  const built = new WeakMap<Db, T>();
+  return (db) => {
+    let value = built.get(db);
+    if (value === undefined) {
+      value = build(db);
+      built.set(db, value);
+    }
+    return value;
+  };
+}

@@ -10,13 +10,22 @@ import type { AppContext, AppEnv, Flash } from './context.js';
 
 const FLASH_COOKIE = 'cascade_flash';
 
+const signingKeys = new Map<string, string>();
+
 export function cookieSigningKey(secretKeyBase: string): string {
-  return createHmac('sha256', secretKeyBase).update('cascade cookie signing').digest('hex');
+  let key = signingKeys.get(secretKeyBase);
+  if (!key) {
+    key = createHmac('sha256', secretKeyBase).update('cascade cookie signing').digest('hex');
+    signingKeys.set(secretKeyBase, key);
+  }
+  return key;
 }
 
 /** Reads the flash message of this request (and clears it) into `c.var.flash`. */
 export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const raw = await getSignedCookie(c, cookieSigningKey(c.var.deps.secretKeyBase), FLASH_COOKIE);
+  // Verifying a signature imports a key: only worth it when the cookie is there.
+  const present = c.req.header('cookie')?.includes(`${FLASH_COOKIE}=`) ?? false;
+  const raw = present ? await getSignedCookie(c, cookieSigningKey(c.get('deps').secretKeyBase), FLASH_COOKIE) : undefined;
   c.set('flash', parseFlash(raw));
   if (raw !== undefined) deleteCookie(c, FLASH_COOKIE, { path: '/' });
   await next();

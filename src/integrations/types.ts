@@ -76,8 +76,8 @@ export interface IntegrationDefinition {
   fields: readonly Field[];
   /** Empty for types with a single event or none: GitLab shows no toggles for them. */
   events: readonly TriggerEvent[];
-  /** Rules across fields, checked while active: field name -> message. */
-  validate?: (values: SettingsValues) => Record<string, string>;
+  /** Rules across fields, checked while active: field name -> message (none when fine). */
+  validate?: (values: SettingsValues) => Record<string, string | undefined>;
 }
 
 export interface IntegrationType extends IntegrationDefinition {

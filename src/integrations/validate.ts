@@ -66,7 +66,7 @@ function fieldProblem(field: Field, value: FieldValue): string | null {
   }
   if (field.format === 'emails') {
     const invalid = listItems(typeof value === 'string' ? value.replace(/\s+/g, ',') : '').filter((item) => !EMAIL.safeParse(item.replace(/^<|>$/g, '')).success);
-    if (invalid.length > 0) return `${invalid[0]} is not a valid email address`;
+    if (invalid.length > 0) return `${field.label}: ${invalid[0]} is not a valid email address`;
   }
   return null;
 }
@@ -156,7 +156,9 @@ export function parseSettingsForm(type: IntegrationType, input: SettingsInput, c
     events[event.name] = raw === undefined ? (context.previousEvents?.[event.name] ?? event.default) : truthy(raw);
   }
 
-  const parsed = type.schema.safeParse({ active, fields, events });
+  // Cross-field rules see kept secrets too (a Jenkins username with its stored password is complete).
+  const kept = Object.fromEntries(secrets.filter((f) => !(f.name in fields) && context.storedSecretNames.has(f.name)).map((f) => [f.name, previous[f.name] ?? null]));
+  const parsed = type.schema.safeParse({ active, fields: { ...kept, ...fields }, events });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'active')] ??= issue.message;
   }

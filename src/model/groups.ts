@@ -3,9 +3,9 @@
  * Groups and subgroups at any depth. Each group keeps its full path and the ids of its
  * ancestors ("/1/5/9/"), so a subtree is one indexed prefix query.
  */
-import { asc, count, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { asc, count, eq, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import { perDatabase, type Db } from '../db/client.js';
 import { groups, projects, type Group } from '../db/schema.js';
 import { traversalIdList } from '../auth/permissions.js';
 import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type Outcome } from './validation.js';
@@ -28,10 +28,18 @@ export function findGroupByFullPath(db: Db, fullPath: string): Group | undefined
     .get();
 }
 
+const statements = perDatabase((db) => ({
+  byIds: db
+    .select()
+    .from(groups)
+    .where(sql`${groups.id} in (select value from json_each(${sql.placeholder('ids')}))`)
+    .prepare(),
+}));
+
 /** The group and its ancestors, top-level group first. */
 export function groupLineage(db: Db, group: Group): Group[] {
   const ids = traversalIdList(group.traversalIds);
-  const rows = db.select().from(groups).where(inArray(groups.id, ids)).all();
+  const rows = statements(db).byIds.all({ ids: JSON.stringify(ids) });
   return ids.map((id) => rows.find((row) => row.id === id)).filter((row): row is Group => row !== undefined);
 }
 

@@ -4,7 +4,7 @@
  */
 import { asc, count, eq, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import { perDatabase, type Db } from '../db/client.js';
 import { groups, projects, type Group, type Project } from '../db/schema.js';
 import { fullPathTaken } from './groups.js';
 import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from './validation.js';
@@ -70,13 +70,16 @@ export function countProjects(db: Db): number {
   return db.select({ n: count() }).from(projects).get()?.n ?? 0;
 }
 
-/** The project with the group it sits in; undefined if either is missing. */
-export function projectWithGroup(db: Db, fullPath: string): { project: Project; group: Group } | undefined {
-  const row = db
+const statements = perDatabase((db) => ({
+  withGroup: db
     .select({ project: projects, group: groups })
     .from(projects)
     .innerJoin(groups, eq(groups.id, projects.groupId))
-    .where(sql`lower(${projects.fullPath}) = lower(${fullPath})`)
-    .get();
-  return row;
+    .where(sql`lower(${projects.fullPath}) = lower(${sql.placeholder('fullPath')})`)
+    .prepare(),
+}));
+
+/** The project with the group it sits in; undefined if either is missing. */
+export function projectWithGroup(db: Db, fullPath: string): { project: Project; group: Group } | undefined {
+  return statements(db).withGroup.get({ fullPath });
 }

@@ -4,8 +4,8 @@
  * chain of a project (its own row, its groups' rows, the instance's) for every type is loaded
  * with one query; secrets are sealed per row and opened only here.
  */
-import { and, count, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { and, count, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { perDatabase, type Db } from '../db/client.js';
 import { integrationSettings, type IntegrationSettingsRow } from '../db/schema.js';
 import { Conflict } from '../errors.js';
 import { findIntegrationType } from '../integrations/index.js';
@@ -25,6 +25,22 @@ export interface StoredSettings extends SettingsRow {
   version: number;
   updatedAt: Date;
 }
+
+/** The rows of the instance, of the groups in `groupIds` (a JSON array) and of the project `projectId`. */
+const inChain = or(
+  and(isNull(integrationSettings.groupId), isNull(integrationSettings.projectId)),
+  sql`${integrationSettings.groupId} in (select value from json_each(${sql.placeholder('groupIds')}))`,
+  eq(integrationSettings.projectId, sql.placeholder('projectId')),
+);
+
+const chainStatements = perDatabase((db) => ({
+  allTypes: db.select().from(integrationSettings).where(inChain).prepare(),
+  ofType: db
+    .select()
+    .from(integrationSettings)
+    .where(and(inChain, eq(integrationSettings.type, sql.placeholder('type'))))
+    .prepare(),
+}));
 
 /** "instance", "group:5", "project:7": where a row belongs, also bound into its sealed secrets. */
 export function ownerKey(owner: Pick<SettingsOwner, 'level' | 'id'>): string {
@@ -61,18 +77,12 @@ export class SettingsStore {
 
   /** Every type's rows along a chain of owners (nearest first), in one query. */
   loadChains(chain: readonly SettingsOwner[], type?: string): Map<string, StoredSettings[]> {
-    const groupIds = chain.filter((o) => o.level === 'group').map((o) => o.id!);
-    const project = chain.find((o) => o.level === 'project');
-    const owners = [
-      and(isNull(integrationSettings.groupId), isNull(integrationSettings.projectId)),
-      groupIds.length > 0 ? inArray(integrationSettings.groupId, groupIds) : undefined,
-      project ? eq(integrationSettings.projectId, project.id!) : undefined,
-    ];
-    const rows = this.db
-      .select()
-      .from(integrationSettings)
-      .where(and(or(...owners), type ? eq(integrationSettings.type, type) : undefined))
-      .all();
+    const params = {
+      groupIds: JSON.stringify(chain.filter((o) => o.level === 'group').map((o) => o.id)),
+      projectId: chain.find((o) => o.level === 'project')?.id ?? -1,
+    };
+    const statements = chainStatements(this.db);
+    const rows = type ? statements.ofType.all({ ...params, type }) : statements.allTypes.all(params);
     const position = new Map(chain.map((owner, index) => [ownerKey(owner), index]));
     const byType = new Map<string, StoredSettings[]>();
     for (const row of rows.sort((a, b) => position.get(rowOwnerKey(a))! - position.get(rowOwnerKey(b))!)) {

@@ -1,0 +1,162 @@
+/**
+ * The permission matrix: for every route of the app, what each kind of user gets.
+ * permissions.test.ts requests every registered route as every actor of the world fixture
+ * (test/support/world.ts) and fails for a route that has no row here.
+ *
+ * To add a row for a new route:
+ * 1. Key it `METHOD /path` as registered, with the `{regex}` of each parameter left out
+ *    (`GET /groups/:fullPath/-/settings/integrations`); the failing test prints the key.
+ * 2. `url` builds a concrete URL in the world; `form` (POST only) a valid form, so that the
+ *    actors allowed in get their success status rather than a validation error.
+ * 3. `expect`: usually a preset below, or `allow(actorsLetIn, actorsForbidden)`.
+ */
+import { TEST_PASSWORD } from '../support/app.js';
+import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, slackForm } from '../support/integrations.js';
+import { ACTORS, type Actor, type World } from '../support/world.js';
+
+/**
+ * - `ok`: 2xx, or the 303 redirect that follows a successful form post
+ * - `signin`: 302 to the sign-in page
+ * - `notfound`: 404, which does not reveal whether the thing exists
+ * - `forbidden`: 403, for users who may see the thing but not change it
+ */
+export type Outcome = 'ok' | 'signin' | 'notfound' | 'forbidden';
+export type Expectations = Record<Actor, Outcome>;
+
+export interface MatrixRow {
+  url: (world: World) => string;
+  form?: (world: World) => Record<string, string | string[]>;
+  expect: Expectations;
+}
+
+/**
+ * Signed-out visitors and blocked users (their session died) are sent to sign in; `ok` actors
+ * get in, `forbidden` ones get 403, everybody else 404.
+ */
+export function allow(ok: readonly Actor[], forbidden: readonly Actor[] = []): Expectations {
+  const outcome = (actor: Actor): Outcome => {
+    if (actor === 'anonymous' || actor === 'blocked') return 'signin';
+    if (ok.includes(actor)) return 'ok';
+    return forbidden.includes(actor) ? 'forbidden' : 'notfound';
+  };
+  return Object.fromEntries(ACTORS.map((actor) => [actor, outcome(actor)])) as Expectations;
+}
+
+/** Health check, sign-in and sign-out, static files. */
+export const PUBLIC = Object.fromEntries(ACTORS.map((actor) => [actor, 'ok'])) as Expectations;
+export const SIGNED_IN = allow(['nonMember', 'reporter', 'developer', 'maintainer', 'owner', 'admin']);
+export const ADMIN_ONLY = allow(['admin']);
+
+/**
+ * Group "top/sub": its reporter and developer, the owner of "top", and the maintainer of the
+ * project inside it (who sees the group but has no role in it).
+ */
+export const SUB_READERS = allow(['reporter', 'developer', 'maintainer', 'owner', 'admin']);
+export const SUB_MANAGERS = allow(['owner', 'admin'], ['reporter', 'developer', 'maintainer']);
+/** Project "top/sub/app": everybody with a role in it, directly or from its groups. */
+export const APP_READERS = allow(['reporter', 'developer', 'maintainer', 'owner', 'admin']);
+export const APP_MANAGERS = allow(['maintainer', 'owner', 'admin'], ['reporter', 'developer']);
+
+const SUB = (w: World) => w.sub.fullPath;
+const APP = (w: World) => w.project.fullPath;
+const newGroupForm = () => ({ name: 'Fresh', path: 'fresh', parent_id: '', description: '' });
+const settingsForm = () => ({ ...slackForm(), inheritance: 'custom', _confirmed: '1' });
+
+export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
+  'GET /-/health': { url: () => '/-/health', expect: PUBLIC },
+  'GET /public/vendor/htmx.min.js': { url: () => '/public/vendor/htmx.min.js', expect: PUBLIC },
+  'GET /public/*': { url: () => '/public/app.css', expect: PUBLIC },
+  'GET /users/sign_in': { url: () => '/users/sign_in', expect: PUBLIC },
+  'POST /users/sign_in': { url: () => '/users/sign_in', form: () => ({ username: 'reporter', password: TEST_PASSWORD }), expect: PUBLIC },
+  'POST /users/sign_out': { url: () => '/users/sign_out', expect: PUBLIC },
+  'GET /': { url: () => '/', expect: SIGNED_IN },
+
+  'GET /admin': { url: () => '/admin', expect: ADMIN_ONLY },
+  'GET /admin/users': { url: () => '/admin/users?search=re&page=1', expect: ADMIN_ONLY },
+  'GET /admin/users/new': { url: () => '/admin/users/new', expect: ADMIN_ONLY },
+  'POST /admin/users': {
+    url: () => '/admin/users',
+    form: () => ({ name: 'Newcomer', username: 'newcomer', email: 'newcomer@example.com', password: 'long-enough-password' }),
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/users/:id/make_admin': { url: (w) => `/admin/users/${w.users.nonMember.id}/make_admin`, expect: ADMIN_ONLY },
+  'POST /admin/users/:id/revoke_admin': { url: (w) => `/admin/users/${w.users.nonMember.id}/revoke_admin`, expect: ADMIN_ONLY },
+  'POST /admin/users/:id/block': { url: (w) => `/admin/users/${w.users.nonMember.id}/block`, expect: ADMIN_ONLY },
+  'POST /admin/users/:id/unblock': { url: (w) => `/admin/users/${w.users.blocked.id}/unblock`, expect: ADMIN_ONLY },
+
+  'GET /admin/groups': { url: () => '/admin/groups', expect: ADMIN_ONLY },
+  'GET /admin/groups/new': { url: (w) => `/admin/groups/new?parent_id=${w.top.id}`, expect: ADMIN_ONLY },
+  'POST /admin/groups': { url: () => '/admin/groups', form: newGroupForm, expect: ADMIN_ONLY },
+  'GET /admin/groups/:id': { url: (w) => `/admin/groups/${w.sub.id}`, expect: ADMIN_ONLY },
+  'POST /admin/groups/:id/members': {
+    url: (w) => `/admin/groups/${w.sub.id}/members`,
+    form: () => ({ username: 'stranger', role: 'developer' }),
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/groups/:id/members/:memberId': {
+    url: (w) => `/admin/groups/${w.sub.id}/members/${w.memberships.reporter.id}`,
+    form: () => ({ role: 'developer' }),
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/groups/:id/members/:memberId/delete': {
+    url: (w) => `/admin/groups/${w.sub.id}/members/${w.memberships.reporter.id}/delete`,
+    expect: ADMIN_ONLY,
+  },
+
+  'GET /admin/projects': { url: () => '/admin/projects?search=app', expect: ADMIN_ONLY },
+  'GET /admin/projects/new': { url: (w) => `/admin/projects/new?group_id=${w.sub.id}`, expect: ADMIN_ONLY },
+  'POST /admin/projects': {
+    url: () => '/admin/projects',
+    form: (w) => ({ name: 'Fresh', group_id: String(w.sub.id), path: 'fresh', description: '' }),
+    expect: ADMIN_ONLY,
+  },
+  'GET /admin/projects/:id': { url: (w) => `/admin/projects/${w.project.id}`, expect: ADMIN_ONLY },
+  'POST /admin/projects/:id/members': {
+    url: (w) => `/admin/projects/${w.project.id}/members`,
+    form: () => ({ username: 'stranger', role: 'reporter' }),
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/projects/:id/members/:memberId': {
+    url: (w) => `/admin/projects/${w.project.id}/members/${w.memberships.maintainer.id}`,
+    form: () => ({ role: 'developer' }),
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/projects/:id/members/:memberId/delete': {
+    url: (w) => `/admin/projects/${w.project.id}/members/${w.memberships.maintainer.id}/delete`,
+    expect: ADMIN_ONLY,
+  },
+
+  'GET /admin/application_settings/integrations': { url: () => ADMIN_INTEGRATIONS, expect: ADMIN_ONLY },
+  'GET /admin/application_settings/integrations/:slug': { url: () => `${ADMIN_INTEGRATIONS}/slack`, expect: ADMIN_ONLY },
+  'GET /admin/application_settings/integrations/:slug/fields': {
+    url: () => `${ADMIN_INTEGRATIONS}/slack/fields?inheritance=custom`,
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/application_settings/integrations/:slug': { url: () => `${ADMIN_INTEGRATIONS}/slack`, form: settingsForm, expect: ADMIN_ONLY },
+
+  'GET /groups/:fullPath': { url: (w) => `/groups/${SUB(w)}`, expect: SUB_READERS },
+  'GET /groups/:fullPath/-/settings/integrations': { url: (w) => groupIntegrations(SUB(w)), expect: SUB_READERS },
+  'GET /groups/:fullPath/-/settings/integrations/:slug': { url: (w) => `${groupIntegrations(SUB(w))}/slack`, expect: SUB_READERS },
+  'GET /groups/:fullPath/-/settings/integrations/:slug/fields': {
+    url: (w) => `${groupIntegrations(SUB(w))}/slack/fields?inheritance=custom`,
+    expect: SUB_READERS,
+  },
+  'POST /groups/:fullPath/-/settings/integrations/:slug': {
+    url: (w) => `${groupIntegrations(SUB(w))}/slack`,
+    form: settingsForm,
+    expect: SUB_MANAGERS,
+  },
+
+  'GET /:fullPath': { url: (w) => `/${APP(w)}`, expect: APP_READERS },
+  'GET /:fullPath/-/settings/integrations': { url: (w) => projectIntegrations(APP(w)), expect: APP_READERS },
+  'GET /:fullPath/-/settings/integrations/:slug': { url: (w) => `${projectIntegrations(APP(w))}/slack`, expect: APP_READERS },
+  'GET /:fullPath/-/settings/integrations/:slug/fields': {
+    url: (w) => `${projectIntegrations(APP(w))}/slack/fields?inheritance=custom`,
+    expect: APP_READERS,
+  },
+  'POST /:fullPath/-/settings/integrations/:slug': {
+    url: (w) => `${projectIntegrations(APP(w))}/slack`,
+    form: settingsForm,
+    expect: APP_MANAGERS,
+  },
+};

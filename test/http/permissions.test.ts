@@ -1,0 +1,84 @@
+/**
+ * The permission matrix, generated from the route table: every registered route is requested as
+ * every actor of the world fixture, each on a fresh database, and must answer as its row in
+ * permission-matrix.ts says. A route without a row fails, so a new route cannot skip the check.
+ */
+import type { Hono } from 'hono';
+import type { RouterRoute } from 'hono/types';
+import { describe, expect, it } from 'vitest';
+import type { AppEnv } from '../../src/http/context.js';
+import { createTestApp, get, ORIGIN, post } from '../support/app.js';
+import { ACTORS, buildWorld, type Actor } from '../support/world.js';
+import { PERMISSION_MATRIX, type Outcome } from './permission-matrix.js';
+
+/** "GET /groups/:fullPath{[\w]+}/-/settings" -> "GET /groups/:fullPath/-/settings": the matrix key of a route. */
+function routeKey(route: RouterRoute): string {
+  let path = '';
+  let depth = 0;
+  for (const char of route.path) {
+    if (char === '{') depth++;
+    else if (char === '}') depth--;
+    else if (depth === 0) path += char;
+  }
+  return `${route.method} ${path}`;
+}
+
+/** Every route a request can end at; 'ALL' entries are middleware. */
+function endpoints(app: Hono<AppEnv>): { key: string; route: RouterRoute }[] {
+  return app.routes.filter((route) => route.method !== 'ALL').map((route) => ({ key: routeKey(route), route }));
+}
+
+/** The route that answers a request: the first one registered for it that is not middleware. */
+function answeringRoute(app: Hono<AppEnv>, method: string, url: string): RouterRoute | undefined {
+  const [matches] = app.router.match(method, new URL(url, ORIGIN).pathname);
+  return matches.map(([[, route]]) => route).find((route) => route.method !== 'ALL');
+}
+
+function outcomeOf(response: Response): Outcome | string {
+  const location = response.headers.get('location') ?? '';
+  if (response.status === 302 && location.startsWith('/users/sign_in')) return 'signin';
+  if (response.status === 404) return 'notfound';
+  if (response.status === 403) return 'forbidden';
+  if ((response.status >= 200 && response.status < 300) || response.status === 303) return 'ok';
+  return `status ${response.status}${location ? ` to ${location}` : ''}`;
+}
+
+const ROUTES = endpoints(createTestApp().app);
+
+describe('the permission matrix', () => {
+  it('has a row for every route', () => {
+    const missing = ROUTES.map(({ key }) => key).filter((key) => !(key in PERMISSION_MATRIX));
+    expect(missing, 'add a row for each of these routes to test/http/permission-matrix.ts').toEqual([]);
+  });
+
+  it('has no row for a route that does not exist, and no two routes share a row', () => {
+    const keys = ROUTES.map(({ key }) => key);
+    expect(Object.keys(PERMISSION_MATRIX).filter((key) => !keys.includes(key))).toEqual([]);
+    expect(keys.filter((key, index) => keys.indexOf(key) !== index)).toEqual([]);
+  });
+
+  it("builds, for every row, a URL that the row's own route answers", async () => {
+    const { app, db } = createTestApp();
+    const world = await buildWorld(db);
+    const misrouted = endpoints(app).filter(({ key, route }) => {
+      const row = PERMISSION_MATRIX[key];
+      return row && answeringRoute(app, route.method, row.url(world)) !== route;
+    });
+    expect(misrouted.map(({ key }) => key)).toEqual([]);
+  });
+});
+
+describe.each(ROUTES)('$key', ({ key, route }) => {
+  const row = PERMISSION_MATRIX[key];
+  const cases = ACTORS.map((actor): [Actor, Outcome | 'no row'] => [actor, row?.expect[actor] ?? 'no row']);
+
+  it.each(cases)('%s: %s', async (actor, expected) => {
+    if (!row) throw new Error(`No row for "${key}": add one to test/http/permission-matrix.ts`);
+    const { app, db } = createTestApp();
+    const world = await buildWorld(db);
+    const cookie = world.cookies[actor];
+    const url = row.url(world);
+    const response = route.method === 'POST' ? await post(app, url, row.form?.(world) ?? {}, { cookie }) : await get(app, url, { cookie });
+    expect(outcomeOf(response)).toBe(expected);
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * The catalog: GitLab's 18 integration types, declared as data.
+ */
+import { describe, expect, it } from 'vitest';
+import { findIntegrationType, integrationTypes, integrationTypesAt } from '../../src/integrations/index.js';
+import { parseSettingsForm } from '../../src/integrations/validate.js';
+
+describe('the catalog', () => {
+  it('has the 18 types of GitLab, each slug once', () => {
+    const slugs = integrationTypes.map((type) => type.slug);
+    expect(new Set(slugs).size).toBe(18);
+    expect(slugs).toEqual(
+      expect.arrayContaining([
+        'slack', 'mattermost', 'microsoft-teams', 'discord', 'hangouts-chat', 'webex-teams', 'telegram', 'pushover',
+        'pipelines-email', 'emails-on-push', 'jira', 'redmine', 'youtrack', 'bugzilla', 'external-wiki',
+        'custom-issue-tracker', 'datadog', 'jenkins',
+      ]),
+    );
+  });
+
+  it('offers Jenkins at the project level only', () => {
+    expect(findIntegrationType('jenkins')!.levels).toEqual(['project']);
+    expect(integrationTypesAt('instance').map((type) => type.slug)).not.toContain('jenkins');
+    expect(integrationTypesAt('project')).toHaveLength(18);
+  });
+
+  it('gives every select field a default among its choices', () => {
+    for (const type of integrationTypes) {
+      for (const field of type.fields.filter((f) => f.kind === 'select' && f.default !== undefined)) {
+        expect(field.choices!.map((choice) => choice.value), `${type.slug}.${field.name}`).toContain(field.default);
+      }
+    }
+  });
+
+  it("uses GitLab's event defaults: deployments and incidents off, the rest on; Jenkins only pushes", () => {
+    const slack = findIntegrationType('slack')!;
+    const byName = Object.fromEntries(slack.events.map((event) => [event.name, event.default]));
+    expect(byName).toMatchObject({ push_events: true, issues_events: true, deployment_events: false, incident_events: false, alert_events: true });
+    const jenkins = Object.fromEntries(findIntegrationType('jenkins')!.events.map((event) => [event.name, event.default]));
+    expect(jenkins).toEqual({ push_events: true, merge_requests_events: false, tag_push_events: false });
+  });
+
+  it('shows no event toggles for types with a single event or none', () => {
+    for (const slug of ['pipelines-email', 'redmine', 'youtrack', 'bugzilla', 'custom-issue-tracker', 'external-wiki', 'datadog', 'pushover']) {
+      expect(findIntegrationType(slug)!.events, slug).toHaveLength(0);
+    }
+  });
+
+  it('keeps every token, password and webhook secret', () => {
+    const secrets = (slug: string) => findIntegrationType(slug)!.fields.filter((f) => f.kind === 'secret').map((f) => f.name);
+    expect(secrets('slack')).toEqual(['webhook']);
+    expect(secrets('telegram')).toEqual(['token']);
+    expect(secrets('jira')).toEqual(['password']);
+    expect(secrets('pushover')).toEqual(['api_key', 'user_key']);
+    expect(secrets('datadog')).toEqual(['api_key']);
+  });
+
+  it('makes every type reject a URL that is not http or https', () => {
+    for (const type of integrationTypes) {
+      const urlFields = type.fields.filter((field) => field.kind === 'url' || field.format === 'url');
+      for (const field of urlFields) {
+        const result = parseSettingsForm(type, { [field.name]: 'javascript:alert(1)' }, { level: 'project', storedSecretNames: new Set() });
+        expect(result.ok, `${type.slug}.${field.name}`).toBe(false);
+        if (!result.ok) expect(result.errors[field.name]).toContain('must be a valid URL (http or https)');
+      }
+    }
+  });
+});

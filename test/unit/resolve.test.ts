@@ -1,0 +1,114 @@
+/**
+ * The inheritance engine: effective settings of a level from its chain of rows, nearest first.
+ */
+import { describe, expect, it } from 'vitest';
+import { findIntegrationType } from '../../src/integrations/index.js';
+import { differingKeys, inheritanceSourceLabel, resolveSettings, type SettingsOwner, type SettingsRow } from '../../src/settings/resolve.js';
+
+const slack = findIntegrationType('slack')!;
+const instance: SettingsOwner = { level: 'instance', id: null, name: 'Instance', path: null };
+const group = (id: number): SettingsOwner => ({ level: 'group', id, name: `Group ${id}`, path: `g${id}` });
+const project: SettingsOwner = { level: 'project', id: 7, name: 'Group 1 / App', path: 'g1/app' };
+
+/** A full row, as "Use custom settings" saves it. */
+function row(owner: SettingsOwner, username: string, extra: Partial<SettingsRow> = {}): SettingsRow {
+  return {
+    owner,
+    active: true,
+    fields: { webhook: `https://hooks.slack.com/${username}`, username, channel: null, notify_only_broken_pipelines: true },
+    events: { push_events: true, issues_events: false },
+    ...extra,
+  };
+}
+
+describe('resolveSettings', () => {
+  it('is not configured, inactive, with the catalog defaults, when no level has settings', () => {
+    const effective = resolveSettings(slack, project, []);
+    expect(effective.state).toBe('not_configured');
+    expect(effective.active).toBe(false);
+    expect(effective.fields.branches_to_be_notified).toBe('default');
+    expect(effective.fields.notify_only_broken_pipelines).toBe(true);
+    expect(effective.events.deployment_events).toBe(false);
+    expect(effective.events.push_events).toBe(true);
+    expect(effective.inheritsFrom).toBeNull();
+    expect(effective.source.username).toBe('default');
+  });
+
+  it('uses the instance default for a project without its own row once the default is set up', () => {
+    const effective = resolveSettings(slack, project, [row(instance, 'instance-bot')]);
+    expect(effective.state).toBe('inherited');
+    expect(effective.active).toBe(true);
+    expect(effective.fields.username).toBe('instance-bot');
+    expect(effective.inheritsFrom).toEqual(instance);
+    expect(effective.source.username).toEqual(instance);
+  });
+
+  it('keeps a project with custom settings on its own values whatever the instance default says', () => {
+    const chain = [row(project, 'project-bot', { active: false }), row(instance, 'instance-bot-v2')];
+    const effective = resolveSettings(slack, project, chain);
+    expect(effective.state).toBe('custom');
+    expect(effective.active).toBe(false);
+    expect(effective.fields.username).toBe('project-bot');
+    expect(effective.source.active).toEqual(project);
+    expect(effective.inheritsFrom).toEqual(instance);
+  });
+
+  it('is custom without anything to inherit when only the project has settings', () => {
+    const effective = resolveSettings(slack, project, [row(project, 'solo')]);
+    expect(effective.state).toBe('custom');
+    expect(effective.inheritsFrom).toBeNull();
+  });
+
+  it('uses the nearest group default over the instance default', () => {
+    const chain = [row(group(2), 'subgroup-bot'), row(group(1), 'group-bot'), row(instance, 'instance-bot')];
+    const effective = resolveSettings(slack, project, chain);
+    expect(effective.fields.username).toBe('subgroup-bot');
+    expect(effective.inheritsFrom).toEqual(group(2));
+    expect(inheritanceSourceLabel(effective.inheritsFrom!)).toBe('group-level');
+  });
+
+  it('resolves through a chain ten levels deep, skipping levels without settings', () => {
+    const chain = [row(group(3), 'level-3'), row(instance, 'instance-bot')];
+    const effective = resolveSettings(slack, project, chain);
+    expect(effective.fields.username).toBe('level-3');
+    expect(effective.source.username).toEqual(group(3));
+    const tenDeep = Array.from({ length: 10 }, (_, i) => row(group(10 - i), `level-${10 - i}`));
+    expect(resolveSettings(slack, project, tenDeep).fields.username).toBe('level-10');
+  });
+
+  it('takes each key from the nearest level that sets it (per-field inheritance)', () => {
+    const partial: SettingsRow = { owner: project, fields: { channel: '#project' }, events: { issues_events: true } };
+    const effective = resolveSettings(slack, project, [partial, row(instance, 'instance-bot')]);
+    expect(effective.fields.channel).toBe('#project');
+    expect(effective.source.channel).toEqual(project);
+    expect(effective.fields.username).toBe('instance-bot');
+    expect(effective.fields.webhook).toBe('https://hooks.slack.com/instance-bot');
+    expect(effective.source.webhook).toEqual(instance);
+    expect(effective.active).toBe(true);
+    expect(effective.source.active).toEqual(instance);
+    expect(effective.events.issues_events).toBe(true);
+  });
+
+  it('inherits secrets like any other value, so an inheriting project can use a secret it never sees', () => {
+    const effective = resolveSettings(slack, project, [row(instance, 'instance-bot')]);
+    expect(effective.fields.webhook).toBe('https://hooks.slack.com/instance-bot');
+  });
+
+  it('offers group-only events at the group level only', () => {
+    expect('group_mention_events' in resolveSettings(slack, group(1), []).events).toBe(true);
+    expect('group_mention_events' in resolveSettings(slack, project, []).events).toBe(false);
+  });
+
+  it('treats a group resolving for itself as custom only with its own row', () => {
+    expect(resolveSettings(slack, group(1), [row(instance, 'i')]).state).toBe('inherited');
+    expect(resolveSettings(slack, group(1), [row(group(1), 'g'), row(instance, 'i')]).state).toBe('custom');
+  });
+});
+
+describe('differingKeys', () => {
+  it('names the values a custom level changes from what it would inherit', () => {
+    const own = resolveSettings(slack, project, [row(project, 'project-bot')]);
+    const inherited = resolveSettings(slack, project, [row(instance, 'instance-bot')]);
+    expect(differingKeys(own, inherited).sort()).toEqual(['username', 'webhook']);
+  });
+});
