@@ -10,6 +10,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { findSessionUser, SESSION_COOKIE } from './auth/sessions.js';
+import { databaseStamp } from './db/change-stamp.js';
 import { BadRequest, Conflict, Forbidden, NotFound, SignInRequired } from './errors.js';
 import { assetRoutes } from './http/assets.js';
 import type { AppDeps, AppEnv, AppContext } from './http/context.js';
@@ -64,8 +65,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(async (c, next) => {
     c.set('deps', deps);
     c.set('db', deps.db);
+    const stamp = databaseStamp(deps.db);
+    c.set('databaseStamp', stamp);
     const token = getCookie(c, SESSION_COOKIE);
-    c.set('user', token ? findSessionUser(deps.db, token) : null);
+    c.set('user', token ? findSessionUser(deps.db, token, new Date(), stamp) : null);
     await next();
   });
   app.use(readFlash);

@@ -3,7 +3,8 @@
  * Server-side sessions: the browser holds a random token, the database only its SHA-256.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { databaseStamp, KeptUntilChange } from '../db/change-stamp.js';
 import { perDatabase, type Db } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 
@@ -27,20 +28,30 @@ export function createSession(db: Db, userId: number, now = new Date()): string 
   return token;
 }
 
-/** The signed-in user for a token, or null if the session is unknown, expired or the user is blocked. */
 const statements = perDatabase((db) => ({
   sessionUser: db
-    .select({ user: users })
+    .select({ user: users, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now')), isNull(users.blockedAt)))
+    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), isNull(users.blockedAt)))
     .prepare(),
 }));
 
-/** The signed-in user for a token, or null if the session is unknown, expired or the user is blocked. */
-export function findSessionUser(db: Db, token: string, now = new Date()): User | null {
-  const row = statements(db).sessionUser.get({ tokenHash: hashToken(token), now: now.getTime() });
-  return row?.user ?? null;
+/** Recent lookups: a session only changes through a database write, which ends their use. */
+const recentLookups = perDatabase(() => new KeptUntilChange<{ user: User; expiresAt: Date } | null>(1_000));
+
+/**
+ * The signed-in user for a token, or null if the session is unknown, expired or the user is
+ * blocked. `stamp` (db/change-stamp.ts) lets repeated requests skip the query.
+ */
+export function findSessionUser(db: Db, token: string, now = new Date(), stamp = databaseStamp(db)): User | null {
+  const tokenHash = hashToken(token);
+  let found = recentLookups(db).get(tokenHash, stamp);
+  if (found === undefined) {
+    found = statements(db).sessionUser.get({ tokenHash }) ?? null;
+    recentLookups(db).set(tokenHash, stamp, found);
+  }
+  return found && found.expiresAt > now ? found.user : null;
 }
 
 export function deleteSession(db: Db, token: string): void {

@@ -28,6 +28,8 @@ export interface AppEnv {
     deps: AppDeps;
     db: Db;
     user: User | null;
+    /** The database's change stamp when the request started (db/change-stamp.ts). */
+    databaseStamp: string;
     flash: Flash | null;
   };
 }

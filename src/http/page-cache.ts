@@ -1,52 +1,34 @@
 /**
  * @module http/page-cache
  * Signed-in pages, kept per user and URL until the database changes. A page is a function of
- * the database and the signed-in user only, so one cheap query (how many rows this connection
- * has changed, and whether another connection has committed since) tells whether a kept page
- * is still what rendering would produce. Pages carrying a flash message are never kept.
+ * the database and the signed-in user only, so a kept page is what rendering would produce as
+ * long as nothing was written since (see db/change-stamp.ts). Pages that carry a flash
+ * message are never kept.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { Db } from '../db/client.js';
-import { perDatabase } from '../db/client.js';
+import { KeptUntilChange } from '../db/change-stamp.js';
 import type { AppEnv } from './context.js';
-
-interface KeptPage {
-  stamp: string;
-  body: string;
-}
-
-const changeStamp = perDatabase((db: Db) =>
-  db.$client.prepare('select total_changes() as changes, (select data_version from pragma_data_version) as version').raw(),
-);
-
-/** "rows changed by this connection/commits seen from others": any write anywhere changes it. */
-export function databaseStamp(db: Db): string {
-  const [changes, version] = changeStamp(db).get() as [number, number];
-  return `${changes}/${version}`;
-}
 
 /**
  * @example
- * app.use(pageCache(500)) // after the session and flash middleware, before the routes
+ * app.use(pageCache(1000)) // after the session and flash middleware, before the routes
  */
 export function pageCache(maxPages: number): MiddlewareHandler<AppEnv> {
-  const pages = new Map<string, KeptPage>();
+  // Bodies are kept encoded: a string body would be converted again on every response.
+  const pages = new KeptUntilChange<ArrayBuffer>(maxPages);
   return async (c, next) => {
     const user = c.get('user');
     if (c.req.method !== 'GET' || !user || c.get('flash')) return next();
     const key = `${user.id} ${c.req.header('hx-request') ?? ''} ${c.req.url}`;
-    const stamp = databaseStamp(c.get('db'));
-    const kept = pages.get(key);
-    if (kept?.stamp === stamp) return c.html(kept.body);
+    // The stamp from the start of the request: a write during rendering makes the page stale at once.
+    const stamp = c.get('databaseStamp');
+    const kept = pages.get(key, stamp);
+    if (kept) return c.body(kept, 200, { 'content-type': 'text/html; charset=UTF-8' });
 
     await next();
     const response = c.res;
     const cacheable =
       response.status === 200 && response.headers.get('content-type')?.startsWith('text/html') && !response.headers.has('set-cookie');
-    if (!cacheable) return;
-    pages.delete(key);
-    if (pages.size >= maxPages) pages.delete(pages.keys().next().value!);
-    // The stamp from before rendering: a write during rendering makes the page stale at once.
-    pages.set(key, { stamp, body: await response.clone().text() });
+    if (cacheable) pages.set(key, stamp, await response.clone().arrayBuffer());
   };
 }

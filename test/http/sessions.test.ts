@@ -133,7 +133,8 @@ describe('signing in', () => {
   it('answers 422 when the username or the password is missing', async () => {
     const t = createTestApp();
     await insertUser(t.db, 'ada');
-    for (const form of [{ username: 'ada' }, { password: TEST_PASSWORD }, { username: '  ', password: TEST_PASSWORD }, {}]) {
+    const forms: Record<string, string>[] = [{ username: 'ada' }, { password: TEST_PASSWORD }, { username: '  ', password: TEST_PASSWORD }, {}];
+    for (const form of forms) {
       const response = await signIn(t, form);
       expect(response.status).toBe(422);
       expect(textOf(await response.text())).toContain('Enter your username and password.');

@@ -1,0 +1,40 @@
+/**
+ * Kept pages must never be stale: any change to the database shows on the next request.
+ */
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { groups } from '../../src/db/schema.js';
+import { createTestApp, flashOf, get, post } from '../support/app.js';
+import { buildWorld } from '../support/world.js';
+
+describe('page cache', () => {
+  it('shows a change made directly in the database on the next request', async () => {
+    const { app, db } = createTestApp();
+    const world = await buildWorld(db);
+    const cookie = world.cookies.owner;
+    expect(await (await get(app, '/groups/top', { cookie })).text()).toContain('<h1>Top</h1>');
+    db.update(groups).set({ name: 'Renamed' }).where(eq(groups.id, world.top.id)).run();
+    expect(await (await get(app, '/groups/top', { cookie })).text()).toContain('<h1>Renamed</h1>');
+  });
+
+  it('keeps pages per user: another user never gets a page rendered for someone else', async () => {
+    const { app, db } = createTestApp();
+    const world = await buildWorld(db);
+    expect(await (await get(app, '/', { cookie: world.cookies.owner })).text()).toContain('@owner');
+    const other = await (await get(app, '/', { cookie: world.cookies.reporter })).text();
+    expect(other).toContain('@reporter');
+    expect(other).not.toContain('@owner');
+  });
+
+  it('never keeps a page that shows a flash message', async () => {
+    const { app, db } = createTestApp();
+    const world = await buildWorld(db);
+    const created = await post(app, '/admin/groups', { name: 'New', path: 'new' }, { cookie: world.cookies.admin });
+    const flashCookie = created.headers.getSetCookie().find((line) => line.startsWith('cascade_flash='))!.split(';')[0]!;
+    expect(flashOf(created)).toBe('Group new was successfully created.');
+    const withFlash = await get(app, created.headers.get('location')!, { cookie: `${world.cookies.admin}; ${flashCookie}` });
+    expect(await withFlash.text()).toContain('Group new was successfully created.');
+    const after = await get(app, created.headers.get('location')!, { cookie: world.cookies.admin });
+    expect(await after.text()).not.toContain('was successfully created');
+  });
+});
