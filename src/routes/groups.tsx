@@ -9,7 +9,7 @@ import { GROUP_PATH } from '../http/paths.js';
 import { requireGroup } from '../http/subjects.js';
 import { subgroups } from '../model/groups.js';
 import { groupProjects } from '../model/projects.js';
-import { integrationRoutes } from './integrations/routes.js';
+import { defaultsRoutes, integrationRoutes } from './integrations/routes.js';
 import { groupScope } from './integrations/scope.js';
 import { groupCrumbs } from '../../views/components/crumbs.js';
 import { GroupNav } from '../../views/components/nav.js';
@@ -19,6 +19,7 @@ export function groupRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
   routes.route(`/${GROUP_PATH}/-/settings/integrations`, integrationRoutes(groupScope));
+  routes.route(`/${GROUP_PATH}/-/settings/integrations`, defaultsRoutes(groupScope));
 
   routes.get(`/${GROUP_PATH}`, (c) => {
     const { group, lineage } = requireGroup(c, c.req.param('fullPath'), 'read');

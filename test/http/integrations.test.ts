@@ -42,7 +42,7 @@ describe('Admin Area > Settings > Integrations', () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('Saving will update the default settings for all projects that are not using custom settings.');
-    expect(html).toContain('Saving changes the settings of 2 projects.');
+    expect(html).toContain('Saving changes the settings of 2 projects and 3 groups. No descendant uses custom settings.');
     expect(html).not.toContain(WEBHOOK);
     expect(rows(t)).toHaveLength(0);
 

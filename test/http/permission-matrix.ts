@@ -133,6 +133,13 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     expect: ADMIN_ONLY,
   },
   'POST /admin/application_settings/integrations/:slug': { url: () => `${ADMIN_INTEGRATIONS}/slack`, form: settingsForm, expect: ADMIN_ONLY },
+  'GET /admin/application_settings/integrations/:slug/overrides': { url: () => `${ADMIN_INTEGRATIONS}/slack/overrides?search=app`, expect: ADMIN_ONLY },
+  // Nothing selected: a permitted user is sent back to the list (303) with a message.
+  'POST /admin/application_settings/integrations/:slug/overrides/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/overrides/reset`, expect: ADMIN_ONLY },
+  // Unconfirmed: a permitted user gets the confirmation step (200).
+  'POST /admin/application_settings/integrations/:slug/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/reset`, expect: ADMIN_ONLY },
+  'POST /admin/groups/:id/move': { url: (w) => `/admin/groups/${w.sub.id}/move`, form: (w) => ({ parent_id: String(w.other.id) }), expect: ADMIN_ONLY },
+  'POST /admin/projects/:id/move': { url: (w) => `/admin/projects/${w.project.id}/move`, form: (w) => ({ group_id: String(w.other.id) }), expect: ADMIN_ONLY },
 
   'GET /groups/:fullPath': { url: (w) => `/groups/${SUB(w)}`, expect: SUB_READERS },
   'GET /groups/:fullPath/-/settings/integrations': { url: (w) => groupIntegrations(SUB(w)), expect: SUB_READERS },
@@ -146,6 +153,12 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     form: settingsForm,
     expect: SUB_MANAGERS,
   },
+  'GET /groups/:fullPath/-/settings/integrations/:slug/overrides': { url: (w) => `${groupIntegrations(SUB(w))}/slack/overrides`, expect: SUB_READERS },
+  'POST /groups/:fullPath/-/settings/integrations/:slug/overrides/reset': {
+    url: (w) => `${groupIntegrations(SUB(w))}/slack/overrides/reset`,
+    expect: SUB_MANAGERS,
+  },
+  'POST /groups/:fullPath/-/settings/integrations/:slug/reset': { url: (w) => `${groupIntegrations(SUB(w))}/slack/reset`, expect: SUB_MANAGERS },
 
   'GET /:fullPath': { url: (w) => `/${APP(w)}`, expect: APP_READERS },
   'GET /:fullPath/-/settings/integrations': { url: (w) => projectIntegrations(APP(w)), expect: APP_READERS },

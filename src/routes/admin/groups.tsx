@@ -6,6 +6,7 @@ import { redirectWithFlash } from '../../http/flash.js';
 import { lastValue, listParams, readForm, type FormInput } from '../../http/forms.js';
 import { allGroups, createGroup, findGroupById, listGroups, subgroups } from '../../model/groups.js';
 import { listMembers, rolesFor } from '../../model/members.js';
+import { moveGroup } from '../../model/moves.js';
 import { groupProjects } from '../../model/projects.js';
 import { idSchema, type FieldErrors } from '../../model/validation.js';
 import { AdminNav } from '../../../views/components/nav.js';
@@ -25,9 +26,10 @@ function groupOfUrl(c: AppContext) {
   return group;
 }
 
-function renderGroup(c: AppContext, values: FormInput, errors: FieldErrors) {
+function renderGroup(c: AppContext, values: FormInput, errors: FieldErrors, moveErrors: FieldErrors = {}) {
   const group = groupOfUrl(c);
   const source = { groupId: group.id };
+  const moveTargets = allGroups(c.var.db).filter((other) => !other.traversalIds.startsWith(group.traversalIds) && other.id !== group.parentId);
   return c.render(
     <AdminGroupPage
       group={group}
@@ -37,6 +39,8 @@ function renderGroup(c: AppContext, values: FormInput, errors: FieldErrors) {
       roles={rolesFor(source)}
       values={values}
       errors={errors}
+      moveTargets={moveTargets}
+      moveErrors={moveErrors}
     />,
     { title: group.name, breadcrumbs: crumbs({ label: group.fullPath }), nav: <AdminNav current="/admin/groups/" /> },
   );
@@ -86,6 +90,19 @@ export function adminGroupRoutes(): Hono<AppEnv> {
   });
 
   routes.get('/:id', (c) => renderGroup(c, {}, {}));
+
+  routes.post('/:id/move', async (c) => {
+    const group = groupOfUrl(c);
+    const parentId = lastValue((await readForm(c)).parent_id);
+    const id = idSchema.safeParse(parentId);
+    const target = parentId === '' ? null : id.success ? findGroupById(c.var.db, id.data) : undefined;
+    const result = target === undefined ? { ok: false as const, errors: { parent_id: 'Choose an existing group' } } : moveGroup(c.var.db, group, target);
+    if (!result.ok) {
+      c.status(422);
+      return renderGroup(c, {}, {}, result.errors);
+    }
+    return redirectWithFlash(c, `/admin/groups/${group.id}`, `Group ${group.fullPath} was moved to ${result.value.fullPath}.`);
+  });
 
   routes.route(
     '/:id/members',

@@ -10,7 +10,7 @@ import { countProjects } from '../../model/projects.js';
 import { countUsers } from '../../model/users.js';
 import { AdminNav } from '../../../views/components/nav.js';
 import { AdminDashboardPage } from '../../../views/pages/admin/dashboard.js';
-import { integrationRoutes } from '../integrations/routes.js';
+import { defaultsRoutes, integrationRoutes } from '../integrations/routes.js';
 import { instanceScope } from '../integrations/scope.js';
 import { adminGroupRoutes } from './groups.js';
 import { adminProjectRoutes } from './projects.js';
@@ -36,5 +36,6 @@ export function adminRoutes(): Hono<AppEnv> {
   admin.route('/groups', adminGroupRoutes());
   admin.route('/projects', adminProjectRoutes());
   admin.route('/application_settings/integrations', integrationRoutes(instanceScope));
+  admin.route('/application_settings/integrations', defaultsRoutes(instanceScope));
   return admin;
 }

@@ -6,6 +6,7 @@ import { redirectWithFlash } from '../../http/flash.js';
 import { lastValue, listParams, readForm, type FormInput } from '../../http/forms.js';
 import { allGroups, findGroupById } from '../../model/groups.js';
 import { listMembers, rolesFor } from '../../model/members.js';
+import { moveProject } from '../../model/moves.js';
 import { createProject, findProjectById, listProjects } from '../../model/projects.js';
 import { idSchema, type FieldErrors } from '../../model/validation.js';
 import { AdminNav } from '../../../views/components/nav.js';
@@ -25,11 +26,19 @@ function projectOfUrl(c: AppContext) {
   return project;
 }
 
-function renderProject(c: AppContext, values: FormInput, errors: FieldErrors) {
+function renderProject(c: AppContext, values: FormInput, errors: FieldErrors, moveErrors: FieldErrors = {}) {
   const project = projectOfUrl(c);
   const source = { projectId: project.id };
   return c.render(
-    <AdminProjectPage project={project} members={listMembers(c.var.db, source)} roles={rolesFor(source)} values={values} errors={errors} />,
+    <AdminProjectPage
+      project={project}
+      members={listMembers(c.var.db, source)}
+      roles={rolesFor(source)}
+      values={values}
+      errors={errors}
+      moveTargets={allGroups(c.var.db).filter((group) => group.id !== project.groupId)}
+      moveErrors={moveErrors}
+    />,
     { title: project.name, breadcrumbs: crumbs({ label: project.fullPath }), nav: <AdminNav current="/admin/projects/" /> },
   );
 }
@@ -74,6 +83,18 @@ export function adminProjectRoutes(): Hono<AppEnv> {
   });
 
   routes.get('/:id', (c) => renderProject(c, {}, {}));
+
+  routes.post('/:id/move', async (c) => {
+    const project = projectOfUrl(c);
+    const id = idSchema.safeParse(lastValue((await readForm(c)).group_id));
+    const target = id.success ? findGroupById(c.var.db, id.data) : undefined;
+    const result = target ? moveProject(c.var.db, project, target) : { ok: false as const, errors: { group_id: 'Choose an existing group' } };
+    if (!result.ok) {
+      c.status(422);
+      return renderProject(c, {}, {}, result.errors);
+    }
+    return redirectWithFlash(c, `/admin/projects/${project.id}`, `Project ${project.fullPath} was moved to ${result.value.fullPath}.`);
+  });
 
   routes.route(
     '/:id/members',

@@ -14,9 +14,12 @@ import type { FieldErrors } from '../../model/validation.js';
 import { deriveKey, seal, unseal } from '../../seal.js';
 import { applySettingsForm, integrationStates, typeAtLevel, type IntegrationState } from '../../settings/service.js';
 import { SettingsStore } from '../../settings/store.js';
+import { customDescendants, differingValues, listOverrides, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
 import { settingsUsage } from '../../settings/usage.js';
+import { ConfirmPage } from '../../../views/pages/confirm.js';
+import { describeValue, OverridesPage } from '../../../views/pages/integrations/overrides.js';
 import { IntegrationsListPage } from '../../../views/pages/integrations/list.js';
-import { ConfirmSavePage, IntegrationPage, SettingsSection, type Inheritance } from '../../../views/pages/integrations/edit.js';
+import { ConfirmSavePage, impactSentence, IntegrationPage, resetWarning, SettingsSection, type Inheritance } from '../../../views/pages/integrations/edit.js';
 import type { IntegrationScope, ScopeLoader } from './scope.js';
 
 /** How long a confirmation step stays valid. */
@@ -25,6 +28,10 @@ const CONFIRMATION_TTL_MS = 30 * 60 * 1000;
 function storeOf(c: AppContext): SettingsStore {
   return new SettingsStore(c.var.db, c.var.deps.secretKeyBase);
 }
+
+const OVERRIDES_PER_PAGE = 20;
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function typeOfUrl(c: AppContext, scope: IntegrationScope): IntegrationType {
   const type = typeAtLevel(c.req.param('slug')!, scope.level);
@@ -157,6 +164,106 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       c.status(409);
       return renderIntegration(c, scope, type, { conflict: error.message });
     }
+  });
+
+  return routes;
+}
+
+/**
+ * What only levels with descendants have (the instance and groups): the descendants that use
+ * custom settings, switching them back, and Reset.
+ */
+export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.get('/:slug/overrides', (c) => {
+    const scope = loadScope(c, 'read');
+    const type = typeOfUrl(c, scope);
+    const store = storeOf(c);
+    const search = (c.req.query('search') ?? '').trim().slice(0, 255);
+    const after = (c.req.query('after') ?? '').slice(0, 1000);
+    const page = listOverrides(c.var.db, scope.owner, type.slug, { search, after, limit: OVERRIDES_PER_PAGE });
+    const [state] = integrationStates(store, scope, type);
+    const entries = page.entries.map(({ owner }) => {
+      const own = store.findOwn(owner, type.slug);
+      const differences = own ? differingValues(type, own, state!.effective) : [];
+      return {
+        owner,
+        differences: differences.map((d) => ({ label: d.label, value: d.secret ? null : describeValue(type.fields.find((f) => f.name === d.key), d.value) })),
+      };
+    });
+    const usage = settingsUsage(c.var.db, scope.owner, type.slug);
+    return c.render(
+      <OverridesPage
+        type={type}
+        baseUrl={scope.baseUrl}
+        entries={entries}
+        search={search}
+        next={page.next}
+        isFirstPage={after === ''}
+        customCount={usage.customProjects + usage.customGroups}
+        canManage={scope.canManage}
+      />,
+      { title: `${type.title}: custom settings`, breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Custom settings' }], nav: scope.nav },
+    );
+  });
+
+  routes.post('/:slug/overrides/reset', async (c) => {
+    const scope = loadScope(c, 'manage_settings');
+    const type = typeOfUrl(c, scope);
+    const form = await readForm(c);
+    const chosen = form.target ? [lastValue(form.target)] : [form.targets ?? []].flat();
+    const targets = chosen.map(parseOverrideTarget).filter((target) => target !== null);
+    const listUrl = `${scope.baseUrl}/${type.slug}/overrides`;
+    if (targets.length === 0) return redirectWithFlash(c, listUrl, 'Select at least one project or group.', 'alert');
+    const settingsIds = customDescendants(c.var.db, scope.owner, type.slug, targets);
+    if (settingsIds.length !== targets.length) throw new BadRequest('Some of the selected projects or groups do not use custom settings here. Reload the page and try again.');
+    const projects = targets.filter((t) => t.kind === 'project').length;
+    const groups = targets.length - projects;
+    const what = [projects ? plural(projects, 'project') : '', groups ? plural(groups, 'group') : ''].filter(Boolean).join(' and ');
+    if (lastValue(form._confirmed) !== '1') {
+      return c.render(
+        <ConfirmPage
+          title={`Switch ${what} back to the default settings?`}
+          action={`${listUrl}/reset`}
+          hidden={{ targets: targets.map((t) => `${t.kind}:${t.id}`) }}
+          confirmLabel={`Use default settings for ${what}`}
+          cancelHref={listUrl}
+        >
+          <p>
+            Their custom settings for {type.title} are deleted; from then on they use the default settings, and later changes to the default reach them
+            at once.
+          </p>
+          <p>
+            <strong>{`This changes ${what}.`}</strong>
+          </p>
+        </ConfirmPage>,
+        { title: 'Confirm', breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Confirm' }], nav: scope.nav },
+      );
+    }
+    switchToDefaults(c.var.db, settingsIds);
+    return redirectWithFlash(c, listUrl, `${what[0]!.toUpperCase()}${what.slice(1)} now ${targets.length === 1 ? 'uses' : 'use'} the default settings.`);
+  });
+
+  routes.post('/:slug/reset', async (c) => {
+    const scope = loadScope(c, 'manage_settings');
+    const type = typeOfUrl(c, scope);
+    const form = await readForm(c);
+    const pageUrl = `${scope.baseUrl}/${type.slug}`;
+    if (lastValue(form._confirmed) !== '1') {
+      const usage = settingsUsage(c.var.db, scope.owner, type.slug);
+      return c.render(
+        <ConfirmPage title={`Reset ${type.title}?`} action={`${pageUrl}/reset`} hidden={{}} confirmLabel="Reset" danger cancelHref={pageUrl}>
+          <p>{resetWarning(scope.level)}</p>
+          <p>
+            <strong>{impactSentence(usage, 'Resetting changes')}</strong>
+          </p>
+        </ConfirmPage>,
+        { title: 'Confirm reset', breadcrumbs: [...scope.crumbs, { label: type.title, href: pageUrl }, { label: 'Reset' }], nav: scope.nav },
+      );
+    }
+    const removed = storeOf(c).remove(scope.owner, type.slug);
+    return redirectWithFlash(c, pageUrl, removed ? `${type.title} was reset.` : `${type.title} had no settings to reset.`);
   });
 
   return routes;

@@ -5,6 +5,7 @@ import type { FieldErrors } from '../../../src/model/validation.js';
 import { ErrorSummary, formValue, SelectField, TextAreaField, TextField, type FormValues } from '../../components/form.js';
 import { EmptyState, Pagination, pageHref, SearchForm } from '../../components/lists.js';
 import { MembersSection } from '../../components/members.js';
+import { MoveForm } from '../../components/move.js';
 
 interface GroupsPageProps {
   groups: Group[];
@@ -101,9 +102,12 @@ interface AdminGroupPageProps {
   roles: readonly RoleName[];
   values: FormValues;
   errors: FieldErrors;
+  /** Groups it may move under: every group outside its own subtree. */
+  moveTargets: Group[];
+  moveErrors: FieldErrors;
 }
 
-export function AdminGroupPage({ group, subgroups, projects, members, roles, values, errors }: AdminGroupPageProps) {
+export function AdminGroupPage({ group, subgroups, projects, members, roles, values, errors, moveTargets, moveErrors }: AdminGroupPageProps) {
   return (
     <>
       <div class="page-heading">
@@ -157,6 +161,15 @@ export function AdminGroupPage({ group, subgroups, projects, members, roles, val
           </ul>
         )}
       </section>
+      <MoveForm
+        action={`/admin/groups/${group.id}/move`}
+        field="parent_id"
+        label="New parent group"
+        targets={moveTargets}
+        allowTopLevel={group.parentId !== null}
+        errors={moveErrors}
+        what="group"
+      />
     </>
   );
 }

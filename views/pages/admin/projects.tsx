@@ -5,6 +5,7 @@ import type { FieldErrors } from '../../../src/model/validation.js';
 import { ErrorSummary, formValue, SelectField, TextAreaField, TextField, type FormValues } from '../../components/form.js';
 import { EmptyState, Pagination, pageHref, SearchForm } from '../../components/lists.js';
 import { MembersSection } from '../../components/members.js';
+import { MoveForm } from '../../components/move.js';
 
 interface ProjectsPageProps {
   projects: Project[];
@@ -107,9 +108,12 @@ interface AdminProjectPageProps {
   roles: readonly RoleName[];
   values: FormValues;
   errors: FieldErrors;
+  /** Every group but the one it is in. */
+  moveTargets: Group[];
+  moveErrors: FieldErrors;
 }
 
-export function AdminProjectPage({ project, members, roles, values, errors }: AdminProjectPageProps) {
+export function AdminProjectPage({ project, members, roles, values, errors, moveTargets, moveErrors }: AdminProjectPageProps) {
   return (
     <>
       <div class="page-heading">
@@ -128,6 +132,15 @@ export function AdminProjectPage({ project, members, roles, values, errors }: Ad
         values={values}
         errors={errors}
         scopeNote="Members of the project's groups also have access, with their group role."
+      />
+      <MoveForm
+        action={`/admin/projects/${project.id}/move`}
+        field="group_id"
+        label="New group"
+        targets={moveTargets}
+        allowTopLevel={false}
+        errors={moveErrors}
+        what="project"
       />
     </>
   );

@@ -10,8 +10,16 @@ import type { SettingsUsage } from '../../../src/settings/usage.js';
 import { ErrorSummary, fieldId, type FormValues } from '../../components/form.js';
 import { StateBadges } from '../../components/integration-state.js';
 import { SettingsFields } from '../../components/settings-fields.js';
+import { ConfirmPage } from '../confirm.js';
 
 export type Inheritance = 'inherit' | 'custom';
+
+/** GitLab's words before a reset, adapted for groups (whose descendants fall back to the level above). */
+export function resetWarning(level: Level): string {
+  return level === 'instance'
+    ? 'Resetting this integration will clear the settings and deactivate this integration. All projects inheriting these settings will also be reset. Projects using custom settings will not be affected.'
+    : "Resetting this integration will clear this group's settings. All subgroups and projects inheriting them will use the settings of the level above instead, or become not configured. Subgroups and projects using custom settings will not be affected.";
+}
 
 /** GitLab's words, shown before defaults are saved. */
 export const SAVE_DEFAULTS_WARNING =
@@ -123,10 +131,18 @@ export interface IntegrationPageProps extends SettingsSectionProps {
   conflict?: string | undefined;
 }
 
-export function impactSentence(usage: SettingsUsage): string {
-  const projects = usage.inheritingProjects === 1 ? '1 project' : `${usage.inheritingProjects} projects`;
-  const custom = usage.customProjects === 1 ? '1 project uses' : `${usage.customProjects} projects use`;
-  return `Saving changes the settings of ${projects}. ${custom} custom settings and will not change.`;
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** "Saving changes the settings of 12 projects and 2 groups. 3 projects use custom settings and will not change." */
+export function impactSentence(usage: SettingsUsage, verb = 'Saving changes'): string {
+  const reached = [count(usage.inheritingProjects, 'project', 'projects')];
+  if (usage.inheritingGroups > 0) reached.push(count(usage.inheritingGroups, 'group', 'groups'));
+  const custom = usage.customProjects + usage.customGroups;
+  const customText =
+    custom === 0
+      ? 'No descendant uses custom settings.'
+      : `${count(custom, 'descendant uses', 'descendants use')} custom settings and will not change.`;
+  return `${verb} the settings of ${reached.join(' and ')}. ${customText}`;
 }
 
 export function IntegrationPage(props: IntegrationPageProps) {
@@ -139,6 +155,7 @@ export function IntegrationPage(props: IntegrationPageProps) {
         <StateBadges level={level} effective={props.effective} />
       </div>
       <p class="lead">{type.description}</p>
+      {level !== 'project' && <IntegrationTabs baseUrl={baseUrl} slug={type.slug} current="settings" customCount={usage ? usage.customProjects + usage.customGroups : 0} />}
       {!canManage && <p class="callout callout-info">You can view these settings. Changing them needs the Maintainer or Owner role.</p>}
       {conflict && (
         <p class="callout callout-warning" role="alert">
@@ -184,7 +201,51 @@ export function IntegrationPage(props: IntegrationPageProps) {
           </dialog>
         )}
       </form>
+      {level !== 'project' && canManage && props.hasOwnSettings && usage && <ResetSection type={type} level={level} baseUrl={baseUrl} usage={usage} />}
     </>
+  );
+}
+
+function ResetSection({ type, level, baseUrl, usage }: { type: IntegrationType; level: Level; baseUrl: string; usage: SettingsUsage }) {
+  return (
+    <section class="card danger-zone" aria-labelledby="reset-title">
+      <h2 id="reset-title">Reset</h2>
+      <p>{resetWarning(level)}</p>
+      <form method="post" action={`${baseUrl}/${type.slug}/reset`} data-confirm-dialog="confirm-reset">
+        <button type="submit" class="button button-danger">
+          Reset
+        </button>
+        <dialog id="confirm-reset" class="confirm-dialog" aria-labelledby="confirm-reset-title">
+          <h2 id="confirm-reset-title">Reset {type.title}?</h2>
+          <p>{resetWarning(level)}</p>
+          <p>
+            <strong>{impactSentence(usage, 'Resetting changes')}</strong>
+          </p>
+          <div class="form-actions">
+            <button type="submit" class="button button-danger" name="_confirmed" value="1">
+              Reset
+            </button>
+            <button type="button" class="button" data-close-dialog>
+              Cancel
+            </button>
+          </div>
+        </dialog>
+      </form>
+    </section>
+  );
+}
+
+/** Instance and group pages: the settings, and the descendants that override them. */
+export function IntegrationTabs({ baseUrl, slug, current, customCount }: { baseUrl: string; slug: string; current: 'settings' | 'overrides'; customCount: number }) {
+  return (
+    <nav class="tabs" aria-label="Integration">
+      <a href={`${baseUrl}/${slug}`} aria-current={current === 'settings' ? 'page' : undefined}>
+        Settings
+      </a>
+      <a href={`${baseUrl}/${slug}/overrides`} aria-current={current === 'overrides' ? 'page' : undefined}>
+        Projects using custom settings <span class="badge">{customCount}</span>
+      </a>
+    </nav>
   );
 }
 
@@ -199,27 +260,17 @@ interface ConfirmSavePageProps {
 /** Without JavaScript, the confirmation step between "Save changes" and the save. */
 export function ConfirmSavePage({ type, baseUrl, usage, sealed }: ConfirmSavePageProps) {
   return (
-    <>
-      <h1>Save changes to {type.title}?</h1>
-      <section class="card confirm-panel" aria-labelledby="confirm-title">
-        <h2 id="confirm-title" class="visually-hidden">
-          Confirm
-        </h2>
-        <p>{SAVE_DEFAULTS_WARNING}</p>
-        <p>
-          <strong>{impactSentence(usage)}</strong>
-        </p>
-        <form method="post" action={`${baseUrl}/${type.slug}`} class="form-actions">
-          <input type="hidden" name="_sealed" value={sealed} />
-          <input type="hidden" name="_confirmed" value="1" />
-          <button type="submit" class="button button-primary">
-            Save changes
-          </button>
-          <a class="button" href={`${baseUrl}/${type.slug}`}>
-            Cancel
-          </a>
-        </form>
-      </section>
-    </>
+    <ConfirmPage
+      title={`Save changes to ${type.title}?`}
+      action={`${baseUrl}/${type.slug}`}
+      hidden={{ _sealed: sealed }}
+      confirmLabel="Save changes"
+      cancelHref={`${baseUrl}/${type.slug}`}
+    >
+      <p>{SAVE_DEFAULTS_WARNING}</p>
+      <p>
+        <strong>{impactSentence(usage)}</strong>
+      </p>
+    </ConfirmPage>
   );
 }

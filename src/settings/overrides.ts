@@ -1,0 +1,141 @@
+/**
+ * @module settings/overrides
+ * The descendants of a level (projects and subgroups) that use custom settings for a type:
+ * listed with keyset pagination by full path, and switched back to the defaults in one action.
+ */
+import { eq } from 'drizzle-orm';
+import { perDatabase, type Db } from '../db/client.js';
+import { groups } from '../db/schema.js';
+import type { FieldValue, IntegrationType } from '../integrations/types.js';
+import type { EffectiveSettings, SettingsOwner, SettingsRow } from './resolve.js';
+
+export interface OverrideEntry {
+  owner: SettingsOwner;
+}
+
+export interface OverridePage {
+  entries: OverrideEntry[];
+  /** The full path to continue after, or null on the last page. */
+  next: string | null;
+}
+
+export interface OverrideQuery {
+  search: string;
+  after: string;
+  limit: number;
+}
+
+const statements = perDatabase((db: Db) => ({
+  page: db.$client.prepare(`
+    select kind, id, name, full_path from (
+      select 'project' as kind, p.id as id, p.name as name, p.full_path as full_path
+        from integration_settings s
+        join projects p on p.id = s.project_id
+        join groups g on g.id = p.group_id
+       where s.type = :type and g.traversal_ids like :prefix
+      union all
+      select 'group', g.id, g.name, g.full_path
+        from integration_settings s
+        join groups g on g.id = s.group_id
+       where s.type = :type and g.traversal_ids like :prefix and g.id <> :self
+    )
+    where full_path > :after and (:search = '' or full_path like :pattern or name like :pattern)
+    order by full_path
+    limit :limit`),
+  inSubtree: db.$client.prepare(`
+    select s.id from integration_settings s
+      left join projects p on p.id = s.project_id
+      join groups g on g.id = coalesce(p.group_id, s.group_id)
+     where s.type = :type and g.traversal_ids like :prefix
+       and ((:kind = 'project' and s.project_id = :id) or (:kind = 'group' and s.group_id = :id and s.group_id <> :self))`),
+  remove: db.$client.prepare('delete from integration_settings where id = ?'),
+}));
+
+/** The LIKE pattern of everything below an owner ("/1/5/%"); everything for the instance. */
+function subtreePattern(db: Db, owner: SettingsOwner): string {
+  if (owner.level !== 'group') return '/%';
+  const row = db.select({ t: groups.traversalIds }).from(groups).where(eq(groups.id, owner.id!)).get();
+  return `${row?.t ?? '/-1/'}%`;
+}
+
+/**
+ * @example
+ * listOverrides(db, INSTANCE_OWNER, 'slack', { search: '', after: '', limit: 20 }).entries[0]?.owner.path // 'platform/api'
+ */
+export function listOverrides(db: Db, owner: SettingsOwner, type: string, query: OverrideQuery): OverridePage {
+  const search = query.search.replace(/[%_\\]/g, '');
+  const rows = statements(db).page.all({
+    type,
+    prefix: subtreePattern(db, owner),
+    self: owner.id ?? -1,
+    after: query.after,
+    search,
+    pattern: `%${search}%`,
+    limit: query.limit + 1,
+  }) as { kind: 'project' | 'group'; id: number; name: string; full_path: string }[];
+  const entries = rows.slice(0, query.limit).map((row) => ({
+    owner: { level: row.kind, id: row.id, name: row.name, path: row.full_path } satisfies SettingsOwner,
+  }));
+  return { entries, next: rows.length > query.limit ? entries[entries.length - 1]!.owner.path : null };
+}
+
+export interface OverrideTarget {
+  kind: 'project' | 'group';
+  id: number;
+}
+
+/** "project:5" / "group:3", as the checkboxes of the list post them; null for anything else. */
+export function parseOverrideTarget(value: string): OverrideTarget | null {
+  const match = /^(project|group):(\d{1,15})$/.exec(value);
+  return match ? { kind: match[1] as OverrideTarget['kind'], id: Number(match[2]) } : null;
+}
+
+/**
+ * The targets that really are descendants of the owner with custom settings for the type;
+ * anything else in the list (tampered, already switched back) is left out.
+ */
+export function customDescendants(db: Db, owner: SettingsOwner, type: string, targets: readonly OverrideTarget[]): number[] {
+  const prefix = subtreePattern(db, owner);
+  const ids = new Set<number>();
+  for (const target of targets) {
+    const row = statements(db).inSubtree.get({ type, prefix, kind: target.kind, id: target.id, self: owner.id ?? -1 }) as { id: number } | undefined;
+    if (row) ids.add(row.id);
+  }
+  return [...ids];
+}
+
+/** Deletes the custom settings rows: those levels inherit from then on. One transaction. */
+export function switchToDefaults(db: Db, settingsIds: readonly number[]): number {
+  const { remove } = statements(db);
+  return db.$client.transaction(() => settingsIds.reduce((count, id) => count + remove.run(id).changes, 0))();
+}
+
+export interface Difference {
+  key: string;
+  label: string;
+  /** The descendant's own value; never set for secrets, which are only said to differ. */
+  value?: FieldValue | boolean;
+  secret: boolean;
+}
+
+/**
+ * What a descendant's own settings change from the defaults it would otherwise use.
+ *
+ * @example
+ * differingValues(slack, projectRow, instanceEffective) // [{ key: 'username', label: 'Username', value: 'bot', secret: false }]
+ */
+export function differingValues(type: IntegrationType, own: SettingsRow, defaults: EffectiveSettings): Difference[] {
+  const differences: Difference[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  if (own.active !== undefined && own.active !== defaults.active) differences.push({ key: 'active', label: 'Enabled', value: own.active, secret: false });
+  for (const field of type.fields) {
+    if (!(field.name in own.fields) || same(own.fields[field.name], defaults.fields[field.name])) continue;
+    const secret = field.kind === 'secret';
+    differences.push({ key: field.name, label: field.label, ...(secret ? {} : { value: own.fields[field.name] }), secret });
+  }
+  for (const event of type.events) {
+    const value = own.events[event.name];
+    if (value !== undefined && value !== defaults.events[event.name]) differences.push({ key: event.name, label: `${event.label} events`, value, secret: false });
+  }
+  return differences;
+}
