@@ -1,6 +1,7 @@
 /**
  * A benchmark server in its own process, so that the load generator does not share its CPU:
- * `tsx bench/serve.ts <database> <port>`; prints "ready" when listening.
+ * `tsx bench/serve.ts <database> <port> [nocache]`; prints "ready" when listening. `nocache`
+ * turns the page cache off, to measure what rendering a page costs.
  */
 import { serve } from '@hono/node-server';
 import { createApp } from '../src/app.js';
@@ -10,14 +11,14 @@ import { openDatabase } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
 import { BENCH_SECRET_KEY_BASE } from './fixtures.js';
 
-const [databasePath, port] = process.argv.slice(2);
+const [databasePath, port, cache] = process.argv.slice(2);
 const config = loadConfig({ PORT: port, DATABASE_PATH: databasePath, LOG_LEVEL: 'silent' });
-const db = openDatabase(config.databasePath);
 const app = createApp({
-  db,
+  db: openDatabase(config.databasePath),
   config,
   secretKeyBase: BENCH_SECRET_KEY_BASE,
   throttle: new SignInThrottle(),
   logger: createLogger('silent'),
+  ...(cache === 'nocache' ? { pageCacheSize: 0 } : {}),
 });
 serve({ fetch: app.fetch, port: config.port, hostname: '127.0.0.1' }, () => console.log('ready'));

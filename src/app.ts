@@ -72,7 +72,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.use(readFlash);
-  app.use(pageCache(PAGE_CACHE_SIZE));
+  const pageCacheSize = deps.pageCacheSize ?? PAGE_CACHE_SIZE;
+  if (pageCacheSize > 0) app.use(pageCache(pageCacheSize));
   app.use(csrf({ origin: deps.config.publicOrigin }));
   app.use(
     bodyLimit({

@@ -16,6 +16,8 @@ export interface AppDeps {
   secretKeyBase: string;
   throttle: SignInThrottle;
   logger: Logger;
+  /** Signed-in pages kept until the database changes (http/page-cache.ts); 0 turns it off. Default 1,000. */
+  pageCacheSize?: number;
 }
 
 export interface Flash {

@@ -10,7 +10,7 @@ import { BadRequest } from '../errors.js';
 import { lastValue, type FormInput } from '../http/forms.js';
 import type { FieldErrors } from '../model/validation.js';
 import { resolveSettings, type EffectiveSettings, type Level, type SettingsOwner } from './resolve.js';
-import type { SettingsStore, StoredSettings } from './store.js';
+import type { OwnSettings, SettingsStore, StoredSettings } from './store.js';
 
 export interface IntegrationState {
   type: IntegrationType;
@@ -50,24 +50,22 @@ export function integrationStates(store: SettingsStore, at: SettingsLevel, only?
 
 export type SettingsChoice = 'inherit' | 'custom';
 
-export type ApplyOutcome = { ok: true; choice: SettingsChoice; active: boolean } | { ok: false; errors: FieldErrors };
+/** A validated change, ready to be written (after a confirmation where one is needed). */
+export type SettingsChange =
+  | { choice: 'inherit'; version: number }
+  | { choice: 'custom'; version: number; own: OwnSettings };
+
+export type PrepareOutcome = { ok: true; change: SettingsChange } | { ok: false; errors: FieldErrors };
 
 /** Form keys that are not settings: the form's own bookkeeping. */
 const isControlKey = (key: string) => key.startsWith('_') || key === 'inheritance';
 
 /**
- * Applies a submitted settings form: "inherit" deletes the level's own settings, "custom"
- * validates and saves them. A blank secret keeps the current one (its own or the inherited).
- * Tampered field names or versions are refused with {@link BadRequest}; a stale form throws
- * Conflict from the store. Nothing is written unless the whole form is valid.
+ * Validates a submitted settings form without writing anything: "inherit" needs a default to
+ * inherit; "custom" needs valid values, and a blank secret keeps the current one (its own or
+ * the inherited). Tampered field names or versions are refused with {@link BadRequest}.
  */
-export function applySettingsForm(
-  store: SettingsStore,
-  at: SettingsLevel,
-  type: IntegrationType,
-  form: FormInput,
-  userId: number,
-): ApplyOutcome {
+export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, type: IntegrationType, form: FormInput): PrepareOutcome {
   const unknown = unknownFieldNames(
     type,
     Object.keys(form).filter((key) => !isControlKey(key)),
@@ -86,8 +84,7 @@ export function applySettingsForm(
     if (!effective.inheritsFrom) {
       return { ok: false, errors: { inheritance: `There are no default settings for ${type.title} to inherit; use custom settings` } };
     }
-    store.remove(at.owner, type.slug, version);
-    return { ok: true, choice, active: false };
+    return { ok: true, change: { choice, version } };
   }
 
   const secretNames = type.fields.filter((field) => field.kind === 'secret').map((field) => field.name);
@@ -96,6 +93,14 @@ export function applySettingsForm(
   if (!parsed.ok) return parsed;
   const fields = { ...parsed.value.fields };
   for (const name of storedSecretNames) if (!(name in fields)) fields[name] = effective.fields[name]!;
-  store.save(at.owner, type.slug, { active: parsed.value.active, fields, events: parsed.value.events }, version, userId);
-  return { ok: true, choice, active: parsed.value.active };
+  return { ok: true, change: { choice, version, own: { active: parsed.value.active, fields, events: parsed.value.events } } };
+}
+
+/**
+ * Writes a prepared change: one row, whatever the number of levels below. A change prepared
+ * from a stale form throws Conflict from the store and writes nothing.
+ */
+export function commitSettingsChange(store: SettingsStore, at: SettingsLevel, type: IntegrationType, change: SettingsChange, userId: number): void {
+  if (change.choice === 'inherit') store.remove(at.owner, type.slug, change.version);
+  else store.save(at.owner, type.slug, change.own, change.version, userId);
 }

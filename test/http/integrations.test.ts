@@ -53,6 +53,13 @@ describe('Admin Area > Settings > Integrations', () => {
     expect(rows(t)).toHaveLength(1);
   });
 
+  it('shows validation errors before asking for confirmation', async () => {
+    const t = await setup();
+    const response = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, slackForm({ webhook: 'not a url' }), { cookie: t.admin });
+    expect(response.status).toBe(422);
+    expect(await response.text()).not.toContain('Saving will update the default settings');
+  });
+
   it('refuses a tampered confirmation and saves nothing', async () => {
     const t = await setup();
     const response = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, { _sealed: 'v1.AAAA', _confirmed: '1' }, { cookie: t.admin });

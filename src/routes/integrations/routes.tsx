@@ -12,7 +12,7 @@ import { lastValue, readForm, type FormInput } from '../../http/forms.js';
 import type { IntegrationType } from '../../integrations/types.js';
 import type { FieldErrors } from '../../model/validation.js';
 import { deriveKey, seal, unseal } from '../../seal.js';
-import { applySettingsForm, integrationStates, typeAtLevel, type IntegrationState } from '../../settings/service.js';
+import { commitSettingsChange, integrationStates, prepareSettingsChange, typeAtLevel, type IntegrationState } from '../../settings/service.js';
 import { SettingsStore } from '../../settings/store.js';
 import { customDescendants, differingValues, listOverrides, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
 import { settingsUsage } from '../../settings/usage.js';
@@ -138,26 +138,28 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form) });
     }
 
-    const usage = scope.level === 'project' ? undefined : settingsUsage(c.var.db, scope.owner, type.slug);
-    if (usage && lastValue(form._confirmed) !== '1') {
-      const payload = JSON.stringify({ form, expires: Date.now() + CONFIRMATION_TTL_MS });
-      return c.render(<ConfirmSavePage type={type} baseUrl={scope.baseUrl} usage={usage} sealed={seal(confirmKey, payload, confirmFor)} />, {
-        title: `Save ${type.title}?`,
-        breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Confirm' }],
-        nav: scope.nav,
-      });
-    }
-
     try {
-      const outcome = applySettingsForm(storeOf(c), scope, type, form, user.id);
-      if (!outcome.ok) {
+      const store = storeOf(c);
+      const prepared = prepareSettingsChange(store, scope, type, form);
+      if (!prepared.ok) {
         c.status(422);
-        return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: outcome.errors });
+        return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: prepared.errors });
       }
+      if (scope.level !== 'project' && lastValue(form._confirmed) !== '1') {
+        const usage = settingsUsage(c.var.db, scope.owner, type.slug);
+        const payload = JSON.stringify({ form, expires: Date.now() + CONFIRMATION_TTL_MS });
+        return c.render(<ConfirmSavePage type={type} baseUrl={scope.baseUrl} usage={usage} sealed={seal(confirmKey, payload, confirmFor)} />, {
+          title: `Save ${type.title}?`,
+          breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Confirm' }],
+          nav: scope.nav,
+        });
+      }
+      const { change } = prepared;
+      commitSettingsChange(store, scope, type, change, user.id);
       const message =
-        outcome.choice === 'inherit'
+        change.choice === 'inherit'
           ? `${type.title} now uses the default settings.`
-          : `${type.title} settings saved${outcome.active ? ' and active' : ', but not active'}.`;
+          : `${type.title} settings saved${change.own.active ? ' and active' : ', but not active'}.`;
       return redirectWithFlash(c, `${scope.baseUrl}/${type.slug}`, message);
     } catch (error) {
       if (!(error instanceof Conflict)) throw error;
