@@ -22,3 +22,4 @@ const app = createApp({
   ...(cache === 'nocache' ? { pageCacheSize: 0 } : {}),
 });
 serve({ fetch: app.fetch, port: config.port, hostname: '127.0.0.1' }, () => console.log('ready'));
+process.on('SIGINT', () => process.exit(0));

@@ -14,8 +14,8 @@ import type { AppEnv } from './context.js';
  * app.use(pageCache(1000)) // after the session and flash middleware, before the routes
  */
 export function pageCache(maxPages: number): MiddlewareHandler<AppEnv> {
-  // Bodies are kept encoded: a string body would be converted again on every response.
-  const pages = new KeptUntilChange<ArrayBuffer>(maxPages);
+  // Bodies are kept encoded, as bytes: the Node adapter writes those straight to the socket.
+  const pages = new KeptUntilChange<Uint8Array<ArrayBuffer>>(maxPages);
   return async (c, next) => {
     const user = c.get('user');
     if (c.req.method !== 'GET' || !user || c.get('flash')) return next();
@@ -29,6 +29,6 @@ export function pageCache(maxPages: number): MiddlewareHandler<AppEnv> {
     const response = c.res;
     const cacheable =
       response.status === 200 && response.headers.get('content-type')?.startsWith('text/html') && !response.headers.has('set-cookie');
-    if (cacheable) pages.set(key, stamp, await response.clone().arrayBuffer());
+    if (cacheable) pages.set(key, stamp, new Uint8Array(await response.clone().arrayBuffer()));
   };
 }

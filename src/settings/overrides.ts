@@ -25,13 +25,15 @@ export interface OverrideQuery {
   limit: number;
 }
 
+// CROSS JOIN keeps SQLite's join order: from the few settings rows of a type to their projects,
+// never from the groups through every project in them.
 const statements = perDatabase((db: Db) => ({
   page: db.$client.prepare(`
     select kind, id, name, full_path from (
       select 'project' as kind, p.id as id, p.name as name, p.full_path as full_path
         from integration_settings s
-        join projects p on p.id = s.project_id
-        join groups g on g.id = p.group_id
+        cross join projects p on p.id = s.project_id
+        cross join groups g on g.id = p.group_id
        where s.type = :type and g.traversal_ids like :prefix
       union all
       select 'group', g.id, g.name, g.full_path
