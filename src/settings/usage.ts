@@ -4,8 +4,8 @@
  * projects" and the usage columns of the integrations list. Counted with indexed queries
  * whose cost grows with the size of the subtree, never with copies of settings.
  */
-import { and, count, eq, isNotNull, like, ne } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { and, count, eq, like, ne } from 'drizzle-orm';
+import { perDatabase, type Db } from '../db/client.js';
 import { groups, integrationSettings, projects } from '../db/schema.js';
 import type { SettingsOwner } from './resolve.js';
 
@@ -48,6 +48,17 @@ function groupsUnder(db: Db, prefix: string): number {
   );
 }
 
+// CROSS JOIN keeps SQLite's join order: from the few custom rows of a type to their projects,
+// never from the groups through every project in them.
+const customProjectPathsStatement = perDatabase((db: Db) =>
+  db.$client.prepare(`
+    select g.traversal_ids as t
+      from integration_settings s
+      cross join projects p on p.id = s.project_id
+      cross join groups g on g.id = p.group_id
+     where s.type = :type and s.project_id is not null and g.traversal_ids like :prefix`),
+);
+
 /** Whether `traversalIds` lies inside one of the (prefix-free) subtrees. */
 const insideAny = (traversalIds: string, subtrees: readonly string[]) => subtrees.some((prefix) => traversalIds.startsWith(prefix));
 
@@ -72,14 +83,7 @@ export function settingsUsage(db: Db, owner: SettingsOwner, type: string): Setti
   // Only the top-most overriding groups matter: everything below them is theirs.
   const shadowing = customGroupPaths.filter((path, index) => !customGroupPaths.slice(0, index).some((above) => path.startsWith(above)));
 
-  const customProjectPaths = db
-    .select({ t: groups.traversalIds })
-    .from(integrationSettings)
-    .innerJoin(projects, eq(projects.id, integrationSettings.projectId))
-    .innerJoin(groups, eq(groups.id, projects.groupId))
-    .where(and(eq(integrationSettings.type, type), isNotNull(integrationSettings.projectId), inSubtree))
-    .all()
-    .map((row) => row.t);
+  const customProjectPaths = (customProjectPathsStatement(db).all({ type, prefix: `${prefix}%` }) as { t: string }[]).map((row) => row.t);
 
   const shadowedProjects = shadowing.reduce((sum, path) => sum + projectsUnder(db, path), 0);
   const shadowedGroups = shadowing.reduce((sum, path) => sum + groupsUnder(db, path), 0);
