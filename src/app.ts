@@ -55,7 +55,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     // The path only: query strings may carry search terms or tokens.
     deps.logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
   });
-  app.use(secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: 'same-origin' }));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      referrerPolicy: 'same-origin',
+      // HSTS means nothing over plain http; headers for long-gone browsers are left out.
+      strictTransportSecurity: deps.config.secureCookies ? 'max-age=15552000; includeSubDomains' : false,
+      xDownloadOptions: false,
+      xDnsPrefetchControl: false,
+      xPermittedCrossDomainPolicies: false,
+    }),
+  );
   app.get('/-/health', (c) => c.json({ status: 'ok' }));
   app.route('/public', assetRoutes());
 

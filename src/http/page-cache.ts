@@ -3,19 +3,39 @@
  * Signed-in pages, kept per user and URL until the database changes. A page is a function of
  * the database and the signed-in user only, so a kept page is what rendering would produce as
  * long as nothing was written since (see db/change-stamp.ts). Pages that carry a flash
- * message are never kept.
+ * message are never kept. Kept pages are also served gzip-compressed to browsers that accept
+ * it, compressed once rather than on every request.
  */
-import type { MiddlewareHandler } from 'hono';
+import { gzipSync } from 'node:zlib';
+import type { Context, MiddlewareHandler } from 'hono';
 import { KeptUntilChange } from '../db/change-stamp.js';
 import type { AppEnv } from './context.js';
+
+/** Bytes, which the Node adapter writes straight to the socket. */
+type Body = Uint8Array<ArrayBuffer>;
+
+interface KeptPage {
+  plain: Body;
+  gzip?: Body;
+}
+
+const acceptsGzip = (c: Context<AppEnv>) => /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+
+function send(c: Context<AppEnv>, page: KeptPage): Response {
+  c.header('vary', 'Accept-Encoding');
+  c.header('content-type', 'text/html; charset=UTF-8');
+  if (!acceptsGzip(c)) return c.body(page.plain, 200);
+  page.gzip ??= new Uint8Array(gzipSync(page.plain));
+  c.header('content-encoding', 'gzip');
+  return c.body(page.gzip, 200);
+}
 
 /**
  * @example
  * app.use(pageCache(1000)) // after the session and flash middleware, before the routes
  */
 export function pageCache(maxPages: number): MiddlewareHandler<AppEnv> {
-  // Bodies are kept encoded, as bytes: the Node adapter writes those straight to the socket.
-  const pages = new KeptUntilChange<Uint8Array<ArrayBuffer>>(maxPages);
+  const pages = new KeptUntilChange<KeptPage>(maxPages);
   return async (c, next) => {
     const user = c.get('user');
     if (c.req.method !== 'GET' || !user || c.get('flash')) return next();
@@ -23,12 +43,12 @@ export function pageCache(maxPages: number): MiddlewareHandler<AppEnv> {
     // The stamp from the start of the request: a write during rendering makes the page stale at once.
     const stamp = c.get('databaseStamp');
     const kept = pages.get(key, stamp);
-    if (kept) return c.body(kept, 200, { 'content-type': 'text/html; charset=UTF-8' });
+    if (kept) return send(c, kept);
 
     await next();
     const response = c.res;
     const cacheable =
       response.status === 200 && response.headers.get('content-type')?.startsWith('text/html') && !response.headers.has('set-cookie');
-    if (cacheable) pages.set(key, stamp, new Uint8Array(await response.clone().arrayBuffer()));
+    if (cacheable) pages.set(key, stamp, { plain: new Uint8Array(await response.clone().arrayBuffer()) });
   };
 }
