@@ -1,6 +1,7 @@
 /**
  * Kept pages must never be stale: any change to the database shows on the next request.
  */
+import { gunzipSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { groups } from '../../src/db/schema.js';
@@ -36,5 +37,17 @@ describe('page cache', () => {
     expect(await withFlash.text()).toContain('Group new was successfully created.');
     const after = await get(app, created.headers.get('location')!, { cookie: world.cookies.admin });
     expect(await after.text()).not.toContain('was successfully created');
+  });
+
+  it('serves a kept page gzip-compressed to a browser that accepts it, with the same content', async () => {
+    const { app, db } = createTestApp();
+    const world = await buildWorld(db);
+    const headers = { 'accept-encoding': 'gzip, deflate, br' };
+    const first = await (await get(app, '/groups/top', { cookie: world.cookies.owner, headers })).text();
+    const kept = await get(app, '/groups/top', { cookie: world.cookies.owner, headers });
+    expect(kept.headers.get('content-encoding')).toBe('gzip');
+    expect(kept.headers.get('vary')).toBe('Accept-Encoding');
+    expect(kept.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(gunzipSync(Buffer.from(await kept.arrayBuffer())).toString()).toBe(first);
   });
 });
