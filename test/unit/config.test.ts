@@ -1,0 +1,57 @@
+/**
+ * Start-up configuration: defaults, and one clear line for a bad value.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      databasePath: './data/cascade.db',
+      secretKeyBase: undefined,
+      publicOrigin: 'http://localhost:3000',
+      secureCookies: false,
+      initialRootPassword: undefined,
+      logLevel: 'info',
+      seedDemo: true,
+    });
+  });
+
+  it('takes the CSRF origin from PUBLIC_URL and makes cookies Secure for https', () => {
+    const config = loadConfig({ PUBLIC_URL: 'https://cascade.example.com/some/path', SEED_DEMO: 'false', PORT: '8080' });
+    expect(config.publicOrigin).toBe('https://cascade.example.com');
+    expect(config.secureCookies).toBe(true);
+    expect(config.seedDemo).toBe(false);
+    expect(config.port).toBe(8080);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'Invalid configuration: PORT must be a number (got "abc").'],
+    [{ PORT: '70000' }, 'Invalid configuration: PORT must be between 1 and 65535 (got "70000").'],
+    [{ INITIAL_ROOT_PASSWORD: 'short' }, 'Invalid configuration: INITIAL_ROOT_PASSWORD is too short (minimum is 8 characters).'],
+    [{ SECRET_KEY_BASE: 'too-short' }, 'Invalid configuration: SECRET_KEY_BASE must be at least 32 characters long.'],
+    [{ PUBLIC_URL: 'ftp://example.com' }, 'Invalid configuration: PUBLIC_URL must be an http or https URL, such as https://cascade.example.com (got "ftp://example.com").'],
+    [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of debug, info, warn, error, silent (got "loud").'],
+    [{ SEED_DEMO: 'maybe' }, 'Invalid configuration: SEED_DEMO must be true or false (got "maybe").'],
+  ])('refuses %o with one clear line that never echoes a secret', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+});
+
+describe('npm start', () => {
+  it('stops with exit code 1 and one line on a bad value', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cascade-config-'));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, PORT: 'not-a-port', DATABASE_PATH: join(folder, 'c.db') },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual(['Invalid configuration: PORT must be a number (got "not-a-port").']);
+  });
+});
