@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserTab, descriptionOf, JAVASCRIPT_MODES, launchChromium, ROOT, startServer, type RunningServer } from './support.js';
+import { BrowserTab, descriptionOf, flashOn, heading, JAVASCRIPT_MODES, launchChromium, ROOT, signIn, startServer, type RunningServer } from './support.js';
 
 const ADA = { name: 'Ada Lovelace', username: 'ada', email: 'ada@example.com', password: 'ada-password-123' };
 const PROJECT_PATH = 'platform/backend/api';
@@ -20,19 +20,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** The one-time message a redirect leaves on the next page ("Group ... was successfully created."). */
-const flashOn = (page: Page) => page.getByRole('status').innerText();
-const heading = (page: Page) => page.getByRole('heading', { level: 1 }).innerText();
 const mainArea = (page: Page) => page.getByRole('main');
 const adminNav = (page: Page) => page.getByRole('navigation', { name: 'Admin Area' });
 const selectedOption = (page: Page, label: string) => page.getByLabel(label).locator('option:checked').innerText();
-
-async function signIn(tab: BrowserTab, username: string, password: string) {
-  const { page } = tab;
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  return tab.follow(page.getByRole('button', { name: 'Sign in' }));
-}
 
 describe.each(JAVASCRIPT_MODES)('the foundation in Chromium with %s', (_mode, javaScriptEnabled) => {
   let server: RunningServer;

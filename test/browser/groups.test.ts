@@ -10,7 +10,7 @@ import { members } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createUser } from '../../src/model/users.js';
-import { BrowserTab, JAVASCRIPT_MODES, launchChromium, ROOT, startServer, type RunningServer } from './support.js';
+import { BrowserTab, flashOn, JAVASCRIPT_MODES, launchChromium, ROOT, signIn, startServer, type RunningServer } from './support.js';
 
 const OWNER = { username: 'olga', password: 'olga-password-123' };
 
@@ -24,14 +24,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const flashOn = (page: Page) => page.getByRole('status').innerText();
-
-async function signIn(tab: BrowserTab, username: string, password: string) {
-  await tab.visit('/users/sign_in');
-  await tab.page.getByLabel('Username').fill(username);
-  await tab.page.getByLabel('Password').fill(password);
-  await tab.follow(tab.page.getByRole('button', { name: 'Sign in' }));
-}
 
 /** Clicks a button whose action asks for confirmation: in a dialog with JavaScript, on a page without. */
 async function confirmed(tab: BrowserTab, button: string, confirmLabel = button) {

@@ -11,7 +11,7 @@ import { members } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createUser } from '../../src/model/users.js';
-import { BrowserTab, JAVASCRIPT_MODES, launchChromium, ROOT, startServer, type RunningServer } from './support.js';
+import { BrowserTab, flashOn, heading, JAVASCRIPT_MODES, launchChromium, ROOT, signIn, startServer, type RunningServer } from './support.js';
 
 const MAINTAINER = { username: 'mia', password: 'mia-password-123' };
 const PROJECT = 'platform/api';
@@ -27,15 +27,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const flashOn = (page: Page) => page.getByRole('status').innerText();
-const heading = (page: Page) => page.getByRole('heading', { level: 1 }).innerText();
-
-async function signIn(tab: BrowserTab, username: string, password: string) {
-  await tab.visit('/users/sign_in');
-  await tab.page.getByLabel('Username').fill(username);
-  await tab.page.getByLabel('Password').fill(password);
-  await tab.follow(tab.page.getByRole('button', { name: 'Sign in' }));
-}
 
 async function signOut(tab: BrowserTab) {
   await tab.follow(tab.page.getByRole('button', { name: 'Sign out' }));

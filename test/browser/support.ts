@@ -220,3 +220,16 @@ export async function descriptionOf(field: Locator): Promise<string> {
   );
   return texts.join(' ');
 }
+
+/** The one-time message a redirect leaves on the next page ("Group ... was successfully created."). */
+export const flashOn = (page: Page) => page.getByRole('status').innerText();
+
+export const heading = (page: Page) => page.getByRole('heading', { level: 1 }).innerText();
+
+/** Signs in through the form, opening the sign-in page first unless the tab shows it already. */
+export async function signIn(tab: BrowserTab, username: string, password: string): Promise<PageResponse> {
+  if (!tab.path().startsWith('/users/sign_in')) await tab.visit('/users/sign_in');
+  await tab.page.getByLabel('Username').fill(username);
+  await tab.page.getByLabel('Password').fill(password);
+  return tab.follow(tab.page.getByRole('button', { name: 'Sign in' }));
+}

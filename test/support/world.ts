@@ -25,7 +25,8 @@ export interface World {
   cookies: Record<Actor, string | undefined>;
 }
 
-function must<T>(outcome: { ok: true; value: T } | { ok: false; errors: unknown }): T {
+/** The value of a successful outcome; throws (failing the test's setup) otherwise. */
+export function must<T>(outcome: { ok: true; value: T } | { ok: false; errors: unknown }): T {
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
   return outcome.value;
 }

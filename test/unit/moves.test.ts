@@ -11,11 +11,7 @@ import { groupOwner, projectOwner, settingsChain } from '../../src/settings/owne
 import { integrationStates } from '../../src/settings/service.js';
 import { SettingsStore } from '../../src/settings/store.js';
 import { createTestApp } from '../support/app.js';
-
-function must<T>(outcome: { ok: true; value: T } | { ok: false; errors: unknown }): T {
-  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
-  return outcome.value;
-}
+import { must } from '../support/world.js';
 
 function tree() {
   const { db } = createTestApp();

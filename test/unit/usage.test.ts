@@ -8,11 +8,7 @@ import { groupOwner, INSTANCE_OWNER, projectOwner } from '../../src/settings/own
 import { SettingsStore } from '../../src/settings/store.js';
 import { settingsUsage } from '../../src/settings/usage.js';
 import { createTestApp } from '../support/app.js';
-
-function must<T>(outcome: { ok: true; value: T } | { ok: false; errors: unknown }): T {
-  if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
-  return outcome.value;
-}
+import { must } from '../support/world.js';
 
 function tree() {
   const { db } = createTestApp();
