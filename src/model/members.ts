@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { members, users, type Member, type User } from '../db/schema.js';
 import { GROUP_ROLES, PROJECT_ROLES, ROLES, type RoleName } from '../auth/permissions.js';
-import { validate, type Outcome } from './validation.js';
+import { text, validate, type Outcome } from './validation.js';
 
 export type MemberSource = { groupId: number } | { projectId: number };
 
@@ -18,7 +18,7 @@ export const rolesFor = (source: MemberSource) => ('groupId' in source ? GROUP_R
 
 export const newMemberSchema = (source: MemberSource) =>
   z.object({
-    username: z.string().trim().min(1, 'Username is required').max(64, 'Username is too long'),
+    username: text('Username').trim().min(1, 'Username is required').max(64, 'Username is too long'),
     role: roleSchema(rolesFor(source)),
   });
 

@@ -8,19 +8,17 @@ import { MIN_PASSWORD_LENGTH } from '../config.js';
 import type { Db } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 import { hashPassword } from '../auth/passwords.js';
-import { validate, type Outcome } from './validation.js';
+import { text, validate, type Outcome } from './validation.js';
 
 export const newUserSchema = z.object({
-  name: z.string().trim().min(1, 'Name is required').max(255, 'Name is too long (maximum is 255 characters)'),
-  username: z
-    .string()
+  name: text('Name').trim().min(1, 'Name is required').max(255, 'Name is too long (maximum is 255 characters)'),
+  username: text('Username')
     .trim()
     .min(2, 'Username is too short (minimum is 2 characters)')
     .max(64, 'Username is too long (maximum is 64 characters)')
     .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$/, "Username can contain only letters, digits, '_', '-' and '.'"),
-  email: z.string().trim().max(254, 'Email is too long').pipe(z.email('Email is invalid')),
-  password: z
-    .string()
+  email: text('Email').trim().max(254, 'Email is too long').pipe(z.email('Email is invalid')),
+  password: text('Password')
     .min(MIN_PASSWORD_LENGTH, `Password is too short (minimum is ${MIN_PASSWORD_LENGTH} characters)`)
     .max(128, 'Password is too long (maximum is 128 characters)'),
   is_admin: z.enum(['0', '1'], { error: 'Administrator must be yes or no' }).default('0'),

@@ -12,15 +12,26 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErro
 /** Top-level URL segments that a group or project path may not take. */
 const RESERVED_PATHS = new Set(['admin', 'api', 'users', 'groups', 'projects', 'public', 'assets', 'help', 'dashboard', 'explore', 'search', '-']);
 
-export const nameSchema = z
-  .string()
+/**
+ * A text field; when it is missing from the post or sent twice (a tampered form), the message
+ * still names the field instead of zod's generic one.
+ *
+ * @example
+ * text('Name').min(1, 'Name is required')
+ */
+export function text(label: string) {
+  return z.string({
+    error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be a single value`),
+  });
+}
+
+export const nameSchema = text('Name')
   .trim()
   .min(1, 'Name is required')
   .max(255, 'Name is too long (maximum is 255 characters)');
 
 /** GitLab's path rule: letters, digits, '_', '-' and '.', not starting or ending with a special character. */
-export const pathSchema = z
-  .string()
+export const pathSchema = text('Path')
   .trim()
   .min(1, 'Path is required')
   .max(255, 'Path is too long (maximum is 255 characters)')
@@ -33,7 +44,7 @@ export const pathSchema = z
 /** Top-level group paths share the URL space with Cascade's own pages. */
 export const isReservedTopLevelPath = (path: string) => RESERVED_PATHS.has(path.toLowerCase());
 
-export const descriptionSchema = z.string().trim().max(2000, 'Description is too long (maximum is 2000 characters)').default('');
+export const descriptionSchema = text('Description').trim().max(2000, 'Description is too long (maximum is 2000 characters)').default('');
 
 /** A positive database id from a form or URL; anything else is refused. */
 export const idSchema = z.coerce.number({ error: 'must be an id' }).int().positive();
