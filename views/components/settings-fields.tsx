@@ -72,7 +72,7 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
         maxlength={2000}
       />
     ) : (
-      <input {...common} type="text" value={isSet ? MASK : 'Not set'} readonly class="secret-mask" />
+      <input {...common} type="text" value={isSet ? MASK : 'Not set'} readonly class={isSet ? 'secret-mask' : 'secret-unset'} />
     );
   } else if (field.kind === 'select') {
     input = (
@@ -87,7 +87,7 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
     );
   } else if (field.kind === 'textarea' || field.kind === 'list') {
     input = (
-      <textarea {...common} rows={field.kind === 'list' ? 3 : 4} placeholder={field.placeholder}>
+      <textarea {...common} rows={field.kind === 'list' ? 3 : 4} placeholder={editable ? field.placeholder : undefined}>
         {value}
       </textarea>
     );
@@ -97,7 +97,8 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
         {...common}
         type={field.kind === 'number' ? 'number' : field.kind === 'url' ? 'url' : 'text'}
         value={value}
-        placeholder={field.placeholder}
+        // A placeholder in a locked field could pass for an inherited value.
+        placeholder={editable ? field.placeholder : undefined}
         maxlength={field.kind === 'number' ? undefined : 2000}
       />
     );
