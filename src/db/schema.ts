@@ -151,3 +151,39 @@ export const integrationSettings = sqliteTable(
 );
 
 export type IntegrationSettingsRow = typeof integrationSettings.$inferSelect;
+
+/**
+ * The audit trail: one row per change to settings, moves included. Names are copied in, so an
+ * event still reads right after the user, group or project is renamed or gone; triggers in the
+ * migration refuse every UPDATE and DELETE, so the trail is append-only.
+ */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    createdAt: createdAt(),
+    /** The user who made the change (no foreign key: the trail outlives accounts). */
+    actorId: integer('actor_id'),
+    actorName: text('actor_name').notNull(),
+    /** e.g. "settings.saved", "settings.inherited", "settings.reset", "overrides.cleared", "project.moved". */
+    action: text('action').notNull(),
+    level: text('level', { enum: ['instance', 'group', 'project'] }).notNull(),
+    groupId: integer('group_id'),
+    projectId: integer('project_id'),
+    /** "Instance", "Platform / Backend", ... at the time of the change. */
+    ownerName: text('owner_name').notNull(),
+    ownerPath: text('owner_path'),
+    /** The integration type's slug, when the change is about one. */
+    integration: text('integration'),
+    /** JSON array of { key, label, before, after }; secrets only as "changed". */
+    changes: text('changes').notNull().default('[]'),
+  },
+  (t) => [
+    index('audit_events_group_idx').on(t.groupId, t.id),
+    index('audit_events_project_idx').on(t.projectId, t.id),
+    index('audit_events_actor_idx').on(t.actorId, t.id),
+    index('audit_events_integration_idx').on(t.integration, t.id),
+  ],
+);
+
+export type AuditEvent = typeof auditEvents.$inferSelect;

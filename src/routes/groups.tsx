@@ -9,6 +9,7 @@ import { GROUP_PATH } from '../http/paths.js';
 import { requireGroup } from '../http/subjects.js';
 import { subgroups } from '../model/groups.js';
 import { groupProjects } from '../model/projects.js';
+import { groupAuditRoutes } from './audit.js';
 import { defaultsRoutes, integrationRoutes } from './integrations/routes.js';
 import { groupScope } from './integrations/scope.js';
 import { groupCrumbs } from '../../views/components/crumbs.js';
@@ -20,6 +21,7 @@ export function groupRoutes(): Hono<AppEnv> {
 
   routes.route(`/${GROUP_PATH}/-/settings/integrations`, integrationRoutes(groupScope));
   routes.route(`/${GROUP_PATH}/-/settings/integrations`, defaultsRoutes(groupScope));
+  routes.route(`/${GROUP_PATH}/-/audit_events`, groupAuditRoutes());
 
   routes.get(`/${GROUP_PATH}`, (c) => {
     const { group, lineage } = requireGroup(c, c.req.param('fullPath'), 'read');

@@ -8,6 +8,7 @@ import { can } from '../auth/permissions.js';
 import type { AppEnv } from '../http/context.js';
 import { PROJECT_PATH } from '../http/paths.js';
 import { requireProject } from '../http/subjects.js';
+import { projectAuditRoutes } from './audit.js';
 import { integrationRoutes } from './integrations/routes.js';
 import { projectScope } from './integrations/scope.js';
 import { projectCrumbs } from '../../views/components/crumbs.js';
@@ -18,6 +19,7 @@ export function projectRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
   routes.route(`/${PROJECT_PATH}/-/settings/integrations`, integrationRoutes(projectScope));
+  routes.route(`/${PROJECT_PATH}/-/audit_events`, projectAuditRoutes());
 
   routes.get(`/${PROJECT_PATH}`, (c) => {
     const { project, group, lineage } = requireProject(c, c.req.param('fullPath'), 'read');

@@ -7,7 +7,10 @@ import { eq } from 'drizzle-orm';
 import { perDatabase, type Db } from '../db/client.js';
 import { groups } from '../db/schema.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
+import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
+import type { User } from '../db/schema.js';
 import type { EffectiveSettings, SettingsOwner, SettingsRow } from './resolve.js';
+import type { SettingsStore } from './store.js';
 
 export interface OverrideEntry {
   owner: SettingsOwner;
@@ -45,12 +48,12 @@ const statements = perDatabase((db: Db) => ({
     order by full_path
     limit :limit`),
   inSubtree: db.$client.prepare(`
-    select s.id from integration_settings s
+    select coalesce(p.full_path, g.full_path) as path, coalesce(p.full_path, g.full_path) as name
+      from integration_settings s
       left join projects p on p.id = s.project_id
       join groups g on g.id = coalesce(p.group_id, s.group_id)
      where s.type = :type and g.traversal_ids like :prefix
        and ((:kind = 'project' and s.project_id = :id) or (:kind = 'group' and s.group_id = :id and s.group_id <> :self))`),
-  remove: db.$client.prepare('delete from integration_settings where id = ?'),
 }));
 
 /** The LIKE pattern of everything below an owner ("/1/5/%"); everything for the instance. */
@@ -93,23 +96,33 @@ export function parseOverrideTarget(value: string): OverrideTarget | null {
 }
 
 /**
- * The targets that really are descendants of the owner with custom settings for the type;
- * anything else in the list (tampered, already switched back) is left out.
+ * The targets that really are descendants of the owner with custom settings for the type, as
+ * owners; anything else in the list (tampered, already switched back) is left out.
  */
-export function customDescendants(db: Db, owner: SettingsOwner, type: string, targets: readonly OverrideTarget[]): number[] {
+export function customDescendants(db: Db, owner: SettingsOwner, type: string, targets: readonly OverrideTarget[]): SettingsOwner[] {
   const prefix = subtreePattern(db, owner);
-  const ids = new Set<number>();
+  const found = new Map<string, SettingsOwner>();
   for (const target of targets) {
-    const row = statements(db).inSubtree.get({ type, prefix, kind: target.kind, id: target.id, self: owner.id ?? -1 }) as { id: number } | undefined;
-    if (row) ids.add(row.id);
+    const row = statements(db).inSubtree.get({ type, prefix, kind: target.kind, id: target.id, self: owner.id ?? -1 }) as
+      | { path: string; name: string }
+      | undefined;
+    if (row) found.set(`${target.kind}:${target.id}`, { level: target.kind, id: target.id, name: row.name, path: row.path });
   }
-  return [...ids];
+  return [...found.values()];
 }
 
-/** Deletes the custom settings rows: those levels inherit from then on. One transaction. */
-export function switchToDefaults(db: Db, settingsIds: readonly number[]): number {
-  const { remove } = statements(db);
-  return db.$client.transaction(() => settingsIds.reduce((count, id) => count + remove.run(id).changes, 0))();
+/**
+ * Deletes the descendants' custom settings, with an audit event each, in one transaction: those
+ * levels inherit from then on.
+ */
+export function switchToDefaults(store: SettingsStore, type: IntegrationType, descendants: readonly SettingsOwner[], actor: User): void {
+  store.db.transaction(() => {
+    for (const owner of descendants) {
+      const before = store.findOwn(owner, type.slug);
+      if (!before || !store.remove(owner, type.slug)) continue;
+      recordAuditEvent(store.db, { actor, action: 'settings.switched_back', owner, integration: type.slug, changes: settingsChanges(type, before, undefined) });
+    }
+  });
 }
 
 export interface Difference {

@@ -3,6 +3,8 @@
  * The integration settings of a level as the pages and the API use them: load and resolve
  * them along the chain, and apply a submitted form (custom settings, or back to inheriting).
  */
+import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
+import type { User } from '../db/schema.js';
 import { findIntegrationType, integrationTypesAt } from '../integrations/index.js';
 import type { IntegrationType } from '../integrations/types.js';
 import { parseSettingsForm, unknownFieldNames } from '../integrations/validate.js';
@@ -97,10 +99,33 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
 }
 
 /**
- * Writes a prepared change: one row, whatever the number of levels below. A change prepared
- * from a stale form throws Conflict from the store and writes nothing.
+ * Writes a prepared change and its audit event, together: one row, whatever the number of
+ * levels below. A change prepared from a stale form throws Conflict from the store and writes
+ * nothing.
  */
-export function commitSettingsChange(store: SettingsStore, at: SettingsLevel, type: IntegrationType, change: SettingsChange, userId: number): void {
-  if (change.choice === 'inherit') store.remove(at.owner, type.slug, change.version);
-  else store.save(at.owner, type.slug, change.own, change.version, userId);
+export function commitSettingsChange(store: SettingsStore, at: SettingsLevel, type: IntegrationType, change: SettingsChange, actor: User): void {
+  store.db.transaction(() => {
+    const before = store.findOwn(at.owner, type.slug);
+    if (change.choice === 'inherit') store.remove(at.owner, type.slug, change.version);
+    else store.save(at.owner, type.slug, change.own, change.version, actor.id);
+    const after = change.choice === 'inherit' ? undefined : change.own;
+    recordAuditEvent(store.db, {
+      actor,
+      action: change.choice === 'inherit' ? 'settings.inherited' : 'settings.saved',
+      owner: at.owner,
+      integration: type.slug,
+      changes: settingsChanges(type, before, after),
+    });
+  });
+}
+
+/** Removes a level's own settings (Reset), with its audit event; false if it had none. */
+export function resetSettings(store: SettingsStore, owner: SettingsOwner, type: IntegrationType, actor: User): boolean {
+  return store.db.transaction(() => {
+    const before = store.findOwn(owner, type.slug);
+    if (!before) return false;
+    store.remove(owner, type.slug);
+    recordAuditEvent(store.db, { actor, action: 'settings.reset', owner, integration: type.slug, changes: settingsChanges(type, before, undefined) });
+    return true;
+  });
 }

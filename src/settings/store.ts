@@ -69,7 +69,7 @@ export class SettingsStore {
   private readonly key: Buffer;
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     secretKeyBase: string,
   ) {
     this.key = deriveKey(secretKeyBase, 'integration settings secrets');

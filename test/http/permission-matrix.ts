@@ -138,6 +138,7 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'POST /admin/application_settings/integrations/:slug/overrides/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/overrides/reset`, expect: ADMIN_ONLY },
   // Unconfirmed: a permitted user gets the confirmation step (200).
   'POST /admin/application_settings/integrations/:slug/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/reset`, expect: ADMIN_ONLY },
+  'GET /admin/audit_events': { url: () => '/admin/audit_events?integration=slack&level=group&before=10', expect: ADMIN_ONLY },
   'POST /admin/groups/:id/move': { url: (w) => `/admin/groups/${w.sub.id}/move`, form: (w) => ({ parent_id: String(w.other.id) }), expect: ADMIN_ONLY },
   'POST /admin/projects/:id/move': { url: (w) => `/admin/projects/${w.project.id}/move`, form: (w) => ({ group_id: String(w.other.id) }), expect: ADMIN_ONLY },
 
@@ -160,6 +161,8 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   },
   'POST /groups/:fullPath/-/settings/integrations/:slug/reset': { url: (w) => `${groupIntegrations(SUB(w))}/slack/reset`, expect: SUB_MANAGERS },
 
+  'GET /groups/:fullPath/-/audit_events': { url: (w) => `/groups/${SUB(w)}/-/audit_events`, expect: SUB_MANAGERS },
+  'GET /:fullPath/-/audit_events': { url: (w) => `/${APP(w)}/-/audit_events?user=admin`, expect: APP_MANAGERS },
   'GET /:fullPath': { url: (w) => `/${APP(w)}`, expect: APP_READERS },
   'GET /:fullPath/-/settings/integrations': { url: (w) => projectIntegrations(APP(w)), expect: APP_READERS },
   'GET /:fullPath/-/settings/integrations/:slug': { url: (w) => `${projectIntegrations(APP(w))}/slack`, expect: APP_READERS },

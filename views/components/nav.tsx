@@ -43,6 +43,7 @@ export function AdminNav({ current }: { current: string }) {
         { label: 'Groups', href: '/admin/groups' },
         { label: 'Projects', href: '/admin/projects' },
         { label: 'Settings › Integrations', href: '/admin/application_settings/integrations' },
+        { label: 'Audit events', href: '/admin/audit_events' },
       ]}
     />
   );
@@ -63,6 +64,7 @@ export function GroupNav({ group, current, canManage }: { group: Group; current:
       items={[
         { label: 'Group overview', href: base, match: `${base}/-/overview` },
         { label: settingsLabel(canManage), href: `${base}/-/settings/integrations` },
+        ...(canManage ? [{ label: 'Audit events', href: `${base}/-/audit_events` }] : []),
       ]}
     />
   );
@@ -78,6 +80,7 @@ export function ProjectNav({ project, current, canManage }: { project: Project; 
       items={[
         { label: 'Project overview', href: base, match: `${base}/-/overview` },
         { label: settingsLabel(canManage), href: `${base}/-/settings/integrations` },
+        ...(canManage ? [{ label: 'Audit events', href: `${base}/-/audit_events` }] : []),
       ]}
     />
   );

@@ -1,5 +1,6 @@
 /** @module routes/admin/groups: list, create (top-level or subgroup), a group's admin page and members. */
 import { Hono } from 'hono';
+import { recordAuditEvent } from '../../audit/trail.js';
 import { NotFound } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
@@ -101,6 +102,12 @@ export function adminGroupRoutes(): Hono<AppEnv> {
       c.status(422);
       return renderGroup(c, {}, {}, result.errors);
     }
+    recordAuditEvent(c.var.db, {
+      actor: c.var.user!,
+      action: 'group.moved',
+      owner: { level: 'group', id: group.id, name: result.value.fullPath, path: result.value.fullPath },
+      changes: [{ key: 'path', label: 'Path', before: group.fullPath, after: result.value.fullPath }],
+    });
     return redirectWithFlash(c, `/admin/groups/${group.id}`, `Group ${group.fullPath} was moved to ${result.value.fullPath}.`);
   });
 

@@ -10,6 +10,7 @@ import { countProjects } from '../../model/projects.js';
 import { countUsers } from '../../model/users.js';
 import { AdminNav } from '../../../views/components/nav.js';
 import { AdminDashboardPage } from '../../../views/pages/admin/dashboard.js';
+import { adminAuditRoutes } from '../audit.js';
 import { defaultsRoutes, integrationRoutes } from '../integrations/routes.js';
 import { instanceScope } from '../integrations/scope.js';
 import { adminGroupRoutes } from './groups.js';
@@ -37,5 +38,6 @@ export function adminRoutes(): Hono<AppEnv> {
   admin.route('/projects', adminProjectRoutes());
   admin.route('/application_settings/integrations', integrationRoutes(instanceScope));
   admin.route('/application_settings/integrations', defaultsRoutes(instanceScope));
+  admin.route('/audit_events', adminAuditRoutes());
   return admin;
 }

@@ -1,5 +1,6 @@
 /** @module routes/admin/projects: list with search, create in a group, a project's admin page and members. */
 import { Hono } from 'hono';
+import { recordAuditEvent } from '../../audit/trail.js';
 import { NotFound } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
@@ -93,6 +94,12 @@ export function adminProjectRoutes(): Hono<AppEnv> {
       c.status(422);
       return renderProject(c, {}, {}, result.errors);
     }
+    recordAuditEvent(c.var.db, {
+      actor: c.var.user!,
+      action: 'project.moved',
+      owner: { level: 'project', id: project.id, name: result.value.fullPath, path: result.value.fullPath },
+      changes: [{ key: 'path', label: 'Path', before: project.fullPath, after: result.value.fullPath }],
+    });
     return redirectWithFlash(c, `/admin/projects/${project.id}`, `Project ${project.fullPath} was moved to ${result.value.fullPath}.`);
   });
 

@@ -12,7 +12,7 @@ import { lastValue, readForm, type FormInput } from '../../http/forms.js';
 import type { IntegrationType } from '../../integrations/types.js';
 import type { FieldErrors } from '../../model/validation.js';
 import { deriveKey, seal, unseal } from '../../seal.js';
-import { commitSettingsChange, integrationStates, prepareSettingsChange, typeAtLevel, type IntegrationState } from '../../settings/service.js';
+import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, typeAtLevel, type IntegrationState } from '../../settings/service.js';
 import { SettingsStore } from '../../settings/store.js';
 import { customDescendants, differingValues, listOverrides, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
 import { settingsUsage } from '../../settings/usage.js';
@@ -155,7 +155,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         });
       }
       const { change } = prepared;
-      commitSettingsChange(store, scope, type, change, user.id);
+      commitSettingsChange(store, scope, type, change, user);
       const message =
         change.choice === 'inherit'
           ? `${type.title} now uses the default settings.`
@@ -218,8 +218,8 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const targets = chosen.map(parseOverrideTarget).filter((target) => target !== null);
     const listUrl = `${scope.baseUrl}/${type.slug}/overrides`;
     if (targets.length === 0) return redirectWithFlash(c, listUrl, 'Select at least one project or group.', 'alert');
-    const settingsIds = customDescendants(c.var.db, scope.owner, type.slug, targets);
-    if (settingsIds.length !== targets.length) throw new BadRequest('Some of the selected projects or groups do not use custom settings here. Reload the page and try again.');
+    const descendants = customDescendants(c.var.db, scope.owner, type.slug, targets);
+    if (descendants.length !== targets.length) throw new BadRequest('Some of the selected projects or groups do not use custom settings here. Reload the page and try again.');
     const projects = targets.filter((t) => t.kind === 'project').length;
     const groups = targets.length - projects;
     const what = [projects ? plural(projects, 'project') : '', groups ? plural(groups, 'group') : ''].filter(Boolean).join(' and ');
@@ -243,7 +243,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         { title: 'Confirm', breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Confirm' }], nav: scope.nav },
       );
     }
-    switchToDefaults(c.var.db, settingsIds);
+    switchToDefaults(storeOf(c), type, descendants, c.var.user!);
     return redirectWithFlash(c, listUrl, `${what[0]!.toUpperCase()}${what.slice(1)} now ${targets.length === 1 ? 'uses' : 'use'} the default settings.`);
   });
 
@@ -264,7 +264,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         { title: 'Confirm reset', breadcrumbs: [...scope.crumbs, { label: type.title, href: pageUrl }, { label: 'Reset' }], nav: scope.nav },
       );
     }
-    const removed = storeOf(c).remove(scope.owner, type.slug);
+    const removed = resetSettings(storeOf(c), scope.owner, type, c.var.user!);
     return redirectWithFlash(c, pageUrl, removed ? `${type.title} was reset.` : `${type.title} had no settings to reset.`);
   });
 

@@ -1,0 +1,144 @@
+/**
+ * @module audit/trail
+ * The audit trail: who changed which settings where, and what each value was before and after.
+ * Append-only: the application only inserts, and the database refuses updates and deletes.
+ */
+import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { auditEvents, type AuditEvent, type User } from '../db/schema.js';
+import type { FieldValue, IntegrationType } from '../integrations/types.js';
+import type { SettingsOwner } from '../settings/resolve.js';
+
+export interface AuditChange {
+  key: string;
+  label: string;
+  /** Text as shown; secrets only as "set" / "changed" / "removed", never their value. */
+  before: string | null;
+  after: string | null;
+}
+
+export type AuditAction =
+  | 'settings.saved'
+  | 'settings.inherited'
+  | 'settings.reset'
+  | 'settings.switched_back'
+  | 'project.moved'
+  | 'group.moved';
+
+export const ACTION_LABELS: Record<AuditAction, string> = {
+  'settings.saved': 'Saved custom settings',
+  'settings.inherited': 'Switched to inherited settings',
+  'settings.reset': 'Reset the settings',
+  'settings.switched_back': 'Switched back to the default settings',
+  'project.moved': 'Moved the project',
+  'group.moved': 'Moved the group',
+};
+
+export interface NewAuditEvent {
+  actor: Pick<User, 'id' | 'username'>;
+  action: AuditAction;
+  owner: SettingsOwner;
+  integration?: string;
+  changes?: AuditChange[];
+}
+
+/**
+ * @example
+ * recordAuditEvent(db, { actor: user, action: 'settings.reset', owner: INSTANCE_OWNER, integration: 'slack' })
+ */
+export function recordAuditEvent(db: Db, event: NewAuditEvent): void {
+  db.insert(auditEvents)
+    .values({
+      actorId: event.actor.id,
+      actorName: event.actor.username,
+      action: event.action,
+      level: event.owner.level,
+      groupId: event.owner.level === 'group' ? event.owner.id : null,
+      projectId: event.owner.level === 'project' ? event.owner.id : null,
+      ownerName: event.owner.name,
+      ownerPath: event.owner.path,
+      integration: event.integration ?? null,
+      changes: JSON.stringify(event.changes ?? []),
+    })
+    .run();
+}
+
+/** What a level sets itself, as the trail compares it. */
+export interface OwnValues {
+  active?: boolean | undefined;
+  fields: Record<string, FieldValue>;
+  events: Record<string, boolean>;
+}
+
+const shown = (value: unknown): string | null => {
+  if (value === undefined || value === null || value === '') return null;
+  if (Array.isArray(value)) return value.join(', ');
+  return String(value);
+};
+
+/**
+ * The values that differ between a level's own settings before and after a change (either may
+ * be absent: set up for the first time, or removed).
+ *
+ * @example
+ * settingsChanges(slack, { fields: { username: 'a' }, events: {} }, { fields: { username: 'b' }, events: {} })
+ * // [{ key: 'username', label: 'Username', before: 'a', after: 'b' }]
+ */
+export function settingsChanges(type: IntegrationType, before: OwnValues | undefined, after: OwnValues | undefined): AuditChange[] {
+  const changes: AuditChange[] = [];
+  const compare = (key: string, label: string, was: unknown, is: unknown, secret = false) => {
+    if (JSON.stringify(was ?? null) === JSON.stringify(is ?? null)) return;
+    if (secret) {
+      const had = shown(was) !== null;
+      const has = shown(is) !== null;
+      changes.push({ key, label, before: had ? 'set' : null, after: has ? (had ? 'changed' : 'set') : null });
+    } else {
+      changes.push({ key, label, before: shown(was), after: shown(is) });
+    }
+  };
+  compare('active', 'Enabled', before?.active, after?.active);
+  for (const field of type.fields) compare(field.name, field.label, before?.fields[field.name], after?.fields[field.name], field.kind === 'secret');
+  for (const event of type.events) compare(event.name, `${event.label} events`, before?.events[event.name], after?.events[event.name]);
+  return changes;
+}
+
+export interface AuditQuery {
+  integration?: string | undefined;
+  level?: 'instance' | 'group' | 'project' | undefined;
+  /** Owner full path (exact), for the Admin Area filter. */
+  ownerPath?: string | undefined;
+  groupId?: number | undefined;
+  projectId?: number | undefined;
+  actorName?: string | undefined;
+  /** Keyset: events older than this id. */
+  before?: number | undefined;
+  limit: number;
+}
+
+export interface AuditPage {
+  events: (AuditEvent & { changeList: AuditChange[] })[];
+  /** The id to continue before, or null on the last page. */
+  next: number | null;
+}
+
+/** Newest first, filtered, with keyset pagination. */
+export function listAuditEvents(db: Db, query: AuditQuery): AuditPage {
+  const filters: (SQL | undefined)[] = [
+    query.integration ? eq(auditEvents.integration, query.integration) : undefined,
+    query.level ? eq(auditEvents.level, query.level) : undefined,
+    query.ownerPath ? sql`lower(${auditEvents.ownerPath}) = lower(${query.ownerPath})` : undefined,
+    query.groupId !== undefined ? eq(auditEvents.groupId, query.groupId) : undefined,
+    query.projectId !== undefined ? eq(auditEvents.projectId, query.projectId) : undefined,
+    query.actorName ? sql`lower(${auditEvents.actorName}) = lower(${query.actorName})` : undefined,
+    query.before !== undefined ? lt(auditEvents.id, query.before) : undefined,
+  ];
+  const rows = db
+    .select()
+    .from(auditEvents)
+    .where(and(...filters))
+    .orderBy(desc(auditEvents.id))
+    .limit(query.limit + 1)
+    .all();
+  const events = rows.slice(0, query.limit).map((row) => ({ ...row, changeList: JSON.parse(row.changes) as AuditChange[] }));
+  return { events, next: rows.length > query.limit ? events[events.length - 1]!.id : null };
+}
