@@ -187,3 +187,26 @@ describe('Reset', () => {
     expect(rows(t)).toHaveLength(0);
   });
 });
+
+describe('provenance', () => {
+  it('says where each value comes from, linking the levels the user may see', async () => {
+    const t = await setup();
+    await saveInstanceSlack(t.app, t.world.cookies.admin!, { username: 'instance-bot' });
+    await post(t.app, `${groupIntegrations('top')}/slack`, { ...slackForm({ username: 'top-bot' }), inheritance: 'custom', _confirmed: '1' }, { cookie: t.world.cookies.owner });
+    const asAdmin = await text(get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin }));
+    expect(asAdmin).toContain('Value from <a href="/admin/application_settings/integrations/slack">Instance</a>');
+    const asMaintainer = await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }));
+    expect(asMaintainer).toContain('Value from <a href="/groups/top/-/settings/integrations/slack">Group: Top</a>');
+    await saveProjectSlack(t, 'top/sub/app');
+    const own = await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }));
+    expect(own).toContain('Value from This project');
+  });
+
+  it('names the instance without a link for users who may not open the Admin Area', async () => {
+    const t = await setup();
+    await saveInstanceSlack(t.app, t.world.cookies.admin!, { username: 'instance-bot' });
+    const page = await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }));
+    expect(page).toContain('Value from Instance');
+    expect(page).not.toContain('href="/admin/application_settings');
+  });
+});

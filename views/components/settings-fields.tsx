@@ -5,7 +5,7 @@
  * the inheritance dropdown changes, so the two cannot drift apart.
  */
 import type { Field, IntegrationType } from '../../src/integrations/types.js';
-import type { EffectiveSettings, Level } from '../../src/settings/resolve.js';
+import type { EffectiveSettings, Level, SettingsOwner, ValueSource } from '../../src/settings/resolve.js';
 import type { FieldErrors } from '../../src/model/validation.js';
 import { CheckboxField, describedBy, FieldShell, fieldId, type FormValues } from './form.js';
 
@@ -18,6 +18,10 @@ export interface SettingsFieldsProps {
   /** What the user submitted, shown again after a validation error (never secrets). */
   submitted?: FormValues | undefined;
   errors?: FieldErrors;
+  /** The level the page is about, to say "This project" and link the other sources. */
+  self: SettingsOwner;
+  /** Administrators may follow a link to the instance's settings. */
+  canSeeInstance: boolean;
 }
 
 const MASK = '••••••••';
@@ -40,6 +44,40 @@ function isChecked(submitted: FormValues | undefined, name: string, stored: unkn
   return value === '1' || value === 'on' || value === 'true';
 }
 
+/** Where a value comes from, linked to that level's settings of the same integration. */
+function SourceCaption({ source, props }: { source: ValueSource | undefined; props: SettingsFieldsProps }) {
+  if (!source) return null;
+  const { self, canSeeInstance, type } = props;
+  let label: string;
+  let href: string | undefined;
+  if (source === 'default') {
+    label = 'Default value';
+  } else if (source.level === self.level && source.id === self.id) {
+    label = `This ${self.level}`;
+  } else if (source.level === 'instance') {
+    label = 'Instance';
+    href = canSeeInstance ? `/admin/application_settings/integrations/${type.slug}` : undefined;
+  } else {
+    label = `${source.level === 'group' ? 'Group' : 'Project'}: ${source.name}`;
+    href = source.level === 'group' ? `/groups/${source.path}/-/settings/integrations/${type.slug}` : `/${source.path}/-/settings/integrations/${type.slug}`;
+  }
+  return (
+    <span class="field-source">
+      Value from {href ? <a href={href}>{label}</a> : label}
+    </span>
+  );
+}
+
+/** The field's help followed by where its value comes from. */
+function helpWithSource(help: string | undefined, source: ValueSource | undefined, props: SettingsFieldsProps) {
+  return (
+    <>
+      {help && <span>{help} </span>}
+      <SourceCaption source={source} props={props} />
+    </>
+  );
+}
+
 function SettingField({ field, props }: { field: Field; props: SettingsFieldsProps }) {
   const { effective, editable, submitted, errors = {} } = props;
   const stored = effective.fields[field.name];
@@ -57,7 +95,16 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
   const required = editable && field.required === true;
 
   if (field.kind === 'checkbox') {
-    return <CheckboxField name={field.name} label={field.label} checked={isChecked(submitted, field.name, stored)} error={error} help={field.help} disabled={disabled} />;
+    return (
+      <CheckboxField
+        name={field.name}
+        label={field.label}
+        checked={isChecked(submitted, field.name, stored)}
+        error={error}
+        help={helpWithSource(field.help, effective.source[field.name], props)}
+        disabled={disabled}
+      />
+    );
   }
 
   let input;
@@ -104,7 +151,7 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
     );
   }
   return (
-    <FieldShell name={field.name} label={field.label} error={error} help={field.help} required={required}>
+    <FieldShell name={field.name} label={field.label} error={error} help={helpWithSource(field.help, effective.source[field.name], props)} required={required}>
       {input}
     </FieldShell>
   );
@@ -121,7 +168,7 @@ export function SettingsFields(props: SettingsFieldsProps) {
         checked={isChecked(submitted, 'active', effective.active)}
         error={errors.active}
         disabled={!editable}
-        help={editable ? undefined : 'Set by the inherited settings.'}
+        help={helpWithSource(undefined, effective.source.active, props)}
       />
       {type.fields.map((field) => (
         <SettingField field={field} props={props} />
@@ -134,7 +181,7 @@ export function SettingsFields(props: SettingsFieldsProps) {
             <CheckboxField
               name={event.name}
               label={event.label}
-              help={event.description}
+              help={helpWithSource(event.description, effective.source[event.name], props)}
               checked={isChecked(submitted, event.name, effective.events[event.name])}
               error={errors[event.name]}
               disabled={!editable}

@@ -65,6 +65,8 @@ function renderIntegration(c: AppContext, scope: IntegrationScope, type: Integra
       inheritsFrom={effective.inheritsFrom}
       hasOwnSettings={own !== undefined}
       canManage={scope.canManage}
+      self={scope.owner}
+      canSeeInstance={c.var.user?.isAdmin === true}
       version={own?.version ?? 0}
       usage={usage}
       submitted={options.submitted}
@@ -118,6 +120,8 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         inheritsFrom={effective.inheritsFrom}
         hasOwnSettings={own !== undefined}
         canManage={scope.canManage}
+        self={scope.owner}
+        canSeeInstance={c.var.user?.isAdmin === true}
       />,
     );
   });

@@ -40,6 +40,9 @@ export interface SettingsSectionProps {
   canManage: boolean;
   submitted?: FormValues | undefined;
   errors?: FieldErrors;
+  /** The level the page is about. */
+  self: SettingsOwner;
+  canSeeInstance: boolean;
 }
 
 /** The part of the form htmx replaces when the dropdown changes: a note on what the choice means, and the fields. */
@@ -71,6 +74,8 @@ export function SettingsSection(props: SettingsSectionProps) {
         editable={canManage && inheritance === 'custom'}
         submitted={props.submitted}
         errors={props.errors ?? {}}
+        self={props.self}
+        canSeeInstance={props.canSeeInstance}
       />
     </div>
   );
