@@ -22,3 +22,21 @@ document.addEventListener('click', (event) => {
   if (!button) return;
   button.closest('dialog')?.close();
 });
+
+// "Use inherited value": the value typed next to it would be ignored, so lock it while checked.
+function syncInheritToggle(toggle) {
+  const input = document.getElementById(toggle.dataset.inheritFor);
+  if (input) input.disabled = toggle.checked;
+}
+
+document.addEventListener('change', (event) => {
+  if (event.target instanceof HTMLInputElement && event.target.dataset.inheritFor) syncInheritToggle(event.target);
+});
+
+function syncAllInheritToggles(root) {
+  root.querySelectorAll('input[data-inherit-for]').forEach(syncInheritToggle);
+}
+
+syncAllInheritToggles(document);
+// Fields swapped in by htmx bring their own toggles.
+document.addEventListener('htmx:after:swap', () => syncAllInheritToggles(document));

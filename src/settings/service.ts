@@ -89,13 +89,44 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
     return { ok: true, change: { choice, version } };
   }
 
+  const inherited = new Set([form._inherit ?? []].flat());
+  const inheritable = new Set(['active', ...type.fields.map((field) => field.name), ...Object.keys(effective.events)]);
+  const tampered = [...inherited].filter((key) => !inheritable.has(key));
+  if (tampered.length > 0) throw new BadRequest(`Unknown field: ${tampered.join(', ')}. Reload the page and try again.`);
+  const inheritErrors = missingAboveErrors(store, at, type, inherited);
+  if (Object.keys(inheritErrors).length > 0) return { ok: false, errors: inheritErrors };
+
+  // Inherited values are not read from the form: the parser falls back to the values in effect.
+  const submitted = Object.fromEntries(Object.entries(form).filter(([key]) => !inherited.has(key)));
   const secretNames = type.fields.filter((field) => field.kind === 'secret').map((field) => field.name);
   const storedSecretNames = new Set(secretNames.filter((name) => typeof effective.fields[name] === 'string' && effective.fields[name] !== ''));
-  const parsed = parseSettingsForm(type, form, { level: at.level, storedSecretNames, previous: effective.fields });
+  const parsed = parseSettingsForm(type, submitted, { level: at.level, storedSecretNames, previous: effective.fields, previousEvents: effective.events });
   if (!parsed.ok) return parsed;
   const fields = { ...parsed.value.fields };
   for (const name of storedSecretNames) if (!(name in fields)) fields[name] = effective.fields[name]!;
-  return { ok: true, change: { choice, version, own: { active: parsed.value.active, fields, events: parsed.value.events } } };
+  const own = {
+    active: inherited.has('active') ? undefined : parsed.value.active,
+    fields: Object.fromEntries(Object.entries(fields).filter(([key]) => !inherited.has(key))),
+    events: Object.fromEntries(Object.entries(parsed.value.events).filter(([key]) => !inherited.has(key))),
+  };
+  return { ok: true, change: { choice, version, own } };
+}
+
+/** Values marked inherited that are blank above (no level sets them, or sets them empty): nothing to inherit. */
+function missingAboveErrors(store: SettingsStore, at: SettingsLevel, type: IntegrationType, inherited: ReadonlySet<string>): FieldErrors {
+  if (inherited.size === 0) return {};
+  const isSelf = (owner: SettingsOwner) => owner.level === at.owner.level && owner.id === at.owner.id;
+  const aboveRows = (store.loadChains(at.chain, type.slug).get(type.slug) ?? []).filter((row) => !isSelf(row.owner));
+  if (aboveRows.length === 0) return Object.fromEntries([...inherited].map((key) => [key, 'There is no level above to inherit from']));
+  const above = resolveSettings(type, at.owner, aboveRows);
+  const errors: FieldErrors = {};
+  for (const field of type.fields) {
+    const value = above.fields[field.name];
+    if (inherited.has(field.name) && (value === null || value === '' || (Array.isArray(value) && value.length === 0))) {
+      errors[field.name] = `${field.label} has no value above to inherit`;
+    }
+  }
+  return errors;
 }
 
 /**

@@ -22,6 +22,25 @@ export interface SettingsFieldsProps {
   self: SettingsOwner;
   /** Administrators may follow a link to the instance's settings. */
   canSeeInstance: boolean;
+  /**
+   * Per-field inheritance: in custom settings below a level that has its own, each value can
+   * be taken from above instead; these are the keys that are (or were submitted as) inherited.
+   */
+  inheritedKeys?: ReadonlySet<string> | undefined;
+}
+
+/** The "Use inherited value" box after a value that may be taken from the level above instead. */
+function InheritToggle({ name, label, props }: { name: string; label: string; props: SettingsFieldsProps }) {
+  if (!props.editable || !props.inheritedKeys) return null;
+  const id = `inherit-${fieldId(name)}`;
+  return (
+    <div class="inherit-toggle checkbox">
+      <input type="checkbox" name="_inherit" value={name} id={id} checked={props.inheritedKeys.has(name)} data-inherit-for={fieldId(name)} />
+      <label for={id}>
+        Use inherited value<span class="visually-hidden"> for {label}</span>
+      </label>
+    </div>
+  );
 }
 
 const MASK = '••••••••';
@@ -170,22 +189,29 @@ export function SettingsFields(props: SettingsFieldsProps) {
         disabled={!editable}
         help={helpWithSource(undefined, effective.source.active, props)}
       />
+      <InheritToggle name="active" label="Enabled" props={props} />
       {type.fields.map((field) => (
-        <SettingField field={field} props={props} />
+        <>
+          <SettingField field={field} props={props} />
+          <InheritToggle name={field.name} label={field.label} props={props} />
+        </>
       ))}
       {events.length > 0 && (
         <fieldset class="events-list">
           <legend>Trigger</legend>
           <p class="field-help">Send a notification or request when these events happen.</p>
           {events.map((event) => (
-            <CheckboxField
-              name={event.name}
-              label={event.label}
-              help={helpWithSource(event.description, effective.source[event.name], props)}
-              checked={isChecked(submitted, event.name, effective.events[event.name])}
-              error={errors[event.name]}
-              disabled={!editable}
-            />
+            <>
+              <CheckboxField
+                name={event.name}
+                label={event.label}
+                help={helpWithSource(event.description, effective.source[event.name], props)}
+                checked={isChecked(submitted, event.name, effective.events[event.name])}
+                error={errors[event.name]}
+                disabled={!editable}
+              />
+              <InheritToggle name={event.name} label={`${event.label} events`} props={props} />
+            </>
           ))}
         </fieldset>
       )}

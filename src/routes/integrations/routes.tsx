@@ -51,6 +51,18 @@ interface RenderOptions {
   conflict?: string;
 }
 
+/**
+ * The values shown as taken from above in custom settings: those submitted so, or else those
+ * the level's own settings leave out. None where there is nothing above to take them from.
+ */
+function inheritedKeysOf(scope: IntegrationScope, state: IntegrationState, submitted?: FormInput): Set<string> | undefined {
+  if (scope.level === 'instance' || !state.effective.inheritsFrom) return undefined;
+  if (submitted) return new Set([submitted._inherit ?? []].flat());
+  if (!state.own) return new Set();
+  const ownKeys = new Set([...Object.keys(state.own.fields), ...Object.keys(state.own.events), ...(state.own.active === undefined ? [] : ['active'])]);
+  return new Set(Object.keys(state.effective.source).filter((key) => !ownKeys.has(key)));
+}
+
 function renderIntegration(c: AppContext, scope: IntegrationScope, type: IntegrationType, options: RenderOptions = {}) {
   const [state] = integrationStates(storeOf(c), scope, type);
   const { effective, own } = state!;
@@ -67,6 +79,7 @@ function renderIntegration(c: AppContext, scope: IntegrationScope, type: Integra
       canManage={scope.canManage}
       self={scope.owner}
       canSeeInstance={c.var.user?.isAdmin === true}
+      inheritedKeys={inheritedKeysOf(scope, state!, options.submitted)}
       version={own?.version ?? 0}
       usage={usage}
       submitted={options.submitted}
@@ -77,9 +90,9 @@ function renderIntegration(c: AppContext, scope: IntegrationScope, type: Integra
   );
 }
 
-/** Submitted values safe to show again: everything but secrets (a password input never gets a value). */
+/** Submitted values to show again: the settings and which of them are inherited, not the form's bookkeeping. */
 function withoutControls(form: FormInput): FormInput {
-  return Object.fromEntries(Object.entries(form).filter(([key]) => !key.startsWith('_')));
+  return Object.fromEntries(Object.entries(form).filter(([key]) => !key.startsWith('_') || key === '_inherit'));
 }
 
 export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
@@ -122,6 +135,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         canManage={scope.canManage}
         self={scope.owner}
         canSeeInstance={c.var.user?.isAdmin === true}
+        inheritedKeys={inheritedKeysOf(scope, state!)}
       />,
     );
   });

@@ -43,6 +43,8 @@ export interface SettingsSectionProps {
   /** The level the page is about. */
   self: SettingsOwner;
   canSeeInstance: boolean;
+  /** Values taken from the level above in custom settings (per-field inheritance). */
+  inheritedKeys?: ReadonlySet<string> | undefined;
 }
 
 /** The part of the form htmx replaces when the dropdown changes: a note on what the choice means, and the fields. */
@@ -76,6 +78,7 @@ export function SettingsSection(props: SettingsSectionProps) {
         errors={props.errors ?? {}}
         self={props.self}
         canSeeInstance={props.canSeeInstance}
+        inheritedKeys={props.inheritedKeys}
       />
     </div>
   );

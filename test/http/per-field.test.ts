@@ -1,0 +1,83 @@
+/**
+ * Per-field inheritance: a project keeps the inherited webhook and username but sets its own
+ * channel, or turns an inherited integration off for itself only.
+ */
+import { describe, expect, it } from 'vitest';
+import { integrationSettings } from '../../src/db/schema.js';
+import { createTestApp, get, post, type TestApp } from '../support/app.js';
+import { groupIntegrations, projectIntegrations, slackForm } from '../support/integrations.js';
+import { buildWorld, type World } from '../support/world.js';
+
+type Setup = TestApp & { world: World };
+const APP = projectIntegrations('top/sub/app');
+
+async function setup(): Promise<Setup> {
+  const test = createTestApp();
+  const world = await buildWorld(test.db);
+  await post(test.app, `${groupIntegrations('top')}/slack`, { ...slackForm({ username: 'top-bot' }), inheritance: 'custom', _confirmed: '1' }, { cookie: world.cookies.owner });
+  return { ...test, world };
+}
+
+const projectRow = (t: Setup) => t.db.select().from(integrationSettings).all().find((row) => row.projectId === t.world.project.id);
+const text = async (response: Response | Promise<Response>) => (await response).text();
+
+describe('per-field inheritance', () => {
+  it('keeps inherited values inherited and stores only what the project sets itself', async () => {
+    const t = await setup();
+    const response = await post(
+      t.app,
+      `${APP}/slack`,
+      { ...slackForm({ webhook: '', username: 'ignored', channel: '#app' }), inheritance: 'custom', _inherit: ['webhook', 'username'] },
+      { cookie: t.world.cookies.maintainer },
+    );
+    expect(response.status).toBe(303);
+    const row = projectRow(t)!;
+    expect(JSON.parse(row.fields)).toMatchObject({ channel: '#app' });
+    expect(JSON.parse(row.fields)).not.toHaveProperty('username');
+    expect(row.secrets).toBeNull();
+
+    await post(t.app, `${groupIntegrations('top')}/slack`, { ...slackForm({ username: 'top-bot-v2', _version: '1' }), inheritance: 'custom', _confirmed: '1' }, { cookie: t.world.cookies.owner });
+    const page = await text(get(t.app, `${APP}/slack`, { cookie: t.world.cookies.maintainer }));
+    expect(page).toContain('value="top-bot-v2"');
+    expect(page).toContain('value="#app"');
+    expect(page).toMatch(/name="_inherit" value="username" id="inherit-field-username" checked=""/);
+    expect(page).toMatch(/name="_inherit" value="channel" id="inherit-field-channel" data-inherit-for/);
+  });
+
+  it('turns an inherited integration off for the project only', async () => {
+    const t = await setup();
+    await post(t.app, `${APP}/slack`, { ...slackForm({ webhook: '', active: '0' }), inheritance: 'custom', _inherit: ['webhook'] }, { cookie: t.world.cookies.maintainer });
+    expect(projectRow(t)!.active).toBe(false);
+    const group = await text(get(t.app, groupIntegrations('top/sub'), { cookie: t.world.cookies.owner }));
+    expect(group).toMatch(/Slack notifications[\s\S]*?badge-active/);
+  });
+
+  it('refuses to inherit a value that no level above sets', async () => {
+    const t = await setup();
+    const response = await post(t.app, `${APP}/slack`, { ...slackForm(), inheritance: 'custom', _inherit: ['channel'] }, { cookie: t.world.cookies.maintainer });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('Default channel has no value above to inherit');
+    expect(projectRow(t)).toBeUndefined();
+  });
+
+  it('refuses a tampered name in the inherited values', async () => {
+    const t = await setup();
+    const response = await post(t.app, `${APP}/slack`, { ...slackForm(), inheritance: 'custom', _inherit: ['recipients'] }, { cookie: t.world.cookies.maintainer });
+    expect(response.status).toBe(400);
+    expect(projectRow(t)).toBeUndefined();
+  });
+
+  it('offers no per-field inheritance where there is nothing above', async () => {
+    const t = await setup();
+    const page = await text(get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin }));
+    expect(page).not.toContain('name="_inherit"');
+    const response = await post(
+      t.app,
+      `${projectIntegrations('other/elsewhere')}/slack`,
+      { ...slackForm(), inheritance: 'custom', _inherit: ['username'] },
+      { cookie: t.world.cookies.admin },
+    );
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('There is no level above to inherit from');
+  });
+});
