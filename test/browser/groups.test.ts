@@ -85,13 +85,13 @@ describe.each(JAVASCRIPT_MODES)('groups in the chain in Chromium with %s', (_mod
       await page.getByLabel('Settings to use').selectOption({ label: 'Use custom settings' });
       await tab.follow(page.getByRole('button', { name: 'Update form' }));
     }
-    await page.getByLabel('Notify only broken pipelines').uncheck();
+    await page.getByLabel('Notify only broken pipelines', { exact: true }).uncheck();
     await confirmed(tab, 'Save changes');
     expect(await flashOn(page)).toBe('Microsoft Teams notifications settings saved and active.');
 
     await tab.visit('/platform/backend/api/-/settings/integrations/microsoft-teams');
     expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe('Use group-level settings');
-    expect(await page.getByLabel('Notify only broken pipelines').isChecked()).toBe(false);
+    expect(await page.getByLabel('Notify only broken pipelines', { exact: true }).isChecked()).toBe(false);
     expect(await page.getByRole('link', { name: 'Platform' }).last().getAttribute('href')).toBe('/groups/platform/-/settings/integrations/microsoft-teams');
   });
 
@@ -101,7 +101,7 @@ describe.each(JAVASCRIPT_MODES)('groups in the chain in Chromium with %s', (_mod
     await page.getByLabel('Settings to use').selectOption({ label: 'Use custom settings' });
     if (!javaScriptEnabled) await tab.follow(page.getByRole('button', { name: 'Update form' }));
     else await page.waitForFunction(() => !document.querySelector<HTMLInputElement>('#field-notify_only_broken_pipelines')?.disabled);
-    await page.getByLabel('Notify only broken pipelines').check();
+    await page.getByLabel('Notify only broken pipelines', { exact: true }).check();
     await tab.follow(page.getByRole('button', { name: 'Save changes' }));
 
     await tab.visit('/groups/platform/-/settings/integrations/microsoft-teams');
@@ -124,7 +124,7 @@ describe.each(JAVASCRIPT_MODES)('groups in the chain in Chromium with %s', (_mod
     expect(await flashOn(page)).toBe('Microsoft Teams notifications was reset.');
     await tab.visit('/platform/backend/api/-/settings/integrations/microsoft-teams');
     expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe('Use instance-level settings');
-    expect(await page.getByLabel('Notify only broken pipelines').isChecked()).toBe(true);
+    expect(await page.getByLabel('Notify only broken pipelines', { exact: true }).isChecked()).toBe(true);
     await tab.follow(page.getByRole('button', { name: 'Sign out' }));
   });
 });
