@@ -131,6 +131,11 @@ export const integrationSettings = sqliteTable(
     secrets: text('secrets'),
     /** JSON object of the trigger events set at this level. */
     events: text('events').notNull().default('{}'),
+    /**
+     * Instance and group rows only: JSON { keys, reason } of the values every descendant must use
+     * (`keys` ["*"]: the whole integration). Null when nothing is enforced.
+     */
+    enforced: text('enforced'),
     /** Raised on every save; a form loaded at an older version is refused instead of overwriting. */
     version: integer('version').notNull().default(1),
     updatedBy: integer('updated_by').references(() => users.id, { onDelete: 'set null' }),
@@ -187,3 +192,48 @@ export const auditEvents = sqliteTable(
 );
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/**
+ * Personal access tokens for the API (`PRIVATE-TOKEN` or `Authorization: Bearer`). Only the
+ * SHA-256 of a token is stored: it is shown once, when created.
+ */
+export const personalAccessTokens = sqliteTable(
+  'personal_access_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** JSON array of scopes: "api", "read_api". */
+    scopes: text('scopes').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** The last day the token works, "YYYY-MM-DD" (GitLab's expires_at). */
+    expiresAt: text('expires_at').notNull(),
+    lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+    revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('personal_access_tokens_token_hash_unique').on(t.tokenHash), index('personal_access_tokens_user_id_idx').on(t.userId)],
+);
+
+export type PersonalAccessToken = typeof personalAccessTokens.$inferSelect;
+
+/** Instance-wide settings of the Admin Area: a single row, id 1. */
+export const applicationSettings = sqliteTable(
+  'application_settings',
+  {
+    id: integer('id').primaryKey(),
+    /** "Allow requests to the local network from webhooks and integrations" (off by default). */
+    allowLocalRequests: integer('allow_local_requests', { mode: 'boolean' }).notNull().default(false),
+    /** Newline-separated IPs, CIDR ranges and host names that may be reached although local. */
+    outboundAllowlist: text('outbound_allowlist').notNull().default(''),
+    updatedBy: integer('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .$defaultFn(() => new Date()),
+  },
+  (t) => [check('application_settings_single_row', sql`${t.id} = 1`)],
+);
+
+export type ApplicationSettings = typeof applicationSettings.$inferSelect;
