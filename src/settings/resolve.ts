@@ -29,7 +29,23 @@ export interface SettingsRow {
   active?: boolean | undefined;
   fields: Record<string, FieldValue>;
   events: Record<string, boolean>;
+  /** Instance and group rows: values every level below must use (`"*"`: all of them). */
+  enforced?: Enforcement | undefined;
 }
+
+export interface Enforcement {
+  keys: readonly string[];
+  reason: string;
+}
+
+/** Which level enforces a value on this one, and why. */
+export interface EnforcedBy {
+  by: SettingsOwner;
+  reason: string;
+}
+
+export const enforces = (enforcement: Enforcement | undefined, key: string) =>
+  enforcement !== undefined && (enforcement.keys.includes('*') || enforcement.keys.includes(key));
 
 /** Where an effective value comes from: a level, or the catalog default when nobody set it. */
 export type ValueSource = SettingsOwner | 'default';
@@ -44,6 +60,8 @@ export interface EffectiveSettings {
   source: Record<string, ValueSource>;
   /** The nearest level above with its own row: what "Use instance-level / group-level settings" takes. */
   inheritsFrom: SettingsOwner | null;
+  /** Keys a level above enforces: their value comes from there, whatever this level sets. */
+  enforced: Record<string, EnforcedBy>;
 }
 
 const sameOwner = (a: SettingsOwner, b: SettingsOwner) => a.level === b.level && a.id === b.id;
@@ -59,8 +77,21 @@ export function resolveSettings(type: IntegrationDefinition, self: SettingsOwner
   const defaults = defaultValues(type, self.level);
   const source: Record<string, ValueSource> = {};
 
+  const enforced: Record<string, EnforcedBy> = {};
+  /** The topmost level above that enforces the key: values below it do not count. */
+  const firstCounting = (key: string) => {
+    for (let index = chain.length - 1; index >= 0; index--) {
+      const row = chain[index]!;
+      if (row !== own && enforces(row.enforced, key)) {
+        enforced[key] = { by: row.owner, reason: row.enforced!.reason };
+        return index;
+      }
+    }
+    return 0;
+  };
+
   const pick = <T>(key: string, read: (row: SettingsRow) => T | undefined, fallback: T): T => {
-    for (const row of chain) {
+    for (const row of chain.slice(firstCounting(key))) {
       const value = read(row);
       if (value !== undefined) {
         source[key] = row.owner;
@@ -88,6 +119,7 @@ export function resolveSettings(type: IntegrationDefinition, self: SettingsOwner
     events,
     source,
     inheritsFrom: above[0]?.owner ?? null,
+    enforced,
   };
 }
 

@@ -6,12 +6,12 @@
 import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
 import type { User } from '../db/schema.js';
 import { findIntegrationType, integrationTypesAt } from '../integrations/index.js';
-import type { IntegrationType } from '../integrations/types.js';
+import type { IntegrationType, SettingsValues } from '../integrations/types.js';
 import { parseSettingsForm, unknownFieldNames } from '../integrations/validate.js';
 import { BadRequest } from '../errors.js';
 import { lastValue, type FormInput } from '../http/forms.js';
 import type { FieldErrors } from '../model/validation.js';
-import { resolveSettings, type EffectiveSettings, type Level, type SettingsOwner } from './resolve.js';
+import { resolveSettings, type EffectiveSettings, type EnforcedBy, type Level, type SettingsOwner } from './resolve.js';
 import type { OwnSettings, SettingsStore, StoredSettings } from './store.js';
 
 export interface IntegrationState {
@@ -102,14 +102,55 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
   const storedSecretNames = new Set(secretNames.filter((name) => typeof effective.fields[name] === 'string' && effective.fields[name] !== ''));
   const parsed = parseSettingsForm(type, submitted, { level: at.level, storedSecretNames, previous: effective.fields, previousEvents: effective.events });
   if (!parsed.ok) return parsed;
+  const enforcedErrors = changedEnforcedValues(type, form, parsed.value, effective);
+  if (Object.keys(enforcedErrors).length > 0) return { ok: false, errors: enforcedErrors };
   const fields = { ...parsed.value.fields };
   for (const name of storedSecretNames) if (!(name in fields)) fields[name] = effective.fields[name]!;
-  const own = {
-    active: inherited.has('active') ? undefined : parsed.value.active,
-    fields: Object.fromEntries(Object.entries(fields).filter(([key]) => !inherited.has(key))),
-    events: Object.fromEntries(Object.entries(parsed.value.events).filter(([key]) => !inherited.has(key))),
-  };
+  const own = keepOwnUnderEnforcement(
+    {
+      active: inherited.has('active') ? undefined : parsed.value.active,
+      fields: Object.fromEntries(Object.entries(fields).filter(([key]) => !inherited.has(key))),
+      events: Object.fromEntries(Object.entries(parsed.value.events).filter(([key]) => !inherited.has(key))),
+    },
+    state!.own,
+    effective,
+  );
   return { ok: true, change: { choice, version, own } };
+}
+
+/** "Username is enforced by Instance: one bot for the company": why an enforced value cannot change. */
+export function enforcedMessage(label: string, enforced: EnforcedBy): string {
+  return `${label} is enforced by ${enforced.by.name}${enforced.reason ? `: ${enforced.reason}` : ''}`;
+}
+
+/** A submission that tries to change an enforced value is refused, never silently ignored. */
+function changedEnforcedValues(type: IntegrationType, form: FormInput, values: SettingsValues, effective: EffectiveSettings): FieldErrors {
+  const errors: FieldErrors = {};
+  const labels = new Map<string, string>([['active', 'Enabled'], ...type.fields.map((f) => [f.name, f.label] as const), ...type.events.map((e) => [e.name, `${e.label} events`] as const)]);
+  for (const [key, enforcedBy] of Object.entries(effective.enforced)) {
+    if (!(key in form)) continue;
+    const submitted = key === 'active' ? values.active : key in values.events ? values.events[key] : values.fields[key];
+    const current = key === 'active' ? effective.active : key in effective.events ? effective.events[key] : effective.fields[key];
+    if (JSON.stringify(submitted ?? null) !== JSON.stringify(current ?? null)) errors[key] = enforcedMessage(labels.get(key) ?? key, enforcedBy);
+  }
+  return errors;
+}
+
+/**
+ * Under enforcement a level's own values are kept, not replaced by the enforced ones, so that
+ * they apply again when the enforcement is lifted.
+ */
+function keepOwnUnderEnforcement(own: OwnSettings, before: OwnSettings | undefined, effective: EffectiveSettings): OwnSettings {
+  const kept: OwnSettings = { active: own.active, fields: { ...own.fields }, events: { ...own.events } };
+  for (const key of Object.keys(effective.enforced)) {
+    if (key === 'active') kept.active = before?.active;
+    else if (key in kept.events || key in effective.events) {
+      if (before && key in before.events) kept.events[key] = before.events[key]!;
+      else delete kept.events[key];
+    } else if (before && key in before.fields) kept.fields[key] = before.fields[key]!;
+    else delete kept.fields[key];
+  }
+  return kept;
 }
 
 /** Values marked inherited that are blank above (no level sets them, or sets them empty): nothing to inherit. */

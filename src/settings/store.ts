@@ -11,7 +11,7 @@ import { Conflict } from '../errors.js';
 import { findIntegrationType } from '../integrations/index.js';
 import type { FieldValue } from '../integrations/types.js';
 import { deriveKey, seal, unseal } from '../seal.js';
-import type { SettingsOwner, SettingsRow } from './resolve.js';
+import type { Enforcement, SettingsOwner, SettingsRow } from './resolve.js';
 
 /** What a level sets itself; keys left out are inherited (per-field inheritance). */
 export interface OwnSettings {
@@ -143,6 +143,24 @@ export class SettingsStore {
     });
   }
 
+  /**
+   * Sets (or, with null, lifts) what the owner enforces on every level below. The values below
+   * are left as they are, so they apply again when the enforcement is lifted.
+   */
+  setEnforcement(owner: SettingsOwner, type: string, enforcement: Enforcement | null, expectedVersion: number): StoredSettings {
+    return this.db.transaction(() => {
+      const current = this.findOwn(owner, type);
+      if (!current || current.version !== expectedVersion) throw staleForm();
+      const row = this.db
+        .update(integrationSettings)
+        .set({ enforced: enforcement ? JSON.stringify(enforcement) : null, version: current.version + 1, updatedAt: new Date() })
+        .where(and(eq(integrationSettings.type, type), ownerFilter(owner)))
+        .returning()
+        .get();
+      return this.open(row, owner);
+    });
+  }
+
   /** Removes the owner's own settings (it inherits from then on); false if it had none. */
   remove(owner: SettingsOwner, type: string, expectedVersion?: number): boolean {
     return this.db.transaction(() => {
@@ -181,6 +199,7 @@ export class SettingsStore {
       active: row.active ?? undefined,
       fields,
       events: JSON.parse(row.events) as Record<string, boolean>,
+      enforced: row.enforced ? (JSON.parse(row.enforced) as Enforcement) : undefined,
       version: row.version,
       updatedAt: row.updatedAt,
     };

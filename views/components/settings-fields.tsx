@@ -31,7 +31,7 @@ export interface SettingsFieldsProps {
 
 /** The "Use inherited value" box after a value that may be taken from the level above instead. */
 function InheritToggle({ name, label, props }: { name: string; label: string; props: SettingsFieldsProps }) {
-  if (!props.editable || !props.inheritedKeys) return null;
+  if (!props.editable || !props.inheritedKeys || name in props.effective.enforced) return null;
   const id = `inherit-${fieldId(name)}`;
   return (
     <div class="inherit-toggle checkbox">
@@ -64,7 +64,7 @@ function isChecked(submitted: FormValues | undefined, name: string, stored: unkn
 }
 
 /** Where a value comes from, linked to that level's settings of the same integration. */
-function SourceCaption({ source, props }: { source: ValueSource | undefined; props: SettingsFieldsProps }) {
+function SourceCaption({ source, props, bare }: { source: ValueSource | undefined; props: SettingsFieldsProps; bare?: boolean }) {
   if (!source) return null;
   const { self, canSeeInstance, type } = props;
   let label: string;
@@ -80,19 +80,24 @@ function SourceCaption({ source, props }: { source: ValueSource | undefined; pro
     label = `${source.level === 'group' ? 'Group' : 'Project'}: ${source.name}`;
     href = source.level === 'group' ? `/groups/${source.path}/-/settings/integrations/${type.slug}` : `/${source.path}/-/settings/integrations/${type.slug}`;
   }
-  return (
-    <span class="field-source">
-      Value from {href ? <a href={href}>{label}</a> : label}
-    </span>
-  );
+  const name = href ? <a href={href}>{label}</a> : label;
+  return bare ? <>{name}</> : <span class="field-source">Value from {name}</span>;
 }
 
-/** The field's help followed by where its value comes from. */
-function helpWithSource(help: string | undefined, source: ValueSource | undefined, props: SettingsFieldsProps) {
+/** The field's help followed by where its value comes from, or who enforces it and why. */
+function helpWithSource(help: string | undefined, key: string, props: SettingsFieldsProps) {
+  const enforced = props.effective.enforced[key];
   return (
     <>
       {help && <span>{help} </span>}
-      <SourceCaption source={source} props={props} />
+      {enforced ? (
+        <span class="field-source field-enforced">
+          Enforced by <SourceCaption source={enforced.by} props={props} bare />
+          {enforced.reason ? `: ${enforced.reason}` : ''}
+        </span>
+      ) : (
+        <SourceCaption source={props.effective.source[key]} props={props} />
+      )}
     </>
   );
 }
@@ -102,7 +107,7 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
   const stored = effective.fields[field.name];
   const error = errors[field.name];
   const id = fieldId(field.name);
-  const disabled = !editable;
+  const disabled = !editable || field.name in effective.enforced;
   const common = {
     id,
     name: field.name,
@@ -111,7 +116,7 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
     'aria-describedby': describedBy(field.name, error, field.help),
   };
   const value = submittedValue(submitted, field.name) ?? displayValue(stored);
-  const required = editable && field.required === true;
+  const required = !disabled && field.required === true;
 
   if (field.kind === 'checkbox') {
     return (
@@ -120,7 +125,7 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
         label={field.label}
         checked={isChecked(submitted, field.name, stored)}
         error={error}
-        help={helpWithSource(field.help, effective.source[field.name], props)}
+        help={helpWithSource(field.help, field.name, props)}
         disabled={disabled}
       />
     );
@@ -129,7 +134,7 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
   let input;
   if (field.kind === 'secret') {
     const isSet = typeof stored === 'string' && stored !== '';
-    input = editable ? (
+    input = !disabled ? (
       <input
         {...common}
         type="password"
@@ -153,7 +158,7 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
     );
   } else if (field.kind === 'textarea' || field.kind === 'list') {
     input = (
-      <textarea {...common} rows={field.kind === 'list' ? 3 : 4} placeholder={editable ? field.placeholder : undefined}>
+      <textarea {...common} rows={field.kind === 'list' ? 3 : 4} placeholder={disabled ? undefined : field.placeholder}>
         {value}
       </textarea>
     );
@@ -164,13 +169,13 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
         type={field.kind === 'number' ? 'number' : field.kind === 'url' ? 'url' : 'text'}
         value={value}
         // A placeholder in a locked field could pass for an inherited value.
-        placeholder={editable ? field.placeholder : undefined}
+        placeholder={disabled ? undefined : field.placeholder}
         maxlength={field.kind === 'number' ? undefined : 2000}
       />
     );
   }
   return (
-    <FieldShell name={field.name} label={field.label} error={error} help={helpWithSource(field.help, effective.source[field.name], props)} required={required}>
+    <FieldShell name={field.name} label={field.label} error={error} help={helpWithSource(field.help, field.name, props)} required={required}>
       {input}
     </FieldShell>
   );
@@ -186,8 +191,8 @@ export function SettingsFields(props: SettingsFieldsProps) {
         label="Enabled"
         checked={isChecked(submitted, 'active', effective.active)}
         error={errors.active}
-        disabled={!editable}
-        help={helpWithSource(undefined, effective.source.active, props)}
+        disabled={!editable || 'active' in effective.enforced}
+        help={helpWithSource(undefined, 'active', props)}
       />
       <InheritToggle name="active" label="Enabled" props={props} />
       {type.fields.map((field) => (
@@ -205,10 +210,10 @@ export function SettingsFields(props: SettingsFieldsProps) {
               <CheckboxField
                 name={event.name}
                 label={event.label}
-                help={helpWithSource(event.description, effective.source[event.name], props)}
+                help={helpWithSource(event.description, event.name, props)}
                 checked={isChecked(submitted, event.name, effective.events[event.name])}
                 error={errors[event.name]}
-                disabled={!editable}
+                disabled={!editable || event.name in effective.enforced}
               />
               <InheritToggle name={event.name} label={`${event.label} events`} props={props} />
             </>
