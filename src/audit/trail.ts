@@ -22,6 +22,9 @@ export type AuditAction =
   | 'settings.inherited'
   | 'settings.reset'
   | 'settings.switched_back'
+  | 'settings.enforced'
+  | 'settings.enforcement_lifted'
+  | 'settings.pushed'
   | 'project.moved'
   | 'group.moved';
 
@@ -30,6 +33,9 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'settings.inherited': 'Switched to inherited settings',
   'settings.reset': 'Reset the settings',
   'settings.switched_back': 'Switched back to the default settings',
+  'settings.enforced': 'Enforced settings on everything below',
+  'settings.enforcement_lifted': 'Lifted the enforcement',
+  'settings.pushed': 'Custom values cleared by a push from above',
   'project.moved': 'Moved the project',
   'group.moved': 'Moved the group',
 };

@@ -35,9 +35,10 @@ export type Subject =
 /**
  * - `read`: see the group or project, its members' work and its settings (read-only).
  * - `manage_settings`: change its settings (Maintainers and Owners).
+ * - `enforce_settings`: enforce a group's integration settings on everything below it (Owners).
  * - `administer`: the Admin Area.
  */
-export type Ability = 'read' | 'manage_settings' | 'administer';
+export type Ability = 'read' | 'manage_settings' | 'enforce_settings' | 'administer';
 
 /** "/1/5/9/" -> [1, 5, 9]: the group and its ancestors. */
 export function traversalIdList(traversalIds: string): number[] {
@@ -105,6 +106,7 @@ export function can(db: Db, user: User | null, ability: Ability, subject: Subjec
   if (subject.kind === 'instance' || ability === 'administer') return false;
   const level = accessLevel(db, user, subject);
   if (ability === 'manage_settings') return level >= ROLES.maintainer;
+  if (ability === 'enforce_settings') return subject.kind === 'group' && level >= ROLES.owner;
   if (level >= ROLES.reporter) return true;
   return subject.kind === 'group' && hasMembershipBelow(db, user, subject.group);
 }
@@ -117,7 +119,9 @@ export function authorize(db: Db, user: User | null, ability: Ability, subject: 
   if (!user) throw new SignInRequired();
   if (can(db, user, ability, subject)) return;
   if (ability !== 'read' && subject.kind !== 'instance' && can(db, user, 'read', subject)) {
-    throw new Forbidden('You need the Maintainer or Owner role to change these settings.');
+    throw new Forbidden(
+      ability === 'enforce_settings' ? 'You need the Owner role to enforce settings.' : 'You need the Maintainer or Owner role to change these settings.',
+    );
   }
   throw new NotFound();
 }

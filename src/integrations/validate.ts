@@ -174,6 +174,20 @@ export function unknownFieldNames(type: IntegrationType, names: readonly string[
   return names.filter((name) => !known.has(name));
 }
 
+export interface SettingKey {
+  key: string;
+  label: string;
+}
+
+/** Every value a level sets for a type, in form order: Enabled, the fields, the events at the level (at any level when absent). */
+export function settingKeys(type: IntegrationDefinition, level?: Level): SettingKey[] {
+  return [
+    { key: 'active', label: 'Enabled' },
+    ...type.fields.map((field) => ({ key: field.name, label: field.label })),
+    ...(level ? eventsAt(type, level) : type.events).map((event) => ({ key: event.name, label: `${event.label} events` })),
+  ];
+}
+
 /** The settings of a type nobody has configured: inactive, each field and event at its default. */
 export function defaultValues(type: IntegrationDefinition, level: Level): SettingsValues {
   return {

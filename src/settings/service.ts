@@ -7,7 +7,7 @@ import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
 import type { User } from '../db/schema.js';
 import { findIntegrationType, integrationTypesAt } from '../integrations/index.js';
 import type { IntegrationType, SettingsValues } from '../integrations/types.js';
-import { parseSettingsForm, unknownFieldNames } from '../integrations/validate.js';
+import { parseSettingsForm, settingKeys, unknownFieldNames } from '../integrations/validate.js';
 import { BadRequest } from '../errors.js';
 import { lastValue, type FormInput } from '../http/forms.js';
 import type { FieldErrors } from '../model/validation.js';
@@ -126,7 +126,7 @@ export function enforcedMessage(label: string, enforced: EnforcedBy): string {
 /** A submission that tries to change an enforced value is refused, never silently ignored. */
 function changedEnforcedValues(type: IntegrationType, form: FormInput, values: SettingsValues, effective: EffectiveSettings): FieldErrors {
   const errors: FieldErrors = {};
-  const labels = new Map<string, string>([['active', 'Enabled'], ...type.fields.map((f) => [f.name, f.label] as const), ...type.events.map((e) => [e.name, `${e.label} events`] as const)]);
+  const labels = new Map(settingKeys(type).map(({ key, label }) => [key, label]));
   for (const [key, enforcedBy] of Object.entries(effective.enforced)) {
     if (!(key in form)) continue;
     const submitted = key === 'active' ? values.active : key in values.events ? values.events[key] : values.fields[key];

@@ -10,8 +10,10 @@
  *    actors allowed in get their success status rather than a validation error.
  * 3. `expect`: usually a preset below, or `allow(actorsLetIn, actorsForbidden)`.
  */
-import { TEST_PASSWORD } from '../support/app.js';
-import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, slackForm } from '../support/integrations.js';
+import type { Hono } from 'hono';
+import type { AppEnv } from '../../src/http/context.js';
+import { post, TEST_PASSWORD } from '../support/app.js';
+import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, saveInstanceSlack, slackForm } from '../support/integrations.js';
 import { ACTORS, type Actor, type World } from '../support/world.js';
 
 /**
@@ -24,6 +26,8 @@ export type Outcome = 'ok' | 'signin' | 'notfound' | 'forbidden';
 export type Expectations = Record<Actor, Outcome>;
 
 export interface MatrixRow {
+  /** Runs before the request, e.g. to give a level the settings the route acts on. */
+  setup?: (app: Hono<AppEnv>, world: World) => Promise<unknown>;
   url: (world: World) => string;
   form?: (world: World) => Record<string, string | string[]>;
   expect: Expectations;
@@ -59,6 +63,8 @@ export const APP_MANAGERS = allow(['maintainer', 'owner', 'admin'], ['reporter',
 
 const SUB = (w: World) => w.sub.fullPath;
 const APP = (w: World) => w.project.fullPath;
+/** Group "top/sub" with Slack settings of its own, saved by the administrator. */
+const saveSubSlack = (app: Hono<AppEnv>, w: World) => post(app, `${groupIntegrations(SUB(w))}/slack`, settingsForm(), { cookie: w.cookies.admin! });
 const newGroupForm = () => ({ name: 'Fresh', path: 'fresh', parent_id: '', description: '' });
 const settingsForm = () => ({ ...slackForm(), inheritance: 'custom', _confirmed: '1' });
 
@@ -138,6 +144,20 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'POST /admin/application_settings/integrations/:slug/overrides/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/overrides/reset`, expect: ADMIN_ONLY },
   // Unconfirmed: a permitted user gets the confirmation step (200).
   'POST /admin/application_settings/integrations/:slug/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/reset`, expect: ADMIN_ONLY },
+  'GET /admin/application_settings/integrations/:slug/enforcement': { url: () => `${ADMIN_INTEGRATIONS}/slack/enforcement`, expect: ADMIN_ONLY },
+  // Unconfirmed: a permitted user gets the confirmation step with the impact (200).
+  'POST /admin/application_settings/integrations/:slug/enforcement': {
+    setup: (app, w) => saveInstanceSlack(app, w.cookies.admin!),
+    url: () => `${ADMIN_INTEGRATIONS}/slack/enforcement`,
+    form: () => ({ _version: '1', keys: 'webhook', reason: 'One workspace' }),
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/application_settings/integrations/:slug/push': {
+    setup: (app, w) => saveInstanceSlack(app, w.cookies.admin!),
+    url: () => `${ADMIN_INTEGRATIONS}/slack/push`,
+    form: () => ({ push_keys: 'channel' }),
+    expect: ADMIN_ONLY,
+  },
   'GET /admin/audit_events': { url: () => '/admin/audit_events?integration=slack&level=group&before=10', expect: ADMIN_ONLY },
   'POST /admin/groups/:id/move': { url: (w) => `/admin/groups/${w.sub.id}/move`, form: (w) => ({ parent_id: String(w.other.id) }), expect: ADMIN_ONLY },
   'POST /admin/projects/:id/move': { url: (w) => `/admin/projects/${w.project.id}/move`, form: (w) => ({ group_id: String(w.other.id) }), expect: ADMIN_ONLY },
@@ -160,6 +180,20 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     expect: SUB_MANAGERS,
   },
   'POST /groups/:fullPath/-/settings/integrations/:slug/reset': { url: (w) => `${groupIntegrations(SUB(w))}/slack/reset`, expect: SUB_MANAGERS },
+  'GET /groups/:fullPath/-/settings/integrations/:slug/enforcement': { url: (w) => `${groupIntegrations(SUB(w))}/slack/enforcement`, expect: SUB_READERS },
+  // Owners enforce (this world has no Maintainer of the group; enforcement.test.ts refuses one).
+  'POST /groups/:fullPath/-/settings/integrations/:slug/enforcement': {
+    setup: saveSubSlack,
+    url: (w) => `${groupIntegrations(SUB(w))}/slack/enforcement`,
+    form: () => ({ _version: '1', keys: '*' }),
+    expect: SUB_MANAGERS,
+  },
+  'POST /groups/:fullPath/-/settings/integrations/:slug/push': {
+    setup: saveSubSlack,
+    url: (w) => `${groupIntegrations(SUB(w))}/slack/push`,
+    form: () => ({ push_keys: '*' }),
+    expect: SUB_MANAGERS,
+  },
 
   'GET /groups/:fullPath/-/audit_events': { url: (w) => `/groups/${SUB(w)}/-/audit_events`, expect: SUB_MANAGERS },
   'GET /:fullPath/-/audit_events': { url: (w) => `/${APP(w)}/-/audit_events?user=admin`, expect: APP_MANAGERS },

@@ -77,6 +77,7 @@ describe.each(ROUTES)('$key', ({ key, route }) => {
     const { app, db } = createTestApp();
     const world = await buildWorld(db);
     const cookie = world.cookies[actor];
+    await row.setup?.(app, world);
     const url = row.url(world);
     const response = route.method === 'POST' ? await post(app, url, row.form?.(world) ?? {}, { cookie }) : await get(app, url, { cookie });
     expect(outcomeOf(response)).toBe(expected);

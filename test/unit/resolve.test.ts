@@ -105,6 +105,62 @@ describe('resolveSettings', () => {
   });
 });
 
+describe('resolveSettings with enforcement', () => {
+  const enforcing = (owner: SettingsOwner, username: string, keys: string[], reason = '') => row(owner, username, { enforced: { keys, reason } });
+
+  it('takes an enforced value from the enforcing level over an override below, and says who and why', () => {
+    const chain = [row(project, 'project-bot'), enforcing(instance, 'instance-bot', ['username'], 'One bot')];
+    const effective = resolveSettings(slack, project, chain);
+    expect(effective.fields.username).toBe('instance-bot');
+    expect(effective.source.username).toEqual(instance);
+    expect(effective.enforced).toEqual({ username: { by: instance, reason: 'One bot' } });
+    // What is not enforced stays the project's own.
+    expect(effective.fields.webhook).toBe('https://hooks.slack.com/project-bot');
+  });
+
+  it('uses the override again once the enforcement is lifted', () => {
+    const effective = resolveSettings(slack, project, [row(project, 'project-bot'), row(instance, 'instance-bot')]);
+    expect(effective.fields.username).toBe('project-bot');
+    expect(effective.enforced).toEqual({});
+  });
+
+  it('lets the topmost enforcing level win over an enforcing group below it', () => {
+    const chain = [row(project, 'project-bot'), enforcing(group(2), 'sub-bot', ['username']), enforcing(group(1), 'top-bot', ['*']), row(instance, 'instance-bot')];
+    const effective = resolveSettings(slack, project, chain);
+    expect(effective.fields.username).toBe('top-bot');
+    expect(effective.enforced.username!.by).toEqual(group(1));
+    expect(effective.enforced.active!.by).toEqual(group(1));
+    expect(effective.enforced.push_events!.by).toEqual(group(1));
+  });
+
+  it('takes an enforced key the enforcing level leaves to the level above it from there', () => {
+    const top = row(group(1), 'top-bot', { enforced: { keys: ['channel'], reason: '' }, fields: { username: 'top-bot' } });
+    const effective = resolveSettings(slack, project, [row(project, 'project-bot', { fields: { channel: '#mine' } }), top, row(instance, 'i', { fields: { channel: '#all' } })]);
+    expect(effective.fields.channel).toBe('#all');
+    expect(effective.source.channel).toEqual(instance);
+    expect(effective.enforced.channel!.by).toEqual(group(1));
+  });
+
+  it('does not count a level\'s own enforcement against itself', () => {
+    const effective = resolveSettings(slack, group(1), [enforcing(group(1), 'top-bot', ['*']), row(instance, 'instance-bot')]);
+    expect(effective.fields.username).toBe('top-bot');
+    expect(effective.enforced).toEqual({});
+  });
+
+  it('keeps per-field inheritance of a secret usable under an enforcement of other fields', () => {
+    const chain = [
+      row(project, 'p', { fields: { channel: '#p' } }),
+      row(group(1), 'g', { fields: { webhook: 'https://hooks.slack.com/secret-of-group' } }),
+      enforcing(instance, 'instance-bot', ['username']),
+    ];
+    const effective = resolveSettings(slack, project, chain);
+    expect(effective.fields.webhook).toBe('https://hooks.slack.com/secret-of-group');
+    expect(effective.source.webhook).toEqual(group(1));
+    expect(effective.fields.username).toBe('instance-bot');
+    expect(effective.fields.channel).toBe('#p');
+  });
+});
+
 describe('differingKeys', () => {
   it('names the values a custom level changes from what it would inherit', () => {
     const own = resolveSettings(slack, project, [row(project, 'project-bot')]);

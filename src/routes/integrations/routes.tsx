@@ -16,7 +16,10 @@ import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSe
 import { SettingsStore } from '../../settings/store.js';
 import { customDescendants, differingValues, listOverrides, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
 import { settingsUsage } from '../../settings/usage.js';
+import { countByLevel, describeKeys, MAX_REASON_LENGTH, overriders, parseChosenKeys, pushToDescendants, setEnforcement } from '../../settings/enforcement.js';
+import type { Enforcement } from '../../settings/resolve.js';
 import { ConfirmPage } from '../../../views/pages/confirm.js';
+import { describeCount, EnforcementPage, overrideSentence, ENFORCEMENT_KEEPS_VALUES, PUSH_CLEARS_VALUES, type EnforcementPageProps } from '../../../views/pages/integrations/enforcement.js';
 import { describeValue, OverridesPage } from '../../../views/pages/integrations/overrides.js';
 import { IntegrationsListPage } from '../../../views/pages/integrations/list.js';
 import { ConfirmSavePage, impactSentence, IntegrationPage, resetWarning, SettingsSection, type Inheritance } from '../../../views/pages/integrations/edit.js';
@@ -87,6 +90,26 @@ function renderIntegration(c: AppContext, scope: IntegrationScope, type: Integra
       conflict={options.conflict}
     />,
     { title: type.title, breadcrumbs: [...scope.crumbs, { label: type.title }], nav: scope.nav },
+  );
+}
+
+function renderEnforcement(c: AppContext, scope: IntegrationScope, type: IntegrationType, options: Pick<EnforcementPageProps, 'errors' | 'submitted'> = {}) {
+  const own = storeOf(c).findOwn(scope.owner, type.slug);
+  const usage = settingsUsage(c.var.db, scope.owner, type.slug);
+  return c.render(
+    <EnforcementPage
+      type={type}
+      level={scope.level}
+      baseUrl={scope.baseUrl}
+      hasOwnSettings={own !== undefined}
+      enforcement={own?.enforced}
+      version={own?.version ?? 0}
+      canEnforce={scope.canEnforce}
+      canManage={scope.canManage}
+      customCount={usage.customProjects + usage.customGroups}
+      {...options}
+    />,
+    { title: `${type.title}: enforce and push`, breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Enforce and push' }], nav: scope.nav },
   );
 }
 
@@ -263,6 +286,109 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     }
     switchToDefaults(storeOf(c), type, descendants, c.var.user!);
     return redirectWithFlash(c, listUrl, `${what[0]!.toUpperCase()}${what.slice(1)} now ${targets.length === 1 ? 'uses' : 'use'} the default settings.`);
+  });
+
+  routes.get('/:slug/enforcement', (c) => {
+    const scope = loadScope(c, 'read');
+    return renderEnforcement(c, scope, typeOfUrl(c, scope));
+  });
+
+  routes.post('/:slug/enforcement', async (c) => {
+    const scope = loadScope(c, 'enforce_settings');
+    const type = typeOfUrl(c, scope);
+    const form = await readForm(c);
+    const store = storeOf(c);
+    const own = store.findOwn(scope.owner, type.slug);
+    if (!own) throw new BadRequest(`Save settings for ${type.title} here before enforcing them.`);
+    const pageUrl = `${scope.baseUrl}/${type.slug}/enforcement`;
+    const version = Number(lastValue(form._version) ?? NaN);
+    const lift = lastValue(form._action) === 'lift';
+    const keys = [form.keys ?? []].flat();
+    const reason = (lastValue(form.reason) ?? '').trim();
+
+    let enforcement: Enforcement | null = null;
+    if (!lift) {
+      const errors: FieldErrors = {};
+      const chosen = parseChosenKeys(type, scope.level, keys);
+      if (!chosen.ok) errors.keys = chosen.error;
+      if (reason.length > MAX_REASON_LENGTH) errors.reason = `Reason is too long (maximum is ${MAX_REASON_LENGTH} characters)`;
+      if (!chosen.ok || errors.reason) {
+        c.status(422);
+        return renderEnforcement(c, scope, type, { errors, submitted: { keys, reason } });
+      }
+      enforcement = { keys: chosen.keys, reason };
+    } else if (!own.enforced) {
+      return redirectWithFlash(c, pageUrl, `Nothing is enforced for ${type.title}.`, 'alert');
+    }
+
+    if (lastValue(form._confirmed) !== '1') {
+      const keysInQuestion = enforcement?.keys ?? own.enforced!.keys;
+      const what = describeKeys(type, keysInQuestion);
+      const overriding = countByLevel(overriders(store, scope.owner, type, keysInQuestion));
+      return c.render(
+        <ConfirmPage
+          title={lift ? `Lift the enforcement of ${type.title}?` : `Enforce ${what} of ${type.title}?`}
+          action={pageUrl}
+          hidden={{ _version: String(version), _action: lift ? 'lift' : 'enforce', keys: [...(enforcement?.keys ?? [])], reason }}
+          confirmLabel={lift ? 'Lift enforcement' : 'Enforce'}
+          cancelHref={pageUrl}
+        >
+          {lift ? (
+            <p>Levels below may use their own values for {what} again. Those that kept values of their own use them again at once.</p>
+          ) : (
+            <p>{ENFORCEMENT_KEEPS_VALUES}</p>
+          )}
+          <p>
+            <strong>{overrideSentence(overriding, what)}</strong>
+          </p>
+        </ConfirmPage>,
+        { title: 'Confirm', breadcrumbs: [...scope.crumbs, { label: type.title, href: pageUrl }, { label: 'Confirm' }], nav: scope.nav },
+      );
+    }
+    try {
+      setEnforcement(store, scope.owner, type, enforcement, version, c.var.user!);
+    } catch (error) {
+      if (!(error instanceof Conflict)) throw error;
+      return redirectWithFlash(c, pageUrl, error.message, 'alert');
+    }
+    return redirectWithFlash(c, pageUrl, lift ? `The enforcement of ${type.title} was lifted.` : `${type.title}: ${describeKeys(type, enforcement!.keys)} enforced on everything below.`);
+  });
+
+  routes.post('/:slug/push', async (c) => {
+    const scope = loadScope(c, 'manage_settings');
+    const type = typeOfUrl(c, scope);
+    const form = await readForm(c);
+    const store = storeOf(c);
+    if (!store.findOwn(scope.owner, type.slug)) throw new BadRequest(`Save settings for ${type.title} here before pushing them.`);
+    const pageUrl = `${scope.baseUrl}/${type.slug}/enforcement`;
+    const keys = [form.push_keys ?? []].flat();
+    const chosen = parseChosenKeys(type, scope.level, keys);
+    if (!chosen.ok) {
+      c.status(422);
+      return renderEnforcement(c, scope, type, { errors: { push_keys: chosen.error }, submitted: { pushKeys: keys } });
+    }
+    const what = describeKeys(type, chosen.keys);
+    if (lastValue(form._confirmed) !== '1') {
+      const affected = describeCount(countByLevel(overriders(store, scope.owner, type, chosen.keys)));
+      return c.render(
+        <ConfirmPage
+          title={`Push ${what} of ${type.title} to the levels below?`}
+          action={`${scope.baseUrl}/${type.slug}/push`}
+          hidden={{ push_keys: chosen.keys }}
+          confirmLabel="Push to descendants"
+          danger
+          cancelHref={pageUrl}
+        >
+          <p>{PUSH_CLEARS_VALUES}</p>
+          <p>
+            <strong>{`This changes ${affected}.`}</strong>
+          </p>
+        </ConfirmPage>,
+        { title: 'Confirm', breadcrumbs: [...scope.crumbs, { label: type.title, href: pageUrl }, { label: 'Confirm' }], nav: scope.nav },
+      );
+    }
+    const changed = pushToDescendants(store, scope.owner, type, chosen.keys, c.var.user!);
+    return redirectWithFlash(c, pageUrl, `Pushed ${what} of ${type.title}: ${describeCount(changed)} changed.`);
   });
 
   routes.post('/:slug/reset', async (c) => {

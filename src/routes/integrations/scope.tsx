@@ -21,6 +21,8 @@ export interface IntegrationScope {
   chain: SettingsOwner[];
   /** Maintainers, Owners and administrators; the others see the pages read-only. */
   canManage: boolean;
+  /** Administrators, and Owners of a group: may enforce settings on everything below. */
+  canEnforce: boolean;
   /** "/admin/application_settings/integrations", "/groups/platform/-/settings/integrations", ... */
   baseUrl: string;
   crumbs: Crumb[];
@@ -40,6 +42,7 @@ export const instanceScope: ScopeLoader = (c) => {
     owner: INSTANCE_OWNER,
     chain: [INSTANCE_OWNER],
     canManage: true,
+    canEnforce: true,
     baseUrl,
     crumbs: [{ label: 'Admin Area', href: '/admin' }, { label: 'Settings' }, { label: INTEGRATIONS_CRUMB, href: baseUrl }],
     nav: <AdminNav current={baseUrl} />,
@@ -56,6 +59,7 @@ export const groupScope: ScopeLoader = (c, ability) => {
     owner,
     chain: settingsChain(owner, lineage),
     canManage,
+    canEnforce: can(c.var.db, c.var.user, 'enforce_settings', { kind: 'group', group }),
     baseUrl,
     crumbs: [...groupCrumbs(lineage), { label: INTEGRATIONS_CRUMB, href: baseUrl }],
     nav: <GroupNav group={group} current={baseUrl} canManage={canManage} />,
@@ -72,6 +76,7 @@ export const projectScope: ScopeLoader = (c, ability) => {
     owner,
     chain: settingsChain(owner, lineage),
     canManage,
+    canEnforce: false,
     baseUrl,
     crumbs: [...projectCrumbs(lineage, project), { label: INTEGRATIONS_CRUMB, href: baseUrl }],
     nav: <ProjectNav project={project} current={baseUrl} canManage={canManage} />,

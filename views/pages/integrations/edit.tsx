@@ -62,8 +62,14 @@ export function SettingsSection(props: SettingsSectionProps) {
       ? `Custom settings belong to this ${noun} only: changes to the ${source} settings do not affect them. Choosing "Use ${source} settings" later deletes them.`
       : `There are no default settings above this ${noun} for ${type.title}; these settings belong to this ${noun} only.`;
   }
+  const enforcers = [...new Map(Object.values(props.effective.enforced).map(({ by }) => [`${by.level}:${by.id}`, by])).values()];
   return (
     <div id="settings-fields" class="settings-section">
+      {enforcers.length > 0 && (
+        <p class="callout callout-warning enforcement-note">
+          {`Some settings are enforced by ${enforcers.map((by) => by.name).join(' and ')}: they cannot be changed here.`}
+        </p>
+      )}
       {note && (
         <p class={inheritance === 'inherit' && hasOwnSettings ? 'inheritance-note callout callout-warning' : 'inheritance-note callout callout-info'}>
           {note}
@@ -244,7 +250,17 @@ function ResetSection({ type, level, baseUrl, usage }: { type: IntegrationType; 
 }
 
 /** Instance and group pages: the settings, and the descendants that override them. */
-export function IntegrationTabs({ baseUrl, slug, current, customCount }: { baseUrl: string; slug: string; current: 'settings' | 'overrides'; customCount: number }) {
+export function IntegrationTabs({
+  baseUrl,
+  slug,
+  current,
+  customCount,
+}: {
+  baseUrl: string;
+  slug: string;
+  current: 'settings' | 'overrides' | 'enforcement';
+  customCount: number;
+}) {
   return (
     <nav class="tabs" aria-label="Integration">
       <a href={`${baseUrl}/${slug}`} aria-current={current === 'settings' ? 'page' : undefined}>
@@ -252,6 +268,9 @@ export function IntegrationTabs({ baseUrl, slug, current, customCount }: { baseU
       </a>
       <a href={`${baseUrl}/${slug}/overrides`} aria-current={current === 'overrides' ? 'page' : undefined}>
         Projects using custom settings <span class="badge">{customCount}</span>
+      </a>
+      <a href={`${baseUrl}/${slug}/enforcement`} aria-current={current === 'enforcement' ? 'page' : undefined}>
+        Enforce and push
       </a>
     </nav>
   );

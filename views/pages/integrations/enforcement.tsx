@@ -1,0 +1,178 @@
+/**
+ * @module views/pages/integrations/enforcement
+ * "Enforce and push" at the instance and group levels: enforce this level's values on
+ * everything below (or lift the enforcement), and push values down by clearing the
+ * descendants' own values for them. Each action goes through a confirmation with its impact.
+ */
+import type { IntegrationType, Level } from '../../../src/integrations/types.js';
+import { settingKeys } from '../../../src/integrations/validate.js';
+import type { FieldErrors } from '../../../src/model/validation.js';
+import { ALL_VALUES, describeKeys, MAX_REASON_LENGTH, type DescendantCount } from '../../../src/settings/enforcement.js';
+import type { Enforcement } from '../../../src/settings/resolve.js';
+import { ErrorSummary, fieldId } from '../../components/form.js';
+import { IntegrationTabs } from './edit.js';
+
+/** What enforcing means for the values below: stated before enforcing and on the page. */
+export const ENFORCEMENT_KEEPS_VALUES =
+  'Subgroups and projects below must use the enforced values: they see them disabled, with the reason. The values they set themselves are kept, unused, and apply again when the enforcement is lifted.';
+
+export const PUSH_CLEARS_VALUES =
+  'Pushing deletes the values that subgroups and projects below set themselves for the chosen settings, so that they use the values of this level. It cannot be undone.';
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** "3 projects and 1 group" */
+export function describeCount({ projects, groups }: DescendantCount): string {
+  if (projects + groups === 0) return 'no project or group';
+  return [projects || !groups ? count(projects, 'project') : '', groups ? count(groups, 'group') : ''].filter(Boolean).join(' and ');
+}
+
+/** "2 projects and 1 group below set their own values for Channel." */
+export function overrideSentence(found: DescendantCount, what: string): string {
+  const total = found.projects + found.groups;
+  if (total === 0) return `No project or group below sets its own values for ${what}.`;
+  return `${describeCount(found)} below ${total === 1 ? 'sets its' : 'set their'} own values for ${what}.`;
+}
+
+interface KeyChoicesProps {
+  type: IntegrationType;
+  level: Level;
+  /** The form's name for the checkboxes: "keys" or "push_keys". */
+  name: string;
+  legend: string;
+  checked: readonly string[];
+  error?: string | undefined;
+}
+
+/** The settings to act on: the whole integration, or a choice of values. */
+function KeyChoices({ type, level, name, legend, checked, error }: KeyChoicesProps) {
+  const id = fieldId(name);
+  return (
+    <fieldset class={error ? 'field field-invalid key-choices' : 'field key-choices'} id={id} aria-describedby={error ? `${id}-error` : undefined}>
+      <legend>{legend}</legend>
+      <div class="checkbox">
+        <input type="checkbox" id={`${id}-all`} name={name} value={ALL_VALUES} checked={checked.includes(ALL_VALUES)} />
+        <label for={`${id}-all`}>All settings (the whole integration)</label>
+      </div>
+      <div class="key-choice-list">
+        {settingKeys(type, level).map(({ key, label }) => (
+          <div class="checkbox">
+            <input type="checkbox" id={`${id}-${key}`} name={name} value={key} checked={checked.includes(key)} />
+            <label for={`${id}-${key}`}>{label}</label>
+          </div>
+        ))}
+      </div>
+      {error && (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+export interface EnforcementPageProps {
+  type: IntegrationType;
+  level: Level;
+  baseUrl: string;
+  /** Whether this level has settings of its own: there is nothing to enforce or push without. */
+  hasOwnSettings: boolean;
+  enforcement: Enforcement | undefined;
+  version: number;
+  canEnforce: boolean;
+  canManage: boolean;
+  customCount: number;
+  errors?: FieldErrors;
+  submitted?: { keys?: string[]; reason?: string; pushKeys?: string[] };
+}
+
+export function EnforcementPage(props: EnforcementPageProps) {
+  const { type, level, baseUrl, hasOwnSettings, enforcement, version, canEnforce, canManage, errors = {}, submitted = {} } = props;
+  const action = `${baseUrl}/${type.slug}/enforcement`;
+  const below = level === 'instance' ? 'every group and project' : 'every subgroup and project of this group';
+  return (
+    <>
+      <div class="integration-header">
+        <h1>{type.title}</h1>
+      </div>
+      <p class="lead">Impose the settings of this level on {below}.</p>
+      <IntegrationTabs baseUrl={baseUrl} slug={type.slug} current="enforcement" customCount={props.customCount} />
+      <ErrorSummary errors={errors} />
+      {!hasOwnSettings && (
+        <p class="callout callout-info">
+          This {level === 'instance' ? 'instance' : 'group'} has no settings of its own for {type.title}. <a href={`${baseUrl}/${type.slug}`}>Save settings</a>{' '}
+          first; then you can enforce them or push them to the levels below.
+        </p>
+      )}
+      <section class="card" aria-labelledby="enforcement-title">
+        <h2 id="enforcement-title">Enforcement</h2>
+        {enforcement ? (
+          <p class="callout callout-warning enforcement-status">
+            Enforced: {describeKeys(type, enforcement.keys)}
+            {enforcement.reason ? `. Reason: ${enforcement.reason}` : ''}
+          </p>
+        ) : (
+          <p class="enforcement-status">Nothing is enforced. Levels below may use custom settings.</p>
+        )}
+        <p>{ENFORCEMENT_KEEPS_VALUES}</p>
+        {!canEnforce && <p class="callout callout-info">Only administrators{level === 'group' ? ' and Owners of this group' : ''} can enforce settings.</p>}
+        {canEnforce && hasOwnSettings && (
+          <form method="post" action={action} class="form">
+            <input type="hidden" name="_version" value={String(version)} />
+            <KeyChoices
+              type={type}
+              level={level}
+              name="keys"
+              legend="Settings to enforce"
+              checked={submitted.keys ?? enforcement?.keys ?? []}
+              error={errors.keys}
+            />
+            <div class={errors.reason ? 'field field-invalid' : 'field'}>
+              <label for={fieldId('reason')}>Reason (optional)</label>
+              <input
+                type="text"
+                id={fieldId('reason')}
+                name="reason"
+                maxlength={MAX_REASON_LENGTH}
+                value={submitted.reason ?? enforcement?.reason ?? ''}
+                aria-describedby={`${fieldId('reason')}-help${errors.reason ? ` ${fieldId('reason')}-error` : ''}`}
+              />
+              <p class="field-help" id={`${fieldId('reason')}-help`}>
+                Shown next to each enforced setting below, e.g. "One Slack workspace for the company".
+              </p>
+              {errors.reason && (
+                <p class="field-error" id={`${fieldId('reason')}-error`}>
+                  {errors.reason}
+                </p>
+              )}
+            </div>
+            <div class="form-actions">
+              <button type="submit" class="button button-primary" name="_action" value="enforce">
+                {enforcement ? 'Update enforcement' : 'Enforce'}
+              </button>
+              {enforcement && (
+                <button type="submit" class="button" name="_action" value="lift">
+                  Lift enforcement
+                </button>
+              )}
+            </div>
+          </form>
+        )}
+      </section>
+      <section class="card" aria-labelledby="push-title">
+        <h2 id="push-title">Push to descendants</h2>
+        <p>{PUSH_CLEARS_VALUES}</p>
+        {canManage && hasOwnSettings && (
+          <form method="post" action={`${baseUrl}/${type.slug}/push`} class="form">
+            <KeyChoices type={type} level={level} name="push_keys" legend="Settings to push" checked={submitted.pushKeys ?? []} error={errors.push_keys} />
+            <div class="form-actions">
+              <button type="submit" class="button button-primary">
+                Push to descendants
+              </button>
+            </div>
+          </form>
+        )}
+      </section>
+    </>
+  );
+}
