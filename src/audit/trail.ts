@@ -23,7 +23,8 @@ export type AuditAction =
   | 'settings.reset'
   | 'settings.switched_back'
   | 'project.moved'
-  | 'group.moved';
+  | 'group.moved'
+  | 'network.updated';
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
   'settings.saved': 'Saved custom settings',
@@ -32,6 +33,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'settings.switched_back': 'Switched back to the default settings',
   'project.moved': 'Moved the project',
   'group.moved': 'Moved the group',
+  'network.updated': 'Changed the network settings',
 };
 
 export interface NewAuditEvent {

@@ -138,6 +138,12 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'POST /admin/application_settings/integrations/:slug/overrides/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/overrides/reset`, expect: ADMIN_ONLY },
   // Unconfirmed: a permitted user gets the confirmation step (200).
   'POST /admin/application_settings/integrations/:slug/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/reset`, expect: ADMIN_ONLY },
+  'GET /admin/application_settings/network': { url: () => '/admin/application_settings/network', expect: ADMIN_ONLY },
+  'POST /admin/application_settings/network': {
+    url: () => '/admin/application_settings/network',
+    form: () => ({ allow_local_requests: '0', outbound_allowlist: '10.0.0.0/8' }),
+    expect: ADMIN_ONLY,
+  },
   'GET /admin/audit_events': { url: () => '/admin/audit_events?integration=slack&level=group&before=10', expect: ADMIN_ONLY },
   'POST /admin/groups/:id/move': { url: (w) => `/admin/groups/${w.sub.id}/move`, form: (w) => ({ parent_id: String(w.other.id) }), expect: ADMIN_ONLY },
   'POST /admin/projects/:id/move': { url: (w) => `/admin/projects/${w.project.id}/move`, form: (w) => ({ group_id: String(w.other.id) }), expect: ADMIN_ONLY },
