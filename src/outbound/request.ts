@@ -50,7 +50,7 @@ export type OutboundResult =
   | { ok: true; status: number; durationMs: number }
   | { ok: false; failure: OutboundFailure; message: string; status?: number; durationMs: number };
 
-/** GitLab's words for a refused destination. */
+/** GitLab's words for a refused destination. Messages of results end without a full stop. */
 export const LOCAL_NETWORK_MESSAGE = 'Requests to the local network are not allowed';
 
 type Failed = { ok: false; failure: OutboundFailure; message: string; status?: number };
@@ -96,7 +96,7 @@ async function checkDestination(target: URL, policy: OutboundPolicy, resolve: Ou
     const local = localClass(address);
     if (!local || hostAllowed || isAllowlisted(policy.allowlist, address)) continue;
     const what = address === host ? address : `${host} resolves to ${address}, which`;
-    return failed('blocked', `${LOCAL_NETWORK_MESSAGE}: ${what} is ${LOCAL_CLASS_LABELS[local]}. An administrator can allow it under Admin Area › Settings › Network.`);
+    return failed('blocked', `${LOCAL_NETWORK_MESSAGE}: ${what} is ${LOCAL_CLASS_LABELS[local]}`);
   }
   return { ok: true, url: target, address: addresses[0]! };
 }
@@ -175,7 +175,7 @@ function redirected(request: OutboundRequest, from: URL, to: URL, status: number
  *
  * @example
  * await sendOutbound({ method: 'POST', url: 'http://127.0.0.1:9/hook', body: '{}' }, { allowLocalRequests: false, allowlist: EMPTY_ALLOWLIST })
- * // { ok: false, failure: 'blocked', message: 'Requests to the local network are not allowed: 127.0.0.1 is a loopback address. ...', durationMs: 0 }
+ * // { ok: false, failure: 'blocked', message: 'Requests to the local network are not allowed: 127.0.0.1 is a loopback address', durationMs: 0 }
  */
 export async function sendOutbound(request: OutboundRequest, policy: OutboundPolicy, options: OutboundOptions = {}): Promise<OutboundResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -10,7 +10,7 @@ import { SignInThrottle } from '../../src/auth/throttle.js';
 import { loadConfig } from '../../src/config.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { users, type User } from '../../src/db/schema.js';
-import type { AppEnv } from '../../src/http/context.js';
+import type { AppDeps, AppEnv } from '../../src/http/context.js';
 import { createLogger } from '../../src/logger.js';
 
 export const ORIGIN = 'http://localhost:3000';
@@ -24,7 +24,8 @@ export interface TestApp {
   logLines: string[];
 }
 
-export function createTestApp(): TestApp {
+/** `deps` replaces the defaults, e.g. a short timeout for requests to other servers. */
+export function createTestApp(deps: Partial<AppDeps> = {}): TestApp {
   const db = openDatabase(':memory:');
   migrateDatabase(db);
   const logLines: string[] = [];
@@ -34,6 +35,7 @@ export function createTestApp(): TestApp {
     secretKeyBase: 'test-secret-key-base-that-is-long-enough-0123456789',
     throttle: new SignInThrottle(),
     logger: createLogger('info', (line) => logLines.push(line)),
+    ...deps,
   });
   return { app, db, logLines };
 }
