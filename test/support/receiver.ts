@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export interface ReceivedRequest {
   method: string;
@@ -22,14 +23,10 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
+const answerOk = (response: ServerResponse) => response.end('ok');
+
 export async function startReceiver(): Promise<Receiver> {
-  const receiver: Receiver = {
-    origin: '',
-    port: 0,
-    received: [],
-    answer: (response) => response.end('ok'),
-    close: () => Promise.resolve(),
-  };
+  const receiver: Receiver = { origin: '', port: 0, received: [], answer: answerOk, close: () => Promise.resolve() };
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -48,6 +45,27 @@ export async function startReceiver(): Promise<Receiver> {
       server.close(() => resolve());
     });
   return receiver;
+}
+
+/**
+ * One receiver for a test file, started before its tests and closed after them; after each
+ * test it forgets what it got and answers 200 again. Read it inside tests, not at load time.
+ *
+ * @example
+ * const receiver = receiverForFile()
+ * it('posts', async () => { ...; expect(receiver().received).toHaveLength(1) })
+ */
+export function receiverForFile(): () => Receiver {
+  let receiver: Receiver | undefined;
+  beforeAll(async () => {
+    receiver = await startReceiver();
+  });
+  afterEach(() => {
+    receiver!.received = [];
+    receiver!.answer = answerOk;
+  });
+  afterAll(() => receiver?.close());
+  return () => receiver!;
 }
 
 /** A receiver answer that never answers: for timeouts. */

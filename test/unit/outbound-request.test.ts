@@ -1,53 +1,42 @@
 import { createServer, type Server } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EMPTY_ALLOWLIST, parseAllowlist } from '../../src/outbound/addresses.js';
 import { localNetworkError, sendOutbound, type OutboundPolicy } from '../../src/outbound/request.js';
-import { neverAnswer, redirectTo, startReceiver, type Receiver } from '../support/receiver.js';
+import { neverAnswer, receiverForFile, redirectTo } from '../support/receiver.js';
 
 const BLOCKING: OutboundPolicy = { allowLocalRequests: false, allowlist: EMPTY_ALLOWLIST };
 const ALLOWING: OutboundPolicy = { allowLocalRequests: true, allowlist: EMPTY_ALLOWLIST };
 
-let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-
-afterEach(() => {
-  receiver.received = [];
-  receiver.answer = (response) => response.end('ok');
-});
-
-afterAll(() => receiver.close());
+const receiver = receiverForFile();
 
 describe('sendOutbound with local requests allowed', () => {
   it('sends the method, path, headers and body, and reports the status and the time taken', async () => {
     const result = await sendOutbound(
-      { method: 'POST', url: `${receiver.origin}/hooks/abc?x=1`, headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' },
+      { method: 'POST', url: `${receiver().origin}/hooks/abc?x=1`, headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' },
       ALLOWING,
     );
     expect(result).toMatchObject({ ok: true, status: 200 });
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
-    expect(receiver.received).toHaveLength(1);
-    const [request] = receiver.received;
+    expect(receiver().received).toHaveLength(1);
+    const [request] = receiver().received;
     expect(request).toMatchObject({ method: 'POST', path: '/hooks/abc?x=1', body: '{"text":"hi"}' });
-    expect(request!.headers).toMatchObject({ 'content-type': 'application/json', 'content-length': '13', host: `127.0.0.1:${receiver.port}`, 'user-agent': 'Cascade' });
+    expect(request!.headers).toMatchObject({ 'content-type': 'application/json', 'content-length': '13', host: `127.0.0.1:${receiver().port}`, 'user-agent': 'Cascade' });
   });
 
   it('connects to the address it checked, keeping the host name in the Host header', async () => {
-    const result = await sendOutbound({ method: 'GET', url: `http://hooks.example.test:${receiver.port}/x` }, ALLOWING, {
+    const result = await sendOutbound({ method: 'GET', url: `http://hooks.example.test:${receiver().port}/x` }, ALLOWING, {
       resolve: async () => [{ address: '127.0.0.1', family: 4 }],
     });
     expect(result.ok).toBe(true);
-    expect(receiver.received[0]!.headers.host).toBe(`hooks.example.test:${receiver.port}`);
+    expect(receiver().received[0]!.headers.host).toBe(`hooks.example.test:${receiver().port}`);
   });
 
   it('reports an error status as a failure with its code', async () => {
-    receiver.answer = (response) => {
+    receiver().answer = (response) => {
       response.statusCode = 404;
       response.end();
     };
-    expect(await sendOutbound({ method: 'GET', url: `${receiver.origin}/missing` }, ALLOWING)).toMatchObject({
+    expect(await sendOutbound({ method: 'GET', url: `${receiver().origin}/missing` }, ALLOWING)).toMatchObject({
       ok: false,
       failure: 'http_status',
       status: 404,
@@ -56,9 +45,9 @@ describe('sendOutbound with local requests allowed', () => {
   });
 
   it('reports a timeout when the server never answers', async () => {
-    receiver.answer = neverAnswer;
-    const result = await sendOutbound({ method: 'GET', url: `${receiver.origin}/slow` }, ALLOWING, { timeoutMs: 200 });
-    expect(result).toMatchObject({ ok: false, failure: 'timeout', message: `No response from 127.0.0.1:${receiver.port} within 0.2 seconds (timed out)` });
+    receiver().answer = neverAnswer;
+    const result = await sendOutbound({ method: 'GET', url: `${receiver().origin}/slow` }, ALLOWING, { timeoutMs: 200 });
+    expect(result).toMatchObject({ ok: false, failure: 'timeout', message: `No response from 127.0.0.1:${receiver().port} within 0.2 seconds (timed out)` });
     expect(result.durationMs).toBeGreaterThanOrEqual(190);
     expect(result.durationMs).toBeLessThan(2_000);
   });
@@ -78,16 +67,16 @@ describe('sendOutbound with local requests allowed', () => {
   });
 
   it('follows a redirect to an allowed place, turning a POST into a GET on 302', async () => {
-    receiver.answer = (response, request) => (request.path === '/old' ? redirectTo('/new')(response) : response.end('ok'));
-    const result = await sendOutbound({ method: 'POST', url: `${receiver.origin}/old`, headers: { 'content-type': 'application/json' }, body: '{}' }, ALLOWING);
+    receiver().answer = (response, request) => (request.path === '/old' ? redirectTo('/new')(response) : response.end('ok'));
+    const result = await sendOutbound({ method: 'POST', url: `${receiver().origin}/old`, headers: { 'content-type': 'application/json' }, body: '{}' }, ALLOWING);
     expect(result).toMatchObject({ ok: true, status: 200 });
-    expect(receiver.received.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /old', 'GET /new']);
+    expect(receiver().received.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /old', 'GET /new']);
   });
 
   it('gives up after three redirects', async () => {
-    receiver.answer = redirectTo('/again');
-    expect(await sendOutbound({ method: 'GET', url: `${receiver.origin}/loop` }, ALLOWING)).toMatchObject({ ok: false, failure: 'too_many_redirects', status: 302 });
-    expect(receiver.received).toHaveLength(4);
+    receiver().answer = redirectTo('/again');
+    expect(await sendOutbound({ method: 'GET', url: `${receiver().origin}/loop` }, ALLOWING)).toMatchObject({ ok: false, failure: 'too_many_redirects', status: 302 });
+    expect(receiver().received).toHaveLength(4);
   });
 
   it('refuses schemes other than http and https', async () => {
@@ -113,18 +102,18 @@ describe('sendOutbound with local requests refused (the default)', () => {
     ['unspecified IPv6', 'http://[::]:PORT/'],
     ['unique local IPv6', 'http://[fd00::1]:PORT/'],
   ])('refuses %s (%s) without connecting', async (_class, pattern) => {
-    const url = pattern.replace('PORT', String(receiver.port));
+    const url = pattern.replace('PORT', String(receiver().port));
     const result = await sendOutbound({ method: 'GET', url }, BLOCKING, { timeoutMs: 500 });
     expect(result).toMatchObject({ ok: false, failure: 'blocked' });
     expect(result.ok === false && result.message).toMatch(/^Requests to the local network are not allowed: /);
-    expect(receiver.received).toEqual([]);
+    expect(receiver().received).toEqual([]);
   });
 
   it('refuses a host name that resolves to 127.0.0.1 (localhost)', async () => {
-    const result = await sendOutbound({ method: 'GET', url: `http://localhost:${receiver.port}/` }, BLOCKING);
+    const result = await sendOutbound({ method: 'GET', url: `http://localhost:${receiver().port}/` }, BLOCKING);
     expect(result).toMatchObject({ ok: false, failure: 'blocked' });
     expect(result.ok === false && result.message).toMatch(/^Requests to the local network are not allowed: localhost resolves to (127\.0\.0\.1|::1), which is a loopback address/);
-    expect(receiver.received).toEqual([]);
+    expect(receiver().received).toEqual([]);
   });
 
   it('refuses a host name when any of its addresses is local', async () => {
@@ -136,19 +125,19 @@ describe('sendOutbound with local requests refused (the default)', () => {
   });
 
   it('does not follow a redirect to a local address', async () => {
-    const publicHost = `http://public.example.test:${receiver.port}`;
-    receiver.answer = redirectTo('http://169.254.169.254/latest/meta-data/');
+    const publicHost = `http://public.example.test:${receiver().port}`;
+    receiver().answer = redirectTo('http://169.254.169.254/latest/meta-data/');
     // The first hop is let through by the allowlist, as a public server would be.
     const policy: OutboundPolicy = { allowLocalRequests: false, allowlist: allowlist('public.example.test') };
     const result = await sendOutbound({ method: 'GET', url: `${publicHost}/start` }, policy, { resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
     expect(result).toMatchObject({ ok: false, failure: 'blocked' });
-    expect(receiver.received.map((r) => r.path)).toEqual(['/start']);
+    expect(receiver().received.map((r) => r.path)).toEqual(['/start']);
   });
 
   it('lets through an allowlisted address, range or host name', async () => {
     for (const entry of ['127.0.0.1', '127.0.0.0/8', 'receiver.test']) {
       const policy: OutboundPolicy = { allowLocalRequests: false, allowlist: allowlist(entry) };
-      const url = entry === 'receiver.test' ? `http://receiver.test:${receiver.port}/` : `${receiver.origin}/`;
+      const url = entry === 'receiver.test' ? `http://receiver.test:${receiver().port}/` : `${receiver().origin}/`;
       const result = await sendOutbound({ method: 'GET', url }, policy, { resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
       expect(result, entry).toMatchObject({ ok: true, status: 200 });
     }
