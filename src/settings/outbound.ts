@@ -56,11 +56,9 @@ export function settingsForTest(store: SettingsStore, at: SettingsLevel, type: I
   return { ok: true, value: fields };
 }
 
-/** Whether a type declares what its test sends (email types do not). */
-export const canTest = (type: IntegrationType) => type.testRequest !== undefined;
-
 /**
- * Sends the test request of a type with the given values, held to the Network settings.
+ * Sends the test request of a type with the given values, held to the Network settings. Types
+ * without one (the email types) cannot be tested.
  *
  * @example
  * await testSettings(slack, fields, projectOwner, outboundPolicy(db)) // { ok: true, status: 200, durationMs: 84 }

@@ -192,7 +192,9 @@ describe('Test settings with bad input', () => {
     const t = await setup({ allowLocal: true });
     const response = await post(t.app, `${t.projectUrl}/slack/test`, projectSlack('not a url'), { cookie: t.maintainer });
     expect(response.status).toBe(422);
-    expect(fieldErrorOf(await response.text(), 'webhook')).toBe('Webhook URL must be a valid URL (http or https)');
+    const html = await response.text();
+    expect(fieldErrorOf(html, 'webhook')).toBe('Webhook URL must be a valid URL (http or https)');
+    expect(html.match(/class="error-summary"/g)).toHaveLength(1);
     expect(receiver().received).toEqual([]);
   });
 

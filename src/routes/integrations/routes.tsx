@@ -16,7 +16,7 @@ import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSe
 import { SettingsStore } from '../../settings/store.js';
 import { customDescendants, differingValues, listOverrides, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
 import { settingsUsage } from '../../settings/usage.js';
-import { blockedUrlErrors, canTest, settingsForTest, SETTINGS_TEST_LIMIT, testSettings } from '../../settings/outbound.js';
+import { blockedUrlErrors, settingsForTest, SETTINGS_TEST_LIMIT, testSettings } from '../../settings/outbound.js';
 import { outboundPolicy } from '../../outbound/network-settings.js';
 import { TestResult, type TestOutcome } from '../../../views/components/test-result.js';
 import { ConfirmPage } from '../../../views/pages/confirm.js';
@@ -203,13 +203,15 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
   routes.post('/:slug/test', async (c) => {
     const scope = loadScope(c, 'manage_settings');
     const type = typeOfUrl(c, scope);
-    if (!canTest(type)) throw new NotFound(`${type.title} cannot be tested.`);
+    if (!type.testRequest) throw new NotFound(`${type.title} cannot be tested.`);
     const form = await readForm(c);
     const show = (status: 200 | 422 | 429, outcome: TestOutcome) => {
       c.status(status);
       if (c.req.header('hx-request') === 'true') return c.html(<TestResult outcome={outcome} />);
       const inheritance: Inheritance = lastValue(form.inheritance) === 'inherit' ? 'inherit' : 'custom';
-      return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: outcome.kind === 'invalid' ? outcome.errors : {}, testResult: outcome });
+      // On the page, invalid values are shown next to their fields and in the summary on top.
+      if (outcome.kind === 'invalid') return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: outcome.errors });
+      return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), testResult: outcome });
     };
 
     const throttle = c.var.deps.settingsTestThrottle!;
