@@ -23,11 +23,16 @@ describe('sendOutbound with local requests allowed', () => {
     expect(request!.headers).toMatchObject({ 'content-type': 'application/json', 'content-length': '13', host: `127.0.0.1:${receiver().port}`, 'user-agent': 'Cascade' });
   });
 
-  it('connects to the address it checked, keeping the host name in the Host header', async () => {
-    const result = await sendOutbound({ method: 'GET', url: `http://hooks.example.test:${receiver().port}/x` }, ALLOWING, {
-      resolve: async () => [{ address: '127.0.0.1', family: 4 }],
-    });
+  it('connects to the address it checked, resolving the host name once, and keeps the name in the Host header', async () => {
+    const lookups: string[] = [];
+    const resolve = async (host: string) => {
+      lookups.push(host);
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    // hooks.example.test resolves nowhere else: only the checked address can have been used.
+    const result = await sendOutbound({ method: 'GET', url: `http://hooks.example.test:${receiver().port}/x` }, ALLOWING, { resolve });
     expect(result.ok).toBe(true);
+    expect(lookups).toEqual(['hooks.example.test']);
     expect(receiver().received[0]!.headers.host).toBe(`hooks.example.test:${receiver().port}`);
   });
 
