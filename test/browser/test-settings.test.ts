@@ -47,6 +47,8 @@ describe.each(JAVASCRIPT_MODES)('Test settings in Chromium with %s', (_mode, jav
       await button.click();
       await page.locator('#test-result p').waitFor();
       expect(tab.path()).toBe(before);
+      expect(await page.locator('#test-result').count()).toBe(1);
+      expect(await page.locator('#test-result').getAttribute('aria-live')).toBe('polite');
       await expectNoSeriousAccessibilityViolations(page);
     } else {
       const response = await tab.follow(button);

@@ -221,11 +221,12 @@ export function IntegrationPage(props: IntegrationPageProps) {
 
 /**
  * GitLab's "Test settings": without JavaScript it posts the form to the test route, which
- * answers with this page and the result; with htmx only the result is swapped in.
+ * answers with this page and the result; with htmx only the result is swapped into the live
+ * region, which stays in place so that screen readers announce it.
  */
 function TestSettingsButton({ url }: { url: string }) {
   return (
-    <button type="submit" class="button" name="_action" value="test" formaction={url} formnovalidate hx-post={url} hx-target={`#${TEST_RESULT_ID}`} hx-swap="outerHTML">
+    <button type="submit" class="button" name="_action" value="test" formaction={url} formnovalidate hx-post={url} hx-target={`#${TEST_RESULT_ID}`} hx-swap="innerHTML strip:true">
       Test settings
     </button>
   );
