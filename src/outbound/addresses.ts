@@ -41,10 +41,12 @@ const CLASS_LISTS: readonly [LocalClass, BlockList][] = (() => {
   return [...lists];
 })();
 
-/** NAT64 (64:ff9b::/96) carries an IPv4 address in its last 32 bits. */
-const NAT64 = (() => {
+/** IPv6 ranges whose last 32 bits are an IPv4 address: NAT64 and IPv4-translated (SIIT) addresses. */
+const IPV4_IN_LAST_BITS = (() => {
   const list = new BlockList();
   list.addSubnet('64:ff9b::', 96, 'ipv6');
+  list.addSubnet('64:ff9b:1::', 48, 'ipv6');
+  list.addSubnet('::ffff:0:0:0', 96, 'ipv6');
   return list;
 })();
 
@@ -53,12 +55,25 @@ const familyOf = (address: string) => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
 /** "[::1]" -> "::1": URL host names put IPv6 addresses in brackets. */
 export const unbracket = (host: string) => (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host);
 
-/** The IPv4 address in the last 32 bits of an IPv6 address. */
-function lastIpv4(address: string): string {
-  const tail = address.split(':').slice(-2);
-  if (tail[1]?.includes('.')) return tail[1];
-  const [high, low] = tail.map((part) => Number.parseInt(part || '0', 16)) as [number, number];
-  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+/** The eight 16-bit groups of a valid IPv6 address ("::" expanded, a dotted IPv4 tail as two groups). */
+function ipv6Groups(address: string): number[] {
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  const text = dotted ? `${address.slice(0, dotted.index)}${((+dotted[1]! << 8) | +dotted[2]!).toString(16)}:${((+dotted[3]! << 8) | +dotted[4]!).toString(16)}` : address;
+  const groups = (part: string | undefined) => (part ? part.split(':').map((group) => Number.parseInt(group, 16)) : []);
+  const [head, tail] = text.split('::');
+  const first = groups(head);
+  const last = groups(tail);
+  return [...first, ...Array<number>(8 - first.length - last.length).fill(0), ...last];
+}
+
+const ipv4Of = (high: number, low: number) => [high >> 8, high & 255, low >> 8, low & 255].join('.');
+
+/** The IPv4 address an IPv6 address carries (NAT64, IPv4-translated, 6to4 2002::/16), if any. */
+function embeddedIpv4(address: string): string | null {
+  const groups = ipv6Groups(address);
+  if (IPV4_IN_LAST_BITS.check(address, 'ipv6')) return ipv4Of(groups[6]!, groups[7]!);
+  if (groups[0] === 0x2002) return ipv4Of(groups[1]!, groups[2]!);
+  return null;
 }
 
 /**
@@ -73,7 +88,8 @@ export function localClass(address: string): LocalClass | null {
   const ip = unbracket(address);
   if (isIP(ip) === 0) return null;
   const family = familyOf(ip);
-  if (family === 'ipv6' && NAT64.check(ip, 'ipv6')) return localClass(lastIpv4(ip));
+  const embedded = family === 'ipv6' ? embeddedIpv4(ip) : null;
+  if (embedded) return localClass(embedded);
   for (const [name, list] of CLASS_LISTS) if (list.check(ip, family)) return name;
   return null;
 }

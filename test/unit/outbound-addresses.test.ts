@@ -42,12 +42,17 @@ describe('localClass', () => {
     ['::ffff:0.0.0.0', 'unspecified'],
     ['64:ff9b::7f00:1', 'loopback'],
     ['64:ff9b::a00:1', 'private'],
+    ['64:ff9b:1::a9fe:a9fe', 'link-local'],
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['2002:7f00:1::', 'loopback'],
+    ['2002:a9fe:a9fe::1', 'link-local'],
+    ['2002:c0a8:101::1', 'private'],
     ['::7f00:1', 'reserved'],
   ])('sees through the IPv6 form %s of an IPv4 address (%s)', (address, expected) => {
     expect(localClass(address)).toBe(expected);
   });
 
-  it.each(['8.8.8.8', '93.184.216.34', '172.32.0.1', '192.169.0.1', '2606:4700:4700::1111', '64:ff9b::808:808', 'example.com'])('lets the public address %s through', (address) => {
+  it.each(['8.8.8.8', '93.184.216.34', '172.32.0.1', '192.169.0.1', '2606:4700:4700::1111', '64:ff9b::808:808', '2002:808:808::1', 'example.com'])('lets the public address %s through', (address) => {
     expect(localClass(address)).toBeNull();
   });
 
@@ -56,6 +61,9 @@ describe('localClass', () => {
       expect(localClass(new URL(url).hostname), url).toBe('loopback');
     }
     expect(localClass(new URL('http://0/').hostname)).toBe('unspecified');
+    for (const url of ['http://127.0.0.1./', 'http://0x7f.0x0.0x0.0x1/', 'http://127.000.000.001/', 'http://①②⑦.0.0.1/', 'http://１２７.0.0.1/', 'http://[0::1]/', 'http://user@127.0.0.1/']) {
+      expect(localClass(new URL(url).hostname), url).toBe('loopback');
+    }
     expect(localClass(new URL('http://[0:0:0:0:0:ffff:169.254.169.254]/').hostname)).toBe('link-local');
   });
 });
