@@ -10,12 +10,14 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { findSessionUser, SESSION_COOKIE } from './auth/sessions.js';
+import { SignInThrottle } from './auth/throttle.js';
 import { databaseStamp } from './db/change-stamp.js';
 import { BadRequest, Conflict, Forbidden, NotFound, SignInRequired } from './errors.js';
 import { assetRoutes } from './http/assets.js';
 import type { AppDeps, AppEnv, AppContext } from './http/context.js';
 import { readFlash } from './http/flash.js';
 import { pageCache } from './http/page-cache.js';
+import { SETTINGS_TEST_LIMIT } from './settings/outbound.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { groupRoutes } from './routes/groups.js';
@@ -46,7 +48,8 @@ const CONTENT_SECURITY_POLICY = {
  * const app = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(), logger })
  * const res = await app.request('/-/health') // 200
  */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(given: AppDeps): Hono<AppEnv> {
+  const deps: AppDeps = { settingsTestThrottle: new SignInThrottle(SETTINGS_TEST_LIMIT), ...given };
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {

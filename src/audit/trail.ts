@@ -26,7 +26,8 @@ export type AuditAction =
   | 'settings.enforcement_lifted'
   | 'settings.pushed'
   | 'project.moved'
-  | 'group.moved';
+  | 'group.moved'
+  | 'network.updated';
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
   'settings.saved': 'Saved custom settings',
@@ -38,6 +39,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'settings.pushed': 'Custom values cleared by a push from above',
   'project.moved': 'Moved the project',
   'group.moved': 'Moved the group',
+  'network.updated': 'Changed the network settings',
 };
 
 export interface NewAuditEvent {

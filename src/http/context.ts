@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { User } from '../db/schema.js';
 import type { Logger } from '../logger.js';
+import type { OutboundOptions } from '../outbound/request.js';
 
 export interface AppDeps {
   db: Db;
@@ -18,6 +19,10 @@ export interface AppDeps {
   logger: Logger;
   /** Signed-in pages kept until the database changes (http/page-cache.ts); 0 turns it off. Default 1,000. */
   pageCacheSize?: number;
+  /** Requests to other servers (Test settings); tests shorten the timeout. */
+  outbound?: OutboundOptions;
+  /** Counts each user's Test settings requests (settings/outbound.ts SETTINGS_TEST_LIMIT); createApp makes one. */
+  settingsTestThrottle?: SignInThrottle;
 }
 
 export interface Flash {

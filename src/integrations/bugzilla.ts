@@ -1,6 +1,7 @@
 /** @module integrations/bugzilla */
 import { issueTrackerUrls } from './fields.js';
 import { defineIntegration } from './validate.js';
+import { getUrlOf } from './test-requests.js';
 
 export const bugzilla = defineIntegration({
   slug: 'bugzilla',
@@ -10,4 +11,5 @@ export const bugzilla = defineIntegration({
   levels: ['instance', 'group', 'project'],
   fields: issueTrackerUrls('https://bugzilla.example.com'),
   events: [],
+  testRequest: getUrlOf('project_url'),
 });

@@ -1,6 +1,7 @@
 /** @module integrations/custom-issue-tracker */
 import { issueTrackerUrls } from './fields.js';
 import { defineIntegration } from './validate.js';
+import { getUrlOf } from './test-requests.js';
 
 export const customIssueTracker = defineIntegration({
   slug: 'custom-issue-tracker',
@@ -10,4 +11,5 @@ export const customIssueTracker = defineIntegration({
   levels: ['instance', 'group', 'project'],
   fields: issueTrackerUrls('https://tracker.example.com'),
   events: [],
+  testRequest: getUrlOf('project_url'),
 });

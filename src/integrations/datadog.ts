@@ -1,5 +1,6 @@
 /** @module integrations/datadog */
 import { defineIntegration } from './validate.js';
+import { joinUrl } from './test-requests.js';
 
 export const datadog = defineIntegration({
   slug: 'datadog',
@@ -32,4 +33,10 @@ export const datadog = defineIntegration({
     }
     return errors;
   },
+  // Datadog's API key check, at the custom API URL's host or at the site's API host.
+  testRequest: ({ fields }) => ({
+    method: 'GET',
+    url: joinUrl(fields.api_url ? new URL(String(fields.api_url)).origin : `https://api.${String(fields.datadog_site)}`, 'api/v1/validate'),
+    headers: { accept: 'application/json', 'dd-api-key': String(fields.api_key) },
+  }),
 });

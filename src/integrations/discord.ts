@@ -2,6 +2,7 @@
 import { BASE_CHAT_EVENTS, chatFields, events, groupMentionEvents } from './fields.js';
 import type { SettingsValues } from './types.js';
 import { defineIntegration } from './validate.js';
+import { webhookMessage } from './test-requests.js';
 
 const pointsToDiscord = (value: unknown) => typeof value !== 'string' || value === '' || /^https:\/\/discord\.com(\/.*)?$/.test(value);
 
@@ -14,4 +15,5 @@ export const discord = defineIntegration({
   fields: chatFields('https://discord.com/api/webhooks/…'),
   events: [...events(...BASE_CHAT_EVENTS, 'deployment_events'), ...groupMentionEvents()],
   validate: (values: SettingsValues) => (pointsToDiscord(values.fields.webhook) ? {} : { webhook: 'Webhook URL must point to discord.com' }),
+  testRequest: webhookMessage((message) => ({ content: message })),
 });

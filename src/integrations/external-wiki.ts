@@ -1,6 +1,7 @@
 /** @module integrations/external-wiki */
 import { urlField } from './fields.js';
 import { defineIntegration } from './validate.js';
+import { getUrlOf } from './test-requests.js';
 
 export const externalWiki = defineIntegration({
   slug: 'external-wiki',
@@ -10,4 +11,5 @@ export const externalWiki = defineIntegration({
   levels: ['instance', 'group', 'project'],
   fields: [urlField('external_wiki_url', 'External wiki URL', true, 'The URL of the external wiki.', 'https://wiki.example.com')],
   events: [],
+  testRequest: getUrlOf('external_wiki_url'),
 });

@@ -1,6 +1,7 @@
 /** @module integrations/hangouts-chat */
 import { BASE_CHAT_EVENTS, chatFields, events } from './fields.js';
 import { defineIntegration } from './validate.js';
+import { webhookMessage } from './test-requests.js';
 
 export const hangoutsChat = defineIntegration({
   slug: 'hangouts-chat',
@@ -10,4 +11,5 @@ export const hangoutsChat = defineIntegration({
   levels: ['instance', 'group', 'project'],
   fields: chatFields('https://chat.googleapis.com/v1/spaces/…'),
   events: events(...BASE_CHAT_EVENTS),
+  testRequest: webhookMessage((message) => ({ text: message })),
 });

@@ -1,6 +1,7 @@
 /** @module integrations/jenkins */
 import { events } from './fields.js';
 import { defineIntegration } from './validate.js';
+import { basicAuth, joinUrl } from './test-requests.js';
 
 export const jenkins = defineIntegration({
   slug: 'jenkins',
@@ -26,4 +27,11 @@ export const jenkins = defineIntegration({
     if (hasUser && !hasPassword) return { password: 'Password is required when a username is set' };
     return {};
   },
+  // The job's JSON API: the server answers, and the project and the credentials are right.
+  testRequest: ({ fields }) => ({
+    method: 'GET',
+    url: joinUrl(fields.jenkins_url, `job/${encodeURIComponent(String(fields.project_name))}/api/json`),
+    ...(fields.username ? { headers: { authorization: basicAuth(fields.username, fields.password) } } : {}),
+    verifyTls: fields.enable_ssl_verification !== false,
+  }),
 });

@@ -1,6 +1,7 @@
 /** @module integrations/jira */
 import { events } from './fields.js';
 import { defineIntegration } from './validate.js';
+import { basicAuth, joinUrl } from './test-requests.js';
 
 const BASIC = '0';
 
@@ -37,4 +38,13 @@ export const jira = defineIntegration({
     if (!basic && /^https:\/\/[^/]+\.atlassian\.net/i.test(url)) errors.jira_auth_type = 'Jira Cloud requires Basic authentication';
     return errors;
   },
+  // Jira's own connection test: the server info, with the credentials.
+  testRequest: ({ fields }) => ({
+    method: 'GET',
+    url: joinUrl(fields.api_url || fields.url, 'rest/api/2/serverInfo'),
+    headers: {
+      accept: 'application/json',
+      authorization: (fields.jira_auth_type ?? BASIC) === BASIC ? basicAuth(fields.username, fields.password) : `Bearer ${String(fields.password)}`,
+    },
+  }),
 });

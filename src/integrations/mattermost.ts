@@ -2,6 +2,7 @@
 import { BASE_CHAT_EVENTS, chatFields, events } from './fields.js';
 import { atMostTenChannels, slackLikeFields } from './slack.js';
 import { defineIntegration } from './validate.js';
+import { slackMessage } from './test-requests.js';
 
 export const mattermost = defineIntegration({
   slug: 'mattermost',
@@ -12,4 +13,5 @@ export const mattermost = defineIntegration({
   fields: [...chatFields('https://mattermost.example.com/hooks/…'), ...slackLikeFields('my-channel')],
   events: events(...BASE_CHAT_EVENTS, 'deployment_events', 'incident_events'),
   validate: atMostTenChannels,
+  testRequest: slackMessage,
 });

@@ -1,6 +1,7 @@
 /** @module integrations/microsoft-teams */
 import { BASE_CHAT_EVENTS, chatFields, events } from './fields.js';
 import { defineIntegration } from './validate.js';
+import { webhookMessage } from './test-requests.js';
 
 export const microsoftTeams = defineIntegration({
   slug: 'microsoft-teams',
@@ -10,4 +11,5 @@ export const microsoftTeams = defineIntegration({
   levels: ['instance', 'group', 'project'],
   fields: chatFields('https://outlook.office.com/webhook/…'),
   events: events(...BASE_CHAT_EVENTS),
+  testRequest: webhookMessage((message) => ({ '@type': 'MessageCard', '@context': 'https://schema.org/extensions', summary: message, text: message })),
 });

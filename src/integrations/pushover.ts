@@ -1,6 +1,8 @@
 /** @module integrations/pushover */
 import { defineIntegration } from './validate.js';
 
+const PUSHOVER_API = 'https://api.pushover.net/1/messages.json';
+
 const SOUNDS = ['pushover', 'bike', 'bugle', 'cashregister', 'classical', 'cosmic', 'falling', 'gamelan', 'incoming', 'intermission', 'magic', 'mechanical', 'pianobar', 'siren', 'spacealarm', 'tugboat', 'alien', 'climb', 'persistent', 'echo', 'updown', 'none'];
 
 export const pushover = defineIntegration({
@@ -28,4 +30,9 @@ export const pushover = defineIntegration({
     { name: 'sound', label: 'Sound', kind: 'select', choices: SOUNDS.map((sound) => ({ value: sound, label: sound[0]!.toUpperCase() + sound.slice(1) })), help: 'Leave blank for the device default.' },
   ],
   events: [],
+  testRequest: ({ fields, message }) => {
+    const form = { token: fields.api_key, user: fields.user_key, message, title: 'Cascade', priority: fields.priority, sound: fields.sound, device: fields.device };
+    const present = Object.entries(form).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '');
+    return { method: 'POST', url: PUSHOVER_API, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(present).toString() };
+  },
 });

@@ -1,6 +1,7 @@
 /** @module integrations/redmine */
 import { issueTrackerUrls } from './fields.js';
 import { defineIntegration } from './validate.js';
+import { getUrlOf } from './test-requests.js';
 
 export const redmine = defineIntegration({
   slug: 'redmine',
@@ -10,4 +11,5 @@ export const redmine = defineIntegration({
   levels: ['instance', 'group', 'project'],
   fields: issueTrackerUrls('https://redmine.example.com'),
   events: [],
+  testRequest: getUrlOf('project_url'),
 });

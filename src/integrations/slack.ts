@@ -2,6 +2,7 @@
 import { BASE_CHAT_EVENTS, chatFields, events, groupMentionEvents, listItems } from './fields.js';
 import type { Field, SettingsValues } from './types.js';
 import { defineIntegration } from './validate.js';
+import { slackMessage } from './test-requests.js';
 
 const SLACK_EVENTS = [...BASE_CHAT_EVENTS, 'deployment_events', 'incident_events', 'alert_events'];
 
@@ -43,4 +44,5 @@ export const slack = defineIntegration({
   fields: [...chatFields('https://hooks.slack.com/services/…'), ...slackLikeFields('#general, #development')],
   events: [...events(...SLACK_EVENTS), ...groupMentionEvents()],
   validate: atMostTenChannels,
+  testRequest: slackMessage,
 });

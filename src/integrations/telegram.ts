@@ -1,6 +1,7 @@
 /** @module integrations/telegram */
 import { BASE_CHAT_EVENTS, branchesToBeNotified, events, notifyOnlyBrokenPipelines, notifyOnlyWhenPipelineStatusChanges } from './fields.js';
 import { defineIntegration } from './validate.js';
+import { joinUrl } from './test-requests.js';
 
 export const telegram = defineIntegration({
   slug: 'telegram',
@@ -26,4 +27,10 @@ export const telegram = defineIntegration({
     branchesToBeNotified(),
   ],
   events: events(...BASE_CHAT_EVENTS, 'incident_events'),
+  testRequest: ({ fields, message }) => ({
+    method: 'POST',
+    url: joinUrl(fields.hostname || 'https://api.telegram.org', `bot${String(fields.token)}/sendMessage`),
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ chat_id: fields.room, text: message, ...(fields.thread ? { message_thread_id: fields.thread } : {}) }),
+  }),
 });

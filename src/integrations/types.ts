@@ -4,6 +4,7 @@
  * settings a level saves for it are values of those fields and events.
  */
 import type { z } from 'zod';
+import type { OutboundRequest } from '../outbound/request.js';
 
 export type Level = 'instance' | 'group' | 'project';
 
@@ -78,7 +79,18 @@ export interface IntegrationDefinition {
   events: readonly TriggerEvent[];
   /** Rules across fields, checked while active: field name -> message (none when fine). */
   validate?: (values: SettingsValues) => Record<string, string | undefined>;
+  /** What "Test settings" sends; types without one (emails) cannot be tested. */
+  testRequest?: TestRequestBuilder;
 }
+
+/** The settings to test (the form merged with inherited values and stored secrets) and the message to send. */
+export interface TestContext {
+  fields: Record<string, FieldValue>;
+  /** "This is a test message from Cascade for the Slack notifications settings of Platform / API." */
+  message: string;
+}
+
+export type TestRequestBuilder = (context: TestContext) => OutboundRequest;
 
 export interface IntegrationType extends IntegrationDefinition {
   /** The zod schema the settings of this type are validated with. */

@@ -1,6 +1,7 @@
 /** @module integrations/webex-teams */
 import { BASE_CHAT_EVENTS, chatFields, events } from './fields.js';
 import { defineIntegration } from './validate.js';
+import { webhookMessage } from './test-requests.js';
 
 export const webexTeams = defineIntegration({
   slug: 'webex-teams',
@@ -10,4 +11,5 @@ export const webexTeams = defineIntegration({
   levels: ['instance', 'group', 'project'],
   fields: chatFields('https://api.ciscospark.com/v1/webhooks/incoming/…'),
   events: events(...BASE_CHAT_EVENTS),
+  testRequest: webhookMessage((message) => ({ markdown: message })),
 });

@@ -1,6 +1,7 @@
 /** @module integrations/youtrack */
 import { urlField } from './fields.js';
 import { defineIntegration } from './validate.js';
+import { getUrlOf } from './test-requests.js';
 
 export const youtrack = defineIntegration({
   slug: 'youtrack',
@@ -13,4 +14,5 @@ export const youtrack = defineIntegration({
     urlField('issues_url', 'Issue URL', true, 'The URL of an issue; it must contain :id, replaced by the issue key (ABC-123).', 'https://example.myjetbrains.com/youtrack/issue/:id'),
   ],
   events: [],
+  testRequest: getUrlOf('project_url'),
 });

@@ -17,6 +17,7 @@ import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import type { AppEnv } from '../../src/http/context.js';
 import { createLogger } from '../../src/logger.js';
 import { createUser } from '../../src/model/users.js';
+import { testResolve } from '../support/app.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -94,6 +95,7 @@ export async function startServer(): Promise<RunningServer> {
     secretKeyBase: 'browser-test-secret-key-base-long-enough-0123456789',
     throttle: new SignInThrottle(),
     logger: createLogger('info', (line) => logLines.push(line)),
+    outbound: { resolve: testResolve },
   });
 
   return {

@@ -67,6 +67,8 @@ const APP = (w: World) => w.project.fullPath;
 const saveSubSlack = (app: Hono<AppEnv>, w: World) => post(app, `${groupIntegrations(SUB(w))}/slack`, settingsForm(), { cookie: w.cookies.admin! });
 const newGroupForm = () => ({ name: 'Fresh', path: 'fresh', parent_id: '', description: '' });
 const settingsForm = () => ({ ...slackForm(), inheritance: 'custom', _confirmed: '1' });
+/** Test settings aimed at a local address: refused by the Network settings, so no request leaves. */
+const testForm = () => ({ ...slackForm({ webhook: 'http://127.0.0.1:9/hook' }), inheritance: 'custom' });
 
 export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'GET /-/health': { url: () => '/-/health', expect: PUBLIC },
@@ -139,6 +141,7 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     expect: ADMIN_ONLY,
   },
   'POST /admin/application_settings/integrations/:slug': { url: () => `${ADMIN_INTEGRATIONS}/slack`, form: settingsForm, expect: ADMIN_ONLY },
+  'POST /admin/application_settings/integrations/:slug/test': { url: () => `${ADMIN_INTEGRATIONS}/slack/test`, form: testForm, expect: ADMIN_ONLY },
   'GET /admin/application_settings/integrations/:slug/overrides': { url: () => `${ADMIN_INTEGRATIONS}/slack/overrides?search=app`, expect: ADMIN_ONLY },
   // Nothing selected: a permitted user is sent back to the list (303) with a message.
   'POST /admin/application_settings/integrations/:slug/overrides/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/overrides/reset`, expect: ADMIN_ONLY },
@@ -158,6 +161,12 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     form: () => ({ push_keys: 'channel' }),
     expect: ADMIN_ONLY,
   },
+  'GET /admin/application_settings/network': { url: () => '/admin/application_settings/network', expect: ADMIN_ONLY },
+  'POST /admin/application_settings/network': {
+    url: () => '/admin/application_settings/network',
+    form: () => ({ allow_local_requests: '0', outbound_allowlist: '10.0.0.0/8' }),
+    expect: ADMIN_ONLY,
+  },
   'GET /admin/audit_events': { url: () => '/admin/audit_events?integration=slack&level=group&before=10', expect: ADMIN_ONLY },
   'POST /admin/groups/:id/move': { url: (w) => `/admin/groups/${w.sub.id}/move`, form: (w) => ({ parent_id: String(w.other.id) }), expect: ADMIN_ONLY },
   'POST /admin/projects/:id/move': { url: (w) => `/admin/projects/${w.project.id}/move`, form: (w) => ({ group_id: String(w.other.id) }), expect: ADMIN_ONLY },
@@ -174,6 +183,7 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     form: settingsForm,
     expect: SUB_MANAGERS,
   },
+  'POST /groups/:fullPath/-/settings/integrations/:slug/test': { url: (w) => `${groupIntegrations(SUB(w))}/slack/test`, form: testForm, expect: SUB_MANAGERS },
   'GET /groups/:fullPath/-/settings/integrations/:slug/overrides': { url: (w) => `${groupIntegrations(SUB(w))}/slack/overrides`, expect: SUB_READERS },
   'POST /groups/:fullPath/-/settings/integrations/:slug/overrides/reset': {
     url: (w) => `${groupIntegrations(SUB(w))}/slack/overrides/reset`,
@@ -209,4 +219,5 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     form: settingsForm,
     expect: APP_MANAGERS,
   },
+  'POST /:fullPath/-/settings/integrations/:slug/test': { url: (w) => `${projectIntegrations(APP(w))}/slack/test`, form: testForm, expect: APP_MANAGERS },
 };

@@ -10,7 +10,8 @@ import { SignInThrottle } from '../../src/auth/throttle.js';
 import { loadConfig } from '../../src/config.js';
 import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import { users, type User } from '../../src/db/schema.js';
-import type { AppEnv } from '../../src/http/context.js';
+import type { AppDeps, AppEnv } from '../../src/http/context.js';
+import type { ResolvedAddress } from '../../src/outbound/request.js';
 import { createLogger } from '../../src/logger.js';
 
 export const ORIGIN = 'http://localhost:3000';
@@ -24,7 +25,17 @@ export interface TestApp {
   logLines: string[];
 }
 
-export function createTestApp(): TestApp {
+/**
+ * The tests' DNS: "localhost" is the loopback, every other name a public documentation address,
+ * so that no test waits on, or depends on, the machine's resolver.
+ */
+export async function testResolve(host: string): Promise<ResolvedAddress[]> {
+  if (host === 'localhost' || host.endsWith('.localhost')) return [{ address: '127.0.0.1', family: 4 }];
+  return [{ address: '192.0.2.10', family: 4 }];
+}
+
+/** `deps` replaces the defaults, e.g. a short timeout for requests to other servers. */
+export function createTestApp(deps: Partial<AppDeps> = {}): TestApp {
   const db = openDatabase(':memory:');
   migrateDatabase(db);
   const logLines: string[] = [];
@@ -34,6 +45,8 @@ export function createTestApp(): TestApp {
     secretKeyBase: 'test-secret-key-base-that-is-long-enough-0123456789',
     throttle: new SignInThrottle(),
     logger: createLogger('info', (line) => logLines.push(line)),
+    ...deps,
+    outbound: { resolve: testResolve, ...deps.outbound },
   });
   return { app, db, logLines };
 }

@@ -43,6 +43,7 @@ export function AdminNav({ current }: { current: string }) {
         { label: 'Groups', href: '/admin/groups' },
         { label: 'Projects', href: '/admin/projects' },
         { label: 'Settings › Integrations', href: '/admin/application_settings/integrations' },
+        { label: 'Settings › Network', href: '/admin/application_settings/network' },
         { label: 'Audit events', href: '/admin/audit_events' },
       ]}
     />

@@ -14,6 +14,7 @@ import { adminAuditRoutes } from '../audit.js';
 import { defaultsRoutes, integrationRoutes } from '../integrations/routes.js';
 import { instanceScope } from '../integrations/scope.js';
 import { adminGroupRoutes } from './groups.js';
+import { adminNetworkRoutes } from './network.js';
 import { adminProjectRoutes } from './projects.js';
 import { adminUserRoutes } from './users.js';
 
@@ -38,6 +39,7 @@ export function adminRoutes(): Hono<AppEnv> {
   admin.route('/projects', adminProjectRoutes());
   admin.route('/application_settings/integrations', integrationRoutes(instanceScope));
   admin.route('/application_settings/integrations', defaultsRoutes(instanceScope));
+  admin.route('/application_settings/network', adminNetworkRoutes());
   admin.route('/audit_events', adminAuditRoutes());
   return admin;
 }

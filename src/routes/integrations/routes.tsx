@@ -18,6 +18,9 @@ import { customDescendants, differingValues, listOverrides, parseOverrideTarget,
 import { settingsUsage } from '../../settings/usage.js';
 import { countByLevel, describeKeys, MAX_REASON_LENGTH, overriders, parseChosenKeys, pushToDescendants, setEnforcement } from '../../settings/enforcement.js';
 import type { Enforcement } from '../../settings/resolve.js';
+import { blockedUrlErrors, settingsForTest, SETTINGS_TEST_LIMIT, testSettings } from '../../settings/outbound.js';
+import { outboundPolicy } from '../../outbound/network-settings.js';
+import { TestResult, type TestOutcome } from '../../../views/components/test-result.js';
 import { ConfirmPage } from '../../../views/pages/confirm.js';
 import { describeCount, EnforcementPage, overrideSentence, ENFORCEMENT_KEEPS_VALUES, PUSH_CLEARS_VALUES, type EnforcementPageProps } from '../../../views/pages/integrations/enforcement.js';
 import { describeValue, OverridesPage } from '../../../views/pages/integrations/overrides.js';
@@ -52,6 +55,7 @@ interface RenderOptions {
   submitted?: FormInput;
   errors?: FieldErrors;
   conflict?: string;
+  testResult?: TestOutcome;
 }
 
 /**
@@ -88,6 +92,7 @@ function renderIntegration(c: AppContext, scope: IntegrationScope, type: Integra
       submitted={options.submitted}
       errors={options.errors ?? {}}
       conflict={options.conflict}
+      testResult={options.testResult}
     />,
     { title: type.title, breadcrumbs: [...scope.crumbs, { label: type.title }], nav: scope.nav },
   );
@@ -186,6 +191,11 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         c.status(422);
         return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: prepared.errors });
       }
+      const blocked = prepared.change.choice === 'custom' ? await blockedUrlErrors(type, form, outboundPolicy(c.var.db), c.var.deps.outbound) : {};
+      if (Object.keys(blocked).length > 0) {
+        c.status(422);
+        return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: blocked });
+      }
       if (scope.level !== 'project' && lastValue(form._confirmed) !== '1') {
         const usage = settingsUsage(c.var.db, scope.owner, type.slug);
         const payload = JSON.stringify({ form, expires: Date.now() + CONFIRMATION_TTL_MS });
@@ -207,6 +217,40 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       c.status(409);
       return renderIntegration(c, scope, type, { conflict: error.message });
     }
+  });
+
+  /**
+   * "Test settings": sends the type's test request with the form's values, unsaved. With htmx
+   * the result fragment answers; without, the page with the result below the form.
+   */
+  routes.post('/:slug/test', async (c) => {
+    const scope = loadScope(c, 'manage_settings');
+    const type = typeOfUrl(c, scope);
+    if (!type.testRequest) throw new NotFound(`${type.title} cannot be tested.`);
+    const form = await readForm(c);
+    const show = (status: 200 | 422 | 429, outcome: TestOutcome) => {
+      c.status(status);
+      if (c.req.header('hx-request') === 'true') return c.html(<TestResult outcome={outcome} />);
+      const inheritance: Inheritance = lastValue(form.inheritance) === 'inherit' ? 'inherit' : 'custom';
+      // On the page, invalid values are shown next to their fields and in the summary on top.
+      if (outcome.kind === 'invalid') return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: outcome.errors });
+      return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), testResult: outcome });
+    };
+
+    const throttle = c.var.deps.settingsTestThrottle!;
+    const throttleKey = [`settings-test:${c.var.user!.id}`];
+    const waitMs = throttle.retryAfterMs(throttleKey);
+    if (waitMs > 0) {
+      const retryAfterSeconds = Math.ceil(waitMs / 1000);
+      c.header('retry-after', String(retryAfterSeconds));
+      return show(429, { kind: 'rate_limited', retryAfterSeconds, perMinute: SETTINGS_TEST_LIMIT.maxFailures });
+    }
+    const values = settingsForTest(storeOf(c), scope, type, form);
+    if (!values.ok) return show(422, { kind: 'invalid', errors: values.errors });
+    // Every test sent counts, whatever its result.
+    throttle.recordFailure(throttleKey);
+    const result = await testSettings(type, values.value, scope.owner, outboundPolicy(c.var.db), c.var.deps.outbound);
+    return show(200, { kind: 'sent', result });
   });
 
   return routes;

@@ -10,6 +10,7 @@ import type { SettingsUsage } from '../../../src/settings/usage.js';
 import { ErrorSummary, fieldId, type FormValues } from '../../components/form.js';
 import { StateBadges } from '../../components/integration-state.js';
 import { SettingsFields } from '../../components/settings-fields.js';
+import { TEST_RESULT_ID, TestResult, type TestOutcome } from '../../components/test-result.js';
 import { ConfirmPage } from '../confirm.js';
 
 export type Inheritance = 'inherit' | 'custom';
@@ -143,6 +144,8 @@ export interface IntegrationPageProps extends SettingsSectionProps {
   usage?: SettingsUsage | undefined;
   /** Someone else saved in between: shown above the form. */
   conflict?: string | undefined;
+  /** After "Test settings" without JavaScript: how the test went. */
+  testResult?: TestOutcome | undefined;
 }
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -192,11 +195,13 @@ export function IntegrationPage(props: IntegrationPageProps) {
             <button type="submit" class="button button-primary" name="_action" value="save">
               Save changes
             </button>
+            {type.testRequest && <TestSettingsButton url={`${baseUrl}/${type.slug}/test`} />}
             <a class="button" href={baseUrl}>
               Cancel
             </a>
           </div>
         )}
+        {canManage && type.testRequest && <TestResult outcome={props.testResult} />}
         {needsConfirmation && canManage && (
           <dialog id="confirm-save" class="confirm-dialog" aria-labelledby="confirm-save-title">
             <h2 id="confirm-save-title">Save changes?</h2>
@@ -217,6 +222,19 @@ export function IntegrationPage(props: IntegrationPageProps) {
       </form>
       {level !== 'project' && canManage && props.hasOwnSettings && usage && <ResetSection type={type} level={level} baseUrl={baseUrl} usage={usage} />}
     </>
+  );
+}
+
+/**
+ * GitLab's "Test settings": without JavaScript it posts the form to the test route, which
+ * answers with this page and the result; with htmx only the result is swapped into the live
+ * region, which stays in place so that screen readers announce it.
+ */
+function TestSettingsButton({ url }: { url: string }) {
+  return (
+    <button type="submit" class="button" name="_action" value="test" formaction={url} formnovalidate hx-post={url} hx-target={`#${TEST_RESULT_ID}`} hx-swap="innerHTML strip:true">
+      Test settings
+    </button>
   );
 }
 

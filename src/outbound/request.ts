@@ -1,0 +1,241 @@
+/**
+ * @module outbound/request
+ * Requests to other servers (webhooks, issue trackers, chat APIs) that cannot be pointed at the
+ * local network: the host name is resolved here, every address it resolves to is checked, and
+ * the connection goes to the address that was checked, so a DNS answer that changes between
+ * the check and the connection (DNS rebinding) cannot slip through. Redirects are checked the
+ * same way before they are followed.
+ */
+import { promises as dns } from 'node:dns';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { isAllowlisted, localClass, LOCAL_CLASS_LABELS, normalHost, type Allowlist } from './addresses.js';
+
+/** The Network settings of the Admin Area. */
+export interface OutboundPolicy {
+  /** "Allow requests to the local network from webhooks and integrations". */
+  allowLocalRequests: boolean;
+  allowlist: Allowlist;
+}
+
+export interface OutboundRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Off only where an integration lets users turn SSL verification off (Jenkins). */
+  verifyTls?: boolean;
+}
+
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+export interface OutboundOptions {
+  /** The whole exchange, DNS and redirects included. Default 5 seconds. */
+  timeoutMs?: number;
+  maxRedirects?: number;
+  /** Resolves a host name to all its addresses; tests replace it. */
+  resolve?: (host: string) => Promise<ResolvedAddress[]>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 5_000;
+const DEFAULT_MAX_REDIRECTS = 3;
+
+export type OutboundFailure = 'invalid_url' | 'blocked' | 'dns' | 'refused' | 'timeout' | 'tls' | 'network' | 'http_status' | 'too_many_redirects';
+
+export type OutboundResult =
+  | { ok: true; status: number; durationMs: number }
+  | { ok: false; failure: OutboundFailure; message: string; status?: number; durationMs: number };
+
+/** GitLab's words for a refused destination. Messages of results end without a full stop. */
+export const LOCAL_NETWORK_MESSAGE = 'Requests to the local network are not allowed';
+
+type Failed = { ok: false; failure: OutboundFailure; message: string; status?: number };
+type Destination = { ok: true; url: URL; address: ResolvedAddress };
+
+const systemResolve = (host: string) => dns.lookup(host, { all: true, verbatim: true });
+
+const failed = (failure: OutboundFailure, message: string, status?: number): Failed => ({ ok: false, failure, message, ...(status ? { status } : {}) });
+
+const DNS_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENODATA', 'EAI_FAIL', 'ESERVFAIL', 'ENONAME']);
+
+/** Rejects when the signal aborts: DNS lookups take no signal of their own. */
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+/**
+ * Where a URL may be reached: its scheme is http or https and every address its host resolves
+ * to is public, allowlisted, or local requests are allowed.
+ */
+async function checkDestination(target: URL, policy: OutboundPolicy, resolve: OutboundOptions['resolve'], signal: AbortSignal): Promise<Destination | Failed> {
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') return failed('blocked', 'Only http and https URLs are allowed');
+  const host = normalHost(target.hostname);
+  let addresses: ResolvedAddress[];
+  if (isIP(host)) {
+    addresses = [{ address: host, family: isIP(host) }];
+  } else {
+    try {
+      addresses = await Promise.race([(resolve ?? systemResolve)(host), untilAborted(signal)]);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (DNS_ERRORS.has(code)) return failed('dns', `The host name ${host} could not be resolved (DNS lookup failed)`);
+      throw error;
+    }
+    if (addresses.length === 0) return failed('dns', `The host name ${host} could not be resolved (DNS lookup failed)`);
+  }
+  const hostAllowed = policy.allowLocalRequests || isAllowlisted(policy.allowlist, host);
+  for (const { address } of addresses) {
+    const local = localClass(address);
+    if (!local || hostAllowed || isAllowlisted(policy.allowlist, address)) continue;
+    const what = address === host ? address : `${host} resolves to ${address}, which`;
+    return failed('blocked', `${LOCAL_NETWORK_MESSAGE}: ${what} is ${LOCAL_CLASS_LABELS[local]}`);
+  }
+  return { ok: true, url: target, address: addresses[0]! };
+}
+
+/** A lookup that answers with the address already checked, whatever DNS says now. */
+function pinnedLookup({ address, family }: ResolvedAddress): LookupFunction {
+  return (_hostname, options, callback) => {
+    if (options.all) (callback as unknown as (e: null, a: ResolvedAddress[]) => void)(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+}
+
+interface Answer {
+  status: number;
+  location: string | undefined;
+}
+
+/** One request to one checked destination; resolves with the status line, without reading the body. */
+function exchange(destination: Destination, request: OutboundRequest, signal: AbortSignal): Promise<Answer> {
+  const { url, address } = destination;
+  const host = normalHost(url.hostname);
+  const client = url.protocol === 'https:' ? https : http;
+  const headers: Record<string, string> = { 'user-agent': 'Cascade', ...request.headers };
+  if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+  return new Promise((resolve, reject) => {
+    const outgoing = client.request(
+      {
+        method: request.method,
+        hostname: host,
+        port: url.port || undefined,
+        path: `${url.pathname}${url.search}`,
+        headers,
+        agent: false,
+        lookup: pinnedLookup(address),
+        signal,
+        ...(url.protocol === 'https:' ? { servername: isIP(host) ? undefined : host, rejectUnauthorized: request.verifyTls !== false } : {}),
+      },
+      (response: IncomingMessage) => {
+        resolve({ status: response.statusCode ?? 0, location: response.headers.location });
+        response.destroy();
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(request.body);
+  });
+}
+
+/** A connection error as a sentence, without the URL (a webhook URL carries its token). */
+function describeError(error: unknown, target: URL, timeoutMs: number): Failed {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+  const where = target.host;
+  if ((error as Error | undefined)?.name === 'TimeoutError' || code === 'ABORT_ERR' || code === 'ETIMEDOUT') {
+    return failed('timeout', `No response from ${where} within ${timeoutMs / 1000} seconds (timed out)`);
+  }
+  if (code === 'ECONNREFUSED') return failed('refused', `The connection to ${where} was refused`);
+  if (/^(CERT_|ERR_TLS_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/.test(code)) return failed('tls', `The TLS certificate of ${where} could not be verified (${code})`);
+  if (code === 'ECONNRESET' || code === 'EPIPE') return failed('network', `The connection to ${where} was closed before an answer came`);
+  return failed('network', `The request to ${where} failed (${code || 'network error'})`);
+}
+
+const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status);
+
+/** The request a redirect leads to: 301-303 turn a POST into a GET; credentials stay with their origin. */
+function redirected(request: OutboundRequest, from: URL, to: URL, status: number): OutboundRequest {
+  const headers = { ...request.headers };
+  if (to.origin !== from.origin) for (const name of Object.keys(headers)) if (/^(authorization|dd-api-key)$/i.test(name)) delete headers[name];
+  if (status === 307 || status === 308 || request.method === 'GET') return { ...request, url: to.href, headers };
+  for (const name of Object.keys(headers)) if (/^content-type$/i.test(name)) delete headers[name];
+  const { body: _body, ...rest } = request;
+  return { ...rest, method: 'GET', url: to.href, headers };
+}
+
+/**
+ * Sends a request unless the Network settings refuse its destination, and says how it went.
+ * A non-2xx answer is a failure with its status; the body is never read.
+ *
+ * @example
+ * await sendOutbound({ method: 'POST', url: 'http://127.0.0.1:9/hook', body: '{}' }, { allowLocalRequests: false, allowlist: EMPTY_ALLOWLIST })
+ * // { ok: false, failure: 'blocked', message: 'Requests to the local network are not allowed: 127.0.0.1 is a loopback address', durationMs: 0 }
+ */
+export async function sendOutbound(request: OutboundRequest, policy: OutboundPolicy, options: OutboundOptions = {}): Promise<OutboundResult> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const started = performance.now();
+  const done = (outcome: { ok: true; status: number } | Failed): OutboundResult => ({ ...outcome, durationMs: Math.round(performance.now() - started) });
+
+  let current = request;
+  for (let redirects = 0; ; redirects++) {
+    let target: URL;
+    try {
+      target = new URL(current.url);
+    } catch {
+      return done(failed('invalid_url', 'The URL is not valid'));
+    }
+    let answer: Answer;
+    try {
+      const destination = await checkDestination(target, policy, options.resolve, signal);
+      if (!destination.ok) return done(destination);
+      answer = await exchange(destination, current, signal);
+    } catch (error) {
+      return done(describeError(signal.aborted ? signal.reason : error, target, timeoutMs));
+    }
+    if (isRedirect(answer.status) && answer.location) {
+      if (redirects >= maxRedirects) return done(failed('too_many_redirects', `Too many redirects (more than ${maxRedirects})`, answer.status));
+      let next: URL;
+      try {
+        next = new URL(answer.location, target);
+      } catch {
+        return done(failed('invalid_url', `The server redirected to an invalid URL (HTTP ${answer.status})`, answer.status));
+      }
+      current = redirected(current, target, next, answer.status);
+      continue;
+    }
+    if (answer.status >= 200 && answer.status < 300) return done({ ok: true, status: answer.status });
+    return done(failed('http_status', `The server answered with HTTP ${answer.status}`, answer.status));
+  }
+}
+
+/**
+ * At save time: the message for a URL whose host is, or resolves to, a refused address; null
+ * when it may be reached, or when its host cannot be resolved from here (it is checked again
+ * when a request is sent).
+ *
+ * @example
+ * await localNetworkError('http://2130706433/hook', policy) // 'Requests to the local network are not allowed'
+ */
+export async function localNetworkError(url: string, policy: OutboundPolicy, options: OutboundOptions = {}): Promise<string | null> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return null;
+  }
+  const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  try {
+    const destination = await checkDestination(target, policy, options.resolve, signal);
+    return !destination.ok && destination.failure === 'blocked' ? LOCAL_NETWORK_MESSAGE : null;
+  } catch {
+    return null;
+  }
+}

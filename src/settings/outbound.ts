@@ -1,0 +1,70 @@
+/**
+ * @module settings/outbound
+ * Integration settings and the servers they point at: URL fields that lead into the local
+ * network are refused when settings are saved, and "Test settings" sends the request a type
+ * declares, with the values of a form that is not saved.
+ */
+import type { ThrottleOptions } from '../auth/throttle.js';
+import { lastValue, type FormInput } from '../http/forms.js';
+import type { FieldValue, IntegrationType } from '../integrations/types.js';
+import type { FieldErrors, Outcome } from '../model/validation.js';
+import { localNetworkError, sendOutbound, type OutboundOptions, type OutboundPolicy, type OutboundResult } from '../outbound/request.js';
+import { resolveSettings, type SettingsOwner, type SettingsRow } from './resolve.js';
+import { prepareSettingsChange, type SettingsLevel } from './service.js';
+import type { SettingsStore } from './store.js';
+
+/** Each test sends a real request: ten a minute per user is plenty for checking settings. */
+export const SETTINGS_TEST_LIMIT: ThrottleOptions = { maxFailures: 10, windowMs: 60 * 1000 };
+
+const isUrlField = (type: IntegrationType, name: string) => type.fields.some((field) => field.name === name && (field.kind === 'url' || field.format === 'url'));
+
+/**
+ * The URL fields of a submitted form whose host is, or resolves to, an address the Network
+ * settings refuse. Values left blank or taken from the level above are not checked here
+ * (they were when they were saved), and every request is checked again when it is sent.
+ *
+ * @example
+ * await blockedUrlErrors(slack, { webhook: 'http://127.0.0.1/hook' }, policy)
+ * // { webhook: 'Requests to the local network are not allowed' }
+ */
+export async function blockedUrlErrors(type: IntegrationType, form: FormInput, policy: OutboundPolicy, options?: OutboundOptions): Promise<FieldErrors> {
+  const inherited = new Set([form._inherit ?? []].flat());
+  const submitted = Object.keys(form).filter((name) => isUrlField(type, name) && !inherited.has(name) && lastValue(form[name]).trim() !== '');
+  const problems = await Promise.all(submitted.map(async (name) => [name, await localNetworkError(lastValue(form[name]).trim(), policy, options)] as const));
+  return Object.fromEntries(problems.filter((entry): entry is [string, string] => entry[1] !== null));
+}
+
+const sameOwner = (a: SettingsOwner, b: SettingsOwner) => a.level === b.level && a.id === b.id;
+
+const isBlank = (value: FieldValue | undefined) => value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+
+/**
+ * The values a test uses: the form parsed as saving would parse it (a blank secret keeps the
+ * stored or inherited one, "Use inherited value" takes the level above's), resolved along the
+ * chain. Nothing is written.
+ */
+export function settingsForTest(store: SettingsStore, at: SettingsLevel, type: IntegrationType, form: FormInput): Outcome<Record<string, FieldValue>> {
+  const prepared = prepareSettingsChange(store, at, type, form);
+  if (!prepared.ok) return prepared;
+  const rows: SettingsRow[] = store.loadChains(at.chain, type.slug).get(type.slug) ?? [];
+  const above = rows.filter((row) => !sameOwner(row.owner, at.owner));
+  const { change } = prepared;
+  const chain = change.choice === 'inherit' ? above : [{ owner: at.owner, ...change.own }, ...above];
+  const { fields } = resolveSettings(type, at.owner, chain);
+  const missing = type.fields.filter((field) => field.required && isBlank(fields[field.name]));
+  if (missing.length > 0) return { ok: false, errors: Object.fromEntries(missing.map((field) => [field.name, `${field.label} is required to test the settings`])) };
+  return { ok: true, value: fields };
+}
+
+/**
+ * Sends the test request of a type with the given values, held to the Network settings. Types
+ * without one (the email types) cannot be tested.
+ *
+ * @example
+ * await testSettings(slack, fields, projectOwner, outboundPolicy(db)) // { ok: true, status: 200, durationMs: 84 }
+ */
+export function testSettings(type: IntegrationType, fields: Record<string, FieldValue>, owner: SettingsOwner, policy: OutboundPolicy, options?: OutboundOptions): Promise<OutboundResult> {
+  const where = owner.level === 'instance' ? 'the instance' : owner.name;
+  const message = `This is a test message from Cascade for the ${type.title} settings of ${where}.`;
+  return sendOutbound(type.testRequest!({ fields, message }), policy, options);
+}
