@@ -21,6 +21,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { groupRoutes } from './routes/groups.js';
 import { projectRoutes } from './routes/projects.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { userSettingsRoutes } from './routes/user-settings.js';
 import { layout } from '../views/layout.js';
 import { renderError } from '../views/pages/error.js';
 
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/users', sessionRoutes());
   app.route('/admin', adminRoutes());
   app.route('/groups', groupRoutes());
+  app.route('/-/user_settings', userSettingsRoutes());
   app.route('/', dashboardRoutes());
   // Last: a project's URL is its full path, so it would shadow any route mounted after it.
   app.route('/', projectRoutes());

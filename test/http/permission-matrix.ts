@@ -138,6 +138,20 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'POST /admin/application_settings/integrations/:slug/overrides/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/overrides/reset`, expect: ADMIN_ONLY },
   // Unconfirmed: a permitted user gets the confirmation step (200).
   'POST /admin/application_settings/integrations/:slug/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/reset`, expect: ADMIN_ONLY },
+  'GET /admin/personal_access_tokens': { url: () => '/admin/personal_access_tokens?page=1', expect: ADMIN_ONLY },
+  // Unconfirmed: a permitted user gets the confirmation step (200).
+  'POST /admin/personal_access_tokens/:id/revoke': { url: (w) => `/admin/personal_access_tokens/${w.reporterToken.id}/revoke`, expect: ADMIN_ONLY },
+  'GET /-/user_settings/personal_access_tokens': { url: () => '/-/user_settings/personal_access_tokens', expect: SIGNED_IN },
+  'POST /-/user_settings/personal_access_tokens': {
+    url: () => '/-/user_settings/personal_access_tokens',
+    form: () => ({ name: 'Script', scopes: 'read_api', expires_at: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) }),
+    expect: SIGNED_IN,
+  },
+  // Only the token's own user may revoke it here; for everyone else it does not exist.
+  'POST /-/user_settings/personal_access_tokens/:id/revoke': {
+    url: (w) => `/-/user_settings/personal_access_tokens/${w.reporterToken.id}/revoke`,
+    expect: allow(['reporter']),
+  },
   'GET /admin/audit_events': { url: () => '/admin/audit_events?integration=slack&level=group&before=10', expect: ADMIN_ONLY },
   'POST /admin/groups/:id/move': { url: (w) => `/admin/groups/${w.sub.id}/move`, form: (w) => ({ parent_id: String(w.other.id) }), expect: ADMIN_ONLY },
   'POST /admin/projects/:id/move': { url: (w) => `/admin/projects/${w.project.id}/move`, form: (w) => ({ group_id: String(w.other.id) }), expect: ADMIN_ONLY },

@@ -43,6 +43,7 @@ export function AdminNav({ current }: { current: string }) {
         { label: 'Groups', href: '/admin/groups' },
         { label: 'Projects', href: '/admin/projects' },
         { label: 'Settings › Integrations', href: '/admin/application_settings/integrations' },
+        { label: 'Access tokens', href: '/admin/personal_access_tokens' },
         { label: 'Audit events', href: '/admin/audit_events' },
       ]}
     />
@@ -84,4 +85,8 @@ export function ProjectNav({ project, current, canManage }: { project: Project; 
       ]}
     />
   );
+}
+
+export function UserSettingsNav({ current }: { current: string }) {
+  return <SideNav title="User settings" label="User settings" current={current} items={[{ label: 'Access tokens', href: '/-/user_settings/personal_access_tokens' }]} />;
 }

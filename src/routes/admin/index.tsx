@@ -15,6 +15,7 @@ import { defaultsRoutes, integrationRoutes } from '../integrations/routes.js';
 import { instanceScope } from '../integrations/scope.js';
 import { adminGroupRoutes } from './groups.js';
 import { adminProjectRoutes } from './projects.js';
+import { adminTokenRoutes } from './tokens.js';
 import { adminUserRoutes } from './users.js';
 
 export function adminRoutes(): Hono<AppEnv> {
@@ -38,6 +39,7 @@ export function adminRoutes(): Hono<AppEnv> {
   admin.route('/projects', adminProjectRoutes());
   admin.route('/application_settings/integrations', integrationRoutes(instanceScope));
   admin.route('/application_settings/integrations', defaultsRoutes(instanceScope));
+  admin.route('/personal_access_tokens', adminTokenRoutes());
   admin.route('/audit_events', adminAuditRoutes());
   return admin;
 }
