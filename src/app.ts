@@ -17,6 +17,7 @@ import type { AppDeps, AppEnv, AppContext } from './http/context.js';
 import { readFlash } from './http/flash.js';
 import { pageCache } from './http/page-cache.js';
 import { adminRoutes } from './routes/admin/index.js';
+import { apiRoutes } from './routes/api/index.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { groupRoutes } from './routes/groups.js';
 import { projectRoutes } from './routes/projects.js';
@@ -69,6 +70,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   app.get('/-/health', (c) => c.json({ status: 'ok' }));
   app.route('/public', assetRoutes());
+  // Before the page middleware (session cookie, page cache, CSRF): the API has its own.
+  app.route('/api/v4', apiRoutes(deps));
 
   // Before anything that can fail (the session lookup reads the database), so that every
   // error page gets the full layout.

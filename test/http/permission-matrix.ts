@@ -9,9 +9,14 @@
  * 2. `url` builds a concrete URL in the world; `form` (POST only) a valid form, so that the
  *    actors allowed in get their success status rather than a validation error.
  * 3. `expect`: usually a preset below, or `allow(actorsLetIn, actorsForbidden)`.
+ *
+ * API rows (`api: true`) send the actor's personal access token (scope `api`) instead of a
+ * session cookie, and `form` as a JSON body; `setup` prepares what a permitted request needs.
  */
+import type { Hono } from 'hono';
+import type { AppEnv } from '../../src/http/context.js';
 import { TEST_PASSWORD } from '../support/app.js';
-import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, slackForm } from '../support/integrations.js';
+import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, saveInstanceSlack, slackForm } from '../support/integrations.js';
 import { ACTORS, type Actor, type World } from '../support/world.js';
 
 /**
@@ -19,14 +24,17 @@ import { ACTORS, type Actor, type World } from '../support/world.js';
  * - `signin`: 302 to the sign-in page
  * - `notfound`: 404, which does not reveal whether the thing exists
  * - `forbidden`: 403, for users who may see the thing but not change it
+ * - `unauthorized`: 401, the API's answer to a missing or dead token
  */
-export type Outcome = 'ok' | 'signin' | 'notfound' | 'forbidden';
+export type Outcome = 'ok' | 'signin' | 'notfound' | 'forbidden' | 'unauthorized';
 export type Expectations = Record<Actor, Outcome>;
 
 export interface MatrixRow {
   url: (world: World) => string;
   form?: (world: World) => Record<string, string | string[]>;
   expect: Expectations;
+  api?: true;
+  setup?: (app: Hono<AppEnv>, world: World) => Promise<unknown>;
 }
 
 /**
@@ -40,6 +48,15 @@ export function allow(ok: readonly Actor[], forbidden: readonly Actor[] = []): E
     return forbidden.includes(actor) ? 'forbidden' : 'notfound';
   };
   return Object.fromEntries(ACTORS.map((actor) => [actor, outcome(actor)])) as Expectations;
+}
+
+/**
+ * The API: no token or a blocked user's token gets 401; otherwise as {@link allow}. A valid token
+ * may still be refused for its scope (403), which api.test.ts checks.
+ */
+export function apiAllow(ok: readonly Actor[], forbidden: readonly Actor[] = []): Expectations {
+  const pages = allow(ok, forbidden);
+  return Object.fromEntries(ACTORS.map((actor) => [actor, pages[actor] === 'signin' ? 'unauthorized' : pages[actor]])) as Expectations;
 }
 
 /** Health check, sign-in and sign-out, static files. */
@@ -62,7 +79,44 @@ const APP = (w: World) => w.project.fullPath;
 const newGroupForm = () => ({ name: 'Fresh', path: 'fresh', parent_id: '', description: '' });
 const settingsForm = () => ({ ...slackForm(), inheritance: 'custom', _confirmed: '1' });
 
+const API = '/api/v4';
+const API_SIGNED_IN = apiAllow(['nonMember', 'reporter', 'developer', 'maintainer', 'owner', 'admin']);
+const API_ADMIN_ONLY = apiAllow(['admin'], ['nonMember', 'reporter', 'developer', 'maintainer', 'owner']);
+const encoded = (fullPath: string) => encodeURIComponent(fullPath);
+/** An instance-level Slack default, so that a level below has something to show. */
+const instanceSlack = (app: Hono<AppEnv>, world: World) => saveInstanceSlack(app, world.cookies.admin!);
+const slackParams = () => ({ webhook: 'https://hooks.slack.com/services/T000/B000/API', channel: '#api' });
+
+/** The rows of one integrations API mount: the list, one type, saving and deleting it. */
+function integrationApiRows(base: string, url: (w: World) => string, readers: Expectations, managers: Expectations): Record<string, MatrixRow> {
+  return {
+    [`GET ${base}`]: { api: true, url, expect: readers },
+    [`GET ${base}/:slug`]: { api: true, url: (w) => `${url(w)}/slack`, setup: instanceSlack, expect: readers },
+    [`PUT ${base}/:slug`]: { api: true, url: (w) => `${url(w)}/slack`, form: slackParams, expect: managers },
+    [`DELETE ${base}/:slug`]: { api: true, url: (w) => `${url(w)}/slack`, expect: managers },
+  };
+}
+
 export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
+  'GET /api/v4/version': { api: true, url: () => `${API}/version`, expect: API_SIGNED_IN },
+  'GET /api/v4/user': { api: true, url: () => `${API}/user`, expect: API_SIGNED_IN },
+  'GET /api/v4/projects': { api: true, url: () => `${API}/projects?page=1&per_page=5`, expect: API_SIGNED_IN },
+  'GET /api/v4/projects/:id': { api: true, url: (w) => `${API}/projects/${encoded(APP(w))}`, expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']) },
+  'GET /api/v4/groups/:id': { api: true, url: (w) => `${API}/groups/${w.sub.id}`, expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']) },
+  ...integrationApiRows(
+    '/api/v4/projects/:id/integrations',
+    (w) => `${API}/projects/${w.project.id}/integrations`,
+    apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+    apiAllow(['maintainer', 'owner', 'admin'], ['reporter', 'developer']),
+  ),
+  ...integrationApiRows(
+    '/api/v4/groups/:id/integrations',
+    (w) => `${API}/groups/${encoded(SUB(w))}/integrations`,
+    apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+    apiAllow(['owner', 'admin'], ['reporter', 'developer', 'maintainer']),
+  ),
+  ...integrationApiRows('/api/v4/admin/application_settings/integrations', () => `${API}/admin/application_settings/integrations`, API_ADMIN_ONLY, API_ADMIN_ONLY),
+
   'GET /-/health': { url: () => '/-/health', expect: PUBLIC },
   'GET /public/vendor/htmx.min.js': { url: () => '/public/vendor/htmx.min.js', expect: PUBLIC },
   'GET /public/*': { url: () => '/public/app.css', expect: PUBLIC },
