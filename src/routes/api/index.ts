@@ -32,7 +32,6 @@ export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
   api.use(async (c, next) => {
     c.set('deps', deps);
     c.set('db', deps.db);
-    c.set('flash', null);
     await next();
     c.res.headers.set('cache-control', 'no-store');
   });

@@ -44,7 +44,7 @@ export function PersonalAccessTokensPage({ tokens, values, errors, created, earl
     <>
       <h1>Personal access tokens</h1>
       <p class="muted">
-        A personal access token lets scripts and tools use the API (<a href="/api/v4/version">/api/v4</a>) as you, with your role in each group and project.
+        A personal access token lets scripts and tools use the API (<code>/api/v4</code>, GitLab-compatible) as you, with your role in each group and project.
       </p>
       {created && <NewTokenPanel {...created} />}
       <ErrorSummary errors={errors} />
