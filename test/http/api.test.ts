@@ -359,6 +359,10 @@ describe('group and instance integrations', () => {
     expect(await json(await slackOfApp())).toMatchObject({ properties: { channel: '#all' } });
     expect(events().map((e) => [e.action, e.level])).toEqual([['settings.saved', 'instance']]);
 
+    const nothingAbove = await call('PUT', base, tokens.admin, { use_inherited_settings: true });
+    expect(nothingAbove.status).toBe(400);
+    expect(await json(nothingAbove)).toEqual({ error: 'use_inherited_settings is not available for the instance: it inherits from nothing' });
+
     expect((await call('DELETE', base, tokens.admin)).status).toBe(204);
     expect((await slackOfApp()).status).toBe(404);
   });

@@ -5,6 +5,7 @@
  */
 import { tokenScopes, tokenStatus, type TokenStatus } from '../../src/auth/tokens.js';
 import type { PersonalAccessToken, User } from '../../src/db/schema.js';
+import { ConfirmDialog } from './confirm-dialog.js';
 
 export interface TokenRow {
   token: PersonalAccessToken;
@@ -22,24 +23,14 @@ const day = (moment: Date | null) => (moment ? moment.toISOString().slice(0, 10)
 
 function RevokeButton({ token, action }: { token: PersonalAccessToken; action: string }) {
   const dialogId = `confirm-revoke-${token.id}`;
-  const question = `Revoke the token "${token.name}"?`;
   return (
     <form method="post" action={action} class="inline-form" data-confirm-dialog={dialogId}>
       <button type="submit" class="button button-danger" aria-label={`Revoke ${token.name}`}>
         Revoke
       </button>
-      <dialog id={dialogId} class="confirm-dialog" aria-labelledby={`${dialogId}-title`}>
-        <h2 id={`${dialogId}-title`}>{question}</h2>
+      <ConfirmDialog id={dialogId} title={`Revoke the token "${token.name}"?`} confirmLabel="Revoke" danger>
         <p>{revokeWarning}</p>
-        <div class="form-actions">
-          <button type="submit" class="button button-danger" name="_confirmed" value="1">
-            Revoke
-          </button>
-          <button type="button" class="button" data-close-dialog>
-            Cancel
-          </button>
-        </div>
-      </dialog>
+      </ConfirmDialog>
     </form>
   );
 }

@@ -75,10 +75,9 @@ export function settingsFormOf(type: IntegrationType, params: ApiParams, context
   const unknown = inherited.filter((name) => !settingNames.has(name));
   if (unknown.length > 0) throw new BadRequest(`inherited_fields does not have a valid value: ${unknown.join(', ')}`);
 
-  const form: FormInput = {
-    _version: String(context.version),
-    inheritance: isTrue(params.use_inherited_settings) ? 'inherit' : 'custom',
-  };
+  const inheritAll = isTrue(params.use_inherited_settings);
+  if (inheritAll && context.level === 'instance') throw new BadRequest('use_inherited_settings is not available for the instance: it inherits from nothing');
+  const form: FormInput = { _version: String(context.version), inheritance: inheritAll ? 'inherit' : 'custom' };
   if (inherited.length > 0) form._inherit = inherited;
   for (const [name, value] of Object.entries(params)) {
     if (settingNames.has(name) && !inherited.includes(name)) form[name] = formValueOf(name, value);
