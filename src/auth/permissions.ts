@@ -125,14 +125,14 @@ export function authorize(db: Db, user: User | null, ability: Ability, subject: 
 /**
  * `can(db, user, 'read', project)` as a condition on a query of projects joined with their
  * groups, for lists: a role in the project or in one of its groups. Undefined (no condition)
- * for administrators.
+ * for administrators; nothing for blocked users.
  *
  * @example
  * db.select().from(projects).innerJoin(groups, eq(groups.id, projects.groupId)).where(projectsReadableBy(user))
  */
 export function projectsReadableBy(user: User): SQL | undefined {
-  if (user.isAdmin) return undefined;
   if (user.blockedAt) return sql`0`;
+  if (user.isAdmin) return undefined;
   return sql`exists (select 1 from members m left join groups mg on mg.id = m.group_id
     where m.user_id = ${user.id} and m.access_level >= ${ROLES.reporter}
       and (m.project_id = ${projects.id} or ${groups.traversalIds} like mg.traversal_ids || '%'))`;
