@@ -19,10 +19,12 @@ import { readFlash } from './http/flash.js';
 import { pageCache } from './http/page-cache.js';
 import { SETTINGS_TEST_LIMIT } from './settings/outbound.js';
 import { adminRoutes } from './routes/admin/index.js';
+import { apiRoutes } from './routes/api/index.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { groupRoutes } from './routes/groups.js';
 import { projectRoutes } from './routes/projects.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { userSettingsRoutes } from './routes/user-settings.js';
 import { layout } from '../views/layout.js';
 import { renderError } from '../views/pages/error.js';
 
@@ -71,6 +73,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   );
   app.get('/-/health', (c) => c.json({ status: 'ok' }));
   app.route('/public', assetRoutes());
+  // Before the page middleware (session cookie, page cache, CSRF): the API has its own.
+  app.route('/api/v4', apiRoutes(deps));
 
   // Before anything that can fail (the session lookup reads the database), so that every
   // error page gets the full layout.
@@ -98,6 +102,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.route('/users', sessionRoutes());
   app.route('/admin', adminRoutes());
   app.route('/groups', groupRoutes());
+  app.route('/-/user_settings', userSettingsRoutes());
   app.route('/', dashboardRoutes());
   // Last: a project's URL is its full path, so it would shadow any route mounted after it.
   app.route('/', projectRoutes());

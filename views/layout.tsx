@@ -42,6 +42,9 @@ function Header() {
           <span class="topbar-username" title={user.name}>
             @{user.username}
           </span>
+          <a class="button button-tertiary" href="/-/user_settings/personal_access_tokens">
+            Access tokens
+          </a>
           <form method="post" action="/users/sign_out">
             <button type="submit" class="button button-tertiary">
               Sign out

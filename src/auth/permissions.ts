@@ -3,7 +3,7 @@
  * The one permission check every route uses: who may see and change the instance, a group or
  * a project. Roles follow GitLab: a group role applies to all its subgroups and projects.
  */
-import { and, eq, like, or, sql } from 'drizzle-orm';
+import { and, eq, like, or, sql, type SQL } from 'drizzle-orm';
 import { perDatabase, type Db } from '../db/client.js';
 import { groups, members, projects, type Group, type Project, type User } from '../db/schema.js';
 import { Forbidden, NotFound, SignInRequired } from '../errors.js';
@@ -124,4 +124,20 @@ export function authorize(db: Db, user: User | null, ability: Ability, subject: 
     );
   }
   throw new NotFound();
+}
+
+/**
+ * `can(db, user, 'read', project)` as a condition on a query of projects joined with their
+ * groups, for lists: a role in the project or in one of its groups. Undefined (no condition)
+ * for administrators; nothing for blocked users.
+ *
+ * @example
+ * db.select().from(projects).innerJoin(groups, eq(groups.id, projects.groupId)).where(projectsReadableBy(user))
+ */
+export function projectsReadableBy(user: User): SQL | undefined {
+  if (user.blockedAt) return sql`0`;
+  if (user.isAdmin) return undefined;
+  return sql`exists (select 1 from members m left join groups mg on mg.id = m.group_id
+    where m.user_id = ${user.id} and m.access_level >= ${ROLES.reporter}
+      and (m.project_id = ${projects.id} or ${groups.traversalIds} like mg.traversal_ids || '%'))`;
 }

@@ -9,6 +9,9 @@
  * 2. `url` builds a concrete URL in the world; `form` (POST only) a valid form, so that the
  *    actors allowed in get their success status rather than a validation error.
  * 3. `expect`: usually a preset below, or `allow(actorsLetIn, actorsForbidden)`.
+ *
+ * API rows (`api: true`) send the actor's personal access token (scope `api`) instead of a
+ * session cookie, and `form` as a JSON body; `setup` prepares what a permitted request needs.
  */
 import type { Hono } from 'hono';
 import type { AppEnv } from '../../src/http/context.js';
@@ -21,8 +24,9 @@ import { ACTORS, type Actor, type World } from '../support/world.js';
  * - `signin`: 302 to the sign-in page
  * - `notfound`: 404, which does not reveal whether the thing exists
  * - `forbidden`: 403, for users who may see the thing but not change it
+ * - `unauthorized`: 401, the API's answer to a missing or dead token
  */
-export type Outcome = 'ok' | 'signin' | 'notfound' | 'forbidden';
+export type Outcome = 'ok' | 'signin' | 'notfound' | 'forbidden' | 'unauthorized';
 export type Expectations = Record<Actor, Outcome>;
 
 export interface MatrixRow {
@@ -31,6 +35,8 @@ export interface MatrixRow {
   url: (world: World) => string;
   form?: (world: World) => Record<string, string | string[]>;
   expect: Expectations;
+  /** Requested through the API with a personal access token of the actor instead of a session. */
+  api?: true;
 }
 
 /**
@@ -44,6 +50,15 @@ export function allow(ok: readonly Actor[], forbidden: readonly Actor[] = []): E
     return forbidden.includes(actor) ? 'forbidden' : 'notfound';
   };
   return Object.fromEntries(ACTORS.map((actor) => [actor, outcome(actor)])) as Expectations;
+}
+
+/**
+ * The API: no token or a blocked user's token gets 401; otherwise as {@link allow}. A valid token
+ * may still be refused for its scope (403), which api.test.ts checks.
+ */
+export function apiAllow(ok: readonly Actor[], forbidden: readonly Actor[] = []): Expectations {
+  const pages = allow(ok, forbidden);
+  return Object.fromEntries(ACTORS.map((actor) => [actor, pages[actor] === 'signin' ? 'unauthorized' : pages[actor]])) as Expectations;
 }
 
 /** Health check, sign-in and sign-out, static files. */
@@ -70,7 +85,44 @@ const settingsForm = () => ({ ...slackForm(), inheritance: 'custom', _confirmed:
 /** Test settings aimed at a local address: refused by the Network settings, so no request leaves. */
 const testForm = () => ({ ...slackForm({ webhook: 'http://127.0.0.1:9/hook' }), inheritance: 'custom' });
 
+const API = '/api/v4';
+const API_SIGNED_IN = apiAllow(['nonMember', 'reporter', 'developer', 'maintainer', 'owner', 'admin']);
+const API_ADMIN_ONLY = apiAllow(['admin'], ['nonMember', 'reporter', 'developer', 'maintainer', 'owner']);
+const encoded = (fullPath: string) => encodeURIComponent(fullPath);
+/** An instance-level Slack default, so that a level below has something to show. */
+const instanceSlack = (app: Hono<AppEnv>, world: World) => saveInstanceSlack(app, world.cookies.admin!);
+const slackParams = () => ({ webhook: 'https://hooks.slack.com/services/T000/B000/API', channel: '#api' });
+
+/** The rows of one integrations API mount: the list, one type, saving and deleting it. */
+function integrationApiRows(base: string, url: (w: World) => string, readers: Expectations, managers: Expectations): Record<string, MatrixRow> {
+  return {
+    [`GET ${base}`]: { api: true, url, expect: readers },
+    [`GET ${base}/:slug`]: { api: true, url: (w) => `${url(w)}/slack`, setup: instanceSlack, expect: readers },
+    [`PUT ${base}/:slug`]: { api: true, url: (w) => `${url(w)}/slack`, form: slackParams, expect: managers },
+    [`DELETE ${base}/:slug`]: { api: true, url: (w) => `${url(w)}/slack`, expect: managers },
+  };
+}
+
 export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
+  'GET /api/v4/version': { api: true, url: () => `${API}/version`, expect: API_SIGNED_IN },
+  'GET /api/v4/user': { api: true, url: () => `${API}/user`, expect: API_SIGNED_IN },
+  'GET /api/v4/projects': { api: true, url: () => `${API}/projects?page=1&per_page=5`, expect: API_SIGNED_IN },
+  'GET /api/v4/projects/:id': { api: true, url: (w) => `${API}/projects/${encoded(APP(w))}`, expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']) },
+  'GET /api/v4/groups/:id': { api: true, url: (w) => `${API}/groups/${w.sub.id}`, expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']) },
+  ...integrationApiRows(
+    '/api/v4/projects/:id/integrations',
+    (w) => `${API}/projects/${w.project.id}/integrations`,
+    apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+    apiAllow(['maintainer', 'owner', 'admin'], ['reporter', 'developer']),
+  ),
+  ...integrationApiRows(
+    '/api/v4/groups/:id/integrations',
+    (w) => `${API}/groups/${encoded(SUB(w))}/integrations`,
+    apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+    apiAllow(['owner', 'admin'], ['reporter', 'developer', 'maintainer']),
+  ),
+  ...integrationApiRows('/api/v4/admin/application_settings/integrations', () => `${API}/admin/application_settings/integrations`, API_ADMIN_ONLY, API_ADMIN_ONLY),
+
   'GET /-/health': { url: () => '/-/health', expect: PUBLIC },
   'GET /public/vendor/htmx.min.js': { url: () => '/public/vendor/htmx.min.js', expect: PUBLIC },
   'GET /public/*': { url: () => '/public/app.css', expect: PUBLIC },
@@ -166,6 +218,20 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     url: () => '/admin/application_settings/network',
     form: () => ({ allow_local_requests: '0', outbound_allowlist: '10.0.0.0/8' }),
     expect: ADMIN_ONLY,
+  },
+  'GET /admin/personal_access_tokens': { url: () => '/admin/personal_access_tokens?page=1', expect: ADMIN_ONLY },
+  // Unconfirmed: a permitted user gets the confirmation step (200).
+  'POST /admin/personal_access_tokens/:id/revoke': { url: (w) => `/admin/personal_access_tokens/${w.reporterToken.id}/revoke`, expect: ADMIN_ONLY },
+  'GET /-/user_settings/personal_access_tokens': { url: () => '/-/user_settings/personal_access_tokens', expect: SIGNED_IN },
+  'POST /-/user_settings/personal_access_tokens': {
+    url: () => '/-/user_settings/personal_access_tokens',
+    form: () => ({ name: 'Script', scopes: 'read_api', expires_at: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) }),
+    expect: SIGNED_IN,
+  },
+  // Only the token's own user may revoke it here; for everyone else it does not exist.
+  'POST /-/user_settings/personal_access_tokens/:id/revoke': {
+    url: (w) => `/-/user_settings/personal_access_tokens/${w.reporterToken.id}/revoke`,
+    expect: allow(['reporter']),
   },
   'GET /admin/audit_events': { url: () => '/admin/audit_events?integration=slack&level=group&before=10', expect: ADMIN_ONLY },
   'POST /admin/groups/:id/move': { url: (w) => `/admin/groups/${w.sub.id}/move`, form: (w) => ({ parent_id: String(w.other.id) }), expect: ADMIN_ONLY },

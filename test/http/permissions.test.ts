@@ -7,6 +7,7 @@ import type { Hono } from 'hono';
 import type { RouterRoute } from 'hono/types';
 import { describe, expect, it } from 'vitest';
 import type { AppEnv } from '../../src/http/context.js';
+import { apiRequest, apiToken } from '../support/api.js';
 import { createTestApp, get, ORIGIN, post } from '../support/app.js';
 import { ACTORS, buildWorld, type Actor } from '../support/world.js';
 import { PERMISSION_MATRIX, type Outcome } from './permission-matrix.js';
@@ -37,6 +38,7 @@ function answeringRoute(app: Hono<AppEnv>, method: string, url: string): RouterR
 function outcomeOf(response: Response): Outcome | string {
   const location = response.headers.get('location') ?? '';
   if (response.status === 302 && location.startsWith('/users/sign_in')) return 'signin';
+  if (response.status === 401) return 'unauthorized';
   if (response.status === 404) return 'notfound';
   if (response.status === 403) return 'forbidden';
   if ((response.status >= 200 && response.status < 300) || response.status === 303) return 'ok';
@@ -76,9 +78,15 @@ describe.each(ROUTES)('$key', ({ key, route }) => {
     if (!row) throw new Error(`No row for "${key}": add one to test/http/permission-matrix.ts`);
     const { app, db } = createTestApp();
     const world = await buildWorld(db);
-    const cookie = world.cookies[actor];
     await row.setup?.(app, world);
     const url = row.url(world);
+    if (row.api) {
+      const token = actor === 'anonymous' ? undefined : apiToken(db, world.users[actor], ['api']);
+      const response = await apiRequest(app, route.method, url, { token, params: row.form?.(world) });
+      expect(outcomeOf(response)).toBe(expected);
+      return;
+    }
+    const cookie = world.cookies[actor];
     const response = route.method === 'POST' ? await post(app, url, row.form?.(world) ?? {}, { cookie }) : await get(app, url, { cookie });
     expect(outcomeOf(response)).toBe(expected);
   });

@@ -3,11 +3,12 @@
  * groups "top" > "top/sub" with project "top/sub/app", and a sibling group "other".
  */
 import type { Db } from '../../src/db/client.js';
-import type { Group, Member, Project, User } from '../../src/db/schema.js';
+import type { Group, Member, PersonalAccessToken, Project, User } from '../../src/db/schema.js';
 import { ROLES } from '../../src/auth/permissions.js';
 import { members } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
+import { createPersonalAccessToken, daysAhead } from '../../src/auth/tokens.js';
 import { insertUser, sessionCookie } from './app.js';
 
 export const ACTORS = ['anonymous', 'nonMember', 'reporter', 'developer', 'maintainer', 'owner', 'admin', 'blocked'] as const;
@@ -23,6 +24,8 @@ export interface World {
   /** The membership rows of the actors who have one, e.g. to change or remove a member by id. */
   memberships: Record<'reporter' | 'developer' | 'maintainer' | 'owner' | 'blocked', Member>;
   cookies: Record<Actor, string | undefined>;
+  /** A personal access token of the reporter (scope api), to revoke or list. */
+  reporterToken: PersonalAccessToken;
 }
 
 /** The value of a successful outcome; throws (failing the test's setup) otherwise. */
@@ -64,7 +67,8 @@ export async function buildWorld(db: Db): Promise<World> {
   const memberships = { reporter: reporter!, developer: developer!, maintainer: maintainer!, owner: owner!, blocked: blocked! };
   const cookies = Object.fromEntries(Object.entries(users).map(([actor, user]) => [actor, sessionCookie(db, user)])) as World['cookies'];
   cookies.anonymous = undefined;
+  const reporterToken = must(createPersonalAccessToken(db, users.reporter, { name: 'Reporter script', scopes: ['api'], expires_at: daysAhead(new Date(), 30) })).record;
   // Blocked after signing in: the session must stop working.
   db.$client.prepare('update users set blocked_at = ? where id = ?').run(Date.now(), users.blocked.id);
-  return { top, sub, other, project, otherProject, users, memberships, cookies };
+  return { top, sub, other, project, otherProject, users, memberships, cookies, reporterToken };
 }

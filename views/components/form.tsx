@@ -70,8 +70,11 @@ interface TextFieldProps {
   value?: string | undefined;
   error?: string | undefined;
   help?: Child;
-  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'search';
+  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'search' | 'date';
   required?: boolean;
+  /** Bounds of a `date` (or `number`) input. */
+  min?: string;
+  max?: string;
   autocomplete?: string;
   placeholder?: string | undefined;
   maxlength?: number;
@@ -80,7 +83,7 @@ interface TextFieldProps {
 }
 
 export function TextField(props: TextFieldProps) {
-  const { name, label, value, error, help, type = 'text', required, autocomplete, placeholder, maxlength, autofocus, disabled } = props;
+  const { name, label, value, error, help, type = 'text', required, autocomplete, placeholder, maxlength, autofocus, disabled, min, max } = props;
   return (
     <FieldShell name={name} label={label} error={error} help={help} required={required}>
       <input
@@ -92,6 +95,8 @@ export function TextField(props: TextFieldProps) {
         autocomplete={autocomplete}
         placeholder={placeholder}
         maxlength={maxlength}
+        min={min}
+        max={max}
         autofocus={autofocus}
         disabled={disabled}
         aria-invalid={error ? 'true' : undefined}
@@ -180,5 +185,51 @@ export function CheckboxField({ name, label, checked, error, help, disabled }: C
         </p>
       )}
     </div>
+  );
+}
+
+interface CheckboxGroupProps {
+  name: string;
+  legend: string;
+  options: { value: string; label: string; help?: string }[];
+  checked: readonly string[];
+  error?: string | undefined;
+}
+
+/** Several values of one field (`scopes=api&scopes=read_api`), with the error under the legend. */
+export function CheckboxGroup({ name, legend, options, checked, error }: CheckboxGroupProps) {
+  const id = fieldId(name);
+  return (
+    <fieldset id={id} class={error ? 'field field-invalid' : 'field'} aria-describedby={error ? `${id}-error` : undefined}>
+      <legend>{legend}</legend>
+      {error && (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+      {options.map((option) => {
+        const optionId = `${id}-${option.value}`;
+        return (
+          <>
+            <div class="checkbox">
+              <input
+                id={optionId}
+                type="checkbox"
+                name={name}
+                value={option.value}
+                checked={checked.includes(option.value)}
+                aria-describedby={option.help ? `${optionId}-help` : undefined}
+              />
+              <label for={optionId}>{option.label}</label>
+            </div>
+            {option.help && (
+              <p class="field-help" id={`${optionId}-help`}>
+                {option.help}
+              </p>
+            )}
+          </>
+        );
+      })}
+    </fieldset>
   );
 }

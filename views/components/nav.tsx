@@ -44,6 +44,7 @@ export function AdminNav({ current }: { current: string }) {
         { label: 'Projects', href: '/admin/projects' },
         { label: 'Settings › Integrations', href: '/admin/application_settings/integrations' },
         { label: 'Settings › Network', href: '/admin/application_settings/network' },
+        { label: 'Access tokens', href: '/admin/personal_access_tokens' },
         { label: 'Audit events', href: '/admin/audit_events' },
       ]}
     />
@@ -85,4 +86,8 @@ export function ProjectNav({ project, current, canManage }: { project: Project; 
       ]}
     />
   );
+}
+
+export function UserSettingsNav({ current }: { current: string }) {
+  return <SideNav title="User settings" label="User settings" current={current} items={[{ label: 'Access tokens', href: '/-/user_settings/personal_access_tokens' }]} />;
 }

@@ -16,6 +16,7 @@ import { instanceScope } from '../integrations/scope.js';
 import { adminGroupRoutes } from './groups.js';
 import { adminNetworkRoutes } from './network.js';
 import { adminProjectRoutes } from './projects.js';
+import { adminTokenRoutes } from './tokens.js';
 import { adminUserRoutes } from './users.js';
 
 export function adminRoutes(): Hono<AppEnv> {
@@ -40,6 +41,7 @@ export function adminRoutes(): Hono<AppEnv> {
   admin.route('/application_settings/integrations', integrationRoutes(instanceScope));
   admin.route('/application_settings/integrations', defaultsRoutes(instanceScope));
   admin.route('/application_settings/network', adminNetworkRoutes());
+  admin.route('/personal_access_tokens', adminTokenRoutes());
   admin.route('/audit_events', adminAuditRoutes());
   return admin;
 }

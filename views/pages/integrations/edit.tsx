@@ -11,6 +11,7 @@ import { ErrorSummary, fieldId, type FormValues } from '../../components/form.js
 import { StateBadges } from '../../components/integration-state.js';
 import { SettingsFields } from '../../components/settings-fields.js';
 import { TEST_RESULT_ID, TestResult, type TestOutcome } from '../../components/test-result.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ConfirmPage } from '../confirm.js';
 
 export type Inheritance = 'inherit' | 'custom';
@@ -203,21 +204,12 @@ export function IntegrationPage(props: IntegrationPageProps) {
         )}
         {canManage && type.testRequest && <TestResult outcome={props.testResult} />}
         {needsConfirmation && canManage && (
-          <dialog id="confirm-save" class="confirm-dialog" aria-labelledby="confirm-save-title">
-            <h2 id="confirm-save-title">Save changes?</h2>
+          <ConfirmDialog id="confirm-save" title="Save changes?" confirmLabel="Save changes">
             <p>{SAVE_DEFAULTS_WARNING}</p>
             <p>
               <strong>{impactSentence(usage)}</strong>
             </p>
-            <div class="form-actions">
-              <button type="submit" class="button button-primary" name="_confirmed" value="1">
-                Save changes
-              </button>
-              <button type="button" class="button" data-close-dialog>
-                Cancel
-              </button>
-            </div>
-          </dialog>
+          </ConfirmDialog>
         )}
       </form>
       {level !== 'project' && canManage && props.hasOwnSettings && usage && <ResetSection type={type} level={level} baseUrl={baseUrl} usage={usage} />}
@@ -247,21 +239,12 @@ function ResetSection({ type, level, baseUrl, usage }: { type: IntegrationType; 
         <button type="submit" class="button button-danger">
           Reset
         </button>
-        <dialog id="confirm-reset" class="confirm-dialog" aria-labelledby="confirm-reset-title">
-          <h2 id="confirm-reset-title">Reset {type.title}?</h2>
+        <ConfirmDialog id="confirm-reset" title={`Reset ${type.title}?`} confirmLabel="Reset" danger>
           <p>{resetWarning(level)}</p>
           <p>
             <strong>{impactSentence(usage, 'Resetting changes')}</strong>
           </p>
-          <div class="form-actions">
-            <button type="submit" class="button button-danger" name="_confirmed" value="1">
-              Reset
-            </button>
-            <button type="button" class="button" data-close-dialog>
-              Cancel
-            </button>
-          </div>
-        </dialog>
+        </ConfirmDialog>
       </form>
     </section>
   );

@@ -1,0 +1,189 @@
+/**
+ * @module auth/tokens
+ * Personal access tokens for the API, as in GitLab: a name, scopes and an expiry date; the token
+ * is shown once when created and only its SHA-256 is stored. A token works through its expiry
+ * day (UTC) while it is not revoked and its user is not blocked.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { perDatabase, type Db } from '../db/client.js';
+import { personalAccessTokens, users, type PersonalAccessToken, type User } from '../db/schema.js';
+import { text, validate, type Outcome } from '../model/validation.js';
+
+export const TOKEN_SCOPES = ['api', 'read_api'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export const SCOPE_DESCRIPTIONS: Record<TokenScope, string> = {
+  api: 'Read and write access to the API: change integration settings where your role allows it.',
+  read_api: 'Read-only access to the API.',
+};
+
+export const DEFAULT_LIFETIME_DAYS = 30;
+export const MAX_LIFETIME_DAYS = 365;
+
+/** GitLab's prefix, so that secret scanners recognise a leaked token. */
+const TOKEN_PREFIX = 'glpat-';
+
+/** `last_used_at` is written at most this often: every write ends the page cache's kept pages. */
+const LAST_USED_GRANULARITY_MS = 10 * 60 * 1000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** "2026-11-23": the UTC day of a moment, as expiry dates are stored. */
+export const utcDay = (moment: Date) => moment.toISOString().slice(0, 10);
+
+export const daysAhead = (moment: Date, days: number) => utcDay(new Date(moment.getTime() + days * DAY_MS));
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const isCalendarDay = (day: string) => {
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && utcDay(parsed) === day;
+};
+
+const isTokenScope = (scope: string): scope is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(scope);
+
+/** A checkbox group submits nothing, one value or several. */
+const scopeList = z.preprocess(
+  (value) => (value === undefined ? [] : [value].flat()),
+  z
+    .array(z.string())
+    .min(1, 'Select at least one scope')
+    .refine((scopes) => scopes.every(isTokenScope), 'Scopes can be api or read_api')
+    .transform((scopes) => [...new Set(scopes)] as TokenScope[]),
+);
+
+/**
+ * The form (and API) rules for a new token, relative to `today`.
+ *
+ * @example
+ * newTokenSchema('2026-11-23').safeParse({ name: 'CI', scopes: 'api', expires_at: '2026-12-23' }).success // true
+ */
+export function newTokenSchema(today: string) {
+  const latest = daysAhead(new Date(`${today}T00:00:00Z`), MAX_LIFETIME_DAYS);
+  return z.object({
+    name: text('Name').trim().min(1, 'Name is required').max(255, 'Name is too long (maximum is 255 characters)'),
+    scopes: scopeList,
+    expires_at: text('Expiration date')
+      .trim()
+      .refine(isCalendarDay, 'Expiration date must be a date (YYYY-MM-DD)')
+      .refine((day) => day > today, 'Expiration date must be in the future')
+      .refine((day) => day <= latest, `Expiration date must be at most ${MAX_LIFETIME_DAYS} days ahead (${latest} at the latest)`),
+  });
+}
+
+export interface CreatedToken {
+  /** The token itself: shown once, never stored. */
+  token: string;
+  record: PersonalAccessToken;
+}
+
+/**
+ * Validates the new-token form and creates the token.
+ *
+ * @example
+ * const created = createPersonalAccessToken(db, user, { name: 'CI', scopes: ['api'], expires_at: '2026-12-23' })
+ * if (created.ok) console.log(created.value.token) // "glpat-..."
+ */
+export function createPersonalAccessToken(db: Db, user: User, input: unknown, now = new Date()): Outcome<CreatedToken> {
+  const parsed = validate(newTokenSchema(utcDay(now)), input);
+  if (!parsed.ok) return parsed;
+  const { name, scopes, expires_at } = parsed.value;
+  const token = `${TOKEN_PREFIX}${randomBytes(20).toString('base64url')}`;
+  const record = db
+    .insert(personalAccessTokens)
+    .values({ userId: user.id, name, scopes: JSON.stringify(scopes), tokenHash: hashToken(token), expiresAt: expires_at, createdAt: now })
+    .returning()
+    .get();
+  return { ok: true, value: { token, record } };
+}
+
+export function tokenScopes(token: PersonalAccessToken): TokenScope[] {
+  return (JSON.parse(token.scopes) as string[]).filter(isTokenScope);
+}
+
+export type TokenStatus = 'active' | 'expired' | 'revoked';
+
+export function tokenStatus(token: PersonalAccessToken, now = new Date()): TokenStatus {
+  if (token.revokedAt) return 'revoked';
+  return token.expiresAt < utcDay(now) ? 'expired' : 'active';
+}
+
+/** A user's tokens, newest first. */
+export function userTokens(db: Db, userId: number): PersonalAccessToken[] {
+  return db.select().from(personalAccessTokens).where(eq(personalAccessTokens.userId, userId)).orderBy(desc(personalAccessTokens.id)).all();
+}
+
+export interface OwnedToken {
+  token: PersonalAccessToken;
+  owner: Pick<User, 'id' | 'username' | 'name'>;
+}
+
+/** Every user's tokens for the Admin Area, newest first. */
+export function allTokens(db: Db, page: number, perPage: number): { tokens: OwnedToken[]; total: number } {
+  const total = db.select({ n: count() }).from(personalAccessTokens).get()?.n ?? 0;
+  const tokens = db
+    .select({ token: personalAccessTokens, owner: { id: users.id, username: users.username, name: users.name } })
+    .from(personalAccessTokens)
+    .innerJoin(users, eq(users.id, personalAccessTokens.userId))
+    .orderBy(desc(personalAccessTokens.id))
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+    .all();
+  return { tokens, total };
+}
+
+export function findToken(db: Db, id: number): PersonalAccessToken | undefined {
+  return db.select().from(personalAccessTokens).where(eq(personalAccessTokens.id, id)).get();
+}
+
+/** Revokes a token; false if it was revoked already. */
+export function revokeToken(db: Db, id: number, now = new Date()): boolean {
+  const result = db
+    .update(personalAccessTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(personalAccessTokens.id, id), isNull(personalAccessTokens.revokedAt)))
+    .run();
+  return result.changes > 0;
+}
+
+const statements = perDatabase((db) => ({
+  byHash: db
+    .select({ token: personalAccessTokens, user: users })
+    .from(personalAccessTokens)
+    .innerJoin(users, eq(users.id, personalAccessTokens.userId))
+    .where(
+      and(
+        eq(personalAccessTokens.tokenHash, sql.placeholder('tokenHash')),
+        isNull(personalAccessTokens.revokedAt),
+        isNull(users.blockedAt),
+        sql`${personalAccessTokens.expiresAt} >= ${sql.placeholder('today')}`,
+      ),
+    )
+    .prepare(),
+  touch: db
+    .update(personalAccessTokens)
+    .set({ lastUsedAt: sql`${sql.placeholder('now')}` })
+    .where(eq(personalAccessTokens.id, sql.placeholder('id')))
+    .prepare(),
+}));
+
+/**
+ * The user and token an API request authenticates with, or null for an unknown, revoked or
+ * expired token or a blocked user. Notes the use, at most every ten minutes.
+ *
+ * @example
+ * authenticateToken(db, request.headers.get('private-token') ?? '')?.user.username
+ */
+export function authenticateToken(db: Db, secret: string, now = new Date()): { user: User; token: PersonalAccessToken } | null {
+  if (!secret.startsWith(TOKEN_PREFIX)) return null;
+  const found = statements(db).byHash.get({ tokenHash: hashToken(secret), today: utcDay(now) });
+  if (!found) return null;
+  const lastUsed = found.token.lastUsedAt?.getTime() ?? 0;
+  if (now.getTime() - lastUsed >= LAST_USED_GRANULARITY_MS) {
+    statements(db).touch.run({ id: found.token.id, now: now.getTime() });
+    found.token.lastUsedAt = now;
+  }
+  return found;
+}

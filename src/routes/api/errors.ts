@@ -1,0 +1,32 @@
+/**
+ * @module routes/api/errors
+ * GitLab's error answers: `{"message": "404 Project Not Found"}`, `{"error": "page is invalid"}`,
+ * `{"message": {"webhook": ["..."]}}` for invalid settings; a 500 is logged, never explained.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { BadRequest, Conflict, Forbidden, NotFound, SignInRequired } from '../../errors.js';
+import type { AppEnv } from '../../http/context.js';
+
+export const UNAUTHORIZED = { message: '401 Unauthorized' } as const;
+
+/** What GitLab answers a token without the `api` scope that tries to write. */
+export const INSUFFICIENT_SCOPE = {
+  error: 'insufficient_scope',
+  error_description: 'The request requires higher privileges than provided by the access token.',
+  scope: 'api',
+} as const;
+
+/** A NotFound whose message is GitLab's: "404 Project Not Found". */
+export const notFound = (what: string) => new NotFound(`404 ${what} Not Found`);
+
+export function apiError(error: Error, c: Context<AppEnv>): Response {
+  if (error instanceof SignInRequired) return c.json(UNAUTHORIZED, 401);
+  if (error instanceof NotFound) return c.json({ message: error.message.startsWith('404 ') ? error.message : '404 Not Found' }, 404);
+  if (error instanceof Forbidden) return c.json({ message: '403 Forbidden' }, 403);
+  if (error instanceof BadRequest) return c.json({ error: error.message }, 400);
+  if (error instanceof Conflict) return c.json({ message: `409 Conflict: ${error.message}` }, 409);
+  if (error instanceof HTTPException && error.status < 500) return c.json({ error: error.message || 'The request could not be understood.' }, error.status);
+  c.var.deps?.logger.error(`Unhandled error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+  return c.json({ message: '500 Internal Server Error' }, 500);
+}

@@ -1,0 +1,122 @@
+/**
+ * @module routes/api/integrations
+ * GitLab's integrations API, written once and mounted for projects (`/projects/:id/integrations`),
+ * groups (`/groups/:id/integrations`) and, beyond GitLab, the instance's defaults
+ * (`/admin/application_settings/integrations`). Reads and writes go through the same service
+ * as the web pages, so validation, enforcement and audit events are the same.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import { Hono } from 'hono';
+import type { Ability } from '../../auth/permissions.js';
+import type { Db } from '../../db/client.js';
+import { integrationSettings } from '../../db/schema.js';
+import type { AppContext, AppEnv } from '../../http/context.js';
+import type { IntegrationType } from '../../integrations/types.js';
+import { outboundPolicy } from '../../outbound/network-settings.js';
+import { blockedUrlErrors } from '../../settings/outbound.js';
+import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, typeAtLevel, type SettingsLevel } from '../../settings/service.js';
+import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
+import type { SettingsOwner } from '../../settings/resolve.js';
+import { SettingsStore } from '../../settings/store.js';
+import { notFound } from './errors.js';
+import { integrationEntity, type OwnRowTimes } from './entities.js';
+import { parameterName, readParams, settingsFormOf } from './params.js';
+import { apiAdmin, apiGroup, apiProject } from './subjects.js';
+
+/** Loads the level an API URL is about, checking that the token's user may do `ability` there. */
+export type LevelLoader = (c: AppContext, ability: Ability) => SettingsLevel;
+
+export const projectLevel: LevelLoader = (c, ability) => {
+  const { project, lineage } = apiProject(c, ability);
+  const owner = projectOwner(project, lineage);
+  return { level: 'project', owner, chain: settingsChain(owner, lineage) };
+};
+
+export const groupLevel: LevelLoader = (c, ability) => {
+  const { group, lineage } = apiGroup(c, ability);
+  const owner = groupOwner(group, lineage);
+  return { level: 'group', owner, chain: settingsChain(owner, lineage) };
+};
+
+export const instanceLevel: LevelLoader = (c) => {
+  apiAdmin(c);
+  return { level: 'instance', owner: INSTANCE_OWNER, chain: [INSTANCE_OWNER] };
+};
+
+const storeOf = (c: AppContext) => new SettingsStore(c.var.db, c.var.deps.secretKeyBase);
+
+/** The ids and times of the level's own rows (GitLab's `id`, `created_at`, `updated_at`), by type. */
+function ownRowTimes(db: Db, owner: SettingsOwner): Map<string, OwnRowTimes> {
+  const whose =
+    owner.level === 'project'
+      ? eq(integrationSettings.projectId, owner.id!)
+      : owner.level === 'group'
+        ? eq(integrationSettings.groupId, owner.id!)
+        : and(isNull(integrationSettings.groupId), isNull(integrationSettings.projectId));
+  const rows = db
+    .select({ type: integrationSettings.type, id: integrationSettings.id, createdAt: integrationSettings.createdAt, updatedAt: integrationSettings.updatedAt })
+    .from(integrationSettings)
+    .where(whose)
+    .all();
+  return new Map(rows.map(({ type, ...times }) => [type, times]));
+}
+
+/** GitLab's slugs are dashed (`microsoft-teams`); some clients send them underscored. */
+function typeOfUrl(c: AppContext, at: SettingsLevel): IntegrationType {
+  const type = typeAtLevel((c.req.param('slug') ?? '').replaceAll('_', '-'), at.level);
+  if (!type) throw notFound('Integration');
+  return type;
+}
+
+function present(c: AppContext, at: SettingsLevel, type: IntegrationType) {
+  const [state] = integrationStates(storeOf(c), at, type);
+  if (state!.effective.state === 'not_configured') throw notFound('Integration');
+  return integrationEntity(state!, ownRowTimes(c.var.db, at.owner).get(type.slug), true);
+}
+
+export function integrationApi(load: LevelLoader): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  /** Like GitLab, the active integrations only. */
+  routes.get('/', (c) => {
+    const at = load(c, 'read');
+    const times = ownRowTimes(c.var.db, at.owner);
+    const states = integrationStates(storeOf(c), at).filter((state) => state.effective.active);
+    return c.json(states.map((state) => integrationEntity(state, times.get(state.type.slug), false)));
+  });
+
+  routes.get('/:slug', (c) => {
+    const at = load(c, 'read');
+    return c.json(present(c, at, typeOfUrl(c, at)));
+  });
+
+  routes.put('/:slug', async (c) => {
+    const at = load(c, 'manage_settings');
+    const type = typeOfUrl(c, at);
+    const store = storeOf(c);
+    const [state] = integrationStates(store, at, type);
+    const params = await readParams(c);
+    const form = settingsFormOf(type, params, { level: at.level, version: state!.own?.version ?? 0, enforced: new Set(Object.keys(state!.effective.enforced)) });
+    const prepared = prepareSettingsChange(store, at, type, form);
+    if (!prepared.ok) {
+      const onlyEnforced = Object.keys(prepared.errors).every((key) => key in state!.effective.enforced);
+      const message = Object.fromEntries(Object.entries(prepared.errors).map(([key, text]) => [parameterName(key), [text]]));
+      return c.json({ message }, onlyEnforced ? 422 : 400);
+    }
+    const blocked = prepared.change.choice === 'custom' ? await blockedUrlErrors(type, form, outboundPolicy(c.var.db), c.var.deps.outbound) : {};
+    if (Object.keys(blocked).length > 0) {
+      return c.json({ message: Object.fromEntries(Object.entries(blocked).map(([key, text]) => [parameterName(key), [text]])) }, 400);
+    }
+    commitSettingsChange(store, at, type, prepared.change, c.var.user!);
+    return c.json(present(c, at, type));
+  });
+
+  /** GitLab's "Disable an integration": the level's own settings go; it inherits (or has none) from then on. */
+  routes.delete('/:slug', (c) => {
+    const at = load(c, 'manage_settings');
+    resetSettings(storeOf(c), at.owner, typeOfUrl(c, at), c.var.user!);
+    return c.body(null, 204);
+  });
+
+  return routes;
+}

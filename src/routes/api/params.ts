@@ -1,0 +1,135 @@
+/**
+ * @module routes/api/params
+ * Reading API parameters as GitLab takes them: from the query string, a form-encoded body or a
+ * JSON body; turning an integration's PUT parameters into the settings form the web pages
+ * submit; and offset pagination with GitLab's headers.
+ */
+import type { Context } from 'hono';
+import { BadRequest } from '../../errors.js';
+import type { AppEnv } from '../../http/context.js';
+import { readForm, type FormInput } from '../../http/forms.js';
+import { eventsAt } from '../../integrations/validate.js';
+import type { IntegrationType, Level } from '../../integrations/types.js';
+
+export type ApiParams = Record<string, unknown>;
+
+/** Query parameters, then the body's (which win): JSON or form-encoded. */
+export async function readParams(c: Context<AppEnv>): Promise<ApiParams> {
+  const query = Object.fromEntries(Object.entries(c.req.queries()).map(([name, values]) => [name, values.length === 1 ? values[0] : values]));
+  const contentType = c.req.header('content-type') ?? '';
+  if (/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+    const body: unknown = await c.req.json().catch(() => {
+      throw new BadRequest('The request body is not valid JSON.');
+    });
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('The request body must be a JSON object.');
+    return { ...query, ...(body as ApiParams) };
+  }
+  if (/^(?:application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(contentType)) return { ...query, ...(await readForm(c)) };
+  return query;
+}
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on', 't']);
+
+/** GitLab's Boolean parameter: true, "true", "1", ... */
+export const isTrue = (value: unknown) => value === true || (typeof value === 'string' && TRUE_WORDS.has(value.toLowerCase()));
+
+/** A parameter value as the form would have sent it. */
+function formValueOf(name: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (value === null) return '';
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(',');
+  throw new BadRequest(`${name} is invalid`);
+}
+
+/** `inherited_fields[]=a&inherited_fields[]=b`, `inherited_fields=a,b` or a JSON array. */
+function nameList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  const items = Array.isArray(value) ? value : [value];
+  if (!items.every((item) => typeof item === 'string')) throw new BadRequest('inherited_fields is invalid');
+  return items.flatMap((item: string) => item.split(',')).map((item) => item.trim()).filter(Boolean);
+}
+
+interface SettingsFormContext {
+  level: Level;
+  /** The version of the level's own settings now (0: none), so the change applies to what was read. */
+  version: number;
+  /** Keys a level above enforces: left alone unless the client sends them. */
+  enforced: ReadonlySet<string>;
+}
+
+/**
+ * An integration's PUT parameters as the web form's fields: `use_inherited_settings=true` picks
+ * the inherited settings; otherwise custom settings, with `inherited_fields` taken from the level
+ * above. As in GitLab, saving turns the integration on unless `active` is sent, and parameters
+ * that are not settings of the type are ignored.
+ *
+ * @example
+ * settingsFormOf(slack, { webhook: 'https://hooks.slack.com/x', inherited_fields: ['channel'] }, { level: 'project', version: 0, enforced: new Set() })
+ * // { _version: '0', inheritance: 'custom', _inherit: ['channel'], webhook: 'https://hooks.slack.com/x', active: '1' }
+ */
+export function settingsFormOf(type: IntegrationType, params: ApiParams, context: SettingsFormContext): FormInput {
+  const inherited = nameList(params.inherited_fields ?? params['inherited_fields[]']);
+  const settingNames = new Set(['active', ...type.fields.map((field) => field.name), ...eventsAt(type, context.level).map((event) => event.name)]);
+  const unknown = inherited.filter((name) => !settingNames.has(name));
+  if (unknown.length > 0) throw new BadRequest(`inherited_fields does not have a valid value: ${unknown.join(', ')}`);
+
+  const inheritAll = isTrue(params.use_inherited_settings);
+  if (inheritAll && context.level === 'instance') throw new BadRequest('use_inherited_settings is not available for the instance: it inherits from nothing');
+  const form: FormInput = { _version: String(context.version), inheritance: inheritAll ? 'inherit' : 'custom' };
+  if (inherited.length > 0) form._inherit = inherited;
+  for (const [name, value] of Object.entries(params)) {
+    if (settingNames.has(name) && !inherited.includes(name)) form[name] = formValueOf(name, value);
+  }
+  if (!('active' in form) && !inherited.includes('active') && !context.enforced.has('active')) form.active = '1';
+  return form;
+}
+
+/** The form's name for a field error, as the API's parameter is called. */
+export const parameterName = (formKey: string) => (formKey === 'inheritance' ? 'use_inherited_settings' : formKey);
+
+export const MAX_PER_PAGE = 100;
+
+export interface PageRequest {
+  page: number;
+  perPage: number;
+}
+
+function positiveInteger(params: ApiParams, name: string, fallback: number): number {
+  const raw = params[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value)) throw new BadRequest(`${name} is invalid`);
+  return Math.max(1, value);
+}
+
+/** `page` (from 1) and `per_page` (20 by default, at most 100), as GitLab reads them. */
+export function pageRequest(params: ApiParams): PageRequest {
+  return { page: positiveInteger(params, 'page', 1), perPage: Math.min(MAX_PER_PAGE, positiveInteger(params, 'per_page', 20)) };
+}
+
+/**
+ * Sets GitLab's pagination headers: x-page, x-per-page, x-total, x-total-pages, x-next-page,
+ * x-prev-page and a Link header with the first, last, previous and next pages.
+ */
+export function setPaginationHeaders(c: Context<AppEnv>, origin: string, { page, perPage }: PageRequest, total: number): void {
+  const totalPages = Math.max(1, Math.ceil(total / perPage));
+  const next = page < totalPages ? page + 1 : null;
+  const prev = page > 1 ? Math.min(page - 1, totalPages) : null;
+  const link = (target: number, rel: string) => {
+    const url = new URL(c.req.url);
+    const query = new URLSearchParams(url.search);
+    query.set('page', String(target));
+    query.set('per_page', String(perPage));
+    return `<${origin}${url.pathname}?${query.toString()}>; rel="${rel}"`;
+  };
+  c.header('x-page', String(page));
+  c.header('x-per-page', String(perPage));
+  c.header('x-total', String(total));
+  c.header('x-total-pages', String(totalPages));
+  c.header('x-next-page', next ? String(next) : '');
+  c.header('x-prev-page', prev ? String(prev) : '');
+  const links = [prev && link(prev, 'prev'), next && link(next, 'next'), link(1, 'first'), link(totalPages, 'last')].filter(Boolean);
+  c.header('link', links.join(', '));
+}

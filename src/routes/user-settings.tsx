@@ -1,0 +1,83 @@
+/**
+ * @module routes/user-settings
+ * The signed-in user's own settings: personal access tokens (create, see once, revoke).
+ */
+import { Hono } from 'hono';
+import { createPersonalAccessToken, DEFAULT_LIFETIME_DAYS, daysAhead, findToken, MAX_LIFETIME_DAYS, revokeToken, userTokens } from '../auth/tokens.js';
+import type { User } from '../db/schema.js';
+import { NotFound } from '../errors.js';
+import type { AppContext, AppEnv } from '../http/context.js';
+import { redirectWithFlash } from '../http/flash.js';
+import { lastValue, readForm, type FormInput } from '../http/forms.js';
+import { requireSignedIn } from '../http/subjects.js';
+import type { FieldErrors } from '../model/validation.js';
+import { idSchema } from '../model/validation.js';
+import { UserSettingsNav } from '../../views/components/nav.js';
+import { revokeWarning } from '../../views/components/tokens.js';
+import { ConfirmPage } from '../../views/pages/confirm.js';
+import { PersonalAccessTokensPage, TOKENS_URL } from '../../views/pages/user-settings/tokens.js';
+
+const crumbs = (last?: string) => [{ label: 'User settings' }, { label: 'Access tokens', href: TOKENS_URL }, ...(last ? [{ label: last }] : [])];
+
+interface RenderOptions {
+  values?: FormInput;
+  errors?: FieldErrors;
+  created?: { name: string; token: string };
+}
+
+function renderTokens(c: AppContext, user: User, { values, errors, created }: RenderOptions = {}) {
+  const now = new Date();
+  return c.render(
+    <PersonalAccessTokensPage
+      tokens={userTokens(c.var.db, user.id)}
+      values={values ?? { expires_at: daysAhead(now, DEFAULT_LIFETIME_DAYS), scopes: ['api'] }}
+      errors={errors ?? {}}
+      created={created}
+      earliest={daysAhead(now, 1)}
+      latest={daysAhead(now, MAX_LIFETIME_DAYS)}
+    />,
+    { title: 'Personal access tokens', breadcrumbs: crumbs(), nav: <UserSettingsNav current={TOKENS_URL} /> },
+  );
+}
+
+export function userSettingsRoutes(): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.get('/personal_access_tokens', (c) => renderTokens(c, requireSignedIn(c)));
+
+  // The new token is shown on the page answering the post, not after a redirect: it must not
+  // travel in a cookie or a URL, and must not be kept by any cache.
+  routes.post('/personal_access_tokens', async (c) => {
+    const user = requireSignedIn(c);
+    const form = await readForm(c);
+    const result = createPersonalAccessToken(c.var.db, user, form);
+    if (!result.ok) {
+      c.status(422);
+      return renderTokens(c, user, { values: form, errors: result.errors });
+    }
+    c.header('cache-control', 'no-store');
+    c.status(201);
+    return renderTokens(c, user, { created: { name: result.value.record.name, token: result.value.token } });
+  });
+
+  routes.post('/personal_access_tokens/:id/revoke', async (c) => {
+    const user = requireSignedIn(c);
+    const id = idSchema.safeParse(c.req.param('id'));
+    const token = id.success ? findToken(c.var.db, id.data) : undefined;
+    // Another user's token is not revealed; administrators revoke it from the Admin Area.
+    if (!token || token.userId !== user.id) throw new NotFound();
+    const form = await readForm(c);
+    if (lastValue(form._confirmed) !== '1') {
+      return c.render(
+        <ConfirmPage title={`Revoke the token "${token.name}"?`} action={`${TOKENS_URL}/${token.id}/revoke`} hidden={{}} confirmLabel="Revoke" danger cancelHref={TOKENS_URL}>
+          <p>{revokeWarning}</p>
+        </ConfirmPage>,
+        { title: 'Revoke token', breadcrumbs: crumbs('Revoke'), nav: <UserSettingsNav current={TOKENS_URL} /> },
+      );
+    }
+    const revoked = revokeToken(c.var.db, token.id);
+    return redirectWithFlash(c, TOKENS_URL, revoked ? `The token "${token.name}" was revoked.` : `The token "${token.name}" was already revoked.`);
+  });
+
+  return routes;
+}

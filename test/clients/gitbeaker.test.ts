@@ -1,0 +1,62 @@
+/**
+ * @gitbeaker/rest, unmodified, against a live Cascade: it reads a project's integrations, sets
+ * Slack notifications with custom settings, switches back to the inherited settings, and deletes
+ * the project's own settings. Each result is checked on the project's integration page.
+ */
+import { Gitlab } from '@gitbeaker/rest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INSTANCE_CHANNEL, PROJECT_PATH, startClientServer, type ClientServer } from './support.js';
+
+let cascade: ClientServer;
+let api: InstanceType<typeof Gitlab>;
+
+beforeAll(async () => {
+  cascade = await startClientServer();
+  api = new Gitlab({ host: cascade.url, token: cascade.token });
+});
+
+afterAll(async () => {
+  await cascade?.close();
+});
+
+describe('@gitbeaker/rest against Cascade', () => {
+  it('signs in with the token and finds the project by its path', async () => {
+    expect(await api.Users.showCurrentUser()).toMatchObject({ username: 'mia' });
+    expect(await api.Projects.show(PROJECT_PATH)).toMatchObject({ id: cascade.projectId, path_with_namespace: PROJECT_PATH });
+  });
+
+  it("reads the project's integrations: Slack, inherited from the instance", async () => {
+    const integrations = await api.Integrations.all(cascade.projectId);
+    expect(integrations.map((integration) => [integration.slug, integration.inherited])).toEqual([['slack', true]]);
+    expect(await api.Integrations.show(PROJECT_PATH, 'slack')).toMatchObject({ properties: { channel: INSTANCE_CHANNEL } });
+  });
+
+  it('sets Slack notifications with custom settings', async () => {
+    const saved = await api.Integrations.edit(cascade.projectId, 'slack', {
+      webhook: 'https://hooks.slack.com/services/T1/B1/GITBEAKER',
+      channel: '#gitbeaker',
+      username: 'beaker-bot',
+      push_events: false,
+    });
+    expect(saved).toMatchObject({ active: true, inherited: false, push_events: false, properties: { channel: '#gitbeaker' } });
+    expect(JSON.stringify(saved)).not.toContain('GITBEAKER');
+    expect(await cascade.slackPage()).toMatchObject({ status: 200, inheritance: 'custom', channel: '#gitbeaker', username: 'beaker-bot' });
+  });
+
+  it('switches the project back to the inherited settings', async () => {
+    const saved = await api.Integrations.edit(cascade.projectId, 'slack', { use_inherited_settings: true });
+    expect(saved).toMatchObject({ inherited: true, properties: { channel: INSTANCE_CHANNEL } });
+    expect(await cascade.slackPage()).toMatchObject({ inheritance: 'inherit', channel: INSTANCE_CHANNEL, username: 'company-bot' });
+  });
+
+  it("deletes the project's own settings", async () => {
+    await api.Integrations.edit(cascade.projectId, 'slack', { webhook: 'https://hooks.slack.com/services/T1/B1/AGAIN', channel: '#again' });
+    expect(await cascade.slackPage()).toMatchObject({ inheritance: 'custom', channel: '#again' });
+    await api.Integrations.disable(cascade.projectId, 'slack');
+    expect(await cascade.slackPage()).toMatchObject({ inheritance: 'inherit', channel: INSTANCE_CHANNEL });
+  });
+
+  it("gets GitLab's errors for a project it cannot see", async () => {
+    await expect(api.Integrations.all(999_999)).rejects.toMatchObject({ cause: { response: { status: 404 } } });
+  });
+});

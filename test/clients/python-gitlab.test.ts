@@ -1,0 +1,73 @@
+/**
+ * python-gitlab (Debian's python3-gitlab, run by /usr/bin/python3), unmodified, against a live
+ * Cascade: it reads a project's integrations, sets Slack notifications with custom settings,
+ * switches back to the inherited settings, and deletes the project's own settings. Each result
+ * is checked on the project's integration page.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INSTANCE_CHANNEL, PROJECT_PATH, startClientServer, type ClientServer } from './support.js';
+
+const PYTHON = '/usr/bin/python3';
+const CLIENT = fileURLToPath(new URL('./python_gitlab_client.py', import.meta.url));
+
+let cascade: ClientServer;
+
+beforeAll(async () => {
+  cascade = await startClientServer();
+});
+
+afterAll(async () => {
+  await cascade?.close();
+});
+
+/** Runs one step of the Python client; fails (never skips) when python-gitlab is missing. */
+async function python(step: string): Promise<Record<string, unknown>> {
+  try {
+    const { stdout } = await promisify(execFile)(PYTHON, [CLIENT, step], {
+      env: { PATH: process.env.PATH ?? '', CASCADE_URL: cascade.url, CASCADE_TOKEN: cascade.token, PROJECT_PATH },
+      timeout: 20_000,
+    });
+    return JSON.parse(stdout) as Record<string, unknown>;
+  } catch (error) {
+    const { stderr } = error as { stderr?: string };
+    throw new Error(`python-gitlab step "${step}" failed (install it with apt-get install python3-gitlab):\n${stderr ?? String(error)}`);
+  }
+}
+
+describe('python-gitlab against Cascade', () => {
+  it('authenticates with the token and reads the version', async () => {
+    expect(await python('whoami')).toEqual({ username: 'mia', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  });
+
+  it("reads the project's integrations: Slack, inherited from the instance", async () => {
+    const { listed, slack } = await python('list');
+    expect(listed).toEqual([['slack', true]]);
+    expect(slack).toMatchObject({ slug: 'slack', inherited: true, attributes: { properties: { channel: INSTANCE_CHANNEL } } });
+  });
+
+  it('sets Slack notifications with custom settings', async () => {
+    const slack = await python('custom');
+    expect(slack).toMatchObject({ inherited: false, active: true, attributes: { push_events: false, properties: { channel: '#python', username: 'python-bot' } } });
+    expect(JSON.stringify(slack)).not.toContain('PYTHON');
+    expect(await cascade.slackPage()).toMatchObject({ status: 200, inheritance: 'custom', channel: '#python', username: 'python-bot' });
+  });
+
+  it('switches the project back to the inherited settings', async () => {
+    expect(await python('inherit')).toMatchObject({ inherited: true, attributes: { properties: { channel: INSTANCE_CHANNEL } } });
+    expect(await cascade.slackPage()).toMatchObject({ inheritance: 'inherit', channel: INSTANCE_CHANNEL, username: 'company-bot' });
+  });
+
+  it("deletes the project's own settings", async () => {
+    await python('custom');
+    expect(await cascade.slackPage()).toMatchObject({ inheritance: 'custom', channel: '#python' });
+    expect(await python('delete')).toEqual({ deleted: true });
+    expect(await cascade.slackPage()).toMatchObject({ inheritance: 'inherit', channel: INSTANCE_CHANNEL });
+  });
+
+  it("gets GitLab's 404 for a project that does not exist", async () => {
+    expect(await python('missing')).toEqual({ error: 404, message: '404 Project Not Found' });
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Client test support: a real Cascade server on a free local port (the browser tests' server),
+ * with a project "top/sub/app", its maintainer with a personal access token, and an instance
+ * Slack default it can inherit. The clients under test talk to it over HTTP; their results are
+ * checked on the project's integration page, as a user would see them.
+ */
+import { ROLES } from '../../src/auth/permissions.js';
+import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.js';
+import { members, type User } from '../../src/db/schema.js';
+import { createGroup } from '../../src/model/groups.js';
+import { createProject } from '../../src/model/projects.js';
+import { createUser, findUserByUsername } from '../../src/model/users.js';
+import { apiToken } from '../support/api.js';
+import { controlOf } from '../support/app.js';
+import { must } from '../support/world.js';
+import { ROOT, startServer, type RunningServer } from '../browser/support.js';
+
+export const PROJECT_PATH = 'top/sub/app';
+export const INSTANCE_CHANNEL = '#company';
+
+export interface ClientServer {
+  server: RunningServer;
+  /** "http://127.0.0.1:<port>" */
+  url: string;
+  projectId: number;
+  /** The maintainer's token (scope api), as copied from the token page. */
+  token: string;
+  /** What the project's Slack page shows: which settings it uses and the values in the form. */
+  slackPage(): Promise<{ inheritance: 'inherit' | 'custom' | null; channel: string | undefined; username: string | undefined; status: number }>;
+  close(): Promise<void>;
+}
+
+const valueOf = (html: string, name: string) => /\bvalue="([^"]*)"/.exec(controlOf(html, name) ?? '')?.[1];
+
+export async function startClientServer(): Promise<ClientServer> {
+  const server = await startServer();
+  const { db, origin } = server;
+  const top = must(createGroup(db, { name: 'Top', path: 'top' }));
+  const sub = must(createGroup(db, { name: 'Sub', path: 'sub' }, top));
+  const project = must(createProject(db, { name: 'App', path: 'app' }, sub));
+  const maintainer: User = must(await createUser(db, { name: 'Mia Maintainer', username: 'mia', email: 'mia@example.com', password: 'mia-password-123' }));
+  db.insert(members).values({ userId: maintainer.id, projectId: project.id, accessLevel: ROLES.maintainer }).run();
+  const root = findUserByUsername(db, ROOT.username)!;
+
+  const instanceDefault = await fetch(`${origin}/api/v4/admin/application_settings/integrations/slack`, {
+    method: 'PUT',
+    headers: { 'private-token': apiToken(db, root), 'content-type': 'application/json' },
+    body: JSON.stringify({ webhook: 'https://hooks.slack.com/services/T0/B0/COMPANY', channel: INSTANCE_CHANNEL, username: 'company-bot' }),
+  });
+  if (instanceDefault.status !== 200) throw new Error(`Could not save the instance default: ${instanceDefault.status} ${await instanceDefault.text()}`);
+
+  const cookie = `${SESSION_COOKIE}=${createSession(db, maintainer.id)}`;
+  return {
+    server,
+    url: origin,
+    projectId: project.id,
+    token: apiToken(db, maintainer),
+    async slackPage() {
+      const response = await fetch(`${origin}/${PROJECT_PATH}/-/settings/integrations/slack`, { headers: { cookie } });
+      const html = await response.text();
+      const inheritance = /<option value="(inherit|custom)" selected/.exec(html)?.[1] as 'inherit' | 'custom' | undefined;
+      return { status: response.status, inheritance: inheritance ?? null, channel: valueOf(html, 'channel'), username: valueOf(html, 'username') };
+    },
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,378 @@
+/**
+ * The API through app.request on a fresh database: token authentication, GitLab's shapes and
+ * statuses, and the integrations endpoints writing exactly what the web pages write.
+ */
+import { eq } from 'drizzle-orm';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { can } from '../../src/auth/permissions.js';
+import { revokeToken } from '../../src/auth/tokens.js';
+import { auditEvents, personalAccessTokens, projects } from '../../src/db/schema.js';
+import { createProject } from '../../src/model/projects.js';
+import { INSTANCE_OWNER } from '../../src/settings/owners.js';
+import { SettingsStore } from '../../src/settings/store.js';
+import { apiRequest, apiToken, json } from '../support/api.js';
+import { createTestApp, get, sessionCookie, type TestApp } from '../support/app.js';
+import { projectIntegrations, saveInstanceSlack } from '../support/integrations.js';
+import { ACTORS, buildWorld, must, type World } from '../support/world.js';
+
+const API = '/api/v4';
+const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/SECRET-PART';
+
+let t: TestApp;
+let w: World;
+/** Tokens (scope api) of the world's users. */
+let tokens: Record<Exclude<(typeof ACTORS)[number], 'anonymous'>, string>;
+
+beforeEach(async () => {
+  t = createTestApp();
+  w = await buildWorld(t.db);
+  tokens = Object.fromEntries(Object.entries(w.users).map(([actor, user]) => [actor, apiToken(t.db, user)])) as typeof tokens;
+});
+
+const call = (method: string, url: string, token: string | undefined, params?: Record<string, unknown>, form = false) =>
+  apiRequest(t.app, method, `${API}${url}`, { token, params, form });
+const slackOfApp = (token = tokens.maintainer) => call('GET', `/projects/${w.project.id}/integrations/slack`, token);
+const events = () => t.db.select().from(auditEvents).all();
+
+describe('authentication', () => {
+  it('answers 401 without a token, with an unknown one, and to a session cookie alone', async () => {
+    for (const response of [
+      await call('GET', '/user', undefined),
+      await call('GET', '/user', 'glpat-not-a-real-token'),
+      await call('GET', '/user', 'something-else'),
+      await get(t.app, `${API}/user`, { cookie: sessionCookie(t.db, w.users.admin) }),
+    ]) {
+      expect(response.status).toBe(401);
+      expect(await json(response)).toEqual({ message: '401 Unauthorized' });
+    }
+  });
+
+  it('takes the token from PRIVATE-TOKEN or Authorization: Bearer', async () => {
+    expect(await json(await call('GET', '/user', tokens.reporter))).toMatchObject({ username: 'reporter', state: 'active', is_admin: false });
+    const bearer = await t.app.request(`${API}/user`, { headers: { authorization: `Bearer ${tokens.owner}` } });
+    expect(await json(bearer)).toMatchObject({ username: 'owner' });
+  });
+
+  it('stops a revoked token, an expired one and every token of a blocked user', async () => {
+    const [reporterToken] = t.db.select().from(personalAccessTokens).where(eq(personalAccessTokens.userId, w.users.developer.id)).all();
+    revokeToken(t.db, reporterToken!.id);
+    t.db.update(personalAccessTokens).set({ expiresAt: '2020-01-01' }).where(eq(personalAccessTokens.userId, w.users.owner.id)).run();
+    for (const token of [tokens.developer, tokens.owner, tokens.blocked]) {
+      const response = await call('GET', '/user', token);
+      expect(response.status).toBe(401);
+      expect(await json(response)).toEqual({ message: '401 Unauthorized' });
+    }
+  });
+
+  it('lets a token work through its expiry day', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    t.db.update(personalAccessTokens).set({ expiresAt: today }).where(eq(personalAccessTokens.userId, w.users.owner.id)).run();
+    expect((await call('GET', '/user', tokens.owner)).status).toBe(200);
+  });
+
+  it('lets a read_api token read but not write, with GitLab\'s insufficient_scope answer', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!);
+    const readOnly = apiToken(t.db, w.users.maintainer, ['read_api']);
+    expect((await slackOfApp(readOnly)).status).toBe(200);
+    for (const method of ['PUT', 'DELETE']) {
+      const response = await call(method, `/projects/${w.project.id}/integrations/slack`, readOnly, { webhook: WEBHOOK });
+      expect(response.status).toBe(403);
+      expect(await json(response)).toEqual({
+        error: 'insufficient_scope',
+        error_description: 'The request requires higher privileges than provided by the access token.',
+        scope: 'api',
+      });
+    }
+    expect(events().filter((event) => event.projectId === w.project.id)).toEqual([]);
+  });
+
+  it('notes when a token was last used, without writing on every request', async () => {
+    const lastUsed = () => t.db.select().from(personalAccessTokens).where(eq(personalAccessTokens.userId, w.users.reporter.id)).all().map((row) => row.lastUsedAt);
+    expect(lastUsed()).toEqual([null, null]);
+    await call('GET', '/user', tokens.reporter);
+    const [, first] = lastUsed();
+    expect(first).toBeInstanceOf(Date);
+    await call('GET', '/version', tokens.reporter);
+    expect(lastUsed()[1]).toEqual(first);
+  });
+
+  it('is not refused by the CSRF check, and answers are never cached', async () => {
+    const response = await apiRequest(t.app, 'PUT', `${API}/projects/${w.project.id}/integrations/slack`, {
+      token: tokens.maintainer,
+      params: { webhook: WEBHOOK },
+      headers: { origin: 'https://elsewhere.example' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect((await call('GET', '/nothing/here', tokens.reporter)).headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('GET /version, /user, /projects, /groups', () => {
+  it('reports the version', async () => {
+    expect(await json(await call('GET', '/version', tokens.reporter))).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+/), revision: expect.any(String) });
+  });
+
+  it('finds a project by id or by URL-encoded full path, and hides one the user cannot see', async () => {
+    const byId = await json(await call('GET', `/projects/${w.project.id}`, tokens.reporter));
+    const byPath = await json(await call('GET', '/projects/top%2Fsub%2Fapp', tokens.reporter));
+    expect(byPath).toEqual(byId);
+    expect(byId).toMatchObject({
+      id: w.project.id,
+      path_with_namespace: 'top/sub/app',
+      name_with_namespace: 'Top / Sub / App',
+      web_url: 'http://localhost:3000/top/sub/app',
+      namespace: { id: w.sub.id, full_path: 'top/sub', kind: 'group' },
+    });
+    for (const url of [`/projects/${w.otherProject.id}`, '/projects/other%2Felsewhere', '/projects/999999', '/projects/no%2Fsuch']) {
+      const response = await call('GET', url, tokens.reporter);
+      expect(response.status).toBe(404);
+      expect(await json(response)).toEqual({ message: '404 Project Not Found' });
+    }
+  });
+
+  it('finds a group by id or path and hides one the user cannot see', async () => {
+    expect(await json(await call('GET', '/groups/top%2Fsub', tokens.reporter))).toMatchObject({ id: w.sub.id, full_name: 'Top / Sub', full_path: 'top/sub', parent_id: w.top.id });
+    const hidden = await call('GET', `/groups/${w.other.id}`, tokens.reporter);
+    expect(hidden.status).toBe(404);
+    expect(await json(hidden)).toEqual({ message: '404 Group Not Found' });
+  });
+
+  it('lists exactly the projects each user can read', async () => {
+    for (const [actor, token] of Object.entries(tokens)) {
+      if (actor === 'blocked') continue;
+      const listed = (await json<{ id: number }[]>(await call('GET', '/projects', token))).map((project) => project.id).sort();
+      const user = w.users[actor as keyof typeof w.users];
+      const readable = t.db
+        .select()
+        .from(projects)
+        .all()
+        .filter((project) => can(t.db, user, 'read', { kind: 'project', project, group: project.groupId === w.sub.id ? w.sub : w.other }))
+        .map((project) => project.id)
+        .sort();
+      expect(listed, actor).toEqual(readable);
+    }
+  });
+
+  it("pages with GitLab's headers and Link", async () => {
+    for (const path of ['api', 'web', 'docs']) must(createProject(t.db, { name: path.toUpperCase(), path }, w.sub));
+    const response = await call('GET', '/projects?per_page=2&page=2&order_by=path&sort=asc', tokens.owner);
+    expect((await json<{ path_with_namespace: string }[]>(response)).map((project) => project.path_with_namespace)).toEqual(['top/sub/docs', 'top/sub/web']);
+    expect(Object.fromEntries(['x-page', 'x-per-page', 'x-total', 'x-total-pages', 'x-next-page', 'x-prev-page'].map((name) => [name, response.headers.get(name)]))).toEqual({
+      'x-page': '2',
+      'x-per-page': '2',
+      'x-total': '4',
+      'x-total-pages': '2',
+      'x-next-page': '',
+      'x-prev-page': '1',
+    });
+    const link = response.headers.get('link')!;
+    expect(link).toContain('<http://localhost:3000/api/v4/projects?per_page=2&page=1&order_by=path&sort=asc>; rel="prev"');
+    expect(link).toContain('rel="first"');
+    expect(link).toContain('rel="last"');
+    expect(link).not.toContain('rel="next"');
+  });
+
+  it.each([
+    ['page=abc', { error: 'page is invalid' }],
+    ['per_page=1.5', { error: 'per_page is invalid' }],
+    ['order_by=password', { error: 'order_by does not have a valid value' }],
+    ['sort=sideways', { error: 'sort does not have a valid value' }],
+  ])('refuses %s with 400', async (query, body) => {
+    const response = await call('GET', `/projects?${query}`, tokens.owner);
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual(body);
+  });
+
+  it('answers an unknown path with 404 JSON', async () => {
+    const response = await call('GET', '/projects/1/pipelines', tokens.admin);
+    expect(response.status).toBe(404);
+    expect(await json(response)).toEqual({ error: '404 Not Found' });
+  });
+});
+
+describe('project integrations', () => {
+  const url = () => `/projects/${w.project.id}/integrations`;
+
+  it('lists the active integrations only, as GitLab does', async () => {
+    expect(await json(await call('GET', url(), tokens.reporter))).toEqual([]);
+    await saveInstanceSlack(t.app, w.cookies.admin!);
+    const [slack, ...rest] = await json<Record<string, unknown>[]>(await call('GET', url(), tokens.reporter));
+    expect(rest).toEqual([]);
+    expect(slack).toMatchObject({ slug: 'slack', title: 'Slack notifications', active: true, inherited: true, id: null });
+    expect(slack).not.toHaveProperty('properties');
+  });
+
+  it('answers 404 for a type nobody configured and for an unknown type', async () => {
+    for (const slug of ['slack', 'no-such-thing']) {
+      const response = await call('GET', `${url()}/${slug}`, tokens.reporter);
+      expect(response.status).toBe(404);
+      expect(await json(response)).toEqual({ message: '404 Integration Not Found' });
+    }
+  });
+
+  it('saves custom settings from JSON, in GitLab\'s shape, never showing the webhook, with the audit event the page writes', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!, { channel: '#general' });
+    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, username: 'deploy-bot', notify_only_broken_pipelines: false, push_events: false });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).not.toContain('SECRET-PART');
+    const body = JSON.parse(text) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      slug: 'slack',
+      active: true,
+      inherited: false,
+      push_events: false,
+      issues_events: true,
+      properties: { username: 'deploy-bot', channel: '#general', notify_only_broken_pipelines: false },
+      inherits_from: { level: 'instance', id: null, full_path: null },
+      sources: { webhook: 'project', username: 'project', channel: 'project', push_events: 'project' },
+      enforced: {},
+    });
+    expect(body.id).toEqual(expect.any(Number));
+    expect(body.created_at).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+    expect(body.properties).not.toHaveProperty('webhook');
+    const [event] = events().filter((e) => e.projectId === w.project.id);
+    expect(event).toMatchObject({ action: 'settings.saved', actorName: 'maintainer', integration: 'slack' });
+
+    const page = await (await get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: w.cookies.maintainer })).text();
+    expect(page).toContain('value="deploy-bot"');
+    expect(page).not.toContain('SECRET-PART');
+  });
+
+  it('takes form-encoded parameters and keeps the stored webhook when none is sent', async () => {
+    await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, channel: '#first' });
+    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { channel: '#second', tag_push_events: 'false' }, true);
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ properties: { channel: '#second' }, tag_push_events: false, active: true });
+  });
+
+  it('takes values from the level above with inherited_fields, and says where each comes from', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!, { channel: '#general', username: 'instance-bot' });
+    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { channel: '#app', 'inherited_fields[]': ['webhook', 'username'] }, true);
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({
+      properties: { channel: '#app', username: 'instance-bot' },
+      sources: { webhook: 'instance', username: 'instance', channel: 'project' },
+    });
+  });
+
+  it('switches back to the inherited settings with use_inherited_settings', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!, { channel: '#general' });
+    await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, channel: '#app' });
+    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { use_inherited_settings: true });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ inherited: true, id: null, properties: { channel: '#general' }, sources: { channel: 'instance' } });
+    expect(events().filter((e) => e.projectId === w.project.id).map((e) => e.action)).toEqual(['settings.saved', 'settings.inherited']);
+  });
+
+  it.each([
+    ['a missing webhook', {}, { webhook: ['Webhook URL is required'] }],
+    ['a webhook that is not a URL', { webhook: 'not a url' }, { webhook: ['Webhook URL must be a valid URL (http or https)'] }],
+    ['a choice not offered', { webhook: WEBHOOK, branches_to_be_notified: 'some' }, { branches_to_be_notified: ['Branches for which notifications are to be sent is not one of the offered choices'] }],
+    ['inheriting with nothing above', { use_inherited_settings: 'true' }, { use_inherited_settings: ['There are no default settings for Slack notifications to inherit; use custom settings'] }],
+  ])('refuses %s with 400 and the message per field, saving nothing', async (_case, params, message) => {
+    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, params);
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual({ message });
+    expect(events()).toEqual([]);
+  });
+
+  it.each([
+    ['a parameter of the wrong kind', { webhook: { url: WEBHOOK } }, 'webhook is invalid'],
+    ['an unknown inherited field', { inherited_fields: ['password'] }, 'inherited_fields does not have a valid value: password'],
+  ])('refuses %s with 400', async (_case, params, error) => {
+    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, params);
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual({ error });
+  });
+
+  it('refuses a body that is not JSON, and one that is too large', async () => {
+    const broken = await t.app.request(`${API}${url()}/slack`, { method: 'PUT', headers: { 'private-token': tokens.maintainer, 'content-type': 'application/json' }, body: '{"webhook":' });
+    expect(broken.status).toBe(400);
+    expect(await json(broken)).toEqual({ error: 'The request body is not valid JSON.' });
+    const huge = await call('PUT', `${url()}/slack`, tokens.maintainer, { channel: 'x'.repeat(300 * 1024) });
+    expect(huge.status).toBe(413);
+  });
+
+  it('refuses a URL into the local network, as the page does, and saves nothing', async () => {
+    for (const webhook of ['http://127.0.0.1/hook', 'http://169.254.169.254/latest', 'http://localhost:8080/hook']) {
+      const refused = await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook });
+      expect(refused.status).toBe(400);
+      expect(await json(refused)).toEqual({ message: { webhook: ['Requests to the local network are not allowed'] } });
+    }
+    expect((await slackOfApp()).status).toBe(404);
+  });
+
+  it('refuses to change a value the instance enforces, with 422 and the reason', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!, { username: 'company-bot' });
+    const store = new SettingsStore(t.db, 'any-key-base-is-fine-for-enforcement-0123456789');
+    store.setEnforcement(INSTANCE_OWNER, 'slack', { keys: ['username'], reason: 'one bot for the company' }, store.findOwn(INSTANCE_OWNER, 'slack')!.version);
+
+    const shown = await json(await slackOfApp());
+    expect(shown).toMatchObject({ enforced: { username: { level: 'instance', reason: 'one bot for the company' } }, properties: { username: 'company-bot' } });
+
+    const refused = await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, username: 'my-bot' });
+    expect(refused.status).toBe(422);
+    expect(await json(refused)).toEqual({ message: { username: ['Username is enforced by Instance: one bot for the company'] } });
+
+    const allowed = await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, channel: '#app' });
+    expect(allowed.status).toBe(200);
+  });
+
+  it('deletes the own settings (204), with the audit event of Reset, and the project inherits again', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!);
+    await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, channel: '#app' });
+    const response = await call('DELETE', `${url()}/slack`, tokens.maintainer);
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe('');
+    expect(await json(await slackOfApp())).toMatchObject({ inherited: true });
+    expect(events().filter((e) => e.projectId === w.project.id).map((e) => e.action)).toEqual(['settings.saved', 'settings.reset']);
+  });
+
+  it("accepts GitLab's underscored slugs", async () => {
+    const response = await call('PUT', `${url()}/microsoft_teams`, tokens.maintainer, { webhook: 'https://example.webhook.office.com/x' });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ slug: 'microsoft-teams', active: true });
+  });
+
+  it('lets a reporter read but not write, and hides the project from a stranger', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!);
+    expect((await slackOfApp(tokens.reporter)).status).toBe(200);
+    const refused = await call('PUT', `${url()}/slack`, tokens.reporter, { webhook: WEBHOOK });
+    expect(refused.status).toBe(403);
+    expect(await json(refused)).toEqual({ message: '403 Forbidden' });
+    const hidden = await call('GET', `/projects/${w.otherProject.id}/integrations`, tokens.maintainer);
+    expect(hidden.status).toBe(404);
+    expect(await json(hidden)).toEqual({ message: '404 Project Not Found' });
+  });
+});
+
+describe('group and instance integrations', () => {
+  it('saves a group default that its project then inherits', async () => {
+    const saved = await call('PUT', '/groups/top%2Fsub/integrations/slack', tokens.owner, { webhook: WEBHOOK, channel: '#sub' });
+    expect(saved.status).toBe(200);
+    expect(await json(saved)).toMatchObject({ inherited: false, properties: { channel: '#sub' }, sources: { channel: 'group' } });
+    expect(await json(await slackOfApp())).toMatchObject({ inherited: true, properties: { channel: '#sub' }, inherits_from: { level: 'group', full_path: 'top/sub' } });
+  });
+
+  it('lets administrators set the instance default, and nobody else', async () => {
+    const base = '/admin/application_settings/integrations/slack';
+    const refused = await call('PUT', base, tokens.owner, { webhook: WEBHOOK });
+    expect(refused.status).toBe(403);
+    expect(await json(refused)).toEqual({ message: '403 Forbidden' });
+
+    const saved = await call('PUT', base, tokens.admin, { webhook: WEBHOOK, channel: '#all' });
+    expect(saved.status).toBe(200);
+    expect(await json(saved)).toMatchObject({ inherited: false, inherits_from: null, sources: { channel: 'instance' } });
+    expect(await json(await slackOfApp())).toMatchObject({ properties: { channel: '#all' } });
+    expect(events().map((e) => [e.action, e.level])).toEqual([['settings.saved', 'instance']]);
+
+    const nothingAbove = await call('PUT', base, tokens.admin, { use_inherited_settings: true });
+    expect(nothingAbove.status).toBe(400);
+    expect(await json(nothingAbove)).toEqual({ error: 'use_inherited_settings is not available for the instance: it inherits from nothing' });
+
+    expect((await call('DELETE', base, tokens.admin)).status).toBe(204);
+    expect((await slackOfApp()).status).toBe(404);
+  });
+});
