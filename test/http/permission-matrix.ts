@@ -103,6 +103,26 @@ function integrationApiRows(base: string, url: (w: World) => string, readers: Ex
   };
 }
 
+/** The rows of one enforcement API mount (instance and groups): preview, enforce, lift, push. */
+function enforcementApiRows(
+  base: string,
+  url: (w: World) => string,
+  settings: (app: Hono<AppEnv>, w: World) => Promise<unknown>,
+  page: (w: World) => string,
+  expect: { readers: Expectations; enforcers: Expectations; managers: Expectations },
+): Record<string, MatrixRow> {
+  const enforced = async (app: Hono<AppEnv>, w: World) => {
+    await settings(app, w);
+    await post(app, `${page(w)}/slack/enforcement`, { _version: '1', keys: '*', _confirmed: '1' }, { cookie: w.cookies.admin! });
+  };
+  return {
+    [`GET ${base}/:slug/enforcement`]: { api: true, setup: settings, url: (w) => `${url(w)}/slack/enforcement?keys=channel`, expect: expect.readers },
+    [`PUT ${base}/:slug/enforcement`]: { api: true, setup: settings, url: (w) => `${url(w)}/slack/enforcement`, form: () => ({ keys: 'channel' }), expect: expect.enforcers },
+    [`DELETE ${base}/:slug/enforcement`]: { api: true, setup: enforced, url: (w) => `${url(w)}/slack/enforcement`, expect: expect.enforcers },
+    [`POST ${base}/:slug/push`]: { api: true, setup: settings, url: (w) => `${url(w)}/slack/push`, form: () => ({ keys: 'channel' }), expect: expect.managers },
+  };
+}
+
 export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'GET /api/v4/version': { api: true, url: () => `${API}/version`, expect: API_SIGNED_IN },
   'GET /api/v4/user': { api: true, url: () => `${API}/user`, expect: API_SIGNED_IN },
@@ -122,6 +142,17 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     apiAllow(['owner', 'admin'], ['reporter', 'developer', 'maintainer']),
   ),
   ...integrationApiRows('/api/v4/admin/application_settings/integrations', () => `${API}/admin/application_settings/integrations`, API_ADMIN_ONLY, API_ADMIN_ONLY),
+  ...enforcementApiRows('/api/v4/groups/:id/integrations', (w) => `${API}/groups/${encoded(SUB(w))}/integrations`, saveSubSlack, (w) => groupIntegrations(SUB(w)), {
+    readers: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+    // This world has no Maintainer of the group: test/http/api-enforcement.test.ts refuses one.
+    enforcers: apiAllow(['owner', 'admin'], ['reporter', 'developer', 'maintainer']),
+    managers: apiAllow(['owner', 'admin'], ['reporter', 'developer', 'maintainer']),
+  }),
+  ...enforcementApiRows('/api/v4/admin/application_settings/integrations', () => `${API}/admin/application_settings/integrations`, instanceSlack, () => ADMIN_INTEGRATIONS, {
+    readers: API_ADMIN_ONLY,
+    enforcers: API_ADMIN_ONLY,
+    managers: API_ADMIN_ONLY,
+  }),
 
   'GET /-/health': { url: () => '/-/health', expect: PUBLIC },
   'GET /public/vendor/htmx.min.js': { url: () => '/public/vendor/htmx.min.js', expect: PUBLIC },

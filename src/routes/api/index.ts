@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { authenticateToken, tokenScopes } from '../../auth/tokens.js';
 import type { AppDeps, AppEnv } from '../../http/context.js';
 import { apiError, INSUFFICIENT_SCOPE, UNAUTHORIZED } from './errors.js';
+import { enforcementApi } from './enforcement.js';
 import { instanceLevel, integrationApi, groupLevel, projectLevel } from './integrations.js';
 import { resourceRoutes } from './resources.js';
 
@@ -47,7 +48,9 @@ export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
 
   api.route('/projects/:id/integrations', integrationApi(projectLevel));
   api.route('/groups/:id/integrations', integrationApi(groupLevel));
+  api.route('/groups/:id/integrations', enforcementApi(groupLevel));
   api.route('/admin/application_settings/integrations', integrationApi(instanceLevel));
+  api.route('/admin/application_settings/integrations', enforcementApi(instanceLevel));
   api.route('/', resourceRoutes());
   api.all('*', (c) => c.json({ error: '404 Not Found' }, 404));
   return api;

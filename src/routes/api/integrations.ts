@@ -43,7 +43,7 @@ export const instanceLevel: LevelLoader = (c) => {
   return { level: 'instance', owner: INSTANCE_OWNER, chain: [INSTANCE_OWNER] };
 };
 
-const storeOf = (c: AppContext) => new SettingsStore(c.var.db, c.var.deps.secretKeyBase);
+export const storeOf = (c: AppContext) => new SettingsStore(c.var.db, c.var.deps.secretKeyBase);
 
 /** The ids and times of the level's own rows (GitLab's `id`, `created_at`, `updated_at`), by type. */
 function ownRowTimes(db: Db, owner: SettingsOwner): Map<string, OwnRowTimes> {
@@ -62,7 +62,7 @@ function ownRowTimes(db: Db, owner: SettingsOwner): Map<string, OwnRowTimes> {
 }
 
 /** GitLab's slugs are dashed (`microsoft-teams`); some clients send them underscored. */
-function typeOfUrl(c: AppContext, at: SettingsLevel): IntegrationType {
+export function typeOfUrl(c: AppContext, at: SettingsLevel): IntegrationType {
   const type = typeAtLevel((c.req.param('slug') ?? '').replaceAll('_', '-'), at.level);
   if (!type) throw notFound('Integration');
   return type;

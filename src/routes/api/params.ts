@@ -43,11 +43,15 @@ function formValueOf(name: string, value: unknown): string {
   throw new BadRequest(`${name} is invalid`);
 }
 
-/** `inherited_fields[]=a&inherited_fields[]=b`, `inherited_fields=a,b` or a JSON array. */
-function nameList(value: unknown): string[] {
+/** A list parameter sent as `name[]=a&name[]=b`, `name=a,b` or a JSON array. */
+export function listParam(params: ApiParams, name: string): string[] {
+  return nameList(params[name] ?? params[`${name}[]`], name);
+}
+
+function nameList(value: unknown, name = 'inherited_fields'): string[] {
   if (value === undefined || value === null) return [];
   const items = Array.isArray(value) ? value : [value];
-  if (!items.every((item) => typeof item === 'string')) throw new BadRequest('inherited_fields is invalid');
+  if (!items.every((item) => typeof item === 'string')) throw new BadRequest(`${name} is invalid`);
   return items.flatMap((item: string) => item.split(',')).map((item) => item.trim()).filter(Boolean);
 }
 
@@ -70,7 +74,7 @@ interface SettingsFormContext {
  * // { _version: '0', inheritance: 'custom', _inherit: ['channel'], webhook: 'https://hooks.slack.com/x', active: '1' }
  */
 export function settingsFormOf(type: IntegrationType, params: ApiParams, context: SettingsFormContext): FormInput {
-  const inherited = nameList(params.inherited_fields ?? params['inherited_fields[]']);
+  const inherited = listParam(params, 'inherited_fields');
   const settingNames = new Set(['active', ...type.fields.map((field) => field.name), ...eventsAt(type, context.level).map((event) => event.name)]);
   const unknown = inherited.filter((name) => !settingNames.has(name));
   if (unknown.length > 0) throw new BadRequest(`inherited_fields does not have a valid value: ${unknown.join(', ')}`);
