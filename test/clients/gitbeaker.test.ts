@@ -25,6 +25,13 @@ describe('@gitbeaker/rest against Cascade', () => {
     expect(await api.Projects.show(PROJECT_PATH)).toMatchObject({ id: cascade.projectId, path_with_namespace: PROJECT_PATH });
   });
 
+  it('lists the projects page by page, with the pagination headers, and finds the group', async () => {
+    const { data, paginationInfo } = await api.Projects.all({ perPage: 2, pagination: 'offset', showExpanded: true });
+    expect(data.map((project) => project.path_with_namespace).sort()).toEqual(['top/sub/app', 'top/sub/web', 'top/sub/worker']);
+    expect(paginationInfo).toMatchObject({ total: 3, totalPages: 2, perPage: 2 });
+    expect(await api.Groups.show('top/sub')).toMatchObject({ full_path: 'top/sub' });
+  });
+
   it("reads the project's integrations: Slack, inherited from the instance", async () => {
     const integrations = await api.Integrations.all(cascade.projectId);
     expect(integrations.map((integration) => [integration.slug, integration.inherited])).toEqual([['slack', true]]);

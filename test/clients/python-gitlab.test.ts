@@ -42,6 +42,10 @@ describe('python-gitlab against Cascade', () => {
     expect(await python('whoami')).toEqual({ username: 'mia', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
 
+  it('lists the projects page by page, following the Link headers, and finds the group', async () => {
+    expect(await python('browse')).toEqual({ projects: ['top/sub/app', 'top/sub/web', 'top/sub/worker'], group: 'top/sub' });
+  });
+
   it("reads the project's integrations: Slack, inherited from the instance", async () => {
     const { listed, slack } = await python('list');
     expect(listed).toEqual([['slack', true]]);

@@ -1,7 +1,7 @@
 """python-gitlab, unmodified, doing one step against Cascade; prints what it saw as JSON.
 
 Usage: python3 python_gitlab_client.py STEP   (with CASCADE_URL, CASCADE_TOKEN, PROJECT_PATH set)
-Steps: whoami, list, custom, inherit, delete, missing.
+Steps: whoami, browse, list, custom, inherit, delete, missing.
 """
 import json
 import os
@@ -24,6 +24,10 @@ def shown(integration):
 if step == "whoami":
     gl.auth()
     result = {"username": gl.user.username, "version": gl.version()[0]}
+elif step == "browse":
+    projects = gl.projects.list(per_page=2, get_all=True)
+    group = gl.groups.get("top/sub")
+    result = {"projects": sorted(p.path_with_namespace for p in projects), "group": group.full_path}
 elif step == "list":
     integrations = project().integrations
     result = {"listed": [[i.slug, i.inherited] for i in integrations.list()], "slack": shown(integrations.get("slack"))}

@@ -38,8 +38,12 @@ export async function startClientServer(): Promise<ClientServer> {
   const top = must(createGroup(db, { name: 'Top', path: 'top' }));
   const sub = must(createGroup(db, { name: 'Sub', path: 'sub' }, top));
   const project = must(createProject(db, { name: 'App', path: 'app' }, sub));
+  // More projects than a page holds, for the clients' pagination.
+  const others = ['Web', 'Worker'].map((name) => must(createProject(db, { name, path: name.toLowerCase() }, sub)));
   const maintainer: User = must(await createUser(db, { name: 'Mia Maintainer', username: 'mia', email: 'mia@example.com', password: 'mia-password-123' }));
-  db.insert(members).values({ userId: maintainer.id, projectId: project.id, accessLevel: ROLES.maintainer }).run();
+  db.insert(members)
+    .values([project, ...others].map((each) => ({ userId: maintainer.id, projectId: each.id, accessLevel: ROLES.maintainer })))
+    .run();
   const root = findUserByUsername(db, ROOT.username)!;
 
   const instanceDefault = await fetch(`${origin}/api/v4/admin/application_settings/integrations/slack`, {

@@ -154,6 +154,12 @@ describe('GET /version, /user, /projects, /groups', () => {
     }
   });
 
+  it('reads a GET sent with a JSON content type and no body, as python-gitlab sends it', async () => {
+    const response = await t.app.request(`${API}/projects?per_page=1`, { headers: { 'private-token': tokens.maintainer, 'content-type': 'application/json' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-per-page')).toBe('1');
+  });
+
   it("pages with GitLab's headers and Link", async () => {
     for (const path of ['api', 'web', 'docs']) must(createProject(t.db, { name: path.toUpperCase(), path }, w.sub));
     const response = await call('GET', '/projects?per_page=2&page=2&order_by=path&sort=asc', tokens.owner);

@@ -16,11 +16,18 @@ export type ApiParams = Record<string, unknown>;
 /** Query parameters, then the body's (which win): JSON or form-encoded. */
 export async function readParams(c: Context<AppEnv>): Promise<ApiParams> {
   const query = Object.fromEntries(Object.entries(c.req.queries()).map(([name, values]) => [name, values.length === 1 ? values[0] : values]));
+  // Clients such as python-gitlab send a JSON content type on GET too, with no body.
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return query;
   const contentType = c.req.header('content-type') ?? '';
   if (/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
-    const body: unknown = await c.req.json().catch(() => {
+    const text = await c.req.text();
+    if (text.trim() === '') return query;
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
       throw new BadRequest('The request body is not valid JSON.');
-    });
+    }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('The request body must be a JSON object.');
     return { ...query, ...(body as ApiParams) };
   }
