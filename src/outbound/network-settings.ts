@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/trail.js';
-import type { Db } from '../db/client.js';
+import { perDatabase, type Db } from '../db/client.js';
 import { applicationSettings, type User } from '../db/schema.js';
 import { lastValue, type FormInput } from '../http/forms.js';
 import { validate, type Outcome } from '../model/validation.js';
@@ -35,8 +35,10 @@ export type NetworkSettings = z.infer<typeof networkSchema>;
 
 const DEFAULTS: NetworkSettings = { allow_local_requests: false, outbound_allowlist: '' };
 
+const settingsRow = perDatabase((db) => db.select().from(applicationSettings).where(eq(applicationSettings.id, 1)).prepare());
+
 export function networkSettings(db: Db): NetworkSettings {
-  const row = db.select().from(applicationSettings).where(eq(applicationSettings.id, 1)).get();
+  const row = settingsRow(db).get();
   return row ? { allow_local_requests: row.allowLocalRequests, outbound_allowlist: row.outboundAllowlist } : DEFAULTS;
 }
 

@@ -4,7 +4,7 @@
  * chain of a project (its own row, its groups' rows, the instance's) for every type is loaded
  * with one query; secrets are sealed per row and opened only here.
  */
-import { and, count, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, count, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { perDatabase, type Db } from '../db/client.js';
 import { integrationSettings, type IntegrationSettingsRow } from '../db/schema.js';
 import { Conflict } from '../errors.js';
@@ -41,6 +41,17 @@ const chainStatements = perDatabase((db) => ({
     .where(and(inChain, eq(integrationSettings.type, sql.placeholder('type'))))
     .prepare(),
 }));
+
+/** The row an owner has for a type, one statement per level. */
+const ownStatements = perDatabase((db) => {
+  const ofType = eq(integrationSettings.type, sql.placeholder('type'));
+  const select = (owner: SQL | undefined) => db.select().from(integrationSettings).where(and(ofType, owner)).prepare();
+  return {
+    instance: select(and(isNull(integrationSettings.groupId), isNull(integrationSettings.projectId))),
+    group: select(eq(integrationSettings.groupId, sql.placeholder('id'))),
+    project: select(eq(integrationSettings.projectId, sql.placeholder('id'))),
+  };
+});
 
 /** "instance", "group:5", "project:7": where a row belongs, also bound into its sealed secrets. */
 export function ownerKey(owner: Pick<SettingsOwner, 'level' | 'id'>): string {
@@ -96,11 +107,7 @@ export class SettingsStore {
 
   /** The row the owner itself has for a type, if any. */
   findOwn(owner: SettingsOwner, type: string): StoredSettings | undefined {
-    const row = this.db
-      .select()
-      .from(integrationSettings)
-      .where(and(eq(integrationSettings.type, type), ownerFilter(owner)))
-      .get();
+    const row = ownStatements(this.db)[owner.level].get({ type, id: owner.id ?? -1 });
     return row ? this.open(row, owner) : undefined;
   }
 
