@@ -4,7 +4,7 @@
  * Append-only: the application only inserts, and the database refuses updates and deletes.
  */
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { perDatabase, type Db } from '../db/client.js';
 import { auditEvents, type AuditEvent, type User } from '../db/schema.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
 import type { SettingsOwner } from '../settings/resolve.js';
@@ -54,21 +54,26 @@ export interface NewAuditEvent {
  * @example
  * recordAuditEvent(db, { actor: user, action: 'settings.reset', owner: INSTANCE_OWNER, integration: 'slack' })
  */
+const insertEvent = perDatabase((db) =>
+  db.$client.prepare(`
+    insert into audit_events (created_at, actor_id, actor_name, action, level, group_id, project_id, owner_name, owner_path, integration, changes)
+    values (:createdAt, :actorId, :actorName, :action, :level, :groupId, :projectId, :ownerName, :ownerPath, :integration, :changes)`),
+);
+
 export function recordAuditEvent(db: Db, event: NewAuditEvent): void {
-  db.insert(auditEvents)
-    .values({
-      actorId: event.actor.id,
-      actorName: event.actor.username,
-      action: event.action,
-      level: event.owner.level,
-      groupId: event.owner.level === 'group' ? event.owner.id : null,
-      projectId: event.owner.level === 'project' ? event.owner.id : null,
-      ownerName: event.owner.name,
-      ownerPath: event.owner.path,
-      integration: event.integration ?? null,
-      changes: JSON.stringify(event.changes ?? []),
-    })
-    .run();
+  insertEvent(db).run({
+    createdAt: Date.now(),
+    actorId: event.actor.id,
+    actorName: event.actor.username,
+    action: event.action,
+    level: event.owner.level,
+    groupId: event.owner.level === 'group' ? event.owner.id : null,
+    projectId: event.owner.level === 'project' ? event.owner.id : null,
+    ownerName: event.owner.name,
+    ownerPath: event.owner.path,
+    integration: event.integration ?? null,
+    changes: JSON.stringify(event.changes ?? []),
+  });
 }
 
 /** What a level sets itself, as the trail compares it. */

@@ -21,6 +21,8 @@ export interface OwnSettings {
 }
 
 export interface StoredSettings extends SettingsRow {
+  /** The row's id. */
+  id: number;
   type: string;
   version: number;
   updatedAt: Date;
@@ -52,6 +54,24 @@ const ownStatements = perDatabase((db) => {
     project: select(eq(integrationSettings.projectId, sql.placeholder('id'))),
   };
 });
+
+/** A save over an existing row: the values given as the database stores them (booleans as 0/1, times in ms). */
+const updateStatement = perDatabase((db) =>
+  db
+    .update(integrationSettings)
+    .set({
+      active: sql`${sql.placeholder('active')}`,
+      fields: sql`${sql.placeholder('fields')}`,
+      events: sql`${sql.placeholder('events')}`,
+      secrets: sql`${sql.placeholder('secrets')}`,
+      updatedBy: sql`${sql.placeholder('updatedBy')}`,
+      updatedAt: sql`${sql.placeholder('updatedAt')}`,
+      version: sql`${integrationSettings.version} + 1`,
+    })
+    .where(eq(integrationSettings.id, sql.placeholder('id')))
+    .returning()
+    .prepare(),
+);
 
 /** "instance", "group:5", "project:7": where a row belongs, also bound into its sealed secrets. */
 export function ownerKey(owner: Pick<SettingsOwner, 'level' | 'id'>): string {
@@ -130,12 +150,7 @@ export class SettingsStore {
         updatedAt: new Date(),
       };
       const row = current
-        ? this.db
-            .update(integrationSettings)
-            .set({ ...values, version: current.version + 1 })
-            .where(and(eq(integrationSettings.type, type), ownerFilter(owner)))
-            .returning()
-            .get()
+        ? updateStatement(this.db).get({ ...values, active: values.active === null ? null : Number(values.active), updatedAt: values.updatedAt.getTime(), id: current.id })!
         : this.db
             .insert(integrationSettings)
             .values({
@@ -202,6 +217,7 @@ export class SettingsStore {
     }
     return {
       owner,
+      id: row.id,
       type: row.type,
       active: row.active ?? undefined,
       fields,
