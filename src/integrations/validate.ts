@@ -25,7 +25,8 @@ const DEFAULT_MAX = 2_000;
 const LONG_MAX = 10_000;
 const EMAIL = z.email();
 
-const isBlank = (value: FieldValue | undefined) => value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+/** No value: null, empty text or an empty list. */
+export const isBlank = (value: FieldValue | undefined) => value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 
 export function isSecretField(field: Field): boolean {
   return field.kind === 'secret';
@@ -170,7 +171,7 @@ export function parseSettingsForm(type: IntegrationType, input: SettingsInput, c
  * form or a field of another type.
  */
 export function unknownFieldNames(type: IntegrationType, names: readonly string[], level: Level): string[] {
-  const known = new Set(['active', ...type.fields.map((field) => field.name), ...eventsAt(type, level).map((event) => event.name)]);
+  const known = new Set(settingKeys(type, level).map(({ key }) => key));
   return names.filter((name) => !known.has(name));
 }
 

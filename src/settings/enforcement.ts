@@ -7,11 +7,10 @@
  * Both start from the descendants that override the chosen values, which the previews count.
  */
 import { recordAuditEvent, settingsChanges, type AuditChange } from '../audit/trail.js';
-import { perDatabase, type Db } from '../db/client.js';
 import type { User } from '../db/schema.js';
 import type { IntegrationType } from '../integrations/types.js';
-import { settingKeys } from '../integrations/validate.js';
-import { subtreePattern } from './overrides.js';
+import { settingKeys, unknownFieldNames } from '../integrations/validate.js';
+import { listOverrides } from './overrides.js';
 import type { Enforcement, Level, SettingsOwner } from './resolve.js';
 import type { OwnSettings, SettingsStore, StoredSettings } from './store.js';
 
@@ -19,21 +18,6 @@ import type { OwnSettings, SettingsStore, StoredSettings } from './store.js';
 export const ALL_VALUES = '*';
 
 export const MAX_REASON_LENGTH = 500;
-
-const statements = perDatabase((db: Db) => ({
-  descendants: db.$client.prepare(`
-    select 'project' as kind, p.id as id, p.full_path as path
-      from integration_settings s
-      cross join projects p on p.id = s.project_id
-      cross join groups g on g.id = p.group_id
-     where s.type = :type and g.traversal_ids like :prefix
-    union all
-    select 'group', g.id, g.full_path
-      from integration_settings s
-      join groups g on g.id = s.group_id
-     where s.type = :type and g.traversal_ids like :prefix and g.id <> :self
-    order by 3`),
-}));
 
 /** A descendant with settings of its own, and the values among the chosen ones it sets. */
 export interface Overrider {
@@ -54,15 +38,12 @@ export function ownKeys(own: OwnSettings): string[] {
  * overriders(store, INSTANCE_OWNER, slack, ['channel']).map((o) => o.settings.owner.path) // ['platform/api']
  */
 export function overriders(store: SettingsStore, owner: SettingsOwner, type: IntegrationType, keys: readonly string[]): Overrider[] {
-  const rows = statements(store.db).descendants.all({ type: type.slug, prefix: subtreePattern(store.db, owner), self: owner.id ?? -1 }) as {
-    kind: 'project' | 'group';
-    id: number;
-    path: string;
-  }[];
+  const { entries } = listOverrides(store.db, owner, type.slug, { search: '', after: '', limit: Number.MAX_SAFE_INTEGER });
   const all = keys.includes(ALL_VALUES);
   const found: Overrider[] = [];
-  for (const row of rows) {
-    const settings = store.findOwn({ level: row.kind, id: row.id, name: row.path, path: row.path }, type.slug);
+  for (const { owner: descendant } of entries) {
+    // Named by path in the audit trail, as switching back names them.
+    const settings = store.findOwn({ ...descendant, name: descendant.path! }, type.slug);
     if (!settings) continue;
     const overridden = ownKeys(settings).filter((key) => all || keys.includes(key));
     if (overridden.length > 0) found.push({ settings, keys: overridden });
@@ -88,8 +69,7 @@ export type KeysOutcome = { ok: true; keys: string[] } | { ok: false; error: str
  */
 export function parseChosenKeys(type: IntegrationType, level: Level, chosen: readonly string[]): KeysOutcome {
   if (chosen.includes(ALL_VALUES)) return { ok: true, keys: [ALL_VALUES] };
-  const known = new Set(settingKeys(type, level).map((k) => k.key));
-  const unknown = chosen.filter((key) => !known.has(key));
+  const unknown = unknownFieldNames(type, chosen, level);
   if (unknown.length > 0) return { ok: false, error: `${type.title} has no setting named ${unknown.slice(0, 3).join(', ')}.` };
   if (chosen.length === 0) return { ok: false, error: 'Choose the whole integration or at least one setting.' };
   return { ok: true, keys: [...new Set(chosen)] };

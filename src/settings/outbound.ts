@@ -9,7 +9,8 @@ import { lastValue, type FormInput } from '../http/forms.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
 import type { FieldErrors, Outcome } from '../model/validation.js';
 import { localNetworkError, sendOutbound, type OutboundOptions, type OutboundPolicy, type OutboundResult } from '../outbound/request.js';
-import { resolveSettings, type SettingsOwner, type SettingsRow } from './resolve.js';
+import { isBlank } from '../integrations/validate.js';
+import { resolveSettings, sameOwner, type SettingsOwner, type SettingsRow } from './resolve.js';
 import { prepareSettingsChange, type SettingsLevel } from './service.js';
 import type { SettingsStore } from './store.js';
 
@@ -33,10 +34,6 @@ export async function blockedUrlErrors(type: IntegrationType, form: FormInput, p
   const problems = await Promise.all(submitted.map(async (name) => [name, await localNetworkError(lastValue(form[name]).trim(), policy, options)] as const));
   return Object.fromEntries(problems.filter((entry): entry is [string, string] => entry[1] !== null));
 }
-
-const sameOwner = (a: SettingsOwner, b: SettingsOwner) => a.level === b.level && a.id === b.id;
-
-const isBlank = (value: FieldValue | undefined) => value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 
 /**
  * The values a test uses: the form parsed as saving would parse it (a blank secret keeps the

@@ -57,7 +57,7 @@ const statements = perDatabase((db: Db) => ({
 }));
 
 /** The LIKE pattern of everything below an owner ("/1/5/%"); everything for the instance. */
-export function subtreePattern(db: Db, owner: SettingsOwner): string {
+function subtreePattern(db: Db, owner: SettingsOwner): string {
   if (owner.level !== 'group') return '/%';
   const row = db.select({ t: groups.traversalIds }).from(groups).where(eq(groups.id, owner.id!)).get();
   return `${row?.t ?? '/-1/'}%`;

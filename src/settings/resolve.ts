@@ -64,7 +64,7 @@ export interface EffectiveSettings {
   enforced: Record<string, EnforcedBy>;
 }
 
-const sameOwner = (a: SettingsOwner, b: SettingsOwner) => a.level === b.level && a.id === b.id;
+export const sameOwner = (a: SettingsOwner, b: SettingsOwner) => a.level === b.level && a.id === b.id;
 
 /**
  * @example

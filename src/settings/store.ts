@@ -78,7 +78,8 @@ export function ownerKey(owner: Pick<SettingsOwner, 'level' | 'id'>): string {
   return owner.level === 'instance' ? 'instance' : `${owner.level}:${owner.id}`;
 }
 
-function ownerFilter(owner: Pick<SettingsOwner, 'level' | 'id'>) {
+/** The condition on integration_settings that selects an owner's rows. */
+export function ownerFilter(owner: Pick<SettingsOwner, 'level' | 'id'>) {
   if (owner.level === 'project') return eq(integrationSettings.projectId, owner.id!);
   if (owner.level === 'group') return eq(integrationSettings.groupId, owner.id!);
   return and(isNull(integrationSettings.groupId), isNull(integrationSettings.projectId));

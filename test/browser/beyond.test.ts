@@ -11,6 +11,7 @@ import { members } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createUser } from '../../src/model/users.js';
+import { must } from '../support/world.js';
 import { BrowserTab, descriptionOf, flashOn, heading, JAVASCRIPT_MODES, launchChromium, ROOT, signIn, startServer, type RunningServer } from './support.js';
 
 const MAINTAINER = { username: 'mia', password: 'mia-password-1234' };
@@ -48,13 +49,10 @@ describe.each(JAVASCRIPT_MODES)('beyond GitLab in Chromium with %s', (_mode, jav
 
   beforeAll(async () => {
     server = await startServer();
-    const platform = createGroup(server.db, { name: 'Platform', path: 'platform' });
-    if (!platform.ok) throw new Error('group');
-    const api = createProject(server.db, { name: 'API', path: 'api' }, platform.value);
-    if (!api.ok) throw new Error('project');
-    const mia = await createUser(server.db, { name: 'Mia', username: MAINTAINER.username, email: 'mia@example.com', password: MAINTAINER.password });
-    if (!mia.ok) throw new Error('user');
-    server.db.insert(members).values({ userId: mia.value.id, projectId: api.value.id, accessLevel: ROLES.maintainer }).run();
+    const platform = must(createGroup(server.db, { name: 'Platform', path: 'platform' }));
+    const api = must(createProject(server.db, { name: 'API', path: 'api' }, platform));
+    const mia = must(await createUser(server.db, { name: 'Mia', username: MAINTAINER.username, email: 'mia@example.com', password: MAINTAINER.password }));
+    server.db.insert(members).values({ userId: mia.id, projectId: api.id, accessLevel: ROLES.maintainer }).run();
     tab = await BrowserTab.open(browser, server, javaScriptEnabled);
   });
 

@@ -209,6 +209,17 @@ describe('pushing values to descendants', () => {
     expect(JSON.parse(event.changes)).toEqual([{ key: 'channel', label: 'Default channel', before: '#app', after: null }]);
   });
 
+  it('counts and clears subgroups that override the value too', async () => {
+    const t = await setup();
+    await post(t.app, `${groupIntegrations('top/sub')}/slack`, { ...slackForm({ webhook: '', channel: '#sub' }), inheritance: 'custom', _inherit: ['webhook'], _confirmed: '1' }, { cookie: t.admin });
+    const preview = await post(t.app, `${ADMIN_INTEGRATIONS}/slack/push`, { push_keys: ['channel'] }, { cookie: t.admin });
+    expect(textOf(await preview.text())).toContain('This changes 1 project and 1 group.');
+    const pushed = await post(t.app, `${ADMIN_INTEGRATIONS}/slack/push`, { push_keys: ['channel'], _confirmed: '1' }, { cookie: t.admin });
+    expect(flashOf(pushed)).toBe('Pushed Default channel of Slack notifications: 1 project and 1 group changed.');
+    const subRow = t.db.select().from(integrationSettings).all().find((row) => row.groupId === t.world.sub.id)!;
+    expect(JSON.parse(subRow.fields)).not.toHaveProperty('channel');
+  });
+
   it('pushing all settings switches the descendants back to inheriting', async () => {
     const t = await setup();
     const pushed = await post(t.app, `${ADMIN_INTEGRATIONS}/slack/push`, { push_keys: '*', _confirmed: '1' }, { cookie: t.admin });

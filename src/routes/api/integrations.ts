@@ -5,7 +5,6 @@
  * (`/admin/application_settings/integrations`). Reads and writes go through the same service
  * as the web pages, so validation, enforcement and audit events are the same.
  */
-import { and, eq, isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { Ability } from '../../auth/permissions.js';
 import type { Db } from '../../db/client.js';
@@ -17,7 +16,7 @@ import { blockedUrlErrors } from '../../settings/outbound.js';
 import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, typeAtLevel, type SettingsLevel } from '../../settings/service.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
 import type { SettingsOwner } from '../../settings/resolve.js';
-import { SettingsStore } from '../../settings/store.js';
+import { ownerFilter, SettingsStore } from '../../settings/store.js';
 import { notFound } from './errors.js';
 import { integrationEntity, type OwnRowTimes } from './entities.js';
 import { parameterName, readParams, settingsFormOf } from './params.js';
@@ -47,16 +46,10 @@ export const storeOf = (c: AppContext) => new SettingsStore(c.var.db, c.var.deps
 
 /** The ids and times of the level's own rows (GitLab's `id`, `created_at`, `updated_at`), by type. */
 function ownRowTimes(db: Db, owner: SettingsOwner): Map<string, OwnRowTimes> {
-  const whose =
-    owner.level === 'project'
-      ? eq(integrationSettings.projectId, owner.id!)
-      : owner.level === 'group'
-        ? eq(integrationSettings.groupId, owner.id!)
-        : and(isNull(integrationSettings.groupId), isNull(integrationSettings.projectId));
   const rows = db
     .select({ type: integrationSettings.type, id: integrationSettings.id, createdAt: integrationSettings.createdAt, updatedAt: integrationSettings.updatedAt })
     .from(integrationSettings)
-    .where(whose)
+    .where(ownerFilter(owner))
     .all();
   return new Map(rows.map(({ type, ...times }) => [type, times]));
 }

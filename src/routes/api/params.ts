@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import { BadRequest } from '../../errors.js';
 import type { AppEnv } from '../../http/context.js';
 import { readForm, type FormInput } from '../../http/forms.js';
-import { eventsAt } from '../../integrations/validate.js';
+import { settingKeys, unknownFieldNames } from '../../integrations/validate.js';
 import type { IntegrationType, Level } from '../../integrations/types.js';
 
 export type ApiParams = Record<string, unknown>;
@@ -82,8 +82,8 @@ interface SettingsFormContext {
  */
 export function settingsFormOf(type: IntegrationType, params: ApiParams, context: SettingsFormContext): FormInput {
   const inherited = listParam(params, 'inherited_fields');
-  const settingNames = new Set(['active', ...type.fields.map((field) => field.name), ...eventsAt(type, context.level).map((event) => event.name)]);
-  const unknown = inherited.filter((name) => !settingNames.has(name));
+  const settingNames = new Set(settingKeys(type, context.level).map(({ key }) => key));
+  const unknown = unknownFieldNames(type, inherited, context.level);
   if (unknown.length > 0) throw new BadRequest(`inherited_fields does not have a valid value: ${unknown.join(', ')}`);
 
   const inheritAll = isTrue(params.use_inherited_settings);

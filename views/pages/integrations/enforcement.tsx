@@ -9,7 +9,7 @@ import { settingKeys } from '../../../src/integrations/validate.js';
 import type { FieldErrors } from '../../../src/model/validation.js';
 import { ALL_VALUES, describeKeys, MAX_REASON_LENGTH, type DescendantCount } from '../../../src/settings/enforcement.js';
 import type { Enforcement } from '../../../src/settings/resolve.js';
-import { ErrorSummary, fieldId } from '../../components/form.js';
+import { CheckboxGroup, ErrorSummary, fieldId } from '../../components/form.js';
 import { IntegrationTabs } from './edit.js';
 
 /** What enforcing means for the values below: stated before enforcing and on the page. */
@@ -34,41 +34,10 @@ export function overrideSentence(found: DescendantCount, what: string): string {
   return `${describeCount(found)} below ${total === 1 ? 'sets its' : 'set their'} own values for ${what}.`;
 }
 
-interface KeyChoicesProps {
-  type: IntegrationType;
-  level: Level;
-  /** The form's name for the checkboxes: "keys" or "push_keys". */
-  name: string;
-  legend: string;
-  checked: readonly string[];
-  error?: string | undefined;
-}
-
 /** The settings to act on: the whole integration, or a choice of values. */
-function KeyChoices({ type, level, name, legend, checked, error }: KeyChoicesProps) {
-  const id = fieldId(name);
-  return (
-    <fieldset class={error ? 'field field-invalid key-choices' : 'field key-choices'} id={id} aria-describedby={error ? `${id}-error` : undefined}>
-      <legend>{legend}</legend>
-      <div class="checkbox">
-        <input type="checkbox" id={`${id}-all`} name={name} value={ALL_VALUES} checked={checked.includes(ALL_VALUES)} />
-        <label for={`${id}-all`}>All settings (the whole integration)</label>
-      </div>
-      <div class="key-choice-list">
-        {settingKeys(type, level).map(({ key, label }) => (
-          <div class="checkbox">
-            <input type="checkbox" id={`${id}-${key}`} name={name} value={key} checked={checked.includes(key)} />
-            <label for={`${id}-${key}`}>{label}</label>
-          </div>
-        ))}
-      </div>
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </fieldset>
-  );
+function KeyChoices({ type, level, ...group }: { type: IntegrationType; level: Level; name: string; legend: string; checked: readonly string[]; error?: string | undefined }) {
+  const values = settingKeys(type, level).map(({ key, label }) => ({ value: key, label }));
+  return <CheckboxGroup {...group} options={[{ value: ALL_VALUES, label: 'All settings (the whole integration)' }, ...values]} />;
 }
 
 export interface EnforcementPageProps {
