@@ -88,9 +88,9 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     c.set('user', token ? findSessionUser(deps.db, token, new Date(), stamp) : null);
     await next();
   });
-  app.use(readFlash);
   const pageCacheSize = deps.pageCacheSize ?? PAGE_CACHE_SIZE;
   if (pageCacheSize > 0) app.use(pageCache(pageCacheSize));
+  app.use(readFlash);
   app.use(csrf({ origin: deps.config.publicOrigin }));
   app.use(
     bodyLimit({

@@ -21,11 +21,13 @@ export function cookieSigningKey(secretKeyBase: string): string {
   return key;
 }
 
+/** Whether the request carries a flash message, not yet verified: a cheap look at the cookie header. */
+export const carriesFlash = (c: AppContext): boolean => c.req.header('cookie')?.includes(`${FLASH_COOKIE}=`) ?? false;
+
 /** Reads the flash message of this request (and clears it) into `c.var.flash`. */
 export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
   // Verifying a signature imports a key: only worth it when the cookie is there.
-  const present = c.req.header('cookie')?.includes(`${FLASH_COOKIE}=`) ?? false;
-  const raw = present ? await getSignedCookie(c, cookieSigningKey(c.get('deps').secretKeyBase), FLASH_COOKIE) : undefined;
+  const raw = carriesFlash(c) ? await getSignedCookie(c, cookieSigningKey(c.get('deps').secretKeyBase), FLASH_COOKIE) : undefined;
   c.set('flash', parseFlash(raw));
   if (raw !== undefined) deleteCookie(c, FLASH_COOKIE, { path: '/' });
   await next();

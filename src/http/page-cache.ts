@@ -2,14 +2,16 @@
  * @module http/page-cache
  * Signed-in pages, kept per user and URL until the database changes. A page is a function of
  * the database and the signed-in user only, so a kept page is what rendering would produce as
- * long as nothing was written since (see db/change-stamp.ts). Pages that carry a flash
- * message are never kept. Kept pages are also served gzip-compressed to browsers that accept
+ * long as nothing was written since (see db/change-stamp.ts). Requests that carry a flash
+ * message are never answered from, nor kept in, the cache; so a kept page is served before the
+ * flash cookie is read at all. Kept pages are also served gzip-compressed to browsers that accept
  * it, compressed once rather than on every request.
  */
 import { gzipSync } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
 import { KeptUntilChange } from '../db/change-stamp.js';
 import type { AppEnv } from './context.js';
+import { carriesFlash } from './flash.js';
 
 /** Bytes, which the Node adapter writes straight to the socket. */
 type Body = Uint8Array<ArrayBuffer>;
@@ -32,13 +34,13 @@ function send(c: Context<AppEnv>, page: KeptPage): Response {
 
 /**
  * @example
- * app.use(pageCache(1000)) // after the session and flash middleware, before the routes
+ * app.use(pageCache(1000)) // after the session middleware, before the flash middleware and the routes
  */
 export function pageCache(maxPages: number): MiddlewareHandler<AppEnv> {
   const pages = new KeptUntilChange<KeptPage>(maxPages);
   return async (c, next) => {
     const user = c.get('user');
-    if (c.req.method !== 'GET' || !user || c.get('flash')) return next();
+    if (c.req.method !== 'GET' || !user || carriesFlash(c)) return next();
     const key = `${user.id} ${c.req.header('hx-request') ?? ''} ${c.req.url}`;
     // The stamp from the start of the request: a write during rendering makes the page stale at once.
     const stamp = c.get('databaseStamp');
