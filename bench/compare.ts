@@ -4,11 +4,12 @@
  * against a budget of 1.25×. The default ref is the last commit before the audit trail,
  * provenance, per-field inheritance and enforcement came in.
  *
- * Each side runs its own `bench/run.ts` (its own fixtures, migrations and server) in a
- * throwaway git worktree; the figures are read from the table it prints.
+ * The earlier commit is checked out in a throwaway git worktree with its own fixtures, migrations
+ * and server, but both sides are measured by the working tree's `bench/run.ts`, so that only the
+ * app differs; the figures are read from the table it prints.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   git('worktree', 'add', '--detach', folder, ref);
   try {
     symlinkSync(join(root, 'node_modules'), join(folder, 'node_modules'));
+    copyFileSync(join(root, 'bench', 'run.ts'), join(folder, 'bench', 'run.ts'));
     const before = await runBench(folder, `before: ${baselineName}`);
     const after = await runBench(root, 'after: the working tree');
     printComparison(baselineName, before, after);

@@ -17,7 +17,9 @@ import { BENCH_SECRET_KEY_BASE, buildTree, type BenchTree } from './fixtures.js'
 
 const ORIGIN = 'http://localhost:3000';
 const SAVES = 25;
-const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 6);
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
+/** Rounds of load per route, taken in turns; each route's figure is its median round. */
+const ROUNDS = 3;
 const CUSTOM_PROJECTS = 10_000;
 
 interface Row {
@@ -101,12 +103,31 @@ interface Load {
   p99: number;
 }
 
+interface Route {
+  url: string;
+  cookie?: string;
+}
+
 /** Requests as a browser sends them: with its session cookie, accepting gzip. */
-async function load(url: string, cookie?: string): Promise<Load> {
+async function load({ url, cookie }: Route, seconds = LOAD_SECONDS): Promise<Load> {
   const headers = { 'accept-encoding': 'gzip, deflate, br', ...(cookie ? { cookie } : {}) };
-  const result = await autocannon({ url, connections: 16, duration: LOAD_SECONDS, headers });
+  const result = await autocannon({ url, connections: 16, duration: seconds, headers });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/**
+ * Loads the routes in turns, ROUNDS times, after a warm-up of each: every route meets the same
+ * server (compiled, its caches filled) and, round by round, the same noise from the rest of
+ * the machine. Each route's figure is its median round.
+ */
+async function loadInTurns<const T extends readonly Route[]>(routes: T): Promise<{ [K in keyof T]: Load }> {
+  for (const route of routes) await load(route, 2);
+  const rounds: Load[][] = routes.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, route] of routes.entries()) rounds[index]!.push(await load(route));
+  }
+  return rounds.map((loads) => [...loads].sort((a, b) => a.rps - b.rps)[Math.floor(loads.length / 2)]!) as { [K in keyof T]: Load };
 }
 
 const describeLoad = (load: Load) => `${Math.round(load.rps)} req/s (p50 ${load.p50} ms, p99 ${load.p99} ms)`;
@@ -152,9 +173,10 @@ async function main(): Promise<void> {
     const largePath = join(folder, 'large.db');
     console.log('Serving pages under load...');
     await withServer(largePath, 'cache', async (base) => {
-      await load(`${base}/-/health`);
-      const health = await load(`${base}/-/health`);
-      const page = await load(`${base}/${large.deepProjectPath}/-/settings/integrations/slack`, large.adminCookie);
+      const [health, page] = await loadInTurns([
+        { url: `${base}/-/health` },
+        { url: `${base}/${large.deepProjectPath}/-/settings/integrations/slack`, cookie: large.adminCookie },
+      ]);
       rows.push({ measure: 'Health check', value: describeLoad(health), target: '', ok: null });
       rows.push({
         measure: 'Project integration page, signed in',
@@ -164,14 +186,17 @@ async function main(): Promise<void> {
       });
     });
     await withServer(largePath, 'nocache', async (base) => {
+      const cookie = large.adminCookie;
       const integrations = `settings/integrations/slack`;
-      const shallow = await load(`${base}/${large.shallowProjectPath}/-/${integrations}`, large.adminCookie);
-      const deep = await load(`${base}/${large.deepProjectPath}/-/${integrations}`, large.adminCookie);
+      const overrides = `${base}/admin/application_settings/integrations/slack/overrides`;
+      const [shallow, deep, first, middle] = await loadInTurns([
+        { url: `${base}/${large.shallowProjectPath}/-/${integrations}`, cookie },
+        { url: `${base}/${large.deepProjectPath}/-/${integrations}`, cookie },
+        { url: overrides, cookie },
+        { url: `${overrides}?after=${encodeURIComponent(large.middleOverridePath)}`, cookie },
+      ]);
       rows.push({ measure: 'Project integration page, top-level project, page cache off', value: describeLoad(shallow), target: '', ok: null });
       compare('Project integration page, ten levels deep, page cache off', describeLoad(deep), shallow.rps, deep.rps, true);
-      const overrides = `${base}/admin/application_settings/integrations/slack/overrides`;
-      const first = await load(overrides, large.adminCookie);
-      const middle = await load(`${overrides}?after=${encodeURIComponent(large.middleOverridePath)}`, large.adminCookie);
       rows.push({ measure: `"Projects using custom settings" (${CUSTOM_PROJECTS.toLocaleString('en')}), first page, cache off`, value: describeLoad(first), target: '', ok: null });
       compare(`"Projects using custom settings", page ${CUSTOM_PROJECTS / 2 / 20 + 1}, cache off`, describeLoad(middle), first.rps, middle.rps, true);
     });
