@@ -16,6 +16,7 @@ import { BadRequest, Conflict, Forbidden, NotFound, SignInRequired } from './err
 import { assetRoutes } from './http/assets.js';
 import type { AppDeps, AppEnv, AppContext } from './http/context.js';
 import { readFlash } from './http/flash.js';
+import { renderJsxWithoutAsyncLocalStorage } from './http/jsx-context.js';
 import { pageCache } from './http/page-cache.js';
 import { SETTINGS_TEST_LIMIT } from './settings/outbound.js';
 import { adminRoutes } from './routes/admin/index.js';
@@ -52,6 +53,7 @@ const CONTENT_SECURITY_POLICY = {
  */
 export function createApp(given: AppDeps): Hono<AppEnv> {
   const deps: AppDeps = { settingsTestThrottle: new SignInThrottle(SETTINGS_TEST_LIMIT), ...given };
+  renderJsxWithoutAsyncLocalStorage();
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
