@@ -19,6 +19,8 @@ export interface IntegrationState {
   effective: EffectiveSettings;
   /** The level's own row, if it has custom settings. */
   own: StoredSettings | undefined;
+  /** The rows of the chain that have settings, nearest first (the own row among them). */
+  rows: readonly StoredSettings[];
 }
 
 export interface SettingsLevel {
@@ -46,8 +48,19 @@ export function integrationStates(store: SettingsStore, at: SettingsLevel, only?
   return types.map((type) => {
     const chain = rows.get(type.slug) ?? [];
     const own = chain[0]?.owner === at.owner ? chain[0] : undefined;
-    return { type, effective: resolveSettings(type, at.owner, chain), own };
+    return { type, effective: resolveSettings(type, at.owner, chain), own, rows: chain };
   });
+}
+
+/**
+ * What a level would use if it inherited: its chain resolved without its own row. The page shows
+ * these when "Use instance-level settings" is chosen, before it is saved.
+ *
+ * @example
+ * inheritedSettings(at, state).fields.username // the instance's, even while the project has its own
+ */
+export function inheritedSettings(at: SettingsLevel, state: IntegrationState): EffectiveSettings {
+  return state.own ? resolveSettings(state.type, at.owner, state.rows.slice(1)) : state.effective;
 }
 
 export type SettingsChoice = 'inherit' | 'custom';

@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/auth/permissions.js';
-import { members } from '../../src/db/schema.js';
+import { integrationSettings, members } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createUser } from '../../src/model/users.js';
@@ -15,6 +15,8 @@ import { BrowserTab, flashOn, heading, JAVASCRIPT_MODES, launchChromium, ROOT, s
 
 const MAINTAINER = { username: 'mia', password: 'mia-password-123' };
 const PROJECT = 'platform/api';
+/** Has its own Slack integration, switched off, before the instance default is set up. */
+const LEGACY_PROJECT = 'platform/legacy';
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/SEEDSECRET';
 
 let browser: Browser;
@@ -79,6 +81,12 @@ describe.each(JAVASCRIPT_MODES)('the seed pages in Chromium with %s', (_mode, ja
     const platform = createGroup(server.db, { name: 'Platform', path: 'platform' });
     if (!platform.ok) throw new Error('group');
     for (const path of ['api', 'web']) createProject(server.db, { name: path.toUpperCase(), path }, platform.value);
+    const legacy = createProject(server.db, { name: 'Legacy', path: 'legacy' }, platform.value);
+    if (!legacy.ok) throw new Error('project');
+    server.db
+      .insert(integrationSettings)
+      .values({ type: 'slack', projectId: legacy.value.id, active: false, fields: JSON.stringify({ username: 'legacy-bot' }) })
+      .run();
     const mia = await createUser(server.db, { name: 'Mia', username: MAINTAINER.username, email: 'mia@example.com', password: MAINTAINER.password });
     if (!mia.ok) throw new Error('user');
     server.db.insert(members).values({ userId: mia.value.id, groupId: platform.value.id, accessLevel: ROLES.maintainer }).run();
@@ -98,7 +106,7 @@ describe.each(JAVASCRIPT_MODES)('the seed pages in Chromium with %s', (_mode, ja
     expect(await heading(page)).toBe('Integrations');
 
     await tab.follow(page.getByRole('link', { name: 'Slack notifications' }));
-    await page.getByLabel('Enabled').check();
+    await page.getByLabel('Enabled', { exact: true }).check();
     await page.getByLabel(/^Webhook/).fill(WEBHOOK);
     await page.getByLabel(/^Username/).fill('instance-bot');
     await saveDefaults(tab);
@@ -122,8 +130,20 @@ describe.each(JAVASCRIPT_MODES)('the seed pages in Chromium with %s', (_mode, ja
     expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe('Use instance-level settings');
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot');
     expect(await page.getByLabel(/^Username/).isDisabled()).toBe(true);
-    expect(await page.getByLabel('Enabled').isDisabled()).toBe(true);
+    expect(await page.getByLabel('Enabled', { exact: true }).isDisabled()).toBe(true);
     expect(await page.content()).not.toContain('SEEDSECRET');
+  });
+
+  it('leaves a project with an existing integration of the same type unchanged', async () => {
+    const { page } = tab;
+    await tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations`);
+    const row = await page.getByRole('row', { name: /Slack notifications/ }).innerText();
+    expect(row).toContain('Custom settings');
+    expect(row).toContain('Inactive');
+    await tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations/slack`);
+    expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe('Use custom settings');
+    expect(await page.getByLabel(/^Username/).inputValue()).toBe('legacy-bot');
+    await tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
   });
 
   it('overwrites the integration on the project level with "Use custom settings"', async () => {
@@ -131,11 +151,15 @@ describe.each(JAVASCRIPT_MODES)('the seed pages in Chromium with %s', (_mode, ja
     await chooseSettings(tab, 'Use custom settings');
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot');
     expect(await page.getByLabel(/^Webhook/).getAttribute('placeholder')).toBe('Leave blank to keep the current value');
+    // "Ensure the toggle is set to Enabled and enter all required settings."
+    await page.getByLabel('Enabled', { exact: true }).check();
+    await page.getByLabel(/^Webhook/).fill('https://hooks.slack.com/services/T111/B111/PROJECTSECRET');
     await page.getByLabel(/^Username/).fill('project-bot');
     await tab.follow(page.getByRole('button', { name: 'Save changes' }));
 
     expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('project-bot');
+    expect(await page.content()).not.toContain('PROJECTSECRET');
     await tab.visit(`/${PROJECT}/-/settings/integrations`);
     expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain('Custom settings');
     await signOut(tab);
@@ -162,12 +186,32 @@ describe.each(JAVASCRIPT_MODES)('the seed pages in Chromium with %s', (_mode, ja
     await tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
     await chooseSettings(tab, 'Use instance-level settings');
     expect(await page.getByRole('main').innerText()).toContain("Saving deletes this project's custom settings for Slack notifications");
+    // Before saving, the fields already show what the project will use.
+    expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
     await tab.follow(page.getByRole('button', { name: 'Save changes' }));
 
     expect(await flashOn(page)).toBe('Slack notifications now uses the default settings.');
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
+    expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(true);
     await tab.visit(`/${PROJECT}/-/settings/integrations`);
     expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain('Inherited from instance');
+  });
+
+  it('lets a project without the integration enabled use the latest instance-level defaults', async () => {
+    const { page } = tab;
+    await tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations/slack`);
+    expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(false);
+    await chooseSettings(tab, 'Use instance-level settings');
+    // "Ensure the toggle is set to Enabled": the instance's, shown locked.
+    expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(true);
+    expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
+    await tab.follow(page.getByRole('button', { name: 'Save changes' }));
+
+    expect(await flashOn(page)).toBe('Slack notifications now uses the default settings.');
+    await tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations`);
+    const row = await page.getByRole('row', { name: /Slack notifications/ }).innerText();
+    expect(row).toContain('Inherited from instance');
+    expect(row).toContain('Active');
     await signOut(tab);
   });
 });

@@ -161,6 +161,9 @@ describe('seed semantics', () => {
 
   it('refuses to inherit when there is no default to inherit', async () => {
     const t = await setup();
+    // A value no level sets is the type's own default.
+    const fields = await (await get(t.app, `${t.projectUrl}/slack/fields?inheritance=custom`, { cookie: t.maintainer })).text();
+    expect(fields).toContain('<span class="field-source">Default value</span>');
     const response = await post(t.app, `${t.projectUrl}/slack`, { inheritance: 'inherit', _version: '0' }, { cookie: t.maintainer });
     expect(response.status).toBe(422);
     expect(await response.text()).toContain('There are no default settings for Slack notifications to inherit');
@@ -180,6 +183,26 @@ describe('the inheritance dropdown', () => {
     expect(custom).toContain('value="instance-bot"');
     expect(custom).toContain('Leave blank to keep the current value');
     expect(inherited + custom).not.toContain(WEBHOOK);
+  });
+
+  it('shows the instance values, not the project\'s own, when a project with custom settings chooses to inherit', async () => {
+    const t = await setup();
+    await saveInstanceSlack(t.app, t.admin, { username: 'instance-bot', active: '1' });
+    await post(t.app, `${t.projectUrl}/slack`, { ...slackForm({ username: 'project-bot', active: '' }), inheritance: 'custom' }, { cookie: t.maintainer });
+    const fragment = await (await get(t.app, `${t.projectUrl}/slack/fields?inheritance=inherit`, { cookie: t.maintainer })).text();
+    expect(fragment).toMatch(/id="field-username"[^>]*value="instance-bot"/);
+    expect(fragment).not.toContain('project-bot');
+    expect(fragment).toMatch(/id="field-active"[^>]*checked/);
+    expect(fragment).toContain('Saving deletes this project&#39;s custom settings for Slack notifications; from then on it uses the instance-level settings,');
+
+    const page = await post(t.app, `${t.projectUrl}/slack`, { inheritance: 'inherit', _action: 'update_form', _version: '1', username: 'typed-bot' }, { cookie: t.maintainer });
+    const html = await page.text();
+    expect(html).toMatch(/id="field-username"[^>]*value="instance-bot"/);
+    expect(html).not.toContain('typed-bot');
+    expect(html).not.toContain('project-bot');
+    // Nothing is saved before "Save changes": the project still shows its custom state.
+    expect(html).toContain('badge-custom');
+    expect(rows(t)).toHaveLength(2);
   });
 
   it('re-renders the form for the chosen option without saving when "Update form" is pressed', async () => {

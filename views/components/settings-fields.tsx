@@ -66,12 +66,12 @@ function isChecked(submitted: FormValues | undefined, name: string, stored: unkn
 /** Where a value comes from, linked to that level's settings of the same integration. */
 function SourceCaption({ source, props, bare }: { source: ValueSource | undefined; props: SettingsFieldsProps; bare?: boolean }) {
   if (!source) return null;
+  // The type's own default, set at no level.
+  if (source === 'default') return bare ? <>Default value</> : <span class="field-source">Default value</span>;
   const { self, canSeeInstance, type } = props;
   let label: string;
   let href: string | undefined;
-  if (source === 'default') {
-    label = 'Default value';
-  } else if (source.level === self.level && source.id === self.id) {
+  if (source.level === self.level && source.id === self.id) {
     label = `This ${self.level}`;
   } else if (source.level === 'instance') {
     label = 'Instance';

@@ -12,7 +12,7 @@ import { lastValue, readForm, type FormInput } from '../../http/forms.js';
 import type { IntegrationType } from '../../integrations/types.js';
 import type { FieldErrors } from '../../model/validation.js';
 import { deriveKey, seal, unseal } from '../../seal.js';
-import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, typeAtLevel, type IntegrationState } from '../../settings/service.js';
+import { commitSettingsChange, inheritedSettings, integrationStates, prepareSettingsChange, resetSettings, typeAtLevel, type IntegrationState } from '../../settings/service.js';
 import { SettingsStore } from '../../settings/store.js';
 import { customDescendants, differingValues, listOverrides, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
 import { settingsUsage } from '../../settings/usage.js';
@@ -73,14 +73,16 @@ function inheritedKeysOf(scope: IntegrationScope, state: IntegrationState, submi
 function renderIntegration(c: AppContext, scope: IntegrationScope, type: IntegrationType, options: RenderOptions = {}) {
   const [state] = integrationStates(storeOf(c), scope, type);
   const { effective, own } = state!;
+  const inheritance = options.inheritance ?? currentInheritance(scope, state!);
   const usage = scope.level === 'project' ? undefined : settingsUsage(c.var.db, scope.owner, type.slug);
   return c.render(
     <IntegrationPage
       type={type}
       level={scope.level}
       baseUrl={scope.baseUrl}
-      effective={effective}
-      inheritance={options.inheritance ?? currentInheritance(scope, state!)}
+      current={effective}
+      effective={inheritance === 'inherit' ? inheritedSettings(scope, state!) : effective}
+      inheritance={inheritance}
       inheritsFrom={effective.inheritsFrom}
       hasOwnSettings={own !== undefined}
       canManage={scope.canManage}
@@ -156,7 +158,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       <SettingsSection
         type={type}
         level={scope.level}
-        effective={effective}
+        effective={inheritance === 'inherit' ? inheritedSettings(scope, state!) : effective}
         inheritance={inheritance}
         inheritsFrom={effective.inheritsFrom}
         hasOwnSettings={own !== undefined}

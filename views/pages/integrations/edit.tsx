@@ -56,9 +56,10 @@ export function SettingsSection(props: SettingsSectionProps) {
   const source = inheritsFrom ? inheritanceSourceLabel(inheritsFrom) : null;
   let note: string | null = null;
   if (level !== 'instance' && inheritance === 'inherit' && inheritsFrom) {
+    const settingsAbove = inheritsFrom.level === 'instance' ? 'the instance-level settings' : `the ${source} settings of ${inheritsFrom.name}`;
     note = hasOwnSettings
-      ? `Saving deletes this ${noun}'s custom settings for ${type.title}; from then on it uses the ${source} settings of ${inheritsFrom.name}, and any change to them applies here at once.`
-      : `This ${noun} uses the ${source} settings of ${inheritsFrom.name}. Any change to them applies here at once.`;
+      ? `Saving deletes this ${noun}'s custom settings for ${type.title}; from then on it uses ${settingsAbove}, and any change to them applies here at once.`
+      : `This ${noun} uses ${settingsAbove}. Any change to them applies here at once.`;
   } else if (level !== 'instance' && inheritance === 'custom') {
     note = inheritsFrom
       ? `Custom settings belong to this ${noun} only: changes to the ${source} settings do not affect them. Choosing "Use ${source} settings" later deletes them.`
@@ -82,7 +83,8 @@ export function SettingsSection(props: SettingsSectionProps) {
         level={level}
         effective={props.effective}
         editable={canManage && inheritance === 'custom'}
-        submitted={props.submitted}
+        // Locked fields show the settings that apply, never what was typed before switching.
+        submitted={inheritance === 'custom' ? props.submitted : undefined}
         errors={props.errors ?? {}}
         self={props.self}
         canSeeInstance={props.canSeeInstance}
@@ -139,6 +141,8 @@ function InheritanceSelect({ baseUrl, props }: { baseUrl: string; props: Setting
 
 export interface IntegrationPageProps extends SettingsSectionProps {
   baseUrl: string;
+  /** The settings in use now, for the state badges; `effective` is what the fields show for the option chosen. */
+  current: EffectiveSettings;
   /** The version of the level's own row the form was loaded at (0: none). */
   version: number;
   /** Instance and group: who a save reaches. */
@@ -170,7 +174,7 @@ export function IntegrationPage(props: IntegrationPageProps) {
     <>
       <div class="integration-header">
         <h1>{type.title}</h1>
-        <StateBadges level={level} effective={props.effective} />
+        <StateBadges level={level} effective={props.current} />
       </div>
       <p class="lead">{type.description}</p>
       {level !== 'project' && <IntegrationTabs baseUrl={baseUrl} slug={type.slug} current="settings" customCount={usage ? usage.customProjects + usage.customGroups : 0} />}
