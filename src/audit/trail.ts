@@ -30,7 +30,7 @@ export type AuditAction =
   | 'network.updated';
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
-  'settings.saved': 'Saved custom settings',
+  'settings.saved': 'Saved the settings',
   'settings.inherited': 'Switched to inherited settings',
   'settings.reset': 'Reset the settings',
   'settings.switched_back': 'Switched back to the default settings',

@@ -92,7 +92,12 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
 
   const [state] = integrationStates(store, at, type);
   const { effective } = state!;
-  const choice = at.level === 'instance' ? 'custom' : lastValue(form.inheritance);
+  const submittedChoice = lastValue(form.inheritance);
+  // The instance's settings are its own; its form has no dropdown.
+  if (at.level === 'instance' && submittedChoice !== '' && submittedChoice !== 'custom') {
+    throw new BadRequest('The instance has no settings above it to inherit. Reload the page and try again.');
+  }
+  const choice = at.level === 'instance' ? 'custom' : submittedChoice;
   if (choice !== 'inherit' && choice !== 'custom') return { ok: false, errors: { inheritance: 'Choose which settings to use' } };
 
   if (choice === 'inherit') {

@@ -34,6 +34,8 @@ describe('Admin Area > Settings > Integrations', () => {
     expect(html).toContain('Pipeline status emails');
     expect(html).not.toContain('>Jenkins<');
     expect(html.match(/Not set up/g)?.length).toBe(17);
+    // No project inherits a default that is not set up.
+    expect(html).not.toMatch(/Not set up<\/span>\s*<\/td>\s*<td>[1-9]/);
   });
 
   it('asks for confirmation, with the number of projects the save reaches, before saving a default', async () => {
@@ -83,6 +85,14 @@ describe('Admin Area > Settings > Integrations', () => {
     expect(tampered.status).toBe(400);
     expect(await tampered.text()).toContain('Unknown field: recipients');
     expect((await saveInstanceSlackTo(t, 'no-such-type')).status).toBe(404);
+    expect(rows(t)).toHaveLength(0);
+  });
+
+  it('refuses "inherit" at the instance level, which has nothing above it, and saves nothing', async () => {
+    const t = await setup();
+    const response = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, { ...slackForm(), inheritance: 'inherit', _confirmed: '1' }, { cookie: t.admin });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('The instance has no settings above it to inherit.');
     expect(rows(t)).toHaveLength(0);
   });
 

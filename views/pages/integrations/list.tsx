@@ -57,7 +57,8 @@ export function IntegrationsListPage({ level, baseUrl, items, canManage }: Integ
               <td>
                 <StateBadges level={level} effective={effective} />
               </td>
-              {showUsage && <td>{usage ? usage.inheritingProjects : '—'}</td>}
+              {/* With nothing set up here or above, there is nothing to inherit. */}
+              {showUsage && <td>{!usage ? '—' : effective.state === 'not_configured' ? 0 : usage.inheritingProjects}</td>}
               {showUsage && <td>{usage ? usage.customProjects : '—'}</td>}
             </tr>
           ))}
