@@ -16,14 +16,15 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
 
 /**
  * Opens (and creates, with its folder) the database at `path`; `':memory:'` gives a private one.
+ * `onStatement` hears the text of every statement run (the tests count queries with it).
  *
  * @example
  * const db = openDatabase(':memory:')
  * migrateDatabase(db)
  */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string, { onStatement }: { onStatement?: (sql: string) => void } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new Database(path);
+  const sqlite = new Database(path, onStatement ? { verbose: (sql) => onStatement(String(sql)) } : {});
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');

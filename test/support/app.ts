@@ -34,10 +34,10 @@ export async function testResolve(host: string): Promise<ResolvedAddress[]> {
   return [{ address: '192.0.2.10', family: 4 }];
 }
 
-/** `deps` replaces the defaults, e.g. a short timeout for requests to other servers. */
+/** `deps` replaces the defaults, e.g. a short timeout for requests to other servers; a given `db` must be migrated. */
 export function createTestApp(deps: Partial<AppDeps> = {}): TestApp {
-  const db = openDatabase(':memory:');
-  migrateDatabase(db);
+  const db = deps.db ?? openDatabase(':memory:');
+  if (!deps.db) migrateDatabase(db);
   const logLines: string[] = [];
   const app = createApp({
     db,
