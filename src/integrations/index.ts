@@ -1,51 +1,28 @@
 /**
  * @module integrations
- * The catalog: every integration type Cascade knows. Adding a type means adding its file and
- * one line here.
+ * The catalog: every integration type Cascade knows, one file each in `catalog/`. Adding a type
+ * means adding its file there: every type a catalog file defines with `defineIntegration` is
+ * loaded when the app starts.
  */
-import { bugzilla } from './bugzilla.js';
-import { customIssueTracker } from './custom-issue-tracker.js';
-import { datadog } from './datadog.js';
-import { discord } from './discord.js';
-import { emailsOnPush } from './emails-on-push.js';
-import { externalWiki } from './external-wiki.js';
-import { hangoutsChat } from './hangouts-chat.js';
-import { jenkins } from './jenkins.js';
-import { jira } from './jira.js';
-import { mattermost } from './mattermost.js';
-import { microsoftTeams } from './microsoft-teams.js';
-import { pipelinesEmail } from './pipelines-email.js';
-import { pushover } from './pushover.js';
-import { redmine } from './redmine.js';
-import { slack } from './slack.js';
-import { telegram } from './telegram.js';
+import { readdirSync } from 'node:fs';
 import type { IntegrationType, Level } from './types.js';
-import { webexTeams } from './webex-teams.js';
-import { youtrack } from './youtrack.js';
+import { isIntegrationType } from './validate.js';
+
+const CATALOG = new URL('./catalog/', import.meta.url);
+
+const catalogModules: Record<string, unknown>[] = await Promise.all(
+  readdirSync(CATALOG)
+    .filter((file) => /\.[cm]?[jt]s$/.test(file) && !file.endsWith('.d.ts'))
+    .map((file) => import(new URL(file, CATALOG).href)),
+);
 
 /** In the order of the lists: by title, like GitLab's integration list. */
-export const integrationTypes: readonly IntegrationType[] = [
-  bugzilla,
-  customIssueTracker,
-  datadog,
-  discord,
-  emailsOnPush,
-  externalWiki,
-  hangoutsChat,
-  jenkins,
-  jira,
-  youtrack,
-  mattermost,
-  microsoftTeams,
-  pipelinesEmail,
-  pushover,
-  redmine,
-  slack,
-  telegram,
-  webexTeams,
-];
+export const integrationTypes: readonly IntegrationType[] = catalogModules
+  .flatMap((exports) => Object.values(exports).filter(isIntegrationType))
+  .sort((a, b) => a.title.localeCompare(b.title, 'en'));
 
 const bySlug = new Map(integrationTypes.map((type) => [type.slug, type]));
+if (bySlug.size !== integrationTypes.length) throw new Error('Two integration types in src/integrations/catalog/ share a slug.');
 
 /** @example findIntegrationType('slack')?.title // 'Slack notifications' */
 export function findIntegrationType(slug: string): IntegrationType | undefined {

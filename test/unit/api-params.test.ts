@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BadRequest } from '../../src/errors.js';
-import { slack } from '../../src/integrations/slack.js';
+import { slack } from '../../src/integrations/catalog/slack.js';
 import { pageRequest, settingsFormOf } from '../../src/routes/api/params.js';
 
 const context = { level: 'project' as const, version: 3, enforced: new Set<string>() };

@@ -1,6 +1,7 @@
 /**
  * The catalog: GitLab's 18 integration types, declared as data.
  */
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findIntegrationType, integrationTypes, integrationTypesAt } from '../../src/integrations/index.js';
 import { parseSettingsForm } from '../../src/integrations/validate.js';
@@ -16,6 +17,14 @@ describe('the catalog', () => {
         'custom-issue-tracker', 'datadog', 'jenkins',
       ]),
     );
+  });
+
+  it('loads one type from each file in src/integrations/catalog/, listed by title', () => {
+    const files = readdirSync(new URL('../../src/integrations/catalog/', import.meta.url)).filter((file) => file.endsWith('.ts'));
+    expect(files).toHaveLength(18);
+    expect(integrationTypes).toHaveLength(files.length);
+    const titles = integrationTypes.map((type) => type.title);
+    expect(titles).toEqual([...titles].sort((a, b) => a.localeCompare(b, 'en')));
   });
 
   it('offers Jenkins at the project level only', () => {

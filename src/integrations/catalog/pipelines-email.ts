@@ -1,7 +1,7 @@
 /** @module integrations/pipelines-email */
-import { branchesToBeNotified, notifyOnlyBrokenPipelines, notifyOnlyWhenPipelineStatusChanges } from './fields.js';
+import { branchesToBeNotified, notifyOnlyBrokenPipelines, notifyOnlyWhenPipelineStatusChanges } from '../fields.js';
 import { recipientList } from './emails-on-push.js';
-import { defineIntegration } from './validate.js';
+import { defineIntegration } from '../validate.js';
 
 const RECIPIENTS_LIMIT = 30;
 

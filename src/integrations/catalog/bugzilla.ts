@@ -1,7 +1,7 @@
 /** @module integrations/bugzilla */
-import { issueTrackerUrls } from './fields.js';
-import { defineIntegration } from './validate.js';
-import { getUrlOf } from './test-requests.js';
+import { issueTrackerUrls } from '../fields.js';
+import { defineIntegration } from '../validate.js';
+import { getUrlOf } from '../test-requests.js';
 
 export const bugzilla = defineIntegration({
   slug: 'bugzilla',

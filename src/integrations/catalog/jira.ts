@@ -1,7 +1,7 @@
 /** @module integrations/jira */
-import { events } from './fields.js';
-import { defineIntegration } from './validate.js';
-import { basicAuth, joinUrl } from './test-requests.js';
+import { events } from '../fields.js';
+import { defineIntegration } from '../validate.js';
+import { basicAuth, joinUrl } from '../test-requests.js';
 
 const BASIC = '0';
 

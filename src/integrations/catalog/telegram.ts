@@ -1,7 +1,7 @@
 /** @module integrations/telegram */
-import { BASE_CHAT_EVENTS, branchesToBeNotified, events, notifyOnlyBrokenPipelines, notifyOnlyWhenPipelineStatusChanges } from './fields.js';
-import { defineIntegration } from './validate.js';
-import { joinUrl } from './test-requests.js';
+import { BASE_CHAT_EVENTS, branchesToBeNotified, events, notifyOnlyBrokenPipelines, notifyOnlyWhenPipelineStatusChanges } from '../fields.js';
+import { defineIntegration } from '../validate.js';
+import { joinUrl } from '../test-requests.js';
 
 export const telegram = defineIntegration({
   slug: 'telegram',

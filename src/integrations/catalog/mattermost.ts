@@ -1,8 +1,8 @@
 /** @module integrations/mattermost */
-import { BASE_CHAT_EVENTS, chatFields, events } from './fields.js';
+import { BASE_CHAT_EVENTS, chatFields, events } from '../fields.js';
 import { atMostTenChannels, slackLikeFields } from './slack.js';
-import { defineIntegration } from './validate.js';
-import { slackMessage } from './test-requests.js';
+import { defineIntegration } from '../validate.js';
+import { slackMessage } from '../test-requests.js';
 
 export const mattermost = defineIntegration({
   slug: 'mattermost',

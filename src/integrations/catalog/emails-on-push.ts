@@ -1,6 +1,6 @@
 /** @module integrations/emails-on-push */
-import { branchesToBeNotified, events } from './fields.js';
-import { defineIntegration } from './validate.js';
+import { branchesToBeNotified, events } from '../fields.js';
+import { defineIntegration } from '../validate.js';
 
 const RECIPIENTS_LIMIT = 750;
 

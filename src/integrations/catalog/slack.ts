@@ -1,8 +1,8 @@
 /** @module integrations/slack */
-import { BASE_CHAT_EVENTS, chatFields, events, groupMentionEvents, listItems } from './fields.js';
-import type { Field, SettingsValues } from './types.js';
-import { defineIntegration } from './validate.js';
-import { slackMessage } from './test-requests.js';
+import { BASE_CHAT_EVENTS, chatFields, events, groupMentionEvents, listItems } from '../fields.js';
+import type { Field, SettingsValues } from '../types.js';
+import { defineIntegration } from '../validate.js';
+import { slackMessage } from '../test-requests.js';
 
 const SLACK_EVENTS = [...BASE_CHAT_EVENTS, 'deployment_events', 'incident_events', 'alert_events'];
 

@@ -1,7 +1,7 @@
 /** @module integrations/webex-teams */
-import { BASE_CHAT_EVENTS, chatFields, events } from './fields.js';
-import { defineIntegration } from './validate.js';
-import { webhookMessage } from './test-requests.js';
+import { BASE_CHAT_EVENTS, chatFields, events } from '../fields.js';
+import { defineIntegration } from '../validate.js';
+import { webhookMessage } from '../test-requests.js';
 
 export const webexTeams = defineIntegration({
   slug: 'webex-teams',

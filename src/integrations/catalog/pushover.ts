@@ -1,5 +1,5 @@
 /** @module integrations/pushover */
-import { defineIntegration } from './validate.js';
+import { defineIntegration } from '../validate.js';
 
 const PUSHOVER_API = 'https://api.pushover.net/1/messages.json';
 

@@ -1,7 +1,7 @@
 /** @module integrations/custom-issue-tracker */
-import { issueTrackerUrls } from './fields.js';
-import { defineIntegration } from './validate.js';
-import { getUrlOf } from './test-requests.js';
+import { issueTrackerUrls } from '../fields.js';
+import { defineIntegration } from '../validate.js';
+import { getUrlOf } from '../test-requests.js';
 
 export const customIssueTracker = defineIntegration({
   slug: 'custom-issue-tracker',

@@ -1,7 +1,7 @@
 /** @module integrations/jenkins */
-import { events } from './fields.js';
-import { defineIntegration } from './validate.js';
-import { basicAuth, joinUrl } from './test-requests.js';
+import { events } from '../fields.js';
+import { defineIntegration } from '../validate.js';
+import { basicAuth, joinUrl } from '../test-requests.js';
 
 export const jenkins = defineIntegration({
   slug: 'jenkins',

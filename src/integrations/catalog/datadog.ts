@@ -1,6 +1,6 @@
 /** @module integrations/datadog */
-import { defineIntegration } from './validate.js';
-import { joinUrl } from './test-requests.js';
+import { defineIntegration } from '../validate.js';
+import { joinUrl } from '../test-requests.js';
 
 export const datadog = defineIntegration({
   slug: 'datadog',

@@ -1,7 +1,7 @@
 /** @module integrations/youtrack */
-import { urlField } from './fields.js';
-import { defineIntegration } from './validate.js';
-import { getUrlOf } from './test-requests.js';
+import { urlField } from '../fields.js';
+import { defineIntegration } from '../validate.js';
+import { getUrlOf } from '../test-requests.js';
 
 export const youtrack = defineIntegration({
   slug: 'youtrack',

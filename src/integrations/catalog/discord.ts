@@ -1,8 +1,8 @@
 /** @module integrations/discord */
-import { BASE_CHAT_EVENTS, chatFields, events, groupMentionEvents } from './fields.js';
-import type { SettingsValues } from './types.js';
-import { defineIntegration } from './validate.js';
-import { webhookMessage } from './test-requests.js';
+import { BASE_CHAT_EVENTS, chatFields, events, groupMentionEvents } from '../fields.js';
+import type { SettingsValues } from '../types.js';
+import { defineIntegration } from '../validate.js';
+import { webhookMessage } from '../test-requests.js';
 
 const pointsToDiscord = (value: unknown) => typeof value !== 'string' || value === '' || /^https:\/\/discord\.com(\/.*)?$/.test(value);
 
