@@ -68,6 +68,25 @@ const EVENT_TEXT: Record<string, [label: string, description: string, byDefault:
 };
 
 /**
+ * GitLab's per-event channel field of an event, shown beside its toggle; the field's name is
+ * GitLab's (`issues_events` -> `issue_channel`). Group-only events have none: they use the
+ * default channel.
+ *
+ * @example
+ * eventChannels(events('push_events'), { kind: 'text' }) // [{ name: 'push_channel', label: 'Push channel', event: 'push_events', ... }]
+ */
+export function eventChannels(eventList: readonly TriggerEvent[], field: Omit<Field, 'name' | 'label' | 'event'>): Field[] {
+  return eventList
+    .filter((event) => !event.levels)
+    .map((event) => ({
+      ...field,
+      name: `${event.name.replace(/_events$/, '').replace(/^(confidential_)?issues$/, '$1issue').replace(/^merge_requests$/, 'merge_request')}_channel`,
+      label: `${event.label} channel`,
+      event: event.name,
+    }));
+}
+
+/**
  * GitLab's event toggles by name, with GitLab's defaults unless overridden.
  *
  * @example

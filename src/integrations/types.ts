@@ -47,6 +47,8 @@ export interface Field {
   maxLength?: number;
   /** GitLab's ResetSecretFields: changing this field asks for every secret of the type again. */
   exposesSecrets?: true;
+  /** Shown beside this trigger event's toggle instead of among the fields (GitLab's per-event channels). */
+  event?: string;
 }
 
 /** A trigger toggle, named as in GitLab's API (`push_events`). */

@@ -225,6 +225,23 @@ describe('the inheritance dropdown', () => {
   });
 });
 
+describe('per-event channels', () => {
+  it('shows each event\'s channel beside its toggle, and never shows a saved Discord event webhook', async () => {
+    const t = await setup();
+    const slack = await (await get(t.app, `${ADMIN_INTEGRATIONS}/slack`, { cookie: t.admin })).text();
+    const triggers = slack.slice(slack.indexOf('<legend>Trigger</legend>'));
+    expect(triggers).toMatch(/name="push_events"[\s\S]*name="push_channel"[\s\S]*name="issues_events"[\s\S]*name="issue_channel"/);
+
+    const form = { _version: '0', _confirmed: '1', active: '1', webhook: 'https://discord.com/api/webhooks/main', push_channel: 'https://discord.com/api/webhooks/PUSHSECRET' };
+    expect((await post(t.app, `${ADMIN_INTEGRATIONS}/discord`, form, { cookie: t.admin })).status).toBe(303);
+    const discord = await (await get(t.app, `${ADMIN_INTEGRATIONS}/discord`, { cookie: t.admin })).text();
+    expect(discord).toMatch(/id="field-push_channel"[^>]*type="password"/);
+    expect(discord).not.toContain('PUSHSECRET');
+    const project = await (await get(t.app, `${t.projectUrl}/discord`, { cookie: t.maintainer })).text();
+    expect(project).not.toContain('PUSHSECRET');
+  });
+});
+
 describe('secrets', () => {
   it('never shows a stored secret, keeps it on a blank submission, and stores it encrypted', async () => {
     const t = await setup();

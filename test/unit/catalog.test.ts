@@ -27,6 +27,19 @@ describe('the catalog', () => {
     expect(titles).toEqual([...titles].sort((a, b) => a.localeCompare(b, 'en')));
   });
 
+  it("has GitLab's per-event channels for Slack, Mattermost and Discord, each beside its event", () => {
+    const channelsOf = (slug: string) => findIntegrationType(slug)!.fields.filter((field) => field.event);
+    expect(channelsOf('slack').map((field) => field.name).sort()).toEqual(
+      ['push', 'issue', 'incident', 'alert', 'confidential_issue', 'merge_request', 'note', 'confidential_note', 'tag_push', 'deployment', 'pipeline', 'wiki_page'].map((event) => `${event}_channel`).sort(),
+    );
+    for (const slug of ['slack', 'mattermost', 'discord']) {
+      const type = findIntegrationType(slug)!;
+      for (const field of channelsOf(slug)) expect(type.events.map((event) => event.name), field.name).toContain(field.event);
+    }
+    // Discord's are webhook URLs of other channels: secrets, like the main webhook.
+    expect(channelsOf('discord').every((field) => field.kind === 'secret' && field.format === 'url')).toBe(true);
+  });
+
   it('offers Jenkins at the project level only', () => {
     expect(findIntegrationType('jenkins')!.levels).toEqual(['project']);
     expect(integrationTypesAt('instance').map((type) => type.slug)).not.toContain('jenkins');

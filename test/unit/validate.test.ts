@@ -76,6 +76,10 @@ describe('parseSettingsForm', () => {
     expect(datadog.ok === false && datadog.errors.api_key).toBe('API key can contain only letters, digits and underscores');
     const channels = parseSettingsForm(type('slack'), { channel: Array.from({ length: 11 }, (_, i) => `#c${i}`).join(','), active: '1', webhook: 'https://hooks.slack.com/x' }, fresh);
     expect(channels.ok === false && channels.errors.channel).toBe('Default channel can list at most 10 channels');
+    const eventChannels = parseSettingsForm(type('mattermost'), { issue_channel: Array.from({ length: 11 }, (_, i) => `c${i}`).join(','), active: '1', webhook: 'https://mm.example.com/hooks/x' }, fresh);
+    expect(eventChannels.ok === false && eventChannels.errors.issue_channel).toBe('Issue channel can list at most 10 channels');
+    const eventWebhook = parseSettingsForm(type('discord'), { active: '1', webhook: 'https://discord.com/api/webhooks/1', push_channel: 'https://example.com/hook' }, fresh);
+    expect(eventWebhook.ok === false && eventWebhook.errors.push_channel).toBe('Push channel must point to discord.com');
   });
 
   it('refuses over-long text', () => {

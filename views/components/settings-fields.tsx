@@ -195,18 +195,20 @@ export function SettingsFields(props: SettingsFieldsProps) {
         help={helpWithSource(undefined, 'active', props)}
       />
       <InheritToggle name="active" label="Enabled" props={props} />
-      {type.fields.map((field) => (
-        <>
-          <SettingField field={field} props={props} />
-          <InheritToggle name={field.name} label={field.label} props={props} />
-        </>
-      ))}
+      {type.fields
+        .filter((field) => !field.event)
+        .map((field) => (
+          <>
+            <SettingField field={field} props={props} />
+            <InheritToggle name={field.name} label={field.label} props={props} />
+          </>
+        ))}
       {events.length > 0 && (
         <fieldset class="events-list">
           <legend>Trigger</legend>
           <p class="field-help">Send a notification or request when these events happen.</p>
           {events.map((event) => (
-            <>
+            <div class="event-trigger">
               <CheckboxField
                 name={event.name}
                 label={event.label}
@@ -216,7 +218,15 @@ export function SettingsFields(props: SettingsFieldsProps) {
                 disabled={!editable || event.name in effective.enforced}
               />
               <InheritToggle name={event.name} label={`${event.label} events`} props={props} />
-            </>
+              {type.fields
+                .filter((field) => field.event === event.name)
+                .map((field) => (
+                  <div class="event-channel">
+                    <SettingField field={field} props={props} />
+                    <InheritToggle name={field.name} label={field.label} props={props} />
+                  </div>
+                ))}
+            </div>
           ))}
         </fieldset>
       )}

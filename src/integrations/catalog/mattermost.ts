@@ -1,8 +1,11 @@
 /** @module integrations/mattermost */
 import { BASE_CHAT_EVENTS, chatFields, events } from '../fields.js';
-import { atMostTenChannels, slackLikeFields } from './slack.js';
+import { atMostTenChannels, slackLikeChannels, slackLikeFields } from './slack.js';
 import { defineIntegration } from '../validate.js';
 import { slackMessage } from '../test-requests.js';
+
+const MATTERMOST_TRIGGERS = events(...BASE_CHAT_EVENTS, 'deployment_events', 'incident_events');
+const MATTERMOST_FIELDS = [...chatFields('https://mattermost.example.com/hooks/…'), ...slackLikeFields('my-channel'), ...slackLikeChannels(MATTERMOST_TRIGGERS, 'my-channel')];
 
 export const mattermost = defineIntegration({
   slug: 'mattermost',
@@ -10,8 +13,8 @@ export const mattermost = defineIntegration({
   description: 'Send notifications about project events to Mattermost channels.',
   category: 'chat',
   levels: ['instance', 'group', 'project'],
-  fields: [...chatFields('https://mattermost.example.com/hooks/…'), ...slackLikeFields('my-channel')],
-  events: events(...BASE_CHAT_EVENTS, 'deployment_events', 'incident_events'),
-  validate: atMostTenChannels,
+  fields: MATTERMOST_FIELDS,
+  events: MATTERMOST_TRIGGERS,
+  validate: atMostTenChannels(MATTERMOST_FIELDS),
   testRequest: slackMessage,
 });

@@ -1,6 +1,6 @@
 /** @module integrations/slack */
-import { BASE_CHAT_EVENTS, chatFields, events, groupMentionEvents, listItems } from '../fields.js';
-import type { Field, SettingsValues } from '../types.js';
+import { BASE_CHAT_EVENTS, chatFields, eventChannels, events, groupMentionEvents, listItems } from '../fields.js';
+import type { Field, SettingsValues, TriggerEvent } from '../types.js';
 import { defineIntegration } from '../validate.js';
 import { slackMessage } from '../test-requests.js';
 
@@ -10,7 +10,7 @@ const SLACK_EVENTS = [...BASE_CHAT_EVENTS, 'deployment_events', 'incident_events
 export function slackLikeFields(channelPlaceholder: string): Field[] {
   return [
     { name: 'username', label: 'Username', kind: 'text', placeholder: 'GitLab-integration', help: 'The name the messages are posted as.' },
-    { name: 'channel', label: 'Default channel', kind: 'text', placeholder: channelPlaceholder, help: 'Used for every event; separate several channels with commas (at most 10).' },
+    { name: 'channel', label: 'Default channel', kind: 'text', placeholder: channelPlaceholder, help: 'Used for every event without a channel of its own; separate several channels with commas (at most 10).' },
     {
       name: 'labels_to_be_notified',
       label: 'Labels to be notified',
@@ -31,9 +31,22 @@ export function slackLikeFields(channelPlaceholder: string): Field[] {
   ];
 }
 
-export function atMostTenChannels(values: SettingsValues): Record<string, string> {
-  return listItems(values.fields.channel).length > 10 ? { channel: 'Default channel can list at most 10 channels' } : {};
+/** Channels for one event instead of the default channel (`issue_channel`, ...). */
+export function slackLikeChannels(eventList: readonly TriggerEvent[], placeholder: string): Field[] {
+  return eventChannels(eventList, { kind: 'text', placeholder, help: 'Instead of the default channel; separate several with commas (at most 10).' });
 }
+
+/** GitLab's limit of 10 on the default channel and on each event's channels. */
+export function atMostTenChannels(fields: readonly Field[]): (values: SettingsValues) => Record<string, string> {
+  const channelFields = fields.filter((field) => field.name === 'channel' || field.event);
+  return (values) => {
+    const tooMany = channelFields.filter((field) => listItems(values.fields[field.name]).length > 10);
+    return Object.fromEntries(tooMany.map((field) => [field.name, `${field.label} can list at most 10 channels`]));
+  };
+}
+
+const SLACK_TRIGGERS = [...events(...SLACK_EVENTS), ...groupMentionEvents()];
+const SLACK_FIELDS = [...chatFields('https://hooks.slack.com/services/…'), ...slackLikeFields('#general, #development'), ...slackLikeChannels(SLACK_TRIGGERS, '#general, #development')];
 
 export const slack = defineIntegration({
   slug: 'slack',
@@ -41,8 +54,8 @@ export const slack = defineIntegration({
   description: 'Send notifications about project events to Slack channels.',
   category: 'chat',
   levels: ['instance', 'group', 'project'],
-  fields: [...chatFields('https://hooks.slack.com/services/…'), ...slackLikeFields('#general, #development')],
-  events: [...events(...SLACK_EVENTS), ...groupMentionEvents()],
-  validate: atMostTenChannels,
+  fields: SLACK_FIELDS,
+  events: SLACK_TRIGGERS,
+  validate: atMostTenChannels(SLACK_FIELDS),
   testRequest: slackMessage,
 });
