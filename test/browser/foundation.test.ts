@@ -3,49 +3,26 @@
  * build a group > subgroup > project from the Admin Area, add a user as Maintainer, and let that
  * user reach the project's integration settings. Each step runs with JavaScript on and off.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserTab, descriptionOf, flashOn, heading, JAVASCRIPT_MODES, launchChromium, ROOT, signIn, startServer, type RunningServer } from './support.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeInChromium, descriptionOf, flashOn, heading, ROOT, signIn } from './support.js';
 
 const ADA = { name: 'Ada Lovelace', username: 'ada', email: 'ada@example.com', password: 'ada-password-123' };
 const PROJECT_PATH = 'platform/backend/api';
-
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
 
 const mainArea = (page: Page) => page.getByRole('main');
 const adminNav = (page: Page) => page.getByRole('navigation', { name: 'Admin Area' });
 const selectedOption = (page: Page, label: string) => page.getByLabel(label).locator('option:checked').innerText();
 
-describe.each(JAVASCRIPT_MODES)('the foundation in Chromium with %s', (_mode, javaScriptEnabled) => {
-  let server: RunningServer;
-  let tab: BrowserTab;
-
-  beforeAll(async () => {
-    server = await startServer();
-    tab = await BrowserTab.open(browser, server, javaScriptEnabled);
-  });
-
-  afterAll(async () => {
-    await tab?.close();
-    await server?.close();
-  });
-
+describeInChromium('the foundation', (run) => {
   it('sends a visitor to the sign-in page and refuses a wrong password, keeping the username', async () => {
-    const { page } = tab;
-    await tab.visit('/admin');
-    expect(tab.path()).toBe('/users/sign_in?redirect_to=%2Fadmin');
+    const { page } = run.tab;
+    await run.tab.visit('/admin');
+    expect(run.tab.path()).toBe('/users/sign_in?redirect_to=%2Fadmin');
     // app.js marks the page once it runs: proof that this run really has JavaScript on (or off).
-    expect(await page.locator('html.js').count()).toBe(javaScriptEnabled ? 1 : 0);
+    expect(await page.locator('html.js').count()).toBe(run.javaScriptEnabled ? 1 : 0);
 
-    const response = await signIn(tab, ROOT.username, 'not-the-password');
+    const response = await signIn(run.tab, ROOT.username, 'not-the-password');
 
     expect(response.status()).toBe(401);
     expect(await page.getByRole('alert').innerText()).toContain('Invalid username or password.');
@@ -54,29 +31,29 @@ describe.each(JAVASCRIPT_MODES)('the foundation in Chromium with %s', (_mode, ja
   });
 
   it('signs root in and opens the Admin Area from the "Admin Area" link', async () => {
-    const { page } = tab;
-    await tab.visit('/users/sign_in');
-    await signIn(tab, ROOT.username, ROOT.password);
+    const { page } = run.tab;
+    await run.tab.visit('/users/sign_in');
+    await signIn(run.tab, ROOT.username, ROOT.password);
 
-    expect(tab.path()).toBe('/');
+    expect(run.tab.path()).toBe('/');
     expect(await flashOn(page)).toBe('Signed in successfully.');
 
-    await tab.follow(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin Area' }));
+    await run.tab.follow(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin Area' }));
 
-    expect(tab.path()).toBe('/admin');
+    expect(run.tab.path()).toBe('/admin');
     expect(await heading(page)).toBe('Admin Area');
   });
 
   it('shows a validation error next to its field and keeps what was typed', async () => {
-    const { page } = tab;
-    await tab.follow(mainArea(page).getByRole('link', { name: 'New group' }));
+    const { page } = run.tab;
+    await run.tab.follow(mainArea(page).getByRole('link', { name: 'New group' }));
     expect(await heading(page)).toBe('New group');
 
     // Spaces pass the browser's own "required" check; the server trims them and refuses the name.
     await page.getByLabel('Group name').fill('   ');
     await page.getByLabel('Group URL').fill('platform');
     await page.getByLabel('Description').fill('Everything the platform team runs.');
-    const response = await tab.follow(page.getByRole('button', { name: 'Create group' }));
+    const response = await run.tab.follow(page.getByRole('button', { name: 'Create group' }));
 
     expect(response.status()).toBe(422);
     expect(await page.getByRole('alert').innerText()).toContain('Name is required');
@@ -89,52 +66,52 @@ describe.each(JAVASCRIPT_MODES)('the foundation in Chromium with %s', (_mode, ja
   });
 
   it('creates a group, a subgroup in it and a project in the subgroup', async () => {
-    const { page } = tab;
+    const { page } = run.tab;
     await page.getByLabel('Group name').fill('Platform');
-    await tab.follow(page.getByRole('button', { name: 'Create group' }));
+    await run.tab.follow(page.getByRole('button', { name: 'Create group' }));
 
     expect(await flashOn(page)).toBe('Group platform was successfully created.');
     expect(await heading(page)).toBe('Platform');
 
-    await tab.follow(page.getByRole('link', { name: 'New subgroup' }));
+    await run.tab.follow(page.getByRole('link', { name: 'New subgroup' }));
     expect(await selectedOption(page, 'Parent group')).toBe('platform');
     await page.getByLabel('Group name').fill('Backend');
     await page.getByLabel('Group URL').fill('backend');
-    await tab.follow(page.getByRole('button', { name: 'Create group' }));
+    await run.tab.follow(page.getByRole('button', { name: 'Create group' }));
 
     expect(await flashOn(page)).toBe('Group platform/backend was successfully created.');
     expect(await heading(page)).toBe('Backend');
 
-    await tab.follow(page.getByRole('link', { name: 'New project' }));
+    await run.tab.follow(page.getByRole('link', { name: 'New project' }));
     expect(await selectedOption(page, 'Group')).toBe('platform/backend');
     await page.getByLabel('Project name').fill('API');
     await page.getByLabel('Project slug').fill('api');
-    await tab.follow(page.getByRole('button', { name: 'Create project' }));
+    await run.tab.follow(page.getByRole('button', { name: 'Create project' }));
 
     expect(await flashOn(page)).toBe(`Project ${PROJECT_PATH} was successfully created.`);
     expect(await heading(page)).toBe('API');
   });
 
   it('creates a user and adds them as Maintainer of the project', async () => {
-    const { page } = tab;
-    await tab.follow(adminNav(page).getByRole('link', { name: 'Users' }));
-    await tab.follow(mainArea(page).getByRole('link', { name: 'New user' }));
+    const { page } = run.tab;
+    await run.tab.follow(adminNav(page).getByRole('link', { name: 'Users' }));
+    await run.tab.follow(mainArea(page).getByRole('link', { name: 'New user' }));
     await page.getByLabel(/^Name/).fill(ADA.name);
     await page.getByLabel(/^Username/).fill(ADA.username);
     await page.getByLabel(/^Email/).fill(ADA.email);
     await page.getByLabel(/^Password/).fill(ADA.password);
-    await tab.follow(page.getByRole('button', { name: 'Create user' }));
+    await run.tab.follow(page.getByRole('button', { name: 'Create user' }));
 
-    expect(tab.path()).toBe('/admin/users');
+    expect(run.tab.path()).toBe('/admin/users');
     expect(await flashOn(page)).toBe(`User ${ADA.username} was successfully created.`);
     expect(await page.getByRole('table', { name: 'Users' }).innerText()).toContain(`@${ADA.username}`);
 
-    await tab.follow(adminNav(page).getByRole('link', { name: 'Projects' }));
-    await tab.follow(page.getByRole('table', { name: 'Projects' }).getByRole('link', { name: 'API' }));
+    await run.tab.follow(adminNav(page).getByRole('link', { name: 'Projects' }));
+    await run.tab.follow(page.getByRole('table', { name: 'Projects' }).getByRole('link', { name: 'API' }));
     const addMember = page.locator('form', { has: page.getByRole('button', { name: 'Add member' }) });
     await addMember.getByLabel(/^Username/).fill(ADA.username);
     await addMember.getByLabel('Role').selectOption({ label: 'Maintainer' });
-    await tab.follow(addMember.getByRole('button', { name: 'Add member' }));
+    await run.tab.follow(addMember.getByRole('button', { name: 'Add member' }));
 
     expect(await flashOn(page)).toBe(`${ADA.username} was added.`);
     expect(await page.getByRole('table', { name: 'Members' }).innerText()).toContain(ADA.name);
@@ -142,26 +119,26 @@ describe.each(JAVASCRIPT_MODES)('the foundation in Chromium with %s', (_mode, ja
   });
 
   it("signs out, signs the new user in, and leads them to the project's integration settings", async () => {
-    const { page } = tab;
-    await tab.follow(page.getByRole('button', { name: 'Sign out' }));
+    const { page } = run.tab;
+    await run.tab.follow(page.getByRole('button', { name: 'Sign out' }));
 
-    expect(tab.path()).toBe('/users/sign_in');
+    expect(run.tab.path()).toBe('/users/sign_in');
     expect(await flashOn(page)).toBe('Signed out successfully.');
 
-    await signIn(tab, ADA.username, ADA.password);
+    await signIn(run.tab, ADA.username, ADA.password);
     expect(await flashOn(page)).toBe('Signed in successfully.');
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin Area' }).count()).toBe(0);
 
-    await tab.follow(page.getByRole('region', { name: 'Your projects' }).getByRole('link', { name: PROJECT_PATH }));
-    expect(tab.path()).toBe(`/${PROJECT_PATH}`);
+    await run.tab.follow(page.getByRole('region', { name: 'Your projects' }).getByRole('link', { name: PROJECT_PATH }));
+    expect(run.tab.path()).toBe(`/${PROJECT_PATH}`);
     expect(await heading(page)).toBe('API');
 
     const settingsLink = mainArea(page).getByRole('link', { name: 'Settings › Integrations' });
     expect(await settingsLink.getAttribute('href')).toBe(`/${PROJECT_PATH}/-/settings/integrations`);
 
-    const response = await tab.follow(settingsLink);
+    const response = await run.tab.follow(settingsLink);
     expect(response.status()).toBe(200);
-    expect(tab.path()).toBe(`/${PROJECT_PATH}/-/settings/integrations`);
+    expect(run.tab.path()).toBe(`/${PROJECT_PATH}/-/settings/integrations`);
     expect(await heading(page)).toBe('Integrations');
   });
 });

@@ -3,27 +3,15 @@
  * instance default, a group Owner overrides it for the group, a project below uses the
  * group's, another switches to custom, and the overview and Reset behave.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ROLES } from '../../src/auth/permissions.js';
 import { members } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createUser } from '../../src/model/users.js';
-import { BrowserTab, flashOn, JAVASCRIPT_MODES, launchChromium, ROOT, signIn, startServer, type RunningServer } from './support.js';
+import { BrowserTab, describeInChromium, flashOn, ROOT, type RunningServer, signIn } from './support.js';
 
 const OWNER = { username: 'olga', password: 'olga-password-123' };
-
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 
 /** Clicks a button whose action asks for confirmation: in a dialog with JavaScript, on a page without. */
 async function confirmed(tab: BrowserTab, button: string, confirmLabel = button) {
@@ -37,94 +25,85 @@ async function confirmed(tab: BrowserTab, button: string, confirmLabel = button)
   }
 }
 
-describe.each(JAVASCRIPT_MODES)('groups in the chain in Chromium with %s', (_mode, javaScriptEnabled) => {
-  let server: RunningServer;
-  let tab: BrowserTab;
+/** Platform > Backend with two projects, and Olga as the Owner of Platform. */
+async function addPlatformTreeAndOwner(server: RunningServer): Promise<void> {
+  const platform = createGroup(server.db, { name: 'Platform', path: 'platform' });
+  if (!platform.ok) throw new Error('group');
+  const backend = createGroup(server.db, { name: 'Backend', path: 'backend' }, platform.value);
+  if (!backend.ok) throw new Error('group');
+  createProject(server.db, { name: 'API', path: 'api' }, backend.value);
+  createProject(server.db, { name: 'Worker', path: 'worker' }, backend.value);
+  const olga = await createUser(server.db, { name: 'Olga', username: OWNER.username, email: 'olga@example.com', password: OWNER.password });
+  if (!olga.ok) throw new Error('user');
+  server.db.insert(members).values({ userId: olga.value.id, groupId: platform.value.id, accessLevel: ROLES.owner }).run();
+}
 
-  beforeAll(async () => {
-    server = await startServer();
-    const platform = createGroup(server.db, { name: 'Platform', path: 'platform' });
-    if (!platform.ok) throw new Error('group');
-    const backend = createGroup(server.db, { name: 'Backend', path: 'backend' }, platform.value);
-    if (!backend.ok) throw new Error('group');
-    createProject(server.db, { name: 'API', path: 'api' }, backend.value);
-    createProject(server.db, { name: 'Worker', path: 'worker' }, backend.value);
-    const olga = await createUser(server.db, { name: 'Olga', username: OWNER.username, email: 'olga@example.com', password: OWNER.password });
-    if (!olga.ok) throw new Error('user');
-    server.db.insert(members).values({ userId: olga.value.id, groupId: platform.value.id, accessLevel: ROLES.owner }).run();
-    tab = await BrowserTab.open(browser, server, javaScriptEnabled);
-  });
-
-  afterAll(async () => {
-    await tab?.close();
-    await server?.close();
-  });
-
+describeInChromium('groups in the chain', (run) => {
   it('lets the administrator set an instance default', async () => {
-    const { page } = tab;
-    await signIn(tab, ROOT.username, ROOT.password);
-    await tab.visit('/admin/application_settings/integrations/microsoft-teams');
+    const { page } = run.tab;
+    await signIn(run.tab, ROOT.username, ROOT.password);
+    await run.tab.visit('/admin/application_settings/integrations/microsoft-teams');
     await page.getByLabel('Enabled').check();
     await page.getByLabel(/^Webhook URL/).fill('https://outlook.office.com/webhook/INSTANCE');
-    await confirmed(tab, 'Save changes');
+    await confirmed(run.tab, 'Save changes');
     expect(await flashOn(page)).toBe('Microsoft Teams notifications settings saved and active.');
-    await tab.follow(page.getByRole('button', { name: 'Sign out' }));
+    await run.tab.follow(page.getByRole('button', { name: 'Sign out' }));
   });
 
   it('lets the group Owner override it for the group, reaching the projects below', async () => {
-    const { page } = tab;
-    await signIn(tab, OWNER.username, OWNER.password);
-    await tab.visit('/groups/platform');
-    await tab.follow(page.getByRole('main').getByRole('link', { name: 'Settings › Integrations' }));
-    await tab.follow(page.getByRole('link', { name: 'Microsoft Teams notifications' }));
+    const { page } = run.tab;
+    await signIn(run.tab, OWNER.username, OWNER.password);
+    await run.tab.visit('/groups/platform');
+    await run.tab.follow(page.getByRole('main').getByRole('link', { name: 'Settings › Integrations' }));
+    await run.tab.follow(page.getByRole('link', { name: 'Microsoft Teams notifications' }));
     expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe('Use instance-level settings');
-    if (javaScriptEnabled) {
+    if (run.javaScriptEnabled) {
       await page.getByLabel('Settings to use').selectOption({ label: 'Use custom settings' });
       await page.waitForFunction(() => !document.querySelector<HTMLInputElement>('#field-notify_only_broken_pipelines')?.disabled);
     } else {
       await page.getByLabel('Settings to use').selectOption({ label: 'Use custom settings' });
-      await tab.follow(page.getByRole('button', { name: 'Update form' }));
+      await run.tab.follow(page.getByRole('button', { name: 'Update form' }));
     }
     await page.getByLabel('Notify only broken pipelines', { exact: true }).uncheck();
-    await confirmed(tab, 'Save changes');
+    await confirmed(run.tab, 'Save changes');
     expect(await flashOn(page)).toBe('Microsoft Teams notifications settings saved and active.');
 
-    await tab.visit('/platform/backend/api/-/settings/integrations/microsoft-teams');
+    await run.tab.visit('/platform/backend/api/-/settings/integrations/microsoft-teams');
     expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe('Use group-level settings');
     expect(await page.getByLabel('Notify only broken pipelines', { exact: true }).isChecked()).toBe(false);
     expect(await page.getByRole('link', { name: 'Platform' }).last().getAttribute('href')).toBe('/groups/platform/-/settings/integrations/microsoft-teams');
   });
 
   it('lists a project that switches to custom settings in the overview, and switches it back from there', async () => {
-    const { page } = tab;
-    await tab.visit('/platform/backend/worker/-/settings/integrations/microsoft-teams');
+    const { page } = run.tab;
+    await run.tab.visit('/platform/backend/worker/-/settings/integrations/microsoft-teams');
     await page.getByLabel('Settings to use').selectOption({ label: 'Use custom settings' });
-    if (!javaScriptEnabled) await tab.follow(page.getByRole('button', { name: 'Update form' }));
+    if (!run.javaScriptEnabled) await run.tab.follow(page.getByRole('button', { name: 'Update form' }));
     else await page.waitForFunction(() => !document.querySelector<HTMLInputElement>('#field-notify_only_broken_pipelines')?.disabled);
     await page.getByLabel('Notify only broken pipelines', { exact: true }).check();
-    await tab.follow(page.getByRole('button', { name: 'Save changes' }));
+    await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
 
-    await tab.visit('/groups/platform/-/settings/integrations/microsoft-teams');
-    await tab.follow(page.getByRole('link', { name: /Projects using custom settings/ }));
+    await run.tab.visit('/groups/platform/-/settings/integrations/microsoft-teams');
+    await run.tab.follow(page.getByRole('link', { name: /Projects using custom settings/ }));
     const table = page.getByRole('table', { name: 'Projects and groups using custom settings' });
     expect(await table.innerText()).toContain('platform/backend/worker');
     expect(await table.innerText()).toContain('Notify only broken pipelines: on');
 
-    await tab.follow(page.getByRole('button', { name: /Use default settings for platform\/backend\/worker/ }));
+    await run.tab.follow(page.getByRole('button', { name: /Use default settings for platform\/backend\/worker/ }));
     expect(await page.getByRole('main').innerText()).toContain('Switch 1 project back to the default settings?');
-    await tab.follow(page.getByRole('button', { name: 'Use default settings for 1 project' }));
+    await run.tab.follow(page.getByRole('button', { name: 'Use default settings for 1 project' }));
     expect(await flashOn(page)).toBe('1 project now uses the default settings.');
     expect(await page.getByRole('main').innerText()).toContain('No project or group uses custom settings.');
   });
 
   it("resets the group's settings: projects fall back to the instance default", async () => {
-    const { page } = tab;
-    await tab.visit('/groups/platform/-/settings/integrations/microsoft-teams');
-    await confirmed(tab, 'Reset');
+    const { page } = run.tab;
+    await run.tab.visit('/groups/platform/-/settings/integrations/microsoft-teams');
+    await confirmed(run.tab, 'Reset');
     expect(await flashOn(page)).toBe('Microsoft Teams notifications was reset.');
-    await tab.visit('/platform/backend/api/-/settings/integrations/microsoft-teams');
+    await run.tab.visit('/platform/backend/api/-/settings/integrations/microsoft-teams');
     expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe('Use instance-level settings');
     expect(await page.getByLabel('Notify only broken pipelines', { exact: true }).isChecked()).toBe(true);
-    await tab.follow(page.getByRole('button', { name: 'Sign out' }));
+    await run.tab.follow(page.getByRole('button', { name: 'Sign out' }));
   });
-});
+}, addPlatformTreeAndOwner);

@@ -4,31 +4,19 @@
  * inherits it, overrides it with custom settings, switches back, and sees the administrator's
  * next change at once.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ROLES } from '../../src/auth/permissions.js';
 import { integrationSettings, members } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createUser } from '../../src/model/users.js';
-import { BrowserTab, flashOn, heading, JAVASCRIPT_MODES, launchChromium, ROOT, signIn, startServer, type RunningServer } from './support.js';
+import { BrowserTab, describeInChromium, flashOn, heading, ROOT, type RunningServer, signIn } from './support.js';
 
 const MAINTAINER = { username: 'mia', password: 'mia-password-123' };
 const PROJECT = 'platform/api';
 /** Has its own Slack integration, switched off, before the instance default is set up. */
 const LEGACY_PROJECT = 'platform/legacy';
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/SEEDSECRET';
-
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 
 async function signOut(tab: BrowserTab) {
   await tab.follow(tab.page.getByRole('button', { name: 'Sign out' }));
@@ -72,61 +60,52 @@ async function chooseSettings(tab: BrowserTab, option: string) {
   }
 }
 
-describe.each(JAVASCRIPT_MODES)('the seed pages in Chromium with %s', (_mode, javaScriptEnabled) => {
-  let server: RunningServer;
-  let tab: BrowserTab;
+/** Platform with three projects (Legacy with its own Slack integration, switched off), and Mia as Maintainer of Platform. */
+async function addPlatformAndMaintainer(server: RunningServer): Promise<void> {
+  const platform = createGroup(server.db, { name: 'Platform', path: 'platform' });
+  if (!platform.ok) throw new Error('group');
+  for (const path of ['api', 'web']) createProject(server.db, { name: path.toUpperCase(), path }, platform.value);
+  const legacy = createProject(server.db, { name: 'Legacy', path: 'legacy' }, platform.value);
+  if (!legacy.ok) throw new Error('project');
+  server.db
+    .insert(integrationSettings)
+    .values({ type: 'slack', projectId: legacy.value.id, active: false, fields: JSON.stringify({ username: 'legacy-bot' }) })
+    .run();
+  const mia = await createUser(server.db, { name: 'Mia', username: MAINTAINER.username, email: 'mia@example.com', password: MAINTAINER.password });
+  if (!mia.ok) throw new Error('user');
+  server.db.insert(members).values({ userId: mia.value.id, groupId: platform.value.id, accessLevel: ROLES.maintainer }).run();
+}
 
-  beforeAll(async () => {
-    server = await startServer();
-    const platform = createGroup(server.db, { name: 'Platform', path: 'platform' });
-    if (!platform.ok) throw new Error('group');
-    for (const path of ['api', 'web']) createProject(server.db, { name: path.toUpperCase(), path }, platform.value);
-    const legacy = createProject(server.db, { name: 'Legacy', path: 'legacy' }, platform.value);
-    if (!legacy.ok) throw new Error('project');
-    server.db
-      .insert(integrationSettings)
-      .values({ type: 'slack', projectId: legacy.value.id, active: false, fields: JSON.stringify({ username: 'legacy-bot' }) })
-      .run();
-    const mia = await createUser(server.db, { name: 'Mia', username: MAINTAINER.username, email: 'mia@example.com', password: MAINTAINER.password });
-    if (!mia.ok) throw new Error('user');
-    server.db.insert(members).values({ userId: mia.value.id, groupId: platform.value.id, accessLevel: ROLES.maintainer }).run();
-    tab = await BrowserTab.open(browser, server, javaScriptEnabled);
-  });
-
-  afterAll(async () => {
-    await tab?.close();
-    await server?.close();
-  });
-
+describeInChromium('the seed pages', (run) => {
   it('sets up an instance-level integration: Admin Area > Settings > Integrations, choose it, fill out the details, save', async () => {
-    const { page } = tab;
-    await signIn(tab, ROOT.username, ROOT.password);
-    await tab.follow(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin Area' }));
-    await tab.follow(page.getByRole('navigation', { name: 'Admin Area' }).getByRole('link', { name: 'Settings › Integrations' }));
+    const { page } = run.tab;
+    await signIn(run.tab, ROOT.username, ROOT.password);
+    await run.tab.follow(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin Area' }));
+    await run.tab.follow(page.getByRole('navigation', { name: 'Admin Area' }).getByRole('link', { name: 'Settings › Integrations' }));
     expect(await heading(page)).toBe('Integrations');
 
-    await tab.follow(page.getByRole('link', { name: 'Slack notifications' }));
+    await run.tab.follow(page.getByRole('link', { name: 'Slack notifications' }));
     await page.getByLabel('Enabled', { exact: true }).check();
     await page.getByLabel(/^Webhook/).fill(WEBHOOK);
     await page.getByLabel(/^Username/).fill('instance-bot');
-    await saveDefaults(tab);
+    await saveDefaults(run.tab);
 
     expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
     expect(await page.content()).not.toContain('SEEDSECRET');
-    await tab.visit('/admin/application_settings/integrations');
+    await run.tab.visit('/admin/application_settings/integrations');
     const row = page.getByRole('row', { name: /Slack notifications/ });
     expect(await row.innerText()).toContain('Active');
-    await signOut(tab);
+    await signOut(run.tab);
   });
 
   it('lets every existing project inherit it, shown read-only with the secret masked', async () => {
-    const { page } = tab;
-    await signIn(tab, MAINTAINER.username, MAINTAINER.password);
-    await tab.visit(`/${PROJECT}`);
-    await tab.follow(page.getByRole('main').getByRole('link', { name: 'Settings › Integrations' }));
+    const { page } = run.tab;
+    await signIn(run.tab, MAINTAINER.username, MAINTAINER.password);
+    await run.tab.visit(`/${PROJECT}`);
+    await run.tab.follow(page.getByRole('main').getByRole('link', { name: 'Settings › Integrations' }));
     expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain('Inherited from instance');
 
-    await tab.follow(page.getByRole('link', { name: 'Slack notifications' }));
+    await run.tab.follow(page.getByRole('link', { name: 'Slack notifications' }));
     expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe('Use instance-level settings');
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot');
     expect(await page.getByLabel(/^Username/).isDisabled()).toBe(true);
@@ -135,83 +114,83 @@ describe.each(JAVASCRIPT_MODES)('the seed pages in Chromium with %s', (_mode, ja
   });
 
   it('leaves a project with an existing integration of the same type unchanged', async () => {
-    const { page } = tab;
-    await tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations`);
+    const { page } = run.tab;
+    await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations`);
     const row = await page.getByRole('row', { name: /Slack notifications/ }).innerText();
     expect(row).toContain('Custom settings');
     expect(row).toContain('Inactive');
-    await tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations/slack`);
+    await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations/slack`);
     expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe('Use custom settings');
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('legacy-bot');
-    await tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
+    await run.tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
   });
 
   it('overwrites the integration on the project level with "Use custom settings"', async () => {
-    const { page } = tab;
-    await chooseSettings(tab, 'Use custom settings');
+    const { page } = run.tab;
+    await chooseSettings(run.tab, 'Use custom settings');
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot');
     expect(await page.getByLabel(/^Webhook/).getAttribute('placeholder')).toBe('Leave blank to keep the current value');
     // "Ensure the toggle is set to Enabled and enter all required settings."
     await page.getByLabel('Enabled', { exact: true }).check();
     await page.getByLabel(/^Webhook/).fill('https://hooks.slack.com/services/T111/B111/PROJECTSECRET');
     await page.getByLabel(/^Username/).fill('project-bot');
-    await tab.follow(page.getByRole('button', { name: 'Save changes' }));
+    await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
 
     expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('project-bot');
     expect(await page.content()).not.toContain('PROJECTSECRET');
-    await tab.visit(`/${PROJECT}/-/settings/integrations`);
+    await run.tab.visit(`/${PROJECT}/-/settings/integrations`);
     expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain('Custom settings');
-    await signOut(tab);
+    await signOut(run.tab);
   });
 
   it('keeps the custom project unchanged and updates inheriting projects when the administrator changes the default', async () => {
-    const { page } = tab;
-    await signIn(tab, ROOT.username, ROOT.password);
-    await tab.visit('/admin/application_settings/integrations/slack');
+    const { page } = run.tab;
+    await signIn(run.tab, ROOT.username, ROOT.password);
+    await run.tab.visit('/admin/application_settings/integrations/slack');
     await page.getByLabel(/^Username/).fill('instance-bot-v2');
-    await saveDefaults(tab);
+    await saveDefaults(run.tab);
     expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
 
-    await tab.visit('/platform/web/-/settings/integrations/slack');
+    await run.tab.visit('/platform/web/-/settings/integrations/slack');
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
-    await tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
+    await run.tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('project-bot');
-    await signOut(tab);
+    await signOut(run.tab);
   });
 
   it('switches back with "Use instance-level settings" and then shows the instance values', async () => {
-    const { page } = tab;
-    await signIn(tab, MAINTAINER.username, MAINTAINER.password);
-    await tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
-    await chooseSettings(tab, 'Use instance-level settings');
+    const { page } = run.tab;
+    await signIn(run.tab, MAINTAINER.username, MAINTAINER.password);
+    await run.tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
+    await chooseSettings(run.tab, 'Use instance-level settings');
     expect(await page.getByRole('main').innerText()).toContain("Saving deletes this project's custom settings for Slack notifications");
     // Before saving, the fields already show what the project will use.
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
-    await tab.follow(page.getByRole('button', { name: 'Save changes' }));
+    await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
 
     expect(await flashOn(page)).toBe('Slack notifications now uses the default settings.');
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
     expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(true);
-    await tab.visit(`/${PROJECT}/-/settings/integrations`);
+    await run.tab.visit(`/${PROJECT}/-/settings/integrations`);
     expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain('Inherited from instance');
   });
 
   it('lets a project without the integration enabled use the latest instance-level defaults', async () => {
-    const { page } = tab;
-    await tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations/slack`);
+    const { page } = run.tab;
+    await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations/slack`);
     expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(false);
-    await chooseSettings(tab, 'Use instance-level settings');
+    await chooseSettings(run.tab, 'Use instance-level settings');
     // "Ensure the toggle is set to Enabled": the instance's, shown locked.
     expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(true);
     expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
-    await tab.follow(page.getByRole('button', { name: 'Save changes' }));
+    await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
 
     expect(await flashOn(page)).toBe('Slack notifications now uses the default settings.');
-    await tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations`);
+    await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations`);
     const row = await page.getByRole('row', { name: /Slack notifications/ }).innerText();
     expect(row).toContain('Inherited from instance');
     expect(row).toContain('Active');
-    await signOut(tab);
+    await signOut(run.tab);
   });
-});
+}, addPlatformAndMaintainer);

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response as PageResponse } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { SignInThrottle } from '../../src/auth/throttle.js';
 import { loadConfig } from '../../src/config.js';
@@ -209,6 +210,46 @@ export class BrowserTab {
       throw new Error(`The browser reported errors on ${this.page.url()}:\n  ${errors.join('\n  ')}`);
     }
   }
+}
+
+/** What the tests of one JavaScript mode run against; `server` and `tab` are set before the first test. */
+export interface ChromiumRun {
+  javaScriptEnabled: boolean;
+  server: RunningServer;
+  tab: BrowserTab;
+}
+
+/**
+ * Declares the tests of `body` twice, with JavaScript on and off. Each mode gets its own server on
+ * a fresh database, prepared by `seed` before the tab opens, and a tab in the one Chromium the
+ * file's tests share.
+ *
+ * @example
+ * describeInChromium('personal access tokens', (run) => {
+ *   it('opens the token page', async () => { await run.tab.visit('/-/user_settings/personal_access_tokens'); });
+ * });
+ */
+export function describeInChromium(title: string, body: (run: ChromiumRun) => void, seed?: (server: RunningServer) => void | Promise<void>): void {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  describe.each(JAVASCRIPT_MODES)(`${title} in Chromium with %s`, (_mode, javaScriptEnabled) => {
+    const run = { javaScriptEnabled } as ChromiumRun;
+    beforeAll(async () => {
+      run.server = await startServer();
+      await seed?.(run.server);
+      run.tab = await BrowserTab.open(browser!, run.server, javaScriptEnabled);
+    });
+    afterAll(async () => {
+      await run.tab?.close();
+      await run.server?.close();
+    });
+    body(run);
+  });
 }
 
 /** The text of the elements an input's aria-describedby points at: its help and its error. */
