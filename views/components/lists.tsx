@@ -1,4 +1,4 @@
-/** @module views/components/lists: search box and page links for long lists. */
+/** @module views/components/lists: search box, page links and the shared table header cell of lists. */
 
 export function SearchForm({ action, value, label }: { action: string; value: string; label: string }) {
   return (
@@ -49,4 +49,13 @@ export function pageHref(path: string, search: string) {
 
 export function EmptyState({ children }: { children: unknown }) {
   return <p class="empty-state">{children as string}</p>;
+}
+
+/** The header of a table's last column, which holds each row's buttons: named for screen readers only. */
+export function ActionsHeader() {
+  return (
+    <th scope="col">
+      <span class="visually-hidden">Actions</span>
+    </th>
+  );
 }

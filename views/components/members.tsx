@@ -6,7 +6,7 @@ import { ROLE_LABELS, roleName, type RoleName } from '../../src/auth/permissions
 import type { Member, User } from '../../src/db/schema.js';
 import type { FieldErrors } from '../../src/model/validation.js';
 import { ErrorSummary, formValue, SelectField, TextField, type FormValues } from './form.js';
-import { EmptyState } from './lists.js';
+import { ActionsHeader, EmptyState } from './lists.js';
 
 interface MembersSectionProps {
   /** "/admin/groups/5": member routes live below it. */
@@ -35,9 +35,7 @@ export function MembersSection({ base, members, roles, values, errors, scopeNote
             <tr>
               <th scope="col">User</th>
               <th scope="col">Role</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

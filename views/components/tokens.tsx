@@ -6,6 +6,7 @@
 import { tokenScopes, tokenStatus, type TokenStatus } from '../../src/auth/tokens.js';
 import type { PersonalAccessToken, User } from '../../src/db/schema.js';
 import { ConfirmDialog } from './confirm-dialog.js';
+import { ActionsHeader } from './lists.js';
 
 export interface TokenRow {
   token: PersonalAccessToken;
@@ -52,9 +53,7 @@ export function TokensTable({ rows, caption, revokeAction }: { rows: TokenRow[];
           <th scope="col">Last used</th>
           <th scope="col">Expires</th>
           <th scope="col">Status</th>
-          <th scope="col">
-            <span class="visually-hidden">Actions</span>
-          </th>
+          <ActionsHeader />
         </tr>
       </thead>
       <tbody>

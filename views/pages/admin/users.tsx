@@ -2,7 +2,7 @@
 import type { User } from '../../../src/db/schema.js';
 import type { FieldErrors } from '../../../src/model/validation.js';
 import { CheckboxField, ErrorSummary, formValue, TextField, type FormValues } from '../../components/form.js';
-import { EmptyState, Pagination, pageHref, SearchForm } from '../../components/lists.js';
+import { ActionsHeader, EmptyState, pageHref, Pagination, SearchForm } from '../../components/lists.js';
 
 interface UsersPageProps {
   users: User[];
@@ -52,9 +52,7 @@ export function UsersPage({ users, total, page, perPage, search, currentUser }: 
               <th scope="col">Name</th>
               <th scope="col">Email</th>
               <th scope="col">Access</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

@@ -5,7 +5,7 @@
  */
 import type { Field, IntegrationType } from '../../../src/integrations/types.js';
 import type { SettingsOwner } from '../../../src/settings/resolve.js';
-import { EmptyState, SearchForm } from '../../components/lists.js';
+import { ActionsHeader, EmptyState, SearchForm } from '../../components/lists.js';
 import { IntegrationTabs } from './edit.js';
 
 export interface OverrideDifference {
@@ -82,9 +82,7 @@ export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPag
                 <th scope="col">Project or group</th>
                 <th scope="col">Differs from the default</th>
                 {canManage && (
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
+                  <ActionsHeader />
                 )}
               </tr>
             </thead>
