@@ -14,6 +14,7 @@ import { Throttle } from './auth/throttle.js';
 import { databaseStamp } from './db/change-stamp.js';
 import { BadRequest, Conflict, Forbidden, NotFound, SignInRequired } from './errors.js';
 import { assetRoutes } from './http/assets.js';
+import { clientAddress } from './http/client-address.js';
 import type { AppDeps, AppEnv, AppContext } from './http/context.js';
 import { readFlash } from './http/flash.js';
 import { renderJsxWithoutAsyncLocalStorage } from './http/jsx-context.js';
@@ -59,7 +60,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     const started = performance.now();
     await next();
     // The path only: query strings may carry search terms or tokens.
-    deps.logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+    deps.logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms ${clientAddress(c, deps.config.trustedProxies)}`);
   });
   app.use(
     secureHeaders({

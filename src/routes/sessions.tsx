@@ -2,12 +2,12 @@
  * @module routes/sessions
  * Signing in and out.
  */
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { PasswordChecksBusy, UNUSABLE_PASSWORD_HASH, verifyPassword } from '../auth/passwords.js';
 import { createSession, deleteSession, SESSION_COOKIE, SESSION_LIFETIME_MS } from '../auth/sessions.js';
-import type { AppContext, AppEnv } from '../http/context.js';
+import { clientAddress } from '../http/client-address.js';
+import type { AppEnv } from '../http/context.js';
 import { redirectWithFlash } from '../http/flash.js';
 import { lastValue, readForm } from '../http/forms.js';
 import { findUserByUsername } from '../model/users.js';
@@ -18,14 +18,6 @@ const INVALID_CREDENTIALS = 'Invalid username or password.';
 /** Only a path on this site: never "//evil.example" or an absolute URL. */
 export function safeRedirectPath(value: string | undefined): string {
   return value && /^\/(?![/\\])/.test(value) ? value : '/';
-}
-
-function clientAddress(c: AppContext): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }
 
 export function sessionRoutes(): Hono<AppEnv> {
@@ -50,7 +42,7 @@ export function sessionRoutes(): Hono<AppEnv> {
     };
 
     if (!username || !password) return again('Enter your username and password.', 422);
-    const attempt = c.var.deps.throttle.reserve(username, clientAddress(c));
+    const attempt = c.var.deps.throttle.reserve(username, clientAddress(c, c.var.deps.config.trustedProxies));
     if (!attempt.allowed) {
       c.header('Retry-After', String(Math.ceil(attempt.retryAfterMs / 1000)));
       return again(`Too many failed sign-in attempts. Try again in ${Math.ceil(attempt.retryAfterMs / 60_000)} minutes.`, 429);

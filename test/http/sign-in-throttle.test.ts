@@ -6,6 +6,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_CONCURRENT_HASHING, MAX_WAITING_PASSWORD_CHECKS } from '../../src/auth/passwords.js';
 import { SIGN_IN_LIMITS } from '../../src/auth/throttle.js';
+import { loadConfig } from '../../src/config.js';
 import { createTestApp, insertUser, ORIGIN, TEST_PASSWORD, textOf, type TestApp } from '../support/app.js';
 
 const hashing = vi.hoisted(() => ({ calls: 0, running: 0, mostAtOnce: 0, held: undefined as Promise<void> | undefined }));
@@ -35,9 +36,9 @@ beforeEach(() => {
 });
 
 /** A sign-in form posted from `address`, as the Node server would see its peer. */
-function signInFrom(t: TestApp, address: string, username: string, password: string): Promise<Response> {
+function signInFrom(t: TestApp, address: string, username: string, password: string, forwardedFor?: string): Promise<Response> {
   const body = new URLSearchParams({ username, password }).toString();
-  const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN };
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) };
   return Promise.resolve(t.app.request('/users/sign_in', { method: 'POST', headers, body }, { incoming: { socket: { remoteAddress: address } } }));
 }
 
@@ -92,6 +93,33 @@ describe('failed sign-ins against the throttle', () => {
     expect((await signInFrom(t, OWNER, 'ada', TEST_PASSWORD)).status).toBe(303);
     for (let i = 0; i < 5; i++) expect((await signInFrom(t, OWNER, 'ada', `typo-${i}`)).status).toBe(401);
     expect((await signInFrom(t, OWNER, 'ada', TEST_PASSWORD)).status).toBe(429);
+  });
+});
+
+describe('failed sign-ins behind a reverse proxy (TRUST_PROXY)', () => {
+  const PROXY = '10.0.0.2';
+  const behindProxy = () => createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: PROXY }) });
+
+  it('counts failures per client address that the trusted proxy forwards, so one attacker does not lock out everyone behind it', async () => {
+    const t = behindProxy();
+    await insertUser(t.db, 'root');
+    for (let i = 0; i < 5; i++) expect((await signInFrom(t, PROXY, 'root', `guess-${i}`, ATTACKER)).status).toBe(401);
+    expect((await signInFrom(t, PROXY, 'root', TEST_PASSWORD, ATTACKER)).status).toBe(429);
+    expect((await signInFrom(t, PROXY, 'root', TEST_PASSWORD, OWNER)).status).toBe(303);
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy, so changing it does not reset the count', async () => {
+    const t = behindProxy();
+    await insertUser(t.db, 'root');
+    for (let i = 0; i < 5; i++) expect((await signInFrom(t, ATTACKER, 'root', `guess-${i}`, `192.0.2.${i}`)).status).toBe(401);
+    expect((await signInFrom(t, ATTACKER, 'root', TEST_PASSWORD, OWNER)).status).toBe(429);
+  });
+
+  it('ignores X-Forwarded-For when TRUST_PROXY is not set', async () => {
+    const t = createTestApp();
+    await insertUser(t.db, 'root');
+    for (let i = 0; i < 5; i++) expect((await signInFrom(t, PROXY, 'root', `guess-${i}`, `192.0.2.${i}`)).status).toBe(401);
+    expect((await signInFrom(t, PROXY, 'root', TEST_PASSWORD, OWNER)).status).toBe(429);
   });
 });
 
