@@ -6,6 +6,7 @@
  * else out by failing), more loosely for one account from everywhere (guessing from many
  * addresses) and for one address across accounts (spraying).
  */
+import { isIP } from 'node:net';
 
 export interface ThrottleOptions {
   maxFailures: number;
@@ -102,6 +103,27 @@ export type SignInAttempt =
   | { allowed: false; retryAfterMs: number };
 
 /**
+ * The network an address counts for: an IPv6 address with its /64, as one host usually has the
+ * whole /64 to pick addresses from; an IPv4 address alone.
+ *
+ * @example
+ * addressGroup('2001:db8:0:7::1') // '2001:db8:0:7::/64'
+ */
+export function addressGroup(address: string): string {
+  const bare = address.split('%')[0]!.toLowerCase();
+  if (isIP(bare) !== 6) return address;
+  const [head = '', tail] = bare.split('::');
+  const hextets = (part: string) => (part ? part.split(':') : []);
+  // An IPv4 address written at the end ("::ffff:192.0.2.1") takes the room of two hextets.
+  const width = (groups: string[]) => groups.length + (groups.at(-1)?.includes('.') ? 1 : 0);
+  const left = hextets(head);
+  const right = tail === undefined ? [] : hextets(tail);
+  const zeros = tail === undefined ? [] : Array<string>(8 - width(left) - width(right)).fill('0');
+  const network = [...left, ...zeros, ...right].slice(0, 4).map((group) => group.replace(/^0+(?=.)/, ''));
+  return `${network.join(':')}::/64`;
+}
+
+/**
  * @example
  * const attempt = new SignInThrottle().reserve('root', '203.0.113.7')
  * if (attempt.allowed && (await verifyPassword(password, hash))) attempt.succeeded()
@@ -115,11 +137,12 @@ export class SignInThrottle {
    */
   reserve(username: string, address: string, now = Date.now()): SignInAttempt {
     const account = username.toLowerCase();
-    const pair = `account-address:${account}\n${address}`;
+    const network = addressGroup(address);
+    const pair = `account-address:${account}\n${network}`;
     const keys: CountedKey[] = [
       { key: pair, limit: SIGN_IN_LIMITS.accountFromAddress },
       { key: `account:${account}`, limit: SIGN_IN_LIMITS.account },
-      { key: `address:${address}`, limit: SIGN_IN_LIMITS.address },
+      { key: `address:${network}`, limit: SIGN_IN_LIMITS.address },
     ];
     const reservation = this.throttle.reserve(keys, now);
     if (!reservation.allowed) return reservation;

@@ -78,6 +78,14 @@ describe('failed sign-ins against the throttle', () => {
     expect((await signInFrom(t, OWNER, 'root', TEST_PASSWORD)).status).toBe(429);
   });
 
+  it('counts the addresses of one IPv6 /64 together, so that changing address within it does not reset the count', async () => {
+    const t = createTestApp();
+    await insertUser(t.db, 'root');
+    for (let i = 1; i <= 5; i++) expect((await signInFrom(t, `2001:db8:0:7::${i}`, 'root', `guess-${i}`)).status).toBe(401);
+    expect((await signInFrom(t, '2001:db8:0:7::99', 'root', TEST_PASSWORD)).status).toBe(429);
+    expect((await signInFrom(t, '2001:db8:0:8::1', 'root', TEST_PASSWORD)).status).toBe(303);
+  });
+
   it('refuses an address that has failed for 30 accounts, even for another account with its right password', async () => {
     const t = createTestApp();
     await insertUser(t.db, 'ada');
