@@ -85,22 +85,15 @@ export class Throttle {
 
 const MINUTE = 60 * 1000;
 
-/** GitLab locks an account for everyone after 10 failures in 10 minutes; here that takes four addresses. */
+/** Failed sign-ins allowed within 15 minutes. GitLab locks an account for everyone after 10 in 10 minutes. */
 export const SIGN_IN_LIMITS = {
+  /** One account from one address: an attacker who guesses locks out only themselves. */
   accountFromAddress: { maxFailures: 5, windowMs: 15 * MINUTE },
+  /** One account from all addresses: locking an account out for everyone takes four addresses. */
   account: { maxFailures: 20, windowMs: 15 * MINUTE },
+  /** One address across all accounts: one password tried on many accounts (spraying). */
   address: { maxFailures: 30, windowMs: 15 * MINUTE },
 } as const satisfies Record<string, ThrottleOptions>;
-
-export type SignInAttempt =
-  | {
-      allowed: true;
-      /** The password matched: this attempt does not count, nor do earlier failures from the same address. */
-      succeeded(): void;
-      /** The password was never checked (the server was too busy): the attempt does not count. */
-      notChecked(): void;
-    }
-  | { allowed: false; retryAfterMs: number };
 
 /**
  * The network an address counts for: an IPv6 address with its /64, as one host usually has the
@@ -122,6 +115,16 @@ export function addressGroup(address: string): string {
   const network = [...left, ...zeros, ...right].slice(0, 4).map((group) => group.replace(/^0+(?=.)/, ''));
   return `${network.join(':')}::/64`;
 }
+
+export type SignInAttempt =
+  | {
+      allowed: true;
+      /** The password matched: this attempt does not count, nor do earlier failures from the same address. */
+      succeeded(): void;
+      /** The password was never checked (the server was too busy): the attempt does not count. */
+      notChecked(): void;
+    }
+  | { allowed: false; retryAfterMs: number };
 
 /**
  * @example
