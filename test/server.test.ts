@@ -2,7 +2,7 @@
  * `npm start` for real: first start on an empty database, a restart on the same one, and
  * start-ups that fail in one line: a port in use, a database that cannot be written.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -69,16 +69,17 @@ describe('npm start', () => {
   });
 });
 
-/** Root writes through file modes, so the read-only cases run the server as nobody then. */
-const unprivileged: SpawnOptions = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+/**
+ * Root writes through file modes: for the read-only cases, the server then runs without the
+ * capabilities that let it (setpriv is part of util-linux), still as root, the owner of the checkout.
+ */
+const withoutWritingThroughModes: string[] =
+  process.getuid?.() === 0 ? ['setpriv', '--inh-caps=-all', '--bounding-set=-dac_override,-dac_read_search'] : [];
 
-/** Runs the server until it exits by itself; it must, within 20 seconds. */
-function runToExit(env: Record<string, string>, options: SpawnOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    ...options,
-    env: { ...process.env, SEED_DEMO: 'false', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Runs the server, behind `prefix` if given, until it exits by itself; it must, within 20 seconds. */
+function runToExit(env: Record<string, string>, prefix: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [command = process.execPath, ...args] = [...prefix, process.execPath, '--import', 'tsx', 'src/server.ts'];
+  const child = spawn(command, args, { env: { ...process.env, SEED_DEMO: 'false', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let stdout = '';
   let stderr = '';
@@ -91,13 +92,6 @@ function runToExit(env: Record<string, string>, options: SpawnOptions = {}): Pro
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-/** A folder others may enter and write, for the server when it runs as nobody. */
-function sharedFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'cascade-start-'));
-  chmodSync(folder, 0o777);
-  return folder;
 }
 
 describe('npm start when it cannot start', () => {
@@ -133,11 +127,11 @@ describe('npm start when it cannot start', () => {
   });
 
   it('names DATABASE_PATH and the folder when the folder is read-only', async () => {
-    const folder = sharedFolder();
+    const folder = mkdtempSync(join(tmpdir(), 'cascade-start-'));
     const readOnly = join(folder, 'data');
     mkdirSync(readOnly, { mode: 0o555 });
     const path = join(readOnly, 'cascade.db');
-    const result = await runToExit({ PORT: String(await freePort()), DATABASE_PATH: path, HOME: folder }, unprivileged);
+    const result = await runToExit({ PORT: String(await freePort()), DATABASE_PATH: path }, withoutWritingThroughModes);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
       `Cascade could not start: DATABASE_PATH ${path} cannot be written: its folder ${readOnly} is not writable (permission denied).`,
@@ -147,11 +141,11 @@ describe('npm start when it cannot start', () => {
   });
 
   it('names DATABASE_PATH when the database file is read-only, and leaves it unchanged', async () => {
-    const folder = sharedFolder();
+    const folder = mkdtempSync(join(tmpdir(), 'cascade-start-'));
     const path = join(folder, 'cascade.db');
     writeFileSync(path, '');
     chmodSync(path, 0o444);
-    const result = await runToExit({ PORT: String(await freePort()), DATABASE_PATH: path, HOME: folder }, unprivileged);
+    const result = await runToExit({ PORT: String(await freePort()), DATABASE_PATH: path }, withoutWritingThroughModes);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([`Cascade could not start: DATABASE_PATH ${path} cannot be written: the file is not writable (permission denied).`]);
     expect(result.stdout).toBe('');
