@@ -10,15 +10,15 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { findSessionUser, SESSION_COOKIE } from './auth/sessions.js';
-import { SignInThrottle } from './auth/throttle.js';
+import { Throttle } from './auth/throttle.js';
 import { databaseStamp } from './db/change-stamp.js';
 import { BadRequest, Conflict, Forbidden, NotFound, SignInRequired } from './errors.js';
 import { assetRoutes } from './http/assets.js';
+import { clientAddress } from './http/client-address.js';
 import type { AppDeps, AppEnv, AppContext } from './http/context.js';
 import { readFlash } from './http/flash.js';
 import { renderJsxWithoutAsyncLocalStorage } from './http/jsx-context.js';
 import { pageCache } from './http/page-cache.js';
-import { SETTINGS_TEST_LIMIT } from './settings/outbound.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { apiRoutes } from './routes/api/index.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -52,7 +52,7 @@ const CONTENT_SECURITY_POLICY = {
  * const res = await app.request('/-/health') // 200
  */
 export function createApp(given: AppDeps): Hono<AppEnv> {
-  const deps: AppDeps = { settingsTestThrottle: new SignInThrottle(SETTINGS_TEST_LIMIT), ...given };
+  const deps: AppDeps = { settingsTestThrottle: new Throttle(), ...given };
   renderJsxWithoutAsyncLocalStorage();
   const app = new Hono<AppEnv>();
 
@@ -60,7 +60,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     const started = performance.now();
     await next();
     // The path only: query strings may carry search terms or tokens.
-    deps.logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+    deps.logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms ${clientAddress(c, deps.config.trustedProxies)}`);
   });
   app.use(
     secureHeaders({

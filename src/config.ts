@@ -2,6 +2,7 @@
  * @module config
  * The environment, parsed once with zod. A bad value stops start-up with one clear line.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -9,6 +10,19 @@ export const MIN_PASSWORD_LENGTH = 8;
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** "10.0.0.2" or "10.0.0.0/8": an address, or a range of them with its prefix length. */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+const proxyList = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .refine((entries) => entries.every(isAddressOrRange), 'must list IP addresses or CIDR ranges separated by commas, such as 10.0.0.2,192.168.0.0/16');
 
 const environmentSchema = z.object({
   PORT: z.coerce
@@ -31,6 +45,7 @@ const environmentSchema = z.object({
     error: 'must be one of debug, info, warn, error, silent',
   }).default('info'),
   SEED_DEMO: booleanFlag.default(true),
+  TRUST_PROXY: proxyList.default([]),
 });
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -47,6 +62,8 @@ export interface Config {
   initialRootPassword: string | undefined;
   logLevel: LogLevel;
   seedDemo: boolean;
+  /** Proxies (addresses and CIDR ranges) whose X-Forwarded-For is believed; see `http/client-address.ts`. */
+  trustedProxies: string[];
 }
 
 export class ConfigError extends Error {}
@@ -82,5 +99,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     initialRootPassword: values.INITIAL_ROOT_PASSWORD,
     logLevel: values.LOG_LEVEL,
     seedDemo: values.SEED_DEMO,
+    trustedProxies: values.TRUST_PROXY,
   };
 }

@@ -1,20 +1,54 @@
 /**
  * @module server
- * The only file that listens: config -> open db -> migrate -> first-start seed -> serve.
+ * The only file that listens: config -> port -> open db -> migrate -> first-start seed -> ready.
+ * The port is taken first, so that a port in use stops start-up before the database is written
+ * or a password printed; until the app is ready, requests are answered 503.
  */
-import { serve } from '@hono/node-server';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { createApp } from './app.js';
 import { SignInThrottle } from './auth/throttle.js';
 import { ConfigError, loadConfig } from './config.js';
-import { migrateDatabase, openDatabase } from './db/client.js';
+import { DatabaseFileError, migrateDatabase, openDatabase, type Db } from './db/client.js';
 import { createLogger } from './logger.js';
 import { loadSecretKeyBase } from './secrets.js';
 import { isEmpty, seedDemo, seedRoot, type SeededAccount } from './seed.js';
 
+/** A start-up failure whose message is the whole line to print. */
+class StartupError extends Error {}
+
+type Fetch = (request: Request, env: unknown) => Response | Promise<Response>;
+
+const starting: Fetch = () =>
+  new Response('Cascade is starting. Try again in a moment.\n', { status: 503, headers: { 'retry-after': '1', 'content-type': 'text/plain; charset=utf-8' } });
+
+/** Listens on `port` with `handler()` answering each request; refuses with one line when the port cannot be had. */
+function listen(port: number, handler: () => Fetch): Promise<ServerType> {
+  const server = createAdaptorServer({ fetch: (request, env) => handler()(request, env), port });
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const problem = error.code === 'EADDRINUSE' ? 'is already in use by another program' : `cannot be listened on (${error.code ?? error.message})`;
+      reject(new StartupError(`Cascade could not start: PORT ${port} ${problem}.`));
+    });
+    server.listen(port, () => resolve(server));
+  });
+}
+
+/** The database at DATABASE_PATH, or one line saying why it cannot be used. */
+function openDatabaseAt(path: string): Db {
+  try {
+    return openDatabase(path);
+  } catch (error) {
+    if (!(error instanceof DatabaseFileError)) throw error;
+    throw new StartupError(`Cascade could not start: DATABASE_PATH ${path} ${error.message}.`);
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const db = openDatabase(config.databasePath);
+  let fetch = starting;
+  const server = await listen(config.port, () => fetch);
+  const db = openDatabaseAt(config.databasePath);
   migrateDatabase(db);
   const secretKeyBase = loadSecretKeyBase(config);
 
@@ -24,10 +58,8 @@ async function main(): Promise<void> {
     printAccounts(accounts, config.publicOrigin, config.initialRootPassword !== undefined);
   }
 
-  const app = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(), logger });
-  const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
-    logger.info(`Cascade is ready at ${config.publicOrigin} (listening on port ${info.port})`);
-  });
+  fetch = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(), logger }).fetch;
+  logger.info(`Cascade is ready at ${config.publicOrigin} (listening on port ${config.port})`);
   const stop = () => {
     server.close();
     db.$client.close();
@@ -47,7 +79,7 @@ function printAccounts(accounts: SeededAccount[], origin: string, rootPasswordFr
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof StartupError) {
     console.error(error.message);
   } else {
     console.error(`Cascade could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,9 +1,10 @@
 /**
- * `npm start` for real: first start on an empty database, and a restart on the same one.
+ * `npm start` for real: first start on an empty database, a restart on the same one, and
+ * start-ups that fail in one line: a port in use, a database that cannot be written.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,5 +66,90 @@ describe('npm start', () => {
     expect(output).toContain('root: the password from INITIAL_ROOT_PASSWORD (Administrator)');
     expect(output).not.toContain('olivia');
     expect(output).not.toContain('a-long-root-password');
+  });
+});
+
+/**
+ * Root writes through file modes: for the read-only cases, the server then runs without the
+ * capabilities that let it (setpriv is part of util-linux), still as root, the owner of the checkout.
+ */
+const withoutWritingThroughModes: string[] =
+  process.getuid?.() === 0 ? ['setpriv', '--inh-caps=-all', '--bounding-set=-dac_override,-dac_read_search'] : [];
+
+/** Runs the server, behind `prefix` if given, until it exits by itself; it must, within 20 seconds. */
+function runToExit(env: Record<string, string>, prefix: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [command = process.execPath, ...args] = [...prefix, process.execPath, '--import', 'tsx', 'src/server.ts'];
+  const child = spawn(command, args, { env: { ...process.env, SEED_DEMO: 'false', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`still running after 20 s: ${stdout}${stderr}`)), 20_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('npm start when it cannot start', () => {
+  let occupier: Server | undefined;
+  afterEach(() => {
+    occupier?.close();
+    occupier = undefined;
+  });
+
+  it('stops with exit code 1 and one line naming PORT when the port is in use, before creating the database or printing a password', async () => {
+    const port = await freePort();
+    occupier = await new Promise<Server>((resolve) => {
+      const server = createServer().listen(port, () => resolve(server));
+    });
+    const folder = mkdtempSync(join(tmpdir(), 'cascade-start-'));
+    const result = await runToExit({ PORT: String(port), DATABASE_PATH: join(folder, 'data', 'cascade.db') });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([`Cascade could not start: PORT ${port} is already in use by another program.`]);
+    expect(result.stdout).toBe('');
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('names DATABASE_PATH and the folder when the folder cannot be created', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cascade-start-'));
+    writeFileSync(join(folder, 'data'), 'a file where the folder should be');
+    const path = join(folder, 'data', 'cascade.db');
+    const result = await runToExit({ PORT: String(await freePort()), DATABASE_PATH: path });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `Cascade could not start: DATABASE_PATH ${path} cannot be created: its folder ${join(folder, 'data')} cannot be created (a file of that name is in the way).`,
+    ]);
+    expect(result.stdout).toBe('');
+  });
+
+  it('names DATABASE_PATH and the folder when the folder is read-only', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cascade-start-'));
+    const readOnly = join(folder, 'data');
+    mkdirSync(readOnly, { mode: 0o555 });
+    const path = join(readOnly, 'cascade.db');
+    const result = await runToExit({ PORT: String(await freePort()), DATABASE_PATH: path }, withoutWritingThroughModes);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `Cascade could not start: DATABASE_PATH ${path} cannot be written: its folder ${readOnly} is not writable (permission denied).`,
+    ]);
+    expect(result.stdout).toBe('');
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('names DATABASE_PATH when the database file is read-only, and leaves it unchanged', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cascade-start-'));
+    const path = join(folder, 'cascade.db');
+    writeFileSync(path, '');
+    chmodSync(path, 0o444);
+    const result = await runToExit({ PORT: String(await freePort()), DATABASE_PATH: path }, withoutWritingThroughModes);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([`Cascade could not start: DATABASE_PATH ${path} cannot be written: the file is not writable (permission denied).`]);
+    expect(result.stdout).toBe('');
+    expect(statSync(path).size).toBe(0);
+    expect(readdirSync(folder)).toEqual(['cascade.db']);
   });
 });

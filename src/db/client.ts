@@ -2,7 +2,7 @@
  * @module db/client
  * Opens the SQLite database with the pragmas Cascade relies on and applies migrations safely.
  */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -14,8 +14,51 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
+/** The database file cannot be created or written; the message says why, after the path. */
+export class DatabaseFileError extends Error {}
+
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'part of the path is a file',
+  EEXIST: 'a file of that name is in the way',
+};
+
+const reasonOf = (error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return REASONS[code] ?? (code || String(error));
+};
+
+/**
+ * Creates the folder of `path` and checks that SQLite can write the file and, beside it, its
+ * journal: otherwise a read-only database would open and fail only at the first write.
+ */
+function ensureWritable(path: string): void {
+  const folder = dirname(resolve(path));
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new DatabaseFileError(`cannot be created: its folder ${folder} cannot be created (${reasonOf(error)})`);
+  }
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    throw new DatabaseFileError(`cannot be written: its folder ${folder} is not writable (${reasonOf(error)})`);
+  }
+  const existing = statSync(path, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) throw new DatabaseFileError('cannot be used: it is a folder, not a file');
+  if (!existing) return;
+  try {
+    accessSync(path, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    throw new DatabaseFileError(`cannot be written: the file is not writable (${reasonOf(error)})`);
+  }
+}
+
 /**
  * Opens (and creates, with its folder) the database at `path`; `':memory:'` gives a private one.
+ * Throws a {@link DatabaseFileError} when the file cannot be written or is not a database.
  * `onStatement` hears the text of every statement run (the tests count queries with it).
  *
  * @example
@@ -23,9 +66,14 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
  * migrateDatabase(db)
  */
 export function openDatabase(path: string, { onStatement }: { onStatement?: (sql: string) => void } = {}): Db {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new Database(path, onStatement ? { verbose: (sql) => onStatement(String(sql)) } : {});
-  sqlite.pragma('journal_mode = WAL');
+  if (path !== ':memory:') ensureWritable(path);
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(path, onStatement ? { verbose: (sql) => onStatement(String(sql)) } : {});
+    sqlite.pragma('journal_mode = WAL');
+  } catch (error) {
+    throw new DatabaseFileError(`cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
+  }
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');

@@ -3,7 +3,7 @@
  * What every request handler can reach: the dependencies, the signed-in user, the flash message.
  */
 import type { Context } from 'hono';
-import type { SignInThrottle } from '../auth/throttle.js';
+import type { SignInThrottle, Throttle } from '../auth/throttle.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { User } from '../db/schema.js';
@@ -22,7 +22,7 @@ export interface AppDeps {
   /** Requests to other servers (Test settings); tests shorten the timeout. */
   outbound?: OutboundOptions;
   /** Counts each user's Test settings requests (settings/outbound.ts SETTINGS_TEST_LIMIT); createApp makes one. */
-  settingsTestThrottle?: SignInThrottle;
+  settingsTestThrottle?: Throttle;
 }
 
 export interface Flash {

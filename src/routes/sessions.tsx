@@ -2,12 +2,12 @@
  * @module routes/sessions
  * Signing in and out.
  */
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { UNUSABLE_PASSWORD_HASH, verifyPassword } from '../auth/passwords.js';
+import { PasswordChecksBusy, UNUSABLE_PASSWORD_HASH, verifyPassword } from '../auth/passwords.js';
 import { createSession, deleteSession, SESSION_COOKIE, SESSION_LIFETIME_MS } from '../auth/sessions.js';
-import type { AppContext, AppEnv } from '../http/context.js';
+import { clientAddress } from '../http/client-address.js';
+import type { AppEnv } from '../http/context.js';
 import { redirectWithFlash } from '../http/flash.js';
 import { lastValue, readForm } from '../http/forms.js';
 import { findUserByUsername } from '../model/users.js';
@@ -18,14 +18,6 @@ const INVALID_CREDENTIALS = 'Invalid username or password.';
 /** Only a path on this site: never "//evil.example" or an absolute URL. */
 export function safeRedirectPath(value: string | undefined): string {
   return value && /^\/(?![/\\])/.test(value) ? value : '/';
-}
-
-function clientAddress(c: AppContext): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }
 
 export function sessionRoutes(): Hono<AppEnv> {
@@ -42,9 +34,7 @@ export function sessionRoutes(): Hono<AppEnv> {
     const username = lastValue(form.username).trim().slice(0, 255);
     const password = lastValue(form.password).slice(0, 1024);
     const redirectTo = safeRedirectPath(lastValue(form.redirect_to));
-    const { throttle } = c.var.deps;
-    const keys = [`user:${username.toLowerCase()}`, `ip:${clientAddress(c)}`];
-    const again = (error: string, status: 401 | 422 | 429) => {
+    const again = (error: string, status: 401 | 422 | 429 | 503) => {
       c.status(status);
       return c.render(<SignInPage username={username} error={error} redirectTo={redirectTo === '/' ? undefined : redirectTo} />, {
         title: 'Sign in',
@@ -52,19 +42,24 @@ export function sessionRoutes(): Hono<AppEnv> {
     };
 
     if (!username || !password) return again('Enter your username and password.', 422);
-    const waitMs = throttle.retryAfterMs(keys);
-    if (waitMs > 0) {
-      c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
-      return again(`Too many failed sign-in attempts. Try again in ${Math.ceil(waitMs / 60_000)} minutes.`, 429);
+    const attempt = c.var.deps.throttle.reserve(username, clientAddress(c, c.var.deps.config.trustedProxies));
+    if (!attempt.allowed) {
+      c.header('Retry-After', String(Math.ceil(attempt.retryAfterMs / 1000)));
+      return again(`Too many failed sign-in attempts. Try again in ${Math.ceil(attempt.retryAfterMs / 60_000)} minutes.`, 429);
     }
     const user = findUserByUsername(c.var.db, username);
-    // Verify against a dummy hash for unknown users so the answer takes as long either way.
-    const matches = await verifyPassword(password, user?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
-    if (!user || !matches || user.blockedAt) {
-      throttle.recordFailure(keys);
-      return again(INVALID_CREDENTIALS, 401);
+    let matches: boolean;
+    try {
+      // Verify against a dummy hash for unknown users so the answer takes as long either way.
+      matches = await verifyPassword(password, user?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
+    } catch (error) {
+      if (!(error instanceof PasswordChecksBusy)) throw error;
+      attempt.notChecked();
+      c.header('Retry-After', '5');
+      return again('Too many people are signing in right now. Try again in a few seconds.', 503);
     }
-    throttle.forget(keys[0]!);
+    if (!user || !matches || user.blockedAt) return again(INVALID_CREDENTIALS, 401);
+    attempt.succeeded();
     const token = createSession(c.var.db, user.id);
     setCookie(c, SESSION_COOKIE, token, {
       path: '/',

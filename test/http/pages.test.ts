@@ -159,9 +159,9 @@ describe('security headers', () => {
 });
 
 describe('request log', () => {
-  const LOG_LINE = /^(GET|POST) (\S+) (\d{3}) \d+\.\dms$/;
+  const LOG_LINE = /^(GET|POST) (\S+) (\d{3}) \d+\.\dms \S+$/;
 
-  it('writes method, path, status and duration for every request', async () => {
+  it('writes method, path, status, duration and client address for every request', async () => {
     const t = await worldApp();
     await get(t.app, '/groups/top/sub', { cookie: t.world.cookies.owner });
     await get(t.app, '/groups/top', { cookie: t.world.cookies.nonMember });

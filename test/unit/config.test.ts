@@ -19,7 +19,12 @@ describe('loadConfig', () => {
       initialRootPassword: undefined,
       logLevel: 'info',
       seedDemo: true,
+      trustedProxies: [],
     });
+  });
+
+  it('reads TRUST_PROXY as a list of addresses and CIDR ranges', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.2, 192.168.0.0/16,::1,fd00::/8' }).trustedProxies).toEqual(['10.0.0.2', '192.168.0.0/16', '::1', 'fd00::/8']);
   });
 
   it('takes the CSRF origin from PUBLIC_URL and makes cookies Secure for https', () => {
@@ -38,6 +43,10 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'ftp://example.com' }, 'Invalid configuration: PUBLIC_URL must be an http or https URL, such as https://cascade.example.com (got "ftp://example.com").'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of debug, info, warn, error, silent (got "loud").'],
     [{ SEED_DEMO: 'maybe' }, 'Invalid configuration: SEED_DEMO must be true or false (got "maybe").'],
+    ...['nginx', '10.0.0.300', '10.0.0.0/33', '10.0.0.1,fd00::/129', '10.0.0.0/8/8', '10.0.0.1 10.0.0.2', 'true'].map((value): [Record<string, string>, string] => [
+      { TRUST_PROXY: value },
+      `Invalid configuration: TRUST_PROXY must list IP addresses or CIDR ranges separated by commas, such as 10.0.0.2,192.168.0.0/16 (got "${value}").`,
+    ]),
   ])('refuses %o with one clear line that never echoes a secret', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });

@@ -239,18 +239,18 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), testResult: outcome });
     };
 
-    const throttle = c.var.deps.settingsTestThrottle!;
-    const throttleKey = [`settings-test:${c.var.user!.id}`];
-    const waitMs = throttle.retryAfterMs(throttleKey);
-    if (waitMs > 0) {
-      const retryAfterSeconds = Math.ceil(waitMs / 1000);
+    // Every test sent counts, whatever its result.
+    const attempt = c.var.deps.settingsTestThrottle!.reserve([{ key: `settings-test:${c.var.user!.id}`, limit: SETTINGS_TEST_LIMIT }]);
+    if (!attempt.allowed) {
+      const retryAfterSeconds = Math.ceil(attempt.retryAfterMs / 1000);
       c.header('retry-after', String(retryAfterSeconds));
       return show(429, { kind: 'rate_limited', retryAfterSeconds, perMinute: SETTINGS_TEST_LIMIT.maxFailures });
     }
     const values = settingsForTest(storeOf(c), scope, type, form);
-    if (!values.ok) return show(422, { kind: 'invalid', errors: values.errors });
-    // Every test sent counts, whatever its result.
-    throttle.recordFailure(throttleKey);
+    if (!values.ok) {
+      attempt.cancel();
+      return show(422, { kind: 'invalid', errors: values.errors });
+    }
     const result = await testSettings(type, values.value, scope.owner, outboundPolicy(c.var.db), c.var.deps.outbound);
     return show(200, { kind: 'sent', result });
   });
