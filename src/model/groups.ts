@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { perDatabase, type Db } from '../db/client.js';
 import { groups, projects, type Group } from '../db/schema.js';
 import { traversalIdList } from '../auth/permissions.js';
-import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type Outcome } from './validation.js';
+import { insertUnique } from './unique.js';
+import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type FieldErrors, type Outcome } from './validation.js';
 
 export const newGroupSchema = z.object({
   name: nameSchema,
@@ -48,6 +49,9 @@ export function groupFullName(lineage: readonly Group[]): string {
   return lineage.map((group) => group.name).join(' / ');
 }
 
+/** The answer to a new group or project whose full path is in use. */
+export const pathTaken: FieldErrors = { path: 'Path has already been taken' };
+
 /** Whether a group or project already uses the full path (they share one URL space per parent). */
 export function fullPathTaken(db: Db, fullPath: string): boolean {
   const group = db.select({ id: groups.id }).from(groups).where(sql`lower(${groups.fullPath}) = lower(${fullPath})`).get();
@@ -68,17 +72,18 @@ export function createGroup(db: Db, input: unknown, parent?: Group): Outcome<Gro
   const { name, path, description } = parsed.value;
   if (!parent && isReservedTopLevelPath(path)) return { ok: false, errors: { path: `Path "${path}" is reserved for Cascade's own pages` } };
   const fullPath = parent ? `${parent.fullPath}/${path}` : path;
-  if (fullPathTaken(db, fullPath)) return { ok: false, errors: { path: 'Path has already been taken' } };
-  const group = db.transaction((tx) => {
-    const inserted = tx
-      .insert(groups)
-      .values({ name, path, description, fullPath, parentId: parent?.id ?? null, traversalIds: '' })
-      .returning()
-      .get();
-    const traversalIds = `${parent?.traversalIds ?? '/'}${inserted.id}/`;
-    return tx.update(groups).set({ traversalIds }).where(eq(groups.id, inserted.id)).returning().get();
-  });
-  return { ok: true, value: group };
+  if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken };
+  const insert = () =>
+    db.transaction((tx) => {
+      const inserted = tx
+        .insert(groups)
+        .values({ name, path, description, fullPath, parentId: parent?.id ?? null, traversalIds: '' })
+        .returning()
+        .get();
+      const traversalIds = `${parent?.traversalIds ?? '/'}${inserted.id}/`;
+      return tx.update(groups).set({ traversalIds }).where(eq(groups.id, inserted.id)).returning().get();
+    });
+  return insertUnique(insert, () => pathTaken);
 }
 
 export function subgroups(db: Db, group: Group): Group[] {

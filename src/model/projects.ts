@@ -6,7 +6,8 @@ import { asc, count, eq, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { perDatabase, type Db } from '../db/client.js';
 import { groups, projects, type Group, type Project } from '../db/schema.js';
-import { fullPathTaken } from './groups.js';
+import { fullPathTaken, pathTaken } from './groups.js';
+import { insertUnique } from './unique.js';
 import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from './validation.js';
 
 export const newProjectSchema = z.object({
@@ -36,9 +37,8 @@ export function createProject(db: Db, input: unknown, group: Group): Outcome<Pro
   if (!parsed.ok) return parsed;
   const { name, path, description } = parsed.value;
   const fullPath = `${group.fullPath}/${path}`;
-  if (fullPathTaken(db, fullPath)) return { ok: false, errors: { path: 'Path has already been taken' } };
-  const project = db.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get();
-  return { ok: true, value: project };
+  if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken };
+  return insertUnique(() => db.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get(), () => pathTaken);
 }
 
 export function groupProjects(db: Db, group: Group): Project[] {
