@@ -7,7 +7,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { groups, integrationSettings, members, projects, users } from '../../src/db/schema.js';
+import { auditEvents, groups, integrationSettings, members, projects, users } from '../../src/db/schema.js';
+import { apiRequest, apiToken, json } from '../support/api.js';
 import { createTestApp, fieldErrorOf, post, type TestApp } from '../support/app.js';
 import { projectIntegrations, slackForm } from '../support/integrations.js';
 import { buildWorld, type World } from '../support/world.js';
@@ -115,5 +116,29 @@ describe('another writer between the duplicate check and the insert', () => {
     const response = await post(t.app, `${projectIntegrations('top/sub/app')}/slack`, { ...slackForm(), inheritance: 'custom' }, { cookie: w.cookies.maintainer });
     expect(response.status).toBe(409);
     expect(await response.text()).toContain('Someone else changed these settings');
+  });
+});
+
+describe('the API: saving the same integration from many clients at once', () => {
+  it('saves every one of 100 PUTs that send no version, last write wins, in one row with an audit trail that adds up', async () => {
+    const token = apiToken(t.db, w.users.maintainer);
+    const url = `/api/v4/projects/${w.project.id}/integrations/slack`;
+    const channels = Array.from({ length: 100 }, (_, i) => `#channel-${i}`);
+    const responses = await Promise.all(
+      channels.map((channel) => apiRequest(t.app, 'PUT', url, { token, params: { webhook: 'https://hooks.slack.com/services/T0/B0/X', channel } })),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(100).fill(200));
+
+    const rows = t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id)).all();
+    expect(rows).toHaveLength(1);
+    const saved = await json<{ properties: { channel: string } }>(await apiRequest(t.app, 'GET', url, { token }));
+    const trail = t.db.select().from(auditEvents).where(eq(auditEvents.projectId, w.project.id)).orderBy(auditEvents.id).all();
+    const channelChanges = trail.map((event) => (JSON.parse(event.changes) as { key: string; before: string | null; after: string | null }[]).find((c) => c.key === 'channel'));
+    expect(channelChanges).toHaveLength(100);
+    expect(channelChanges[0]!.before).toBeNull();
+    // Each save starts from the one before it, and the last is what the row holds.
+    for (let i = 1; i < channelChanges.length; i++) expect(channelChanges[i]!.before).toBe(channelChanges[i - 1]!.after);
+    expect(channelChanges.at(-1)!.after).toBe(saved.properties.channel);
+    expect(new Set(channelChanges.map((change) => change!.after))).toEqual(new Set(channels));
   });
 });

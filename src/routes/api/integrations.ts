@@ -83,24 +83,36 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
     return c.json(present(c, at, typeOfUrl(c, at)));
   });
 
+  /**
+   * As in GitLab, the last write wins: the change is prepared against the settings as they are
+   * when it is written, so a save that landed during this one's URL check is overwritten rather
+   * than refused as a conflict.
+   */
   routes.put('/:slug', async (c) => {
     const at = load(c, 'manage_settings');
     const type = typeOfUrl(c, at);
     const store = storeOf(c);
-    const [state] = integrationStates(store, at, type);
     const params = await readParams(c);
-    const form = settingsFormOf(type, params, { level: at.level, version: state!.own?.version ?? 0, enforced: new Set(Object.keys(state!.effective.enforced)) });
-    const prepared = prepareSettingsChange(store, at, type, form);
-    if (!prepared.ok) {
-      const onlyEnforced = Object.keys(prepared.errors).every((key) => key in state!.effective.enforced);
+    const prepareNow = () => {
+      const [state] = integrationStates(store, at, type);
+      const form = settingsFormOf(type, params, { level: at.level, version: state!.own?.version ?? 0, enforced: new Set(Object.keys(state!.effective.enforced)) });
+      return { state: state!, form, prepared: prepareSettingsChange(store, at, type, form) };
+    };
+    const invalid = ({ state, prepared }: ReturnType<typeof prepareNow>) => {
+      if (prepared.ok) return undefined;
+      const onlyEnforced = Object.keys(prepared.errors).every((key) => key in state.effective.enforced);
       const message = Object.fromEntries(Object.entries(prepared.errors).map(([key, text]) => [parameterName(key), [text]]));
       return c.json({ message }, onlyEnforced ? 422 : 400);
-    }
-    const blocked = prepared.change.choice === 'custom' ? await blockedUrlErrors(type, form, outboundPolicy(c.var.db), c.var.deps.outbound) : {};
+    };
+    const checked = prepareNow();
+    if (!checked.prepared.ok) return invalid(checked);
+    const blocked = checked.prepared.change.choice === 'custom' ? await blockedUrlErrors(type, checked.form, outboundPolicy(c.var.db), c.var.deps.outbound) : {};
     if (Object.keys(blocked).length > 0) {
       return c.json({ message: Object.fromEntries(Object.entries(blocked).map(([key, text]) => [parameterName(key), [text]])) }, 400);
     }
-    commitSettingsChange(store, at, type, prepared.change, c.var.user!);
+    const latest = prepareNow();
+    if (!latest.prepared.ok) return invalid(latest);
+    commitSettingsChange(store, at, type, latest.prepared.change, c.var.user!);
     return c.json(present(c, at, type));
   });
 
