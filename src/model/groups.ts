@@ -3,11 +3,11 @@
  * Groups and subgroups at any depth. Each group keeps its full path and the ids of its
  * ancestors ("/1/5/9/"), so a subtree is one indexed prefix query.
  */
-import { asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { perDatabase, type Db } from '../db/client.js';
-import { groups, projects, type Group } from '../db/schema.js';
-import { traversalIdList } from '../auth/permissions.js';
+import { groups, projects, type Group, type User } from '../db/schema.js';
+import { groupsReadableBy, traversalIdList } from '../auth/permissions.js';
 import { insertUnique } from './unique.js';
 import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type FieldErrors, type Outcome } from './validation.js';
 
@@ -86,8 +86,14 @@ export function createGroup(db: Db, input: unknown, parent?: Group): Outcome<Gro
   return insertUnique(insert, () => pathTaken);
 }
 
-export function subgroups(db: Db, group: Group): Group[] {
-  return db.select().from(groups).where(eq(groups.parentId, group.id)).orderBy(asc(groups.name)).all();
+/** The subgroups of a group that `viewer` may open, by name. */
+export function subgroups(db: Db, group: Group, viewer: User): Group[] {
+  return db
+    .select()
+    .from(groups)
+    .where(and(eq(groups.parentId, group.id), groupsReadableBy(viewer)))
+    .orderBy(asc(groups.name))
+    .all();
 }
 
 export interface GroupListQuery {

@@ -2,10 +2,11 @@
  * @module model/projects
  * Projects, each inside a group.
  */
-import { asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { perDatabase, type Db } from '../db/client.js';
-import { groups, projects, type Group, type Project } from '../db/schema.js';
+import { groups, projects, type Group, type Project, type User } from '../db/schema.js';
+import { projectsReadableBy } from '../auth/permissions.js';
 import { fullPathTaken, pathTaken } from './groups.js';
 import { insertUnique } from './unique.js';
 import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from './validation.js';
@@ -41,8 +42,15 @@ export function createProject(db: Db, input: unknown, group: Group): Outcome<Pro
   return insertUnique(() => db.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get(), () => pathTaken);
 }
 
-export function groupProjects(db: Db, group: Group): Project[] {
-  return db.select().from(projects).where(eq(projects.groupId, group.id)).orderBy(asc(projects.name)).all();
+/** The projects of a group that `viewer` may open, by name. */
+export function groupProjects(db: Db, group: Group, viewer: User): Project[] {
+  const readable = projectsReadableBy(viewer, { id: projects.id, traversalIds: sql`${group.traversalIds}` });
+  return db
+    .select()
+    .from(projects)
+    .where(and(eq(projects.groupId, group.id), readable))
+    .orderBy(asc(projects.name))
+    .all();
 }
 
 export interface ProjectListQuery {
