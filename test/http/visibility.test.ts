@@ -92,9 +92,30 @@ describe('"Projects using custom settings"', () => {
 });
 
 describe('the API', () => {
-  it('lists for a Maintainer of Backend only the projects they may open', async () => {
-    const listed = await json<{ path_with_namespace: string }[]>(await apiRequest(t.app, 'GET', '/api/v4/projects', { token: apiToken(t.db, p.max) }));
-    expect(listed.map((project) => project.path_with_namespace)).toEqual(['platform/backend/api']);
+  const list = async (path: string, user: User) => {
+    const response = await apiRequest(t.app, 'GET', `/api/v4${path}`, { token: apiToken(t.db, user) });
+    return { paths: (await json<{ full_path?: string; path_with_namespace?: string }[]>(response)).map((item) => item.full_path ?? item.path_with_namespace), total: response.headers.get('x-total') };
+  };
+
+  it('lists for a Maintainer of Backend only the groups and projects they may open, and counts only those in x-total', async () => {
+    expect(await list('/groups', p.max)).toEqual({ paths: ['platform/backend', 'platform'], total: '2' });
+    expect(await list(`/groups/${p.platform.id}/subgroups`, p.max)).toEqual({ paths: ['platform/backend'], total: '1' });
+    expect(await list(`/groups/${p.platform.id}/projects`, p.max)).toEqual({ paths: [], total: '0' });
+    expect(await list(`/groups/${p.backend.id}/projects`, p.max)).toEqual({ paths: ['platform/backend/api'], total: '1' });
+    expect(await list('/projects', p.max)).toEqual({ paths: ['platform/backend/api'], total: '1' });
+  });
+
+  it('lists for the Owner of Platform every group and project in it', async () => {
+    expect((await list('/groups?search=platform', p.olivia)).paths).toEqual(['platform/backend', 'platform/frontend', 'platform']);
+    expect((await list(`/groups/${p.platform.id}/projects`, p.olivia)).paths).toEqual(['platform/infrastructure']);
+  });
+
+  it('answers 404 for the subgroups and projects of a group the user cannot open', async () => {
+    for (const path of [`/groups/${p.frontend.id}/subgroups`, `/groups/${p.frontend.id}/projects`]) {
+      const response = await apiRequest(t.app, 'GET', `/api/v4${path}`, { token: apiToken(t.db, p.max) });
+      expect(response.status).toBe(404);
+      expect(await json(response)).toEqual({ message: '404 Group Not Found' });
+    }
   });
 });
 
