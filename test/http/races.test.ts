@@ -87,6 +87,17 @@ describe('creating the same thing from many requests at once', () => {
     expect(responses.map((response) => response.status).sort()).toEqual([303, 409]);
     expect(t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id)).all()).toHaveLength(1);
   });
+
+  it('saves one of ten forms opened at the same version and tells the other nine that someone else changed the settings', async () => {
+    const url = `${projectIntegrations('top/sub/app')}/slack`;
+    await post(t.app, url, { ...slackForm(), inheritance: 'custom' }, { cookie: w.cookies.maintainer });
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => post(t.app, url, { ...slackForm({ username: `bot-${i}`, _version: '1' }), inheritance: 'custom' }, { cookie: w.cookies.maintainer })),
+    );
+    expect(responses.map((response) => response.status).sort()).toEqual([303, ...Array(9).fill(409)]);
+    const [row] = t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id)).all();
+    expect(row!.version).toBe(2);
+  });
 });
 
 describe('another writer between the duplicate check and the insert', () => {
