@@ -50,7 +50,7 @@ export function groupFullName(lineage: readonly Group[]): string {
 }
 
 /** The answer to a new group or project whose full path is in use. */
-export const pathTaken: FieldErrors = { path: 'Path has already been taken' };
+export const pathTaken = (): FieldErrors => ({ path: 'Path has already been taken' });
 
 /** Whether a group or project already uses the full path (they share one URL space per parent). */
 export function fullPathTaken(db: Db, fullPath: string): boolean {
@@ -72,7 +72,7 @@ export function createGroup(db: Db, input: unknown, parent?: Group): Outcome<Gro
   const { name, path, description } = parsed.value;
   if (!parent && isReservedTopLevelPath(path)) return { ok: false, errors: { path: `Path "${path}" is reserved for Cascade's own pages` } };
   const fullPath = parent ? `${parent.fullPath}/${path}` : path;
-  if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken };
+  if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
   const insert = () =>
     db.transaction((tx) => {
       const inserted = tx
@@ -83,7 +83,7 @@ export function createGroup(db: Db, input: unknown, parent?: Group): Outcome<Gro
       const traversalIds = `${parent?.traversalIds ?? '/'}${inserted.id}/`;
       return tx.update(groups).set({ traversalIds }).where(eq(groups.id, inserted.id)).returning().get();
     });
-  return insertUnique(insert, () => pathTaken);
+  return insertUnique(insert, pathTaken);
 }
 
 /** The subgroups of a group that `viewer` may open, by name. */

@@ -38,8 +38,8 @@ export function createProject(db: Db, input: unknown, group: Group): Outcome<Pro
   if (!parsed.ok) return parsed;
   const { name, path, description } = parsed.value;
   const fullPath = `${group.fullPath}/${path}`;
-  if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken };
-  return insertUnique(() => db.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get(), () => pathTaken);
+  if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
+  return insertUnique(() => db.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get(), pathTaken);
 }
 
 /** The projects of a group that `viewer` may open, by name. */
