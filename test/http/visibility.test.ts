@@ -17,22 +17,25 @@ import { groupIntegrations, projectIntegrations, slackForm } from '../support/in
 import { buildWorld, must } from '../support/world.js';
 
 /**
- * Platform > Backend, Frontend; projects Platform/Infrastructure, Backend/API, Frontend/Web.
- * Max is a Maintainer of Backend only; Olivia owns Platform.
+ * Platform > Backend, Frontend, Tools; projects Platform/Infrastructure, Backend/API, Frontend/Web.
+ * Max is a Maintainer of Backend only, Tess a Reporter of Tools only; Olivia owns Platform.
  */
 async function platformWorld(db: Db) {
   const platform = must(createGroup(db, { name: 'Platform', path: 'platform' }));
   const backend = must(createGroup(db, { name: 'Backend', path: 'backend' }, platform));
   const frontend = must(createGroup(db, { name: 'Frontend', path: 'frontend' }, platform));
+  const tools = must(createGroup(db, { name: 'Tools', path: 'tools' }, platform));
   must(createProject(db, { name: 'Infrastructure', path: 'infrastructure' }, platform));
   must(createProject(db, { name: 'API', path: 'api' }, backend));
   must(createProject(db, { name: 'Web', path: 'web' }, frontend));
   const max = await insertUser(db, 'max');
   const olivia = await insertUser(db, 'olivia');
+  const tess = await insertUser(db, 'tess');
   const root = await insertUser(db, 'root', { isAdmin: true });
   must(addMember(db, { groupId: backend.id }, { username: 'max', role: 'maintainer' }));
   must(addMember(db, { groupId: platform.id }, { username: 'olivia', role: 'owner' }));
-  return { platform, backend, frontend, max, olivia, root };
+  must(addMember(db, { groupId: tools.id }, { username: 'tess', role: 'reporter' }));
+  return { platform, backend, frontend, max, olivia, tess, root };
 }
 
 let t: TestApp;
@@ -63,7 +66,7 @@ describe('a group page', () => {
 
   it('shows the Owner of Platform every subgroup and project in it', async () => {
     const page = await pageText('/groups/platform', p.olivia);
-    for (const name of ['Backend', 'Frontend', 'Infrastructure']) expect(page).toContain(name);
+    for (const name of ['Backend', 'Frontend', 'Tools', 'Infrastructure']) expect(page).toContain(name);
   });
 });
 
@@ -82,6 +85,12 @@ describe('"Projects using custom settings"', () => {
     const page = await pageText(`${overrides}?search=web`, p.max);
     expect(page).toContain('Nothing matches your search.');
     expect(page).not.toContain('platform/frontend/web');
+  });
+
+  it('tells a Reporter of Tools, who may open none of them, that nothing they can open uses custom settings', async () => {
+    const page = await pageText(overrides, p.tess);
+    expect(page).toContain('No project or group you can open uses custom settings.');
+    expect(page).toContain('4 more projects or groups use custom settings; you cannot open them.');
   });
 
   it('lists everything for the Owner of Platform, with no one left out', async () => {
@@ -106,7 +115,7 @@ describe('the API', () => {
   });
 
   it('lists for the Owner of Platform every group and project in it', async () => {
-    expect((await list('/groups?search=platform', p.olivia)).paths).toEqual(['platform/backend', 'platform/frontend', 'platform']);
+    expect((await list('/groups?search=platform', p.olivia)).paths).toEqual(['platform/backend', 'platform/frontend', 'platform', 'platform/tools']);
     expect((await list(`/groups/${p.platform.id}/projects`, p.olivia)).paths).toEqual(['platform/infrastructure']);
   });
 

@@ -13,7 +13,8 @@ import type { AppContext, AppEnv } from '../../http/context.js';
 import type { IntegrationType } from '../../integrations/types.js';
 import { outboundPolicy } from '../../outbound/network-settings.js';
 import { blockedUrlErrors } from '../../settings/outbound.js';
-import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, typeAtLevel, type SettingsLevel } from '../../settings/service.js';
+import type { FieldErrors } from '../../model/validation.js';
+import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, typeAtLevel, type IntegrationState, type SettingsLevel } from '../../settings/service.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
 import type { SettingsOwner } from '../../settings/resolve.js';
 import { ownerFilter, SettingsStore } from '../../settings/store.js';
@@ -98,20 +99,19 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
       const form = settingsFormOf(type, params, { level: at.level, version: state!.own?.version ?? 0, enforced: new Set(Object.keys(state!.effective.enforced)) });
       return { state: state!, form, prepared: prepareSettingsChange(store, at, type, form) };
     };
-    const invalid = ({ state, prepared }: ReturnType<typeof prepareNow>) => {
-      if (prepared.ok) return undefined;
-      const onlyEnforced = Object.keys(prepared.errors).every((key) => key in state.effective.enforced);
-      const message = Object.fromEntries(Object.entries(prepared.errors).map(([key, text]) => [parameterName(key), [text]]));
+    const invalid = (state: IntegrationState, errors: FieldErrors) => {
+      const onlyEnforced = Object.keys(errors).every((key) => key in state.effective.enforced);
+      const message = Object.fromEntries(Object.entries(errors).map(([key, text]) => [parameterName(key), [text]]));
       return c.json({ message }, onlyEnforced ? 422 : 400);
     };
     const checked = prepareNow();
-    if (!checked.prepared.ok) return invalid(checked);
+    if (!checked.prepared.ok) return invalid(checked.state, checked.prepared.errors);
     const blocked = checked.prepared.change.choice === 'custom' ? await blockedUrlErrors(type, checked.form, outboundPolicy(c.var.db), c.var.deps.outbound) : {};
     if (Object.keys(blocked).length > 0) {
       return c.json({ message: Object.fromEntries(Object.entries(blocked).map(([key, text]) => [parameterName(key), [text]])) }, 400);
     }
     const latest = prepareNow();
-    if (!latest.prepared.ok) return invalid(latest);
+    if (!latest.prepared.ok) return invalid(latest.state, latest.prepared.errors);
     commitSettingsChange(store, at, type, latest.prepared.change, c.var.user!);
     return c.json(present(c, at, type));
   });

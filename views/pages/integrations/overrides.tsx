@@ -55,6 +55,11 @@ const hiddenSentence = (n: number) =>
     ? '1 more project or group uses custom settings; you cannot open it.'
     : `${n} more projects or groups use custom settings; you cannot open them.`;
 
+function emptyMessage(search: string, hiddenCount: number): string {
+  if (search) return 'Nothing matches your search.';
+  return hiddenCount > 0 ? 'No project or group you can open uses custom settings.' : 'No project or group uses custom settings.';
+}
+
 export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPage, customCount, hiddenCount, canManage }: OverridesPageProps) {
   const listUrl = `${baseUrl}/${type.slug}/overrides`;
   const query = (after: string) => {
@@ -76,7 +81,7 @@ export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPag
       </p>
       <SearchForm action={listUrl} value={search} label="Search by name or path" />
       {entries.length === 0 ? (
-        <EmptyState>{search ? 'Nothing matches your search.' : hiddenCount > 0 ? 'No project or group you can open uses custom settings.' : 'No project or group uses custom settings.'}</EmptyState>
+        <EmptyState>{emptyMessage(search, hiddenCount)}</EmptyState>
       ) : (
         <form method="post" action={`${listUrl}/reset`}>
           <table class="table">
