@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { perDatabase, type Db } from '../db/client.js';
 import { groups, projects, type Group, type User } from '../db/schema.js';
 import { groupsReadableBy, traversalIdList } from '../auth/permissions.js';
-import { insertUnique } from './unique.js';
+import { writeUnique } from './unique.js';
 import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type FieldErrors, type Outcome } from './validation.js';
 
 export const newGroupSchema = z.object({
@@ -83,7 +83,7 @@ export function createGroup(db: Db, input: unknown, parent?: Group): Outcome<Gro
       const traversalIds = `${parent?.traversalIds ?? '/'}${inserted.id}/`;
       return tx.update(groups).set({ traversalIds }).where(eq(groups.id, inserted.id)).returning().get();
     });
-  return insertUnique(insert, pathTaken);
+  return writeUnique(insert, pathTaken);
 }
 
 /** The subgroups of a group that `viewer` may open, by name. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { members, users, type Member, type User } from '../db/schema.js';
 import { GROUP_ROLES, PROJECT_ROLES, ROLES, type RoleName } from '../auth/permissions.js';
-import { insertUnique } from './unique.js';
+import { writeUnique } from './unique.js';
 import { text, validate, type Outcome } from './validation.js';
 
 export type MemberSource = { groupId: number } | { projectId: number };
@@ -60,7 +60,7 @@ export function addMember(db: Db, source: MemberSource, input: unknown): Outcome
   const alreadyMember = () => ({ username: `${user.username} is already a member` });
   const existing = db.select().from(members).where(and(sourceFilter(source), eq(members.userId, user.id))).get();
   if (existing) return { ok: false, errors: alreadyMember() };
-  return insertUnique(
+  return writeUnique(
     () =>
       db
         .insert(members)

@@ -8,7 +8,7 @@ import { perDatabase, type Db } from '../db/client.js';
 import { groups, projects, type Group, type Project, type User } from '../db/schema.js';
 import { projectsReadableBy } from '../auth/permissions.js';
 import { fullPathTaken, pathTaken } from './groups.js';
-import { insertUnique } from './unique.js';
+import { writeUnique } from './unique.js';
 import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from './validation.js';
 
 export const newProjectSchema = z.object({
@@ -39,7 +39,7 @@ export function createProject(db: Db, input: unknown, group: Group): Outcome<Pro
   const { name, path, description } = parsed.value;
   const fullPath = `${group.fullPath}/${path}`;
   if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
-  return insertUnique(() => db.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get(), pathTaken);
+  return writeUnique(() => db.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get(), pathTaken);
 }
 
 /** The projects of a group that `viewer` may open, by name. */

@@ -1,9 +1,9 @@
 /**
  * @module model/unique
- * Inserts guarded by a unique index. A create path checks for a duplicate first, to name every
- * clashing field at once; the index has the last word when another request or process inserts
- * the same value between that check and the insert. The race then reads exactly like a
- * duplicate sent later.
+ * Writes guarded by a unique index. A create (or move) path checks for a duplicate first, to
+ * name every clashing field at once; the index has the last word when another request or
+ * process writes the same value between that check and the write. The race then reads exactly
+ * like a duplicate sent later.
  */
 import type { FieldErrors, Outcome } from './validation.js';
 
@@ -24,16 +24,16 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * Runs `insert`; if a unique index refuses it, answers with `duplicates()`: the create path's own
+ * Runs `write`; if a unique index refuses it, answers with `duplicates()`: the path's own
  * duplicate check, run again now that the other row is there. Any other error is thrown on.
  *
  * @example
- * insertUnique(() => db.insert(users).values(row).returning().get(), () => takenErrors(db, row))
+ * writeUnique(() => db.insert(users).values(row).returning().get(), () => takenErrors(db, row))
  * // { ok: false, errors: { username: 'Username has already been taken' } } when another request won
  */
-export function insertUnique<T>(insert: () => T, duplicates: () => FieldErrors): Outcome<T> {
+export function writeUnique<T>(write: () => T, duplicates: () => FieldErrors): Outcome<T> {
   try {
-    return { ok: true, value: insert() };
+    return { ok: true, value: write() };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const errors = duplicates();

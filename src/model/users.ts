@@ -8,7 +8,7 @@ import { MIN_PASSWORD_LENGTH } from '../config.js';
 import type { Db } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 import { hashPassword } from '../auth/passwords.js';
-import { insertUnique } from './unique.js';
+import { writeUnique } from './unique.js';
 import { text, validate, type FieldErrors, type Outcome } from './validation.js';
 
 export const newUserSchema = z.object({
@@ -53,7 +53,7 @@ export async function createUser(db: Db, input: unknown): Promise<Outcome<User>>
   const taken = takenErrors(db, username, email);
   if (Object.keys(taken).length > 0) return { ok: false, errors: taken };
   const passwordHash = await hashPassword(password);
-  return insertUnique(
+  return writeUnique(
     () => db.insert(users).values({ name, username, email, passwordHash, isAdmin: is_admin === '1' }).returning().get(),
     () => takenErrors(db, username, email),
   );

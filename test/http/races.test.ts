@@ -31,13 +31,13 @@ async function atOnce(n: number, send: () => Promise<Response>) {
   return { statuses, refused };
 }
 
-/** Lets "another writer" insert `row` into `table` right before the app's next insert there, after its duplicate check. */
-function anotherWriterFirst(table: string, columns: Record<string, string | number>) {
+/** Lets "another writer" insert `columns` into `table` right before the app's next insert (or update) there, after its duplicate check. */
+function anotherWriterFirst(table: string, columns: Record<string, string | number>, before: 'insert' | 'update' = 'insert') {
   const names = Object.keys(columns).join(', ');
   const values = Object.values(columns)
     .map((value) => (typeof value === 'number' ? String(value) : `'${value}'`))
     .join(', ');
-  t.db.$client.exec(`create temp trigger another_writer before insert on ${table} begin insert into ${table} (${names}) values (${values}); end`);
+  t.db.$client.exec(`create temp trigger another_writer before ${before} on ${table} begin insert into ${table} (${names}) values (${values}); end`);
 }
 
 const newUser = (username: string) => ({ name: 'Ada', username, email: `${username}@example.com`, password: 'a-long-password' });
@@ -100,7 +100,7 @@ describe('creating the same thing from many requests at once', () => {
   });
 });
 
-describe('another writer between the duplicate check and the insert', () => {
+describe('another writer between the duplicate check and the write', () => {
   it('tells the administrator that the group path has been taken', async () => {
     anotherWriterFirst('groups', { name: 'Data', path: 'data', full_path: 'data', traversal_ids: '/999/', created_at: 0 });
     const response = await post(t.app, '/admin/groups', { name: 'Data', path: 'data' }, admin());
@@ -120,6 +120,20 @@ describe('another writer between the duplicate check and the insert', () => {
     const response = await post(t.app, `/admin/groups/${w.other.id}/members`, { username: 'stranger', role: 'developer' }, admin());
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'username')).toBe('stranger is already a member');
+  });
+
+  it('tells the administrator that the path a project moves to has been taken', async () => {
+    anotherWriterFirst('projects', { name: 'App', path: 'app', full_path: 'other/app', group_id: w.other.id, created_at: 0 }, 'update');
+    const response = await post(t.app, `/admin/projects/${w.project.id}/move`, { group_id: String(w.other.id) }, admin());
+    expect(response.status).toBe(422);
+    expect(fieldErrorOf(await response.text(), 'group_id')).toBe('other/app is already taken by another group or project');
+  });
+
+  it('tells the administrator that the path a group moves to has been taken', async () => {
+    anotherWriterFirst('groups', { name: 'Sub', path: 'sub', full_path: 'other/sub', traversal_ids: '/999/', created_at: 0 }, 'update');
+    const response = await post(t.app, `/admin/groups/${w.sub.id}/move`, { parent_id: String(w.other.id) }, admin());
+    expect(response.status).toBe(422);
+    expect(fieldErrorOf(await response.text(), 'parent_id')).toBe('other/sub is already taken by another group or project');
   });
 
   it('refuses the first settings of a project as a stale form', async () => {

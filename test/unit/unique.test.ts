@@ -1,7 +1,7 @@
 /** Which database errors count as "already taken": only a unique index or primary key refusing a row. */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { insertUnique, isUniqueViolation } from '../../src/model/unique.js';
+import { writeUnique, isUniqueViolation } from '../../src/model/unique.js';
 
 const db = new Database(':memory:');
 db.exec(`create table t (id integer primary key, name text not null unique, size integer check (size > 0))`);
@@ -32,14 +32,14 @@ describe('isUniqueViolation', () => {
   });
 });
 
-describe('insertUnique', () => {
+describe('writeUnique', () => {
   it("answers a refused insert with the duplicate check's errors, and throws every other error on", () => {
     const taken = () => ({ name: 'Name has already been taken' });
-    expect(insertUnique(() => db.prepare(`insert into t (id, name, size) values (5, 'a', 1)`).run(), taken)).toEqual({ ok: false, errors: taken() });
-    expect(() => insertUnique(() => db.prepare(`insert into t (id, name, size) values (6, 'd', 0)`).run(), taken)).toThrow(/CHECK/);
+    expect(writeUnique(() => db.prepare(`insert into t (id, name, size) values (5, 'a', 1)`).run(), taken)).toEqual({ ok: false, errors: taken() });
+    expect(() => writeUnique(() => db.prepare(`insert into t (id, name, size) values (6, 'd', 0)`).run(), taken)).toThrow(/CHECK/);
   });
 
   it('throws the refusal on when the duplicate check finds nothing to name', () => {
-    expect(() => insertUnique(() => db.prepare(`insert into t (id, name, size) values (7, 'a', 1)`).run(), () => ({}))).toThrow(/UNIQUE/);
+    expect(() => writeUnique(() => db.prepare(`insert into t (id, name, size) values (7, 'a', 1)`).run(), () => ({}))).toThrow(/UNIQUE/);
   });
 });
