@@ -167,3 +167,15 @@ describe('the API: saving the same integration from many clients at once', () =>
     expect(new Set(channelChanges.map((change) => change!.after))).toEqual(new Set(channels));
   });
 });
+
+describe('the API: enforcing from many clients at once', () => {
+  it('applies every one of ten enforcement PUTs, last write wins, never a 409', async () => {
+    const token = apiToken(t.db, w.users.admin);
+    const url = '/api/v4/admin/application_settings/integrations/slack';
+    expect((await apiRequest(t.app, 'PUT', url, { token, params: { webhook: 'https://hooks.slack.com/services/T0/B0/X' } })).status).toBe(200);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => apiRequest(t.app, 'PUT', `${url}/enforcement`, { token, params: { keys: ['channel'], reason: `reason ${i}` } })),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
+  });
+});
