@@ -3,7 +3,7 @@
  * The one permission check every route uses: who may see and change the instance, a group or
  * a project. Roles follow GitLab: a group role applies to all its subgroups and projects.
  */
-import { and, eq, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, like, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { perDatabase, type Db } from '../db/client.js';
 import { groups, members, projects, type Group, type Project, type User } from '../db/schema.js';
 import { Forbidden, NotFound, SignInRequired } from '../errors.js';
@@ -126,18 +126,44 @@ export function authorize(db: Db, user: User | null, ability: Ability, subject: 
   throw new NotFound();
 }
 
+/** Where a list's rows hold what reading a project depends on: its id and its group's ancestor ids. */
+export interface ProjectColumns {
+  id: SQLWrapper;
+  traversalIds: SQLWrapper;
+}
+
 /**
- * `can(db, user, 'read', project)` as a condition on a query of projects joined with their
- * groups, for lists: a role in the project or in one of its groups. Undefined (no condition)
- * for administrators; nothing for blocked users.
+ * `can(db, user, 'read', project)` as a condition on a query of projects, for lists: a role in
+ * the project or in one of its groups. By default over projects joined with their groups; a
+ * query with other names for them says where the two values are. Undefined (no condition) for
+ * administrators; nothing for blocked users.
  *
  * @example
  * db.select().from(projects).innerJoin(groups, eq(groups.id, projects.groupId)).where(projectsReadableBy(user))
  */
-export function projectsReadableBy(user: User): SQL | undefined {
+export function projectsReadableBy(user: User, columns: ProjectColumns = { id: projects.id, traversalIds: groups.traversalIds }): SQL | undefined {
   if (user.blockedAt) return sql`0`;
   if (user.isAdmin) return undefined;
   return sql`exists (select 1 from members m left join groups mg on mg.id = m.group_id
     where m.user_id = ${user.id} and m.access_level >= ${ROLES.reporter}
-      and (m.project_id = ${projects.id} or ${groups.traversalIds} like mg.traversal_ids || '%'))`;
+      and (m.project_id = ${columns.id} or ${columns.traversalIds} like mg.traversal_ids || '%'))`;
+}
+
+/**
+ * `can(db, user, 'read', group)` as a condition on a query of groups, for lists: a role in the
+ * group or one of its ancestors, or a membership anywhere inside it. `traversalIds` is where the
+ * query holds the group's ancestor ids. Undefined for administrators; nothing for blocked users.
+ *
+ * @example
+ * db.select().from(groups).where(and(eq(groups.parentId, platform.id), groupsReadableBy(user)))
+ */
+export function groupsReadableBy(user: User, traversalIds: SQLWrapper = groups.traversalIds): SQL | undefined {
+  if (user.blockedAt) return sql`0`;
+  if (user.isAdmin) return undefined;
+  return sql`exists (select 1 from members m
+      left join projects mp on mp.id = m.project_id
+      join groups mg on mg.id = coalesce(m.group_id, mp.group_id)
+    where m.user_id = ${user.id}
+      and (mg.traversal_ids like ${traversalIds} || '%'
+        or (m.group_id is not null and m.access_level >= ${ROLES.reporter} and ${traversalIds} like mg.traversal_ids || '%')))`;
 }

@@ -3,12 +3,13 @@
  * Groups and subgroups at any depth. Each group keeps its full path and the ids of its
  * ancestors ("/1/5/9/"), so a subtree is one indexed prefix query.
  */
-import { asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { perDatabase, type Db } from '../db/client.js';
-import { groups, projects, type Group } from '../db/schema.js';
-import { traversalIdList } from '../auth/permissions.js';
-import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type Outcome } from './validation.js';
+import { groups, projects, type Group, type User } from '../db/schema.js';
+import { groupsReadableBy, traversalIdList } from '../auth/permissions.js';
+import { writeUnique } from './unique.js';
+import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type FieldErrors, type Outcome } from './validation.js';
 
 export const newGroupSchema = z.object({
   name: nameSchema,
@@ -48,6 +49,9 @@ export function groupFullName(lineage: readonly Group[]): string {
   return lineage.map((group) => group.name).join(' / ');
 }
 
+/** The answer to a new group or project whose full path is in use. */
+export const pathTaken = (): FieldErrors => ({ path: 'Path has already been taken' });
+
 /** Whether a group or project already uses the full path (they share one URL space per parent). */
 export function fullPathTaken(db: Db, fullPath: string): boolean {
   const group = db.select({ id: groups.id }).from(groups).where(sql`lower(${groups.fullPath}) = lower(${fullPath})`).get();
@@ -68,21 +72,28 @@ export function createGroup(db: Db, input: unknown, parent?: Group): Outcome<Gro
   const { name, path, description } = parsed.value;
   if (!parent && isReservedTopLevelPath(path)) return { ok: false, errors: { path: `Path "${path}" is reserved for Cascade's own pages` } };
   const fullPath = parent ? `${parent.fullPath}/${path}` : path;
-  if (fullPathTaken(db, fullPath)) return { ok: false, errors: { path: 'Path has already been taken' } };
-  const group = db.transaction((tx) => {
-    const inserted = tx
-      .insert(groups)
-      .values({ name, path, description, fullPath, parentId: parent?.id ?? null, traversalIds: '' })
-      .returning()
-      .get();
-    const traversalIds = `${parent?.traversalIds ?? '/'}${inserted.id}/`;
-    return tx.update(groups).set({ traversalIds }).where(eq(groups.id, inserted.id)).returning().get();
-  });
-  return { ok: true, value: group };
+  if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
+  const insert = () =>
+    db.transaction((tx) => {
+      const inserted = tx
+        .insert(groups)
+        .values({ name, path, description, fullPath, parentId: parent?.id ?? null, traversalIds: '' })
+        .returning()
+        .get();
+      const traversalIds = `${parent?.traversalIds ?? '/'}${inserted.id}/`;
+      return tx.update(groups).set({ traversalIds }).where(eq(groups.id, inserted.id)).returning().get();
+    });
+  return writeUnique(insert, pathTaken);
 }
 
-export function subgroups(db: Db, group: Group): Group[] {
-  return db.select().from(groups).where(eq(groups.parentId, group.id)).orderBy(asc(groups.name)).all();
+/** The subgroups of a group that `viewer` may open, by name. */
+export function subgroups(db: Db, group: Group, viewer: User): Group[] {
+  return db
+    .select()
+    .from(groups)
+    .where(and(eq(groups.parentId, group.id), groupsReadableBy(viewer)))
+    .orderBy(asc(groups.name))
+    .all();
 }
 
 export interface GroupListQuery {

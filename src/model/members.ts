@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { members, users, type Member, type User } from '../db/schema.js';
 import { GROUP_ROLES, PROJECT_ROLES, ROLES, type RoleName } from '../auth/permissions.js';
+import { writeUnique } from './unique.js';
 import { text, validate, type Outcome } from './validation.js';
 
 export type MemberSource = { groupId: number } | { projectId: number };
@@ -56,14 +57,18 @@ export function addMember(db: Db, source: MemberSource, input: unknown): Outcome
     .where(sql`lower(${users.username}) = lower(${parsed.value.username})`)
     .get();
   if (!user) return { ok: false, errors: { username: 'No user with that username' } };
+  const alreadyMember = () => ({ username: `${user.username} is already a member` });
   const existing = db.select().from(members).where(and(sourceFilter(source), eq(members.userId, user.id))).get();
-  if (existing) return { ok: false, errors: { username: `${user.username} is already a member` } };
-  const member = db
-    .insert(members)
-    .values({ ...source, userId: user.id, accessLevel: ROLES[parsed.value.role] })
-    .returning()
-    .get();
-  return { ok: true, value: member };
+  if (existing) return { ok: false, errors: alreadyMember() };
+  return writeUnique(
+    () =>
+      db
+        .insert(members)
+        .values({ ...source, userId: user.id, accessLevel: ROLES[parsed.value.role] })
+        .returning()
+        .get(),
+    alreadyMember,
+  );
 }
 
 export function changeMemberRole(db: Db, source: MemberSource, member: Member, input: unknown): Outcome<Member> {

@@ -8,7 +8,10 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { groups, projects, type Group, type Project } from '../db/schema.js';
 import { fullPathTaken } from './groups.js';
+import { writeUnique } from './unique.js';
 import { isReservedTopLevelPath, type Outcome } from './validation.js';
+
+const takenMessage = (fullPath: string) => `${fullPath} is already taken by another group or project`;
 
 /**
  * @example
@@ -17,9 +20,9 @@ import { isReservedTopLevelPath, type Outcome } from './validation.js';
 export function moveProject(db: Db, project: Project, target: Group): Outcome<Project> {
   if (project.groupId === target.id) return { ok: false, errors: { group_id: 'The project is already in this group' } };
   const fullPath = `${target.fullPath}/${project.path}`;
-  if (fullPathTaken(db, fullPath)) return { ok: false, errors: { group_id: `${fullPath} is already taken by another group or project` } };
-  const moved = db.update(projects).set({ groupId: target.id, fullPath }).where(eq(projects.id, project.id)).returning().get();
-  return { ok: true, value: moved };
+  const taken = () => ({ group_id: takenMessage(fullPath) });
+  if (fullPathTaken(db, fullPath)) return { ok: false, errors: taken() };
+  return writeUnique(() => db.update(projects).set({ groupId: target.id, fullPath }).where(eq(projects.id, project.id)).returning().get(), taken);
 }
 
 /** Moves a group (with its subgroups and projects) under `target`, or to the top level when null. */
@@ -30,23 +33,25 @@ export function moveGroup(db: Db, group: Group, target: Group | null): Outcome<G
   }
   if (!target && isReservedTopLevelPath(group.path)) return { ok: false, errors: { parent_id: `"${group.path}" is reserved at the top level` } };
   const fullPath = target ? `${target.fullPath}/${group.path}` : group.path;
-  if (fullPathTaken(db, fullPath)) return { ok: false, errors: { parent_id: `${fullPath} is already taken by another group or project` } };
+  const taken = () => ({ parent_id: takenMessage(fullPath) });
+  if (fullPathTaken(db, fullPath)) return { ok: false, errors: taken() };
   const traversalIds = `${target?.traversalIds ?? '/'}${group.id}/`;
 
-  const moved = db.transaction((tx) => {
-    const subtree = sql`${groups.traversalIds} like ${`${group.traversalIds}%`}`;
-    tx.update(projects)
-      .set({ fullPath: sql`${fullPath} || substr(${projects.fullPath}, ${group.fullPath.length + 1})` })
-      .where(sql`${projects.groupId} in (select ${groups.id} from ${groups} where ${subtree})`)
-      .run();
-    tx.update(groups)
-      .set({
-        fullPath: sql`${fullPath} || substr(${groups.fullPath}, ${group.fullPath.length + 1})`,
-        traversalIds: sql`${traversalIds} || substr(${groups.traversalIds}, ${group.traversalIds.length + 1})`,
-      })
-      .where(subtree)
-      .run();
-    return tx.update(groups).set({ parentId: target?.id ?? null }).where(eq(groups.id, group.id)).returning().get();
-  });
-  return { ok: true, value: moved };
+  const move = () =>
+    db.transaction((tx) => {
+      const subtree = sql`${groups.traversalIds} like ${`${group.traversalIds}%`}`;
+      tx.update(projects)
+        .set({ fullPath: sql`${fullPath} || substr(${projects.fullPath}, ${group.fullPath.length + 1})` })
+        .where(sql`${projects.groupId} in (select ${groups.id} from ${groups} where ${subtree})`)
+        .run();
+      tx.update(groups)
+        .set({
+          fullPath: sql`${fullPath} || substr(${groups.fullPath}, ${group.fullPath.length + 1})`,
+          traversalIds: sql`${traversalIds} || substr(${groups.traversalIds}, ${group.traversalIds.length + 1})`,
+        })
+        .where(subtree)
+        .run();
+      return tx.update(groups).set({ parentId: target?.id ?? null }).where(eq(groups.id, group.id)).returning().get();
+    });
+  return writeUnique(move, taken);
 }

@@ -2,11 +2,13 @@
  * @module model/projects
  * Projects, each inside a group.
  */
-import { asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { perDatabase, type Db } from '../db/client.js';
-import { groups, projects, type Group, type Project } from '../db/schema.js';
-import { fullPathTaken } from './groups.js';
+import { groups, projects, type Group, type Project, type User } from '../db/schema.js';
+import { projectsReadableBy } from '../auth/permissions.js';
+import { fullPathTaken, pathTaken } from './groups.js';
+import { writeUnique } from './unique.js';
 import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from './validation.js';
 
 export const newProjectSchema = z.object({
@@ -36,13 +38,19 @@ export function createProject(db: Db, input: unknown, group: Group): Outcome<Pro
   if (!parsed.ok) return parsed;
   const { name, path, description } = parsed.value;
   const fullPath = `${group.fullPath}/${path}`;
-  if (fullPathTaken(db, fullPath)) return { ok: false, errors: { path: 'Path has already been taken' } };
-  const project = db.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get();
-  return { ok: true, value: project };
+  if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
+  return writeUnique(() => db.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get(), pathTaken);
 }
 
-export function groupProjects(db: Db, group: Group): Project[] {
-  return db.select().from(projects).where(eq(projects.groupId, group.id)).orderBy(asc(projects.name)).all();
+/** The projects of a group that `viewer` may open, by name. */
+export function groupProjects(db: Db, group: Group, viewer: User): Project[] {
+  const readable = projectsReadableBy(viewer, { id: projects.id, traversalIds: sql`${group.traversalIds}` });
+  return db
+    .select()
+    .from(projects)
+    .where(and(eq(projects.groupId, group.id), readable))
+    .orderBy(asc(projects.name))
+    .all();
 }
 
 export interface ProjectListQuery {

@@ -8,7 +8,8 @@ import { MIN_PASSWORD_LENGTH } from '../config.js';
 import type { Db } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 import { hashPassword } from '../auth/passwords.js';
-import { text, validate, type Outcome } from './validation.js';
+import { writeUnique } from './unique.js';
+import { text, validate, type FieldErrors, type Outcome } from './validation.js';
 
 export const newUserSchema = z.object({
   name: text('Name').trim().min(1, 'Name is required').max(255, 'Name is too long (maximum is 255 characters)'),
@@ -49,18 +50,26 @@ export async function createUser(db: Db, input: unknown): Promise<Outcome<User>>
   const parsed = validate(newUserSchema, input);
   if (!parsed.ok) return parsed;
   const { name, username, email, password, is_admin } = parsed.value;
+  const taken = takenErrors(db, username, email);
+  if (Object.keys(taken).length > 0) return { ok: false, errors: taken };
+  const passwordHash = await hashPassword(password);
+  return writeUnique(
+    () => db.insert(users).values({ name, username, email, passwordHash, isAdmin: is_admin === '1' }).returning().get(),
+    () => takenErrors(db, username, email),
+  );
+}
+
+/** The username and email another account has already, compared without case. */
+function takenErrors(db: Db, username: string, email: string): FieldErrors {
   const clash = db
     .select({ username: users.username, email: users.email })
     .from(users)
     .where(or(sql`lower(${users.username}) = lower(${username})`, sql`lower(${users.email}) = lower(${email})`))
     .all();
-  const errors: Record<string, string> = {};
+  const errors: FieldErrors = {};
   if (clash.some((u) => u.username.toLowerCase() === username.toLowerCase())) errors.username = 'Username has already been taken';
   if (clash.some((u) => u.email.toLowerCase() === email.toLowerCase())) errors.email = 'Email has already been taken';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const passwordHash = await hashPassword(password);
-  const user = db.insert(users).values({ name, username, email, passwordHash, isAdmin: is_admin === '1' }).returning().get();
-  return { ok: true, value: user };
+  return errors;
 }
 
 export interface UserListQuery {

@@ -30,8 +30,8 @@ export function groupRoutes(): Hono<AppEnv> {
     return c.render(
       <GroupPage
         group={group}
-        subgroups={subgroups(c.var.db, group)}
-        projects={groupProjects(c.var.db, group)}
+        subgroups={subgroups(c.var.db, group, user)}
+        projects={groupProjects(c.var.db, group, user)}
         canManage={canManage}
         isAdmin={user.isAdmin}
       />,

@@ -38,7 +38,7 @@ export function ownKeys(own: OwnSettings): string[] {
  * overriders(store, INSTANCE_OWNER, slack, ['channel']).map((o) => o.settings.owner.path) // ['platform/api']
  */
 export function overriders(store: SettingsStore, owner: SettingsOwner, type: IntegrationType, keys: readonly string[]): Overrider[] {
-  const { entries } = listOverrides(store.db, owner, type.slug, { search: '', after: '', limit: Number.MAX_SAFE_INTEGER });
+  const { entries } = listOverrides(store.db, owner, type.slug, { search: '', after: '', limit: Number.MAX_SAFE_INTEGER, visibleTo: null });
   const all = keys.includes(ALL_VALUES);
   const found: Overrider[] = [];
   for (const { owner: descendant } of entries) {

@@ -3,7 +3,8 @@
  * The descendants of a level (projects and subgroups) that use custom settings for a type:
  * listed with keyset pagination by full path, and switched back to the defaults in one action.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { groupsReadableBy, projectsReadableBy } from '../auth/permissions.js';
 import { perDatabase, type Db } from '../db/client.js';
 import { groups } from '../db/schema.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
@@ -26,27 +27,11 @@ export interface OverrideQuery {
   search: string;
   after: string;
   limit: number;
+  /** Only the descendants this user may open; null: all of them, for counting and pushing. */
+  visibleTo: User | null;
 }
 
-// CROSS JOIN keeps SQLite's join order: from the few settings rows of a type to their projects,
-// never from the groups through every project in them.
 const statements = perDatabase((db: Db) => ({
-  page: db.$client.prepare(`
-    select kind, id, name, full_path from (
-      select 'project' as kind, p.id as id, p.name as name, p.full_path as full_path
-        from integration_settings s
-        cross join projects p on p.id = s.project_id
-        cross join groups g on g.id = p.group_id
-       where s.type = :type and g.traversal_ids like :prefix
-      union all
-      select 'group', g.id, g.name, g.full_path
-        from integration_settings s
-        join groups g on g.id = s.group_id
-       where s.type = :type and g.traversal_ids like :prefix and g.id <> :self
-    )
-    where full_path > :after and (:search = '' or full_path like :pattern or name like :pattern)
-    order by full_path
-    limit :limit`),
   inSubtree: db.$client.prepare(`
     select coalesce(p.full_path, g.full_path) as path, coalesce(p.full_path, g.full_path) as name
       from integration_settings s
@@ -55,6 +40,30 @@ const statements = perDatabase((db: Db) => ({
      where s.type = :type and g.traversal_ids like :prefix
        and ((:kind = 'project' and s.project_id = :id) or (:kind = 'group' and s.group_id = :id and s.group_id <> :self))`),
 }));
+
+/**
+ * The descendants of an owner with custom settings for a type, as (kind, id, name, full_path)
+ * rows, limited to those `viewer` may open (null: all).
+ */
+function customDescendantRows(db: Db, owner: SettingsOwner, type: string, viewer: User | null): SQL {
+  const prefix = subtreePattern(db, owner);
+  const everything = sql`1`;
+  const projectVisible = viewer ? (projectsReadableBy(viewer, { id: sql`p.id`, traversalIds: sql`g.traversal_ids` }) ?? everything) : everything;
+  const groupVisible = viewer ? (groupsReadableBy(viewer, sql`g.traversal_ids`) ?? everything) : everything;
+  // CROSS JOIN keeps SQLite's join order: from the few settings rows of a type to their projects,
+  // never from the groups through every project in them.
+  return sql`
+      select 'project' as kind, p.id as id, p.name as name, p.full_path as full_path
+        from integration_settings s
+        cross join projects p on p.id = s.project_id
+        cross join groups g on g.id = p.group_id
+       where s.type = ${type} and g.traversal_ids like ${prefix} and ${projectVisible}
+      union all
+      select 'group', g.id, g.name, g.full_path
+        from integration_settings s
+        join groups g on g.id = s.group_id
+       where s.type = ${type} and g.traversal_ids like ${prefix} and g.id <> ${owner.id ?? -1} and ${groupVisible}`;
+}
 
 /** The LIKE pattern of everything below an owner ("/1/5/%"); everything for the instance. */
 function subtreePattern(db: Db, owner: SettingsOwner): string {
@@ -65,23 +74,25 @@ function subtreePattern(db: Db, owner: SettingsOwner): string {
 
 /**
  * @example
- * listOverrides(db, INSTANCE_OWNER, 'slack', { search: '', after: '', limit: 20 }).entries[0]?.owner.path // 'platform/api'
+ * listOverrides(db, INSTANCE_OWNER, 'slack', { search: '', after: '', limit: 20, visibleTo: user }).entries[0]?.owner.path // 'platform/api'
  */
 export function listOverrides(db: Db, owner: SettingsOwner, type: string, query: OverrideQuery): OverridePage {
   const search = query.search.replace(/[%_\\]/g, '');
-  const rows = statements(db).page.all({
-    type,
-    prefix: subtreePattern(db, owner),
-    self: owner.id ?? -1,
-    after: query.after,
-    search,
-    pattern: `%${search}%`,
-    limit: query.limit + 1,
-  }) as { kind: 'project' | 'group'; id: number; name: string; full_path: string }[];
+  const pattern = `%${search}%`;
+  const rows = db.all<{ kind: 'project' | 'group'; id: number; name: string; full_path: string }>(sql`
+    select kind, id, name, full_path from (${customDescendantRows(db, owner, type, query.visibleTo)})
+    where full_path > ${query.after} and (${search} = '' or full_path like ${pattern} or name like ${pattern})
+    order by full_path
+    limit ${query.limit + 1}`);
   const entries = rows.slice(0, query.limit).map((row) => ({
     owner: { level: row.kind, id: row.id, name: row.name, path: row.full_path } satisfies SettingsOwner,
   }));
   return { entries, next: rows.length > query.limit ? entries[entries.length - 1]!.owner.path : null };
+}
+
+/** How many descendants with custom settings for a type `viewer` may open. */
+export function countVisibleOverrides(db: Db, owner: SettingsOwner, type: string, viewer: User): number {
+  return db.get<{ n: number }>(sql`select count(*) as n from (${customDescendantRows(db, owner, type, viewer)})`)?.n ?? 0;
 }
 
 export interface OverrideTarget {

@@ -9,6 +9,7 @@ import { perDatabase, type Db } from '../db/client.js';
 import { integrationSettings, type IntegrationSettingsRow } from '../db/schema.js';
 import { Conflict } from '../errors.js';
 import { findIntegrationType } from '../integrations/index.js';
+import { isUniqueViolation } from '../model/unique.js';
 import type { FieldValue } from '../integrations/types.js';
 import { deriveKey, seal, unseal } from '../seal.js';
 import type { Enforcement, SettingsOwner, SettingsRow } from './resolve.js';
@@ -152,18 +153,27 @@ export class SettingsStore {
       };
       const row = current
         ? updateStatement(this.db).get({ ...values, active: values.active === null ? null : Number(values.active), updatedAt: values.updatedAt.getTime(), id: current.id })!
-        : this.db
-            .insert(integrationSettings)
-            .values({
-              ...values,
-              type,
-              groupId: owner.level === 'group' ? owner.id : null,
-              projectId: owner.level === 'project' ? owner.id : null,
-            })
-            .returning()
-            .get();
+        : this.insertFirst(owner, type, values);
       return this.open(row, owner);
     });
+  }
+
+  /** A level's first row for a type; one that another writer created meanwhile makes the form stale. */
+  private insertFirst(owner: SettingsOwner, type: string, values: Omit<typeof integrationSettings.$inferInsert, 'type'>): IntegrationSettingsRow {
+    try {
+      return this.db
+        .insert(integrationSettings)
+        .values({
+          ...values,
+          type,
+          groupId: owner.level === 'group' ? owner.id : null,
+          projectId: owner.level === 'project' ? owner.id : null,
+        })
+        .returning()
+        .get();
+    } catch (error) {
+      throw isUniqueViolation(error) ? staleForm() : error;
+    }
   }
 
   /**

@@ -128,7 +128,10 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'GET /api/v4/user': { api: true, url: () => `${API}/user`, expect: API_SIGNED_IN },
   'GET /api/v4/projects': { api: true, url: () => `${API}/projects?page=1&per_page=5`, expect: API_SIGNED_IN },
   'GET /api/v4/projects/:id': { api: true, url: (w) => `${API}/projects/${encoded(APP(w))}`, expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']) },
+  'GET /api/v4/groups': { api: true, url: () => `${API}/groups?search=su`, expect: API_SIGNED_IN },
   'GET /api/v4/groups/:id': { api: true, url: (w) => `${API}/groups/${w.sub.id}`, expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']) },
+  'GET /api/v4/groups/:id/subgroups': { api: true, url: (w) => `${API}/groups/${w.top.id}/subgroups`, expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']) },
+  'GET /api/v4/groups/:id/projects': { api: true, url: (w) => `${API}/groups/${encoded(SUB(w))}/projects`, expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']) },
   ...integrationApiRows(
     '/api/v4/projects/:id/integrations',
     (w) => `${API}/projects/${w.project.id}/integrations`,

@@ -34,8 +34,8 @@ function renderGroup(c: AppContext, values: FormInput, errors: FieldErrors, move
   return c.render(
     <AdminGroupPage
       group={group}
-      subgroups={subgroups(c.var.db, group)}
-      projects={groupProjects(c.var.db, group)}
+      subgroups={subgroups(c.var.db, group, c.var.user!)}
+      projects={groupProjects(c.var.db, group, c.var.user!)}
       members={listMembers(c.var.db, source)}
       roles={rolesFor(source)}
       values={values}

@@ -56,11 +56,12 @@ export function enforcementApi(load: LevelLoader): Hono<AppEnv> {
     });
   });
 
+  // Read after the body, so that the version applied is the current one: the last write wins.
   routes.put('/:slug/enforcement', async (c) => {
     const at = load(c, 'enforce_settings');
     const type = typeOfUrl(c, at);
-    const own = ownSettings(c, at, type);
     const params = await readParams(c);
+    const own = ownSettings(c, at, type);
     const chosen = chosenKeys(c, at, type, params);
     if (!chosen.ok) return chosen.response;
     const reason = params.reason ?? '';

@@ -13,7 +13,8 @@ import type { AppContext, AppEnv } from '../../http/context.js';
 import type { IntegrationType } from '../../integrations/types.js';
 import { outboundPolicy } from '../../outbound/network-settings.js';
 import { blockedUrlErrors } from '../../settings/outbound.js';
-import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, typeAtLevel, type SettingsLevel } from '../../settings/service.js';
+import type { FieldErrors } from '../../model/validation.js';
+import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, typeAtLevel, type IntegrationState, type SettingsLevel } from '../../settings/service.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
 import type { SettingsOwner } from '../../settings/resolve.js';
 import { ownerFilter, SettingsStore } from '../../settings/store.js';
@@ -83,24 +84,35 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
     return c.json(present(c, at, typeOfUrl(c, at)));
   });
 
+  /**
+   * As in GitLab, the last write wins: the change is prepared against the settings as they are
+   * when it is written, so a save that landed during this one's URL check is overwritten rather
+   * than refused as a conflict.
+   */
   routes.put('/:slug', async (c) => {
     const at = load(c, 'manage_settings');
     const type = typeOfUrl(c, at);
     const store = storeOf(c);
-    const [state] = integrationStates(store, at, type);
     const params = await readParams(c);
-    const form = settingsFormOf(type, params, { level: at.level, version: state!.own?.version ?? 0, enforced: new Set(Object.keys(state!.effective.enforced)) });
-    const prepared = prepareSettingsChange(store, at, type, form);
-    if (!prepared.ok) {
-      const onlyEnforced = Object.keys(prepared.errors).every((key) => key in state!.effective.enforced);
-      const message = Object.fromEntries(Object.entries(prepared.errors).map(([key, text]) => [parameterName(key), [text]]));
+    const prepareNow = () => {
+      const [state] = integrationStates(store, at, type);
+      const form = settingsFormOf(type, params, { level: at.level, version: state!.own?.version ?? 0, enforced: new Set(Object.keys(state!.effective.enforced)) });
+      return { state: state!, form, prepared: prepareSettingsChange(store, at, type, form) };
+    };
+    const invalid = (state: IntegrationState, errors: FieldErrors) => {
+      const onlyEnforced = Object.keys(errors).every((key) => key in state.effective.enforced);
+      const message = Object.fromEntries(Object.entries(errors).map(([key, text]) => [parameterName(key), [text]]));
       return c.json({ message }, onlyEnforced ? 422 : 400);
-    }
-    const blocked = prepared.change.choice === 'custom' ? await blockedUrlErrors(type, form, outboundPolicy(c.var.db), c.var.deps.outbound) : {};
+    };
+    const checked = prepareNow();
+    if (!checked.prepared.ok) return invalid(checked.state, checked.prepared.errors);
+    const blocked = checked.prepared.change.choice === 'custom' ? await blockedUrlErrors(type, checked.form, outboundPolicy(c.var.db), c.var.deps.outbound) : {};
     if (Object.keys(blocked).length > 0) {
       return c.json({ message: Object.fromEntries(Object.entries(blocked).map(([key, text]) => [parameterName(key), [text]])) }, 400);
     }
-    commitSettingsChange(store, at, type, prepared.change, c.var.user!);
+    const latest = prepareNow();
+    if (!latest.prepared.ok) return invalid(latest.state, latest.prepared.errors);
+    commitSettingsChange(store, at, type, latest.prepared.change, c.var.user!);
     return c.json(present(c, at, type));
   });
 

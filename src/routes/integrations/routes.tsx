@@ -14,7 +14,7 @@ import type { FieldErrors } from '../../model/validation.js';
 import { deriveKey, seal, unseal } from '../../seal.js';
 import { commitSettingsChange, inheritedSettings, integrationStates, prepareSettingsChange, resetSettings, typeAtLevel, type IntegrationState } from '../../settings/service.js';
 import { SettingsStore } from '../../settings/store.js';
-import { customDescendants, differingValues, listOverrides, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
+import { countVisibleOverrides, customDescendants, differingValues, listOverrides, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
 import { settingsUsage } from '../../settings/usage.js';
 import { countByLevel, describeKeys, MAX_REASON_LENGTH, overriders, parseChosenKeys, pushToDescendants, setEnforcement } from '../../settings/enforcement.js';
 import type { Enforcement } from '../../settings/resolve.js';
@@ -271,7 +271,8 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const store = storeOf(c);
     const search = (c.req.query('search') ?? '').trim().slice(0, 255);
     const after = (c.req.query('after') ?? '').slice(0, 1000);
-    const page = listOverrides(c.var.db, scope.owner, type.slug, { search, after, limit: OVERRIDES_PER_PAGE });
+    const viewer = c.var.user!;
+    const page = listOverrides(c.var.db, scope.owner, type.slug, { search, after, limit: OVERRIDES_PER_PAGE, visibleTo: viewer });
     const [state] = integrationStates(store, scope, type);
     const entries = page.entries.map(({ owner }) => {
       const own = store.findOwn(owner, type.slug);
@@ -282,6 +283,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       };
     });
     const usage = settingsUsage(c.var.db, scope.owner, type.slug);
+    const customCount = usage.customProjects + usage.customGroups;
     return c.render(
       <OverridesPage
         type={type}
@@ -290,7 +292,8 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         search={search}
         next={page.next}
         isFirstPage={after === ''}
-        customCount={usage.customProjects + usage.customGroups}
+        customCount={customCount}
+        hiddenCount={customCount - countVisibleOverrides(c.var.db, scope.owner, type.slug, viewer)}
         canManage={scope.canManage}
       />,
       { title: `${type.title}: custom settings`, breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Custom settings' }], nav: scope.nav },

@@ -27,7 +27,10 @@ interface OverridesPageProps {
   /** Where the next page starts (keyset), or null on the last page. */
   next: string | null;
   isFirstPage: boolean;
+  /** Every descendant with custom settings, those the viewer may not open included. */
   customCount: number;
+  /** Those of them the viewer may not open: counted, never named. */
+  hiddenCount: number;
   canManage: boolean;
 }
 
@@ -46,7 +49,18 @@ export function describeValue(field: Field | undefined, value: unknown): string 
   return choice ? choice.label : String(value);
 }
 
-export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPage, customCount, canManage }: OverridesPageProps) {
+/** "3 more projects or groups use custom settings; you cannot open them." */
+const hiddenSentence = (n: number) =>
+  n === 1
+    ? '1 more project or group uses custom settings; you cannot open it.'
+    : `${n} more projects or groups use custom settings; you cannot open them.`;
+
+function emptyMessage(search: string, hiddenCount: number): string {
+  if (search) return 'Nothing matches your search.';
+  return hiddenCount > 0 ? 'No project or group you can open uses custom settings.' : 'No project or group uses custom settings.';
+}
+
+export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPage, customCount, hiddenCount, canManage }: OverridesPageProps) {
   const listUrl = `${baseUrl}/${type.slug}/overrides`;
   const query = (after: string) => {
     const params = new URLSearchParams();
@@ -67,7 +81,7 @@ export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPag
       </p>
       <SearchForm action={listUrl} value={search} label="Search by name or path" />
       {entries.length === 0 ? (
-        <EmptyState>{search ? 'Nothing matches your search.' : 'No project or group uses custom settings.'}</EmptyState>
+        <EmptyState>{emptyMessage(search, hiddenCount)}</EmptyState>
       ) : (
         <form method="post" action={`${listUrl}/reset`}>
           <table class="table">
@@ -134,6 +148,7 @@ export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPag
           )}
         </form>
       )}
+      {hiddenCount > 0 && <p class="muted">{hiddenSentence(hiddenCount)}</p>}
       <nav class="pagination" aria-label="Pagination">
         {!isFirstPage && <a href={query('')}>« First page</a>}
         {next && (
