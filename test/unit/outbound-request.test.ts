@@ -111,6 +111,15 @@ describe('sendOutbound with local requests refused (the default)', () => {
     ['unspecified 0', 'http://0:PORT/'],
     ['unspecified IPv6', 'http://[::]:PORT/'],
     ['unique local IPv6', 'http://[fd00::1]:PORT/'],
+    ['shared address space (carrier-grade NAT)', 'http://100.64.0.1:PORT/'],
+    ['IETF protocol assignments', 'http://192.0.0.170:PORT/'],
+    ['benchmarking', 'http://198.18.0.1:PORT/'],
+    ['documentation', 'http://192.0.2.10:PORT/'],
+    ['reserved 240/4', 'http://240.0.0.1:PORT/'],
+    ['NAT64 of the loopback', 'http://[64:ff9b::7f00:1]:PORT/'],
+    ['6to4 of a private address', 'http://[2002:a00:1::1]:PORT/'],
+    ['Teredo', 'http://[2001::1]:PORT/'],
+    ['IPv6 outside Global Unicast', 'http://[5f00::1]:PORT/'],
   ])('refuses %s (%s) without connecting', async (_class, pattern) => {
     const url = pattern.replace('PORT', String(receiver().port));
     const result = await sendOutbound({ method: 'GET', url }, BLOCKING, { timeoutMs: 500 });
