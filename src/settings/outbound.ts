@@ -1,8 +1,8 @@
 /**
  * @module settings/outbound
  * Integration settings and the servers they point at: fields that lead into the local network
- * (URLs, and hosts such as Datadog's site) are refused when settings are saved, and "Test settings" sends the request a type
- * declares, with the values of a form that is not saved.
+ * (URLs, and hosts such as Datadog's site) are refused when settings are saved, and "Test
+ * settings" sends the request a type declares, with the values of a form that is not saved.
  */
 import type { ThrottleOptions } from '../auth/throttle.js';
 import { lastValue, type FormInput } from '../http/forms.js';
