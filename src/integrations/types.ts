@@ -47,6 +47,11 @@ export interface Field {
   maxLength?: number;
   /** GitLab's ResetSecretFields: changing this field asks for every secret of the type again. */
   exposesSecrets?: true;
+  /**
+   * A text field that names a host: the URL requests go to when it holds `value` (Datadog's site
+   * `datadoghq.com` -> `https://api.datadoghq.com`). Saving checks that URL as it checks URL fields.
+   */
+  yieldsUrl?: (value: string) => string;
   /** Shown beside this trigger event's toggle instead of among the fields (GitLab's per-event channels). */
   event?: string;
 }

@@ -32,6 +32,22 @@ export function isSecretField(field: Field): boolean {
   return field.kind === 'secret';
 }
 
+/** A URL field, or a secret that holds one (a webhook). */
+export const isUrlField = (field: Field) => field.kind === 'url' || field.format === 'url';
+
+/**
+ * Where requests go because of a field's value: the value of a URL field, the URL a host field
+ * yields; null for a field that decides no destination.
+ *
+ * @example
+ * requestUrlOf(datadogSite, 'datadoghq.eu') // 'https://api.datadoghq.eu'
+ * requestUrlOf(jiraUrl, 'https://jira.example.com') // 'https://jira.example.com'
+ */
+export function requestUrlOf(field: Field, value: string): string | null {
+  if (field.yieldsUrl) return field.yieldsUrl(value);
+  return isUrlField(field) ? value : null;
+}
+
 export function eventsAt(type: IntegrationDefinition, level: Level): TriggerEvent[] {
   return type.events.filter((event) => !event.levels || event.levels.includes(level));
 }
@@ -53,13 +69,19 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/** "datadoghq.eu", "us3.datadoghq.com:443": labels of letters, digits and hyphens, and a port. */
+const HOST_NAME_AND_PORT = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/i;
+
 /** The message for one field's value, or null when it is fine. */
 function fieldProblem(field: Field, value: FieldValue): string | null {
   if (isBlank(value)) return null;
   const max = field.maxLength ?? (field.kind === 'textarea' || field.kind === 'list' ? LONG_MAX : DEFAULT_MAX);
   if (typeof value === 'string' && value.length > max) return `${field.label} is too long (maximum is ${max} characters)`;
-  if ((field.kind === 'url' || field.format === 'url') && typeof value === 'string' && !isHttpUrl(value)) {
+  if (isUrlField(field) && typeof value === 'string' && !isHttpUrl(value)) {
     return `${field.label} must be a valid URL (http or https)`;
+  }
+  if (field.yieldsUrl && typeof value === 'string' && !(HOST_NAME_AND_PORT.test(value) && isHttpUrl(field.yieldsUrl(value)))) {
+    return `${field.label} must be a host name${field.placeholder ? `, such as ${field.placeholder}` : ''}`;
   }
   if (field.kind === 'number' && (typeof value !== 'number' || !Number.isSafeInteger(value))) return `${field.label} must be a whole number`;
   if (field.kind === 'select' && !(field.choices ?? []).some((choice) => choice.value === value)) {

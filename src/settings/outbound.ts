@@ -1,15 +1,15 @@
 /**
  * @module settings/outbound
- * Integration settings and the servers they point at: URL fields that lead into the local
- * network are refused when settings are saved, and "Test settings" sends the request a type
- * declares, with the values of a form that is not saved.
+ * Integration settings and the servers they point at: fields that lead into the local network
+ * (URLs, and hosts such as Datadog's site) are refused when settings are saved, and "Test
+ * settings" sends the request a type declares, with the values of a form that is not saved.
  */
 import type { ThrottleOptions } from '../auth/throttle.js';
 import { lastValue, type FormInput } from '../http/forms.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
 import type { FieldErrors, Outcome } from '../model/validation.js';
 import { localNetworkError, sendOutbound, type OutboundOptions, type OutboundPolicy, type OutboundResult } from '../outbound/request.js';
-import { isBlank } from '../integrations/validate.js';
+import { isBlank, requestUrlOf } from '../integrations/validate.js';
 import { resolveSettings, sameOwner, type SettingsOwner, type SettingsRow } from './resolve.js';
 import { prepareSettingsChange, type SettingsLevel } from './service.js';
 import type { SettingsStore } from './store.js';
@@ -17,21 +17,26 @@ import type { SettingsStore } from './store.js';
 /** Each test sends a real request: ten a minute per user is plenty for checking settings. */
 export const SETTINGS_TEST_LIMIT: ThrottleOptions = { maxFailures: 10, windowMs: 60 * 1000 };
 
-const isUrlField = (type: IntegrationType, name: string) => type.fields.some((field) => field.name === name && (field.kind === 'url' || field.format === 'url'));
-
 /**
- * The URL fields of a submitted form whose host is, or resolves to, an address the Network
- * settings refuse. Values left blank or taken from the level above are not checked here
- * (they were when they were saved), and every request is checked again when it is sent.
+ * The fields of a submitted form that lead into the local network: URL fields, and text fields
+ * that yield a host (Datadog's site), whose host is, or resolves to, an address the Network
+ * settings refuse. Values left blank or taken from the level above are not checked here (they
+ * were when they were saved), and every request is checked again when it is sent.
  *
  * @example
  * await blockedUrlErrors(slack, { webhook: 'http://127.0.0.1/hook' }, policy)
  * // { webhook: 'Requests to the local network are not allowed' }
+ * await blockedUrlErrors(datadog, { datadog_site: 'corp.internal' }, policy) // api.corp.internal resolves to 10.0.0.5
+ * // { datadog_site: 'Requests to the local network are not allowed' }
  */
 export async function blockedUrlErrors(type: IntegrationType, form: FormInput, policy: OutboundPolicy, options?: OutboundOptions): Promise<FieldErrors> {
   const inherited = new Set([form._inherit ?? []].flat());
-  const submitted = Object.keys(form).filter((name) => isUrlField(type, name) && !inherited.has(name) && lastValue(form[name]).trim() !== '');
-  const problems = await Promise.all(submitted.map(async (name) => [name, await localNetworkError(lastValue(form[name]).trim(), policy, options)] as const));
+  const destinations = type.fields.flatMap((field) => {
+    const value = lastValue(form[field.name]).trim();
+    const url = value === '' || inherited.has(field.name) ? null : requestUrlOf(field, value);
+    return url === null ? [] : [[field.name, url] as const];
+  });
+  const problems = await Promise.all(destinations.map(async ([name, url]) => [name, await localNetworkError(url, policy, options)] as const));
   return Object.fromEntries(problems.filter((entry): entry is [string, string] => entry[1] !== null));
 }
 

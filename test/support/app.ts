@@ -26,12 +26,19 @@ export interface TestApp {
 }
 
 /**
- * The tests' DNS: "localhost" is the loopback, every other name a public documentation address,
- * so that no test waits on, or depends on, the machine's resolver.
+ * What the tests' DNS answers for every name but localhost: a public unicast address (example.com's
+ * old one), so that saving a URL is let through. No test connects to it: requests that tests send
+ * go to local receivers, and test/support/loopback-only.ts fails a test that tries.
+ */
+export const PUBLIC_TEST_ADDRESS = '93.184.216.34';
+
+/**
+ * The tests' DNS: "localhost" is the loopback, every other name the public test address, so that
+ * no test waits on, or depends on, the machine's resolver.
  */
 export async function testResolve(host: string): Promise<ResolvedAddress[]> {
   if (host === 'localhost' || host.endsWith('.localhost')) return [{ address: '127.0.0.1', family: 4 }];
-  return [{ address: '192.0.2.10', family: 4 }];
+  return [{ address: PUBLIC_TEST_ADDRESS, family: 4 }];
 }
 
 /** `deps` replaces the defaults, e.g. a short timeout for requests to other servers; a given `db` must be migrated. */

@@ -4,7 +4,27 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findIntegrationType, integrationTypes, integrationTypesAt } from '../../src/integrations/index.js';
-import { parseSettingsForm } from '../../src/integrations/validate.js';
+import type { Field, FieldValue, IntegrationType } from '../../src/integrations/types.js';
+import { isUrlField, parseSettingsForm, requestUrlOf } from '../../src/integrations/validate.js';
+
+/** A value of the field's kind that mentions `host`: as a URL in URL fields, alone in text. */
+function valueMentioning(field: Field, host: string): FieldValue {
+  if (isUrlField(field)) return `https://${host}/path`;
+  if (field.kind === 'number') return 1;
+  if (field.kind === 'checkbox') return field.default ?? false;
+  if (field.kind === 'select') return field.default ?? field.choices![0]!.value;
+  if (field.kind === 'list') return [host];
+  return host;
+}
+
+/** The host a type's test request goes to with these values; null when the builder cannot make a URL of them. */
+function testRequestHost(type: IntegrationType, fields: Record<string, FieldValue>): string | null {
+  try {
+    return new URL(type.testRequest!({ fields, message: 'test' }).url).hostname;
+  } catch {
+    return null;
+  }
+}
 
 describe('the catalog', () => {
   it('has the 18 types of GitLab, each slug once', () => {
@@ -77,9 +97,27 @@ describe('the catalog', () => {
     expect(secrets('datadog')).toEqual(['api_key']);
   });
 
+  // Saving checks the URLs that requestUrlOf gives; a field that moves a request elsewhere without one would go unchecked.
+  it('checks on save every field that decides where a request goes: a URL field, or one that yields a URL (Datadog site)', () => {
+    for (const type of integrationTypes.filter((each) => each.testRequest)) {
+      for (const field of type.fields) {
+        // With every other field filled in, and with only the required ones (a blank API URL lets the site decide).
+        for (const filled of [true, false]) {
+          const others = Object.fromEntries(type.fields.map((f) => [f.name, filled || f.required ? valueMentioning(f, 'usual.example') : (f.default ?? null)]));
+          const before = testRequestHost(type, others);
+          const moved = valueMentioning(field, 'moved.example');
+          const after = testRequestHost(type, { ...others, [field.name]: moved });
+          if (after === null || after === before) continue;
+          const declared = requestUrlOf(field, String(moved));
+          expect(declared && new URL(declared).hostname, `${type.slug}.${field.name}`).toBe(after);
+        }
+      }
+    }
+  });
+
   it('makes every type reject a URL that is not http or https', () => {
     for (const type of integrationTypes) {
-      const urlFields = type.fields.filter((field) => field.kind === 'url' || field.format === 'url');
+      const urlFields = type.fields.filter(isUrlField);
       for (const field of urlFields) {
         const result = parseSettingsForm(type, { [field.name]: 'javascript:alert(1)' }, { level: 'project', storedSecretNames: new Set() });
         expect(result.ok, `${type.slug}.${field.name}`).toBe(false);

@@ -8,52 +8,97 @@ function allowlist(text: string): Allowlist {
 }
 
 describe('localClass', () => {
+  // Every block of IANA's special-purpose registries, multicast and IPv6 outside 2000::/3: its first and last address.
   it.each([
-    ['127.0.0.1', 'loopback'],
-    ['127.255.255.254', 'loopback'],
-    ['::1', 'loopback'],
-    ['[::1]', 'loopback'],
-    ['10.0.0.1', 'private'],
-    ['172.16.0.1', 'private'],
-    ['172.31.255.255', 'private'],
-    ['192.168.1.1', 'private'],
-    ['100.64.0.1', 'private'],
-    ['fc00::1', 'private'],
-    ['fd12:3456::1', 'private'],
-    ['169.254.169.254', 'link-local'],
-    ['169.254.0.1', 'link-local'],
-    ['fe80::1', 'link-local'],
-    ['febf::1', 'link-local'],
-    ['0.0.0.0', 'unspecified'],
-    ['0.1.2.3', 'unspecified'],
-    ['::', 'unspecified'],
-    ['224.0.0.1', 'multicast'],
-    ['ff02::1', 'multicast'],
-    ['255.255.255.255', 'reserved'],
-  ])('calls %s %s', (address, expected) => {
-    expect(localClass(address)).toBe(expected);
+    ['0.0.0.0/8 "This network"', '0.0.0.0', '0.255.255.255', 'unspecified'],
+    ['10.0.0.0/8 Private-Use', '10.0.0.0', '10.255.255.255', 'private'],
+    ['100.64.0.0/10 Shared Address Space', '100.64.0.0', '100.127.255.255', 'private'],
+    ['127.0.0.0/8 Loopback', '127.0.0.0', '127.255.255.255', 'loopback'],
+    ['169.254.0.0/16 Link Local', '169.254.0.0', '169.254.255.255', 'link-local'],
+    ['172.16.0.0/12 Private-Use', '172.16.0.0', '172.31.255.255', 'private'],
+    ['192.0.0.0/24 IETF Protocol Assignments', '192.0.0.0', '192.0.0.255', 'reserved'],
+    ['192.0.2.0/24 Documentation (TEST-NET-1)', '192.0.2.0', '192.0.2.255', 'documentation'],
+    ['192.31.196.0/24 AS112-v4', '192.31.196.0', '192.31.196.255', 'reserved'],
+    ['192.52.193.0/24 AMT', '192.52.193.0', '192.52.193.255', 'reserved'],
+    ['192.88.99.0/24 Deprecated (6to4 Relay Anycast)', '192.88.99.0', '192.88.99.255', 'reserved'],
+    ['192.168.0.0/16 Private-Use', '192.168.0.0', '192.168.255.255', 'private'],
+    ['192.175.48.0/24 Direct Delegation AS112 Service', '192.175.48.0', '192.175.48.255', 'reserved'],
+    ['198.18.0.0/15 Benchmarking', '198.18.0.0', '198.19.255.255', 'reserved'],
+    ['198.51.100.0/24 Documentation (TEST-NET-2)', '198.51.100.0', '198.51.100.255', 'documentation'],
+    ['203.0.113.0/24 Documentation (TEST-NET-3)', '203.0.113.0', '203.0.113.255', 'documentation'],
+    ['224.0.0.0/4 Multicast', '224.0.0.0', '239.255.255.255', 'multicast'],
+    ['240.0.0.0/4 Reserved and 255.255.255.255 Limited Broadcast', '240.0.0.0', '255.255.255.255', 'reserved'],
+    ['::/128 Unspecified Address', '::', '::', 'unspecified'],
+    ['::1/128 Loopback Address', '::1', '::1', 'loopback'],
+    ['100::/64 Discard-Only Address Block', '100::', '100::ffff:ffff:ffff:ffff', 'reserved'],
+    ['100:0:0:1::/64 Dummy IPv6 Prefix', '100:0:0:1::', '100:0:0:1:ffff:ffff:ffff:ffff', 'reserved'],
+    ['2001::/23 IETF Protocol Assignments', '2001::', '2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff', 'reserved'],
+    ['2001:db8::/32 Documentation', '2001:db8::', '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', 'documentation'],
+    ['2620:4f:8000::/48 Direct Delegation AS112 Service', '2620:4f:8000::', '2620:4f:8000:ffff:ffff:ffff:ffff:ffff', 'reserved'],
+    ['3fff::/20 Documentation', '3fff::', '3fff:fff:ffff:ffff:ffff:ffff:ffff:ffff', 'documentation'],
+    ['5f00::/16 Segment Routing (SRv6) SIDs', '5f00::', '5f00:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'reserved'],
+    ['fc00::/7 Unique-Local', 'fc00::', 'fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'private'],
+    ['fe80::/10 Link-Local Unicast', 'fe80::', 'febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'link-local'],
+    ['ff00::/8 Multicast', 'ff00::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'multicast'],
+    ['::/3, outside Global Unicast', '::2', '1fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'reserved'],
+    ['4000::/2, outside Global Unicast', '4000::', '7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'reserved'],
+    ['8000::/1, outside Global Unicast (site-local fec0::/10 included)', '8000::', 'fec0::1', 'reserved'],
+  ])('calls the first and last address of %s local', (_block, first, last, expected) => {
+    expect(localClass(first), first).toBe(expected);
+    expect(localClass(last), last).toBe(expected);
   });
 
   it.each([
-    ['::ffff:127.0.0.1', 'loopback'],
-    ['::ffff:7f00:1', 'loopback'],
-    ['::ffff:10.1.2.3', 'private'],
-    ['::ffff:a9fe:a9fe', 'link-local'],
-    ['::ffff:0.0.0.0', 'unspecified'],
-    ['64:ff9b::7f00:1', 'loopback'],
-    ['64:ff9b::a00:1', 'private'],
-    ['64:ff9b:1::a9fe:a9fe', 'link-local'],
-    ['::ffff:0:7f00:1', 'loopback'],
-    ['2002:7f00:1::', 'loopback'],
-    ['2002:a9fe:a9fe::1', 'link-local'],
-    ['2002:c0a8:101::1', 'private'],
-    ['::7f00:1', 'reserved'],
-  ])('sees through the IPv6 form %s of an IPv4 address (%s)', (address, expected) => {
-    expect(localClass(address)).toBe(expected);
-  });
-
-  it.each(['8.8.8.8', '93.184.216.34', '172.32.0.1', '192.169.0.1', '2606:4700:4700::1111', '64:ff9b::808:808', '2002:808:808::1', 'example.com'])('lets the public address %s through', (address) => {
+    ['just below 100.64.0.0/10', '100.63.255.255'],
+    ['just above 100.64.0.0/10', '100.128.0.0'],
+    ['just below 172.16.0.0/12', '172.15.255.255'],
+    ['just above 172.16.0.0/12', '172.32.0.0'],
+    ['between 192.0.0.0/24 and 192.0.2.0/24', '192.0.1.1'],
+    ['just below 198.18.0.0/15', '198.17.255.255'],
+    ['just above 198.18.0.0/15', '198.20.0.0'],
+    ['just below multicast', '223.255.255.255'],
+    ['just above 2001::/23', '2001:200::'],
+    ['the first address of Global Unicast', '2000::'],
+    ['just above 3fff::/20', '3fff:1000::'],
+    ['Google Public DNS', '8.8.8.8'],
+    ['a public IPv6 address', '2606:4700:4700::1111'],
+    ['a NAT64 address of a public IPv4 address', '64:ff9b::808:808'],
+    ['an IPv4-mapped public address', '::ffff:8.8.8.8'],
+    ['6to4 of a public IPv4 address', '2002:808:808::1'],
+    ['a host name', 'example.com'],
+  ])('lets %s (%s) through', (_where, address) => {
     expect(localClass(address)).toBeNull();
+  });
+
+  it.each([
+    ['IPv4-mapped', '::ffff:127.0.0.1', 'loopback'],
+    ['IPv4-mapped, hexadecimal', '::ffff:7f00:1', 'loopback'],
+    ['IPv4-mapped', '::ffff:10.1.2.3', 'private'],
+    ['IPv4-mapped', '::ffff:a9fe:a9fe', 'link-local'],
+    ['IPv4-mapped', '::ffff:0.0.0.0', 'unspecified'],
+    ['IPv4-mapped', '::ffff:198.18.0.1', 'reserved'],
+    ['IPv4-mapped', '::ffff:192.0.2.1', 'documentation'],
+    ['IPv4-mapped, in brackets', '[::ffff:127.0.0.1]', 'loopback'],
+    ['NAT64', '64:ff9b::7f00:1', 'loopback'],
+    ['NAT64', '64:ff9b::a00:1', 'private'],
+    ['NAT64', '64:ff9b::6440:1', 'private'],
+    ['NAT64', '64:ff9b::c612:1', 'reserved'],
+    ['NAT64, local use', '64:ff9b:1::a9fe:a9fe', 'link-local'],
+    ['IPv4-translated', '::ffff:0:7f00:1', 'loopback'],
+    ['6to4', '2002:7f00:1::', 'loopback'],
+    ['6to4', '2002:a9fe:a9fe::1', 'link-local'],
+    ['6to4', '2002:c0a8:101::1', 'private'],
+    ['6to4', '2002:c000:0201::1', 'documentation'],
+    ['6to4', '2002:f000::', 'reserved'],
+    ['IPv4-compatible (deprecated)', '::7f00:1', 'reserved'],
+    ['Teredo', '2001:0:4136:e378:8000:63bf:3fff:fdd2', 'reserved'],
+  ])('sees through the %s form %s of an IPv4 address (%s)', (_form, address, expected) => {
+    expect(localClass(address)).toBe(expected);
+  });
+
+  it('calls local-use NAT64 and IPv4-translated addresses local even when the IPv4 address inside is public', () => {
+    expect(localClass('64:ff9b:1:ffff::808:808')).toBe('private');
+    expect(localClass('::ffff:0:808:808')).toBe('reserved');
   });
 
   it('classifies what the URL parser makes of decimal, octal and hexadecimal encodings', () => {

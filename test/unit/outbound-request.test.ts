@@ -9,6 +9,11 @@ const ALLOWING: OutboundPolicy = { allowLocalRequests: true, allowlist: EMPTY_AL
 
 const receiver = receiverForFile();
 
+/** A name server that knows no name: the system's would be asked over the network. */
+const resolveNothing = async (host: string) => {
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+};
+
 describe('sendOutbound with local requests allowed', () => {
   it('sends the method, path, headers and body, and reports the status and the time taken', async () => {
     const result = await sendOutbound(
@@ -67,7 +72,7 @@ describe('sendOutbound with local requests allowed', () => {
   });
 
   it('reports a host name that does not resolve', async () => {
-    const result = await sendOutbound({ method: 'GET', url: 'http://no-such-host.invalid/' }, ALLOWING);
+    const result = await sendOutbound({ method: 'GET', url: 'http://no-such-host.invalid/' }, ALLOWING, { resolve: resolveNothing });
     expect(result).toMatchObject({ ok: false, failure: 'dns', message: 'The host name no-such-host.invalid could not be resolved (DNS lookup failed)' });
   });
 
@@ -106,6 +111,15 @@ describe('sendOutbound with local requests refused (the default)', () => {
     ['unspecified 0', 'http://0:PORT/'],
     ['unspecified IPv6', 'http://[::]:PORT/'],
     ['unique local IPv6', 'http://[fd00::1]:PORT/'],
+    ['shared address space (carrier-grade NAT)', 'http://100.64.0.1:PORT/'],
+    ['IETF protocol assignments', 'http://192.0.0.170:PORT/'],
+    ['benchmarking', 'http://198.18.0.1:PORT/'],
+    ['documentation', 'http://192.0.2.10:PORT/'],
+    ['reserved 240/4', 'http://240.0.0.1:PORT/'],
+    ['NAT64 of the loopback', 'http://[64:ff9b::7f00:1]:PORT/'],
+    ['6to4 of a private address', 'http://[2002:a00:1::1]:PORT/'],
+    ['Teredo', 'http://[2001::1]:PORT/'],
+    ['IPv6 outside Global Unicast', 'http://[5f00::1]:PORT/'],
   ])('refuses %s (%s) without connecting', async (_class, pattern) => {
     const url = pattern.replace('PORT', String(receiver().port));
     const result = await sendOutbound({ method: 'GET', url }, BLOCKING, { timeoutMs: 500 });
@@ -158,7 +172,7 @@ describe('localNetworkError, at save time', () => {
 
   it('accepts public addresses, unresolvable hosts (checked again when sending) and allowed local ones', async () => {
     expect(await localNetworkError('https://93.184.216.34/hook', BLOCKING)).toBeNull();
-    expect(await localNetworkError('https://no-such-host.invalid/hook', BLOCKING)).toBeNull();
+    expect(await localNetworkError('https://no-such-host.invalid/hook', BLOCKING, { resolve: resolveNothing })).toBeNull();
     expect(await localNetworkError('http://127.0.0.1/hook', ALLOWING)).toBeNull();
   });
 });

@@ -153,10 +153,12 @@ interface CheckboxFieldProps {
   error?: string | undefined;
   help?: Child;
   disabled?: boolean;
+  /** More controls of this field, under the box (the per-field "Use inherited value"). */
+  children?: Child;
 }
 
 /** A checkbox that always submits a value: the hidden "0" is sent when the box is unchecked. */
-export function CheckboxField({ name, label, checked, error, help, disabled }: CheckboxFieldProps) {
+export function CheckboxField({ name, label, checked, error, help, disabled, children }: CheckboxFieldProps) {
   const id = fieldId(name);
   return (
     <div class={error ? 'field field-invalid' : 'field'}>
@@ -174,6 +176,7 @@ export function CheckboxField({ name, label, checked, error, help, disabled }: C
         />
         <label for={id}>{label}</label>
       </div>
+      {children}
       {help && (
         <p class="field-help" id={`${id}-help`}>
           {help}

@@ -29,16 +29,26 @@ export interface SettingsFieldsProps {
   inheritedKeys?: ReadonlySet<string> | undefined;
 }
 
-/** The "Use inherited value" box after a value that may be taken from the level above instead. */
+/**
+ * "Use inherited value for <field>": in the field's own group, right under its input, because
+ * the value may be taken from the level above instead. It shares the field's description (its
+ * help and where the value comes from).
+ */
 function InheritToggle({ name, label, props }: { name: string; label: string; props: SettingsFieldsProps }) {
   if (!props.editable || !props.inheritedKeys || name in props.effective.enforced) return null;
   const id = `inherit-${fieldId(name)}`;
   return (
-    <div class="inherit-toggle checkbox">
-      <input type="checkbox" name="_inherit" value={name} id={id} checked={props.inheritedKeys.has(name)} data-inherit-for={fieldId(name)} />
-      <label for={id}>
-        Use inherited value<span class="visually-hidden"> for {label}</span>
-      </label>
+    <div class="inherit-toggle">
+      <input
+        type="checkbox"
+        name="_inherit"
+        value={name}
+        id={id}
+        checked={props.inheritedKeys.has(name)}
+        data-inherit-for={fieldId(name)}
+        aria-describedby={`${fieldId(name)}-help`}
+      />
+      <label for={id}>Use inherited value for {label}</label>
     </div>
   );
 }
@@ -108,12 +118,14 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
   const error = errors[field.name];
   const id = fieldId(field.name);
   const disabled = !editable || field.name in effective.enforced;
+  // The help says where the value comes from even when the field has no help text of its own.
+  const help = helpWithSource(field.help, field.name, props);
   const common = {
     id,
     name: field.name,
     disabled,
     'aria-invalid': error ? ('true' as const) : undefined,
-    'aria-describedby': describedBy(field.name, error, field.help),
+    'aria-describedby': describedBy(field.name, error, help),
   };
   const value = submittedValue(submitted, field.name) ?? displayValue(stored);
   const required = !disabled && field.required === true;
@@ -125,9 +137,11 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
         label={field.label}
         checked={isChecked(submitted, field.name, stored)}
         error={error}
-        help={helpWithSource(field.help, field.name, props)}
+        help={help}
         disabled={disabled}
-      />
+      >
+        <InheritToggle name={field.name} label={field.label} props={props} />
+      </CheckboxField>
     );
   }
 
@@ -175,8 +189,9 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
     );
   }
   return (
-    <FieldShell name={field.name} label={field.label} error={error} help={helpWithSource(field.help, field.name, props)} required={required}>
+    <FieldShell name={field.name} label={field.label} error={error} help={help} required={required}>
       {input}
+      <InheritToggle name={field.name} label={field.label} props={props} />
     </FieldShell>
   );
 }
@@ -193,15 +208,13 @@ export function SettingsFields(props: SettingsFieldsProps) {
         error={errors.active}
         disabled={!editable || 'active' in effective.enforced}
         help={helpWithSource(undefined, 'active', props)}
-      />
-      <InheritToggle name="active" label="Enabled" props={props} />
+      >
+        <InheritToggle name="active" label="Enabled" props={props} />
+      </CheckboxField>
       {type.fields
         .filter((field) => !field.event)
         .map((field) => (
-          <>
-            <SettingField field={field} props={props} />
-            <InheritToggle name={field.name} label={field.label} props={props} />
-          </>
+          <SettingField field={field} props={props} />
         ))}
       {events.length > 0 && (
         <fieldset class="events-list">
@@ -216,14 +229,14 @@ export function SettingsFields(props: SettingsFieldsProps) {
                 checked={isChecked(submitted, event.name, effective.events[event.name])}
                 error={errors[event.name]}
                 disabled={!editable || event.name in effective.enforced}
-              />
-              <InheritToggle name={event.name} label={`${event.label} events`} props={props} />
+              >
+                <InheritToggle name={event.name} label={`${event.label} events`} props={props} />
+              </CheckboxField>
               {type.fields
                 .filter((field) => field.event === event.name)
                 .map((field) => (
                   <div class="event-channel">
                     <SettingField field={field} props={props} />
-                    <InheritToggle name={field.name} label={field.label} props={props} />
                   </div>
                 ))}
             </div>

@@ -2,6 +2,9 @@
 import { defineIntegration } from '../validate.js';
 import { joinUrl } from '../test-requests.js';
 
+/** The API of a Datadog site: datadoghq.eu -> https://api.datadoghq.eu. */
+const siteApiUrl = (site: string) => `https://api.${site}`;
+
 export const datadog = defineIntegration({
   slug: 'datadog',
   title: 'Datadog',
@@ -9,7 +12,7 @@ export const datadog = defineIntegration({
   category: 'monitoring',
   levels: ['instance', 'group', 'project'],
   fields: [
-    { name: 'datadog_site', label: 'Datadog site', kind: 'text', default: 'datadoghq.com', placeholder: 'datadoghq.com', help: 'The Datadog site to send data to. Changing it requires the API key again.', exposesSecrets: true },
+    { name: 'datadog_site', label: 'Datadog site', kind: 'text', default: 'datadoghq.com', placeholder: 'datadoghq.com', help: 'The Datadog site to send data to. Changing it requires the API key again.', exposesSecrets: true, yieldsUrl: siteApiUrl },
     { name: 'api_url', label: 'API URL', kind: 'url', placeholder: 'https://webhook-intake.datadoghq.com/api/v2/webhook', help: 'Full URL of your Datadog site, if it is not a standard one. Changing it requires the API key again.', exposesSecrets: true },
     { name: 'api_key', label: 'API key', kind: 'secret', required: true, help: 'A Datadog API key of your organization.' },
     { name: 'datadog_ci_visibility', label: 'Enable CI Visibility', kind: 'checkbox', default: false, help: 'Send pipeline and job events to Datadog.' },
@@ -36,7 +39,7 @@ export const datadog = defineIntegration({
   // Datadog's API key check, at the custom API URL's host or at the site's API host.
   testRequest: ({ fields }) => ({
     method: 'GET',
-    url: joinUrl(fields.api_url ? new URL(String(fields.api_url)).origin : `https://api.${String(fields.datadog_site)}`, 'api/v1/validate'),
+    url: joinUrl(fields.api_url ? new URL(String(fields.api_url)).origin : siteApiUrl(String(fields.datadog_site)), 'api/v1/validate'),
     headers: { accept: 'application/json', 'dd-api-key': String(fields.api_key) },
   }),
 });
