@@ -6,7 +6,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
-import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { findSessionUser, SESSION_COOKIE } from './auth/sessions.js';
@@ -18,6 +17,7 @@ import type { AppDeps, AppEnv, AppContext } from './http/context.js';
 import { readFlash } from './http/flash.js';
 import { renderJsxWithoutAsyncLocalStorage } from './http/jsx-context.js';
 import { pageCache } from './http/page-cache.js';
+import { sameOriginOnly } from './http/same-origin.js';
 import { SETTINGS_TEST_LIMIT } from './settings/outbound.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { apiRoutes } from './routes/api/index.js';
@@ -75,7 +75,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   );
   app.get('/-/health', (c) => c.json({ status: 'ok' }));
   app.route('/public', assetRoutes());
-  // Before the page middleware (session cookie, page cache, CSRF): the API has its own.
+  // Before the page middleware (session cookie, page cache, same-origin check): the API has its own.
   app.route('/api/v4', apiRoutes(deps));
 
   // Before anything that can fail (the session lookup reads the database), so that every
@@ -93,7 +93,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   const pageCacheSize = deps.pageCacheSize ?? PAGE_CACHE_SIZE;
   if (pageCacheSize > 0) app.use(pageCache(pageCacheSize));
   app.use(readFlash);
-  app.use(csrf({ origin: deps.config.publicOrigin }));
+  app.use(sameOriginOnly(deps.config.publicOrigin));
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -123,9 +123,6 @@ function handleError(error: Error, c: AppContext): Response | Promise<Response> 
   if (error instanceof Forbidden) return renderError(c, 403, error.message);
   if (error instanceof BadRequest) return renderError(c, 400, error.message);
   if (error instanceof Conflict) return renderError(c, 409, error.message);
-  if (error instanceof HTTPException && error.status === 403) {
-    return renderError(c, 403, 'The request did not come from a page of this site, so it was refused (cross-site request forgery protection).');
-  }
   if (error instanceof HTTPException && error.status < 500) {
     return renderError(c, 400, 'The request could not be understood.');
   }
