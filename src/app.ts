@@ -4,15 +4,15 @@
  * It never listens; src/server.ts does, and tests call `app.request()` directly.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { findSessionUser, SESSION_COOKIE } from './auth/sessions.js';
 import { SignInThrottle } from './auth/throttle.js';
 import { databaseStamp } from './db/change-stamp.js';
-import { BadRequest, Conflict, Forbidden, NotFound, SignInRequired } from './errors.js';
+import { BadRequest, Conflict, Forbidden, NotFound, RequestAborted, SignInRequired } from './errors.js';
 import { assetRoutes } from './http/assets.js';
+import { limitBody } from './http/body.js';
 import type { AppDeps, AppEnv, AppContext } from './http/context.js';
 import { readFlash } from './http/flash.js';
 import { renderJsxWithoutAsyncLocalStorage } from './http/jsx-context.js';
@@ -59,8 +59,9 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
+    const outcome = c.error instanceof RequestAborted ? 'aborted by the client' : c.res.status;
     // The path only: query strings may carry search terms or tokens.
-    deps.logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+    deps.logger.info(`${c.req.method} ${c.req.path} ${outcome} ${(performance.now() - started).toFixed(1)}ms`);
   });
   app.use(
     secureHeaders({
@@ -94,12 +95,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   if (pageCacheSize > 0) app.use(pageCache(pageCacheSize));
   app.use(readFlash);
   app.use(sameOriginOnly(deps.config.publicOrigin));
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => renderError(c, 413, 'The submitted form is too large.'),
-    }),
-  );
+  app.use(limitBody<AppEnv>(MAX_BODY_BYTES, (c) => renderError(c, 413, 'The submitted form is too large.')));
 
   app.route('/users', sessionRoutes());
   app.route('/admin', adminRoutes());
@@ -115,6 +111,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
 }
 
 function handleError(error: Error, c: AppContext): Response | Promise<Response> {
+  // Logged by the request line; the answer reaches nobody.
+  if (error instanceof RequestAborted) return c.body(null, 400);
   if (error instanceof SignInRequired) {
     const back = c.req.method === 'GET' ? `?redirect_to=${encodeURIComponent(c.req.path)}` : '';
     return c.redirect(`/users/sign_in${back}`, 302);
