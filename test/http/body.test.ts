@@ -146,11 +146,11 @@ describe('a body over the limit on a kept-alive connection', () => {
 
 describe('a client that goes away mid-body', () => {
   /** Sends the start of a request's body, waits until the server has it, then closes the connection. */
-  async function abortMidBody(port: number, head: string): Promise<void> {
+  async function abortMidBody(port: number, head: string, start = 'username=ro'): Promise<void> {
     const socket = connect(port, '127.0.0.1');
     socket.on('error', () => {});
     socket.write(head);
-    socket.write('username=ro');
+    socket.write(start);
     await new Promise((resolve) => setTimeout(resolve, 100));
     socket.destroy();
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -160,6 +160,14 @@ describe('a client that goes away mid-body', () => {
     const t = createTestApp();
     const port = await listen(t);
     await abortMidBody(port, formPost('/users/sign_in', 1000));
+    expect(t.logLines).toEqual([expect.stringMatching(/^POST \/users\/sign_in aborted by the client \d+\.\dms$/)]);
+  });
+
+  it('is logged the same way when the body comes in chunks of unknown total length', async () => {
+    const t = createTestApp();
+    const port = await listen(t);
+    const head = `POST /users/sign_in HTTP/1.1\r\nHost: localhost:3000\r\nOrigin: ${ORIGIN}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    await abortMidBody(port, head, 'b\r\nusername=ro\r\n');
     expect(t.logLines).toEqual([expect.stringMatching(/^POST \/users\/sign_in aborted by the client \d+\.\dms$/)]);
   });
 
