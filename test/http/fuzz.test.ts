@@ -89,12 +89,17 @@ const NOT_UTF8_BODIES: [string, string, Uint8Array<ArrayBuffer>][] = [
 /** Every form field with the same value. */
 const filled = (form: Form, value: string): Form => Object.fromEntries(Object.keys(form).map((name) => [name, value]));
 
+type Body = Omit<FuzzCase, 'method' | 'url'>;
+
+const pairsOf = (form: Form) => Object.entries(form).flatMap(([field, value]) => (Array.isArray(value) ? value : [value]).map((item) => [field, item] as const));
+const urlencodedOf = (form: Form) => new URLSearchParams(pairsOf(form).map(([field, item]) => [field, item])).toString();
+
 /** The ways of sending a form: urlencoded, multipart, JSON, text/plain, and with no Content-Type at all. */
-function encodings(name: string, form: Form): Omit<FuzzCase, 'method' | 'url'>[] {
-  const pairs = Object.entries(form).flatMap(([field, value]) => (Array.isArray(value) ? value : [value]).map((item) => [field, item] as const));
+function encodings(name: string, form: Form): Body[] {
+  const pairs = pairsOf(form);
   const multipart = new FormData();
   for (const [field, item] of pairs) multipart.append(field, item);
-  const urlencoded = new URLSearchParams(pairs.map(([field, item]) => [field, item])).toString();
+  const urlencoded = urlencodedOf(form);
   return [
     { name: `${name}, urlencoded`, contentType: 'application/x-www-form-urlencoded', body: urlencoded },
     { name: `${name}, multipart`, body: multipart },
@@ -121,7 +126,7 @@ function mutatedForms(form: Form): [string, Form][] {
 }
 
 /** JSON values of the wrong type for every field: objects, arrays of numbers, booleans, huge numbers. */
-function wrongJsonTypes(form: Form): Omit<FuzzCase, 'method' | 'url'>[] {
+function wrongJsonTypes(form: Form): Body[] {
   return [{ a: 1 }, [1, 2], true, 1e308, null].map((value) => ({
     name: `every value ${JSON.stringify(value)}, JSON`,
     contentType: 'application/json',
@@ -196,8 +201,7 @@ function catalogCases(route: RouterRoute, row: MatrixRow, world: World): FuzzCas
     return [0, 1].map((round) => {
       const form: Form = { ...row.form?.(world), inheritance: 'custom', _confirmed: '1' };
       settingKeys(type).forEach(({ key }, index) => (form[key] = ODD_FIELD_VALUES[(index * 3 + round * 7) % ODD_FIELD_VALUES.length]!));
-      const [encoded] = encodings(`${type.slug}, odd values (${round})`, form).filter((c) => c.contentType === ownEncoding(row));
-      return { ...encoded!, method: route.method, url: typeUrl };
+      return { ...asTheRouteReads(row, `${type.slug}, odd values (${round})`, form), method: route.method, url: typeUrl };
     });
   });
 }
@@ -211,15 +215,17 @@ function junkQueryUrls(validUrl: string): string[] {
   });
 }
 
-/** The encoding a route reads forms in: JSON for the API, urlencoded as a browser sends them. */
-const ownEncoding = (row: MatrixRow) => (row.api ? 'application/json' : 'application/x-www-form-urlencoded');
+/** A form in the encoding its route reads: JSON for the API, urlencoded as a browser sends it. */
+function asTheRouteReads(row: MatrixRow, name: string, form: Form): Body {
+  if (row.api) return { name: `${name}, JSON`, contentType: 'application/json', body: JSON.stringify(form) };
+  return { name, contentType: 'application/x-www-form-urlencoded', body: urlencodedOf(form) };
+}
 
 /** The request of the permission matrix: the row's URL and, for a write, its form. */
 function matrixCase(route: RouterRoute, row: MatrixRow, world: World): FuzzCase {
   const base = { name: 'as the matrix sends it', method: route.method, url: row.url(world) };
   if (route.method === 'GET') return base;
-  const [encoded] = encodings(base.name, row.form?.(world) ?? {}).filter((c) => c.contentType === ownEncoding(row));
-  return { ...base, ...encoded! };
+  return { ...base, ...asTheRouteReads(row, base.name, row.form?.(world) ?? {}) };
 }
 
 /**
@@ -230,7 +236,7 @@ function matrixCase(route: RouterRoute, row: MatrixRow, world: World): FuzzCase 
 function fuzzCases(route: RouterRoute, row: MatrixRow, world: World, letIn: boolean): FuzzCase[] {
   const method = route.method;
   const url = row.url(world);
-  const of = (cases: Omit<FuzzCase, 'method' | 'url'>[], at = url): FuzzCase[] => cases.map((c) => ({ ...c, method, url: at }));
+  const of = (bodies: Body[]): FuzzCase[] => bodies.map((body) => ({ ...body, method, url }));
   const cases: FuzzCase[] = unknownIdUrls(route, url).map((unknownUrl) => ({ name: 'unknown id', method, url: unknownUrl }));
   if (method === 'GET') {
     cases.push({ name: 'as HEAD', method: 'HEAD', url });
@@ -244,9 +250,9 @@ function fuzzCases(route: RouterRoute, row: MatrixRow, world: World, letIn: bool
   cases.push(...of([...MALFORMED_BODIES, ...NOT_UTF8_BODIES].map(([name, contentType, body]) => ({ name, contentType, body }))));
   cases.push(...of([{ name: 'a body over the limit', contentType: 'application/x-www-form-urlencoded', body: `a=${'x'.repeat(300_000)}` }]));
   if (!letIn) return cases;
-  for (const [name, mutated] of mutatedForms(form)) cases.push(...of(encodings(name, mutated).filter((c) => c.contentType === ownEncoding(row))));
+  cases.push(...of(mutatedForms(form).map(([name, mutated]) => asTheRouteReads(row, name, mutated))));
   cases.push(...of(wrongJsonTypes(form)));
-  cases.push(...junkQueryUrls(url).slice(0, 2).map((junkUrl, index) => ({ name: `junk query (${index})`, method, url: junkUrl, contentType: ownEncoding(row), body: '' })));
+  cases.push(...junkQueryUrls(url).slice(0, 2).map((junkUrl, index) => ({ ...asTheRouteReads(row, `junk query (${index})`, {}), method, url: junkUrl })));
   cases.push(...catalogCases(route, row, world));
   return cases;
 }
