@@ -4,21 +4,21 @@
  * It never listens; src/server.ts does, and tests call `app.request()` directly.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
-import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { findSessionUser, SESSION_COOKIE } from './auth/sessions.js';
 import { Throttle } from './auth/throttle.js';
 import { databaseStamp } from './db/change-stamp.js';
-import { BadRequest, Conflict, Forbidden, NotFound, SignInRequired } from './errors.js';
+import { BadRequest, Conflict, Forbidden, NotFound, RequestAborted, SignInRequired } from './errors.js';
 import { assetRoutes } from './http/assets.js';
+import { limitBody } from './http/body.js';
 import { clientAddress } from './http/client-address.js';
 import type { AppDeps, AppEnv, AppContext } from './http/context.js';
 import { readFlash } from './http/flash.js';
 import { renderJsxWithoutAsyncLocalStorage } from './http/jsx-context.js';
 import { pageCache } from './http/page-cache.js';
+import { sameOriginOnly } from './http/same-origin.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { apiRoutes } from './routes/api/index.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -59,8 +59,9 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
+    const outcome = c.error instanceof RequestAborted ? 'aborted by the client' : c.res.status;
     // The path only: query strings may carry search terms or tokens.
-    deps.logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms ${clientAddress(c, deps.config.trustedProxies)}`);
+    deps.logger.info(`${c.req.method} ${c.req.path} ${outcome} ${(performance.now() - started).toFixed(1)}ms ${clientAddress(c, deps.config.trustedProxies)}`);
   });
   app.use(
     secureHeaders({
@@ -75,7 +76,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   );
   app.get('/-/health', (c) => c.json({ status: 'ok' }));
   app.route('/public', assetRoutes());
-  // Before the page middleware (session cookie, page cache, CSRF): the API has its own.
+  // Before the page middleware (session cookie, page cache, same-origin check): the API has its own.
   app.route('/api/v4', apiRoutes(deps));
 
   // Before anything that can fail (the session lookup reads the database), so that every
@@ -93,13 +94,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   const pageCacheSize = deps.pageCacheSize ?? PAGE_CACHE_SIZE;
   if (pageCacheSize > 0) app.use(pageCache(pageCacheSize));
   app.use(readFlash);
-  app.use(csrf({ origin: deps.config.publicOrigin }));
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => renderError(c, 413, 'The submitted form is too large.'),
-    }),
-  );
+  app.use(sameOriginOnly(deps.config.publicOrigin));
+  app.use(limitBody<AppEnv>(MAX_BODY_BYTES, (c) => renderError(c, 413, 'The submitted form is too large.')));
 
   app.route('/users', sessionRoutes());
   app.route('/admin', adminRoutes());
@@ -115,6 +111,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
 }
 
 function handleError(error: Error, c: AppContext): Response | Promise<Response> {
+  // Logged by the request line; the answer reaches nobody.
+  if (error instanceof RequestAborted) return c.body(null, 400);
   if (error instanceof SignInRequired) {
     const back = c.req.method === 'GET' ? `?redirect_to=${encodeURIComponent(c.req.path)}` : '';
     return c.redirect(`/users/sign_in${back}`, 302);
@@ -123,9 +121,6 @@ function handleError(error: Error, c: AppContext): Response | Promise<Response> 
   if (error instanceof Forbidden) return renderError(c, 403, error.message);
   if (error instanceof BadRequest) return renderError(c, 400, error.message);
   if (error instanceof Conflict) return renderError(c, 409, error.message);
-  if (error instanceof HTTPException && error.status === 403) {
-    return renderError(c, 403, 'The request did not come from a page of this site, so it was refused (cross-site request forgery protection).');
-  }
   if (error instanceof HTTPException && error.status < 500) {
     return renderError(c, 400, 'The request could not be understood.');
   }

@@ -25,3 +25,10 @@ export class BadRequest extends Error {}
 
 /** The thing changed since the form was loaded; saving would overwrite someone else's work. */
 export class Conflict extends Error {}
+
+/** The client went away before its whole request arrived: nobody is left to answer, and it is not our error. */
+export class RequestAborted extends Error {
+  constructor() {
+    super('The client closed the connection before sending the whole request.');
+  }
+}

@@ -2,16 +2,18 @@
  * @module http/forms
  * Reading submitted forms and query strings.
  */
+import { readBody } from './body.js';
 import type { AppContext } from './context.js';
 
 export type FormInput = Record<string, string | string[]>;
 
 /**
  * The submitted form as strings; a field sent several times (a hidden "0" before a checkbox)
- * becomes an array. Uploaded files are ignored: no form here takes one.
+ * becomes an array. Uploaded files are ignored: no form here takes one. A body that is not the
+ * form its Content-Type says is a {@link BadRequest} (see http/body.ts).
  */
 export async function readForm(c: AppContext): Promise<FormInput> {
-  const body = await c.req.parseBody({ all: true });
+  const body = await readBody(c, (request) => request.parseBody({ all: true }));
   const form: FormInput = {};
   for (const [name, value] of Object.entries(body)) {
     const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');

@@ -3,37 +3,12 @@
  * every actor of the world fixture, each on a fresh database, and must answer as its row in
  * permission-matrix.ts says. A route without a row fails, so a new route cannot skip the check.
  */
-import type { Hono } from 'hono';
-import type { RouterRoute } from 'hono/types';
 import { describe, expect, it } from 'vitest';
-import type { AppEnv } from '../../src/http/context.js';
 import { apiRequest, apiToken } from '../support/api.js';
-import { createTestApp, get, ORIGIN, post } from '../support/app.js';
+import { createTestApp, get, post } from '../support/app.js';
 import { ACTORS, buildWorld, type Actor } from '../support/world.js';
 import { PERMISSION_MATRIX, type Outcome } from './permission-matrix.js';
-
-/** "GET /groups/:fullPath{[\w]+}/-/settings" -> "GET /groups/:fullPath/-/settings": the matrix key of a route. */
-function routeKey(route: RouterRoute): string {
-  let path = '';
-  let depth = 0;
-  for (const char of route.path) {
-    if (char === '{') depth++;
-    else if (char === '}') depth--;
-    else if (depth === 0) path += char;
-  }
-  return `${route.method} ${path}`;
-}
-
-/** Every route a request can end at; 'ALL' entries are middleware. */
-function endpoints(app: Hono<AppEnv>): { key: string; route: RouterRoute }[] {
-  return app.routes.filter((route) => route.method !== 'ALL').map((route) => ({ key: routeKey(route), route }));
-}
-
-/** The route that answers a request: the first one registered for it that is not middleware. */
-function answeringRoute(app: Hono<AppEnv>, method: string, url: string): RouterRoute | undefined {
-  const [matches] = app.router.match(method, new URL(url, ORIGIN).pathname);
-  return matches.map(([[, route]]) => route).find((route) => route.method !== 'ALL');
-}
+import { answeringRoute, endpoints } from './route-table.js';
 
 function outcomeOf(response: Response): Outcome | string {
   const location = response.headers.get('location') ?? '';

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { BadRequest, Conflict, Forbidden, NotFound, SignInRequired } from '../../errors.js';
+import { BadRequest, Conflict, Forbidden, NotFound, RequestAborted, SignInRequired } from '../../errors.js';
 import type { AppEnv } from '../../http/context.js';
 
 export const UNAUTHORIZED = { message: '401 Unauthorized' } as const;
@@ -21,6 +21,7 @@ export const INSUFFICIENT_SCOPE = {
 export const notFound = (what: string) => new NotFound(`404 ${what} Not Found`);
 
 export function apiError(error: Error, c: Context<AppEnv>): Response {
+  if (error instanceof RequestAborted) return c.body(null, 400);
   if (error instanceof SignInRequired) return c.json(UNAUTHORIZED, 401);
   if (error instanceof NotFound) return c.json({ message: error.message.startsWith('404 ') ? error.message : '404 Not Found' }, 404);
   if (error instanceof Forbidden) return c.json({ message: '403 Forbidden' }, 403);

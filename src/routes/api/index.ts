@@ -7,8 +7,8 @@
  * by clients either.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { authenticateToken, tokenScopes } from '../../auth/tokens.js';
+import { limitBody } from '../../http/body.js';
 import type { AppDeps, AppEnv } from '../../http/context.js';
 import { apiError, INSUFFICIENT_SCOPE, UNAUTHORIZED } from './errors.js';
 import { enforcementApi } from './enforcement.js';
@@ -36,7 +36,7 @@ export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
     await next();
     c.res.headers.set('cache-control', 'no-store');
   });
-  api.use(bodyLimit({ maxSize: API_MAX_BODY_BYTES, onError: (c) => c.json({ message: '413 Request Entity Too Large' }, 413) }));
+  api.use(limitBody(API_MAX_BODY_BYTES, (c) => c.json({ message: '413 Request Entity Too Large' }, 413)));
   api.use(async (c, next) => {
     const secret = tokenOf((name) => c.req.header(name));
     const found = secret ? authenticateToken(deps.db, secret) : null;

@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import { BadRequest } from '../../errors.js';
+import { readBody } from '../../http/body.js';
 import type { AppEnv } from '../../http/context.js';
 import { readForm, type FormInput } from '../../http/forms.js';
 import { settingKeys, unknownFieldNames } from '../../integrations/validate.js';
@@ -20,7 +21,7 @@ export async function readParams(c: Context<AppEnv>): Promise<ApiParams> {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return query;
   const contentType = c.req.header('content-type') ?? '';
   if (/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
-    const text = await c.req.text();
+    const text = await readBody(c, (request) => request.text());
     if (text.trim() === '') return query;
     let body: unknown;
     try {
