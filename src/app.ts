@@ -58,10 +58,12 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
 
   app.use(async (c, next) => {
     const started = performance.now();
+    // Read before the request runs: the socket of a client that aborts forgets its address.
+    const address = clientAddress(c, deps.config.trustedProxies);
     await next();
     const outcome = c.error instanceof RequestAborted ? 'aborted by the client' : c.res.status;
     // The path only: query strings may carry search terms or tokens.
-    deps.logger.info(`${c.req.method} ${c.req.path} ${outcome} ${(performance.now() - started).toFixed(1)}ms ${clientAddress(c, deps.config.trustedProxies)}`);
+    deps.logger.info(`${c.req.method} ${c.req.path} ${outcome} ${(performance.now() - started).toFixed(1)}ms ${address}`);
   });
   app.use(
     secureHeaders({
