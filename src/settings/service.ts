@@ -223,17 +223,21 @@ function keepOwnUnderEnforcement(own: OwnSettings, before: OwnSettings | undefin
   return kept;
 }
 
+/** What a commit did: `unchanged` when the level's own settings were already the change's (nothing written, nothing audited). */
+export type CommitOutcome = 'saved' | 'unchanged';
+
 /**
  * Writes a prepared change and its audit event, together: one row, whatever the number of
- * levels below. A change prepared from a stale form throws Conflict from the store and writes
- * nothing.
+ * levels below. A change that changes nothing writes nothing, so the row keeps its version.
+ * A change prepared from a stale form throws Conflict from the store and writes nothing.
  */
-export function commitSettingsChange(store: SettingsStore, at: SettingsLevel, type: IntegrationType, change: SettingsChange, actor: User): void {
-  store.db.transaction(() => {
-    const before = store.findOwn(at.owner, type.slug);
+export function commitSettingsChange(store: SettingsStore, at: SettingsLevel, type: IntegrationType, change: SettingsChange, actor: User): CommitOutcome {
+  return store.db.transaction(() => {
+    const before = store.findCurrent(at.owner, type.slug, change.version);
+    const after = change.choice === 'inherit' ? undefined : change.own;
+    if (sameOwnSettings(before, after)) return 'unchanged';
     if (change.choice === 'inherit') store.remove(at.owner, type.slug, change.version);
     else store.save(at.owner, type.slug, change.own, change.version, actor.id);
-    const after = change.choice === 'inherit' ? undefined : change.own;
     recordAuditEvent(store.db, {
       actor,
       action: change.choice === 'inherit' ? 'settings.inherited' : 'settings.saved',
@@ -241,7 +245,16 @@ export function commitSettingsChange(store: SettingsStore, at: SettingsLevel, ty
       integration: type.slug,
       changes: settingsChanges(type, before, after),
     });
+    return 'saved';
   });
+}
+
+/** Whether a level's own settings stay as they are: no row before and after, or the same keys with the same values. */
+export function sameOwnSettings(before: OwnSettings | undefined, after: OwnSettings | undefined): boolean {
+  if (!before || !after) return before === after;
+  const same = <T>(a: Record<string, T>, b: Record<string, T>) =>
+    Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([key, value]) => key in b && JSON.stringify(value) === JSON.stringify(b[key]));
+  return before.active === after.active && same(before.fields, after.fields) && same(before.events, after.events);
 }
 
 /** Removes a level's own settings (Reset), with its audit event; false if it had none. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { integrationSettings } from '../../src/db/schema.js';
 import { findIntegrationType } from '../../src/integrations/index.js';
 import { settingKeys } from '../../src/integrations/validate.js';
-import { createTestApp, fieldErrorOf, get, post, type TestApp } from '../support/app.js';
+import { createTestApp, fieldErrorOf, flashOf, get, post, type TestApp } from '../support/app.js';
 import { groupIntegrations, projectIntegrations, slackForm } from '../support/integrations.js';
 import { buildWorld, type World } from '../support/world.js';
 
@@ -87,6 +87,12 @@ describe('per-field inheritance', () => {
     const response = await post(t.app, `${APP}/telegram`, { _version: '0', inheritance: 'custom', room: '', _inherit: ['active', 'token'] }, { cookie: t.world.cookies.maintainer });
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'room')).toBe('Channel identifier is required');
+  });
+
+  it('says a save is active when Enabled is inherited from an active default', async () => {
+    const t = await setup();
+    const response = await post(t.app, `${APP}/slack`, { _version: '0', inheritance: 'custom', channel: '#app', _inherit: ['active', 'webhook'] }, { cookie: t.world.cookies.maintainer });
+    expect(flashOf(response)).toBe('Slack notifications settings saved and active.');
   });
 
   it('refuses a tampered name in the inherited values', async () => {
