@@ -14,10 +14,28 @@
  * session cookie, and `form` as a JSON body; `setup` prepares what a permitted request needs.
  */
 import type { Hono } from 'hono';
+import type { RouterRoute } from 'hono/types';
 import type { AppEnv } from '../../src/http/context.js';
 import { post, TEST_PASSWORD } from '../support/app.js';
 import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, saveInstanceSlack, slackForm } from '../support/integrations.js';
 import { ACTORS, type Actor, type World } from '../support/world.js';
+
+/** "GET /groups/:fullPath{[\w]+}/-/settings" -> "GET /groups/:fullPath/-/settings": the matrix key of a route. */
+function routeKey(route: RouterRoute): string {
+  let path = '';
+  let depth = 0;
+  for (const char of route.path) {
+    if (char === '{') depth++;
+    else if (char === '}') depth--;
+    else if (depth === 0) path += char;
+  }
+  return `${route.method} ${path}`;
+}
+
+/** Every route a request can end at, keyed as in the matrix; 'ALL' entries are middleware. */
+export function endpoints(app: Hono<AppEnv>): { key: string; route: RouterRoute }[] {
+  return app.routes.filter((route) => route.method !== 'ALL').map((route) => ({ key: routeKey(route), route }));
+}
 
 /**
  * - `ok`: 2xx, or the 303 redirect that follows a successful form post

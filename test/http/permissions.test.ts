@@ -10,24 +10,7 @@ import type { AppEnv } from '../../src/http/context.js';
 import { apiRequest, apiToken } from '../support/api.js';
 import { createTestApp, get, ORIGIN, post } from '../support/app.js';
 import { ACTORS, buildWorld, type Actor } from '../support/world.js';
-import { PERMISSION_MATRIX, type Outcome } from './permission-matrix.js';
-
-/** "GET /groups/:fullPath{[\w]+}/-/settings" -> "GET /groups/:fullPath/-/settings": the matrix key of a route. */
-function routeKey(route: RouterRoute): string {
-  let path = '';
-  let depth = 0;
-  for (const char of route.path) {
-    if (char === '{') depth++;
-    else if (char === '}') depth--;
-    else if (depth === 0) path += char;
-  }
-  return `${route.method} ${path}`;
-}
-
-/** Every route a request can end at; 'ALL' entries are middleware. */
-function endpoints(app: Hono<AppEnv>): { key: string; route: RouterRoute }[] {
-  return app.routes.filter((route) => route.method !== 'ALL').map((route) => ({ key: routeKey(route), route }));
-}
+import { endpoints, PERMISSION_MATRIX, type Outcome } from './permission-matrix.js';
 
 /** The route that answers a request: the first one registered for it that is not middleware. */
 function answeringRoute(app: Hono<AppEnv>, method: string, url: string): RouterRoute | undefined {
