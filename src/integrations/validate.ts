@@ -12,7 +12,7 @@ export type SettingsInput = Record<string, string | string[] | undefined>;
 
 export interface ParseContext {
   level: Level;
-  /** The values the level would have without this submission: fields left out keep them, and changes to URLs are detected. */
+  /** The values the level would have without this submission: fields left out keep them. */
   previous?: Record<string, FieldValue>;
   previousEvents?: Record<string, boolean>;
 }

@@ -146,7 +146,7 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
   const after = resolveSettings(type, at.owner, [{ owner: at.owner, ...own }, ...aboveRows]);
   const errors = {
     ...settingsErrors(type, after, (field) => missingValueMessage(type, field, after, at.owner)),
-    ...secretsToEnterAgain(keptSecrets, effective, after, type),
+    ...secretsToEnterAgain(type, keptSecrets, effective, after),
   };
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, change: { choice, version, own }, effective: after };
@@ -181,7 +181,7 @@ export function missingValueMessage(type: IntegrationType, field: Field, effecti
  * GitLab's ResetSecretFields: a secret this level keeps from before is asked for again when a
  * field that exposes it now has another value (typed, or inherited instead of its own).
  */
-function secretsToEnterAgain(kept: readonly Field[], before: EffectiveSettings, after: EffectiveSettings, type: IntegrationType): FieldErrors {
+function secretsToEnterAgain(type: IntegrationType, kept: readonly Field[], before: EffectiveSettings, after: EffectiveSettings): FieldErrors {
   const differs = (value: FieldValue | undefined, other: FieldValue | undefined) => JSON.stringify(value ?? null) !== JSON.stringify(other ?? null);
   const changed = type.fields.find((field) => field.exposesSecrets && !isBlank(before.fields[field.name]) && differs(before.fields[field.name], after.fields[field.name]));
   if (!changed) return {};
