@@ -3,9 +3,9 @@
  * field of every type at every level (the instance, groups, a subgroup, projects), then every
  * GET route of the route table is read as every actor of the world fixture, once per type
  * where the route is about one, with the htmx fragment for both inheritance choices and the
- * API through personal access tokens. No body and no header may contain a canary. The routes
- * come from the app itself, so a new GET route is read here too, and fails without its row in
- * the permission matrix.
+ * API through personal access tokens; and the settings form shown again after a post. No body
+ * and no header may contain a canary. The routes come from the app itself, so a new GET route
+ * is read here too, and fails without its row in the permission matrix.
  */
 import type { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import type { SettingsOwner } from '../../src/settings/resolve.js';
 import { SettingsStore } from '../../src/settings/store.js';
 import { apiRequest, apiToken } from '../support/api.js';
 import { createTestApp, get, post } from '../support/app.js';
-import { ADMIN_INTEGRATIONS, projectIntegrations } from '../support/integrations.js';
+import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations } from '../support/integrations.js';
 import { ACTORS, buildWorld, type Actor, type World } from '../support/world.js';
 import { endpoints, PERMISSION_MATRIX } from './permission-matrix.js';
 
@@ -114,3 +114,24 @@ describe('the canary', () => {
     });
   });
 });
+
+describe('the canary after a form post', () => {
+  const levels = [
+    { name: 'the instance', actor: 'admin', page: () => ADMIN_INTEGRATIONS, level: 'instance' },
+    { name: 'a subgroup', actor: 'owner', page: () => groupIntegrations(world.sub.fullPath), level: 'group' },
+    { name: 'a project', actor: 'maintainer', page: () => projectIntegrations(world.project.fullPath), level: 'project' },
+  ] as const;
+
+  it.each(levels)('never reaches the form shown again at $name, switched or refused as stale', async ({ actor, page, level }) => {
+    const leaks: string[] = [];
+    for (const type of integrationTypes.filter((candidate) => candidate.levels.includes(level))) {
+      const url = `${page()}/${type.slug}`;
+      const cookie = world.cookies[actor];
+      const switched = await post(app, url, { _version: '1', inheritance: 'custom', _action: 'update_form' }, { cookie });
+      const stale = await post(app, url, { _version: '99', inheritance: 'custom', _confirmed: '1' }, { cookie });
+      for (const response of [switched, stale]) if (CANARY_PATTERN.test(await visible(response))) leaks.push(`${type.slug}: ${response.status}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+});
+
