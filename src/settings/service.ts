@@ -179,11 +179,12 @@ export function missingValueMessage(type: IntegrationType, field: Field, effecti
 
 /**
  * GitLab's ResetSecretFields: a secret this level keeps from before is asked for again when a
- * field that exposes it now has another value (typed, or inherited instead of its own).
+ * field that exposes it now has another value (typed, set for the first time, or inherited
+ * instead of its own).
  */
 function secretsToEnterAgain(type: IntegrationType, kept: readonly Field[], before: EffectiveSettings, after: EffectiveSettings): FieldErrors {
   const differs = (value: FieldValue | undefined, other: FieldValue | undefined) => JSON.stringify(value ?? null) !== JSON.stringify(other ?? null);
-  const changed = type.fields.find((field) => field.exposesSecrets && !isBlank(before.fields[field.name]) && differs(before.fields[field.name], after.fields[field.name]));
+  const changed = type.fields.find((field) => field.exposesSecrets && differs(before.fields[field.name], after.fields[field.name]));
   if (!changed) return {};
   return Object.fromEntries(kept.map((secret) => [secret.name, `${secret.label} must be entered again because ${changed.label} changed`]));
 }

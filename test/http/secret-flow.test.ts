@@ -112,7 +112,7 @@ describe('an inherited Jira password', () => {
     expect(everythingSentTo(attackerServer())).not.toContain(GROUP_PASSWORD);
   });
 
-  it("asks for the project's own password again when its Web URL changes, typed or inherited instead", async () => {
+  it("asks for the project's own password again when a URL exposing it changes, typed, added or inherited instead", async () => {
     const t = await setup();
     const cookie = t.world.cookies.maintainer;
     expect((await post(t.app, t.projectJira, { _version: '0', ...attackerForm({ password: 'project-password' }) }, { cookie })).status).toBe(303);
@@ -121,6 +121,8 @@ describe('an inherited Jira password', () => {
     expect(fieldErrorOf(await moved.text(), 'password')).toBe(entered);
     const inheritingUrl = await post(t.app, t.projectJira, { _version: '1', ...attackerForm({ _inherit: 'url' }) }, { cookie });
     expect(fieldErrorOf(await inheritingUrl.text(), 'password')).toBe(entered);
+    const apiUrlAdded = await post(t.app, t.projectJira, { _version: '1', ...attackerForm({ api_url: `${attackerServer().origin}/api` }) }, { cookie });
+    expect(fieldErrorOf(await apiUrlAdded.text(), 'password')).toBe('API token, password, or personal access token must be entered again because Jira API URL changed');
     expect((await post(t.app, t.projectJira, { _version: '1', ...attackerForm({ jira_issue_prefix: 'APP-' }) }, { cookie })).status).toBe(303);
   });
 
