@@ -59,6 +59,9 @@ describe('the audit trail', () => {
     await saveInstanceSlack(t.app, t.admin);
     const again = await saveInstanceSlack(t.app, t.admin, { _version: '1', webhook: '' });
     expect(flashOf(again)).toBe('No changes to save: Slack notifications settings are active.');
+    // Nothing to confirm: no level below changes.
+    const unconfirmed = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, { ...slackForm({ _version: '1', webhook: '' }) }, { cookie: t.admin });
+    expect(flashOf(unconfirmed)).toBe('No changes to save: Slack notifications settings are active.');
     const stillInheriting = await post(t.app, `${projectIntegrations('top/sub/app')}/slack`, { inheritance: 'inherit', _version: '0' }, { cookie: t.admin });
     expect(flashOf(stillInheriting)).toBe('No changes to save: Slack notifications already uses the default settings.');
     expect(events(t).map((event) => event.action)).toEqual(['settings.saved']);

@@ -18,6 +18,7 @@ import {
   integrationStates,
   prepareSettingsChange,
   resetSettings,
+  sameOwnSettings,
   typeAtLevel,
   type CommitOutcome,
   type IntegrationState,
@@ -215,7 +216,10 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         c.status(422);
         return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: blocked });
       }
-      if (scope.level !== 'project' && lastValue(form._confirmed) !== '1') {
+      const { change } = prepared;
+      // A save that changes nothing reaches nobody below: nothing to confirm.
+      const unchanged = sameOwnSettings(store.findOwn(scope.owner, type.slug), change.choice === 'inherit' ? undefined : change.own);
+      if (scope.level !== 'project' && !unchanged && lastValue(form._confirmed) !== '1') {
         const usage = settingsUsage(c.var.db, scope.owner, type.slug);
         const payload = JSON.stringify({ form, expires: Date.now() + CONFIRMATION_TTL_MS });
         return c.render(<ConfirmSavePage type={type} baseUrl={scope.baseUrl} usage={usage} sealed={seal(confirmKey, payload, confirmFor)} />, {
@@ -224,7 +228,6 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
           nav: scope.nav,
         });
       }
-      const { change } = prepared;
       const outcome = commitSettingsChange(store, scope, type, change, user);
       const [after] = integrationStates(store, scope, type);
       return redirectWithFlash(c, `${scope.baseUrl}/${type.slug}`, savedMessage(type, change.choice, outcome, after!.effective.active));
