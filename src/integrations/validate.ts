@@ -1,8 +1,8 @@
 /**
  * @module integrations/validate
  * From a submitted form (or API parameters) to validated settings values: strings become
- * typed values, then the type's zod schema checks them. Required fields are enforced only
- * while the integration is active, as in GitLab.
+ * typed values, then the type's zod schema checks the settings they result in. Required fields
+ * are enforced only while the integration is active, as in GitLab.
  */
 import { z } from 'zod';
 import { listItems } from './fields.js';
@@ -12,9 +12,7 @@ export type SettingsInput = Record<string, string | string[] | undefined>;
 
 export interface ParseContext {
   level: Level;
-  /** Secrets that already have a value here or inherited: a blank submission keeps them. */
-  storedSecretNames: ReadonlySet<string>;
-  /** The values in effect before this submission: fields left out keep them, and changes to URLs are detected. */
+  /** The values the level would have without this submission: fields left out keep them. */
   previous?: Record<string, FieldValue>;
   previousEvents?: Record<string, boolean>;
 }
@@ -141,13 +139,16 @@ function coerce(field: Field, raw: string | undefined): FieldValue | undefined {
 }
 
 /**
- * Parses and validates a settings form for a type at a level.
+ * Reads a settings form for a type at a level: typed values, each checked on its own. Fields
+ * left out keep their previous value; a secret left blank is left out of the values (it keeps
+ * the stored one). Required values and the rules across fields are checked on the settings
+ * that result, with {@link settingsErrors}.
  *
  * @example
- * parseSettingsForm(slack, { active: '1', webhook: 'https://hooks.slack.com/x' }, { level: 'project', storedSecretNames: new Set() })
+ * readSettingsForm(slack, { active: '1', webhook: 'https://hooks.slack.com/x' }, { level: 'project' })
  * // { ok: true, value: { active: true, fields: { webhook: 'https://hooks.slack.com/x', ... }, events: { ... } } }
  */
-export function parseSettingsForm(type: IntegrationType, input: SettingsInput, context: ParseContext): ParseOutcome {
+export function readSettingsForm(type: IntegrationType, input: SettingsInput, context: ParseContext): ParseOutcome {
   const previous = context.previous ?? {};
   const activeInput = last(input.active);
   const active = activeInput === undefined ? previous.active === true : truthy(activeInput);
@@ -161,23 +162,8 @@ export function parseSettingsForm(type: IntegrationType, input: SettingsInput, c
       continue;
     }
     fields[field.name] = typeof value === 'number' && Number.isNaN(value) ? (last(input[field.name]) ?? '') : value;
-  }
-
-  for (const field of type.fields) {
-    if (!active || !field.required) continue;
-    const missing = field.kind === 'secret' ? !(field.name in fields) && !context.storedSecretNames.has(field.name) : isBlank(fields[field.name]);
-    if (missing) errors[field.name] = `${field.label} is required`;
-  }
-
-  const secrets = type.fields.filter(isSecretField);
-  for (const field of type.fields.filter((f) => f.exposesSecrets)) {
-    const before = previous[field.name] ?? field.default ?? null;
-    if (before === null || String(fields[field.name] ?? '') === String(before)) continue;
-    for (const secret of secrets) {
-      if (!(secret.name in fields) && context.storedSecretNames.has(secret.name)) {
-        errors[secret.name] ??= `${secret.label} must be entered again because ${field.label} changed`;
-      }
-    }
+    const problem = fieldProblem(field, fields[field.name]!);
+    if (problem) errors[field.name] = problem;
   }
 
   const events: Record<string, boolean> = {};
@@ -185,14 +171,27 @@ export function parseSettingsForm(type: IntegrationType, input: SettingsInput, c
     const raw = last(input[event.name]);
     events[event.name] = raw === undefined ? (context.previousEvents?.[event.name] ?? event.default) : truthy(raw);
   }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: { active, fields, events } };
+}
 
-  // Cross-field rules see kept secrets too (a Jenkins username with its stored password is complete).
-  const kept = Object.fromEntries(secrets.filter((f) => !(f.name in fields) && context.storedSecretNames.has(f.name)).map((f) => [f.name, previous[f.name] ?? null]));
-  const parsed = type.schema.safeParse({ active, fields: { ...kept, ...fields }, events });
+/**
+ * The problems of settings as they apply (every secret in them, own or inherited): each value
+ * on its own and, while active, the required values and the type's rules across fields.
+ * `missing` says why a required value is blank; "<label> is required" by default.
+ *
+ * @example
+ * settingsErrors(slack, { active: true, fields: { webhook: null }, events: {} }) // { webhook: 'Webhook URL is required' }
+ */
+export function settingsErrors(type: IntegrationType, values: SettingsValues, missing: (field: Field) => string = (field) => `${field.label} is required`): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (values.active) {
+    for (const field of type.fields) if (field.required && isBlank(values.fields[field.name])) errors[field.name] = missing(field);
+  }
+  const parsed = type.schema.safeParse(values);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'active')] ??= issue.message;
   }
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: { active, fields, events } };
+  return errors;
 }
 
 /**

@@ -10,8 +10,8 @@ import type { FieldValue, IntegrationType } from '../integrations/types.js';
 import type { FieldErrors, Outcome } from '../model/validation.js';
 import { localNetworkError, sendOutbound, type OutboundOptions, type OutboundPolicy, type OutboundResult } from '../outbound/request.js';
 import { isBlank, requestUrlOf } from '../integrations/validate.js';
-import { resolveSettings, sameOwner, type SettingsOwner, type SettingsRow } from './resolve.js';
-import { prepareSettingsChange, type SettingsLevel } from './service.js';
+import type { SettingsOwner } from './resolve.js';
+import { missingValueMessage, prepareSettingsChange, type SettingsLevel } from './service.js';
 import type { SettingsStore } from './store.js';
 
 /** Each test sends a real request: ten a minute per user is plenty for checking settings. */
@@ -43,19 +43,17 @@ export async function blockedUrlErrors(type: IntegrationType, form: FormInput, p
 /**
  * The values a test uses: the form parsed as saving would parse it (a blank secret keeps the
  * stored or inherited one, "Use inherited value" takes the level above's), resolved along the
- * chain. Nothing is written.
+ * chain, so that a secret set above is only sent where that level sends it. Nothing is written.
  */
 export function settingsForTest(store: SettingsStore, at: SettingsLevel, type: IntegrationType, form: FormInput): Outcome<Record<string, FieldValue>> {
   const prepared = prepareSettingsChange(store, at, type, form);
   if (!prepared.ok) return prepared;
-  const rows: SettingsRow[] = store.loadChains(at.chain, type.slug).get(type.slug) ?? [];
-  const above = rows.filter((row) => !sameOwner(row.owner, at.owner));
-  const { change } = prepared;
-  const chain = change.choice === 'inherit' ? above : [{ owner: at.owner, ...change.own }, ...above];
-  const { fields } = resolveSettings(type, at.owner, chain);
-  const missing = type.fields.filter((field) => field.required && isBlank(fields[field.name]));
-  if (missing.length > 0) return { ok: false, errors: Object.fromEntries(missing.map((field) => [field.name, `${field.label} is required to test the settings`])) };
-  return { ok: true, value: fields };
+  const { effective } = prepared;
+  const missing = type.fields.filter((field) => field.required && isBlank(effective.fields[field.name]));
+  if (missing.length > 0) {
+    return { ok: false, errors: Object.fromEntries(missing.map((field) => [field.name, missingValueMessage(type, field, effective, at.owner, 'is required to test the settings')])) };
+  }
+  return { ok: true, value: effective.fields };
 }
 
 /**

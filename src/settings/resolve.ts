@@ -62,6 +62,14 @@ export interface EffectiveSettings {
   inheritsFrom: SettingsOwner | null;
   /** Keys a level above enforces: their value comes from there, whatever this level sets. */
   enforced: Record<string, EnforcedBy>;
+  /** Secrets set above that this level may not use, because it sends them elsewhere: blank in `fields`. */
+  withheld: Record<string, WithheldSecret>;
+}
+
+/** A secret set at `setAt`, withheld because these fields that expose it resolve here to other values than there. */
+export interface WithheldSecret {
+  setAt: SettingsOwner;
+  exposedBy: string[];
 }
 
 export const sameOwner = (a: SettingsOwner, b: SettingsOwner) => a.level === b.level && a.id === b.id;
@@ -90,11 +98,14 @@ export function resolveSettings(type: IntegrationDefinition, self: SettingsOwner
     return 0;
   };
 
+  /** The position in the chain of the row each value comes from. */
+  const sourceIndex: Record<string, number> = {};
   const pick = <T>(key: string, read: (row: SettingsRow) => T | undefined, fallback: T): T => {
-    for (const row of chain.slice(firstCounting(key))) {
-      const value = read(row);
+    for (let index = firstCounting(key); index < chain.length; index++) {
+      const value = read(chain[index]!);
       if (value !== undefined) {
-        source[key] = row.owner;
+        source[key] = chain[index]!.owner;
+        sourceIndex[key] = index;
         return value;
       }
     }
@@ -111,6 +122,11 @@ export function resolveSettings(type: IntegrationDefinition, self: SettingsOwner
     events[name] = pick(name, (row) => row.events[name], byDefault);
   }
   const active = pick('active', (row) => row.active, false);
+  const withheld = withholdSecretsSentElsewhere(type, chain, own, fields, sourceIndex);
+  for (const name of Object.keys(withheld)) {
+    fields[name] = null;
+    source[name] = 'default';
+  }
 
   return {
     state: own ? 'custom' : above.length > 0 ? 'inherited' : 'not_configured',
@@ -120,7 +136,54 @@ export function resolveSettings(type: IntegrationDefinition, self: SettingsOwner
     source,
     inheritsFrom: above[0]?.owner ?? null,
     enforced,
+    withheld,
   };
+}
+
+/**
+ * GitLab's `exposes_secrets`, applied when values are read: a secret set at a level above is
+ * used only with the values that level itself resolves to for the fields that expose the
+ * secret (a Jira URL, a Datadog site). Anywhere else it would be sent to a server the level
+ * above never chose, so there it is withheld, and must be entered again.
+ */
+function withholdSecretsSentElsewhere(
+  type: IntegrationDefinition,
+  chain: readonly SettingsRow[],
+  own: SettingsRow | undefined,
+  fields: Readonly<Record<string, FieldValue>>,
+  sourceIndex: Readonly<Record<string, number>>,
+): Record<string, WithheldSecret> {
+  const exposing = type.fields.filter((field) => field.exposesSecrets).map((field) => field.name);
+  const withheld: Record<string, WithheldSecret> = {};
+  if (exposing.length === 0) return withheld;
+  for (const secret of type.fields.filter((field) => field.kind === 'secret')) {
+    const index = sourceIndex[secret.name];
+    if (index === undefined || chain[index] === own) continue;
+    const setAt = chain[index]!.owner;
+    const there = resolveSettings(type, setAt, chain.slice(index)).fields;
+    const exposedBy = exposing.filter((name) => JSON.stringify(there[name] ?? null) !== JSON.stringify(fields[name] ?? null));
+    if (exposedBy.length > 0) withheld[secret.name] = { setAt, exposedBy };
+  }
+  return withheld;
+}
+
+/** "the instance", "Top / Sub": a level as a sentence names it. */
+export const levelInSentence = (owner: SettingsOwner) => (owner.level === 'instance' ? 'the instance' : owner.name);
+
+/** "Password" -> "password", "API key" stays: a label inside a sentence. */
+const labelInSentence = (label: string) => (/^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label);
+
+/**
+ * What the form says next to a withheld secret.
+ *
+ * @example
+ * withheldSecretMessage(jira, 'password', { setAt: platform, exposedBy: ['url'] })
+ * // "Enter the API token, password, or personal access token again: the one set in Platform is only sent to Platform's Web URL"
+ */
+export function withheldSecretMessage(type: IntegrationDefinition, name: string, withheld: WithheldSecret): string {
+  const label = (fieldName: string) => type.fields.find((field) => field.name === fieldName)?.label ?? fieldName;
+  const level = levelInSentence(withheld.setAt);
+  return `Enter the ${labelInSentence(label(name))} again: the one set in ${level} is only sent to ${level}'s ${withheld.exposedBy.map(label).join(' and ')}`;
 }
 
 /** "instance-level" / "group-level": the dropdown says "Use instance-level settings". */

@@ -6,12 +6,12 @@
 import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
 import type { User } from '../db/schema.js';
 import { findIntegrationType, integrationTypesAt } from '../integrations/index.js';
-import type { IntegrationType, SettingsValues } from '../integrations/types.js';
-import { parseSettingsForm, settingKeys, unknownFieldNames } from '../integrations/validate.js';
+import type { Field, FieldValue, IntegrationType, SettingsValues } from '../integrations/types.js';
+import { isBlank, isSecretField, readSettingsForm, settingKeys, settingsErrors, unknownFieldNames } from '../integrations/validate.js';
 import { BadRequest } from '../errors.js';
 import { lastValue, type FormInput } from '../http/forms.js';
 import type { FieldErrors } from '../model/validation.js';
-import { resolveSettings, type EffectiveSettings, type EnforcedBy, type Level, type SettingsOwner } from './resolve.js';
+import { levelInSentence, resolveSettings, sameOwner, withheldSecretMessage, type EffectiveSettings, type EnforcedBy, type Level, type SettingsOwner } from './resolve.js';
 import type { OwnSettings, SettingsStore, StoredSettings } from './store.js';
 
 export interface IntegrationState {
@@ -70,15 +70,18 @@ export type SettingsChange =
   | { choice: 'inherit'; version: number }
   | { choice: 'custom'; version: number; own: OwnSettings };
 
-export type PrepareOutcome = { ok: true; change: SettingsChange } | { ok: false; errors: FieldErrors };
+/** A valid change comes with the settings it results in, resolved along the chain. */
+export type PrepareOutcome = { ok: true; change: SettingsChange; effective: EffectiveSettings } | { ok: false; errors: FieldErrors };
 
 /** Form keys that are not settings: the form's own bookkeeping. */
 const isControlKey = (key: string) => key.startsWith('_') || key === 'inheritance';
 
 /**
  * Validates a submitted settings form without writing anything: "inherit" needs a default to
- * inherit; "custom" needs valid values, and a blank secret keeps the current one (its own or
- * the inherited). Tampered field names or versions are refused with {@link BadRequest}.
+ * inherit; "custom" needs settings that are valid as they would apply, own values and inherited
+ * ones together (an active integration needs every required value from somewhere). A blank
+ * secret keeps this level's own, or stays inherited. Tampered field names or versions are
+ * refused with {@link BadRequest}.
  */
 export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, type: IntegrationType, form: FormInput): PrepareOutcome {
   const unknown = unknownFieldNames(
@@ -91,7 +94,8 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
   if (!Number.isSafeInteger(version) || version < 0) throw new BadRequest('The form is missing its version. Reload the page and try again.');
 
   const [state] = integrationStates(store, at, type);
-  const { effective } = state!;
+  const { effective, own: ownBefore } = state!;
+  const aboveRows = state!.rows.filter((row) => !sameOwner(row.owner, at.owner));
   const submittedChoice = lastValue(form.inheritance);
   // The instance's settings are its own; its form has no dropdown.
   if (at.level === 'instance' && submittedChoice !== '' && submittedChoice !== 'custom') {
@@ -104,36 +108,85 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
     if (!effective.inheritsFrom) {
       return { ok: false, errors: { inheritance: `There are no default settings for ${type.title} to inherit; use custom settings` } };
     }
-    return { ok: true, change: { choice, version } };
+    return { ok: true, change: { choice, version }, effective: resolveSettings(type, at.owner, aboveRows) };
   }
 
   const inherited = new Set([form._inherit ?? []].flat());
   const inheritable = new Set(['active', ...type.fields.map((field) => field.name), ...Object.keys(effective.events)]);
   const tampered = [...inherited].filter((key) => !inheritable.has(key));
   if (tampered.length > 0) throw new BadRequest(`Unknown field: ${tampered.join(', ')}. Reload the page and try again.`);
-  const inheritErrors = missingAboveErrors(store, at, type, inherited);
-  if (Object.keys(inheritErrors).length > 0) return { ok: false, errors: inheritErrors };
+  if (inherited.size > 0 && aboveRows.length === 0) {
+    return { ok: false, errors: Object.fromEntries([...inherited].map((key) => [key, 'There is no level above to inherit from'])) };
+  }
 
-  // Inherited values are not read from the form: the parser falls back to the values in effect.
-  const submitted = Object.fromEntries(Object.entries(form).filter(([key]) => !inherited.has(key)));
-  const secretNames = type.fields.filter((field) => field.kind === 'secret').map((field) => field.name);
-  const storedSecretNames = new Set(secretNames.filter((name) => typeof effective.fields[name] === 'string' && effective.fields[name] !== ''));
-  const parsed = parseSettingsForm(type, submitted, { level: at.level, storedSecretNames, previous: effective.fields, previousEvents: effective.events });
-  if (!parsed.ok) return parsed;
-  const enforcedErrors = changedEnforcedValues(type, form, parsed.value, effective);
+  // Values the form leaves out keep what they are now; those marked inherited take the values above.
+  const above = resolveSettings(type, at.owner, aboveRows);
+  const read = readSettingsForm(type, withoutKeys(form, inherited), {
+    level: at.level,
+    previous: { ...effective.fields, ...onlyKeys(above.fields, inherited) },
+    previousEvents: { ...effective.events, ...onlyKeys(above.events, inherited) },
+  });
+  if (!read.ok) return read;
+  const enforcedErrors = changedEnforcedValues(type, form, read.value, effective);
   if (Object.keys(enforcedErrors).length > 0) return { ok: false, errors: enforcedErrors };
-  const fields = { ...parsed.value.fields };
-  for (const name of storedSecretNames) if (!(name in fields)) fields[name] = effective.fields[name]!;
+
+  // A secret left blank keeps this level's own. One set above stays inherited, not copied: the
+  // engine then uses it only with the URLs of the level that set it.
+  const keptSecrets = type.fields.filter((field) => isSecretField(field) && !(field.name in read.value.fields) && !inherited.has(field.name) && !isBlank(ownBefore?.fields[field.name]));
+  const fields = { ...read.value.fields, ...Object.fromEntries(keptSecrets.map((field) => [field.name, ownBefore!.fields[field.name]!])) };
   const own = keepOwnUnderEnforcement(
     {
-      active: inherited.has('active') ? undefined : parsed.value.active,
-      fields: Object.fromEntries(Object.entries(fields).filter(([key]) => !inherited.has(key))),
-      events: Object.fromEntries(Object.entries(parsed.value.events).filter(([key]) => !inherited.has(key))),
+      active: inherited.has('active') ? undefined : read.value.active,
+      fields: withoutKeys(fields, inherited),
+      events: withoutKeys(read.value.events, inherited),
     },
-    state!.own,
+    ownBefore,
     effective,
   );
-  return { ok: true, change: { choice, version, own } };
+  const after = resolveSettings(type, at.owner, [{ owner: at.owner, ...own }, ...aboveRows]);
+  const errors = {
+    ...settingsErrors(type, after, (field) => missingValueMessage(type, field, after, at.owner)),
+    ...secretsToEnterAgain(type, keptSecrets, effective, after),
+  };
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, change: { choice, version, own }, effective: after };
+}
+
+function onlyKeys<T>(values: Record<string, T>, keys: ReadonlySet<string>): Record<string, T> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => keys.has(key)));
+}
+
+function withoutKeys<T>(values: Record<string, T>, keys: ReadonlySet<string>): Record<string, T> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => !keys.has(key)));
+}
+
+/**
+ * Why a required value is blank in the settings a level would have: blank here, inherited
+ * blank, or a secret set above that this level may not send where it points.
+ *
+ * @example
+ * missingValueMessage(slack, channelField, effective, project) // "Default channel is required, and the value inherited from Top is blank"
+ */
+export function missingValueMessage(type: IntegrationType, field: Field, effective: EffectiveSettings, self: SettingsOwner, requirement = 'is required'): string {
+  const withheld = effective.withheld[field.name];
+  if (withheld) return withheldSecretMessage(type, field.name, withheld);
+  const source = effective.source[field.name];
+  // Only an inherited value has no source (a secret left blank has none either).
+  if (source === 'default' && !isSecretField(field) && self.level !== 'instance') return `${field.label} ${requirement}, and no level above sets it`;
+  if (source && source !== 'default' && !sameOwner(source, self)) return `${field.label} ${requirement}, and the value inherited from ${levelInSentence(source)} is blank`;
+  return `${field.label} ${requirement}`;
+}
+
+/**
+ * GitLab's ResetSecretFields: a secret this level keeps from before is asked for again when a
+ * field that exposes it now has another value (typed, set for the first time, or inherited
+ * instead of its own).
+ */
+function secretsToEnterAgain(type: IntegrationType, kept: readonly Field[], before: EffectiveSettings, after: EffectiveSettings): FieldErrors {
+  const differs = (value: FieldValue | undefined, other: FieldValue | undefined) => JSON.stringify(value ?? null) !== JSON.stringify(other ?? null);
+  const changed = type.fields.find((field) => field.exposesSecrets && differs(before.fields[field.name], after.fields[field.name]));
+  if (!changed) return {};
+  return Object.fromEntries(kept.map((secret) => [secret.name, `${secret.label} must be entered again because ${changed.label} changed`]));
 }
 
 /** "Username is enforced by Instance: one bot for the company": why an enforced value cannot change. */
@@ -171,34 +224,21 @@ function keepOwnUnderEnforcement(own: OwnSettings, before: OwnSettings | undefin
   return kept;
 }
 
-/** Values marked inherited that are blank above (no level sets them, or sets them empty): nothing to inherit. */
-function missingAboveErrors(store: SettingsStore, at: SettingsLevel, type: IntegrationType, inherited: ReadonlySet<string>): FieldErrors {
-  if (inherited.size === 0) return {};
-  const isSelf = (owner: SettingsOwner) => owner.level === at.owner.level && owner.id === at.owner.id;
-  const aboveRows = (store.loadChains(at.chain, type.slug).get(type.slug) ?? []).filter((row) => !isSelf(row.owner));
-  if (aboveRows.length === 0) return Object.fromEntries([...inherited].map((key) => [key, 'There is no level above to inherit from']));
-  const above = resolveSettings(type, at.owner, aboveRows);
-  const errors: FieldErrors = {};
-  for (const field of type.fields) {
-    const value = above.fields[field.name];
-    if (inherited.has(field.name) && (value === null || value === '' || (Array.isArray(value) && value.length === 0))) {
-      errors[field.name] = `${field.label} has no value above to inherit`;
-    }
-  }
-  return errors;
-}
+/** What a commit did: `unchanged` when the level's own settings were already the change's (nothing written, nothing audited). */
+export type CommitOutcome = 'saved' | 'unchanged';
 
 /**
  * Writes a prepared change and its audit event, together: one row, whatever the number of
- * levels below. A change prepared from a stale form throws Conflict from the store and writes
- * nothing.
+ * levels below. A change that changes nothing writes nothing, so the row keeps its version.
+ * A change prepared from a stale form throws Conflict from the store and writes nothing.
  */
-export function commitSettingsChange(store: SettingsStore, at: SettingsLevel, type: IntegrationType, change: SettingsChange, actor: User): void {
-  store.db.transaction(() => {
-    const before = store.findOwn(at.owner, type.slug);
+export function commitSettingsChange(store: SettingsStore, at: SettingsLevel, type: IntegrationType, change: SettingsChange, actor: User): CommitOutcome {
+  return store.db.transaction(() => {
+    const before = store.findCurrent(at.owner, type.slug, change.version);
+    const after = change.choice === 'inherit' ? undefined : change.own;
+    if (sameOwnSettings(before, after)) return 'unchanged';
     if (change.choice === 'inherit') store.remove(at.owner, type.slug, change.version);
     else store.save(at.owner, type.slug, change.own, change.version, actor.id);
-    const after = change.choice === 'inherit' ? undefined : change.own;
     recordAuditEvent(store.db, {
       actor,
       action: change.choice === 'inherit' ? 'settings.inherited' : 'settings.saved',
@@ -206,7 +246,16 @@ export function commitSettingsChange(store: SettingsStore, at: SettingsLevel, ty
       integration: type.slug,
       changes: settingsChanges(type, before, after),
     });
+    return 'saved';
   });
+}
+
+/** Whether a level's own settings stay as they are: no row before and after, or the same keys with the same values. */
+export function sameOwnSettings(before: OwnSettings | undefined, after: OwnSettings | undefined): boolean {
+  if (!before || !after) return before === after;
+  const same = <T>(a: Record<string, T>, b: Record<string, T>) =>
+    Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([key, value]) => key in b && JSON.stringify(value) === JSON.stringify(b[key]));
+  return before.active === after.active && same(before.fields, after.fields) && same(before.events, after.events);
 }
 
 /** Removes a level's own settings (Reset), with its audit event; false if it had none. */

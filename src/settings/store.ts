@@ -134,14 +134,23 @@ export class SettingsStore {
   }
 
   /**
+   * The row the owner has for a type, as a form loaded at `expectedVersion` (0: no row yet)
+   * saw it; throws {@link Conflict} if someone changed it since.
+   */
+  findCurrent(owner: SettingsOwner, type: string, expectedVersion: number): StoredSettings | undefined {
+    const current = this.findOwn(owner, type);
+    if ((current?.version ?? 0) !== expectedVersion) throw staleForm();
+    return current;
+  }
+
+  /**
    * Writes the owner's own settings for a type: a single row, whatever the number of levels
    * that inherit them. `expectedVersion` is the version the form was loaded at (0: no row yet);
    * a save from a stale form throws {@link Conflict} and changes nothing.
    */
   save(owner: SettingsOwner, type: string, own: OwnSettings, expectedVersion: number, userId: number | null): StoredSettings {
     return this.db.transaction(() => {
-      const current = this.findOwn(owner, type);
-      if ((current?.version ?? 0) !== expectedVersion) throw staleForm();
+      const current = this.findCurrent(owner, type, expectedVersion);
       const { secrets, fields } = splitSecrets(own.fields, secretFieldNames(type));
       const values = {
         active: own.active ?? null,

@@ -3,8 +3,8 @@
  * for each value (secrets only as "changed"); it can be filtered and paged, and never edited.
  */
 import { describe, expect, it } from 'vitest';
-import { auditEvents } from '../../src/db/schema.js';
-import { createTestApp, get, post, type TestApp } from '../support/app.js';
+import { auditEvents, integrationSettings } from '../../src/db/schema.js';
+import { createTestApp, flashOf, get, post, type TestApp } from '../support/app.js';
 import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, saveInstanceSlack, slackForm } from '../support/integrations.js';
 import { buildWorld, type World } from '../support/world.js';
 
@@ -52,6 +52,22 @@ describe('the audit trail', () => {
       'settings.switched_back other/elsewhere',
       'project.moved other/app',
     ]);
+  });
+
+  it('records nothing for a save that changes nothing, keeps the version, and says there was nothing to save', async () => {
+    const t = await setup();
+    await saveInstanceSlack(t.app, t.admin);
+    const again = await saveInstanceSlack(t.app, t.admin, { _version: '1', webhook: '' });
+    expect(flashOf(again)).toBe('No changes to save: Slack notifications settings are active.');
+    // Nothing to confirm: no level below changes.
+    const unconfirmed = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, { ...slackForm({ _version: '1', webhook: '' }) }, { cookie: t.admin });
+    expect(flashOf(unconfirmed)).toBe('No changes to save: Slack notifications settings are active.');
+    const stillInheriting = await post(t.app, `${projectIntegrations('top/sub/app')}/slack`, { inheritance: 'inherit', _version: '0' }, { cookie: t.admin });
+    expect(flashOf(stillInheriting)).toBe('No changes to save: Slack notifications already uses the default settings.');
+    expect(events(t).map((event) => event.action)).toEqual(['settings.saved']);
+    expect(t.db.select().from(integrationSettings).all().map((row) => row.version)).toEqual([1]);
+    // A form loaded before someone else's save is still refused, changed or not.
+    expect((await saveInstanceSlack(t.app, t.admin, { _version: '0' })).status).toBe(409);
   });
 
   it('lists events in the Admin Area, filtered by type, level, owner and user, with pages', async () => {

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findIntegrationType, integrationTypes, integrationTypesAt } from '../../src/integrations/index.js';
 import type { Field, FieldValue, IntegrationType } from '../../src/integrations/types.js';
-import { isUrlField, parseSettingsForm, requestUrlOf } from '../../src/integrations/validate.js';
+import { isUrlField, readSettingsForm, requestUrlOf } from '../../src/integrations/validate.js';
 
 /** A value of the field's kind that mentions `host`: as a URL in URL fields, alone in text. */
 function valueMentioning(field: Field, host: string): FieldValue {
@@ -119,10 +119,49 @@ describe('the catalog', () => {
     for (const type of integrationTypes) {
       const urlFields = type.fields.filter(isUrlField);
       for (const field of urlFields) {
-        const result = parseSettingsForm(type, { [field.name]: 'javascript:alert(1)' }, { level: 'project', storedSecretNames: new Set() });
+        const result = readSettingsForm(type, { [field.name]: 'javascript:alert(1)' }, { level: 'project' });
         expect(result.ok, `${type.slug}.${field.name}`).toBe(false);
         if (!result.ok) expect(result.errors[field.name]).toContain('must be a valid URL (http or https)');
       }
     }
   });
+
+  it('marks every field that decides where a secret is sent as exposing it (GitLab\'s exposes_secrets)', () => {
+    const withSecrets = integrationTypes.filter((type) => type.fields.some((field) => field.kind === 'secret'));
+    const unmarked = withSecrets.flatMap((type) => hostBearingFields(type).filter((field) => !field.exposesSecrets).map((field) => `${type.slug}.${field.name}`));
+    expect(unmarked).toEqual([]);
+    const marked = withSecrets.flatMap((type) => type.fields.filter((field) => field.exposesSecrets).map((field) => `${type.slug}.${field.name}`));
+    expect(marked.sort()).toEqual(['datadog.api_url', 'datadog.datadog_site', 'jenkins.jenkins_url', 'jira.api_url', 'jira.url', 'telegram.hostname']);
+  });
 });
+
+/** A value for each field as a valid form would have it, and another one. */
+function sampleValue(field: Field, other = false): FieldValue {
+  if (field.kind === 'secret') return 'secret_value';
+  if (field.kind === 'url') return other ? 'https://elsewhere.example/path' : 'https://server.example/path';
+  if (field.kind === 'checkbox') return other ? field.default !== true : field.default === true;
+  if (field.kind === 'number') return other ? 2 : 1;
+  if (field.kind === 'select') return (field.choices ?? []).map((choice) => choice.value).find((value) => (value === field.default) !== other) ?? null;
+  return other ? 'elsewhere.example' : (field.default ?? 'server.example');
+}
+
+/**
+ * The fields whose value changes the host a type's test request goes to, secrets aside (a
+ * webhook carries its own host), and every URL field: each can lead a secret elsewhere.
+ */
+function hostBearingFields(type: IntegrationType): Field[] {
+  const base = Object.fromEntries(type.fields.map((field) => [field.name, field.required || field.default !== undefined || field.kind === 'secret' ? sampleValue(field) : null]));
+  const hostOf = (fields: Record<string, FieldValue>) => {
+    try {
+      return new URL(type.testRequest!({ fields, message: 'test' }).url).host;
+    } catch {
+      return null;
+    }
+  };
+  return type.fields.filter((field) => {
+    if (field.kind === 'secret') return false;
+    if (field.kind === 'url' || field.format === 'url') return true;
+    return type.testRequest !== undefined && hostOf({ ...base, [field.name]: sampleValue(field, true) }) !== hostOf(base);
+  });
+}
+

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findIntegrationType } from '../../src/integrations/index.js';
-import { differingKeys, inheritanceSourceLabel, resolveSettings, type SettingsOwner, type SettingsRow } from '../../src/settings/resolve.js';
+import { differingKeys, inheritanceSourceLabel, resolveSettings, withheldSecretMessage, type SettingsOwner, type SettingsRow } from '../../src/settings/resolve.js';
 
 const slack = findIntegrationType('slack')!;
 const instance: SettingsOwner = { level: 'instance', id: null, name: 'Instance', path: null };
@@ -166,5 +166,57 @@ describe('differingKeys', () => {
     const own = resolveSettings(slack, project, [row(project, 'project-bot')]);
     const inherited = resolveSettings(slack, project, [row(instance, 'instance-bot')]);
     expect(differingKeys(own, inherited).sort()).toEqual(['username', 'webhook']);
+  });
+});
+
+describe('resolveSettings and secrets set above', () => {
+  const jira = findIntegrationType('jira')!;
+  const jiraRow = (owner: SettingsOwner, fields: SettingsRow['fields'], extra: Partial<SettingsRow> = {}): SettingsRow => ({ owner, active: true, fields, events: {}, ...extra });
+  const groupJira = jiraRow(group(1), { url: 'https://jira.top.example', username: 'top-bot', password: 'top-password' });
+
+  it('withholds a secret from a level that points the URLs exposing it elsewhere, and says where it was set', () => {
+    const effective = resolveSettings(jira, project, [jiraRow(project, { url: 'https://attacker.example' }), groupJira]);
+    expect(effective.fields.password).toBeNull();
+    expect(effective.source.password).toBe('default');
+    expect(effective.withheld).toEqual({ password: { setAt: group(1), exposedBy: ['url'] } });
+    expect(withheldSecretMessage(jira, 'password', effective.withheld.password!)).toBe(
+      "Enter the API token, password, or personal access token again: the one set in Group 1 is only sent to Group 1's Web URL",
+    );
+  });
+
+  it('withholds it for a second URL that exposes it too (the Jira API URL)', () => {
+    const effective = resolveSettings(jira, project, [jiraRow(project, { api_url: 'https://attacker.example' }), groupJira]);
+    expect(effective.fields.password).toBeNull();
+    expect(effective.withheld.password!.exposedBy).toEqual(['api_url']);
+  });
+
+  it('keeps the secret for a level that inherits the URLs, or sets the same ones itself', () => {
+    expect(resolveSettings(jira, project, [groupJira]).fields.password).toBe('top-password');
+    const sameUrl = resolveSettings(jira, project, [jiraRow(project, { url: 'https://jira.top.example', jira_issue_prefix: 'APP-' }), groupJira]);
+    expect(sameUrl.fields.password).toBe('top-password');
+    expect(sameUrl.withheld).toEqual({});
+  });
+
+  it('compares with the URLs the setting level resolves to, inherited ones included', () => {
+    const secretOnly = jiraRow(group(1), { username: 'top-bot', password: 'top-password' });
+    const instanceJira = jiraRow(instance, { url: 'https://jira.example' });
+    expect(resolveSettings(jira, project, [secretOnly, instanceJira]).fields.password).toBe('top-password');
+    // A subgroup between them that sets a URL of its own takes the secret away from everything below it.
+    const subgroup = jiraRow(group(2), { url: 'https://sub.example' });
+    expect(resolveSettings(jira, project, [subgroup, secretOnly, instanceJira]).withheld.password!.setAt).toEqual(group(1));
+    expect(resolveSettings(jira, group(2), [subgroup, secretOnly, instanceJira]).fields.password).toBeNull();
+  });
+
+  it('withholds an enforced secret from a level whose own URL is not the enforcing level\'s', () => {
+    const enforcing = jiraRow(instance, { url: 'https://jira.example', username: 'bot', password: 'instance-password' }, { enforced: { keys: ['password'], reason: '' } });
+    const effective = resolveSettings(jira, project, [jiraRow(project, { url: 'https://attacker.example' }), enforcing]);
+    expect(effective.fields.password).toBeNull();
+    expect(effective.withheld.password!.setAt).toEqual(instance);
+  });
+
+  it('leaves a level its own secret whatever its URLs, and the webhooks of chat types, which carry their own host', () => {
+    expect(resolveSettings(jira, project, [jiraRow(project, { url: 'https://mine.example', password: 'mine' }), groupJira]).fields.password).toBe('mine');
+    const effective = resolveSettings(slack, project, [row(project, 'p', { fields: { username: 'p' } }), row(instance, 'instance-bot')]);
+    expect(effective.fields.webhook).toBe('https://hooks.slack.com/instance-bot');
   });
 });

@@ -5,7 +5,7 @@
  * the inheritance dropdown changes, so the two cannot drift apart.
  */
 import type { Field, IntegrationType } from '../../src/integrations/types.js';
-import type { EffectiveSettings, Level, SettingsOwner, ValueSource } from '../../src/settings/resolve.js';
+import { withheldSecretMessage, type EffectiveSettings, type Level, type SettingsOwner, type ValueSource } from '../../src/settings/resolve.js';
 import type { FieldErrors } from '../../src/model/validation.js';
 import { CheckboxField, describedBy, FieldShell, fieldId, type FormValues } from './form.js';
 
@@ -94,13 +94,16 @@ function SourceCaption({ source, props, bare }: { source: ValueSource | undefine
   return bare ? <>{name}</> : <span class="field-source">Value from {name}</span>;
 }
 
-/** The field's help followed by where its value comes from, or who enforces it and why. */
+/** The field's help followed by where its value comes from, who enforces it and why, or why a secret set above must be entered again. */
 function helpWithSource(help: string | undefined, key: string, props: SettingsFieldsProps) {
   const enforced = props.effective.enforced[key];
+  const withheld = props.effective.withheld[key];
   return (
     <>
       {help && <span>{help} </span>}
-      {enforced ? (
+      {withheld ? (
+        <span class="field-source field-withheld">{withheldSecretMessage(props.type, key, withheld)}</span>
+      ) : enforced ? (
         <span class="field-source field-enforced">
           Enforced by <SourceCaption source={enforced.by} props={props} bare />
           {enforced.reason ? `: ${enforced.reason}` : ''}

@@ -12,7 +12,18 @@ import { lastValue, readForm, type FormInput } from '../../http/forms.js';
 import type { IntegrationType } from '../../integrations/types.js';
 import type { FieldErrors } from '../../model/validation.js';
 import { deriveKey, seal, unseal } from '../../seal.js';
-import { commitSettingsChange, inheritedSettings, integrationStates, prepareSettingsChange, resetSettings, typeAtLevel, type IntegrationState } from '../../settings/service.js';
+import {
+  commitSettingsChange,
+  inheritedSettings,
+  integrationStates,
+  prepareSettingsChange,
+  resetSettings,
+  sameOwnSettings,
+  typeAtLevel,
+  type CommitOutcome,
+  type IntegrationState,
+  type SettingsChoice,
+} from '../../settings/service.js';
 import { SettingsStore } from '../../settings/store.js';
 import { countVisibleOverrides, customDescendants, differingValues, listOverrides, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
 import { settingsUsage } from '../../settings/usage.js';
@@ -43,6 +54,13 @@ function typeOfUrl(c: AppContext, scope: IntegrationScope): IntegrationType {
   const type = typeAtLevel(c.req.param('slug')!, scope.level);
   if (!type) throw new NotFound('This integration does not exist, or cannot be set up at this level.');
   return type;
+}
+
+/** What a save says: what changed, and whether the integration is active now (Enabled may be inherited). */
+function savedMessage(type: IntegrationType, choice: SettingsChoice, outcome: CommitOutcome, active: boolean): string {
+  const state = active ? 'active' : 'not active';
+  if (outcome === 'unchanged') return choice === 'inherit' ? `No changes to save: ${type.title} already uses the default settings.` : `No changes to save: ${type.title} settings are ${state}.`;
+  return choice === 'inherit' ? `${type.title} now uses the default settings.` : `${type.title} settings saved${active ? ' and active' : ', but not active'}.`;
 }
 
 /** The dropdown's choice: what the form shows unless the user picked otherwise. */
@@ -198,7 +216,10 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         c.status(422);
         return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: blocked });
       }
-      if (scope.level !== 'project' && lastValue(form._confirmed) !== '1') {
+      const { change } = prepared;
+      // A save that changes nothing reaches nobody below: nothing to confirm.
+      const unchanged = sameOwnSettings(store.findOwn(scope.owner, type.slug), change.choice === 'inherit' ? undefined : change.own);
+      if (scope.level !== 'project' && !unchanged && lastValue(form._confirmed) !== '1') {
         const usage = settingsUsage(c.var.db, scope.owner, type.slug);
         const payload = JSON.stringify({ form, expires: Date.now() + CONFIRMATION_TTL_MS });
         return c.render(<ConfirmSavePage type={type} baseUrl={scope.baseUrl} usage={usage} sealed={seal(confirmKey, payload, confirmFor)} />, {
@@ -207,13 +228,9 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
           nav: scope.nav,
         });
       }
-      const { change } = prepared;
-      commitSettingsChange(store, scope, type, change, user);
-      const message =
-        change.choice === 'inherit'
-          ? `${type.title} now uses the default settings.`
-          : `${type.title} settings saved${change.own.active ? ' and active' : ', but not active'}.`;
-      return redirectWithFlash(c, `${scope.baseUrl}/${type.slug}`, message);
+      const outcome = commitSettingsChange(store, scope, type, change, user);
+      const [after] = integrationStates(store, scope, type);
+      return redirectWithFlash(c, `${scope.baseUrl}/${type.slug}`, savedMessage(type, change.choice, outcome, after!.effective.active));
     } catch (error) {
       if (!(error instanceof Conflict)) throw error;
       c.status(409);
