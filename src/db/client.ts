@@ -2,7 +2,7 @@
  * @module db/client
  * Opens the SQLite database with the pragmas Cascade relies on and applies migrations safely.
  */
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -23,6 +23,7 @@ const REASONS: Record<string, string> = {
   EROFS: 'read-only file system',
   ENOTDIR: 'part of the path is a file',
   EEXIST: 'a file of that name is in the way',
+  ENOENT: 'the file system has no such folder',
 };
 
 const reasonOf = (error: unknown) => {
@@ -31,13 +32,23 @@ const reasonOf = (error: unknown) => {
 };
 
 /**
+ * `mkdirSync(folder, { recursive: true })`, one level at a time: Node 20's recursive form never
+ * returns where mkdir answers ENOENT for a reason other than a missing parent (under /proc).
+ */
+function createFolder(folder: string): void {
+  if (existsSync(folder)) return;
+  createFolder(dirname(folder));
+  mkdirSync(folder);
+}
+
+/**
  * Creates the folder of `path` and checks that SQLite can write the file and, beside it, its
  * journal: otherwise a read-only database would open and fail only at the first write.
  */
 function ensureWritable(path: string): void {
   const folder = dirname(resolve(path));
   try {
-    mkdirSync(folder, { recursive: true });
+    createFolder(folder);
   } catch (error) {
     throw new DatabaseFileError(`cannot be created: its folder ${folder} cannot be created (${reasonOf(error)})`);
   }
