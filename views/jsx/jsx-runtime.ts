@@ -7,7 +7,8 @@
  * later request pays for (one rendered page took the health check from about 13,500 to 9,000
  * requests a second). Cascade's components are synchronous and take what they show as props, so
  * they need no context. Not supported, on purpose: async components, JSX contexts, style objects
- * (the Content-Security-Policy refuses inline styles).
+ * (the Content-Security-Policy refuses inline styles) and React's names for attributes
+ * (`className`, `htmlFor`): Cascade's views write HTML's.
  *
  * @example
  * String(<a href="/groups/top?tab=1&b">Top &amp; more</a>) // '<a href="/groups/top?tab=1&amp;b">Top &amp;amp; more</a>'
