@@ -11,7 +11,7 @@
  * (`className`, `htmlFor`): Cascade's views write HTML's.
  *
  * @example
- * String(<a href="/groups/top?tab=1&b">Top &amp; more</a>) // '<a href="/groups/top?tab=1&amp;b">Top &amp;amp; more</a>'
+ * String(<a href="/search?q=a&b">{'Tom & Jerry'}</a>) // '<a href="/search?q=a&amp;b">Tom &amp; Jerry</a>'
  */
 import { raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
