@@ -16,7 +16,6 @@ import { limitBody } from './http/body.js';
 import { clientAddress } from './http/client-address.js';
 import type { AppDeps, AppEnv, AppContext } from './http/context.js';
 import { readFlash } from './http/flash.js';
-import { renderJsxWithoutAsyncLocalStorage } from './http/jsx-context.js';
 import { pageCache } from './http/page-cache.js';
 import { sameOriginOnly } from './http/same-origin.js';
 import { adminRoutes } from './routes/admin/index.js';
@@ -53,7 +52,6 @@ const CONTENT_SECURITY_POLICY = {
  */
 export function createApp(given: AppDeps): Hono<AppEnv> {
   const deps: AppDeps = { settingsTestThrottle: new Throttle(), ...given };
-  renderJsxWithoutAsyncLocalStorage();
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {

@@ -3,9 +3,10 @@
  * The page frame: header, left navigation, breadcrumbs, flash message. Pages render into it
  * with `c.render(<Page />, { title, breadcrumbs, nav })`.
  */
+import type { MiddlewareHandler } from 'hono';
 import type { Child } from 'hono/jsx';
-import { jsxRenderer, useRequestContext } from 'hono/jsx-renderer';
-import type { AppEnv } from '../src/http/context.js';
+import type { User } from '../src/db/schema.js';
+import type { AppEnv, Flash } from '../src/http/context.js';
 import { Breadcrumbs, type Crumb } from './components/breadcrumbs.js';
 import { FlashMessage } from './components/flash.js';
 
@@ -22,9 +23,7 @@ declare module 'hono' {
   }
 }
 
-function Header() {
-  const c = useRequestContext<AppEnv>();
-  const user = c.var.user;
+function Header({ user }: { user: User | null }) {
   return (
     <header class="topbar">
       <a class="brand" href="/">
@@ -56,8 +55,13 @@ function Header() {
   );
 }
 
-export const layout = jsxRenderer<AppEnv>(({ children, title, breadcrumbs, nav }) => {
-  const c = useRequestContext<AppEnv>();
+interface FrameProps extends PageMeta {
+  user: User | null;
+  flash: Flash | null;
+  children: Child;
+}
+
+function Frame({ user, flash, title, breadcrumbs, nav, children }: FrameProps) {
   return (
     <html lang="en">
       <head>
@@ -74,16 +78,24 @@ export const layout = jsxRenderer<AppEnv>(({ children, title, breadcrumbs, nav }
         <a class="skip-link" href="#main">
           Skip to content
         </a>
-        <Header />
+        <Header user={user} />
         <div class={nav ? 'page page-with-nav' : 'page'}>
           {nav}
           <main id="main" class="content" tabindex={-1}>
             {breadcrumbs && breadcrumbs.length > 0 && <Breadcrumbs items={breadcrumbs} />}
-            <FlashMessage flash={c.var.flash} />
+            <FlashMessage flash={flash} />
             {children}
           </main>
         </div>
       </body>
     </html>
   );
-});
+}
+
+/** Sets `c.render` for the pages: the page inside the frame, for the signed-in user. */
+export const layout: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.setRenderer((content, meta) =>
+    c.html(`<!DOCTYPE html>${<Frame {...meta} user={c.var.user} flash={c.var.flash}>{content}</Frame>}`),
+  );
+  await next();
+};

@@ -116,16 +116,9 @@ function settingsSchema(definition: IntegrationDefinition): z.ZodType<SettingsVa
 }
 
 /** Declares an integration type: the catalog files call this with plain data. */
-const definedTypes = new WeakSet<object>();
-
 export function defineIntegration(definition: IntegrationDefinition): IntegrationType {
-  const type = { ...definition, schema: settingsSchema(definition) };
-  definedTypes.add(type);
-  return type;
+  return { ...definition, schema: settingsSchema(definition) };
 }
-
-/** Whether a value is a type made by {@link defineIntegration}, rather than a helper a catalog file also exports. */
-export const isIntegrationType = (value: unknown): value is IntegrationType => typeof value === 'object' && value !== null && definedTypes.has(value);
 
 /** A submitted string as the field's typed value; undefined means "not submitted". */
 function coerce(field: Field, raw: string | undefined): FieldValue | undefined {

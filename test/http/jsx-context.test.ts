@@ -1,5 +1,5 @@
 /**
- * Rendering a page must not turn on Node's promise hooks (see src/http/jsx-context.ts): once on,
+ * Rendering a page must not turn on Node's promise hooks (see views/jsx/jsx-runtime.ts): once on,
  * they cost every later request, the health check included.
  */
 import { executionAsyncId } from 'node:async_hooks';
@@ -18,7 +18,7 @@ describe('JSX context', () => {
     const { app, db } = createTestApp();
     const world = await buildWorld(db);
     const page = await get(app, '/groups/top', { cookie: world.cookies.owner });
-    // The header reads the signed-in user through useRequestContext.
+    // The header shows the signed-in user, taken from the request.
     expect(await page.text()).toContain('@owner');
     expect(await idAfterAwait()).toBe(0);
   });

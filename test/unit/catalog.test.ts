@@ -7,6 +7,19 @@ import { findIntegrationType, integrationTypes, integrationTypesAt } from '../..
 import type { Field, FieldValue, IntegrationType } from '../../src/integrations/types.js';
 import { isUrlField, readSettingsForm, requestUrlOf } from '../../src/integrations/validate.js';
 
+const CATALOG = new URL('../../src/integrations/catalog/', import.meta.url);
+
+/** The type files of the catalog folder: every file but the list itself. */
+function catalogFiles(): string[] {
+  return readdirSync(CATALOG).filter((file) => file.endsWith('.ts') && file !== 'index.ts');
+}
+
+/** The integration types a catalog file exports, beside its helpers. */
+async function typesDefinedIn(file: string): Promise<IntegrationType[]> {
+  const exports: Record<string, unknown> = await import(new URL(file, CATALOG).href);
+  return Object.values(exports).filter((value): value is IntegrationType => typeof value === 'object' && value !== null && 'slug' in value && 'schema' in value);
+}
+
 /** A value of the field's kind that mentions `host`: as a URL in URL fields, alone in text. */
 function valueMentioning(field: Field, host: string): FieldValue {
   if (isUrlField(field)) return `https://${host}/path`;
@@ -39,12 +52,22 @@ describe('the catalog', () => {
     );
   });
 
-  it('loads one type from each file in src/integrations/catalog/, listed by title', () => {
-    const files = readdirSync(new URL('../../src/integrations/catalog/', import.meta.url)).filter((file) => file.endsWith('.ts'));
+  it('lists the type of each file in src/integrations/catalog/, by title', async () => {
+    const files = catalogFiles();
+    for (const file of files) {
+      const types = await typesDefinedIn(file);
+      expect(types, file).toHaveLength(1);
+      expect(integrationTypes, `${file} is not listed in src/integrations/catalog/index.ts`).toContain(types[0]);
+    }
     expect(files).toHaveLength(18);
     expect(integrationTypes).toHaveLength(files.length);
     const titles = integrationTypes.map((type) => type.title);
     expect(titles).toEqual([...titles].sort((a, b) => a.localeCompare(b, 'en')));
+  });
+
+  it('gives each type a slug of its own', () => {
+    const sharing = integrationTypes.filter((type, index) => integrationTypes.findIndex((other) => other.slug === type.slug) !== index);
+    expect(sharing.map((type) => `${type.title} (${type.slug})`)).toEqual([]);
   });
 
   it("has GitLab's per-event channels for Slack, Mattermost and Discord, each beside its event", () => {
