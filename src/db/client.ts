@@ -2,7 +2,7 @@
  * @module db/client
  * Opens the SQLite database with the pragmas Cascade relies on and applies migrations safely.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -36,8 +36,10 @@ const reasonOf = (error: unknown) => {
  * returns where mkdir answers ENOENT for a reason other than a missing parent (under /proc).
  */
 function createFolder(folder: string): void {
-  if (existsSync(folder)) return;
-  createFolder(dirname(folder));
+  const found = statSync(folder, { throwIfNoEntry: false });
+  if (found?.isDirectory()) return;
+  if (!found) createFolder(dirname(folder));
+  // Throws EEXIST where a file is in the way.
   mkdirSync(folder);
 }
 
