@@ -26,7 +26,7 @@ import {
 } from '../../settings/service.js';
 import { SettingsStore } from '../../settings/store.js';
 import { countVisibleOverrides, customDescendants, differingValues, listOverrides, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
-import { settingsUsage } from '../../settings/usage.js';
+import { customDescendantCount, settingsUsage, settingsUsages } from '../../settings/usage.js';
 import { countByLevel, describeKeys, MAX_REASON_LENGTH, overriders, parseChosenKeys, pushToDescendants, setEnforcement } from '../../settings/enforcement.js';
 import type { Enforcement } from '../../settings/resolve.js';
 import { blockedUrlErrors, settingsForTest, SETTINGS_TEST_LIMIT, testSettings } from '../../settings/outbound.js';
@@ -120,7 +120,6 @@ function renderIntegration(c: AppContext, scope: IntegrationScope, type: Integra
 
 function renderEnforcement(c: AppContext, scope: IntegrationScope, type: IntegrationType, options: Pick<EnforcementPageProps, 'errors' | 'submitted'> = {}) {
   const own = storeOf(c).findOwn(scope.owner, type.slug);
-  const usage = settingsUsage(c.var.db, scope.owner, type.slug);
   return c.render(
     <EnforcementPage
       type={type}
@@ -131,7 +130,7 @@ function renderEnforcement(c: AppContext, scope: IntegrationScope, type: Integra
       version={own?.version ?? 0}
       canEnforce={scope.canEnforce}
       canManage={scope.canManage}
-      customCount={usage.customProjects + usage.customGroups}
+      customCount={customDescendantCount(c.var.db, scope.owner, type.slug)}
       {...options}
     />,
     { title: `${type.title}: enforce and push`, breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Enforce and push' }], nav: scope.nav },
@@ -149,10 +148,8 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
   routes.get('/', (c) => {
     const scope = loadScope(c, 'read');
     const states = integrationStates(storeOf(c), scope);
-    const items = states.map((state) => ({
-      ...state,
-      usage: scope.level === 'project' ? undefined : settingsUsage(c.var.db, scope.owner, state.type.slug),
-    }));
+    const usages = scope.level === 'project' ? undefined : settingsUsages(c.var.db, scope.owner, states.map((state) => state.type.slug));
+    const items = states.map((state) => ({ ...state, usage: usages?.get(state.type.slug) }));
     return c.render(<IntegrationsListPage level={scope.level} baseUrl={scope.baseUrl} items={items} canManage={scope.canManage} />, {
       title: 'Integrations',
       breadcrumbs: scope.crumbs,
