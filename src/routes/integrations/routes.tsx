@@ -25,7 +25,7 @@ import {
   type SettingsChoice,
 } from '../../settings/service.js';
 import { SettingsStore } from '../../settings/store.js';
-import { countVisibleOverrides, customDescendants, differingValues, listOverrides, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
+import { customDescendants, differingValues, listOverrides, overrideCounts, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
 import { customDescendantCount, settingsUsage, settingsUsages } from '../../settings/usage.js';
 import { countByLevel, describeKeys, MAX_REASON_LENGTH, overriders, parseChosenKeys, pushToDescendants, setEnforcement } from '../../settings/enforcement.js';
 import type { Enforcement } from '../../settings/resolve.js';
@@ -288,16 +288,16 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const viewer = c.var.user!;
     const page = listOverrides(c.var.db, scope.owner, type.slug, { search, after, limit: OVERRIDES_PER_PAGE, visibleTo: viewer });
     const [state] = integrationStates(store, scope, type);
-    const entries = page.entries.map(({ owner }) => {
-      const own = store.findOwn(owner, type.slug);
+    const owns = store.findOwnOfEach(page.entries.map((entry) => entry.owner), type.slug);
+    const entries = page.entries.map(({ owner }, index) => {
+      const own = owns[index];
       const differences = own ? differingValues(type, own, state!.effective) : [];
       return {
         owner,
         differences: differences.map((d) => ({ label: d.label, value: d.secret ? null : describeValue(type.fields.find((f) => f.name === d.key), d.value) })),
       };
     });
-    const usage = settingsUsage(c.var.db, scope.owner, type.slug);
-    const customCount = usage.customProjects + usage.customGroups;
+    const counts = overrideCounts(c.var.db, scope.owner, type.slug, viewer);
     return c.render(
       <OverridesPage
         type={type}
@@ -306,8 +306,8 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         search={search}
         next={page.next}
         isFirstPage={after === ''}
-        customCount={customCount}
-        hiddenCount={customCount - countVisibleOverrides(c.var.db, scope.owner, type.slug, viewer)}
+        customCount={counts.total}
+        hiddenCount={counts.hidden}
         canManage={scope.canManage}
       />,
       { title: `${type.title}: custom settings`, breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Custom settings' }], nav: scope.nav },
