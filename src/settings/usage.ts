@@ -104,7 +104,7 @@ interface Subtree {
  * settingsUsages(db, INSTANCE_OWNER, ['slack', 'jira']).get('slack') // { inheritingProjects: 998, customProjects: 2, ... }
  */
 export function settingsUsages(db: Db, owner: SettingsOwner, types: readonly string[]): Map<string, SettingsUsage> {
-  if (owner.level === 'project' || types.length === 0) return new Map(types.map((type) => [type, NO_USAGE]));
+  if (owner.level === 'project' || types.length === 0) return new Map(types.map((type) => [type, { ...NO_USAGE }]));
   const prefix = subtreePrefix(db, owner);
   const customGroups = customGroupsStatement(db).all({ pattern: `${prefix}%`, self: owner.id ?? -1, types: JSON.stringify(types) }) as { type: string; traversal: string; path: string }[];
   // Only the top-most overriding groups matter: everything below them is theirs.
