@@ -93,17 +93,20 @@ afterAll(() => {
   for (const folder of temporaryFolders) rmSync(folder, { recursive: true, force: true });
 });
 
-/** A migrations folder holding only the first migration, as the first release shipped it. */
-function firstMigrationFolder(): string {
-  const first = journal.entries.find((entry) => entry.idx === 0);
-  if (!first) throw new Error('drizzle/meta/_journal.json has no migration 0');
-  const folder = mkdtempSync(join(tmpdir(), 'cascade-migration-0-'));
+/** A migrations folder holding the migrations up to `last`, as the release of that migration shipped them. */
+function migrationsFolderUpTo(last: number): string {
+  const entries = journal.entries.filter((entry) => entry.idx <= last);
+  if (!entries.some((entry) => entry.idx === last)) throw new Error(`drizzle/meta/_journal.json has no migration ${last}`);
+  const folder = mkdtempSync(join(tmpdir(), `cascade-migration-${last}-`));
   temporaryFolders.push(folder);
   mkdirSync(join(folder, 'meta'));
-  copyFileSync(join(MIGRATIONS_FOLDER, `${first.tag}.sql`), join(folder, `${first.tag}.sql`));
-  writeFileSync(join(folder, 'meta/_journal.json'), JSON.stringify({ ...journal, entries: [first] }));
+  for (const entry of entries) copyFileSync(join(MIGRATIONS_FOLDER, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
+  writeFileSync(join(folder, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
   return folder;
 }
+
+/** A migrations folder holding only the first migration, as the first release shipped it. */
+const firstMigrationFolder = () => migrationsFolderUpTo(0);
 
 /** The application's tables, without SQLite's and Drizzle's own bookkeeping. */
 function tableNames(db: Db): string[] {
@@ -160,6 +163,33 @@ describe('database migrations', () => {
     expect(db.$client.pragma('foreign_key_check')).toEqual([]);
     expect(db.$client.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.$client.prepare('select count(*) from __drizzle_migrations').pluck().get()).toBe(journal.entries.length);
+    db.$client.close();
+  });
+
+  it('gives the settings rows of groups and projects that existed before owner paths their full paths, and keeps them in step', () => {
+    const db = openDatabase(':memory:');
+    migrateDatabase(db, migrationsFolderUpTo(4));
+    for (const table of ['users', 'groups', 'projects'] as const) insertRows(db, table, MIGRATION_0_ROWS[table]!);
+    const settings = (id: number, owner: Row): Row => ({ id, type: 'slack', ...owner, fields: '{}', events: '{}', updated_at: 1_700_000_500_000, created_at: 1_700_000_500_000 });
+    insertRows(db, 'integration_settings', [settings(1, { group_id: null, project_id: null }), settings(2, { group_id: 2, project_id: null }), settings(3, { group_id: null, project_id: 1 })]);
+
+    migrateDatabase(db);
+
+    const ownerPaths = () => db.$client.prepare('select id, owner_path from integration_settings order by id').all();
+    expect(ownerPaths()).toEqual([
+      { id: 1, owner_path: null },
+      { id: 2, owner_path: 'platform/backend' },
+      { id: 3, owner_path: 'platform/backend/api' },
+    ]);
+    db.$client.prepare("update groups set full_path = 'platform/services' where id = 2").run();
+    db.$client.prepare("update projects set full_path = 'platform/services/api' where id = 1").run();
+    insertRows(db, 'integration_settings', [{ ...settings(4, { group_id: 1, project_id: null }), type: 'jira' }]);
+    expect(ownerPaths()).toEqual([
+      { id: 1, owner_path: null },
+      { id: 2, owner_path: 'platform/services' },
+      { id: 3, owner_path: 'platform/services/api' },
+      { id: 4, owner_path: 'platform' },
+    ]);
     db.$client.close();
   });
 

@@ -123,6 +123,13 @@ export const integrationSettings = sqliteTable(
     type: text('type').notNull(),
     groupId: integer('group_id').references(() => groups.id, { onDelete: 'cascade' }),
     projectId: integer('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+    /**
+     * The full path of the group or project the row belongs to (null for the instance), kept in
+     * step by the triggers of drizzle/0005: a level's descendants' rows are a range of paths in
+     * integration_settings_owner_path_idx, listed in path order and counted from the index alone,
+     * however many projects the subtree has.
+     */
+    ownerPath: text('owner_path'),
     /** Null: not set at this level (inherited). */
     active: integer('active', { mode: 'boolean' }),
     /** JSON object of the non-secret field values set at this level. */
@@ -151,6 +158,10 @@ export const integrationSettings = sqliteTable(
     uniqueIndex('integration_settings_group_unique').on(t.groupId, t.type).where(sql`${t.groupId} is not null`),
     uniqueIndex('integration_settings_project_unique').on(t.projectId, t.type).where(sql`${t.projectId} is not null`),
     index('integration_settings_type_idx').on(t.type, t.projectId),
+    // Partial: only queries of descendants' rows (`owner_path > ...`) can use it, never a chain's lookup by type.
+    index('integration_settings_owner_path_idx')
+      .on(t.type, t.ownerPath, t.projectId)
+      .where(sql`${t.ownerPath} is not null`),
     check('integration_settings_one_owner', sql`${t.groupId} is null or ${t.projectId} is null`),
   ],
 );

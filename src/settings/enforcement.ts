@@ -40,10 +40,10 @@ export function ownKeys(own: OwnSettings): string[] {
 export function overriders(store: SettingsStore, owner: SettingsOwner, type: IntegrationType, keys: readonly string[]): Overrider[] {
   const { entries } = listOverrides(store.db, owner, type.slug, { search: '', after: '', limit: Number.MAX_SAFE_INTEGER, visibleTo: null });
   const all = keys.includes(ALL_VALUES);
+  // Named by path in the audit trail, as switching back names them.
+  const rows = store.findOwnOfEach(entries.map(({ owner: descendant }) => ({ ...descendant, name: descendant.path! })), type.slug);
   const found: Overrider[] = [];
-  for (const { owner: descendant } of entries) {
-    // Named by path in the audit trail, as switching back names them.
-    const settings = store.findOwn({ ...descendant, name: descendant.path! }, type.slug);
+  for (const settings of rows) {
     if (!settings) continue;
     const overridden = ownKeys(settings).filter((key) => all || keys.includes(key));
     if (overridden.length > 0) found.push({ settings, keys: overridden });

@@ -12,6 +12,7 @@ import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
 import type { User } from '../db/schema.js';
 import type { EffectiveSettings, SettingsOwner, SettingsRow } from './resolve.js';
 import type { SettingsStore } from './store.js';
+import { belowOwner, customDescendantCount } from './usage.js';
 
 export interface OverrideEntry {
   owner: SettingsOwner;
@@ -42,27 +43,31 @@ const statements = perDatabase((db: Db) => ({
 }));
 
 /**
- * The descendants of an owner with custom settings for a type, as (kind, id, name, full_path)
- * rows, limited to those `viewer` may open (null: all).
+ * The condition that a row of {@link customDescendantRows} is one `viewer` may open; undefined
+ * when they may open them all.
  */
-function customDescendantRows(db: Db, owner: SettingsOwner, type: string, viewer: User | null): SQL {
-  const prefix = subtreePattern(db, owner);
-  const everything = sql`1`;
-  const projectVisible = viewer ? (projectsReadableBy(viewer, { id: sql`p.id`, traversalIds: sql`g.traversal_ids` }) ?? everything) : everything;
-  const groupVisible = viewer ? (groupsReadableBy(viewer, sql`g.traversal_ids`) ?? everything) : everything;
-  // CROSS JOIN keeps SQLite's join order: from the few settings rows of a type to their projects,
-  // never from the groups through every project in them.
+function visibleTo(viewer: User): SQL | undefined {
+  const project = projectsReadableBy(viewer, { id: sql`s.project_id`, traversalIds: sql`g.traversal_ids` });
+  const group = groupsReadableBy(viewer, sql`g.traversal_ids`);
+  if (!project && !group) return undefined;
+  return sql`(case when s.project_id is not null then ${project ?? sql`1`} else ${group ?? sql`1`} end)`;
+}
+
+/**
+ * The descendants of an owner with custom settings for a type, after the full path `after`, as
+ * (kind, id, name, full_path) rows in the order of the path index, from its settings rows: a page
+ * reads only its own rows, however deep it is. LEFT JOINs keep SQLite's join order.
+ */
+function customDescendantRows(owner: SettingsOwner, type: string, after: string, conditions: (SQL | undefined)[]): SQL {
   return sql`
-      select 'project' as kind, p.id as id, p.name as name, p.full_path as full_path
-        from integration_settings s
-        cross join projects p on p.id = s.project_id
-        cross join groups g on g.id = p.group_id
-       where s.type = ${type} and g.traversal_ids like ${prefix} and ${projectVisible}
-      union all
-      select 'group', g.id, g.name, g.full_path
-        from integration_settings s
-        join groups g on g.id = s.group_id
-       where s.type = ${type} and g.traversal_ids like ${prefix} and g.id <> ${owner.id ?? -1} and ${groupVisible}`;
+    select case when s.project_id is null then 'group' else 'project' end as kind,
+           coalesce(s.project_id, s.group_id) as id, coalesce(p.name, g.name) as name, s.owner_path as full_path
+      from integration_settings s
+      left join projects p on p.id = s.project_id
+      left join groups g on g.id = coalesce(p.group_id, s.group_id)
+     where s.type = ${type} and ${belowOwner(owner, sql`s.owner_path`, after)}${sql.join(
+       conditions.filter((condition) => condition !== undefined).map((condition) => sql` and ${condition}`),
+     )}`;
 }
 
 /** The LIKE pattern of everything below an owner ("/1/5/%"); everything for the instance. */
@@ -79,10 +84,10 @@ function subtreePattern(db: Db, owner: SettingsOwner): string {
 export function listOverrides(db: Db, owner: SettingsOwner, type: string, query: OverrideQuery): OverridePage {
   const search = query.search.replace(/[%_\\]/g, '');
   const pattern = `%${search}%`;
+  const matching = search === '' ? undefined : sql`(s.owner_path like ${pattern} or coalesce(p.name, g.name) like ${pattern})`;
   const rows = db.all<{ kind: 'project' | 'group'; id: number; name: string; full_path: string }>(sql`
-    select kind, id, name, full_path from (${customDescendantRows(db, owner, type, query.visibleTo)})
-    where full_path > ${query.after} and (${search} = '' or full_path like ${pattern} or name like ${pattern})
-    order by full_path
+    ${customDescendantRows(owner, type, query.after, [query.visibleTo ? visibleTo(query.visibleTo) : undefined, matching])}
+    order by s.owner_path
     limit ${query.limit + 1}`);
   const entries = rows.slice(0, query.limit).map((row) => ({
     owner: { level: row.kind, id: row.id, name: row.name, path: row.full_path } satisfies SettingsOwner,
@@ -90,9 +95,23 @@ export function listOverrides(db: Db, owner: SettingsOwner, type: string, query:
   return { entries, next: rows.length > query.limit ? entries[entries.length - 1]!.owner.path : null };
 }
 
-/** How many descendants with custom settings for a type `viewer` may open. */
-export function countVisibleOverrides(db: Db, owner: SettingsOwner, type: string, viewer: User): number {
-  return db.get<{ n: number }>(sql`select count(*) as n from (${customDescendantRows(db, owner, type, viewer)})`)?.n ?? 0;
+export interface OverrideCounts {
+  /** Every descendant with custom settings for the type. */
+  total: number;
+  /** Those of them the viewer may not open. */
+  hidden: number;
+}
+
+/**
+ * How many descendants use custom settings for a type, and how many of them `viewer` may not
+ * open: the total from the path index alone, the others only for viewers who may not open all.
+ */
+export function overrideCounts(db: Db, owner: SettingsOwner, type: string, viewer: User): OverrideCounts {
+  const total = customDescendantCount(db, owner, type);
+  const visible = visibleTo(viewer);
+  if (!visible || total === 0) return { total, hidden: 0 };
+  const shown = db.get<{ n: number }>(sql`select count(*) as n from (${customDescendantRows(owner, type, '', [visible])})`)?.n ?? 0;
+  return { total, hidden: total - shown };
 }
 
 export interface OverrideTarget {

@@ -4,7 +4,7 @@
  * chain of a project (its own row, its groups' rows, the instance's) for every type is loaded
  * with one query; secrets are sealed per row and opened only here.
  */
-import { and, count, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, isNotNull, isNull, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { perDatabase, type Db } from '../db/client.js';
 import { integrationSettings, type IntegrationSettingsRow } from '../db/schema.js';
 import { Conflict } from '../errors.js';
@@ -54,6 +54,18 @@ const ownStatements = perDatabase((db) => {
     group: select(eq(integrationSettings.groupId, sql.placeholder('id'))),
     project: select(eq(integrationSettings.projectId, sql.placeholder('id'))),
   };
+});
+
+/** The rows of a type of the groups in `groupIds` and the projects in `projectIds` (JSON arrays), each by its own index. */
+const ofOwnersStatement = perDatabase((db) => {
+  const ofType = eq(integrationSettings.type, sql.placeholder('type'));
+  const inJson = (column: SQLWrapper, ids: string) => sql`${column} in (select value from json_each(${sql.placeholder(ids)}))`;
+  return db
+    .select()
+    .from(integrationSettings)
+    .where(and(ofType, inJson(integrationSettings.groupId, 'groupIds')))
+    .unionAll(db.select().from(integrationSettings).where(and(ofType, inJson(integrationSettings.projectId, 'projectIds'))))
+    .prepare();
 });
 
 /** A save over an existing row: the values given as the database stores them (booleans as 0/1, times in ms). */
@@ -131,6 +143,19 @@ export class SettingsStore {
   findOwn(owner: SettingsOwner, type: string): StoredSettings | undefined {
     const row = ownStatements(this.db)[owner.level].get({ type, id: owner.id ?? -1 });
     return row ? this.open(row, owner) : undefined;
+  }
+
+  /**
+   * The rows groups and projects have for a type, in one query, in the order of `owners`
+   * (undefined for one that has none).
+   */
+  findOwnOfEach(owners: readonly SettingsOwner[], type: string): (StoredSettings | undefined)[] {
+    const idsAt = (level: SettingsOwner['level']) => JSON.stringify(owners.filter((owner) => owner.level === level).map((owner) => owner.id));
+    const rows = new Map(ofOwnersStatement(this.db).all({ type, groupIds: idsAt('group'), projectIds: idsAt('project') }).map((row) => [rowOwnerKey(row), row]));
+    return owners.map((owner) => {
+      const row = rows.get(ownerKey(owner));
+      return row ? this.open(row, owner) : undefined;
+    });
   }
 
   /**

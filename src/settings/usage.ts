@@ -1,12 +1,13 @@
 /**
  * @module settings/usage
  * How many descendants a level's settings reach: the numbers behind "Saving will update N
- * projects" and the usage columns of the integrations list. Counted with indexed queries
- * whose cost grows with the size of the subtree, never with copies of settings.
+ * projects" and the usage columns of the integrations list. Every type is counted at once, in
+ * a fixed few queries: descendants' own rows are a range of paths in one index
+ * (`integration_settings.owner_path`), and only the sizes of the subtree and of the subtrees
+ * below groups with settings of their own are counted from the groups and projects.
  */
-import { and, count, eq, like, ne } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { perDatabase, type Db } from '../db/client.js';
-import { groups, integrationSettings, projects } from '../db/schema.js';
 import type { SettingsOwner } from './resolve.js';
 
 export interface SettingsUsage {
@@ -20,80 +21,147 @@ export interface SettingsUsage {
   customGroups: number;
 }
 
+const NO_USAGE: SettingsUsage = { inheritingProjects: 0, inheritingGroups: 0, customProjects: 0, customGroups: 0 };
+
+/**
+ * The condition that `ownerPath` (the full path of a settings row's group or project) lies below
+ * `owner`, and after `after` (keyset paging): below a group its paths start with "path/", which
+ * in binary order are those after "path/" and before "path0".
+ *
+ * @example
+ * db.all(sql`select * from integration_settings s where s.type = 'slack' and ${belowOwner(group, sql`s.owner_path`)}`)
+ */
+export function belowOwner(owner: SettingsOwner, ownerPath: SQL, after = ''): SQL {
+  if (owner.level !== 'group') return sql`${ownerPath} > ${after}`;
+  const first = `${owner.path ?? ''}/`;
+  return sql`${ownerPath} > ${after > first ? after : first} and ${ownerPath} < ${`${owner.path ?? ''}0`}`;
+}
+
+/**
+ * How many descendants of `owner` (projects and subgroups) have settings of their own for a
+ * type, counted from the settings rows alone.
+ *
+ * @example
+ * customDescendantCount(db, INSTANCE_OWNER, 'slack') // 3
+ */
+export function customDescendantCount(db: Db, owner: SettingsOwner, type: string): number {
+  if (owner.level === 'project') return 0;
+  return db.get<{ n: number }>(sql`select count(*) as n from integration_settings s where s.type = ${type} and ${belowOwner(owner, sql`s.owner_path`)}`)?.n ?? 0;
+}
+
 /** The traversal prefix of the subtree below an owner: '' (everything) for the instance. */
+const traversalStatement = perDatabase((db: Db) => db.$client.prepare('select traversal_ids from groups where id = ?').pluck());
+
 function subtreePrefix(db: Db, owner: SettingsOwner): string {
   if (owner.level !== 'group') return '';
-  return db.select({ t: groups.traversalIds }).from(groups).where(eq(groups.id, owner.id!)).get()?.t ?? '/-1/';
+  return (traversalStatement(db).get(owner.id) as string | undefined) ?? '/-1/';
 }
 
-function projectsUnder(db: Db, prefix: string): number {
-  if (prefix === '') return db.select({ n: count() }).from(projects).get()?.n ?? 0;
-  return (
-    db
-      .select({ n: count() })
-      .from(projects)
-      .innerJoin(groups, eq(groups.id, projects.groupId))
-      .where(like(groups.traversalIds, `${prefix}%`))
-      .get()?.n ?? 0
-  );
-}
-
-function groupsUnder(db: Db, prefix: string): number {
-  return (
-    db
-      .select({ n: count() })
-      .from(groups)
-      .where(like(groups.traversalIds, `${prefix}%`))
-      .get()?.n ?? 0
-  );
-}
-
-// CROSS JOIN keeps SQLite's join order: from the few custom rows of a type to their projects,
-// never from the groups through every project in them.
-const customProjectPathsStatement = perDatabase((db: Db) =>
+/**
+ * The groups and projects below each traversal prefix, as ranges of the index on traversal ids
+ * ("/1/5/" starts every id list from "/1/5/" up to "/1/50"); '' is everything, which SQLite
+ * counts from the tables' own sizes.
+ */
+const subtreeSizesStatement = perDatabase((db: Db) =>
   db.$client.prepare(`
-    select g.traversal_ids as t
-      from integration_settings s
-      cross join projects p on p.id = s.project_id
-      cross join groups g on g.id = p.group_id
-     where s.type = :type and s.project_id is not null and g.traversal_ids like :prefix`),
+    select j.value as prefix,
+           case when j.value = '' then (select count(*) from groups)
+             else (select count(*) from groups g where g.traversal_ids >= j.value and g.traversal_ids < substr(j.value, 1, length(j.value) - 1) || '0') end as groups,
+           case when j.value = '' then (select count(*) from projects)
+             else (select count(*) from groups g join projects p on p.group_id = g.id
+                    where g.traversal_ids >= j.value and g.traversal_ids < substr(j.value, 1, length(j.value) - 1) || '0') end as projects
+      from json_each(:prefixes) j`),
 );
 
-/** Whether `traversalIds` lies inside one of the (prefix-free) subtrees. */
-const insideAny = (traversalIds: string, subtrees: readonly string[]) => subtrees.some((prefix) => traversalIds.startsWith(prefix));
+/** The rows of the groups below a prefix (the group `self` left out) that have settings of their own, of the types asked. */
+const customGroupsStatement = perDatabase((db: Db) =>
+  db.$client.prepare(`
+    select s.type as type, g.traversal_ids as traversal, g.full_path as path
+      from integration_settings s
+      join groups g on g.id = s.group_id
+     where g.traversal_ids like :pattern and g.id <> :self and s.type in (select value from json_each(:types))`),
+);
+
+/** Projects with settings of their own for a type below each group path, from the path index. */
+const customProjectsBelowStatement = perDatabase((db: Db) =>
+  db.$client.prepare(`
+    select j.key as position,
+           (select count(*) from integration_settings s
+             where s.type = j.value ->> 0 and s.owner_path > (j.value ->> 1) || '/' and s.owner_path < (j.value ->> 1) || '0' and s.project_id is not null) as n
+      from json_each(:below) j`),
+);
+
+interface Subtree {
+  groups: number;
+  projects: number;
+}
+
+/**
+ * Who the settings of `owner` reach, for each of `types`, in at most five queries whatever the
+ * number of types, groups and projects.
+ *
+ * @example
+ * settingsUsages(db, INSTANCE_OWNER, ['slack', 'jira']).get('slack') // { inheritingProjects: 998, customProjects: 2, ... }
+ */
+export function settingsUsages(db: Db, owner: SettingsOwner, types: readonly string[]): Map<string, SettingsUsage> {
+  if (owner.level === 'project' || types.length === 0) return new Map(types.map((type) => [type, { ...NO_USAGE }]));
+  const prefix = subtreePrefix(db, owner);
+  const customGroups = customGroupsStatement(db).all({ pattern: `${prefix}%`, self: owner.id ?? -1, types: JSON.stringify(types) }) as { type: string; traversal: string; path: string }[];
+  // Only the top-most overriding groups matter: everything below them is theirs.
+  const shadowing = new Map<string, { traversal: string; path: string }[]>();
+  for (const group of [...customGroups].sort((a, b) => (a.traversal < b.traversal ? -1 : 1))) {
+    const above = shadowing.get(group.type) ?? [];
+    if (!above.some((top) => group.traversal.startsWith(top.traversal))) shadowing.set(group.type, [...above, group]);
+  }
+  const shadowPairs = [...shadowing].flatMap(([type, tops]) => tops.map((top) => ({ type, ...top })));
+
+  const prefixes = [...new Set([prefix, ...shadowPairs.map((pair) => pair.traversal)])];
+  const sizes = new Map((subtreeSizesStatement(db).all({ prefixes: JSON.stringify(prefixes) }) as (Subtree & { prefix: string })[]).map((row) => [row.prefix, row]));
+  const customProjects = new Map(
+    db
+      .all<{ type: string; n: number }>(
+        sql`select s.type as type, count(*) as n from integration_settings s
+             where s.type in (select value from json_each(${JSON.stringify(types)})) and ${belowOwner(owner, sql`s.owner_path`)} and s.project_id is not null
+             group by s.type`,
+      )
+      .map((row) => [row.type, row.n]),
+  );
+  const customBelowShadows: number[] = [];
+  if (shadowPairs.length > 0) {
+    const below = JSON.stringify(shadowPairs.map((pair) => [pair.type, pair.path]));
+    for (const row of customProjectsBelowStatement(db).all({ below }) as { position: number; n: number }[]) customBelowShadows[row.position] = row.n;
+  }
+
+  const total = sizes.get(prefix) ?? { groups: 0, projects: 0 };
+  const ownGroupCount = owner.level === 'group' ? 1 : 0;
+  return new Map(
+    types.map((type) => {
+      const shadowed = { groups: 0, projects: 0, customProjects: 0 };
+      shadowPairs.forEach((pair, index) => {
+        if (pair.type !== type) return;
+        const size = sizes.get(pair.traversal) ?? { groups: 0, projects: 0 };
+        shadowed.groups += size.groups;
+        shadowed.projects += size.projects;
+        shadowed.customProjects += customBelowShadows[index] ?? 0;
+      });
+      const custom = customProjects.get(type) ?? 0;
+      return [
+        type,
+        {
+          inheritingProjects: total.projects - shadowed.projects - (custom - shadowed.customProjects),
+          inheritingGroups: total.groups - ownGroupCount - shadowed.groups,
+          customProjects: custom,
+          customGroups: customGroups.filter((group) => group.type === type).length,
+        },
+      ];
+    }),
+  );
+}
 
 /**
  * @example
- * settingsUsage(db, INSTANCE_OWNER, 'slack') // { inheritingProjects: 998, customProjects: 2, ... }
+ * settingsUsage(db, INSTANCE_OWNER, 'slack') // { inheritingProjects: 998, inheritingGroups: 12, customProjects: 2, customGroups: 1 }
  */
 export function settingsUsage(db: Db, owner: SettingsOwner, type: string): SettingsUsage {
-  if (owner.level === 'project') return { inheritingProjects: 0, inheritingGroups: 0, customProjects: 0, customGroups: 0 };
-  const prefix = subtreePrefix(db, owner);
-  const inSubtree = prefix === '' ? undefined : like(groups.traversalIds, `${prefix}%`);
-  const self = owner.level === 'group' ? ne(groups.id, owner.id!) : undefined;
-
-  const customGroupPaths = db
-    .select({ t: groups.traversalIds })
-    .from(integrationSettings)
-    .innerJoin(groups, eq(groups.id, integrationSettings.groupId))
-    .where(and(eq(integrationSettings.type, type), inSubtree, self))
-    .all()
-    .map((row) => row.t)
-    .sort();
-  // Only the top-most overriding groups matter: everything below them is theirs.
-  const shadowing = customGroupPaths.filter((path, index) => !customGroupPaths.slice(0, index).some((above) => path.startsWith(above)));
-
-  const customProjectPaths = (customProjectPathsStatement(db).all({ type, prefix: `${prefix}%` }) as { t: string }[]).map((row) => row.t);
-
-  const shadowedProjects = shadowing.reduce((sum, path) => sum + projectsUnder(db, path), 0);
-  const shadowedGroups = shadowing.reduce((sum, path) => sum + groupsUnder(db, path), 0);
-  const ownGroupCount = owner.level === 'group' ? 1 : 0;
-  return {
-    inheritingProjects:
-      projectsUnder(db, prefix) - shadowedProjects - customProjectPaths.filter((path) => !insideAny(path, shadowing)).length,
-    inheritingGroups: groupsUnder(db, prefix) - ownGroupCount - shadowedGroups,
-    customProjects: customProjectPaths.length,
-    customGroups: customGroupPaths.length,
-  };
+  return settingsUsages(db, owner, [type]).get(type)!;
 }
-

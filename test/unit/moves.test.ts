@@ -8,8 +8,10 @@ import { createGroup, findGroupById, groupLineage } from '../../src/model/groups
 import { moveGroup, moveProject } from '../../src/model/moves.js';
 import { createProject, findProjectById } from '../../src/model/projects.js';
 import { groupOwner, projectOwner, settingsChain } from '../../src/settings/owners.js';
+import { listOverrides } from '../../src/settings/overrides.js';
 import { integrationStates } from '../../src/settings/service.js';
 import { SettingsStore } from '../../src/settings/store.js';
+import { customDescendantCount, settingsUsage } from '../../src/settings/usage.js';
 import { createTestApp } from '../support/app.js';
 import { must } from '../support/world.js';
 
@@ -51,6 +53,22 @@ describe('moveGroup', () => {
     expect(slackOf(db, store, project.id).fields.username).toBe('from-other');
   });
 
+  it('lists and counts the custom settings below a moved group under its new parent, and no longer under the old one', () => {
+    const { db, a, b, c, other, project, store } = tree();
+    const own = { active: true, fields: { username: 'own' }, events: {} };
+    store.save(groupOwner(c, [a, b, c]), 'slack', own, 0, null);
+    store.save(projectOwner(project, []), 'slack', own, 0, null);
+    must(moveGroup(db, b, other));
+    const paths = (owner: ReturnType<typeof groupOwner>) =>
+      listOverrides(db, owner, 'slack', { search: '', after: '', limit: 20, visibleTo: null }).entries.map((entry) => entry.owner.path);
+    const moved = groupOwner(other, [other]);
+    expect(paths(moved)).toEqual(['other/b/c', 'other/b/c/p']);
+    expect(customDescendantCount(db, moved, 'slack')).toBe(2);
+    expect(paths(groupOwner(a, [a]))).toEqual([]);
+    expect(customDescendantCount(db, groupOwner(a, [a]), 'slack')).toBe(0);
+    expect(settingsUsage(db, moved, 'slack')).toEqual({ inheritingProjects: 0, inheritingGroups: 1, customProjects: 1, customGroups: 1 });
+  });
+
   it('refuses to move a group into its own subtree, to where it already is, or onto a taken path', () => {
     const { db, a, b, c } = tree();
     expect(moveGroup(db, a, c)).toEqual({ ok: false, errors: { parent_id: 'A group cannot be moved into itself or one of its subgroups' } });
@@ -70,5 +88,14 @@ describe('moveProject', () => {
     expect(effective.state).toBe('custom');
     expect(effective.fields.username).toBe('own');
     expect(effective.inheritsFrom).toBeNull();
+  });
+
+  it('lists the moved project with custom settings under its new group', () => {
+    const { db, a, other, project, store } = tree();
+    store.save(projectOwner(project, []), 'slack', { active: true, fields: { username: 'own' }, events: {} }, 0, null);
+    must(moveProject(db, project, other));
+    const list = (group: typeof a) => listOverrides(db, groupOwner(group, [group]), 'slack', { search: '', after: '', limit: 20, visibleTo: null }).entries;
+    expect(list(other).map((entry) => entry.owner.path)).toEqual(['other/p']);
+    expect(list(a)).toEqual([]);
   });
 });

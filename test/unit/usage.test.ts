@@ -6,7 +6,7 @@ import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner } from '../../src/settings/owners.js';
 import { SettingsStore } from '../../src/settings/store.js';
-import { settingsUsage } from '../../src/settings/usage.js';
+import { customDescendantCount, settingsUsage, settingsUsages } from '../../src/settings/usage.js';
 import { createTestApp } from '../support/app.js';
 import { must } from '../support/world.js';
 
@@ -50,5 +50,31 @@ describe('settingsUsage', () => {
     const { db, projects, store, own } = tree();
     store.save(projectOwner(projects[0]!, []), 'mattermost', own, 0, null);
     expect(settingsUsage(db, INSTANCE_OWNER, 'slack').inheritingProjects).toBe(4);
+  });
+
+  it('counts a project with custom settings below a group with its own once, as custom, and leaves out everything below the group', () => {
+    const { db, a, ab, projects, store, own } = tree();
+    store.save(groupOwner(a, [a]), 'slack', own, 0, null);
+    store.save(groupOwner(ab, [a, ab]), 'slack', own, 0, null);
+    store.save(projectOwner(projects[2]!, []), 'slack', own, 0, null);
+    expect(settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({ inheritingProjects: 1, inheritingGroups: 1, customProjects: 1, customGroups: 2 });
+    expect(settingsUsage(db, groupOwner(a, [a]), 'slack')).toEqual({ inheritingProjects: 1, inheritingGroups: 0, customProjects: 1, customGroups: 1 });
+    expect(customDescendantCount(db, INSTANCE_OWNER, 'slack')).toBe(3);
+    expect(customDescendantCount(db, groupOwner(a, [a]), 'slack')).toBe(2);
+    expect(customDescendantCount(db, groupOwner(ab, [a, ab]), 'slack')).toBe(1);
+  });
+
+  it('counts every type at once as it counts each alone', () => {
+    const { db, a, ab, c, projects, store, own } = tree();
+    store.save(groupOwner(ab, [a, ab]), 'slack', own, 0, null);
+    store.save(projectOwner(projects[0]!, []), 'slack', own, 0, null);
+    store.save(groupOwner(c, [c]), 'mattermost', own, 0, null);
+    store.save(projectOwner(projects[1]!, []), 'mattermost', own, 0, null);
+    const types = ['slack', 'mattermost', 'jira'];
+    for (const owner of [INSTANCE_OWNER, groupOwner(a, [a]), groupOwner(c, [c])]) {
+      const all = settingsUsages(db, owner, types);
+      for (const type of types) expect(all.get(type), `${type} at ${owner.name}`).toEqual(settingsUsage(db, owner, type));
+    }
+    expect(settingsUsages(db, INSTANCE_OWNER, types).get('mattermost')).toEqual({ inheritingProjects: 2, inheritingGroups: 2, customProjects: 1, customGroups: 1 });
   });
 });

@@ -25,8 +25,8 @@ import {
   type SettingsChoice,
 } from '../../settings/service.js';
 import { SettingsStore } from '../../settings/store.js';
-import { countVisibleOverrides, customDescendants, differingValues, listOverrides, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
-import { settingsUsage } from '../../settings/usage.js';
+import { customDescendants, differingValues, listOverrides, overrideCounts, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
+import { customDescendantCount, settingsUsage, settingsUsages } from '../../settings/usage.js';
 import { countByLevel, describeKeys, MAX_REASON_LENGTH, overriders, parseChosenKeys, pushToDescendants, setEnforcement } from '../../settings/enforcement.js';
 import type { Enforcement } from '../../settings/resolve.js';
 import { blockedUrlErrors, settingsForTest, SETTINGS_TEST_LIMIT, testSettings } from '../../settings/outbound.js';
@@ -120,7 +120,6 @@ function renderIntegration(c: AppContext, scope: IntegrationScope, type: Integra
 
 function renderEnforcement(c: AppContext, scope: IntegrationScope, type: IntegrationType, options: Pick<EnforcementPageProps, 'errors' | 'submitted'> = {}) {
   const own = storeOf(c).findOwn(scope.owner, type.slug);
-  const usage = settingsUsage(c.var.db, scope.owner, type.slug);
   return c.render(
     <EnforcementPage
       type={type}
@@ -131,7 +130,7 @@ function renderEnforcement(c: AppContext, scope: IntegrationScope, type: Integra
       version={own?.version ?? 0}
       canEnforce={scope.canEnforce}
       canManage={scope.canManage}
-      customCount={usage.customProjects + usage.customGroups}
+      customCount={customDescendantCount(c.var.db, scope.owner, type.slug)}
       {...options}
     />,
     { title: `${type.title}: enforce and push`, breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Enforce and push' }], nav: scope.nav },
@@ -149,10 +148,8 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
   routes.get('/', (c) => {
     const scope = loadScope(c, 'read');
     const states = integrationStates(storeOf(c), scope);
-    const items = states.map((state) => ({
-      ...state,
-      usage: scope.level === 'project' ? undefined : settingsUsage(c.var.db, scope.owner, state.type.slug),
-    }));
+    const usages = scope.level === 'project' ? undefined : settingsUsages(c.var.db, scope.owner, states.map((state) => state.type.slug));
+    const items = states.map((state) => ({ ...state, usage: usages?.get(state.type.slug) }));
     return c.render(<IntegrationsListPage level={scope.level} baseUrl={scope.baseUrl} items={items} canManage={scope.canManage} />, {
       title: 'Integrations',
       breadcrumbs: scope.crumbs,
@@ -291,16 +288,16 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const viewer = c.var.user!;
     const page = listOverrides(c.var.db, scope.owner, type.slug, { search, after, limit: OVERRIDES_PER_PAGE, visibleTo: viewer });
     const [state] = integrationStates(store, scope, type);
-    const entries = page.entries.map(({ owner }) => {
-      const own = store.findOwn(owner, type.slug);
+    const owns = store.findOwnOfEach(page.entries.map((entry) => entry.owner), type.slug);
+    const entries = page.entries.map(({ owner }, index) => {
+      const own = owns[index];
       const differences = own ? differingValues(type, own, state!.effective) : [];
       return {
         owner,
         differences: differences.map((d) => ({ label: d.label, value: d.secret ? null : describeValue(type.fields.find((f) => f.name === d.key), d.value) })),
       };
     });
-    const usage = settingsUsage(c.var.db, scope.owner, type.slug);
-    const customCount = usage.customProjects + usage.customGroups;
+    const counts = overrideCounts(c.var.db, scope.owner, type.slug, viewer);
     return c.render(
       <OverridesPage
         type={type}
@@ -309,8 +306,8 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         search={search}
         next={page.next}
         isFirstPage={after === ''}
-        customCount={customCount}
-        hiddenCount={customCount - countVisibleOverrides(c.var.db, scope.owner, type.slug, viewer)}
+        customCount={counts.total}
+        hiddenCount={counts.hidden}
         canManage={scope.canManage}
       />,
       { title: `${type.title}: custom settings`, breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Custom settings' }], nav: scope.nav },
