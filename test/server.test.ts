@@ -30,11 +30,11 @@ function start(env: Record<string, string>): Promise<string> {
   running.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Cascade is ready')) resolve(output);
     });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
   });
 }
@@ -83,8 +83,8 @@ function runToExit(env: Record<string, string>, prefix: string[] = []): Promise<
   running.push(child);
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`still running after 20 s: ${stdout}${stderr}`)), 20_000);
     child.on('exit', (code) => {

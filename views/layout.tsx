@@ -9,6 +9,7 @@ import type { User } from '../src/db/schema.js';
 import type { AppEnv, Flash } from '../src/http/context.js';
 import { Breadcrumbs, type Crumb } from './components/breadcrumbs.js';
 import { FlashMessage } from './components/flash.js';
+import { htmlOf } from './jsx/html.js';
 
 export interface PageMeta {
   title: string;
@@ -95,7 +96,7 @@ function Frame({ user, flash, title, breadcrumbs, nav, children }: FrameProps) {
 /** Sets `c.render` for the pages: the page inside the frame, for the signed-in user. */
 export const layout: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.setRenderer((content, meta) =>
-    c.html(`<!DOCTYPE html>${<Frame {...meta} user={c.var.user} flash={c.var.flash}>{content}</Frame>}`),
+    c.html(`<!DOCTYPE html>${htmlOf(<Frame {...meta} user={c.var.user} flash={c.var.flash}>{content}</Frame>)}`),
   );
   await next();
 };

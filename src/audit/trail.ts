@@ -83,7 +83,7 @@ export interface OwnValues {
   events: Record<string, boolean>;
 }
 
-const shown = (value: unknown): string | null => {
+const shown = (value: FieldValue | undefined): string | null => {
   if (value === undefined || value === null || value === '') return null;
   if (Array.isArray(value)) return value.join(', ');
   return String(value);
@@ -99,7 +99,7 @@ const shown = (value: unknown): string | null => {
  */
 export function settingsChanges(type: IntegrationType, before: OwnValues | undefined, after: OwnValues | undefined): AuditChange[] {
   const changes: AuditChange[] = [];
-  const compare = (key: string, label: string, was: unknown, is: unknown, secret = false) => {
+  const compare = (key: string, label: string, was: FieldValue | undefined, is: FieldValue | undefined, secret = false) => {
     if (JSON.stringify(was ?? null) === JSON.stringify(is ?? null)) return;
     if (secret) {
       const had = shown(was) !== null;

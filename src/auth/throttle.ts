@@ -155,7 +155,7 @@ export class SignInThrottle {
         reservation.cancel();
         this.throttle.forget(pair);
       },
-      notChecked: reservation.cancel,
+      notChecked: () => reservation.cancel(),
     };
   }
 }

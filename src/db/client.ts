@@ -95,7 +95,7 @@ export function openDatabase(path: string, { onStatement }: { onStatement?: (sql
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 1073741824');
   sqlite.pragma('temp_store = MEMORY');
-  return drizzle(sqlite, { schema }) as Db;
+  return drizzle(sqlite, { schema });
 }
 
 export class MigrationError extends Error {}

@@ -3,7 +3,7 @@
  * Every table, in one file. `drizzle-kit generate` turns changes here into SQL in drizzle/.
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' })
@@ -47,7 +47,7 @@ export const groups = sqliteTable(
   'groups',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    parentId: integer('parent_id').references((): any => groups.id, { onDelete: 'restrict' }),
+    parentId: integer('parent_id').references((): AnySQLiteColumn => groups.id, { onDelete: 'restrict' }),
     name: text('name').notNull(),
     path: text('path').notNull(),
     /** "platform/backend": the URL of the group, kept in step on moves. */

@@ -34,7 +34,7 @@ function readFailure(error: unknown, request: Request): RequestAborted | BadRequ
  * @example
  * const body = await readBody(c, (req) => req.parseBody({ all: true }))
  */
-export async function readBody<T>(c: Context, read: (request: HonoRequest) => Promise<T>): Promise<T> {
+export async function readBody<T>(c: { req: HonoRequest }, read: (request: HonoRequest) => Promise<T>): Promise<T> {
   try {
     return await read(c.req);
   } catch (error) {

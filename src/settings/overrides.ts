@@ -159,7 +159,7 @@ export interface Difference {
   key: string;
   label: string;
   /** The descendant's own value; never set for secrets, which are only said to differ. */
-  value?: FieldValue | boolean;
+  value?: FieldValue;
   secret: boolean;
 }
 

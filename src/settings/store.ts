@@ -186,7 +186,7 @@ export class SettingsStore {
         updatedAt: new Date(),
       };
       const row = current
-        ? updateStatement(this.db).get({ ...values, active: values.active === null ? null : Number(values.active), updatedAt: values.updatedAt.getTime(), id: current.id })!
+        ? updateStatement(this.db).get({ ...values, active: values.active === null ? null : Number(values.active), updatedAt: values.updatedAt.getTime(), id: current.id })
         : this.insertFirst(owner, type, values);
       return this.open(row, owner);
     });

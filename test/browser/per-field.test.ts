@@ -72,7 +72,7 @@ describeInChromium(
           const box = toggle.getBoundingClientRect();
           return {
             field: toggle.value,
-            fieldLabel: document.querySelector(`label[for="${input.id}"]`)!.textContent!.replace(/\(required\)/, '').trim(),
+            fieldLabel: document.querySelector(`label[for="${input.id}"]`)!.textContent.replace(/\(required\)/, '').trim(),
             visibleText: drawnText(document.querySelector(`label[for="${toggle.id}"]`)!),
             insideFieldGroup: group.contains(toggle),
             toOwnInput: distance(box, input.getBoundingClientRect()),

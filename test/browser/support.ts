@@ -80,6 +80,7 @@ export async function startServer(): Promise<RunningServer> {
   if (!root.ok) throw new Error(`Could not create the root user: ${JSON.stringify(root.errors)}`);
 
   // Assigned once the port is known, before the browser can make its first request.
+  // eslint-disable-next-line prefer-const -- the server's fetch reads it, so it is declared before serve()
   let app!: Hono<AppEnv>;
   let server!: Server;
   const address = await new Promise<AddressInfo>((resolve) => {
@@ -185,7 +186,7 @@ export class BrowserTab {
   /** Clicks a link or a submit button and waits for the page it leads to (after any redirect). */
   async follow(target: Locator): Promise<PageResponse> {
     const [response] = await Promise.all([this.page.waitForNavigation(), target.click()]);
-    if (!response) throw new Error(`Clicking ${target} did not load a page`);
+    if (!response) throw new Error(`Clicking ${String(target)} did not load a page`);
     await this.checkPage(response);
     return response;
   }

@@ -33,7 +33,7 @@ async function python(step: string): Promise<Record<string, unknown>> {
     return JSON.parse(stdout) as Record<string, unknown>;
   } catch (error) {
     const { stderr } = error as { stderr?: string };
-    throw new Error(`python-gitlab step "${step}" failed (install it with apt-get install python3-gitlab):\n${stderr ?? String(error)}`);
+    throw new Error(`python-gitlab step "${step}" failed (install it with apt-get install python3-gitlab):\n${stderr ?? String(error)}`, { cause: error });
   }
 }
 

@@ -82,7 +82,7 @@ beforeAll(async () => {
   // A secret changed through the page too, so that the audit trail has a secret change to show.
   const changed = { _version: '1', active: '1', webhook: `https://hooks.example.com/${CANARY}changed`, _confirmed: '1' };
   expect((await post(app, `${ADMIN_INTEGRATIONS}/slack`, changed, { cookie: world.cookies.admin })).status).toBe(303);
-  tokens = Object.fromEntries(ACTORS.filter((actor) => actor !== 'anonymous').map((actor) => [actor, apiToken(test.db, world.users[actor as Exclude<Actor, 'anonymous'>])]));
+  tokens = Object.fromEntries(ACTORS.filter((actor) => actor !== 'anonymous').map((actor) => [actor, apiToken(test.db, world.users[actor])]));
 });
 
 /** What a reader could see of a response: its status line, every header and the body. */

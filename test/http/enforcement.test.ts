@@ -170,7 +170,7 @@ describe('enforcing group settings', () => {
     expect(textOf(await refused.text())).toContain('You need the Owner role to enforce settings.');
     expect(await pageText(t, url, cookie)).not.toContain('Settings to enforce');
 
-    const enforced = await enforce(t, { keys: ['username'], reason: 'Team bot', _confirmed: '1' }, url, t.world.cookies.owner!);
+    const enforced = await enforce(t, { keys: ['username'], reason: 'Team bot', _confirmed: '1' }, url, t.world.cookies.owner);
     expect(enforced.status).toBe(303);
     const page = await pageText(t, `${APP}/slack`, t.maintainer);
     expect(page).toContain('value="cascade"');

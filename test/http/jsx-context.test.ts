@@ -9,7 +9,7 @@ import { buildWorld } from '../support/world.js';
 
 /** Promise continuations get an id of their own only while promise hooks are on. */
 async function idAfterAwait(): Promise<number> {
-  await null;
+  await Promise.resolve();
   return executionAsyncId();
 }
 

@@ -10,7 +10,7 @@ import { ACTORS, buildWorld, type Actor } from '../support/world.js';
 import { PERMISSION_MATRIX, type Outcome } from './permission-matrix.js';
 import { answeringRoute, endpoints } from './route-table.js';
 
-function outcomeOf(response: Response): Outcome | string {
+function outcomeOf(response: Response): string {
   const location = response.headers.get('location') ?? '';
   if (response.status === 302 && location.startsWith('/users/sign_in')) return 'signin';
   if (response.status === 401) return 'unauthorized';

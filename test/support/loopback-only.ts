@@ -30,11 +30,11 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dn
 function loopbackLookup(lookup: LookupFunction): LookupFunction {
   return (hostname, options, callback) => {
     lookup(hostname, options, ((error, address, family) => {
-      if (error) return (callback as LookupCallback)(error, '');
+      if (error) return (callback)(error, '');
       const outside = (Array.isArray(address) ? address.map((entry) => entry.address) : [address]).find((each) => !isLoopbackAddress(each));
-      if (outside) return (callback as LookupCallback)(refused(`a connection to ${hostname} at ${outside}`, 'ECONNREFUSED'), '');
-      (callback as LookupCallback)(null, address, family);
-    }) as LookupCallback);
+      if (outside) return (callback)(refused(`a connection to ${hostname} at ${outside}`, 'ECONNREFUSED'), '');
+      (callback)(null, address, family);
+    }));
   };
 }
 
@@ -53,12 +53,13 @@ function guardSystemResolver(): void {
 }
 
 function guardConnections(): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with apply(this), on the socket it belongs to
   const connect = net.Socket.prototype.connect as (this: net.Socket, ...args: unknown[]) => net.Socket;
   net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
     // net.connect passes its arguments already normalized, as [options, callback].
     const first = Array.isArray(args[0]) ? (args[0][0] as net.TcpNetConnectOpts) : args[0];
     const options: Partial<net.TcpNetConnectOpts> & { path?: string } =
-      typeof first === 'object' && first !== null ? (first as net.TcpNetConnectOpts) : { port: Number(first), host: typeof args[1] === 'string' ? args[1] : 'localhost' };
+      typeof first === 'object' && first !== null ? first : { port: Number(first), host: typeof args[1] === 'string' ? args[1] : 'localhost' };
     if (options.path || (typeof first === 'string' && !/^\d+$/.test(first))) return connect.apply(this, args);
     const host = options.host ?? 'localhost';
     if (isIP(host)) {
@@ -70,7 +71,7 @@ function guardConnections(): void {
     const guarded = { ...options, lookup: loopbackLookup(options.lookup ?? dns.lookup) };
     const callback = Array.isArray(args[0]) ? args[0][1] : args.find((arg) => typeof arg === 'function');
     return connect.apply(this, callback ? [guarded, callback] : [guarded]);
-  } as typeof net.Socket.prototype.connect;
+  };
 }
 
 if (!state[GUARDED]) {

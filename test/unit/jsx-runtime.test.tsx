@@ -2,6 +2,7 @@
  * Cascade's JSX runtime: elements become their HTML at once, escaped as hono/jsx escaped them.
  */
 import { describe, expect, it } from 'vitest';
+import { htmlOf } from '../../views/jsx/html.js';
 
 function Greeting({ name, children }: { name: string; children?: unknown }) {
   return (
@@ -13,7 +14,7 @@ function Greeting({ name, children }: { name: string; children?: unknown }) {
 
 describe('the JSX runtime', () => {
   it('escapes text and attribute values, and keeps the markup of elements inside', () => {
-    const html = String(
+    const html = htmlOf(
       <a href="/search?q=a&b" data-note={`"it's"`}>
         {'<script>alert(1)</script> & more'}
         <b>bold</b>
@@ -23,20 +24,20 @@ describe('the JSX runtime', () => {
   });
 
   it('writes boolean attributes empty when on and leaves them out when off; other booleans as text', () => {
-    expect(String(<input type="checkbox" checked disabled={false} aria-invalid={true} />)).toBe('<input type="checkbox" checked="" aria-invalid="true"/>');
+    expect(htmlOf(<input type="checkbox" checked disabled={false} aria-invalid={true} />)).toBe('<input type="checkbox" checked="" aria-invalid="true"/>');
   });
 
   it('leaves out null, undefined and false, in attributes and children', () => {
-    expect(String(<div id={undefined} class={null as unknown as string}>{false}{null}{undefined}{0}</div>)).toBe('<div>0</div>');
+    expect(htmlOf(<div id={undefined} class={null as unknown as string}>{false}{null}{undefined}{0}</div>)).toBe('<div>0</div>');
   });
 
   it('closes void elements in the tag and every other element with a closing tag', () => {
-    expect(String(<><br /><img src="/logo.svg" alt="" /><span /><textarea></textarea></>)).toBe('<br/><img src="/logo.svg" alt=""/><span></span><textarea></textarea>');
+    expect(htmlOf(<><br /><img src="/logo.svg" alt="" /><span /><textarea></textarea></>)).toBe('<br/><img src="/logo.svg" alt=""/><span></span><textarea></textarea>');
   });
 
   it('renders components with their props and children, lists and fragments', () => {
     const items = ['one', 'two'];
-    const html = String(
+    const html = htmlOf(
       <ul>
         {items.map((item) => (
           <li>
@@ -51,7 +52,7 @@ describe('the JSX runtime', () => {
   });
 
   it('escapes an element given as an attribute value', () => {
-    expect(String(<span title={(<b class="x">y</b>) as unknown as string} />)).toBe('<span title="&lt;b class=&quot;x&quot;&gt;y&lt;/b&gt;"></span>');
+    expect(htmlOf(<span title={(<b class="x">y</b>) as unknown as string} />)).toBe('<span title="&lt;b class=&quot;x&quot;&gt;y&lt;/b&gt;"></span>');
   });
 
   it('refuses an async component: pages render synchronously', () => {

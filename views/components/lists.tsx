@@ -48,7 +48,7 @@ export function pageHref(path: string, search: string) {
 }
 
 export function EmptyState({ children }: { children: unknown }) {
-  return <p class="empty-state">{children as string}</p>;
+  return <p class="empty-state">{children}</p>;
 }
 
 /** The header of a table's last column, which holds each row's buttons: named for screen readers only. */

@@ -4,7 +4,7 @@
  * component renders inside the full page and alone as the htmx fragment that replaces it when
  * the inheritance dropdown changes, so the two cannot drift apart.
  */
-import type { Field, IntegrationType } from '../../src/integrations/types.js';
+import type { Field, FieldValue, IntegrationType } from '../../src/integrations/types.js';
 import { withheldSecretMessage, type EffectiveSettings, type Level, type SettingsOwner, type ValueSource } from '../../src/settings/resolve.js';
 import type { FieldErrors } from '../../src/model/validation.js';
 import { CheckboxField, describedBy, FieldShell, fieldId, type FormValues } from './form.js';
@@ -56,7 +56,7 @@ function InheritToggle({ name, label, props }: { name: string; label: string; pr
 const MASK = '••••••••';
 
 /** A stored value as the text an input shows. */
-function displayValue(value: unknown): string {
+function displayValue(value: FieldValue | undefined): string {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.join('\n');
   return String(value);

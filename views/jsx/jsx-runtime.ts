@@ -33,6 +33,7 @@ const BOOLEAN_ATTRIBUTES = new Set([
 ]);
 
 /** Characters that cannot be an attribute's name; a prop named with one is left out. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it must find
 const INVALID_ATTRIBUTE_NAME = /[\s"'<>/=`\\\x00-\x1f\x7f-\x9f]/;
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -50,6 +51,7 @@ function childHtml(child: unknown): string {
   if (Array.isArray(child)) return child.map(childHtml).join('');
   if (isEscaped(child)) return child.toString();
   if (child instanceof Promise) throw new Error('Cascade renders pages synchronously: a component returned a promise.');
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any other value is shown as its text, as hono/jsx does
   return escape(String(child));
 }
 
@@ -60,6 +62,7 @@ function attributeHtml(name: string, value: unknown): string {
     if (name.startsWith('on')) return '';
     throw new Error(`Invalid prop '${name}' of type 'function'.`);
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an attribute shows any other value as its text, as hono/jsx does
   return ` ${name}="${typeof value === 'number' ? value : escape(String(value))}"`;
 }
 

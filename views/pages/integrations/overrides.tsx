@@ -3,7 +3,7 @@
  * "Projects using custom settings": the descendants that override a default, what they change,
  * and switching them back, one by one or as a selection.
  */
-import type { Field, IntegrationType } from '../../../src/integrations/types.js';
+import type { Field, FieldValue, IntegrationType } from '../../../src/integrations/types.js';
 import type { SettingsOwner } from '../../../src/settings/resolve.js';
 import { ActionsHeader, EmptyState, SearchForm } from '../../components/lists.js';
 import { IntegrationTabs } from './edit.js';
@@ -40,7 +40,7 @@ const settingsHref = (owner: SettingsOwner, slug: string) =>
   owner.level === 'group' ? `/groups/${owner.path}/-/settings/integrations/${slug}` : `/${owner.path}/-/settings/integrations/${slug}`;
 
 /** A value as a short text for the differences column. */
-export function describeValue(field: Field | undefined, value: unknown): string | null {
+export function describeValue(field: Field | undefined, value: FieldValue | undefined): string | null {
   if (field?.kind === 'secret') return null;
   if (value === null || value === undefined || value === '') return '(blank)';
   if (typeof value === 'boolean') return value ? 'on' : 'off';
