@@ -4,6 +4,7 @@
  * component renders inside the full page and alone as the htmx fragment that replaces it when
  * the inheritance dropdown changes, so the two cannot drift apart.
  */
+import { parseBoolean } from '../../src/boolean.js';
 import type { Field, IntegrationType } from '../../src/integrations/types.js';
 import { withheldSecretMessage, type EffectiveSettings, type Level, type SettingsOwner, type ValueSource } from '../../src/settings/resolve.js';
 import type { FieldErrors } from '../../src/model/validation.js';
@@ -70,7 +71,7 @@ function submittedValue(submitted: FormValues | undefined, name: string): string
 function isChecked(submitted: FormValues | undefined, name: string, stored: unknown): boolean {
   const value = submittedValue(submitted, name);
   if (value === undefined) return stored === true;
-  return value === '1' || value === 'on' || value === 'true';
+  return parseBoolean(value) === true;
 }
 
 /** Where a value comes from, linked to that level's settings of the same integration. */
