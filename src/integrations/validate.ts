@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseBoolean } from '../boolean.js';
+import { lastValue } from '../http/forms.js';
 import { listItems } from './fields.js';
 import type { Field, FieldValue, IntegrationDefinition, IntegrationType, Level, SettingsValues, TriggerEvent } from './types.js';
 
@@ -49,10 +50,6 @@ export function requestUrlOf(field: Field, value: string): string | null {
 
 export function eventsAt(type: IntegrationDefinition, level: Level): TriggerEvent[] {
   return type.events.filter((event) => !event.levels || event.levels.includes(level));
-}
-
-function last(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
 function isHttpUrl(value: string): boolean {
@@ -143,7 +140,7 @@ export function readSettingsForm(type: IntegrationType, input: SettingsInput, co
   const errors: Record<string, string> = {};
   /** A checkbox, an event or Enabled: GitLab's yes/no words; anything else is refused next to it. */
   const readBoolean = <Kept,>(name: string, label: string, kept: Kept): boolean | Kept => {
-    const raw = last(input[name]);
+    const raw = lastValue(input[name]);
     if (raw === undefined) return kept;
     const value = parseBoolean(raw);
     if (value === undefined) errors[name] = `${label} must be yes or no`;
@@ -157,12 +154,12 @@ export function readSettingsForm(type: IntegrationType, input: SettingsInput, co
       fields[field.name] = readBoolean(field.name, field.label, kept);
       continue;
     }
-    const value = coerce(field, last(input[field.name]));
+    const value = coerce(field, lastValue(input[field.name]));
     if (value === undefined) {
       if (field.kind !== 'secret') fields[field.name] = kept;
       continue;
     }
-    fields[field.name] = typeof value === 'number' && Number.isNaN(value) ? (last(input[field.name]) ?? '') : value;
+    fields[field.name] = typeof value === 'number' && Number.isNaN(value) ? (lastValue(input[field.name]) ?? '') : value;
     const problem = fieldProblem(field, fields[field.name]!);
     if (problem) errors[field.name] = problem;
   }

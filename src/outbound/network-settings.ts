@@ -58,8 +58,8 @@ export function outboundPolicy(db: Db): OutboundPolicy {
 /** The Network form: the checkbox (with its hidden "0") and the allowlist, one entry a line. */
 export function parseNetworkForm(form: FormInput): Outcome<NetworkSettings> {
   return validate(networkSchema, {
-    allow_local_requests: lastValue(form.allow_local_requests),
-    outbound_allowlist: lastValue(form.outbound_allowlist).replace(/\r\n/g, '\n'),
+    allow_local_requests: lastValue(form.allow_local_requests) ?? '',
+    outbound_allowlist: (lastValue(form.outbound_allowlist) ?? '').replace(/\r\n/g, '\n'),
   });
 }
 

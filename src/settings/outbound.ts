@@ -32,7 +32,7 @@ export const SETTINGS_TEST_LIMIT: ThrottleOptions = { maxFailures: 10, windowMs:
 export async function blockedUrlErrors(type: IntegrationType, form: FormInput, policy: OutboundPolicy, options?: OutboundOptions): Promise<FieldErrors> {
   const inherited = new Set([form._inherit ?? []].flat());
   const destinations = type.fields.flatMap((field) => {
-    const value = lastValue(form[field.name]).trim();
+    const value = (lastValue(form[field.name]) ?? '').trim();
     const url = value === '' || inherited.has(field.name) ? null : requestUrlOf(field, value);
     return url === null ? [] : [[field.name, url] as const];
   });

@@ -96,7 +96,7 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
   const [state] = integrationStates(store, at, type);
   const { effective, own: ownBefore } = state!;
   const aboveRows = state!.rows.filter((row) => !sameOwner(row.owner, at.owner));
-  const submittedChoice = lastValue(form.inheritance);
+  const submittedChoice = lastValue(form.inheritance) ?? '';
   // The instance's settings are its own; its form has no dropdown.
   if (at.level === 'instance' && submittedChoice !== '' && submittedChoice !== 'custom') {
     throw new BadRequest('The instance has no settings above it to inherit. Reload the page and try again.');

@@ -140,12 +140,6 @@ export function TextAreaField({ name, label, value, error, help, required }: Omi
   );
 }
 
-/** The first value of a submitted field, for refilling a form after an error. */
-export function formValue(values: FormValues, name: string): string | undefined {
-  const value = values[name];
-  return Array.isArray(value) ? value[value.length - 1] : value;
-}
-
 interface CheckboxFieldProps {
   name: string;
   label: Child;

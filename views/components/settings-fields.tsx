@@ -5,6 +5,7 @@
  * the inheritance dropdown changes, so the two cannot drift apart.
  */
 import { parseBoolean } from '../../src/boolean.js';
+import { lastValue } from '../../src/http/forms.js';
 import type { Field, IntegrationType } from '../../src/integrations/types.js';
 import { withheldSecretMessage, type EffectiveSettings, type Level, type SettingsOwner, type ValueSource } from '../../src/settings/resolve.js';
 import type { FieldErrors } from '../../src/model/validation.js';
@@ -63,13 +64,8 @@ function displayValue(value: unknown): string {
   return String(value);
 }
 
-function submittedValue(submitted: FormValues | undefined, name: string): string | undefined {
-  const value = submitted?.[name];
-  return Array.isArray(value) ? value[value.length - 1] : value;
-}
-
 function isChecked(submitted: FormValues | undefined, name: string, stored: unknown): boolean {
-  const value = submittedValue(submitted, name);
+  const value = lastValue(submitted?.[name]);
   if (value === undefined) return stored === true;
   return parseBoolean(value) === true;
 }
@@ -131,7 +127,7 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
     'aria-invalid': error ? ('true' as const) : undefined,
     'aria-describedby': describedBy(field.name, error, help),
   };
-  const value = submittedValue(submitted, field.name) ?? displayValue(stored);
+  const value = lastValue(submitted?.[field.name]) ?? displayValue(stored);
   const required = !disabled && field.required === true;
 
   if (field.kind === 'checkbox') {

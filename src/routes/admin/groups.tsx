@@ -94,7 +94,7 @@ export function adminGroupRoutes(): Hono<AppEnv> {
 
   routes.post('/:id/move', async (c) => {
     const group = groupOfUrl(c);
-    const parentId = lastValue((await readForm(c)).parent_id);
+    const parentId = lastValue((await readForm(c)).parent_id) ?? '';
     const id = idSchema.safeParse(parentId);
     const target = parentId === '' ? null : id.success ? findGroupById(c.var.db, id.data) : undefined;
     const result = target === undefined ? { ok: false as const, errors: { parent_id: 'Choose an existing group' } } : moveGroup(c.var.db, group, target);

@@ -321,7 +321,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const scope = loadScope(c, 'manage_settings');
     const type = typeOfUrl(c, scope);
     const form = await readForm(c);
-    const chosen = form.target ? [lastValue(form.target)] : [form.targets ?? []].flat();
+    const chosen = form.target ? [lastValue(form.target) ?? ''] : [form.targets ?? []].flat();
     const targets = chosen.map(parseOverrideTarget).filter((target) => target !== null);
     const listUrl = `${scope.baseUrl}/${type.slug}/overrides`;
     if (targets.length === 0) return redirectWithFlash(c, listUrl, 'Select at least one project or group.', 'alert');
