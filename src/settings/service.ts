@@ -47,7 +47,7 @@ export function integrationStates(store: SettingsStore, at: SettingsLevel, only?
   const types = only ? [only] : integrationTypesAt(at.level);
   return types.map((type) => {
     const chain = rows.get(type.slug) ?? [];
-    const own = chain[0]?.owner === at.owner ? chain[0] : undefined;
+    const own = chain[0] && sameOwner(chain[0].owner, at.owner) ? chain[0] : undefined;
     return { type, effective: resolveSettings(type, at.owner, chain), own, rows: chain };
   });
 }

@@ -7,7 +7,7 @@
 import { parseBoolean } from '../../src/boolean.js';
 import { lastValue } from '../../src/http/forms.js';
 import type { Field, IntegrationType } from '../../src/integrations/types.js';
-import { withheldSecretMessage, type EffectiveSettings, type Level, type SettingsOwner, type ValueSource } from '../../src/settings/resolve.js';
+import { sameOwner, withheldSecretMessage, type EffectiveSettings, type Level, type SettingsOwner, type ValueSource } from '../../src/settings/resolve.js';
 import type { FieldErrors } from '../../src/model/validation.js';
 import { CheckboxField, describedBy, FieldShell, fieldId, type FormValues } from './form.js';
 
@@ -78,7 +78,7 @@ function SourceCaption({ source, props, bare }: { source: ValueSource | undefine
   const { self, canSeeInstance, type } = props;
   let label: string;
   let href: string | undefined;
-  if (source.level === self.level && source.id === self.id) {
+  if (sameOwner(source, self)) {
     label = `This ${self.level}`;
   } else if (source.level === 'instance') {
     label = 'Instance';
