@@ -6,6 +6,7 @@
  */
 import { parseBoolean } from '../../src/boolean.js';
 import { lastValue } from '../../src/http/forms.js';
+import { integrationsUrl, integrationUrl } from '../../src/http/paths.js';
 import type { Field, IntegrationType } from '../../src/integrations/types.js';
 import { sameOwner, withheldSecretMessage, type EffectiveSettings, type Level, type SettingsOwner, type ValueSource } from '../../src/settings/resolve.js';
 import type { FieldErrors } from '../../src/model/validation.js';
@@ -82,10 +83,10 @@ function SourceCaption({ source, props, bare }: { source: ValueSource | undefine
     label = `This ${self.level}`;
   } else if (source.level === 'instance') {
     label = 'Instance';
-    href = canSeeInstance ? `/admin/application_settings/integrations/${type.slug}` : undefined;
+    href = canSeeInstance ? integrationUrl(integrationsUrl(source), type.slug) : undefined;
   } else {
     label = `${source.level === 'group' ? 'Group' : 'Project'}: ${source.name}`;
-    href = source.level === 'group' ? `/groups/${source.path}/-/settings/integrations/${type.slug}` : `/${source.path}/-/settings/integrations/${type.slug}`;
+    href = integrationUrl(integrationsUrl(source), type.slug);
   }
   const name = href ? <a href={href}>{label}</a> : label;
   return bare ? <>{name}</> : <span class="field-source">Value from {name}</span>;
