@@ -9,7 +9,7 @@ import { perDatabase, type Db } from '../db/client.js';
 import { groups, projects, type Group, type User } from '../db/schema.js';
 import { groupsReadableBy, traversalIdList } from '../auth/permissions.js';
 import { writeUnique } from './unique.js';
-import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type FieldErrors, type Outcome } from './validation.js';
+import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type FieldErrors, type Outcome } from '../validation.js';
 
 export const newGroupSchema = z.object({
   name: nameSchema,

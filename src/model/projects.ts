@@ -9,7 +9,7 @@ import { groups, projects, type Group, type Project, type User } from '../db/sch
 import { projectsReadableBy } from '../auth/permissions.js';
 import { fullPathTaken, pathTaken } from './groups.js';
 import { writeUnique } from './unique.js';
-import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from './validation.js';
+import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from '../validation.js';
 
 export const newProjectSchema = z.object({
   name: nameSchema,

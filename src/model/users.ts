@@ -10,7 +10,7 @@ import type { Db } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 import { hashPassword } from '../auth/passwords.js';
 import { writeUnique } from './unique.js';
-import { text, validate, type FieldErrors, type Outcome } from './validation.js';
+import { text, validate, type FieldErrors, type Outcome } from '../validation.js';
 
 export const newUserSchema = z.object({
   name: text('Name').trim().min(1, 'Name is required').max(255, 'Name is too long (maximum is 255 characters)'),

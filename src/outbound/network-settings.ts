@@ -10,7 +10,7 @@ import { booleanField } from '../boolean.js';
 import { perDatabase, type Db } from '../db/client.js';
 import { applicationSettings, type User } from '../db/schema.js';
 import { lastValue, type FormInput } from '../http/forms.js';
-import { validate, type Outcome } from '../model/validation.js';
+import { validate, type Outcome } from '../validation.js';
 import { INSTANCE_OWNER } from '../settings/owners.js';
 import { allowlistEntries, EMPTY_ALLOWLIST, parseAllowlist } from './addresses.js';
 import type { OutboundPolicy } from './request.js';

@@ -7,7 +7,7 @@
 import type { ThrottleOptions } from '../auth/throttle.js';
 import { lastValue, type FormInput } from '../http/forms.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
-import type { FieldErrors, Outcome } from '../model/validation.js';
+import type { FieldErrors, Outcome } from '../validation.js';
 import { localNetworkError, sendOutbound, type OutboundOptions, type OutboundPolicy, type OutboundResult } from '../outbound/request.js';
 import { isBlank, requestUrlOf } from '../integrations/validate.js';
 import type { SettingsOwner } from './resolve.js';

@@ -10,7 +10,7 @@ import type { Field, FieldValue, IntegrationType, SettingsValues } from '../inte
 import { isBlank, isSecretField, readSettingsForm, settingKeys, settingsErrors, unknownFieldNames } from '../integrations/validate.js';
 import { BadRequest } from '../errors.js';
 import { lastValue, type FormInput } from '../http/forms.js';
-import type { FieldErrors } from '../model/validation.js';
+import type { FieldErrors } from '../validation.js';
 import { levelInSentence, resolveSettings, sameOwner, withheldSecretMessage, type EffectiveSettings, type EnforcedBy, type Level, type SettingsOwner } from './resolve.js';
 import type { OwnSettings, SettingsStore, StoredSettings } from './store.js';
 

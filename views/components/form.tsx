@@ -4,7 +4,7 @@
  * to its field, and a summary on top that links to each field.
  */
 import type { Child } from 'hono/jsx';
-import type { FieldErrors } from '../../src/model/validation.js';
+import type { FieldErrors } from '../../src/validation.js';
 
 export type FormValues = Record<string, string | string[] | undefined>;
 

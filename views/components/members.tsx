@@ -5,7 +5,7 @@
 import { lastValue } from '../../src/http/forms.js';
 import { ROLE_LABELS, roleName, type RoleName } from '../../src/auth/permissions.js';
 import type { Member, User } from '../../src/db/schema.js';
-import type { FieldErrors } from '../../src/model/validation.js';
+import type { FieldErrors } from '../../src/validation.js';
 import { ErrorSummary, SelectField, TextField, type FormValues } from './form.js';
 import { ActionsHeader, EmptyState } from './lists.js';
 

@@ -9,7 +9,7 @@ import { lastValue } from '../../src/http/forms.js';
 import { integrationsUrl, integrationUrl } from '../../src/http/paths.js';
 import type { Field, IntegrationType } from '../../src/integrations/types.js';
 import { sameOwner, withheldSecretMessage, type EffectiveSettings, type Level, type SettingsOwner, type ValueSource } from '../../src/settings/resolve.js';
-import type { FieldErrors } from '../../src/model/validation.js';
+import type { FieldErrors } from '../../src/validation.js';
 import { CheckboxField, describedBy, FieldShell, fieldId, type FormValues } from './form.js';
 
 export interface SettingsFieldsProps {

@@ -9,7 +9,7 @@ import { allGroups, createGroup, findGroupById, listGroups, subgroups } from '..
 import { listMembers, rolesFor } from '../../model/members.js';
 import { moveGroup } from '../../model/moves.js';
 import { groupProjects } from '../../model/projects.js';
-import { idSchema, type FieldErrors } from '../../model/validation.js';
+import { idSchema, type FieldErrors } from '../../validation.js';
 import { AdminNav } from '../../../views/components/nav.js';
 import { AdminGroupPage, AdminGroupsPage, NewGroupPage } from '../../../views/pages/admin/groups.js';
 import { memberRoutes } from './members.js';

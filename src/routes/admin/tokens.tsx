@@ -6,7 +6,7 @@ import type { AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
 import { lastValue, listParams, readForm } from '../../http/forms.js';
 import { findUserById } from '../../model/users.js';
-import { idSchema } from '../../model/validation.js';
+import { idSchema } from '../../validation.js';
 import { AdminNav } from '../../../views/components/nav.js';
 import { revokeWarning } from '../../../views/components/tokens.js';
 import { ConfirmPage } from '../../../views/pages/confirm.js';

@@ -14,7 +14,7 @@ import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
 import { outboundPolicy } from '../../outbound/network-settings.js';
 import { blockedUrlErrors } from '../../settings/outbound.js';
-import type { FieldErrors } from '../../model/validation.js';
+import type { FieldErrors } from '../../validation.js';
 import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, type IntegrationState, type SettingsLevel } from '../../settings/service.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
 import type { SettingsOwner } from '../../settings/resolve.js';

@@ -12,7 +12,7 @@ import { lastValue, readForm, type FormInput } from '../../http/forms.js';
 import { integrationUrl } from '../../http/paths.js';
 import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
-import type { FieldErrors } from '../../model/validation.js';
+import type { FieldErrors } from '../../validation.js';
 import { deriveKey, seal, unseal } from '../../seal.js';
 import {
   commitSettingsChange,

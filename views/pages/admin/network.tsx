@@ -1,7 +1,7 @@
 /** @module views/pages/admin/network: Admin Area › Settings › Network, outbound requests. */
 import { parseBoolean } from '../../../src/boolean.js';
 import { lastValue } from '../../../src/http/forms.js';
-import type { FieldErrors } from '../../../src/model/validation.js';
+import type { FieldErrors } from '../../../src/validation.js';
 import { ALLOW_LOCAL_LABEL, ALLOWLIST_LABEL } from '../../../src/outbound/network-settings.js';
 import { CheckboxField, ErrorSummary, TextAreaField, type FormValues } from '../../components/form.js';
 

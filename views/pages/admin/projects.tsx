@@ -2,7 +2,7 @@
 import { lastValue } from '../../../src/http/forms.js';
 import type { RoleName } from '../../../src/auth/permissions.js';
 import type { Group, Member, Project, User } from '../../../src/db/schema.js';
-import type { FieldErrors } from '../../../src/model/validation.js';
+import type { FieldErrors } from '../../../src/validation.js';
 import { ErrorSummary, SelectField, TextAreaField, TextField, type FormValues } from '../../components/form.js';
 import { EmptyState, Pagination, pageHref, SearchForm } from '../../components/lists.js';
 import { MembersSection } from '../../components/members.js';

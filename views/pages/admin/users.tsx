@@ -2,7 +2,7 @@
 import { parseBoolean } from '../../../src/boolean.js';
 import { lastValue } from '../../../src/http/forms.js';
 import type { User } from '../../../src/db/schema.js';
-import type { FieldErrors } from '../../../src/model/validation.js';
+import type { FieldErrors } from '../../../src/validation.js';
 import { CheckboxField, ErrorSummary, TextField, type FormValues } from '../../components/form.js';
 import { ActionsHeader, EmptyState, pageHref, Pagination, SearchForm } from '../../components/lists.js';
 

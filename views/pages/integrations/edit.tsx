@@ -5,7 +5,7 @@
  */
 import type { IntegrationType } from '../../../src/integrations/types.js';
 import { integrationsUrl, integrationUrl } from '../../../src/http/paths.js';
-import type { FieldErrors } from '../../../src/model/validation.js';
+import type { FieldErrors } from '../../../src/validation.js';
 import { inheritanceSourceLabel, type EffectiveSettings, type Level, type SettingsOwner } from '../../../src/settings/resolve.js';
 import type { SettingsUsage } from '../../../src/settings/usage.js';
 import { ErrorSummary, fieldId, type FormValues } from '../../components/form.js';

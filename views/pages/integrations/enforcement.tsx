@@ -7,7 +7,7 @@
 import type { IntegrationType, Level } from '../../../src/integrations/types.js';
 import { integrationUrl } from '../../../src/http/paths.js';
 import { settingKeys } from '../../../src/integrations/validate.js';
-import type { FieldErrors } from '../../../src/model/validation.js';
+import type { FieldErrors } from '../../../src/validation.js';
 import { ALL_VALUES, describeKeys, MAX_REASON_LENGTH, type DescendantCount } from '../../../src/settings/enforcement.js';
 import type { Enforcement } from '../../../src/settings/resolve.js';
 import { CheckboxGroup, ErrorSummary, fieldId } from '../../components/form.js';

@@ -6,7 +6,7 @@
 import { lastValue } from '../../../src/http/forms.js';
 import { MAX_LIFETIME_DAYS, SCOPE_DESCRIPTIONS, TOKEN_SCOPES } from '../../../src/auth/tokens.js';
 import type { PersonalAccessToken } from '../../../src/db/schema.js';
-import type { FieldErrors } from '../../../src/model/validation.js';
+import type { FieldErrors } from '../../../src/validation.js';
 import { CheckboxGroup, ErrorSummary, TextField, type FormValues } from '../../components/form.js';
 import { EmptyState } from '../../components/lists.js';
 import { TokensTable } from '../../components/tokens.js';
