@@ -7,8 +7,6 @@
  */
 import { Hono } from 'hono';
 import type { Ability } from '../../auth/permissions.js';
-import type { Db } from '../../db/client.js';
-import { integrationSettings } from '../../db/schema.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
@@ -17,10 +15,8 @@ import { blockedUrlErrors } from '../../settings/outbound.js';
 import type { FieldErrors } from '../../validation.js';
 import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, type IntegrationState, type SettingsLevel } from '../../settings/service.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
-import type { SettingsOwner } from '../../settings/resolve.js';
-import { ownerFilter } from '../../settings/store.js';
 import { notFound } from './errors.js';
-import { integrationEntity, type OwnRowTimes } from './entities.js';
+import { integrationEntity } from './entities.js';
 import { parameterName, readParams, settingsFormOf } from './params.js';
 import { apiAdmin, apiGroup, apiProject } from './subjects.js';
 
@@ -44,20 +40,11 @@ export const instanceLevel: LevelLoader = (c) => {
   return { level: 'instance', owner: INSTANCE_OWNER, chain: [INSTANCE_OWNER] };
 };
 
-/** The ids and times of the level's own rows (GitLab's `id`, `created_at`, `updated_at`), by type. */
-function ownRowTimes(db: Db, owner: SettingsOwner): Map<string, OwnRowTimes> {
-  const rows = db
-    .select({ type: integrationSettings.type, id: integrationSettings.id, createdAt: integrationSettings.createdAt, updatedAt: integrationSettings.updatedAt })
-    .from(integrationSettings)
-    .where(ownerFilter(owner))
-    .all();
-  return new Map(rows.map(({ type, ...times }) => [type, times]));
-}
-
 function present(c: AppContext, at: SettingsLevel, type: IntegrationType) {
-  const [state] = integrationStates(storeOf(c), at, type);
+  const store = storeOf(c);
+  const [state] = integrationStates(store, at, type);
   if (state!.effective.state === 'not_configured') throw notFound('Integration');
-  return integrationEntity(state!, ownRowTimes(c.var.db, at.owner).get(type.slug), true);
+  return integrationEntity(state!, store.ownRowTimes(at.owner).get(type.slug), true);
 }
 
 export function integrationApi(load: LevelLoader): Hono<AppEnv> {
@@ -66,8 +53,9 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
   /** Like GitLab, the active integrations only. */
   routes.get('/', (c) => {
     const at = load(c, 'read');
-    const times = ownRowTimes(c.var.db, at.owner);
-    const states = integrationStates(storeOf(c), at).filter((state) => state.effective.active);
+    const store = storeOf(c);
+    const times = store.ownRowTimes(at.owner);
+    const states = integrationStates(store, at).filter((state) => state.effective.active);
     return c.json(states.map((state) => integrationEntity(state, times.get(state.type.slug), false)));
   });
 
