@@ -2,6 +2,7 @@
  * @module http/forms
  * Reading submitted forms and query strings.
  */
+import { parseBoolean } from '../boolean.js';
 import { readBody } from './body.js';
 import type { AppContext } from './context.js';
 
@@ -34,6 +35,9 @@ export async function readForm(c: AppContext): Promise<FormInput> {
 export function lastValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
+
+/** Whether the form comes from a confirmation step (its `_confirmed` field says yes). */
+export const isConfirmed = (form: FormInput) => parseBoolean(lastValue(form._confirmed)) === true;
 
 export interface ListParams {
   search: string;

@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { BadRequest, Conflict, NotFound } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
-import { lastValue, readForm, type FormInput } from '../../http/forms.js';
+import { isConfirmed, lastValue, readForm, type FormInput } from '../../http/forms.js';
 import { integrationUrl } from '../../http/paths.js';
 import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
@@ -209,7 +209,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       const { change } = prepared;
       // A save that changes nothing reaches nobody below: nothing to confirm.
       const unchanged = sameOwnSettings(store.findOwn(scope.owner, type.slug), change.choice === 'inherit' ? undefined : change.own);
-      if (scope.level !== 'project' && !unchanged && lastValue(form._confirmed) !== '1') {
+      if (scope.level !== 'project' && !unchanged && !isConfirmed(form)) {
         const usage = settingsUsage(c.var.db, scope.owner, type.slug);
         const payload = JSON.stringify({ form, expires: Date.now() + CONFIRMATION_TTL_MS });
         return c.render(<ConfirmSavePage type={type} baseUrl={scope.baseUrl} usage={usage} sealed={seal(confirmKey, payload, confirmFor)} />, {
@@ -320,7 +320,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const projects = targets.filter((t) => t.kind === 'project').length;
     const groups = targets.length - projects;
     const what = [projects ? plural(projects, 'project') : '', groups ? plural(groups, 'group') : ''].filter(Boolean).join(' and ');
-    if (lastValue(form._confirmed) !== '1') {
+    if (!isConfirmed(form)) {
       return c.render(
         <ConfirmPage
           title={`Switch ${what} back to the default settings?`}
@@ -377,7 +377,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       return redirectWithFlash(c, pageUrl, `Nothing is enforced for ${type.title}.`, 'alert');
     }
 
-    if (lastValue(form._confirmed) !== '1') {
+    if (!isConfirmed(form)) {
       const keysInQuestion = enforcement?.keys ?? own.enforced!.keys;
       const what = describeKeys(type, keysInQuestion);
       const overriding = countByLevel(overriders(store, scope.owner, type, keysInQuestion));
@@ -424,7 +424,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       return renderEnforcement(c, scope, type, { errors: { push_keys: chosen.error }, submitted: { pushKeys: keys } });
     }
     const what = describeKeys(type, chosen.keys);
-    if (lastValue(form._confirmed) !== '1') {
+    if (!isConfirmed(form)) {
       const affected = describeCount(countByLevel(overriders(store, scope.owner, type, chosen.keys)));
       return c.render(
         <ConfirmPage
@@ -452,7 +452,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const type = typeOfUrl(c, scope);
     const form = await readForm(c);
     const pageUrl = integrationUrl(scope.baseUrl, type.slug);
-    if (lastValue(form._confirmed) !== '1') {
+    if (!isConfirmed(form)) {
       const usage = settingsUsage(c.var.db, scope.owner, type.slug);
       return c.render(
         <ConfirmPage title={`Reset ${type.title}?`} action={integrationUrl(scope.baseUrl, type.slug, 'reset')} hidden={{}} confirmLabel="Reset" danger cancelHref={pageUrl}>
