@@ -4,12 +4,11 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { booleanField } from './boolean.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const booleanFlag = booleanField('must be true or false');
 
 /** "10.0.0.2" or "10.0.0.0/8": an address, or a range of them with its prefix length. */
 function isAddressOrRange(entry: string): boolean {

@@ -12,7 +12,7 @@ import { createGroup } from './model/groups.js';
 import { addMember } from './model/members.js';
 import { createProject } from './model/projects.js';
 import { createUser } from './model/users.js';
-import type { Outcome } from './model/validation.js';
+import type { Outcome } from './validation.js';
 
 export interface SeededAccount {
   username: string;

@@ -9,7 +9,7 @@ import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { perDatabase, type Db } from '../db/client.js';
 import { personalAccessTokens, users, type PersonalAccessToken, type User } from '../db/schema.js';
-import { text, validate, type Outcome } from '../model/validation.js';
+import { text, validate, type Outcome } from '../validation.js';
 
 export const TOKEN_SCOPES = ['api', 'read_api'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];

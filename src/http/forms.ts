@@ -2,6 +2,7 @@
  * @module http/forms
  * Reading submitted forms and query strings.
  */
+import { parseBoolean } from '../boolean.js';
 import { readBody } from './body.js';
 import type { AppContext } from './context.js';
 
@@ -23,11 +24,20 @@ export async function readForm(c: AppContext): Promise<FormInput> {
   return form;
 }
 
-/** The last value of a field (what a checkbox after its hidden "0" means), or '' if absent. */
-export function lastValue(value: string | string[] | undefined): string {
-  if (Array.isArray(value)) return value[value.length - 1] ?? '';
-  return value ?? '';
+/**
+ * The last value of a field (what a checkbox after its hidden "0" means); undefined if it was
+ * not sent. The one way pages, the API's form and the views read a submitted field.
+ *
+ * @example
+ * lastValue(['0', '1']) // '1'
+ * lastValue(form.reason) ?? '' // the text, '' when absent
+ */
+export function lastValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[value.length - 1] : value;
 }
+
+/** Whether the form comes from a confirmation step (its `_confirmed` field says yes). */
+export const isConfirmed = (form: FormInput) => parseBoolean(lastValue(form._confirmed)) === true;
 
 export interface ListParams {
   search: string;

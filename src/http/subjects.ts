@@ -1,13 +1,18 @@
 /**
  * @module http/subjects
  * Loads the group or project a URL names and checks the user may do what the route does,
- * in one step, so that no route can forget the check.
+ * in one step, so that no route can forget the check; and the integration type and settings
+ * store a settings URL works on, for the pages and the API alike.
  */
 import { authorize, type Ability } from '../auth/permissions.js';
 import type { Group, Project } from '../db/schema.js';
 import { NotFound, SignInRequired } from '../errors.js';
 import { findGroupByFullPath, groupLineage } from '../model/groups.js';
 import { projectWithGroup } from '../model/projects.js';
+import type { IntegrationType } from '../integrations/types.js';
+import type { Level } from '../settings/resolve.js';
+import { typeAtLevel } from '../settings/service.js';
+import { SettingsStore } from '../settings/store.js';
 import type { AppContext } from './context.js';
 
 export interface GroupSubject {
@@ -48,4 +53,21 @@ export function requireAdmin(c: AppContext) {
   const user = c.var.user;
   authorize(c.var.db, user, 'administer', { kind: 'instance' });
   return user!;
+}
+
+/** The settings store of the request's database, its secrets sealed with the app's key. */
+export const storeOf = (c: AppContext) => new SettingsStore(c.var.db, c.var.deps.secretKeyBase);
+
+/**
+ * The integration type a URL's `:slug` names, if it can be set up at the level; `missing` is
+ * thrown otherwise. Slugs are GitLab's, dashed (`microsoft-teams`); underscores are accepted too.
+ *
+ * @example
+ * const type = typeOfUrl(c, scope) // the page's 404 for a slug that is not set up here
+ * const type = typeOfUrl(c, at, notFound('Integration')) // the API's "404 Integration Not Found"
+ */
+export function typeOfUrl(c: AppContext, at: { level: Level }, missing: Error = new NotFound('This integration does not exist, or cannot be set up at this level.')): IntegrationType {
+  const type = typeAtLevel((c.req.param('slug') ?? '').replaceAll('_', '-'), at.level);
+  if (!type) throw missing;
+  return type;
 }

@@ -5,6 +5,8 @@
  * are enforced only while the integration is active, as in GitLab.
  */
 import { z } from 'zod';
+import { parseBoolean } from '../boolean.js';
+import { lastValue } from '../http/forms.js';
 import { listItems } from './fields.js';
 import type { Field, FieldValue, IntegrationDefinition, IntegrationType, Level, SettingsValues, TriggerEvent } from './types.js';
 
@@ -48,14 +50,6 @@ export function requestUrlOf(field: Field, value: string): string | null {
 
 export function eventsAt(type: IntegrationDefinition, level: Level): TriggerEvent[] {
   return type.events.filter((event) => !event.levels || event.levels.includes(level));
-}
-
-function last(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
-}
-
-function truthy(value: string | undefined): boolean {
-  return value === '1' || value === 'on' || value === 'true' || value === 'yes';
 }
 
 function isHttpUrl(value: string): boolean {
@@ -120,10 +114,9 @@ export function defineIntegration(definition: IntegrationDefinition): Integratio
   return { ...definition, schema: settingsSchema(definition) };
 }
 
-/** A submitted string as the field's typed value; undefined means "not submitted". */
+/** A submitted string as the field's typed value (not a checkbox's); undefined means "not submitted". */
 function coerce(field: Field, raw: string | undefined): FieldValue | undefined {
   if (raw === undefined) return undefined;
-  if (field.kind === 'checkbox') return truthy(raw);
   const text = field.kind === 'textarea' ? raw.replace(/\r\n/g, '\n').trim() : raw.trim();
   if (text === '') return field.kind === 'secret' ? undefined : null;
   if (field.kind === 'number') return /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
@@ -143,26 +136,37 @@ function coerce(field: Field, raw: string | undefined): FieldValue | undefined {
  */
 export function readSettingsForm(type: IntegrationType, input: SettingsInput, context: ParseContext): ParseOutcome {
   const previous = context.previous ?? {};
-  const activeInput = last(input.active);
-  const active = activeInput === undefined ? previous.active === true : truthy(activeInput);
   const fields: Record<string, FieldValue> = {};
   const errors: Record<string, string> = {};
+  /** A checkbox, an event or Enabled: GitLab's yes/no words; anything else is refused next to it. */
+  const readBoolean = <Kept,>(name: string, label: string, kept: Kept): boolean | Kept => {
+    const raw = lastValue(input[name]);
+    if (raw === undefined) return kept;
+    const value = parseBoolean(raw);
+    if (value === undefined) errors[name] = `${label} must be yes or no`;
+    return value ?? kept;
+  };
+  const active = readBoolean('active', 'Enabled', previous.active === true);
 
   for (const field of type.fields) {
-    const value = coerce(field, last(input[field.name]));
-    if (value === undefined) {
-      if (field.kind !== 'secret') fields[field.name] = previous[field.name] ?? field.default ?? null;
+    const kept = previous[field.name] ?? field.default ?? null;
+    if (field.kind === 'checkbox') {
+      fields[field.name] = readBoolean(field.name, field.label, kept);
       continue;
     }
-    fields[field.name] = typeof value === 'number' && Number.isNaN(value) ? (last(input[field.name]) ?? '') : value;
+    const value = coerce(field, lastValue(input[field.name]));
+    if (value === undefined) {
+      if (field.kind !== 'secret') fields[field.name] = kept;
+      continue;
+    }
+    fields[field.name] = typeof value === 'number' && Number.isNaN(value) ? (lastValue(input[field.name]) ?? '') : value;
     const problem = fieldProblem(field, fields[field.name]!);
     if (problem) errors[field.name] = problem;
   }
 
   const events: Record<string, boolean> = {};
   for (const event of eventsAt(type, context.level)) {
-    const raw = last(input[event.name]);
-    events[event.name] = raw === undefined ? (context.previousEvents?.[event.name] ?? event.default) : truthy(raw);
+    events[event.name] = readBoolean(event.name, `${event.label} events`, context.previousEvents?.[event.name] ?? event.default);
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: { active, fields, events } };
 }
@@ -208,6 +212,11 @@ export function settingKeys(type: IntegrationDefinition, level?: Level): Setting
     ...type.fields.map((field) => ({ key: field.name, label: field.label })),
     ...(level ? eventsAt(type, level) : type.events).map((event) => ({ key: event.name, label: `${event.label} events` })),
   ];
+}
+
+/** The values of a type at a level that are yes or no: Enabled, the checkboxes and the events. */
+export function booleanSettingNames(type: IntegrationDefinition, level: Level): Set<string> {
+  return new Set(['active', ...type.fields.filter((field) => field.kind === 'checkbox').map((field) => field.name), ...eventsAt(type, level).map((event) => event.name)]);
 }
 
 /** The settings of a type nobody has configured: inactive, each field and event at its default. */

@@ -3,13 +3,13 @@
  * Groups and subgroups at any depth. Each group keeps its full path and the ids of its
  * ancestors ("/1/5/9/"), so a subtree is one indexed prefix query.
  */
-import { and, asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { perDatabase, type Db } from '../db/client.js';
 import { groups, projects, type Group, type User } from '../db/schema.js';
 import { groupsReadableBy, traversalIdList } from '../auth/permissions.js';
 import { writeUnique } from './unique.js';
-import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type FieldErrors, type Outcome } from './validation.js';
+import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type FieldErrors, type Outcome } from '../validation.js';
 
 export const newGroupSchema = z.object({
   name: nameSchema,
@@ -116,6 +116,50 @@ export function listGroups(db: Db, query: GroupListQuery): { groups: Group[]; to
     .offset((query.page - 1) * query.perPage)
     .all();
   return { groups: rows, total };
+}
+
+export interface ReadableGroupsQuery {
+  viewer: User;
+  /** Only the direct subgroups of this group. */
+  parentId?: number;
+  /** By name or full path; '' for all. */
+  search: string;
+  page: number;
+  perPage: number;
+}
+
+/** One page of the groups `viewer` may read, subgroups included, by name; and how many there are in all. */
+export function readableGroups(db: Db, query: ReadableGroupsQuery): { groups: Group[]; total: number } {
+  const { search } = query;
+  const where = and(
+    query.parentId === undefined ? undefined : eq(groups.parentId, query.parentId),
+    groupsReadableBy(query.viewer),
+    search ? or(like(groups.name, `%${search}%`), like(groups.fullPath, `%${search}%`)) : undefined,
+  );
+  const total = db.select({ n: count() }).from(groups).where(where).get()?.n ?? 0;
+  const rows = db
+    .select()
+    .from(groups)
+    .where(where)
+    .orderBy(asc(groups.name), asc(groups.id))
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage)
+    .all();
+  return { groups: rows, total };
+}
+
+/**
+ * The lineages of many groups (each group and its ancestors, top-level first), in one query.
+ *
+ * @example
+ * const lineageOf = groupLineages(db, listed)
+ * lineageOf(listed[0]) // [platform, backend]
+ */
+export function groupLineages(db: Db, listed: readonly Group[]): (group: Group) => Group[] {
+  const ids = [...new Set(listed.flatMap((group) => traversalIdList(group.traversalIds)))];
+  const rows = ids.length > 0 ? db.select().from(groups).where(inArray(groups.id, ids)).all() : [];
+  const known = new Map(rows.map((group) => [group.id, group]));
+  return (group) => traversalIdList(group.traversalIds).map((id) => known.get(id)!);
 }
 
 /** Every group, for choosing a parent in a form. */

@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js';
 import { members, users, type Member, type User } from '../db/schema.js';
 import { GROUP_ROLES, PROJECT_ROLES, ROLES, type RoleName } from '../auth/permissions.js';
 import { writeUnique } from './unique.js';
-import { text, validate, type Outcome } from './validation.js';
+import { text, validate, type Outcome } from '../validation.js';
 
 export type MemberSource = { groupId: number } | { projectId: number };
 

@@ -9,7 +9,7 @@ import type { Db } from '../db/client.js';
 import { groups, projects, type Group, type Project } from '../db/schema.js';
 import { fullPathTaken } from './groups.js';
 import { writeUnique } from './unique.js';
-import { isReservedTopLevelPath, type Outcome } from './validation.js';
+import { isReservedTopLevelPath, type Outcome } from '../validation.js';
 
 const takenMessage = (fullPath: string) => `${fullPath} is already taken by another group or project`;
 

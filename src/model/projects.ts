@@ -2,14 +2,14 @@
  * @module model/projects
  * Projects, each inside a group.
  */
-import { and, asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { perDatabase, type Db } from '../db/client.js';
 import { groups, projects, type Group, type Project, type User } from '../db/schema.js';
 import { projectsReadableBy } from '../auth/permissions.js';
 import { fullPathTaken, pathTaken } from './groups.js';
 import { writeUnique } from './unique.js';
-import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from './validation.js';
+import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from '../validation.js';
 
 export const newProjectSchema = z.object({
   name: nameSchema,
@@ -72,6 +72,52 @@ export function listProjects(db: Db, query: ProjectListQuery): { projects: Proje
     .offset((query.page - 1) * query.perPage)
     .all();
   return { projects: rows, total };
+}
+
+const READABLE_ORDER = { id: projects.id, name: projects.name, path: projects.fullPath, created_at: projects.createdAt } as const;
+
+/** What GitLab's project lists may be ordered by (`order_by`). */
+export type ProjectOrder = keyof typeof READABLE_ORDER;
+
+export const isProjectOrder = (value: unknown): value is ProjectOrder => typeof value === 'string' && Object.hasOwn(READABLE_ORDER, value);
+
+export interface ReadableProjectsQuery {
+  viewer: User;
+  /** Only the projects directly in this group. */
+  groupId?: number;
+  /** By name or full path; '' for all. */
+  search: string;
+  orderBy: ProjectOrder;
+  sort: 'asc' | 'desc';
+  page: number;
+  perPage: number;
+}
+
+/**
+ * One page of the projects `viewer` may read, each with its group, and how many there are in all.
+ *
+ * @example
+ * readableProjects(db, { viewer, search: 'api', orderBy: 'created_at', sort: 'desc', page: 1, perPage: 20 })
+ */
+export function readableProjects(db: Db, query: ReadableProjectsQuery): { rows: { project: Project; group: Group }[]; total: number } {
+  const { search } = query;
+  const where = and(
+    query.groupId === undefined ? undefined : eq(projects.groupId, query.groupId),
+    projectsReadableBy(query.viewer),
+    search ? or(like(projects.name, `%${search}%`), like(projects.fullPath, `%${search}%`)) : undefined,
+  );
+  const column = READABLE_ORDER[query.orderBy];
+  const total = db.select({ n: count() }).from(projects).innerJoin(groups, eq(groups.id, projects.groupId)).where(where).get()?.n ?? 0;
+  const rows = db
+    .select({ project: projects, group: groups })
+    .from(projects)
+    .innerJoin(groups, eq(groups.id, projects.groupId))
+    .where(where)
+    .orderBy(query.sort === 'asc' ? asc(column) : desc(column), asc(projects.id))
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage)
+    .all();
+  return { rows, total };
 }
 
 export function countProjects(db: Db): number {

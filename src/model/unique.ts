@@ -5,7 +5,7 @@
  * process writes the same value between that check and the write. The race then reads exactly
  * like a duplicate sent later.
  */
-import type { FieldErrors, Outcome } from './validation.js';
+import type { FieldErrors, Outcome } from '../validation.js';
 
 const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 

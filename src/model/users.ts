@@ -4,12 +4,13 @@
  */
 import { asc, count, eq, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { booleanField } from '../boolean.js';
 import { MIN_PASSWORD_LENGTH } from '../config.js';
 import type { Db } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 import { hashPassword } from '../auth/passwords.js';
 import { writeUnique } from './unique.js';
-import { text, validate, type FieldErrors, type Outcome } from './validation.js';
+import { text, validate, type FieldErrors, type Outcome } from '../validation.js';
 
 export const newUserSchema = z.object({
   name: text('Name').trim().min(1, 'Name is required').max(255, 'Name is too long (maximum is 255 characters)'),
@@ -22,7 +23,7 @@ export const newUserSchema = z.object({
   password: text('Password')
     .min(MIN_PASSWORD_LENGTH, `Password is too short (minimum is ${MIN_PASSWORD_LENGTH} characters)`)
     .max(128, 'Password is too long (maximum is 128 characters)'),
-  is_admin: z.enum(['0', '1'], { error: 'Administrator must be yes or no' }).default('0'),
+  is_admin: booleanField('Administrator must be yes or no').default(false),
 });
 
 export type NewUser = z.infer<typeof newUserSchema>;
@@ -54,7 +55,7 @@ export async function createUser(db: Db, input: unknown): Promise<Outcome<User>>
   if (Object.keys(taken).length > 0) return { ok: false, errors: taken };
   const passwordHash = await hashPassword(password);
   return writeUnique(
-    () => db.insert(users).values({ name, username, email, passwordHash, isAdmin: is_admin === '1' }).returning().get(),
+    () => db.insert(users).values({ name, username, email, passwordHash, isAdmin: is_admin }).returning().get(),
     () => takenErrors(db, username, email),
   );
 }

@@ -6,10 +6,11 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/trail.js';
+import { booleanField } from '../boolean.js';
 import { perDatabase, type Db } from '../db/client.js';
 import { applicationSettings, type User } from '../db/schema.js';
 import { lastValue, type FormInput } from '../http/forms.js';
-import { validate, type Outcome } from '../model/validation.js';
+import { validate, type Outcome } from '../validation.js';
 import { INSTANCE_OWNER } from '../settings/owners.js';
 import { allowlistEntries, EMPTY_ALLOWLIST, parseAllowlist } from './addresses.js';
 import type { OutboundPolicy } from './request.js';
@@ -20,7 +21,7 @@ export const ALLOWLIST_LABEL = 'Local IP addresses and domain names that hooks a
 const MAX_ALLOWLIST_LENGTH = 100_000;
 
 const networkSchema = z.object({
-  allow_local_requests: z.boolean(),
+  allow_local_requests: booleanField(`${ALLOW_LOCAL_LABEL} must be yes or no`),
   outbound_allowlist: z
     .string()
     .max(MAX_ALLOWLIST_LENGTH, `The allowlist is too long (maximum is ${MAX_ALLOWLIST_LENGTH} characters)`)
@@ -57,8 +58,8 @@ export function outboundPolicy(db: Db): OutboundPolicy {
 /** The Network form: the checkbox (with its hidden "0") and the allowlist, one entry a line. */
 export function parseNetworkForm(form: FormInput): Outcome<NetworkSettings> {
   return validate(networkSchema, {
-    allow_local_requests: ['1', 'on', 'true'].includes(lastValue(form.allow_local_requests)),
-    outbound_allowlist: lastValue(form.outbound_allowlist).replace(/\r\n/g, '\n'),
+    allow_local_requests: lastValue(form.allow_local_requests) ?? '',
+    outbound_allowlist: (lastValue(form.outbound_allowlist) ?? '').replace(/\r\n/g, '\n'),
   });
 }
 

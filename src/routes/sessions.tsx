@@ -31,8 +31,8 @@ export function sessionRoutes(): Hono<AppEnv> {
 
   routes.post('/sign_in', async (c) => {
     const form = await readForm(c);
-    const username = lastValue(form.username).trim().slice(0, 255);
-    const password = lastValue(form.password).slice(0, 1024);
+    const username = (lastValue(form.username) ?? '').trim().slice(0, 255);
+    const password = (lastValue(form.password) ?? '').slice(0, 1024);
     const redirectTo = safeRedirectPath(lastValue(form.redirect_to));
     const again = (error: string, status: 401 | 422 | 429 | 503) => {
       c.status(status);

@@ -8,10 +8,10 @@ import type { User } from '../db/schema.js';
 import { NotFound } from '../errors.js';
 import type { AppContext, AppEnv } from '../http/context.js';
 import { redirectWithFlash } from '../http/flash.js';
-import { lastValue, readForm, type FormInput } from '../http/forms.js';
+import { isConfirmed, readForm, type FormInput } from '../http/forms.js';
 import { requireSignedIn } from '../http/subjects.js';
-import type { FieldErrors } from '../model/validation.js';
-import { idSchema } from '../model/validation.js';
+import type { FieldErrors } from '../validation.js';
+import { idSchema } from '../validation.js';
 import { UserSettingsNav } from '../../views/components/nav.js';
 import { revokeWarning } from '../../views/components/tokens.js';
 import { ConfirmPage } from '../../views/pages/confirm.js';
@@ -67,7 +67,7 @@ export function userSettingsRoutes(): Hono<AppEnv> {
     // Another user's token is not revealed; administrators revoke it from the Admin Area.
     if (!token || token.userId !== user.id) throw new NotFound();
     const form = await readForm(c);
-    if (lastValue(form._confirmed) !== '1') {
+    if (!isConfirmed(form)) {
       return c.render(
         <ConfirmPage title={`Revoke the token "${token.name}"?`} action={`${TOKENS_URL}/${token.id}/revoke`} hidden={{}} confirmLabel="Revoke" danger cancelHref={TOKENS_URL}>
           <p>{revokeWarning}</p>

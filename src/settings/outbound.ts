@@ -7,7 +7,7 @@
 import type { ThrottleOptions } from '../auth/throttle.js';
 import { lastValue, type FormInput } from '../http/forms.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
-import type { FieldErrors, Outcome } from '../model/validation.js';
+import type { FieldErrors, Outcome } from '../validation.js';
 import { localNetworkError, sendOutbound, type OutboundOptions, type OutboundPolicy, type OutboundResult } from '../outbound/request.js';
 import { isBlank, requestUrlOf } from '../integrations/validate.js';
 import type { SettingsOwner } from './resolve.js';
@@ -32,7 +32,7 @@ export const SETTINGS_TEST_LIMIT: ThrottleOptions = { maxFailures: 10, windowMs:
 export async function blockedUrlErrors(type: IntegrationType, form: FormInput, policy: OutboundPolicy, options?: OutboundOptions): Promise<FieldErrors> {
   const inherited = new Set([form._inherit ?? []].flat());
   const destinations = type.fields.flatMap((field) => {
-    const value = lastValue(form[field.name]).trim();
+    const value = (lastValue(form[field.name]) ?? '').trim();
     const url = value === '' || inherited.has(field.name) ? null : requestUrlOf(field, value);
     return url === null ? [] : [[field.name, url] as const];
   });

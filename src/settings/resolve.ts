@@ -72,6 +72,7 @@ export interface WithheldSecret {
   exposedBy: string[];
 }
 
+/** The same level: owners are compared by level and id, never as objects (a copy is the same owner). */
 export const sameOwner = (a: SettingsOwner, b: SettingsOwner) => a.level === b.level && a.id === b.id;
 
 /**

@@ -10,7 +10,7 @@ import type { Field, FieldValue, IntegrationType, SettingsValues } from '../inte
 import { isBlank, isSecretField, readSettingsForm, settingKeys, settingsErrors, unknownFieldNames } from '../integrations/validate.js';
 import { BadRequest } from '../errors.js';
 import { lastValue, type FormInput } from '../http/forms.js';
-import type { FieldErrors } from '../model/validation.js';
+import type { FieldErrors } from '../validation.js';
 import { levelInSentence, resolveSettings, sameOwner, withheldSecretMessage, type EffectiveSettings, type EnforcedBy, type Level, type SettingsOwner } from './resolve.js';
 import type { OwnSettings, SettingsStore, StoredSettings } from './store.js';
 
@@ -47,7 +47,7 @@ export function integrationStates(store: SettingsStore, at: SettingsLevel, only?
   const types = only ? [only] : integrationTypesAt(at.level);
   return types.map((type) => {
     const chain = rows.get(type.slug) ?? [];
-    const own = chain[0]?.owner === at.owner ? chain[0] : undefined;
+    const own = chain[0] && sameOwner(chain[0].owner, at.owner) ? chain[0] : undefined;
     return { type, effective: resolveSettings(type, at.owner, chain), own, rows: chain };
   });
 }
@@ -96,7 +96,7 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
   const [state] = integrationStates(store, at, type);
   const { effective, own: ownBefore } = state!;
   const aboveRows = state!.rows.filter((row) => !sameOwner(row.owner, at.owner));
-  const submittedChoice = lastValue(form.inheritance);
+  const submittedChoice = lastValue(form.inheritance) ?? '';
   // The instance's settings are its own; its form has no dropdown.
   if (at.level === 'instance' && submittedChoice !== '' && submittedChoice !== 'custom') {
     throw new BadRequest('The instance has no settings above it to inherit. Reload the page and try again.');

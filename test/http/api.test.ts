@@ -253,6 +253,28 @@ describe('project integrations', () => {
     expect(await json(response)).toMatchObject({ properties: { channel: '#second' }, tag_push_events: false, active: true });
   });
 
+  it("reads booleans as GitLab does: active=t saves the integration active, like use_inherited_settings=t", async () => {
+    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, active: 't', push_events: 'NO' }, true);
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ active: true, push_events: false });
+    expect(await json(await slackOfApp())).toMatchObject({ active: true, push_events: false });
+  });
+
+  it.each([
+    ['active', { active: 'maybe' }],
+    ['push_events', { push_events: 'yes please' }],
+    ['notify_only_broken_pipelines', { notify_only_broken_pipelines: 'tRuE' }],
+    ['use_inherited_settings', { use_inherited_settings: 'sometimes' }],
+  ])('refuses %s that is not a boolean with 400 and changes nothing', async (name, params) => {
+    await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, channel: '#kept' });
+    const before = await json(await slackOfApp());
+    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { channel: '#changed', ...params }, true);
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual({ error: `${name} is invalid` });
+    expect(await json(await slackOfApp())).toEqual(before);
+    expect(events().filter((e) => e.projectId === w.project.id)).toHaveLength(1);
+  });
+
   it('takes values from the level above with inherited_fields, and says where each comes from', async () => {
     await saveInstanceSlack(t.app, w.cookies.admin!, { channel: '#general', username: 'instance-bot' });
     const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { channel: '#app', 'inherited_fields[]': ['webhook', 'username'] }, true);

@@ -291,3 +291,26 @@ describe('project roles', () => {
     expect(rows(t)).toHaveLength(1);
   });
 });
+
+describe('yes/no values on the settings page', () => {
+  it('reads the checkbox after its hidden "0", and GitLab\'s words for yes and no', async () => {
+    const t = await setup();
+    const saved = await post(t.app, `${t.projectUrl}/slack`, { ...slackForm({ active: 'unused' }), active: ['0', '1'], push_events: ['0'], inheritance: 'custom' }, { cookie: t.maintainer });
+    expect(saved.status).toBe(303);
+    expect(flashOf(saved)).toBe('Slack notifications settings saved and active.');
+    expect(rows(t)[0]).toMatchObject({ active: true });
+
+    const again = await post(t.app, `${t.projectUrl}/slack`, { ...slackForm({ _version: '1', active: 'f' }), inheritance: 'custom' }, { cookie: t.maintainer });
+    expect(flashOf(again)).toBe('Slack notifications settings saved, but not active.');
+  });
+
+  it('refuses a tampered value that is neither yes nor no next to its field, saving nothing', async () => {
+    const t = await setup();
+    const response = await post(t.app, `${t.projectUrl}/slack`, { ...slackForm({ active: 'maybe', push_events: 'sometimes' }), inheritance: 'custom' }, { cookie: t.maintainer });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain('Enabled must be yes or no');
+    expect(html).toContain('Push events must be yes or no');
+    expect(rows(t)).toHaveLength(0);
+  });
+});

@@ -91,3 +91,15 @@ describe('settings service', () => {
     expect(store.findOwn(later.owner, slack.slug)).toBeUndefined();
   });
 });
+
+describe('integrationStates', () => {
+  it("finds the level's own settings when its owner is an equal copy, not the chain's object", () => {
+    const { store, admin, addProject } = setup();
+    const at = addProject('api');
+    save(store, at, { ...defaults('project-bot'), inheritance: 'custom' }, admin);
+    const copied: SettingsLevel = { ...at, owner: { ...at.owner } };
+    const [state] = integrationStates(store, copied, slack);
+    expect(state!.own?.fields.username).toBe('project-bot');
+    expect(state!.effective.state).toBe(integrationStates(store, at, slack)[0]!.effective.state);
+  });
+});

@@ -4,7 +4,7 @@
  * to its field, and a summary on top that links to each field.
  */
 import type { Child } from 'hono/jsx';
-import type { FieldErrors } from '../../src/model/validation.js';
+import type { FieldErrors } from '../../src/validation.js';
 
 export type FormValues = Record<string, string | string[] | undefined>;
 
@@ -138,12 +138,6 @@ export function TextAreaField({ name, label, value, error, help, required }: Omi
       </textarea>
     </FieldShell>
   );
-}
-
-/** The first value of a submitted field, for refilling a form after an error. */
-export function formValue(values: FormValues, name: string): string | undefined {
-  const value = values[name];
-  return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
 interface CheckboxFieldProps {

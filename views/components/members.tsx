@@ -2,10 +2,11 @@
  * @module views/components/members
  * A group's or project's members: change a role, remove, add by username.
  */
+import { lastValue } from '../../src/http/forms.js';
 import { ROLE_LABELS, roleName, type RoleName } from '../../src/auth/permissions.js';
 import type { Member, User } from '../../src/db/schema.js';
-import type { FieldErrors } from '../../src/model/validation.js';
-import { ErrorSummary, formValue, SelectField, TextField, type FormValues } from './form.js';
+import type { FieldErrors } from '../../src/validation.js';
+import { ErrorSummary, SelectField, TextField, type FormValues } from './form.js';
 import { ActionsHeader, EmptyState } from './lists.js';
 
 interface MembersSectionProps {
@@ -76,8 +77,8 @@ export function MembersSection({ base, members, roles, values, errors, scopeNote
       <h3>Add a member</h3>
       <ErrorSummary errors={errors} />
       <form method="post" action={`${base}/members`} class="form form-inline">
-        <TextField name="username" label="Username" value={formValue(values, 'username')} error={errors.username} required maxlength={64} autocomplete="off" />
-        <SelectField name="role" label="Role" value={formValue(values, 'role') ?? 'developer'} error={errors.role} options={roleOptions(roles)} />
+        <TextField name="username" label="Username" value={lastValue(values.username)} error={errors.username} required maxlength={64} autocomplete="off" />
+        <SelectField name="role" label="Role" value={lastValue(values.role) ?? 'developer'} error={errors.role} options={roleOptions(roles)} />
         <div class="form-actions">
           <button type="submit" class="button button-primary">
             Add member

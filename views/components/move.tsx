@@ -1,6 +1,6 @@
 /** @module views/components/move: moving a project or a subgroup to another parent group. */
 import type { Group } from '../../src/db/schema.js';
-import type { FieldErrors } from '../../src/model/validation.js';
+import type { FieldErrors } from '../../src/validation.js';
 import { ErrorSummary, SelectField } from './form.js';
 
 interface MoveFormProps {

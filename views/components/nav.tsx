@@ -3,6 +3,7 @@
  * The left navigation of each section, like GitLab's settings sidebars.
  */
 import type { Group, Project } from '../../src/db/schema.js';
+import { integrationsUrl } from '../../src/http/paths.js';
 
 interface NavItem {
   label: string;
@@ -42,7 +43,7 @@ export function AdminNav({ current }: { current: string }) {
         { label: 'Users', href: '/admin/users' },
         { label: 'Groups', href: '/admin/groups' },
         { label: 'Projects', href: '/admin/projects' },
-        { label: 'Settings › Integrations', href: '/admin/application_settings/integrations' },
+        { label: 'Settings › Integrations', href: integrationsUrl({ level: 'instance' }) },
         { label: 'Settings › Network', href: '/admin/application_settings/network' },
         { label: 'Access tokens', href: '/admin/personal_access_tokens' },
         { label: 'Audit events', href: '/admin/audit_events' },
@@ -65,7 +66,7 @@ export function GroupNav({ group, current, canManage }: { group: Group; current:
       current={current}
       items={[
         { label: 'Group overview', href: base, match: `${base}/-/overview` },
-        { label: settingsLabel(canManage), href: `${base}/-/settings/integrations` },
+        { label: settingsLabel(canManage), href: integrationsUrl({ level: 'group', path: group.fullPath }) },
         ...(canManage ? [{ label: 'Audit events', href: `${base}/-/audit_events` }] : []),
       ]}
     />
@@ -81,7 +82,7 @@ export function ProjectNav({ project, current, canManage }: { project: Project; 
       current={current}
       items={[
         { label: 'Project overview', href: base, match: `${base}/-/overview` },
-        { label: settingsLabel(canManage), href: `${base}/-/settings/integrations` },
+        { label: settingsLabel(canManage), href: integrationsUrl({ level: 'project', path: project.fullPath }) },
         ...(canManage ? [{ label: 'Audit events', href: `${base}/-/audit_events` }] : []),
       ]}
     />

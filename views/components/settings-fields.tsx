@@ -4,9 +4,12 @@
  * component renders inside the full page and alone as the htmx fragment that replaces it when
  * the inheritance dropdown changes, so the two cannot drift apart.
  */
+import { parseBoolean } from '../../src/boolean.js';
+import { lastValue } from '../../src/http/forms.js';
+import { integrationsUrl, integrationUrl } from '../../src/http/paths.js';
 import type { Field, FieldValue, IntegrationType } from '../../src/integrations/types.js';
-import { withheldSecretMessage, type EffectiveSettings, type Level, type SettingsOwner, type ValueSource } from '../../src/settings/resolve.js';
-import type { FieldErrors } from '../../src/model/validation.js';
+import { sameOwner, withheldSecretMessage, type EffectiveSettings, type Level, type SettingsOwner, type ValueSource } from '../../src/settings/resolve.js';
+import type { FieldErrors } from '../../src/validation.js';
 import { CheckboxField, describedBy, FieldShell, fieldId, type FormValues } from './form.js';
 
 export interface SettingsFieldsProps {
@@ -62,15 +65,10 @@ function displayValue(value: FieldValue | undefined): string {
   return String(value);
 }
 
-function submittedValue(submitted: FormValues | undefined, name: string): string | undefined {
-  const value = submitted?.[name];
-  return Array.isArray(value) ? value[value.length - 1] : value;
-}
-
 function isChecked(submitted: FormValues | undefined, name: string, stored: unknown): boolean {
-  const value = submittedValue(submitted, name);
+  const value = lastValue(submitted?.[name]);
   if (value === undefined) return stored === true;
-  return value === '1' || value === 'on' || value === 'true';
+  return parseBoolean(value) === true;
 }
 
 /** Where a value comes from, linked to that level's settings of the same integration. */
@@ -81,14 +79,14 @@ function SourceCaption({ source, props, bare }: { source: ValueSource | undefine
   const { self, canSeeInstance, type } = props;
   let label: string;
   let href: string | undefined;
-  if (source.level === self.level && source.id === self.id) {
+  if (sameOwner(source, self)) {
     label = `This ${self.level}`;
   } else if (source.level === 'instance') {
     label = 'Instance';
-    href = canSeeInstance ? `/admin/application_settings/integrations/${type.slug}` : undefined;
+    href = canSeeInstance ? integrationUrl(integrationsUrl(source), type.slug) : undefined;
   } else {
     label = `${source.level === 'group' ? 'Group' : 'Project'}: ${source.name}`;
-    href = source.level === 'group' ? `/groups/${source.path}/-/settings/integrations/${type.slug}` : `/${source.path}/-/settings/integrations/${type.slug}`;
+    href = integrationUrl(integrationsUrl(source), type.slug);
   }
   const name = href ? <a href={href}>{label}</a> : label;
   return bare ? <>{name}</> : <span class="field-source">Value from {name}</span>;
@@ -130,7 +128,7 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
     'aria-invalid': error ? ('true' as const) : undefined,
     'aria-describedby': describedBy(field.name, error, help),
   };
-  const value = submittedValue(submitted, field.name) ?? displayValue(stored);
+  const value = lastValue(submitted?.[field.name]) ?? displayValue(stored);
   const required = !disabled && field.required === true;
 
   if (field.kind === 'checkbox') {

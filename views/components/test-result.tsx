@@ -3,7 +3,7 @@
  * The outcome of "Test settings": below the form on the full page (without JavaScript), and
  * alone as the htmx fragment that replaces it in place.
  */
-import type { FieldErrors } from '../../src/model/validation.js';
+import type { FieldErrors } from '../../src/validation.js';
 import type { OutboundResult } from '../../src/outbound/request.js';
 import { ErrorSummary } from './form.js';
 

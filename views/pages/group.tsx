@@ -1,5 +1,6 @@
 /** @module views/pages/group: a group's overview, with its subgroups and projects. */
 import type { Group, Project } from '../../src/db/schema.js';
+import { integrationsUrl } from '../../src/http/paths.js';
 import { EmptyState } from '../components/lists.js';
 
 interface GroupPageProps {
@@ -17,7 +18,7 @@ export function GroupPage({ group, subgroups, projects, canManage, isAdmin }: Gr
         <h1>{group.name}</h1>
         <div class="actions">
           {canManage && (
-            <a class="button" href={`/groups/${group.fullPath}/-/settings/integrations`}>
+            <a class="button" href={integrationsUrl({ level: 'group', path: group.fullPath })}>
               Settings › Integrations
             </a>
           )}

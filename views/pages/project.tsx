@@ -1,5 +1,6 @@
 /** @module views/pages/project: a project's overview. */
 import type { Project } from '../../src/db/schema.js';
+import { integrationsUrl } from '../../src/http/paths.js';
 
 export function ProjectPage({ project, canManage, isAdmin }: { project: Project; canManage: boolean; isAdmin: boolean }) {
   return (
@@ -8,7 +9,7 @@ export function ProjectPage({ project, canManage, isAdmin }: { project: Project;
         <h1>{project.name}</h1>
         <div class="actions">
           {canManage && (
-            <a class="button" href={`/${project.fullPath}/-/settings/integrations`}>
+            <a class="button" href={integrationsUrl({ level: 'project', path: project.fullPath })}>
               Settings › Integrations
             </a>
           )}

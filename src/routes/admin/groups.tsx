@@ -9,7 +9,7 @@ import { allGroups, createGroup, findGroupById, listGroups, subgroups } from '..
 import { listMembers, rolesFor } from '../../model/members.js';
 import { moveGroup } from '../../model/moves.js';
 import { groupProjects } from '../../model/projects.js';
-import { idSchema, type FieldErrors } from '../../model/validation.js';
+import { idSchema, type FieldErrors } from '../../validation.js';
 import { AdminNav } from '../../../views/components/nav.js';
 import { AdminGroupPage, AdminGroupsPage, NewGroupPage } from '../../../views/pages/admin/groups.js';
 import { memberRoutes } from './members.js';
@@ -94,7 +94,7 @@ export function adminGroupRoutes(): Hono<AppEnv> {
 
   routes.post('/:id/move', async (c) => {
     const group = groupOfUrl(c);
-    const parentId = lastValue((await readForm(c)).parent_id);
+    const parentId = lastValue((await readForm(c)).parent_id) ?? '';
     const id = idSchema.safeParse(parentId);
     const target = parentId === '' ? null : id.success ? findGroupById(c.var.db, id.data) : undefined;
     const result = target === undefined ? { ok: false as const, errors: { parent_id: 'Choose an existing group' } } : moveGroup(c.var.db, group, target);

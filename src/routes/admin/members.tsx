@@ -9,7 +9,7 @@ import { redirectWithFlash } from '../../http/flash.js';
 import { readForm, type FormInput } from '../../http/forms.js';
 import { addMember, changeMemberRole, findMember, removeMember, type MemberSource } from '../../model/members.js';
 import { findUserById } from '../../model/users.js';
-import { idSchema, type FieldErrors } from '../../model/validation.js';
+import { idSchema, type FieldErrors } from '../../validation.js';
 
 export interface MembersOwner {
   source: MemberSource;

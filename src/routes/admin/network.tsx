@@ -4,7 +4,7 @@ import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
 import { readForm } from '../../http/forms.js';
 import { networkSettings, parseNetworkForm, saveNetworkSettings } from '../../outbound/network-settings.js';
-import type { FieldErrors } from '../../model/validation.js';
+import type { FieldErrors } from '../../validation.js';
 import { AdminNav } from '../../../views/components/nav.js';
 import type { FormValues } from '../../../views/components/form.js';
 import { NETWORK_PATH, NetworkSettingsPage } from '../../../views/pages/admin/network.js';

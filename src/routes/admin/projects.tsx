@@ -9,7 +9,7 @@ import { allGroups, findGroupById } from '../../model/groups.js';
 import { listMembers, rolesFor } from '../../model/members.js';
 import { moveProject } from '../../model/moves.js';
 import { createProject, findProjectById, listProjects } from '../../model/projects.js';
-import { idSchema, type FieldErrors } from '../../model/validation.js';
+import { idSchema, type FieldErrors } from '../../validation.js';
 import { AdminNav } from '../../../views/components/nav.js';
 import { AdminProjectPage, AdminProjectsPage, NewProjectPage } from '../../../views/pages/admin/projects.js';
 import { memberRoutes } from './members.js';

@@ -4,9 +4,9 @@ import { allTokens, findToken, revokeToken } from '../../auth/tokens.js';
 import { NotFound } from '../../errors.js';
 import type { AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
-import { lastValue, listParams, readForm } from '../../http/forms.js';
+import { isConfirmed, listParams, readForm } from '../../http/forms.js';
 import { findUserById } from '../../model/users.js';
-import { idSchema } from '../../model/validation.js';
+import { idSchema } from '../../validation.js';
 import { AdminNav } from '../../../views/components/nav.js';
 import { revokeWarning } from '../../../views/components/tokens.js';
 import { ConfirmPage } from '../../../views/pages/confirm.js';
@@ -33,7 +33,7 @@ export function adminTokenRoutes(): Hono<AppEnv> {
     if (!token) throw new NotFound();
     const owner = findUserById(c.var.db, token.userId);
     const form = await readForm(c);
-    if (lastValue(form._confirmed) !== '1') {
+    if (!isConfirmed(form)) {
       return c.render(
         <ConfirmPage
           title={`Revoke the token "${token.name}" of @${owner?.username}?`}

@@ -6,7 +6,7 @@ import { redirectWithFlash } from '../../http/flash.js';
 import { lastValue, listParams, readForm } from '../../http/forms.js';
 import { requireAdmin } from '../../http/subjects.js';
 import { createUser, findUserById, listUsers, setAdministrator, setBlocked } from '../../model/users.js';
-import { idSchema } from '../../model/validation.js';
+import { idSchema } from '../../validation.js';
 import { AdminNav } from '../../../views/components/nav.js';
 import { NewUserPage, UsersPage } from '../../../views/pages/admin/users.js';
 

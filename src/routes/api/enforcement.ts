@@ -17,7 +17,8 @@ import type { IntegrationType } from '../../integrations/types.js';
 import { countByLevel, MAX_REASON_LENGTH, overriders, parseChosenKeys, pushToDescendants, setEnforcement } from '../../settings/enforcement.js';
 import type { SettingsLevel } from '../../settings/service.js';
 import { notFound } from './errors.js';
-import { storeOf, typeOfUrl, type LevelLoader } from './integrations.js';
+import { type LevelLoader } from './integrations.js';
+import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import { listParam, readParams, type ApiParams } from './params.js';
 
 /** The level's own settings: enforcing and pushing act on them, so there must be some. */
@@ -44,7 +45,7 @@ export function enforcementApi(load: LevelLoader): Hono<AppEnv> {
 
   routes.get('/:slug/enforcement', async (c) => {
     const at = load(c, 'read');
-    const type = typeOfUrl(c, at);
+    const type = typeOfUrl(c, at, notFound('Integration'));
     const own = ownSettings(c, at, type);
     const asked = listParam(await readParams(c), 'keys');
     const keys = asked.length > 0 ? asked : (own.enforced?.keys ?? []);
@@ -59,7 +60,7 @@ export function enforcementApi(load: LevelLoader): Hono<AppEnv> {
   // Read after the body, so that the version applied is the current one: the last write wins.
   routes.put('/:slug/enforcement', async (c) => {
     const at = load(c, 'enforce_settings');
-    const type = typeOfUrl(c, at);
+    const type = typeOfUrl(c, at, notFound('Integration'));
     const params = await readParams(c);
     const own = ownSettings(c, at, type);
     const chosen = chosenKeys(c, at, type, params);
@@ -73,7 +74,7 @@ export function enforcementApi(load: LevelLoader): Hono<AppEnv> {
 
   routes.delete('/:slug/enforcement', (c) => {
     const at = load(c, 'enforce_settings');
-    const type = typeOfUrl(c, at);
+    const type = typeOfUrl(c, at, notFound('Integration'));
     const own = ownSettings(c, at, type);
     if (!own.enforced) throw notFound('Enforcement');
     setEnforcement(storeOf(c), at.owner, type, null, own.version, c.var.user!);
@@ -82,7 +83,7 @@ export function enforcementApi(load: LevelLoader): Hono<AppEnv> {
 
   routes.post('/:slug/push', async (c) => {
     const at = load(c, 'manage_settings');
-    const type = typeOfUrl(c, at);
+    const type = typeOfUrl(c, at, notFound('Integration'));
     ownSettings(c, at, type);
     const chosen = chosenKeys(c, at, type, await readParams(c));
     if (!chosen.ok) return chosen.response;

@@ -9,6 +9,7 @@ import { isSecretField } from '../../integrations/validate.js';
 import { groupFullName } from '../../model/groups.js';
 import type { SettingsOwner } from '../../settings/resolve.js';
 import type { IntegrationState } from '../../settings/service.js';
+import type { OwnRowTimes } from '../../settings/store.js';
 
 const iso = (moment: Date | null | undefined) => (moment ? moment.toISOString() : null);
 
@@ -87,13 +88,6 @@ const GITLAB_EVENTS = [
   'comment_on_event_enabled',
   'vulnerability_events',
 ] as const;
-
-/** When the level's own settings row was created and last changed. */
-export interface OwnRowTimes {
-  id: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 const ownerRef = (owner: SettingsOwner) => ({ level: owner.level, id: owner.id, full_path: owner.path });
 

@@ -7,19 +7,16 @@
  */
 import { Hono } from 'hono';
 import type { Ability } from '../../auth/permissions.js';
-import type { Db } from '../../db/client.js';
-import { integrationSettings } from '../../db/schema.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
+import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
 import { outboundPolicy } from '../../outbound/network-settings.js';
 import { blockedUrlErrors } from '../../settings/outbound.js';
-import type { FieldErrors } from '../../model/validation.js';
-import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, typeAtLevel, type IntegrationState, type SettingsLevel } from '../../settings/service.js';
+import type { FieldErrors } from '../../validation.js';
+import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, type IntegrationState, type SettingsLevel } from '../../settings/service.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
-import type { SettingsOwner } from '../../settings/resolve.js';
-import { ownerFilter, SettingsStore } from '../../settings/store.js';
 import { notFound } from './errors.js';
-import { integrationEntity, type OwnRowTimes } from './entities.js';
+import { integrationEntity } from './entities.js';
 import { parameterName, readParams, settingsFormOf } from './params.js';
 import { apiAdmin, apiGroup, apiProject } from './subjects.js';
 
@@ -43,29 +40,11 @@ export const instanceLevel: LevelLoader = (c) => {
   return { level: 'instance', owner: INSTANCE_OWNER, chain: [INSTANCE_OWNER] };
 };
 
-export const storeOf = (c: AppContext) => new SettingsStore(c.var.db, c.var.deps.secretKeyBase);
-
-/** The ids and times of the level's own rows (GitLab's `id`, `created_at`, `updated_at`), by type. */
-function ownRowTimes(db: Db, owner: SettingsOwner): Map<string, OwnRowTimes> {
-  const rows = db
-    .select({ type: integrationSettings.type, id: integrationSettings.id, createdAt: integrationSettings.createdAt, updatedAt: integrationSettings.updatedAt })
-    .from(integrationSettings)
-    .where(ownerFilter(owner))
-    .all();
-  return new Map(rows.map(({ type, ...times }) => [type, times]));
-}
-
-/** GitLab's slugs are dashed (`microsoft-teams`); some clients send them underscored. */
-export function typeOfUrl(c: AppContext, at: SettingsLevel): IntegrationType {
-  const type = typeAtLevel((c.req.param('slug') ?? '').replaceAll('_', '-'), at.level);
-  if (!type) throw notFound('Integration');
-  return type;
-}
-
 function present(c: AppContext, at: SettingsLevel, type: IntegrationType) {
-  const [state] = integrationStates(storeOf(c), at, type);
+  const store = storeOf(c);
+  const [state] = integrationStates(store, at, type);
   if (state!.effective.state === 'not_configured') throw notFound('Integration');
-  return integrationEntity(state!, ownRowTimes(c.var.db, at.owner).get(type.slug), true);
+  return integrationEntity(state!, store.ownRowTimes(at.owner).get(type.slug), true);
 }
 
 export function integrationApi(load: LevelLoader): Hono<AppEnv> {
@@ -74,14 +53,15 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
   /** Like GitLab, the active integrations only. */
   routes.get('/', (c) => {
     const at = load(c, 'read');
-    const times = ownRowTimes(c.var.db, at.owner);
-    const states = integrationStates(storeOf(c), at).filter((state) => state.effective.active);
+    const store = storeOf(c);
+    const times = store.ownRowTimes(at.owner);
+    const states = integrationStates(store, at).filter((state) => state.effective.active);
     return c.json(states.map((state) => integrationEntity(state, times.get(state.type.slug), false)));
   });
 
   routes.get('/:slug', (c) => {
     const at = load(c, 'read');
-    return c.json(present(c, at, typeOfUrl(c, at)));
+    return c.json(present(c, at, typeOfUrl(c, at, notFound('Integration'))));
   });
 
   /**
@@ -91,7 +71,7 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
    */
   routes.put('/:slug', async (c) => {
     const at = load(c, 'manage_settings');
-    const type = typeOfUrl(c, at);
+    const type = typeOfUrl(c, at, notFound('Integration'));
     const store = storeOf(c);
     const params = await readParams(c);
     const prepareNow = () => {
@@ -119,7 +99,7 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
   /** GitLab's "Disable an integration": the level's own settings go; it inherits (or has none) from then on. */
   routes.delete('/:slug', (c) => {
     const at = load(c, 'manage_settings');
-    resetSettings(storeOf(c), at.owner, typeOfUrl(c, at), c.var.user!);
+    resetSettings(storeOf(c), at.owner, typeOfUrl(c, at, notFound('Integration')), c.var.user!);
     return c.body(null, 204);
   });
 

@@ -5,11 +5,12 @@
  * submit; and offset pagination with GitLab's headers.
  */
 import type { Context } from 'hono';
+import { parseBoolean } from '../../boolean.js';
 import { BadRequest } from '../../errors.js';
 import { readBody } from '../../http/body.js';
 import type { AppEnv } from '../../http/context.js';
 import { readForm, type FormInput } from '../../http/forms.js';
-import { settingKeys, unknownFieldNames } from '../../integrations/validate.js';
+import { booleanSettingNames, settingKeys, unknownFieldNames } from '../../integrations/validate.js';
 import type { IntegrationType, Level } from '../../integrations/types.js';
 
 export type ApiParams = Record<string, unknown>;
@@ -36,11 +37,6 @@ export async function readParams(c: Context<AppEnv>): Promise<ApiParams> {
   return query;
 }
 
-const TRUE_WORDS = new Set(['true', '1', 'yes', 'on', 't']);
-
-/** GitLab's Boolean parameter: true, "true", "1", ... */
-export const isTrue = (value: unknown) => value === true || (typeof value === 'string' && TRUE_WORDS.has(value.toLowerCase()));
-
 /** A parameter value as the form would have sent it. */
 function formValueOf(name: string, value: unknown): string {
   if (typeof value === 'string') return value;
@@ -49,6 +45,13 @@ function formValueOf(name: string, value: unknown): string {
   if (value === null) return '';
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(',');
   throw new BadRequest(`${name} is invalid`);
+}
+
+/** A Boolean parameter, read by GitLab's rule (null is false, as an empty value); else a {@link BadRequest}. */
+function booleanParam(name: string, value: unknown): boolean {
+  const parsed = parseBoolean(formValueOf(name, value));
+  if (parsed === undefined) throw new BadRequest(`${name} is invalid`);
+  return parsed;
 }
 
 /** A list parameter sent as `name[]=a&name[]=b`, `name=a,b` or a JSON array. */
@@ -84,15 +87,18 @@ interface SettingsFormContext {
 export function settingsFormOf(type: IntegrationType, params: ApiParams, context: SettingsFormContext): FormInput {
   const inherited = listParam(params, 'inherited_fields');
   const settingNames = new Set(settingKeys(type, context.level).map(({ key }) => key));
+  const booleanNames = booleanSettingNames(type, context.level);
   const unknown = unknownFieldNames(type, inherited, context.level);
   if (unknown.length > 0) throw new BadRequest(`inherited_fields does not have a valid value: ${unknown.join(', ')}`);
 
-  const inheritAll = isTrue(params.use_inherited_settings);
+  const inheritAll = params.use_inherited_settings !== undefined && booleanParam('use_inherited_settings', params.use_inherited_settings);
   if (inheritAll && context.level === 'instance') throw new BadRequest('use_inherited_settings is not available for the instance: it inherits from nothing');
   const form: FormInput = { _version: String(context.version), inheritance: inheritAll ? 'inherit' : 'custom' };
   if (inherited.length > 0) form._inherit = inherited;
   for (const [name, value] of Object.entries(params)) {
-    if (settingNames.has(name) && !inherited.includes(name)) form[name] = formValueOf(name, value);
+    if (!settingNames.has(name) || inherited.includes(name)) continue;
+    if (booleanNames.has(name)) booleanParam(name, value);
+    form[name] = formValueOf(name, value);
   }
   if (!('active' in form) && !inherited.includes('active') && !context.enforced.has('active')) form.active = '1';
   return form;

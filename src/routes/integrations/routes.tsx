@@ -8,9 +8,11 @@ import { Hono } from 'hono';
 import { BadRequest, Conflict, NotFound } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
-import { lastValue, readForm, type FormInput } from '../../http/forms.js';
+import { isConfirmed, lastValue, readForm, type FormInput } from '../../http/forms.js';
+import { integrationUrl } from '../../http/paths.js';
+import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
-import type { FieldErrors } from '../../model/validation.js';
+import type { FieldErrors } from '../../validation.js';
 import { deriveKey, seal, unseal } from '../../seal.js';
 import {
   commitSettingsChange,
@@ -19,12 +21,10 @@ import {
   prepareSettingsChange,
   resetSettings,
   sameOwnSettings,
-  typeAtLevel,
   type CommitOutcome,
   type IntegrationState,
   type SettingsChoice,
 } from '../../settings/service.js';
-import { SettingsStore } from '../../settings/store.js';
 import { customDescendants, differingValues, listOverrides, overrideCounts, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
 import { customDescendantCount, settingsUsage, settingsUsages } from '../../settings/usage.js';
 import { countByLevel, describeKeys, MAX_REASON_LENGTH, overriders, parseChosenKeys, pushToDescendants, setEnforcement } from '../../settings/enforcement.js';
@@ -42,19 +42,9 @@ import type { IntegrationScope, ScopeLoader } from './scope.js';
 /** How long a confirmation step stays valid. */
 const CONFIRMATION_TTL_MS = 30 * 60 * 1000;
 
-function storeOf(c: AppContext): SettingsStore {
-  return new SettingsStore(c.var.db, c.var.deps.secretKeyBase);
-}
-
 const OVERRIDES_PER_PAGE = 20;
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-
-function typeOfUrl(c: AppContext, scope: IntegrationScope): IntegrationType {
-  const type = typeAtLevel(c.req.param('slug')!, scope.level);
-  if (!type) throw new NotFound('This integration does not exist, or cannot be set up at this level.');
-  return type;
-}
 
 /** What a save says: what changed, and whether the integration is active now (Enabled may be inherited). */
 function savedMessage(type: IntegrationType, choice: SettingsChoice, outcome: CommitOutcome, active: boolean): string {
@@ -133,7 +123,7 @@ function renderEnforcement(c: AppContext, scope: IntegrationScope, type: Integra
       customCount={customDescendantCount(c.var.db, scope.owner, type.slug)}
       {...options}
     />,
-    { title: `${type.title}: enforce and push`, breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Enforce and push' }], nav: scope.nav },
+    { title: `${type.title}: enforce and push`, breadcrumbs: [...scope.crumbs, { label: type.title, href: integrationUrl(scope.baseUrl, type.slug) }, { label: 'Enforce and push' }], nav: scope.nav },
   );
 }
 
@@ -216,18 +206,18 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       const { change } = prepared;
       // A save that changes nothing reaches nobody below: nothing to confirm.
       const unchanged = sameOwnSettings(store.findOwn(scope.owner, type.slug), change.choice === 'inherit' ? undefined : change.own);
-      if (scope.level !== 'project' && !unchanged && lastValue(form._confirmed) !== '1') {
+      if (scope.level !== 'project' && !unchanged && !isConfirmed(form)) {
         const usage = settingsUsage(c.var.db, scope.owner, type.slug);
         const payload = JSON.stringify({ form, expires: Date.now() + CONFIRMATION_TTL_MS });
         return c.render(<ConfirmSavePage type={type} baseUrl={scope.baseUrl} usage={usage} sealed={seal(confirmKey, payload, confirmFor)} />, {
           title: `Save ${type.title}?`,
-          breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Confirm' }],
+          breadcrumbs: [...scope.crumbs, { label: type.title, href: integrationUrl(scope.baseUrl, type.slug) }, { label: 'Confirm' }],
           nav: scope.nav,
         });
       }
       const outcome = commitSettingsChange(store, scope, type, change, user);
       const [after] = integrationStates(store, scope, type);
-      return redirectWithFlash(c, `${scope.baseUrl}/${type.slug}`, savedMessage(type, change.choice, outcome, after!.effective.active));
+      return redirectWithFlash(c, integrationUrl(scope.baseUrl, type.slug), savedMessage(type, change.choice, outcome, after!.effective.active));
     } catch (error) {
       if (!(error instanceof Conflict)) throw error;
       c.status(409);
@@ -310,7 +300,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         hiddenCount={counts.hidden}
         canManage={scope.canManage}
       />,
-      { title: `${type.title}: custom settings`, breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Custom settings' }], nav: scope.nav },
+      { title: `${type.title}: custom settings`, breadcrumbs: [...scope.crumbs, { label: type.title, href: integrationUrl(scope.baseUrl, type.slug) }, { label: 'Custom settings' }], nav: scope.nav },
     );
   });
 
@@ -318,20 +308,20 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const scope = loadScope(c, 'manage_settings');
     const type = typeOfUrl(c, scope);
     const form = await readForm(c);
-    const chosen = form.target ? [lastValue(form.target)] : [form.targets ?? []].flat();
+    const chosen = form.target ? [lastValue(form.target) ?? ''] : [form.targets ?? []].flat();
     const targets = chosen.map(parseOverrideTarget).filter((target) => target !== null);
-    const listUrl = `${scope.baseUrl}/${type.slug}/overrides`;
+    const listUrl = integrationUrl(scope.baseUrl, type.slug, 'overrides');
     if (targets.length === 0) return redirectWithFlash(c, listUrl, 'Select at least one project or group.', 'alert');
     const descendants = customDescendants(c.var.db, scope.owner, type.slug, targets);
     if (descendants.length !== targets.length) throw new BadRequest('Some of the selected projects or groups do not use custom settings here. Reload the page and try again.');
     const projects = targets.filter((t) => t.kind === 'project').length;
     const groups = targets.length - projects;
     const what = [projects ? plural(projects, 'project') : '', groups ? plural(groups, 'group') : ''].filter(Boolean).join(' and ');
-    if (lastValue(form._confirmed) !== '1') {
+    if (!isConfirmed(form)) {
       return c.render(
         <ConfirmPage
           title={`Switch ${what} back to the default settings?`}
-          action={`${listUrl}/reset`}
+          action={integrationUrl(scope.baseUrl, type.slug, 'overrides/reset')}
           hidden={{ targets: targets.map((t) => `${t.kind}:${t.id}`) }}
           confirmLabel={`Use default settings for ${what}`}
           cancelHref={listUrl}
@@ -344,7 +334,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
             <strong>{`This changes ${what}.`}</strong>
           </p>
         </ConfirmPage>,
-        { title: 'Confirm', breadcrumbs: [...scope.crumbs, { label: type.title, href: `${scope.baseUrl}/${type.slug}` }, { label: 'Confirm' }], nav: scope.nav },
+        { title: 'Confirm', breadcrumbs: [...scope.crumbs, { label: type.title, href: integrationUrl(scope.baseUrl, type.slug) }, { label: 'Confirm' }], nav: scope.nav },
       );
     }
     switchToDefaults(storeOf(c), type, descendants, c.var.user!);
@@ -363,7 +353,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const store = storeOf(c);
     const own = store.findOwn(scope.owner, type.slug);
     if (!own) throw new BadRequest(`Save settings for ${type.title} here before enforcing them.`);
-    const pageUrl = `${scope.baseUrl}/${type.slug}/enforcement`;
+    const pageUrl = integrationUrl(scope.baseUrl, type.slug, 'enforcement');
     const version = Number(lastValue(form._version) ?? NaN);
     const lift = lastValue(form._action) === 'lift';
     const keys = [form.keys ?? []].flat();
@@ -384,7 +374,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       return redirectWithFlash(c, pageUrl, `Nothing is enforced for ${type.title}.`, 'alert');
     }
 
-    if (lastValue(form._confirmed) !== '1') {
+    if (!isConfirmed(form)) {
       const keysInQuestion = enforcement?.keys ?? own.enforced!.keys;
       const what = describeKeys(type, keysInQuestion);
       const overriding = countByLevel(overriders(store, scope.owner, type, keysInQuestion));
@@ -423,7 +413,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const form = await readForm(c);
     const store = storeOf(c);
     if (!store.findOwn(scope.owner, type.slug)) throw new BadRequest(`Save settings for ${type.title} here before pushing them.`);
-    const pageUrl = `${scope.baseUrl}/${type.slug}/enforcement`;
+    const pageUrl = integrationUrl(scope.baseUrl, type.slug, 'enforcement');
     const keys = [form.push_keys ?? []].flat();
     const chosen = parseChosenKeys(type, scope.level, keys);
     if (!chosen.ok) {
@@ -431,12 +421,12 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       return renderEnforcement(c, scope, type, { errors: { push_keys: chosen.error }, submitted: { pushKeys: keys } });
     }
     const what = describeKeys(type, chosen.keys);
-    if (lastValue(form._confirmed) !== '1') {
+    if (!isConfirmed(form)) {
       const affected = describeCount(countByLevel(overriders(store, scope.owner, type, chosen.keys)));
       return c.render(
         <ConfirmPage
           title={`Push ${what} of ${type.title} to the levels below?`}
-          action={`${scope.baseUrl}/${type.slug}/push`}
+          action={integrationUrl(scope.baseUrl, type.slug, 'push')}
           hidden={{ push_keys: chosen.keys }}
           confirmLabel="Push to descendants"
           danger
@@ -458,11 +448,11 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const scope = loadScope(c, 'manage_settings');
     const type = typeOfUrl(c, scope);
     const form = await readForm(c);
-    const pageUrl = `${scope.baseUrl}/${type.slug}`;
-    if (lastValue(form._confirmed) !== '1') {
+    const pageUrl = integrationUrl(scope.baseUrl, type.slug);
+    if (!isConfirmed(form)) {
       const usage = settingsUsage(c.var.db, scope.owner, type.slug);
       return c.render(
-        <ConfirmPage title={`Reset ${type.title}?`} action={`${pageUrl}/reset`} hidden={{}} confirmLabel="Reset" danger cancelHref={pageUrl}>
+        <ConfirmPage title={`Reset ${type.title}?`} action={integrationUrl(scope.baseUrl, type.slug, 'reset')} hidden={{}} confirmLabel="Reset" danger cancelHref={pageUrl}>
           <p>{resetWarning(scope.level)}</p>
           <p>
             <strong>{impactSentence(usage, 'Resetting changes')}</strong>

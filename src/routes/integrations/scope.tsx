@@ -7,6 +7,7 @@
 import type { Child } from 'hono/jsx';
 import { can, type Ability } from '../../auth/permissions.js';
 import type { AppContext } from '../../http/context.js';
+import { integrationsUrl } from '../../http/paths.js';
 import { requireAdmin, requireGroup, requireProject } from '../../http/subjects.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
 import type { Level, SettingsOwner } from '../../settings/resolve.js';
@@ -36,7 +37,7 @@ const INTEGRATIONS_CRUMB = 'Integrations';
 
 export const instanceScope: ScopeLoader = (c) => {
   requireAdmin(c);
-  const baseUrl = '/admin/application_settings/integrations';
+  const baseUrl = integrationsUrl({ level: 'instance' });
   return {
     level: 'instance',
     owner: INSTANCE_OWNER,
@@ -53,7 +54,7 @@ export const groupScope: ScopeLoader = (c, ability) => {
   const { group, lineage } = requireGroup(c, c.req.param('fullPath')!, ability);
   const owner = groupOwner(group, lineage);
   const canManage = can(c.var.db, c.var.user, 'manage_settings', { kind: 'group', group });
-  const baseUrl = `/groups/${group.fullPath}/-/settings/integrations`;
+  const baseUrl = integrationsUrl({ level: 'group', path: group.fullPath });
   return {
     level: 'group',
     owner,
@@ -70,7 +71,7 @@ export const projectScope: ScopeLoader = (c, ability) => {
   const { project, group, lineage } = requireProject(c, c.req.param('fullPath')!, ability);
   const owner = projectOwner(project, lineage);
   const canManage = can(c.var.db, c.var.user, 'manage_settings', { kind: 'project', project, group });
-  const baseUrl = `/${project.fullPath}/-/settings/integrations`;
+  const baseUrl = integrationsUrl({ level: 'project', path: project.fullPath });
   return {
     level: 'project',
     owner,

@@ -1,8 +1,9 @@
 /** @module views/pages/admin/groups: group list, new group form, and a group's admin page. */
+import { lastValue } from '../../../src/http/forms.js';
 import type { RoleName } from '../../../src/auth/permissions.js';
 import type { Group, Member, Project, User } from '../../../src/db/schema.js';
-import type { FieldErrors } from '../../../src/model/validation.js';
-import { ErrorSummary, formValue, SelectField, TextAreaField, TextField, type FormValues } from '../../components/form.js';
+import type { FieldErrors } from '../../../src/validation.js';
+import { ErrorSummary, SelectField, TextAreaField, TextField, type FormValues } from '../../components/form.js';
 import { EmptyState, Pagination, pageHref, SearchForm } from '../../components/lists.js';
 import { MembersSection } from '../../components/members.js';
 import { MoveForm } from '../../components/move.js';
@@ -61,11 +62,11 @@ export function NewGroupPage({ values, errors, parents }: { values: FormValues; 
       <h1>New group</h1>
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/groups" class="card form">
-        <TextField name="name" label="Group name" value={formValue(values, 'name')} error={errors.name} required maxlength={255} autocomplete="off" />
+        <TextField name="name" label="Group name" value={lastValue(values.name)} error={errors.name} required maxlength={255} autocomplete="off" />
         <TextField
           name="path"
           label="Group URL"
-          value={formValue(values, 'path')}
+          value={lastValue(values.path)}
           error={errors.path}
           required
           maxlength={255}
@@ -75,12 +76,12 @@ export function NewGroupPage({ values, errors, parents }: { values: FormValues; 
         <SelectField
           name="parent_id"
           label="Parent group"
-          value={formValue(values, 'parent_id') ?? ''}
+          value={lastValue(values.parent_id) ?? ''}
           error={errors.parent_id}
           help="Leave empty for a top-level group; choose a group to create a subgroup."
           options={[{ value: '', label: 'None (top-level group)' }, ...parents.map((group) => ({ value: String(group.id), label: group.fullPath }))]}
         />
-        <TextAreaField name="description" label="Description" value={formValue(values, 'description')} error={errors.description} />
+        <TextAreaField name="description" label="Description" value={lastValue(values.description)} error={errors.description} />
         <div class="form-actions">
           <button type="submit" class="button button-primary">
             Create group

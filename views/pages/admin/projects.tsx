@@ -1,8 +1,9 @@
 /** @module views/pages/admin/projects: project list, new project form, and a project's admin page. */
+import { lastValue } from '../../../src/http/forms.js';
 import type { RoleName } from '../../../src/auth/permissions.js';
 import type { Group, Member, Project, User } from '../../../src/db/schema.js';
-import type { FieldErrors } from '../../../src/model/validation.js';
-import { ErrorSummary, formValue, SelectField, TextAreaField, TextField, type FormValues } from '../../components/form.js';
+import type { FieldErrors } from '../../../src/validation.js';
+import { ErrorSummary, SelectField, TextAreaField, TextField, type FormValues } from '../../components/form.js';
 import { EmptyState, Pagination, pageHref, SearchForm } from '../../components/lists.js';
 import { MembersSection } from '../../components/members.js';
 import { MoveForm } from '../../components/move.js';
@@ -67,11 +68,11 @@ export function NewProjectPage({ values, errors, groups }: { values: FormValues;
         <>
           <ErrorSummary errors={errors} />
           <form method="post" action="/admin/projects" class="card form">
-            <TextField name="name" label="Project name" value={formValue(values, 'name')} error={errors.name} required maxlength={255} autocomplete="off" />
+            <TextField name="name" label="Project name" value={lastValue(values.name)} error={errors.name} required maxlength={255} autocomplete="off" />
             <SelectField
               name="group_id"
               label="Group"
-              value={formValue(values, 'group_id')}
+              value={lastValue(values.group_id)}
               error={errors.group_id}
               required
               options={groups.map((group) => ({ value: String(group.id), label: group.fullPath }))}
@@ -79,14 +80,14 @@ export function NewProjectPage({ values, errors, groups }: { values: FormValues;
             <TextField
               name="path"
               label="Project slug"
-              value={formValue(values, 'path')}
+              value={lastValue(values.path)}
               error={errors.path}
               required
               maxlength={255}
               autocomplete="off"
               help="Letters, digits, '_', '-' and '.'. The project's URL is the group's path followed by this slug."
             />
-            <TextAreaField name="description" label="Description" value={formValue(values, 'description')} error={errors.description} />
+            <TextAreaField name="description" label="Description" value={lastValue(values.description)} error={errors.description} />
             <div class="form-actions">
               <button type="submit" class="button button-primary">
                 Create project

@@ -1,7 +1,9 @@
 /** @module views/pages/admin/users: the user list and the new-user form. */
+import { parseBoolean } from '../../../src/boolean.js';
+import { lastValue } from '../../../src/http/forms.js';
 import type { User } from '../../../src/db/schema.js';
-import type { FieldErrors } from '../../../src/model/validation.js';
-import { CheckboxField, ErrorSummary, formValue, TextField, type FormValues } from '../../components/form.js';
+import type { FieldErrors } from '../../../src/validation.js';
+import { CheckboxField, ErrorSummary, TextField, type FormValues } from '../../components/form.js';
 import { ActionsHeader, EmptyState, pageHref, Pagination, SearchForm } from '../../components/lists.js';
 
 interface UsersPageProps {
@@ -87,17 +89,17 @@ export function NewUserPage({ values, errors }: { values: FormValues; errors: Fi
       <h1>New user</h1>
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/users" class="card form">
-        <TextField name="name" label="Name" value={formValue(values, 'name')} error={errors.name} required maxlength={255} autocomplete="off" />
+        <TextField name="name" label="Name" value={lastValue(values.name)} error={errors.name} required maxlength={255} autocomplete="off" />
         <TextField
           name="username"
           label="Username"
-          value={formValue(values, 'username')}
+          value={lastValue(values.username)}
           error={errors.username}
           required
           maxlength={64}
           autocomplete="off"
         />
-        <TextField name="email" label="Email" type="email" value={formValue(values, 'email')} error={errors.email} required maxlength={254} autocomplete="off" />
+        <TextField name="email" label="Email" type="email" value={lastValue(values.email)} error={errors.email} required maxlength={254} autocomplete="off" />
         <TextField
           name="password"
           label="Password"
@@ -111,7 +113,7 @@ export function NewUserPage({ values, errors }: { values: FormValues; errors: Fi
         <CheckboxField
           name="is_admin"
           label="Administrator"
-          checked={formValue(values, 'is_admin') === '1'}
+          checked={parseBoolean(lastValue(values.is_admin)) === true}
           error={errors.is_admin}
           help="Administrators can reach the Admin Area and every group and project."
         />

@@ -4,7 +4,8 @@
  * fields, and "Save changes" with the impact of the save on the levels below.
  */
 import type { IntegrationType } from '../../../src/integrations/types.js';
-import type { FieldErrors } from '../../../src/model/validation.js';
+import { integrationsUrl, integrationUrl } from '../../../src/http/paths.js';
+import type { FieldErrors } from '../../../src/validation.js';
 import { inheritanceSourceLabel, type EffectiveSettings, type Level, type SettingsOwner } from '../../../src/settings/resolve.js';
 import type { SettingsUsage } from '../../../src/settings/usage.js';
 import { ErrorSummary, fieldId, type FormValues } from '../../components/form.js';
@@ -105,7 +106,7 @@ function InheritanceSelect({ baseUrl, props }: { baseUrl: string; props: Setting
           id={fieldId('inheritance')}
           name="inheritance"
           disabled={!canManage}
-          hx-get={`${baseUrl}/${props.type.slug}/fields`}
+          hx-get={integrationUrl(baseUrl, props.type.slug, 'fields')}
           hx-target="#settings-fields"
           hx-swap="outerHTML"
           aria-describedby={error ? `${fieldId('inheritance')}-error` : undefined}
@@ -127,7 +128,7 @@ function InheritanceSelect({ baseUrl, props }: { baseUrl: string; props: Setting
       </div>
       {inheritsFrom && inheritsFrom.level === 'group' && (
         <p class="field-help">
-          Default settings from the group <a href={`/groups/${inheritsFrom.path}/-/settings/integrations/${props.type.slug}`}>{inheritsFrom.name}</a>.
+          Default settings from the group <a href={integrationUrl(integrationsUrl(inheritsFrom), props.type.slug)}>{inheritsFrom.name}</a>.
         </p>
       )}
       {error && (
@@ -187,7 +188,7 @@ export function IntegrationPage(props: IntegrationPageProps) {
       <ErrorSummary errors={errors} />
       <form
         method="post"
-        action={`${baseUrl}/${type.slug}`}
+        action={integrationUrl(baseUrl, type.slug)}
         class="card form integration-form"
         id="integration-form"
         data-confirm-dialog={needsConfirmation ? 'confirm-save' : undefined}
@@ -200,7 +201,7 @@ export function IntegrationPage(props: IntegrationPageProps) {
             <button type="submit" class="button button-primary" name="_action" value="save">
               Save changes
             </button>
-            {type.testRequest && <TestSettingsButton url={`${baseUrl}/${type.slug}/test`} />}
+            {type.testRequest && <TestSettingsButton url={integrationUrl(baseUrl, type.slug, 'test')} />}
             <a class="button" href={baseUrl}>
               Cancel
             </a>
@@ -239,7 +240,7 @@ function ResetSection({ type, level, baseUrl, usage }: { type: IntegrationType; 
     <section class="card danger-zone" aria-labelledby="reset-title">
       <h2 id="reset-title">Reset</h2>
       <p>{resetWarning(level)}</p>
-      <form method="post" action={`${baseUrl}/${type.slug}/reset`} data-confirm-dialog="confirm-reset">
+      <form method="post" action={integrationUrl(baseUrl, type.slug, 'reset')} data-confirm-dialog="confirm-reset">
         <button type="submit" class="button button-danger">
           Reset
         </button>
@@ -268,13 +269,13 @@ export function IntegrationTabs({
 }) {
   return (
     <nav class="tabs" aria-label="Integration">
-      <a href={`${baseUrl}/${slug}`} aria-current={current === 'settings' ? 'page' : undefined}>
+      <a href={integrationUrl(baseUrl, slug)} aria-current={current === 'settings' ? 'page' : undefined}>
         Settings
       </a>
-      <a href={`${baseUrl}/${slug}/overrides`} aria-current={current === 'overrides' ? 'page' : undefined}>
+      <a href={integrationUrl(baseUrl, slug, 'overrides')} aria-current={current === 'overrides' ? 'page' : undefined}>
         Projects using custom settings <span class="badge">{customCount}</span>
       </a>
-      <a href={`${baseUrl}/${slug}/enforcement`} aria-current={current === 'enforcement' ? 'page' : undefined}>
+      <a href={integrationUrl(baseUrl, slug, 'enforcement')} aria-current={current === 'enforcement' ? 'page' : undefined}>
         Enforce and push
       </a>
     </nav>
@@ -294,10 +295,10 @@ export function ConfirmSavePage({ type, baseUrl, usage, sealed }: ConfirmSavePag
   return (
     <ConfirmPage
       title={`Save changes to ${type.title}?`}
-      action={`${baseUrl}/${type.slug}`}
+      action={integrationUrl(baseUrl, type.slug)}
       hidden={{ _sealed: sealed }}
       confirmLabel="Save changes"
-      cancelHref={`${baseUrl}/${type.slug}`}
+      cancelHref={integrationUrl(baseUrl, type.slug)}
     >
       <p>{SAVE_DEFAULTS_WARNING}</p>
       <p>

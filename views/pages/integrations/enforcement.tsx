@@ -5,8 +5,9 @@
  * descendants' own values for them. Each action goes through a confirmation with its impact.
  */
 import type { IntegrationType, Level } from '../../../src/integrations/types.js';
+import { integrationUrl } from '../../../src/http/paths.js';
 import { settingKeys } from '../../../src/integrations/validate.js';
-import type { FieldErrors } from '../../../src/model/validation.js';
+import type { FieldErrors } from '../../../src/validation.js';
 import { ALL_VALUES, describeKeys, MAX_REASON_LENGTH, type DescendantCount } from '../../../src/settings/enforcement.js';
 import type { Enforcement } from '../../../src/settings/resolve.js';
 import { CheckboxGroup, ErrorSummary, fieldId } from '../../components/form.js';
@@ -57,7 +58,7 @@ export interface EnforcementPageProps {
 
 export function EnforcementPage(props: EnforcementPageProps) {
   const { type, level, baseUrl, hasOwnSettings, enforcement, version, canEnforce, canManage, errors = {}, submitted = {} } = props;
-  const action = `${baseUrl}/${type.slug}/enforcement`;
+  const action = integrationUrl(baseUrl, type.slug, 'enforcement');
   const below = level === 'instance' ? 'every group and project' : 'every subgroup and project of this group';
   return (
     <>
@@ -69,7 +70,7 @@ export function EnforcementPage(props: EnforcementPageProps) {
       <ErrorSummary errors={errors} />
       {!hasOwnSettings && (
         <p class="callout callout-info">
-          This {level === 'instance' ? 'instance' : 'group'} has no settings of its own for {type.title}. <a href={`${baseUrl}/${type.slug}`}>Save settings</a>{' '}
+          This {level === 'instance' ? 'instance' : 'group'} has no settings of its own for {type.title}. <a href={integrationUrl(baseUrl, type.slug)}>Save settings</a>{' '}
           first; then you can enforce them or push them to the levels below.
         </p>
       )}
@@ -132,7 +133,7 @@ export function EnforcementPage(props: EnforcementPageProps) {
         <h2 id="push-title">Push to descendants</h2>
         <p>{PUSH_CLEARS_VALUES}</p>
         {canManage && hasOwnSettings && (
-          <form method="post" action={`${baseUrl}/${type.slug}/push`} class="form">
+          <form method="post" action={integrationUrl(baseUrl, type.slug, 'push')} class="form">
             <KeyChoices type={type} level={level} name="push_keys" legend="Settings to push" checked={submitted.pushKeys ?? []} error={errors.push_keys} />
             <div class="form-actions">
               <button type="submit" class="button button-primary">

@@ -1,5 +1,6 @@
 /** @module views/pages/integrations/list: every integration type with its state at this level. */
 import type { IntegrationType } from '../../../src/integrations/types.js';
+import { integrationUrl } from '../../../src/http/paths.js';
 import type { EffectiveSettings, Level } from '../../../src/settings/resolve.js';
 import type { SettingsUsage } from '../../../src/settings/usage.js';
 import { StateBadges } from '../../components/integration-state.js';
@@ -49,7 +50,7 @@ export function IntegrationsListPage({ level, baseUrl, items, canManage }: Integ
           {items.map(({ type, effective, usage }) => (
             <tr>
               <td>
-                <a href={`${baseUrl}/${type.slug}`} class="integration-link">
+                <a href={integrationUrl(baseUrl, type.slug)} class="integration-link">
                   {type.title}
                 </a>
                 <div class="muted">{type.description}</div>

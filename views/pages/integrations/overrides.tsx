@@ -3,6 +3,7 @@
  * "Projects using custom settings": the descendants that override a default, what they change,
  * and switching them back, one by one or as a selection.
  */
+import { integrationsUrl, integrationUrl } from '../../../src/http/paths.js';
 import type { Field, FieldValue, IntegrationType } from '../../../src/integrations/types.js';
 import type { SettingsOwner } from '../../../src/settings/resolve.js';
 import { ActionsHeader, EmptyState, SearchForm } from '../../components/lists.js';
@@ -36,8 +37,7 @@ interface OverridesPageProps {
 
 export const targetValue = (owner: SettingsOwner) => `${owner.level}:${owner.id}`;
 
-const settingsHref = (owner: SettingsOwner, slug: string) =>
-  owner.level === 'group' ? `/groups/${owner.path}/-/settings/integrations/${slug}` : `/${owner.path}/-/settings/integrations/${slug}`;
+const settingsHref = (owner: SettingsOwner, slug: string) => integrationUrl(integrationsUrl(owner), slug);
 
 /** A value as a short text for the differences column. */
 export function describeValue(field: Field | undefined, value: FieldValue | undefined): string | null {
@@ -61,7 +61,7 @@ function emptyMessage(search: string, hiddenCount: number): string {
 }
 
 export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPage, customCount, hiddenCount, canManage }: OverridesPageProps) {
-  const listUrl = `${baseUrl}/${type.slug}/overrides`;
+  const listUrl = integrationUrl(baseUrl, type.slug, 'overrides');
   const query = (after: string) => {
     const params = new URLSearchParams();
     if (search) params.set('search', search);
@@ -83,7 +83,7 @@ export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPag
       {entries.length === 0 ? (
         <EmptyState>{emptyMessage(search, hiddenCount)}</EmptyState>
       ) : (
-        <form method="post" action={`${listUrl}/reset`}>
+        <form method="post" action={integrationUrl(baseUrl, type.slug, 'overrides/reset')}>
           <table class="table">
             <caption class="visually-hidden">Projects and groups using custom settings</caption>
             <thead>

@@ -3,10 +3,11 @@
  * User settings › Access tokens: the new token (once, right after it is created), the form to
  * add one, and the user's tokens.
  */
+import { lastValue } from '../../../src/http/forms.js';
 import { MAX_LIFETIME_DAYS, SCOPE_DESCRIPTIONS, TOKEN_SCOPES } from '../../../src/auth/tokens.js';
 import type { PersonalAccessToken } from '../../../src/db/schema.js';
-import type { FieldErrors } from '../../../src/model/validation.js';
-import { CheckboxGroup, ErrorSummary, formValue, TextField, type FormValues } from '../../components/form.js';
+import type { FieldErrors } from '../../../src/validation.js';
+import { CheckboxGroup, ErrorSummary, TextField, type FormValues } from '../../components/form.js';
 import { EmptyState } from '../../components/lists.js';
 import { TokensTable } from '../../components/tokens.js';
 
@@ -50,12 +51,12 @@ export function PersonalAccessTokensPage({ tokens, values, errors, created, earl
       <ErrorSummary errors={errors} />
       <form method="post" action={TOKENS_URL} class="card form" aria-labelledby="add-token-title">
         <h2 id="add-token-title">Add a personal access token</h2>
-        <TextField name="name" label="Token name" value={formValue(values, 'name')} error={errors.name} required maxlength={255} autocomplete="off" />
+        <TextField name="name" label="Token name" value={lastValue(values.name)} error={errors.name} required maxlength={255} autocomplete="off" />
         <TextField
           name="expires_at"
           label="Expiration date"
           type="date"
-          value={formValue(values, 'expires_at')}
+          value={lastValue(values.expires_at)}
           error={errors.expires_at}
           required
           min={earliest}

@@ -1,5 +1,5 @@
 /**
- * @module model/validation
+ * @module validation
  * Field rules shared by the forms of several models, and the shape their errors take.
  */
 import { z } from 'zod';
