@@ -41,13 +41,19 @@ export function parseTable(output: string): Figure[] {
 function runBench(cwd: string, label: string): Promise<Figure[]> {
   console.log(`\n== ${label} ==`);
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       process.stdout.write(chunk);
     });
-    child.on('exit', (code) => (code === 0 ? done(parseTable(output)) : fail(new Error(`${label}: bench exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? done(parseTable(output)) : fail(new Error(`${label}: bench exited with ${code}`)),
+    );
   });
 }
 
@@ -55,7 +61,10 @@ async function main(): Promise<void> {
   const ref = process.argv[2] ?? DEFAULT_BASELINE;
   const root = resolve(import.meta.dirname, '..');
   const folder = mkdtempSync(join(tmpdir(), 'cascade-baseline-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] }).toString().trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+      .toString()
+      .trim();
   const baselineName = git('log', '-1', '--format=%h %s', ref);
   git('worktree', 'add', '--detach', folder, ref);
   try {

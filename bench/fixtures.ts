@@ -37,19 +37,29 @@ export interface TreeShape {
  * Projects are spread evenly over the deepest group of each chain; the first top-level group
  * also has one project of its own, and a separate top-level group "small" has 10.
  */
-export async function buildTree(path: string, projectCount: number, { fanout = 10, depth = 10, customProjects = 0 }: TreeShape = {}): Promise<BenchTree> {
+export async function buildTree(
+  path: string,
+  projectCount: number,
+  { fanout = 10, depth = 10, customProjects = 0 }: TreeShape = {},
+): Promise<BenchTree> {
   const db = openDatabase(path);
   migrateDatabase(db);
   const sqlite = db.$client;
   const now = Date.now();
   const adminId = Number(
     sqlite
-      .prepare('insert into users (username, name, email, password_hash, is_admin, created_at) values (?, ?, ?, ?, 1, ?)')
+      .prepare(
+        'insert into users (username, name, email, password_hash, is_admin, created_at) values (?, ?, ?, ?, 1, ?)',
+      )
       .run('root', 'Administrator', 'root@bench.local', await hashPassword('bench-password'), now).lastInsertRowid,
   );
-  const insertGroup = sqlite.prepare('insert into groups (parent_id, name, path, full_path, traversal_ids, created_at) values (?, ?, ?, ?, ?, ?)');
+  const insertGroup = sqlite.prepare(
+    'insert into groups (parent_id, name, path, full_path, traversal_ids, created_at) values (?, ?, ?, ?, ?, ?)',
+  );
   const setTraversal = sqlite.prepare('update groups set traversal_ids = ? where id = ?');
-  const insertProject = sqlite.prepare('insert into projects (group_id, name, path, full_path, created_at) values (?, ?, ?, ?, ?)');
+  const insertProject = sqlite.prepare(
+    'insert into projects (group_id, name, path, full_path, created_at) values (?, ?, ?, ?, ?)',
+  );
   const insertCustom = sqlite.prepare(
     "insert into integration_settings (type, project_id, active, fields, events, updated_at, created_at) values ('slack', ?, 1, ?, '{}', ?, ?)",
   );
@@ -73,7 +83,8 @@ export async function buildTree(path: string, projectCount: number, { fanout = 1
       leaves.push(group);
     }
     const small = addGroup(root, 'small');
-    for (let index = 0; index < 10; index++) insertProject.run(small.id, `s${index}`, `s${index}`, `small/s${index}`, now);
+    for (let index = 0; index < 10; index++)
+      insertProject.run(small.id, `s${index}`, `s${index}`, `small/s${index}`, now);
     const customLeaf = leaves[2 % leaves.length]!;
     for (let index = 1; index < projectCount; index++) {
       const leaf = leaves[index % leaves.length]!;

@@ -52,9 +52,15 @@ function slackVersion(db: Db, groupPath: string | null): number {
   const row = (
     groupPath
       ? db.$client
-          .prepare("select s.version from integration_settings s join groups g on g.id = s.group_id where s.type = 'slack' and g.full_path = ?")
+          .prepare(
+            "select s.version from integration_settings s join groups g on g.id = s.group_id where s.type = 'slack' and g.full_path = ?",
+          )
           .get(groupPath)
-      : db.$client.prepare("select version from integration_settings where type = 'slack' and group_id is null and project_id is null").get()
+      : db.$client
+          .prepare(
+            "select version from integration_settings where type = 'slack' and group_id is null and project_id is null",
+          )
+          .get()
   ) as { version: number } | undefined;
   return row?.version ?? 0;
 }
@@ -62,7 +68,9 @@ function slackVersion(db: Db, groupPath: string | null): number {
 /** Median time of saving the Slack defaults of the instance (groupPath null) or a group, through HTTP, confirmed. */
 async function medianSave(tree: BenchTree, groupPath: string | null): Promise<number> {
   const app = appFor(tree.db);
-  const url = groupPath ? `/groups/${groupPath}/-/settings/integrations/slack` : '/admin/application_settings/integrations/slack';
+  const url = groupPath
+    ? `/groups/${groupPath}/-/settings/integrations/slack`
+    : '/admin/application_settings/integrations/slack';
   const times: number[] = [];
   for (let i = 0; i < SAVES; i++) {
     const body = new URLSearchParams({
@@ -80,7 +88,8 @@ async function medianSave(tree: BenchTree, groupPath: string | null): Promise<nu
       body,
     });
     times.push(performance.now() - started);
-    if (response.status !== 303) throw new Error(`Save answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
+    if (response.status !== 303)
+      throw new Error(`Save answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
   }
   return median(times);
 }
@@ -113,7 +122,8 @@ interface Route {
 async function load({ url, cookie }: Route, seconds = LOAD_SECONDS): Promise<Load> {
   const headers = { 'accept-encoding': 'gzip, deflate, br', ...(cookie ? { cookie } : {}) };
   const result = await autocannon({ url, connections: 16, duration: seconds, headers });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -128,12 +138,18 @@ async function loadInTurns<const T extends readonly Route[]>(routes: T): Promise
   for (let round = 0; round < ROUNDS; round++) {
     for (const [index, route] of routes.entries()) rounds[index]!.push(await load(route));
   }
-  return rounds.map((loads) => [...loads].sort((a, b) => a.rps - b.rps)[Math.floor(loads.length / 2)]!) as { [K in keyof T]: Load };
+  return rounds.map((loads) => [...loads].sort((a, b) => a.rps - b.rps)[Math.floor(loads.length / 2)]!) as {
+    [K in keyof T]: Load;
+  };
 }
 
 const describeLoad = (load: Load) => `${Math.round(load.rps)} req/s (p50 ${load.p50} ms, p99 ${load.p99} ms)`;
 
-async function withServer<T>(databasePath: string, cache: 'cache' | 'nocache', run: (base: string) => Promise<T>): Promise<T> {
+async function withServer<T>(
+  databasePath: string,
+  cache: 'cache' | 'nocache',
+  run: (base: string) => Promise<T>,
+): Promise<T> {
   const port = 3900 + Math.floor(Math.random() * 90);
   const server = await startServer(databasePath, port, cache);
   try {
@@ -144,7 +160,14 @@ async function withServer<T>(databasePath: string, cache: 'cache' | 'nocache', r
 }
 
 /** A row whose target is to stay within `limit`× of a baseline: slower for times, fewer for rates. */
-function compare(measure: string, shown: string, baseline: number, value: number, higherIsBetter: boolean, limit = 1.5) {
+function compare(
+  measure: string,
+  shown: string,
+  baseline: number,
+  value: number,
+  higherIsBetter: boolean,
+  limit = 1.5,
+) {
   const ratio = higherIsBetter ? baseline / value : value / baseline;
   rows.push({ measure, value: shown, target: `within ${limit}× (${ratio.toFixed(2)}×)`, ok: ratio <= limit });
 }
@@ -162,11 +185,27 @@ async function main(): Promise<void> {
     console.log('Saving defaults...');
     const instanceSmall = await medianSave(small, null);
     const instanceLarge = await medianSave(large, null);
-    rows.push({ measure: 'Save instance default, 1,000 projects inheriting (median)', value: ms(instanceSmall), target: '', ok: null });
-    compare('Save instance default, 1,000,000 projects inheriting (median)', ms(instanceLarge), instanceSmall, instanceLarge, false);
+    rows.push({
+      measure: 'Save instance default, 1,000 projects inheriting (median)',
+      value: ms(instanceSmall),
+      target: '',
+      ok: null,
+    });
+    compare(
+      'Save instance default, 1,000,000 projects inheriting (median)',
+      ms(instanceLarge),
+      instanceSmall,
+      instanceLarge,
+      false,
+    );
     const groupSmall = await medianSave(large, large.smallGroupPath);
     const groupBig = await medianSave(large, large.bigGroupPath);
-    rows.push({ measure: 'Save group default, 10 descendant projects (median)', value: ms(groupSmall), target: '', ok: null });
+    rows.push({
+      measure: 'Save group default, 10 descendant projects (median)',
+      value: ms(groupSmall),
+      target: '',
+      ok: null,
+    });
     compare('Save group default, 100,000 descendant projects (median)', ms(groupBig), groupSmall, groupBig, false);
     small.db.$client.close();
     large.db.$client.close();
@@ -196,10 +235,32 @@ async function main(): Promise<void> {
         { url: overrides, cookie },
         { url: `${overrides}?after=${encodeURIComponent(large.middleOverridePath)}`, cookie },
       ]);
-      rows.push({ measure: 'Project integration page, top-level project, page cache off', value: describeLoad(shallow), target: '', ok: null });
-      compare('Project integration page, ten levels deep, page cache off', describeLoad(deep), shallow.rps, deep.rps, true);
-      rows.push({ measure: `"Projects using custom settings" (${CUSTOM_PROJECTS.toLocaleString('en')}), first page, cache off`, value: describeLoad(first), target: '', ok: null });
-      compare(`"Projects using custom settings", page ${CUSTOM_PROJECTS / 2 / 20 + 1}, cache off`, describeLoad(middle), first.rps, middle.rps, true);
+      rows.push({
+        measure: 'Project integration page, top-level project, page cache off',
+        value: describeLoad(shallow),
+        target: '',
+        ok: null,
+      });
+      compare(
+        'Project integration page, ten levels deep, page cache off',
+        describeLoad(deep),
+        shallow.rps,
+        deep.rps,
+        true,
+      );
+      rows.push({
+        measure: `"Projects using custom settings" (${CUSTOM_PROJECTS.toLocaleString('en')}), first page, cache off`,
+        value: describeLoad(first),
+        target: '',
+        ok: null,
+      });
+      compare(
+        `"Projects using custom settings", page ${CUSTOM_PROJECTS / 2 / 20 + 1}, cache off`,
+        describeLoad(middle),
+        first.rps,
+        middle.rps,
+        true,
+      );
     });
   } finally {
     rmSync(folder, { recursive: true, force: true });
@@ -212,7 +273,9 @@ function printTable(): void {
   const lines = rows.map((row) => [row.measure, row.value, row.target, row.ok === null ? '' : row.ok ? 'yes' : 'NO']);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]!.length)));
   const format = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(['', format(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(format)].join('\n'));
+  console.log(
+    ['', format(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(format)].join('\n'),
+  );
 }
 
 await main();

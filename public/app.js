@@ -10,7 +10,8 @@ document.addEventListener('submit', (event) => {
   if (!dialogId) return;
   const submitter = event.submitter;
   // The dialog's own button confirms; Update form and Test settings save nothing, so need no confirming.
-  if (submitter && (submitter.name === '_confirmed' || submitter.value === 'update_form' || submitter.value === 'test')) return;
+  if (submitter && (submitter.name === '_confirmed' || submitter.value === 'update_form' || submitter.value === 'test'))
+    return;
   const dialog = document.getElementById(dialogId);
   if (!(dialog instanceof HTMLDialogElement)) return;
   event.preventDefault();

@@ -61,7 +61,9 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     await next();
     const outcome = c.error instanceof RequestAborted ? 'aborted by the client' : c.res.status;
     // The path only: query strings may carry search terms or tokens.
-    deps.logger.info(`${c.req.method} ${c.req.path} ${outcome} ${(performance.now() - started).toFixed(1)}ms ${address}`);
+    deps.logger.info(
+      `${c.req.method} ${c.req.path} ${outcome} ${(performance.now() - started).toFixed(1)}ms ${address}`,
+    );
   });
   app.use(
     secureHeaders({

@@ -8,7 +8,22 @@ import { z } from 'zod';
 
 /** dry-types' `Params::TRUE_VALUES`: each word lower case, capitalised or upper case. */
 const TRUE_WORDS = new Set(['1', 'on', 'On', 'ON', 't', 'true', 'True', 'TRUE', 'T', 'y', 'yes', 'Yes', 'YES', 'Y']);
-const FALSE_WORDS = new Set(['0', 'off', 'Off', 'OFF', 'f', 'false', 'False', 'FALSE', 'F', 'n', 'no', 'No', 'NO', 'N']);
+const FALSE_WORDS = new Set([
+  '0',
+  'off',
+  'Off',
+  'OFF',
+  'f',
+  'false',
+  'False',
+  'FALSE',
+  'F',
+  'n',
+  'no',
+  'No',
+  'NO',
+  'N',
+]);
 
 /**
  * A yes/no value as GitLab reads it: JSON's booleans, 1 and 0, and the words above; an empty

@@ -20,8 +20,16 @@ function isAddressOrRange(entry: string): boolean {
 
 const proxyList = z
   .string()
-  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
-  .refine((entries) => entries.every(isAddressOrRange), 'must list IP addresses or CIDR ranges separated by commas, such as 10.0.0.2,192.168.0.0/16');
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (entries) => entries.every(isAddressOrRange),
+    'must list IP addresses or CIDR ranges separated by commas, such as 10.0.0.2,192.168.0.0/16',
+  );
 
 const environmentSchema = z.object({
   PORT: z.coerce
@@ -40,9 +48,11 @@ const environmentSchema = z.object({
     .min(MIN_PASSWORD_LENGTH, `is too short (minimum is ${MIN_PASSWORD_LENGTH} characters)`)
     .max(128, 'is too long (maximum is 128 characters)')
     .optional(),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent'], {
-    error: 'must be one of debug, info, warn, error, silent',
-  }).default('info'),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error', 'silent'], {
+      error: 'must be one of debug, info, warn, error, silent',
+    })
+    .default('info'),
   SEED_DEMO: booleanFlag.default(true),
   TRUST_PROXY: proxyList.default([]),
 });

@@ -32,7 +32,15 @@ export function isEmpty(db: Db): boolean {
 /** Creates root; returns the accounts whose passwords must be shown once. */
 export async function seedRoot(db: Db, initialRootPassword: string | undefined): Promise<SeededAccount[]> {
   const password = initialRootPassword ?? generatePassword();
-  unwrap(await createUser(db, { name: 'Administrator', username: 'root', email: 'root@cascade.local', password, is_admin: '1' }));
+  unwrap(
+    await createUser(db, {
+      name: 'Administrator',
+      username: 'root',
+      email: 'root@cascade.local',
+      password,
+      is_admin: '1',
+    }),
+  );
   return initialRootPassword ? [] : [{ username: 'root', password, role: 'Administrator' }];
 }
 
@@ -84,10 +92,17 @@ export async function seedDemo(db: Db): Promise<SeededAccount[]> {
   for (const spec of DEMO_TREE.users) {
     const password = generatePassword();
     const user: User = unwrap(
-      await createUser(db, { name: spec.name, username: spec.username, email: `${spec.username}@cascade.local`, password }),
+      await createUser(db, {
+        name: spec.name,
+        username: spec.username,
+        email: `${spec.username}@cascade.local`,
+        password,
+      }),
     );
     const member = spec.member as { group?: string; project?: string; role: RoleName };
-    const source = member.group ? { groupId: groupsByPath.get(member.group)!.id } : { projectId: projectIds.get(member.project!)! };
+    const source = member.group
+      ? { groupId: groupsByPath.get(member.group)!.id }
+      : { projectId: projectIds.get(member.project!)! };
     unwrap(addMember(db, source, { username: user.username, role: member.role }));
     accounts.push({ username: spec.username, password, role: `${member.role} of ${member.group ?? member.project}` });
   }

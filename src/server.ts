@@ -19,14 +19,20 @@ class StartupError extends Error {}
 type Fetch = (request: Request, env: unknown) => Response | Promise<Response>;
 
 const starting: Fetch = () =>
-  new Response('Cascade is starting. Try again in a moment.\n', { status: 503, headers: { 'retry-after': '1', 'content-type': 'text/plain; charset=utf-8' } });
+  new Response('Cascade is starting. Try again in a moment.\n', {
+    status: 503,
+    headers: { 'retry-after': '1', 'content-type': 'text/plain; charset=utf-8' },
+  });
 
 /** Listens on `port` with `handler()` answering each request; refuses with one line when the port cannot be had. */
 function listen(port: number, handler: () => Fetch): Promise<ServerType> {
   const server = createAdaptorServer({ fetch: (request, env) => handler()(request, env), port });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      const problem = error.code === 'EADDRINUSE' ? 'is already in use by another program' : `cannot be listened on (${error.code ?? error.message})`;
+      const problem =
+        error.code === 'EADDRINUSE'
+          ? 'is already in use by another program'
+          : `cannot be listened on (${error.code ?? error.message})`;
       reject(new StartupError(`Cascade could not start: PORT ${port} ${problem}.`));
     });
     server.listen(port, () => resolve(server));

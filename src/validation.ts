@@ -10,7 +10,20 @@ export type FieldErrors = Record<string, string>;
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 /** Top-level URL segments that a group or project path may not take. */
-const RESERVED_PATHS = new Set(['admin', 'api', 'users', 'groups', 'projects', 'public', 'assets', 'help', 'dashboard', 'explore', 'search', '-']);
+const RESERVED_PATHS = new Set([
+  'admin',
+  'api',
+  'users',
+  'groups',
+  'projects',
+  'public',
+  'assets',
+  'help',
+  'dashboard',
+  'explore',
+  'search',
+  '-',
+]);
 
 /**
  * A text field; when it is missing from the post or sent twice (a tampered form), the message
@@ -44,7 +57,10 @@ export const pathSchema = text('Path')
 /** Top-level group paths share the URL space with Cascade's own pages. */
 export const isReservedTopLevelPath = (path: string) => RESERVED_PATHS.has(path.toLowerCase());
 
-export const descriptionSchema = text('Description').trim().max(2000, 'Description is too long (maximum is 2000 characters)').default('');
+export const descriptionSchema = text('Description')
+  .trim()
+  .max(2000, 'Description is too long (maximum is 2000 characters)')
+  .default('');
 
 /** A positive database id from a form or URL; anything else is refused. */
 export const idSchema = z.coerce.number({ error: 'must be an id' }).int().positive();

@@ -47,7 +47,9 @@ const MIGRATION_0_ROWS: Record<string, Row[]> = {
       created_at: 1_700_000_100_000,
     },
   ],
-  sessions: [{ id: 1, token_hash: 'a'.repeat(64), user_id: 1, expires_at: 1_800_000_000_000, created_at: 1_700_000_200_000 }],
+  sessions: [
+    { id: 1, token_hash: 'a'.repeat(64), user_id: 1, expires_at: 1_800_000_000_000, created_at: 1_700_000_200_000 },
+  ],
   groups: [
     {
       id: 1,
@@ -96,11 +98,13 @@ afterAll(() => {
 /** A migrations folder holding the migrations up to `last`, as the release of that migration shipped them. */
 function migrationsFolderUpTo(last: number): string {
   const entries = journal.entries.filter((entry) => entry.idx <= last);
-  if (!entries.some((entry) => entry.idx === last)) throw new Error(`drizzle/meta/_journal.json has no migration ${last}`);
+  if (!entries.some((entry) => entry.idx === last))
+    throw new Error(`drizzle/meta/_journal.json has no migration ${last}`);
   const folder = mkdtempSync(join(tmpdir(), `cascade-migration-${last}-`));
   temporaryFolders.push(folder);
   mkdirSync(join(folder, 'meta'));
-  for (const entry of entries) copyFileSync(join(MIGRATIONS_FOLDER, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
+  for (const entry of entries)
+    copyFileSync(join(MIGRATIONS_FOLDER, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
   writeFileSync(join(folder, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
   return folder;
 }
@@ -111,7 +115,9 @@ const firstMigrationFolder = () => migrationsFolderUpTo(0);
 /** The application's tables, without SQLite's and Drizzle's own bookkeeping. */
 function tableNames(db: Db): string[] {
   return db.$client
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle_%' order by name")
+    .prepare(
+      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle_%' order by name",
+    )
     .pluck()
     .all() as string[];
 }
@@ -124,24 +130,32 @@ function insertRows(db: Db, table: string, rows: Row[]): void {
   for (const row of rows) {
     const columns = Object.keys(row);
     db.$client
-      .prepare(`insert into "${table}" (${columns.map((name) => `"${name}"`).join(', ')}) values (${columns.map((name) => `@${name}`).join(', ')})`)
+      .prepare(
+        `insert into "${table}" (${columns.map((name) => `"${name}"`).join(', ')}) values (${columns.map((name) => `@${name}`).join(', ')})`,
+      )
       .run(row);
   }
 }
 
 function selectRows(db: Db, table: string, columns: string[]): Row[] {
-  return db.$client.prepare(`select ${columns.map((name) => `"${name}"`).join(', ')} from "${table}" order by id`).all() as Row[];
+  return db.$client
+    .prepare(`select ${columns.map((name) => `"${name}"`).join(', ')} from "${table}" order by id`)
+    .all() as Row[];
 }
 
 /** Everything that defines the schema, and which migrations ran. */
 function schemaSnapshot(db: Db) {
   return {
-    objects: db.$client.prepare("select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%' order by type, name").all(),
+    objects: db.$client
+      .prepare("select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%' order by type, name")
+      .all(),
     migrations: db.$client.prepare('select hash, created_at from __drizzle_migrations order by id').all(),
   };
 }
 
-const schemaTables = (Object.values(schema) as unknown[]).filter((value): value is SQLiteTable => is(value, SQLiteTable));
+const schemaTables = (Object.values(schema) as unknown[]).filter((value): value is SQLiteTable =>
+  is(value, SQLiteTable),
+);
 
 describe('database migrations', () => {
   it('migrates a database created at the first migration, with rows in every table, to the latest with nothing lost', () => {
@@ -151,7 +165,8 @@ describe('database migrations', () => {
     // A table added to migration 0 without a fixture here would go unchecked: refuse that.
     expect(Object.keys(MIGRATION_0_ROWS).sort()).toEqual(tableNames(db));
     for (const [table, rows] of Object.entries(MIGRATION_0_ROWS)) {
-      for (const row of rows) expect(Object.keys(row).sort(), `columns of the ${table} fixture`).toEqual(columnNames(db, table).sort());
+      for (const row of rows)
+        expect(Object.keys(row).sort(), `columns of the ${table} fixture`).toEqual(columnNames(db, table).sort());
       insertRows(db, table, rows);
     }
 
@@ -170,8 +185,20 @@ describe('database migrations', () => {
     const db = openDatabase(':memory:');
     migrateDatabase(db, migrationsFolderUpTo(4));
     for (const table of ['users', 'groups', 'projects'] as const) insertRows(db, table, MIGRATION_0_ROWS[table]!);
-    const settings = (id: number, owner: Row): Row => ({ id, type: 'slack', ...owner, fields: '{}', events: '{}', updated_at: 1_700_000_500_000, created_at: 1_700_000_500_000 });
-    insertRows(db, 'integration_settings', [settings(1, { group_id: null, project_id: null }), settings(2, { group_id: 2, project_id: null }), settings(3, { group_id: null, project_id: 1 })]);
+    const settings = (id: number, owner: Row): Row => ({
+      id,
+      type: 'slack',
+      ...owner,
+      fields: '{}',
+      events: '{}',
+      updated_at: 1_700_000_500_000,
+      created_at: 1_700_000_500_000,
+    });
+    insertRows(db, 'integration_settings', [
+      settings(1, { group_id: null, project_id: null }),
+      settings(2, { group_id: 2, project_id: null }),
+      settings(3, { group_id: null, project_id: 1 }),
+    ]);
 
     migrateDatabase(db);
 
@@ -214,7 +241,9 @@ describe('database migrations', () => {
     const indexes = db.$client.prepare("select name from sqlite_master where type = 'index'").pluck().all() as string[];
     for (const table of schemaTables) {
       const config = getTableConfig(table);
-      expect(columnNames(db, config.name).sort(), `columns of ${config.name}`).toEqual(config.columns.map((column) => column.name).sort());
+      expect(columnNames(db, config.name).sort(), `columns of ${config.name}`).toEqual(
+        config.columns.map((column) => column.name).sort(),
+      );
       for (const index of config.indexes) expect(indexes, `indexes of ${config.name}`).toContain(index.config.name);
     }
     db.$client.close();

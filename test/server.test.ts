@@ -26,7 +26,10 @@ function freePort(): Promise<number> {
 
 /** Starts the server and resolves with everything it printed once it says it is ready. */
 function start(env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
@@ -62,7 +65,12 @@ describe('npm start', () => {
 
   it('creates root with INITIAL_ROOT_PASSWORD and no demo tree with SEED_DEMO=false', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'cascade-start-'));
-    const output = await start({ PORT: String(await freePort()), DATABASE_PATH: join(folder, 'c.db'), INITIAL_ROOT_PASSWORD: 'a-long-root-password', SEED_DEMO: 'false' });
+    const output = await start({
+      PORT: String(await freePort()),
+      DATABASE_PATH: join(folder, 'c.db'),
+      INITIAL_ROOT_PASSWORD: 'a-long-root-password',
+      SEED_DEMO: 'false',
+    });
     expect(output).toContain('root: the password from INITIAL_ROOT_PASSWORD (Administrator)');
     expect(output).not.toContain('olivia');
     expect(output).not.toContain('a-long-root-password');
@@ -77,9 +85,15 @@ const withoutWritingThroughModes: string[] =
   process.getuid?.() === 0 ? ['setpriv', '--inh-caps=-all', '--bounding-set=-dac_override,-dac_read_search'] : [];
 
 /** Runs the server, behind `prefix` if given, until it exits by itself; it must, within 20 seconds. */
-function runToExit(env: Record<string, string>, prefix: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runToExit(
+  env: Record<string, string>,
+  prefix: string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const [command = process.execPath, ...args] = [...prefix, process.execPath, '--import', 'tsx', 'src/server.ts'];
-  const child = spawn(command, args, { env: { ...process.env, SEED_DEMO: 'false', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: { ...process.env, SEED_DEMO: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.push(child);
   let stdout = '';
   let stderr = '';
@@ -109,7 +123,9 @@ describe('npm start when it cannot start', () => {
     const folder = mkdtempSync(join(tmpdir(), 'cascade-start-'));
     const result = await runToExit({ PORT: String(port), DATABASE_PATH: join(folder, 'data', 'cascade.db') });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([`Cascade could not start: PORT ${port} is already in use by another program.`]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `Cascade could not start: PORT ${port} is already in use by another program.`,
+    ]);
     expect(result.stdout).toBe('');
     expect(readdirSync(folder)).toEqual([]);
   });
@@ -147,7 +163,9 @@ describe('npm start when it cannot start', () => {
     chmodSync(path, 0o444);
     const result = await runToExit({ PORT: String(await freePort()), DATABASE_PATH: path }, withoutWritingThroughModes);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([`Cascade could not start: DATABASE_PATH ${path} cannot be written: the file is not writable (permission denied).`]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `Cascade could not start: DATABASE_PATH ${path} cannot be written: the file is not writable (permission denied).`,
+    ]);
     expect(result.stdout).toBe('');
     expect(statSync(path).size).toBe(0);
     expect(readdirSync(folder)).toEqual(['cascade.db']);

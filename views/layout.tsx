@@ -96,7 +96,13 @@ function Frame({ user, flash, title, breadcrumbs, nav, children }: FrameProps) {
 /** Sets `c.render` for the pages: the page inside the frame, for the signed-in user. */
 export const layout: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.setRenderer((content, meta) =>
-    c.html(`<!DOCTYPE html>${htmlOf(<Frame {...meta} user={c.var.user} flash={c.var.flash}>{content}</Frame>)}`),
+    c.html(
+      `<!DOCTYPE html>${htmlOf(
+        <Frame {...meta} user={c.var.user} flash={c.var.flash}>
+          {content}
+        </Frame>,
+      )}`,
+    ),
   );
   await next();
 };

@@ -97,9 +97,19 @@ const shown = (value: FieldValue | undefined): string | null => {
  * settingsChanges(slack, { fields: { username: 'a' }, events: {} }, { fields: { username: 'b' }, events: {} })
  * // [{ key: 'username', label: 'Username', before: 'a', after: 'b' }]
  */
-export function settingsChanges(type: IntegrationType, before: OwnValues | undefined, after: OwnValues | undefined): AuditChange[] {
+export function settingsChanges(
+  type: IntegrationType,
+  before: OwnValues | undefined,
+  after: OwnValues | undefined,
+): AuditChange[] {
   const changes: AuditChange[] = [];
-  const compare = (key: string, label: string, was: FieldValue | undefined, is: FieldValue | undefined, secret = false) => {
+  const compare = (
+    key: string,
+    label: string,
+    was: FieldValue | undefined,
+    is: FieldValue | undefined,
+    secret = false,
+  ) => {
     if (JSON.stringify(was ?? null) === JSON.stringify(is ?? null)) return;
     if (secret) {
       const had = shown(was) !== null;
@@ -110,8 +120,10 @@ export function settingsChanges(type: IntegrationType, before: OwnValues | undef
     }
   };
   compare('active', 'Enabled', before?.active, after?.active);
-  for (const field of type.fields) compare(field.name, field.label, before?.fields[field.name], after?.fields[field.name], field.kind === 'secret');
-  for (const event of type.events) compare(event.name, `${event.label} events`, before?.events[event.name], after?.events[event.name]);
+  for (const field of type.fields)
+    compare(field.name, field.label, before?.fields[field.name], after?.fields[field.name], field.kind === 'secret');
+  for (const event of type.events)
+    compare(event.name, `${event.label} events`, before?.events[event.name], after?.events[event.name]);
   return changes;
 }
 
@@ -152,6 +164,8 @@ export function listAuditEvents(db: Db, query: AuditQuery): AuditPage {
     .orderBy(desc(auditEvents.id))
     .limit(query.limit + 1)
     .all();
-  const events = rows.slice(0, query.limit).map((row) => ({ ...row, changeList: JSON.parse(row.changes) as AuditChange[] }));
+  const events = rows
+    .slice(0, query.limit)
+    .map((row) => ({ ...row, changeList: JSON.parse(row.changes) as AuditChange[] }));
   return { events, next: rows.length > query.limit ? events[events.length - 1]!.id : null };
 }

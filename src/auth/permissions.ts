@@ -28,9 +28,7 @@ export function roleName(accessLevel: number): RoleName | null {
 }
 
 export type Subject =
-  | { kind: 'instance' }
-  | { kind: 'group'; group: Group }
-  | { kind: 'project'; project: Project; group: Group };
+  { kind: 'instance' } | { kind: 'group'; group: Group } | { kind: 'project'; project: Project; group: Group };
 
 /**
  * - `read`: see the group or project, its members' work and its settings (read-only).
@@ -120,7 +118,9 @@ export function authorize(db: Db, user: User | null, ability: Ability, subject: 
   if (can(db, user, ability, subject)) return;
   if (ability !== 'read' && subject.kind !== 'instance' && can(db, user, 'read', subject)) {
     throw new Forbidden(
-      ability === 'enforce_settings' ? 'You need the Owner role to enforce settings.' : 'You need the Maintainer or Owner role to change these settings.',
+      ability === 'enforce_settings'
+        ? 'You need the Owner role to enforce settings.'
+        : 'You need the Maintainer or Owner role to change these settings.',
     );
   }
   throw new NotFound();
@@ -141,7 +141,10 @@ export interface ProjectColumns {
  * @example
  * db.select().from(projects).innerJoin(groups, eq(groups.id, projects.groupId)).where(projectsReadableBy(user))
  */
-export function projectsReadableBy(user: User, columns: ProjectColumns = { id: projects.id, traversalIds: groups.traversalIds }): SQL | undefined {
+export function projectsReadableBy(
+  user: User,
+  columns: ProjectColumns = { id: projects.id, traversalIds: groups.traversalIds },
+): SQL | undefined {
   if (user.blockedAt) return sql`0`;
   if (user.isAdmin) return undefined;
   return sql`exists (select 1 from members m left join groups mg on mg.id = m.group_id

@@ -69,7 +69,10 @@ export function newTokenSchema(today: string) {
       .trim()
       .refine(isCalendarDay, 'Expiration date must be a date (YYYY-MM-DD)')
       .refine((day) => day > today, 'Expiration date must be in the future')
-      .refine((day) => day <= latest, `Expiration date must be at most ${MAX_LIFETIME_DAYS} days ahead (${latest} at the latest)`),
+      .refine(
+        (day) => day <= latest,
+        `Expiration date must be at most ${MAX_LIFETIME_DAYS} days ahead (${latest} at the latest)`,
+      ),
   });
 }
 
@@ -93,7 +96,14 @@ export function createPersonalAccessToken(db: Db, user: User, input: unknown, no
   const token = `${TOKEN_PREFIX}${randomBytes(20).toString('base64url')}`;
   const record = db
     .insert(personalAccessTokens)
-    .values({ userId: user.id, name, scopes: JSON.stringify(scopes), tokenHash: hashToken(token), expiresAt: expires_at, createdAt: now })
+    .values({
+      userId: user.id,
+      name,
+      scopes: JSON.stringify(scopes),
+      tokenHash: hashToken(token),
+      expiresAt: expires_at,
+      createdAt: now,
+    })
     .returning()
     .get();
   return { ok: true, value: { token, record } };
@@ -112,7 +122,12 @@ export function tokenStatus(token: PersonalAccessToken, now = new Date()): Token
 
 /** A user's tokens, newest first. */
 export function userTokens(db: Db, userId: number): PersonalAccessToken[] {
-  return db.select().from(personalAccessTokens).where(eq(personalAccessTokens.userId, userId)).orderBy(desc(personalAccessTokens.id)).all();
+  return db
+    .select()
+    .from(personalAccessTokens)
+    .where(eq(personalAccessTokens.userId, userId))
+    .orderBy(desc(personalAccessTokens.id))
+    .all();
 }
 
 export interface OwnedToken {
@@ -176,7 +191,11 @@ const statements = perDatabase((db) => ({
  * @example
  * authenticateToken(db, request.headers.get('private-token') ?? '')?.user.username
  */
-export function authenticateToken(db: Db, secret: string, now = new Date()): { user: User; token: PersonalAccessToken } | null {
+export function authenticateToken(
+  db: Db,
+  secret: string,
+  now = new Date(),
+): { user: User; token: PersonalAccessToken } | null {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
   const found = statements(db).byHash.get({ tokenHash: hashToken(secret), today: utcDay(now) });
   if (!found) return null;

@@ -98,8 +98,12 @@ export const members = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('members_user_group_unique').on(t.userId, t.groupId).where(sql`${t.groupId} is not null`),
-    uniqueIndex('members_user_project_unique').on(t.userId, t.projectId).where(sql`${t.projectId} is not null`),
+    uniqueIndex('members_user_group_unique')
+      .on(t.userId, t.groupId)
+      .where(sql`${t.groupId} is not null`),
+    uniqueIndex('members_user_project_unique')
+      .on(t.userId, t.projectId)
+      .where(sql`${t.projectId} is not null`),
     index('members_group_id_idx').on(t.groupId),
     index('members_project_id_idx').on(t.projectId),
     check('members_one_source', sql`(${t.groupId} is null) <> (${t.projectId} is null)`),
@@ -155,8 +159,12 @@ export const integrationSettings = sqliteTable(
     uniqueIndex('integration_settings_instance_unique')
       .on(t.type)
       .where(sql`${t.groupId} is null and ${t.projectId} is null`),
-    uniqueIndex('integration_settings_group_unique').on(t.groupId, t.type).where(sql`${t.groupId} is not null`),
-    uniqueIndex('integration_settings_project_unique').on(t.projectId, t.type).where(sql`${t.projectId} is not null`),
+    uniqueIndex('integration_settings_group_unique')
+      .on(t.groupId, t.type)
+      .where(sql`${t.groupId} is not null`),
+    uniqueIndex('integration_settings_project_unique')
+      .on(t.projectId, t.type)
+      .where(sql`${t.projectId} is not null`),
     index('integration_settings_type_idx').on(t.type, t.projectId),
     // Partial: only queries of descendants' rows (`owner_path > ...`) can use it, never a chain's lookup by type.
     index('integration_settings_owner_path_idx')
@@ -225,7 +233,10 @@ export const personalAccessTokens = sqliteTable(
     revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('personal_access_tokens_token_hash_unique').on(t.tokenHash), index('personal_access_tokens_user_id_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('personal_access_tokens_token_hash_unique').on(t.tokenHash),
+    index('personal_access_tokens_user_id_idx').on(t.userId),
+  ],
 );
 
 export type PersonalAccessToken = typeof personalAccessTokens.$inferSelect;

@@ -63,7 +63,10 @@ async function discardBody(request: Request): Promise<boolean> {
  * @example
  * app.use(limitBody(256 * 1024, (c) => c.json({ message: '413 Request Entity Too Large' }, 413)))
  */
-export function limitBody<E extends Env>(maxSize: number, refuse: (c: Context<E>) => Response | Promise<Response>): MiddlewareHandler<E> {
+export function limitBody<E extends Env>(
+  maxSize: number,
+  refuse: (c: Context<E>) => Response | Promise<Response>,
+): MiddlewareHandler<E> {
   const limit = bodyLimit({
     maxSize,
     onError: async (c) => {

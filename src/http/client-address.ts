@@ -32,7 +32,10 @@ function proxyList(trustedProxies: readonly string[]): BlockList {
 function bareAddress(value: string): string | undefined {
   const trimmed = value.trim();
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(trimmed)?.[1];
-  const address = (bracketed ?? trimmed.replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1')).replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+  const address = (bracketed ?? trimmed.replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1')).replace(
+    /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i,
+    '$1',
+  );
   return isIP(address) ? address : undefined;
 }
 
@@ -57,7 +60,8 @@ export function clientAddress(c: Context, trustedProxies: readonly string[]): st
   let address = peerAddress(c);
   if (trustedProxies.length === 0) return address;
   const proxies = proxyList(trustedProxies);
-  const isTrusted = (candidate: string) => candidate !== UNKNOWN && proxies.check(candidate, isIP(candidate) === 6 ? 'ipv6' : 'ipv4');
+  const isTrusted = (candidate: string) =>
+    candidate !== UNKNOWN && proxies.check(candidate, isIP(candidate) === 6 ? 'ipv6' : 'ipv4');
   const hops = (c.req.header('x-forwarded-for') ?? '').split(',').reverse();
   for (const hop of hops) {
     if (!isTrusted(address)) break;

@@ -27,7 +27,9 @@ export const carriesFlash = (c: AppContext): boolean => c.req.header('cookie')?.
 /** Reads the flash message of this request (and clears it) into `c.var.flash`. */
 export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
   // Verifying a signature imports a key: only worth it when the cookie is there.
-  const raw = carriesFlash(c) ? await getSignedCookie(c, cookieSigningKey(c.get('deps').secretKeyBase), FLASH_COOKIE) : undefined;
+  const raw = carriesFlash(c)
+    ? await getSignedCookie(c, cookieSigningKey(c.get('deps').secretKeyBase), FLASH_COOKIE)
+    : undefined;
   c.set('flash', parseFlash(raw));
   if (raw !== undefined) deleteCookie(c, FLASH_COOKIE, { path: '/' });
   await next();
@@ -58,12 +60,18 @@ export async function redirectWithFlash(
   message: string,
   kind: Flash['kind'] = 'notice',
 ): Promise<Response> {
-  await setSignedCookie(c, FLASH_COOKIE, JSON.stringify({ kind, message }), cookieSigningKey(c.var.deps.secretKeyBase), {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure: c.var.deps.config.secureCookies,
-    maxAge: 60,
-  });
+  await setSignedCookie(
+    c,
+    FLASH_COOKIE,
+    JSON.stringify({ kind, message }),
+    cookieSigningKey(c.var.deps.secretKeyBase),
+    {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: c.var.deps.config.secureCookies,
+      maxAge: 60,
+    },
+  );
   return c.redirect(location, 303);
 }

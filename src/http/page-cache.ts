@@ -50,7 +50,9 @@ export function pageCache(maxPages: number): MiddlewareHandler<AppEnv> {
     await next();
     const response = c.res;
     const cacheable =
-      response.status === 200 && response.headers.get('content-type')?.startsWith('text/html') && !response.headers.has('set-cookie');
+      response.status === 200 &&
+      response.headers.get('content-type')?.startsWith('text/html') &&
+      !response.headers.has('set-cookie');
     if (cacheable) pages.set(key, stamp, { plain: new Uint8Array(await response.clone().arrayBuffer()) });
   };
 }

@@ -31,7 +31,10 @@ function isFromThisSite(origin: string | undefined, secFetchSite: string | undef
  */
 export function sameOriginOnly(publicOrigin: string): MiddlewareHandler {
   return async (c, next) => {
-    if (!isSafeMethod(c.req.method) && !isFromThisSite(c.req.header('origin'), c.req.header('sec-fetch-site'), publicOrigin)) {
+    if (
+      !isSafeMethod(c.req.method) &&
+      !isFromThisSite(c.req.header('origin'), c.req.header('sec-fetch-site'), publicOrigin)
+    ) {
       throw new Forbidden(CROSS_SITE_REFUSED);
     }
     await next();

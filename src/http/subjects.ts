@@ -66,7 +66,11 @@ export const storeOf = (c: AppContext) => new SettingsStore(c.var.db, c.var.deps
  * const type = typeOfUrl(c, scope) // the page's 404 for a slug that is not set up here
  * const type = typeOfUrl(c, at, notFound('Integration')) // the API's "404 Integration Not Found"
  */
-export function typeOfUrl(c: AppContext, at: { level: Level }, missing: Error = new NotFound('This integration does not exist, or cannot be set up at this level.')): IntegrationType {
+export function typeOfUrl(
+  c: AppContext,
+  at: { level: Level },
+  missing: Error = new NotFound('This integration does not exist, or cannot be set up at this level.'),
+): IntegrationType {
   const type = typeAtLevel((c.req.param('slug') ?? '').replaceAll('_', '-'), at.level);
   if (!type) throw missing;
   return type;

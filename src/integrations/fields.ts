@@ -41,12 +41,23 @@ export const notifyOnlyWhenPipelineStatusChanges: Field = {
 };
 
 export function branchesToBeNotified(defaultValue: 'all' | 'default' = 'default'): Field {
-  return { name: 'branches_to_be_notified', label: 'Branches for which notifications are to be sent', kind: 'select', choices: BRANCH_CHOICES, default: defaultValue };
+  return {
+    name: 'branches_to_be_notified',
+    label: 'Branches for which notifications are to be sent',
+    kind: 'select',
+    choices: BRANCH_CHOICES,
+    default: defaultValue,
+  };
 }
 
 /** Webhook, pipeline options and branch filter: what every chat integration shares. */
 export function chatFields(webhookExample: string): Field[] {
-  return [webhookField(webhookExample), notifyOnlyBrokenPipelines, notifyOnlyWhenPipelineStatusChanges, branchesToBeNotified()];
+  return [
+    webhookField(webhookExample),
+    notifyOnlyBrokenPipelines,
+    notifyOnlyWhenPipelineStatusChanges,
+    branchesToBeNotified(),
+  ];
 }
 
 const EVENT_TEXT: Record<string, [label: string, description: string, byDefault: boolean]> = {
@@ -55,7 +66,11 @@ const EVENT_TEXT: Record<string, [label: string, description: string, byDefault:
   confidential_issues_events: ['Confidential issue', 'A confidential issue is created, closed, or reopened.', true],
   merge_requests_events: ['Merge request', 'A merge request is created, merged, closed, or reopened.', true],
   note_events: ['Note', 'A comment is added.', true],
-  confidential_note_events: ['Confidential note', 'An internal note or a comment on a confidential issue is added.', true],
+  confidential_note_events: [
+    'Confidential note',
+    'An internal note or a comment on a confidential issue is added.',
+    true,
+  ],
   tag_push_events: ['Tag push', 'A new tag is pushed to the repository.', true],
   pipeline_events: ['Pipeline', 'A pipeline status changes.', true],
   wiki_page_events: ['Wiki page', 'A wiki page is created or updated.', true],
@@ -64,7 +79,11 @@ const EVENT_TEXT: Record<string, [label: string, description: string, byDefault:
   alert_events: ['Alert', 'A new, unique alert is recorded.', true],
   commit_events: ['Commit', 'A commit mentions an issue.', true],
   group_mention_events: ['Group mention in public', 'A group is mentioned in a public context.', false],
-  group_confidential_mention_events: ['Group mention in private', 'A group is mentioned in a confidential context.', false],
+  group_confidential_mention_events: [
+    'Group mention in private',
+    'A group is mentioned in a confidential context.',
+    false,
+  ],
 };
 
 /**
@@ -75,12 +94,18 @@ const EVENT_TEXT: Record<string, [label: string, description: string, byDefault:
  * @example
  * eventChannels(events('push_events'), { kind: 'text' }) // [{ name: 'push_channel', label: 'Push channel', event: 'push_events', ... }]
  */
-export function eventChannels(eventList: readonly TriggerEvent[], field: Omit<Field, 'name' | 'label' | 'event'>): Field[] {
+export function eventChannels(
+  eventList: readonly TriggerEvent[],
+  field: Omit<Field, 'name' | 'label' | 'event'>,
+): Field[] {
   return eventList
     .filter((event) => !event.levels)
     .map((event) => ({
       ...field,
-      name: `${event.name.replace(/_events$/, '').replace(/^(confidential_)?issues$/, '$1issue').replace(/^merge_requests$/, 'merge_request')}_channel`,
+      name: `${event.name
+        .replace(/_events$/, '')
+        .replace(/^(confidential_)?issues$/, '$1issue')
+        .replace(/^merge_requests$/, 'merge_request')}_channel`,
       label: `${event.label} channel`,
       event: event.name,
     }));
@@ -101,7 +126,10 @@ export function events(...names: string[]): TriggerEvent[] {
 
 /** Slack and Discord offer group mentions at the group level only. */
 export function groupMentionEvents(): TriggerEvent[] {
-  return events('group_mention_events', 'group_confidential_mention_events').map((event) => ({ ...event, levels: ['group'] }));
+  return events('group_mention_events', 'group_confidential_mention_events').map((event) => ({
+    ...event,
+    levels: ['group'],
+  }));
 }
 
 /** Push, issues, merge requests, notes, tag pushes, pipelines and wiki pages. */
@@ -124,9 +152,27 @@ export function urlField(name: string, label: string, required: boolean, help?: 
 /** Redmine, Bugzilla and the custom issue tracker: the project, issue and new-issue URLs. */
 export function issueTrackerUrls(example: string): Field[] {
   return [
-    urlField('project_url', 'Project URL', true, 'The URL of the project in the tracker.', `${example}/projects/project`),
-    urlField('issues_url', 'Issue URL', true, 'The URL of an issue; it must contain :id, which is replaced by the issue number.', `${example}/issues/:id`),
-    urlField('new_issue_url', 'New issue URL', true, 'The URL to create an issue in the tracker.', `${example}/projects/project/issues/new`),
+    urlField(
+      'project_url',
+      'Project URL',
+      true,
+      'The URL of the project in the tracker.',
+      `${example}/projects/project`,
+    ),
+    urlField(
+      'issues_url',
+      'Issue URL',
+      true,
+      'The URL of an issue; it must contain :id, which is replaced by the issue number.',
+      `${example}/issues/:id`,
+    ),
+    urlField(
+      'new_issue_url',
+      'New issue URL',
+      true,
+      'The URL to create an issue in the tracker.',
+      `${example}/projects/project/issues/new`,
+    ),
   ];
 }
 

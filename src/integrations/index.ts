@@ -7,7 +7,9 @@ import * as catalog from './catalog/index.js';
 import type { IntegrationType, Level } from './types.js';
 
 /** In the order of the lists: by title, like GitLab's integration list. */
-export const integrationTypes: readonly IntegrationType[] = Object.values(catalog).sort((a, b) => a.title.localeCompare(b.title, 'en'));
+export const integrationTypes: readonly IntegrationType[] = Object.values(catalog).sort((a, b) =>
+  a.title.localeCompare(b.title, 'en'),
+);
 
 const bySlug = new Map(integrationTypes.map((type) => [type.slug, type]));
 

@@ -19,13 +19,22 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
  * webhookMessage((message) => ({ content: message })) // Discord
  */
 export function webhookMessage(body: (message: string) => object): TestRequestBuilder {
-  return ({ fields, message }): OutboundRequest => ({ method: 'POST', url: text(fields.webhook), headers: JSON_HEADERS, body: JSON.stringify(body(message)) });
+  return ({ fields, message }): OutboundRequest => ({
+    method: 'POST',
+    url: text(fields.webhook),
+    headers: JSON_HEADERS,
+    body: JSON.stringify(body(message)),
+  });
 }
 
 /** Slack's incoming-webhook format, which Mattermost accepts too: the text, and the sender and channel if set. */
 export const slackMessage: TestRequestBuilder = ({ fields, message }) => {
   const channel = listItems(fields.channel)[0];
-  const payload = { text: message, ...(fields.username ? { username: text(fields.username) } : {}), ...(channel ? { channel } : {}) };
+  const payload = {
+    text: message,
+    ...(fields.username ? { username: text(fields.username) } : {}),
+    ...(channel ? { channel } : {}),
+  };
   return { method: 'POST', url: text(fields.webhook), headers: JSON_HEADERS, body: JSON.stringify(payload) };
 };
 

@@ -8,7 +8,15 @@ import { z } from 'zod';
 import { parseBoolean } from '../boolean.js';
 import { lastValue } from '../http/forms.js';
 import { listItems } from './fields.js';
-import type { Field, FieldValue, IntegrationDefinition, IntegrationType, Level, SettingsValues, TriggerEvent } from './types.js';
+import type {
+  Field,
+  FieldValue,
+  IntegrationDefinition,
+  IntegrationType,
+  Level,
+  SettingsValues,
+  TriggerEvent,
+} from './types.js';
 
 export type SettingsInput = Record<string, string | string[] | undefined>;
 
@@ -26,7 +34,8 @@ const LONG_MAX = 10_000;
 const EMAIL = z.email();
 
 /** No value: null, empty text or an empty list. */
-export const isBlank = (value: FieldValue | undefined) => value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+export const isBlank = (value: FieldValue | undefined) =>
+  value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 
 export function isSecretField(field: Field): boolean {
   return field.kind === 'secret';
@@ -68,19 +77,27 @@ const HOST_NAME_AND_PORT = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0
 function fieldProblem(field: Field, value: FieldValue): string | null {
   if (isBlank(value)) return null;
   const max = field.maxLength ?? (field.kind === 'textarea' || field.kind === 'list' ? LONG_MAX : DEFAULT_MAX);
-  if (typeof value === 'string' && value.length > max) return `${field.label} is too long (maximum is ${max} characters)`;
+  if (typeof value === 'string' && value.length > max)
+    return `${field.label} is too long (maximum is ${max} characters)`;
   if (isUrlField(field) && typeof value === 'string' && !isHttpUrl(value)) {
     return `${field.label} must be a valid URL (http or https)`;
   }
-  if (field.yieldsUrl && typeof value === 'string' && !(HOST_NAME_AND_PORT.test(value) && isHttpUrl(field.yieldsUrl(value)))) {
+  if (
+    field.yieldsUrl &&
+    typeof value === 'string' &&
+    !(HOST_NAME_AND_PORT.test(value) && isHttpUrl(field.yieldsUrl(value)))
+  ) {
     return `${field.label} must be a host name${field.placeholder ? `, such as ${field.placeholder}` : ''}`;
   }
-  if (field.kind === 'number' && (typeof value !== 'number' || !Number.isSafeInteger(value))) return `${field.label} must be a whole number`;
+  if (field.kind === 'number' && (typeof value !== 'number' || !Number.isSafeInteger(value)))
+    return `${field.label} must be a whole number`;
   if (field.kind === 'select' && !(field.choices ?? []).some((choice) => choice.value === value)) {
     return `${field.label} is not one of the offered choices`;
   }
   if (field.format === 'emails') {
-    const invalid = listItems(typeof value === 'string' ? value.replace(/\s+/g, ',') : '').filter((item) => !EMAIL.safeParse(item.replace(/^<|>$/g, '')).success);
+    const invalid = listItems(typeof value === 'string' ? value.replace(/\s+/g, ',') : '').filter(
+      (item) => !EMAIL.safeParse(item.replace(/^<|>$/g, '')).success,
+    );
     if (invalid.length > 0) return `${field.label}: ${invalid[0]} is not a valid email address`;
   }
   return null;
@@ -96,7 +113,11 @@ function fieldProblem(field: Field, value: FieldValue): string | null {
 function settingsSchema(definition: IntegrationDefinition): z.ZodType<SettingsValues> {
   const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);
   return z
-    .object({ active: z.boolean(), fields: z.record(z.string(), fieldValue), events: z.record(z.string(), z.boolean()) })
+    .object({
+      active: z.boolean(),
+      fields: z.record(z.string(), fieldValue),
+      events: z.record(z.string(), z.boolean()),
+    })
     .superRefine((values, ctx) => {
       for (const field of definition.fields) {
         const problem = fieldProblem(field, values.fields[field.name] ?? null);
@@ -139,7 +160,7 @@ export function readSettingsForm(type: IntegrationType, input: SettingsInput, co
   const fields: Record<string, FieldValue> = {};
   const errors: Record<string, string> = {};
   /** A checkbox, an event or Enabled: GitLab's yes/no words; anything else is refused next to it. */
-  const readBoolean = <Kept,>(name: string, label: string, kept: Kept): boolean | Kept => {
+  const readBoolean = <Kept>(name: string, label: string, kept: Kept): boolean | Kept => {
     const raw = lastValue(input[name]);
     if (raw === undefined) return kept;
     const value = parseBoolean(raw);
@@ -159,14 +180,19 @@ export function readSettingsForm(type: IntegrationType, input: SettingsInput, co
       if (field.kind !== 'secret') fields[field.name] = kept;
       continue;
     }
-    fields[field.name] = typeof value === 'number' && Number.isNaN(value) ? (lastValue(input[field.name]) ?? '') : value;
+    fields[field.name] =
+      typeof value === 'number' && Number.isNaN(value) ? (lastValue(input[field.name]) ?? '') : value;
     const problem = fieldProblem(field, fields[field.name]!);
     if (problem) errors[field.name] = problem;
   }
 
   const events: Record<string, boolean> = {};
   for (const event of eventsAt(type, context.level)) {
-    events[event.name] = readBoolean(event.name, `${event.label} events`, context.previousEvents?.[event.name] ?? event.default);
+    events[event.name] = readBoolean(
+      event.name,
+      `${event.label} events`,
+      context.previousEvents?.[event.name] ?? event.default,
+    );
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: { active, fields, events } };
 }
@@ -179,10 +205,15 @@ export function readSettingsForm(type: IntegrationType, input: SettingsInput, co
  * @example
  * settingsErrors(slack, { active: true, fields: { webhook: null }, events: {} }) // { webhook: 'Webhook URL is required' }
  */
-export function settingsErrors(type: IntegrationType, values: SettingsValues, missing: (field: Field) => string = (field) => `${field.label} is required`): Record<string, string> {
+export function settingsErrors(
+  type: IntegrationType,
+  values: SettingsValues,
+  missing: (field: Field) => string = (field) => `${field.label} is required`,
+): Record<string, string> {
   const errors: Record<string, string> = {};
   if (values.active) {
-    for (const field of type.fields) if (field.required && isBlank(values.fields[field.name])) errors[field.name] = missing(field);
+    for (const field of type.fields)
+      if (field.required && isBlank(values.fields[field.name])) errors[field.name] = missing(field);
   }
   const parsed = type.schema.safeParse(values);
   if (!parsed.success) {
@@ -210,13 +241,20 @@ export function settingKeys(type: IntegrationDefinition, level?: Level): Setting
   return [
     { key: 'active', label: 'Enabled' },
     ...type.fields.map((field) => ({ key: field.name, label: field.label })),
-    ...(level ? eventsAt(type, level) : type.events).map((event) => ({ key: event.name, label: `${event.label} events` })),
+    ...(level ? eventsAt(type, level) : type.events).map((event) => ({
+      key: event.name,
+      label: `${event.label} events`,
+    })),
   ];
 }
 
 /** The values of a type at a level that are yes or no: Enabled, the checkboxes and the events. */
 export function booleanSettingNames(type: IntegrationDefinition, level: Level): Set<string> {
-  return new Set(['active', ...type.fields.filter((field) => field.kind === 'checkbox').map((field) => field.name), ...eventsAt(type, level).map((event) => event.name)]);
+  return new Set([
+    'active',
+    ...type.fields.filter((field) => field.kind === 'checkbox').map((field) => field.name),
+    ...eventsAt(type, level).map((event) => event.name),
+  ]);
 }
 
 /** The settings of a type nobody has configured: inactive, each field and event at its default. */

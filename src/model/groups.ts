@@ -9,7 +9,15 @@ import { perDatabase, type Db } from '../db/client.js';
 import { groups, projects, type Group, type User } from '../db/schema.js';
 import { groupsReadableBy, traversalIdList } from '../auth/permissions.js';
 import { writeUnique } from './unique.js';
-import { descriptionSchema, isReservedTopLevelPath, nameSchema, pathSchema, validate, type FieldErrors, type Outcome } from '../validation.js';
+import {
+  descriptionSchema,
+  isReservedTopLevelPath,
+  nameSchema,
+  pathSchema,
+  validate,
+  type FieldErrors,
+  type Outcome,
+} from '../validation.js';
 
 export const newGroupSchema = z.object({
   name: nameSchema,
@@ -54,9 +62,19 @@ export const pathTaken = (): FieldErrors => ({ path: 'Path has already been take
 
 /** Whether a group or project already uses the full path (they share one URL space per parent). */
 export function fullPathTaken(db: Db, fullPath: string): boolean {
-  const group = db.select({ id: groups.id }).from(groups).where(sql`lower(${groups.fullPath}) = lower(${fullPath})`).get();
+  const group = db
+    .select({ id: groups.id })
+    .from(groups)
+    .where(sql`lower(${groups.fullPath}) = lower(${fullPath})`)
+    .get();
   if (group) return true;
-  return db.select({ id: projects.id }).from(projects).where(sql`lower(${projects.fullPath}) = lower(${fullPath})`).get() !== undefined;
+  return (
+    db
+      .select({ id: projects.id })
+      .from(projects)
+      .where(sql`lower(${projects.fullPath}) = lower(${fullPath})`)
+      .get() !== undefined
+  );
 }
 
 /**
@@ -70,7 +88,8 @@ export function createGroup(db: Db, input: unknown, parent?: Group): Outcome<Gro
   const parsed = validate(newGroupSchema, input);
   if (!parsed.ok) return parsed;
   const { name, path, description } = parsed.value;
-  if (!parent && isReservedTopLevelPath(path)) return { ok: false, errors: { path: `Path "${path}" is reserved for Cascade's own pages` } };
+  if (!parent && isReservedTopLevelPath(path))
+    return { ok: false, errors: { path: `Path "${path}" is reserved for Cascade's own pages` } };
   const fullPath = parent ? `${parent.fullPath}/${path}` : path;
   if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
   const insert = () =>

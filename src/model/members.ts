@@ -39,7 +39,11 @@ export function listMembers(db: Db, source: MemberSource): { member: Member; use
 }
 
 export function findMember(db: Db, source: MemberSource, memberId: number): Member | undefined {
-  return db.select().from(members).where(and(sourceFilter(source), eq(members.id, memberId))).get();
+  return db
+    .select()
+    .from(members)
+    .where(and(sourceFilter(source), eq(members.id, memberId)))
+    .get();
 }
 
 /**
@@ -58,7 +62,11 @@ export function addMember(db: Db, source: MemberSource, input: unknown): Outcome
     .get();
   if (!user) return { ok: false, errors: { username: 'No user with that username' } };
   const alreadyMember = () => ({ username: `${user.username} is already a member` });
-  const existing = db.select().from(members).where(and(sourceFilter(source), eq(members.userId, user.id))).get();
+  const existing = db
+    .select()
+    .from(members)
+    .where(and(sourceFilter(source), eq(members.userId, user.id)))
+    .get();
   if (existing) return { ok: false, errors: alreadyMember() };
   return writeUnique(
     () =>

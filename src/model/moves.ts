@@ -22,16 +22,22 @@ export function moveProject(db: Db, project: Project, target: Group): Outcome<Pr
   const fullPath = `${target.fullPath}/${project.path}`;
   const taken = () => ({ group_id: takenMessage(fullPath) });
   if (fullPathTaken(db, fullPath)) return { ok: false, errors: taken() };
-  return writeUnique(() => db.update(projects).set({ groupId: target.id, fullPath }).where(eq(projects.id, project.id)).returning().get(), taken);
+  return writeUnique(
+    () =>
+      db.update(projects).set({ groupId: target.id, fullPath }).where(eq(projects.id, project.id)).returning().get(),
+    taken,
+  );
 }
 
 /** Moves a group (with its subgroups and projects) under `target`, or to the top level when null. */
 export function moveGroup(db: Db, group: Group, target: Group | null): Outcome<Group> {
-  if ((target?.id ?? null) === group.parentId) return { ok: false, errors: { parent_id: 'The group is already there' } };
+  if ((target?.id ?? null) === group.parentId)
+    return { ok: false, errors: { parent_id: 'The group is already there' } };
   if (target && target.traversalIds.startsWith(group.traversalIds)) {
     return { ok: false, errors: { parent_id: 'A group cannot be moved into itself or one of its subgroups' } };
   }
-  if (!target && isReservedTopLevelPath(group.path)) return { ok: false, errors: { parent_id: `"${group.path}" is reserved at the top level` } };
+  if (!target && isReservedTopLevelPath(group.path))
+    return { ok: false, errors: { parent_id: `"${group.path}" is reserved at the top level` } };
   const fullPath = target ? `${target.fullPath}/${group.path}` : group.path;
   const taken = () => ({ parent_id: takenMessage(fullPath) });
   if (fullPathTaken(db, fullPath)) return { ok: false, errors: taken() };
@@ -51,7 +57,12 @@ export function moveGroup(db: Db, group: Group, target: Group | null): Outcome<G
         })
         .where(subtree)
         .run();
-      return tx.update(groups).set({ parentId: target?.id ?? null }).where(eq(groups.id, group.id)).returning().get();
+      return tx
+        .update(groups)
+        .set({ parentId: target?.id ?? null })
+        .where(eq(groups.id, group.id))
+        .returning()
+        .get();
     });
   return writeUnique(move, taken);
 }

@@ -39,7 +39,10 @@ export function createProject(db: Db, input: unknown, group: Group): Outcome<Pro
   const { name, path, description } = parsed.value;
   const fullPath = `${group.fullPath}/${path}`;
   if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
-  return writeUnique(() => db.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get(), pathTaken);
+  return writeUnique(
+    () => db.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get(),
+    pathTaken,
+  );
 }
 
 /** The projects of a group that `viewer` may open, by name. */
@@ -74,12 +77,18 @@ export function listProjects(db: Db, query: ProjectListQuery): { projects: Proje
   return { projects: rows, total };
 }
 
-const READABLE_ORDER = { id: projects.id, name: projects.name, path: projects.fullPath, created_at: projects.createdAt } as const;
+const READABLE_ORDER = {
+  id: projects.id,
+  name: projects.name,
+  path: projects.fullPath,
+  created_at: projects.createdAt,
+} as const;
 
 /** What GitLab's project lists may be ordered by (`order_by`). */
 export type ProjectOrder = keyof typeof READABLE_ORDER;
 
-export const isProjectOrder = (value: unknown): value is ProjectOrder => typeof value === 'string' && Object.hasOwn(READABLE_ORDER, value);
+export const isProjectOrder = (value: unknown): value is ProjectOrder =>
+  typeof value === 'string' && Object.hasOwn(READABLE_ORDER, value);
 
 export interface ReadableProjectsQuery {
   viewer: User;
@@ -99,7 +108,10 @@ export interface ReadableProjectsQuery {
  * @example
  * readableProjects(db, { viewer, search: 'api', orderBy: 'created_at', sort: 'desc', page: 1, perPage: 20 })
  */
-export function readableProjects(db: Db, query: ReadableProjectsQuery): { rows: { project: Project; group: Group }[]; total: number } {
+export function readableProjects(
+  db: Db,
+  query: ReadableProjectsQuery,
+): { rows: { project: Project; group: Group }[]; total: number } {
   const { search } = query;
   const where = and(
     query.groupId === undefined ? undefined : eq(projects.groupId, query.groupId),
@@ -107,7 +119,9 @@ export function readableProjects(db: Db, query: ReadableProjectsQuery): { rows: 
     search ? or(like(projects.name, `%${search}%`), like(projects.fullPath, `%${search}%`)) : undefined,
   );
   const column = READABLE_ORDER[query.orderBy];
-  const total = db.select({ n: count() }).from(projects).innerJoin(groups, eq(groups.id, projects.groupId)).where(where).get()?.n ?? 0;
+  const total =
+    db.select({ n: count() }).from(projects).innerJoin(groups, eq(groups.id, projects.groupId)).where(where).get()?.n ??
+    0;
   const rows = db
     .select({ project: projects, group: groups })
     .from(projects)

@@ -68,7 +68,8 @@ function takenErrors(db: Db, username: string, email: string): FieldErrors {
     .where(or(sql`lower(${users.username}) = lower(${username})`, sql`lower(${users.email}) = lower(${email})`))
     .all();
   const errors: FieldErrors = {};
-  if (clash.some((u) => u.username.toLowerCase() === username.toLowerCase())) errors.username = 'Username has already been taken';
+  if (clash.some((u) => u.username.toLowerCase() === username.toLowerCase()))
+    errors.username = 'Username has already been taken';
   if (clash.some((u) => u.email.toLowerCase() === email.toLowerCase())) errors.email = 'Email has already been taken';
   return errors;
 }
@@ -81,7 +82,9 @@ export interface UserListQuery {
 
 export function listUsers(db: Db, query: UserListQuery): { users: User[]; total: number } {
   const pattern = `%${query.search}%`;
-  const filter = query.search ? or(like(users.username, pattern), like(users.name, pattern), like(users.email, pattern)) : undefined;
+  const filter = query.search
+    ? or(like(users.username, pattern), like(users.name, pattern), like(users.email, pattern))
+    : undefined;
   const total = db.select({ n: count() }).from(users).where(filter).get()?.n ?? 0;
   const rows = db
     .select()

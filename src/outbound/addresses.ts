@@ -7,7 +7,8 @@
 import { BlockList, isIP } from 'node:net';
 
 /** Why an address is local, in words for an error message. */
-export type LocalClass = 'unspecified' | 'loopback' | 'private' | 'link-local' | 'multicast' | 'documentation' | 'reserved';
+export type LocalClass =
+  'unspecified' | 'loopback' | 'private' | 'link-local' | 'multicast' | 'documentation' | 'reserved';
 
 type Family = 'ipv4' | 'ipv6';
 
@@ -32,13 +33,25 @@ const LOCAL_BLOCKS: readonly LocalBlock[] = [
   { block: '10.0.0.0/8', name: 'Private-Use', class: 'private' },
   { block: '100.64.0.0/10', name: 'Shared Address Space (carrier-grade NAT)', class: 'private' },
   { block: '127.0.0.0/8', name: 'Loopback', class: 'loopback' },
-  { block: '169.254.0.0/16', name: 'Link Local (with the cloud metadata service at 169.254.169.254)', class: 'link-local' },
+  {
+    block: '169.254.0.0/16',
+    name: 'Link Local (with the cloud metadata service at 169.254.169.254)',
+    class: 'link-local',
+  },
   { block: '172.16.0.0/12', name: 'Private-Use', class: 'private' },
-  { block: '192.0.0.0/24', name: 'IETF Protocol Assignments (IPv4 Service Continuity Prefix, dummy address, PCP and TURN anycast, NAT64/DNS64 discovery)', class: 'reserved' },
+  {
+    block: '192.0.0.0/24',
+    name: 'IETF Protocol Assignments (IPv4 Service Continuity Prefix, dummy address, PCP and TURN anycast, NAT64/DNS64 discovery)',
+    class: 'reserved',
+  },
   { block: '192.0.2.0/24', name: 'Documentation (TEST-NET-1)', class: 'documentation' },
   { block: '192.31.196.0/24', name: 'AS112-v4', class: 'reserved' },
   { block: '192.52.193.0/24', name: 'AMT', class: 'reserved' },
-  { block: '192.88.99.0/24', name: 'Deprecated (6to4 Relay Anycast), with the 6a44-relay anycast address', class: 'reserved' },
+  {
+    block: '192.88.99.0/24',
+    name: 'Deprecated (6to4 Relay Anycast), with the 6a44-relay anycast address',
+    class: 'reserved',
+  },
   { block: '192.168.0.0/16', name: 'Private-Use', class: 'private' },
   { block: '192.175.48.0/24', name: 'Direct Delegation AS112 Service', class: 'reserved' },
   { block: '198.18.0.0/15', name: 'Benchmarking', class: 'reserved' },
@@ -52,7 +65,11 @@ const LOCAL_BLOCKS: readonly LocalBlock[] = [
   { block: '64:ff9b:1::/48', name: 'IPv4-IPv6 Translat. (local use)', class: 'private' },
   { block: '100::/64', name: 'Discard-Only Address Block', class: 'reserved' },
   { block: '100:0:0:1::/64', name: 'Dummy IPv6 Prefix', class: 'reserved' },
-  { block: '2001::/23', name: 'IETF Protocol Assignments (TEREDO, Benchmarking, AMT, AS112-v6, ORCHID, ORCHIDv2, DETs, anycast)', class: 'reserved' },
+  {
+    block: '2001::/23',
+    name: 'IETF Protocol Assignments (TEREDO, Benchmarking, AMT, AS112-v6, ORCHID, ORCHIDv2, DETs, anycast)',
+    class: 'reserved',
+  },
   { block: '2001:db8::/32', name: 'Documentation', class: 'documentation' },
   { block: '2620:4f:8000::/48', name: 'Direct Delegation AS112 Service', class: 'reserved' },
   { block: '3fff::/20', name: 'Documentation', class: 'documentation' },
@@ -102,7 +119,9 @@ export const unbracket = (host: string) => (host.startsWith('[') && host.endsWit
 /** The eight 16-bit groups of a valid IPv6 address ("::" expanded, a dotted IPv4 tail as two groups). */
 function ipv6Groups(address: string): number[] {
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
-  const text = dotted ? `${address.slice(0, dotted.index)}${((+dotted[1]! << 8) | +dotted[2]!).toString(16)}:${((+dotted[3]! << 8) | +dotted[4]!).toString(16)}` : address;
+  const text = dotted
+    ? `${address.slice(0, dotted.index)}${((+dotted[1]! << 8) | +dotted[2]!).toString(16)}:${((+dotted[3]! << 8) | +dotted[4]!).toString(16)}`
+    : address;
   const groups = (part: string | undefined) => (part ? part.split(':').map((group) => Number.parseInt(group, 16)) : []);
   const [head, tail] = text.split('::');
   const first = groups(head);
@@ -201,12 +220,16 @@ export type AllowlistOutcome = { ok: true; allowlist: Allowlist } | { ok: false;
  */
 export function parseAllowlist(text: string): AllowlistOutcome {
   const entries = allowlistEntries(text);
-  if (entries.length > MAX_ENTRIES) return { ok: false, error: `The allowlist can hold at most ${MAX_ENTRIES} entries` };
+  if (entries.length > MAX_ENTRIES)
+    return { ok: false, error: `The allowlist can hold at most ${MAX_ENTRIES} entries` };
   const list = { ranges: new BlockList(), hosts: new Set<string>() };
   const invalid = entries.filter((entry) => !addEntry(list, entry));
   if (invalid.length > 0) {
     const shown = invalid.slice(0, 3).join(', ');
-    return { ok: false, error: `${shown} ${invalid.length === 1 ? 'is not an IP address, CIDR range or host name' : 'are not IP addresses, CIDR ranges or host names'}` };
+    return {
+      ok: false,
+      error: `${shown} ${invalid.length === 1 ? 'is not an IP address, CIDR range or host name' : 'are not IP addresses, CIDR ranges or host names'}`,
+    };
   }
   return { ok: true, allowlist: list };
 }

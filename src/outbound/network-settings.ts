@@ -36,7 +36,9 @@ export type NetworkSettings = z.infer<typeof networkSchema>;
 
 const DEFAULTS: NetworkSettings = { allow_local_requests: false, outbound_allowlist: '' };
 
-const settingsRow = perDatabase((db) => db.select().from(applicationSettings).where(eq(applicationSettings.id, 1)).prepare());
+const settingsRow = perDatabase((db) =>
+  db.select().from(applicationSettings).where(eq(applicationSettings.id, 1)).prepare(),
+);
 
 export function networkSettings(db: Db): NetworkSettings {
   const row = settingsRow(db).get();
@@ -52,7 +54,10 @@ export function networkSettings(db: Db): NetworkSettings {
 export function outboundPolicy(db: Db): OutboundPolicy {
   const settings = networkSettings(db);
   const parsed = parseAllowlist(settings.outbound_allowlist);
-  return { allowLocalRequests: settings.allow_local_requests, allowlist: parsed.ok ? parsed.allowlist : EMPTY_ALLOWLIST };
+  return {
+    allowLocalRequests: settings.allow_local_requests,
+    allowlist: parsed.ok ? parsed.allowlist : EMPTY_ALLOWLIST,
+  };
 }
 
 /** The Network form: the checkbox (with its hidden "0") and the allowlist, one entry a line. */
@@ -67,14 +72,29 @@ export function parseNetworkForm(form: FormInput): Outcome<NetworkSettings> {
 export function saveNetworkSettings(db: Db, values: NetworkSettings, actor: User): void {
   db.transaction(() => {
     const before = networkSettings(db);
-    const row = { allowLocalRequests: values.allow_local_requests, outboundAllowlist: values.outbound_allowlist, updatedBy: actor.id, updatedAt: new Date() };
+    const row = {
+      allowLocalRequests: values.allow_local_requests,
+      outboundAllowlist: values.outbound_allowlist,
+      updatedBy: actor.id,
+      updatedAt: new Date(),
+    };
     db.insert(applicationSettings)
       .values({ id: 1, ...row })
       .onConflictDoUpdate({ target: applicationSettings.id, set: row })
       .run();
     const changes = [
-      { key: 'allow_local_requests', label: ALLOW_LOCAL_LABEL, before: String(before.allow_local_requests), after: String(values.allow_local_requests) },
-      { key: 'outbound_allowlist', label: ALLOWLIST_LABEL, before: before.outbound_allowlist || null, after: values.outbound_allowlist || null },
+      {
+        key: 'allow_local_requests',
+        label: ALLOW_LOCAL_LABEL,
+        before: String(before.allow_local_requests),
+        after: String(values.allow_local_requests),
+      },
+      {
+        key: 'outbound_allowlist',
+        label: ALLOWLIST_LABEL,
+        before: before.outbound_allowlist || null,
+        after: values.outbound_allowlist || null,
+      },
     ].filter((change) => change.before !== change.after);
     if (changes.length > 0) recordAuditEvent(db, { actor, action: 'network.updated', owner: INSTANCE_OWNER, changes });
   });

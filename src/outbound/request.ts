@@ -44,7 +44,8 @@ export interface OutboundOptions {
 export const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_REDIRECTS = 3;
 
-export type OutboundFailure = 'invalid_url' | 'blocked' | 'dns' | 'refused' | 'timeout' | 'tls' | 'network' | 'http_status' | 'too_many_redirects';
+export type OutboundFailure =
+  'invalid_url' | 'blocked' | 'dns' | 'refused' | 'timeout' | 'tls' | 'network' | 'http_status' | 'too_many_redirects';
 
 export type OutboundResult =
   | { ok: true; status: number; durationMs: number }
@@ -58,7 +59,12 @@ type Destination = { ok: true; url: URL; address: ResolvedAddress };
 
 const systemResolve = (host: string) => dns.lookup(host, { all: true, verbatim: true });
 
-const failed = (failure: OutboundFailure, message: string, status?: number): Failed => ({ ok: false, failure, message, ...(status ? { status } : {}) });
+const failed = (failure: OutboundFailure, message: string, status?: number): Failed => ({
+  ok: false,
+  failure,
+  message,
+  ...(status ? { status } : {}),
+});
 
 const DNS_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENODATA', 'EAI_FAIL', 'ESERVFAIL', 'ENONAME']);
 
@@ -75,8 +81,14 @@ function untilAborted(signal: AbortSignal): Promise<never> {
  * Where a URL may be reached: its scheme is http or https and every address its host resolves
  * to is public, allowlisted, or local requests are allowed.
  */
-async function checkDestination(target: URL, policy: OutboundPolicy, resolve: OutboundOptions['resolve'], signal: AbortSignal): Promise<Destination | Failed> {
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') return failed('blocked', 'Only http and https URLs are allowed');
+async function checkDestination(
+  target: URL,
+  policy: OutboundPolicy,
+  resolve: OutboundOptions['resolve'],
+  signal: AbortSignal,
+): Promise<Destination | Failed> {
+  if (target.protocol !== 'http:' && target.protocol !== 'https:')
+    return failed('blocked', 'Only http and https URLs are allowed');
   const host = normalHost(target.hostname);
   let addresses: ResolvedAddress[];
   if (isIP(host)) {
@@ -133,7 +145,9 @@ function exchange(destination: Destination, request: OutboundRequest, signal: Ab
         agent: false,
         lookup: pinnedLookup(address),
         signal,
-        ...(url.protocol === 'https:' ? { servername: isIP(host) ? undefined : host, rejectUnauthorized: request.verifyTls !== false } : {}),
+        ...(url.protocol === 'https:'
+          ? { servername: isIP(host) ? undefined : host, rejectUnauthorized: request.verifyTls !== false }
+          : {}),
       },
       (response: IncomingMessage) => {
         resolve({ status: response.statusCode ?? 0, location: response.headers.location });
@@ -153,8 +167,10 @@ function describeError(error: unknown, target: URL, timeoutMs: number): Failed {
     return failed('timeout', `No response from ${where} within ${timeoutMs / 1000} seconds (timed out)`);
   }
   if (code === 'ECONNREFUSED') return failed('refused', `The connection to ${where} was refused`);
-  if (/^(CERT_|ERR_TLS_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/.test(code)) return failed('tls', `The TLS certificate of ${where} could not be verified (${code})`);
-  if (code === 'ECONNRESET' || code === 'EPIPE') return failed('network', `The connection to ${where} was closed before an answer came`);
+  if (/^(CERT_|ERR_TLS_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/.test(code))
+    return failed('tls', `The TLS certificate of ${where} could not be verified (${code})`);
+  if (code === 'ECONNRESET' || code === 'EPIPE')
+    return failed('network', `The connection to ${where} was closed before an answer came`);
   return failed('network', `The request to ${where} failed (${code || 'network error'})`);
 }
 
@@ -163,7 +179,8 @@ const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status
 /** The request a redirect leads to: 301-303 turn a POST into a GET; credentials stay with their origin. */
 function redirected(request: OutboundRequest, from: URL, to: URL, status: number): OutboundRequest {
   const headers = { ...request.headers };
-  if (to.origin !== from.origin) for (const name of Object.keys(headers)) if (/^(authorization|dd-api-key)$/i.test(name)) delete headers[name];
+  if (to.origin !== from.origin)
+    for (const name of Object.keys(headers)) if (/^(authorization|dd-api-key)$/i.test(name)) delete headers[name];
   if (status === 307 || status === 308 || request.method === 'GET') return { ...request, url: to.href, headers };
   for (const name of Object.keys(headers)) if (/^content-type$/i.test(name)) delete headers[name];
   const { body: _body, ...rest } = request;
@@ -178,12 +195,19 @@ function redirected(request: OutboundRequest, from: URL, to: URL, status: number
  * await sendOutbound({ method: 'POST', url: 'http://127.0.0.1:9/hook', body: '{}' }, { allowLocalRequests: false, allowlist: EMPTY_ALLOWLIST })
  * // { ok: false, failure: 'blocked', message: 'Requests to the local network are not allowed: 127.0.0.1 is a loopback address', durationMs: 0 }
  */
-export async function sendOutbound(request: OutboundRequest, policy: OutboundPolicy, options: OutboundOptions = {}): Promise<OutboundResult> {
+export async function sendOutbound(
+  request: OutboundRequest,
+  policy: OutboundPolicy,
+  options: OutboundOptions = {},
+): Promise<OutboundResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const signal = AbortSignal.timeout(timeoutMs);
   const started = performance.now();
-  const done = (outcome: { ok: true; status: number } | Failed): OutboundResult => ({ ...outcome, durationMs: Math.round(performance.now() - started) });
+  const done = (outcome: { ok: true; status: number } | Failed): OutboundResult => ({
+    ...outcome,
+    durationMs: Math.round(performance.now() - started),
+  });
 
   let current = request;
   for (let redirects = 0; ; redirects++) {
@@ -202,12 +226,15 @@ export async function sendOutbound(request: OutboundRequest, policy: OutboundPol
       return done(describeError(signal.aborted ? signal.reason : error, target, timeoutMs));
     }
     if (isRedirect(answer.status) && answer.location) {
-      if (redirects >= maxRedirects) return done(failed('too_many_redirects', `Too many redirects (more than ${maxRedirects})`, answer.status));
+      if (redirects >= maxRedirects)
+        return done(failed('too_many_redirects', `Too many redirects (more than ${maxRedirects})`, answer.status));
       let next: URL;
       try {
         next = new URL(answer.location, target);
       } catch {
-        return done(failed('invalid_url', `The server redirected to an invalid URL (HTTP ${answer.status})`, answer.status));
+        return done(
+          failed('invalid_url', `The server redirected to an invalid URL (HTTP ${answer.status})`, answer.status),
+        );
       }
       current = redirected(current, target, next, answer.status);
       continue;
@@ -225,7 +252,11 @@ export async function sendOutbound(request: OutboundRequest, policy: OutboundPol
  * @example
  * await localNetworkError('http://2130706433/hook', policy) // 'Requests to the local network are not allowed'
  */
-export async function localNetworkError(url: string, policy: OutboundPolicy, options: OutboundOptions = {}): Promise<string | null> {
+export async function localNetworkError(
+  url: string,
+  policy: OutboundPolicy,
+  options: OutboundOptions = {},
+): Promise<string | null> {
   let target: URL;
   try {
     target = new URL(url);

@@ -49,8 +49,18 @@ export function adminAuditRoutes(): Hono<AppEnv> {
     requireAdmin(c);
     const { filters, query } = readFilters(c);
     return c.render(
-      <AuditEventsPage page={listAuditEvents(c.var.db, query)} baseUrl="/admin/audit_events" filters={filters} allLevels isFirstPage={!query.before} />,
-      { title: 'Audit events', breadcrumbs: [{ label: 'Admin Area', href: '/admin' }, { label: 'Audit events' }], nav: <AdminNav current={c.req.path} /> },
+      <AuditEventsPage
+        page={listAuditEvents(c.var.db, query)}
+        baseUrl="/admin/audit_events"
+        filters={filters}
+        allLevels
+        isFirstPage={!query.before}
+      />,
+      {
+        title: 'Audit events',
+        breadcrumbs: [{ label: 'Admin Area', href: '/admin' }, { label: 'Audit events' }],
+        nav: <AdminNav current={c.req.path} />,
+      },
     );
   });
   return routes;
@@ -64,11 +74,14 @@ export function groupAuditRoutes(): Hono<AppEnv> {
     const { filters, query } = readFilters(c);
     const baseUrl = `/groups/${group.fullPath}/-/audit_events`;
     const page = listAuditEvents(c.var.db, { ...query, level: undefined, ownerPath: undefined, groupId: group.id });
-    return c.render(<AuditEventsPage page={page} baseUrl={baseUrl} filters={filters} allLevels={false} isFirstPage={!query.before} />, {
-      title: 'Audit events',
-      breadcrumbs: [...groupCrumbs(lineage), { label: 'Audit events' }],
-      nav: <GroupNav group={group} current={baseUrl} canManage />,
-    });
+    return c.render(
+      <AuditEventsPage page={page} baseUrl={baseUrl} filters={filters} allLevels={false} isFirstPage={!query.before} />,
+      {
+        title: 'Audit events',
+        breadcrumbs: [...groupCrumbs(lineage), { label: 'Audit events' }],
+        nav: <GroupNav group={group} current={baseUrl} canManage />,
+      },
+    );
   });
   return routes;
 }
@@ -81,11 +94,14 @@ export function projectAuditRoutes(): Hono<AppEnv> {
     const { filters, query } = readFilters(c);
     const baseUrl = `/${project.fullPath}/-/audit_events`;
     const page = listAuditEvents(c.var.db, { ...query, level: undefined, ownerPath: undefined, projectId: project.id });
-    return c.render(<AuditEventsPage page={page} baseUrl={baseUrl} filters={filters} allLevels={false} isFirstPage={!query.before} />, {
-      title: 'Audit events',
-      breadcrumbs: [...projectCrumbs(lineage, project), { label: 'Audit events' }],
-      nav: <ProjectNav project={project} current={baseUrl} canManage />,
-    });
+    return c.render(
+      <AuditEventsPage page={page} baseUrl={baseUrl} filters={filters} allLevels={false} isFirstPage={!query.before} />,
+      {
+        title: 'Audit events',
+        breadcrumbs: [...projectCrumbs(lineage, project), { label: 'Audit events' }],
+        nav: <ProjectNav project={project} current={baseUrl} canManage />,
+      },
+    );
   });
   return routes;
 }

@@ -35,7 +35,11 @@ export function groupRoutes(): Hono<AppEnv> {
         canManage={canManage}
         isAdmin={user.isAdmin}
       />,
-      { title: group.name, breadcrumbs: groupCrumbs(lineage), nav: <GroupNav group={group} current={c.req.path} canManage={canManage} /> },
+      {
+        title: group.name,
+        breadcrumbs: groupCrumbs(lineage),
+        nav: <GroupNav group={group} current={c.req.path} canManage={canManage} />,
+      },
     );
   });
 

@@ -36,16 +36,22 @@ export function sessionRoutes(): Hono<AppEnv> {
     const redirectTo = safeRedirectPath(lastValue(form.redirect_to));
     const again = (error: string, status: 401 | 422 | 429 | 503) => {
       c.status(status);
-      return c.render(<SignInPage username={username} error={error} redirectTo={redirectTo === '/' ? undefined : redirectTo} />, {
-        title: 'Sign in',
-      });
+      return c.render(
+        <SignInPage username={username} error={error} redirectTo={redirectTo === '/' ? undefined : redirectTo} />,
+        {
+          title: 'Sign in',
+        },
+      );
     };
 
     if (!username || !password) return again('Enter your username and password.', 422);
     const attempt = c.var.deps.throttle.reserve(username, clientAddress(c, c.var.deps.config.trustedProxies));
     if (!attempt.allowed) {
       c.header('Retry-After', String(Math.ceil(attempt.retryAfterMs / 1000)));
-      return again(`Too many failed sign-in attempts. Try again in ${Math.ceil(attempt.retryAfterMs / 60_000)} minutes.`, 429);
+      return again(
+        `Too many failed sign-in attempts. Try again in ${Math.ceil(attempt.retryAfterMs / 60_000)} minutes.`,
+        429,
+      );
     }
     const user = findUserByUsername(c.var.db, username);
     let matches: boolean;

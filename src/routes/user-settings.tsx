@@ -3,7 +3,15 @@
  * The signed-in user's own settings: personal access tokens (create, see once, revoke).
  */
 import { Hono } from 'hono';
-import { createPersonalAccessToken, DEFAULT_LIFETIME_DAYS, daysAhead, findToken, MAX_LIFETIME_DAYS, revokeToken, userTokens } from '../auth/tokens.js';
+import {
+  createPersonalAccessToken,
+  DEFAULT_LIFETIME_DAYS,
+  daysAhead,
+  findToken,
+  MAX_LIFETIME_DAYS,
+  revokeToken,
+  userTokens,
+} from '../auth/tokens.js';
 import type { User } from '../db/schema.js';
 import { NotFound } from '../errors.js';
 import type { AppContext, AppEnv } from '../http/context.js';
@@ -17,7 +25,11 @@ import { revokeWarning } from '../../views/components/tokens.js';
 import { ConfirmPage } from '../../views/pages/confirm.js';
 import { PersonalAccessTokensPage, TOKENS_URL } from '../../views/pages/user-settings/tokens.js';
 
-const crumbs = (last?: string) => [{ label: 'User settings' }, { label: 'Access tokens', href: TOKENS_URL }, ...(last ? [{ label: last }] : [])];
+const crumbs = (last?: string) => [
+  { label: 'User settings' },
+  { label: 'Access tokens', href: TOKENS_URL },
+  ...(last ? [{ label: last }] : []),
+];
 
 interface RenderOptions {
   values?: FormInput;
@@ -69,14 +81,25 @@ export function userSettingsRoutes(): Hono<AppEnv> {
     const form = await readForm(c);
     if (!isConfirmed(form)) {
       return c.render(
-        <ConfirmPage title={`Revoke the token "${token.name}"?`} action={`${TOKENS_URL}/${token.id}/revoke`} hidden={{}} confirmLabel="Revoke" danger cancelHref={TOKENS_URL}>
+        <ConfirmPage
+          title={`Revoke the token "${token.name}"?`}
+          action={`${TOKENS_URL}/${token.id}/revoke`}
+          hidden={{}}
+          confirmLabel="Revoke"
+          danger
+          cancelHref={TOKENS_URL}
+        >
           <p>{revokeWarning}</p>
         </ConfirmPage>,
         { title: 'Revoke token', breadcrumbs: crumbs('Revoke'), nav: <UserSettingsNav current={TOKENS_URL} /> },
       );
     }
     const revoked = revokeToken(c.var.db, token.id);
-    return redirectWithFlash(c, TOKENS_URL, revoked ? `The token "${token.name}" was revoked.` : `The token "${token.name}" was already revoked.`);
+    return redirectWithFlash(
+      c,
+      TOKENS_URL,
+      revoked ? `The token "${token.name}" was revoked.` : `The token "${token.name}" was already revoked.`,
+    );
   });
 
   return routes;

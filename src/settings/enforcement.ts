@@ -37,11 +37,24 @@ export function ownKeys(own: OwnSettings): string[] {
  * @example
  * overriders(store, INSTANCE_OWNER, slack, ['channel']).map((o) => o.settings.owner.path) // ['platform/api']
  */
-export function overriders(store: SettingsStore, owner: SettingsOwner, type: IntegrationType, keys: readonly string[]): Overrider[] {
-  const { entries } = listOverrides(store.db, owner, type.slug, { search: '', after: '', limit: Number.MAX_SAFE_INTEGER, visibleTo: null });
+export function overriders(
+  store: SettingsStore,
+  owner: SettingsOwner,
+  type: IntegrationType,
+  keys: readonly string[],
+): Overrider[] {
+  const { entries } = listOverrides(store.db, owner, type.slug, {
+    search: '',
+    after: '',
+    limit: Number.MAX_SAFE_INTEGER,
+    visibleTo: null,
+  });
   const all = keys.includes(ALL_VALUES);
   // Named by path in the audit trail, as switching back names them.
-  const rows = store.findOwnOfEach(entries.map(({ owner: descendant }) => ({ ...descendant, name: descendant.path! })), type.slug);
+  const rows = store.findOwnOfEach(
+    entries.map(({ owner: descendant }) => ({ ...descendant, name: descendant.path! })),
+    type.slug,
+  );
   const found: Overrider[] = [];
   for (const settings of rows) {
     if (!settings) continue;
@@ -70,7 +83,8 @@ export type KeysOutcome = { ok: true; keys: string[] } | { ok: false; error: str
 export function parseChosenKeys(type: IntegrationType, level: Level, chosen: readonly string[]): KeysOutcome {
   if (chosen.includes(ALL_VALUES)) return { ok: true, keys: [ALL_VALUES] };
   const unknown = unknownFieldNames(type, chosen, level);
-  if (unknown.length > 0) return { ok: false, error: `${type.title} has no setting named ${unknown.slice(0, 3).join(', ')}.` };
+  if (unknown.length > 0)
+    return { ok: false, error: `${type.title} has no setting named ${unknown.slice(0, 3).join(', ')}.` };
   if (chosen.length === 0) return { ok: false, error: 'Choose the whole integration or at least one setting.' };
   return { ok: true, keys: [...new Set(chosen)] };
 }
@@ -82,14 +96,19 @@ export function describeKeys(type: IntegrationType, keys: readonly string[]): st
   return keys.map((key) => labels.get(key) ?? key).join(', ');
 }
 
-function enforcementChanges(type: IntegrationType, before: Enforcement | undefined, after: Enforcement | null): AuditChange[] {
+function enforcementChanges(
+  type: IntegrationType,
+  before: Enforcement | undefined,
+  after: Enforcement | null,
+): AuditChange[] {
   const changes: AuditChange[] = [];
   const was = before ? describeKeys(type, before.keys) : null;
   const is = after ? describeKeys(type, after.keys) : null;
   if (was !== is) changes.push({ key: 'enforced', label: 'Enforced settings', before: was, after: is });
   const reasonWas = before?.reason || null;
   const reasonIs = after?.reason || null;
-  if (reasonWas !== reasonIs) changes.push({ key: 'enforcement_reason', label: 'Reason', before: reasonWas, after: reasonIs });
+  if (reasonWas !== reasonIs)
+    changes.push({ key: 'enforcement_reason', label: 'Reason', before: reasonWas, after: reasonIs });
   return changes;
 }
 
@@ -120,7 +139,8 @@ export function setEnforcement(
 }
 
 function without(own: OwnSettings, keys: readonly string[]): OwnSettings {
-  const drop = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
+  const drop = (record: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
   return {
     active: keys.includes('active') ? undefined : own.active,
     fields: drop(own.fields) as OwnSettings['fields'],
@@ -133,7 +153,13 @@ function without(own: OwnSettings, keys: readonly string[]): OwnSettings {
  * audit event each: from then on they take those values from above. A descendant left with no
  * value of its own inherits the whole integration.
  */
-export function pushToDescendants(store: SettingsStore, owner: SettingsOwner, type: IntegrationType, keys: readonly string[], actor: User): DescendantCount {
+export function pushToDescendants(
+  store: SettingsStore,
+  owner: SettingsOwner,
+  type: IntegrationType,
+  keys: readonly string[],
+  actor: User,
+): DescendantCount {
   return store.db.transaction(() => {
     const found = overriders(store, owner, type, keys);
     for (const { settings, keys: overridden } of found) {

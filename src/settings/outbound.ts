@@ -8,7 +8,13 @@ import type { ThrottleOptions } from '../auth/throttle.js';
 import { lastValue, type FormInput } from '../http/forms.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
 import type { FieldErrors, Outcome } from '../validation.js';
-import { localNetworkError, sendOutbound, type OutboundOptions, type OutboundPolicy, type OutboundResult } from '../outbound/request.js';
+import {
+  localNetworkError,
+  sendOutbound,
+  type OutboundOptions,
+  type OutboundPolicy,
+  type OutboundResult,
+} from '../outbound/request.js';
 import { isBlank, requestUrlOf } from '../integrations/validate.js';
 import type { SettingsOwner } from './resolve.js';
 import { missingValueMessage, prepareSettingsChange, type SettingsLevel } from './service.js';
@@ -29,14 +35,21 @@ export const SETTINGS_TEST_LIMIT: ThrottleOptions = { maxFailures: 10, windowMs:
  * await blockedUrlErrors(datadog, { datadog_site: 'corp.internal' }, policy) // api.corp.internal resolves to 10.0.0.5
  * // { datadog_site: 'Requests to the local network are not allowed' }
  */
-export async function blockedUrlErrors(type: IntegrationType, form: FormInput, policy: OutboundPolicy, options?: OutboundOptions): Promise<FieldErrors> {
+export async function blockedUrlErrors(
+  type: IntegrationType,
+  form: FormInput,
+  policy: OutboundPolicy,
+  options?: OutboundOptions,
+): Promise<FieldErrors> {
   const inherited = new Set([form._inherit ?? []].flat());
   const destinations = type.fields.flatMap((field) => {
     const value = (lastValue(form[field.name]) ?? '').trim();
     const url = value === '' || inherited.has(field.name) ? null : requestUrlOf(field, value);
     return url === null ? [] : [[field.name, url] as const];
   });
-  const problems = await Promise.all(destinations.map(async ([name, url]) => [name, await localNetworkError(url, policy, options)] as const));
+  const problems = await Promise.all(
+    destinations.map(async ([name, url]) => [name, await localNetworkError(url, policy, options)] as const),
+  );
   return Object.fromEntries(problems.filter((entry): entry is [string, string] => entry[1] !== null));
 }
 
@@ -45,13 +58,26 @@ export async function blockedUrlErrors(type: IntegrationType, form: FormInput, p
  * stored or inherited one, "Use inherited value" takes the level above's), resolved along the
  * chain, so that a secret set above is only sent where that level sends it. Nothing is written.
  */
-export function settingsForTest(store: SettingsStore, at: SettingsLevel, type: IntegrationType, form: FormInput): Outcome<Record<string, FieldValue>> {
+export function settingsForTest(
+  store: SettingsStore,
+  at: SettingsLevel,
+  type: IntegrationType,
+  form: FormInput,
+): Outcome<Record<string, FieldValue>> {
   const prepared = prepareSettingsChange(store, at, type, form);
   if (!prepared.ok) return prepared;
   const { effective } = prepared;
   const missing = type.fields.filter((field) => field.required && isBlank(effective.fields[field.name]));
   if (missing.length > 0) {
-    return { ok: false, errors: Object.fromEntries(missing.map((field) => [field.name, missingValueMessage(type, field, effective, at.owner, 'is required to test the settings')])) };
+    return {
+      ok: false,
+      errors: Object.fromEntries(
+        missing.map((field) => [
+          field.name,
+          missingValueMessage(type, field, effective, at.owner, 'is required to test the settings'),
+        ]),
+      ),
+    };
   }
   return { ok: true, value: effective.fields };
 }
@@ -63,7 +89,13 @@ export function settingsForTest(store: SettingsStore, at: SettingsLevel, type: I
  * @example
  * await testSettings(slack, fields, projectOwner, outboundPolicy(db)) // { ok: true, status: 200, durationMs: 84 }
  */
-export function testSettings(type: IntegrationType, fields: Record<string, FieldValue>, owner: SettingsOwner, policy: OutboundPolicy, options?: OutboundOptions): Promise<OutboundResult> {
+export function testSettings(
+  type: IntegrationType,
+  fields: Record<string, FieldValue>,
+  owner: SettingsOwner,
+  policy: OutboundPolicy,
+  options?: OutboundOptions,
+): Promise<OutboundResult> {
   const where = owner.level === 'instance' ? 'the instance' : owner.name;
   const message = `This is a test message from Cascade for the ${type.title} settings of ${where}.`;
   return sendOutbound(type.testRequest!({ fields, message }), policy, options);

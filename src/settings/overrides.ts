@@ -84,7 +84,8 @@ function subtreePattern(db: Db, owner: SettingsOwner): string {
 export function listOverrides(db: Db, owner: SettingsOwner, type: string, query: OverrideQuery): OverridePage {
   const search = query.search.replace(/[%_\\]/g, '');
   const pattern = `%${search}%`;
-  const matching = search === '' ? undefined : sql`(s.owner_path like ${pattern} or coalesce(p.name, g.name) like ${pattern})`;
+  const matching =
+    search === '' ? undefined : sql`(s.owner_path like ${pattern} or coalesce(p.name, g.name) like ${pattern})`;
   const rows = db.all<{ kind: 'project' | 'group'; id: number; name: string; full_path: string }>(sql`
     ${customDescendantRows(owner, type, query.after, [query.visibleTo ? visibleTo(query.visibleTo) : undefined, matching])}
     order by s.owner_path
@@ -110,7 +111,8 @@ export function overrideCounts(db: Db, owner: SettingsOwner, type: string, viewe
   const total = customDescendantCount(db, owner, type);
   const visible = visibleTo(viewer);
   if (!visible || total === 0) return { total, hidden: 0 };
-  const shown = db.get<{ n: number }>(sql`select count(*) as n from (${customDescendantRows(owner, type, '', [visible])})`)?.n ?? 0;
+  const shown =
+    db.get<{ n: number }>(sql`select count(*) as n from (${customDescendantRows(owner, type, '', [visible])})`)?.n ?? 0;
   return { total, hidden: total - shown };
 }
 
@@ -129,14 +131,24 @@ export function parseOverrideTarget(value: string): OverrideTarget | null {
  * The targets that really are descendants of the owner with custom settings for the type, as
  * owners; anything else in the list (tampered, already switched back) is left out.
  */
-export function customDescendants(db: Db, owner: SettingsOwner, type: string, targets: readonly OverrideTarget[]): SettingsOwner[] {
+export function customDescendants(
+  db: Db,
+  owner: SettingsOwner,
+  type: string,
+  targets: readonly OverrideTarget[],
+): SettingsOwner[] {
   const prefix = subtreePattern(db, owner);
   const found = new Map<string, SettingsOwner>();
   for (const target of targets) {
-    const row = statements(db).inSubtree.get({ type, prefix, kind: target.kind, id: target.id, self: owner.id ?? -1 }) as
-      | { path: string; name: string }
-      | undefined;
-    if (row) found.set(`${target.kind}:${target.id}`, { level: target.kind, id: target.id, name: row.name, path: row.path });
+    const row = statements(db).inSubtree.get({
+      type,
+      prefix,
+      kind: target.kind,
+      id: target.id,
+      self: owner.id ?? -1,
+    }) as { path: string; name: string } | undefined;
+    if (row)
+      found.set(`${target.kind}:${target.id}`, { level: target.kind, id: target.id, name: row.name, path: row.path });
   }
   return [...found.values()];
 }
@@ -145,12 +157,23 @@ export function customDescendants(db: Db, owner: SettingsOwner, type: string, ta
  * Deletes the descendants' custom settings, with an audit event each, in one transaction: those
  * levels inherit from then on.
  */
-export function switchToDefaults(store: SettingsStore, type: IntegrationType, descendants: readonly SettingsOwner[], actor: User): void {
+export function switchToDefaults(
+  store: SettingsStore,
+  type: IntegrationType,
+  descendants: readonly SettingsOwner[],
+  actor: User,
+): void {
   store.db.transaction(() => {
     for (const owner of descendants) {
       const before = store.findOwn(owner, type.slug);
       if (!before || !store.remove(owner, type.slug)) continue;
-      recordAuditEvent(store.db, { actor, action: 'settings.switched_back', owner, integration: type.slug, changes: settingsChanges(type, before, undefined) });
+      recordAuditEvent(store.db, {
+        actor,
+        action: 'settings.switched_back',
+        owner,
+        integration: type.slug,
+        changes: settingsChanges(type, before, undefined),
+      });
     }
   });
 }
@@ -172,15 +195,22 @@ export interface Difference {
 export function differingValues(type: IntegrationType, own: SettingsRow, defaults: EffectiveSettings): Difference[] {
   const differences: Difference[] = [];
   const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-  if (own.active !== undefined && own.active !== defaults.active) differences.push({ key: 'active', label: 'Enabled', value: own.active, secret: false });
+  if (own.active !== undefined && own.active !== defaults.active)
+    differences.push({ key: 'active', label: 'Enabled', value: own.active, secret: false });
   for (const field of type.fields) {
     if (!(field.name in own.fields) || same(own.fields[field.name], defaults.fields[field.name])) continue;
     const secret = field.kind === 'secret';
-    differences.push({ key: field.name, label: field.label, ...(secret ? {} : { value: own.fields[field.name] }), secret });
+    differences.push({
+      key: field.name,
+      label: field.label,
+      ...(secret ? {} : { value: own.fields[field.name] }),
+      secret,
+    });
   }
   for (const event of type.events) {
     const value = own.events[event.name];
-    if (value !== undefined && value !== defaults.events[event.name]) differences.push({ key: event.name, label: `${event.label} events`, value, secret: false });
+    if (value !== undefined && value !== defaults.events[event.name])
+      differences.push({ key: event.name, label: `${event.label} events`, value, secret: false });
   }
   return differences;
 }

@@ -15,7 +15,12 @@ export function groupOwner(group: Group, lineage: readonly Group[]): SettingsOwn
 }
 
 export function projectOwner(project: Project, lineage: readonly Group[]): SettingsOwner {
-  return { level: 'project', id: project.id, name: `${groupFullName(lineage)} / ${project.name}`, path: project.fullPath };
+  return {
+    level: 'project',
+    id: project.id,
+    name: `${groupFullName(lineage)} / ${project.name}`,
+    path: project.fullPath,
+  };
 }
 
 /**

@@ -80,7 +80,11 @@ export const sameOwner = (a: SettingsOwner, b: SettingsOwner) => a.level === b.l
  * resolveSettings(slack, project, [instanceRow]).state // 'inherited'
  * resolveSettings(slack, project, [projectRow, instanceRow]).fields.username // the project's value
  */
-export function resolveSettings(type: IntegrationDefinition, self: SettingsOwner, chain: readonly SettingsRow[]): EffectiveSettings {
+export function resolveSettings(
+  type: IntegrationDefinition,
+  self: SettingsOwner,
+  chain: readonly SettingsRow[],
+): EffectiveSettings {
   const own = chain[0] && sameOwner(chain[0].owner, self) ? chain[0] : undefined;
   const above = own ? chain.slice(1) : chain;
   const defaults = defaultValues(type, self.level);
@@ -116,7 +120,11 @@ export function resolveSettings(type: IntegrationDefinition, self: SettingsOwner
 
   const fields: Record<string, FieldValue> = {};
   for (const field of type.fields) {
-    fields[field.name] = pick(field.name, (row) => (field.name in row.fields ? row.fields[field.name] : undefined), defaults.fields[field.name] ?? null);
+    fields[field.name] = pick(
+      field.name,
+      (row) => (field.name in row.fields ? row.fields[field.name] : undefined),
+      defaults.fields[field.name] ?? null,
+    );
   }
   const events: Record<string, boolean> = {};
   for (const [name, byDefault] of Object.entries(defaults.events)) {
@@ -162,7 +170,9 @@ function withholdSecretsSentElsewhere(
     if (index === undefined || chain[index] === own) continue;
     const setAt = chain[index]!.owner;
     const there = resolveSettings(type, setAt, chain.slice(index)).fields;
-    const exposedBy = exposing.filter((name) => JSON.stringify(there[name] ?? null) !== JSON.stringify(fields[name] ?? null));
+    const exposedBy = exposing.filter(
+      (name) => JSON.stringify(there[name] ?? null) !== JSON.stringify(fields[name] ?? null),
+    );
     if (exposedBy.length > 0) withheld[secret.name] = { setAt, exposedBy };
   }
   return withheld;
@@ -172,7 +182,8 @@ function withholdSecretsSentElsewhere(
 export const levelInSentence = (owner: SettingsOwner) => (owner.level === 'instance' ? 'the instance' : owner.name);
 
 /** "Password" -> "password", "API key" stays: a label inside a sentence. */
-const labelInSentence = (label: string) => (/^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label);
+const labelInSentence = (label: string) =>
+  /^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label;
 
 /**
  * What the form says next to a withheld secret.

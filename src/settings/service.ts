@@ -7,11 +7,27 @@ import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
 import type { User } from '../db/schema.js';
 import { findIntegrationType, integrationTypesAt } from '../integrations/index.js';
 import type { Field, FieldValue, IntegrationType, SettingsValues } from '../integrations/types.js';
-import { isBlank, isSecretField, readSettingsForm, settingKeys, settingsErrors, unknownFieldNames } from '../integrations/validate.js';
+import {
+  isBlank,
+  isSecretField,
+  readSettingsForm,
+  settingKeys,
+  settingsErrors,
+  unknownFieldNames,
+} from '../integrations/validate.js';
 import { BadRequest } from '../errors.js';
 import { lastValue, type FormInput } from '../http/forms.js';
 import type { FieldErrors } from '../validation.js';
-import { levelInSentence, resolveSettings, sameOwner, withheldSecretMessage, type EffectiveSettings, type EnforcedBy, type Level, type SettingsOwner } from './resolve.js';
+import {
+  levelInSentence,
+  resolveSettings,
+  sameOwner,
+  withheldSecretMessage,
+  type EffectiveSettings,
+  type EnforcedBy,
+  type Level,
+  type SettingsOwner,
+} from './resolve.js';
 import type { OwnSettings, SettingsStore, StoredSettings } from './store.js';
 
 export interface IntegrationState {
@@ -67,11 +83,11 @@ export type SettingsChoice = 'inherit' | 'custom';
 
 /** A validated change, ready to be written (after a confirmation where one is needed). */
 export type SettingsChange =
-  | { choice: 'inherit'; version: number }
-  | { choice: 'custom'; version: number; own: OwnSettings };
+  { choice: 'inherit'; version: number } | { choice: 'custom'; version: number; own: OwnSettings };
 
 /** A valid change comes with the settings it results in, resolved along the chain. */
-export type PrepareOutcome = { ok: true; change: SettingsChange; effective: EffectiveSettings } | { ok: false; errors: FieldErrors };
+export type PrepareOutcome =
+  { ok: true; change: SettingsChange; effective: EffectiveSettings } | { ok: false; errors: FieldErrors };
 
 /** Form keys that are not settings: the form's own bookkeeping. */
 const isControlKey = (key: string) => key.startsWith('_') || key === 'inheritance';
@@ -83,7 +99,12 @@ const isControlKey = (key: string) => key.startsWith('_') || key === 'inheritanc
  * secret keeps this level's own, or stays inherited. Tampered field names or versions are
  * refused with {@link BadRequest}.
  */
-export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, type: IntegrationType, form: FormInput): PrepareOutcome {
+export function prepareSettingsChange(
+  store: SettingsStore,
+  at: SettingsLevel,
+  type: IntegrationType,
+  form: FormInput,
+): PrepareOutcome {
   const unknown = unknownFieldNames(
     type,
     Object.keys(form).filter((key) => !isControlKey(key)),
@@ -91,7 +112,8 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
   );
   if (unknown.length > 0) throw new BadRequest(`Unknown field: ${unknown.join(', ')}. Reload the page and try again.`);
   const version = Number(lastValue(form._version) || Number.NaN);
-  if (!Number.isSafeInteger(version) || version < 0) throw new BadRequest('The form is missing its version. Reload the page and try again.');
+  if (!Number.isSafeInteger(version) || version < 0)
+    throw new BadRequest('The form is missing its version. Reload the page and try again.');
 
   const [state] = integrationStates(store, at, type);
   const { effective, own: ownBefore } = state!;
@@ -102,11 +124,15 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
     throw new BadRequest('The instance has no settings above it to inherit. Reload the page and try again.');
   }
   const choice = at.level === 'instance' ? 'custom' : submittedChoice;
-  if (choice !== 'inherit' && choice !== 'custom') return { ok: false, errors: { inheritance: 'Choose which settings to use' } };
+  if (choice !== 'inherit' && choice !== 'custom')
+    return { ok: false, errors: { inheritance: 'Choose which settings to use' } };
 
   if (choice === 'inherit') {
     if (!effective.inheritsFrom) {
-      return { ok: false, errors: { inheritance: `There are no default settings for ${type.title} to inherit; use custom settings` } };
+      return {
+        ok: false,
+        errors: { inheritance: `There are no default settings for ${type.title} to inherit; use custom settings` },
+      };
     }
     return { ok: true, change: { choice, version }, effective: resolveSettings(type, at.owner, aboveRows) };
   }
@@ -114,9 +140,13 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
   const inherited = new Set([form._inherit ?? []].flat());
   const inheritable = new Set(['active', ...type.fields.map((field) => field.name), ...Object.keys(effective.events)]);
   const tampered = [...inherited].filter((key) => !inheritable.has(key));
-  if (tampered.length > 0) throw new BadRequest(`Unknown field: ${tampered.join(', ')}. Reload the page and try again.`);
+  if (tampered.length > 0)
+    throw new BadRequest(`Unknown field: ${tampered.join(', ')}. Reload the page and try again.`);
   if (inherited.size > 0 && aboveRows.length === 0) {
-    return { ok: false, errors: Object.fromEntries([...inherited].map((key) => [key, 'There is no level above to inherit from'])) };
+    return {
+      ok: false,
+      errors: Object.fromEntries([...inherited].map((key) => [key, 'There is no level above to inherit from'])),
+    };
   }
 
   // Values the form leaves out keep what they are now; those marked inherited take the values above.
@@ -132,8 +162,17 @@ export function prepareSettingsChange(store: SettingsStore, at: SettingsLevel, t
 
   // A secret left blank keeps this level's own. One set above stays inherited, not copied: the
   // engine then uses it only with the URLs of the level that set it.
-  const keptSecrets = type.fields.filter((field) => isSecretField(field) && !(field.name in read.value.fields) && !inherited.has(field.name) && !isBlank(ownBefore?.fields[field.name]));
-  const fields = { ...read.value.fields, ...Object.fromEntries(keptSecrets.map((field) => [field.name, ownBefore!.fields[field.name]!])) };
+  const keptSecrets = type.fields.filter(
+    (field) =>
+      isSecretField(field) &&
+      !(field.name in read.value.fields) &&
+      !inherited.has(field.name) &&
+      !isBlank(ownBefore?.fields[field.name]),
+  );
+  const fields = {
+    ...read.value.fields,
+    ...Object.fromEntries(keptSecrets.map((field) => [field.name, ownBefore!.fields[field.name]!])),
+  };
   const own = keepOwnUnderEnforcement(
     {
       active: inherited.has('active') ? undefined : read.value.active,
@@ -167,13 +206,21 @@ function withoutKeys<T>(values: Record<string, T>, keys: ReadonlySet<string>): R
  * @example
  * missingValueMessage(slack, channelField, effective, project) // "Default channel is required, and the value inherited from Top is blank"
  */
-export function missingValueMessage(type: IntegrationType, field: Field, effective: EffectiveSettings, self: SettingsOwner, requirement = 'is required'): string {
+export function missingValueMessage(
+  type: IntegrationType,
+  field: Field,
+  effective: EffectiveSettings,
+  self: SettingsOwner,
+  requirement = 'is required',
+): string {
   const withheld = effective.withheld[field.name];
   if (withheld) return withheldSecretMessage(type, field.name, withheld);
   const source = effective.source[field.name];
   // Only an inherited value has no source (a secret left blank has none either).
-  if (source === 'default' && !isSecretField(field) && self.level !== 'instance') return `${field.label} ${requirement}, and no level above sets it`;
-  if (source && source !== 'default' && !sameOwner(source, self)) return `${field.label} ${requirement}, and the value inherited from ${levelInSentence(source)} is blank`;
+  if (source === 'default' && !isSecretField(field) && self.level !== 'instance')
+    return `${field.label} ${requirement}, and no level above sets it`;
+  if (source && source !== 'default' && !sameOwner(source, self))
+    return `${field.label} ${requirement}, and the value inherited from ${levelInSentence(source)} is blank`;
   return `${field.label} ${requirement}`;
 }
 
@@ -182,11 +229,21 @@ export function missingValueMessage(type: IntegrationType, field: Field, effecti
  * field that exposes it now has another value (typed, set for the first time, or inherited
  * instead of its own).
  */
-function secretsToEnterAgain(type: IntegrationType, kept: readonly Field[], before: EffectiveSettings, after: EffectiveSettings): FieldErrors {
-  const differs = (value: FieldValue | undefined, other: FieldValue | undefined) => JSON.stringify(value ?? null) !== JSON.stringify(other ?? null);
-  const changed = type.fields.find((field) => field.exposesSecrets && differs(before.fields[field.name], after.fields[field.name]));
+function secretsToEnterAgain(
+  type: IntegrationType,
+  kept: readonly Field[],
+  before: EffectiveSettings,
+  after: EffectiveSettings,
+): FieldErrors {
+  const differs = (value: FieldValue | undefined, other: FieldValue | undefined) =>
+    JSON.stringify(value ?? null) !== JSON.stringify(other ?? null);
+  const changed = type.fields.find(
+    (field) => field.exposesSecrets && differs(before.fields[field.name], after.fields[field.name]),
+  );
   if (!changed) return {};
-  return Object.fromEntries(kept.map((secret) => [secret.name, `${secret.label} must be entered again because ${changed.label} changed`]));
+  return Object.fromEntries(
+    kept.map((secret) => [secret.name, `${secret.label} must be entered again because ${changed.label} changed`]),
+  );
 }
 
 /** "Username is enforced by Instance: one bot for the company": why an enforced value cannot change. */
@@ -195,14 +252,21 @@ export function enforcedMessage(label: string, enforced: EnforcedBy): string {
 }
 
 /** A submission that tries to change an enforced value is refused, never silently ignored. */
-function changedEnforcedValues(type: IntegrationType, form: FormInput, values: SettingsValues, effective: EffectiveSettings): FieldErrors {
+function changedEnforcedValues(
+  type: IntegrationType,
+  form: FormInput,
+  values: SettingsValues,
+  effective: EffectiveSettings,
+): FieldErrors {
   const errors: FieldErrors = {};
   const labels = new Map(settingKeys(type).map(({ key, label }) => [key, label]));
   for (const [key, enforcedBy] of Object.entries(effective.enforced)) {
     if (!(key in form)) continue;
     const submitted = key === 'active' ? values.active : key in values.events ? values.events[key] : values.fields[key];
-    const current = key === 'active' ? effective.active : key in effective.events ? effective.events[key] : effective.fields[key];
-    if (JSON.stringify(submitted ?? null) !== JSON.stringify(current ?? null)) errors[key] = enforcedMessage(labels.get(key) ?? key, enforcedBy);
+    const current =
+      key === 'active' ? effective.active : key in effective.events ? effective.events[key] : effective.fields[key];
+    if (JSON.stringify(submitted ?? null) !== JSON.stringify(current ?? null))
+      errors[key] = enforcedMessage(labels.get(key) ?? key, enforcedBy);
   }
   return errors;
 }
@@ -211,7 +275,11 @@ function changedEnforcedValues(type: IntegrationType, form: FormInput, values: S
  * Under enforcement a level's own values are kept, not replaced by the enforced ones, so that
  * they apply again when the enforcement is lifted.
  */
-function keepOwnUnderEnforcement(own: OwnSettings, before: OwnSettings | undefined, effective: EffectiveSettings): OwnSettings {
+function keepOwnUnderEnforcement(
+  own: OwnSettings,
+  before: OwnSettings | undefined,
+  effective: EffectiveSettings,
+): OwnSettings {
   const kept: OwnSettings = { active: own.active, fields: { ...own.fields }, events: { ...own.events } };
   for (const key of Object.keys(effective.enforced)) {
     if (key === 'active') kept.active = before?.active;
@@ -232,7 +300,13 @@ export type CommitOutcome = 'saved' | 'unchanged';
  * levels below. A change that changes nothing writes nothing, so the row keeps its version.
  * A change prepared from a stale form throws Conflict from the store and writes nothing.
  */
-export function commitSettingsChange(store: SettingsStore, at: SettingsLevel, type: IntegrationType, change: SettingsChange, actor: User): CommitOutcome {
+export function commitSettingsChange(
+  store: SettingsStore,
+  at: SettingsLevel,
+  type: IntegrationType,
+  change: SettingsChange,
+  actor: User,
+): CommitOutcome {
   return store.db.transaction(() => {
     const before = store.findCurrent(at.owner, type.slug, change.version);
     const after = change.choice === 'inherit' ? undefined : change.own;
@@ -254,7 +328,8 @@ export function commitSettingsChange(store: SettingsStore, at: SettingsLevel, ty
 export function sameOwnSettings(before: OwnSettings | undefined, after: OwnSettings | undefined): boolean {
   if (!before || !after) return before === after;
   const same = <T>(a: Record<string, T>, b: Record<string, T>) =>
-    Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([key, value]) => key in b && JSON.stringify(value) === JSON.stringify(b[key]));
+    Object.keys(a).length === Object.keys(b).length &&
+    Object.entries(a).every(([key, value]) => key in b && JSON.stringify(value) === JSON.stringify(b[key]));
   return before.active === after.active && same(before.fields, after.fields) && same(before.events, after.events);
 }
 
@@ -264,7 +339,13 @@ export function resetSettings(store: SettingsStore, owner: SettingsOwner, type: 
     const before = store.findOwn(owner, type.slug);
     if (!before) return false;
     store.remove(owner, type.slug);
-    recordAuditEvent(store.db, { actor, action: 'settings.reset', owner, integration: type.slug, changes: settingsChanges(type, before, undefined) });
+    recordAuditEvent(store.db, {
+      actor,
+      action: 'settings.reset',
+      owner,
+      integration: type.slug,
+      changes: settingsChanges(type, before, undefined),
+    });
     return true;
   });
 }

@@ -59,12 +59,18 @@ const ownStatements = perDatabase((db) => {
 /** The rows of a type of the groups in `groupIds` and the projects in `projectIds` (JSON arrays), each by its own index. */
 const ofOwnersStatement = perDatabase((db) => {
   const ofType = eq(integrationSettings.type, sql.placeholder('type'));
-  const inJson = (column: SQLWrapper, ids: string) => sql`${column} in (select value from json_each(${sql.placeholder(ids)}))`;
+  const inJson = (column: SQLWrapper, ids: string) =>
+    sql`${column} in (select value from json_each(${sql.placeholder(ids)}))`;
   return db
     .select()
     .from(integrationSettings)
     .where(and(ofType, inJson(integrationSettings.groupId, 'groupIds')))
-    .unionAll(db.select().from(integrationSettings).where(and(ofType, inJson(integrationSettings.projectId, 'projectIds'))))
+    .unionAll(
+      db
+        .select()
+        .from(integrationSettings)
+        .where(and(ofType, inJson(integrationSettings.projectId, 'projectIds'))),
+    )
     .prepare();
 });
 
@@ -149,7 +155,12 @@ export class SettingsStore {
   /** The id and times of each of the owner's own rows (GitLab's `id`, `created_at`, `updated_at`), by type, in one query. */
   ownRowTimes(owner: SettingsOwner): Map<string, OwnRowTimes> {
     const rows = this.db
-      .select({ type: integrationSettings.type, id: integrationSettings.id, createdAt: integrationSettings.createdAt, updatedAt: integrationSettings.updatedAt })
+      .select({
+        type: integrationSettings.type,
+        id: integrationSettings.id,
+        createdAt: integrationSettings.createdAt,
+        updatedAt: integrationSettings.updatedAt,
+      })
       .from(integrationSettings)
       .where(ownerFilter(owner))
       .all();
@@ -167,8 +178,13 @@ export class SettingsStore {
    * (undefined for one that has none).
    */
   findOwnOfEach(owners: readonly SettingsOwner[], type: string): (StoredSettings | undefined)[] {
-    const idsAt = (level: SettingsOwner['level']) => JSON.stringify(owners.filter((owner) => owner.level === level).map((owner) => owner.id));
-    const rows = new Map(ofOwnersStatement(this.db).all({ type, groupIds: idsAt('group'), projectIds: idsAt('project') }).map((row) => [rowOwnerKey(row), row]));
+    const idsAt = (level: SettingsOwner['level']) =>
+      JSON.stringify(owners.filter((owner) => owner.level === level).map((owner) => owner.id));
+    const rows = new Map(
+      ofOwnersStatement(this.db)
+        .all({ type, groupIds: idsAt('group'), projectIds: idsAt('project') })
+        .map((row) => [rowOwnerKey(row), row]),
+    );
     return owners.map((owner) => {
       const row = rows.get(ownerKey(owner));
       return row ? this.open(row, owner) : undefined;
@@ -190,7 +206,13 @@ export class SettingsStore {
    * that inherit them. `expectedVersion` is the version the form was loaded at (0: no row yet);
    * a save from a stale form throws {@link Conflict} and changes nothing.
    */
-  save(owner: SettingsOwner, type: string, own: OwnSettings, expectedVersion: number, userId: number | null): StoredSettings {
+  save(
+    owner: SettingsOwner,
+    type: string,
+    own: OwnSettings,
+    expectedVersion: number,
+    userId: number | null,
+  ): StoredSettings {
     return this.db.transaction(() => {
       const current = this.findCurrent(owner, type, expectedVersion);
       const { secrets, fields } = splitSecrets(own.fields, secretFieldNames(type));
@@ -198,19 +220,31 @@ export class SettingsStore {
         active: own.active ?? null,
         fields: JSON.stringify(fields),
         events: JSON.stringify(own.events),
-        secrets: Object.keys(secrets).length > 0 ? seal(this.key, JSON.stringify(secrets), `${type}/${ownerKey(owner)}`) : null,
+        secrets:
+          Object.keys(secrets).length > 0
+            ? seal(this.key, JSON.stringify(secrets), `${type}/${ownerKey(owner)}`)
+            : null,
         updatedBy: userId,
         updatedAt: new Date(),
       };
       const row = current
-        ? updateStatement(this.db).get({ ...values, active: values.active === null ? null : Number(values.active), updatedAt: values.updatedAt.getTime(), id: current.id })
+        ? updateStatement(this.db).get({
+            ...values,
+            active: values.active === null ? null : Number(values.active),
+            updatedAt: values.updatedAt.getTime(),
+            id: current.id,
+          })
         : this.insertFirst(owner, type, values);
       return this.open(row, owner);
     });
   }
 
   /** A level's first row for a type; one that another writer created meanwhile makes the form stale. */
-  private insertFirst(owner: SettingsOwner, type: string, values: Omit<typeof integrationSettings.$inferInsert, 'type'>): IntegrationSettingsRow {
+  private insertFirst(
+    owner: SettingsOwner,
+    type: string,
+    values: Omit<typeof integrationSettings.$inferInsert, 'type'>,
+  ): IntegrationSettingsRow {
     try {
       return this.db
         .insert(integrationSettings)
@@ -231,13 +265,22 @@ export class SettingsStore {
    * Sets (or, with null, lifts) what the owner enforces on every level below. The values below
    * are left as they are, so they apply again when the enforcement is lifted.
    */
-  setEnforcement(owner: SettingsOwner, type: string, enforcement: Enforcement | null, expectedVersion: number): StoredSettings {
+  setEnforcement(
+    owner: SettingsOwner,
+    type: string,
+    enforcement: Enforcement | null,
+    expectedVersion: number,
+  ): StoredSettings {
     return this.db.transaction(() => {
       const current = this.findOwn(owner, type);
       if (!current || current.version !== expectedVersion) throw staleForm();
       const row = this.db
         .update(integrationSettings)
-        .set({ enforced: enforcement ? JSON.stringify(enforcement) : null, version: current.version + 1, updatedAt: new Date() })
+        .set({
+          enforced: enforcement ? JSON.stringify(enforcement) : null,
+          version: current.version + 1,
+          updatedAt: new Date(),
+        })
         .where(and(eq(integrationSettings.type, type), ownerFilter(owner)))
         .returning()
         .get();
@@ -292,7 +335,9 @@ export class SettingsStore {
 }
 
 function staleForm(): Conflict {
-  return new Conflict('Someone else changed these settings after you opened the form. Review the current values and save again.');
+  return new Conflict(
+    'Someone else changed these settings after you opened the form. Review the current values and save again.',
+  );
 }
 
 function secretFieldNames(slug: string): ReadonlySet<string> {

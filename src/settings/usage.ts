@@ -46,11 +46,17 @@ export function belowOwner(owner: SettingsOwner, ownerPath: SQL, after = ''): SQ
  */
 export function customDescendantCount(db: Db, owner: SettingsOwner, type: string): number {
   if (owner.level === 'project') return 0;
-  return db.get<{ n: number }>(sql`select count(*) as n from integration_settings s where s.type = ${type} and ${belowOwner(owner, sql`s.owner_path`)}`)?.n ?? 0;
+  return (
+    db.get<{ n: number }>(
+      sql`select count(*) as n from integration_settings s where s.type = ${type} and ${belowOwner(owner, sql`s.owner_path`)}`,
+    )?.n ?? 0
+  );
 }
 
 /** The traversal prefix of the subtree below an owner: '' (everything) for the instance. */
-const traversalStatement = perDatabase((db: Db) => db.$client.prepare('select traversal_ids from groups where id = ?').pluck());
+const traversalStatement = perDatabase((db: Db) =>
+  db.$client.prepare('select traversal_ids from groups where id = ?').pluck(),
+);
 
 function subtreePrefix(db: Db, owner: SettingsOwner): string {
   if (owner.level !== 'group') return '';
@@ -106,7 +112,11 @@ interface Subtree {
 export function settingsUsages(db: Db, owner: SettingsOwner, types: readonly string[]): Map<string, SettingsUsage> {
   if (owner.level === 'project' || types.length === 0) return new Map(types.map((type) => [type, { ...NO_USAGE }]));
   const prefix = subtreePrefix(db, owner);
-  const customGroups = customGroupsStatement(db).all({ pattern: `${prefix}%`, self: owner.id ?? -1, types: JSON.stringify(types) }) as { type: string; traversal: string; path: string }[];
+  const customGroups = customGroupsStatement(db).all({
+    pattern: `${prefix}%`,
+    self: owner.id ?? -1,
+    types: JSON.stringify(types),
+  }) as { type: string; traversal: string; path: string }[];
   // Only the top-most overriding groups matter: everything below them is theirs.
   const shadowing = new Map<string, { traversal: string; path: string }[]>();
   for (const group of [...customGroups].sort((a, b) => (a.traversal < b.traversal ? -1 : 1))) {
@@ -116,7 +126,11 @@ export function settingsUsages(db: Db, owner: SettingsOwner, types: readonly str
   const shadowPairs = [...shadowing].flatMap(([type, tops]) => tops.map((top) => ({ type, ...top })));
 
   const prefixes = [...new Set([prefix, ...shadowPairs.map((pair) => pair.traversal)])];
-  const sizes = new Map((subtreeSizesStatement(db).all({ prefixes: JSON.stringify(prefixes) }) as (Subtree & { prefix: string })[]).map((row) => [row.prefix, row]));
+  const sizes = new Map(
+    (subtreeSizesStatement(db).all({ prefixes: JSON.stringify(prefixes) }) as (Subtree & { prefix: string })[]).map(
+      (row) => [row.prefix, row],
+    ),
+  );
   const customProjects = new Map(
     db
       .all<{ type: string; n: number }>(
@@ -129,7 +143,8 @@ export function settingsUsages(db: Db, owner: SettingsOwner, types: readonly str
   const customBelowShadows: number[] = [];
   if (shadowPairs.length > 0) {
     const below = JSON.stringify(shadowPairs.map((pair) => [pair.type, pair.path]));
-    for (const row of customProjectsBelowStatement(db).all({ below }) as { position: number; n: number }[]) customBelowShadows[row.position] = row.n;
+    for (const row of customProjectsBelowStatement(db).all({ below }) as { position: number; n: number }[])
+      customBelowShadows[row.position] = row.n;
   }
 
   const total = sizes.get(prefix) ?? { groups: 0, projects: 0 };

@@ -127,7 +127,9 @@ describeInChromium('the foundation', (run) => {
 
     await signIn(run.tab, ADA.username, ADA.password);
     expect(await flashOn(page)).toBe('Signed in successfully.');
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin Area' }).count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin Area' }).count()).toBe(
+      0,
+    );
 
     await run.tab.follow(page.getByRole('region', { name: 'Your projects' }).getByRole('link', { name: PROJECT_PATH }));
     expect(run.tab.path()).toBe(`/${PROJECT_PATH}`);

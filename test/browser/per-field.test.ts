@@ -19,7 +19,14 @@ async function seedInstanceDefault(server: RunningServer): Promise<void> {
   const platform = must(createGroup(server.db, { name: 'Platform', path: 'platform' }));
   must(createProject(server.db, { name: 'API', path: 'api' }, platform));
   const cookie = `${SESSION_COOKIE}=${createSession(server.db, findUserByUsername(server.db, ROOT.username)!.id)}`;
-  const form = { _version: '0', _confirmed: '1', active: '1', webhook: 'https://hooks.slack.com/services/T0/B0/INSTANCE', username: 'cascade', channel: '#general' };
+  const form = {
+    _version: '0',
+    _confirmed: '1',
+    active: '1',
+    webhook: 'https://hooks.slack.com/services/T0/B0/INSTANCE',
+    username: 'cascade',
+    channel: '#general',
+  };
   const saved = await fetch(`${server.origin}/admin/application_settings/integrations/slack`, {
     method: 'POST',
     headers: { cookie, origin: server.origin, 'content-type': 'application/x-www-form-urlencoded' },
@@ -56,13 +63,15 @@ describeInChromium(
       else await run.tab.follow(page.getByRole('button', { name: 'Update form' }));
 
       const layouts = await page.evaluate(() => {
-        const distance = (a: DOMRect, b: DOMRect) => Math.hypot(Math.max(0, a.left - b.right, b.left - a.right), Math.max(0, a.top - b.bottom, b.top - a.bottom));
+        const distance = (a: DOMRect, b: DOMRect) =>
+          Math.hypot(Math.max(0, a.left - b.right, b.left - a.right), Math.max(0, a.top - b.bottom, b.top - a.bottom));
         const groups = [...document.querySelectorAll('.settings-fields .field')];
         const drawnText = (element: Element) => {
           const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
           let text = '';
           // Visually hidden text sits in a box of 1 by 1 pixel.
-          for (let node = walker.nextNode(); node; node = walker.nextNode()) if (node.parentElement!.getBoundingClientRect().width > 1) text += node.textContent;
+          for (let node = walker.nextNode(); node; node = walker.nextNode())
+            if (node.parentElement!.getBoundingClientRect().width > 1) text += node.textContent;
           return text.replace(/\s+/g, ' ').trim();
         };
         return [...document.querySelectorAll<HTMLInputElement>('input[name="_inherit"]')].map((toggle) => {
@@ -72,7 +81,10 @@ describeInChromium(
           const box = toggle.getBoundingClientRect();
           return {
             field: toggle.value,
-            fieldLabel: document.querySelector(`label[for="${input.id}"]`)!.textContent.replace(/\(required\)/, '').trim(),
+            fieldLabel: document
+              .querySelector(`label[for="${input.id}"]`)!
+              .textContent.replace(/\(required\)/, '')
+              .trim(),
             visibleText: drawnText(document.querySelector(`label[for="${toggle.id}"]`)!),
             insideFieldGroup: group.contains(toggle),
             toOwnInput: distance(box, input.getBoundingClientRect()),
@@ -88,7 +100,9 @@ describeInChromium(
         expect(layout.visibleText, layout.field).toMatch(named);
         const toggle = page.getByRole('checkbox', { name: named }).and(page.locator(`[value="${layout.field}"]`));
         expect(await toggle.count(), `the box named after ${layout.fieldLabel}`).toBe(1);
-        expect(await descriptionOf(toggle), layout.field).toBe(await descriptionOf(page.locator(`[name="${layout.field}"]:not([type="hidden"])`)));
+        expect(await descriptionOf(toggle), layout.field).toBe(
+          await descriptionOf(page.locator(`[name="${layout.field}"]:not([type="hidden"])`)),
+        );
         expect(layout.insideFieldGroup, layout.field).toBe(true);
         if (layout.toNextLabel !== null) expect(layout.toOwnInput, layout.field).toBeLessThan(layout.toNextLabel);
       }

@@ -28,7 +28,9 @@ async function saveDefaults(tab: BrowserTab) {
   if (tab.javaScriptEnabled) {
     await page.getByRole('button', { name: 'Save changes' }).first().click();
     const dialog = page.getByRole('dialog');
-    expect(await dialog.innerText()).toContain('Saving will update the default settings for all projects that are not using custom settings.');
+    expect(await dialog.innerText()).toContain(
+      'Saving will update the default settings for all projects that are not using custom settings.',
+    );
     await tab.follow(dialog.getByRole('button', { name: 'Save changes' }));
   } else {
     await tab.follow(page.getByRole('button', { name: 'Save changes' }));
@@ -45,13 +47,10 @@ async function chooseSettings(tab: BrowserTab, option: string) {
   if (tab.javaScriptEnabled) {
     await page.evaluate(() => ((window as unknown as { samePage: boolean }).samePage = true));
     await page.getByLabel('Settings to use').selectOption({ label: option });
-    await page.waitForFunction(
-      (editable) => {
-        const field = document.querySelector<HTMLInputElement>('#field-username');
-        return field !== null && field.disabled !== editable;
-      },
-      option === 'Use custom settings',
-    );
+    await page.waitForFunction((editable) => {
+      const field = document.querySelector<HTMLInputElement>('#field-username');
+      return field !== null && field.disabled !== editable;
+    }, option === 'Use custom settings');
     // No full page load: the marker set before the change is still there.
     expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
   } else {
@@ -69,128 +68,159 @@ async function addPlatformAndMaintainer(server: RunningServer): Promise<void> {
   if (!legacy.ok) throw new Error('project');
   server.db
     .insert(integrationSettings)
-    .values({ type: 'slack', projectId: legacy.value.id, active: false, fields: JSON.stringify({ username: 'legacy-bot' }) })
+    .values({
+      type: 'slack',
+      projectId: legacy.value.id,
+      active: false,
+      fields: JSON.stringify({ username: 'legacy-bot' }),
+    })
     .run();
-  const mia = await createUser(server.db, { name: 'Mia', username: MAINTAINER.username, email: 'mia@example.com', password: MAINTAINER.password });
+  const mia = await createUser(server.db, {
+    name: 'Mia',
+    username: MAINTAINER.username,
+    email: 'mia@example.com',
+    password: MAINTAINER.password,
+  });
   if (!mia.ok) throw new Error('user');
-  server.db.insert(members).values({ userId: mia.value.id, groupId: platform.value.id, accessLevel: ROLES.maintainer }).run();
+  server.db
+    .insert(members)
+    .values({ userId: mia.value.id, groupId: platform.value.id, accessLevel: ROLES.maintainer })
+    .run();
 }
 
-describeInChromium('the seed pages', (run) => {
-  it('sets up an instance-level integration: Admin Area > Settings > Integrations, choose it, fill out the details, save', async () => {
-    const { page } = run.tab;
-    await signIn(run.tab, ROOT.username, ROOT.password);
-    await run.tab.follow(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin Area' }));
-    await run.tab.follow(page.getByRole('navigation', { name: 'Admin Area' }).getByRole('link', { name: 'Settings › Integrations' }));
-    expect(await heading(page)).toBe('Integrations');
+describeInChromium(
+  'the seed pages',
+  (run) => {
+    it('sets up an instance-level integration: Admin Area > Settings > Integrations, choose it, fill out the details, save', async () => {
+      const { page } = run.tab;
+      await signIn(run.tab, ROOT.username, ROOT.password);
+      await run.tab.follow(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin Area' }));
+      await run.tab.follow(
+        page.getByRole('navigation', { name: 'Admin Area' }).getByRole('link', { name: 'Settings › Integrations' }),
+      );
+      expect(await heading(page)).toBe('Integrations');
 
-    await run.tab.follow(page.getByRole('link', { name: 'Slack notifications' }));
-    await page.getByLabel('Enabled', { exact: true }).check();
-    await page.getByLabel(/^Webhook/).fill(WEBHOOK);
-    await page.getByLabel(/^Username/).fill('instance-bot');
-    await saveDefaults(run.tab);
+      await run.tab.follow(page.getByRole('link', { name: 'Slack notifications' }));
+      await page.getByLabel('Enabled', { exact: true }).check();
+      await page.getByLabel(/^Webhook/).fill(WEBHOOK);
+      await page.getByLabel(/^Username/).fill('instance-bot');
+      await saveDefaults(run.tab);
 
-    expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
-    expect(await page.content()).not.toContain('SEEDSECRET');
-    await run.tab.visit('/admin/application_settings/integrations');
-    const row = page.getByRole('row', { name: /Slack notifications/ });
-    expect(await row.innerText()).toContain('Active');
-    await signOut(run.tab);
-  });
+      expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
+      expect(await page.content()).not.toContain('SEEDSECRET');
+      await run.tab.visit('/admin/application_settings/integrations');
+      const row = page.getByRole('row', { name: /Slack notifications/ });
+      expect(await row.innerText()).toContain('Active');
+      await signOut(run.tab);
+    });
 
-  it('lets every existing project inherit it, shown read-only with the secret masked', async () => {
-    const { page } = run.tab;
-    await signIn(run.tab, MAINTAINER.username, MAINTAINER.password);
-    await run.tab.visit(`/${PROJECT}`);
-    await run.tab.follow(page.getByRole('main').getByRole('link', { name: 'Settings › Integrations' }));
-    expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain('Inherited from instance');
+    it('lets every existing project inherit it, shown read-only with the secret masked', async () => {
+      const { page } = run.tab;
+      await signIn(run.tab, MAINTAINER.username, MAINTAINER.password);
+      await run.tab.visit(`/${PROJECT}`);
+      await run.tab.follow(page.getByRole('main').getByRole('link', { name: 'Settings › Integrations' }));
+      expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain(
+        'Inherited from instance',
+      );
 
-    await run.tab.follow(page.getByRole('link', { name: 'Slack notifications' }));
-    expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe('Use instance-level settings');
-    expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot');
-    expect(await page.getByLabel(/^Username/).isDisabled()).toBe(true);
-    expect(await page.getByLabel('Enabled', { exact: true }).isDisabled()).toBe(true);
-    expect(await page.content()).not.toContain('SEEDSECRET');
-  });
+      await run.tab.follow(page.getByRole('link', { name: 'Slack notifications' }));
+      expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe(
+        'Use instance-level settings',
+      );
+      expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot');
+      expect(await page.getByLabel(/^Username/).isDisabled()).toBe(true);
+      expect(await page.getByLabel('Enabled', { exact: true }).isDisabled()).toBe(true);
+      expect(await page.content()).not.toContain('SEEDSECRET');
+    });
 
-  it('leaves a project with an existing integration of the same type unchanged', async () => {
-    const { page } = run.tab;
-    await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations`);
-    const row = await page.getByRole('row', { name: /Slack notifications/ }).innerText();
-    expect(row).toContain('Custom settings');
-    expect(row).toContain('Inactive');
-    await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations/slack`);
-    expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe('Use custom settings');
-    expect(await page.getByLabel(/^Username/).inputValue()).toBe('legacy-bot');
-    await run.tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
-  });
+    it('leaves a project with an existing integration of the same type unchanged', async () => {
+      const { page } = run.tab;
+      await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations`);
+      const row = await page.getByRole('row', { name: /Slack notifications/ }).innerText();
+      expect(row).toContain('Custom settings');
+      expect(row).toContain('Inactive');
+      await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations/slack`);
+      expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe(
+        'Use custom settings',
+      );
+      expect(await page.getByLabel(/^Username/).inputValue()).toBe('legacy-bot');
+      await run.tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
+    });
 
-  it('overwrites the integration on the project level with "Use custom settings"', async () => {
-    const { page } = run.tab;
-    await chooseSettings(run.tab, 'Use custom settings');
-    expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot');
-    expect(await page.getByLabel(/^Webhook/).getAttribute('placeholder')).toBe('Leave blank to keep the current value');
-    // "Ensure the toggle is set to Enabled and enter all required settings."
-    await page.getByLabel('Enabled', { exact: true }).check();
-    await page.getByLabel(/^Webhook/).fill('https://hooks.slack.com/services/T111/B111/PROJECTSECRET');
-    await page.getByLabel(/^Username/).fill('project-bot');
-    await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
+    it('overwrites the integration on the project level with "Use custom settings"', async () => {
+      const { page } = run.tab;
+      await chooseSettings(run.tab, 'Use custom settings');
+      expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot');
+      expect(await page.getByLabel(/^Webhook/).getAttribute('placeholder')).toBe(
+        'Leave blank to keep the current value',
+      );
+      // "Ensure the toggle is set to Enabled and enter all required settings."
+      await page.getByLabel('Enabled', { exact: true }).check();
+      await page.getByLabel(/^Webhook/).fill('https://hooks.slack.com/services/T111/B111/PROJECTSECRET');
+      await page.getByLabel(/^Username/).fill('project-bot');
+      await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
 
-    expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
-    expect(await page.getByLabel(/^Username/).inputValue()).toBe('project-bot');
-    expect(await page.content()).not.toContain('PROJECTSECRET');
-    await run.tab.visit(`/${PROJECT}/-/settings/integrations`);
-    expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain('Custom settings');
-    await signOut(run.tab);
-  });
+      expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
+      expect(await page.getByLabel(/^Username/).inputValue()).toBe('project-bot');
+      expect(await page.content()).not.toContain('PROJECTSECRET');
+      await run.tab.visit(`/${PROJECT}/-/settings/integrations`);
+      expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain('Custom settings');
+      await signOut(run.tab);
+    });
 
-  it('keeps the custom project unchanged and updates inheriting projects when the administrator changes the default', async () => {
-    const { page } = run.tab;
-    await signIn(run.tab, ROOT.username, ROOT.password);
-    await run.tab.visit('/admin/application_settings/integrations/slack');
-    await page.getByLabel(/^Username/).fill('instance-bot-v2');
-    await saveDefaults(run.tab);
-    expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
+    it('keeps the custom project unchanged and updates inheriting projects when the administrator changes the default', async () => {
+      const { page } = run.tab;
+      await signIn(run.tab, ROOT.username, ROOT.password);
+      await run.tab.visit('/admin/application_settings/integrations/slack');
+      await page.getByLabel(/^Username/).fill('instance-bot-v2');
+      await saveDefaults(run.tab);
+      expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
 
-    await run.tab.visit('/platform/web/-/settings/integrations/slack');
-    expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
-    await run.tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
-    expect(await page.getByLabel(/^Username/).inputValue()).toBe('project-bot');
-    await signOut(run.tab);
-  });
+      await run.tab.visit('/platform/web/-/settings/integrations/slack');
+      expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
+      await run.tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
+      expect(await page.getByLabel(/^Username/).inputValue()).toBe('project-bot');
+      await signOut(run.tab);
+    });
 
-  it('switches back with "Use instance-level settings" and then shows the instance values', async () => {
-    const { page } = run.tab;
-    await signIn(run.tab, MAINTAINER.username, MAINTAINER.password);
-    await run.tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
-    await chooseSettings(run.tab, 'Use instance-level settings');
-    expect(await page.getByRole('main').innerText()).toContain("Saving deletes this project's custom settings for Slack notifications");
-    // Before saving, the fields already show what the project will use.
-    expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
-    await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
+    it('switches back with "Use instance-level settings" and then shows the instance values', async () => {
+      const { page } = run.tab;
+      await signIn(run.tab, MAINTAINER.username, MAINTAINER.password);
+      await run.tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
+      await chooseSettings(run.tab, 'Use instance-level settings');
+      expect(await page.getByRole('main').innerText()).toContain(
+        "Saving deletes this project's custom settings for Slack notifications",
+      );
+      // Before saving, the fields already show what the project will use.
+      expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
+      await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
 
-    expect(await flashOn(page)).toBe('Slack notifications now uses the default settings.');
-    expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
-    expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(true);
-    await run.tab.visit(`/${PROJECT}/-/settings/integrations`);
-    expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain('Inherited from instance');
-  });
+      expect(await flashOn(page)).toBe('Slack notifications now uses the default settings.');
+      expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
+      expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(true);
+      await run.tab.visit(`/${PROJECT}/-/settings/integrations`);
+      expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain(
+        'Inherited from instance',
+      );
+    });
 
-  it('lets a project without the integration enabled use the latest instance-level defaults', async () => {
-    const { page } = run.tab;
-    await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations/slack`);
-    expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(false);
-    await chooseSettings(run.tab, 'Use instance-level settings');
-    // "Ensure the toggle is set to Enabled": the instance's, shown locked.
-    expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(true);
-    expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
-    await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
+    it('lets a project without the integration enabled use the latest instance-level defaults', async () => {
+      const { page } = run.tab;
+      await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations/slack`);
+      expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(false);
+      await chooseSettings(run.tab, 'Use instance-level settings');
+      // "Ensure the toggle is set to Enabled": the instance's, shown locked.
+      expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(true);
+      expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
+      await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
 
-    expect(await flashOn(page)).toBe('Slack notifications now uses the default settings.');
-    await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations`);
-    const row = await page.getByRole('row', { name: /Slack notifications/ }).innerText();
-    expect(row).toContain('Inherited from instance');
-    expect(row).toContain('Active');
-    await signOut(run.tab);
-  });
-}, addPlatformAndMaintainer);
+      expect(await flashOn(page)).toBe('Slack notifications now uses the default settings.');
+      await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations`);
+      const row = await page.getByRole('row', { name: /Slack notifications/ }).innerText();
+      expect(row).toContain('Inherited from instance');
+      expect(row).toContain('Active');
+      await signOut(run.tab);
+    });
+  },
+  addPlatformAndMaintainer,
+);

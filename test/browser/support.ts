@@ -9,7 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response as PageResponse } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+  type Response as PageResponse,
+} from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { SignInThrottle } from '../../src/auth/throttle.js';
@@ -132,7 +139,12 @@ export async function expectNoSeriousAccessibilityViolations(page: Page): Promis
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: AxeViolation[] }> } }).axe;
     const { violations } = await axe.run(document);
-    return violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map(({ target }) => ({ target })) }));
+    return violations.map(({ id, impact, help, nodes }) => ({
+      id,
+      impact,
+      help,
+      nodes: nodes.map(({ target }) => ({ target })),
+    }));
   });
   const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
   if (serious.length > 0) {
@@ -146,7 +158,8 @@ export async function expectNoSeriousAccessibilityViolations(page: Page): Promis
 }
 
 /** The browser reports every 4xx page as a failed resource; those statuses are asserted by the tests. */
-const isExpectedHttpError = (text: string) => /Failed to load resource: the server responded with a status of 4\d\d/.test(text);
+const isExpectedHttpError = (text: string) =>
+  /Failed to load resource: the server responded with a status of 4\d\d/.test(text);
 
 /**
  * One browser tab on a {@link RunningServer}. Every page it reaches through {@link visit} or
@@ -203,7 +216,9 @@ export class BrowserTab {
 
   private async checkPage(response: PageResponse): Promise<void> {
     if (response.status() >= 500) {
-      throw new Error(`${response.url()} answered ${response.status()}. Server log:\n${this.server.logLines.slice(-20).join('\n')}`);
+      throw new Error(
+        `${response.url()} answered ${response.status()}. Server log:\n${this.server.logLines.slice(-20).join('\n')}`,
+      );
     }
     if (this.javaScriptEnabled) await expectNoSeriousAccessibilityViolations(this.page);
     if (this.browserErrors.length > 0) {
@@ -230,7 +245,11 @@ export interface ChromiumRun {
  *   it('opens the token page', async () => { await run.tab.visit('/-/user_settings/personal_access_tokens'); });
  * });
  */
-export function describeInChromium(title: string, body: (run: ChromiumRun) => void, seed?: (server: RunningServer) => void | Promise<void>): void {
+export function describeInChromium(
+  title: string,
+  body: (run: ChromiumRun) => void,
+  seed?: (server: RunningServer) => void | Promise<void>,
+): void {
   let browser: Browser | undefined;
   beforeAll(async () => {
     browser = await launchChromium();

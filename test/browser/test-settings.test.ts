@@ -7,7 +7,14 @@
 import { beforeAll, expect, it } from 'vitest';
 import { integrationSettings } from '../../src/db/schema.js';
 import { receiverForFile } from '../support/receiver.js';
-import { describeInChromium, expectNoSeriousAccessibilityViolations, flashOn, heading, ROOT, signIn } from './support.js';
+import {
+  describeInChromium,
+  expectNoSeriousAccessibilityViolations,
+  flashOn,
+  heading,
+  ROOT,
+  signIn,
+} from './support.js';
 
 const SLACK_PAGE = '/admin/application_settings/integrations/slack';
 
@@ -50,26 +57,36 @@ describeInChromium('Test settings', (run) => {
 
     const result = await testSettings();
 
-    expect(result).toMatch(/^Connection failed\. Requests to the local network are not allowed: 127\.0\.0\.1 is a loopback address\./);
+    expect(result).toMatch(
+      /^Connection failed\. Requests to the local network are not allowed: 127\.0\.0\.1 is a loopback address\./,
+    );
     expect(receiver().received).toEqual([]);
   });
 
   it('lets an administrator allow requests to the local network on the Network page', async () => {
     const { page } = run.tab;
     await run.tab.visit('/admin');
-    await run.tab.follow(page.getByRole('navigation', { name: 'Admin Area' }).getByRole('link', { name: 'Settings › Network' }));
+    await run.tab.follow(
+      page.getByRole('navigation', { name: 'Admin Area' }).getByRole('link', { name: 'Settings › Network' }),
+    );
     expect(await heading(page)).toBe('Network');
 
-    await page.getByLabel('Local IP addresses and domain names that hooks and integrations can access').fill('10.0.0.0/33');
+    await page
+      .getByLabel('Local IP addresses and domain names that hooks and integrations can access')
+      .fill('10.0.0.0/33');
     const refused = await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
     expect(refused.status()).toBe(422);
-    expect(await page.getByRole('alert').innerText()).toContain('10.0.0.0/33 is not an IP address, CIDR range or host name');
+    expect(await page.getByRole('alert').innerText()).toContain(
+      '10.0.0.0/33 is not an IP address, CIDR range or host name',
+    );
 
     await page.getByLabel('Local IP addresses and domain names that hooks and integrations can access').fill('');
     await page.getByLabel('Allow requests to the local network from webhooks and integrations').check();
     await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
     expect(await flashOn(page)).toBe('Network settings saved.');
-    expect(await page.getByLabel('Allow requests to the local network from webhooks and integrations').isChecked()).toBe(true);
+    expect(
+      await page.getByLabel('Allow requests to the local network from webhooks and integrations').isChecked(),
+    ).toBe(true);
   });
 
   it('sends the typed values to the webhook without saving them, and shows the result', async () => {
@@ -88,7 +105,9 @@ describeInChromium('Test settings', (run) => {
     expect(run.server.db.select().from(integrationSettings).all()).toEqual([]);
     // With htmx the form is untouched, the secret included; without, the page shows it again without the secret.
     expect(await run.tab.page.locator('#field-username').inputValue()).toBe('cascade-bot');
-    expect(await run.tab.page.locator('#field-webhook').inputValue()).toBe(run.javaScriptEnabled ? `${receiver().origin}/services/T000/B000/typed` : '');
+    expect(await run.tab.page.locator('#field-webhook').inputValue()).toBe(
+      run.javaScriptEnabled ? `${receiver().origin}/services/T000/B000/typed` : '',
+    );
   });
 
   it('names an invalid value instead of testing: in place with htmx, next to the field without', async () => {
@@ -99,12 +118,16 @@ describeInChromium('Test settings', (run) => {
     if (run.javaScriptEnabled) {
       await button.click();
       await page.locator('#test-result [role="alert"]').waitFor();
-      expect(await page.locator('#test-result').innerText()).toContain('Webhook URL must be a valid URL (http or https)');
+      expect(await page.locator('#test-result').innerText()).toContain(
+        'Webhook URL must be a valid URL (http or https)',
+      );
       expect(await page.locator('#field-webhook').inputValue()).toBe('not a url');
     } else {
       const response = await run.tab.follow(button);
       expect(response.status()).toBe(422);
-      expect(await page.locator('#field-webhook-error').innerText()).toBe('Webhook URL must be a valid URL (http or https)');
+      expect(await page.locator('#field-webhook-error').innerText()).toBe(
+        'Webhook URL must be a valid URL (http or https)',
+      );
     }
     expect(receiver().received).toEqual([]);
   });

@@ -9,7 +9,8 @@ import { describeInChromium, descriptionOf, flashOn, heading, ROOT, signIn } fro
 describeInChromium('personal access tokens', (run) => {
   let token: string;
 
-  const apiUser = (secret: string) => fetch(`${run.server.origin}/api/v4/user`, { headers: { 'private-token': secret } });
+  const apiUser = (secret: string) =>
+    fetch(`${run.server.origin}/api/v4/user`, { headers: { 'private-token': secret } });
   const tokenRow = () => run.tab.page.getByRole('row', { name: /CI pipeline/ });
 
   beforeAll(async () => {

@@ -22,12 +22,19 @@ afterAll(async () => {
 describe('@gitbeaker/rest against Cascade', () => {
   it('signs in with the token and finds the project by its path', async () => {
     expect(await api.Users.showCurrentUser()).toMatchObject({ username: 'mia' });
-    expect(await api.Projects.show(PROJECT_PATH)).toMatchObject({ id: cascade.projectId, path_with_namespace: PROJECT_PATH });
+    expect(await api.Projects.show(PROJECT_PATH)).toMatchObject({
+      id: cascade.projectId,
+      path_with_namespace: PROJECT_PATH,
+    });
   });
 
   it('lists the projects page by page, with the pagination headers, and finds the group', async () => {
     const { data, paginationInfo } = await api.Projects.all({ perPage: 2, pagination: 'offset', showExpanded: true });
-    expect(data.map((project) => project.path_with_namespace).sort()).toEqual(['top/sub/app', 'top/sub/web', 'top/sub/worker']);
+    expect(data.map((project) => project.path_with_namespace).sort()).toEqual([
+      'top/sub/app',
+      'top/sub/web',
+      'top/sub/worker',
+    ]);
     expect(paginationInfo).toMatchObject({ total: 3, totalPages: 2, perPage: 2 });
     expect(await api.Groups.show('top/sub')).toMatchObject({ full_path: 'top/sub' });
   });
@@ -35,7 +42,9 @@ describe('@gitbeaker/rest against Cascade', () => {
   it("reads the project's integrations: Slack, inherited from the instance", async () => {
     const integrations = await api.Integrations.all(cascade.projectId);
     expect(integrations.map((integration) => [integration.slug, integration.inherited])).toEqual([['slack', true]]);
-    expect(await api.Integrations.show(PROJECT_PATH, 'slack')).toMatchObject({ properties: { channel: INSTANCE_CHANNEL } });
+    expect(await api.Integrations.show(PROJECT_PATH, 'slack')).toMatchObject({
+      properties: { channel: INSTANCE_CHANNEL },
+    });
   });
 
   it('sets Slack notifications with custom settings', async () => {
@@ -45,19 +54,36 @@ describe('@gitbeaker/rest against Cascade', () => {
       username: 'beaker-bot',
       push_events: false,
     });
-    expect(saved).toMatchObject({ active: true, inherited: false, push_events: false, properties: { channel: '#gitbeaker' } });
+    expect(saved).toMatchObject({
+      active: true,
+      inherited: false,
+      push_events: false,
+      properties: { channel: '#gitbeaker' },
+    });
     expect(JSON.stringify(saved)).not.toContain('GITBEAKER');
-    expect(await cascade.slackPage()).toMatchObject({ status: 200, inheritance: 'custom', channel: '#gitbeaker', username: 'beaker-bot' });
+    expect(await cascade.slackPage()).toMatchObject({
+      status: 200,
+      inheritance: 'custom',
+      channel: '#gitbeaker',
+      username: 'beaker-bot',
+    });
   });
 
   it('switches the project back to the inherited settings', async () => {
     const saved = await api.Integrations.edit(cascade.projectId, 'slack', { use_inherited_settings: true });
     expect(saved).toMatchObject({ inherited: true, properties: { channel: INSTANCE_CHANNEL } });
-    expect(await cascade.slackPage()).toMatchObject({ inheritance: 'inherit', channel: INSTANCE_CHANNEL, username: 'company-bot' });
+    expect(await cascade.slackPage()).toMatchObject({
+      inheritance: 'inherit',
+      channel: INSTANCE_CHANNEL,
+      username: 'company-bot',
+    });
   });
 
   it("deletes the project's own settings", async () => {
-    await api.Integrations.edit(cascade.projectId, 'slack', { webhook: 'https://hooks.slack.com/services/T1/B1/AGAIN', channel: '#again' });
+    await api.Integrations.edit(cascade.projectId, 'slack', {
+      webhook: 'https://hooks.slack.com/services/T1/B1/AGAIN',
+      channel: '#again',
+    });
     expect(await cascade.slackPage()).toMatchObject({ inheritance: 'custom', channel: '#again' });
     await api.Integrations.disable(cascade.projectId, 'slack');
     expect(await cascade.slackPage()).toMatchObject({ inheritance: 'inherit', channel: INSTANCE_CHANNEL });

@@ -33,7 +33,10 @@ async function python(step: string): Promise<Record<string, unknown>> {
     return JSON.parse(stdout) as Record<string, unknown>;
   } catch (error) {
     const { stderr } = error as { stderr?: string };
-    throw new Error(`python-gitlab step "${step}" failed (install it with apt-get install python3-gitlab):\n${stderr ?? String(error)}`, { cause: error });
+    throw new Error(
+      `python-gitlab step "${step}" failed (install it with apt-get install python3-gitlab):\n${stderr ?? String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -43,25 +46,48 @@ describe('python-gitlab against Cascade', () => {
   });
 
   it('lists the projects page by page, following the Link headers, and finds the group', async () => {
-    expect(await python('browse')).toEqual({ projects: ['top/sub/app', 'top/sub/web', 'top/sub/worker'], group: 'top/sub' });
+    expect(await python('browse')).toEqual({
+      projects: ['top/sub/app', 'top/sub/web', 'top/sub/worker'],
+      group: 'top/sub',
+    });
   });
 
   it("reads the project's integrations: Slack, inherited from the instance", async () => {
     const { listed, slack } = await python('list');
     expect(listed).toEqual([['slack', true]]);
-    expect(slack).toMatchObject({ slug: 'slack', inherited: true, attributes: { properties: { channel: INSTANCE_CHANNEL } } });
+    expect(slack).toMatchObject({
+      slug: 'slack',
+      inherited: true,
+      attributes: { properties: { channel: INSTANCE_CHANNEL } },
+    });
   });
 
   it('sets Slack notifications with custom settings', async () => {
     const slack = await python('custom');
-    expect(slack).toMatchObject({ inherited: false, active: true, attributes: { push_events: false, properties: { channel: '#python', username: 'python-bot' } } });
+    expect(slack).toMatchObject({
+      inherited: false,
+      active: true,
+      attributes: { push_events: false, properties: { channel: '#python', username: 'python-bot' } },
+    });
     expect(JSON.stringify(slack)).not.toContain('PYTHON');
-    expect(await cascade.slackPage()).toMatchObject({ status: 200, inheritance: 'custom', channel: '#python', username: 'python-bot' });
+    expect(await cascade.slackPage()).toMatchObject({
+      status: 200,
+      inheritance: 'custom',
+      channel: '#python',
+      username: 'python-bot',
+    });
   });
 
   it('switches the project back to the inherited settings', async () => {
-    expect(await python('inherit')).toMatchObject({ inherited: true, attributes: { properties: { channel: INSTANCE_CHANNEL } } });
-    expect(await cascade.slackPage()).toMatchObject({ inheritance: 'inherit', channel: INSTANCE_CHANNEL, username: 'company-bot' });
+    expect(await python('inherit')).toMatchObject({
+      inherited: true,
+      attributes: { properties: { channel: INSTANCE_CHANNEL } },
+    });
+    expect(await cascade.slackPage()).toMatchObject({
+      inheritance: 'inherit',
+      channel: INSTANCE_CHANNEL,
+      username: 'company-bot',
+    });
   });
 
   it("deletes the project's own settings", async () => {

@@ -26,7 +26,12 @@ export interface ClientServer {
   /** The maintainer's token (scope api), as copied from the token page. */
   token: string;
   /** What the project's Slack page shows: which settings it uses and the values in the form. */
-  slackPage(): Promise<{ inheritance: 'inherit' | 'custom' | null; channel: string | undefined; username: string | undefined; status: number }>;
+  slackPage(): Promise<{
+    inheritance: 'inherit' | 'custom' | null;
+    channel: string | undefined;
+    username: string | undefined;
+    status: number;
+  }>;
   close(): Promise<void>;
 }
 
@@ -40,18 +45,36 @@ export async function startClientServer(): Promise<ClientServer> {
   const project = must(createProject(db, { name: 'App', path: 'app' }, sub));
   // More projects than a page holds, for the clients' pagination.
   const others = ['Web', 'Worker'].map((name) => must(createProject(db, { name, path: name.toLowerCase() }, sub)));
-  const maintainer: User = must(await createUser(db, { name: 'Mia Maintainer', username: 'mia', email: 'mia@example.com', password: 'mia-password-123' }));
+  const maintainer: User = must(
+    await createUser(db, {
+      name: 'Mia Maintainer',
+      username: 'mia',
+      email: 'mia@example.com',
+      password: 'mia-password-123',
+    }),
+  );
   db.insert(members)
-    .values([project, ...others].map((each) => ({ userId: maintainer.id, projectId: each.id, accessLevel: ROLES.maintainer })))
+    .values(
+      [project, ...others].map((each) => ({
+        userId: maintainer.id,
+        projectId: each.id,
+        accessLevel: ROLES.maintainer,
+      })),
+    )
     .run();
   const root = findUserByUsername(db, ROOT.username)!;
 
   const instanceDefault = await fetch(`${origin}/api/v4/admin/application_settings/integrations/slack`, {
     method: 'PUT',
     headers: { 'private-token': apiToken(db, root), 'content-type': 'application/json' },
-    body: JSON.stringify({ webhook: 'https://hooks.slack.com/services/T0/B0/COMPANY', channel: INSTANCE_CHANNEL, username: 'company-bot' }),
+    body: JSON.stringify({
+      webhook: 'https://hooks.slack.com/services/T0/B0/COMPANY',
+      channel: INSTANCE_CHANNEL,
+      username: 'company-bot',
+    }),
   });
-  if (instanceDefault.status !== 200) throw new Error(`Could not save the instance default: ${instanceDefault.status} ${await instanceDefault.text()}`);
+  if (instanceDefault.status !== 200)
+    throw new Error(`Could not save the instance default: ${instanceDefault.status} ${await instanceDefault.text()}`);
 
   const cookie = `${SESSION_COOKIE}=${createSession(db, maintainer.id)}`;
   return {
@@ -62,8 +85,14 @@ export async function startClientServer(): Promise<ClientServer> {
     async slackPage() {
       const response = await fetch(`${origin}/${PROJECT_PATH}/-/settings/integrations/slack`, { headers: { cookie } });
       const html = await response.text();
-      const inheritance = /<option value="(inherit|custom)" selected/.exec(html)?.[1] as 'inherit' | 'custom' | undefined;
-      return { status: response.status, inheritance: inheritance ?? null, channel: valueOf(html, 'channel'), username: valueOf(html, 'username') };
+      const inheritance = /<option value="(inherit|custom)" selected/.exec(html)?.[1] as
+        'inherit' | 'custom' | undefined;
+      return {
+        status: response.status,
+        inheritance: inheritance ?? null,
+        channel: valueOf(html, 'channel'),
+        username: valueOf(html, 'username'),
+      };
     },
     close: () => server.close(),
   };

@@ -52,7 +52,13 @@ function newProject(t: TestApp, path: string, group: Group) {
   return outcome.value;
 }
 
-const validUser = { name: 'Ada Lovelace', username: 'ada', email: 'ada@example.com', password: 'analytical-engine', is_admin: '0' };
+const validUser = {
+  name: 'Ada Lovelace',
+  username: 'ada',
+  email: 'ada@example.com',
+  password: 'analytical-engine',
+  is_admin: '0',
+};
 
 describe('Admin Area pages', () => {
   it('shows the instance counts on the overview', async () => {
@@ -70,7 +76,8 @@ describe('Admin Area pages', () => {
   it('offers the new-user form with every field and no value filled in', async () => {
     const t = await signedInAdmin();
     const html = await (await get(t.app, '/admin/users/new', { cookie: t.admin })).text();
-    for (const field of ['name', 'username', 'email', 'password']) expect(controlOf(html, field)).not.toContain('value=');
+    for (const field of ['name', 'username', 'email', 'password'])
+      expect(controlOf(html, field)).not.toContain('value=');
     expect(controlOf(html, 'password')).toContain('autocomplete="new-password"');
   });
 
@@ -97,10 +104,13 @@ describe('Admin Area pages', () => {
     newGroup(t, 'backend', platform);
     const api = newProject(t, 'api', platform);
     const ada = await insertUser(t.db, 'ada');
-    t.db.insert(members).values([
-      { userId: ada.id, groupId: platform.id, accessLevel: ROLES.maintainer },
-      { userId: ada.id, projectId: api.id, accessLevel: ROLES.reporter },
-    ]).run();
+    t.db
+      .insert(members)
+      .values([
+        { userId: ada.id, groupId: platform.id, accessLevel: ROLES.maintainer },
+        { userId: ada.id, projectId: api.id, accessLevel: ROLES.reporter },
+      ])
+      .run();
     const group = await (await get(t.app, `/admin/groups/${platform.id}`, { cookie: t.admin })).text();
     expect(textOf(group)).toContain('ada @ada Role of ada Reporter Developer Maintainer Owner');
     expect(group).toMatch(/<option value="maintainer" selected="">Maintainer<\/option>/);
@@ -129,7 +139,9 @@ describe('Admin Area > Users > New user', () => {
     expect(ada).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', isAdmin: false, blockedAt: null });
     expect(ada.passwordHash).toMatch(/^scrypt\$/);
     expect(ada.passwordHash).not.toContain('analytical-engine');
-    expect(textOf(await (await get(t.app, '/admin/users', { cookie: t.admin })).text())).toContain('Ada Lovelace @ada ada@example.com Regular');
+    expect(textOf(await (await get(t.app, '/admin/users', { cookie: t.admin })).text())).toContain(
+      'Ada Lovelace @ada ada@example.com Regular',
+    );
   });
 
   it('creates an administrator when the box is ticked', async () => {
@@ -139,31 +151,66 @@ describe('Admin Area > Users > New user', () => {
   });
 
   it.each([
-    ['empty fields', { name: '', username: '', email: '', password: '' }, {
-      name: 'Name is required',
-      username: 'Username is too short (minimum is 2 characters)',
-      email: 'Email is invalid',
-      password: 'Password is too short (minimum is 8 characters)',
-    }],
+    [
+      'empty fields',
+      { name: '', username: '', email: '', password: '' },
+      {
+        name: 'Name is required',
+        username: 'Username is too short (minimum is 2 characters)',
+        email: 'Email is invalid',
+        password: 'Password is too short (minimum is 8 characters)',
+      },
+    ],
     ['an invalid email', { ...validUser, email: 'ada-at-example' }, { email: 'Email is invalid' }],
-    ['a too short password', { ...validUser, password: 'seven77' }, { password: 'Password is too short (minimum is 8 characters)' }],
-    ['a username taken in another letter case', { ...validUser, username: 'ROOT' }, { username: 'Username has already been taken' }],
-    ['an email taken in another letter case', { ...validUser, email: 'ROOT@example.com' }, { email: 'Email has already been taken' }],
-    ['a name over 255 characters', { ...validUser, name: 'A'.repeat(256) }, { name: 'Name is too long (maximum is 255 characters)' }],
-    ['a username with spaces', { ...validUser, username: 'ada lovelace' }, { username: "Username can contain only letters, digits, '_', '-' and '.'" }],
+    [
+      'a too short password',
+      { ...validUser, password: 'seven77' },
+      { password: 'Password is too short (minimum is 8 characters)' },
+    ],
+    [
+      'a username taken in another letter case',
+      { ...validUser, username: 'ROOT' },
+      { username: 'Username has already been taken' },
+    ],
+    [
+      'an email taken in another letter case',
+      { ...validUser, email: 'ROOT@example.com' },
+      { email: 'Email has already been taken' },
+    ],
+    [
+      'a name over 255 characters',
+      { ...validUser, name: 'A'.repeat(256) },
+      { name: 'Name is too long (maximum is 255 characters)' },
+    ],
+    [
+      'a username with spaces',
+      { ...validUser, username: 'ada lovelace' },
+      { username: "Username can contain only letters, digits, '_', '-' and '.'" },
+    ],
   ])('refuses %s with 422, the message next to each field, and creates nobody', async (_case, form, expected) => {
     const t = await signedInAdmin();
     const response = await post(t.app, '/admin/users', form, { cookie: t.admin });
     expect(response.status).toBe(422);
     const html = await response.text();
     for (const [field, message] of Object.entries(expected)) expect(fieldErrorOf(html, field)).toBe(message);
-    expect(textOf(html)).toContain(Object.keys(expected).length === 1 ? 'The form has 1 error' : `The form has ${Object.keys(expected).length} errors`);
+    expect(textOf(html)).toContain(
+      Object.keys(expected).length === 1
+        ? 'The form has 1 error'
+        : `The form has ${Object.keys(expected).length} errors`,
+    );
     expect(userRows(t).map((user) => user.username)).toEqual(['root']);
   });
 
   it('keeps the submitted values after an error, but never the password', async () => {
     const t = await signedInAdmin();
-    const html = await (await post(t.app, '/admin/users', { ...validUser, email: 'not-an-email', password: 'a-secret-password-123' }, { cookie: t.admin })).text();
+    const html = await (
+      await post(
+        t.app,
+        '/admin/users',
+        { ...validUser, email: 'not-an-email', password: 'a-secret-password-123' },
+        { cookie: t.admin },
+      )
+    ).text();
     expect(controlOf(html, 'name')).toContain('value="Ada Lovelace"');
     expect(controlOf(html, 'username')).toContain('value="ada"');
     expect(controlOf(html, 'email')).toContain('value="not-an-email"');
@@ -202,7 +249,9 @@ describe('Admin Area > Users: administrator access and blocking', () => {
     expect(userNamed(t, 'ada')!.blockedAt).toBeInstanceOf(Date);
     expect(t.db.select().from(sessions).where(eq(sessions.userId, t.ada.id)).all()).toHaveLength(0);
     expect((await get(t.app, '/', { cookie: t.adaCookie })).status).toBe(302);
-    expect(textOf(await (await get(t.app, '/admin/users', { cookie: t.admin })).text())).toContain('@ada ada@example.com Blocked');
+    expect(textOf(await (await get(t.app, '/admin/users', { cookie: t.admin })).text())).toContain(
+      '@ada ada@example.com Blocked',
+    );
 
     const unblocked = await post(t.app, `/admin/users/${t.ada.id}/unblock`, {}, { cookie: t.admin });
     expect(flashOf(unblocked)).toBe('ada was unblocked.');
@@ -210,23 +259,31 @@ describe('Admin Area > Users: administrator access and blocking', () => {
     expect((await post(t.app, '/users/sign_in', { username: 'ada', password: TEST_PASSWORD })).status).toBe(303);
   });
 
-  it.each(['revoke_admin', 'block'])('refuses to let an administrator %s themself (400) and changes nothing', async (action) => {
-    const t = await withAda();
-    const response = await post(t.app, `/admin/users/${t.rootId}/${action}`, {}, { cookie: t.admin });
-    expect(response.status).toBe(400);
-    expect(textOf(await response.text())).toContain('You cannot change your own administrator access or block yourself.');
-    expect(userNamed(t, 'root')).toMatchObject({ isAdmin: true, blockedAt: null });
-    expect((await get(t.app, '/admin', { cookie: t.admin })).status).toBe(200);
-  });
+  it.each(['revoke_admin', 'block'])(
+    'refuses to let an administrator %s themself (400) and changes nothing',
+    async (action) => {
+      const t = await withAda();
+      const response = await post(t.app, `/admin/users/${t.rootId}/${action}`, {}, { cookie: t.admin });
+      expect(response.status).toBe(400);
+      expect(textOf(await response.text())).toContain(
+        'You cannot change your own administrator access or block yourself.',
+      );
+      expect(userNamed(t, 'root')).toMatchObject({ isAdmin: true, blockedAt: null });
+      expect((await get(t.app, '/admin', { cookie: t.admin })).status).toBe(200);
+    },
+  );
 
-  it.each(['make_admin', 'revoke_admin', 'block', 'unblock'])('answers 404 to %s for an unknown or non-numeric user id', async (action) => {
-    const t = await withAda();
-    for (const id of ['999', 'abc', '0', '-1', '1.5']) {
-      const response = await post(t.app, `/admin/users/${id}/${action}`, {}, { cookie: t.admin });
-      expect(response.status, `id ${id}`).toBe(404);
-    }
-    expect(userNamed(t, 'ada')).toMatchObject({ isAdmin: false, blockedAt: null });
-  });
+  it.each(['make_admin', 'revoke_admin', 'block', 'unblock'])(
+    'answers 404 to %s for an unknown or non-numeric user id',
+    async (action) => {
+      const t = await withAda();
+      for (const id of ['999', 'abc', '0', '-1', '1.5']) {
+        const response = await post(t.app, `/admin/users/${id}/${action}`, {}, { cookie: t.admin });
+        expect(response.status, `id ${id}`).toBe(404);
+      }
+      expect(userNamed(t, 'ada')).toMatchObject({ isAdmin: false, blockedAt: null });
+    },
+  );
 
   it('lists users with search and pagination', async () => {
     const t = await signedInAdmin();
@@ -246,14 +303,27 @@ describe('Admin Area > Users: administrator access and blocking', () => {
 });
 
 describe('Admin Area > Groups', () => {
-  const groupForm = (overrides: Record<string, string> = {}) => ({ name: 'Platform', path: 'platform', parent_id: '', description: '', ...overrides });
+  const groupForm = (overrides: Record<string, string> = {}) => ({
+    name: 'Platform',
+    path: 'platform',
+    parent_id: '',
+    description: '',
+    ...overrides,
+  });
 
   it('creates a top-level group', async () => {
     const t = await signedInAdmin();
-    const response = await post(t.app, '/admin/groups', groupForm({ description: 'Shared services' }), { cookie: t.admin });
+    const response = await post(t.app, '/admin/groups', groupForm({ description: 'Shared services' }), {
+      cookie: t.admin,
+    });
     expect(response.status).toBe(303);
     const [platform] = groupRows(t);
-    expect(platform).toMatchObject({ name: 'Platform', fullPath: 'platform', parentId: null, description: 'Shared services' });
+    expect(platform).toMatchObject({
+      name: 'Platform',
+      fullPath: 'platform',
+      parentId: null,
+      description: 'Shared services',
+    });
     expect(platform!.traversalIds).toBe(`/${platform!.id}/`);
     expect(response.headers.get('location')).toBe(`/admin/groups/${platform!.id}`);
     expect(flashOf(response)).toBe('Group platform was successfully created.');
@@ -262,48 +332,102 @@ describe('Admin Area > Groups', () => {
   it('creates a subgroup via parent_id, below its parent', async () => {
     const t = await signedInAdmin();
     const platform = newGroup(t, 'platform');
-    const response = await post(t.app, '/admin/groups', groupForm({ name: 'Backend', path: 'backend', parent_id: String(platform.id) }), { cookie: t.admin });
+    const response = await post(
+      t.app,
+      '/admin/groups',
+      groupForm({ name: 'Backend', path: 'backend', parent_id: String(platform.id) }),
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(303);
     expect(flashOf(response)).toBe('Group platform/backend was successfully created.');
     const backend = groupRows(t).find((group) => group.path === 'backend')!;
-    expect(backend).toMatchObject({ fullPath: 'platform/backend', parentId: platform.id, traversalIds: `/${platform.id}/${backend.id}/` });
-    expect(textOf(await (await get(t.app, `/admin/groups/${platform.id}`, { cookie: t.admin })).text())).toContain('Subgroups Backend');
+    expect(backend).toMatchObject({
+      fullPath: 'platform/backend',
+      parentId: platform.id,
+      traversalIds: `/${platform.id}/${backend.id}/`,
+    });
+    expect(textOf(await (await get(t.app, `/admin/groups/${platform.id}`, { cookie: t.admin })).text())).toContain(
+      'Subgroups Backend',
+    );
   });
 
   it('allows a reserved word as the path of a subgroup', async () => {
     const t = await signedInAdmin();
     const platform = newGroup(t, 'platform');
-    const response = await post(t.app, '/admin/groups', groupForm({ name: 'Admin', path: 'admin', parent_id: String(platform.id) }), { cookie: t.admin });
+    const response = await post(
+      t.app,
+      '/admin/groups',
+      groupForm({ name: 'Admin', path: 'admin', parent_id: String(platform.id) }),
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(303);
     expect(groupRows(t).map((group) => group.fullPath)).toContain('platform/admin');
   });
 
   it.each([
     ['a path taken in another letter case', groupForm({ path: 'Platform' }), 'path', 'Path has already been taken'],
-    ['a reserved top-level path', groupForm({ path: 'admin' }), 'path', 'Path "admin" is reserved for Cascade\'s own pages'],
-    ['a reserved top-level path in capitals', groupForm({ path: 'USERS' }), 'path', 'Path "USERS" is reserved for Cascade\'s own pages'],
-    ['a path with a space', groupForm({ path: 'my group' }), 'path', "Path can contain only letters, digits, '_', '-' and '.', and cannot start or end with '-' or '.'"],
-    ['a path with a slash', groupForm({ path: 'a/b' }), 'path', "Path can contain only letters, digits, '_', '-' and '.', and cannot start or end with '-' or '.'"],
+    [
+      'a reserved top-level path',
+      groupForm({ path: 'admin' }),
+      'path',
+      'Path "admin" is reserved for Cascade\'s own pages',
+    ],
+    [
+      'a reserved top-level path in capitals',
+      groupForm({ path: 'USERS' }),
+      'path',
+      'Path "USERS" is reserved for Cascade\'s own pages',
+    ],
+    [
+      'a path with a space',
+      groupForm({ path: 'my group' }),
+      'path',
+      "Path can contain only letters, digits, '_', '-' and '.', and cannot start or end with '-' or '.'",
+    ],
+    [
+      'a path with a slash',
+      groupForm({ path: 'a/b' }),
+      'path',
+      "Path can contain only letters, digits, '_', '-' and '.', and cannot start or end with '-' or '.'",
+    ],
     ['a path ending in .git', groupForm({ path: 'repo.git' }), 'path', "Path cannot end in '.git' or '.atom'"],
     ['an empty name', groupForm({ name: ' ' }), 'name', 'Name is required'],
-    ['a tampered parent_id "999"', groupForm({ path: 'fresh', parent_id: '999' }), 'parent_id', 'Parent group does not exist'],
-    ['a tampered parent_id "abc"', groupForm({ path: 'fresh', parent_id: 'abc' }), 'parent_id', 'Parent group does not exist'],
-  ])('refuses %s with 422 next to the field, keeps the values, and creates nothing', async (_case, form, field, message) => {
-    const t = await signedInAdmin();
-    newGroup(t, 'platform');
-    const response = await post(t.app, '/admin/groups', form, { cookie: t.admin });
-    expect(response.status).toBe(422);
-    const html = await response.text();
-    expect(fieldErrorOf(html, field)).toBe(message);
-    expect(controlOf(html, 'path')).toContain(`value="${form.path}"`);
-    expect(groupRows(t).map((group) => group.fullPath)).toEqual(['platform']);
-  });
+    [
+      'a tampered parent_id "999"',
+      groupForm({ path: 'fresh', parent_id: '999' }),
+      'parent_id',
+      'Parent group does not exist',
+    ],
+    [
+      'a tampered parent_id "abc"',
+      groupForm({ path: 'fresh', parent_id: 'abc' }),
+      'parent_id',
+      'Parent group does not exist',
+    ],
+  ])(
+    'refuses %s with 422 next to the field, keeps the values, and creates nothing',
+    async (_case, form, field, message) => {
+      const t = await signedInAdmin();
+      newGroup(t, 'platform');
+      const response = await post(t.app, '/admin/groups', form, { cookie: t.admin });
+      expect(response.status).toBe(422);
+      const html = await response.text();
+      expect(fieldErrorOf(html, field)).toBe(message);
+      expect(controlOf(html, 'path')).toContain(`value="${form.path}"`);
+      expect(groupRows(t).map((group) => group.fullPath)).toEqual(['platform']);
+    },
+  );
 
   it('refuses a subgroup path already used by a project of the parent', async () => {
     const t = await signedInAdmin();
     const platform = newGroup(t, 'platform');
     newProject(t, 'api', platform);
-    const response = await post(t.app, '/admin/groups', groupForm({ name: 'API', path: 'api', parent_id: String(platform.id) }), { cookie: t.admin });
+    const response = await post(
+      t.app,
+      '/admin/groups',
+      groupForm({ name: 'API', path: 'api', parent_id: String(platform.id) }),
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'path')).toBe('Path has already been taken');
     expect(groupRows(t)).toHaveLength(1);
@@ -361,7 +485,9 @@ describe('Admin Area > Projects', () => {
   it.each(['999', 'abc', ''])('refuses a tampered group_id %j with 422 and creates nothing', async (groupId) => {
     const t = await signedInAdmin();
     const platform = newGroup(t, 'platform');
-    const response = await post(t.app, '/admin/projects', projectForm(platform, { group_id: groupId }), { cookie: t.admin });
+    const response = await post(t.app, '/admin/projects', projectForm(platform, { group_id: groupId }), {
+      cookie: t.admin,
+    });
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(fieldErrorOf(html, 'group_id')).toBe('Choose the group the project belongs to');
@@ -394,10 +520,14 @@ describe('Admin Area > Projects', () => {
     expect(first).not.toContain('platform/service21');
     const second = textOf(await (await get(t.app, '/admin/projects?page=2', { cookie: t.admin })).text());
     expect(second).toContain('Page 2 of 2');
-    expect(second.match(/platform\/service\d\d/g)).toEqual(['21', '22', '23', '24', '25'].map((n) => `platform/service${n}`));
+    expect(second.match(/platform\/service\d\d/g)).toEqual(
+      ['21', '22', '23', '24', '25'].map((n) => `platform/service${n}`),
+    );
     const search = textOf(await (await get(t.app, '/admin/projects?search=service07', { cookie: t.admin })).text());
     expect(search.match(/platform\/service\d\d/g)).toEqual(['platform/service07']);
-    expect(textOf(await (await get(t.app, '/admin/projects?search=zzz', { cookie: t.admin })).text())).toContain('No project matches your search.');
+    expect(textOf(await (await get(t.app, '/admin/projects?search=zzz', { cookie: t.admin })).text())).toContain(
+      'No project matches your search.',
+    );
   });
 
   it('answers 404 for an unknown or non-numeric project id', async () => {
@@ -420,25 +550,46 @@ describe('Admin Area: members of groups and projects', () => {
 
   it('adds a member to a group with a role', async () => {
     const t = await withTeam();
-    const response = await post(t.app, `/admin/groups/${t.platform.id}/members`, { username: 'ADA', role: 'owner' }, { cookie: t.admin });
+    const response = await post(
+      t.app,
+      `/admin/groups/${t.platform.id}/members`,
+      { username: 'ADA', role: 'owner' },
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/admin/groups/${t.platform.id}`);
     expect(flashOf(response)).toBe('ada was added.');
-    expect(memberRows(t)).toMatchObject([{ userId: t.ada.id, groupId: t.platform.id, projectId: null, accessLevel: ROLES.owner }]);
-    expect(textOf(await (await get(t.app, `/admin/groups/${t.platform.id}`, { cookie: t.admin })).text())).toContain('ada @ada');
+    expect(memberRows(t)).toMatchObject([
+      { userId: t.ada.id, groupId: t.platform.id, projectId: null, accessLevel: ROLES.owner },
+    ]);
+    expect(textOf(await (await get(t.app, `/admin/groups/${t.platform.id}`, { cookie: t.admin })).text())).toContain(
+      'ada @ada',
+    );
   });
 
   it('adds a member to a project with a role', async () => {
     const t = await withTeam();
-    const response = await post(t.app, `/admin/projects/${t.api.id}/members`, { username: 'ada', role: 'maintainer' }, { cookie: t.admin });
+    const response = await post(
+      t.app,
+      `/admin/projects/${t.api.id}/members`,
+      { username: 'ada', role: 'maintainer' },
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/admin/projects/${t.api.id}`);
-    expect(memberRows(t)).toMatchObject([{ userId: t.ada.id, groupId: null, projectId: t.api.id, accessLevel: ROLES.maintainer }]);
+    expect(memberRows(t)).toMatchObject([
+      { userId: t.ada.id, groupId: null, projectId: t.api.id, accessLevel: ROLES.maintainer },
+    ]);
   });
 
   it('refuses an unknown username with 422 next to the field, keeping what was typed', async () => {
     const t = await withTeam();
-    const response = await post(t.app, `/admin/groups/${t.platform.id}/members`, { username: 'nobody', role: 'developer' }, { cookie: t.admin });
+    const response = await post(
+      t.app,
+      `/admin/groups/${t.platform.id}/members`,
+      { username: 'nobody', role: 'developer' },
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(fieldErrorOf(html, 'username')).toBe('No user with that username');
@@ -448,8 +599,18 @@ describe('Admin Area: members of groups and projects', () => {
 
   it('refuses to add someone who is already a member', async () => {
     const t = await withTeam();
-    await post(t.app, `/admin/groups/${t.platform.id}/members`, { username: 'ada', role: 'developer' }, { cookie: t.admin });
-    const again = await post(t.app, `/admin/groups/${t.platform.id}/members`, { username: 'ada', role: 'maintainer' }, { cookie: t.admin });
+    await post(
+      t.app,
+      `/admin/groups/${t.platform.id}/members`,
+      { username: 'ada', role: 'developer' },
+      { cookie: t.admin },
+    );
+    const again = await post(
+      t.app,
+      `/admin/groups/${t.platform.id}/members`,
+      { username: 'ada', role: 'maintainer' },
+      { cookie: t.admin },
+    );
     expect(again.status).toBe(422);
     expect(fieldErrorOf(await again.text(), 'username')).toBe('ada is already a member');
     expect(memberRows(t)).toMatchObject([{ userId: t.ada.id, accessLevel: ROLES.developer }]);
@@ -459,22 +620,42 @@ describe('Admin Area: members of groups and projects', () => {
     const t = await withTeam();
     const page = await (await get(t.app, `/admin/projects/${t.api.id}`, { cookie: t.admin })).text();
     expect(page).not.toContain('value="owner"');
-    const response = await post(t.app, `/admin/projects/${t.api.id}/members`, { username: 'ada', role: 'owner' }, { cookie: t.admin });
+    const response = await post(
+      t.app,
+      `/admin/projects/${t.api.id}/members`,
+      { username: 'ada', role: 'owner' },
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'role')).toBe('Role must be one of reporter, developer, maintainer');
     expect(memberRows(t)).toHaveLength(0);
   });
 
-  it('changes a member\'s role, and refuses a role that does not exist', async () => {
+  it("changes a member's role, and refuses a role that does not exist", async () => {
     const t = await withTeam();
-    await post(t.app, `/admin/groups/${t.platform.id}/members`, { username: 'ada', role: 'developer' }, { cookie: t.admin });
+    await post(
+      t.app,
+      `/admin/groups/${t.platform.id}/members`,
+      { username: 'ada', role: 'developer' },
+      { cookie: t.admin },
+    );
     const [member] = memberRows(t);
-    const changed = await post(t.app, `/admin/groups/${t.platform.id}/members/${member!.id}`, { role: 'reporter' }, { cookie: t.admin });
+    const changed = await post(
+      t.app,
+      `/admin/groups/${t.platform.id}/members/${member!.id}`,
+      { role: 'reporter' },
+      { cookie: t.admin },
+    );
     expect(changed.status).toBe(303);
     expect(flashOf(changed)).toBe('The role of ada was changed.');
     expect(memberRows(t)[0]!.accessLevel).toBe(ROLES.reporter);
 
-    const invalid = await post(t.app, `/admin/groups/${t.platform.id}/members/${member!.id}`, { role: 'superuser' }, { cookie: t.admin });
+    const invalid = await post(
+      t.app,
+      `/admin/groups/${t.platform.id}/members/${member!.id}`,
+      { role: 'superuser' },
+      { cookie: t.admin },
+    );
     expect(invalid.status).toBe(422);
     expect(textOf(await invalid.text())).toContain('Role must be one of reporter, developer, maintainer, owner');
     expect(memberRows(t)[0]!.accessLevel).toBe(ROLES.reporter);
@@ -482,9 +663,19 @@ describe('Admin Area: members of groups and projects', () => {
 
   it('removes a member', async () => {
     const t = await withTeam();
-    await post(t.app, `/admin/projects/${t.api.id}/members`, { username: 'bob', role: 'reporter' }, { cookie: t.admin });
+    await post(
+      t.app,
+      `/admin/projects/${t.api.id}/members`,
+      { username: 'bob', role: 'reporter' },
+      { cookie: t.admin },
+    );
     const [member] = memberRows(t);
-    const response = await post(t.app, `/admin/projects/${t.api.id}/members/${member!.id}/delete`, {}, { cookie: t.admin });
+    const response = await post(
+      t.app,
+      `/admin/projects/${t.api.id}/members/${member!.id}/delete`,
+      {},
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/admin/projects/${t.api.id}`);
     expect(flashOf(response)).toBe('bob was removed.');
@@ -493,7 +684,12 @@ describe('Admin Area: members of groups and projects', () => {
 
   it('answers 404 for an unknown member id and for a member of another group, changing nothing', async () => {
     const t = await withTeam();
-    await post(t.app, `/admin/groups/${t.tools.id}/members`, { username: 'ada', role: 'developer' }, { cookie: t.admin });
+    await post(
+      t.app,
+      `/admin/groups/${t.tools.id}/members`,
+      { username: 'ada', role: 'developer' },
+      { cookie: t.admin },
+    );
     const [ofTools] = memberRows(t);
     for (const memberId of ['999', 'abc', String(ofTools!.id)]) {
       const base = `/admin/groups/${t.platform.id}/members/${memberId}`;
@@ -508,14 +704,21 @@ describe('Admin Area: members of groups and projects', () => {
 
   it('answers 404 when the group or project of the URL does not exist', async () => {
     const t = await withTeam();
-    expect((await post(t.app, '/admin/groups/999/members', { username: 'ada', role: 'developer' }, { cookie: t.admin })).status).toBe(404);
-    expect((await post(t.app, '/admin/projects/abc/members', { username: 'ada', role: 'developer' }, { cookie: t.admin })).status).toBe(404);
+    expect(
+      (await post(t.app, '/admin/groups/999/members', { username: 'ada', role: 'developer' }, { cookie: t.admin }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await post(t.app, '/admin/projects/abc/members', { username: 'ada', role: 'developer' }, { cookie: t.admin }))
+        .status,
+    ).toBe(404);
     expect(memberRows(t)).toHaveLength(0);
   });
 });
 
 describe('protections of every form post', () => {
-  const CSRF_MESSAGE = 'The request did not come from a page of this site, so it was refused (cross-site request forgery protection).';
+  const CSRF_MESSAGE =
+    'The request did not come from a page of this site, so it was refused (cross-site request forgery protection).';
 
   it.each([
     ['without an Origin header', { origin: null }],
@@ -524,7 +727,12 @@ describe('protections of every form post', () => {
     ['marked cross-site by the browser', { origin: null, headers: { 'sec-fetch-site': 'cross-site' } }],
   ])('refuses a form post %s with 403 and a clear message, changing nothing', async (_case, options) => {
     const t = await signedInAdmin();
-    const response = await post(t.app, '/admin/groups', { name: 'Platform', path: 'platform', parent_id: '' }, { cookie: t.admin, ...options });
+    const response = await post(
+      t.app,
+      '/admin/groups',
+      { name: 'Platform', path: 'platform', parent_id: '' },
+      { cookie: t.admin, ...options },
+    );
     expect(response.status).toBe(403);
     expect(textOf(await response.text())).toContain(CSRF_MESSAGE);
     expect(groupRows(t)).toHaveLength(0);
@@ -539,7 +747,12 @@ describe('protections of every form post', () => {
 
   it('refuses a body over 256 KiB with 413, changing nothing', async () => {
     const t = await signedInAdmin();
-    const response = await post(t.app, '/admin/groups', { name: 'Platform', path: 'platform', parent_id: '', description: 'x'.repeat(257 * 1024) }, { cookie: t.admin });
+    const response = await post(
+      t.app,
+      '/admin/groups',
+      { name: 'Platform', path: 'platform', parent_id: '', description: 'x'.repeat(257 * 1024) },
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(413);
     expect(textOf(await response.text())).toContain('The submitted form is too large.');
     expect(groupRows(t)).toHaveLength(0);
@@ -547,8 +760,15 @@ describe('protections of every form post', () => {
 
   it('accepts a body just under the limit (and then validates it)', async () => {
     const t = await signedInAdmin();
-    const response = await post(t.app, '/admin/groups', { name: 'Platform', path: 'platform', parent_id: '', description: 'x'.repeat(200 * 1024) }, { cookie: t.admin });
+    const response = await post(
+      t.app,
+      '/admin/groups',
+      { name: 'Platform', path: 'platform', parent_id: '', description: 'x'.repeat(200 * 1024) },
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(422);
-    expect(fieldErrorOf(await response.text(), 'description')).toBe('Description is too long (maximum is 2000 characters)');
+    expect(fieldErrorOf(await response.text(), 'description')).toBe(
+      'Description is too long (maximum is 2000 characters)',
+    );
   });
 });

@@ -25,12 +25,28 @@ beforeEach(async () => {
   admin = apiToken(t.db, w.users.admin);
   maintainer = apiToken(t.db, w.users.maintainer);
   await saveInstanceSlack(t.app, w.cookies.admin!, { channel: '#general' });
-  await post(t.app, `${projectIntegrations('top/sub/app')}/slack`, { ...slackForm({ webhook: '', channel: '#app' }), inheritance: 'custom', _inherit: ['webhook'] }, { cookie: w.cookies.maintainer });
+  await post(
+    t.app,
+    `${projectIntegrations('top/sub/app')}/slack`,
+    { ...slackForm({ webhook: '', channel: '#app' }), inheritance: 'custom', _inherit: ['webhook'] },
+    { cookie: w.cookies.maintainer },
+  );
 });
 
-const call = (method: string, url: string, token: string, params?: Record<string, unknown>) => apiRequest(t.app, method, url, { token, params });
-const instanceRow = () => t.db.select().from(integrationSettings).all().find((row) => row.groupId === null && row.projectId === null)!;
-const projectRow = () => t.db.select().from(integrationSettings).all().find((row) => row.projectId === w.project.id);
+const call = (method: string, url: string, token: string, params?: Record<string, unknown>) =>
+  apiRequest(t.app, method, url, { token, params });
+const instanceRow = () =>
+  t.db
+    .select()
+    .from(integrationSettings)
+    .all()
+    .find((row) => row.groupId === null && row.projectId === null)!;
+const projectRow = () =>
+  t.db
+    .select()
+    .from(integrationSettings)
+    .all()
+    .find((row) => row.projectId === w.project.id);
 
 describe('the enforcement API', () => {
   it('previews how many descendants override the given keys', async () => {
@@ -41,18 +57,32 @@ describe('the enforcement API', () => {
   it('enforces values that the project then sees and cannot change, and lifts them', async () => {
     const enforced = await call('PUT', `${INSTANCE}/enforcement`, admin, { keys: ['channel'], reason: 'One channel' });
     expect(enforced.status).toBe(200);
-    expect(await json(enforced)).toEqual({ enforced: { keys: ['channel'], reason: 'One channel' }, overriding_descendants: { projects: 1, groups: 0 } });
+    expect(await json(enforced)).toEqual({
+      enforced: { keys: ['channel'], reason: 'One channel' },
+      overriding_descendants: { projects: 1, groups: 0 },
+    });
 
     const shown = await json(await call('GET', PROJECT(w), maintainer));
-    expect(shown).toMatchObject({ properties: { channel: '#general' }, enforced: { channel: { level: 'instance', reason: 'One channel' } } });
+    expect(shown).toMatchObject({
+      properties: { channel: '#general' },
+      enforced: { channel: { level: 'instance', reason: 'One channel' } },
+    });
     const refused = await call('PUT', PROJECT(w), maintainer, { channel: '#mine' });
     expect(refused.status).toBe(422);
-    expect(await json(refused)).toEqual({ message: { channel: ['Default channel is enforced by Instance: One channel'] } });
+    expect(await json(refused)).toEqual({
+      message: { channel: ['Default channel is enforced by Instance: One channel'] },
+    });
 
     expect((await call('DELETE', `${INSTANCE}/enforcement`, admin)).status).toBe(204);
     expect(instanceRow().enforced).toBeNull();
     expect(await json(await call('GET', PROJECT(w), maintainer))).toMatchObject({ properties: { channel: '#app' } });
-    expect(t.db.select().from(auditEvents).all().map((event) => event.action)).toEqual(expect.arrayContaining(['settings.enforced', 'settings.enforcement_lifted']));
+    expect(
+      t.db
+        .select()
+        .from(auditEvents)
+        .all()
+        .map((event) => event.action),
+    ).toEqual(expect.arrayContaining(['settings.enforced', 'settings.enforcement_lifted']));
   });
 
   it('refuses unknown keys, no keys and a long reason with 400, enforcing nothing', async () => {
@@ -66,11 +96,18 @@ describe('the enforcement API', () => {
 
   it('answers 404 when there is nothing to lift or no settings to enforce', async () => {
     expect((await call('DELETE', `${INSTANCE}/enforcement`, admin)).status).toBe(404);
-    expect((await call('PUT', `/api/v4/groups/${w.top.id}/integrations/slack/enforcement`, admin, { keys: '*' })).status).toBe(404);
+    expect(
+      (await call('PUT', `/api/v4/groups/${w.top.id}/integrations/slack/enforcement`, admin, { keys: '*' })).status,
+    ).toBe(404);
   });
 
   it('lets a group Owner enforce, and refuses a Maintainer of the group with 403', async () => {
-    await post(t.app, `${groupIntegrations('top')}/slack`, { ...slackForm({ webhook: '' }), inheritance: 'custom', _inherit: ['webhook'], _confirmed: '1' }, { cookie: w.cookies.admin });
+    await post(
+      t.app,
+      `${groupIntegrations('top')}/slack`,
+      { ...slackForm({ webhook: '' }), inheritance: 'custom', _inherit: ['webhook'], _confirmed: '1' },
+      { cookie: w.cookies.admin },
+    );
     const groupMaintainer = await insertUser(t.db, 'group-maintainer');
     t.db.insert(members).values({ userId: groupMaintainer.id, groupId: w.top.id, accessLevel: ROLES.maintainer }).run();
     const url = `/api/v4/groups/top/integrations/slack/enforcement`;
@@ -80,7 +117,7 @@ describe('the enforcement API', () => {
 });
 
 describe('the push API', () => {
-  it("clears the chosen values of the descendants that override them", async () => {
+  it('clears the chosen values of the descendants that override them', async () => {
     const response = await call('POST', `${INSTANCE}/push`, admin, { keys: ['channel'] });
     expect(await json(response)).toEqual({ changed_descendants: { projects: 1, groups: 0 } });
     expect(JSON.parse(projectRow()!.fields)).not.toHaveProperty('channel');

@@ -26,7 +26,9 @@ let tokens: Record<Exclude<(typeof ACTORS)[number], 'anonymous'>, string>;
 beforeEach(async () => {
   t = createTestApp();
   w = await buildWorld(t.db);
-  tokens = Object.fromEntries(Object.entries(w.users).map(([actor, user]) => [actor, apiToken(t.db, user)])) as typeof tokens;
+  tokens = Object.fromEntries(
+    Object.entries(w.users).map(([actor, user]) => [actor, apiToken(t.db, user)]),
+  ) as typeof tokens;
 });
 
 const call = (method: string, url: string, token: string | undefined, params?: Record<string, unknown>, form = false) =>
@@ -48,15 +50,27 @@ describe('authentication', () => {
   });
 
   it('takes the token from PRIVATE-TOKEN or Authorization: Bearer', async () => {
-    expect(await json(await call('GET', '/user', tokens.reporter))).toMatchObject({ username: 'reporter', state: 'active', is_admin: false });
+    expect(await json(await call('GET', '/user', tokens.reporter))).toMatchObject({
+      username: 'reporter',
+      state: 'active',
+      is_admin: false,
+    });
     const bearer = await t.app.request(`${API}/user`, { headers: { authorization: `Bearer ${tokens.owner}` } });
     expect(await json(bearer)).toMatchObject({ username: 'owner' });
   });
 
   it('stops a revoked token, an expired one and every token of a blocked user', async () => {
-    const [reporterToken] = t.db.select().from(personalAccessTokens).where(eq(personalAccessTokens.userId, w.users.developer.id)).all();
+    const [reporterToken] = t.db
+      .select()
+      .from(personalAccessTokens)
+      .where(eq(personalAccessTokens.userId, w.users.developer.id))
+      .all();
     revokeToken(t.db, reporterToken!.id);
-    t.db.update(personalAccessTokens).set({ expiresAt: '2020-01-01' }).where(eq(personalAccessTokens.userId, w.users.owner.id)).run();
+    t.db
+      .update(personalAccessTokens)
+      .set({ expiresAt: '2020-01-01' })
+      .where(eq(personalAccessTokens.userId, w.users.owner.id))
+      .run();
     for (const token of [tokens.developer, tokens.owner, tokens.blocked]) {
       const response = await call('GET', '/user', token);
       expect(response.status).toBe(401);
@@ -66,16 +80,22 @@ describe('authentication', () => {
 
   it('lets a token work through its expiry day', async () => {
     const today = new Date().toISOString().slice(0, 10);
-    t.db.update(personalAccessTokens).set({ expiresAt: today }).where(eq(personalAccessTokens.userId, w.users.owner.id)).run();
+    t.db
+      .update(personalAccessTokens)
+      .set({ expiresAt: today })
+      .where(eq(personalAccessTokens.userId, w.users.owner.id))
+      .run();
     expect((await call('GET', '/user', tokens.owner)).status).toBe(200);
   });
 
-  it('lets a read_api token read but not write, with GitLab\'s insufficient_scope answer', async () => {
+  it("lets a read_api token read but not write, with GitLab's insufficient_scope answer", async () => {
     await saveInstanceSlack(t.app, w.cookies.admin!);
     const readOnly = apiToken(t.db, w.users.maintainer, ['read_api']);
     expect((await slackOfApp(readOnly)).status).toBe(200);
     for (const method of ['PUT', 'DELETE']) {
-      const response = await call(method, `/projects/${w.project.id}/integrations/slack`, readOnly, { webhook: WEBHOOK });
+      const response = await call(method, `/projects/${w.project.id}/integrations/slack`, readOnly, {
+        webhook: WEBHOOK,
+      });
       expect(response.status).toBe(403);
       expect(await json(response)).toEqual({
         error: 'insufficient_scope',
@@ -87,7 +107,13 @@ describe('authentication', () => {
   });
 
   it('notes when a token was last used, without writing on every request', async () => {
-    const lastUsed = () => t.db.select().from(personalAccessTokens).where(eq(personalAccessTokens.userId, w.users.reporter.id)).all().map((row) => row.lastUsedAt);
+    const lastUsed = () =>
+      t.db
+        .select()
+        .from(personalAccessTokens)
+        .where(eq(personalAccessTokens.userId, w.users.reporter.id))
+        .all()
+        .map((row) => row.lastUsedAt);
     expect(lastUsed()).toEqual([null, null]);
     await call('GET', '/user', tokens.reporter);
     const [, first] = lastUsed();
@@ -110,7 +136,10 @@ describe('authentication', () => {
 
 describe('GET /version, /user, /projects, /groups', () => {
   it('reports the version', async () => {
-    expect(await json(await call('GET', '/version', tokens.reporter))).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+/), revision: expect.any(String) });
+    expect(await json(await call('GET', '/version', tokens.reporter))).toMatchObject({
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      revision: expect.any(String),
+    });
   });
 
   it('finds a project by id or by URL-encoded full path, and hides one the user cannot see', async () => {
@@ -124,7 +153,12 @@ describe('GET /version, /user, /projects, /groups', () => {
       web_url: 'http://localhost:3000/top/sub/app',
       namespace: { id: w.sub.id, full_path: 'top/sub', kind: 'group' },
     });
-    for (const url of [`/projects/${w.otherProject.id}`, '/projects/other%2Felsewhere', '/projects/999999', '/projects/no%2Fsuch']) {
+    for (const url of [
+      `/projects/${w.otherProject.id}`,
+      '/projects/other%2Felsewhere',
+      '/projects/999999',
+      '/projects/no%2Fsuch',
+    ]) {
       const response = await call('GET', url, tokens.reporter);
       expect(response.status).toBe(404);
       expect(await json(response)).toEqual({ message: '404 Project Not Found' });
@@ -132,7 +166,12 @@ describe('GET /version, /user, /projects, /groups', () => {
   });
 
   it('finds a group by id or path and hides one the user cannot see', async () => {
-    expect(await json(await call('GET', '/groups/top%2Fsub', tokens.reporter))).toMatchObject({ id: w.sub.id, full_name: 'Top / Sub', full_path: 'top/sub', parent_id: w.top.id });
+    expect(await json(await call('GET', '/groups/top%2Fsub', tokens.reporter))).toMatchObject({
+      id: w.sub.id,
+      full_name: 'Top / Sub',
+      full_path: 'top/sub',
+      parent_id: w.top.id,
+    });
     const hidden = await call('GET', `/groups/${w.other.id}`, tokens.reporter);
     expect(hidden.status).toBe(404);
     expect(await json(hidden)).toEqual({ message: '404 Group Not Found' });
@@ -141,13 +180,17 @@ describe('GET /version, /user, /projects, /groups', () => {
   it('lists exactly the projects each user can read', async () => {
     for (const [actor, token] of Object.entries(tokens)) {
       if (actor === 'blocked') continue;
-      const listed = (await json<{ id: number }[]>(await call('GET', '/projects', token))).map((project) => project.id).sort();
+      const listed = (await json<{ id: number }[]>(await call('GET', '/projects', token)))
+        .map((project) => project.id)
+        .sort();
       const user = w.users[actor as keyof typeof w.users];
       const readable = t.db
         .select()
         .from(projects)
         .all()
-        .filter((project) => can(t.db, user, 'read', { kind: 'project', project, group: project.groupId === w.sub.id ? w.sub : w.other }))
+        .filter((project) =>
+          can(t.db, user, 'read', { kind: 'project', project, group: project.groupId === w.sub.id ? w.sub : w.other }),
+        )
         .map((project) => project.id)
         .sort();
       expect(listed, actor).toEqual(readable);
@@ -155,7 +198,9 @@ describe('GET /version, /user, /projects, /groups', () => {
   });
 
   it('reads a GET sent with a JSON content type and no body, as python-gitlab sends it', async () => {
-    const response = await t.app.request(`${API}/projects?per_page=1`, { headers: { 'private-token': tokens.maintainer, 'content-type': 'application/json' } });
+    const response = await t.app.request(`${API}/projects?per_page=1`, {
+      headers: { 'private-token': tokens.maintainer, 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-per-page')).toBe('1');
   });
@@ -163,8 +208,17 @@ describe('GET /version, /user, /projects, /groups', () => {
   it("pages with GitLab's headers and Link", async () => {
     for (const path of ['api', 'web', 'docs']) must(createProject(t.db, { name: path.toUpperCase(), path }, w.sub));
     const response = await call('GET', '/projects?per_page=2&page=2&order_by=path&sort=asc', tokens.owner);
-    expect((await json<{ path_with_namespace: string }[]>(response)).map((project) => project.path_with_namespace)).toEqual(['top/sub/docs', 'top/sub/web']);
-    expect(Object.fromEntries(['x-page', 'x-per-page', 'x-total', 'x-total-pages', 'x-next-page', 'x-prev-page'].map((name) => [name, response.headers.get(name)]))).toEqual({
+    expect(
+      (await json<{ path_with_namespace: string }[]>(response)).map((project) => project.path_with_namespace),
+    ).toEqual(['top/sub/docs', 'top/sub/web']);
+    expect(
+      Object.fromEntries(
+        ['x-page', 'x-per-page', 'x-total', 'x-total-pages', 'x-next-page', 'x-prev-page'].map((name) => [
+          name,
+          response.headers.get(name),
+        ]),
+      ),
+    ).toEqual({
       'x-page': '2',
       'x-per-page': '2',
       'x-total': '4',
@@ -173,7 +227,9 @@ describe('GET /version, /user, /projects, /groups', () => {
       'x-prev-page': '1',
     });
     const link = response.headers.get('link')!;
-    expect(link).toContain('<http://localhost:3000/api/v4/projects?per_page=2&page=1&order_by=path&sort=asc>; rel="prev"');
+    expect(link).toContain(
+      '<http://localhost:3000/api/v4/projects?per_page=2&page=1&order_by=path&sort=asc>; rel="prev"',
+    );
     expect(link).toContain('rel="first"');
     expect(link).toContain('rel="last"');
     expect(link).not.toContain('rel="next"');
@@ -205,7 +261,13 @@ describe('project integrations', () => {
     await saveInstanceSlack(t.app, w.cookies.admin!);
     const [slack, ...rest] = await json<Record<string, unknown>[]>(await call('GET', url(), tokens.reporter));
     expect(rest).toEqual([]);
-    expect(slack).toMatchObject({ slug: 'slack', title: 'Slack notifications', active: true, inherited: true, id: null });
+    expect(slack).toMatchObject({
+      slug: 'slack',
+      title: 'Slack notifications',
+      active: true,
+      inherited: true,
+      id: null,
+    });
     expect(slack).not.toHaveProperty('properties');
   });
 
@@ -217,9 +279,14 @@ describe('project integrations', () => {
     }
   });
 
-  it('saves custom settings from JSON, in GitLab\'s shape, never showing the webhook, with the audit event the page writes', async () => {
+  it("saves custom settings from JSON, in GitLab's shape, never showing the webhook, with the audit event the page writes", async () => {
     await saveInstanceSlack(t.app, w.cookies.admin!, { channel: '#general' });
-    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, username: 'deploy-bot', notify_only_broken_pipelines: false, push_events: false });
+    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, {
+      webhook: WEBHOOK,
+      username: 'deploy-bot',
+      notify_only_broken_pipelines: false,
+      push_events: false,
+    });
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).not.toContain('SECRET-PART');
@@ -241,20 +308,38 @@ describe('project integrations', () => {
     const [event] = events().filter((e) => e.projectId === w.project.id);
     expect(event).toMatchObject({ action: 'settings.saved', actorName: 'maintainer', integration: 'slack' });
 
-    const page = await (await get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: w.cookies.maintainer })).text();
+    const page = await (
+      await get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: w.cookies.maintainer })
+    ).text();
     expect(page).toContain('value="deploy-bot"');
     expect(page).not.toContain('SECRET-PART');
   });
 
   it('takes form-encoded parameters and keeps the stored webhook when none is sent', async () => {
     await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, channel: '#first' });
-    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { channel: '#second', tag_push_events: 'false' }, true);
+    const response = await call(
+      'PUT',
+      `${url()}/slack`,
+      tokens.maintainer,
+      { channel: '#second', tag_push_events: 'false' },
+      true,
+    );
     expect(response.status).toBe(200);
-    expect(await json(response)).toMatchObject({ properties: { channel: '#second' }, tag_push_events: false, active: true });
+    expect(await json(response)).toMatchObject({
+      properties: { channel: '#second' },
+      tag_push_events: false,
+      active: true,
+    });
   });
 
-  it("reads booleans as GitLab does: active=t saves the integration active, like use_inherited_settings=t", async () => {
-    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, active: 't', push_events: 'NO' }, true);
+  it('reads booleans as GitLab does: active=t saves the integration active, like use_inherited_settings=t', async () => {
+    const response = await call(
+      'PUT',
+      `${url()}/slack`,
+      tokens.maintainer,
+      { webhook: WEBHOOK, active: 't', push_events: 'NO' },
+      true,
+    );
     expect(response.status).toBe(200);
     expect(await json(response)).toMatchObject({ active: true, push_events: false });
     expect(await json(await slackOfApp())).toMatchObject({ active: true, push_events: false });
@@ -277,7 +362,13 @@ describe('project integrations', () => {
 
   it('takes values from the level above with inherited_fields, and says where each comes from', async () => {
     await saveInstanceSlack(t.app, w.cookies.admin!, { channel: '#general', username: 'instance-bot' });
-    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { channel: '#app', 'inherited_fields[]': ['webhook', 'username'] }, true);
+    const response = await call(
+      'PUT',
+      `${url()}/slack`,
+      tokens.maintainer,
+      { channel: '#app', 'inherited_fields[]': ['webhook', 'username'] },
+      true,
+    );
     expect(response.status).toBe(200);
     expect(await json(response)).toMatchObject({
       properties: { channel: '#app', username: 'instance-bot' },
@@ -290,15 +381,42 @@ describe('project integrations', () => {
     await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, channel: '#app' });
     const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { use_inherited_settings: true });
     expect(response.status).toBe(200);
-    expect(await json(response)).toMatchObject({ inherited: true, id: null, properties: { channel: '#general' }, sources: { channel: 'instance' } });
-    expect(events().filter((e) => e.projectId === w.project.id).map((e) => e.action)).toEqual(['settings.saved', 'settings.inherited']);
+    expect(await json(response)).toMatchObject({
+      inherited: true,
+      id: null,
+      properties: { channel: '#general' },
+      sources: { channel: 'instance' },
+    });
+    expect(
+      events()
+        .filter((e) => e.projectId === w.project.id)
+        .map((e) => e.action),
+    ).toEqual(['settings.saved', 'settings.inherited']);
   });
 
   it.each([
     ['a missing webhook', {}, { webhook: ['Webhook URL is required'] }],
-    ['a webhook that is not a URL', { webhook: 'not a url' }, { webhook: ['Webhook URL must be a valid URL (http or https)'] }],
-    ['a choice not offered', { webhook: WEBHOOK, branches_to_be_notified: 'some' }, { branches_to_be_notified: ['Branches for which notifications are to be sent is not one of the offered choices'] }],
-    ['inheriting with nothing above', { use_inherited_settings: 'true' }, { use_inherited_settings: ['There are no default settings for Slack notifications to inherit; use custom settings'] }],
+    [
+      'a webhook that is not a URL',
+      { webhook: 'not a url' },
+      { webhook: ['Webhook URL must be a valid URL (http or https)'] },
+    ],
+    [
+      'a choice not offered',
+      { webhook: WEBHOOK, branches_to_be_notified: 'some' },
+      {
+        branches_to_be_notified: ['Branches for which notifications are to be sent is not one of the offered choices'],
+      },
+    ],
+    [
+      'inheriting with nothing above',
+      { use_inherited_settings: 'true' },
+      {
+        use_inherited_settings: [
+          'There are no default settings for Slack notifications to inherit; use custom settings',
+        ],
+      },
+    ],
   ])('refuses %s with 400 and the message per field, saving nothing', async (_case, params, message) => {
     const response = await call('PUT', `${url()}/slack`, tokens.maintainer, params);
     expect(response.status).toBe(400);
@@ -308,7 +426,11 @@ describe('project integrations', () => {
 
   it.each([
     ['a parameter of the wrong kind', { webhook: { url: WEBHOOK } }, 'webhook is invalid'],
-    ['an unknown inherited field', { inherited_fields: ['password'] }, 'inherited_fields does not have a valid value: password'],
+    [
+      'an unknown inherited field',
+      { inherited_fields: ['password'] },
+      'inherited_fields does not have a valid value: password',
+    ],
   ])('refuses %s with 400', async (_case, params, error) => {
     const response = await call('PUT', `${url()}/slack`, tokens.maintainer, params);
     expect(response.status).toBe(400);
@@ -316,7 +438,11 @@ describe('project integrations', () => {
   });
 
   it('refuses a body that is not JSON, and one that is too large', async () => {
-    const broken = await t.app.request(`${API}${url()}/slack`, { method: 'PUT', headers: { 'private-token': tokens.maintainer, 'content-type': 'application/json' }, body: '{"webhook":' });
+    const broken = await t.app.request(`${API}${url()}/slack`, {
+      method: 'PUT',
+      headers: { 'private-token': tokens.maintainer, 'content-type': 'application/json' },
+      body: '{"webhook":',
+    });
     expect(broken.status).toBe(400);
     expect(await json(broken)).toEqual({ error: 'The request body is not valid JSON.' });
     const huge = await call('PUT', `${url()}/slack`, tokens.maintainer, { channel: 'x'.repeat(300 * 1024) });
@@ -335,14 +461,24 @@ describe('project integrations', () => {
   it('refuses to change a value the instance enforces, with 422 and the reason', async () => {
     await saveInstanceSlack(t.app, w.cookies.admin!, { username: 'company-bot' });
     const store = new SettingsStore(t.db, 'any-key-base-is-fine-for-enforcement-0123456789');
-    store.setEnforcement(INSTANCE_OWNER, 'slack', { keys: ['username'], reason: 'one bot for the company' }, store.findOwn(INSTANCE_OWNER, 'slack')!.version);
+    store.setEnforcement(
+      INSTANCE_OWNER,
+      'slack',
+      { keys: ['username'], reason: 'one bot for the company' },
+      store.findOwn(INSTANCE_OWNER, 'slack')!.version,
+    );
 
     const shown = await json(await slackOfApp());
-    expect(shown).toMatchObject({ enforced: { username: { level: 'instance', reason: 'one bot for the company' } }, properties: { username: 'company-bot' } });
+    expect(shown).toMatchObject({
+      enforced: { username: { level: 'instance', reason: 'one bot for the company' } },
+      properties: { username: 'company-bot' },
+    });
 
     const refused = await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, username: 'my-bot' });
     expect(refused.status).toBe(422);
-    expect(await json(refused)).toEqual({ message: { username: ['Username is enforced by Instance: one bot for the company'] } });
+    expect(await json(refused)).toEqual({
+      message: { username: ['Username is enforced by Instance: one bot for the company'] },
+    });
 
     const allowed = await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, channel: '#app' });
     expect(allowed.status).toBe(200);
@@ -355,11 +491,17 @@ describe('project integrations', () => {
     expect(response.status).toBe(204);
     expect(await response.text()).toBe('');
     expect(await json(await slackOfApp())).toMatchObject({ inherited: true });
-    expect(events().filter((e) => e.projectId === w.project.id).map((e) => e.action)).toEqual(['settings.saved', 'settings.reset']);
+    expect(
+      events()
+        .filter((e) => e.projectId === w.project.id)
+        .map((e) => e.action),
+    ).toEqual(['settings.saved', 'settings.reset']);
   });
 
   it("accepts GitLab's underscored slugs", async () => {
-    const response = await call('PUT', `${url()}/microsoft_teams`, tokens.maintainer, { webhook: 'https://example.webhook.office.com/x' });
+    const response = await call('PUT', `${url()}/microsoft_teams`, tokens.maintainer, {
+      webhook: 'https://example.webhook.office.com/x',
+    });
     expect(response.status).toBe(200);
     expect(await json(response)).toMatchObject({ slug: 'microsoft-teams', active: true });
   });
@@ -378,10 +520,21 @@ describe('project integrations', () => {
 
 describe('group and instance integrations', () => {
   it('saves a group default that its project then inherits', async () => {
-    const saved = await call('PUT', '/groups/top%2Fsub/integrations/slack', tokens.owner, { webhook: WEBHOOK, channel: '#sub' });
+    const saved = await call('PUT', '/groups/top%2Fsub/integrations/slack', tokens.owner, {
+      webhook: WEBHOOK,
+      channel: '#sub',
+    });
     expect(saved.status).toBe(200);
-    expect(await json(saved)).toMatchObject({ inherited: false, properties: { channel: '#sub' }, sources: { channel: 'group' } });
-    expect(await json(await slackOfApp())).toMatchObject({ inherited: true, properties: { channel: '#sub' }, inherits_from: { level: 'group', full_path: 'top/sub' } });
+    expect(await json(saved)).toMatchObject({
+      inherited: false,
+      properties: { channel: '#sub' },
+      sources: { channel: 'group' },
+    });
+    expect(await json(await slackOfApp())).toMatchObject({
+      inherited: true,
+      properties: { channel: '#sub' },
+      inherits_from: { level: 'group', full_path: 'top/sub' },
+    });
   });
 
   it('lets administrators set the instance default, and nobody else', async () => {
@@ -392,13 +545,19 @@ describe('group and instance integrations', () => {
 
     const saved = await call('PUT', base, tokens.admin, { webhook: WEBHOOK, channel: '#all' });
     expect(saved.status).toBe(200);
-    expect(await json(saved)).toMatchObject({ inherited: false, inherits_from: null, sources: { channel: 'instance' } });
+    expect(await json(saved)).toMatchObject({
+      inherited: false,
+      inherits_from: null,
+      sources: { channel: 'instance' },
+    });
     expect(await json(await slackOfApp())).toMatchObject({ properties: { channel: '#all' } });
     expect(events().map((e) => [e.action, e.level])).toEqual([['settings.saved', 'instance']]);
 
     const nothingAbove = await call('PUT', base, tokens.admin, { use_inherited_settings: true });
     expect(nothingAbove.status).toBe(400);
-    expect(await json(nothingAbove)).toEqual({ error: 'use_inherited_settings is not available for the instance: it inherits from nothing' });
+    expect(await json(nothingAbove)).toEqual({
+      error: 'use_inherited_settings is not available for the instance: it inherits from nothing',
+    });
 
     expect((await call('DELETE', base, tokens.admin)).status).toBe(204);
     expect((await slackOfApp()).status).toBe(404);

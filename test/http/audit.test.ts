@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { auditEvents, integrationSettings } from '../../src/db/schema.js';
 import { createTestApp, flashOf, get, post, type TestApp } from '../support/app.js';
-import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, saveInstanceSlack, slackForm } from '../support/integrations.js';
+import {
+  ADMIN_INTEGRATIONS,
+  groupIntegrations,
+  projectIntegrations,
+  saveInstanceSlack,
+  slackForm,
+} from '../support/integrations.js';
 import { buildWorld, type World } from '../support/world.js';
 
 type Setup = TestApp & { world: World; admin: string };
@@ -23,9 +29,19 @@ describe('the audit trail', () => {
   it('records a save with who, where, the type, and each value before and after, secrets only as changed', async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin, { username: 'first' });
-    await saveInstanceSlack(t.app, t.admin, { username: 'second', webhook: 'https://hooks.slack.com/services/NEW', _version: '1' });
+    await saveInstanceSlack(t.app, t.admin, {
+      username: 'second',
+      webhook: 'https://hooks.slack.com/services/NEW',
+      _version: '1',
+    });
     const [, second] = events(t);
-    expect(second).toMatchObject({ actorName: 'admin', action: 'settings.saved', level: 'instance', ownerName: 'Instance', integration: 'slack' });
+    expect(second).toMatchObject({
+      actorName: 'admin',
+      action: 'settings.saved',
+      level: 'instance',
+      ownerName: 'Instance',
+      integration: 'slack',
+    });
     const changes = JSON.parse(second!.changes);
     expect(changes).toContainEqual({ key: 'username', label: 'Username', before: 'first', after: 'second' });
     expect(changes).toContainEqual({ key: 'webhook', label: 'Webhook URL', before: 'set', after: 'changed' });
@@ -35,13 +51,43 @@ describe('the audit trail', () => {
   it('records switching to inherited settings, Reset, switching descendants back, and moves', async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin);
-    await post(t.app, `${projectIntegrations('top/sub/app')}/slack`, { ...slackForm(), inheritance: 'custom' }, { cookie: t.admin });
-    await post(t.app, `${projectIntegrations('top/sub/app')}/slack`, { inheritance: 'inherit', _version: '1' }, { cookie: t.admin });
-    await post(t.app, `${groupIntegrations('top')}/slack`, { ...slackForm(), inheritance: 'custom', _confirmed: '1' }, { cookie: t.admin });
+    await post(
+      t.app,
+      `${projectIntegrations('top/sub/app')}/slack`,
+      { ...slackForm(), inheritance: 'custom' },
+      { cookie: t.admin },
+    );
+    await post(
+      t.app,
+      `${projectIntegrations('top/sub/app')}/slack`,
+      { inheritance: 'inherit', _version: '1' },
+      { cookie: t.admin },
+    );
+    await post(
+      t.app,
+      `${groupIntegrations('top')}/slack`,
+      { ...slackForm(), inheritance: 'custom', _confirmed: '1' },
+      { cookie: t.admin },
+    );
     await post(t.app, `${groupIntegrations('top')}/slack/reset`, { _confirmed: '1' }, { cookie: t.admin });
-    await post(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { ...slackForm(), inheritance: 'custom' }, { cookie: t.admin });
-    await post(t.app, `${ADMIN_INTEGRATIONS}/slack/overrides/reset`, { target: `project:${t.world.otherProject.id}`, _confirmed: '1' }, { cookie: t.admin });
-    await post(t.app, `/admin/projects/${t.world.project.id}/move`, { group_id: String(t.world.other.id) }, { cookie: t.admin });
+    await post(
+      t.app,
+      `${projectIntegrations('other/elsewhere')}/slack`,
+      { ...slackForm(), inheritance: 'custom' },
+      { cookie: t.admin },
+    );
+    await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack/overrides/reset`,
+      { target: `project:${t.world.otherProject.id}`, _confirmed: '1' },
+      { cookie: t.admin },
+    );
+    await post(
+      t.app,
+      `/admin/projects/${t.world.project.id}/move`,
+      { group_id: String(t.world.other.id) },
+      { cookie: t.admin },
+    );
     expect(events(t).map((event) => `${event.action} ${event.ownerName}`)).toEqual([
       'settings.saved Instance',
       'settings.saved Top / Sub / App',
@@ -60,12 +106,28 @@ describe('the audit trail', () => {
     const again = await saveInstanceSlack(t.app, t.admin, { _version: '1', webhook: '' });
     expect(flashOf(again)).toBe('No changes to save: Slack notifications settings are active.');
     // Nothing to confirm: no level below changes.
-    const unconfirmed = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, { ...slackForm({ _version: '1', webhook: '' }) }, { cookie: t.admin });
+    const unconfirmed = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack`,
+      { ...slackForm({ _version: '1', webhook: '' }) },
+      { cookie: t.admin },
+    );
     expect(flashOf(unconfirmed)).toBe('No changes to save: Slack notifications settings are active.');
-    const stillInheriting = await post(t.app, `${projectIntegrations('top/sub/app')}/slack`, { inheritance: 'inherit', _version: '0' }, { cookie: t.admin });
+    const stillInheriting = await post(
+      t.app,
+      `${projectIntegrations('top/sub/app')}/slack`,
+      { inheritance: 'inherit', _version: '0' },
+      { cookie: t.admin },
+    );
     expect(flashOf(stillInheriting)).toBe('No changes to save: Slack notifications already uses the default settings.');
     expect(events(t).map((event) => event.action)).toEqual(['settings.saved']);
-    expect(t.db.select().from(integrationSettings).all().map((row) => row.version)).toEqual([1]);
+    expect(
+      t.db
+        .select()
+        .from(integrationSettings)
+        .all()
+        .map((row) => row.version),
+    ).toEqual([1]);
     // A form loaded before someone else's save is still refused, changed or not.
     expect((await saveInstanceSlack(t.app, t.admin, { _version: '0' })).status).toBe(409);
   });
@@ -73,7 +135,12 @@ describe('the audit trail', () => {
   it('lists events in the Admin Area, filtered by type, level, owner and user, with pages', async () => {
     const t = await setup();
     for (let i = 0; i < 30; i++) await saveInstanceSlack(t.app, t.admin, { username: `bot-${i}`, _version: String(i) });
-    await post(t.app, `${groupIntegrations('top')}/slack`, { ...slackForm(), inheritance: 'custom', _confirmed: '1' }, { cookie: t.world.cookies.owner });
+    await post(
+      t.app,
+      `${groupIntegrations('top')}/slack`,
+      { ...slackForm(), inheritance: 'custom', _confirmed: '1' },
+      { cookie: t.world.cookies.owner },
+    );
     const first = await text(get(t.app, '/admin/audit_events', { cookie: t.admin }));
     expect(first.match(/<tr>/g)).toHaveLength(26);
     expect(first).toContain('Username: bot-28 → bot-29');
@@ -89,7 +156,12 @@ describe('the audit trail', () => {
   it("shows a group's Owner the group's own events only", async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin);
-    await post(t.app, `${groupIntegrations('top')}/slack`, { ...slackForm({ username: 'top-bot' }), inheritance: 'custom', _confirmed: '1' }, { cookie: t.world.cookies.owner });
+    await post(
+      t.app,
+      `${groupIntegrations('top')}/slack`,
+      { ...slackForm({ username: 'top-bot' }), inheritance: 'custom', _confirmed: '1' },
+      { cookie: t.world.cookies.owner },
+    );
     const page = await text(get(t.app, '/groups/top/-/audit_events', { cookie: t.world.cookies.owner }));
     expect(page.match(/<tr>/g)).toHaveLength(2);
     expect(page).toContain('Username: (not set) → top-bot');
@@ -98,7 +170,9 @@ describe('the audit trail', () => {
   it('cannot be changed or deleted, even directly in the database', async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin);
-    expect(() => t.db.$client.prepare("update audit_events set actor_name = 'someone else'").run()).toThrow('the audit trail is append-only');
+    expect(() => t.db.$client.prepare("update audit_events set actor_name = 'someone else'").run()).toThrow(
+      'the audit trail is append-only',
+    );
     expect(() => t.db.$client.prepare('delete from audit_events').run()).toThrow('the audit trail is append-only');
     expect(events(t)).toHaveLength(1);
   });

@@ -31,24 +31,36 @@ describe('a body that is not what its Content-Type says', () => {
     ['multipart with a boundary it never uses', 'multipart/form-data; boundary=----x', 'not multipart at all'],
   ] as const;
 
-  it.each(MALFORMED)('answers a sign-in form sent as %s with 400 and says why, changing nothing', async (_case, contentType, body) => {
-    const t = await withWorld();
-    const before = databaseSnapshot(t.db);
-    const response = await send(t, 'POST', '/users/sign_in', { 'content-type': contentType }, body);
-    expect(response.status).toBe(400);
-    expect(textOf(await response.text())).toContain(UNREADABLE_BODY);
-    expect(databaseSnapshot(t.db)).toBe(before);
-    expect(stackTraces(t.logLines)).toEqual([]);
-  });
+  it.each(MALFORMED)(
+    'answers a sign-in form sent as %s with 400 and says why, changing nothing',
+    async (_case, contentType, body) => {
+      const t = await withWorld();
+      const before = databaseSnapshot(t.db);
+      const response = await send(t, 'POST', '/users/sign_in', { 'content-type': contentType }, body);
+      expect(response.status).toBe(400);
+      expect(textOf(await response.text())).toContain(UNREADABLE_BODY);
+      expect(databaseSnapshot(t.db)).toBe(before);
+      expect(stackTraces(t.logLines)).toEqual([]);
+    },
+  );
 
-  it.each(MALFORMED)("answers an administrator's form sent as %s with 400, changing nothing", async (_case, contentType, body) => {
-    const t = await withWorld();
-    const before = databaseSnapshot(t.db);
-    const response = await send(t, 'POST', '/admin/groups', { 'content-type': contentType, cookie: t.world.cookies.admin! }, body);
-    expect(response.status).toBe(400);
-    expect(textOf(await response.text())).toContain(UNREADABLE_BODY);
-    expect(databaseSnapshot(t.db)).toBe(before);
-  });
+  it.each(MALFORMED)(
+    "answers an administrator's form sent as %s with 400, changing nothing",
+    async (_case, contentType, body) => {
+      const t = await withWorld();
+      const before = databaseSnapshot(t.db);
+      const response = await send(
+        t,
+        'POST',
+        '/admin/groups',
+        { 'content-type': contentType, cookie: t.world.cookies.admin! },
+        body,
+      );
+      expect(response.status).toBe(400);
+      expect(textOf(await response.text())).toContain(UNREADABLE_BODY);
+      expect(databaseSnapshot(t.db)).toBe(before);
+    },
+  );
 
   it.each([
     ['multipart that is not', 'multipart/form-data; boundary=----x', 'webhook=x', UNREADABLE_BODY],
@@ -57,7 +69,13 @@ describe('a body that is not what its Content-Type says', () => {
     const t = await withWorld();
     const token = apiToken(t.db, t.world.users.admin);
     const before = databaseSnapshot(t.db);
-    const response = await send(t, 'PUT', '/api/v4/admin/application_settings/integrations/slack', { 'content-type': contentType, 'private-token': token }, body);
+    const response = await send(
+      t,
+      'PUT',
+      '/api/v4/admin/application_settings/integrations/slack',
+      { 'content-type': contentType, 'private-token': token },
+      body,
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: message });
     expect(databaseSnapshot(t.db)).toBe(before);
@@ -73,7 +91,9 @@ afterEach(() => {
 
 function listen(t: TestApp): Promise<number> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve(info.port),
+    );
     servers.push(server);
   });
 }
@@ -160,7 +180,9 @@ describe('a client that goes away mid-body', () => {
     const t = createTestApp();
     const port = await listen(t);
     await abortMidBody(port, formPost('/users/sign_in', 1000));
-    expect(t.logLines).toEqual([expect.stringMatching(/^POST \/users\/sign_in aborted by the client \d+\.\dms 127\.0\.0\.1$/)]);
+    expect(t.logLines).toEqual([
+      expect.stringMatching(/^POST \/users\/sign_in aborted by the client \d+\.\dms 127\.0\.0\.1$/),
+    ]);
   });
 
   it('is logged the same way when the body comes in chunks of unknown total length', async () => {
@@ -168,7 +190,9 @@ describe('a client that goes away mid-body', () => {
     const port = await listen(t);
     const head = `POST /users/sign_in HTTP/1.1\r\nHost: localhost:3000\r\nOrigin: ${ORIGIN}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n`;
     await abortMidBody(port, head, 'b\r\nusername=ro\r\n');
-    expect(t.logLines).toEqual([expect.stringMatching(/^POST \/users\/sign_in aborted by the client \d+\.\dms 127\.0\.0\.1$/)]);
+    expect(t.logLines).toEqual([
+      expect.stringMatching(/^POST \/users\/sign_in aborted by the client \d+\.\dms 127\.0\.0\.1$/),
+    ]);
   });
 
   it('is logged the same way for the API', async () => {
@@ -177,6 +201,10 @@ describe('a client that goes away mid-body', () => {
     const port = await listen(t);
     const put = `PUT /api/v4/admin/application_settings/integrations/slack HTTP/1.1\r\nHost: localhost:3000\r\nPRIVATE-TOKEN: ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`;
     await abortMidBody(port, put);
-    expect(t.logLines).toEqual([expect.stringMatching(/^PUT \/api\/v4\/admin\/application_settings\/integrations\/slack aborted by the client \d+\.\dms 127\.0\.0\.1$/)]);
+    expect(t.logLines).toEqual([
+      expect.stringMatching(
+        /^PUT \/api\/v4\/admin\/application_settings\/integrations\/slack aborted by the client \d+\.\dms 127\.0\.0\.1$/,
+      ),
+    ]);
   });
 });

@@ -37,7 +37,9 @@ const canaryOf = (type: IntegrationType, name: string, owner: SettingsOwner, for
 /** Own settings with a canary in each secret, as saved by a level that sets everything itself. */
 function plantCanaries(store: SettingsStore, owner: SettingsOwner): void {
   for (const type of integrationTypes.filter((candidate) => candidate.levels.includes(owner.level))) {
-    const fields = Object.fromEntries(type.fields.filter(isSecretField).map((field) => [field.name, canaryOf(type, field.name, owner, field.format)]));
+    const fields = Object.fromEntries(
+      type.fields.filter(isSecretField).map((field) => [field.name, canaryOf(type, field.name, owner, field.format)]),
+    );
     if (Object.keys(fields).length > 0) store.save(owner, type.slug, { active: true, fields, events: {} }, 0, null);
   }
 }
@@ -51,8 +53,12 @@ interface Fetch {
 function fetchesOf(key: string, world: World): Fetch[] {
   const row = PERMISSION_MATRIX[key]!;
   const url = row.url(world);
-  const perType = key.includes(':slug') ? integrationTypes.map((type) => url.replace('/slack', `/${type.slug}`)) : [url];
-  const withChoices = perType.flatMap((each) => (each.includes('inheritance=custom') ? [each, each.replace('inheritance=custom', 'inheritance=inherit')] : [each]));
+  const perType = key.includes(':slug')
+    ? integrationTypes.map((type) => url.replace('/slack', `/${type.slug}`))
+    : [url];
+  const withChoices = perType.flatMap((each) =>
+    each.includes('inheritance=custom') ? [each, each.replace('inheritance=custom', 'inheritance=inherit')] : [each],
+  );
   return withChoices.map((each) => ({ url: each, api: row.api === true }));
 }
 
@@ -80,14 +86,25 @@ beforeAll(async () => {
   ];
   for (const owner of owners) plantCanaries(store, owner);
   // A secret changed through the page too, so that the audit trail has a secret change to show.
-  const changed = { _version: '1', active: '1', webhook: `https://hooks.example.com/${CANARY}changed`, _confirmed: '1' };
+  const changed = {
+    _version: '1',
+    active: '1',
+    webhook: `https://hooks.example.com/${CANARY}changed`,
+    _confirmed: '1',
+  };
   expect((await post(app, `${ADMIN_INTEGRATIONS}/slack`, changed, { cookie: world.cookies.admin })).status).toBe(303);
-  tokens = Object.fromEntries(ACTORS.filter((actor) => actor !== 'anonymous').map((actor) => [actor, apiToken(test.db, world.users[actor])]));
+  tokens = Object.fromEntries(
+    ACTORS.filter((actor) => actor !== 'anonymous').map((actor) => [actor, apiToken(test.db, world.users[actor])]),
+  );
 });
 
 /** What a reader could see of a response: its status line, every header and the body. */
 async function visible(response: Response): Promise<string> {
-  return [response.status, ...[...response.headers].map(([name, value]) => `${name}: ${value}`), await response.text()].join('\n');
+  return [
+    response.status,
+    ...[...response.headers].map(([name, value]) => `${name}: ${value}`),
+    await response.text(),
+  ].join('\n');
 }
 
 describe('the canary', () => {
@@ -99,7 +116,9 @@ describe('the canary', () => {
   it('is stored: the pages say a secret is set, as a mask or a blank that keeps it', async () => {
     const instancePage = await (await get(app, `${ADMIN_INTEGRATIONS}/jira`, { cookie: world.cookies.admin })).text();
     expect(instancePage).toContain('placeholder="Leave blank to keep the current value"');
-    const projectPage = await (await get(app, `${projectIntegrations(world.project.fullPath)}/pushover`, { cookie: world.cookies.reporter })).text();
+    const projectPage = await (
+      await get(app, `${projectIntegrations(world.project.fullPath)}/pushover`, { cookie: world.cookies.reporter })
+    ).text();
     expect(projectPage).toMatch(/name="api_key"[^>]*class="secret-mask"/);
   });
 
@@ -108,7 +127,9 @@ describe('the canary', () => {
       if (!(key in PERMISSION_MATRIX)) throw new Error(`No row for "${key}" in test/http/permission-matrix.ts`);
       const leaks: string[] = [];
       for (const { url, api } of fetchesOf(key, world)) {
-        const response = api ? await apiRequest(app, 'GET', url, { token: tokens[actor] }) : await get(app, url, { cookie: world.cookies[actor] });
+        const response = api
+          ? await apiRequest(app, 'GET', url, { token: tokens[actor] })
+          : await get(app, url, { cookie: world.cookies[actor] });
         if (CANARY_PATTERN.test(await visible(response))) leaks.push(url);
       }
       expect(leaks).toEqual([]);
@@ -120,19 +141,32 @@ describe('the canary after a form post', () => {
   const levels = [
     { name: 'the instance', actor: 'admin', page: () => ADMIN_INTEGRATIONS, level: 'instance' },
     { name: 'a subgroup', actor: 'owner', page: () => groupIntegrations(world.sub.fullPath), level: 'group' },
-    { name: 'a project', actor: 'maintainer', page: () => projectIntegrations(world.project.fullPath), level: 'project' },
+    {
+      name: 'a project',
+      actor: 'maintainer',
+      page: () => projectIntegrations(world.project.fullPath),
+      level: 'project',
+    },
   ] as const;
 
-  it.each(levels)('never reaches the form shown again at $name, switched or refused as stale', async ({ actor, page, level }) => {
-    const leaks: string[] = [];
-    for (const type of integrationTypes.filter((candidate) => candidate.levels.includes(level))) {
-      const url = `${page()}/${type.slug}`;
-      const cookie = world.cookies[actor];
-      const switched = await post(app, url, { _version: '1', inheritance: 'custom', _action: 'update_form' }, { cookie });
-      const stale = await post(app, url, { _version: '99', inheritance: 'custom', _confirmed: '1' }, { cookie });
-      for (const response of [switched, stale]) if (CANARY_PATTERN.test(await visible(response))) leaks.push(`${type.slug}: ${response.status}`);
-    }
-    expect(leaks).toEqual([]);
-  });
+  it.each(levels)(
+    'never reaches the form shown again at $name, switched or refused as stale',
+    async ({ actor, page, level }) => {
+      const leaks: string[] = [];
+      for (const type of integrationTypes.filter((candidate) => candidate.levels.includes(level))) {
+        const url = `${page()}/${type.slug}`;
+        const cookie = world.cookies[actor];
+        const switched = await post(
+          app,
+          url,
+          { _version: '1', inheritance: 'custom', _action: 'update_form' },
+          { cookie },
+        );
+        const stale = await post(app, url, { _version: '99', inheritance: 'custom', _confirmed: '1' }, { cookie });
+        for (const response of [switched, stale])
+          if (CANARY_PATTERN.test(await visible(response))) leaks.push(`${type.slug}: ${response.status}`);
+      }
+      expect(leaks).toEqual([]);
+    },
+  );
 });
-

@@ -29,7 +29,9 @@ describe('the client address in the request log', () => {
   });
 
   it('skips every trusted proxy in a chain, taking the first untrusted address from the right', async () => {
-    expect(await loggedAddress('10.0.0.0/8, 192.168.1.1', '10.0.0.2', '192.0.2.9, 198.51.100.1, 192.168.1.1, 10.1.2.3')).toBe('198.51.100.1');
+    expect(
+      await loggedAddress('10.0.0.0/8, 192.168.1.1', '10.0.0.2', '192.0.2.9, 198.51.100.1, 192.168.1.1, 10.1.2.3'),
+    ).toBe('198.51.100.1');
   });
 
   it('ignores what a client wrote on the left of a trusted proxy: spoofing the header changes nothing', async () => {

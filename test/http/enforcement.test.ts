@@ -6,8 +6,25 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/auth/permissions.js';
 import { auditEvents, integrationSettings, members } from '../../src/db/schema.js';
-import { controlOf, createTestApp, fieldErrorOf, flashOf, get, insertUser, post, sessionCookie, textOf, type TestApp } from '../support/app.js';
-import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, saveInstanceSlack, slackForm } from '../support/integrations.js';
+import {
+  controlOf,
+  createTestApp,
+  fieldErrorOf,
+  flashOf,
+  get,
+  insertUser,
+  post,
+  sessionCookie,
+  textOf,
+  type TestApp,
+} from '../support/app.js';
+import {
+  ADMIN_INTEGRATIONS,
+  groupIntegrations,
+  projectIntegrations,
+  saveInstanceSlack,
+  slackForm,
+} from '../support/integrations.js';
 import { buildWorld, type World } from '../support/world.js';
 
 type Setup = TestApp & { world: World; admin: string; maintainer: string };
@@ -25,7 +42,11 @@ async function setup(): Promise<Setup> {
   const saved = await post(
     test.app,
     `${APP}/slack`,
-    { ...slackForm({ webhook: '', channel: '#app', username: 'app-bot' }), inheritance: 'custom', _inherit: ['webhook'] },
+    {
+      ...slackForm({ webhook: '', channel: '#app', username: 'app-bot' }),
+      inheritance: 'custom',
+      _inherit: ['webhook'],
+    },
     { cookie: maintainer },
   );
   expect(saved.status).toBe(303);
@@ -34,8 +55,18 @@ async function setup(): Promise<Setup> {
 
 const enforce = (t: Setup, form: Record<string, string | string[]>, url = INSTANCE_ENFORCEMENT, cookie = t.admin) =>
   post(t.app, url, { _version: '1', ...form }, { cookie });
-const projectRow = (t: Setup) => t.db.select().from(integrationSettings).all().find((row) => row.projectId === t.world.project.id);
-const instanceRow = (t: Setup) => t.db.select().from(integrationSettings).all().find((row) => row.groupId === null && row.projectId === null);
+const projectRow = (t: Setup) =>
+  t.db
+    .select()
+    .from(integrationSettings)
+    .all()
+    .find((row) => row.projectId === t.world.project.id);
+const instanceRow = (t: Setup) =>
+  t.db
+    .select()
+    .from(integrationSettings)
+    .all()
+    .find((row) => row.groupId === null && row.projectId === null);
 const pageText = async (t: Setup, url: string, cookie: string) => (await get(t.app, url, { cookie })).text();
 
 describe('enforcing instance settings', () => {
@@ -46,7 +77,9 @@ describe('enforcing instance settings', () => {
     const text = textOf(await response.text());
     expect(text).toContain('Enforce Default channel, Username of Slack notifications?');
     expect(text).toContain('1 project below sets its own values for Default channel, Username.');
-    expect(text).toContain('The values they set themselves are kept, unused, and apply again when the enforcement is lifted.');
+    expect(text).toContain(
+      'The values they set themselves are kept, unused, and apply again when the enforcement is lifted.',
+    );
     expect(instanceRow(t)!.enforced).toBeNull();
   });
 
@@ -64,7 +97,11 @@ describe('enforcing instance settings', () => {
     // The project's own value is kept for when the enforcement is lifted.
     expect(JSON.parse(projectRow(t)!.fields)).toMatchObject({ channel: '#app' });
 
-    const events = t.db.select().from(auditEvents).all().filter((event) => event.action === 'settings.enforced');
+    const events = t.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .filter((event) => event.action === 'settings.enforced');
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.changes)).toEqual([
       { key: 'enforced', label: 'Enforced settings', before: null, after: 'Default channel' },
@@ -79,7 +116,11 @@ describe('enforcing instance settings', () => {
     const response = await post(
       t.app,
       `${APP}/slack`,
-      { ...slackForm({ webhook: '', channel: '#mine', username: 'changed', _version: String(before.version) }), inheritance: 'custom', _inherit: ['webhook'] },
+      {
+        ...slackForm({ webhook: '', channel: '#mine', username: 'changed', _version: String(before.version) }),
+        inheritance: 'custom',
+        _inherit: ['webhook'],
+      },
       { cookie: t.maintainer },
     );
     expect(response.status).toBe(422);
@@ -92,7 +133,12 @@ describe('enforcing instance settings', () => {
     await enforce(t, { keys: ['channel'], _confirmed: '1' });
     const version = String(projectRow(t)!.version);
     // The disabled channel field is not submitted, as a browser leaves disabled fields out.
-    const saved = await post(t.app, `${APP}/slack`, { _version: version, active: '1', username: 'renamed', inheritance: 'custom', _inherit: ['webhook'] }, { cookie: t.maintainer });
+    const saved = await post(
+      t.app,
+      `${APP}/slack`,
+      { _version: version, active: '1', username: 'renamed', inheritance: 'custom', _inherit: ['webhook'] },
+      { cookie: t.maintainer },
+    );
     expect(saved.status).toBe(303);
     expect(JSON.parse(projectRow(t)!.fields)).toMatchObject({ channel: '#app', username: 'renamed' });
 
@@ -102,7 +148,13 @@ describe('enforcing instance settings', () => {
     expect(flashOf(lifted)).toBe('The enforcement of Slack notifications was lifted.');
     expect(instanceRow(t)!.enforced).toBeNull();
     expect(await pageText(t, `${APP}/slack`, t.maintainer)).toContain('value="#app"');
-    expect(t.db.select().from(auditEvents).all().some((event) => event.action === 'settings.enforcement_lifted')).toBe(true);
+    expect(
+      t.db
+        .select()
+        .from(auditEvents)
+        .all()
+        .some((event) => event.action === 'settings.enforcement_lifted'),
+    ).toBe(true);
   });
 
   it('enforces the whole integration: every value is disabled below and the inherit boxes are gone', async () => {
@@ -128,8 +180,18 @@ describe('enforcing instance settings', () => {
 describe('bad enforcement requests change nothing', () => {
   const cases: [string, Record<string, string | string[]>, string, string][] = [
     ['no setting chosen', { reason: 'x' }, 'keys', 'Choose the whole integration or at least one setting.'],
-    ['a setting the type does not have', { keys: ['recipients'] }, 'keys', 'Slack notifications has no setting named recipients.'],
-    ['a reason that is too long', { keys: ['channel'], reason: 'x'.repeat(501) }, 'reason', 'Reason is too long (maximum is 500 characters)'],
+    [
+      'a setting the type does not have',
+      { keys: ['recipients'] },
+      'keys',
+      'Slack notifications has no setting named recipients.',
+    ],
+    [
+      'a reason that is too long',
+      { keys: ['channel'], reason: 'x'.repeat(501) },
+      'reason',
+      'Reason is too long (maximum is 500 characters)',
+    ],
   ];
   it.each(cases)('%s: 422 with the message next to the field', async (_name, form, field, message) => {
     const t = await setup();
@@ -150,9 +212,19 @@ describe('bad enforcement requests change nothing', () => {
 
   it('a level without settings of its own has nothing to enforce (400)', async () => {
     const t = await setup();
-    const response = await enforce(t, { keys: ['channel'], _confirmed: '1' }, `${groupIntegrations('top')}/slack/enforcement`);
+    const response = await enforce(
+      t,
+      { keys: ['channel'], _confirmed: '1' },
+      `${groupIntegrations('top')}/slack/enforcement`,
+    );
     expect(response.status).toBe(400);
-    expect(t.db.select().from(integrationSettings).all().some((row) => row.groupId === t.world.top.id)).toBe(false);
+    expect(
+      t.db
+        .select()
+        .from(integrationSettings)
+        .all()
+        .some((row) => row.groupId === t.world.top.id),
+    ).toBe(false);
   });
 });
 
@@ -160,9 +232,17 @@ describe('enforcing group settings', () => {
   it('is for group Owners: a Maintainer of the group is refused', async () => {
     const t = await setup();
     const groupMaintainer = await insertUser(t.db, 'group-maintainer');
-    t.db.insert(members).values({ userId: groupMaintainer.id, groupId: t.world.top.id, accessLevel: ROLES.maintainer }).run();
+    t.db
+      .insert(members)
+      .values({ userId: groupMaintainer.id, groupId: t.world.top.id, accessLevel: ROLES.maintainer })
+      .run();
     const cookie = sessionCookie(t.db, groupMaintainer);
-    await post(t.app, `${groupIntegrations('top')}/slack`, { ...slackForm({ webhook: '' }), inheritance: 'custom', _inherit: ['webhook'], _confirmed: '1' }, { cookie });
+    await post(
+      t.app,
+      `${groupIntegrations('top')}/slack`,
+      { ...slackForm({ webhook: '' }), inheritance: 'custom', _inherit: ['webhook'], _confirmed: '1' },
+      { cookie },
+    );
     const url = `${groupIntegrations('top')}/slack/enforcement`;
 
     const refused = await enforce(t, { keys: ['username'], _confirmed: '1' }, url, cookie);
@@ -170,7 +250,12 @@ describe('enforcing group settings', () => {
     expect(textOf(await refused.text())).toContain('You need the Owner role to enforce settings.');
     expect(await pageText(t, url, cookie)).not.toContain('Settings to enforce');
 
-    const enforced = await enforce(t, { keys: ['username'], reason: 'Team bot', _confirmed: '1' }, url, t.world.cookies.owner);
+    const enforced = await enforce(
+      t,
+      { keys: ['username'], reason: 'Team bot', _confirmed: '1' },
+      url,
+      t.world.cookies.owner,
+    );
     expect(enforced.status).toBe(303);
     const page = await pageText(t, `${APP}/slack`, t.maintainer);
     expect(page).toContain('value="cascade"');
@@ -180,7 +265,17 @@ describe('enforcing group settings', () => {
 
   it('the topmost enforcement wins over a group below that sets the value itself', async () => {
     const t = await setup();
-    await post(t.app, `${groupIntegrations('top')}/slack`, { ...slackForm({ webhook: '', username: 'top-bot' }), inheritance: 'custom', _inherit: ['webhook'], _confirmed: '1' }, { cookie: t.admin });
+    await post(
+      t.app,
+      `${groupIntegrations('top')}/slack`,
+      {
+        ...slackForm({ webhook: '', username: 'top-bot' }),
+        inheritance: 'custom',
+        _inherit: ['webhook'],
+        _confirmed: '1',
+      },
+      { cookie: t.admin },
+    );
     await enforce(t, { keys: ['username'], _confirmed: '1' }, `${groupIntegrations('top')}/slack/enforcement`);
     await enforce(t, { keys: ['username'], reason: REASON, _confirmed: '1' });
     const page = await pageText(t, `${APP}/slack`, t.maintainer);
@@ -192,37 +287,77 @@ describe('enforcing group settings', () => {
 describe('pushing values to descendants', () => {
   it('previews, then clears the chosen values of the descendants that override them', async () => {
     const t = await setup();
-    const preview = await post(t.app, `${ADMIN_INTEGRATIONS}/slack/push`, { push_keys: ['channel'] }, { cookie: t.admin });
+    const preview = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack/push`,
+      { push_keys: ['channel'] },
+      { cookie: t.admin },
+    );
     expect(preview.status).toBe(200);
     expect(textOf(await preview.text())).toContain('This changes 1 project.');
     expect(JSON.parse(projectRow(t)!.fields)).toMatchObject({ channel: '#app' });
 
-    const pushed = await post(t.app, `${ADMIN_INTEGRATIONS}/slack/push`, { push_keys: ['channel'], _confirmed: '1' }, { cookie: t.admin });
+    const pushed = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack/push`,
+      { push_keys: ['channel'], _confirmed: '1' },
+      { cookie: t.admin },
+    );
     expect(flashOf(pushed)).toBe('Pushed Default channel of Slack notifications: 1 project changed.');
     const fields = JSON.parse(projectRow(t)!.fields);
     expect(fields).not.toHaveProperty('channel');
     expect(fields).toMatchObject({ username: 'app-bot' });
     expect(await pageText(t, `${APP}/slack`, t.maintainer)).toContain('value="#general"');
 
-    const event = t.db.select().from(auditEvents).all().find((e) => e.action === 'settings.pushed')!;
+    const event = t.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .find((e) => e.action === 'settings.pushed')!;
     expect(event.projectId).toBe(t.world.project.id);
-    expect(JSON.parse(event.changes)).toEqual([{ key: 'channel', label: 'Default channel', before: '#app', after: null }]);
+    expect(JSON.parse(event.changes)).toEqual([
+      { key: 'channel', label: 'Default channel', before: '#app', after: null },
+    ]);
   });
 
   it('counts and clears subgroups that override the value too', async () => {
     const t = await setup();
-    await post(t.app, `${groupIntegrations('top/sub')}/slack`, { ...slackForm({ webhook: '', channel: '#sub' }), inheritance: 'custom', _inherit: ['webhook'], _confirmed: '1' }, { cookie: t.admin });
-    const preview = await post(t.app, `${ADMIN_INTEGRATIONS}/slack/push`, { push_keys: ['channel'] }, { cookie: t.admin });
+    await post(
+      t.app,
+      `${groupIntegrations('top/sub')}/slack`,
+      { ...slackForm({ webhook: '', channel: '#sub' }), inheritance: 'custom', _inherit: ['webhook'], _confirmed: '1' },
+      { cookie: t.admin },
+    );
+    const preview = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack/push`,
+      { push_keys: ['channel'] },
+      { cookie: t.admin },
+    );
     expect(textOf(await preview.text())).toContain('This changes 1 project and 1 group.');
-    const pushed = await post(t.app, `${ADMIN_INTEGRATIONS}/slack/push`, { push_keys: ['channel'], _confirmed: '1' }, { cookie: t.admin });
+    const pushed = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack/push`,
+      { push_keys: ['channel'], _confirmed: '1' },
+      { cookie: t.admin },
+    );
     expect(flashOf(pushed)).toBe('Pushed Default channel of Slack notifications: 1 project and 1 group changed.');
-    const subRow = t.db.select().from(integrationSettings).all().find((row) => row.groupId === t.world.sub.id)!;
+    const subRow = t.db
+      .select()
+      .from(integrationSettings)
+      .all()
+      .find((row) => row.groupId === t.world.sub.id)!;
     expect(JSON.parse(subRow.fields)).not.toHaveProperty('channel');
   });
 
   it('pushing all settings switches the descendants back to inheriting', async () => {
     const t = await setup();
-    const pushed = await post(t.app, `${ADMIN_INTEGRATIONS}/slack/push`, { push_keys: '*', _confirmed: '1' }, { cookie: t.admin });
+    const pushed = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack/push`,
+      { push_keys: '*', _confirmed: '1' },
+      { cookie: t.admin },
+    );
     expect(flashOf(pushed)).toBe('Pushed all settings of Slack notifications: 1 project changed.');
     expect(projectRow(t)).toBeUndefined();
   });
@@ -230,7 +365,12 @@ describe('pushing values to descendants', () => {
   it('refuses an empty or tampered choice with a message next to the field', async () => {
     const t = await setup();
     for (const form of [{}, { push_keys: 'nonsense' }] as Record<string, string>[]) {
-      const response = await post(t.app, `${ADMIN_INTEGRATIONS}/slack/push`, { ...form, _confirmed: '1' }, { cookie: t.admin });
+      const response = await post(
+        t.app,
+        `${ADMIN_INTEGRATIONS}/slack/push`,
+        { ...form, _confirmed: '1' },
+        { cookie: t.admin },
+      );
       expect(response.status).toBe(422);
       expect(fieldErrorOf(await response.text(), 'push_keys')).toBeTruthy();
     }

@@ -43,15 +43,40 @@ const UNICODE = '𝔘ñí©ødé ✓ 漢字 \ud83d\ude00 \u202e lone \ud800';
 const LONG = 'x'.repeat(5_000);
 
 /** Values a field should never see: empty, numbers past their range, names of prototype members, control characters, unicode, markup, very long. */
-const JUNK = ['', '-1', '1e400', '99999999999999999999', 'abc', '__proto__', '\u0000\u0007\ufeff', UNICODE, '<script>alert(1)</script>', LONG];
+const JUNK = [
+  '',
+  '-1',
+  '1e400',
+  '99999999999999999999',
+  'abc',
+  '__proto__',
+  '\u0000\u0007\ufeff',
+  UNICODE,
+  '<script>alert(1)</script>',
+  LONG,
+];
 
 /** The hidden fields the forms send back: version, sealed state, per-field inheritance, step and confirmation. */
 const HIDDEN_FIELDS = ['_version', '_sealed', '_inherit', 'inheritance', '_action', '_confirmed'];
 
 /** Every query parameter a page or API route reads. */
 const QUERY_NAMES = [
-  'search', 'page', 'per_page', 'inheritance', 'keys', 'user', 'level', 'before', 'integration',
-  'parent_id', 'group_id', 'redirect_to', 'target', 'targets', 'active', 'inherited_fields',
+  'search',
+  'page',
+  'per_page',
+  'inheritance',
+  'keys',
+  'user',
+  'level',
+  'before',
+  'integration',
+  'parent_id',
+  'group_id',
+  'redirect_to',
+  'target',
+  'targets',
+  'active',
+  'inherited_fields',
 ];
 
 /** Unknown ids for each kind of URL parameter. */
@@ -65,7 +90,11 @@ const UNKNOWN_WILDCARD = ['nope', '..%2F..%2Fpackage.json'];
 
 const MALFORMED_BODIES: [string, string, string][] = [
   ['multipart without a boundary', 'multipart/form-data', 'a=b&c=d'],
-  ['multipart that never ends', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nunterminated'],
+  [
+    'multipart that never ends',
+    'multipart/form-data; boundary=x',
+    '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nunterminated',
+  ],
   ['multipart with a broken part', 'multipart/form-data; boundary=x', '--x\r\nno headers\r\n--x--\r\n'],
   ['urlencoded with broken escapes', 'application/x-www-form-urlencoded', '%zz=%&&=%E0%A4&a=%00&%=%%'],
   ['urlencoded in another charset', 'application/x-www-form-urlencoded; charset=utf-16', '\u00ff\u00fea\u0000=\u0000'],
@@ -91,8 +120,12 @@ const filled = (form: Form, value: string): Form => Object.fromEntries(Object.ke
 
 type Body = Omit<FuzzCase, 'method' | 'url'>;
 
-const pairsOf = (form: Form) => Object.entries(form).flatMap(([field, value]) => (Array.isArray(value) ? value : [value]).map((item) => [field, item] as const));
-const urlencodedOf = (form: Form) => new URLSearchParams(pairsOf(form).map(([field, item]) => [field, item])).toString();
+const pairsOf = (form: Form) =>
+  Object.entries(form).flatMap(([field, value]) =>
+    (Array.isArray(value) ? value : [value]).map((item) => [field, item] as const),
+  );
+const urlencodedOf = (form: Form) =>
+  new URLSearchParams(pairsOf(form).map(([field, item]) => [field, item])).toString();
 
 /** The ways of sending a form: urlencoded, multipart, JSON, text/plain, and with no Content-Type at all. */
 function encodings(name: string, form: Form): Body[] {
@@ -104,7 +137,11 @@ function encodings(name: string, form: Form): Body[] {
     { name: `${name}, urlencoded`, contentType: 'application/x-www-form-urlencoded', body: urlencoded },
     { name: `${name}, multipart`, body: multipart },
     { name: `${name}, JSON`, contentType: 'application/json', body: JSON.stringify(form) },
-    { name: `${name}, text`, contentType: 'text/plain', body: pairs.map(([field, item]) => `${field}=${item}`).join('\r\n') },
+    {
+      name: `${name}, text`,
+      contentType: 'text/plain',
+      body: pairs.map(([field, item]) => `${field}=${item}`).join('\r\n'),
+    },
     { name: `${name}, no content type`, body: urlencoded },
   ];
 }
@@ -117,10 +154,25 @@ function mutatedForms(form: Form): [string, Form][] {
     ['every value oversized', filled(form, 'x'.repeat(4_000))],
     ['one value of 200 kB', { ...form, [firstField]: 'x'.repeat(200_000) }],
     ['every value unicode', filled(form, UNICODE)],
-    ['every field sent twice', Object.fromEntries(Object.entries(form).map(([name, value]) => [name, [String(value), `${String(value)}2`]]))],
-    ['prototype names', { ...form, ...Object.fromEntries(['__proto__', 'constructor', 'toString', 'hasOwnProperty'].map((name) => [name, 'x'])) }],
-    ...['1e400', '\u0000\u0007\ufeff', LONG].map((junk): [string, Form] => [`hidden fields tampered (${junk.slice(0, 8)})`, { ...form, ...Object.fromEntries(HIDDEN_FIELDS.map((name) => [name, junk])) }]),
-    ['hidden fields sent twice', { ...form, ...Object.fromEntries(HIDDEN_FIELDS.map((name) => [name, ['1', 'custom']])) }],
+    [
+      'every field sent twice',
+      Object.fromEntries(Object.entries(form).map(([name, value]) => [name, [String(value), `${String(value)}2`]])),
+    ],
+    [
+      'prototype names',
+      {
+        ...form,
+        ...Object.fromEntries(['__proto__', 'constructor', 'toString', 'hasOwnProperty'].map((name) => [name, 'x'])),
+      },
+    ],
+    ...['1e400', '\u0000\u0007\ufeff', LONG].map((junk): [string, Form] => [
+      `hidden fields tampered (${junk.slice(0, 8)})`,
+      { ...form, ...Object.fromEntries(HIDDEN_FIELDS.map((name) => [name, junk])) },
+    ]),
+    [
+      'hidden fields sent twice',
+      { ...form, ...Object.fromEntries(HIDDEN_FIELDS.map((name) => [name, ['1', 'custom']])) },
+    ],
     ['every value a prototype name', filled(form, '__proto__')],
   ];
 }
@@ -159,7 +211,9 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 function withParam(route: RouterRoute, validUrl: string, name: string, value: string): string {
   const parts = pathParts(route.path);
   const url = new URL(validUrl, ORIGIN);
-  const pattern = new RegExp(`^${parts.map((part) => (part.param ? `(${part.pattern})` : escapeRegExp(part.literal!))).join('')}$`);
+  const pattern = new RegExp(
+    `^${parts.map((part) => (part.param ? `(${part.pattern})` : escapeRegExp(part.literal!))).join('')}$`,
+  );
   const valid = pattern.exec(url.pathname)?.slice(1);
   if (!valid) throw new Error(`${validUrl} does not match ${route.path}`);
   let index = 0;
@@ -172,7 +226,9 @@ const paramNames = (route: RouterRoute) => pathParts(route.path).flatMap((part) 
 /** The URL of the matrix row with one parameter at a time replaced by unknown ids. */
 function unknownIdUrls(route: RouterRoute, validUrl: string): string[] {
   return paramNames(route).flatMap((name) =>
-    (name === '*' ? UNKNOWN_WILDCARD : (UNKNOWN_PARAMS[name] ?? UNKNOWN_PARAMS.id!)).map((junk) => withParam(route, validUrl, name, junk)),
+    (name === '*' ? UNKNOWN_WILDCARD : (UNKNOWN_PARAMS[name] ?? UNKNOWN_PARAMS.id!)).map((junk) =>
+      withParam(route, validUrl, name, junk),
+    ),
   );
 }
 
@@ -200,8 +256,14 @@ function catalogCases(route: RouterRoute, row: MatrixRow, world: World): FuzzCas
     if (route.method === 'DELETE') return [{ name: `${type.slug}`, method: 'DELETE', url: typeUrl }];
     return [0, 1].map((round) => {
       const form: Form = { ...row.form?.(world), inheritance: 'custom', _confirmed: '1' };
-      settingKeys(type).forEach(({ key }, index) => (form[key] = ODD_FIELD_VALUES[(index * 3 + round * 7) % ODD_FIELD_VALUES.length]!));
-      return { ...asTheRouteReads(row, `${type.slug}, odd values (${round})`, form), method: route.method, url: typeUrl };
+      settingKeys(type).forEach(
+        ({ key }, index) => (form[key] = ODD_FIELD_VALUES[(index * 3 + round * 7) % ODD_FIELD_VALUES.length]!),
+      );
+      return {
+        ...asTheRouteReads(row, `${type.slug}, odd values (${round})`, form),
+        method: route.method,
+        url: typeUrl,
+      };
     });
   });
 }
@@ -237,29 +299,52 @@ function fuzzCases(route: RouterRoute, row: MatrixRow, world: World, letIn: bool
   const method = route.method;
   const url = row.url(world);
   const of = (bodies: Body[]): FuzzCase[] => bodies.map((body) => ({ ...body, method, url }));
-  const cases: FuzzCase[] = unknownIdUrls(route, url).map((unknownUrl) => ({ name: 'unknown id', method, url: unknownUrl }));
+  const cases: FuzzCase[] = unknownIdUrls(route, url).map((unknownUrl) => ({
+    name: 'unknown id',
+    method,
+    url: unknownUrl,
+  }));
   if (method === 'GET') {
     cases.push({ name: 'as HEAD', method: 'HEAD', url });
     cases.push({ name: 'another method', method: 'PATCH', url, contentType: 'application/json', body: '{}' });
-    const queries = junkQueryUrls(url).map((junkUrl, index) => ({ name: `junk query (${index})`, method, url: junkUrl }));
+    const queries = junkQueryUrls(url).map((junkUrl, index) => ({
+      name: `junk query (${index})`,
+      method,
+      url: junkUrl,
+    }));
     cases.push(...(letIn ? [...queries, ...catalogCases(route, row, world)] : queries.slice(0, 1)));
     return cases;
   }
   const form = row.form?.(world) ?? {};
   cases.push(...of(encodings('the valid form', form)));
-  cases.push(...of([...MALFORMED_BODIES, ...NOT_UTF8_BODIES].map(([name, contentType, body]) => ({ name, contentType, body }))));
-  cases.push(...of([{ name: 'a body over the limit', contentType: 'application/x-www-form-urlencoded', body: `a=${'x'.repeat(300_000)}` }]));
+  cases.push(
+    ...of([...MALFORMED_BODIES, ...NOT_UTF8_BODIES].map(([name, contentType, body]) => ({ name, contentType, body }))),
+  );
+  cases.push(
+    ...of([
+      {
+        name: 'a body over the limit',
+        contentType: 'application/x-www-form-urlencoded',
+        body: `a=${'x'.repeat(300_000)}`,
+      },
+    ]),
+  );
   if (!letIn) return cases;
   cases.push(...of(mutatedForms(form).map(([name, mutated]) => asTheRouteReads(row, name, mutated))));
   cases.push(...of(wrongJsonTypes(form)));
-  cases.push(...junkQueryUrls(url).slice(0, 2).map((junkUrl, index) => ({ ...asTheRouteReads(row, `junk query (${index})`, {}), method, url: junkUrl })));
+  cases.push(
+    ...junkQueryUrls(url)
+      .slice(0, 2)
+      .map((junkUrl, index) => ({ ...asTheRouteReads(row, `junk query (${index})`, {}), method, url: junkUrl })),
+  );
   cases.push(...catalogCases(route, row, world));
   return cases;
 }
 
 /** Whether the answer to the matrix's request says the actor got past the permission check. */
 const isLetIn = (response: Response) =>
-  ![401, 403, 404].includes(response.status) && !(response.status === 302 && response.headers.get('location')?.startsWith('/users/sign_in'));
+  ![401, 403, 404].includes(response.status) &&
+  !(response.status === 302 && response.headers.get('location')?.startsWith('/users/sign_in'));
 
 /** Requests to other servers end on the loopback, which the Network settings refuse: nothing leaves the machine. */
 const loopbackOnly = async (): Promise<ResolvedAddress[]> => [{ address: '127.0.0.1', family: 4 }];
@@ -285,12 +370,19 @@ function cheapHash(password: string): string {
 async function fuzzWorld(actor: (typeof FUZZ_ACTORS)[number]): Promise<FuzzWorld> {
   const { app, db } = createTestApp({ outbound: { resolve: loopbackOnly, timeoutMs: 500 } });
   const world = await buildWorld(db);
-  db.update(users).set({ passwordHash: cheapHash(TEST_PASSWORD) }).run();
+  db.update(users)
+    .set({ passwordHash: cheapHash(TEST_PASSWORD) })
+    .run();
   const cookie = world.cookies[actor];
   const token = actor === 'anonymous' ? undefined : apiToken(db, world.users[actor], ['api']);
   // Used just now: the first use would record itself again after every rollback.
   db.update(personalAccessTokens).set({ lastUsedAt: new Date() }).run();
-  return { app, db, world, credentials: { page: cookie ? { cookie } : {}, api: token ? { 'private-token': token } : {} } };
+  return {
+    app,
+    db,
+    world,
+    credentials: { page: cookie ? { cookie } : {}, api: token ? { 'private-token': token } : {} },
+  };
 }
 
 /** Runs `step` in a savepoint and rolls everything it wrote back. */
@@ -316,7 +408,11 @@ function changedSince(db: Db, savepoint: string, written: number): boolean {
 }
 
 /** Sends one request; `failure` says what went wrong: a 5xx, or a refusal (4xx) that changed a row. */
-async function sendCase(fuzz: FuzzWorld, fuzzCase: FuzzCase, api: boolean): Promise<{ response: Response; failure?: string }> {
+async function sendCase(
+  fuzz: FuzzWorld,
+  fuzzCase: FuzzCase,
+  api: boolean,
+): Promise<{ response: Response; failure?: string }> {
   const headers: Record<string, string> = { origin: ORIGIN, ...(api ? fuzz.credentials.api : fuzz.credentials.page) };
   if (fuzzCase.contentType) headers['content-type'] = fuzzCase.contentType;
   return rolledBack(fuzz.db, 'fuzz_request', async () => {
@@ -325,7 +421,8 @@ async function sendCase(fuzz: FuzzWorld, fuzzCase: FuzzCase, api: boolean): Prom
     await response.arrayBuffer();
     const what = `${fuzzCase.name}: ${fuzzCase.method} ${fuzzCase.url.slice(0, 120)} -> ${response.status}`;
     if (response.status >= 500) return { response, failure: what };
-    if (response.status >= 400 && changedSince(fuzz.db, 'fuzz_request', written)) return { response, failure: `${what}, but rows changed` };
+    if (response.status >= 400 && changedSince(fuzz.db, 'fuzz_request', written))
+      return { response, failure: `${what}, but rows changed` };
     return { response };
   });
 }

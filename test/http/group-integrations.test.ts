@@ -7,7 +7,13 @@ import { integrationSettings } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createTestApp, flashOf, get, post, type TestApp } from '../support/app.js';
-import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, saveInstanceSlack, slackForm } from '../support/integrations.js';
+import {
+  ADMIN_INTEGRATIONS,
+  groupIntegrations,
+  projectIntegrations,
+  saveInstanceSlack,
+  slackForm,
+} from '../support/integrations.js';
 import { buildWorld, type World } from '../support/world.js';
 
 type Setup = TestApp & { world: World };
@@ -21,26 +27,45 @@ const text = async (response: Response | Promise<Response>) => (await response).
 const rows = (t: TestApp) => t.db.select().from(integrationSettings).all();
 
 function saveGroupSlack(t: Setup, fullPath: string, overrides: Record<string, string> = {}) {
-  return post(t.app, `${groupIntegrations(fullPath)}/slack`, { ...slackForm(overrides), inheritance: 'custom', _confirmed: '1' }, { cookie: t.world.cookies.owner });
+  return post(
+    t.app,
+    `${groupIntegrations(fullPath)}/slack`,
+    { ...slackForm(overrides), inheritance: 'custom', _confirmed: '1' },
+    { cookie: t.world.cookies.owner },
+  );
 }
 
 function saveProjectSlack(t: Setup, fullPath: string, overrides: Record<string, string> = {}) {
-  return post(t.app, `${projectIntegrations(fullPath)}/slack`, { ...slackForm(overrides), inheritance: 'custom' }, { cookie: t.world.cookies.admin });
+  return post(
+    t.app,
+    `${projectIntegrations(fullPath)}/slack`,
+    { ...slackForm(overrides), inheritance: 'custom' },
+    { cookie: t.world.cookies.admin },
+  );
 }
 
 describe('group-level defaults', () => {
   it('shows the group Owner how far a save reaches before it happens', async () => {
     const t = await setup();
-    const unconfirmed = await post(t.app, `${groupIntegrations('top')}/slack`, { ...slackForm(), inheritance: 'custom' }, { cookie: t.world.cookies.owner });
+    const unconfirmed = await post(
+      t.app,
+      `${groupIntegrations('top')}/slack`,
+      { ...slackForm(), inheritance: 'custom' },
+      { cookie: t.world.cookies.owner },
+    );
     expect(unconfirmed.status).toBe(200);
-    expect(await unconfirmed.text()).toContain('Saving changes the settings of 1 project and 1 group. No descendant uses custom settings.');
+    expect(await unconfirmed.text()).toContain(
+      'Saving changes the settings of 1 project and 1 group. No descendant uses custom settings.',
+    );
     expect(rows(t)).toHaveLength(0);
   });
 
   it('reaches every subgroup and project below the group, at any depth, and names the group in the dropdown', async () => {
     const t = await setup();
     expect((await saveGroupSlack(t, 'top', { username: 'top-bot' })).status).toBe(303);
-    const page = await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }));
+    const page = await text(
+      get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }),
+    );
     expect(page).toContain('Use group-level settings');
     expect(page).toContain('value="top-bot"');
     expect(page).toContain(`href="/groups/top/-/settings/integrations/slack"`);
@@ -54,8 +79,12 @@ describe('group-level defaults', () => {
     await saveInstanceSlack(t.app, t.world.cookies.admin!, { username: 'instance-bot' });
     await saveGroupSlack(t, 'top', { username: 'top-bot' });
     await saveGroupSlack(t, 'top/sub', { username: 'sub-bot' });
-    expect(await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.admin }))).toContain('value="sub-bot"');
-    expect(await text(get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin }))).toContain('value="instance-bot"');
+    expect(
+      await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.admin })),
+    ).toContain('value="sub-bot"');
+    expect(
+      await text(get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin })),
+    ).toContain('value="instance-bot"');
   });
 
   it('resolves ten levels deep', async () => {
@@ -69,13 +98,20 @@ describe('group-level defaults', () => {
     const deep = createProject(t.db, { name: 'Deep', path: 'deep' }, parent);
     expect(deep.ok).toBe(true);
     await saveGroupSlack(t, 'top', { username: 'from-the-top' });
-    const page = await text(get(t.app, `${projectIntegrations(`${parent.fullPath}/deep`)}/slack`, { cookie: t.world.cookies.owner }));
+    const page = await text(
+      get(t.app, `${projectIntegrations(`${parent.fullPath}/deep`)}/slack`, { cookie: t.world.cookies.owner }),
+    );
     expect(page).toContain('value="from-the-top"');
   });
 
   it('refuses a save from a group Maintainer of another group', async () => {
     const t = await setup();
-    const response = await post(t.app, `${groupIntegrations('other')}/slack`, { ...slackForm(), inheritance: 'custom', _confirmed: '1' }, { cookie: t.world.cookies.owner });
+    const response = await post(
+      t.app,
+      `${groupIntegrations('other')}/slack`,
+      { ...slackForm(), inheritance: 'custom', _confirmed: '1' },
+      { cookie: t.world.cookies.owner },
+    );
     expect(response.status).toBe(404);
     expect(rows(t)).toHaveLength(0);
   });
@@ -85,22 +121,46 @@ describe('moving', () => {
   it('makes a moved project follow its new ancestors and keeps custom settings as they are', async () => {
     const t = await setup();
     await saveGroupSlack(t, 'top', { username: 'top-bot' });
-    const moved = await post(t.app, `/admin/projects/${t.world.project.id}/move`, { group_id: String(t.world.other.id) }, { cookie: t.world.cookies.admin });
+    const moved = await post(
+      t.app,
+      `/admin/projects/${t.world.project.id}/move`,
+      { group_id: String(t.world.other.id) },
+      { cookie: t.world.cookies.admin },
+    );
     expect(moved.status).toBe(303);
     expect(flashOf(moved)).toBe('Project top/sub/app was moved to other/app.');
-    expect(await text(get(t.app, projectIntegrations('other/app'), { cookie: t.world.cookies.admin }))).toContain('Not configured');
+    expect(await text(get(t.app, projectIntegrations('other/app'), { cookie: t.world.cookies.admin }))).toContain(
+      'Not configured',
+    );
 
     await saveProjectSlack(t, 'other/elsewhere', { username: 'custom-bot' });
-    await post(t.app, `/admin/projects/${t.world.otherProject.id}/move`, { group_id: String(t.world.top.id) }, { cookie: t.world.cookies.admin });
-    expect(await text(get(t.app, `${projectIntegrations('top/elsewhere')}/slack`, { cookie: t.world.cookies.admin }))).toContain('value="custom-bot"');
+    await post(
+      t.app,
+      `/admin/projects/${t.world.otherProject.id}/move`,
+      { group_id: String(t.world.top.id) },
+      { cookie: t.world.cookies.admin },
+    );
+    expect(
+      await text(get(t.app, `${projectIntegrations('top/elsewhere')}/slack`, { cookie: t.world.cookies.admin })),
+    ).toContain('value="custom-bot"');
   });
 
   it('moves a subgroup with everything in it, and refuses to move a group into itself', async () => {
     const t = await setup();
-    const response = await post(t.app, `/admin/groups/${t.world.sub.id}/move`, { parent_id: String(t.world.other.id) }, { cookie: t.world.cookies.admin });
+    const response = await post(
+      t.app,
+      `/admin/groups/${t.world.sub.id}/move`,
+      { parent_id: String(t.world.other.id) },
+      { cookie: t.world.cookies.admin },
+    );
     expect(response.status).toBe(303);
     expect((await get(t.app, '/other/sub/app', { cookie: t.world.cookies.admin })).status).toBe(200);
-    const loop = await post(t.app, `/admin/groups/${t.world.other.id}/move`, { parent_id: String(t.world.sub.id) }, { cookie: t.world.cookies.admin });
+    const loop = await post(
+      t.app,
+      `/admin/groups/${t.world.other.id}/move`,
+      { parent_id: String(t.world.sub.id) },
+      { cookie: t.world.cookies.admin },
+    );
     expect(loop.status).toBe(422);
     expect(await loop.text()).toContain('A group cannot be moved into itself or one of its subgroups');
   });
@@ -121,7 +181,11 @@ describe('projects using custom settings', () => {
   it('searches and pages through them with a keyset', async () => {
     const t = await setup();
     for (let i = 0; i < 25; i++) {
-      const project = createProject(t.db, { name: `Service ${i}`, path: `service-${String(i).padStart(2, '0')}` }, t.world.sub);
+      const project = createProject(
+        t.db,
+        { name: `Service ${i}`, path: `service-${String(i).padStart(2, '0')}` },
+        t.world.sub,
+      );
       if (!project.ok) throw new Error('project');
       await saveProjectSlack(t, project.value.fullPath, { username: `bot-${i}` });
     }
@@ -131,7 +195,9 @@ describe('projects using custom settings', () => {
     const second = await text(get(t.app, next, { cookie: t.world.cookies.admin }));
     expect(second.match(/name="target"/g)).toHaveLength(5);
     expect(second).toContain('top/sub/service-24');
-    const searched = await text(get(t.app, `${ADMIN_INTEGRATIONS}/slack/overrides?search=service-07`, { cookie: t.world.cookies.admin }));
+    const searched = await text(
+      get(t.app, `${ADMIN_INTEGRATIONS}/slack/overrides?search=service-07`, { cookie: t.world.cookies.admin }),
+    );
     expect(searched.match(/name="target"/g)).toHaveLength(1);
   });
 
@@ -141,11 +207,21 @@ describe('projects using custom settings', () => {
     await saveProjectSlack(t, 'top/sub/app');
     await saveProjectSlack(t, 'other/elsewhere');
     const targets = [`project:${t.world.project.id}`, `project:${t.world.otherProject.id}`];
-    const confirm = await post(t.app, `${ADMIN_INTEGRATIONS}/slack/overrides/reset`, { targets }, { cookie: t.world.cookies.admin });
+    const confirm = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack/overrides/reset`,
+      { targets },
+      { cookie: t.world.cookies.admin },
+    );
     expect(confirm.status).toBe(200);
     expect(await confirm.text()).toContain('Switch 2 projects back to the default settings?');
     expect(rows(t)).toHaveLength(3);
-    const done = await post(t.app, `${ADMIN_INTEGRATIONS}/slack/overrides/reset`, { targets, _confirmed: '1' }, { cookie: t.world.cookies.admin });
+    const done = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack/overrides/reset`,
+      { targets, _confirmed: '1' },
+      { cookie: t.world.cookies.admin },
+    );
     expect(flashOf(done)).toBe('2 projects now use the default settings.');
     expect(rows(t)).toHaveLength(1);
   });
@@ -172,10 +248,19 @@ describe('Reset', () => {
     await saveProjectSlack(t, 'top/sub/app', { username: 'app-bot' });
     const confirm = await post(t.app, `${groupIntegrations('top')}/slack/reset`, {}, { cookie: t.world.cookies.owner });
     expect(await confirm.text()).toContain('Resetting this integration will clear this group');
-    const reset = await post(t.app, `${groupIntegrations('top')}/slack/reset`, { _confirmed: '1' }, { cookie: t.world.cookies.owner });
+    const reset = await post(
+      t.app,
+      `${groupIntegrations('top')}/slack/reset`,
+      { _confirmed: '1' },
+      { cookie: t.world.cookies.owner },
+    );
     expect(flashOf(reset)).toBe('Slack notifications was reset.');
-    expect(await text(get(t.app, `${groupIntegrations('top/sub')}/slack`, { cookie: t.world.cookies.owner }))).toContain('value="instance-bot"');
-    expect(await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.owner }))).toContain('value="app-bot"');
+    expect(
+      await text(get(t.app, `${groupIntegrations('top/sub')}/slack`, { cookie: t.world.cookies.owner })),
+    ).toContain('value="instance-bot"');
+    expect(
+      await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.owner })),
+    ).toContain('value="app-bot"');
   });
 
   it('leaves inheriting projects not configured when the instance default is reset', async () => {
@@ -192,20 +277,33 @@ describe('provenance', () => {
   it('says where each value comes from, linking the levels the user may see', async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.world.cookies.admin!, { username: 'instance-bot' });
-    await post(t.app, `${groupIntegrations('top')}/slack`, { ...slackForm({ username: 'top-bot' }), inheritance: 'custom', _confirmed: '1' }, { cookie: t.world.cookies.owner });
-    const asAdmin = await text(get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin }));
+    await post(
+      t.app,
+      `${groupIntegrations('top')}/slack`,
+      { ...slackForm({ username: 'top-bot' }), inheritance: 'custom', _confirmed: '1' },
+      { cookie: t.world.cookies.owner },
+    );
+    const asAdmin = await text(
+      get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin }),
+    );
     expect(asAdmin).toContain('Value from <a href="/admin/application_settings/integrations/slack">Instance</a>');
-    const asMaintainer = await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }));
+    const asMaintainer = await text(
+      get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }),
+    );
     expect(asMaintainer).toContain('Value from <a href="/groups/top/-/settings/integrations/slack">Group: Top</a>');
     await saveProjectSlack(t, 'top/sub/app');
-    const own = await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }));
+    const own = await text(
+      get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }),
+    );
     expect(own).toContain('Value from This project');
   });
 
   it('names the instance without a link for users who may not open the Admin Area', async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.world.cookies.admin!, { username: 'instance-bot' });
-    const page = await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }));
+    const page = await text(
+      get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }),
+    );
     expect(page).toContain('Value from Instance');
     expect(page).not.toContain('href="/admin/application_settings');
   });

@@ -43,13 +43,22 @@ describe('Admin Area > Settings > Integrations', () => {
     const response = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, slackForm(), { cookie: t.admin });
     expect(response.status).toBe(200);
     const html = await response.text();
-    expect(html).toContain('Saving will update the default settings for all projects that are not using custom settings.');
-    expect(html).toContain('Saving changes the settings of 2 projects and 3 groups. No descendant uses custom settings.');
+    expect(html).toContain(
+      'Saving will update the default settings for all projects that are not using custom settings.',
+    );
+    expect(html).toContain(
+      'Saving changes the settings of 2 projects and 3 groups. No descendant uses custom settings.',
+    );
     expect(html).not.toContain(WEBHOOK);
     expect(rows(t)).toHaveLength(0);
 
     const sealed = /name="_sealed" value="([^"]+)"/.exec(html)![1]!;
-    const confirmed = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, { _sealed: sealed, _confirmed: '1' }, { cookie: t.admin });
+    const confirmed = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack`,
+      { _sealed: sealed, _confirmed: '1' },
+      { cookie: t.admin },
+    );
     expect(confirmed.status).toBe(303);
     expect(flashOf(confirmed)).toBe('Slack notifications settings saved and active.');
     expect(rows(t)).toHaveLength(1);
@@ -57,21 +66,31 @@ describe('Admin Area > Settings > Integrations', () => {
 
   it('shows validation errors before asking for confirmation', async () => {
     const t = await setup();
-    const response = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, slackForm({ webhook: 'not a url' }), { cookie: t.admin });
+    const response = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, slackForm({ webhook: 'not a url' }), {
+      cookie: t.admin,
+    });
     expect(response.status).toBe(422);
     expect(await response.text()).not.toContain('name="_sealed"');
   });
 
   it('refuses a tampered confirmation and saves nothing', async () => {
     const t = await setup();
-    const response = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, { _sealed: 'v1.AAAA', _confirmed: '1' }, { cookie: t.admin });
+    const response = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack`,
+      { _sealed: 'v1.AAAA', _confirmed: '1' },
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(400);
     expect(rows(t)).toHaveLength(0);
   });
 
   it('shows validation errors next to the fields, keeps the values, and saves nothing', async () => {
     const t = await setup();
-    const response = await saveInstanceSlack(t.app, t.admin, { webhook: 'ftp://hooks.example.com/x', username: 'kept-name' });
+    const response = await saveInstanceSlack(t.app, t.admin, {
+      webhook: 'ftp://hooks.example.com/x',
+      username: 'kept-name',
+    });
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain('must be a valid URL (http or https)');
@@ -90,7 +109,12 @@ describe('Admin Area > Settings > Integrations', () => {
 
   it('refuses "inherit" at the instance level, which has nothing above it, and saves nothing', async () => {
     const t = await setup();
-    const response = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, { ...slackForm(), inheritance: 'inherit', _confirmed: '1' }, { cookie: t.admin });
+    const response = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack`,
+      { ...slackForm(), inheritance: 'inherit', _confirmed: '1' },
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('The instance has no settings above it to inherit.');
     expect(rows(t)).toHaveLength(0);
@@ -105,7 +129,12 @@ describe('Admin Area > Settings > Integrations', () => {
 
   it('refuses a form post from another origin and saves nothing', async () => {
     const t = await setup();
-    const response = await post(t.app, `${ADMIN_INTEGRATIONS}/slack`, { ...slackForm(), _confirmed: '1' }, { cookie: t.admin, origin: 'https://evil.example' });
+    const response = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/slack`,
+      { ...slackForm(), _confirmed: '1' },
+      { cookie: t.admin, origin: 'https://evil.example' },
+    );
     expect(response.status).toBe(403);
     expect(rows(t)).toHaveLength(0);
   });
@@ -121,14 +150,19 @@ describe('seed semantics', () => {
     const custom = await post(
       t.app,
       `${t.projectUrl}/slack`,
-      { ...slackForm({ username: 'project-bot', webhook: 'https://hooks.slack.com/services/PROJECT' }), inheritance: 'custom' },
+      {
+        ...slackForm({ username: 'project-bot', webhook: 'https://hooks.slack.com/services/PROJECT' }),
+        inheritance: 'custom',
+      },
       { cookie: t.maintainer },
     );
     expect(custom.status).toBe(303);
 
     expect((await saveInstanceSlack(t.app, t.admin)).status).toBe(303);
 
-    const otherList = await (await get(t.app, projectIntegrations(t.world.otherProject.fullPath), { cookie: t.admin })).text();
+    const otherList = await (
+      await get(t.app, projectIntegrations(t.world.otherProject.fullPath), { cookie: t.admin })
+    ).text();
     expect(otherList).toContain('Inherited from instance');
     const ownPage = await (await get(t.app, `${t.projectUrl}/slack`, { cookie: t.maintainer })).text();
     expect(ownPage).toContain('value="project-bot"');
@@ -157,11 +191,21 @@ describe('seed semantics', () => {
   it('switches a project with custom settings back to the instance settings, deleting its own values', async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin, { username: 'instance-bot' });
-    await post(t.app, `${t.projectUrl}/slack`, { ...slackForm({ username: 'project-bot', _version: '0' }), inheritance: 'custom' }, { cookie: t.maintainer });
+    await post(
+      t.app,
+      `${t.projectUrl}/slack`,
+      { ...slackForm({ username: 'project-bot', _version: '0' }), inheritance: 'custom' },
+      { cookie: t.maintainer },
+    );
     const before = await (await get(t.app, `${t.projectUrl}/slack`, { cookie: t.maintainer })).text();
     expect(before).toContain('Choosing &quot;Use instance-level settings&quot; later deletes them.');
 
-    const back = await post(t.app, `${t.projectUrl}/slack`, { inheritance: 'inherit', _version: '1' }, { cookie: t.maintainer });
+    const back = await post(
+      t.app,
+      `${t.projectUrl}/slack`,
+      { inheritance: 'inherit', _version: '1' },
+      { cookie: t.maintainer },
+    );
     expect(back.status).toBe(303);
     expect(flashOf(back)).toBe('Slack notifications now uses the default settings.');
     const after = await (await get(t.app, `${t.projectUrl}/slack`, { cookie: t.maintainer })).text();
@@ -172,9 +216,16 @@ describe('seed semantics', () => {
   it('refuses to inherit when there is no default to inherit', async () => {
     const t = await setup();
     // A value no level sets is the type's own default.
-    const fields = await (await get(t.app, `${t.projectUrl}/slack/fields?inheritance=custom`, { cookie: t.maintainer })).text();
+    const fields = await (
+      await get(t.app, `${t.projectUrl}/slack/fields?inheritance=custom`, { cookie: t.maintainer })
+    ).text();
     expect(fields).toContain('<span class="field-source">Default value</span>');
-    const response = await post(t.app, `${t.projectUrl}/slack`, { inheritance: 'inherit', _version: '0' }, { cookie: t.maintainer });
+    const response = await post(
+      t.app,
+      `${t.projectUrl}/slack`,
+      { inheritance: 'inherit', _version: '0' },
+      { cookie: t.maintainer },
+    );
     expect(response.status).toBe(422);
     expect(await response.text()).toContain('There are no default settings for Slack notifications to inherit');
   });
@@ -184,28 +235,46 @@ describe('the inheritance dropdown', () => {
   it('renders the fields for the chosen option as an htmx fragment: read-only when inherited, editable when custom', async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin, { username: 'instance-bot' });
-    const inherited = await (await get(t.app, `${t.projectUrl}/slack/fields?inheritance=inherit`, { cookie: t.maintainer })).text();
+    const inherited = await (
+      await get(t.app, `${t.projectUrl}/slack/fields?inheritance=inherit`, { cookie: t.maintainer })
+    ).text();
     expect(inherited).not.toContain('<html');
     expect(inherited).toMatch(/id="field-username"[^>]*disabled/);
     expect(inherited).toContain('••••••••');
-    const custom = await (await get(t.app, `${t.projectUrl}/slack/fields?inheritance=custom`, { cookie: t.maintainer })).text();
+    const custom = await (
+      await get(t.app, `${t.projectUrl}/slack/fields?inheritance=custom`, { cookie: t.maintainer })
+    ).text();
     expect(custom).not.toMatch(/id="field-username"[^>]*disabled/);
     expect(custom).toContain('value="instance-bot"');
     expect(custom).toContain('Leave blank to keep the current value');
     expect(inherited + custom).not.toContain(WEBHOOK);
   });
 
-  it('shows the instance values, not the project\'s own, when a project with custom settings chooses to inherit', async () => {
+  it("shows the instance values, not the project's own, when a project with custom settings chooses to inherit", async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin, { username: 'instance-bot', active: '1' });
-    await post(t.app, `${t.projectUrl}/slack`, { ...slackForm({ username: 'project-bot', active: '' }), inheritance: 'custom' }, { cookie: t.maintainer });
-    const fragment = await (await get(t.app, `${t.projectUrl}/slack/fields?inheritance=inherit`, { cookie: t.maintainer })).text();
+    await post(
+      t.app,
+      `${t.projectUrl}/slack`,
+      { ...slackForm({ username: 'project-bot', active: '' }), inheritance: 'custom' },
+      { cookie: t.maintainer },
+    );
+    const fragment = await (
+      await get(t.app, `${t.projectUrl}/slack/fields?inheritance=inherit`, { cookie: t.maintainer })
+    ).text();
     expect(fragment).toMatch(/id="field-username"[^>]*value="instance-bot"/);
     expect(fragment).not.toContain('project-bot');
     expect(fragment).toMatch(/id="field-active"[^>]*checked/);
-    expect(fragment).toContain('Saving deletes this project&#39;s custom settings for Slack notifications; from then on it uses the instance-level settings,');
+    expect(fragment).toContain(
+      'Saving deletes this project&#39;s custom settings for Slack notifications; from then on it uses the instance-level settings,',
+    );
 
-    const page = await post(t.app, `${t.projectUrl}/slack`, { inheritance: 'inherit', _action: 'update_form', _version: '1', username: 'typed-bot' }, { cookie: t.maintainer });
+    const page = await post(
+      t.app,
+      `${t.projectUrl}/slack`,
+      { inheritance: 'inherit', _action: 'update_form', _version: '1', username: 'typed-bot' },
+      { cookie: t.maintainer },
+    );
     const html = await page.text();
     expect(html).toMatch(/id="field-username"[^>]*value="instance-bot"/);
     expect(html).not.toContain('typed-bot');
@@ -218,7 +287,12 @@ describe('the inheritance dropdown', () => {
   it('re-renders the form for the chosen option without saving when "Update form" is pressed', async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin);
-    const response = await post(t.app, `${t.projectUrl}/slack`, { inheritance: 'custom', _action: 'update_form', _version: '0' }, { cookie: t.maintainer });
+    const response = await post(
+      t.app,
+      `${t.projectUrl}/slack`,
+      { inheritance: 'custom', _action: 'update_form', _version: '0' },
+      { cookie: t.maintainer },
+    );
     expect(response.status).toBe(200);
     expect(await response.text()).not.toMatch(/id="field-username"[^>]*disabled/);
     expect(rows(t)).toHaveLength(1);
@@ -226,13 +300,21 @@ describe('the inheritance dropdown', () => {
 });
 
 describe('per-event channels', () => {
-  it('shows each event\'s channel beside its toggle, and never shows a saved Discord event webhook', async () => {
+  it("shows each event's channel beside its toggle, and never shows a saved Discord event webhook", async () => {
     const t = await setup();
     const slack = await (await get(t.app, `${ADMIN_INTEGRATIONS}/slack`, { cookie: t.admin })).text();
     const triggers = slack.slice(slack.indexOf('<legend>Trigger</legend>'));
-    expect(triggers).toMatch(/name="push_events"[\s\S]*name="push_channel"[\s\S]*name="issues_events"[\s\S]*name="issue_channel"/);
+    expect(triggers).toMatch(
+      /name="push_events"[\s\S]*name="push_channel"[\s\S]*name="issues_events"[\s\S]*name="issue_channel"/,
+    );
 
-    const form = { _version: '0', _confirmed: '1', active: '1', webhook: 'https://discord.com/api/webhooks/main', push_channel: 'https://discord.com/api/webhooks/PUSHSECRET' };
+    const form = {
+      _version: '0',
+      _confirmed: '1',
+      active: '1',
+      webhook: 'https://discord.com/api/webhooks/main',
+      push_channel: 'https://discord.com/api/webhooks/PUSHSECRET',
+    };
     expect((await post(t.app, `${ADMIN_INTEGRATIONS}/discord`, form, { cookie: t.admin })).status).toBe(303);
     const discord = await (await get(t.app, `${ADMIN_INTEGRATIONS}/discord`, { cookie: t.admin })).text();
     expect(discord).toMatch(/id="field-push_channel"[^>]*type="password"/);
@@ -247,28 +329,53 @@ describe('secrets', () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin);
     await saveInstanceSlack(t.app, t.admin, { webhook: '', username: 'renamed', _version: '1' });
-    const stored = t.db.$client.prepare('select fields, secrets from integration_settings').get() as { fields: string; secrets: string };
+    const stored = t.db.$client.prepare('select fields, secrets from integration_settings').get() as {
+      fields: string;
+      secrets: string;
+    };
     expect(stored.fields + stored.secrets).not.toContain('XXXX');
-    for (const url of [`${ADMIN_INTEGRATIONS}/slack`, ADMIN_INTEGRATIONS, `${t.projectUrl}/slack`, `${t.projectUrl}/slack/fields?inheritance=custom`]) {
+    for (const url of [
+      `${ADMIN_INTEGRATIONS}/slack`,
+      ADMIN_INTEGRATIONS,
+      `${t.projectUrl}/slack`,
+      `${t.projectUrl}/slack/fields?inheritance=custom`,
+    ]) {
       expect(await (await get(t.app, url, { cookie: t.admin })).text()).not.toContain('XXXX');
     }
     // The project switched to custom without entering the webhook again still has it.
-    await post(t.app, `${t.projectUrl}/slack`, { ...slackForm({ webhook: '' }), inheritance: 'custom' }, { cookie: t.maintainer });
+    await post(
+      t.app,
+      `${t.projectUrl}/slack`,
+      { ...slackForm({ webhook: '' }), inheritance: 'custom' },
+      { cookie: t.maintainer },
+    );
     expect(rows(t)).toHaveLength(2);
   });
 
   it('asks for the token again when the URL it belongs to changes', async () => {
     const t = await setup();
-    const telegram = { _version: '0', _confirmed: '1', active: '1', token: '123456:ABC', room: '@team', hostname: 'https://api.telegram.org' };
+    const telegram = {
+      _version: '0',
+      _confirmed: '1',
+      active: '1',
+      token: '123456:ABC',
+      room: '@team',
+      hostname: 'https://api.telegram.org',
+    };
     expect((await post(t.app, `${ADMIN_INTEGRATIONS}/telegram`, telegram, { cookie: t.admin })).status).toBe(303);
-    const moved = await post(t.app, `${ADMIN_INTEGRATIONS}/telegram`, { ...telegram, _version: '1', token: '', hostname: 'https://telegram.example.com' }, { cookie: t.admin });
+    const moved = await post(
+      t.app,
+      `${ADMIN_INTEGRATIONS}/telegram`,
+      { ...telegram, _version: '1', token: '', hostname: 'https://telegram.example.com' },
+      { cookie: t.admin },
+    );
     expect(moved.status).toBe(422);
     expect(rows(t)[0]!.version).toBe(1);
   });
 });
 
 describe('concurrent edits', () => {
-  it('refuses a save from a stale form and keeps the other person\'s change', async () => {
+  it("refuses a save from a stale form and keeps the other person's change", async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin, { username: 'first' });
     expect((await saveInstanceSlack(t.app, t.admin, { username: 'alice', _version: '1' })).status).toBe(303);
@@ -286,7 +393,12 @@ describe('project roles', () => {
     const page = await (await get(t.app, `${t.projectUrl}/slack`, { cookie: t.world.cookies.developer })).text();
     expect(page).toContain('Changing them needs the Maintainer or Owner role');
     expect(page).not.toContain('Save changes');
-    const attempt = await post(t.app, `${t.projectUrl}/slack`, { ...slackForm(), inheritance: 'custom' }, { cookie: t.world.cookies.developer });
+    const attempt = await post(
+      t.app,
+      `${t.projectUrl}/slack`,
+      { ...slackForm(), inheritance: 'custom' },
+      { cookie: t.world.cookies.developer },
+    );
     expect(attempt.status).toBe(403);
     expect(rows(t)).toHaveLength(1);
   });
@@ -295,18 +407,33 @@ describe('project roles', () => {
 describe('yes/no values on the settings page', () => {
   it('reads the checkbox after its hidden "0", and GitLab\'s words for yes and no', async () => {
     const t = await setup();
-    const saved = await post(t.app, `${t.projectUrl}/slack`, { ...slackForm({ active: 'unused' }), active: ['0', '1'], push_events: ['0'], inheritance: 'custom' }, { cookie: t.maintainer });
+    const saved = await post(
+      t.app,
+      `${t.projectUrl}/slack`,
+      { ...slackForm({ active: 'unused' }), active: ['0', '1'], push_events: ['0'], inheritance: 'custom' },
+      { cookie: t.maintainer },
+    );
     expect(saved.status).toBe(303);
     expect(flashOf(saved)).toBe('Slack notifications settings saved and active.');
     expect(rows(t)[0]).toMatchObject({ active: true });
 
-    const again = await post(t.app, `${t.projectUrl}/slack`, { ...slackForm({ _version: '1', active: 'f' }), inheritance: 'custom' }, { cookie: t.maintainer });
+    const again = await post(
+      t.app,
+      `${t.projectUrl}/slack`,
+      { ...slackForm({ _version: '1', active: 'f' }), inheritance: 'custom' },
+      { cookie: t.maintainer },
+    );
     expect(flashOf(again)).toBe('Slack notifications settings saved, but not active.');
   });
 
   it('refuses a tampered value that is neither yes nor no next to its field, saving nothing', async () => {
     const t = await setup();
-    const response = await post(t.app, `${t.projectUrl}/slack`, { ...slackForm({ active: 'maybe', push_events: 'sometimes' }), inheritance: 'custom' }, { cookie: t.maintainer });
+    const response = await post(
+      t.app,
+      `${t.projectUrl}/slack`,
+      { ...slackForm({ active: 'maybe', push_events: 'sometimes' }), inheritance: 'custom' },
+      { cookie: t.maintainer },
+    );
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain('Enabled must be yes or no');

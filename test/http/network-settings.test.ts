@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applicationSettings, auditEvents } from '../../src/db/schema.js';
-import { createTestApp, fieldErrorOf, flashOf, get, insertUser, post, sessionCookie, textOf, type TestApp } from '../support/app.js';
+import {
+  createTestApp,
+  fieldErrorOf,
+  flashOf,
+  get,
+  insertUser,
+  post,
+  sessionCookie,
+  textOf,
+  type TestApp,
+} from '../support/app.js';
 
 const NETWORK = '/admin/application_settings/network';
 
@@ -22,16 +32,29 @@ describe('the Network page', () => {
     const html = await response.text();
     expect(html).toContain(`<a href="${NETWORK}" aria-current="page">Settings › Network</a>`);
     expect(textOf(html)).toContain('Allow requests to the local network from webhooks and integrations');
-    expect(html).toMatch(/<input id="field-allow_local_requests" type="checkbox" name="allow_local_requests" value="1"(?! checked)/);
-    expect(html).toMatch(/<textarea id="field-outbound_allowlist" name="outbound_allowlist" rows="3"[^>]*><\/textarea>/);
+    expect(html).toMatch(
+      /<input id="field-allow_local_requests" type="checkbox" name="allow_local_requests" value="1"(?! checked)/,
+    );
+    expect(html).toMatch(
+      /<textarea id="field-outbound_allowlist" name="outbound_allowlist" rows="3"[^>]*><\/textarea>/,
+    );
   });
 
   it('saves the switch and the allowlist, one entry a line, and records who changed what', async () => {
     const t = await signedInAdmin();
-    const response = await post(t.app, NETWORK, { allow_local_requests: ['0', '1'], outbound_allowlist: '127.0.0.1, 10.0.0.0/8\r\nfd00::/8;ci.internal\n\n' }, { cookie: t.admin });
+    const response = await post(
+      t.app,
+      NETWORK,
+      { allow_local_requests: ['0', '1'], outbound_allowlist: '127.0.0.1, 10.0.0.0/8\r\nfd00::/8;ci.internal\n\n' },
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(303);
     expect(flashOf(response)).toBe('Network settings saved.');
-    expect(t.db.select().from(applicationSettings).get()).toMatchObject({ id: 1, allowLocalRequests: true, outboundAllowlist: '127.0.0.1\n10.0.0.0/8\nfd00::/8\nci.internal' });
+    expect(t.db.select().from(applicationSettings).get()).toMatchObject({
+      id: 1,
+      allowLocalRequests: true,
+      outboundAllowlist: '127.0.0.1\n10.0.0.0/8\nfd00::/8\nci.internal',
+    });
     const html = await (await get(t.app, NETWORK, { cookie: t.admin })).text();
     expect(html).toMatch(/name="allow_local_requests" value="1" checked/);
     expect(html).toContain('127.0.0.1\n10.0.0.0/8\nfd00::/8\nci.internal</textarea>');
@@ -39,17 +62,34 @@ describe('the Network page', () => {
     const [event] = t.db.select().from(auditEvents).all();
     expect(event).toMatchObject({ actorName: 'root', action: 'network.updated', level: 'instance' });
     expect(JSON.parse(event!.changes)).toEqual([
-      { key: 'allow_local_requests', label: 'Allow requests to the local network from webhooks and integrations', before: 'false', after: 'true' },
-      { key: 'outbound_allowlist', label: 'Local IP addresses and domain names that hooks and integrations can access', before: null, after: '127.0.0.1\n10.0.0.0/8\nfd00::/8\nci.internal' },
+      {
+        key: 'allow_local_requests',
+        label: 'Allow requests to the local network from webhooks and integrations',
+        before: 'false',
+        after: 'true',
+      },
+      {
+        key: 'outbound_allowlist',
+        label: 'Local IP addresses and domain names that hooks and integrations can access',
+        before: null,
+        after: '127.0.0.1\n10.0.0.0/8\nfd00::/8\nci.internal',
+      },
     ]);
   });
 
   it('refuses a bad allowlist entry with 422 and the message next to the field, saving nothing', async () => {
     const t = await signedInAdmin();
-    const response = await post(t.app, NETWORK, { allow_local_requests: ['0', '1'], outbound_allowlist: '127.0.0.1\n10.0.0.0/40\nnot a host' }, { cookie: t.admin });
+    const response = await post(
+      t.app,
+      NETWORK,
+      { allow_local_requests: ['0', '1'], outbound_allowlist: '127.0.0.1\n10.0.0.0/40\nnot a host' },
+      { cookie: t.admin },
+    );
     expect(response.status).toBe(422);
     const html = await response.text();
-    expect(fieldErrorOf(html, 'outbound_allowlist')).toBe('10.0.0.0/40, not a host are not IP addresses, CIDR ranges or host names');
+    expect(fieldErrorOf(html, 'outbound_allowlist')).toBe(
+      '10.0.0.0/40, not a host are not IP addresses, CIDR ranges or host names',
+    );
     // What was typed comes back to be corrected.
     expect(html).toContain('127.0.0.1\n10.0.0.0/40\nnot a host</textarea>');
     expect(t.db.select().from(applicationSettings).all()).toEqual([]);
@@ -72,7 +112,12 @@ describe('the Network page', () => {
 
   it('refuses a cross-site post', async () => {
     const t = await signedInAdmin();
-    const response = await post(t.app, NETWORK, { allow_local_requests: '1' }, { cookie: t.admin, origin: 'https://evil.example' });
+    const response = await post(
+      t.app,
+      NETWORK,
+      { allow_local_requests: '1' },
+      { cookie: t.admin, origin: 'https://evil.example' },
+    );
     expect(response.status).toBe(403);
     expect(t.db.select().from(applicationSettings).all()).toEqual([]);
   });

@@ -24,17 +24,31 @@ type Setup = TestApp & { world: World; maintainer: string; token: string; projec
 async function setup(): Promise<Setup> {
   const test = createTestApp({ outbound: { resolve } });
   const world = await buildWorld(test.db);
-  return { ...test, world, maintainer: world.cookies.maintainer!, token: apiToken(test.db, world.users.maintainer), projectUrl: projectIntegrations(world.project.fullPath) };
+  return {
+    ...test,
+    world,
+    maintainer: world.cookies.maintainer!,
+    token: apiToken(test.db, world.users.maintainer),
+    projectUrl: projectIntegrations(world.project.fullPath),
+  };
 }
 
-const datadogForm = (fields: Record<string, string>) => ({ _version: '0', inheritance: 'custom', active: '1', api_key: 'abc123', ...fields });
+const datadogForm = (fields: Record<string, string>) => ({
+  _version: '0',
+  inheritance: 'custom',
+  active: '1',
+  api_key: 'abc123',
+  ...fields,
+});
 const rows = (t: TestApp) => t.db.select().from(integrationSettings).all();
 const LOCAL = 'Requests to the local network are not allowed';
 
 describe('saving a field that yields a host, with local requests not allowed', () => {
   it('refuses a Datadog site whose API host resolves to a local address, next to the field, with 422 and nothing saved', async () => {
     const t = await setup();
-    const response = await post(t.app, `${t.projectUrl}/datadog`, datadogForm({ datadog_site: 'corp.example' }), { cookie: t.maintainer });
+    const response = await post(t.app, `${t.projectUrl}/datadog`, datadogForm({ datadog_site: 'corp.example' }), {
+      cookie: t.maintainer,
+    });
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'datadog_site')).toBe(LOCAL);
     expect(rows(t)).toEqual([]);
@@ -42,7 +56,12 @@ describe('saving a field that yields a host, with local requests not allowed', (
 
   it('refuses such a site while the integration is off too', async () => {
     const t = await setup();
-    const response = await post(t.app, `${t.projectUrl}/datadog`, { ...datadogForm({ datadog_site: 'corp.example' }), active: '0' }, { cookie: t.maintainer });
+    const response = await post(
+      t.app,
+      `${t.projectUrl}/datadog`,
+      { ...datadogForm({ datadog_site: 'corp.example' }), active: '0' },
+      { cookie: t.maintainer },
+    );
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'datadog_site')).toBe(LOCAL);
     expect(rows(t)).toEqual([]);
@@ -50,7 +69,9 @@ describe('saving a field that yields a host, with local requests not allowed', (
 
   it('saves a Datadog site whose API host is public', async () => {
     const t = await setup();
-    const response = await post(t.app, `${t.projectUrl}/datadog`, datadogForm({ datadog_site: 'datadoghq.eu' }), { cookie: t.maintainer });
+    const response = await post(t.app, `${t.projectUrl}/datadog`, datadogForm({ datadog_site: 'datadoghq.eu' }), {
+      cookie: t.maintainer,
+    });
     expect(response.status).toBe(303);
     expect(rows(t)).toHaveLength(1);
   });
@@ -58,17 +79,50 @@ describe('saving a field that yields a host, with local requests not allowed', (
   it('names a site that is no host name, even while the integration is off', async () => {
     const t = await setup();
     for (const site of ['evil.example/@10.0.0.5', 'datadoghq.com:99999', 'data dog.com']) {
-      const response = await post(t.app, `${t.projectUrl}/datadog`, { ...datadogForm({ datadog_site: site }), active: '0' }, { cookie: t.maintainer });
+      const response = await post(
+        t.app,
+        `${t.projectUrl}/datadog`,
+        { ...datadogForm({ datadog_site: site }), active: '0' },
+        { cookie: t.maintainer },
+      );
       expect(response.status, site).toBe(422);
-      expect(fieldErrorOf(await response.text(), 'datadog_site'), site).toBe('Datadog site must be a host name, such as datadoghq.com');
+      expect(fieldErrorOf(await response.text(), 'datadog_site'), site).toBe(
+        'Datadog site must be a host name, such as datadoghq.com',
+      );
     }
     expect(rows(t)).toEqual([]);
   });
 
   it.each([
     ['Datadog API URL', 'datadog', 'api_url', datadogForm({ api_url: 'http://198.18.0.1/api/v2/webhook' })],
-    ['Telegram hostname', 'telegram', 'hostname', { _version: '0', inheritance: 'custom', active: '1', hostname: 'https://telegram.corp.example', token: '1:x', room: '@ops' }],
-    ['Jira API URL', 'jira', 'api_url', { _version: '0', inheritance: 'custom', active: '1', url: 'https://jira.example.com', api_url: 'http://[64:ff9b::a9fe:a9fe]/', username: 'bot', password: 'pw', jira_auth_type: '0' }],
+    [
+      'Telegram hostname',
+      'telegram',
+      'hostname',
+      {
+        _version: '0',
+        inheritance: 'custom',
+        active: '1',
+        hostname: 'https://telegram.corp.example',
+        token: '1:x',
+        room: '@ops',
+      },
+    ],
+    [
+      'Jira API URL',
+      'jira',
+      'api_url',
+      {
+        _version: '0',
+        inheritance: 'custom',
+        active: '1',
+        url: 'https://jira.example.com',
+        api_url: 'http://[64:ff9b::a9fe:a9fe]/',
+        username: 'bot',
+        password: 'pw',
+        jira_auth_type: '0',
+      },
+    ],
   ])('refuses a %s into the local network, next to the field', async (_what, slug, field, form) => {
     const t = await setup();
     const response = await post(t.app, `${t.projectUrl}/${slug}`, form, { cookie: t.maintainer });
@@ -90,8 +144,15 @@ describe('saving a field that yields a host, with local requests not allowed', (
 
   it('lets the site through once the administrator allowlists its API host', async () => {
     const t = await setup();
-    await post(t.app, '/admin/application_settings/network', { allow_local_requests: '0', outbound_allowlist: 'api.corp.example' }, { cookie: t.world.cookies.admin! });
-    const response = await post(t.app, `${t.projectUrl}/datadog`, datadogForm({ datadog_site: 'corp.example' }), { cookie: t.maintainer });
+    await post(
+      t.app,
+      '/admin/application_settings/network',
+      { allow_local_requests: '0', outbound_allowlist: 'api.corp.example' },
+      { cookie: t.world.cookies.admin! },
+    );
+    const response = await post(t.app, `${t.projectUrl}/datadog`, datadogForm({ datadog_site: 'corp.example' }), {
+      cookie: t.maintainer,
+    });
     expect(response.status).toBe(303);
     expect(rows(t)).toHaveLength(1);
   });

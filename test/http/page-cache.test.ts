@@ -31,11 +31,18 @@ describe('page cache', () => {
     const { app, db } = createTestApp();
     const world = await buildWorld(db);
     const created = await post(app, '/admin/groups', { name: 'New', path: 'new' }, { cookie: world.cookies.admin });
-    const flashCookie = created.headers.getSetCookie().find((line) => line.startsWith('cascade_flash='))!.split(';')[0]!;
+    const flashCookie = created.headers
+      .getSetCookie()
+      .find((line) => line.startsWith('cascade_flash='))!
+      .split(';')[0]!;
     expect(flashOf(created)).toBe('Group new was successfully created.');
     // Kept now, without the message (as if another tab loaded it first).
-    expect(await (await get(app, created.headers.get('location')!, { cookie: world.cookies.admin })).text()).not.toContain('was successfully created');
-    const withFlash = await get(app, created.headers.get('location')!, { cookie: `${world.cookies.admin}; ${flashCookie}` });
+    expect(
+      await (await get(app, created.headers.get('location')!, { cookie: world.cookies.admin })).text(),
+    ).not.toContain('was successfully created');
+    const withFlash = await get(app, created.headers.get('location')!, {
+      cookie: `${world.cookies.admin}; ${flashCookie}`,
+    });
     expect(await withFlash.text()).toContain('Group new was successfully created.');
     const after = await get(app, created.headers.get('location')!, { cookie: world.cookies.admin });
     expect(await after.text()).not.toContain('was successfully created');

@@ -9,8 +9,8 @@ import { buildWorld, type Actor } from '../support/world.js';
 /** The breadcrumb trail of a page: each crumb's label with its link, the current page last without one. */
 function breadcrumbsOf(html: string): string[] {
   const trail = /<nav class="breadcrumbs" aria-label="Breadcrumb">(.*?)<\/nav>/.exec(html)?.[1] ?? '';
-  return [...trail.matchAll(/<a href="([^"]+)">([^<]+)<\/a>|<span aria-current="page">([^<]+)<\/span>/g)].map(([, href, label, current]) =>
-    current ? `${current} (current)` : `${label} ${href}`,
+  return [...trail.matchAll(/<a href="([^"]+)">([^<]+)<\/a>|<span aria-current="page">([^<]+)<\/span>/g)].map(
+    ([, href, label, current]) => (current ? `${current} (current)` : `${label} ${href}`),
   );
 }
 
@@ -69,7 +69,8 @@ describe('project page', () => {
     const t = await worldApp();
     const html = await (await get(t.app, '/top/sub/app', { cookie: t.world.cookies[actor] })).text();
     expect(textOf(html).includes(SETTINGS_LINK)).toBe(shown);
-    if (shown) expect(html).toContain(`<a class="button" href="/top/sub/app/-/settings/integrations">${SETTINGS_LINK}</a>`);
+    if (shown)
+      expect(html).toContain(`<a class="button" href="/top/sub/app/-/settings/integrations">${SETTINGS_LINK}</a>`);
   });
 });
 
@@ -119,7 +120,11 @@ describe('server errors', () => {
     expect(html).not.toMatch(STACK_LINE);
     expect(html).not.toContain('database connection');
     expect(html).not.toContain('node_modules');
-    expect(t.logLines.some((line) => line.startsWith('Unhandled error on GET /groups/top/sub: TypeError: The database connection is not open'))).toBe(true);
+    expect(
+      t.logLines.some((line) =>
+        line.startsWith('Unhandled error on GET /groups/top/sub: TypeError: The database connection is not open'),
+      ),
+    ).toBe(true);
   });
 
   it('answers 500 without a stack trace when a form post fails', async () => {
@@ -136,19 +141,22 @@ describe('server errors', () => {
 });
 
 describe('security headers', () => {
-  it.each(['/users/sign_in', '/-/health', '/no-such-page'])('sends a strict Content-Security-Policy and forbids framing on %s', async (path) => {
-    const t = createTestApp();
-    const response = await get(t.app, path);
-    const policy = response.headers.get('content-security-policy')!;
-    expect(policy).toContain("default-src 'self'");
-    expect(policy).toContain("script-src 'self'");
-    expect(policy).toContain("frame-ancestors 'none'");
-    expect(policy).not.toContain('unsafe-inline');
-    expect(policy).not.toContain('unsafe-eval');
-    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('referrer-policy')).toBe('same-origin');
-  });
+  it.each(['/users/sign_in', '/-/health', '/no-such-page'])(
+    'sends a strict Content-Security-Policy and forbids framing on %s',
+    async (path) => {
+      const t = createTestApp();
+      const response = await get(t.app, path);
+      const policy = response.headers.get('content-security-policy')!;
+      expect(policy).toContain("default-src 'self'");
+      expect(policy).toContain("script-src 'self'");
+      expect(policy).toContain("frame-ancestors 'none'");
+      expect(policy).not.toContain('unsafe-inline');
+      expect(policy).not.toContain('unsafe-eval');
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('same-origin');
+    },
+  );
 
   it('uses no inline script or style the policy would block', async () => {
     const t = await worldApp();
@@ -165,7 +173,12 @@ describe('request log', () => {
     const t = await worldApp();
     await get(t.app, '/groups/top/sub', { cookie: t.world.cookies.owner });
     await get(t.app, '/groups/top', { cookie: t.world.cookies.nonMember });
-    await post(t.app, '/admin/groups', { name: 'X', path: 'x' }, { cookie: t.world.cookies.admin, origin: 'https://evil.example' });
+    await post(
+      t.app,
+      '/admin/groups',
+      { name: 'X', path: 'x' },
+      { cookie: t.world.cookies.admin, origin: 'https://evil.example' },
+    );
     expect(t.logLines.map((line) => LOG_LINE.exec(line)?.slice(1))).toEqual([
       ['GET', '/groups/top/sub', '200'],
       ['GET', '/groups/top', '404'],
@@ -176,7 +189,11 @@ describe('request log', () => {
   it('never logs the session cookie, the password or the query string', async () => {
     const t = createTestApp();
     await insertUser(t.db, 'ada', { isAdmin: true });
-    const signedIn = await post(t.app, '/users/sign_in', { username: 'ada', password: TEST_PASSWORD, redirect_to: '/admin?token=abc' });
+    const signedIn = await post(t.app, '/users/sign_in', {
+      username: 'ada',
+      password: TEST_PASSWORD,
+      redirect_to: '/admin?token=abc',
+    });
     const token = /cascade_session=([^;]+)/.exec(signedIn.headers.getSetCookie().join('\n'))![1]!;
     await get(t.app, '/admin/users?search=private-search-term&page=1', { cookie: `${SESSION_COOKIE}=${token}` });
     await post(t.app, '/users/sign_in', { username: 'ada', password: 'wrong-password-1' });
@@ -187,6 +204,7 @@ describe('request log', () => {
       expect.stringMatching(/^POST \/users\/sign_in 401 /),
     ]);
     const log = t.logLines.join('\n');
-    for (const secret of [token, TEST_PASSWORD, 'wrong-password-1', 'private-search-term', 'token=abc', '?']) expect(log).not.toContain(secret);
+    for (const secret of [token, TEST_PASSWORD, 'wrong-password-1', 'private-search-term', 'token=abc', '?'])
+      expect(log).not.toContain(secret);
   });
 });

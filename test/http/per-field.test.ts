@@ -17,11 +17,21 @@ const slack = findIntegrationType('slack')!;
 async function setup(): Promise<Setup> {
   const test = createTestApp();
   const world = await buildWorld(test.db);
-  await post(test.app, `${groupIntegrations('top')}/slack`, { ...slackForm({ username: 'top-bot' }), inheritance: 'custom', _confirmed: '1' }, { cookie: world.cookies.owner });
+  await post(
+    test.app,
+    `${groupIntegrations('top')}/slack`,
+    { ...slackForm({ username: 'top-bot' }), inheritance: 'custom', _confirmed: '1' },
+    { cookie: world.cookies.owner },
+  );
   return { ...test, world };
 }
 
-const projectRow = (t: Setup) => t.db.select().from(integrationSettings).all().find((row) => row.projectId === t.world.project.id);
+const projectRow = (t: Setup) =>
+  t.db
+    .select()
+    .from(integrationSettings)
+    .all()
+    .find((row) => row.projectId === t.world.project.id);
 const text = async (response: Response | Promise<Response>) => (await response).text();
 
 describe('per-field inheritance', () => {
@@ -30,7 +40,11 @@ describe('per-field inheritance', () => {
     const response = await post(
       t.app,
       `${APP}/slack`,
-      { ...slackForm({ webhook: '', username: 'ignored', channel: '#app' }), inheritance: 'custom', _inherit: ['webhook', 'username'] },
+      {
+        ...slackForm({ webhook: '', username: 'ignored', channel: '#app' }),
+        inheritance: 'custom',
+        _inherit: ['webhook', 'username'],
+      },
       { cookie: t.world.cookies.maintainer },
     );
     expect(response.status).toBe(303);
@@ -39,7 +53,12 @@ describe('per-field inheritance', () => {
     expect(JSON.parse(row.fields)).not.toHaveProperty('username');
     expect(row.secrets).toBeNull();
 
-    await post(t.app, `${groupIntegrations('top')}/slack`, { ...slackForm({ username: 'top-bot-v2', _version: '1' }), inheritance: 'custom', _confirmed: '1' }, { cookie: t.world.cookies.owner });
+    await post(
+      t.app,
+      `${groupIntegrations('top')}/slack`,
+      { ...slackForm({ username: 'top-bot-v2', _version: '1' }), inheritance: 'custom', _confirmed: '1' },
+      { cookie: t.world.cookies.owner },
+    );
     const page = await text(get(t.app, `${APP}/slack`, { cookie: t.world.cookies.maintainer }));
     expect(page).toContain('value="top-bot-v2"');
     expect(page).toContain('value="#app"');
@@ -49,7 +68,12 @@ describe('per-field inheritance', () => {
 
   it('turns an inherited integration off for the project only', async () => {
     const t = await setup();
-    await post(t.app, `${APP}/slack`, { ...slackForm({ webhook: '', active: '0' }), inheritance: 'custom', _inherit: ['webhook'] }, { cookie: t.world.cookies.maintainer });
+    await post(
+      t.app,
+      `${APP}/slack`,
+      { ...slackForm({ webhook: '', active: '0' }), inheritance: 'custom', _inherit: ['webhook'] },
+      { cookie: t.world.cookies.maintainer },
+    );
     expect(projectRow(t)!.active).toBe(false);
     const group = await text(get(t.app, groupIntegrations('top/sub'), { cookie: t.world.cookies.owner }));
     expect(group).toMatch(/Slack notifications[\s\S]*?badge-active/);
@@ -57,54 +81,119 @@ describe('per-field inheritance', () => {
 
   it('inherits a value the level above leaves blank, and takes it once the level above sets it', async () => {
     const t = await setup();
-    const everyKeyButChannel = settingKeys(slack, 'project').map(({ key }) => key).filter((key) => key !== 'channel');
-    const response = await post(t.app, `${APP}/slack`, { _version: '0', inheritance: 'custom', channel: '#app', _inherit: everyKeyButChannel }, { cookie: t.world.cookies.maintainer });
+    const everyKeyButChannel = settingKeys(slack, 'project')
+      .map(({ key }) => key)
+      .filter((key) => key !== 'channel');
+    const response = await post(
+      t.app,
+      `${APP}/slack`,
+      { _version: '0', inheritance: 'custom', channel: '#app', _inherit: everyKeyButChannel },
+      { cookie: t.world.cookies.maintainer },
+    );
     expect(response.status).toBe(303);
     expect(JSON.parse(projectRow(t)!.fields)).toEqual({ channel: '#app' });
 
-    await post(t.app, `${groupIntegrations('top')}/slack`, { ...slackForm({ _version: '1', push_channel: '#pushes' }), inheritance: 'custom', _confirmed: '1' }, { cookie: t.world.cookies.owner });
-    expect(await text(get(t.app, `${APP}/slack`, { cookie: t.world.cookies.maintainer }))).toMatch(/name="push_channel"[^>]*value="#pushes"/);
+    await post(
+      t.app,
+      `${groupIntegrations('top')}/slack`,
+      { ...slackForm({ _version: '1', push_channel: '#pushes' }), inheritance: 'custom', _confirmed: '1' },
+      { cookie: t.world.cookies.owner },
+    );
+    expect(await text(get(t.app, `${APP}/slack`, { cookie: t.world.cookies.maintainer }))).toMatch(
+      /name="push_channel"[^>]*value="#pushes"/,
+    );
   });
 
   it('refuses an active integration whose required value is inherited blank, and says where from', async () => {
     const t = await setup();
-    const telegram = { _version: '0', inheritance: 'custom', active: '0', token: '123:top-token', room: '', _confirmed: '1' };
-    expect((await post(t.app, `${groupIntegrations('top')}/telegram`, telegram, { cookie: t.world.cookies.owner })).status).toBe(303);
+    const telegram = {
+      _version: '0',
+      inheritance: 'custom',
+      active: '0',
+      token: '123:top-token',
+      room: '',
+      _confirmed: '1',
+    };
+    expect(
+      (await post(t.app, `${groupIntegrations('top')}/telegram`, telegram, { cookie: t.world.cookies.owner })).status,
+    ).toBe(303);
     const cookie = t.world.cookies.maintainer;
-    expect((await post(t.app, `${APP}/telegram`, { _version: '0', inheritance: 'custom', active: '1', room: '@app', _inherit: 'token' }, { cookie })).status).toBe(303);
+    expect(
+      (
+        await post(
+          t.app,
+          `${APP}/telegram`,
+          { _version: '0', inheritance: 'custom', active: '1', room: '@app', _inherit: 'token' },
+          { cookie },
+        )
+      ).status,
+    ).toBe(303);
 
     // Inherited values are checked as they are above, not as the project had them.
-    const response = await post(t.app, `${APP}/telegram`, { _version: '1', inheritance: 'custom', active: '1', room: '@ignored', _inherit: ['token', 'room'] }, { cookie });
+    const response = await post(
+      t.app,
+      `${APP}/telegram`,
+      { _version: '1', inheritance: 'custom', active: '1', room: '@ignored', _inherit: ['token', 'room'] },
+      { cookie },
+    );
     expect(response.status).toBe(422);
-    expect(fieldErrorOf(await response.text(), 'room')).toBe('Channel identifier is required, and the value inherited from Top is blank');
+    expect(fieldErrorOf(await response.text(), 'room')).toBe(
+      'Channel identifier is required, and the value inherited from Top is blank',
+    );
     expect(JSON.parse(projectRow(t)!.fields)).toMatchObject({ room: '@app' });
   });
 
   it('checks the required values of an integration that inherits Enabled from an active level above', async () => {
     const t = await setup();
-    const telegram = { _version: '0', inheritance: 'custom', active: '1', token: '123:top-token', room: '@top', _confirmed: '1' };
-    expect((await post(t.app, `${groupIntegrations('top')}/telegram`, telegram, { cookie: t.world.cookies.owner })).status).toBe(303);
-    const response = await post(t.app, `${APP}/telegram`, { _version: '0', inheritance: 'custom', room: '', _inherit: ['active', 'token'] }, { cookie: t.world.cookies.maintainer });
+    const telegram = {
+      _version: '0',
+      inheritance: 'custom',
+      active: '1',
+      token: '123:top-token',
+      room: '@top',
+      _confirmed: '1',
+    };
+    expect(
+      (await post(t.app, `${groupIntegrations('top')}/telegram`, telegram, { cookie: t.world.cookies.owner })).status,
+    ).toBe(303);
+    const response = await post(
+      t.app,
+      `${APP}/telegram`,
+      { _version: '0', inheritance: 'custom', room: '', _inherit: ['active', 'token'] },
+      { cookie: t.world.cookies.maintainer },
+    );
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'room')).toBe('Channel identifier is required');
   });
 
   it('says a save is active when Enabled is inherited from an active default', async () => {
     const t = await setup();
-    const response = await post(t.app, `${APP}/slack`, { _version: '0', inheritance: 'custom', channel: '#app', _inherit: ['active', 'webhook'] }, { cookie: t.world.cookies.maintainer });
+    const response = await post(
+      t.app,
+      `${APP}/slack`,
+      { _version: '0', inheritance: 'custom', channel: '#app', _inherit: ['active', 'webhook'] },
+      { cookie: t.world.cookies.maintainer },
+    );
     expect(flashOf(response)).toBe('Slack notifications settings saved and active.');
   });
 
   it('refuses a tampered name in the inherited values', async () => {
     const t = await setup();
-    const response = await post(t.app, `${APP}/slack`, { ...slackForm(), inheritance: 'custom', _inherit: ['recipients'] }, { cookie: t.world.cookies.maintainer });
+    const response = await post(
+      t.app,
+      `${APP}/slack`,
+      { ...slackForm(), inheritance: 'custom', _inherit: ['recipients'] },
+      { cookie: t.world.cookies.maintainer },
+    );
     expect(response.status).toBe(400);
     expect(projectRow(t)).toBeUndefined();
   });
 
   it('offers no per-field inheritance where there is nothing above', async () => {
     const t = await setup();
-    const page = await text(get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin }));
+    const page = await text(
+      get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin }),
+    );
     expect(page).not.toContain('name="_inherit"');
     const response = await post(
       t.app,

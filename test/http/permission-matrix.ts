@@ -16,7 +16,13 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../../src/http/context.js';
 import { post, TEST_PASSWORD } from '../support/app.js';
-import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, saveInstanceSlack, slackForm } from '../support/integrations.js';
+import {
+  ADMIN_INTEGRATIONS,
+  groupIntegrations,
+  projectIntegrations,
+  saveInstanceSlack,
+  slackForm,
+} from '../support/integrations.js';
 import { ACTORS, type Actor, type World } from '../support/world.js';
 
 /**
@@ -58,7 +64,9 @@ export function allow(ok: readonly Actor[], forbidden: readonly Actor[] = []): E
  */
 export function apiAllow(ok: readonly Actor[], forbidden: readonly Actor[] = []): Expectations {
   const pages = allow(ok, forbidden);
-  return Object.fromEntries(ACTORS.map((actor) => [actor, pages[actor] === 'signin' ? 'unauthorized' : pages[actor]])) as Expectations;
+  return Object.fromEntries(
+    ACTORS.map((actor) => [actor, pages[actor] === 'signin' ? 'unauthorized' : pages[actor]]),
+  ) as Expectations;
 }
 
 /** Health check, sign-in and sign-out, static files. */
@@ -79,7 +87,8 @@ export const APP_MANAGERS = allow(['maintainer', 'owner', 'admin'], ['reporter',
 const SUB = (w: World) => w.sub.fullPath;
 const APP = (w: World) => w.project.fullPath;
 /** Group "top/sub" with Slack settings of its own, saved by the administrator. */
-const saveSubSlack = (app: Hono<AppEnv>, w: World) => post(app, `${groupIntegrations(SUB(w))}/slack`, settingsForm(), { cookie: w.cookies.admin! });
+const saveSubSlack = (app: Hono<AppEnv>, w: World) =>
+  post(app, `${groupIntegrations(SUB(w))}/slack`, settingsForm(), { cookie: w.cookies.admin! });
 const newGroupForm = () => ({ name: 'Fresh', path: 'fresh', parent_id: '', description: '' });
 const settingsForm = () => ({ ...slackForm(), inheritance: 'custom', _confirmed: '1' });
 /** Test settings aimed at a local address: refused by the Network settings, so no request leaves. */
@@ -94,7 +103,12 @@ const instanceSlack = (app: Hono<AppEnv>, world: World) => saveInstanceSlack(app
 const slackParams = () => ({ webhook: 'https://hooks.slack.com/services/T000/B000/API', channel: '#api' });
 
 /** The rows of one integrations API mount: the list, one type, saving and deleting it. */
-function integrationApiRows(base: string, url: (w: World) => string, readers: Expectations, managers: Expectations): Record<string, MatrixRow> {
+function integrationApiRows(
+  base: string,
+  url: (w: World) => string,
+  readers: Expectations,
+  managers: Expectations,
+): Record<string, MatrixRow> {
   return {
     [`GET ${base}`]: { api: true, url, expect: readers },
     [`GET ${base}/:slug`]: { api: true, url: (w) => `${url(w)}/slack`, setup: instanceSlack, expect: readers },
@@ -113,13 +127,40 @@ function enforcementApiRows(
 ): Record<string, MatrixRow> {
   const enforced = async (app: Hono<AppEnv>, w: World) => {
     await settings(app, w);
-    await post(app, `${page(w)}/slack/enforcement`, { _version: '1', keys: '*', _confirmed: '1' }, { cookie: w.cookies.admin! });
+    await post(
+      app,
+      `${page(w)}/slack/enforcement`,
+      { _version: '1', keys: '*', _confirmed: '1' },
+      { cookie: w.cookies.admin! },
+    );
   };
   return {
-    [`GET ${base}/:slug/enforcement`]: { api: true, setup: settings, url: (w) => `${url(w)}/slack/enforcement?keys=channel`, expect: expect.readers },
-    [`PUT ${base}/:slug/enforcement`]: { api: true, setup: settings, url: (w) => `${url(w)}/slack/enforcement`, form: () => ({ keys: 'channel' }), expect: expect.enforcers },
-    [`DELETE ${base}/:slug/enforcement`]: { api: true, setup: enforced, url: (w) => `${url(w)}/slack/enforcement`, expect: expect.enforcers },
-    [`POST ${base}/:slug/push`]: { api: true, setup: settings, url: (w) => `${url(w)}/slack/push`, form: () => ({ keys: 'channel' }), expect: expect.managers },
+    [`GET ${base}/:slug/enforcement`]: {
+      api: true,
+      setup: settings,
+      url: (w) => `${url(w)}/slack/enforcement?keys=channel`,
+      expect: expect.readers,
+    },
+    [`PUT ${base}/:slug/enforcement`]: {
+      api: true,
+      setup: settings,
+      url: (w) => `${url(w)}/slack/enforcement`,
+      form: () => ({ keys: 'channel' }),
+      expect: expect.enforcers,
+    },
+    [`DELETE ${base}/:slug/enforcement`]: {
+      api: true,
+      setup: enforced,
+      url: (w) => `${url(w)}/slack/enforcement`,
+      expect: expect.enforcers,
+    },
+    [`POST ${base}/:slug/push`]: {
+      api: true,
+      setup: settings,
+      url: (w) => `${url(w)}/slack/push`,
+      form: () => ({ keys: 'channel' }),
+      expect: expect.managers,
+    },
   };
 }
 
@@ -127,11 +168,27 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'GET /api/v4/version': { api: true, url: () => `${API}/version`, expect: API_SIGNED_IN },
   'GET /api/v4/user': { api: true, url: () => `${API}/user`, expect: API_SIGNED_IN },
   'GET /api/v4/projects': { api: true, url: () => `${API}/projects?page=1&per_page=5`, expect: API_SIGNED_IN },
-  'GET /api/v4/projects/:id': { api: true, url: (w) => `${API}/projects/${encoded(APP(w))}`, expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']) },
+  'GET /api/v4/projects/:id': {
+    api: true,
+    url: (w) => `${API}/projects/${encoded(APP(w))}`,
+    expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+  },
   'GET /api/v4/groups': { api: true, url: () => `${API}/groups?search=su`, expect: API_SIGNED_IN },
-  'GET /api/v4/groups/:id': { api: true, url: (w) => `${API}/groups/${w.sub.id}`, expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']) },
-  'GET /api/v4/groups/:id/subgroups': { api: true, url: (w) => `${API}/groups/${w.top.id}/subgroups`, expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']) },
-  'GET /api/v4/groups/:id/projects': { api: true, url: (w) => `${API}/groups/${encoded(SUB(w))}/projects`, expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']) },
+  'GET /api/v4/groups/:id': {
+    api: true,
+    url: (w) => `${API}/groups/${w.sub.id}`,
+    expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+  },
+  'GET /api/v4/groups/:id/subgroups': {
+    api: true,
+    url: (w) => `${API}/groups/${w.top.id}/subgroups`,
+    expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+  },
+  'GET /api/v4/groups/:id/projects': {
+    api: true,
+    url: (w) => `${API}/groups/${encoded(SUB(w))}/projects`,
+    expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+  },
   ...integrationApiRows(
     '/api/v4/projects/:id/integrations',
     (w) => `${API}/projects/${w.project.id}/integrations`,
@@ -144,24 +201,45 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
     apiAllow(['owner', 'admin'], ['reporter', 'developer', 'maintainer']),
   ),
-  ...integrationApiRows('/api/v4/admin/application_settings/integrations', () => `${API}/admin/application_settings/integrations`, API_ADMIN_ONLY, API_ADMIN_ONLY),
-  ...enforcementApiRows('/api/v4/groups/:id/integrations', (w) => `${API}/groups/${encoded(SUB(w))}/integrations`, saveSubSlack, (w) => groupIntegrations(SUB(w)), {
-    readers: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
-    // This world has no Maintainer of the group: test/http/api-enforcement.test.ts refuses one.
-    enforcers: apiAllow(['owner', 'admin'], ['reporter', 'developer', 'maintainer']),
-    managers: apiAllow(['owner', 'admin'], ['reporter', 'developer', 'maintainer']),
-  }),
-  ...enforcementApiRows('/api/v4/admin/application_settings/integrations', () => `${API}/admin/application_settings/integrations`, instanceSlack, () => ADMIN_INTEGRATIONS, {
-    readers: API_ADMIN_ONLY,
-    enforcers: API_ADMIN_ONLY,
-    managers: API_ADMIN_ONLY,
-  }),
+  ...integrationApiRows(
+    '/api/v4/admin/application_settings/integrations',
+    () => `${API}/admin/application_settings/integrations`,
+    API_ADMIN_ONLY,
+    API_ADMIN_ONLY,
+  ),
+  ...enforcementApiRows(
+    '/api/v4/groups/:id/integrations',
+    (w) => `${API}/groups/${encoded(SUB(w))}/integrations`,
+    saveSubSlack,
+    (w) => groupIntegrations(SUB(w)),
+    {
+      readers: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+      // This world has no Maintainer of the group: test/http/api-enforcement.test.ts refuses one.
+      enforcers: apiAllow(['owner', 'admin'], ['reporter', 'developer', 'maintainer']),
+      managers: apiAllow(['owner', 'admin'], ['reporter', 'developer', 'maintainer']),
+    },
+  ),
+  ...enforcementApiRows(
+    '/api/v4/admin/application_settings/integrations',
+    () => `${API}/admin/application_settings/integrations`,
+    instanceSlack,
+    () => ADMIN_INTEGRATIONS,
+    {
+      readers: API_ADMIN_ONLY,
+      enforcers: API_ADMIN_ONLY,
+      managers: API_ADMIN_ONLY,
+    },
+  ),
 
   'GET /-/health': { url: () => '/-/health', expect: PUBLIC },
   'GET /public/vendor/htmx.min.js': { url: () => '/public/vendor/htmx.min.js', expect: PUBLIC },
   'GET /public/*': { url: () => '/public/app.css', expect: PUBLIC },
   'GET /users/sign_in': { url: () => '/users/sign_in', expect: PUBLIC },
-  'POST /users/sign_in': { url: () => '/users/sign_in', form: () => ({ username: 'reporter', password: TEST_PASSWORD }), expect: PUBLIC },
+  'POST /users/sign_in': {
+    url: () => '/users/sign_in',
+    form: () => ({ username: 'reporter', password: TEST_PASSWORD }),
+    expect: PUBLIC,
+  },
   'POST /users/sign_out': { url: () => '/users/sign_out', expect: PUBLIC },
   'GET /': { url: () => '/', expect: SIGNED_IN },
 
@@ -170,11 +248,22 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'GET /admin/users/new': { url: () => '/admin/users/new', expect: ADMIN_ONLY },
   'POST /admin/users': {
     url: () => '/admin/users',
-    form: () => ({ name: 'Newcomer', username: 'newcomer', email: 'newcomer@example.com', password: 'long-enough-password' }),
+    form: () => ({
+      name: 'Newcomer',
+      username: 'newcomer',
+      email: 'newcomer@example.com',
+      password: 'long-enough-password',
+    }),
     expect: ADMIN_ONLY,
   },
-  'POST /admin/users/:id/make_admin': { url: (w) => `/admin/users/${w.users.nonMember.id}/make_admin`, expect: ADMIN_ONLY },
-  'POST /admin/users/:id/revoke_admin': { url: (w) => `/admin/users/${w.users.nonMember.id}/revoke_admin`, expect: ADMIN_ONLY },
+  'POST /admin/users/:id/make_admin': {
+    url: (w) => `/admin/users/${w.users.nonMember.id}/make_admin`,
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/users/:id/revoke_admin': {
+    url: (w) => `/admin/users/${w.users.nonMember.id}/revoke_admin`,
+    expect: ADMIN_ONLY,
+  },
   'POST /admin/users/:id/block': { url: (w) => `/admin/users/${w.users.nonMember.id}/block`, expect: ADMIN_ONLY },
   'POST /admin/users/:id/unblock': { url: (w) => `/admin/users/${w.users.blocked.id}/unblock`, expect: ADMIN_ONLY },
 
@@ -221,19 +310,42 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   },
 
   'GET /admin/application_settings/integrations': { url: () => ADMIN_INTEGRATIONS, expect: ADMIN_ONLY },
-  'GET /admin/application_settings/integrations/:slug': { url: () => `${ADMIN_INTEGRATIONS}/slack`, expect: ADMIN_ONLY },
+  'GET /admin/application_settings/integrations/:slug': {
+    url: () => `${ADMIN_INTEGRATIONS}/slack`,
+    expect: ADMIN_ONLY,
+  },
   'GET /admin/application_settings/integrations/:slug/fields': {
     url: () => `${ADMIN_INTEGRATIONS}/slack/fields?inheritance=custom`,
     expect: ADMIN_ONLY,
   },
-  'POST /admin/application_settings/integrations/:slug': { url: () => `${ADMIN_INTEGRATIONS}/slack`, form: settingsForm, expect: ADMIN_ONLY },
-  'POST /admin/application_settings/integrations/:slug/test': { url: () => `${ADMIN_INTEGRATIONS}/slack/test`, form: testForm, expect: ADMIN_ONLY },
-  'GET /admin/application_settings/integrations/:slug/overrides': { url: () => `${ADMIN_INTEGRATIONS}/slack/overrides?search=app`, expect: ADMIN_ONLY },
+  'POST /admin/application_settings/integrations/:slug': {
+    url: () => `${ADMIN_INTEGRATIONS}/slack`,
+    form: settingsForm,
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/application_settings/integrations/:slug/test': {
+    url: () => `${ADMIN_INTEGRATIONS}/slack/test`,
+    form: testForm,
+    expect: ADMIN_ONLY,
+  },
+  'GET /admin/application_settings/integrations/:slug/overrides': {
+    url: () => `${ADMIN_INTEGRATIONS}/slack/overrides?search=app`,
+    expect: ADMIN_ONLY,
+  },
   // Nothing selected: a permitted user is sent back to the list (303) with a message.
-  'POST /admin/application_settings/integrations/:slug/overrides/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/overrides/reset`, expect: ADMIN_ONLY },
+  'POST /admin/application_settings/integrations/:slug/overrides/reset': {
+    url: () => `${ADMIN_INTEGRATIONS}/slack/overrides/reset`,
+    expect: ADMIN_ONLY,
+  },
   // Unconfirmed: a permitted user gets the confirmation step (200).
-  'POST /admin/application_settings/integrations/:slug/reset': { url: () => `${ADMIN_INTEGRATIONS}/slack/reset`, expect: ADMIN_ONLY },
-  'GET /admin/application_settings/integrations/:slug/enforcement': { url: () => `${ADMIN_INTEGRATIONS}/slack/enforcement`, expect: ADMIN_ONLY },
+  'POST /admin/application_settings/integrations/:slug/reset': {
+    url: () => `${ADMIN_INTEGRATIONS}/slack/reset`,
+    expect: ADMIN_ONLY,
+  },
+  'GET /admin/application_settings/integrations/:slug/enforcement': {
+    url: () => `${ADMIN_INTEGRATIONS}/slack/enforcement`,
+    expect: ADMIN_ONLY,
+  },
   // Unconfirmed: a permitted user gets the confirmation step with the impact (200).
   'POST /admin/application_settings/integrations/:slug/enforcement': {
     setup: (app, w) => saveInstanceSlack(app, w.cookies.admin!),
@@ -255,11 +367,21 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   },
   'GET /admin/personal_access_tokens': { url: () => '/admin/personal_access_tokens?page=1', expect: ADMIN_ONLY },
   // Unconfirmed: a permitted user gets the confirmation step (200).
-  'POST /admin/personal_access_tokens/:id/revoke': { url: (w) => `/admin/personal_access_tokens/${w.reporterToken.id}/revoke`, expect: ADMIN_ONLY },
-  'GET /-/user_settings/personal_access_tokens': { url: () => '/-/user_settings/personal_access_tokens', expect: SIGNED_IN },
+  'POST /admin/personal_access_tokens/:id/revoke': {
+    url: (w) => `/admin/personal_access_tokens/${w.reporterToken.id}/revoke`,
+    expect: ADMIN_ONLY,
+  },
+  'GET /-/user_settings/personal_access_tokens': {
+    url: () => '/-/user_settings/personal_access_tokens',
+    expect: SIGNED_IN,
+  },
   'POST /-/user_settings/personal_access_tokens': {
     url: () => '/-/user_settings/personal_access_tokens',
-    form: () => ({ name: 'Script', scopes: 'read_api', expires_at: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10) }),
+    form: () => ({
+      name: 'Script',
+      scopes: 'read_api',
+      expires_at: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+    }),
     expect: SIGNED_IN,
   },
   // Only the token's own user may revoke it here; for everyone else it does not exist.
@@ -267,13 +389,27 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     url: (w) => `/-/user_settings/personal_access_tokens/${w.reporterToken.id}/revoke`,
     expect: allow(['reporter']),
   },
-  'GET /admin/audit_events': { url: () => '/admin/audit_events?integration=slack&level=group&before=10', expect: ADMIN_ONLY },
-  'POST /admin/groups/:id/move': { url: (w) => `/admin/groups/${w.sub.id}/move`, form: (w) => ({ parent_id: String(w.other.id) }), expect: ADMIN_ONLY },
-  'POST /admin/projects/:id/move': { url: (w) => `/admin/projects/${w.project.id}/move`, form: (w) => ({ group_id: String(w.other.id) }), expect: ADMIN_ONLY },
+  'GET /admin/audit_events': {
+    url: () => '/admin/audit_events?integration=slack&level=group&before=10',
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/groups/:id/move': {
+    url: (w) => `/admin/groups/${w.sub.id}/move`,
+    form: (w) => ({ parent_id: String(w.other.id) }),
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/projects/:id/move': {
+    url: (w) => `/admin/projects/${w.project.id}/move`,
+    form: (w) => ({ group_id: String(w.other.id) }),
+    expect: ADMIN_ONLY,
+  },
 
   'GET /groups/:fullPath': { url: (w) => `/groups/${SUB(w)}`, expect: SUB_READERS },
   'GET /groups/:fullPath/-/settings/integrations': { url: (w) => groupIntegrations(SUB(w)), expect: SUB_READERS },
-  'GET /groups/:fullPath/-/settings/integrations/:slug': { url: (w) => `${groupIntegrations(SUB(w))}/slack`, expect: SUB_READERS },
+  'GET /groups/:fullPath/-/settings/integrations/:slug': {
+    url: (w) => `${groupIntegrations(SUB(w))}/slack`,
+    expect: SUB_READERS,
+  },
   'GET /groups/:fullPath/-/settings/integrations/:slug/fields': {
     url: (w) => `${groupIntegrations(SUB(w))}/slack/fields?inheritance=custom`,
     expect: SUB_READERS,
@@ -283,14 +419,27 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     form: settingsForm,
     expect: SUB_MANAGERS,
   },
-  'POST /groups/:fullPath/-/settings/integrations/:slug/test': { url: (w) => `${groupIntegrations(SUB(w))}/slack/test`, form: testForm, expect: SUB_MANAGERS },
-  'GET /groups/:fullPath/-/settings/integrations/:slug/overrides': { url: (w) => `${groupIntegrations(SUB(w))}/slack/overrides`, expect: SUB_READERS },
+  'POST /groups/:fullPath/-/settings/integrations/:slug/test': {
+    url: (w) => `${groupIntegrations(SUB(w))}/slack/test`,
+    form: testForm,
+    expect: SUB_MANAGERS,
+  },
+  'GET /groups/:fullPath/-/settings/integrations/:slug/overrides': {
+    url: (w) => `${groupIntegrations(SUB(w))}/slack/overrides`,
+    expect: SUB_READERS,
+  },
   'POST /groups/:fullPath/-/settings/integrations/:slug/overrides/reset': {
     url: (w) => `${groupIntegrations(SUB(w))}/slack/overrides/reset`,
     expect: SUB_MANAGERS,
   },
-  'POST /groups/:fullPath/-/settings/integrations/:slug/reset': { url: (w) => `${groupIntegrations(SUB(w))}/slack/reset`, expect: SUB_MANAGERS },
-  'GET /groups/:fullPath/-/settings/integrations/:slug/enforcement': { url: (w) => `${groupIntegrations(SUB(w))}/slack/enforcement`, expect: SUB_READERS },
+  'POST /groups/:fullPath/-/settings/integrations/:slug/reset': {
+    url: (w) => `${groupIntegrations(SUB(w))}/slack/reset`,
+    expect: SUB_MANAGERS,
+  },
+  'GET /groups/:fullPath/-/settings/integrations/:slug/enforcement': {
+    url: (w) => `${groupIntegrations(SUB(w))}/slack/enforcement`,
+    expect: SUB_READERS,
+  },
   // Owners enforce (this world has no Maintainer of the group; enforcement.test.ts refuses one).
   'POST /groups/:fullPath/-/settings/integrations/:slug/enforcement': {
     setup: saveSubSlack,
@@ -309,7 +458,10 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'GET /:fullPath/-/audit_events': { url: (w) => `/${APP(w)}/-/audit_events?user=admin`, expect: APP_MANAGERS },
   'GET /:fullPath': { url: (w) => `/${APP(w)}`, expect: APP_READERS },
   'GET /:fullPath/-/settings/integrations': { url: (w) => projectIntegrations(APP(w)), expect: APP_READERS },
-  'GET /:fullPath/-/settings/integrations/:slug': { url: (w) => `${projectIntegrations(APP(w))}/slack`, expect: APP_READERS },
+  'GET /:fullPath/-/settings/integrations/:slug': {
+    url: (w) => `${projectIntegrations(APP(w))}/slack`,
+    expect: APP_READERS,
+  },
   'GET /:fullPath/-/settings/integrations/:slug/fields': {
     url: (w) => `${projectIntegrations(APP(w))}/slack/fields?inheritance=custom`,
     expect: APP_READERS,
@@ -319,5 +471,9 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     form: settingsForm,
     expect: APP_MANAGERS,
   },
-  'POST /:fullPath/-/settings/integrations/:slug/test': { url: (w) => `${projectIntegrations(APP(w))}/slack/test`, form: testForm, expect: APP_MANAGERS },
+  'POST /:fullPath/-/settings/integrations/:slug/test': {
+    url: (w) => `${projectIntegrations(APP(w))}/slack/test`,
+    form: testForm,
+    expect: APP_MANAGERS,
+  },
 };

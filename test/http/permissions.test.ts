@@ -62,7 +62,10 @@ describe.each(ROUTES)('$key', ({ key, route }) => {
       return;
     }
     const cookie = world.cookies[actor];
-    const response = route.method === 'POST' ? await post(app, url, row.form?.(world) ?? {}, { cookie }) : await get(app, url, { cookie });
+    const response =
+      route.method === 'POST'
+        ? await post(app, url, row.form?.(world) ?? {}, { cookie })
+        : await get(app, url, { cookie });
     expect(outcomeOf(response)).toBe(expected);
   });
 });

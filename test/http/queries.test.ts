@@ -13,7 +13,12 @@ import { createProject } from '../../src/model/projects.js';
 import { groupOwner, projectOwner } from '../../src/settings/owners.js';
 import { SettingsStore } from '../../src/settings/store.js';
 import { createTestApp, get, insertUser, post } from '../support/app.js';
-import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, saveInstanceSlack } from '../support/integrations.js';
+import {
+  ADMIN_INTEGRATIONS,
+  groupIntegrations,
+  projectIntegrations,
+  saveInstanceSlack,
+} from '../support/integrations.js';
 import { buildWorld, must } from '../support/world.js';
 
 async function setup() {
@@ -25,16 +30,43 @@ async function setup() {
   const world = await buildWorld(db);
   const admin = world.cookies.admin!;
   await saveInstanceSlack(app, admin);
-  await post(app, `${ADMIN_INTEGRATIONS}/jira`, { _version: '0', _confirmed: '1', active: '1', url: 'https://jira.example.com', jira_auth_type: '0', username: 'bot', password: 'secret' }, { cookie: admin });
+  await post(
+    app,
+    `${ADMIN_INTEGRATIONS}/jira`,
+    {
+      _version: '0',
+      _confirmed: '1',
+      active: '1',
+      url: 'https://jira.example.com',
+      jira_auth_type: '0',
+      username: 'bot',
+      password: 'secret',
+    },
+    { cookie: admin },
+  );
   let parent: Group | undefined;
   for (const path of ['a', 'b', 'c', 'd']) {
     const group = createGroup(db, { name: path.toUpperCase(), path }, parent);
     if (!group.ok) throw new Error('group');
     parent = group.value;
     // Each level sets something of its own, so the chain has a row at every level.
-    await post(app, `${groupIntegrations(parent.fullPath)}/slack`, { _version: '0', _confirmed: '1', inheritance: 'custom', _inherit: ['active', 'webhook'], username: `bot-${path}` }, { cookie: admin });
+    await post(
+      app,
+      `${groupIntegrations(parent.fullPath)}/slack`,
+      {
+        _version: '0',
+        _confirmed: '1',
+        inheritance: 'custom',
+        _inherit: ['active', 'webhook'],
+        username: `bot-${path}`,
+      },
+      { cookie: admin },
+    );
   }
-  for (const [name, group] of [['shallow', world.other], ['deep', parent!]] as const) {
+  for (const [name, group] of [
+    ['shallow', world.other],
+    ['deep', parent!],
+  ] as const) {
     if (!createProject(db, { name, path: name }, group).ok) throw new Error('project');
   }
   /** Statements one request runs, once the session lookup is remembered. */
@@ -88,7 +120,11 @@ async function sizedInstance(size: number) {
     const reporter = await insertUser(db, `reporter-${index}`);
     db.insert(members).values({ userId: reporter.id, groupId: group.id, accessLevel: ROLES.reporter }).run();
     if (index % 2 === 0) store.save(groupOwner(subgroup, []), 'slack', own, 0, null);
-    for (const [parent, name] of [[group, 'web'], [group, 'api'], [subgroup, 'worker']] as const) {
+    for (const [parent, name] of [
+      [group, 'web'],
+      [group, 'api'],
+      [subgroup, 'worker'],
+    ] as const) {
       const project = must(createProject(db, { name, path: name }, parent));
       for (const type of ['slack', 'mattermost', 'jira']) store.save(projectOwner(project, []), type, own, 0, null);
     }
@@ -115,14 +151,44 @@ type Sized = Awaited<ReturnType<typeof sizedInstance>>;
 const PAGES: { page: string; url: (sized: Sized) => string; as: 'admin' | 'owner'; budget: number }[] = [
   { page: 'instance integrations', url: () => ADMIN_INTEGRATIONS, as: 'admin', budget: 7 },
   { page: 'instance Slack', url: () => `${ADMIN_INTEGRATIONS}/slack`, as: 'admin', budget: 7 },
-  { page: 'instance Slack, projects using custom settings', url: () => `${ADMIN_INTEGRATIONS}/slack/overrides`, as: 'admin', budget: 6 },
-  { page: 'instance Slack, projects using custom settings, second page', url: () => `${ADMIN_INTEGRATIONS}/slack/overrides?after=top%2Fteam-4`, as: 'admin', budget: 6 },
-  { page: 'instance Slack, enforce and push', url: () => `${ADMIN_INTEGRATIONS}/slack/enforcement`, as: 'admin', budget: 4 },
+  {
+    page: 'instance Slack, projects using custom settings',
+    url: () => `${ADMIN_INTEGRATIONS}/slack/overrides`,
+    as: 'admin',
+    budget: 6,
+  },
+  {
+    page: 'instance Slack, projects using custom settings, second page',
+    url: () => `${ADMIN_INTEGRATIONS}/slack/overrides?after=top%2Fteam-4`,
+    as: 'admin',
+    budget: 6,
+  },
+  {
+    page: 'instance Slack, enforce and push',
+    url: () => `${ADMIN_INTEGRATIONS}/slack/enforcement`,
+    as: 'admin',
+    budget: 4,
+  },
   { page: 'group integrations', url: () => groupIntegrations('top'), as: 'owner', budget: 13 },
   { page: 'group Slack', url: () => `${groupIntegrations('top')}/slack`, as: 'owner', budget: 13 },
-  { page: 'group Slack, projects using custom settings', url: () => `${groupIntegrations('top')}/slack/overrides`, as: 'owner', budget: 12 },
-  { page: 'group Slack, projects using custom settings, as an administrator', url: () => `${groupIntegrations('top')}/slack/overrides`, as: 'admin', budget: 8 },
-  { page: 'group Slack, enforce and push', url: () => `${groupIntegrations('top')}/slack/enforcement`, as: 'owner', budget: 9 },
+  {
+    page: 'group Slack, projects using custom settings',
+    url: () => `${groupIntegrations('top')}/slack/overrides`,
+    as: 'owner',
+    budget: 12,
+  },
+  {
+    page: 'group Slack, projects using custom settings, as an administrator',
+    url: () => `${groupIntegrations('top')}/slack/overrides`,
+    as: 'admin',
+    budget: 8,
+  },
+  {
+    page: 'group Slack, enforce and push',
+    url: () => `${groupIntegrations('top')}/slack/enforcement`,
+    as: 'owner',
+    budget: 9,
+  },
   { page: 'project integrations', url: () => projectIntegrations('top/sub/app'), as: 'owner', budget: 7 },
   { page: 'project Slack', url: () => `${projectIntegrations('top/sub/app')}/slack`, as: 'owner', budget: 7 },
   { page: 'Admin Area', url: () => '/admin', as: 'admin', budget: 5 },
@@ -136,10 +202,13 @@ const PAGES: { page: string; url: (sized: Sized) => string; as: 'admin' | 'owner
 ];
 
 describe('queries per list and integration page', () => {
-  it.each(PAGES)('loads the $page in as many statements with ten times the groups, projects, members and custom settings', async ({ url, as, budget }) => {
-    const [small, big] = [await sizedInstance(1), await sizedInstance(10)];
-    const count = await small.queriesFor(url(small), small[as]);
-    expect(await big.queriesFor(url(big), big[as])).toBe(count);
-    expect(count).toBeLessThanOrEqual(budget);
-  });
+  it.each(PAGES)(
+    'loads the $page in as many statements with ten times the groups, projects, members and custom settings',
+    async ({ url, as, budget }) => {
+      const [small, big] = [await sizedInstance(1), await sizedInstance(10)];
+      const count = await small.queriesFor(url(small), small[as]);
+      expect(await big.queriesFor(url(big), big[as])).toBe(count);
+      expect(count).toBeLessThanOrEqual(budget);
+    },
+  );
 });

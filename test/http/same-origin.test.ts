@@ -28,7 +28,10 @@ const ACTIONS: Record<string, Action> = {
   },
   block: { url: (w) => `/admin/users/${w.users.nonMember.id}/block`, cookie: (w) => w.cookies.admin! },
   unblock: { url: (w) => `/admin/users/${w.users.blocked.id}/unblock`, cookie: (w) => w.cookies.admin! },
-  'remove member': { url: (w) => `/admin/groups/${w.sub.id}/members/${w.memberships.reporter.id}/delete`, cookie: (w) => w.cookies.admin! },
+  'remove member': {
+    url: (w) => `/admin/groups/${w.sub.id}/members/${w.memberships.reporter.id}/delete`,
+    cookie: (w) => w.cookies.admin!,
+  },
   'sign out': { url: () => '/users/sign_out', cookie: (w) => w.cookies.reporter! },
 };
 
@@ -41,7 +44,10 @@ const BODIES: Record<string, { headers: Record<string, string>; body?: string }>
 const FORGED: Record<string, Record<string, string>> = {
   'from another origin': { origin: 'https://evil.example' },
   'without an Origin': {},
-  'from another origin that claims to be same-origin': { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' },
+  'from another origin that claims to be same-origin': {
+    origin: 'https://evil.example',
+    'sec-fetch-site': 'same-origin',
+  },
   'marked cross-site, without an Origin': { 'sec-fetch-site': 'cross-site' },
 };
 
@@ -57,7 +63,9 @@ function send(t: TestApp, path: string, headers: Record<string, string>, body?: 
 }
 
 const forgeries = Object.entries(ACTIONS).flatMap(([action, a]) =>
-  Object.entries(BODIES).flatMap(([kind, b]) => Object.entries(FORGED).map(([from, origin]) => ({ action, a, kind, b, from, origin }))),
+  Object.entries(BODIES).flatMap(([kind, b]) =>
+    Object.entries(FORGED).map(([from, origin]) => ({ action, a, kind, b, from, origin })),
+  ),
 );
 
 describe('requests from other sites', () => {
@@ -70,36 +78,58 @@ describe('requests from other sites', () => {
     expect(databaseSnapshot(t.db)).toBe(before);
   });
 
-  it.each(['PUT', 'PATCH', 'DELETE'])('refuses a cross-site %s to a page before anything else answers', async (method) => {
-    const t = await setUp(ACTIONS['make admin']!);
-    const response = await send(t, `/admin/users/${t.world.users.nonMember.id}`, { origin: 'https://evil.example', cookie: t.world.cookies.admin! }, '{}', method);
-    expect(response.status).toBe(403);
-  });
+  it.each(['PUT', 'PATCH', 'DELETE'])(
+    'refuses a cross-site %s to a page before anything else answers',
+    async (method) => {
+      const t = await setUp(ACTIONS['make admin']!);
+      const response = await send(
+        t,
+        `/admin/users/${t.world.users.nonMember.id}`,
+        { origin: 'https://evil.example', cookie: t.world.cookies.admin! },
+        '{}',
+        method,
+      );
+      expect(response.status).toBe(403);
+    },
+  );
 });
 
 describe('requests from this site', () => {
-  it.each(Object.entries(ACTIONS))('lets %s through from a page of this site, whatever the content type', async (_name, a) => {
-    const t = await setUp(a);
-    const before = databaseSnapshot(t.db);
-    const response = await send(t, a.url(t.world), { 'content-type': 'application/json', origin: ORIGIN, cookie: a.cookie(t.world) }, '{}');
-    expect(response.status).toBe(303);
-    expect(databaseSnapshot(t.db)).not.toBe(before);
-  });
+  it.each(Object.entries(ACTIONS))(
+    'lets %s through from a page of this site, whatever the content type',
+    async (_name, a) => {
+      const t = await setUp(a);
+      const before = databaseSnapshot(t.db);
+      const response = await send(
+        t,
+        a.url(t.world),
+        { 'content-type': 'application/json', origin: ORIGIN, cookie: a.cookie(t.world) },
+        '{}',
+      );
+      expect(response.status).toBe(303);
+      expect(databaseSnapshot(t.db)).not.toBe(before);
+    },
+  );
 
   it('accepts a post without an Origin that the browser marks same-origin', async () => {
     const t = await setUp(ACTIONS['make admin']!);
-    const response = await send(t, ACTIONS['make admin']!.url(t.world), { 'sec-fetch-site': 'same-origin', cookie: t.world.cookies.admin! });
+    const response = await send(t, ACTIONS['make admin']!.url(t.world), {
+      'sec-fetch-site': 'same-origin',
+      cookie: t.world.cookies.admin!,
+    });
     expect(response.status).toBe(303);
     expect(t.db.select().from(users).where(eq(users.id, t.world.users.nonMember.id)).get()?.isAdmin).toBe(true);
   });
 });
 
 describe('the API', () => {
-  it('takes a token\'s request whatever its Origin: it does not use the session cookie', async () => {
+  it("takes a token's request whatever its Origin: it does not use the session cookie", async () => {
     const t = await setUp(ACTIONS['make admin']!);
     const token = apiToken(t.db, t.world.users.admin);
     const params = { webhook: 'https://hooks.slack.com/services/T000/B000/API' };
     const url = '/api/v4/admin/application_settings/integrations/slack';
-    expect((await apiRequest(t.app, 'PUT', url, { token, params, headers: { origin: 'https://evil.example' } })).status).toBe(200);
+    expect(
+      (await apiRequest(t.app, 'PUT', url, { token, params, headers: { origin: 'https://evil.example' } })).status,
+    ).toBe(200);
   });
 });

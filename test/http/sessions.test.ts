@@ -6,7 +6,17 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSession, SESSION_COOKIE, SESSION_LIFETIME_MS } from '../../src/auth/sessions.js';
 import { sessions } from '../../src/db/schema.js';
-import { controlOf, createTestApp, flashOf, get, insertUser, post, TEST_PASSWORD, textOf, type TestApp } from '../support/app.js';
+import {
+  controlOf,
+  createTestApp,
+  flashOf,
+  get,
+  insertUser,
+  post,
+  TEST_PASSWORD,
+  textOf,
+  type TestApp,
+} from '../support/app.js';
 
 const signIn = (t: TestApp, form: Record<string, string>) => post(t.app, '/users/sign_in', form);
 
@@ -29,7 +39,9 @@ describe('the sign-in form', () => {
     expect(html).toContain('<label for="field-username">Username');
     expect(html).toContain('<label for="field-password">Password');
     expect(controlOf(html, 'username')).toMatch(/id="field-username"[^>]*type="text"[^>]*autocomplete="username"/);
-    expect(controlOf(html, 'password')).toMatch(/id="field-password"[^>]*type="password"[^>]*autocomplete="current-password"/);
+    expect(controlOf(html, 'password')).toMatch(
+      /id="field-password"[^>]*type="password"[^>]*autocomplete="current-password"/,
+    );
     expect(html).toMatch(/<button type="submit"[^>]*>Sign in<\/button>/);
   });
 
@@ -45,7 +57,9 @@ describe('the sign-in form', () => {
     const t = createTestApp();
     await insertUser(t.db, 'ada');
     const signedIn = await signIn(t, { username: 'ada', password: TEST_PASSWORD });
-    const response = await get(t.app, '/users/sign_in', { cookie: `${SESSION_COOKIE}=${sessionCookieOf(signedIn)!.token}` });
+    const response = await get(t.app, '/users/sign_in', {
+      cookie: `${SESSION_COOKIE}=${sessionCookieOf(signedIn)!.token}`,
+    });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/');
   });
@@ -133,7 +147,12 @@ describe('signing in', () => {
   it('answers 422 when the username or the password is missing', async () => {
     const t = createTestApp();
     await insertUser(t.db, 'ada');
-    const forms: Record<string, string>[] = [{ username: 'ada' }, { password: TEST_PASSWORD }, { username: '  ', password: TEST_PASSWORD }, {}];
+    const forms: Record<string, string>[] = [
+      { username: 'ada' },
+      { password: TEST_PASSWORD },
+      { username: '  ', password: TEST_PASSWORD },
+      {},
+    ];
     for (const form of forms) {
       const response = await signIn(t, form);
       expect(response.status).toBe(422);

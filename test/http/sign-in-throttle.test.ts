@@ -9,7 +9,12 @@ import { SIGN_IN_LIMITS } from '../../src/auth/throttle.js';
 import { loadConfig } from '../../src/config.js';
 import { createTestApp, insertUser, ORIGIN, TEST_PASSWORD, textOf, type TestApp } from '../support/app.js';
 
-const hashing = vi.hoisted(() => ({ calls: 0, running: 0, mostAtOnce: 0, held: undefined as Promise<void> | undefined }));
+const hashing = vi.hoisted(() => ({
+  calls: 0,
+  running: 0,
+  mostAtOnce: 0,
+  held: undefined as Promise<void> | undefined,
+}));
 
 vi.mock('node:crypto', async (importOriginal) => {
   const crypto = await importOriginal<typeof import('node:crypto')>();
@@ -36,14 +41,33 @@ beforeEach(() => {
 });
 
 /** A sign-in form posted from `address`, as the Node server would see its peer. */
-function signInFrom(t: TestApp, address: string, username: string, password: string, forwardedFor?: string): Promise<Response> {
+function signInFrom(
+  t: TestApp,
+  address: string,
+  username: string,
+  password: string,
+  forwardedFor?: string,
+): Promise<Response> {
   const body = new URLSearchParams({ username, password }).toString();
-  const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) };
-  return Promise.resolve(t.app.request('/users/sign_in', { method: 'POST', headers, body }, { incoming: { socket: { remoteAddress: address } } }));
+  const headers = {
+    'content-type': 'application/x-www-form-urlencoded',
+    origin: ORIGIN,
+    ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+  };
+  return Promise.resolve(
+    t.app.request(
+      '/users/sign_in',
+      { method: 'POST', headers, body },
+      { incoming: { socket: { remoteAddress: address } } },
+    ),
+  );
 }
 
 const statusCounts = (responses: Response[]) =>
-  responses.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+  responses.reduce<Record<number, number>>(
+    (counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }),
+    {},
+  );
 
 const ATTACKER = '203.0.113.66';
 const OWNER = '198.51.100.7';
@@ -53,7 +77,9 @@ describe('failed sign-ins against the throttle', () => {
     const t = createTestApp();
     await insertUser(t.db, 'root');
     hashing.calls = 0;
-    const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => signInFrom(t, ATTACKER, 'root', `guess-${i}`)));
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => signInFrom(t, ATTACKER, 'root', `guess-${i}`)),
+    );
     expect(statusCounts(responses)).toEqual({ 401: 5, 429: 195 });
     expect(hashing.calls).toBe(SIGN_IN_LIMITS.accountFromAddress.maxFailures);
   });
@@ -64,7 +90,9 @@ describe('failed sign-ins against the throttle', () => {
     for (let i = 0; i < 5; i++) expect((await signInFrom(t, ATTACKER, 'root', `guess-${i}`)).status).toBe(401);
     const attackerWithTheRightPassword = await signInFrom(t, ATTACKER, 'root', TEST_PASSWORD);
     expect(attackerWithTheRightPassword.status).toBe(429);
-    expect(textOf(await attackerWithTheRightPassword.text())).toContain('Too many failed sign-in attempts. Try again in 15 minutes.');
+    expect(textOf(await attackerWithTheRightPassword.text())).toContain(
+      'Too many failed sign-in attempts. Try again in 15 minutes.',
+    );
     expect((await signInFrom(t, OWNER, 'root', TEST_PASSWORD)).status).toBe(303);
   });
 
@@ -72,7 +100,9 @@ describe('failed sign-ins against the throttle', () => {
     const t = createTestApp();
     await insertUser(t.db, 'root');
     hashing.calls = 0;
-    const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => signInFrom(t, `203.0.113.${i % 100}`, 'root', `guess-${i}`)));
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => signInFrom(t, `203.0.113.${i % 100}`, 'root', `guess-${i}`)),
+    );
     expect(statusCounts(responses)).toEqual({ 401: 20, 429: 180 });
     expect(hashing.calls).toBe(SIGN_IN_LIMITS.account.maxFailures);
     expect((await signInFrom(t, OWNER, 'root', TEST_PASSWORD)).status).toBe(429);
@@ -81,7 +111,8 @@ describe('failed sign-ins against the throttle', () => {
   it('counts the addresses of one IPv6 /64 together, so that changing address within it does not reset the count', async () => {
     const t = createTestApp();
     await insertUser(t.db, 'root');
-    for (let i = 1; i <= 5; i++) expect((await signInFrom(t, `2001:db8:0:7::${i}`, 'root', `guess-${i}`)).status).toBe(401);
+    for (let i = 1; i <= 5; i++)
+      expect((await signInFrom(t, `2001:db8:0:7::${i}`, 'root', `guess-${i}`)).status).toBe(401);
     expect((await signInFrom(t, '2001:db8:0:7::99', 'root', TEST_PASSWORD)).status).toBe(429);
     expect((await signInFrom(t, '2001:db8:0:8::1', 'root', TEST_PASSWORD)).status).toBe(303);
   });
@@ -119,14 +150,16 @@ describe('failed sign-ins behind a reverse proxy (TRUST_PROXY)', () => {
   it('ignores X-Forwarded-For from a peer that is not a trusted proxy, so changing it does not reset the count', async () => {
     const t = behindProxy();
     await insertUser(t.db, 'root');
-    for (let i = 0; i < 5; i++) expect((await signInFrom(t, ATTACKER, 'root', `guess-${i}`, `192.0.2.${i}`)).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await signInFrom(t, ATTACKER, 'root', `guess-${i}`, `192.0.2.${i}`)).status).toBe(401);
     expect((await signInFrom(t, ATTACKER, 'root', TEST_PASSWORD, OWNER)).status).toBe(429);
   });
 
   it('ignores X-Forwarded-For when TRUST_PROXY is not set', async () => {
     const t = createTestApp();
     await insertUser(t.db, 'root');
-    for (let i = 0; i < 5; i++) expect((await signInFrom(t, PROXY, 'root', `guess-${i}`, `192.0.2.${i}`)).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await signInFrom(t, PROXY, 'root', `guess-${i}`, `192.0.2.${i}`)).status).toBe(401);
     expect((await signInFrom(t, PROXY, 'root', TEST_PASSWORD, OWNER)).status).toBe(429);
   });
 });
@@ -153,7 +186,9 @@ describe('password hashing under a burst of sign-ins', () => {
     expect(hashing.calls).toBe(admitted);
     const busy = responses.find((response) => response.status === 503)!;
     expect(busy.headers.get('retry-after')).toBe('5');
-    expect(textOf(await busy.text())).toContain('Too many people are signing in right now. Try again in a few seconds.');
+    expect(textOf(await busy.text())).toContain(
+      'Too many people are signing in right now. Try again in a few seconds.',
+    );
   });
 
   it('does not count a sign-in refused as busy against the throttle', async () => {

@@ -6,7 +6,17 @@ import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { daysAhead } from '../../src/auth/tokens.js';
 import { personalAccessTokens } from '../../src/db/schema.js';
-import { createTestApp, fieldErrorOf, flashOf, get, insertUser, post, sessionCookie, textOf, type TestApp } from '../support/app.js';
+import {
+  createTestApp,
+  fieldErrorOf,
+  flashOf,
+  get,
+  insertUser,
+  post,
+  sessionCookie,
+  textOf,
+  type TestApp,
+} from '../support/app.js';
 
 const TOKENS = '/-/user_settings/personal_access_tokens';
 const inDays = (days: number) => daysAhead(new Date(), days);
@@ -53,11 +63,36 @@ describe('creating a personal access token', () => {
   it.each([
     ['no name', { name: '  ', scopes: 'api', expires_at: inDays(5) }, 'name', 'Name is required'],
     ['no scope', { name: 'x', expires_at: inDays(5) }, 'scopes', 'Select at least one scope'],
-    ['an unknown scope', { name: 'x', scopes: 'sudo', expires_at: inDays(5) }, 'scopes', 'Scopes can be api or read_api'],
-    ['today', { name: 'x', scopes: 'api', expires_at: inDays(0) }, 'expires_at', 'Expiration date must be in the future'],
-    ['a past date', { name: 'x', scopes: 'api', expires_at: '2020-01-01' }, 'expires_at', 'Expiration date must be in the future'],
-    ['more than a year ahead', { name: 'x', scopes: 'api', expires_at: inDays(366) }, 'expires_at', `Expiration date must be at most 365 days ahead (${inDays(365)} at the latest)`],
-    ['not a date', { name: 'x', scopes: 'api', expires_at: '2026-02-30' }, 'expires_at', 'Expiration date must be a date (YYYY-MM-DD)'],
+    [
+      'an unknown scope',
+      { name: 'x', scopes: 'sudo', expires_at: inDays(5) },
+      'scopes',
+      'Scopes can be api or read_api',
+    ],
+    [
+      'today',
+      { name: 'x', scopes: 'api', expires_at: inDays(0) },
+      'expires_at',
+      'Expiration date must be in the future',
+    ],
+    [
+      'a past date',
+      { name: 'x', scopes: 'api', expires_at: '2020-01-01' },
+      'expires_at',
+      'Expiration date must be in the future',
+    ],
+    [
+      'more than a year ahead',
+      { name: 'x', scopes: 'api', expires_at: inDays(366) },
+      'expires_at',
+      `Expiration date must be at most 365 days ahead (${inDays(365)} at the latest)`,
+    ],
+    [
+      'not a date',
+      { name: 'x', scopes: 'api', expires_at: '2026-02-30' },
+      'expires_at',
+      'Expiration date must be a date (YYYY-MM-DD)',
+    ],
   ])('refuses %s with a message next to the field, 422, and saves nothing', async (_case, form, field, message) => {
     const response = await create(form);
     expect(response.status).toBe(422);
@@ -119,7 +154,12 @@ describe("the Admin Area's list of tokens", () => {
     const list = textOf(await (await get(t.app, '/admin/personal_access_tokens', { cookie: admin })).text());
     expect(list).toContain('Ada script ada @ada read_api');
     const id = storedTokens()[0]!.id;
-    const done = await post(t.app, `/admin/personal_access_tokens/${id}/revoke`, { _confirmed: '1' }, { cookie: admin });
+    const done = await post(
+      t.app,
+      `/admin/personal_access_tokens/${id}/revoke`,
+      { _confirmed: '1' },
+      { cookie: admin },
+    );
     expect(flashOf(done)).toBe('The token "Ada script" of @ada was revoked.');
     expect(storedTokens()[0]!.revokedAt).not.toBeNull();
   });

@@ -47,11 +47,21 @@ beforeAll(async () => {
   t = createTestApp();
   p = await platformWorld(t.db);
   const saveSlack = (path: string, username: string) =>
-    post(t.app, `${projectIntegrations(path)}/slack`, { ...slackForm({ username }), inheritance: 'custom' }, cookie(p.root));
+    post(
+      t.app,
+      `${projectIntegrations(path)}/slack`,
+      { ...slackForm({ username }), inheritance: 'custom' },
+      cookie(p.root),
+    );
   await saveSlack('platform/backend/api', 'api-bot');
   await saveSlack('platform/frontend/web', 'web-bot');
   await saveSlack('platform/infrastructure', 'infra-bot');
-  await post(t.app, `${groupIntegrations('platform/frontend')}/slack`, { ...slackForm({ username: 'frontend-bot' }), inheritance: 'custom', _confirmed: '1' }, cookie(p.root));
+  await post(
+    t.app,
+    `${groupIntegrations('platform/frontend')}/slack`,
+    { ...slackForm({ username: 'frontend-bot' }), inheritance: 'custom', _confirmed: '1' },
+    cookie(p.root),
+  );
 });
 
 describe('a group page', () => {
@@ -77,7 +87,8 @@ describe('"Projects using custom settings"', () => {
     const page = await pageText(overrides, p.max);
     expect(page).toContain('platform/backend/api Project');
     expect(page).toContain('api-bot');
-    for (const hidden of ['platform/frontend', 'platform/infrastructure', 'web-bot', 'frontend-bot', 'infra-bot']) expect(page).not.toContain(hidden);
+    for (const hidden of ['platform/frontend', 'platform/infrastructure', 'web-bot', 'frontend-bot', 'infra-bot'])
+      expect(page).not.toContain(hidden);
     expect(page).toContain('3 more projects or groups use custom settings; you cannot open them.');
   });
 
@@ -95,7 +106,13 @@ describe('"Projects using custom settings"', () => {
 
   it('lists everything for the Owner of Platform, with no one left out', async () => {
     const page = await pageText(overrides, p.olivia);
-    for (const entry of ['platform/backend/api Project', 'platform/frontend Group', 'platform/frontend/web Project', 'platform/infrastructure Project']) expect(page).toContain(entry);
+    for (const entry of [
+      'platform/backend/api Project',
+      'platform/frontend Group',
+      'platform/frontend/web Project',
+      'platform/infrastructure Project',
+    ])
+      expect(page).toContain(entry);
     expect(page).not.toContain('you cannot open');
   });
 });
@@ -103,19 +120,35 @@ describe('"Projects using custom settings"', () => {
 describe('the API', () => {
   const list = async (path: string, user: User) => {
     const response = await apiRequest(t.app, 'GET', `/api/v4${path}`, { token: apiToken(t.db, user) });
-    return { paths: (await json<{ full_path?: string; path_with_namespace?: string }[]>(response)).map((item) => item.full_path ?? item.path_with_namespace), total: response.headers.get('x-total') };
+    return {
+      paths: (await json<{ full_path?: string; path_with_namespace?: string }[]>(response)).map(
+        (item) => item.full_path ?? item.path_with_namespace,
+      ),
+      total: response.headers.get('x-total'),
+    };
   };
 
   it('lists for a Maintainer of Backend only the groups and projects they may open, and counts only those in x-total', async () => {
     expect(await list('/groups', p.max)).toEqual({ paths: ['platform/backend', 'platform'], total: '2' });
-    expect(await list(`/groups/${p.platform.id}/subgroups`, p.max)).toEqual({ paths: ['platform/backend'], total: '1' });
+    expect(await list(`/groups/${p.platform.id}/subgroups`, p.max)).toEqual({
+      paths: ['platform/backend'],
+      total: '1',
+    });
     expect(await list(`/groups/${p.platform.id}/projects`, p.max)).toEqual({ paths: [], total: '0' });
-    expect(await list(`/groups/${p.backend.id}/projects`, p.max)).toEqual({ paths: ['platform/backend/api'], total: '1' });
+    expect(await list(`/groups/${p.backend.id}/projects`, p.max)).toEqual({
+      paths: ['platform/backend/api'],
+      total: '1',
+    });
     expect(await list('/projects', p.max)).toEqual({ paths: ['platform/backend/api'], total: '1' });
   });
 
   it('lists for the Owner of Platform every group and project in it', async () => {
-    expect((await list('/groups?search=platform', p.olivia)).paths).toEqual(['platform/backend', 'platform/frontend', 'platform', 'platform/tools']);
+    expect((await list('/groups?search=platform', p.olivia)).paths).toEqual([
+      'platform/backend',
+      'platform/frontend',
+      'platform',
+      'platform/tools',
+    ]);
     expect((await list(`/groups/${p.platform.id}/projects`, p.olivia)).paths).toEqual(['platform/infrastructure']);
   });
 
@@ -135,10 +168,21 @@ describe('lists and pages decide alike', () => {
     const extra = await platformWorld(db);
     const everyone = [...Object.values(w.users), extra.max, extra.olivia, extra.root];
     const allGroups = db.select().from(groups).all();
-    const allProjects = db.select({ project: projects, group: groups }).from(projects).innerJoin(groups, eq(groups.id, projects.groupId)).all();
+    const allProjects = db
+      .select({ project: projects, group: groups })
+      .from(projects)
+      .innerJoin(groups, eq(groups.id, projects.groupId))
+      .all();
     for (const user of everyone) {
-      const listedGroups = db.select({ id: groups.id }).from(groups).where(groupsReadableBy(user)).all().map((row) => row.id);
-      const openableGroups = allGroups.filter((group: Group) => can(db, user, 'read', { kind: 'group', group })).map((group) => group.id);
+      const listedGroups = db
+        .select({ id: groups.id })
+        .from(groups)
+        .where(groupsReadableBy(user))
+        .all()
+        .map((row) => row.id);
+      const openableGroups = allGroups
+        .filter((group: Group) => can(db, user, 'read', { kind: 'group', group }))
+        .map((group) => group.id);
       expect(listedGroups.sort(), `groups of ${user.username}`).toEqual(openableGroups.sort());
       const listedProjects = db
         .select({ id: projects.id })
@@ -147,8 +191,12 @@ describe('lists and pages decide alike', () => {
         .where(projectsReadableBy(user))
         .all()
         .map((row) => row.id);
-      const openableProjects = allProjects.filter(({ project, group }: { project: Project; group: Group }) => can(db, user, 'read', { kind: 'project', project, group }));
-      expect(listedProjects.sort(), `projects of ${user.username}`).toEqual(openableProjects.map(({ project }) => project.id).sort());
+      const openableProjects = allProjects.filter(({ project, group }: { project: Project; group: Group }) =>
+        can(db, user, 'read', { kind: 'project', project, group }),
+      );
+      expect(listedProjects.sort(), `projects of ${user.username}`).toEqual(
+        openableProjects.map(({ project }) => project.id).sort(),
+      );
     }
   });
 });

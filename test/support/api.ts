@@ -22,7 +22,12 @@ export interface ApiRequestOptions {
 }
 
 /** A request as an API client sends it: the token in PRIVATE-TOKEN, parameters as JSON. */
-export function apiRequest(app: Hono<AppEnv>, method: string, url: string, options: ApiRequestOptions = {}): Promise<Response> {
+export function apiRequest(
+  app: Hono<AppEnv>,
+  method: string,
+  url: string,
+  options: ApiRequestOptions = {},
+): Promise<Response> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers['private-token'] = options.token;
   let body: string | undefined;

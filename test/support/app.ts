@@ -58,7 +58,11 @@ export function createTestApp(deps: Partial<AppDeps> = {}): TestApp {
   return { app, db, logLines };
 }
 
-export async function insertUser(db: Db, username: string, extra: Partial<typeof users.$inferInsert> = {}): Promise<User> {
+export async function insertUser(
+  db: Db,
+  username: string,
+  extra: Partial<typeof users.$inferInsert> = {},
+): Promise<User> {
   return db
     .insert(users)
     .values({ username, name: username, email: `${username}@example.com`, passwordHash: await passwordHash, ...extra })
@@ -108,12 +112,21 @@ export function flashOf(response: Response): string | undefined {
   return (JSON.parse(value.slice(0, value.lastIndexOf('.'))) as { message: string }).message;
 }
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#x27;': "'" };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&#x27;': "'",
+};
 const decodeEntities = (html: string) => html.replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, (entity) => ENTITIES[entity]!);
 
 /** A page's text as a user reads it: tags removed, entities decoded, whitespace collapsed. */
 export function textOf(html: string): string {
-  return decodeEntities(html.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+  return decodeEntities(html.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The message shown next to a form field, or undefined when the field has none. */

@@ -22,5 +22,10 @@ export function slackForm(overrides: Record<string, string> = {}): Record<string
 
 /** Saves the instance-level Slack default as an administrator, confirmed, and returns the response. */
 export function saveInstanceSlack(app: Hono<AppEnv>, adminCookie: string, overrides: Record<string, string> = {}) {
-  return post(app, `${ADMIN_INTEGRATIONS}/slack`, { ...slackForm(overrides), _confirmed: '1' }, { cookie: adminCookie });
+  return post(
+    app,
+    `${ADMIN_INTEGRATIONS}/slack`,
+    { ...slackForm(overrides), _confirmed: '1' },
+    { cookie: adminCookie },
+  );
 }

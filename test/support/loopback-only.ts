@@ -24,17 +24,23 @@ function refused(what: string, code: 'ENOTFOUND' | 'ECONNREFUSED'): NodeJS.Errno
   return Object.assign(new Error(`Tests may reach only the loopback: ${what}`), { code });
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /** A lookup that lets only loopback addresses through, whatever lookup it wraps (the system's or a pinned one). */
 function loopbackLookup(lookup: LookupFunction): LookupFunction {
   return (hostname, options, callback) => {
-    lookup(hostname, options, ((error, address, family) => {
-      if (error) return (callback)(error, '');
-      const outside = (Array.isArray(address) ? address.map((entry) => entry.address) : [address]).find((each) => !isLoopbackAddress(each));
-      if (outside) return (callback)(refused(`a connection to ${hostname} at ${outside}`, 'ECONNREFUSED'), '');
-      (callback)(null, address, family);
-    }));
+    lookup(hostname, options, (error, address, family) => {
+      if (error) return callback(error, '');
+      const outside = (Array.isArray(address) ? address.map((entry) => entry.address) : [address]).find(
+        (each) => !isLoopbackAddress(each),
+      );
+      if (outside) return callback(refused(`a connection to ${hostname} at ${outside}`, 'ECONNREFUSED'), '');
+      callback(null, address, family);
+    });
   };
 }
 
@@ -42,12 +48,14 @@ function guardSystemResolver(): void {
   const lookup = dns.lookup;
   dns.lookup = ((hostname: string, ...rest: unknown[]) => {
     const callback = rest[rest.length - 1] as LookupCallback;
-    if (!isIP(hostname) && !isLocalhostName(hostname)) return process.nextTick(() => callback(refused(`a DNS lookup of ${hostname}`, 'ENOTFOUND'), ''));
+    if (!isIP(hostname) && !isLocalhostName(hostname))
+      return process.nextTick(() => callback(refused(`a DNS lookup of ${hostname}`, 'ENOTFOUND'), ''));
     return (lookup as (...args: unknown[]) => void)(hostname, ...rest);
   }) as typeof dns.lookup;
   const lookupPromise = dns.promises.lookup;
   dns.promises.lookup = ((hostname: string, ...rest: unknown[]) => {
-    if (!isIP(hostname) && !isLocalhostName(hostname)) return Promise.reject(refused(`a DNS lookup of ${hostname}`, 'ENOTFOUND'));
+    if (!isIP(hostname) && !isLocalhostName(hostname))
+      return Promise.reject(refused(`a DNS lookup of ${hostname}`, 'ENOTFOUND'));
     return (lookupPromise as (...args: unknown[]) => Promise<unknown>)(hostname, ...rest);
   }) as typeof dns.promises.lookup;
 }
@@ -59,7 +67,9 @@ function guardConnections(): void {
     // net.connect passes its arguments already normalized, as [options, callback].
     const first = Array.isArray(args[0]) ? (args[0][0] as net.TcpNetConnectOpts) : args[0];
     const options: Partial<net.TcpNetConnectOpts> & { path?: string } =
-      typeof first === 'object' && first !== null ? first : { port: Number(first), host: typeof args[1] === 'string' ? args[1] : 'localhost' };
+      typeof first === 'object' && first !== null
+        ? first
+        : { port: Number(first), host: typeof args[1] === 'string' ? args[1] : 'localhost' };
     if (options.path || (typeof first === 'string' && !/^\d+$/.test(first))) return connect.apply(this, args);
     const host = options.host ?? 'localhost';
     if (isIP(host)) {
@@ -82,5 +92,6 @@ if (!state[GUARDED]) {
 
 afterEach(() => {
   const seen = state[GUARDED]!.attempts.splice(0);
-  if (seen.length > 0) throw new Error(`This test tried to leave the machine (tests may reach only the loopback): ${seen.join('; ')}`);
+  if (seen.length > 0)
+    throw new Error(`This test tried to leave the machine (tests may reach only the loopback): ${seen.join('; ')}`);
 });

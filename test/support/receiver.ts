@@ -31,12 +31,19 @@ export async function startReceiver(): Promise<Receiver> {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const received = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const received = {
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       receiver.received.push(received);
       receiver.answer(response, received);
     });
   });
-  const { port } = await new Promise<AddressInfo>((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address() as AddressInfo)));
+  const { port } = await new Promise<AddressInfo>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(server.address() as AddressInfo)),
+  );
   receiver.port = port;
   receiver.origin = `http://127.0.0.1:${port}`;
   receiver.close = () =>
@@ -72,7 +79,9 @@ export function receiverForFile(): () => Receiver {
 export const neverAnswer = () => undefined;
 
 /** A receiver answer that redirects to `location`. */
-export const redirectTo = (location: string, status = 302) => (response: ServerResponse) => {
-  response.writeHead(status, { location });
-  response.end();
-};
+export const redirectTo =
+  (location: string, status = 302) =>
+  (response: ServerResponse) => {
+    response.writeHead(status, { location });
+    response.end();
+  };

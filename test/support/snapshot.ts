@@ -23,7 +23,10 @@ export function databaseSnapshot(db: Db): string {
     .all() as string[];
   const lines: string[] = [];
   for (const table of tables) {
-    for (const row of db.$client.prepare(`select * from "${table}" order by rowid`).all() as Record<string, unknown>[]) {
+    for (const row of db.$client.prepare(`select * from "${table}" order by rowid`).all() as Record<
+      string,
+      unknown
+    >[]) {
       for (const column of BOOKKEEPING_COLUMNS) delete row[column];
       lines.push(`${table}: ${JSON.stringify(row)}`);
     }

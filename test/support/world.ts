@@ -11,7 +11,16 @@ import { createProject } from '../../src/model/projects.js';
 import { createPersonalAccessToken, daysAhead } from '../../src/auth/tokens.js';
 import { insertUser, sessionCookie } from './app.js';
 
-export const ACTORS = ['anonymous', 'nonMember', 'reporter', 'developer', 'maintainer', 'owner', 'admin', 'blocked'] as const;
+export const ACTORS = [
+  'anonymous',
+  'nonMember',
+  'reporter',
+  'developer',
+  'maintainer',
+  'owner',
+  'admin',
+  'blocked',
+] as const;
 export type Actor = (typeof ACTORS)[number];
 
 export interface World {
@@ -64,10 +73,24 @@ export async function buildWorld(db: Db): Promise<World> {
     ])
     .returning()
     .all();
-  const memberships = { reporter: reporter!, developer: developer!, maintainer: maintainer!, owner: owner!, blocked: blocked! };
-  const cookies = Object.fromEntries(Object.entries(users).map(([actor, user]) => [actor, sessionCookie(db, user)])) as World['cookies'];
+  const memberships = {
+    reporter: reporter!,
+    developer: developer!,
+    maintainer: maintainer!,
+    owner: owner!,
+    blocked: blocked!,
+  };
+  const cookies = Object.fromEntries(
+    Object.entries(users).map(([actor, user]) => [actor, sessionCookie(db, user)]),
+  ) as World['cookies'];
   cookies.anonymous = undefined;
-  const reporterToken = must(createPersonalAccessToken(db, users.reporter, { name: 'Reporter script', scopes: ['api'], expires_at: daysAhead(new Date(), 30) })).record;
+  const reporterToken = must(
+    createPersonalAccessToken(db, users.reporter, {
+      name: 'Reporter script',
+      scopes: ['api'],
+      expires_at: daysAhead(new Date(), 30),
+    }),
+  ).record;
   // Blocked after signing in: the session must stop working.
   db.$client.prepare('update users set blocked_at = ? where id = ?').run(Date.now(), users.blocked.id);
   return { top, sub, other, project, otherProject, users, memberships, cookies, reporterToken };

@@ -11,7 +11,13 @@ const context = { level: 'project' as const, version: 3, enforced: new Set<strin
 
 describe('settingsFormOf', () => {
   it('writes JSON values as the form would send them, and turns the integration on', () => {
-    expect(settingsFormOf(slack, { webhook: 'https://hooks.slack.com/x', notify_only_broken_pipelines: false, push_events: true, channel: null }, context)).toEqual({
+    expect(
+      settingsFormOf(
+        slack,
+        { webhook: 'https://hooks.slack.com/x', notify_only_broken_pipelines: false, push_events: true, channel: null },
+        context,
+      ),
+    ).toEqual({
       _version: '3',
       inheritance: 'custom',
       webhook: 'https://hooks.slack.com/x',
@@ -28,12 +34,20 @@ describe('settingsFormOf', () => {
   });
 
   it('ignores parameters that are not settings of the type, and events of other levels', () => {
-    const form = settingsFormOf(slack, { id: 7, title: 'x', properties: {}, group_mention_events: true, password: 'p' }, context);
+    const form = settingsFormOf(
+      slack,
+      { id: 7, title: 'x', properties: {}, group_mention_events: true, password: 'p' },
+      context,
+    );
     expect(Object.keys(form).sort()).toEqual(['_version', 'active', 'inheritance']);
   });
 
   it('reads inherited_fields as an array, a comma list or the form-encoded []; their values are not sent', () => {
-    for (const params of [{ inherited_fields: ['webhook', 'channel'] }, { inherited_fields: 'webhook, channel' }, { 'inherited_fields[]': ['webhook', 'channel'] }]) {
+    for (const params of [
+      { inherited_fields: ['webhook', 'channel'] },
+      { inherited_fields: 'webhook, channel' },
+      { 'inherited_fields[]': ['webhook', 'channel'] },
+    ]) {
       const form = settingsFormOf(slack, { ...params, channel: '#ignored', username: 'bot' }, context);
       expect(form._inherit).toEqual(['webhook', 'channel']);
       expect(form).not.toHaveProperty('channel');
@@ -47,14 +61,20 @@ describe('settingsFormOf', () => {
   });
 
   it('refuses values of the wrong kind and unknown inherited fields', () => {
-    expect(() => settingsFormOf(slack, { channel: { name: '#x' } }, context)).toThrow(new BadRequest('channel is invalid'));
-    expect(() => settingsFormOf(slack, { inherited_fields: ['nope'] }, context)).toThrow(new BadRequest('inherited_fields does not have a valid value: nope'));
-    expect(() => settingsFormOf(slack, { use_inherited_settings: true }, { ...context, level: 'instance' })).toThrow(BadRequest);
+    expect(() => settingsFormOf(slack, { channel: { name: '#x' } }, context)).toThrow(
+      new BadRequest('channel is invalid'),
+    );
+    expect(() => settingsFormOf(slack, { inherited_fields: ['nope'] }, context)).toThrow(
+      new BadRequest('inherited_fields does not have a valid value: nope'),
+    );
+    expect(() => settingsFormOf(slack, { use_inherited_settings: true }, { ...context, level: 'instance' })).toThrow(
+      BadRequest,
+    );
   });
 });
 
 describe('pageRequest', () => {
-  it("reads page and per_page as GitLab does: from 1, 20 by default, at most 100", () => {
+  it('reads page and per_page as GitLab does: from 1, 20 by default, at most 100', () => {
     expect(pageRequest({})).toEqual({ page: 1, perPage: 20 });
     expect(pageRequest({ page: '3', per_page: '500' })).toEqual({ page: 3, perPage: 100 });
     expect(pageRequest({ page: '0', per_page: '-5' })).toEqual({ page: 1, perPage: 1 });

@@ -20,10 +20,20 @@ const KNOWN = new Set(FILES);
 /** The repository's own modules a file imports (type-only imports included: they tie modules together too). */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g)].map((match) => match[1] ?? match[2]!);
+  const specifiers = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g),
+  ].map((match) => match[1] ?? match[2]!);
   return specifiers
-    .map((specifier) => relative(ROOT, resolve(ROOT, dirname(file), specifier)).split('\\').join('/'))
-    .flatMap((path) => [path.replace(/\.js$/, '.ts'), path.replace(/\.js$/, '.tsx')].filter((candidate) => KNOWN.has(candidate)).slice(0, 1));
+    .map((specifier) =>
+      relative(ROOT, resolve(ROOT, dirname(file), specifier))
+        .split('\\')
+        .join('/'),
+    )
+    .flatMap((path) =>
+      [path.replace(/\.js$/, '.ts'), path.replace(/\.js$/, '.tsx')]
+        .filter((candidate) => KNOWN.has(candidate))
+        .slice(0, 1),
+    );
 }
 
 /** Every cycle of imports, each as the files along it (found once, from its first file in order). */
@@ -54,7 +64,8 @@ describe('architecture', () => {
   });
 
   /** The folders of src/ (model, auth, settings, ...) and views/, each as one module; src/'s own files each as theirs. */
-  const folderOf = (file: string) => (file.startsWith('views/') ? 'views' : /^src\/[^/]+\//.test(file) ? file.split('/').slice(0, 2).join('/') : file);
+  const folderOf = (file: string) =>
+    file.startsWith('views/') ? 'views' : /^src\/[^/]+\//.test(file) ? file.split('/').slice(0, 2).join('/') : file;
 
   function folderCycles(): string[] {
     const graph = new Map<string, Set<string>>();
@@ -63,7 +74,9 @@ describe('architecture', () => {
       for (const imported of importsOf(file)) if (folderOf(imported) !== folderOf(file)) edges.add(folderOf(imported));
       graph.set(folderOf(file), edges);
     }
-    return importCycles(new Map([...graph].map(([folder, edges]) => [folder, [...edges]]))).map((cycle) => cycle.join(' -> '));
+    return importCycles(new Map([...graph].map(([folder, edges]) => [folder, [...edges]]))).map((cycle) =>
+      cycle.join(' -> '),
+    );
   }
 
   // Other folders still import each other in cycles (http, outbound, audit, integrations, settings): issue 12, item 3.
@@ -72,12 +85,18 @@ describe('architecture', () => {
   });
 
   it('finds a cycle when there is one (the check itself)', () => {
-    const graph = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]);
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', ['a.ts']],
+    ]);
     expect(importCycles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts', 'a.ts']]);
   });
 
   it('keeps SQL out of the routes: they call modules under src/ that query the database', () => {
-    const SQL = /from 'drizzle-orm(?:\/[^']*)?'|\bdb\s*\.\s*(?:select|insert|update|delete|run|all|get|transaction)\s*\(|\.prepare\(|\bsql`|\$client\b/;
+    const SQL =
+      /from 'drizzle-orm(?:\/[^']*)?'|\bdb\s*\.\s*(?:select|insert|update|delete|run|all|get|transaction)\s*\(|\.prepare\(|\bsql`|\$client\b/;
     const offending = sourceFiles('src/routes').filter((file) => SQL.test(readFileSync(join(ROOT, file), 'utf8')));
     expect(offending).toEqual([]);
   });

@@ -17,7 +17,10 @@ function catalogFiles(): string[] {
 /** The integration types a catalog file exports, beside its helpers. */
 async function typesDefinedIn(file: string): Promise<IntegrationType[]> {
   const exports: Record<string, unknown> = await import(new URL(file, CATALOG).href);
-  return Object.values(exports).filter((value): value is IntegrationType => typeof value === 'object' && value !== null && 'slug' in value && 'schema' in value);
+  return Object.values(exports).filter(
+    (value): value is IntegrationType =>
+      typeof value === 'object' && value !== null && 'slug' in value && 'schema' in value,
+  );
 }
 
 /** A value of the field's kind that mentions `host`: as a URL in URL fields, alone in text. */
@@ -45,9 +48,24 @@ describe('the catalog', () => {
     expect(new Set(slugs).size).toBe(18);
     expect(slugs).toEqual(
       expect.arrayContaining([
-        'slack', 'mattermost', 'microsoft-teams', 'discord', 'hangouts-chat', 'webex-teams', 'telegram', 'pushover',
-        'pipelines-email', 'emails-on-push', 'jira', 'redmine', 'youtrack', 'bugzilla', 'external-wiki',
-        'custom-issue-tracker', 'datadog', 'jenkins',
+        'slack',
+        'mattermost',
+        'microsoft-teams',
+        'discord',
+        'hangouts-chat',
+        'webex-teams',
+        'telegram',
+        'pushover',
+        'pipelines-email',
+        'emails-on-push',
+        'jira',
+        'redmine',
+        'youtrack',
+        'bugzilla',
+        'external-wiki',
+        'custom-issue-tracker',
+        'datadog',
+        'jenkins',
       ]),
     );
   });
@@ -66,18 +84,43 @@ describe('the catalog', () => {
   });
 
   it('gives each type a slug of its own', () => {
-    const sharing = integrationTypes.filter((type, index) => integrationTypes.findIndex((other) => other.slug === type.slug) !== index);
+    const sharing = integrationTypes.filter(
+      (type, index) => integrationTypes.findIndex((other) => other.slug === type.slug) !== index,
+    );
     expect(sharing.map((type) => `${type.title} (${type.slug})`)).toEqual([]);
   });
 
   it("has GitLab's per-event channels for Slack, Mattermost and Discord, each beside its event", () => {
     const channelsOf = (slug: string) => findIntegrationType(slug)!.fields.filter((field) => field.event);
-    expect(channelsOf('slack').map((field) => field.name).sort()).toEqual(
-      ['push', 'issue', 'incident', 'alert', 'confidential_issue', 'merge_request', 'note', 'confidential_note', 'tag_push', 'deployment', 'pipeline', 'wiki_page'].map((event) => `${event}_channel`).sort(),
+    expect(
+      channelsOf('slack')
+        .map((field) => field.name)
+        .sort(),
+    ).toEqual(
+      [
+        'push',
+        'issue',
+        'incident',
+        'alert',
+        'confidential_issue',
+        'merge_request',
+        'note',
+        'confidential_note',
+        'tag_push',
+        'deployment',
+        'pipeline',
+        'wiki_page',
+      ]
+        .map((event) => `${event}_channel`)
+        .sort(),
     );
     for (const slug of ['slack', 'mattermost', 'discord']) {
       const type = findIntegrationType(slug)!;
-      for (const field of channelsOf(slug)) expect(type.events.map((event) => event.name), field.name).toContain(field.event);
+      for (const field of channelsOf(slug))
+        expect(
+          type.events.map((event) => event.name),
+          field.name,
+        ).toContain(field.event);
     }
     // Discord's are webhook URLs of other channels: secrets, like the main webhook.
     expect(channelsOf('discord').every((field) => field.kind === 'secret' && field.format === 'url')).toBe(true);
@@ -92,7 +135,10 @@ describe('the catalog', () => {
   it('gives every select field a default among its choices', () => {
     for (const type of integrationTypes) {
       for (const field of type.fields.filter((f) => f.kind === 'select' && f.default !== undefined)) {
-        expect(field.choices!.map((choice) => choice.value), `${type.slug}.${field.name}`).toContain(field.default);
+        expect(
+          field.choices!.map((choice) => choice.value),
+          `${type.slug}.${field.name}`,
+        ).toContain(field.default);
       }
     }
   });
@@ -100,19 +146,39 @@ describe('the catalog', () => {
   it("uses GitLab's event defaults: deployments and incidents off, the rest on; Jenkins only pushes", () => {
     const slack = findIntegrationType('slack')!;
     const byName = Object.fromEntries(slack.events.map((event) => [event.name, event.default]));
-    expect(byName).toMatchObject({ push_events: true, issues_events: true, deployment_events: false, incident_events: false, alert_events: true });
-    const jenkins = Object.fromEntries(findIntegrationType('jenkins')!.events.map((event) => [event.name, event.default]));
+    expect(byName).toMatchObject({
+      push_events: true,
+      issues_events: true,
+      deployment_events: false,
+      incident_events: false,
+      alert_events: true,
+    });
+    const jenkins = Object.fromEntries(
+      findIntegrationType('jenkins')!.events.map((event) => [event.name, event.default]),
+    );
     expect(jenkins).toEqual({ push_events: true, merge_requests_events: false, tag_push_events: false });
   });
 
   it('shows no event toggles for types with a single event or none', () => {
-    for (const slug of ['pipelines-email', 'redmine', 'youtrack', 'bugzilla', 'custom-issue-tracker', 'external-wiki', 'datadog', 'pushover']) {
+    for (const slug of [
+      'pipelines-email',
+      'redmine',
+      'youtrack',
+      'bugzilla',
+      'custom-issue-tracker',
+      'external-wiki',
+      'datadog',
+      'pushover',
+    ]) {
       expect(findIntegrationType(slug)!.events, slug).toHaveLength(0);
     }
   });
 
   it('keeps every token, password and webhook secret', () => {
-    const secrets = (slug: string) => findIntegrationType(slug)!.fields.filter((f) => f.kind === 'secret').map((f) => f.name);
+    const secrets = (slug: string) =>
+      findIntegrationType(slug)!
+        .fields.filter((f) => f.kind === 'secret')
+        .map((f) => f.name);
     expect(secrets('slack')).toEqual(['webhook']);
     expect(secrets('telegram')).toEqual(['token']);
     expect(secrets('jira')).toEqual(['password']);
@@ -126,7 +192,12 @@ describe('the catalog', () => {
       for (const field of type.fields) {
         // With every other field filled in, and with only the required ones (a blank API URL lets the site decide).
         for (const filled of [true, false]) {
-          const others = Object.fromEntries(type.fields.map((f) => [f.name, filled || f.required ? valueMentioning(f, 'usual.example') : (f.default ?? null)]));
+          const others = Object.fromEntries(
+            type.fields.map((f) => [
+              f.name,
+              filled || f.required ? valueMentioning(f, 'usual.example') : (f.default ?? null),
+            ]),
+          );
           const before = testRequestHost(type, others);
           const moved = valueMentioning(field, 'moved.example');
           const after = testRequestHost(type, { ...others, [field.name]: moved });
@@ -149,12 +220,25 @@ describe('the catalog', () => {
     }
   });
 
-  it('marks every field that decides where a secret is sent as exposing it (GitLab\'s exposes_secrets)', () => {
+  it("marks every field that decides where a secret is sent as exposing it (GitLab's exposes_secrets)", () => {
     const withSecrets = integrationTypes.filter((type) => type.fields.some((field) => field.kind === 'secret'));
-    const unmarked = withSecrets.flatMap((type) => hostBearingFields(type).filter((field) => !field.exposesSecrets).map((field) => `${type.slug}.${field.name}`));
+    const unmarked = withSecrets.flatMap((type) =>
+      hostBearingFields(type)
+        .filter((field) => !field.exposesSecrets)
+        .map((field) => `${type.slug}.${field.name}`),
+    );
     expect(unmarked).toEqual([]);
-    const marked = withSecrets.flatMap((type) => type.fields.filter((field) => field.exposesSecrets).map((field) => `${type.slug}.${field.name}`));
-    expect(marked.sort()).toEqual(['datadog.api_url', 'datadog.datadog_site', 'jenkins.jenkins_url', 'jira.api_url', 'jira.url', 'telegram.hostname']);
+    const marked = withSecrets.flatMap((type) =>
+      type.fields.filter((field) => field.exposesSecrets).map((field) => `${type.slug}.${field.name}`),
+    );
+    expect(marked.sort()).toEqual([
+      'datadog.api_url',
+      'datadog.datadog_site',
+      'jenkins.jenkins_url',
+      'jira.api_url',
+      'jira.url',
+      'telegram.hostname',
+    ]);
   });
 });
 
@@ -164,7 +248,10 @@ function sampleValue(field: Field, other = false): FieldValue {
   if (field.kind === 'url') return other ? 'https://elsewhere.example/path' : 'https://server.example/path';
   if (field.kind === 'checkbox') return other ? field.default !== true : field.default === true;
   if (field.kind === 'number') return other ? 2 : 1;
-  if (field.kind === 'select') return (field.choices ?? []).map((choice) => choice.value).find((value) => (value === field.default) !== other) ?? null;
+  if (field.kind === 'select')
+    return (
+      (field.choices ?? []).map((choice) => choice.value).find((value) => (value === field.default) !== other) ?? null
+    );
   return other ? 'elsewhere.example' : (field.default ?? 'server.example');
 }
 
@@ -173,7 +260,12 @@ function sampleValue(field: Field, other = false): FieldValue {
  * webhook carries its own host), and every URL field: each can lead a secret elsewhere.
  */
 function hostBearingFields(type: IntegrationType): Field[] {
-  const base = Object.fromEntries(type.fields.map((field) => [field.name, field.required || field.default !== undefined || field.kind === 'secret' ? sampleValue(field) : null]));
+  const base = Object.fromEntries(
+    type.fields.map((field) => [
+      field.name,
+      field.required || field.default !== undefined || field.kind === 'secret' ? sampleValue(field) : null,
+    ]),
+  );
   const hostOf = (fields: Record<string, FieldValue>) => {
     try {
       return new URL(type.testRequest!({ fields, message: 'test' }).url).host;
@@ -184,7 +276,8 @@ function hostBearingFields(type: IntegrationType): Field[] {
   return type.fields.filter((field) => {
     if (field.kind === 'secret') return false;
     if (field.kind === 'url' || field.format === 'url') return true;
-    return type.testRequest !== undefined && hostOf({ ...base, [field.name]: sampleValue(field, true) }) !== hostOf(base);
+    return (
+      type.testRequest !== undefined && hostOf({ ...base, [field.name]: sampleValue(field, true) }) !== hostOf(base)
+    );
   });
 }
-

@@ -24,11 +24,20 @@ describe('loadConfig', () => {
   });
 
   it('reads TRUST_PROXY as a list of addresses and CIDR ranges', () => {
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.2, 192.168.0.0/16,::1,fd00::/8' }).trustedProxies).toEqual(['10.0.0.2', '192.168.0.0/16', '::1', 'fd00::/8']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.2, 192.168.0.0/16,::1,fd00::/8' }).trustedProxies).toEqual([
+      '10.0.0.2',
+      '192.168.0.0/16',
+      '::1',
+      'fd00::/8',
+    ]);
   });
 
   it('takes the CSRF origin from PUBLIC_URL and makes cookies Secure for https', () => {
-    const config = loadConfig({ PUBLIC_URL: 'https://cascade.example.com/some/path', SEED_DEMO: 'false', PORT: '8080' });
+    const config = loadConfig({
+      PUBLIC_URL: 'https://cascade.example.com/some/path',
+      SEED_DEMO: 'false',
+      PORT: '8080',
+    });
     expect(config.publicOrigin).toBe('https://cascade.example.com');
     expect(config.secureCookies).toBe(true);
     expect(config.seedDemo).toBe(false);
@@ -38,15 +47,26 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'abc' }, 'Invalid configuration: PORT must be a number (got "abc").'],
     [{ PORT: '70000' }, 'Invalid configuration: PORT must be between 1 and 65535 (got "70000").'],
-    [{ INITIAL_ROOT_PASSWORD: 'short' }, 'Invalid configuration: INITIAL_ROOT_PASSWORD is too short (minimum is 8 characters).'],
+    [
+      { INITIAL_ROOT_PASSWORD: 'short' },
+      'Invalid configuration: INITIAL_ROOT_PASSWORD is too short (minimum is 8 characters).',
+    ],
     [{ SECRET_KEY_BASE: 'too-short' }, 'Invalid configuration: SECRET_KEY_BASE must be at least 32 characters long.'],
-    [{ PUBLIC_URL: 'ftp://example.com' }, 'Invalid configuration: PUBLIC_URL must be an http or https URL, such as https://cascade.example.com (got "ftp://example.com").'],
-    [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of debug, info, warn, error, silent (got "loud").'],
+    [
+      { PUBLIC_URL: 'ftp://example.com' },
+      'Invalid configuration: PUBLIC_URL must be an http or https URL, such as https://cascade.example.com (got "ftp://example.com").',
+    ],
+    [
+      { LOG_LEVEL: 'loud' },
+      'Invalid configuration: LOG_LEVEL must be one of debug, info, warn, error, silent (got "loud").',
+    ],
     [{ SEED_DEMO: 'maybe' }, 'Invalid configuration: SEED_DEMO must be true or false (got "maybe").'],
-    ...['nginx', '10.0.0.300', '10.0.0.0/33', '10.0.0.1,fd00::/129', '10.0.0.0/8/8', '10.0.0.1 10.0.0.2', 'true'].map((value): [Record<string, string>, string] => [
-      { TRUST_PROXY: value },
-      `Invalid configuration: TRUST_PROXY must list IP addresses or CIDR ranges separated by commas, such as 10.0.0.2,192.168.0.0/16 (got "${value}").`,
-    ]),
+    ...['nginx', '10.0.0.300', '10.0.0.0/33', '10.0.0.1,fd00::/129', '10.0.0.0/8/8', '10.0.0.1 10.0.0.2', 'true'].map(
+      (value): [Record<string, string>, string] => [
+        { TRUST_PROXY: value },
+        `Invalid configuration: TRUST_PROXY must list IP addresses or CIDR ranges separated by commas, such as 10.0.0.2,192.168.0.0/16 (got "${value}").`,
+      ],
+    ),
   ])('refuses %o with one clear line that never echoes a secret', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });
@@ -61,6 +81,8 @@ describe('npm start', () => {
       timeout: 20_000,
     });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual(['Invalid configuration: PORT must be a number (got "not-a-port").']);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Invalid configuration: PORT must be a number (got "not-a-port").',
+    ]);
   });
 });

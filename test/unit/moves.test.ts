@@ -30,7 +30,9 @@ const slackOf = (db: ReturnType<typeof tree>['db'], store: SettingsStore, projec
   const project = findProjectById(db, projectId)!;
   const lineage = groupLineage(db, findGroupById(db, project.groupId)!);
   const owner = projectOwner(project, lineage);
-  return integrationStates(store, { level: 'project', owner, chain: settingsChain(owner, lineage) }).find((s) => s.type.slug === 'slack')!.effective;
+  return integrationStates(store, { level: 'project', owner, chain: settingsChain(owner, lineage) }).find(
+    (s) => s.type.slug === 'slack',
+  )!.effective;
 };
 
 describe('moveGroup', () => {
@@ -40,14 +42,28 @@ describe('moveGroup', () => {
     expect(moved.fullPath).toBe('other/b');
     const all = db.select().from(groups).all();
     expect(all.find((g) => g.path === 'c')!.fullPath).toBe('other/b/c');
-    expect(all.find((g) => g.path === 'c')!.traversalIds).toBe(`/${other.id}/${b.id}/${all.find((g) => g.path === 'c')!.id}/`);
-    expect(db.select().from(projects).all().find((p) => p.id === project.id)!.fullPath).toBe('other/b/c/p');
+    expect(all.find((g) => g.path === 'c')!.traversalIds).toBe(
+      `/${other.id}/${b.id}/${all.find((g) => g.path === 'c')!.id}/`,
+    );
+    expect(
+      db
+        .select()
+        .from(projects)
+        .all()
+        .find((p) => p.id === project.id)!.fullPath,
+    ).toBe('other/b/c/p');
   });
 
   it('makes the projects below inherit from their new ancestors at once', () => {
     const { db, a, b, other, project, store } = tree();
     store.save(groupOwner(a, [a]), 'slack', { active: true, fields: { username: 'from-a' }, events: {} }, 0, null);
-    store.save(groupOwner(other, [other]), 'slack', { active: true, fields: { username: 'from-other' }, events: {} }, 0, null);
+    store.save(
+      groupOwner(other, [other]),
+      'slack',
+      { active: true, fields: { username: 'from-other' }, events: {} },
+      0,
+      null,
+    );
     expect(slackOf(db, store, project.id).fields.username).toBe('from-a');
     must(moveGroup(db, b, other));
     expect(slackOf(db, store, project.id).fields.username).toBe('from-other');
@@ -60,21 +76,34 @@ describe('moveGroup', () => {
     store.save(projectOwner(project, []), 'slack', own, 0, null);
     must(moveGroup(db, b, other));
     const paths = (owner: ReturnType<typeof groupOwner>) =>
-      listOverrides(db, owner, 'slack', { search: '', after: '', limit: 20, visibleTo: null }).entries.map((entry) => entry.owner.path);
+      listOverrides(db, owner, 'slack', { search: '', after: '', limit: 20, visibleTo: null }).entries.map(
+        (entry) => entry.owner.path,
+      );
     const moved = groupOwner(other, [other]);
     expect(paths(moved)).toEqual(['other/b/c', 'other/b/c/p']);
     expect(customDescendantCount(db, moved, 'slack')).toBe(2);
     expect(paths(groupOwner(a, [a]))).toEqual([]);
     expect(customDescendantCount(db, groupOwner(a, [a]), 'slack')).toBe(0);
-    expect(settingsUsage(db, moved, 'slack')).toEqual({ inheritingProjects: 0, inheritingGroups: 1, customProjects: 1, customGroups: 1 });
+    expect(settingsUsage(db, moved, 'slack')).toEqual({
+      inheritingProjects: 0,
+      inheritingGroups: 1,
+      customProjects: 1,
+      customGroups: 1,
+    });
   });
 
   it('refuses to move a group into its own subtree, to where it already is, or onto a taken path', () => {
     const { db, a, b, c } = tree();
-    expect(moveGroup(db, a, c)).toEqual({ ok: false, errors: { parent_id: 'A group cannot be moved into itself or one of its subgroups' } });
+    expect(moveGroup(db, a, c)).toEqual({
+      ok: false,
+      errors: { parent_id: 'A group cannot be moved into itself or one of its subgroups' },
+    });
     expect(moveGroup(db, b, a).ok).toBe(false);
     must(createGroup(db, { name: 'C2', path: 'c' }, a));
-    expect(moveGroup(db, c, a)).toEqual({ ok: false, errors: { parent_id: 'a/c is already taken by another group or project' } });
+    expect(moveGroup(db, c, a)).toEqual({
+      ok: false,
+      errors: { parent_id: 'a/c is already taken by another group or project' },
+    });
   });
 });
 
@@ -94,7 +123,9 @@ describe('moveProject', () => {
     const { db, a, other, project, store } = tree();
     store.save(projectOwner(project, []), 'slack', { active: true, fields: { username: 'own' }, events: {} }, 0, null);
     must(moveProject(db, project, other));
-    const list = (group: typeof a) => listOverrides(db, groupOwner(group, [group]), 'slack', { search: '', after: '', limit: 20, visibleTo: null }).entries;
+    const list = (group: typeof a) =>
+      listOverrides(db, groupOwner(group, [group]), 'slack', { search: '', after: '', limit: 20, visibleTo: null })
+        .entries;
     expect(list(other).map((entry) => entry.owner.path)).toEqual(['other/p']);
     expect(list(a)).toEqual([]);
   });

@@ -34,7 +34,12 @@ describe('localClass', () => {
     ['100:0:0:1::/64 Dummy IPv6 Prefix', '100:0:0:1::', '100:0:0:1:ffff:ffff:ffff:ffff', 'reserved'],
     ['2001::/23 IETF Protocol Assignments', '2001::', '2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff', 'reserved'],
     ['2001:db8::/32 Documentation', '2001:db8::', '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', 'documentation'],
-    ['2620:4f:8000::/48 Direct Delegation AS112 Service', '2620:4f:8000::', '2620:4f:8000:ffff:ffff:ffff:ffff:ffff', 'reserved'],
+    [
+      '2620:4f:8000::/48 Direct Delegation AS112 Service',
+      '2620:4f:8000::',
+      '2620:4f:8000:ffff:ffff:ffff:ffff:ffff',
+      'reserved',
+    ],
     ['3fff::/20 Documentation', '3fff::', '3fff:fff:ffff:ffff:ffff:ffff:ffff:ffff', 'documentation'],
     ['5f00::/16 Segment Routing (SRv6) SIDs', '5f00::', '5f00:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'reserved'],
     ['fc00::/7 Unique-Local', 'fc00::', 'fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'private'],
@@ -102,11 +107,27 @@ describe('localClass', () => {
   });
 
   it('classifies what the URL parser makes of decimal, octal and hexadecimal encodings', () => {
-    for (const url of ['http://2130706433/', 'http://0177.0.0.1/', 'http://0x7f.0.0.1/', 'http://0x7f000001/', 'http://127.1/', 'http://017700000001/', 'http://%31%32%37.0.0.1/']) {
+    for (const url of [
+      'http://2130706433/',
+      'http://0177.0.0.1/',
+      'http://0x7f.0.0.1/',
+      'http://0x7f000001/',
+      'http://127.1/',
+      'http://017700000001/',
+      'http://%31%32%37.0.0.1/',
+    ]) {
       expect(localClass(new URL(url).hostname), url).toBe('loopback');
     }
     expect(localClass(new URL('http://0/').hostname)).toBe('unspecified');
-    for (const url of ['http://127.0.0.1./', 'http://0x7f.0x0.0x0.0x1/', 'http://127.000.000.001/', 'http://①②⑦.0.0.1/', 'http://１２７.0.0.1/', 'http://[0::1]/', 'http://user@127.0.0.1/']) {
+    for (const url of [
+      'http://127.0.0.1./',
+      'http://0x7f.0x0.0x0.0x1/',
+      'http://127.000.000.001/',
+      'http://①②⑦.0.0.1/',
+      'http://１２７.0.0.1/',
+      'http://[0::1]/',
+      'http://user@127.0.0.1/',
+    ]) {
       expect(localClass(new URL(url).hostname), url).toBe('loopback');
     }
     expect(localClass(new URL('http://[0:0:0:0:0:ffff:169.254.169.254]/').hostname)).toBe('link-local');
@@ -137,10 +158,15 @@ describe('the allowlist', () => {
   });
 
   it('refuses entries that are no address, range or host name, naming them', () => {
-    expect(parseAllowlist('10.0.0.0/33')).toEqual({ ok: false, error: '10.0.0.0/33 is not an IP address, CIDR range or host name' });
+    expect(parseAllowlist('10.0.0.0/33')).toEqual({
+      ok: false,
+      error: '10.0.0.0/33 is not an IP address, CIDR range or host name',
+    });
     const several = parseAllowlist('1.2.3\nfoo bar\nfe80::/129\nok.example');
     expect(several.ok).toBe(false);
-    expect(!several.ok && several.error).toBe('1.2.3, foo bar, fe80::/129 are not IP addresses, CIDR ranges or host names');
+    expect(!several.ok && several.error).toBe(
+      '1.2.3, foo bar, fe80::/129 are not IP addresses, CIDR ranges or host names',
+    );
     expect(parseAllowlist('http://example.com').ok).toBe(false);
     expect(parseAllowlist('').ok).toBe(true);
   });

@@ -17,7 +17,12 @@ const resolveNothing = async (host: string) => {
 describe('sendOutbound with local requests allowed', () => {
   it('sends the method, path, headers and body, and reports the status and the time taken', async () => {
     const result = await sendOutbound(
-      { method: 'POST', url: `${receiver().origin}/hooks/abc?x=1`, headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' },
+      {
+        method: 'POST',
+        url: `${receiver().origin}/hooks/abc?x=1`,
+        headers: { 'content-type': 'application/json' },
+        body: '{"text":"hi"}',
+      },
       ALLOWING,
     );
     expect(result).toMatchObject({ ok: true, status: 200 });
@@ -25,7 +30,12 @@ describe('sendOutbound with local requests allowed', () => {
     expect(receiver().received).toHaveLength(1);
     const [request] = receiver().received;
     expect(request).toMatchObject({ method: 'POST', path: '/hooks/abc?x=1', body: '{"text":"hi"}' });
-    expect(request!.headers).toMatchObject({ 'content-type': 'application/json', 'content-length': '13', host: `127.0.0.1:${receiver().port}`, 'user-agent': 'Cascade' });
+    expect(request!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'content-length': '13',
+      host: `127.0.0.1:${receiver().port}`,
+      'user-agent': 'Cascade',
+    });
   });
 
   it('connects to the address it checked, resolving the host name once, and keeps the name in the Host header', async () => {
@@ -35,7 +45,11 @@ describe('sendOutbound with local requests allowed', () => {
       return [{ address: '127.0.0.1', family: 4 }];
     };
     // hooks.example.test resolves nowhere else: only the checked address can have been used.
-    const result = await sendOutbound({ method: 'GET', url: `http://hooks.example.test:${receiver().port}/x` }, ALLOWING, { resolve });
+    const result = await sendOutbound(
+      { method: 'GET', url: `http://hooks.example.test:${receiver().port}/x` },
+      ALLOWING,
+      { resolve },
+    );
     expect(result.ok).toBe(true);
     expect(lookups).toEqual(['hooks.example.test']);
     expect(receiver().received[0]!.headers.host).toBe(`hooks.example.test:${receiver().port}`);
@@ -56,8 +70,14 @@ describe('sendOutbound with local requests allowed', () => {
 
   it('reports a timeout when the server never answers', async () => {
     receiver().answer = neverAnswer;
-    const result = await sendOutbound({ method: 'GET', url: `${receiver().origin}/slow` }, ALLOWING, { timeoutMs: 200 });
-    expect(result).toMatchObject({ ok: false, failure: 'timeout', message: `No response from 127.0.0.1:${receiver().port} within 0.2 seconds (timed out)` });
+    const result = await sendOutbound({ method: 'GET', url: `${receiver().origin}/slow` }, ALLOWING, {
+      timeoutMs: 200,
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      failure: 'timeout',
+      message: `No response from 127.0.0.1:${receiver().port} within 0.2 seconds (timed out)`,
+    });
     expect(result.durationMs).toBeGreaterThanOrEqual(190);
     expect(result.durationMs).toBeLessThan(2_000);
   });
@@ -72,25 +92,43 @@ describe('sendOutbound with local requests allowed', () => {
   });
 
   it('reports a host name that does not resolve', async () => {
-    const result = await sendOutbound({ method: 'GET', url: 'http://no-such-host.invalid/' }, ALLOWING, { resolve: resolveNothing });
-    expect(result).toMatchObject({ ok: false, failure: 'dns', message: 'The host name no-such-host.invalid could not be resolved (DNS lookup failed)' });
+    const result = await sendOutbound({ method: 'GET', url: 'http://no-such-host.invalid/' }, ALLOWING, {
+      resolve: resolveNothing,
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      failure: 'dns',
+      message: 'The host name no-such-host.invalid could not be resolved (DNS lookup failed)',
+    });
   });
 
   it('follows a redirect to an allowed place, turning a POST into a GET on 302', async () => {
-    receiver().answer = (response, request) => (request.path === '/old' ? redirectTo('/new')(response) : response.end('ok'));
-    const result = await sendOutbound({ method: 'POST', url: `${receiver().origin}/old`, headers: { 'content-type': 'application/json' }, body: '{}' }, ALLOWING);
+    receiver().answer = (response, request) =>
+      request.path === '/old' ? redirectTo('/new')(response) : response.end('ok');
+    const result = await sendOutbound(
+      { method: 'POST', url: `${receiver().origin}/old`, headers: { 'content-type': 'application/json' }, body: '{}' },
+      ALLOWING,
+    );
     expect(result).toMatchObject({ ok: true, status: 200 });
     expect(receiver().received.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /old', 'GET /new']);
   });
 
   it('gives up after three redirects', async () => {
     receiver().answer = redirectTo('/again');
-    expect(await sendOutbound({ method: 'GET', url: `${receiver().origin}/loop` }, ALLOWING)).toMatchObject({ ok: false, failure: 'too_many_redirects', status: 302 });
+    expect(await sendOutbound({ method: 'GET', url: `${receiver().origin}/loop` }, ALLOWING)).toMatchObject({
+      ok: false,
+      failure: 'too_many_redirects',
+      status: 302,
+    });
     expect(receiver().received).toHaveLength(4);
   });
 
   it('refuses schemes other than http and https', async () => {
-    expect(await sendOutbound({ method: 'GET', url: 'file:///etc/passwd' }, ALLOWING)).toMatchObject({ ok: false, failure: 'blocked', message: 'Only http and https URLs are allowed' });
+    expect(await sendOutbound({ method: 'GET', url: 'file:///etc/passwd' }, ALLOWING)).toMatchObject({
+      ok: false,
+      failure: 'blocked',
+      message: 'Only http and https URLs are allowed',
+    });
   });
 });
 
@@ -131,7 +169,9 @@ describe('sendOutbound with local requests refused (the default)', () => {
   it('refuses a host name that resolves to 127.0.0.1 (localhost)', async () => {
     const result = await sendOutbound({ method: 'GET', url: `http://localhost:${receiver().port}/` }, BLOCKING);
     expect(result).toMatchObject({ ok: false, failure: 'blocked' });
-    expect(result.ok === false && result.message).toMatch(/^Requests to the local network are not allowed: localhost resolves to (127\.0\.0\.1|::1), which is a loopback address/);
+    expect(result.ok === false && result.message).toMatch(
+      /^Requests to the local network are not allowed: localhost resolves to (127\.0\.0\.1|::1), which is a loopback address/,
+    );
     expect(receiver().received).toEqual([]);
   });
 
@@ -140,7 +180,9 @@ describe('sendOutbound with local requests refused (the default)', () => {
       { address: '93.184.216.34', family: 4 },
       { address: '10.0.0.7', family: 4 },
     ];
-    expect(await sendOutbound({ method: 'GET', url: 'http://mixed.example.test/' }, BLOCKING, { resolve })).toMatchObject({ ok: false, failure: 'blocked' });
+    expect(
+      await sendOutbound({ method: 'GET', url: 'http://mixed.example.test/' }, BLOCKING, { resolve }),
+    ).toMatchObject({ ok: false, failure: 'blocked' });
   });
 
   it('does not follow a redirect to a local address', async () => {
@@ -148,7 +190,9 @@ describe('sendOutbound with local requests refused (the default)', () => {
     receiver().answer = redirectTo('http://169.254.169.254/latest/meta-data/');
     // The first hop is let through by the allowlist, as a public server would be.
     const policy: OutboundPolicy = { allowLocalRequests: false, allowlist: allowlist('public.example.test') };
-    const result = await sendOutbound({ method: 'GET', url: `${publicHost}/start` }, policy, { resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
+    const result = await sendOutbound({ method: 'GET', url: `${publicHost}/start` }, policy, {
+      resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+    });
     expect(result).toMatchObject({ ok: false, failure: 'blocked' });
     expect(receiver().received.map((r) => r.path)).toEqual(['/start']);
   });
@@ -157,7 +201,9 @@ describe('sendOutbound with local requests refused (the default)', () => {
     for (const entry of ['127.0.0.1', '127.0.0.0/8', 'receiver.test']) {
       const policy: OutboundPolicy = { allowLocalRequests: false, allowlist: allowlist(entry) };
       const url = entry === 'receiver.test' ? `http://receiver.test:${receiver().port}/` : `${receiver().origin}/`;
-      const result = await sendOutbound({ method: 'GET', url }, policy, { resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
+      const result = await sendOutbound({ method: 'GET', url }, policy, {
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      });
       expect(result, entry).toMatchObject({ ok: true, status: 200 });
     }
   });
@@ -165,14 +211,22 @@ describe('sendOutbound with local requests refused (the default)', () => {
 
 describe('localNetworkError, at save time', () => {
   it('names a literal local address and a host name that resolves to one', async () => {
-    expect(await localNetworkError('http://2130706433/hook', BLOCKING)).toBe('Requests to the local network are not allowed');
-    expect(await localNetworkError('http://localhost/hook', BLOCKING)).toBe('Requests to the local network are not allowed');
-    expect(await localNetworkError('https://[::ffff:a9fe:a9fe]/', BLOCKING)).toBe('Requests to the local network are not allowed');
+    expect(await localNetworkError('http://2130706433/hook', BLOCKING)).toBe(
+      'Requests to the local network are not allowed',
+    );
+    expect(await localNetworkError('http://localhost/hook', BLOCKING)).toBe(
+      'Requests to the local network are not allowed',
+    );
+    expect(await localNetworkError('https://[::ffff:a9fe:a9fe]/', BLOCKING)).toBe(
+      'Requests to the local network are not allowed',
+    );
   });
 
   it('accepts public addresses, unresolvable hosts (checked again when sending) and allowed local ones', async () => {
     expect(await localNetworkError('https://93.184.216.34/hook', BLOCKING)).toBeNull();
-    expect(await localNetworkError('https://no-such-host.invalid/hook', BLOCKING, { resolve: resolveNothing })).toBeNull();
+    expect(
+      await localNetworkError('https://no-such-host.invalid/hook', BLOCKING, { resolve: resolveNothing }),
+    ).toBeNull();
     expect(await localNetworkError('http://127.0.0.1/hook', ALLOWING)).toBeNull();
   });
 });

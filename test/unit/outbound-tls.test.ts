@@ -25,16 +25,42 @@ const seen: { servername: string | false | null; host: string | undefined }[] = 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cascade-tls-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', `/CN=${HOST}`, '-addext', `subjectAltName=DNS:${HOST}`], { stdio: 'ignore' });
-    server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (request, response) => {
-      seen.push({ servername: (request.socket as TLSSocket).servername, host: request.headers.host });
-      response.end('ok');
-    });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-subj',
+        `/CN=${HOST}`,
+        '-addext',
+        `subjectAltName=DNS:${HOST}`,
+      ],
+      { stdio: 'ignore' },
+    );
+    server = createServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (request, response) => {
+        seen.push({ servername: (request.socket as TLSSocket).servername, host: request.headers.host });
+        response.end('ok');
+      },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  port = await new Promise<number>((done) => server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)));
+  port = await new Promise<number>((done) =>
+    server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)),
+  );
 });
 
 afterAll(() => new Promise<void>((done) => server.close(() => done())));
@@ -42,12 +68,20 @@ afterAll(() => new Promise<void>((done) => server.close(() => done())));
 describe('sendOutbound over https', () => {
   it('reports a certificate it cannot verify, sending nothing', async () => {
     const result = await sendOutbound({ method: 'GET', url: `https://${HOST}:${port}/job` }, ALLOWING, { resolve });
-    expect(result).toMatchObject({ ok: false, failure: 'tls', message: `The TLS certificate of ${HOST}:${port} could not be verified (DEPTH_ZERO_SELF_SIGNED_CERT)` });
+    expect(result).toMatchObject({
+      ok: false,
+      failure: 'tls',
+      message: `The TLS certificate of ${HOST}:${port} could not be verified (DEPTH_ZERO_SELF_SIGNED_CERT)`,
+    });
     expect(seen).toEqual([]);
   });
 
   it('connects to the checked address while naming the host in SNI and the Host header, when verification is off', async () => {
-    const result = await sendOutbound({ method: 'GET', url: `https://${HOST}:${port}/job`, verifyTls: false }, ALLOWING, { resolve });
+    const result = await sendOutbound(
+      { method: 'GET', url: `https://${HOST}:${port}/job`, verifyTls: false },
+      ALLOWING,
+      { resolve },
+    );
     expect(result).toMatchObject({ ok: true, status: 200 });
     expect(seen).toEqual([{ servername: HOST, host: `${HOST}:${port}` }]);
   });

@@ -3,7 +3,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findIntegrationType } from '../../src/integrations/index.js';
-import { differingKeys, inheritanceSourceLabel, resolveSettings, withheldSecretMessage, type SettingsOwner, type SettingsRow } from '../../src/settings/resolve.js';
+import {
+  differingKeys,
+  inheritanceSourceLabel,
+  resolveSettings,
+  withheldSecretMessage,
+  type SettingsOwner,
+  type SettingsRow,
+} from '../../src/settings/resolve.js';
 
 const slack = findIntegrationType('slack')!;
 const instance: SettingsOwner = { level: 'instance', id: null, name: 'Instance', path: null };
@@ -15,7 +22,12 @@ function row(owner: SettingsOwner, username: string, extra: Partial<SettingsRow>
   return {
     owner,
     active: true,
-    fields: { webhook: `https://hooks.slack.com/${username}`, username, channel: null, notify_only_broken_pipelines: true },
+    fields: {
+      webhook: `https://hooks.slack.com/${username}`,
+      username,
+      channel: null,
+      notify_only_broken_pipelines: true,
+    },
     events: { push_events: true, issues_events: false },
     ...extra,
   };
@@ -106,7 +118,8 @@ describe('resolveSettings', () => {
 });
 
 describe('resolveSettings with enforcement', () => {
-  const enforcing = (owner: SettingsOwner, username: string, keys: string[], reason = '') => row(owner, username, { enforced: { keys, reason } });
+  const enforcing = (owner: SettingsOwner, username: string, keys: string[], reason = '') =>
+    row(owner, username, { enforced: { keys, reason } });
 
   it('takes an enforced value from the enforcing level over an override below, and says who and why', () => {
     const chain = [row(project, 'project-bot'), enforcing(instance, 'instance-bot', ['username'], 'One bot')];
@@ -125,7 +138,12 @@ describe('resolveSettings with enforcement', () => {
   });
 
   it('lets the topmost enforcing level win over an enforcing group below it', () => {
-    const chain = [row(project, 'project-bot'), enforcing(group(2), 'sub-bot', ['username']), enforcing(group(1), 'top-bot', ['*']), row(instance, 'instance-bot')];
+    const chain = [
+      row(project, 'project-bot'),
+      enforcing(group(2), 'sub-bot', ['username']),
+      enforcing(group(1), 'top-bot', ['*']),
+      row(instance, 'instance-bot'),
+    ];
     const effective = resolveSettings(slack, project, chain);
     expect(effective.fields.username).toBe('top-bot');
     expect(effective.enforced.username!.by).toEqual(group(1));
@@ -134,15 +152,25 @@ describe('resolveSettings with enforcement', () => {
   });
 
   it('takes an enforced key the enforcing level leaves to the level above it from there', () => {
-    const top = row(group(1), 'top-bot', { enforced: { keys: ['channel'], reason: '' }, fields: { username: 'top-bot' } });
-    const effective = resolveSettings(slack, project, [row(project, 'project-bot', { fields: { channel: '#mine' } }), top, row(instance, 'i', { fields: { channel: '#all' } })]);
+    const top = row(group(1), 'top-bot', {
+      enforced: { keys: ['channel'], reason: '' },
+      fields: { username: 'top-bot' },
+    });
+    const effective = resolveSettings(slack, project, [
+      row(project, 'project-bot', { fields: { channel: '#mine' } }),
+      top,
+      row(instance, 'i', { fields: { channel: '#all' } }),
+    ]);
     expect(effective.fields.channel).toBe('#all');
     expect(effective.source.channel).toEqual(instance);
     expect(effective.enforced.channel!.by).toEqual(group(1));
   });
 
-  it('does not count a level\'s own enforcement against itself', () => {
-    const effective = resolveSettings(slack, group(1), [enforcing(group(1), 'top-bot', ['*']), row(instance, 'instance-bot')]);
+  it("does not count a level's own enforcement against itself", () => {
+    const effective = resolveSettings(slack, group(1), [
+      enforcing(group(1), 'top-bot', ['*']),
+      row(instance, 'instance-bot'),
+    ]);
     expect(effective.fields.username).toBe('top-bot');
     expect(effective.enforced).toEqual({});
   });
@@ -171,11 +199,22 @@ describe('differingKeys', () => {
 
 describe('resolveSettings and secrets set above', () => {
   const jira = findIntegrationType('jira')!;
-  const jiraRow = (owner: SettingsOwner, fields: SettingsRow['fields'], extra: Partial<SettingsRow> = {}): SettingsRow => ({ owner, active: true, fields, events: {}, ...extra });
-  const groupJira = jiraRow(group(1), { url: 'https://jira.top.example', username: 'top-bot', password: 'top-password' });
+  const jiraRow = (
+    owner: SettingsOwner,
+    fields: SettingsRow['fields'],
+    extra: Partial<SettingsRow> = {},
+  ): SettingsRow => ({ owner, active: true, fields, events: {}, ...extra });
+  const groupJira = jiraRow(group(1), {
+    url: 'https://jira.top.example',
+    username: 'top-bot',
+    password: 'top-password',
+  });
 
   it('withholds a secret from a level that points the URLs exposing it elsewhere, and says where it was set', () => {
-    const effective = resolveSettings(jira, project, [jiraRow(project, { url: 'https://attacker.example' }), groupJira]);
+    const effective = resolveSettings(jira, project, [
+      jiraRow(project, { url: 'https://attacker.example' }),
+      groupJira,
+    ]);
     expect(effective.fields.password).toBeNull();
     expect(effective.source.password).toBe('default');
     expect(effective.withheld).toEqual({ password: { setAt: group(1), exposedBy: ['url'] } });
@@ -185,14 +224,20 @@ describe('resolveSettings and secrets set above', () => {
   });
 
   it('withholds it for a second URL that exposes it too (the Jira API URL)', () => {
-    const effective = resolveSettings(jira, project, [jiraRow(project, { api_url: 'https://attacker.example' }), groupJira]);
+    const effective = resolveSettings(jira, project, [
+      jiraRow(project, { api_url: 'https://attacker.example' }),
+      groupJira,
+    ]);
     expect(effective.fields.password).toBeNull();
     expect(effective.withheld.password!.exposedBy).toEqual(['api_url']);
   });
 
   it('keeps the secret for a level that inherits the URLs, or sets the same ones itself', () => {
     expect(resolveSettings(jira, project, [groupJira]).fields.password).toBe('top-password');
-    const sameUrl = resolveSettings(jira, project, [jiraRow(project, { url: 'https://jira.top.example', jira_issue_prefix: 'APP-' }), groupJira]);
+    const sameUrl = resolveSettings(jira, project, [
+      jiraRow(project, { url: 'https://jira.top.example', jira_issue_prefix: 'APP-' }),
+      groupJira,
+    ]);
     expect(sameUrl.fields.password).toBe('top-password');
     expect(sameUrl.withheld).toEqual({});
   });
@@ -203,20 +248,35 @@ describe('resolveSettings and secrets set above', () => {
     expect(resolveSettings(jira, project, [secretOnly, instanceJira]).fields.password).toBe('top-password');
     // A subgroup between them that sets a URL of its own takes the secret away from everything below it.
     const subgroup = jiraRow(group(2), { url: 'https://sub.example' });
-    expect(resolveSettings(jira, project, [subgroup, secretOnly, instanceJira]).withheld.password!.setAt).toEqual(group(1));
+    expect(resolveSettings(jira, project, [subgroup, secretOnly, instanceJira]).withheld.password!.setAt).toEqual(
+      group(1),
+    );
     expect(resolveSettings(jira, group(2), [subgroup, secretOnly, instanceJira]).fields.password).toBeNull();
   });
 
-  it('withholds an enforced secret from a level whose own URL is not the enforcing level\'s', () => {
-    const enforcing = jiraRow(instance, { url: 'https://jira.example', username: 'bot', password: 'instance-password' }, { enforced: { keys: ['password'], reason: '' } });
-    const effective = resolveSettings(jira, project, [jiraRow(project, { url: 'https://attacker.example' }), enforcing]);
+  it("withholds an enforced secret from a level whose own URL is not the enforcing level's", () => {
+    const enforcing = jiraRow(
+      instance,
+      { url: 'https://jira.example', username: 'bot', password: 'instance-password' },
+      { enforced: { keys: ['password'], reason: '' } },
+    );
+    const effective = resolveSettings(jira, project, [
+      jiraRow(project, { url: 'https://attacker.example' }),
+      enforcing,
+    ]);
     expect(effective.fields.password).toBeNull();
     expect(effective.withheld.password!.setAt).toEqual(instance);
   });
 
   it('leaves a level its own secret whatever its URLs, and the webhooks of chat types, which carry their own host', () => {
-    expect(resolveSettings(jira, project, [jiraRow(project, { url: 'https://mine.example', password: 'mine' }), groupJira]).fields.password).toBe('mine');
-    const effective = resolveSettings(slack, project, [row(project, 'p', { fields: { username: 'p' } }), row(instance, 'instance-bot')]);
+    expect(
+      resolveSettings(jira, project, [jiraRow(project, { url: 'https://mine.example', password: 'mine' }), groupJira])
+        .fields.password,
+    ).toBe('mine');
+    const effective = resolveSettings(slack, project, [
+      row(project, 'p', { fields: { username: 'p' } }),
+      row(instance, 'instance-bot'),
+    ]);
     expect(effective.fields.webhook).toBe('https://hooks.slack.com/instance-bot');
   });
 });

@@ -23,6 +23,10 @@ describe('seal', () => {
   });
 
   it('derives different keys for different purposes', () => {
-    expect(deriveKey('base-base-base-base-base-base-base!', 'a').equals(deriveKey('base-base-base-base-base-base-base!', 'b'))).toBe(false);
+    expect(
+      deriveKey('base-base-base-base-base-base-base!', 'a').equals(
+        deriveKey('base-base-base-base-base-base-base!', 'b'),
+      ),
+    ).toBe(false);
   });
 });

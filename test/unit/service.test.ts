@@ -11,7 +11,13 @@ import { findIntegrationType } from '../../src/integrations/index.js';
 import { createGroup, groupLineage } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { INSTANCE_OWNER, projectOwner, settingsChain } from '../../src/settings/owners.js';
-import { commitSettingsChange, inheritedSettings, integrationStates, prepareSettingsChange, type SettingsLevel } from '../../src/settings/service.js';
+import {
+  commitSettingsChange,
+  inheritedSettings,
+  integrationStates,
+  prepareSettingsChange,
+  type SettingsLevel,
+} from '../../src/settings/service.js';
 import { SettingsStore } from '../../src/settings/store.js';
 
 const slack = findIntegrationType('slack')!;
@@ -21,7 +27,11 @@ function setup() {
   const db = openDatabase(':memory:');
   migrateDatabase(db);
   const store = new SettingsStore(db, 'service-test-secret-key-base-long-enough-0123456789');
-  const admin = db.insert(users).values({ username: 'admin', name: 'Admin', email: 'admin@example.com', passwordHash: 'x', isAdmin: true }).returning().get();
+  const admin = db
+    .insert(users)
+    .values({ username: 'admin', name: 'Admin', email: 'admin@example.com', passwordHash: 'x', isAdmin: true })
+    .returning()
+    .get();
   const group = createGroup(db, { name: 'Platform', path: 'platform' });
   if (!group.ok) throw new Error('group');
   const lineage = groupLineage(db, group.value);
@@ -44,17 +54,39 @@ function save(store: SettingsStore, at: SettingsLevel, form: FormInput, actor: U
 }
 
 const effectiveOf = (store: SettingsStore, at: SettingsLevel) => integrationStates(store, at, slack)[0]!.effective;
-const defaults = (username: string): FormInput => ({ active: '1', webhook: 'https://hooks.slack.com/services/T/B/x', username });
+const defaults = (username: string): FormInput => ({
+  active: '1',
+  webhook: 'https://hooks.slack.com/services/T/B/x',
+  username,
+});
 
 describe('settings service', () => {
   it('sets up a first default for every existing project without its own, leaves one with its own, and writes one row', () => {
     const { db, store, admin, addProject } = setup();
     const plain = addProject('plain');
     const legacy = addProject('legacy');
-    save(store, legacy, { inheritance: 'custom', active: '', webhook: 'https://hooks.slack.com/services/T/B/legacy', username: 'legacy-bot' }, admin);
+    save(
+      store,
+      legacy,
+      {
+        inheritance: 'custom',
+        active: '',
+        webhook: 'https://hooks.slack.com/services/T/B/legacy',
+        username: 'legacy-bot',
+      },
+      admin,
+    );
     save(store, INSTANCE, defaults('instance-bot'), admin);
-    expect(effectiveOf(store, plain)).toMatchObject({ state: 'inherited', active: true, fields: { username: 'instance-bot' } });
-    expect(effectiveOf(store, legacy)).toMatchObject({ state: 'custom', active: false, fields: { username: 'legacy-bot' } });
+    expect(effectiveOf(store, plain)).toMatchObject({
+      state: 'inherited',
+      active: true,
+      fields: { username: 'instance-bot' },
+    });
+    expect(effectiveOf(store, legacy)).toMatchObject({
+      state: 'custom',
+      active: false,
+      fields: { username: 'legacy-bot' },
+    });
     expect(db.$client.prepare('select count(*) from integration_settings').pluck().get()).toBe(2);
   });
 
@@ -87,7 +119,11 @@ describe('settings service', () => {
     const { store, admin, addProject } = setup();
     save(store, INSTANCE, defaults('instance-bot'), admin);
     const later = addProject('later');
-    expect(effectiveOf(store, later)).toMatchObject({ state: 'inherited', active: true, fields: { username: 'instance-bot' } });
+    expect(effectiveOf(store, later)).toMatchObject({
+      state: 'inherited',
+      active: true,
+      fields: { username: 'instance-bot' },
+    });
     expect(store.findOwn(later.owner, slack.slug)).toBeUndefined();
   });
 });

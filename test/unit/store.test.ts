@@ -16,10 +16,32 @@ function store() {
 describe('SettingsStore.save', () => {
   it('updates an existing row with the same types it inserted, and raises its version', () => {
     const settings = store();
-    const first = settings.save(INSTANCE_OWNER, 'slack', { active: true, fields: { username: 'a', webhook: 'https://hooks.slack.com/1' }, events: { push_events: true } }, 0, null);
-    const second = settings.save(INSTANCE_OWNER, 'slack', { active: false, fields: { username: 'b', webhook: 'https://hooks.slack.com/2' }, events: { push_events: false } }, 1, null);
+    const first = settings.save(
+      INSTANCE_OWNER,
+      'slack',
+      { active: true, fields: { username: 'a', webhook: 'https://hooks.slack.com/1' }, events: { push_events: true } },
+      0,
+      null,
+    );
+    const second = settings.save(
+      INSTANCE_OWNER,
+      'slack',
+      {
+        active: false,
+        fields: { username: 'b', webhook: 'https://hooks.slack.com/2' },
+        events: { push_events: false },
+      },
+      1,
+      null,
+    );
     expect(first).toMatchObject({ version: 1, active: true });
-    expect(second).toMatchObject({ id: first.id, version: 2, active: false, fields: { username: 'b', webhook: 'https://hooks.slack.com/2' }, events: { push_events: false } });
+    expect(second).toMatchObject({
+      id: first.id,
+      version: 2,
+      active: false,
+      fields: { username: 'b', webhook: 'https://hooks.slack.com/2' },
+      events: { push_events: false },
+    });
     expect(second.updatedAt).toBeInstanceOf(Date);
     expect(second.updatedAt.getTime()).toBeGreaterThanOrEqual(first.updatedAt.getTime());
     expect(settings.findOwn(INSTANCE_OWNER, 'slack')).toEqual(second);
@@ -28,7 +50,9 @@ describe('SettingsStore.save', () => {
   it('stores an inherited Enabled toggle as not set, and refuses a stale version', () => {
     const settings = store();
     settings.save(INSTANCE_OWNER, 'slack', { active: true, fields: {}, events: {} }, 0, null);
-    expect(settings.save(INSTANCE_OWNER, 'slack', { active: undefined, fields: {}, events: {} }, 1, null).active).toBeUndefined();
+    expect(
+      settings.save(INSTANCE_OWNER, 'slack', { active: undefined, fields: {}, events: {} }, 1, null).active,
+    ).toBeUndefined();
     expect(() => settings.save(INSTANCE_OWNER, 'slack', { active: true, fields: {}, events: {} }, 1, null)).toThrow();
   });
 });

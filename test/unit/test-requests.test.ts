@@ -24,16 +24,29 @@ describe('the test request of each type', () => {
 
   it('posts Slack-format JSON to the webhook for Slack and Mattermost, with the sender and the first channel if set', () => {
     for (const slug of ['slack', 'mattermost']) {
-      const request = requestOf(slug, { webhook: 'https://hooks.example.com/x', username: 'bot', channel: '#ops, #dev' });
-      expect(request).toMatchObject({ method: 'POST', url: 'https://hooks.example.com/x', headers: { 'content-type': 'application/json' } });
+      const request = requestOf(slug, {
+        webhook: 'https://hooks.example.com/x',
+        username: 'bot',
+        channel: '#ops, #dev',
+      });
+      expect(request).toMatchObject({
+        method: 'POST',
+        url: 'https://hooks.example.com/x',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(bodyOf(request)).toEqual({ text: MESSAGE, username: 'bot', channel: '#ops' });
     }
-    expect(bodyOf(requestOf('slack', { webhook: 'https://hooks.example.com/x', username: null, channel: null }))).toEqual({ text: MESSAGE });
+    expect(
+      bodyOf(requestOf('slack', { webhook: 'https://hooks.example.com/x', username: null, channel: null })),
+    ).toEqual({ text: MESSAGE });
   });
 
   it.each([
     ['discord', { content: MESSAGE }],
-    ['microsoft-teams', { '@type': 'MessageCard', '@context': 'https://schema.org/extensions', summary: MESSAGE, text: MESSAGE }],
+    [
+      'microsoft-teams',
+      { '@type': 'MessageCard', '@context': 'https://schema.org/extensions', summary: MESSAGE, text: MESSAGE },
+    ],
     ['hangouts-chat', { text: MESSAGE }],
     ['webex-teams', { markdown: MESSAGE }],
   ])('posts the message to the %s webhook in its own format', (slug, body) => {
@@ -43,26 +56,55 @@ describe('the test request of each type', () => {
   });
 
   it("sends Telegram's sendMessage to the bot's API URL, in the thread if one is set", () => {
-    const request = requestOf('telegram', { hostname: 'https://api.telegram.org/', token: '123:ABC', room: '@team', thread: 42 });
+    const request = requestOf('telegram', {
+      hostname: 'https://api.telegram.org/',
+      token: '123:ABC',
+      room: '@team',
+      thread: 42,
+    });
     expect(request).toMatchObject({ method: 'POST', url: 'https://api.telegram.org/bot123:ABC/sendMessage' });
     expect(bodyOf(request)).toEqual({ chat_id: '@team', text: MESSAGE, message_thread_id: 42 });
   });
 
   it('posts a Pushover message as a form, leaving out the blank options', () => {
     const request = requestOf('pushover', { api_key: 'app', user_key: 'user', priority: '0', sound: null, device: '' });
-    expect(request).toMatchObject({ method: 'POST', url: 'https://api.pushover.net/1/messages.json', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(Object.fromEntries(new URLSearchParams(request.body))).toEqual({ token: 'app', user: 'user', message: MESSAGE, title: 'Cascade', priority: '0' });
+    expect(request).toMatchObject({
+      method: 'POST',
+      url: 'https://api.pushover.net/1/messages.json',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(Object.fromEntries(new URLSearchParams(request.body))).toEqual({
+      token: 'app',
+      user: 'user',
+      message: MESSAGE,
+      title: 'Cascade',
+      priority: '0',
+    });
   });
 
-  it("asks Jira for its server info at the API URL if set, with basic auth or the personal access token", () => {
-    const basic = requestOf('jira', { url: 'https://jira.example.com/', api_url: null, jira_auth_type: '0', username: 'me', password: 'pw' });
+  it('asks Jira for its server info at the API URL if set, with basic auth or the personal access token', () => {
+    const basic = requestOf('jira', {
+      url: 'https://jira.example.com/',
+      api_url: null,
+      jira_auth_type: '0',
+      username: 'me',
+      password: 'pw',
+    });
     expect(basic).toEqual({
       method: 'GET',
       url: 'https://jira.example.com/rest/api/2/serverInfo',
       headers: { accept: 'application/json', authorization: `Basic ${Buffer.from('me:pw').toString('base64')}` },
     });
-    const token = requestOf('jira', { url: 'https://jira.example.com', api_url: 'https://jira-api.example.com/base', jira_auth_type: '1', password: 'pat' });
-    expect(token).toMatchObject({ url: 'https://jira-api.example.com/base/rest/api/2/serverInfo', headers: { authorization: 'Bearer pat' } });
+    const token = requestOf('jira', {
+      url: 'https://jira.example.com',
+      api_url: 'https://jira-api.example.com/base',
+      jira_auth_type: '1',
+      password: 'pat',
+    });
+    expect(token).toMatchObject({
+      url: 'https://jira-api.example.com/base/rest/api/2/serverInfo',
+      headers: { authorization: 'Bearer pat' },
+    });
   });
 
   it.each([
@@ -72,7 +114,10 @@ describe('the test request of each type', () => {
     ['youtrack', 'project_url'],
     ['external-wiki', 'external_wiki_url'],
   ])('fetches the %s %s', (slug, field) => {
-    expect(requestOf(slug, { [field]: 'https://tracker.example.com/projects/app' })).toEqual({ method: 'GET', url: 'https://tracker.example.com/projects/app' });
+    expect(requestOf(slug, { [field]: 'https://tracker.example.com/projects/app' })).toEqual({
+      method: 'GET',
+      url: 'https://tracker.example.com/projects/app',
+    });
   });
 
   it('checks the Datadog API key at the API host of the site, or of the custom API URL', () => {
@@ -81,18 +126,37 @@ describe('the test request of each type', () => {
       url: 'https://api.datadoghq.eu/api/v1/validate',
       headers: { accept: 'application/json', 'dd-api-key': 'key' },
     });
-    expect(requestOf('datadog', { datadog_site: null, api_url: 'https://dd.internal.example/api/v2/webhook', api_key: 'key' }).url).toBe('https://dd.internal.example/api/v1/validate');
+    expect(
+      requestOf('datadog', {
+        datadog_site: null,
+        api_url: 'https://dd.internal.example/api/v2/webhook',
+        api_key: 'key',
+      }).url,
+    ).toBe('https://dd.internal.example/api/v1/validate');
   });
 
   it("fetches the Jenkins job's JSON API, with basic auth if a username is set and SSL verification as configured", () => {
-    const request = requestOf('jenkins', { jenkins_url: 'http://jenkins.example.com/', project_name: 'my app', username: 'ci', password: 'pw', enable_ssl_verification: false });
+    const request = requestOf('jenkins', {
+      jenkins_url: 'http://jenkins.example.com/',
+      project_name: 'my app',
+      username: 'ci',
+      password: 'pw',
+      enable_ssl_verification: false,
+    });
     expect(request).toEqual({
       method: 'GET',
       url: 'http://jenkins.example.com/job/my%20app/api/json',
       headers: { authorization: `Basic ${Buffer.from('ci:pw').toString('base64')}` },
       verifyTls: false,
     });
-    expect(requestOf('jenkins', { jenkins_url: 'https://j.example.com', project_name: 'x', username: null, enable_ssl_verification: true })).toEqual({
+    expect(
+      requestOf('jenkins', {
+        jenkins_url: 'https://j.example.com',
+        project_name: 'x',
+        username: null,
+        enable_ssl_verification: true,
+      }),
+    ).toEqual({
       method: 'GET',
       url: 'https://j.example.com/job/x/api/json',
       verifyTls: true,

@@ -20,16 +20,36 @@ describe('Throttle', () => {
     const throttle = new Throttle();
     throttle.reserve([{ key: 'full', limit }], 0);
     throttle.reserve([{ key: 'full', limit }], 0);
-    expect(throttle.reserve([{ key: 'other', limit }, { key: 'full', limit }], 10).allowed).toBe(false);
+    expect(
+      throttle.reserve(
+        [
+          { key: 'other', limit },
+          { key: 'full', limit },
+        ],
+        10,
+      ).allowed,
+    ).toBe(false);
     throttle.reserve([{ key: 'other', limit }], 10);
     expect(throttle.reserve([{ key: 'other', limit }], 10).allowed).toBe(true);
   });
 
   it('takes a cancelled attempt back out of every count', () => {
     const throttle = new Throttle();
-    const first = throttle.reserve([{ key: 'a', limit }, { key: 'b', limit }], 0);
+    const first = throttle.reserve(
+      [
+        { key: 'a', limit },
+        { key: 'b', limit },
+      ],
+      0,
+    );
     if (first.allowed) first.cancel();
-    throttle.reserve([{ key: 'a', limit }, { key: 'b', limit }], 0);
+    throttle.reserve(
+      [
+        { key: 'a', limit },
+        { key: 'b', limit },
+      ],
+      0,
+    );
     expect(throttle.reserve([{ key: 'a', limit }], 0).allowed).toBe(true);
     expect(throttle.reserve([{ key: 'b', limit }], 0).allowed).toBe(true);
   });

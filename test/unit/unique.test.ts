@@ -35,11 +35,21 @@ describe('isUniqueViolation', () => {
 describe('writeUnique', () => {
   it("answers a refused insert with the duplicate check's errors, and throws every other error on", () => {
     const taken = () => ({ name: 'Name has already been taken' });
-    expect(writeUnique(() => db.prepare(`insert into t (id, name, size) values (5, 'a', 1)`).run(), taken)).toEqual({ ok: false, errors: taken() });
-    expect(() => writeUnique(() => db.prepare(`insert into t (id, name, size) values (6, 'd', 0)`).run(), taken)).toThrow(/CHECK/);
+    expect(writeUnique(() => db.prepare(`insert into t (id, name, size) values (5, 'a', 1)`).run(), taken)).toEqual({
+      ok: false,
+      errors: taken(),
+    });
+    expect(() =>
+      writeUnique(() => db.prepare(`insert into t (id, name, size) values (6, 'd', 0)`).run(), taken),
+    ).toThrow(/CHECK/);
   });
 
   it('throws the refusal on when the duplicate check finds nothing to name', () => {
-    expect(() => writeUnique(() => db.prepare(`insert into t (id, name, size) values (7, 'a', 1)`).run(), () => ({}))).toThrow(/UNIQUE/);
+    expect(() =>
+      writeUnique(
+        () => db.prepare(`insert into t (id, name, size) values (7, 'a', 1)`).run(),
+        () => ({}),
+      ),
+    ).toThrow(/UNIQUE/);
   });
 });

@@ -29,20 +29,35 @@ function tree() {
 describe('settingsUsage', () => {
   it('counts every project as inheriting the instance default when no level below has its own settings', () => {
     const { db } = tree();
-    expect(settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({ inheritingProjects: 4, inheritingGroups: 3, customProjects: 0, customGroups: 0 });
+    expect(settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({
+      inheritingProjects: 4,
+      inheritingGroups: 3,
+      customProjects: 0,
+      customGroups: 0,
+    });
   });
 
   it('leaves out projects with custom settings and everything below a group with its own settings', () => {
     const { db, ab, projects, store, own } = tree();
     store.save(projectOwner(projects[3]!, []), 'slack', own, 0, null);
     store.save(groupOwner(ab, []), 'slack', own, 0, null);
-    expect(settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({ inheritingProjects: 1, inheritingGroups: 2, customProjects: 1, customGroups: 1 });
+    expect(settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({
+      inheritingProjects: 1,
+      inheritingGroups: 2,
+      customProjects: 1,
+      customGroups: 1,
+    });
   });
 
   it('counts a group default reaching its subgroups and their projects, but not the group itself', () => {
     const { db, a, ab, projects, store, own } = tree();
     store.save(projectOwner(projects[1]!, []), 'slack', own, 0, null);
-    expect(settingsUsage(db, groupOwner(a, [a]), 'slack')).toEqual({ inheritingProjects: 2, inheritingGroups: 1, customProjects: 1, customGroups: 0 });
+    expect(settingsUsage(db, groupOwner(a, [a]), 'slack')).toEqual({
+      inheritingProjects: 2,
+      inheritingGroups: 1,
+      customProjects: 1,
+      customGroups: 0,
+    });
     expect(settingsUsage(db, groupOwner(ab, [a, ab]), 'slack').inheritingProjects).toBe(1);
   });
 
@@ -57,8 +72,18 @@ describe('settingsUsage', () => {
     store.save(groupOwner(a, [a]), 'slack', own, 0, null);
     store.save(groupOwner(ab, [a, ab]), 'slack', own, 0, null);
     store.save(projectOwner(projects[2]!, []), 'slack', own, 0, null);
-    expect(settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({ inheritingProjects: 1, inheritingGroups: 1, customProjects: 1, customGroups: 2 });
-    expect(settingsUsage(db, groupOwner(a, [a]), 'slack')).toEqual({ inheritingProjects: 1, inheritingGroups: 0, customProjects: 1, customGroups: 1 });
+    expect(settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({
+      inheritingProjects: 1,
+      inheritingGroups: 1,
+      customProjects: 1,
+      customGroups: 2,
+    });
+    expect(settingsUsage(db, groupOwner(a, [a]), 'slack')).toEqual({
+      inheritingProjects: 1,
+      inheritingGroups: 0,
+      customProjects: 1,
+      customGroups: 1,
+    });
     expect(customDescendantCount(db, INSTANCE_OWNER, 'slack')).toBe(3);
     expect(customDescendantCount(db, groupOwner(a, [a]), 'slack')).toBe(2);
     expect(customDescendantCount(db, groupOwner(ab, [a, ab]), 'slack')).toBe(1);
@@ -73,8 +98,14 @@ describe('settingsUsage', () => {
     const types = ['slack', 'mattermost', 'jira'];
     for (const owner of [INSTANCE_OWNER, groupOwner(a, [a]), groupOwner(c, [c])]) {
       const all = settingsUsages(db, owner, types);
-      for (const type of types) expect(all.get(type), `${type} at ${owner.name}`).toEqual(settingsUsage(db, owner, type));
+      for (const type of types)
+        expect(all.get(type), `${type} at ${owner.name}`).toEqual(settingsUsage(db, owner, type));
     }
-    expect(settingsUsages(db, INSTANCE_OWNER, types).get('mattermost')).toEqual({ inheritingProjects: 2, inheritingGroups: 2, customProjects: 1, customGroups: 1 });
+    expect(settingsUsages(db, INSTANCE_OWNER, types).get('mattermost')).toEqual({
+      inheritingProjects: 2,
+      inheritingGroups: 2,
+      customProjects: 1,
+      customGroups: 1,
+    });
   });
 });

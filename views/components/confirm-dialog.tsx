@@ -21,7 +21,12 @@ export function ConfirmDialog({ id, title, children, confirmLabel, danger }: Con
       <h2 id={`${id}-title`}>{title}</h2>
       {children}
       <div class="form-actions">
-        <button type="submit" class={danger ? 'button button-danger' : 'button button-primary'} name="_confirmed" value="1">
+        <button
+          type="submit"
+          class={danger ? 'button button-danger' : 'button button-primary'}
+          name="_confirmed"
+          value="1"
+        >
           {confirmLabel}
         </button>
         <button type="button" class="button" data-close-dialog>

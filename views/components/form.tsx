@@ -83,7 +83,22 @@ interface TextFieldProps {
 }
 
 export function TextField(props: TextFieldProps) {
-  const { name, label, value, error, help, type = 'text', required, autocomplete, placeholder, maxlength, autofocus, disabled, min, max } = props;
+  const {
+    name,
+    label,
+    value,
+    error,
+    help,
+    type = 'text',
+    required,
+    autocomplete,
+    placeholder,
+    maxlength,
+    autofocus,
+    disabled,
+    min,
+    max,
+  } = props;
   return (
     <FieldShell name={name} label={label} error={error} help={help} required={required}>
       <input
@@ -119,7 +134,13 @@ interface SelectFieldProps {
 export function SelectField({ name, label, value, error, help, required, options }: SelectFieldProps) {
   return (
     <FieldShell name={name} label={label} error={error} help={help} required={required}>
-      <select id={fieldId(name)} name={name} required={required} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(name, error, help)}>
+      <select
+        id={fieldId(name)}
+        name={name}
+        required={required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(name, error, help)}
+      >
         {options.map((option) => (
           <option value={option.value} selected={option.value === value}>
             {option.label}
@@ -133,7 +154,14 @@ export function SelectField({ name, label, value, error, help, required, options
 export function TextAreaField({ name, label, value, error, help, required }: Omit<TextFieldProps, 'type'>) {
   return (
     <FieldShell name={name} label={label} error={error} help={help} required={required}>
-      <textarea id={fieldId(name)} name={name} rows={3} required={required} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(name, error, help)}>
+      <textarea
+        id={fieldId(name)}
+        name={name}
+        rows={3}
+        required={required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(name, error, help)}
+      >
         {value ?? ''}
       </textarea>
     </FieldShell>
@@ -197,7 +225,11 @@ interface CheckboxGroupProps {
 export function CheckboxGroup({ name, legend, options, checked, error }: CheckboxGroupProps) {
   const id = fieldId(name);
   return (
-    <fieldset id={id} class={error ? 'field field-invalid' : 'field'} aria-describedby={error ? `${id}-error` : undefined}>
+    <fieldset
+      id={id}
+      class={error ? 'field field-invalid' : 'field'}
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
       <legend>{legend}</legend>
       {error && (
         <p class="field-error" id={`${id}-error`}>

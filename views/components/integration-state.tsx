@@ -18,7 +18,11 @@ export function StateBadges({ level, effective }: { level: Level; effective: Eff
   }
   return (
     <span class="state-badges">
-      {effective.active ? <span class="badge badge-active">Active</span> : <span class="badge badge-inactive">Inactive</span>}
+      {effective.active ? (
+        <span class="badge badge-active">Active</span>
+      ) : (
+        <span class="badge badge-inactive">Inactive</span>
+      )}
       {level !== 'instance' &&
         (effective.state === 'custom' ? (
           <span class="badge badge-custom">Custom settings</span>

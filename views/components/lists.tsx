@@ -27,11 +27,23 @@ export function Pagination({ page, perPage, total, href }: PaginationProps) {
   if (pages <= 1) return null;
   return (
     <nav class="pagination" aria-label="Pagination">
-      {page > 1 ? <a href={href(page - 1)} rel="prev">‹ Previous</a> : <span class="disabled">‹ Previous</span>}
+      {page > 1 ? (
+        <a href={href(page - 1)} rel="prev">
+          ‹ Previous
+        </a>
+      ) : (
+        <span class="disabled">‹ Previous</span>
+      )}
       <span class="pagination-status">
         Page {Math.min(page, pages)} of {pages}
       </span>
-      {page < pages ? <a href={href(page + 1)} rel="next">Next ›</a> : <span class="disabled">Next ›</span>}
+      {page < pages ? (
+        <a href={href(page + 1)} rel="next">
+          Next ›
+        </a>
+      ) : (
+        <span class="disabled">Next ›</span>
+      )}
     </nav>
   );
 }

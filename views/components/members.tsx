@@ -77,8 +77,22 @@ export function MembersSection({ base, members, roles, values, errors, scopeNote
       <h3>Add a member</h3>
       <ErrorSummary errors={errors} />
       <form method="post" action={`${base}/members`} class="form form-inline">
-        <TextField name="username" label="Username" value={lastValue(values.username)} error={errors.username} required maxlength={64} autocomplete="off" />
-        <SelectField name="role" label="Role" value={lastValue(values.role) ?? 'developer'} error={errors.role} options={roleOptions(roles)} />
+        <TextField
+          name="username"
+          label="Username"
+          value={lastValue(values.username)}
+          error={errors.username}
+          required
+          maxlength={64}
+          autocomplete="off"
+        />
+        <SelectField
+          name="role"
+          label="Role"
+          value={lastValue(values.role) ?? 'developer'}
+          error={errors.role}
+          options={roleOptions(roles)}
+        />
         <div class="form-actions">
           <button type="submit" class="button button-primary">
             Add member

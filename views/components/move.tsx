@@ -24,7 +24,8 @@ export function MoveForm({ action, field, label, targets, allowTopLevel, errors,
     <section class="card" aria-labelledby="move-title" id="move-section">
       <h2 id="move-title">Move {what}</h2>
       <p class="muted">
-        Its URL changes. Integration settings it inherits follow its new parent groups at once; its own custom settings stay as they are.
+        Its URL changes. Integration settings it inherits follow its new parent groups at once; its own custom settings
+        stay as they are.
       </p>
       <ErrorSummary errors={errors} />
       <form method="post" action={action} class="form form-inline">

@@ -12,7 +12,17 @@ interface NavItem {
   match?: string;
 }
 
-function SideNav({ title, label, items, current }: { title: string; label: string; items: NavItem[]; current: string }) {
+function SideNav({
+  title,
+  label,
+  items,
+  current,
+}: {
+  title: string;
+  label: string;
+  items: NavItem[];
+  current: string;
+}) {
   const active = items
     .filter((item) => current === item.href || current.startsWith(`${item.match ?? item.href}/`))
     .sort((a, b) => b.href.length - a.href.length)[0];
@@ -90,5 +100,12 @@ export function ProjectNav({ project, current, canManage }: { project: Project; 
 }
 
 export function UserSettingsNav({ current }: { current: string }) {
-  return <SideNav title="User settings" label="User settings" current={current} items={[{ label: 'Access tokens', href: '/-/user_settings/personal_access_tokens' }]} />;
+  return (
+    <SideNav
+      title="User settings"
+      label="User settings"
+      current={current}
+      items={[{ label: 'Access tokens', href: '/-/user_settings/personal_access_tokens' }]}
+    />
+  );
 }

@@ -8,7 +8,14 @@ import { parseBoolean } from '../../src/boolean.js';
 import { lastValue } from '../../src/http/forms.js';
 import { integrationsUrl, integrationUrl } from '../../src/http/paths.js';
 import type { Field, FieldValue, IntegrationType } from '../../src/integrations/types.js';
-import { sameOwner, withheldSecretMessage, type EffectiveSettings, type Level, type SettingsOwner, type ValueSource } from '../../src/settings/resolve.js';
+import {
+  sameOwner,
+  withheldSecretMessage,
+  type EffectiveSettings,
+  type Level,
+  type SettingsOwner,
+  type ValueSource,
+} from '../../src/settings/resolve.js';
 import type { FieldErrors } from '../../src/validation.js';
 import { CheckboxField, describedBy, FieldShell, fieldId, type FormValues } from './form.js';
 
@@ -72,7 +79,15 @@ function isChecked(submitted: FormValues | undefined, name: string, stored: unkn
 }
 
 /** Where a value comes from, linked to that level's settings of the same integration. */
-function SourceCaption({ source, props, bare }: { source: ValueSource | undefined; props: SettingsFieldsProps; bare?: boolean }) {
+function SourceCaption({
+  source,
+  props,
+  bare,
+}: {
+  source: ValueSource | undefined;
+  props: SettingsFieldsProps;
+  bare?: boolean;
+}) {
   if (!source) return null;
   // The type's own default, set at no level.
   if (source === 'default') return bare ? <>Default value</> : <span class="field-source">Default value</span>;
@@ -158,7 +173,13 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
         maxlength={2000}
       />
     ) : (
-      <input {...common} type="text" value={isSet ? MASK : 'Not set'} readonly class={isSet ? 'secret-mask' : 'secret-unset'} />
+      <input
+        {...common}
+        type="text"
+        value={isSet ? MASK : 'Not set'}
+        readonly
+        class={isSet ? 'secret-mask' : 'secret-unset'}
+      />
     );
   } else if (field.kind === 'select') {
     input = (

@@ -21,7 +21,8 @@ export function TestResult({ outcome }: { outcome?: TestOutcome | undefined }) {
     <div id={TEST_RESULT_ID} class="test-result" aria-live="polite">
       {outcome?.kind === 'sent' && outcome.result.ok && (
         <p class="callout callout-success">
-          <strong>Connection successful.</strong> The server answered HTTP {outcome.result.status}. {took(outcome.result.durationMs)}
+          <strong>Connection successful.</strong> The server answered HTTP {outcome.result.status}.{' '}
+          {took(outcome.result.durationMs)}
         </p>
       )}
       {outcome?.kind === 'sent' && !outcome.result.ok && (
@@ -34,7 +35,8 @@ export function TestResult({ outcome }: { outcome?: TestOutcome | undefined }) {
       {outcome?.kind === 'invalid' && <ErrorSummary errors={outcome.errors} />}
       {outcome?.kind === 'rate_limited' && (
         <p class="callout callout-warning">
-          <strong>Too many tests.</strong> You can test settings {outcome.perMinute} times a minute. Try again in {outcome.retryAfterSeconds} seconds.
+          <strong>Too many tests.</strong> You can test settings {outcome.perMinute} times a minute. Try again in{' '}
+          {outcome.retryAfterSeconds} seconds.
         </p>
       )}
     </div>

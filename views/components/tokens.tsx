@@ -38,7 +38,15 @@ function RevokeButton({ token, action }: { token: PersonalAccessToken; action: s
 
 export const revokeWarning = 'Any script or application that uses it stops working at once. This cannot be undone.';
 
-export function TokensTable({ rows, caption, revokeAction }: { rows: TokenRow[]; caption: string; revokeAction: (token: PersonalAccessToken) => string }) {
+export function TokensTable({
+  rows,
+  caption,
+  revokeAction,
+}: {
+  rows: TokenRow[];
+  caption: string;
+  revokeAction: (token: PersonalAccessToken) => string;
+}) {
   const now = new Date();
   const showOwner = rows.some((row) => row.owner);
   return (

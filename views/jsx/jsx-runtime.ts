@@ -22,13 +22,54 @@ type Props = Record<string, unknown>;
 type Component = (props: Props) => unknown;
 
 /** Elements written `<br/>`, never with a closing tag: HTML's void elements, as hono/jsx lists them. */
-const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const VOID_ELEMENTS = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'keygen',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
 
 /** Attributes that are on when present: `true` writes `checked=""`, `false` leaves them out. */
 const BOOLEAN_ATTRIBUTES = new Set([
-  'allowfullscreen', 'async', 'autofocus', 'autoplay', 'checked', 'controls', 'default', 'defer', 'disabled', 'download',
-  'formnovalidate', 'hidden', 'inert', 'ismap', 'itemscope', 'loop', 'multiple', 'muted', 'nomodule', 'novalidate', 'open',
-  'playsinline', 'readonly', 'required', 'reversed', 'selected', 'shadowrootclonable', 'shadowrootdelegatesfocus',
+  'allowfullscreen',
+  'async',
+  'autofocus',
+  'autoplay',
+  'checked',
+  'controls',
+  'default',
+  'defer',
+  'disabled',
+  'download',
+  'formnovalidate',
+  'hidden',
+  'inert',
+  'ismap',
+  'itemscope',
+  'loop',
+  'multiple',
+  'muted',
+  'nomodule',
+  'novalidate',
+  'open',
+  'playsinline',
+  'readonly',
+  'required',
+  'reversed',
+  'selected',
+  'shadowrootclonable',
+  'shadowrootdelegatesfocus',
   'shadowrootserializable',
 ]);
 
@@ -41,7 +82,8 @@ const SPECIAL = /[&<>'"]/g;
 
 const escape = (text: string) => text.replace(SPECIAL, (char) => ENTITIES[char]!);
 
-const isEscaped = (value: unknown): value is HtmlEscapedString => value instanceof String && (value as Partial<HtmlEscapedString>).isEscaped === true;
+const isEscaped = (value: unknown): value is HtmlEscapedString =>
+  value instanceof String && (value as Partial<HtmlEscapedString>).isEscaped === true;
 
 /** A child's HTML: text escaped, markup as it is, nothing for booleans, null and undefined. */
 function childHtml(child: unknown): string {

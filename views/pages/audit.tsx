@@ -27,7 +27,8 @@ const LEVELS = [
   { value: 'project', label: 'Project' },
 ];
 
-const titleOf = (slug: string | null) => (slug ? (integrationTypes.find((type) => type.slug === slug)?.title ?? slug) : '—');
+const titleOf = (slug: string | null) =>
+  slug ? (integrationTypes.find((type) => type.slug === slug)?.title ?? slug) : '—';
 
 function queryHref(baseUrl: string, filters: AuditFilters, before?: number) {
   const params = new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== ''));
@@ -40,8 +41,16 @@ export function AuditEventsPage({ page, baseUrl, filters, allLevels, isFirstPage
   return (
     <>
       <h1>Audit events</h1>
-      <p class="lead">Every change to integration settings, and every move, with who made it and what each value was before and after.</p>
-      <form method="get" action={baseUrl} class="card form form-inline audit-filters" role="search" aria-label="Filter audit events">
+      <p class="lead">
+        Every change to integration settings, and every move, with who made it and what each value was before and after.
+      </p>
+      <form
+        method="get"
+        action={baseUrl}
+        class="card form form-inline audit-filters"
+        role="search"
+        aria-label="Filter audit events"
+      >
         <div class="field">
           <label for="filter-integration">Integration</label>
           <select id="filter-integration" name="integration">
@@ -68,7 +77,13 @@ export function AuditEventsPage({ page, baseUrl, filters, allLevels, isFirstPage
         {allLevels && (
           <div class="field">
             <label for="filter-owner">Group or project path</label>
-            <input id="filter-owner" name="owner" value={filters.owner} maxlength={255} placeholder="platform/backend" />
+            <input
+              id="filter-owner"
+              name="owner"
+              value={filters.owner}
+              maxlength={255}
+              placeholder="platform/backend"
+            />
           </div>
         )}
         <div class="field">
@@ -99,7 +114,9 @@ export function AuditEventsPage({ page, baseUrl, filters, allLevels, isFirstPage
             {page.events.map((event) => (
               <tr>
                 <td>
-                  <time datetime={event.createdAt.toISOString()}>{event.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC</time>
+                  <time datetime={event.createdAt.toISOString()}>
+                    {event.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC
+                  </time>
                 </td>
                 <td>@{event.actorName}</td>
                 <td>

@@ -33,7 +33,9 @@ export function DashboardPage({ user, groups, projects, allTopLevelGroups }: Das
       <section class="card" aria-labelledby="your-projects">
         <h2 id="your-projects">Your projects</h2>
         {projects.length === 0 ? (
-          <EmptyState>You are not a member of any project directly. Projects of your groups are listed on each group's page.</EmptyState>
+          <EmptyState>
+            You are not a member of any project directly. Projects of your groups are listed on each group's page.
+          </EmptyState>
         ) : (
           <ul class="item-list">
             {projects.map(({ item, accessLevel }) => (

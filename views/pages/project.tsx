@@ -2,7 +2,15 @@
 import type { Project } from '../../src/db/schema.js';
 import { integrationsUrl } from '../../src/http/paths.js';
 
-export function ProjectPage({ project, canManage, isAdmin }: { project: Project; canManage: boolean; isAdmin: boolean }) {
+export function ProjectPage({
+  project,
+  canManage,
+  isAdmin,
+}: {
+  project: Project;
+  canManage: boolean;
+  isAdmin: boolean;
+}) {
   return (
     <>
       <div class="page-heading">

@@ -12,22 +12,76 @@ export const datadog = defineIntegration({
   category: 'monitoring',
   levels: ['instance', 'group', 'project'],
   fields: [
-    { name: 'datadog_site', label: 'Datadog site', kind: 'text', default: 'datadoghq.com', placeholder: 'datadoghq.com', help: 'The Datadog site to send data to. Changing it requires the API key again.', exposesSecrets: true, yieldsUrl: siteApiUrl },
-    { name: 'api_url', label: 'API URL', kind: 'url', placeholder: 'https://webhook-intake.datadoghq.com/api/v2/webhook', help: 'Full URL of your Datadog site, if it is not a standard one. Changing it requires the API key again.', exposesSecrets: true },
-    { name: 'api_key', label: 'API key', kind: 'secret', required: true, help: 'A Datadog API key of your organization.' },
-    { name: 'datadog_ci_visibility', label: 'Enable CI Visibility', kind: 'checkbox', default: false, help: 'Send pipeline and job events to Datadog.' },
-    { name: 'archive_trace_events', label: 'Enable logs collection', kind: 'checkbox', default: false, help: 'Send job logs to Datadog (needs CI Visibility).' },
-    { name: 'datadog_service', label: 'Service', kind: 'text', placeholder: 'gitlab-ci', help: 'Tag all data with this service name.' },
-    { name: 'datadog_env', label: 'Environment', kind: 'text', placeholder: 'ci', help: 'Tag all data with this environment.' },
-    { name: 'datadog_tags', label: 'Tags', kind: 'textarea', placeholder: 'tag:value\nanother_tag:value', help: 'Custom tags, one key:value per line.' },
+    {
+      name: 'datadog_site',
+      label: 'Datadog site',
+      kind: 'text',
+      default: 'datadoghq.com',
+      placeholder: 'datadoghq.com',
+      help: 'The Datadog site to send data to. Changing it requires the API key again.',
+      exposesSecrets: true,
+      yieldsUrl: siteApiUrl,
+    },
+    {
+      name: 'api_url',
+      label: 'API URL',
+      kind: 'url',
+      placeholder: 'https://webhook-intake.datadoghq.com/api/v2/webhook',
+      help: 'Full URL of your Datadog site, if it is not a standard one. Changing it requires the API key again.',
+      exposesSecrets: true,
+    },
+    {
+      name: 'api_key',
+      label: 'API key',
+      kind: 'secret',
+      required: true,
+      help: 'A Datadog API key of your organization.',
+    },
+    {
+      name: 'datadog_ci_visibility',
+      label: 'Enable CI Visibility',
+      kind: 'checkbox',
+      default: false,
+      help: 'Send pipeline and job events to Datadog.',
+    },
+    {
+      name: 'archive_trace_events',
+      label: 'Enable logs collection',
+      kind: 'checkbox',
+      default: false,
+      help: 'Send job logs to Datadog (needs CI Visibility).',
+    },
+    {
+      name: 'datadog_service',
+      label: 'Service',
+      kind: 'text',
+      placeholder: 'gitlab-ci',
+      help: 'Tag all data with this service name.',
+    },
+    {
+      name: 'datadog_env',
+      label: 'Environment',
+      kind: 'text',
+      placeholder: 'ci',
+      help: 'Tag all data with this environment.',
+    },
+    {
+      name: 'datadog_tags',
+      label: 'Tags',
+      kind: 'textarea',
+      placeholder: 'tag:value\nanother_tag:value',
+      help: 'Custom tags, one key:value per line.',
+    },
   ],
   events: [],
   validate: (values) => {
     const errors: Record<string, string> = {};
     const { datadog_site: site, api_url: apiUrl, api_key: apiKey, datadog_tags: tags } = values.fields;
     if (!site && !apiUrl) errors.datadog_site = 'Datadog site or API URL is required';
-    if (typeof site === 'string' && site && !/^(app\.)?[\w.-]+\.[a-z]{2,}(:\d+)?$/i.test(site)) errors.datadog_site = 'Datadog site must be a domain, such as datadoghq.com';
-    if (typeof apiKey === 'string' && apiKey && !/^\w+$/.test(apiKey)) errors.api_key = 'API key can contain only letters, digits and underscores';
+    if (typeof site === 'string' && site && !/^(app\.)?[\w.-]+\.[a-z]{2,}(:\d+)?$/i.test(site))
+      errors.datadog_site = 'Datadog site must be a domain, such as datadoghq.com';
+    if (typeof apiKey === 'string' && apiKey && !/^\w+$/.test(apiKey))
+      errors.api_key = 'API key can contain only letters, digits and underscores';
     if (typeof tags === 'string' && tags.split('\n').some((line) => line.trim() && !/^[\w-]+:.+$/.test(line.trim()))) {
       errors.datadog_tags = 'Tags must be one key:value per line';
     }
@@ -39,7 +93,10 @@ export const datadog = defineIntegration({
   // Datadog's API key check, at the custom API URL's host or at the site's API host.
   testRequest: ({ fields }) => ({
     method: 'GET',
-    url: joinUrl(fields.api_url ? new URL(String(fields.api_url)).origin : siteApiUrl(String(fields.datadog_site)), 'api/v1/validate'),
+    url: joinUrl(
+      fields.api_url ? new URL(String(fields.api_url)).origin : siteApiUrl(String(fields.datadog_site)),
+      'api/v1/validate',
+    ),
     headers: { accept: 'application/json', 'dd-api-key': String(fields.api_key) },
   }),
 });

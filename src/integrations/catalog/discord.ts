@@ -4,7 +4,8 @@ import type { SettingsValues } from '../types.js';
 import { defineIntegration } from '../validate.js';
 import { webhookMessage } from '../test-requests.js';
 
-const pointsToDiscord = (value: unknown) => typeof value !== 'string' || value === '' || /^https:\/\/discord\.com(\/.*)?$/.test(value);
+const pointsToDiscord = (value: unknown) =>
+  typeof value !== 'string' || value === '' || /^https:\/\/discord\.com(\/.*)?$/.test(value);
 
 const DISCORD_TRIGGERS = [...events(...BASE_CHAT_EVENTS, 'deployment_events'), ...groupMentionEvents()];
 

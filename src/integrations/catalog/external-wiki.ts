@@ -9,7 +9,15 @@ export const externalWiki = defineIntegration({
   description: 'Link to an external wiki from the sidebar.',
   category: 'wiki',
   levels: ['instance', 'group', 'project'],
-  fields: [urlField('external_wiki_url', 'External wiki URL', true, 'The URL of the external wiki.', 'https://wiki.example.com')],
+  fields: [
+    urlField(
+      'external_wiki_url',
+      'External wiki URL',
+      true,
+      'The URL of the external wiki.',
+      'https://wiki.example.com',
+    ),
+  ],
   events: [],
   testRequest: getUrlOf('external_wiki_url'),
 });

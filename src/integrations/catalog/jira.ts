@@ -12,8 +12,23 @@ export const jira = defineIntegration({
   category: 'issue_tracker',
   levels: ['instance', 'group', 'project'],
   fields: [
-    { name: 'url', label: 'Web URL', kind: 'url', required: true, placeholder: 'https://jira.example.com', help: 'The base URL of your Jira instance. Changing it requires the password or token again.', exposesSecrets: true },
-    { name: 'api_url', label: 'Jira API URL', kind: 'url', placeholder: 'https://jira-api.example.com', help: 'If different from the Web URL. Changing it requires the password or token again.', exposesSecrets: true },
+    {
+      name: 'url',
+      label: 'Web URL',
+      kind: 'url',
+      required: true,
+      placeholder: 'https://jira.example.com',
+      help: 'The base URL of your Jira instance. Changing it requires the password or token again.',
+      exposesSecrets: true,
+    },
+    {
+      name: 'api_url',
+      label: 'Jira API URL',
+      kind: 'url',
+      placeholder: 'https://jira-api.example.com',
+      help: 'If different from the Web URL. Changing it requires the password or token again.',
+      exposesSecrets: true,
+    },
     {
       name: 'jira_auth_type',
       label: 'Authentication method',
@@ -24,10 +39,27 @@ export const jira = defineIntegration({
         { value: '1', label: 'Jira personal access token (Jira Data Center and Jira Server only)' },
       ],
     },
-    { name: 'username', label: 'Email or username', kind: 'text', help: 'Your email for Jira Cloud, or your username for Jira Data Center and Jira Server. Required for Basic authentication.' },
+    {
+      name: 'username',
+      label: 'Email or username',
+      kind: 'text',
+      help: 'Your email for Jira Cloud, or your username for Jira Data Center and Jira Server. Required for Basic authentication.',
+    },
     { name: 'password', label: 'API token, password, or personal access token', kind: 'secret', required: true },
-    { name: 'jira_issue_regex', label: 'Jira issue regex', kind: 'text', maxLength: 255, help: 'Match Jira issue keys with this regular expression. Leave blank for the default.' },
-    { name: 'jira_issue_prefix', label: 'Jira issue prefix', kind: 'text', maxLength: 255, help: 'A prefix before Jira issue keys in references.' },
+    {
+      name: 'jira_issue_regex',
+      label: 'Jira issue regex',
+      kind: 'text',
+      maxLength: 255,
+      help: 'Match Jira issue keys with this regular expression. Leave blank for the default.',
+    },
+    {
+      name: 'jira_issue_prefix',
+      label: 'Jira issue prefix',
+      kind: 'text',
+      maxLength: 255,
+      help: 'A prefix before Jira issue keys in references.',
+    },
   ],
   events: events('commit_events', 'merge_requests_events'),
   validate: (values) => {
@@ -35,7 +67,8 @@ export const jira = defineIntegration({
     const basic = (values.fields.jira_auth_type ?? BASIC) === BASIC;
     if (basic && !values.fields.username) errors.username = 'Email or username is required for Basic authentication';
     const url = typeof values.fields.url === 'string' ? values.fields.url : '';
-    if (!basic && /^https:\/\/[^/]+\.atlassian\.net/i.test(url)) errors.jira_auth_type = 'Jira Cloud requires Basic authentication';
+    if (!basic && /^https:\/\/[^/]+\.atlassian\.net/i.test(url))
+      errors.jira_auth_type = 'Jira Cloud requires Basic authentication';
     return errors;
   },
   // Jira's own connection test: the server info, with the credentials.
@@ -44,7 +77,10 @@ export const jira = defineIntegration({
     url: joinUrl(fields.api_url || fields.url, 'rest/api/2/serverInfo'),
     headers: {
       accept: 'application/json',
-      authorization: (fields.jira_auth_type ?? BASIC) === BASIC ? basicAuth(fields.username, fields.password) : `Bearer ${String(fields.password)}`,
+      authorization:
+        (fields.jira_auth_type ?? BASIC) === BASIC
+          ? basicAuth(fields.username, fields.password)
+          : `Bearer ${String(fields.password)}`,
     },
   }),
 });

@@ -5,7 +5,11 @@ import { defineIntegration } from '../validate.js';
 import { slackMessage } from '../test-requests.js';
 
 const MATTERMOST_TRIGGERS = events(...BASE_CHAT_EVENTS, 'deployment_events', 'incident_events');
-const MATTERMOST_FIELDS = [...chatFields('https://mattermost.example.com/hooks/…'), ...slackLikeFields('my-channel'), ...slackLikeChannels(MATTERMOST_TRIGGERS, 'my-channel')];
+const MATTERMOST_FIELDS = [
+  ...chatFields('https://mattermost.example.com/hooks/…'),
+  ...slackLikeFields('my-channel'),
+  ...slackLikeChannels(MATTERMOST_TRIGGERS, 'my-channel'),
+];
 
 export const mattermost = defineIntegration({
   slug: 'mattermost',

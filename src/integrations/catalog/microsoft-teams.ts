@@ -11,5 +11,10 @@ export const microsoftTeams = defineIntegration({
   levels: ['instance', 'group', 'project'],
   fields: chatFields('https://outlook.office.com/webhook/…'),
   events: events(...BASE_CHAT_EVENTS),
-  testRequest: webhookMessage((message) => ({ '@type': 'MessageCard', '@context': 'https://schema.org/extensions', summary: message, text: message })),
+  testRequest: webhookMessage((message) => ({
+    '@type': 'MessageCard',
+    '@context': 'https://schema.org/extensions',
+    summary: message,
+    text: message,
+  })),
 });

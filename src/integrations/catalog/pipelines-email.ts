@@ -12,13 +12,29 @@ export const pipelinesEmail = defineIntegration({
   category: 'email',
   levels: ['instance', 'group', 'project'],
   fields: [
-    { name: 'recipients', label: 'Recipients', kind: 'textarea', format: 'emails', required: true, placeholder: 'email@example.com, another@example.com', help: 'Comma-separated addresses (at most 30).' },
+    {
+      name: 'recipients',
+      label: 'Recipients',
+      kind: 'textarea',
+      format: 'emails',
+      required: true,
+      placeholder: 'email@example.com, another@example.com',
+      help: 'Comma-separated addresses (at most 30).',
+    },
     notifyOnlyBrokenPipelines,
     notifyOnlyWhenPipelineStatusChanges,
     branchesToBeNotified(),
-    { name: 'notify_child_pipelines', label: 'Notify child pipelines', kind: 'checkbox', default: true, help: 'Also send emails for pipelines started by a parent pipeline.' },
+    {
+      name: 'notify_child_pipelines',
+      label: 'Notify child pipelines',
+      kind: 'checkbox',
+      default: true,
+      help: 'Also send emails for pipelines started by a parent pipeline.',
+    },
   ],
   events: [],
   validate: (values) =>
-    recipientList(values.fields.recipients).length > RECIPIENTS_LIMIT ? { recipients: `Recipients can list at most ${RECIPIENTS_LIMIT} addresses` } : {},
+    recipientList(values.fields.recipients).length > RECIPIENTS_LIMIT
+      ? { recipients: `Recipients can list at most ${RECIPIENTS_LIMIT} addresses` }
+      : {},
 });

@@ -3,7 +3,30 @@ import { defineIntegration } from '../validate.js';
 
 const PUSHOVER_API = 'https://api.pushover.net/1/messages.json';
 
-const SOUNDS = ['pushover', 'bike', 'bugle', 'cashregister', 'classical', 'cosmic', 'falling', 'gamelan', 'incoming', 'intermission', 'magic', 'mechanical', 'pianobar', 'siren', 'spacealarm', 'tugboat', 'alien', 'climb', 'persistent', 'echo', 'updown', 'none'];
+const SOUNDS = [
+  'pushover',
+  'bike',
+  'bugle',
+  'cashregister',
+  'classical',
+  'cosmic',
+  'falling',
+  'gamelan',
+  'incoming',
+  'intermission',
+  'magic',
+  'mechanical',
+  'pianobar',
+  'siren',
+  'spacealarm',
+  'tugboat',
+  'alien',
+  'climb',
+  'persistent',
+  'echo',
+  'updown',
+  'none',
+];
 
 export const pushover = defineIntegration({
   slug: 'pushover',
@@ -12,9 +35,29 @@ export const pushover = defineIntegration({
   category: 'notification',
   levels: ['instance', 'group', 'project'],
   fields: [
-    { name: 'api_key', label: 'API key', kind: 'secret', required: true, placeholder: 'Your application key', help: 'The application key of your Pushover application.' },
-    { name: 'user_key', label: 'User key', kind: 'secret', required: true, placeholder: 'Your user key', help: 'Your user key, or the group key of a delivery group.' },
-    { name: 'device', label: 'Devices', kind: 'text', placeholder: 'device1, device2', help: 'Leave blank to notify all your devices.' },
+    {
+      name: 'api_key',
+      label: 'API key',
+      kind: 'secret',
+      required: true,
+      placeholder: 'Your application key',
+      help: 'The application key of your Pushover application.',
+    },
+    {
+      name: 'user_key',
+      label: 'User key',
+      kind: 'secret',
+      required: true,
+      placeholder: 'Your user key',
+      help: 'Your user key, or the group key of a delivery group.',
+    },
+    {
+      name: 'device',
+      label: 'Devices',
+      kind: 'text',
+      placeholder: 'device1, device2',
+      help: 'Leave blank to notify all your devices.',
+    },
     {
       name: 'priority',
       label: 'Priority',
@@ -27,12 +70,33 @@ export const pushover = defineIntegration({
         { value: '1', label: 'High priority' },
       ],
     },
-    { name: 'sound', label: 'Sound', kind: 'select', choices: SOUNDS.map((sound) => ({ value: sound, label: sound[0]!.toUpperCase() + sound.slice(1) })), help: 'Leave blank for the device default.' },
+    {
+      name: 'sound',
+      label: 'Sound',
+      kind: 'select',
+      choices: SOUNDS.map((sound) => ({ value: sound, label: sound[0]!.toUpperCase() + sound.slice(1) })),
+      help: 'Leave blank for the device default.',
+    },
   ],
   events: [],
   testRequest: ({ fields, message }) => {
-    const form = { token: fields.api_key, user: fields.user_key, message, title: 'Cascade', priority: fields.priority, sound: fields.sound, device: fields.device };
-    const present = Object.entries(form).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '');
-    return { method: 'POST', url: PUSHOVER_API, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(present).toString() };
+    const form = {
+      token: fields.api_key,
+      user: fields.user_key,
+      message,
+      title: 'Cascade',
+      priority: fields.priority,
+      sound: fields.sound,
+      device: fields.device,
+    };
+    const present = Object.entries(form).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+    );
+    return {
+      method: 'POST',
+      url: PUSHOVER_API,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(present).toString(),
+    };
   },
 });

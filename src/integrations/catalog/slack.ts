@@ -9,8 +9,20 @@ const SLACK_EVENTS = [...BASE_CHAT_EVENTS, 'deployment_events', 'incident_events
 /** Fields Slack and Mattermost share: sender name, default channel and label filters. */
 export function slackLikeFields(channelPlaceholder: string): Field[] {
   return [
-    { name: 'username', label: 'Username', kind: 'text', placeholder: 'GitLab-integration', help: 'The name the messages are posted as.' },
-    { name: 'channel', label: 'Default channel', kind: 'text', placeholder: channelPlaceholder, help: 'Used for every event without a channel of its own; separate several channels with commas (at most 10).' },
+    {
+      name: 'username',
+      label: 'Username',
+      kind: 'text',
+      placeholder: 'GitLab-integration',
+      help: 'The name the messages are posted as.',
+    },
+    {
+      name: 'channel',
+      label: 'Default channel',
+      kind: 'text',
+      placeholder: channelPlaceholder,
+      help: 'Used for every event without a channel of its own; separate several channels with commas (at most 10).',
+    },
     {
       name: 'labels_to_be_notified',
       label: 'Labels to be notified',
@@ -33,7 +45,11 @@ export function slackLikeFields(channelPlaceholder: string): Field[] {
 
 /** Channels for one event instead of the default channel (`issue_channel`, ...). */
 export function slackLikeChannels(eventList: readonly TriggerEvent[], placeholder: string): Field[] {
-  return eventChannels(eventList, { kind: 'text', placeholder, help: 'Instead of the default channel; separate several with commas (at most 10).' });
+  return eventChannels(eventList, {
+    kind: 'text',
+    placeholder,
+    help: 'Instead of the default channel; separate several with commas (at most 10).',
+  });
 }
 
 /** GitLab's limit of 10 on the default channel and on each event's channels. */
@@ -46,7 +62,11 @@ export function atMostTenChannels(fields: readonly Field[]): (values: SettingsVa
 }
 
 const SLACK_TRIGGERS = [...events(...SLACK_EVENTS), ...groupMentionEvents()];
-const SLACK_FIELDS = [...chatFields('https://hooks.slack.com/services/…'), ...slackLikeFields('#general, #development'), ...slackLikeChannels(SLACK_TRIGGERS, '#general, #development')];
+const SLACK_FIELDS = [
+  ...chatFields('https://hooks.slack.com/services/…'),
+  ...slackLikeFields('#general, #development'),
+  ...slackLikeChannels(SLACK_TRIGGERS, '#general, #development'),
+];
 
 export const slack = defineIntegration({
   slug: 'slack',

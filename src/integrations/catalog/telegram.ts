@@ -1,5 +1,11 @@
 /** @module integrations/telegram */
-import { BASE_CHAT_EVENTS, branchesToBeNotified, events, notifyOnlyBrokenPipelines, notifyOnlyWhenPipelineStatusChanges } from '../fields.js';
+import {
+  BASE_CHAT_EVENTS,
+  branchesToBeNotified,
+  events,
+  notifyOnlyBrokenPipelines,
+  notifyOnlyWhenPipelineStatusChanges,
+} from '../fields.js';
 import { defineIntegration } from '../validate.js';
 import { joinUrl } from '../test-requests.js';
 
@@ -19,9 +25,28 @@ export const telegram = defineIntegration({
       help: 'Custom hostname of the Telegram API. Changing it requires the token again.',
       exposesSecrets: true,
     },
-    { name: 'token', label: 'Token', kind: 'secret', required: true, placeholder: '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11', help: 'The unique token of your Telegram bot.' },
-    { name: 'room', label: 'Channel identifier', kind: 'text', required: true, placeholder: '@channelusername', help: 'The chat ID or the channel username (@channelusername).' },
-    { name: 'thread', label: 'Message thread ID', kind: 'number', help: 'The ID of a topic in a forum supergroup. Leave blank for the main thread.' },
+    {
+      name: 'token',
+      label: 'Token',
+      kind: 'secret',
+      required: true,
+      placeholder: '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11',
+      help: 'The unique token of your Telegram bot.',
+    },
+    {
+      name: 'room',
+      label: 'Channel identifier',
+      kind: 'text',
+      required: true,
+      placeholder: '@channelusername',
+      help: 'The chat ID or the channel username (@channelusername).',
+    },
+    {
+      name: 'thread',
+      label: 'Message thread ID',
+      kind: 'number',
+      help: 'The ID of a topic in a forum supergroup. Leave blank for the main thread.',
+    },
     notifyOnlyBrokenPipelines,
     notifyOnlyWhenPipelineStatusChanges,
     branchesToBeNotified(),
@@ -31,6 +56,10 @@ export const telegram = defineIntegration({
     method: 'POST',
     url: joinUrl(fields.hostname || 'https://api.telegram.org', `bot${String(fields.token)}/sendMessage`),
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ chat_id: fields.room, text: message, ...(fields.thread ? { message_thread_id: fields.thread } : {}) }),
+    body: JSON.stringify({
+      chat_id: fields.room,
+      text: message,
+      ...(fields.thread ? { message_thread_id: fields.thread } : {}),
+    }),
   }),
 });

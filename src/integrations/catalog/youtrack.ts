@@ -10,8 +10,20 @@ export const youtrack = defineIntegration({
   category: 'issue_tracker',
   levels: ['instance', 'group', 'project'],
   fields: [
-    urlField('project_url', 'Project URL', true, 'The URL of the project in YouTrack.', 'https://example.myjetbrains.com/youtrack/projects/PROJECT'),
-    urlField('issues_url', 'Issue URL', true, 'The URL of an issue; it must contain :id, replaced by the issue key (ABC-123).', 'https://example.myjetbrains.com/youtrack/issue/:id'),
+    urlField(
+      'project_url',
+      'Project URL',
+      true,
+      'The URL of the project in YouTrack.',
+      'https://example.myjetbrains.com/youtrack/projects/PROJECT',
+    ),
+    urlField(
+      'issues_url',
+      'Issue URL',
+      true,
+      'The URL of an issue; it must contain :id, replaced by the issue key (ABC-123).',
+      'https://example.myjetbrains.com/youtrack/issue/:id',
+    ),
   ],
   events: [],
   testRequest: getUrlOf('project_url'),

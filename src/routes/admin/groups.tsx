@@ -30,7 +30,9 @@ function groupOfUrl(c: AppContext) {
 function renderGroup(c: AppContext, values: FormInput, errors: FieldErrors, moveErrors: FieldErrors = {}) {
   const group = groupOfUrl(c);
   const source = { groupId: group.id };
-  const moveTargets = allGroups(c.var.db).filter((other) => !other.traversalIds.startsWith(group.traversalIds) && other.id !== group.parentId);
+  const moveTargets = allGroups(c.var.db).filter(
+    (other) => !other.traversalIds.startsWith(group.traversalIds) && other.id !== group.parentId,
+  );
   return c.render(
     <AdminGroupPage
       group={group}
@@ -87,7 +89,11 @@ export function adminGroupRoutes(): Hono<AppEnv> {
       c.status(422);
       return renderNewGroup(c, form, result.errors);
     }
-    return redirectWithFlash(c, `/admin/groups/${result.value.id}`, `Group ${result.value.fullPath} was successfully created.`);
+    return redirectWithFlash(
+      c,
+      `/admin/groups/${result.value.id}`,
+      `Group ${result.value.fullPath} was successfully created.`,
+    );
   });
 
   routes.get('/:id', (c) => renderGroup(c, {}, {}));
@@ -97,7 +103,10 @@ export function adminGroupRoutes(): Hono<AppEnv> {
     const parentId = lastValue((await readForm(c)).parent_id) ?? '';
     const id = idSchema.safeParse(parentId);
     const target = parentId === '' ? null : id.success ? findGroupById(c.var.db, id.data) : undefined;
-    const result = target === undefined ? { ok: false as const, errors: { parent_id: 'Choose an existing group' } } : moveGroup(c.var.db, group, target);
+    const result =
+      target === undefined
+        ? { ok: false as const, errors: { parent_id: 'Choose an existing group' } }
+        : moveGroup(c.var.db, group, target);
     if (!result.ok) {
       c.status(422);
       return renderGroup(c, {}, {}, result.errors);
@@ -108,7 +117,11 @@ export function adminGroupRoutes(): Hono<AppEnv> {
       owner: { level: 'group', id: group.id, name: result.value.fullPath, path: result.value.fullPath },
       changes: [{ key: 'path', label: 'Path', before: group.fullPath, after: result.value.fullPath }],
     });
-    return redirectWithFlash(c, `/admin/groups/${group.id}`, `Group ${group.fullPath} was moved to ${result.value.fullPath}.`);
+    return redirectWithFlash(
+      c,
+      `/admin/groups/${group.id}`,
+      `Group ${group.fullPath} was moved to ${result.value.fullPath}.`,
+    );
   });
 
   routes.route(

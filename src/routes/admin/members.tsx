@@ -53,7 +53,11 @@ export function memberRoutes(
       c.status(422);
       return renderWithErrors(c, {}, result.errors);
     }
-    return redirectWithFlash(c, owner.base, `The role of ${findUserById(c.var.db, member.userId)?.username} was changed.`);
+    return redirectWithFlash(
+      c,
+      owner.base,
+      `The role of ${findUserById(c.var.db, member.userId)?.username} was changed.`,
+    );
   });
 
   routes.post('/:memberId/delete', (c) => {

@@ -22,7 +22,10 @@ export function adminNetworkRoutes(): Hono<AppEnv> {
 
   routes.get('/', (c) => {
     const settings = networkSettings(c.var.db);
-    return renderNetwork(c, { allow_local_requests: settings.allow_local_requests ? '1' : '0', outbound_allowlist: settings.outbound_allowlist });
+    return renderNetwork(c, {
+      allow_local_requests: settings.allow_local_requests ? '1' : '0',
+      outbound_allowlist: settings.outbound_allowlist,
+    });
   });
 
   routes.post('/', async (c) => {

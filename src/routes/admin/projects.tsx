@@ -40,7 +40,11 @@ function renderProject(c: AppContext, values: FormInput, errors: FieldErrors, mo
       moveTargets={allGroups(c.var.db).filter((group) => group.id !== project.groupId)}
       moveErrors={moveErrors}
     />,
-    { title: project.name, breadcrumbs: crumbs({ label: project.fullPath }), nav: <AdminNav current="/admin/projects/" /> },
+    {
+      title: project.name,
+      breadcrumbs: crumbs({ label: project.fullPath }),
+      nav: <AdminNav current="/admin/projects/" />,
+    },
   );
 }
 
@@ -80,7 +84,11 @@ export function adminProjectRoutes(): Hono<AppEnv> {
       c.status(422);
       return renderNewProject(c, form, result.errors);
     }
-    return redirectWithFlash(c, `/admin/projects/${result.value.id}`, `Project ${result.value.fullPath} was successfully created.`);
+    return redirectWithFlash(
+      c,
+      `/admin/projects/${result.value.id}`,
+      `Project ${result.value.fullPath} was successfully created.`,
+    );
   });
 
   routes.get('/:id', (c) => renderProject(c, {}, {}));
@@ -89,7 +97,9 @@ export function adminProjectRoutes(): Hono<AppEnv> {
     const project = projectOfUrl(c);
     const id = idSchema.safeParse(lastValue((await readForm(c)).group_id));
     const target = id.success ? findGroupById(c.var.db, id.data) : undefined;
-    const result = target ? moveProject(c.var.db, project, target) : { ok: false as const, errors: { group_id: 'Choose an existing group' } };
+    const result = target
+      ? moveProject(c.var.db, project, target)
+      : { ok: false as const, errors: { group_id: 'Choose an existing group' } };
     if (!result.ok) {
       c.status(422);
       return renderProject(c, {}, {}, result.errors);
@@ -100,7 +110,11 @@ export function adminProjectRoutes(): Hono<AppEnv> {
       owner: { level: 'project', id: project.id, name: result.value.fullPath, path: result.value.fullPath },
       changes: [{ key: 'path', label: 'Path', before: project.fullPath, after: result.value.fullPath }],
     });
-    return redirectWithFlash(c, `/admin/projects/${project.id}`, `Project ${project.fullPath} was moved to ${result.value.fullPath}.`);
+    return redirectWithFlash(
+      c,
+      `/admin/projects/${project.id}`,
+      `Project ${project.fullPath} was moved to ${result.value.fullPath}.`,
+    );
   });
 
   routes.route(

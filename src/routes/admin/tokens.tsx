@@ -12,7 +12,11 @@ import { revokeWarning } from '../../../views/components/tokens.js';
 import { ConfirmPage } from '../../../views/pages/confirm.js';
 import { ADMIN_TOKENS_URL, AdminTokensPage } from '../../../views/pages/admin/tokens.js';
 
-const crumbs = (last?: string) => [{ label: 'Admin Area', href: '/admin' }, { label: 'Access tokens', href: ADMIN_TOKENS_URL }, ...(last ? [{ label: last }] : [])];
+const crumbs = (last?: string) => [
+  { label: 'Admin Area', href: '/admin' },
+  { label: 'Access tokens', href: ADMIN_TOKENS_URL },
+  ...(last ? [{ label: last }] : []),
+];
 
 export function adminTokenRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();

@@ -21,7 +21,8 @@ function otherUser(c: AppContext) {
   const id = idSchema.safeParse(c.req.param('id'));
   const user = id.success ? findUserById(c.var.db, id.data) : undefined;
   if (!user) throw new NotFound();
-  if (user.id === c.var.user!.id) throw new BadRequest('You cannot change your own administrator access or block yourself.');
+  if (user.id === c.var.user!.id)
+    throw new BadRequest('You cannot change your own administrator access or block yourself.');
   return user;
 }
 
@@ -39,7 +40,11 @@ export function adminUserRoutes(): Hono<AppEnv> {
   });
 
   routes.get('/new', (c) =>
-    c.render(<NewUserPage values={{}} errors={{}} />, { title: 'New user', breadcrumbs: crumbs('New'), nav: <AdminNav current={c.req.path} /> }),
+    c.render(<NewUserPage values={{}} errors={{}} />, {
+      title: 'New user',
+      breadcrumbs: crumbs('New'),
+      nav: <AdminNav current={c.req.path} />,
+    }),
   );
 
   routes.post('/', async (c) => {

@@ -14,7 +14,14 @@ import { Hono } from 'hono';
 import { BadRequest } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import type { IntegrationType } from '../../integrations/types.js';
-import { countByLevel, MAX_REASON_LENGTH, overriders, parseChosenKeys, pushToDescendants, setEnforcement } from '../../settings/enforcement.js';
+import {
+  countByLevel,
+  MAX_REASON_LENGTH,
+  overriders,
+  parseChosenKeys,
+  pushToDescendants,
+  setEnforcement,
+} from '../../settings/enforcement.js';
 import type { SettingsLevel } from '../../settings/service.js';
 import { notFound } from './errors.js';
 import { type LevelLoader } from './integrations.js';
@@ -53,7 +60,8 @@ export function enforcementApi(load: LevelLoader): Hono<AppEnv> {
     if (!chosen.ok) return c.json({ message: { keys: [chosen.error] } }, 400);
     return c.json({
       enforced: own.enforced ? { keys: own.enforced.keys, reason: own.enforced.reason } : null,
-      overriding_descendants: chosen.keys.length > 0 ? overriding(c, at, type, chosen.keys) : { projects: 0, groups: 0 },
+      overriding_descendants:
+        chosen.keys.length > 0 ? overriding(c, at, type, chosen.keys) : { projects: 0, groups: 0 },
     });
   });
 
@@ -67,8 +75,16 @@ export function enforcementApi(load: LevelLoader): Hono<AppEnv> {
     if (!chosen.ok) return chosen.response;
     const reason = params.reason ?? '';
     if (typeof reason !== 'string') throw new BadRequest('reason is invalid');
-    if (reason.trim().length > MAX_REASON_LENGTH) return c.json({ message: { reason: [`is too long (maximum is ${MAX_REASON_LENGTH} characters)`] } }, 400);
-    const saved = setEnforcement(storeOf(c), at.owner, type, { keys: chosen.keys, reason: reason.trim() }, own.version, c.var.user!);
+    if (reason.trim().length > MAX_REASON_LENGTH)
+      return c.json({ message: { reason: [`is too long (maximum is ${MAX_REASON_LENGTH} characters)`] } }, 400);
+    const saved = setEnforcement(
+      storeOf(c),
+      at.owner,
+      type,
+      { keys: chosen.keys, reason: reason.trim() },
+      own.version,
+      c.var.user!,
+    );
     return c.json({ enforced: saved.enforced, overriding_descendants: overriding(c, at, type, chosen.keys) });
   });
 

@@ -98,9 +98,20 @@ const ownerRef = (owner: SettingsOwner) => ({ level: owner.level, id: owner.id, 
  * @example
  * integrationEntity(slackState, undefined, true).sources // { webhook: 'instance', channel: 'project', ... }
  */
-export function integrationEntity({ type, effective }: IntegrationState, own: OwnRowTimes | undefined, withProperties: boolean) {
-  const events = Object.fromEntries([...GITLAB_EVENTS.map((name) => [name, false] as const), ...Object.entries(effective.events)]);
-  const properties = Object.fromEntries(type.fields.filter((field) => !isSecretField(field)).map((field) => [field.name, effective.fields[field.name] ?? null]));
+export function integrationEntity(
+  { type, effective }: IntegrationState,
+  own: OwnRowTimes | undefined,
+  withProperties: boolean,
+) {
+  const events = Object.fromEntries([
+    ...GITLAB_EVENTS.map((name) => [name, false] as const),
+    ...Object.entries(effective.events),
+  ]);
+  const properties = Object.fromEntries(
+    type.fields
+      .filter((field) => !isSecretField(field))
+      .map((field) => [field.name, effective.fields[field.name] ?? null]),
+  );
   return {
     id: own?.id ?? null,
     title: type.title,
@@ -112,7 +123,11 @@ export function integrationEntity({ type, effective }: IntegrationState, own: Ow
     inherited: effective.state === 'inherited',
     ...(withProperties ? { properties } : {}),
     inherits_from: effective.inheritsFrom ? ownerRef(effective.inheritsFrom) : null,
-    sources: Object.fromEntries(Object.entries(effective.source).map(([key, source]) => [key, source === 'default' ? 'default' : source.level])),
-    enforced: Object.fromEntries(Object.entries(effective.enforced).map(([key, { by, reason }]) => [key, { ...ownerRef(by), reason }])),
+    sources: Object.fromEntries(
+      Object.entries(effective.source).map(([key, source]) => [key, source === 'default' ? 'default' : source.level]),
+    ),
+    enforced: Object.fromEntries(
+      Object.entries(effective.enforced).map(([key, { by, reason }]) => [key, { ...ownerRef(by), reason }]),
+    ),
   };
 }

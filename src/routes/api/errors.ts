@@ -23,11 +23,13 @@ export const notFound = (what: string) => new NotFound(`404 ${what} Not Found`);
 export function apiError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof RequestAborted) return c.body(null, 400);
   if (error instanceof SignInRequired) return c.json(UNAUTHORIZED, 401);
-  if (error instanceof NotFound) return c.json({ message: error.message.startsWith('404 ') ? error.message : '404 Not Found' }, 404);
+  if (error instanceof NotFound)
+    return c.json({ message: error.message.startsWith('404 ') ? error.message : '404 Not Found' }, 404);
   if (error instanceof Forbidden) return c.json({ message: '403 Forbidden' }, 403);
   if (error instanceof BadRequest) return c.json({ error: error.message }, 400);
   if (error instanceof Conflict) return c.json({ message: `409 Conflict: ${error.message}` }, 409);
-  if (error instanceof HTTPException && error.status < 500) return c.json({ error: error.message || 'The request could not be understood.' }, error.status);
+  if (error instanceof HTTPException && error.status < 500)
+    return c.json({ error: error.message || 'The request could not be understood.' }, error.status);
   c.var.deps?.logger.error(`Unhandled error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
   return c.json({ message: '500 Internal Server Error' }, 500);
 }

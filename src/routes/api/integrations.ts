@@ -13,7 +13,14 @@ import type { IntegrationType } from '../../integrations/types.js';
 import { outboundPolicy } from '../../outbound/network-settings.js';
 import { blockedUrlErrors } from '../../settings/outbound.js';
 import type { FieldErrors } from '../../validation.js';
-import { commitSettingsChange, integrationStates, prepareSettingsChange, resetSettings, type IntegrationState, type SettingsLevel } from '../../settings/service.js';
+import {
+  commitSettingsChange,
+  integrationStates,
+  prepareSettingsChange,
+  resetSettings,
+  type IntegrationState,
+  type SettingsLevel,
+} from '../../settings/service.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
 import { notFound } from './errors.js';
 import { integrationEntity } from './entities.js';
@@ -76,7 +83,11 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
     const params = await readParams(c);
     const prepareNow = () => {
       const [state] = integrationStates(store, at, type);
-      const form = settingsFormOf(type, params, { level: at.level, version: state!.own?.version ?? 0, enforced: new Set(Object.keys(state!.effective.enforced)) });
+      const form = settingsFormOf(type, params, {
+        level: at.level,
+        version: state!.own?.version ?? 0,
+        enforced: new Set(Object.keys(state!.effective.enforced)),
+      });
       return { state: state!, form, prepared: prepareSettingsChange(store, at, type, form) };
     };
     const invalid = (state: IntegrationState, errors: FieldErrors) => {
@@ -86,9 +97,15 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
     };
     const checked = prepareNow();
     if (!checked.prepared.ok) return invalid(checked.state, checked.prepared.errors);
-    const blocked = checked.prepared.change.choice === 'custom' ? await blockedUrlErrors(type, checked.form, outboundPolicy(c.var.db), c.var.deps.outbound) : {};
+    const blocked =
+      checked.prepared.change.choice === 'custom'
+        ? await blockedUrlErrors(type, checked.form, outboundPolicy(c.var.db), c.var.deps.outbound)
+        : {};
     if (Object.keys(blocked).length > 0) {
-      return c.json({ message: Object.fromEntries(Object.entries(blocked).map(([key, text]) => [parameterName(key), [text]])) }, 400);
+      return c.json(
+        { message: Object.fromEntries(Object.entries(blocked).map(([key, text]) => [parameterName(key), [text]])) },
+        400,
+      );
     }
     const latest = prepareNow();
     if (!latest.prepared.ok) return invalid(latest.state, latest.prepared.errors);

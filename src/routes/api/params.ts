@@ -17,7 +17,9 @@ export type ApiParams = Record<string, unknown>;
 
 /** Query parameters, then the body's (which win): JSON or form-encoded. */
 export async function readParams(c: Context<AppEnv>): Promise<ApiParams> {
-  const query = Object.fromEntries(Object.entries(c.req.queries()).map(([name, values]) => [name, values.length === 1 ? values[0] : values]));
+  const query = Object.fromEntries(
+    Object.entries(c.req.queries()).map(([name, values]) => [name, values.length === 1 ? values[0] : values]),
+  );
   // Clients such as python-gitlab send a JSON content type on GET too, with no body.
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return query;
   const contentType = c.req.header('content-type') ?? '';
@@ -30,10 +32,12 @@ export async function readParams(c: Context<AppEnv>): Promise<ApiParams> {
     } catch {
       throw new BadRequest('The request body is not valid JSON.');
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('The request body must be a JSON object.');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new BadRequest('The request body must be a JSON object.');
     return { ...query, ...(body as ApiParams) };
   }
-  if (/^(?:application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(contentType)) return { ...query, ...(await readForm(c)) };
+  if (/^(?:application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(contentType))
+    return { ...query, ...(await readForm(c)) };
   return query;
 }
 
@@ -63,7 +67,10 @@ function nameList(value: unknown, name = 'inherited_fields'): string[] {
   if (value === undefined || value === null) return [];
   const items = Array.isArray(value) ? value : [value];
   if (!items.every((item) => typeof item === 'string')) throw new BadRequest(`${name} is invalid`);
-  return items.flatMap((item: string) => item.split(',')).map((item) => item.trim()).filter(Boolean);
+  return items
+    .flatMap((item: string) => item.split(','))
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 interface SettingsFormContext {
@@ -91,8 +98,11 @@ export function settingsFormOf(type: IntegrationType, params: ApiParams, context
   const unknown = unknownFieldNames(type, inherited, context.level);
   if (unknown.length > 0) throw new BadRequest(`inherited_fields does not have a valid value: ${unknown.join(', ')}`);
 
-  const inheritAll = params.use_inherited_settings !== undefined && booleanParam('use_inherited_settings', params.use_inherited_settings);
-  if (inheritAll && context.level === 'instance') throw new BadRequest('use_inherited_settings is not available for the instance: it inherits from nothing');
+  const inheritAll =
+    params.use_inherited_settings !== undefined &&
+    booleanParam('use_inherited_settings', params.use_inherited_settings);
+  if (inheritAll && context.level === 'instance')
+    throw new BadRequest('use_inherited_settings is not available for the instance: it inherits from nothing');
   const form: FormInput = { _version: String(context.version), inheritance: inheritAll ? 'inherit' : 'custom' };
   if (inherited.length > 0) form._inherit = inherited;
   for (const [name, value] of Object.entries(params)) {
@@ -124,14 +134,22 @@ function positiveInteger(params: ApiParams, name: string, fallback: number): num
 
 /** `page` (from 1) and `per_page` (20 by default, at most 100), as GitLab reads them. */
 export function pageRequest(params: ApiParams): PageRequest {
-  return { page: positiveInteger(params, 'page', 1), perPage: Math.min(MAX_PER_PAGE, positiveInteger(params, 'per_page', 20)) };
+  return {
+    page: positiveInteger(params, 'page', 1),
+    perPage: Math.min(MAX_PER_PAGE, positiveInteger(params, 'per_page', 20)),
+  };
 }
 
 /**
  * Sets GitLab's pagination headers: x-page, x-per-page, x-total, x-total-pages, x-next-page,
  * x-prev-page and a Link header with the first, last, previous and next pages.
  */
-export function setPaginationHeaders(c: Context<AppEnv>, origin: string, { page, perPage }: PageRequest, total: number): void {
+export function setPaginationHeaders(
+  c: Context<AppEnv>,
+  origin: string,
+  { page, perPage }: PageRequest,
+  total: number,
+): void {
   const totalPages = Math.max(1, Math.ceil(total / perPage));
   const next = page < totalPages ? page + 1 : null;
   const prev = page > 1 ? Math.min(page - 1, totalPages) : null;
@@ -148,6 +166,11 @@ export function setPaginationHeaders(c: Context<AppEnv>, origin: string, { page,
   c.header('x-total-pages', String(totalPages));
   c.header('x-next-page', next ? String(next) : '');
   c.header('x-prev-page', prev ? String(prev) : '');
-  const links = [prev && link(prev, 'prev'), next && link(next, 'next'), link(1, 'first'), link(totalPages, 'last')].filter(Boolean);
+  const links = [
+    prev && link(prev, 'prev'),
+    next && link(next, 'next'),
+    link(1, 'first'),
+    link(totalPages, 'last'),
+  ].filter(Boolean);
   c.header('link', links.join(', '));
 }

@@ -13,7 +13,9 @@ import { groupEntity, projectEntity, userEntity } from './entities.js';
 import { pageRequest, readParams, setPaginationHeaders, type ApiParams } from './params.js';
 import { apiGroup, apiProject } from './subjects.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const origin = (c: AppContext) => c.var.deps.config.publicOrigin;
 
@@ -26,14 +28,24 @@ function projectOrder(params: ApiParams): Pick<ReadableProjectsQuery, 'orderBy' 
   return { orderBy, sort };
 }
 
-const searchParam = (params: ApiParams) => (typeof params.search === 'string' ? params.search.trim().slice(0, 255) : '');
+const searchParam = (params: ApiParams) =>
+  typeof params.search === 'string' ? params.search.trim().slice(0, 255) : '';
 
 /** One page of the projects the user can read (those directly in `groupId`), with GitLab's pagination headers. */
 async function projectList(c: AppContext, groupId?: number) {
   const params = await readParams(c);
   const pageOf = pageRequest(params);
-  const { rows, total } = readableProjects(c.var.db, { viewer: c.var.user!, groupId, search: searchParam(params), ...projectOrder(params), ...pageOf });
-  const lineageOf = groupLineages(c.var.db, rows.map((row) => row.group));
+  const { rows, total } = readableProjects(c.var.db, {
+    viewer: c.var.user!,
+    groupId,
+    search: searchParam(params),
+    ...projectOrder(params),
+    ...pageOf,
+  });
+  const lineageOf = groupLineages(
+    c.var.db,
+    rows.map((row) => row.group),
+  );
   setPaginationHeaders(c, origin(c), pageOf, total);
   return c.json(rows.map(({ project, group }) => projectEntity(project, lineageOf(group), origin(c))));
 }
@@ -42,7 +54,12 @@ async function projectList(c: AppContext, groupId?: number) {
 async function groupList(c: AppContext, parentId?: number) {
   const params = await readParams(c);
   const pageOf = pageRequest(params);
-  const { groups, total } = readableGroups(c.var.db, { viewer: c.var.user!, parentId, search: searchParam(params), ...pageOf });
+  const { groups, total } = readableGroups(c.var.db, {
+    viewer: c.var.user!,
+    parentId,
+    search: searchParam(params),
+    ...pageOf,
+  });
   const lineageOf = groupLineages(c.var.db, groups);
   setPaginationHeaders(c, origin(c), pageOf, total);
   return c.json(groups.map((group) => groupEntity(group, lineageOf(group), origin(c))));

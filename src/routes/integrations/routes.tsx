@@ -25,18 +25,47 @@ import {
   type IntegrationState,
   type SettingsChoice,
 } from '../../settings/service.js';
-import { customDescendants, differingValues, listOverrides, overrideCounts, parseOverrideTarget, switchToDefaults } from '../../settings/overrides.js';
+import {
+  customDescendants,
+  differingValues,
+  listOverrides,
+  overrideCounts,
+  parseOverrideTarget,
+  switchToDefaults,
+} from '../../settings/overrides.js';
 import { customDescendantCount, settingsUsage, settingsUsages } from '../../settings/usage.js';
-import { countByLevel, describeKeys, MAX_REASON_LENGTH, overriders, parseChosenKeys, pushToDescendants, setEnforcement } from '../../settings/enforcement.js';
+import {
+  countByLevel,
+  describeKeys,
+  MAX_REASON_LENGTH,
+  overriders,
+  parseChosenKeys,
+  pushToDescendants,
+  setEnforcement,
+} from '../../settings/enforcement.js';
 import type { Enforcement } from '../../settings/resolve.js';
 import { blockedUrlErrors, settingsForTest, SETTINGS_TEST_LIMIT, testSettings } from '../../settings/outbound.js';
 import { outboundPolicy } from '../../outbound/network-settings.js';
 import { TestResult, type TestOutcome } from '../../../views/components/test-result.js';
 import { ConfirmPage } from '../../../views/pages/confirm.js';
-import { describeCount, EnforcementPage, overrideSentence, ENFORCEMENT_KEEPS_VALUES, PUSH_CLEARS_VALUES, type EnforcementPageProps } from '../../../views/pages/integrations/enforcement.js';
+import {
+  describeCount,
+  EnforcementPage,
+  overrideSentence,
+  ENFORCEMENT_KEEPS_VALUES,
+  PUSH_CLEARS_VALUES,
+  type EnforcementPageProps,
+} from '../../../views/pages/integrations/enforcement.js';
 import { describeValue, OverridesPage } from '../../../views/pages/integrations/overrides.js';
 import { IntegrationsListPage } from '../../../views/pages/integrations/list.js';
-import { ConfirmSavePage, impactSentence, IntegrationPage, resetWarning, SettingsSection, type Inheritance } from '../../../views/pages/integrations/edit.js';
+import {
+  ConfirmSavePage,
+  impactSentence,
+  IntegrationPage,
+  resetWarning,
+  SettingsSection,
+  type Inheritance,
+} from '../../../views/pages/integrations/edit.js';
 import type { IntegrationScope, ScopeLoader } from './scope.js';
 
 /** How long a confirmation step stays valid. */
@@ -49,8 +78,13 @@ const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 /** What a save says: what changed, and whether the integration is active now (Enabled may be inherited). */
 function savedMessage(type: IntegrationType, choice: SettingsChoice, outcome: CommitOutcome, active: boolean): string {
   const state = active ? 'active' : 'not active';
-  if (outcome === 'unchanged') return choice === 'inherit' ? `No changes to save: ${type.title} already uses the default settings.` : `No changes to save: ${type.title} settings are ${state}.`;
-  return choice === 'inherit' ? `${type.title} now uses the default settings.` : `${type.title} settings saved${active ? ' and active' : ', but not active'}.`;
+  if (outcome === 'unchanged')
+    return choice === 'inherit'
+      ? `No changes to save: ${type.title} already uses the default settings.`
+      : `No changes to save: ${type.title} settings are ${state}.`;
+  return choice === 'inherit'
+    ? `${type.title} now uses the default settings.`
+    : `${type.title} settings saved${active ? ' and active' : ', but not active'}.`;
 }
 
 /** The dropdown's choice: what the form shows unless the user picked otherwise. */
@@ -70,11 +104,19 @@ interface RenderOptions {
  * The values shown as taken from above in custom settings: those submitted so, or else those
  * the level's own settings leave out. None where there is nothing above to take them from.
  */
-function inheritedKeysOf(scope: IntegrationScope, state: IntegrationState, submitted?: FormInput): Set<string> | undefined {
+function inheritedKeysOf(
+  scope: IntegrationScope,
+  state: IntegrationState,
+  submitted?: FormInput,
+): Set<string> | undefined {
   if (scope.level === 'instance' || !state.effective.inheritsFrom) return undefined;
   if (submitted) return new Set([submitted._inherit ?? []].flat());
   if (!state.own) return new Set();
-  const ownKeys = new Set([...Object.keys(state.own.fields), ...Object.keys(state.own.events), ...(state.own.active === undefined ? [] : ['active'])]);
+  const ownKeys = new Set([
+    ...Object.keys(state.own.fields),
+    ...Object.keys(state.own.events),
+    ...(state.own.active === undefined ? [] : ['active']),
+  ]);
   return new Set(Object.keys(state.effective.source).filter((key) => !ownKeys.has(key)));
 }
 
@@ -108,7 +150,12 @@ function renderIntegration(c: AppContext, scope: IntegrationScope, type: Integra
   );
 }
 
-function renderEnforcement(c: AppContext, scope: IntegrationScope, type: IntegrationType, options: Pick<EnforcementPageProps, 'errors' | 'submitted'> = {}) {
+function renderEnforcement(
+  c: AppContext,
+  scope: IntegrationScope,
+  type: IntegrationType,
+  options: Pick<EnforcementPageProps, 'errors' | 'submitted'> = {},
+) {
   const own = storeOf(c).findOwn(scope.owner, type.slug);
   return c.render(
     <EnforcementPage
@@ -123,7 +170,15 @@ function renderEnforcement(c: AppContext, scope: IntegrationScope, type: Integra
       customCount={customDescendantCount(c.var.db, scope.owner, type.slug)}
       {...options}
     />,
-    { title: `${type.title}: enforce and push`, breadcrumbs: [...scope.crumbs, { label: type.title, href: integrationUrl(scope.baseUrl, type.slug) }, { label: 'Enforce and push' }], nav: scope.nav },
+    {
+      title: `${type.title}: enforce and push`,
+      breadcrumbs: [
+        ...scope.crumbs,
+        { label: type.title, href: integrationUrl(scope.baseUrl, type.slug) },
+        { label: 'Enforce and push' },
+      ],
+      nav: scope.nav,
+    },
   );
 }
 
@@ -138,13 +193,23 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
   routes.get('/', (c) => {
     const scope = loadScope(c, 'read');
     const states = integrationStates(storeOf(c), scope);
-    const usages = scope.level === 'project' ? undefined : settingsUsages(c.var.db, scope.owner, states.map((state) => state.type.slug));
+    const usages =
+      scope.level === 'project'
+        ? undefined
+        : settingsUsages(
+            c.var.db,
+            scope.owner,
+            states.map((state) => state.type.slug),
+          );
     const items = states.map((state) => ({ ...state, usage: usages?.get(state.type.slug) }));
-    return c.render(<IntegrationsListPage level={scope.level} baseUrl={scope.baseUrl} items={items} canManage={scope.canManage} />, {
-      title: 'Integrations',
-      breadcrumbs: scope.crumbs,
-      nav: scope.nav,
-    });
+    return c.render(
+      <IntegrationsListPage level={scope.level} baseUrl={scope.baseUrl} items={items} canManage={scope.canManage} />,
+      {
+        title: 'Integrations',
+        breadcrumbs: scope.crumbs,
+        nav: scope.nav,
+      },
+    );
   });
 
   routes.get('/:slug', (c) => {
@@ -158,7 +223,8 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const type = typeOfUrl(c, scope);
     const [state] = integrationStates(storeOf(c), scope, type);
     const { effective, own } = state!;
-    const inheritance: Inheritance = c.req.query('inheritance') === 'inherit' && effective.inheritsFrom ? 'inherit' : 'custom';
+    const inheritance: Inheritance =
+      c.req.query('inheritance') === 'inherit' && effective.inheritsFrom ? 'inherit' : 'custom';
     return c.html(
       <SettingsSection
         type={type}
@@ -196,28 +262,54 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       const prepared = prepareSettingsChange(store, scope, type, form);
       if (!prepared.ok) {
         c.status(422);
-        return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: prepared.errors });
+        return renderIntegration(c, scope, type, {
+          inheritance,
+          submitted: withoutControls(form),
+          errors: prepared.errors,
+        });
       }
-      const blocked = prepared.change.choice === 'custom' ? await blockedUrlErrors(type, form, outboundPolicy(c.var.db), c.var.deps.outbound) : {};
+      const blocked =
+        prepared.change.choice === 'custom'
+          ? await blockedUrlErrors(type, form, outboundPolicy(c.var.db), c.var.deps.outbound)
+          : {};
       if (Object.keys(blocked).length > 0) {
         c.status(422);
         return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: blocked });
       }
       const { change } = prepared;
       // A save that changes nothing reaches nobody below: nothing to confirm.
-      const unchanged = sameOwnSettings(store.findOwn(scope.owner, type.slug), change.choice === 'inherit' ? undefined : change.own);
+      const unchanged = sameOwnSettings(
+        store.findOwn(scope.owner, type.slug),
+        change.choice === 'inherit' ? undefined : change.own,
+      );
       if (scope.level !== 'project' && !unchanged && !isConfirmed(form)) {
         const usage = settingsUsage(c.var.db, scope.owner, type.slug);
         const payload = JSON.stringify({ form, expires: Date.now() + CONFIRMATION_TTL_MS });
-        return c.render(<ConfirmSavePage type={type} baseUrl={scope.baseUrl} usage={usage} sealed={seal(confirmKey, payload, confirmFor)} />, {
-          title: `Save ${type.title}?`,
-          breadcrumbs: [...scope.crumbs, { label: type.title, href: integrationUrl(scope.baseUrl, type.slug) }, { label: 'Confirm' }],
-          nav: scope.nav,
-        });
+        return c.render(
+          <ConfirmSavePage
+            type={type}
+            baseUrl={scope.baseUrl}
+            usage={usage}
+            sealed={seal(confirmKey, payload, confirmFor)}
+          />,
+          {
+            title: `Save ${type.title}?`,
+            breadcrumbs: [
+              ...scope.crumbs,
+              { label: type.title, href: integrationUrl(scope.baseUrl, type.slug) },
+              { label: 'Confirm' },
+            ],
+            nav: scope.nav,
+          },
+        );
       }
       const outcome = commitSettingsChange(store, scope, type, change, user);
       const [after] = integrationStates(store, scope, type);
-      return redirectWithFlash(c, integrationUrl(scope.baseUrl, type.slug), savedMessage(type, change.choice, outcome, after!.effective.active));
+      return redirectWithFlash(
+        c,
+        integrationUrl(scope.baseUrl, type.slug),
+        savedMessage(type, change.choice, outcome, after!.effective.active),
+      );
     } catch (error) {
       if (!(error instanceof Conflict)) throw error;
       c.status(409);
@@ -239,12 +331,19 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       if (c.req.header('hx-request') === 'true') return c.html(<TestResult outcome={outcome} />);
       const inheritance: Inheritance = lastValue(form.inheritance) === 'inherit' ? 'inherit' : 'custom';
       // On the page, invalid values are shown next to their fields and in the summary on top.
-      if (outcome.kind === 'invalid') return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: outcome.errors });
+      if (outcome.kind === 'invalid')
+        return renderIntegration(c, scope, type, {
+          inheritance,
+          submitted: withoutControls(form),
+          errors: outcome.errors,
+        });
       return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), testResult: outcome });
     };
 
     // Every test sent counts, whatever its result.
-    const attempt = c.var.deps.settingsTestThrottle!.reserve([{ key: `settings-test:${c.var.user!.id}`, limit: SETTINGS_TEST_LIMIT }]);
+    const attempt = c.var.deps.settingsTestThrottle!.reserve([
+      { key: `settings-test:${c.var.user!.id}`, limit: SETTINGS_TEST_LIMIT },
+    ]);
     if (!attempt.allowed) {
       const retryAfterSeconds = Math.ceil(attempt.retryAfterMs / 1000);
       c.header('retry-after', String(retryAfterSeconds));
@@ -276,15 +375,31 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const search = (c.req.query('search') ?? '').trim().slice(0, 255);
     const after = (c.req.query('after') ?? '').slice(0, 1000);
     const viewer = c.var.user!;
-    const page = listOverrides(c.var.db, scope.owner, type.slug, { search, after, limit: OVERRIDES_PER_PAGE, visibleTo: viewer });
+    const page = listOverrides(c.var.db, scope.owner, type.slug, {
+      search,
+      after,
+      limit: OVERRIDES_PER_PAGE,
+      visibleTo: viewer,
+    });
     const [state] = integrationStates(store, scope, type);
-    const owns = store.findOwnOfEach(page.entries.map((entry) => entry.owner), type.slug);
+    const owns = store.findOwnOfEach(
+      page.entries.map((entry) => entry.owner),
+      type.slug,
+    );
     const entries = page.entries.map(({ owner }, index) => {
       const own = owns[index];
       const differences = own ? differingValues(type, own, state!.effective) : [];
       return {
         owner,
-        differences: differences.map((d) => ({ label: d.label, value: d.secret ? null : describeValue(type.fields.find((f) => f.name === d.key), d.value) })),
+        differences: differences.map((d) => ({
+          label: d.label,
+          value: d.secret
+            ? null
+            : describeValue(
+                type.fields.find((f) => f.name === d.key),
+                d.value,
+              ),
+        })),
       };
     });
     const counts = overrideCounts(c.var.db, scope.owner, type.slug, viewer);
@@ -300,7 +415,15 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         hiddenCount={counts.hidden}
         canManage={scope.canManage}
       />,
-      { title: `${type.title}: custom settings`, breadcrumbs: [...scope.crumbs, { label: type.title, href: integrationUrl(scope.baseUrl, type.slug) }, { label: 'Custom settings' }], nav: scope.nav },
+      {
+        title: `${type.title}: custom settings`,
+        breadcrumbs: [
+          ...scope.crumbs,
+          { label: type.title, href: integrationUrl(scope.baseUrl, type.slug) },
+          { label: 'Custom settings' },
+        ],
+        nav: scope.nav,
+      },
     );
   });
 
@@ -313,10 +436,15 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const listUrl = integrationUrl(scope.baseUrl, type.slug, 'overrides');
     if (targets.length === 0) return redirectWithFlash(c, listUrl, 'Select at least one project or group.', 'alert');
     const descendants = customDescendants(c.var.db, scope.owner, type.slug, targets);
-    if (descendants.length !== targets.length) throw new BadRequest('Some of the selected projects or groups do not use custom settings here. Reload the page and try again.');
+    if (descendants.length !== targets.length)
+      throw new BadRequest(
+        'Some of the selected projects or groups do not use custom settings here. Reload the page and try again.',
+      );
     const projects = targets.filter((t) => t.kind === 'project').length;
     const groups = targets.length - projects;
-    const what = [projects ? plural(projects, 'project') : '', groups ? plural(groups, 'group') : ''].filter(Boolean).join(' and ');
+    const what = [projects ? plural(projects, 'project') : '', groups ? plural(groups, 'group') : '']
+      .filter(Boolean)
+      .join(' and ');
     if (!isConfirmed(form)) {
       return c.render(
         <ConfirmPage
@@ -327,18 +455,30 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
           cancelHref={listUrl}
         >
           <p>
-            Their custom settings for {type.title} are deleted; from then on they use the default settings, and later changes to the default reach them
-            at once.
+            Their custom settings for {type.title} are deleted; from then on they use the default settings, and later
+            changes to the default reach them at once.
           </p>
           <p>
             <strong>{`This changes ${what}.`}</strong>
           </p>
         </ConfirmPage>,
-        { title: 'Confirm', breadcrumbs: [...scope.crumbs, { label: type.title, href: integrationUrl(scope.baseUrl, type.slug) }, { label: 'Confirm' }], nav: scope.nav },
+        {
+          title: 'Confirm',
+          breadcrumbs: [
+            ...scope.crumbs,
+            { label: type.title, href: integrationUrl(scope.baseUrl, type.slug) },
+            { label: 'Confirm' },
+          ],
+          nav: scope.nav,
+        },
       );
     }
     switchToDefaults(storeOf(c), type, descendants, c.var.user!);
-    return redirectWithFlash(c, listUrl, `${what[0]!.toUpperCase()}${what.slice(1)} now ${targets.length === 1 ? 'uses' : 'use'} the default settings.`);
+    return redirectWithFlash(
+      c,
+      listUrl,
+      `${what[0]!.toUpperCase()}${what.slice(1)} now ${targets.length === 1 ? 'uses' : 'use'} the default settings.`,
+    );
   });
 
   routes.get('/:slug/enforcement', (c) => {
@@ -364,7 +504,8 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       const errors: FieldErrors = {};
       const chosen = parseChosenKeys(type, scope.level, keys);
       if (!chosen.ok) errors.keys = chosen.error;
-      if (reason.length > MAX_REASON_LENGTH) errors.reason = `Reason is too long (maximum is ${MAX_REASON_LENGTH} characters)`;
+      if (reason.length > MAX_REASON_LENGTH)
+        errors.reason = `Reason is too long (maximum is ${MAX_REASON_LENGTH} characters)`;
       if (!chosen.ok || errors.reason) {
         c.status(422);
         return renderEnforcement(c, scope, type, { errors, submitted: { keys, reason } });
@@ -382,12 +523,20 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         <ConfirmPage
           title={lift ? `Lift the enforcement of ${type.title}?` : `Enforce ${what} of ${type.title}?`}
           action={pageUrl}
-          hidden={{ _version: String(version), _action: lift ? 'lift' : 'enforce', keys: [...(enforcement?.keys ?? [])], reason }}
+          hidden={{
+            _version: String(version),
+            _action: lift ? 'lift' : 'enforce',
+            keys: [...(enforcement?.keys ?? [])],
+            reason,
+          }}
           confirmLabel={lift ? 'Lift enforcement' : 'Enforce'}
           cancelHref={pageUrl}
         >
           {lift ? (
-            <p>Levels below may use their own values for {what} again. Those that kept values of their own use them again at once.</p>
+            <p>
+              Levels below may use their own values for {what} again. Those that kept values of their own use them again
+              at once.
+            </p>
           ) : (
             <p>{ENFORCEMENT_KEEPS_VALUES}</p>
           )}
@@ -395,7 +544,11 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
             <strong>{overrideSentence(overriding, what)}</strong>
           </p>
         </ConfirmPage>,
-        { title: 'Confirm', breadcrumbs: [...scope.crumbs, { label: type.title, href: pageUrl }, { label: 'Confirm' }], nav: scope.nav },
+        {
+          title: 'Confirm',
+          breadcrumbs: [...scope.crumbs, { label: type.title, href: pageUrl }, { label: 'Confirm' }],
+          nav: scope.nav,
+        },
       );
     }
     try {
@@ -404,7 +557,13 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       if (!(error instanceof Conflict)) throw error;
       return redirectWithFlash(c, pageUrl, error.message, 'alert');
     }
-    return redirectWithFlash(c, pageUrl, lift ? `The enforcement of ${type.title} was lifted.` : `${type.title}: ${describeKeys(type, enforcement!.keys)} enforced on everything below.`);
+    return redirectWithFlash(
+      c,
+      pageUrl,
+      lift
+        ? `The enforcement of ${type.title} was lifted.`
+        : `${type.title}: ${describeKeys(type, enforcement!.keys)} enforced on everything below.`,
+    );
   });
 
   routes.post('/:slug/push', async (c) => {
@@ -412,7 +571,8 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const type = typeOfUrl(c, scope);
     const form = await readForm(c);
     const store = storeOf(c);
-    if (!store.findOwn(scope.owner, type.slug)) throw new BadRequest(`Save settings for ${type.title} here before pushing them.`);
+    if (!store.findOwn(scope.owner, type.slug))
+      throw new BadRequest(`Save settings for ${type.title} here before pushing them.`);
     const pageUrl = integrationUrl(scope.baseUrl, type.slug, 'enforcement');
     const keys = [form.push_keys ?? []].flat();
     const chosen = parseChosenKeys(type, scope.level, keys);
@@ -437,7 +597,11 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
             <strong>{`This changes ${affected}.`}</strong>
           </p>
         </ConfirmPage>,
-        { title: 'Confirm', breadcrumbs: [...scope.crumbs, { label: type.title, href: pageUrl }, { label: 'Confirm' }], nav: scope.nav },
+        {
+          title: 'Confirm',
+          breadcrumbs: [...scope.crumbs, { label: type.title, href: pageUrl }, { label: 'Confirm' }],
+          nav: scope.nav,
+        },
       );
     }
     const changed = pushToDescendants(store, scope.owner, type, chosen.keys, c.var.user!);
@@ -452,17 +616,32 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     if (!isConfirmed(form)) {
       const usage = settingsUsage(c.var.db, scope.owner, type.slug);
       return c.render(
-        <ConfirmPage title={`Reset ${type.title}?`} action={integrationUrl(scope.baseUrl, type.slug, 'reset')} hidden={{}} confirmLabel="Reset" danger cancelHref={pageUrl}>
+        <ConfirmPage
+          title={`Reset ${type.title}?`}
+          action={integrationUrl(scope.baseUrl, type.slug, 'reset')}
+          hidden={{}}
+          confirmLabel="Reset"
+          danger
+          cancelHref={pageUrl}
+        >
           <p>{resetWarning(scope.level)}</p>
           <p>
             <strong>{impactSentence(usage, 'Resetting changes')}</strong>
           </p>
         </ConfirmPage>,
-        { title: 'Confirm reset', breadcrumbs: [...scope.crumbs, { label: type.title, href: pageUrl }, { label: 'Reset' }], nav: scope.nav },
+        {
+          title: 'Confirm reset',
+          breadcrumbs: [...scope.crumbs, { label: type.title, href: pageUrl }, { label: 'Reset' }],
+          nav: scope.nav,
+        },
       );
     }
     const removed = resetSettings(storeOf(c), scope.owner, type, c.var.user!);
-    return redirectWithFlash(c, pageUrl, removed ? `${type.title} was reset.` : `${type.title} had no settings to reset.`);
+    return redirectWithFlash(
+      c,
+      pageUrl,
+      removed ? `${type.title} was reset.` : `${type.title} had no settings to reset.`,
+    );
   });
 
   return routes;

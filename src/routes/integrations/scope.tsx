@@ -45,7 +45,11 @@ export const instanceScope: ScopeLoader = (c) => {
     canManage: true,
     canEnforce: true,
     baseUrl,
-    crumbs: [{ label: 'Admin Area', href: '/admin' }, { label: 'Settings' }, { label: INTEGRATIONS_CRUMB, href: baseUrl }],
+    crumbs: [
+      { label: 'Admin Area', href: '/admin' },
+      { label: 'Settings' },
+      { label: INTEGRATIONS_CRUMB, href: baseUrl },
+    ],
     nav: <AdminNav current={baseUrl} />,
   };
 };

@@ -56,13 +56,29 @@ export function AdminGroupsPage({ groups, total, page, perPage, search }: Groups
   );
 }
 
-export function NewGroupPage({ values, errors, parents }: { values: FormValues; errors: FieldErrors; parents: Group[] }) {
+export function NewGroupPage({
+  values,
+  errors,
+  parents,
+}: {
+  values: FormValues;
+  errors: FieldErrors;
+  parents: Group[];
+}) {
   return (
     <>
       <h1>New group</h1>
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/groups" class="card form">
-        <TextField name="name" label="Group name" value={lastValue(values.name)} error={errors.name} required maxlength={255} autocomplete="off" />
+        <TextField
+          name="name"
+          label="Group name"
+          value={lastValue(values.name)}
+          error={errors.name}
+          required
+          maxlength={255}
+          autocomplete="off"
+        />
         <TextField
           name="path"
           label="Group URL"
@@ -79,9 +95,17 @@ export function NewGroupPage({ values, errors, parents }: { values: FormValues; 
           value={lastValue(values.parent_id) ?? ''}
           error={errors.parent_id}
           help="Leave empty for a top-level group; choose a group to create a subgroup."
-          options={[{ value: '', label: 'None (top-level group)' }, ...parents.map((group) => ({ value: String(group.id), label: group.fullPath }))]}
+          options={[
+            { value: '', label: 'None (top-level group)' },
+            ...parents.map((group) => ({ value: String(group.id), label: group.fullPath })),
+          ]}
         />
-        <TextAreaField name="description" label="Description" value={lastValue(values.description)} error={errors.description} />
+        <TextAreaField
+          name="description"
+          label="Description"
+          value={lastValue(values.description)}
+          error={errors.description}
+        />
         <div class="form-actions">
           <button type="submit" class="button button-primary">
             Create group
@@ -108,7 +132,17 @@ interface AdminGroupPageProps {
   moveErrors: FieldErrors;
 }
 
-export function AdminGroupPage({ group, subgroups, projects, members, roles, values, errors, moveTargets, moveErrors }: AdminGroupPageProps) {
+export function AdminGroupPage({
+  group,
+  subgroups,
+  projects,
+  members,
+  roles,
+  values,
+  errors,
+  moveTargets,
+  moveErrors,
+}: AdminGroupPageProps) {
   return (
     <>
       <div class="page-heading">

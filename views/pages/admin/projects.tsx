@@ -56,7 +56,15 @@ export function AdminProjectsPage({ projects, total, page, perPage, search }: Pr
   );
 }
 
-export function NewProjectPage({ values, errors, groups }: { values: FormValues; errors: FieldErrors; groups: Group[] }) {
+export function NewProjectPage({
+  values,
+  errors,
+  groups,
+}: {
+  values: FormValues;
+  errors: FieldErrors;
+  groups: Group[];
+}) {
   return (
     <>
       <h1>New project</h1>
@@ -68,7 +76,15 @@ export function NewProjectPage({ values, errors, groups }: { values: FormValues;
         <>
           <ErrorSummary errors={errors} />
           <form method="post" action="/admin/projects" class="card form">
-            <TextField name="name" label="Project name" value={lastValue(values.name)} error={errors.name} required maxlength={255} autocomplete="off" />
+            <TextField
+              name="name"
+              label="Project name"
+              value={lastValue(values.name)}
+              error={errors.name}
+              required
+              maxlength={255}
+              autocomplete="off"
+            />
             <SelectField
               name="group_id"
               label="Group"
@@ -87,7 +103,12 @@ export function NewProjectPage({ values, errors, groups }: { values: FormValues;
               autocomplete="off"
               help="Letters, digits, '_', '-' and '.'. The project's URL is the group's path followed by this slug."
             />
-            <TextAreaField name="description" label="Description" value={lastValue(values.description)} error={errors.description} />
+            <TextAreaField
+              name="description"
+              label="Description"
+              value={lastValue(values.description)}
+              error={errors.description}
+            />
             <div class="form-actions">
               <button type="submit" class="button button-primary">
                 Create project
@@ -114,7 +135,15 @@ interface AdminProjectPageProps {
   moveErrors: FieldErrors;
 }
 
-export function AdminProjectPage({ project, members, roles, values, errors, moveTargets, moveErrors }: AdminProjectPageProps) {
+export function AdminProjectPage({
+  project,
+  members,
+  roles,
+  values,
+  errors,
+  moveTargets,
+  moveErrors,
+}: AdminProjectPageProps) {
   return (
     <>
       <div class="page-heading">

@@ -89,7 +89,15 @@ export function NewUserPage({ values, errors }: { values: FormValues; errors: Fi
       <h1>New user</h1>
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/users" class="card form">
-        <TextField name="name" label="Name" value={lastValue(values.name)} error={errors.name} required maxlength={255} autocomplete="off" />
+        <TextField
+          name="name"
+          label="Name"
+          value={lastValue(values.name)}
+          error={errors.name}
+          required
+          maxlength={255}
+          autocomplete="off"
+        />
         <TextField
           name="username"
           label="Username"
@@ -99,7 +107,16 @@ export function NewUserPage({ values, errors }: { values: FormValues; errors: Fi
           maxlength={64}
           autocomplete="off"
         />
-        <TextField name="email" label="Email" type="email" value={lastValue(values.email)} error={errors.email} required maxlength={254} autocomplete="off" />
+        <TextField
+          name="email"
+          label="Email"
+          type="email"
+          value={lastValue(values.email)}
+          error={errors.email}
+          required
+          maxlength={254}
+          autocomplete="off"
+        />
         <TextField
           name="password"
           label="Password"

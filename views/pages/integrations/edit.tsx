@@ -6,7 +6,12 @@
 import type { IntegrationType } from '../../../src/integrations/types.js';
 import { integrationsUrl, integrationUrl } from '../../../src/http/paths.js';
 import type { FieldErrors } from '../../../src/validation.js';
-import { inheritanceSourceLabel, type EffectiveSettings, type Level, type SettingsOwner } from '../../../src/settings/resolve.js';
+import {
+  inheritanceSourceLabel,
+  type EffectiveSettings,
+  type Level,
+  type SettingsOwner,
+} from '../../../src/settings/resolve.js';
 import type { SettingsUsage } from '../../../src/settings/usage.js';
 import { ErrorSummary, fieldId, type FormValues } from '../../components/form.js';
 import { StateBadges } from '../../components/integration-state.js';
@@ -57,7 +62,10 @@ export function SettingsSection(props: SettingsSectionProps) {
   const source = inheritsFrom ? inheritanceSourceLabel(inheritsFrom) : null;
   let note: string | null = null;
   if (level !== 'instance' && inheritance === 'inherit' && inheritsFrom) {
-    const settingsAbove = inheritsFrom.level === 'instance' ? 'the instance-level settings' : `the ${source} settings of ${inheritsFrom.name}`;
+    const settingsAbove =
+      inheritsFrom.level === 'instance'
+        ? 'the instance-level settings'
+        : `the ${source} settings of ${inheritsFrom.name}`;
     note = hasOwnSettings
       ? `Saving deletes this ${noun}'s custom settings for ${type.title}; from then on it uses ${settingsAbove}, and any change to them applies here at once.`
       : `This ${noun} uses ${settingsAbove}. Any change to them applies here at once.`;
@@ -66,7 +74,9 @@ export function SettingsSection(props: SettingsSectionProps) {
       ? `Custom settings belong to this ${noun} only: changes to the ${source} settings do not affect them. Choosing "Use ${source} settings" later deletes them.`
       : `There are no default settings above this ${noun} for ${type.title}; these settings belong to this ${noun} only.`;
   }
-  const enforcers = [...new Map(Object.values(props.effective.enforced).map(({ by }) => [`${by.level}:${by.id}`, by])).values()];
+  const enforcers = [
+    ...new Map(Object.values(props.effective.enforced).map(({ by }) => [`${by.level}:${by.id}`, by])).values(),
+  ];
   return (
     <div id="settings-fields" class="settings-section">
       {enforcers.length > 0 && (
@@ -75,7 +85,13 @@ export function SettingsSection(props: SettingsSectionProps) {
         </p>
       )}
       {note && (
-        <p class={inheritance === 'inherit' && hasOwnSettings ? 'inheritance-note callout callout-warning' : 'inheritance-note callout callout-info'}>
+        <p
+          class={
+            inheritance === 'inherit' && hasOwnSettings
+              ? 'inheritance-note callout callout-warning'
+              : 'inheritance-note callout callout-info'
+          }
+        >
           {note}
         </p>
       )}
@@ -128,7 +144,8 @@ function InheritanceSelect({ baseUrl, props }: { baseUrl: string; props: Setting
       </div>
       {inheritsFrom && inheritsFrom.level === 'group' && (
         <p class="field-help">
-          Default settings from the group <a href={integrationUrl(integrationsUrl(inheritsFrom), props.type.slug)}>{inheritsFrom.name}</a>.
+          Default settings from the group{' '}
+          <a href={integrationUrl(integrationsUrl(inheritsFrom), props.type.slug)}>{inheritsFrom.name}</a>.
         </p>
       )}
       {error && (
@@ -178,8 +195,19 @@ export function IntegrationPage(props: IntegrationPageProps) {
         <StateBadges level={level} effective={props.current} />
       </div>
       <p class="lead">{type.description}</p>
-      {level !== 'project' && <IntegrationTabs baseUrl={baseUrl} slug={type.slug} current="settings" customCount={usage ? usage.customProjects + usage.customGroups : 0} />}
-      {!canManage && <p class="callout callout-info">You can view these settings. Changing them needs the Maintainer or Owner role.</p>}
+      {level !== 'project' && (
+        <IntegrationTabs
+          baseUrl={baseUrl}
+          slug={type.slug}
+          current="settings"
+          customCount={usage ? usage.customProjects + usage.customGroups : 0}
+        />
+      )}
+      {!canManage && (
+        <p class="callout callout-info">
+          You can view these settings. Changing them needs the Maintainer or Owner role.
+        </p>
+      )}
       {conflict && (
         <p class="callout callout-warning" role="alert">
           {conflict}
@@ -217,7 +245,9 @@ export function IntegrationPage(props: IntegrationPageProps) {
           </ConfirmDialog>
         )}
       </form>
-      {level !== 'project' && canManage && props.hasOwnSettings && usage && <ResetSection type={type} level={level} baseUrl={baseUrl} usage={usage} />}
+      {level !== 'project' && canManage && props.hasOwnSettings && usage && (
+        <ResetSection type={type} level={level} baseUrl={baseUrl} usage={usage} />
+      )}
     </>
   );
 }
@@ -229,13 +259,33 @@ export function IntegrationPage(props: IntegrationPageProps) {
  */
 function TestSettingsButton({ url }: { url: string }) {
   return (
-    <button type="submit" class="button" name="_action" value="test" formaction={url} formnovalidate hx-post={url} hx-target={`#${TEST_RESULT_ID}`} hx-swap="innerHTML strip:true">
+    <button
+      type="submit"
+      class="button"
+      name="_action"
+      value="test"
+      formaction={url}
+      formnovalidate
+      hx-post={url}
+      hx-target={`#${TEST_RESULT_ID}`}
+      hx-swap="innerHTML strip:true"
+    >
       Test settings
     </button>
   );
 }
 
-function ResetSection({ type, level, baseUrl, usage }: { type: IntegrationType; level: Level; baseUrl: string; usage: SettingsUsage }) {
+function ResetSection({
+  type,
+  level,
+  baseUrl,
+  usage,
+}: {
+  type: IntegrationType;
+  level: Level;
+  baseUrl: string;
+  usage: SettingsUsage;
+}) {
   return (
     <section class="card danger-zone" aria-labelledby="reset-title">
       <h2 id="reset-title">Reset</h2>
@@ -275,7 +325,10 @@ export function IntegrationTabs({
       <a href={integrationUrl(baseUrl, slug, 'overrides')} aria-current={current === 'overrides' ? 'page' : undefined}>
         Projects using custom settings <span class="badge">{customCount}</span>
       </a>
-      <a href={integrationUrl(baseUrl, slug, 'enforcement')} aria-current={current === 'enforcement' ? 'page' : undefined}>
+      <a
+        href={integrationUrl(baseUrl, slug, 'enforcement')}
+        aria-current={current === 'enforcement' ? 'page' : undefined}
+      >
         Enforce and push
       </a>
     </nav>

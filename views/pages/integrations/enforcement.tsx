@@ -8,7 +8,12 @@ import type { IntegrationType, Level } from '../../../src/integrations/types.js'
 import { integrationUrl } from '../../../src/http/paths.js';
 import { settingKeys } from '../../../src/integrations/validate.js';
 import type { FieldErrors } from '../../../src/validation.js';
-import { ALL_VALUES, describeKeys, MAX_REASON_LENGTH, type DescendantCount } from '../../../src/settings/enforcement.js';
+import {
+  ALL_VALUES,
+  describeKeys,
+  MAX_REASON_LENGTH,
+  type DescendantCount,
+} from '../../../src/settings/enforcement.js';
 import type { Enforcement } from '../../../src/settings/resolve.js';
 import { CheckboxGroup, ErrorSummary, fieldId } from '../../components/form.js';
 import { IntegrationTabs } from './edit.js';
@@ -25,7 +30,9 @@ const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 /** "3 projects and 1 group" */
 export function describeCount({ projects, groups }: DescendantCount): string {
   if (projects + groups === 0) return 'no project or group';
-  return [projects || !groups ? count(projects, 'project') : '', groups ? count(groups, 'group') : ''].filter(Boolean).join(' and ');
+  return [projects || !groups ? count(projects, 'project') : '', groups ? count(groups, 'group') : '']
+    .filter(Boolean)
+    .join(' and ');
 }
 
 /** "2 projects and 1 group below set their own values for Channel." */
@@ -36,9 +43,25 @@ export function overrideSentence(found: DescendantCount, what: string): string {
 }
 
 /** The settings to act on: the whole integration, or a choice of values. */
-function KeyChoices({ type, level, ...group }: { type: IntegrationType; level: Level; name: string; legend: string; checked: readonly string[]; error?: string | undefined }) {
+function KeyChoices({
+  type,
+  level,
+  ...group
+}: {
+  type: IntegrationType;
+  level: Level;
+  name: string;
+  legend: string;
+  checked: readonly string[];
+  error?: string | undefined;
+}) {
   const values = settingKeys(type, level).map(({ key, label }) => ({ value: key, label }));
-  return <CheckboxGroup {...group} options={[{ value: ALL_VALUES, label: 'All settings (the whole integration)' }, ...values]} />;
+  return (
+    <CheckboxGroup
+      {...group}
+      options={[{ value: ALL_VALUES, label: 'All settings (the whole integration)' }, ...values]}
+    />
+  );
 }
 
 export interface EnforcementPageProps {
@@ -57,7 +80,18 @@ export interface EnforcementPageProps {
 }
 
 export function EnforcementPage(props: EnforcementPageProps) {
-  const { type, level, baseUrl, hasOwnSettings, enforcement, version, canEnforce, canManage, errors = {}, submitted = {} } = props;
+  const {
+    type,
+    level,
+    baseUrl,
+    hasOwnSettings,
+    enforcement,
+    version,
+    canEnforce,
+    canManage,
+    errors = {},
+    submitted = {},
+  } = props;
   const action = integrationUrl(baseUrl, type.slug, 'enforcement');
   const below = level === 'instance' ? 'every group and project' : 'every subgroup and project of this group';
   return (
@@ -70,8 +104,9 @@ export function EnforcementPage(props: EnforcementPageProps) {
       <ErrorSummary errors={errors} />
       {!hasOwnSettings && (
         <p class="callout callout-info">
-          This {level === 'instance' ? 'instance' : 'group'} has no settings of its own for {type.title}. <a href={integrationUrl(baseUrl, type.slug)}>Save settings</a>{' '}
-          first; then you can enforce them or push them to the levels below.
+          This {level === 'instance' ? 'instance' : 'group'} has no settings of its own for {type.title}.{' '}
+          <a href={integrationUrl(baseUrl, type.slug)}>Save settings</a> first; then you can enforce them or push them
+          to the levels below.
         </p>
       )}
       <section class="card" aria-labelledby="enforcement-title">
@@ -85,7 +120,11 @@ export function EnforcementPage(props: EnforcementPageProps) {
           <p class="enforcement-status">Nothing is enforced. Levels below may use custom settings.</p>
         )}
         <p>{ENFORCEMENT_KEEPS_VALUES}</p>
-        {!canEnforce && <p class="callout callout-info">Only administrators{level === 'group' ? ' and Owners of this group' : ''} can enforce settings.</p>}
+        {!canEnforce && (
+          <p class="callout callout-info">
+            Only administrators{level === 'group' ? ' and Owners of this group' : ''} can enforce settings.
+          </p>
+        )}
         {canEnforce && hasOwnSettings && (
           <form method="post" action={action} class="form">
             <input type="hidden" name="_version" value={String(version)} />
@@ -134,7 +173,14 @@ export function EnforcementPage(props: EnforcementPageProps) {
         <p>{PUSH_CLEARS_VALUES}</p>
         {canManage && hasOwnSettings && (
           <form method="post" action={integrationUrl(baseUrl, type.slug, 'push')} class="form">
-            <KeyChoices type={type} level={level} name="push_keys" legend="Settings to push" checked={submitted.pushKeys ?? []} error={errors.push_keys} />
+            <KeyChoices
+              type={type}
+              level={level}
+              name="push_keys"
+              legend="Settings to push"
+              checked={submitted.pushKeys ?? []}
+              error={errors.push_keys}
+            />
             <div class="form-actions">
               <button type="submit" class="button button-primary">
                 Push to descendants

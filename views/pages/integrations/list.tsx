@@ -24,7 +24,8 @@ const INTRO: Record<Level, string> = {
     'Set default settings for integrations once: every project and group that does not use custom settings inherits them, and a change here reaches them all at once.',
   group:
     'Integrations set up here are the default for every subgroup and project of this group that does not use custom settings.',
-  project: 'Integrations connect this project to other applications. Each can use the settings of the level above or custom settings.',
+  project:
+    'Integrations connect this project to other applications. Each can use the settings of the level above or custom settings.',
 };
 
 export function IntegrationsListPage({ level, baseUrl, items, canManage }: IntegrationsListPageProps) {
@@ -34,7 +35,9 @@ export function IntegrationsListPage({ level, baseUrl, items, canManage }: Integ
       <h1>Integrations</h1>
       <p class="lead">{INTRO[level]}</p>
       {!canManage && (
-        <p class="callout callout-info">You can view these settings. Changing them needs the Maintainer or Owner role.</p>
+        <p class="callout callout-info">
+          You can view these settings. Changing them needs the Maintainer or Owner role.
+        </p>
       )}
       <table class="table integrations-table">
         <caption class="visually-hidden">Integrations</caption>
@@ -59,7 +62,9 @@ export function IntegrationsListPage({ level, baseUrl, items, canManage }: Integ
                 <StateBadges level={level} effective={effective} />
               </td>
               {/* With nothing set up here or above, there is nothing to inherit. */}
-              {showUsage && <td>{!usage ? '—' : effective.state === 'not_configured' ? 0 : usage.inheritingProjects}</td>}
+              {showUsage && (
+                <td>{!usage ? '—' : effective.state === 'not_configured' ? 0 : usage.inheritingProjects}</td>
+              )}
               {showUsage && <td>{usage ? usage.customProjects : '—'}</td>}
             </tr>
           ))}

@@ -57,10 +57,22 @@ const hiddenSentence = (n: number) =>
 
 function emptyMessage(search: string, hiddenCount: number): string {
   if (search) return 'Nothing matches your search.';
-  return hiddenCount > 0 ? 'No project or group you can open uses custom settings.' : 'No project or group uses custom settings.';
+  return hiddenCount > 0
+    ? 'No project or group you can open uses custom settings.'
+    : 'No project or group uses custom settings.';
 }
 
-export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPage, customCount, hiddenCount, canManage }: OverridesPageProps) {
+export function OverridesPage({
+  type,
+  baseUrl,
+  entries,
+  search,
+  next,
+  isFirstPage,
+  customCount,
+  hiddenCount,
+  canManage,
+}: OverridesPageProps) {
   const listUrl = integrationUrl(baseUrl, type.slug, 'overrides');
   const query = (after: string) => {
     const params = new URLSearchParams();
@@ -76,8 +88,8 @@ export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPag
       </div>
       <IntegrationTabs baseUrl={baseUrl} slug={type.slug} current="overrides" customCount={customCount} />
       <p class="lead">
-        These projects and groups use custom settings, so changes to the default do not reach them. Switching one back deletes its custom settings;
-        it then uses the default.
+        These projects and groups use custom settings, so changes to the default do not reach them. Switching one back
+        deletes its custom settings; it then uses the default.
       </p>
       <SearchForm action={listUrl} value={search} label="Search by name or path" />
       {entries.length === 0 ? (
@@ -95,9 +107,7 @@ export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPag
                 )}
                 <th scope="col">Project or group</th>
                 <th scope="col">Differs from the default</th>
-                {canManage && (
-                  <ActionsHeader />
-                )}
+                {canManage && <ActionsHeader />}
               </tr>
             </thead>
             <tbody>
@@ -105,7 +115,12 @@ export function OverridesPage({ type, baseUrl, entries, search, next, isFirstPag
                 <tr>
                   {canManage && (
                     <td>
-                      <input type="checkbox" name="targets" value={targetValue(owner)} id={`select-${targetValue(owner)}`} />
+                      <input
+                        type="checkbox"
+                        name="targets"
+                        value={targetValue(owner)}
+                        id={`select-${targetValue(owner)}`}
+                      />
                       <label for={`select-${targetValue(owner)}`} class="visually-hidden">
                         Select {owner.name}
                       </label>

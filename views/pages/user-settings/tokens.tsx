@@ -30,9 +30,18 @@ function NewTokenPanel({ name, token }: { name: string; token: string }) {
       <h2 id="new-token-title">Your new personal access token "{name}"</h2>
       <div class="field">
         <label for="new-token-value">Token</label>
-        <input id="new-token-value" type="text" value={token} readonly autocomplete="off" spellcheck={false} aria-describedby="new-token-help" />
+        <input
+          id="new-token-value"
+          type="text"
+          value={token}
+          readonly
+          autocomplete="off"
+          spellcheck={false}
+          aria-describedby="new-token-help"
+        />
         <p class="field-help" id="new-token-help">
-          Copy it now and keep it somewhere safe: it is not shown again. Send it in the <code>PRIVATE-TOKEN</code> header of API requests.
+          Copy it now and keep it somewhere safe: it is not shown again. Send it in the <code>PRIVATE-TOKEN</code>{' '}
+          header of API requests.
         </p>
       </div>
     </section>
@@ -45,13 +54,22 @@ export function PersonalAccessTokensPage({ tokens, values, errors, created, earl
     <>
       <h1>Personal access tokens</h1>
       <p class="muted">
-        A personal access token lets scripts and tools use the API (<code>/api/v4</code>, GitLab-compatible) as you, with your role in each group and project.
+        A personal access token lets scripts and tools use the API (<code>/api/v4</code>, GitLab-compatible) as you,
+        with your role in each group and project.
       </p>
       {created && <NewTokenPanel {...created} />}
       <ErrorSummary errors={errors} />
       <form method="post" action={TOKENS_URL} class="card form" aria-labelledby="add-token-title">
         <h2 id="add-token-title">Add a personal access token</h2>
-        <TextField name="name" label="Token name" value={lastValue(values.name)} error={errors.name} required maxlength={255} autocomplete="off" />
+        <TextField
+          name="name"
+          label="Token name"
+          value={lastValue(values.name)}
+          error={errors.name}
+          required
+          maxlength={255}
+          autocomplete="off"
+        />
         <TextField
           name="expires_at"
           label="Expiration date"
@@ -80,7 +98,11 @@ export function PersonalAccessTokensPage({ tokens, values, errors, created, earl
       {tokens.length === 0 ? (
         <EmptyState>You have no personal access tokens.</EmptyState>
       ) : (
-        <TokensTable rows={tokens.map((token) => ({ token }))} caption="Your personal access tokens" revokeAction={(token) => `${TOKENS_URL}/${token.id}/revoke`} />
+        <TokensTable
+          rows={tokens.map((token) => ({ token }))}
+          caption="Your personal access tokens"
+          revokeAction={(token) => `${TOKENS_URL}/${token.id}/revoke`}
+        />
       )}
     </>
   );
