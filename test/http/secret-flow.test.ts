@@ -16,12 +16,11 @@ import { integrationStates, type SettingsLevel } from '../../src/settings/servic
 import { SettingsStore } from '../../src/settings/store.js';
 import { apiRequest, apiToken } from '../support/api.js';
 import { createTestApp, fieldErrorOf, get, post, textOf, type TestApp } from '../support/app.js';
-import { groupIntegrations, projectIntegrations } from '../support/integrations.js';
+import { allowLoopbackRequests, groupIntegrations, projectIntegrations } from '../support/integrations.js';
 import { receiverForFile, type Receiver } from '../support/receiver.js';
 import { buildWorld, type World } from '../support/world.js';
 
 const HTMX = { 'hx-request': 'true' };
-const NETWORK = '/admin/application_settings/network';
 const GROUP_PASSWORD = 'group-jira-password-0451';
 
 /** The group's Jira server, and a server the project's Maintainer controls. */
@@ -34,12 +33,7 @@ type Setup = TestApp & { world: World; projectJira: string };
 async function setup(): Promise<Setup> {
   const test = createTestApp({ outbound: { timeoutMs: 500 } });
   const world = await buildWorld(test.db);
-  await post(
-    test.app,
-    NETWORK,
-    { allow_local_requests: '0', outbound_allowlist: '127.0.0.1' },
-    { cookie: world.cookies.admin },
-  );
+  await allowLoopbackRequests(test.app, world.cookies.admin!);
   const groupJira = {
     _version: '0',
     inheritance: 'custom',
@@ -267,12 +261,7 @@ type CatalogSetup = Setup & {
 async function catalogSetup(type: IntegrationType): Promise<CatalogSetup> {
   const test = createTestApp({ outbound: { timeoutMs: 500 }, secretKeyBase: SECRET_KEY_BASE });
   const world = await buildWorld(test.db);
-  await post(
-    test.app,
-    NETWORK,
-    { allow_local_requests: '0', outbound_allowlist: '127.0.0.1' },
-    { cookie: world.cookies.admin },
-  );
+  await allowLoopbackRequests(test.app, world.cookies.admin!);
   const form = {
     _version: '0',
     inheritance: 'custom',

@@ -9,6 +9,7 @@ import { integrationSettings } from '../../src/db/schema.js';
 import { createTestApp, fieldErrorOf, get, post, textOf, type TestApp } from '../support/app.js';
 import {
   ADMIN_INTEGRATIONS,
+  allowLoopbackRequests,
   groupIntegrations,
   projectIntegrations,
   saveInstanceSlack,
@@ -268,7 +269,7 @@ describe('Test settings and saving with local requests not allowed (the default)
 
   it('lets an allowlisted address through, at save and at test time', async () => {
     const t = await setup({ allowLocal: false });
-    await post(t.app, NETWORK, { allow_local_requests: '0', outbound_allowlist: '127.0.0.1' }, { cookie: t.admin });
+    await allowLoopbackRequests(t.app, t.admin);
     const form = projectSlack(`${receiver().origin}/allowed`);
     expect((await post(t.app, `${t.projectUrl}/slack`, form, { cookie: t.maintainer })).status).toBe(303);
     const response = await post(
@@ -282,7 +283,7 @@ describe('Test settings and saving with local requests not allowed (the default)
 
   it('does not follow a redirect to a local address', async () => {
     const t = await setup({ allowLocal: false });
-    await post(t.app, NETWORK, { allow_local_requests: '0', outbound_allowlist: '127.0.0.1' }, { cookie: t.admin });
+    await allowLoopbackRequests(t.app, t.admin);
     receiver().answer = redirectTo('http://169.254.169.254/latest/meta-data/');
     const response = await post(t.app, `${t.projectUrl}/slack/test`, projectSlack(`${receiver().origin}/moved`), {
       cookie: t.maintainer,

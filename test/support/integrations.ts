@@ -29,3 +29,13 @@ export function saveInstanceSlack(app: Hono<AppEnv>, adminCookie: string, overri
     { cookie: adminCookie },
   );
 }
+
+/** Lets requests reach the tests' local receivers on 127.0.0.1 (Admin Area › Settings › Network). */
+export function allowLoopbackRequests(app: Hono<AppEnv>, adminCookie: string) {
+  return post(
+    app,
+    '/admin/application_settings/network',
+    { allow_local_requests: '0', outbound_allowlist: '127.0.0.1' },
+    { cookie: adminCookie },
+  );
+}
