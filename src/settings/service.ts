@@ -85,9 +85,13 @@ export type SettingsChoice = 'inherit' | 'custom';
 export type SettingsChange =
   { choice: 'inherit'; version: number } | { choice: 'custom'; version: number; own: OwnSettings };
 
-/** A valid change comes with the settings it results in, resolved along the chain. */
+/**
+ * A valid change comes with the settings it results in, resolved along the chain, and whether it
+ * leaves the level's own settings as they are (then there is nothing to confirm or record).
+ */
 export type PrepareOutcome =
-  { ok: true; change: SettingsChange; effective: EffectiveSettings } | { ok: false; errors: FieldErrors };
+  | { ok: true; change: SettingsChange; effective: EffectiveSettings; unchanged: boolean }
+  | { ok: false; errors: FieldErrors };
 
 /** Form keys that are not settings: the form's own bookkeeping. */
 const isControlKey = (key: string) => key.startsWith('_') || key === 'inheritance';
@@ -134,7 +138,12 @@ export function prepareSettingsChange(
         errors: { inheritance: `There are no default settings for ${type.title} to inherit; use custom settings` },
       };
     }
-    return { ok: true, change: { choice, version }, effective: resolveSettings(type, at.owner, aboveRows) };
+    return {
+      ok: true,
+      change: { choice, version },
+      effective: resolveSettings(type, at.owner, aboveRows),
+      unchanged: ownBefore === undefined,
+    };
   }
 
   const inherited = new Set([form._inherit ?? []].flat());
@@ -188,7 +197,7 @@ export function prepareSettingsChange(
     ...secretsToEnterAgain(type, keptSecrets, effective, after),
   };
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, change: { choice, version, own }, effective: after };
+  return { ok: true, change: { choice, version, own }, effective: after, unchanged: sameOwnSettings(ownBefore, own) };
 }
 
 function onlyKeys<T>(values: Record<string, T>, keys: ReadonlySet<string>): Record<string, T> {
@@ -325,7 +334,7 @@ export function commitSettingsChange(
 }
 
 /** Whether a level's own settings stay as they are: no row before and after, or the same keys with the same values. */
-export function sameOwnSettings(before: OwnSettings | undefined, after: OwnSettings | undefined): boolean {
+function sameOwnSettings(before: OwnSettings | undefined, after: OwnSettings | undefined): boolean {
   if (!before || !after) return before === after;
   const same = <T>(a: Record<string, T>, b: Record<string, T>) =>
     Object.keys(a).length === Object.keys(b).length &&

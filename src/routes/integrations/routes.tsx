@@ -20,7 +20,6 @@ import {
   integrationStates,
   prepareSettingsChange,
   resetSettings,
-  sameOwnSettings,
   type CommitOutcome,
   type IntegrationState,
   type SettingsChoice,
@@ -278,11 +277,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       }
       const { change } = prepared;
       // A save that changes nothing reaches nobody below: nothing to confirm.
-      const unchanged = sameOwnSettings(
-        store.findOwn(scope.owner, type.slug),
-        change.choice === 'inherit' ? undefined : change.own,
-      );
-      if (scope.level !== 'project' && !unchanged && !isConfirmed(form)) {
+      if (scope.level !== 'project' && !prepared.unchanged && !isConfirmed(form)) {
         const usage = settingsUsage(c.var.db, scope.owner, type.slug);
         const payload = JSON.stringify({ form, expires: Date.now() + CONFIRMATION_TTL_MS });
         return c.render(
@@ -304,11 +299,10 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         );
       }
       const outcome = commitSettingsChange(store, scope, type, change, user);
-      const [after] = integrationStates(store, scope, type);
       return redirectWithFlash(
         c,
         integrationUrl(scope.baseUrl, type.slug),
-        savedMessage(type, change.choice, outcome, after!.effective.active),
+        savedMessage(type, change.choice, outcome, prepared.effective.active),
       );
     } catch (error) {
       if (!(error instanceof Conflict)) throw error;
