@@ -5,7 +5,7 @@
  */
 import { hashPassword } from '../src/auth/passwords.js';
 import { createSession, SESSION_COOKIE } from '../src/auth/sessions.js';
-import { migrateDatabase, openDatabase, type Db } from '../src/db/client.js';
+import { migrateDatabase, openDatabase, writeConnection, type Db } from '../src/db/client.js';
 
 /** Shared by the in-process app and the server process, so both open the same sealed secrets. */
 export const BENCH_SECRET_KEY_BASE = 'bench-secret-key-base-0123456789abcdef';
@@ -44,7 +44,7 @@ export async function buildTree(
 ): Promise<BenchTree> {
   const db = openDatabase(path);
   migrateDatabase(db);
-  const sqlite = db.$client;
+  const sqlite = writeConnection(db).$client;
   const now = Date.now();
   const adminId = Number(
     sqlite
@@ -106,6 +106,6 @@ export async function buildTree(
     bigGroupPath: 'g0',
     smallGroupPath: 'small',
     middleOverridePath: customPaths[Math.floor(customPaths.length / 2)] ?? '',
-    adminCookie: `${SESSION_COOKIE}=${createSession(db, adminId)}`,
+    adminCookie: `${SESSION_COOKIE}=${await createSession(db, adminId)}`,
   };
 }

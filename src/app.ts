@@ -90,7 +90,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     const stamp = databaseStamp(deps.db);
     c.set('databaseStamp', stamp);
     const token = getCookie(c, SESSION_COOKIE);
-    c.set('user', token ? findSessionUser(deps.db, token, new Date(), stamp) : null);
+    c.set('user', token ? await findSessionUser(deps.db, token, new Date(), stamp) : null);
     await next();
   });
   const pageCacheSize = deps.pageCacheSize ?? PAGE_CACHE_SIZE;

@@ -25,7 +25,7 @@ function unwrap<T>(outcome: Outcome<T>): T {
   return outcome.value;
 }
 
-export function isEmpty(db: Db): boolean {
+export async function isEmpty(db: Db): Promise<boolean> {
   return (db.select({ n: count() }).from(users).get()?.n ?? 0) === 0;
 }
 
@@ -80,12 +80,14 @@ export async function seedDemo(db: Db): Promise<SeededAccount[]> {
   const groupsByPath = new Map<string, Group>();
   for (const spec of DEMO_TREE.groups) {
     const parent = spec.parent ? groupsByPath.get(spec.parent) : undefined;
-    const group = unwrap(createGroup(db, { name: spec.name, path: spec.path }, parent));
+    const group = unwrap(await createGroup(db, { name: spec.name, path: spec.path }, parent));
     groupsByPath.set(group.fullPath, group);
   }
   const projectIds = new Map<string, number>();
   for (const spec of DEMO_TREE.projects) {
-    const project = unwrap(createProject(db, { name: spec.name, path: spec.path }, groupsByPath.get(spec.group)!));
+    const project = unwrap(
+      await createProject(db, { name: spec.name, path: spec.path }, groupsByPath.get(spec.group)!),
+    );
     projectIds.set(project.fullPath, project.id);
   }
   const accounts: SeededAccount[] = [];
@@ -103,7 +105,7 @@ export async function seedDemo(db: Db): Promise<SeededAccount[]> {
     const source = member.group
       ? { groupId: groupsByPath.get(member.group)!.id }
       : { projectId: projectIds.get(member.project!)! };
-    unwrap(addMember(db, source, { username: user.username, role: member.role }));
+    unwrap(await addMember(db, source, { username: user.username, role: member.role }));
     accounts.push({ username: spec.username, password, role: `${member.role} of ${member.group ?? member.project}` });
   }
   return accounts;

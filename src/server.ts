@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   migrateDatabase(db);
   const secretKeyBase = loadSecretKeyBase(config);
 
-  if (isEmpty(db)) {
+  if (await isEmpty(db)) {
     const accounts: SeededAccount[] = await seedRoot(db, config.initialRootPassword);
     if (config.seedDemo) accounts.push(...(await seedDemo(db)));
     printAccounts(accounts, config.publicOrigin, config.initialRootPassword !== undefined);
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   logger.info(`Cascade is ready at ${config.publicOrigin} (listening on port ${config.port})`);
   const stop = () => {
     server.close();
-    db.$client.close();
+    db.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { is } from 'drizzle-orm';
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, MIGRATIONS_FOLDER, openDatabase, type Db } from '../src/db/client.js';
+import { migrateDatabase, MIGRATIONS_FOLDER, openDatabase, type Db, writeConnection } from '../src/db/client.js';
 import * as schema from '../src/db/schema.js';
 
 type Row = Record<string, string | number | null>;
@@ -114,8 +114,8 @@ const firstMigrationFolder = () => migrationsFolderUpTo(0);
 
 /** The application's tables, without SQLite's and Drizzle's own bookkeeping. */
 function tableNames(db: Db): string[] {
-  return db.$client
-    .prepare(
+  return writeConnection(db)
+    .$client.prepare(
       "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle_%' order by name",
     )
     .pluck()
@@ -123,14 +123,16 @@ function tableNames(db: Db): string[] {
 }
 
 function columnNames(db: Db, table: string): string[] {
-  return (db.$client.pragma(`table_info("${table}")`) as { name: string }[]).map((column) => column.name);
+  return (writeConnection(db).$client.pragma(`table_info("${table}")`) as { name: string }[]).map(
+    (column) => column.name,
+  );
 }
 
 function insertRows(db: Db, table: string, rows: Row[]): void {
   for (const row of rows) {
     const columns = Object.keys(row);
-    db.$client
-      .prepare(
+    writeConnection(db)
+      .$client.prepare(
         `insert into "${table}" (${columns.map((name) => `"${name}"`).join(', ')}) values (${columns.map((name) => `@${name}`).join(', ')})`,
       )
       .run(row);
@@ -138,18 +140,22 @@ function insertRows(db: Db, table: string, rows: Row[]): void {
 }
 
 function selectRows(db: Db, table: string, columns: string[]): Row[] {
-  return db.$client
-    .prepare(`select ${columns.map((name) => `"${name}"`).join(', ')} from "${table}" order by id`)
+  return writeConnection(db)
+    .$client.prepare(`select ${columns.map((name) => `"${name}"`).join(', ')} from "${table}" order by id`)
     .all() as Row[];
 }
 
 /** Everything that defines the schema, and which migrations ran. */
 function schemaSnapshot(db: Db) {
   return {
-    objects: db.$client
-      .prepare("select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%' order by type, name")
+    objects: writeConnection(db)
+      .$client.prepare(
+        "select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%' order by type, name",
+      )
       .all(),
-    migrations: db.$client.prepare('select hash, created_at from __drizzle_migrations order by id').all(),
+    migrations: writeConnection(db)
+      .$client.prepare('select hash, created_at from __drizzle_migrations order by id')
+      .all(),
   };
 }
 
@@ -175,10 +181,12 @@ describe('database migrations', () => {
     for (const [table, rows] of Object.entries(MIGRATION_0_ROWS)) {
       expect(selectRows(db, table, Object.keys(rows[0]!)), `rows of ${table}`).toEqual(rows);
     }
-    expect(db.$client.pragma('foreign_key_check')).toEqual([]);
-    expect(db.$client.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(db.$client.prepare('select count(*) from __drizzle_migrations').pluck().get()).toBe(journal.entries.length);
-    db.$client.close();
+    expect(writeConnection(db).$client.pragma('foreign_key_check')).toEqual([]);
+    expect(writeConnection(db).$client.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(writeConnection(db).$client.prepare('select count(*) from __drizzle_migrations').pluck().get()).toBe(
+      journal.entries.length,
+    );
+    db.close();
   });
 
   it('gives the settings rows of groups and projects that existed before owner paths their full paths, and keeps them in step', () => {
@@ -202,14 +210,15 @@ describe('database migrations', () => {
 
     migrateDatabase(db);
 
-    const ownerPaths = () => db.$client.prepare('select id, owner_path from integration_settings order by id').all();
+    const ownerPaths = () =>
+      writeConnection(db).$client.prepare('select id, owner_path from integration_settings order by id').all();
     expect(ownerPaths()).toEqual([
       { id: 1, owner_path: null },
       { id: 2, owner_path: 'platform/backend' },
       { id: 3, owner_path: 'platform/backend/api' },
     ]);
-    db.$client.prepare("update groups set full_path = 'platform/services' where id = 2").run();
-    db.$client.prepare("update projects set full_path = 'platform/services/api' where id = 1").run();
+    writeConnection(db).$client.prepare("update groups set full_path = 'platform/services' where id = 2").run();
+    writeConnection(db).$client.prepare("update projects set full_path = 'platform/services/api' where id = 1").run();
     insertRows(db, 'integration_settings', [{ ...settings(4, { group_id: 1, project_id: null }), type: 'jira' }]);
     expect(ownerPaths()).toEqual([
       { id: 1, owner_path: null },
@@ -217,7 +226,7 @@ describe('database migrations', () => {
       { id: 3, owner_path: 'platform/services/api' },
       { id: 4, owner_path: 'platform' },
     ]);
-    db.$client.close();
+    db.close();
   });
 
   it('changes nothing when the database is already up to date', () => {
@@ -230,7 +239,7 @@ describe('database migrations', () => {
 
     expect(schemaSnapshot(db)).toEqual(before);
     expect(selectRows(db, 'users', Object.keys(MIGRATION_0_ROWS.users![0]!))).toEqual(MIGRATION_0_ROWS.users);
-    db.$client.close();
+    db.close();
   });
 
   it('creates every table, column and index of src/db/schema.ts in a fresh database', () => {
@@ -238,7 +247,10 @@ describe('database migrations', () => {
     migrateDatabase(db);
 
     expect(tableNames(db)).toEqual(schemaTables.map((table) => getTableConfig(table).name).sort());
-    const indexes = db.$client.prepare("select name from sqlite_master where type = 'index'").pluck().all() as string[];
+    const indexes = writeConnection(db)
+      .$client.prepare("select name from sqlite_master where type = 'index'")
+      .pluck()
+      .all() as string[];
     for (const table of schemaTables) {
       const config = getTableConfig(table);
       expect(columnNames(db, config.name).sort(), `columns of ${config.name}`).toEqual(
@@ -246,6 +258,6 @@ describe('database migrations', () => {
       );
       for (const index of config.indexes) expect(indexes, `indexes of ${config.name}`).toContain(index.config.name);
     }
-    db.$client.close();
+    db.close();
   });
 });

@@ -4,10 +4,9 @@
  * Append-only: the application only inserts, and the database refuses updates and deletes.
  */
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
-import { perDatabase, type Db } from '../db/client.js';
+import { perDatabase, type Queryable, type Tx } from '../db/client.js';
 import { auditEvents, type AuditEvent, type User } from '../db/schema.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
-import type { SettingsOwner } from '../settings/resolve.js';
 
 export interface AuditChange {
   key: string;
@@ -42,26 +41,42 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'network.updated': 'Changed the network settings',
 };
 
+/** The level an event is about, as the trail names it (a settings owner, a moved group or project). */
+export interface AuditedLevel {
+  level: 'instance' | 'group' | 'project';
+  id: number | null;
+  name: string;
+  path: string | null;
+}
+
+/** The instance, as the trail names it. */
+export const INSTANCE_LEVEL: AuditedLevel = { level: 'instance', id: null, name: 'Instance', path: null };
+
 export interface NewAuditEvent {
   actor: Pick<User, 'id' | 'username'>;
   action: AuditAction;
-  owner: SettingsOwner;
+  owner: AuditedLevel;
   integration?: string;
   changes?: AuditChange[];
 }
 
-/**
- * @example
- * recordAuditEvent(db, { actor: user, action: 'settings.reset', owner: INSTANCE_OWNER, integration: 'slack' })
- */
 const insertEvent = perDatabase((db) =>
   db.$client.prepare(`
     insert into audit_events (created_at, actor_id, actor_name, action, level, group_id, project_id, owner_name, owner_path, integration, changes)
     values (:createdAt, :actorId, :actorName, :action, :level, :groupId, :projectId, :ownerName, :ownerPath, :integration, :changes)`),
 );
 
-export function recordAuditEvent(db: Db, event: NewAuditEvent): void {
-  insertEvent(db).run({
+/**
+ * Records an event in the transaction of the change it describes: both are written, or neither.
+ *
+ * @example
+ * await db.transaction(async (tx) => {
+ *   await store.remove(tx, owner, 'slack')
+ *   await recordAuditEvent(tx, { actor: user, action: 'settings.reset', owner, integration: 'slack' })
+ * })
+ */
+export async function recordAuditEvent(tx: Tx, event: NewAuditEvent): Promise<void> {
+  insertEvent(tx).run({
     createdAt: Date.now(),
     actorId: event.actor.id,
     actorName: event.actor.username,
@@ -147,7 +162,7 @@ export interface AuditPage {
 }
 
 /** Newest first, filtered, with keyset pagination. */
-export function listAuditEvents(db: Db, query: AuditQuery): AuditPage {
+export async function listAuditEvents(db: Queryable, query: AuditQuery): Promise<AuditPage> {
   const filters: (SQL | undefined)[] = [
     query.integration ? eq(auditEvents.integration, query.integration) : undefined,
     query.level ? eq(auditEvents.level, query.level) : undefined,

@@ -4,7 +4,7 @@
  * a project. Roles follow GitLab: a group role applies to all its subgroups and projects.
  */
 import { and, eq, like, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { perDatabase, type Db } from '../db/client.js';
+import { perDatabase, type Queryable } from '../db/client.js';
 import { groups, members, projects, type Group, type Project, type User } from '../db/schema.js';
 import { Forbidden, NotFound, SignInRequired } from '../errors.js';
 
@@ -60,7 +60,11 @@ const statements = perDatabase((db) => ({
 }));
 
 /** The user's highest role on a group or project, counting roles inherited from ancestor groups; 0 for none. */
-export function accessLevel(db: Db, user: User, subject: Exclude<Subject, { kind: 'instance' }>): number {
+export async function accessLevel(
+  db: Queryable,
+  user: User,
+  subject: Exclude<Subject, { kind: 'instance' }>,
+): Promise<number> {
   const row = statements(db).highestRole.get({
     userId: user.id,
     groupIds: JSON.stringify(traversalIdList(subject.group.traversalIds)),
@@ -70,7 +74,7 @@ export function accessLevel(db: Db, user: User, subject: Exclude<Subject, { kind
 }
 
 /** Whether the user is a member of something inside the group, which lets them see the group itself. */
-function hasMembershipBelow(db: Db, user: User, group: Group): boolean {
+async function hasMembershipBelow(db: Queryable, user: User, group: Group): Promise<boolean> {
   const subtree = like(groups.traversalIds, `${group.traversalIds}%`);
   const viaGroup = db
     .select({ id: members.id })
@@ -95,28 +99,28 @@ function hasMembershipBelow(db: Db, user: User, group: Group): boolean {
  * Whether `user` (null when signed out) may do `ability` on `subject`.
  *
  * @example
- * can(db, maintainer, 'manage_settings', { kind: 'project', project, group }) // true
- * can(db, reporter, 'manage_settings', { kind: 'project', project, group }) // false
+ * await can(db, maintainer, 'manage_settings', { kind: 'project', project, group }) // true
+ * await can(db, reporter, 'manage_settings', { kind: 'project', project, group }) // false
  */
-export function can(db: Db, user: User | null, ability: Ability, subject: Subject): boolean {
+export async function can(db: Queryable, user: User | null, ability: Ability, subject: Subject): Promise<boolean> {
   if (!user || user.blockedAt) return false;
   if (user.isAdmin) return true;
   if (subject.kind === 'instance' || ability === 'administer') return false;
-  const level = accessLevel(db, user, subject);
+  const level = await accessLevel(db, user, subject);
   if (ability === 'manage_settings') return level >= ROLES.maintainer;
   if (ability === 'enforce_settings') return subject.kind === 'group' && level >= ROLES.owner;
   if (level >= ROLES.reporter) return true;
-  return subject.kind === 'group' && hasMembershipBelow(db, user, subject.group);
+  return subject.kind === 'group' && (await hasMembershipBelow(db, user, subject.group));
 }
 
 /**
  * Throws unless the user may do `ability` on `subject`: signed-out visitors must sign in, and a
  * user who may not even see the subject gets a 404 so that its existence is not revealed.
  */
-export function authorize(db: Db, user: User | null, ability: Ability, subject: Subject): void {
+export async function authorize(db: Queryable, user: User | null, ability: Ability, subject: Subject): Promise<void> {
   if (!user) throw new SignInRequired();
-  if (can(db, user, ability, subject)) return;
-  if (ability !== 'read' && subject.kind !== 'instance' && can(db, user, 'read', subject)) {
+  if (await can(db, user, ability, subject)) return;
+  if (ability !== 'read' && subject.kind !== 'instance' && (await can(db, user, 'read', subject))) {
     throw new Forbidden(
       ability === 'enforce_settings'
         ? 'You need the Owner role to enforce settings.'

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { databaseStamp, KeptUntilChange } from '../db/change-stamp.js';
-import { perDatabase, type Db } from '../db/client.js';
+import { perDatabase, type Queryable } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 
 export const SESSION_COOKIE = 'cascade_session';
@@ -17,14 +17,16 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
  * Starts a session and returns the token for the cookie.
  *
  * @example
- * const token = createSession(db, user.id)
- * findSessionUser(db, token)?.username // user.username
+ * const token = await createSession(db, user.id)
+ * (await findSessionUser(db, token))?.username // user.username
  */
-export function createSession(db: Db, userId: number, now = new Date()): string {
+export async function createSession(db: Queryable, userId: number, now = new Date()): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  db.insert(sessions)
-    .values({ tokenHash: hashToken(token), userId, expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS) })
-    .run();
+  await db.transaction(async (tx) => {
+    tx.insert(sessions)
+      .values({ tokenHash: hashToken(token), userId, expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS) })
+      .run();
+  });
   return token;
 }
 
@@ -44,7 +46,12 @@ const recentLookups = perDatabase(() => new KeptUntilChange<{ user: User; expire
  * The signed-in user for a token, or null if the session is unknown, expired or the user is
  * blocked. `stamp` (db/change-stamp.ts) lets repeated requests skip the query.
  */
-export function findSessionUser(db: Db, token: string, now = new Date(), stamp = databaseStamp(db)): User | null {
+export async function findSessionUser(
+  db: Queryable,
+  token: string,
+  now = new Date(),
+  stamp = databaseStamp(db),
+): Promise<User | null> {
   const tokenHash = hashToken(token);
   let found = recentLookups(db).get(tokenHash, stamp);
   if (found === undefined) {
@@ -54,8 +61,10 @@ export function findSessionUser(db: Db, token: string, now = new Date(), stamp =
   return found && found.expiresAt > now ? found.user : null;
 }
 
-export function deleteSession(db: Db, token: string): void {
-  db.delete(sessions)
-    .where(eq(sessions.tokenHash, hashToken(token)))
-    .run();
+export async function deleteSession(db: Queryable, token: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    tx.delete(sessions)
+      .where(eq(sessions.tokenHash, hashToken(token)))
+      .run();
+  });
 }

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { perDatabase, type Db } from '../db/client.js';
+import { perDatabase, type Queryable } from '../db/client.js';
 import { personalAccessTokens, users, type PersonalAccessToken, type User } from '../db/schema.js';
 import { text, validate, type Outcome } from '../validation.js';
 
@@ -86,26 +86,33 @@ export interface CreatedToken {
  * Validates the new-token form and creates the token.
  *
  * @example
- * const created = createPersonalAccessToken(db, user, { name: 'CI', scopes: ['api'], expires_at: '2026-12-23' })
+ * const created = await createPersonalAccessToken(db, user, { name: 'CI', scopes: ['api'], expires_at: '2026-12-23' })
  * if (created.ok) console.log(created.value.token) // "glpat-..."
  */
-export function createPersonalAccessToken(db: Db, user: User, input: unknown, now = new Date()): Outcome<CreatedToken> {
+export async function createPersonalAccessToken(
+  db: Queryable,
+  user: User,
+  input: unknown,
+  now = new Date(),
+): Promise<Outcome<CreatedToken>> {
   const parsed = validate(newTokenSchema(utcDay(now)), input);
   if (!parsed.ok) return parsed;
   const { name, scopes, expires_at } = parsed.value;
   const token = `${TOKEN_PREFIX}${randomBytes(20).toString('base64url')}`;
-  const record = db
-    .insert(personalAccessTokens)
-    .values({
-      userId: user.id,
-      name,
-      scopes: JSON.stringify(scopes),
-      tokenHash: hashToken(token),
-      expiresAt: expires_at,
-      createdAt: now,
-    })
-    .returning()
-    .get();
+  const record = await db.transaction(async (tx) =>
+    tx
+      .insert(personalAccessTokens)
+      .values({
+        userId: user.id,
+        name,
+        scopes: JSON.stringify(scopes),
+        tokenHash: hashToken(token),
+        expiresAt: expires_at,
+        createdAt: now,
+      })
+      .returning()
+      .get(),
+  );
   return { ok: true, value: { token, record } };
 }
 
@@ -121,7 +128,7 @@ export function tokenStatus(token: PersonalAccessToken, now = new Date()): Token
 }
 
 /** A user's tokens, newest first. */
-export function userTokens(db: Db, userId: number): PersonalAccessToken[] {
+export async function userTokens(db: Queryable, userId: number): Promise<PersonalAccessToken[]> {
   return db
     .select()
     .from(personalAccessTokens)
@@ -136,7 +143,11 @@ export interface OwnedToken {
 }
 
 /** Every user's tokens for the Admin Area, newest first. */
-export function allTokens(db: Db, page: number, perPage: number): { tokens: OwnedToken[]; total: number } {
+export async function allTokens(
+  db: Queryable,
+  page: number,
+  perPage: number,
+): Promise<{ tokens: OwnedToken[]; total: number }> {
   const total = db.select({ n: count() }).from(personalAccessTokens).get()?.n ?? 0;
   const tokens = db
     .select({ token: personalAccessTokens, owner: { id: users.id, username: users.username, name: users.name } })
@@ -149,17 +160,19 @@ export function allTokens(db: Db, page: number, perPage: number): { tokens: Owne
   return { tokens, total };
 }
 
-export function findToken(db: Db, id: number): PersonalAccessToken | undefined {
+export async function findToken(db: Queryable, id: number): Promise<PersonalAccessToken | undefined> {
   return db.select().from(personalAccessTokens).where(eq(personalAccessTokens.id, id)).get();
 }
 
 /** Revokes a token; false if it was revoked already. */
-export function revokeToken(db: Db, id: number, now = new Date()): boolean {
-  const result = db
-    .update(personalAccessTokens)
-    .set({ revokedAt: now })
-    .where(and(eq(personalAccessTokens.id, id), isNull(personalAccessTokens.revokedAt)))
-    .run();
+export async function revokeToken(db: Queryable, id: number, now = new Date()): Promise<boolean> {
+  const result = await db.transaction(async (tx) =>
+    tx
+      .update(personalAccessTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(personalAccessTokens.id, id), isNull(personalAccessTokens.revokedAt)))
+      .run(),
+  );
   return result.changes > 0;
 }
 
@@ -189,19 +202,21 @@ const statements = perDatabase((db) => ({
  * expired token or a blocked user. Notes the use, at most every ten minutes.
  *
  * @example
- * authenticateToken(db, request.headers.get('private-token') ?? '')?.user.username
+ * (await authenticateToken(db, request.headers.get('private-token') ?? ''))?.user.username
  */
-export function authenticateToken(
-  db: Db,
+export async function authenticateToken(
+  db: Queryable,
   secret: string,
   now = new Date(),
-): { user: User; token: PersonalAccessToken } | null {
+): Promise<{ user: User; token: PersonalAccessToken } | null> {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
   const found = statements(db).byHash.get({ tokenHash: hashToken(secret), today: utcDay(now) });
   if (!found) return null;
   const lastUsed = found.token.lastUsedAt?.getTime() ?? 0;
   if (now.getTime() - lastUsed >= LAST_USED_GRANULARITY_MS) {
-    statements(db).touch.run({ id: found.token.id, now: now.getTime() });
+    await db.transaction(async (tx) => {
+      statements(tx).touch.run({ id: found.token.id, now: now.getTime() });
+    });
     found.token.lastUsedAt = now;
   }
   return found;

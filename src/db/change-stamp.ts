@@ -4,16 +4,16 @@
  * has changed so far, and SQLite's data_version, which moves when another connection commits.
  * Values computed from the database stay valid while the stamp stays the same.
  */
-import { perDatabase, type Db } from './client.js';
+import { perDatabase, type Queryable } from './client.js';
 
 // Two plain statements cost less than one that reads the pragma as a table.
-const stampStatements = perDatabase((db: Db) => ({
+const stampStatements = perDatabase((db: Queryable) => ({
   changes: db.$client.prepare('select total_changes()').pluck(),
   version: db.$client.prepare('pragma data_version').pluck(),
 }));
 
 /** Changes whenever anything is written to the database, by this process or another. */
-export function databaseStamp(db: Db): string {
+export function databaseStamp(db: Queryable): string {
   const { changes, version } = stampStatements(db);
   return `${changes.get() as number}/${version.get() as number}`;
 }

@@ -2,15 +2,14 @@
  * @module db/client
  * Opens the SQLite database with the pragmas Cascade relies on and applies migrations safely.
  */
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
-
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
@@ -69,33 +68,166 @@ function ensureWritable(path: string): void {
   }
 }
 
+type Connection = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/** What runs statements: the database (reads) or a transaction (reads and writes). */
+interface Transactional {
+  /**
+   * Runs `work` in a transaction: committed when it resolves, rolled back when it throws.
+   * Transactions take turns, and nothing outside one sees its writes before it commits. Inside
+   * a transaction, `tx.transaction` nests (a savepoint); never call the database's own
+   * `transaction` there: it would wait for the transaction that is waiting for it.
+   */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
 /**
- * Opens (and creates, with its folder) the database at `path`; `':memory:'` gives a private one.
- * Throws a {@link DatabaseFileError} when the file cannot be written or is not a database.
- * `onStatement` hears the text of every statement run (the tests count queries with it).
- *
- * @example
- * const db = openDatabase(':memory:')
- * migrateDatabase(db)
+ * The database as requests use it: reads see what is committed, and writes happen only in
+ * {@link Transactional.transaction}. Reads and writes go through separate connections to the
+ * same file, so a transaction that waits (for the network, or for its next statement) never
+ * shows its uncommitted writes to another request, as with a pool of PostgreSQL connections.
  */
-export function openDatabase(path: string, { onStatement }: { onStatement?: (sql: string) => void } = {}): Db {
-  if (path !== ':memory:') ensureWritable(path);
-  let sqlite: Database.Database;
-  try {
-    sqlite = new Database(path, onStatement ? { verbose: (sql) => onStatement(String(sql)) } : {});
-    sqlite.pragma('journal_mode = WAL');
-  } catch (error) {
-    throw new DatabaseFileError(`cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
+export type Db = Omit<Connection, 'transaction'> &
+  Transactional & {
+    readonly inTransaction: false;
+    /** Closes both connections (and removes a temporary database). */
+    close(): void;
+  };
+
+/** A transaction: reads see its own writes. */
+export type Tx = Omit<Connection, 'transaction'> & Transactional & { readonly inTransaction: true };
+
+/** The database or a transaction: what a function that only reads needs. */
+export type Queryable = Db | Tx;
+
+/** Gives each caller its turn: the next starts when the one before has settled. */
+class Turns {
+  private last: Promise<unknown> = Promise.resolve();
+
+  take<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.last.then(work);
+    this.last = result.catch(() => undefined);
+    return result;
   }
-  sqlite.pragma('synchronous = NORMAL');
+}
+
+function configure(sqlite: Database.Database): void {
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
   // Reads of a large instance (a million projects) go through memory-mapped pages and a
   // bigger page cache instead of a read() per page.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 1073741824');
   sqlite.pragma('temp_store = MEMORY');
-  return drizzle(sqlite, { schema });
+}
+
+const writers = new WeakMap<Db, Connection>();
+
+/** The folders of temporary databases still open, removed when the process exits. */
+const temporaryFolders = new Set<string>();
+let removesTemporaryFolders = false;
+
+function temporaryDatabasePath(): { path: string; remove: () => void } {
+  const folder = mkdtempSync(join(tmpdir(), 'cascade-db-'));
+  temporaryFolders.add(folder);
+  if (!removesTemporaryFolders) {
+    removesTemporaryFolders = true;
+    process.once('exit', () => temporaryFolders.forEach((left) => rmSync(left, { recursive: true, force: true })));
+  }
+  return {
+    path: join(folder, 'cascade.db'),
+    remove: () => {
+      temporaryFolders.delete(folder);
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens (and creates, with its folder) the database at `path`; `':memory:'` gives a private one
+ * in a temporary file, removed when it is closed or the process exits. Throws a
+ * {@link DatabaseFileError} when the file cannot be written or is not a database.
+ * `onStatement` hears the text of every statement run (the tests count queries with it).
+ *
+ * @example
+ * const db = openDatabase(':memory:')
+ * migrateDatabase(db)
+ * await db.transaction(async (tx) => tx.insert(users).values(alice))
+ */
+export function openDatabase(path: string, { onStatement }: { onStatement?: (sql: string) => void } = {}): Db {
+  const temporary = path === ':memory:' ? temporaryDatabasePath() : undefined;
+  const file = temporary?.path ?? path;
+  if (!temporary) ensureWritable(file);
+  const verbose = onStatement ? { verbose: (sql: unknown) => onStatement(String(sql)) } : {};
+  let writer: Database.Database;
+  let reader: Database.Database;
+  try {
+    writer = new Database(file, verbose);
+    writer.pragma('journal_mode = WAL');
+    reader = new Database(file, { ...verbose, readonly: true });
+  } catch (error) {
+    temporary?.remove();
+    throw new DatabaseFileError(`cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  writer.pragma('synchronous = NORMAL');
+  writer.pragma('foreign_keys = ON');
+  configure(writer);
+  configure(reader);
+
+  const writeConnection = drizzle(writer, { schema });
+  const turns = new Turns();
+  let savepoints = 0;
+  const tx = Object.assign(Object.create(writeConnection) as Connection, {
+    inTransaction: true as const,
+    async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+      const savepoint = `nested_${++savepoints}`;
+      writer.exec(`savepoint ${savepoint}`);
+      try {
+        const result = await work(tx);
+        writer.exec(`release ${savepoint}`);
+        return result;
+      } catch (error) {
+        writer.exec(`rollback to ${savepoint}; release ${savepoint}`);
+        throw error;
+      }
+    },
+  }) as unknown as Tx;
+
+  const db = Object.assign(Object.create(drizzle(reader, { schema })) as Connection, {
+    inTransaction: false as const,
+    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+      return turns.take(async () => {
+        // Only code beside the requests (a test that rolls back all they wrote) can have a
+        // transaction open when it is this one's turn: this one then runs inside it.
+        if (writer.inTransaction) return tx.transaction(work);
+        writer.exec('begin immediate');
+        try {
+          const result = await work(tx);
+          writer.exec('commit');
+          return result;
+        } catch (error) {
+          if (writer.inTransaction) writer.exec('rollback');
+          throw error;
+        }
+      });
+    },
+    close() {
+      reader.close();
+      writer.close();
+      temporary?.remove();
+    },
+  }) as unknown as Db;
+  writers.set(db, writeConnection);
+  return db;
+}
+
+/**
+ * The connection that writes, for what runs before or beside the requests: migrations, and
+ * fixtures that tests and benchmarks write in bulk. Requests write in `db.transaction`.
+ */
+export function writeConnection(db: Db): Connection {
+  const writer = writers.get(db);
+  if (!writer) throw new Error('Not a database opened by openDatabase');
+  return writer;
 }
 
 export class MigrationError extends Error {}
@@ -106,10 +238,11 @@ export class MigrationError extends Error {}
  * foreign keys are switched off around the whole run and checked before they are switched on.
  */
 export function migrateDatabase(db: Db, migrationsFolder = MIGRATIONS_FOLDER): void {
-  const sqlite = db.$client;
+  const writer = writeConnection(db);
+  const sqlite = writer.$client;
   sqlite.pragma('foreign_keys = OFF');
   try {
-    migrate(db, { migrationsFolder });
+    migrate(writer, { migrationsFolder });
     const violations = sqlite.pragma('foreign_key_check') as unknown[];
     if (violations.length > 0) {
       throw new MigrationError(`Migration left ${violations.length} rows that break a foreign key.`);
@@ -127,8 +260,8 @@ export function migrateDatabase(db: Db, migrationsFolder = MIGRATIONS_FOLDER): v
  * const statements = perDatabase((db) => ({ byId: db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare() }))
  * statements(db).byId.get({ id: 1 })
  */
-export function perDatabase<T>(build: (db: Db) => T): (db: Db) => T {
-  const built = new WeakMap<Db, T>();
+export function perDatabase<T>(build: (db: Queryable) => T): (db: Queryable) => T {
+  const built = new WeakMap<Queryable, T>();
   return (db) => {
     let value = built.get(db);
     if (value === undefined) {

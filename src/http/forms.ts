@@ -3,10 +3,9 @@
  * Reading submitted forms and query strings.
  */
 import { parseBoolean } from '../boolean.js';
+import { lastValue, type FormInput } from '../form-values.js';
 import { readBody } from './body.js';
 import type { AppContext } from './context.js';
-
-export type FormInput = Record<string, string | string[]>;
 
 /**
  * The submitted form as strings; a field sent several times (a hidden "0" before a checkbox)
@@ -22,18 +21,6 @@ export async function readForm(c: AppContext): Promise<FormInput> {
     else if (values.length > 1) form[name] = values;
   }
   return form;
-}
-
-/**
- * The last value of a field (what a checkbox after its hidden "0" means); undefined if it was
- * not sent. The one way pages, the API's form and the views read a submitted field.
- *
- * @example
- * lastValue(['0', '1']) // '1'
- * lastValue(form.reason) ?? '' // the text, '' when absent
- */
-export function lastValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
 /** Whether the form comes from a confirmation step (its `_confirmed` field says yes). */

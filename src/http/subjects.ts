@@ -27,20 +27,20 @@ export interface ProjectSubject {
   lineage: Group[];
 }
 
-export function requireGroup(c: AppContext, fullPath: string, ability: Ability): GroupSubject {
+export async function requireGroup(c: AppContext, fullPath: string, ability: Ability): Promise<GroupSubject> {
   if (!c.var.user) throw new SignInRequired();
-  const group = findGroupByFullPath(c.var.db, fullPath);
+  const group = await findGroupByFullPath(c.var.db, fullPath);
   if (!group) throw new NotFound();
-  authorize(c.var.db, c.var.user, ability, { kind: 'group', group });
-  return { group, lineage: groupLineage(c.var.db, group) };
+  await authorize(c.var.db, c.var.user, ability, { kind: 'group', group });
+  return { group, lineage: await groupLineage(c.var.db, group) };
 }
 
-export function requireProject(c: AppContext, fullPath: string, ability: Ability): ProjectSubject {
+export async function requireProject(c: AppContext, fullPath: string, ability: Ability): Promise<ProjectSubject> {
   if (!c.var.user) throw new SignInRequired();
-  const found = projectWithGroup(c.var.db, fullPath);
+  const found = await projectWithGroup(c.var.db, fullPath);
   if (!found) throw new NotFound();
-  authorize(c.var.db, c.var.user, ability, { kind: 'project', ...found });
-  return { ...found, lineage: groupLineage(c.var.db, found.group) };
+  await authorize(c.var.db, c.var.user, ability, { kind: 'project', ...found });
+  return { ...found, lineage: await groupLineage(c.var.db, found.group) };
 }
 
 export function requireSignedIn(c: AppContext) {
@@ -49,9 +49,9 @@ export function requireSignedIn(c: AppContext) {
 }
 
 /** Throws unless the user is an administrator (404 for others: the Admin Area is not revealed). */
-export function requireAdmin(c: AppContext) {
+export async function requireAdmin(c: AppContext) {
   const user = c.var.user;
-  authorize(c.var.db, user, 'administer', { kind: 'instance' });
+  await authorize(c.var.db, user, 'administer', { kind: 'instance' });
   return user!;
 }
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseBoolean } from '../boolean.js';
-import { lastValue } from '../http/forms.js';
+import { lastValue } from '../form-values.js';
 import { listItems } from './fields.js';
 import type {
   Field,

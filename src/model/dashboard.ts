@@ -3,7 +3,7 @@
  * What a user sees on the home page: the groups and projects they are a member of.
  */
 import { asc, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Queryable } from '../db/client.js';
 import { groups, members, projects, type Group, type Project, type User } from '../db/schema.js';
 
 export interface Membership<T> {
@@ -11,7 +11,10 @@ export interface Membership<T> {
   accessLevel: number;
 }
 
-export function userMemberships(db: Db, user: User): { groups: Membership<Group>[]; projects: Membership<Project>[] } {
+export async function userMemberships(
+  db: Queryable,
+  user: User,
+): Promise<{ groups: Membership<Group>[]; projects: Membership<Project>[] }> {
   const groupRows = db
     .select({ item: groups, accessLevel: members.accessLevel })
     .from(members)
@@ -29,6 +32,6 @@ export function userMemberships(db: Db, user: User): { groups: Membership<Group>
   return { groups: groupRows, projects: projectRows };
 }
 
-export function topLevelGroups(db: Db): Group[] {
+export async function topLevelGroups(db: Queryable): Promise<Group[]> {
   return db.select().from(groups).where(isNull(groups.parentId)).orderBy(asc(groups.name)).all();
 }

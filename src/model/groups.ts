@@ -5,7 +5,7 @@
  */
 import { and, asc, count, eq, inArray, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { perDatabase, type Db } from '../db/client.js';
+import { perDatabase, type Queryable } from '../db/client.js';
 import { groups, projects, type Group, type User } from '../db/schema.js';
 import { groupsReadableBy, traversalIdList } from '../auth/permissions.js';
 import { writeUnique } from './unique.js';
@@ -25,11 +25,11 @@ export const newGroupSchema = z.object({
   description: descriptionSchema,
 });
 
-export function findGroupById(db: Db, id: number): Group | undefined {
+export async function findGroupById(db: Queryable, id: number): Promise<Group | undefined> {
   return db.select().from(groups).where(eq(groups.id, id)).get();
 }
 
-export function findGroupByFullPath(db: Db, fullPath: string): Group | undefined {
+export async function findGroupByFullPath(db: Queryable, fullPath: string): Promise<Group | undefined> {
   return db
     .select()
     .from(groups)
@@ -46,7 +46,7 @@ const statements = perDatabase((db) => ({
 }));
 
 /** The group and its ancestors, top-level group first. */
-export function groupLineage(db: Db, group: Group): Group[] {
+export async function groupLineage(db: Queryable, group: Group): Promise<Group[]> {
   const ids = traversalIdList(group.traversalIds);
   const rows = statements(db).byIds.all({ ids: JSON.stringify(ids) });
   return ids.map((id) => rows.find((row) => row.id === id)).filter((row): row is Group => row !== undefined);
@@ -61,7 +61,7 @@ export function groupFullName(lineage: readonly Group[]): string {
 export const pathTaken = (): FieldErrors => ({ path: 'Path has already been taken' });
 
 /** Whether a group or project already uses the full path (they share one URL space per parent). */
-export function fullPathTaken(db: Db, fullPath: string): boolean {
+export async function fullPathTaken(db: Queryable, fullPath: string): Promise<boolean> {
   const group = db
     .select({ id: groups.id })
     .from(groups)
@@ -81,19 +81,19 @@ export function fullPathTaken(db: Db, fullPath: string): boolean {
  * Creates a top-level group (`parent` undefined) or a subgroup.
  *
  * @example
- * const platform = createGroup(db, { name: 'Platform', path: 'platform' })
- * const backend = createGroup(db, { name: 'Backend', path: 'backend' }, platform.value)
+ * const platform = await createGroup(db, { name: 'Platform', path: 'platform' })
+ * const backend = await createGroup(db, { name: 'Backend', path: 'backend' }, platform.value)
  */
-export function createGroup(db: Db, input: unknown, parent?: Group): Outcome<Group> {
+export async function createGroup(db: Queryable, input: unknown, parent?: Group): Promise<Outcome<Group>> {
   const parsed = validate(newGroupSchema, input);
   if (!parsed.ok) return parsed;
   const { name, path, description } = parsed.value;
   if (!parent && isReservedTopLevelPath(path))
     return { ok: false, errors: { path: `Path "${path}" is reserved for Cascade's own pages` } };
   const fullPath = parent ? `${parent.fullPath}/${path}` : path;
-  if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
+  if (await fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
   const insert = () =>
-    db.transaction((tx) => {
+    db.transaction(async (tx) => {
       const inserted = tx
         .insert(groups)
         .values({ name, path, description, fullPath, parentId: parent?.id ?? null, traversalIds: '' })
@@ -106,7 +106,7 @@ export function createGroup(db: Db, input: unknown, parent?: Group): Outcome<Gro
 }
 
 /** The subgroups of a group that `viewer` may open, by name. */
-export function subgroups(db: Db, group: Group, viewer: User): Group[] {
+export async function subgroups(db: Queryable, group: Group, viewer: User): Promise<Group[]> {
   return db
     .select()
     .from(groups)
@@ -122,7 +122,7 @@ export interface GroupListQuery {
 }
 
 /** Every group, ordered by full path so that subgroups follow their parent. */
-export function listGroups(db: Db, query: GroupListQuery): { groups: Group[]; total: number } {
+export async function listGroups(db: Queryable, query: GroupListQuery): Promise<{ groups: Group[]; total: number }> {
   const pattern = `%${query.search}%`;
   const filter = query.search ? or(like(groups.name, pattern), like(groups.fullPath, pattern)) : undefined;
   const total = db.select({ n: count() }).from(groups).where(filter).get()?.n ?? 0;
@@ -148,7 +148,10 @@ export interface ReadableGroupsQuery {
 }
 
 /** One page of the groups `viewer` may read, subgroups included, by name; and how many there are in all. */
-export function readableGroups(db: Db, query: ReadableGroupsQuery): { groups: Group[]; total: number } {
+export async function readableGroups(
+  db: Queryable,
+  query: ReadableGroupsQuery,
+): Promise<{ groups: Group[]; total: number }> {
   const { search } = query;
   const where = and(
     query.parentId === undefined ? undefined : eq(groups.parentId, query.parentId),
@@ -171,10 +174,10 @@ export function readableGroups(db: Db, query: ReadableGroupsQuery): { groups: Gr
  * The lineages of many groups (each group and its ancestors, top-level first), in one query.
  *
  * @example
- * const lineageOf = groupLineages(db, listed)
+ * const lineageOf = await groupLineages(db, listed)
  * lineageOf(listed[0]) // [platform, backend]
  */
-export function groupLineages(db: Db, listed: readonly Group[]): (group: Group) => Group[] {
+export async function groupLineages(db: Queryable, listed: readonly Group[]): Promise<(group: Group) => Group[]> {
   const ids = [...new Set(listed.flatMap((group) => traversalIdList(group.traversalIds)))];
   const rows = ids.length > 0 ? db.select().from(groups).where(inArray(groups.id, ids)).all() : [];
   const known = new Map(rows.map((group) => [group.id, group]));
@@ -182,10 +185,10 @@ export function groupLineages(db: Db, listed: readonly Group[]): (group: Group) 
 }
 
 /** Every group, for choosing a parent in a form. */
-export function allGroups(db: Db): Group[] {
+export async function allGroups(db: Queryable): Promise<Group[]> {
   return db.select().from(groups).orderBy(asc(groups.fullPath)).all();
 }
 
-export function countGroups(db: Db): number {
+export async function countGroups(db: Queryable): Promise<number> {
   return db.select({ n: count() }).from(groups).get()?.n ?? 0;
 }

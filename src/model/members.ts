@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
+import type { Queryable } from '../db/client.js';
 import { members, users, type Member, type User } from '../db/schema.js';
 import { GROUP_ROLES, PROJECT_ROLES, ROLES, type RoleName } from '../auth/permissions.js';
 import { writeUnique } from './unique.js';
@@ -28,7 +28,7 @@ export const changeRoleSchema = (source: MemberSource) => z.object({ role: roleS
 const sourceFilter = (source: MemberSource) =>
   'groupId' in source ? eq(members.groupId, source.groupId) : eq(members.projectId, source.projectId);
 
-export function listMembers(db: Db, source: MemberSource): { member: Member; user: User }[] {
+export async function listMembers(db: Queryable, source: MemberSource): Promise<{ member: Member; user: User }[]> {
   return db
     .select({ member: members, user: users })
     .from(members)
@@ -38,7 +38,7 @@ export function listMembers(db: Db, source: MemberSource): { member: Member; use
     .all();
 }
 
-export function findMember(db: Db, source: MemberSource, memberId: number): Member | undefined {
+export async function findMember(db: Queryable, source: MemberSource, memberId: number): Promise<Member | undefined> {
   return db
     .select()
     .from(members)
@@ -50,9 +50,9 @@ export function findMember(db: Db, source: MemberSource, memberId: number): Memb
  * Adds a user by username with a role.
  *
  * @example
- * addMember(db, { groupId: platform.id }, { username: 'ada', role: 'owner' })
+ * await addMember(db, { groupId: platform.id }, { username: 'ada', role: 'owner' })
  */
-export function addMember(db: Db, source: MemberSource, input: unknown): Outcome<Member> {
+export async function addMember(db: Queryable, source: MemberSource, input: unknown): Promise<Outcome<Member>> {
   const parsed = validate(newMemberSchema(source), input);
   if (!parsed.ok) return parsed;
   const user = db
@@ -70,27 +70,38 @@ export function addMember(db: Db, source: MemberSource, input: unknown): Outcome
   if (existing) return { ok: false, errors: alreadyMember() };
   return writeUnique(
     () =>
-      db
-        .insert(members)
-        .values({ ...source, userId: user.id, accessLevel: ROLES[parsed.value.role] })
-        .returning()
-        .get(),
+      db.transaction(async (tx) =>
+        tx
+          .insert(members)
+          .values({ ...source, userId: user.id, accessLevel: ROLES[parsed.value.role] })
+          .returning()
+          .get(),
+      ),
     alreadyMember,
   );
 }
 
-export function changeMemberRole(db: Db, source: MemberSource, member: Member, input: unknown): Outcome<Member> {
+export async function changeMemberRole(
+  db: Queryable,
+  source: MemberSource,
+  member: Member,
+  input: unknown,
+): Promise<Outcome<Member>> {
   const parsed = validate(changeRoleSchema(source), input);
   if (!parsed.ok) return parsed;
-  const updated = db
-    .update(members)
-    .set({ accessLevel: ROLES[parsed.value.role] })
-    .where(eq(members.id, member.id))
-    .returning()
-    .get();
+  const updated = await db.transaction(async (tx) =>
+    tx
+      .update(members)
+      .set({ accessLevel: ROLES[parsed.value.role] })
+      .where(eq(members.id, member.id))
+      .returning()
+      .get(),
+  );
   return { ok: true, value: updated };
 }
 
-export function removeMember(db: Db, member: Member): void {
-  db.delete(members).where(eq(members.id, member.id)).run();
+export async function removeMember(db: Queryable, member: Member): Promise<void> {
+  await db.transaction(async (tx) => {
+    tx.delete(members).where(eq(members.id, member.id)).run();
+  });
 }

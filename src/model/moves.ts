@@ -1,12 +1,13 @@
 /**
  * @module model/moves
  * Moving a project or a subgroup to another parent group. Paths and ancestor ids of everything
- * below are rewritten in one transaction; settings are not copied anywhere, so inherited
+ * below are rewritten in one transaction, with the audit event; settings are not copied anywhere, so inherited
  * settings follow the new ancestors at once and custom settings stay as they are.
  */
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { groups, projects, type Group, type Project } from '../db/schema.js';
+import type { Queryable } from '../db/client.js';
+import { recordAuditEvent } from '../audit/trail.js';
+import { groups, projects, type Group, type Project, type User } from '../db/schema.js';
 import { fullPathTaken } from './groups.js';
 import { writeUnique } from './unique.js';
 import { isReservedTopLevelPath, type Outcome } from '../validation.js';
@@ -15,22 +16,46 @@ const takenMessage = (fullPath: string) => `${fullPath} is already taken by anot
 
 /**
  * @example
- * moveProject(db, api, frontend) // api is now frontend/api and inherits frontend's defaults
+ * await moveProject(db, api, frontend, admin) // api is now frontend/api and inherits frontend's defaults
  */
-export function moveProject(db: Db, project: Project, target: Group): Outcome<Project> {
+export async function moveProject(
+  db: Queryable,
+  project: Project,
+  target: Group,
+  actor: Pick<User, 'id' | 'username'>,
+): Promise<Outcome<Project>> {
   if (project.groupId === target.id) return { ok: false, errors: { group_id: 'The project is already in this group' } };
   const fullPath = `${target.fullPath}/${project.path}`;
   const taken = () => ({ group_id: takenMessage(fullPath) });
-  if (fullPathTaken(db, fullPath)) return { ok: false, errors: taken() };
+  if (await fullPathTaken(db, fullPath)) return { ok: false, errors: taken() };
   return writeUnique(
     () =>
-      db.update(projects).set({ groupId: target.id, fullPath }).where(eq(projects.id, project.id)).returning().get(),
+      db.transaction(async (tx) => {
+        const moved = tx
+          .update(projects)
+          .set({ groupId: target.id, fullPath })
+          .where(eq(projects.id, project.id))
+          .returning()
+          .get();
+        await recordAuditEvent(tx, {
+          actor,
+          action: 'project.moved',
+          owner: { level: 'project', id: project.id, name: fullPath, path: fullPath },
+          changes: [{ key: 'path', label: 'Path', before: project.fullPath, after: fullPath }],
+        });
+        return moved;
+      }),
     taken,
   );
 }
 
 /** Moves a group (with its subgroups and projects) under `target`, or to the top level when null. */
-export function moveGroup(db: Db, group: Group, target: Group | null): Outcome<Group> {
+export async function moveGroup(
+  db: Queryable,
+  group: Group,
+  target: Group | null,
+  actor: Pick<User, 'id' | 'username'>,
+): Promise<Outcome<Group>> {
   if ((target?.id ?? null) === group.parentId)
     return { ok: false, errors: { parent_id: 'The group is already there' } };
   if (target && target.traversalIds.startsWith(group.traversalIds)) {
@@ -40,11 +65,11 @@ export function moveGroup(db: Db, group: Group, target: Group | null): Outcome<G
     return { ok: false, errors: { parent_id: `"${group.path}" is reserved at the top level` } };
   const fullPath = target ? `${target.fullPath}/${group.path}` : group.path;
   const taken = () => ({ parent_id: takenMessage(fullPath) });
-  if (fullPathTaken(db, fullPath)) return { ok: false, errors: taken() };
+  if (await fullPathTaken(db, fullPath)) return { ok: false, errors: taken() };
   const traversalIds = `${target?.traversalIds ?? '/'}${group.id}/`;
 
   const move = () =>
-    db.transaction((tx) => {
+    db.transaction(async (tx) => {
       const subtree = sql`${groups.traversalIds} like ${`${group.traversalIds}%`}`;
       tx.update(projects)
         .set({ fullPath: sql`${fullPath} || substr(${projects.fullPath}, ${group.fullPath.length + 1})` })
@@ -57,12 +82,19 @@ export function moveGroup(db: Db, group: Group, target: Group | null): Outcome<G
         })
         .where(subtree)
         .run();
-      return tx
+      const moved = tx
         .update(groups)
         .set({ parentId: target?.id ?? null })
         .where(eq(groups.id, group.id))
         .returning()
         .get();
+      await recordAuditEvent(tx, {
+        actor,
+        action: 'group.moved',
+        owner: { level: 'group', id: group.id, name: fullPath, path: fullPath },
+        changes: [{ key: 'path', label: 'Path', before: group.fullPath, after: fullPath }],
+      });
+      return moved;
     });
   return writeUnique(move, taken);
 }

@@ -4,7 +4,7 @@
  */
 import { and, asc, count, desc, eq, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { perDatabase, type Db } from '../db/client.js';
+import { perDatabase, type Queryable } from '../db/client.js';
 import { groups, projects, type Group, type Project, type User } from '../db/schema.js';
 import { projectsReadableBy } from '../auth/permissions.js';
 import { fullPathTaken, pathTaken } from './groups.js';
@@ -17,11 +17,11 @@ export const newProjectSchema = z.object({
   description: descriptionSchema,
 });
 
-export function findProjectById(db: Db, id: number): Project | undefined {
+export async function findProjectById(db: Queryable, id: number): Promise<Project | undefined> {
   return db.select().from(projects).where(eq(projects.id, id)).get();
 }
 
-export function findProjectByFullPath(db: Db, fullPath: string): Project | undefined {
+export async function findProjectByFullPath(db: Queryable, fullPath: string): Promise<Project | undefined> {
   return db
     .select()
     .from(projects)
@@ -31,22 +31,25 @@ export function findProjectByFullPath(db: Db, fullPath: string): Project | undef
 
 /**
  * @example
- * const api = createProject(db, { name: 'API', path: 'api' }, backend)
+ * const api = await createProject(db, { name: 'API', path: 'api' }, backend)
  */
-export function createProject(db: Db, input: unknown, group: Group): Outcome<Project> {
+export async function createProject(db: Queryable, input: unknown, group: Group): Promise<Outcome<Project>> {
   const parsed = validate(newProjectSchema, input);
   if (!parsed.ok) return parsed;
   const { name, path, description } = parsed.value;
   const fullPath = `${group.fullPath}/${path}`;
-  if (fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
+  if (await fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
   return writeUnique(
-    () => db.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get(),
+    () =>
+      db.transaction(async (tx) =>
+        tx.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get(),
+      ),
     pathTaken,
   );
 }
 
 /** The projects of a group that `viewer` may open, by name. */
-export function groupProjects(db: Db, group: Group, viewer: User): Project[] {
+export async function groupProjects(db: Queryable, group: Group, viewer: User): Promise<Project[]> {
   const readable = projectsReadableBy(viewer, { id: projects.id, traversalIds: sql`${group.traversalIds}` });
   return db
     .select()
@@ -62,7 +65,10 @@ export interface ProjectListQuery {
   perPage: number;
 }
 
-export function listProjects(db: Db, query: ProjectListQuery): { projects: Project[]; total: number } {
+export async function listProjects(
+  db: Queryable,
+  query: ProjectListQuery,
+): Promise<{ projects: Project[]; total: number }> {
   const pattern = `%${query.search}%`;
   const filter = query.search ? or(like(projects.name, pattern), like(projects.fullPath, pattern)) : undefined;
   const total = db.select({ n: count() }).from(projects).where(filter).get()?.n ?? 0;
@@ -106,12 +112,12 @@ export interface ReadableProjectsQuery {
  * One page of the projects `viewer` may read, each with its group, and how many there are in all.
  *
  * @example
- * readableProjects(db, { viewer, search: 'api', orderBy: 'created_at', sort: 'desc', page: 1, perPage: 20 })
+ * await readableProjects(db, { viewer, search: 'api', orderBy: 'created_at', sort: 'desc', page: 1, perPage: 20 })
  */
-export function readableProjects(
-  db: Db,
+export async function readableProjects(
+  db: Queryable,
   query: ReadableProjectsQuery,
-): { rows: { project: Project; group: Group }[]; total: number } {
+): Promise<{ rows: { project: Project; group: Group }[]; total: number }> {
   const { search } = query;
   const where = and(
     query.groupId === undefined ? undefined : eq(projects.groupId, query.groupId),
@@ -134,7 +140,7 @@ export function readableProjects(
   return { rows, total };
 }
 
-export function countProjects(db: Db): number {
+export async function countProjects(db: Queryable): Promise<number> {
   return db.select({ n: count() }).from(projects).get()?.n ?? 0;
 }
 
@@ -148,6 +154,9 @@ const statements = perDatabase((db) => ({
 }));
 
 /** The project with the group it sits in; undefined if either is missing. */
-export function projectWithGroup(db: Db, fullPath: string): { project: Project; group: Group } | undefined {
+export async function projectWithGroup(
+  db: Queryable,
+  fullPath: string,
+): Promise<{ project: Project; group: Group } | undefined> {
   return statements(db).withGroup.get({ fullPath });
 }

@@ -28,15 +28,18 @@ export function isUniqueViolation(error: unknown): boolean {
  * duplicate check, run again now that the other row is there. Any other error is thrown on.
  *
  * @example
- * writeUnique(() => db.insert(users).values(row).returning().get(), () => takenErrors(db, row))
+ * await writeUnique(() => db.transaction(async (tx) => tx.insert(users).values(row).returning().get()), () => takenErrors(db, row))
  * // { ok: false, errors: { username: 'Username has already been taken' } } when another request won
  */
-export function writeUnique<T>(write: () => T, duplicates: () => FieldErrors): Outcome<T> {
+export async function writeUnique<T>(
+  write: () => Promise<T>,
+  duplicates: () => FieldErrors | Promise<FieldErrors>,
+): Promise<Outcome<T>> {
   try {
-    return { ok: true, value: write() };
+    return { ok: true, value: await write() };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    const errors = duplicates();
+    const errors = await duplicates();
     if (Object.keys(errors).length === 0) throw error;
     return { ok: false, errors };
   }

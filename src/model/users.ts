@@ -6,7 +6,7 @@ import { asc, count, eq, like, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { booleanField } from '../boolean.js';
 import { MIN_PASSWORD_LENGTH } from '../config.js';
-import type { Db } from '../db/client.js';
+import type { Queryable } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 import { hashPassword } from '../auth/passwords.js';
 import { writeUnique } from './unique.js';
@@ -28,11 +28,11 @@ export const newUserSchema = z.object({
 
 export type NewUser = z.infer<typeof newUserSchema>;
 
-export function findUserById(db: Db, id: number): User | undefined {
+export async function findUserById(db: Queryable, id: number): Promise<User | undefined> {
   return db.select().from(users).where(eq(users.id, id)).get();
 }
 
-export function findUserByUsername(db: Db, username: string): User | undefined {
+export async function findUserByUsername(db: Queryable, username: string): Promise<User | undefined> {
   return db
     .select()
     .from(users)
@@ -47,21 +47,24 @@ export function findUserByUsername(db: Db, username: string): User | undefined {
  * const result = await createUser(db, { name: 'Ada', username: 'ada', email: 'ada@example.com', password: 's3cret-pass' })
  * if (!result.ok) console.log(result.errors.username) // e.g. 'Username has already been taken'
  */
-export async function createUser(db: Db, input: unknown): Promise<Outcome<User>> {
+export async function createUser(db: Queryable, input: unknown): Promise<Outcome<User>> {
   const parsed = validate(newUserSchema, input);
   if (!parsed.ok) return parsed;
   const { name, username, email, password, is_admin } = parsed.value;
-  const taken = takenErrors(db, username, email);
+  const taken = await takenErrors(db, username, email);
   if (Object.keys(taken).length > 0) return { ok: false, errors: taken };
   const passwordHash = await hashPassword(password);
   return writeUnique(
-    () => db.insert(users).values({ name, username, email, passwordHash, isAdmin: is_admin }).returning().get(),
-    () => takenErrors(db, username, email),
+    () =>
+      db.transaction(async (tx) =>
+        tx.insert(users).values({ name, username, email, passwordHash, isAdmin: is_admin }).returning().get(),
+      ),
+    async () => await takenErrors(db, username, email),
   );
 }
 
 /** The username and email another account has already, compared without case. */
-function takenErrors(db: Db, username: string, email: string): FieldErrors {
+async function takenErrors(db: Queryable, username: string, email: string): Promise<FieldErrors> {
   const clash = db
     .select({ username: users.username, email: users.email })
     .from(users)
@@ -80,7 +83,7 @@ export interface UserListQuery {
   perPage: number;
 }
 
-export function listUsers(db: Db, query: UserListQuery): { users: User[]; total: number } {
+export async function listUsers(db: Queryable, query: UserListQuery): Promise<{ users: User[]; total: number }> {
   const pattern = `%${query.search}%`;
   const filter = query.search
     ? or(like(users.username, pattern), like(users.name, pattern), like(users.email, pattern))
@@ -97,13 +100,15 @@ export function listUsers(db: Db, query: UserListQuery): { users: User[]; total:
   return { users: rows, total };
 }
 
-export function setAdministrator(db: Db, userId: number, isAdmin: boolean): void {
-  db.update(users).set({ isAdmin }).where(eq(users.id, userId)).run();
+export async function setAdministrator(db: Queryable, userId: number, isAdmin: boolean): Promise<void> {
+  await db.transaction(async (tx) => {
+    tx.update(users).set({ isAdmin }).where(eq(users.id, userId)).run();
+  });
 }
 
 /** Blocking ends every session of the user at once. */
-export function setBlocked(db: Db, userId: number, blocked: boolean): void {
-  db.transaction((tx) => {
+export async function setBlocked(db: Queryable, userId: number, blocked: boolean): Promise<void> {
+  await db.transaction(async (tx) => {
     tx.update(users)
       .set({ blockedAt: blocked ? new Date() : null })
       .where(eq(users.id, userId))
@@ -112,7 +117,7 @@ export function setBlocked(db: Db, userId: number, blocked: boolean): void {
   });
 }
 
-export function countUsers(db: Db): { total: number; admins: number; blocked: number } {
+export async function countUsers(db: Queryable): Promise<{ total: number; admins: number; blocked: number }> {
   const row = db
     .select({
       total: count(),

@@ -45,12 +45,12 @@ function readFilters(c: AppContext): { filters: AuditFilters; query: AuditQuery 
 /** GET /admin/audit_events */
 export function adminAuditRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  routes.get('/', (c) => {
-    requireAdmin(c);
+  routes.get('/', async (c) => {
+    await requireAdmin(c);
     const { filters, query } = readFilters(c);
     return c.render(
       <AuditEventsPage
-        page={listAuditEvents(c.var.db, query)}
+        page={await listAuditEvents(c.var.db, query)}
         baseUrl="/admin/audit_events"
         filters={filters}
         allLevels
@@ -69,11 +69,16 @@ export function adminAuditRoutes(): Hono<AppEnv> {
 /** GET <group>/-/audit_events */
 export function groupAuditRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  routes.get('/', (c) => {
-    const { group, lineage } = requireGroup(c, c.req.param('fullPath')!, 'manage_settings');
+  routes.get('/', async (c) => {
+    const { group, lineage } = await requireGroup(c, c.req.param('fullPath')!, 'manage_settings');
     const { filters, query } = readFilters(c);
     const baseUrl = `/groups/${group.fullPath}/-/audit_events`;
-    const page = listAuditEvents(c.var.db, { ...query, level: undefined, ownerPath: undefined, groupId: group.id });
+    const page = await listAuditEvents(c.var.db, {
+      ...query,
+      level: undefined,
+      ownerPath: undefined,
+      groupId: group.id,
+    });
     return c.render(
       <AuditEventsPage page={page} baseUrl={baseUrl} filters={filters} allLevels={false} isFirstPage={!query.before} />,
       {
@@ -89,11 +94,16 @@ export function groupAuditRoutes(): Hono<AppEnv> {
 /** GET <project>/-/audit_events */
 export function projectAuditRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  routes.get('/', (c) => {
-    const { project, lineage } = requireProject(c, c.req.param('fullPath')!, 'manage_settings');
+  routes.get('/', async (c) => {
+    const { project, lineage } = await requireProject(c, c.req.param('fullPath')!, 'manage_settings');
     const { filters, query } = readFilters(c);
     const baseUrl = `/${project.fullPath}/-/audit_events`;
-    const page = listAuditEvents(c.var.db, { ...query, level: undefined, ownerPath: undefined, projectId: project.id });
+    const page = await listAuditEvents(c.var.db, {
+      ...query,
+      level: undefined,
+      ownerPath: undefined,
+      projectId: project.id,
+    });
     return c.render(
       <AuditEventsPage page={page} baseUrl={baseUrl} filters={filters} allLevels={false} isFirstPage={!query.before} />,
       {

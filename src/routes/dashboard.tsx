@@ -7,11 +7,15 @@ import { DashboardPage } from '../../views/pages/dashboard.js';
 
 export function dashboardRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  routes.get('/', (c) => {
+  routes.get('/', async (c) => {
     const user = requireSignedIn(c);
-    const memberships = userMemberships(c.var.db, user);
+    const memberships = await userMemberships(c.var.db, user);
     return c.render(
-      <DashboardPage user={user} {...memberships} allTopLevelGroups={user.isAdmin ? topLevelGroups(c.var.db) : null} />,
+      <DashboardPage
+        user={user}
+        {...memberships}
+        allTopLevelGroups={user.isAdmin ? await topLevelGroups(c.var.db) : null}
+      />,
       { title: 'Your groups and projects' },
     );
   });

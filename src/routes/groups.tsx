@@ -23,15 +23,15 @@ export function groupRoutes(): Hono<AppEnv> {
   routes.route(`/${GROUP_PATH}/-/settings/integrations`, defaultsRoutes(groupScope));
   routes.route(`/${GROUP_PATH}/-/audit_events`, groupAuditRoutes());
 
-  routes.get(`/${GROUP_PATH}`, (c) => {
-    const { group, lineage } = requireGroup(c, c.req.param('fullPath'), 'read');
+  routes.get(`/${GROUP_PATH}`, async (c) => {
+    const { group, lineage } = await requireGroup(c, c.req.param('fullPath'), 'read');
     const user = c.var.user!;
-    const canManage = can(c.var.db, user, 'manage_settings', { kind: 'group', group });
+    const canManage = await can(c.var.db, user, 'manage_settings', { kind: 'group', group });
     return c.render(
       <GroupPage
         group={group}
-        subgroups={subgroups(c.var.db, group, user)}
-        projects={groupProjects(c.var.db, group, user)}
+        subgroups={await subgroups(c.var.db, group, user)}
+        projects={await groupProjects(c.var.db, group, user)}
         canManage={canManage}
         isAdmin={user.isAdmin}
       />,

@@ -21,10 +21,10 @@ export function projectRoutes(): Hono<AppEnv> {
   routes.route(`/${PROJECT_PATH}/-/settings/integrations`, integrationRoutes(projectScope));
   routes.route(`/${PROJECT_PATH}/-/audit_events`, projectAuditRoutes());
 
-  routes.get(`/${PROJECT_PATH}`, (c) => {
-    const { project, group, lineage } = requireProject(c, c.req.param('fullPath'), 'read');
+  routes.get(`/${PROJECT_PATH}`, async (c) => {
+    const { project, group, lineage } = await requireProject(c, c.req.param('fullPath'), 'read');
     const user = c.var.user!;
-    const canManage = can(c.var.db, user, 'manage_settings', { kind: 'project', project, group });
+    const canManage = await can(c.var.db, user, 'manage_settings', { kind: 'project', project, group });
     return c.render(<ProjectPage project={project} canManage={canManage} isAdmin={user.isAdmin} />, {
       title: project.name,
       breadcrumbs: projectCrumbs(lineage, project),

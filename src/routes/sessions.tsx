@@ -9,7 +9,8 @@ import { createSession, deleteSession, SESSION_COOKIE, SESSION_LIFETIME_MS } fro
 import { clientAddress } from '../http/client-address.js';
 import type { AppEnv } from '../http/context.js';
 import { redirectWithFlash } from '../http/flash.js';
-import { lastValue, readForm } from '../http/forms.js';
+import { readForm } from '../http/forms.js';
+import { lastValue } from '../form-values.js';
 import { findUserByUsername } from '../model/users.js';
 import { SignInPage } from '../../views/pages/sign-in.js';
 
@@ -53,7 +54,7 @@ export function sessionRoutes(): Hono<AppEnv> {
         429,
       );
     }
-    const user = findUserByUsername(c.var.db, username);
+    const user = await findUserByUsername(c.var.db, username);
     let matches: boolean;
     try {
       // Verify against a dummy hash for unknown users so the answer takes as long either way.
@@ -66,7 +67,7 @@ export function sessionRoutes(): Hono<AppEnv> {
     }
     if (!user || !matches || user.blockedAt) return again(INVALID_CREDENTIALS, 401);
     attempt.succeeded();
-    const token = createSession(c.var.db, user.id);
+    const token = await createSession(c.var.db, user.id);
     setCookie(c, SESSION_COOKIE, token, {
       path: '/',
       httpOnly: true,
@@ -77,9 +78,9 @@ export function sessionRoutes(): Hono<AppEnv> {
     return redirectWithFlash(c, redirectTo, 'Signed in successfully.');
   });
 
-  routes.post('/sign_out', (c) => {
+  routes.post('/sign_out', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) deleteSession(c.var.db, token);
+    if (token) await deleteSession(c.var.db, token);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return redirectWithFlash(c, '/users/sign_in', 'Signed out successfully.');
   });

@@ -16,7 +16,8 @@ import type { User } from '../db/schema.js';
 import { NotFound } from '../errors.js';
 import type { AppContext, AppEnv } from '../http/context.js';
 import { redirectWithFlash } from '../http/flash.js';
-import { isConfirmed, readForm, type FormInput } from '../http/forms.js';
+import { isConfirmed, readForm } from '../http/forms.js';
+import { type FormInput } from '../form-values.js';
 import { requireSignedIn } from '../http/subjects.js';
 import type { FieldErrors } from '../validation.js';
 import { idSchema } from '../validation.js';
@@ -37,11 +38,11 @@ interface RenderOptions {
   created?: { name: string; token: string };
 }
 
-function renderTokens(c: AppContext, user: User, { values, errors, created }: RenderOptions = {}) {
+async function renderTokens(c: AppContext, user: User, { values, errors, created }: RenderOptions = {}) {
   const now = new Date();
   return c.render(
     <PersonalAccessTokensPage
-      tokens={userTokens(c.var.db, user.id)}
+      tokens={await userTokens(c.var.db, user.id)}
       values={values ?? { expires_at: daysAhead(now, DEFAULT_LIFETIME_DAYS), scopes: ['api'] }}
       errors={errors ?? {}}
       created={created}
@@ -55,14 +56,14 @@ function renderTokens(c: AppContext, user: User, { values, errors, created }: Re
 export function userSettingsRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/personal_access_tokens', (c) => renderTokens(c, requireSignedIn(c)));
+  routes.get('/personal_access_tokens', async (c) => await renderTokens(c, requireSignedIn(c)));
 
   // The new token is shown on the page answering the post, not after a redirect: it must not
   // travel in a cookie or a URL, and must not be kept by any cache.
   routes.post('/personal_access_tokens', async (c) => {
     const user = requireSignedIn(c);
     const form = await readForm(c);
-    const result = createPersonalAccessToken(c.var.db, user, form);
+    const result = await createPersonalAccessToken(c.var.db, user, form);
     if (!result.ok) {
       c.status(422);
       return renderTokens(c, user, { values: form, errors: result.errors });
@@ -75,7 +76,7 @@ export function userSettingsRoutes(): Hono<AppEnv> {
   routes.post('/personal_access_tokens/:id/revoke', async (c) => {
     const user = requireSignedIn(c);
     const id = idSchema.safeParse(c.req.param('id'));
-    const token = id.success ? findToken(c.var.db, id.data) : undefined;
+    const token = id.success ? await findToken(c.var.db, id.data) : undefined;
     // Another user's token is not revealed; administrators revoke it from the Admin Area.
     if (!token || token.userId !== user.id) throw new NotFound();
     const form = await readForm(c);
@@ -94,7 +95,7 @@ export function userSettingsRoutes(): Hono<AppEnv> {
         { title: 'Revoke token', breadcrumbs: crumbs('Revoke'), nav: <UserSettingsNav current={TOKENS_URL} /> },
       );
     }
-    const revoked = revokeToken(c.var.db, token.id);
+    const revoked = await revokeToken(c.var.db, token.id);
     return redirectWithFlash(
       c,
       TOKENS_URL,

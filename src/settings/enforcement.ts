@@ -35,15 +35,15 @@ export function ownKeys(own: OwnSettings): string[] {
  * ({@link ALL_VALUES}: any value at all), nearest path first.
  *
  * @example
- * overriders(store, INSTANCE_OWNER, slack, ['channel']).map((o) => o.settings.owner.path) // ['platform/api']
+ * (await overriders(store, INSTANCE_OWNER, slack, ['channel'])).map((o) => o.settings.owner.path) // ['platform/api']
  */
-export function overriders(
+export async function overriders(
   store: SettingsStore,
   owner: SettingsOwner,
   type: IntegrationType,
   keys: readonly string[],
-): Overrider[] {
-  const { entries } = listOverrides(store.db, owner, type.slug, {
+): Promise<Overrider[]> {
+  const { entries } = await listOverrides(store.db, owner, type.slug, {
     search: '',
     after: '',
     limit: Number.MAX_SAFE_INTEGER,
@@ -51,7 +51,7 @@ export function overriders(
   });
   const all = keys.includes(ALL_VALUES);
   // Named by path in the audit trail, as switching back names them.
-  const rows = store.findOwnOfEach(
+  const rows = await store.findOwnOfEach(
     entries.map(({ owner: descendant }) => ({ ...descendant, name: descendant.path! })),
     type.slug,
   );
@@ -114,20 +114,22 @@ function enforcementChanges(
 
 /**
  * Enforces the owner's values on every level below it, or with null lifts the enforcement. The
- * levels below keep their own values. `version` is that of the form (a stale one is refused).
+ * levels below keep their own values. `version` is that of the form (a stale one is refused);
+ * undefined for the API, where the last write wins.
  */
-export function setEnforcement(
+export async function setEnforcement(
   store: SettingsStore,
   owner: SettingsOwner,
   type: IntegrationType,
   enforcement: Enforcement | null,
-  version: number,
+  version: number | undefined,
   actor: User,
-): StoredSettings {
-  return store.db.transaction(() => {
-    const before = store.findOwn(owner, type.slug)?.enforced;
-    const saved = store.setEnforcement(owner, type.slug, enforcement, version);
-    recordAuditEvent(store.db, {
+): Promise<StoredSettings> {
+  return store.db.transaction(async (tx) => {
+    const inTx = store.within(tx);
+    const before = (await inTx.findOwn(owner, type.slug))?.enforced;
+    const saved = await inTx.setEnforcement(owner, type.slug, enforcement, version);
+    await recordAuditEvent(tx, {
       actor,
       action: enforcement ? 'settings.enforced' : 'settings.enforcement_lifted',
       owner,
@@ -153,21 +155,22 @@ function without(own: OwnSettings, keys: readonly string[]): OwnSettings {
  * audit event each: from then on they take those values from above. A descendant left with no
  * value of its own inherits the whole integration.
  */
-export function pushToDescendants(
+export async function pushToDescendants(
   store: SettingsStore,
   owner: SettingsOwner,
   type: IntegrationType,
   keys: readonly string[],
   actor: User,
-): DescendantCount {
-  return store.db.transaction(() => {
-    const found = overriders(store, owner, type, keys);
+): Promise<DescendantCount> {
+  return store.db.transaction(async (tx) => {
+    const inTx = store.within(tx);
+    const found = await overriders(inTx, owner, type, keys);
     for (const { settings, keys: overridden } of found) {
       const after = without(settings, overridden);
       const descendant = settings.owner;
-      if (ownKeys(after).length === 0) store.remove(descendant, type.slug, settings.version);
-      else store.save(descendant, type.slug, after, settings.version, actor.id);
-      recordAuditEvent(store.db, {
+      if (ownKeys(after).length === 0) await inTx.remove(descendant, type.slug, settings.version);
+      else await inTx.save(descendant, type.slug, after, settings.version, actor.id);
+      await recordAuditEvent(tx, {
         actor,
         action: 'settings.pushed',
         owner: descendant,

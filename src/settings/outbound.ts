@@ -5,7 +5,7 @@
  * settings" sends the request a type declares, with the values of a form that is not saved.
  */
 import type { ThrottleOptions } from '../auth/throttle.js';
-import { lastValue, type FormInput } from '../http/forms.js';
+import { lastValue, type FormInput } from '../form-values.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
 import type { FieldErrors, Outcome } from '../validation.js';
 import {
@@ -58,13 +58,13 @@ export async function blockedUrlErrors(
  * stored or inherited one, "Use inherited value" takes the level above's), resolved along the
  * chain, so that a secret set above is only sent where that level sends it. Nothing is written.
  */
-export function settingsForTest(
+export async function settingsForTest(
   store: SettingsStore,
   at: SettingsLevel,
   type: IntegrationType,
   form: FormInput,
-): Outcome<Record<string, FieldValue>> {
-  const prepared = prepareSettingsChange(store, at, type, form);
+): Promise<Outcome<Record<string, FieldValue>>> {
+  const prepared = await prepareSettingsChange(store, at, type, form);
   if (!prepared.ok) return prepared;
   const { effective } = prepared;
   const missing = type.fields.filter((field) => field.required && isBlank(effective.fields[field.name]));

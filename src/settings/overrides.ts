@@ -5,7 +5,7 @@
  */
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { groupsReadableBy, projectsReadableBy } from '../auth/permissions.js';
-import { perDatabase, type Db } from '../db/client.js';
+import { perDatabase, type Queryable } from '../db/client.js';
 import { groups } from '../db/schema.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
 import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
@@ -32,7 +32,7 @@ export interface OverrideQuery {
   visibleTo: User | null;
 }
 
-const statements = perDatabase((db: Db) => ({
+const statements = perDatabase((db: Queryable) => ({
   inSubtree: db.$client.prepare(`
     select coalesce(p.full_path, g.full_path) as path, coalesce(p.full_path, g.full_path) as name
       from integration_settings s
@@ -71,7 +71,7 @@ function customDescendantRows(owner: SettingsOwner, type: string, after: string,
 }
 
 /** The LIKE pattern of everything below an owner ("/1/5/%"); everything for the instance. */
-function subtreePattern(db: Db, owner: SettingsOwner): string {
+function subtreePattern(db: Queryable, owner: SettingsOwner): string {
   if (owner.level !== 'group') return '/%';
   const row = db.select({ t: groups.traversalIds }).from(groups).where(eq(groups.id, owner.id!)).get();
   return `${row?.t ?? '/-1/'}%`;
@@ -79,9 +79,14 @@ function subtreePattern(db: Db, owner: SettingsOwner): string {
 
 /**
  * @example
- * listOverrides(db, INSTANCE_OWNER, 'slack', { search: '', after: '', limit: 20, visibleTo: user }).entries[0]?.owner.path // 'platform/api'
+ * (await listOverrides(db, INSTANCE_OWNER, 'slack', { search: '', after: '', limit: 20, visibleTo: user })).entries[0]?.owner.path // 'platform/api'
  */
-export function listOverrides(db: Db, owner: SettingsOwner, type: string, query: OverrideQuery): OverridePage {
+export async function listOverrides(
+  db: Queryable,
+  owner: SettingsOwner,
+  type: string,
+  query: OverrideQuery,
+): Promise<OverridePage> {
   const search = query.search.replace(/[%_\\]/g, '');
   const pattern = `%${search}%`;
   const matching =
@@ -107,8 +112,13 @@ export interface OverrideCounts {
  * How many descendants use custom settings for a type, and how many of them `viewer` may not
  * open: the total from the path index alone, the others only for viewers who may not open all.
  */
-export function overrideCounts(db: Db, owner: SettingsOwner, type: string, viewer: User): OverrideCounts {
-  const total = customDescendantCount(db, owner, type);
+export async function overrideCounts(
+  db: Queryable,
+  owner: SettingsOwner,
+  type: string,
+  viewer: User,
+): Promise<OverrideCounts> {
+  const total = await customDescendantCount(db, owner, type);
   const visible = visibleTo(viewer);
   if (!visible || total === 0) return { total, hidden: 0 };
   const shown =
@@ -131,12 +141,12 @@ export function parseOverrideTarget(value: string): OverrideTarget | null {
  * The targets that really are descendants of the owner with custom settings for the type, as
  * owners; anything else in the list (tampered, already switched back) is left out.
  */
-export function customDescendants(
-  db: Db,
+export async function customDescendants(
+  db: Queryable,
   owner: SettingsOwner,
   type: string,
   targets: readonly OverrideTarget[],
-): SettingsOwner[] {
+): Promise<SettingsOwner[]> {
   const prefix = subtreePattern(db, owner);
   const found = new Map<string, SettingsOwner>();
   for (const target of targets) {
@@ -157,17 +167,18 @@ export function customDescendants(
  * Deletes the descendants' custom settings, with an audit event each, in one transaction: those
  * levels inherit from then on.
  */
-export function switchToDefaults(
+export async function switchToDefaults(
   store: SettingsStore,
   type: IntegrationType,
   descendants: readonly SettingsOwner[],
   actor: User,
-): void {
-  store.db.transaction(() => {
+): Promise<void> {
+  await store.db.transaction(async (tx) => {
+    const inTx = store.within(tx);
     for (const owner of descendants) {
-      const before = store.findOwn(owner, type.slug);
-      if (!before || !store.remove(owner, type.slug)) continue;
-      recordAuditEvent(store.db, {
+      const before = await inTx.findOwn(owner, type.slug);
+      if (!before || !(await inTx.remove(owner, type.slug))) continue;
+      await recordAuditEvent(tx, {
         actor,
         action: 'settings.switched_back',
         owner,

@@ -3,11 +3,12 @@
  * The levels that can own integration settings, and the chain a level inherits along:
  * itself first, then its groups from the nearest up, then the instance.
  */
+import { INSTANCE_LEVEL } from '../audit/trail.js';
 import type { Group, Project } from '../db/schema.js';
 import { groupFullName } from '../model/groups.js';
 import type { SettingsOwner } from './resolve.js';
 
-export const INSTANCE_OWNER: SettingsOwner = { level: 'instance', id: null, name: 'Instance', path: null };
+export const INSTANCE_OWNER: SettingsOwner = INSTANCE_LEVEL;
 
 /** `lineage`: the group's ancestors and the group itself, top-level first. */
 export function groupOwner(group: Group, lineage: readonly Group[]): SettingsOwner {

@@ -16,7 +16,7 @@ import {
   unknownFieldNames,
 } from '../integrations/validate.js';
 import { BadRequest } from '../errors.js';
-import { lastValue, type FormInput } from '../http/forms.js';
+import { lastValue, type FormInput } from '../form-values.js';
 import type { FieldErrors } from '../validation.js';
 import {
   levelInSentence,
@@ -58,8 +58,12 @@ export function typeAtLevel(slug: string, level: Level): IntegrationType | undef
  * @example
  * integrationStates(store, { level: 'project', owner, chain }).find((s) => s.type.slug === 'slack')?.effective.state // 'inherited'
  */
-export function integrationStates(store: SettingsStore, at: SettingsLevel, only?: IntegrationType): IntegrationState[] {
-  const rows = store.loadChains(at.chain, only?.slug);
+export async function integrationStates(
+  store: SettingsStore,
+  at: SettingsLevel,
+  only?: IntegrationType,
+): Promise<IntegrationState[]> {
+  const rows = await store.loadChains(at.chain, only?.slug);
   const types = only ? [only] : integrationTypesAt(at.level);
   return types.map((type) => {
     const chain = rows.get(type.slug) ?? [];
@@ -103,12 +107,12 @@ const isControlKey = (key: string) => key.startsWith('_') || key === 'inheritanc
  * secret keeps this level's own, or stays inherited. Tampered field names or versions are
  * refused with {@link BadRequest}.
  */
-export function prepareSettingsChange(
+export async function prepareSettingsChange(
   store: SettingsStore,
   at: SettingsLevel,
   type: IntegrationType,
   form: FormInput,
-): PrepareOutcome {
+): Promise<PrepareOutcome> {
   const unknown = unknownFieldNames(
     type,
     Object.keys(form).filter((key) => !isControlKey(key)),
@@ -119,7 +123,7 @@ export function prepareSettingsChange(
   if (!Number.isSafeInteger(version) || version < 0)
     throw new BadRequest('The form is missing its version. Reload the page and try again.');
 
-  const [state] = integrationStates(store, at, type);
+  const [state] = await integrationStates(store, at, type);
   const { effective, own: ownBefore } = state!;
   const aboveRows = state!.rows.filter((row) => !sameOwner(row.owner, at.owner));
   const submittedChoice = lastValue(form.inheritance) ?? '';
@@ -309,20 +313,21 @@ export type CommitOutcome = 'saved' | 'unchanged';
  * levels below. A change that changes nothing writes nothing, so the row keeps its version.
  * A change prepared from a stale form throws Conflict from the store and writes nothing.
  */
-export function commitSettingsChange(
+export async function commitSettingsChange(
   store: SettingsStore,
   at: SettingsLevel,
   type: IntegrationType,
   change: SettingsChange,
   actor: User,
-): CommitOutcome {
-  return store.db.transaction(() => {
-    const before = store.findCurrent(at.owner, type.slug, change.version);
+): Promise<CommitOutcome> {
+  return store.db.transaction(async (tx) => {
+    const inTx = store.within(tx);
+    const before = await inTx.findCurrent(at.owner, type.slug, change.version);
     const after = change.choice === 'inherit' ? undefined : change.own;
     if (sameOwnSettings(before, after)) return 'unchanged';
-    if (change.choice === 'inherit') store.remove(at.owner, type.slug, change.version);
-    else store.save(at.owner, type.slug, change.own, change.version, actor.id);
-    recordAuditEvent(store.db, {
+    if (change.choice === 'inherit') await inTx.remove(at.owner, type.slug, change.version);
+    else await inTx.save(at.owner, type.slug, change.own, change.version, actor.id);
+    await recordAuditEvent(tx, {
       actor,
       action: change.choice === 'inherit' ? 'settings.inherited' : 'settings.saved',
       owner: at.owner,
@@ -343,12 +348,18 @@ function sameOwnSettings(before: OwnSettings | undefined, after: OwnSettings | u
 }
 
 /** Removes a level's own settings (Reset), with its audit event; false if it had none. */
-export function resetSettings(store: SettingsStore, owner: SettingsOwner, type: IntegrationType, actor: User): boolean {
-  return store.db.transaction(() => {
-    const before = store.findOwn(owner, type.slug);
+export async function resetSettings(
+  store: SettingsStore,
+  owner: SettingsOwner,
+  type: IntegrationType,
+  actor: User,
+): Promise<boolean> {
+  return store.db.transaction(async (tx) => {
+    const inTx = store.within(tx);
+    const before = await inTx.findOwn(owner, type.slug);
     if (!before) return false;
-    store.remove(owner, type.slug);
-    recordAuditEvent(store.db, {
+    await inTx.remove(owner, type.slug);
+    await recordAuditEvent(tx, {
       actor,
       action: 'settings.reset',
       owner,

@@ -5,7 +5,7 @@
  * with one query; secrets are sealed per row and opened only here.
  */
 import { and, count, eq, isNotNull, isNull, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { perDatabase, type Db } from '../db/client.js';
+import { perDatabase, type Queryable, type Tx } from '../db/client.js';
 import { integrationSettings, type IntegrationSettingsRow } from '../db/schema.js';
 import { Conflict } from '../errors.js';
 import { findIntegrationType } from '../integrations/index.js';
@@ -118,23 +118,41 @@ export interface OwnRowTimes {
 }
 
 /**
+ * Reads and writes through `db`: the database, or a transaction (see {@link SettingsStore.within}).
+ * Each write is a transaction of its own, or a part of the one the store is within.
+ *
  * @example
  * const store = new SettingsStore(db, secretKeyBase)
- * const chains = store.loadChains([projectOwner, groupOwner, INSTANCE_OWNER])
+ * const chains = await store.loadChains([projectOwner, groupOwner, INSTANCE_OWNER])
  * chains.get('slack') // rows nearest first, secrets opened
  */
 export class SettingsStore {
   private readonly key: Buffer;
 
   constructor(
-    readonly db: Db,
-    secretKeyBase: string,
+    readonly db: Queryable,
+    secretKeyBase: string | Buffer,
   ) {
-    this.key = deriveKey(secretKeyBase, 'integration settings secrets');
+    this.key =
+      typeof secretKeyBase === 'string' ? deriveKey(secretKeyBase, 'integration settings secrets') : secretKeyBase;
+  }
+
+  /**
+   * The same store inside a transaction: its reads see the transaction's writes, and its writes
+   * commit or roll back with it.
+   *
+   * @example
+   * await db.transaction(async (tx) => {
+   *   const current = await store.within(tx).findCurrent(owner, 'slack', version)
+   *   await store.within(tx).remove(owner, 'slack')
+   * })
+   */
+  within(tx: Tx): SettingsStore {
+    return new SettingsStore(tx, this.key);
   }
 
   /** Every type's rows along a chain of owners (nearest first), in one query. */
-  loadChains(chain: readonly SettingsOwner[], type?: string): Map<string, StoredSettings[]> {
+  async loadChains(chain: readonly SettingsOwner[], type?: string): Promise<Map<string, StoredSettings[]>> {
     const params = {
       groupIds: JSON.stringify(chain.filter((o) => o.level === 'group').map((o) => o.id)),
       projectId: chain.find((o) => o.level === 'project')?.id ?? -1,
@@ -153,7 +171,7 @@ export class SettingsStore {
   }
 
   /** The id and times of each of the owner's own rows (GitLab's `id`, `created_at`, `updated_at`), by type, in one query. */
-  ownRowTimes(owner: SettingsOwner): Map<string, OwnRowTimes> {
+  async ownRowTimes(owner: SettingsOwner): Promise<Map<string, OwnRowTimes>> {
     const rows = this.db
       .select({
         type: integrationSettings.type,
@@ -168,7 +186,7 @@ export class SettingsStore {
   }
 
   /** The row the owner itself has for a type, if any. */
-  findOwn(owner: SettingsOwner, type: string): StoredSettings | undefined {
+  async findOwn(owner: SettingsOwner, type: string): Promise<StoredSettings | undefined> {
     const row = ownStatements(this.db)[owner.level].get({ type, id: owner.id ?? -1 });
     return row ? this.open(row, owner) : undefined;
   }
@@ -177,7 +195,7 @@ export class SettingsStore {
    * The rows groups and projects have for a type, in one query, in the order of `owners`
    * (undefined for one that has none).
    */
-  findOwnOfEach(owners: readonly SettingsOwner[], type: string): (StoredSettings | undefined)[] {
+  async findOwnOfEach(owners: readonly SettingsOwner[], type: string): Promise<(StoredSettings | undefined)[]> {
     const idsAt = (level: SettingsOwner['level']) =>
       JSON.stringify(owners.filter((owner) => owner.level === level).map((owner) => owner.id));
     const rows = new Map(
@@ -195,8 +213,8 @@ export class SettingsStore {
    * The row the owner has for a type, as a form loaded at `expectedVersion` (0: no row yet)
    * saw it; throws {@link Conflict} if someone changed it since.
    */
-  findCurrent(owner: SettingsOwner, type: string, expectedVersion: number): StoredSettings | undefined {
-    const current = this.findOwn(owner, type);
+  async findCurrent(owner: SettingsOwner, type: string, expectedVersion: number): Promise<StoredSettings | undefined> {
+    const current = await this.findOwn(owner, type);
     if ((current?.version ?? 0) !== expectedVersion) throw staleForm();
     return current;
   }
@@ -206,15 +224,15 @@ export class SettingsStore {
    * that inherit them. `expectedVersion` is the version the form was loaded at (0: no row yet);
    * a save from a stale form throws {@link Conflict} and changes nothing.
    */
-  save(
+  async save(
     owner: SettingsOwner,
     type: string,
     own: OwnSettings,
     expectedVersion: number,
     userId: number | null,
-  ): StoredSettings {
-    return this.db.transaction(() => {
-      const current = this.findCurrent(owner, type, expectedVersion);
+  ): Promise<StoredSettings> {
+    return this.db.transaction(async (tx) => {
+      const current = await this.within(tx).findCurrent(owner, type, expectedVersion);
       const { secrets, fields } = splitSecrets(own.fields, secretFieldNames(type));
       const values = {
         active: own.active ?? null,
@@ -228,53 +246,32 @@ export class SettingsStore {
         updatedAt: new Date(),
       };
       const row = current
-        ? updateStatement(this.db).get({
+        ? updateStatement(tx).get({
             ...values,
             active: values.active === null ? null : Number(values.active),
             updatedAt: values.updatedAt.getTime(),
             id: current.id,
           })
-        : this.insertFirst(owner, type, values);
+        : insertFirst(tx, owner, type, values);
       return this.open(row, owner);
     });
   }
 
-  /** A level's first row for a type; one that another writer created meanwhile makes the form stale. */
-  private insertFirst(
-    owner: SettingsOwner,
-    type: string,
-    values: Omit<typeof integrationSettings.$inferInsert, 'type'>,
-  ): IntegrationSettingsRow {
-    try {
-      return this.db
-        .insert(integrationSettings)
-        .values({
-          ...values,
-          type,
-          groupId: owner.level === 'group' ? owner.id : null,
-          projectId: owner.level === 'project' ? owner.id : null,
-        })
-        .returning()
-        .get();
-    } catch (error) {
-      throw isUniqueViolation(error) ? staleForm() : error;
-    }
-  }
-
   /**
    * Sets (or, with null, lifts) what the owner enforces on every level below. The values below
-   * are left as they are, so they apply again when the enforcement is lifted.
+   * are left as they are, so they apply again when the enforcement is lifted. `expectedVersion`
+   * undefined applies it to the row as it is now (the API: the last write wins).
    */
-  setEnforcement(
+  async setEnforcement(
     owner: SettingsOwner,
     type: string,
     enforcement: Enforcement | null,
-    expectedVersion: number,
-  ): StoredSettings {
-    return this.db.transaction(() => {
-      const current = this.findOwn(owner, type);
-      if (!current || current.version !== expectedVersion) throw staleForm();
-      const row = this.db
+    expectedVersion: number | undefined,
+  ): Promise<StoredSettings> {
+    return this.db.transaction(async (tx) => {
+      const current = await this.within(tx).findOwn(owner, type);
+      if (!current || (expectedVersion !== undefined && current.version !== expectedVersion)) throw staleForm();
+      const row = tx
         .update(integrationSettings)
         .set({
           enforced: enforcement ? JSON.stringify(enforcement) : null,
@@ -289,13 +286,12 @@ export class SettingsStore {
   }
 
   /** Removes the owner's own settings (it inherits from then on); false if it had none. */
-  remove(owner: SettingsOwner, type: string, expectedVersion?: number): boolean {
-    return this.db.transaction(() => {
-      const current = this.findOwn(owner, type);
+  async remove(owner: SettingsOwner, type: string, expectedVersion?: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const current = await this.within(tx).findOwn(owner, type);
       if (expectedVersion !== undefined && (current?.version ?? 0) !== expectedVersion) throw staleForm();
       if (!current) return false;
-      this.db
-        .delete(integrationSettings)
+      tx.delete(integrationSettings)
         .where(and(eq(integrationSettings.type, type), ownerFilter(owner)))
         .run();
       return true;
@@ -303,7 +299,7 @@ export class SettingsStore {
   }
 
   /** How many projects have their own settings, per type. */
-  customProjectCounts(): Map<string, number> {
+  async customProjectCounts(): Promise<Map<string, number>> {
     const rows = this.db
       .select({ type: integrationSettings.type, n: count() })
       .from(integrationSettings)
@@ -331,6 +327,29 @@ export class SettingsStore {
       version: row.version,
       updatedAt: row.updatedAt,
     };
+  }
+}
+
+/** A level's first row for a type; one that another writer created meanwhile makes the form stale. */
+function insertFirst(
+  tx: Tx,
+  owner: SettingsOwner,
+  type: string,
+  values: Omit<typeof integrationSettings.$inferInsert, 'type'>,
+): IntegrationSettingsRow {
+  try {
+    return tx
+      .insert(integrationSettings)
+      .values({
+        ...values,
+        type,
+        groupId: owner.level === 'group' ? owner.id : null,
+        projectId: owner.level === 'project' ? owner.id : null,
+      })
+      .returning()
+      .get();
+  } catch (error) {
+    throw isUniqueViolation(error) ? staleForm() : error;
   }
 }
 

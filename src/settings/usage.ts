@@ -7,7 +7,7 @@
  * below groups with settings of their own are counted from the groups and projects.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { perDatabase, type Db } from '../db/client.js';
+import { perDatabase, type Queryable } from '../db/client.js';
 import type { SettingsOwner } from './resolve.js';
 
 export interface SettingsUsage {
@@ -44,7 +44,7 @@ export function belowOwner(owner: SettingsOwner, ownerPath: SQL, after = ''): SQ
  * @example
  * customDescendantCount(db, INSTANCE_OWNER, 'slack') // 3
  */
-export function customDescendantCount(db: Db, owner: SettingsOwner, type: string): number {
+export async function customDescendantCount(db: Queryable, owner: SettingsOwner, type: string): Promise<number> {
   if (owner.level === 'project') return 0;
   return (
     db.get<{ n: number }>(
@@ -54,11 +54,11 @@ export function customDescendantCount(db: Db, owner: SettingsOwner, type: string
 }
 
 /** The traversal prefix of the subtree below an owner: '' (everything) for the instance. */
-const traversalStatement = perDatabase((db: Db) =>
+const traversalStatement = perDatabase((db: Queryable) =>
   db.$client.prepare('select traversal_ids from groups where id = ?').pluck(),
 );
 
-function subtreePrefix(db: Db, owner: SettingsOwner): string {
+function subtreePrefix(db: Queryable, owner: SettingsOwner): string {
   if (owner.level !== 'group') return '';
   return (traversalStatement(db).get(owner.id) as string | undefined) ?? '/-1/';
 }
@@ -68,7 +68,7 @@ function subtreePrefix(db: Db, owner: SettingsOwner): string {
  * ("/1/5/" starts every id list from "/1/5/" up to "/1/50"); '' is everything, which SQLite
  * counts from the tables' own sizes.
  */
-const subtreeSizesStatement = perDatabase((db: Db) =>
+const subtreeSizesStatement = perDatabase((db: Queryable) =>
   db.$client.prepare(`
     select j.value as prefix,
            case when j.value = '' then (select count(*) from groups)
@@ -80,7 +80,7 @@ const subtreeSizesStatement = perDatabase((db: Db) =>
 );
 
 /** The rows of the groups below a prefix (the group `self` left out) that have settings of their own, of the types asked. */
-const customGroupsStatement = perDatabase((db: Db) =>
+const customGroupsStatement = perDatabase((db: Queryable) =>
   db.$client.prepare(`
     select s.type as type, g.traversal_ids as traversal, g.full_path as path
       from integration_settings s
@@ -89,7 +89,7 @@ const customGroupsStatement = perDatabase((db: Db) =>
 );
 
 /** Projects with settings of their own for a type below each group path, from the path index. */
-const customProjectsBelowStatement = perDatabase((db: Db) =>
+const customProjectsBelowStatement = perDatabase((db: Queryable) =>
   db.$client.prepare(`
     select j.key as position,
            (select count(*) from integration_settings s
@@ -107,9 +107,13 @@ interface Subtree {
  * number of types, groups and projects.
  *
  * @example
- * settingsUsages(db, INSTANCE_OWNER, ['slack', 'jira']).get('slack') // { inheritingProjects: 998, customProjects: 2, ... }
+ * (await settingsUsages(db, INSTANCE_OWNER, ['slack', 'jira'])).get('slack') // { inheritingProjects: 998, customProjects: 2, ... }
  */
-export function settingsUsages(db: Db, owner: SettingsOwner, types: readonly string[]): Map<string, SettingsUsage> {
+export async function settingsUsages(
+  db: Queryable,
+  owner: SettingsOwner,
+  types: readonly string[],
+): Promise<Map<string, SettingsUsage>> {
   if (owner.level === 'project' || types.length === 0) return new Map(types.map((type) => [type, { ...NO_USAGE }]));
   const prefix = subtreePrefix(db, owner);
   const customGroups = customGroupsStatement(db).all({
@@ -175,8 +179,8 @@ export function settingsUsages(db: Db, owner: SettingsOwner, types: readonly str
 
 /**
  * @example
- * settingsUsage(db, INSTANCE_OWNER, 'slack') // { inheritingProjects: 998, inheritingGroups: 12, customProjects: 2, customGroups: 1 }
+ * await settingsUsage(db, INSTANCE_OWNER, 'slack') // { inheritingProjects: 998, inheritingGroups: 12, customProjects: 2, customGroups: 1 }
  */
-export function settingsUsage(db: Db, owner: SettingsOwner, type: string): SettingsUsage {
-  return settingsUsages(db, owner, [type]).get(type)!;
+export async function settingsUsage(db: Queryable, owner: SettingsOwner, type: string): Promise<SettingsUsage> {
+  return (await settingsUsages(db, owner, [type])).get(type)!;
 }

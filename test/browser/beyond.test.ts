@@ -22,6 +22,7 @@ import {
   type RunningServer,
   signIn,
 } from './support.js';
+import { writeConnection } from '../../src/db/client.js';
 
 const MAINTAINER = { username: 'mia', password: 'mia-password-1234' };
 const ADMIN_SLACK = '/admin/application_settings/integrations/slack';
@@ -44,8 +45,8 @@ async function saveDefaults(tab: BrowserTab) {
 
 /** Platform / API, with Mia as its Maintainer. */
 async function addApiProjectAndMaintainer(server: RunningServer): Promise<void> {
-  const platform = must(createGroup(server.db, { name: 'Platform', path: 'platform' }));
-  const api = must(createProject(server.db, { name: 'API', path: 'api' }, platform));
+  const platform = must(await createGroup(server.db, { name: 'Platform', path: 'platform' }));
+  const api = must(await createProject(server.db, { name: 'API', path: 'api' }, platform));
   const mia = must(
     await createUser(server.db, {
       name: 'Mia',
@@ -54,7 +55,10 @@ async function addApiProjectAndMaintainer(server: RunningServer): Promise<void> 
       password: MAINTAINER.password,
     }),
   );
-  server.db.insert(members).values({ userId: mia.id, projectId: api.id, accessLevel: ROLES.maintainer }).run();
+  writeConnection(server.db)
+    .insert(members)
+    .values({ userId: mia.id, projectId: api.id, accessLevel: ROLES.maintainer })
+    .run();
 }
 
 describeInChromium(

@@ -10,6 +10,7 @@ import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createUser } from '../../src/model/users.js';
 import { BrowserTab, describeInChromium, flashOn, ROOT, type RunningServer, signIn } from './support.js';
+import { writeConnection } from '../../src/db/client.js';
 
 const OWNER = { username: 'olga', password: 'olga-password-123' };
 
@@ -27,12 +28,12 @@ async function confirmed(tab: BrowserTab, button: string, confirmLabel = button)
 
 /** Platform > Backend with two projects, and Olga as the Owner of Platform. */
 async function addPlatformTreeAndOwner(server: RunningServer): Promise<void> {
-  const platform = createGroup(server.db, { name: 'Platform', path: 'platform' });
+  const platform = await createGroup(server.db, { name: 'Platform', path: 'platform' });
   if (!platform.ok) throw new Error('group');
-  const backend = createGroup(server.db, { name: 'Backend', path: 'backend' }, platform.value);
+  const backend = await createGroup(server.db, { name: 'Backend', path: 'backend' }, platform.value);
   if (!backend.ok) throw new Error('group');
-  createProject(server.db, { name: 'API', path: 'api' }, backend.value);
-  createProject(server.db, { name: 'Worker', path: 'worker' }, backend.value);
+  await createProject(server.db, { name: 'API', path: 'api' }, backend.value);
+  await createProject(server.db, { name: 'Worker', path: 'worker' }, backend.value);
   const olga = await createUser(server.db, {
     name: 'Olga',
     username: OWNER.username,
@@ -40,7 +41,7 @@ async function addPlatformTreeAndOwner(server: RunningServer): Promise<void> {
     password: OWNER.password,
   });
   if (!olga.ok) throw new Error('user');
-  server.db
+  writeConnection(server.db)
     .insert(members)
     .values({ userId: olga.value.id, groupId: platform.value.id, accessLevel: ROLES.owner })
     .run();

@@ -16,9 +16,9 @@ const PROJECT_SLACK = '/platform/api/-/settings/integrations/slack';
 
 /** Platform / API below an instance Slack default, saved by root as the page saves it. */
 async function seedInstanceDefault(server: RunningServer): Promise<void> {
-  const platform = must(createGroup(server.db, { name: 'Platform', path: 'platform' }));
-  must(createProject(server.db, { name: 'API', path: 'api' }, platform));
-  const cookie = `${SESSION_COOKIE}=${createSession(server.db, findUserByUsername(server.db, ROOT.username)!.id)}`;
+  const platform = must(await createGroup(server.db, { name: 'Platform', path: 'platform' }));
+  must(await createProject(server.db, { name: 'API', path: 'api' }, platform));
+  const cookie = `${SESSION_COOKIE}=${await createSession(server.db, (await findUserByUsername(server.db, ROOT.username))!.id)}`;
   const form = {
     _version: '0',
     _confirmed: '1',

@@ -11,6 +11,7 @@ import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createUser } from '../../src/model/users.js';
 import { BrowserTab, describeInChromium, flashOn, heading, ROOT, type RunningServer, signIn } from './support.js';
+import { writeConnection } from '../../src/db/client.js';
 
 const MAINTAINER = { username: 'mia', password: 'mia-password-123' };
 const PROJECT = 'platform/api';
@@ -61,12 +62,12 @@ async function chooseSettings(tab: BrowserTab, option: string) {
 
 /** Platform with three projects (Legacy with its own Slack integration, switched off), and Mia as Maintainer of Platform. */
 async function addPlatformAndMaintainer(server: RunningServer): Promise<void> {
-  const platform = createGroup(server.db, { name: 'Platform', path: 'platform' });
+  const platform = await createGroup(server.db, { name: 'Platform', path: 'platform' });
   if (!platform.ok) throw new Error('group');
-  for (const path of ['api', 'web']) createProject(server.db, { name: path.toUpperCase(), path }, platform.value);
-  const legacy = createProject(server.db, { name: 'Legacy', path: 'legacy' }, platform.value);
+  for (const path of ['api', 'web']) await createProject(server.db, { name: path.toUpperCase(), path }, platform.value);
+  const legacy = await createProject(server.db, { name: 'Legacy', path: 'legacy' }, platform.value);
   if (!legacy.ok) throw new Error('project');
-  server.db
+  writeConnection(server.db)
     .insert(integrationSettings)
     .values({
       type: 'slack',
@@ -82,7 +83,7 @@ async function addPlatformAndMaintainer(server: RunningServer): Promise<void> {
     password: MAINTAINER.password,
   });
   if (!mia.ok) throw new Error('user');
-  server.db
+  writeConnection(server.db)
     .insert(members)
     .values({ userId: mia.value.id, groupId: platform.value.id, accessLevel: ROLES.maintainer })
     .run();

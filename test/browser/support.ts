@@ -115,7 +115,7 @@ export async function startServer(): Promise<RunningServer> {
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }).finally(() => db.$client.close()),
+      }).finally(() => db.close()),
   };
 }
 

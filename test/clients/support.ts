@@ -14,6 +14,7 @@ import { apiToken } from '../support/api.js';
 import { controlOf } from '../support/app.js';
 import { must } from '../support/world.js';
 import { ROOT, startServer, type RunningServer } from '../browser/support.js';
+import { writeConnection } from '../../src/db/client.js';
 
 export const PROJECT_PATH = 'top/sub/app';
 export const INSTANCE_CHANNEL = '#company';
@@ -40,11 +41,14 @@ const valueOf = (html: string, name: string) => /\bvalue="([^"]*)"/.exec(control
 export async function startClientServer(): Promise<ClientServer> {
   const server = await startServer();
   const { db, origin } = server;
-  const top = must(createGroup(db, { name: 'Top', path: 'top' }));
-  const sub = must(createGroup(db, { name: 'Sub', path: 'sub' }, top));
-  const project = must(createProject(db, { name: 'App', path: 'app' }, sub));
+  const top = must(await createGroup(db, { name: 'Top', path: 'top' }));
+  const sub = must(await createGroup(db, { name: 'Sub', path: 'sub' }, top));
+  const project = must(await createProject(db, { name: 'App', path: 'app' }, sub));
   // More projects than a page holds, for the clients' pagination.
-  const others = ['Web', 'Worker'].map((name) => must(createProject(db, { name, path: name.toLowerCase() }, sub)));
+  const others = [
+    must(await createProject(db, { name: 'Web', path: 'web' }, sub)),
+    must(await createProject(db, { name: 'Worker', path: 'worker' }, sub)),
+  ];
   const maintainer: User = must(
     await createUser(db, {
       name: 'Mia Maintainer',
@@ -53,7 +57,8 @@ export async function startClientServer(): Promise<ClientServer> {
       password: 'mia-password-123',
     }),
   );
-  db.insert(members)
+  writeConnection(db)
+    .insert(members)
     .values(
       [project, ...others].map((each) => ({
         userId: maintainer.id,
@@ -62,11 +67,11 @@ export async function startClientServer(): Promise<ClientServer> {
       })),
     )
     .run();
-  const root = findUserByUsername(db, ROOT.username)!;
+  const root = (await findUserByUsername(db, ROOT.username))!;
 
   const instanceDefault = await fetch(`${origin}/api/v4/admin/application_settings/integrations/slack`, {
     method: 'PUT',
-    headers: { 'private-token': apiToken(db, root), 'content-type': 'application/json' },
+    headers: { 'private-token': await apiToken(db, root), 'content-type': 'application/json' },
     body: JSON.stringify({
       webhook: 'https://hooks.slack.com/services/T0/B0/COMPANY',
       channel: INSTANCE_CHANNEL,
@@ -76,12 +81,12 @@ export async function startClientServer(): Promise<ClientServer> {
   if (instanceDefault.status !== 200)
     throw new Error(`Could not save the instance default: ${instanceDefault.status} ${await instanceDefault.text()}`);
 
-  const cookie = `${SESSION_COOKIE}=${createSession(db, maintainer.id)}`;
+  const cookie = `${SESSION_COOKIE}=${await createSession(db, maintainer.id)}`;
   return {
     server,
     url: origin,
     projectId: project.id,
-    token: apiToken(db, maintainer),
+    token: await apiToken(db, maintainer),
     async slackPage() {
       const response = await fetch(`${origin}/${PROJECT_PATH}/-/settings/integrations/slack`, { headers: { cookie } });
       const html = await response.text();

@@ -21,6 +21,7 @@ import {
   textOf,
   type TestApp,
 } from '../support/app.js';
+import { writeConnection } from '../../src/db/client.js';
 
 interface AdminTest extends TestApp {
   /** The Cookie header of the signed-in administrator "root". */
@@ -31,7 +32,7 @@ interface AdminTest extends TestApp {
 async function signedInAdmin(): Promise<AdminTest> {
   const t = createTestApp();
   const root = await insertUser(t.db, 'root', { isAdmin: true });
-  return { ...t, admin: sessionCookie(t.db, root), rootId: root.id };
+  return { ...t, admin: await sessionCookie(t.db, root), rootId: root.id };
 }
 
 const userRows = (t: TestApp) => t.db.select().from(users).all();
@@ -40,14 +41,14 @@ const projectRows = (t: TestApp) => t.db.select().from(projects).all();
 const memberRows = (t: TestApp) => t.db.select().from(members).all();
 const userNamed = (t: TestApp, username: string) => t.db.select().from(users).where(eq(users.username, username)).get();
 
-function newGroup(t: TestApp, path: string, parent?: Group): Group {
-  const outcome = createGroup(t.db, { name: path.charAt(0).toUpperCase() + path.slice(1), path }, parent);
+async function newGroup(t: TestApp, path: string, parent?: Group): Promise<Group> {
+  const outcome = await createGroup(t.db, { name: path.charAt(0).toUpperCase() + path.slice(1), path }, parent);
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
   return outcome.value;
 }
 
-function newProject(t: TestApp, path: string, group: Group) {
-  const outcome = createProject(t.db, { name: path, path }, group);
+async function newProject(t: TestApp, path: string, group: Group) {
+  const outcome = await createProject(t.db, { name: path, path }, group);
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
   return outcome.value;
 }
@@ -64,9 +65,9 @@ describe('Admin Area pages', () => {
   it('shows the instance counts on the overview', async () => {
     const t = await signedInAdmin();
     await insertUser(t.db, 'ada', { blockedAt: new Date() });
-    const platform = newGroup(t, 'platform');
-    newGroup(t, 'backend', platform);
-    newProject(t, 'api', platform);
+    const platform = await newGroup(t, 'platform');
+    await newGroup(t, 'backend', platform);
+    await newProject(t, 'api', platform);
     const text = textOf(await (await get(t.app, '/admin', { cookie: t.admin })).text());
     expect(text).toContain('Users 2 1 administrators, 1 blocked');
     expect(text).toContain('Groups 2 including subgroups');
@@ -83,8 +84,8 @@ describe('Admin Area pages', () => {
 
   it('preselects the parent group on the new-group form and the group on the new-project form', async () => {
     const t = await signedInAdmin();
-    const platform = newGroup(t, 'platform');
-    newGroup(t, 'tools');
+    const platform = await newGroup(t, 'platform');
+    await newGroup(t, 'tools');
     const group = await (await get(t.app, `/admin/groups/new?parent_id=${platform.id}`, { cookie: t.admin })).text();
     expect(group).toContain(`<option value="${platform.id}" selected="">platform</option>`);
     const project = await (await get(t.app, `/admin/projects/new?group_id=${platform.id}`, { cookie: t.admin })).text();
@@ -100,11 +101,11 @@ describe('Admin Area pages', () => {
 
   it("shows a group's members, subgroups and projects, and a project's members", async () => {
     const t = await signedInAdmin();
-    const platform = newGroup(t, 'platform');
-    newGroup(t, 'backend', platform);
-    const api = newProject(t, 'api', platform);
+    const platform = await newGroup(t, 'platform');
+    await newGroup(t, 'backend', platform);
+    const api = await newProject(t, 'api', platform);
     const ada = await insertUser(t.db, 'ada');
-    t.db
+    writeConnection(t.db)
       .insert(members)
       .values([
         { userId: ada.id, groupId: platform.id, accessLevel: ROLES.maintainer },
@@ -121,7 +122,7 @@ describe('Admin Area pages', () => {
 
   it('treats a page number that is not a number as the first page', async () => {
     const t = await signedInAdmin();
-    newGroup(t, 'platform');
+    await newGroup(t, 'platform');
     const response = await get(t.app, '/admin/groups?page=abc', { cookie: t.admin });
     expect(response.status).toBe(200);
     expect(textOf(await response.text())).toContain('Platform platform');
@@ -223,7 +224,7 @@ describe('Admin Area > Users: administrator access and blocking', () => {
   async function withAda() {
     const t = await signedInAdmin();
     const ada = await insertUser(t.db, 'ada');
-    return { ...t, ada, adaCookie: sessionCookie(t.db, ada) };
+    return { ...t, ada, adaCookie: await sessionCookie(t.db, ada) };
   }
 
   it('makes a user an administrator and revokes it again', async () => {
@@ -331,7 +332,7 @@ describe('Admin Area > Groups', () => {
 
   it('creates a subgroup via parent_id, below its parent', async () => {
     const t = await signedInAdmin();
-    const platform = newGroup(t, 'platform');
+    const platform = await newGroup(t, 'platform');
     const response = await post(
       t.app,
       '/admin/groups',
@@ -353,7 +354,7 @@ describe('Admin Area > Groups', () => {
 
   it('allows a reserved word as the path of a subgroup', async () => {
     const t = await signedInAdmin();
-    const platform = newGroup(t, 'platform');
+    const platform = await newGroup(t, 'platform');
     const response = await post(
       t.app,
       '/admin/groups',
@@ -408,7 +409,7 @@ describe('Admin Area > Groups', () => {
     'refuses %s with 422 next to the field, keeps the values, and creates nothing',
     async (_case, form, field, message) => {
       const t = await signedInAdmin();
-      newGroup(t, 'platform');
+      await newGroup(t, 'platform');
       const response = await post(t.app, '/admin/groups', form, { cookie: t.admin });
       expect(response.status).toBe(422);
       const html = await response.text();
@@ -420,8 +421,8 @@ describe('Admin Area > Groups', () => {
 
   it('refuses a subgroup path already used by a project of the parent', async () => {
     const t = await signedInAdmin();
-    const platform = newGroup(t, 'platform');
-    newProject(t, 'api', platform);
+    const platform = await newGroup(t, 'platform');
+    await newProject(t, 'api', platform);
     const response = await post(
       t.app,
       '/admin/groups',
@@ -435,8 +436,8 @@ describe('Admin Area > Groups', () => {
 
   it('lists groups with search and pagination', async () => {
     const t = await signedInAdmin();
-    for (let n = 1; n <= 23; n++) newGroup(t, `team${String(n).padStart(2, '0')}`);
-    newGroup(t, 'platform');
+    for (let n = 1; n <= 23; n++) await newGroup(t, `team${String(n).padStart(2, '0')}`);
+    await newGroup(t, 'platform');
     const first = textOf(await (await get(t.app, '/admin/groups', { cookie: t.admin })).text());
     expect(first).toContain('Page 1 of 2');
     expect(first).toContain('Platform platform');
@@ -473,7 +474,7 @@ describe('Admin Area > Projects', () => {
 
   it('creates a project in a group', async () => {
     const t = await signedInAdmin();
-    const platform = newGroup(t, 'platform');
+    const platform = await newGroup(t, 'platform');
     const response = await post(t.app, '/admin/projects', projectForm(platform), { cookie: t.admin });
     expect(response.status).toBe(303);
     const [api] = projectRows(t);
@@ -484,7 +485,7 @@ describe('Admin Area > Projects', () => {
 
   it.each(['999', 'abc', ''])('refuses a tampered group_id %j with 422 and creates nothing', async (groupId) => {
     const t = await signedInAdmin();
-    const platform = newGroup(t, 'platform');
+    const platform = await newGroup(t, 'platform');
     const response = await post(t.app, '/admin/projects', projectForm(platform, { group_id: groupId }), {
       cookie: t.admin,
     });
@@ -500,9 +501,9 @@ describe('Admin Area > Projects', () => {
     ['a path taken by a subgroup', 'backend'],
   ])('refuses %s with 422 and creates nothing', async (_case, path) => {
     const t = await signedInAdmin();
-    const platform = newGroup(t, 'platform');
-    newGroup(t, 'backend', platform);
-    newProject(t, 'api', platform);
+    const platform = await newGroup(t, 'platform');
+    await newGroup(t, 'backend', platform);
+    await newProject(t, 'api', platform);
     const response = await post(t.app, '/admin/projects', projectForm(platform, { path }), { cookie: t.admin });
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'path')).toBe('Path has already been taken');
@@ -511,8 +512,8 @@ describe('Admin Area > Projects', () => {
 
   it('lists 25 projects on two pages, and finds one by search', async () => {
     const t = await signedInAdmin();
-    const platform = newGroup(t, 'platform');
-    for (let n = 1; n <= 25; n++) newProject(t, `service${String(n).padStart(2, '0')}`, platform);
+    const platform = await newGroup(t, 'platform');
+    for (let n = 1; n <= 25; n++) await newProject(t, `service${String(n).padStart(2, '0')}`, platform);
     const first = textOf(await (await get(t.app, '/admin/projects', { cookie: t.admin })).text());
     expect(first).toContain('Page 1 of 2');
     expect(first).toContain('platform/service01');
@@ -540,9 +541,9 @@ describe('Admin Area > Projects', () => {
 describe('Admin Area: members of groups and projects', () => {
   async function withTeam() {
     const t = await signedInAdmin();
-    const platform = newGroup(t, 'platform');
-    const tools = newGroup(t, 'tools');
-    const api = newProject(t, 'api', platform);
+    const platform = await newGroup(t, 'platform');
+    const tools = await newGroup(t, 'tools');
+    const api = await newProject(t, 'api', platform);
     const ada = await insertUser(t.db, 'ada');
     const bob = await insertUser(t.db, 'bob');
     return { ...t, platform, tools, api, ada, bob };

@@ -9,6 +9,7 @@ import { apiRequest, apiToken, json } from '../support/api.js';
 import { createTestApp, insertUser, post, type TestApp } from '../support/app.js';
 import { groupIntegrations, projectIntegrations, saveInstanceSlack, slackForm } from '../support/integrations.js';
 import { buildWorld, type World } from '../support/world.js';
+import { writeConnection } from '../../src/db/client.js';
 
 const INSTANCE = '/api/v4/admin/application_settings/integrations/slack';
 const PROJECT = (w: World) => `/api/v4/projects/${w.project.id}/integrations/slack`;
@@ -22,8 +23,8 @@ let maintainer: string;
 beforeEach(async () => {
   t = createTestApp();
   w = await buildWorld(t.db);
-  admin = apiToken(t.db, w.users.admin);
-  maintainer = apiToken(t.db, w.users.maintainer);
+  admin = await apiToken(t.db, w.users.admin);
+  maintainer = await apiToken(t.db, w.users.maintainer);
   await saveInstanceSlack(t.app, w.cookies.admin!, { channel: '#general' });
   await post(
     t.app,
@@ -109,10 +110,13 @@ describe('the enforcement API', () => {
       { cookie: w.cookies.admin },
     );
     const groupMaintainer = await insertUser(t.db, 'group-maintainer');
-    t.db.insert(members).values({ userId: groupMaintainer.id, groupId: w.top.id, accessLevel: ROLES.maintainer }).run();
+    writeConnection(t.db)
+      .insert(members)
+      .values({ userId: groupMaintainer.id, groupId: w.top.id, accessLevel: ROLES.maintainer })
+      .run();
     const url = `/api/v4/groups/top/integrations/slack/enforcement`;
-    expect((await call('PUT', url, apiToken(t.db, groupMaintainer), { keys: 'username' })).status).toBe(403);
-    expect((await call('PUT', url, apiToken(t.db, w.users.owner), { keys: 'username' })).status).toBe(200);
+    expect((await call('PUT', url, await apiToken(t.db, groupMaintainer), { keys: 'username' })).status).toBe(403);
+    expect((await call('PUT', url, await apiToken(t.db, w.users.owner), { keys: 'username' })).status).toBe(200);
   });
 });
 

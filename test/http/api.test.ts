@@ -14,6 +14,7 @@ import { apiRequest, apiToken, json } from '../support/api.js';
 import { createTestApp, get, sessionCookie, type TestApp } from '../support/app.js';
 import { projectIntegrations, saveInstanceSlack } from '../support/integrations.js';
 import { ACTORS, buildWorld, must, type World } from '../support/world.js';
+import { writeConnection } from '../../src/db/client.js';
 
 const API = '/api/v4';
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/SECRET-PART';
@@ -27,7 +28,7 @@ beforeEach(async () => {
   t = createTestApp();
   w = await buildWorld(t.db);
   tokens = Object.fromEntries(
-    Object.entries(w.users).map(([actor, user]) => [actor, apiToken(t.db, user)]),
+    await Promise.all(Object.entries(w.users).map(async ([actor, user]) => [actor, await apiToken(t.db, user)])),
   ) as typeof tokens;
 });
 
@@ -42,7 +43,7 @@ describe('authentication', () => {
       await call('GET', '/user', undefined),
       await call('GET', '/user', 'glpat-not-a-real-token'),
       await call('GET', '/user', 'something-else'),
-      await get(t.app, `${API}/user`, { cookie: sessionCookie(t.db, w.users.admin) }),
+      await get(t.app, `${API}/user`, { cookie: await sessionCookie(t.db, w.users.admin) }),
     ]) {
       expect(response.status).toBe(401);
       expect(await json(response)).toEqual({ message: '401 Unauthorized' });
@@ -65,8 +66,8 @@ describe('authentication', () => {
       .from(personalAccessTokens)
       .where(eq(personalAccessTokens.userId, w.users.developer.id))
       .all();
-    revokeToken(t.db, reporterToken!.id);
-    t.db
+    await revokeToken(t.db, reporterToken!.id);
+    writeConnection(t.db)
       .update(personalAccessTokens)
       .set({ expiresAt: '2020-01-01' })
       .where(eq(personalAccessTokens.userId, w.users.owner.id))
@@ -80,7 +81,7 @@ describe('authentication', () => {
 
   it('lets a token work through its expiry day', async () => {
     const today = new Date().toISOString().slice(0, 10);
-    t.db
+    writeConnection(t.db)
       .update(personalAccessTokens)
       .set({ expiresAt: today })
       .where(eq(personalAccessTokens.userId, w.users.owner.id))
@@ -90,7 +91,7 @@ describe('authentication', () => {
 
   it("lets a read_api token read but not write, with GitLab's insufficient_scope answer", async () => {
     await saveInstanceSlack(t.app, w.cookies.admin!);
-    const readOnly = apiToken(t.db, w.users.maintainer, ['read_api']);
+    const readOnly = await apiToken(t.db, w.users.maintainer, ['read_api']);
     expect((await slackOfApp(readOnly)).status).toBe(200);
     for (const method of ['PUT', 'DELETE']) {
       const response = await call(method, `/projects/${w.project.id}/integrations/slack`, readOnly, {
@@ -184,13 +185,14 @@ describe('GET /version, /user, /projects, /groups', () => {
         .map((project) => project.id)
         .sort();
       const user = w.users[actor as keyof typeof w.users];
-      const readable = t.db
-        .select()
-        .from(projects)
-        .all()
-        .filter((project) =>
+      const all = t.db.select().from(projects).all();
+      const openable = await Promise.all(
+        all.map((project) =>
           can(t.db, user, 'read', { kind: 'project', project, group: project.groupId === w.sub.id ? w.sub : w.other }),
-        )
+        ),
+      );
+      const readable = all
+        .filter((_, index) => openable[index])
         .map((project) => project.id)
         .sort();
       expect(listed, actor).toEqual(readable);
@@ -206,7 +208,8 @@ describe('GET /version, /user, /projects, /groups', () => {
   });
 
   it("pages with GitLab's headers and Link", async () => {
-    for (const path of ['api', 'web', 'docs']) must(createProject(t.db, { name: path.toUpperCase(), path }, w.sub));
+    for (const path of ['api', 'web', 'docs'])
+      must(await createProject(t.db, { name: path.toUpperCase(), path }, w.sub));
     const response = await call('GET', '/projects?per_page=2&page=2&order_by=path&sort=asc', tokens.owner);
     expect(
       (await json<{ path_with_namespace: string }[]>(response)).map((project) => project.path_with_namespace),
@@ -461,11 +464,11 @@ describe('project integrations', () => {
   it('refuses to change a value the instance enforces, with 422 and the reason', async () => {
     await saveInstanceSlack(t.app, w.cookies.admin!, { username: 'company-bot' });
     const store = new SettingsStore(t.db, 'any-key-base-is-fine-for-enforcement-0123456789');
-    store.setEnforcement(
+    await store.setEnforcement(
       INSTANCE_OWNER,
       'slack',
       { keys: ['username'], reason: 'one bot for the company' },
-      store.findOwn(INSTANCE_OWNER, 'slack')!.version,
+      (await store.findOwn(INSTANCE_OWNER, 'slack'))!.version,
     );
 
     const shown = await json(await slackOfApp());

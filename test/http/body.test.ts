@@ -67,7 +67,7 @@ describe('a body that is not what its Content-Type says', () => {
     ['JSON that is not', 'application/json', '{"webhook": ', 'The request body is not valid JSON.'],
   ])("answers the API's %s with GitLab's 400 error, changing nothing", async (_case, contentType, body, message) => {
     const t = await withWorld();
-    const token = apiToken(t.db, t.world.users.admin);
+    const token = await apiToken(t.db, t.world.users.admin);
     const before = databaseSnapshot(t.db);
     const response = await send(
       t,
@@ -197,7 +197,7 @@ describe('a client that goes away mid-body', () => {
 
   it('is logged the same way for the API', async () => {
     const t = await withWorld();
-    const token = apiToken(t.db, t.world.users.admin);
+    const token = await apiToken(t.db, t.world.users.admin);
     const port = await listen(t);
     const put = `PUT /api/v4/admin/application_settings/integrations/slack HTTP/1.1\r\nHost: localhost:3000\r\nPRIVATE-TOKEN: ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`;
     await abortMidBody(port, put);

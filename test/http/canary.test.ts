@@ -35,12 +35,13 @@ const canaryOf = (type: IntegrationType, name: string, owner: SettingsOwner, for
 };
 
 /** Own settings with a canary in each secret, as saved by a level that sets everything itself. */
-function plantCanaries(store: SettingsStore, owner: SettingsOwner): void {
+async function plantCanaries(store: SettingsStore, owner: SettingsOwner): Promise<void> {
   for (const type of integrationTypes.filter((candidate) => candidate.levels.includes(owner.level))) {
     const fields = Object.fromEntries(
       type.fields.filter(isSecretField).map((field) => [field.name, canaryOf(type, field.name, owner, field.format)]),
     );
-    if (Object.keys(fields).length > 0) store.save(owner, type.slug, { active: true, fields, events: {} }, 0, null);
+    if (Object.keys(fields).length > 0)
+      await store.save(owner, type.slug, { active: true, fields, events: {} }, 0, null);
   }
 }
 
@@ -75,16 +76,16 @@ beforeAll(async () => {
   app = test.app;
   world = await buildWorld(test.db);
   const store = new SettingsStore(test.db, SECRET_KEY_BASE);
-  const lineageOf = (group: World['top']) => groupLineage(test.db, group);
+  const lineageOf = async (group: World['top']) => await groupLineage(test.db, group);
   const owners = [
     INSTANCE_OWNER,
-    groupOwner(world.top, lineageOf(world.top)),
-    groupOwner(world.sub, lineageOf(world.sub)),
-    groupOwner(world.other, lineageOf(world.other)),
-    projectOwner(world.project, lineageOf(world.sub)),
-    projectOwner(world.otherProject, lineageOf(world.other)),
+    groupOwner(world.top, await lineageOf(world.top)),
+    groupOwner(world.sub, await lineageOf(world.sub)),
+    groupOwner(world.other, await lineageOf(world.other)),
+    projectOwner(world.project, await lineageOf(world.sub)),
+    projectOwner(world.otherProject, await lineageOf(world.other)),
   ];
-  for (const owner of owners) plantCanaries(store, owner);
+  for (const owner of owners) await plantCanaries(store, owner);
   // A secret changed through the page too, so that the audit trail has a secret change to show.
   const changed = {
     _version: '1',
@@ -94,7 +95,12 @@ beforeAll(async () => {
   };
   expect((await post(app, `${ADMIN_INTEGRATIONS}/slack`, changed, { cookie: world.cookies.admin })).status).toBe(303);
   tokens = Object.fromEntries(
-    ACTORS.filter((actor) => actor !== 'anonymous').map((actor) => [actor, apiToken(test.db, world.users[actor])]),
+    await Promise.all(
+      ACTORS.filter((actor) => actor !== 'anonymous').map(async (actor) => [
+        actor,
+        await apiToken(test.db, world.users[actor]),
+      ]),
+    ),
   );
 });
 

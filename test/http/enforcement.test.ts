@@ -26,6 +26,7 @@ import {
   slackForm,
 } from '../support/integrations.js';
 import { buildWorld, type World } from '../support/world.js';
+import { writeConnection } from '../../src/db/client.js';
 
 type Setup = TestApp & { world: World; admin: string; maintainer: string };
 const APP = projectIntegrations('top/sub/app');
@@ -232,11 +233,11 @@ describe('enforcing group settings', () => {
   it('is for group Owners: a Maintainer of the group is refused', async () => {
     const t = await setup();
     const groupMaintainer = await insertUser(t.db, 'group-maintainer');
-    t.db
+    writeConnection(t.db)
       .insert(members)
       .values({ userId: groupMaintainer.id, groupId: t.world.top.id, accessLevel: ROLES.maintainer })
       .run();
-    const cookie = sessionCookie(t.db, groupMaintainer);
+    const cookie = await sessionCookie(t.db, groupMaintainer);
     await post(
       t.app,
       `${groupIntegrations('top')}/slack`,

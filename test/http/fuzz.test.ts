@@ -25,6 +25,7 @@ import { databaseSnapshot } from '../support/snapshot.js';
 import { buildWorld, type Actor, type World } from '../support/world.js';
 import { PERMISSION_MATRIX, type MatrixRow } from './permission-matrix.js';
 import { endpoints } from './route-table.js';
+import { writeConnection } from '../../src/db/client.js';
 
 const FUZZ_ACTORS = ['anonymous', 'developer', 'admin'] as const satisfies readonly Actor[];
 
@@ -370,13 +371,14 @@ function cheapHash(password: string): string {
 async function fuzzWorld(actor: (typeof FUZZ_ACTORS)[number]): Promise<FuzzWorld> {
   const { app, db } = createTestApp({ outbound: { resolve: loopbackOnly, timeoutMs: 500 } });
   const world = await buildWorld(db);
-  db.update(users)
+  writeConnection(db)
+    .update(users)
     .set({ passwordHash: cheapHash(TEST_PASSWORD) })
     .run();
   const cookie = world.cookies[actor];
-  const token = actor === 'anonymous' ? undefined : apiToken(db, world.users[actor], ['api']);
+  const token = actor === 'anonymous' ? undefined : await apiToken(db, world.users[actor], ['api']);
   // Used just now: the first use would record itself again after every rollback.
-  db.update(personalAccessTokens).set({ lastUsedAt: new Date() }).run();
+  writeConnection(db).update(personalAccessTokens).set({ lastUsedAt: new Date() }).run();
   return {
     app,
     db,
@@ -387,23 +389,23 @@ async function fuzzWorld(actor: (typeof FUZZ_ACTORS)[number]): Promise<FuzzWorld
 
 /** Runs `step` in a savepoint and rolls everything it wrote back. */
 async function rolledBack<T>(db: Db, name: string, step: () => Promise<T>): Promise<T> {
-  db.$client.exec(`savepoint ${name}`);
+  writeConnection(db).$client.exec(`savepoint ${name}`);
   try {
     return await step();
   } finally {
-    db.$client.exec(`rollback to ${name}`);
-    db.$client.exec(`release ${name}`);
+    writeConnection(db).$client.exec(`rollback to ${name}`);
+    writeConnection(db).$client.exec(`release ${name}`);
   }
 }
 
-/** Rows written so far on this connection: when it has not moved, nothing can have changed. */
-const rowsWritten = (db: Db) => db.$client.prepare('select total_changes()').pluck().get() as number;
+/** Rows written so far by the connection that writes: when it has not moved, nothing can have changed. */
+const rowsWritten = (db: Db) => writeConnection(db).$client.prepare('select total_changes()').pluck().get() as number;
 
 /** Whether the request wrote rows that differ from what the savepoint holds (which it then restores). */
 function changedSince(db: Db, savepoint: string, written: number): boolean {
   if (rowsWritten(db) === written) return false;
   const after = databaseSnapshot(db);
-  db.$client.exec(`rollback to ${savepoint}`);
+  writeConnection(db).$client.exec(`rollback to ${savepoint}`);
   return databaseSnapshot(db) !== after;
 }
 

@@ -91,11 +91,11 @@ describe('group-level defaults', () => {
     const t = await setup();
     let parent = t.world.top;
     for (let depth = 2; depth <= 10; depth++) {
-      const group = createGroup(t.db, { name: `L${depth}`, path: `l${depth}` }, parent);
+      const group = await createGroup(t.db, { name: `L${depth}`, path: `l${depth}` }, parent);
       if (!group.ok) throw new Error('group');
       parent = group.value;
     }
-    const deep = createProject(t.db, { name: 'Deep', path: 'deep' }, parent);
+    const deep = await createProject(t.db, { name: 'Deep', path: 'deep' }, parent);
     expect(deep.ok).toBe(true);
     await saveGroupSlack(t, 'top', { username: 'from-the-top' });
     const page = await text(
@@ -181,7 +181,7 @@ describe('projects using custom settings', () => {
   it('searches and pages through them with a keyset', async () => {
     const t = await setup();
     for (let i = 0; i < 25; i++) {
-      const project = createProject(
+      const project = await createProject(
         t.db,
         { name: `Service ${i}`, path: `service-${String(i).padStart(2, '0')}` },
         t.world.sub,

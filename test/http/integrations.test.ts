@@ -182,7 +182,7 @@ describe('seed semantics', () => {
   it('lets a project created later use the active default', async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin);
-    const later = createProject(t.db, { name: 'Later', path: 'later' }, t.world.sub);
+    const later = await createProject(t.db, { name: 'Later', path: 'later' }, t.world.sub);
     expect(later.ok).toBe(true);
     const list = await (await get(t.app, projectIntegrations('top/sub/later'), { cookie: t.admin })).text();
     expect(list).toContain('Inherited from instance');

@@ -21,7 +21,7 @@ const NETWORK = '/admin/application_settings/network';
 async function signedInAdmin(): Promise<TestApp & { admin: string }> {
   const t = createTestApp();
   const root = await insertUser(t.db, 'root', { isAdmin: true });
-  return { ...t, admin: sessionCookie(t.db, root) };
+  return { ...t, admin: await sessionCookie(t.db, root) };
 }
 
 describe('the Network page', () => {
@@ -104,7 +104,7 @@ describe('the Network page', () => {
 
   it('is hidden from everybody but administrators', async () => {
     const t = await signedInAdmin();
-    const user = sessionCookie(t.db, await insertUser(t.db, 'someone'));
+    const user = await sessionCookie(t.db, await insertUser(t.db, 'someone'));
     expect((await get(t.app, NETWORK, { cookie: user })).status).toBe(404);
     expect((await post(t.app, NETWORK, { allow_local_requests: '1' }, { cookie: user })).status).toBe(404);
     expect(t.db.select().from(applicationSettings).all()).toEqual([]);

@@ -28,7 +28,7 @@ async function setup(): Promise<Setup> {
     ...test,
     world,
     maintainer: world.cookies.maintainer!,
-    token: apiToken(test.db, world.users.maintainer),
+    token: await apiToken(test.db, world.users.maintainer),
     projectUrl: projectIntegrations(world.project.fullPath),
   };
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { groups } from '../../src/db/schema.js';
 import { createTestApp, flashOf, get, post } from '../support/app.js';
 import { buildWorld } from '../support/world.js';
+import { writeConnection } from '../../src/db/client.js';
 
 describe('page cache', () => {
   it('shows a change made directly in the database on the next request', async () => {
@@ -14,7 +15,7 @@ describe('page cache', () => {
     const world = await buildWorld(db);
     const cookie = world.cookies.owner;
     expect(await (await get(app, '/groups/top', { cookie })).text()).toContain('<h1>Top</h1>');
-    db.update(groups).set({ name: 'Renamed' }).where(eq(groups.id, world.top.id)).run();
+    writeConnection(db).update(groups).set({ name: 'Renamed' }).where(eq(groups.id, world.top.id)).run();
     expect(await (await get(app, '/groups/top', { cookie })).text()).toContain('<h1>Renamed</h1>');
   });
 

@@ -111,7 +111,7 @@ describe('not found', () => {
 describe('server errors', () => {
   it('answers 500 with a generic page, no stack trace, and logs the error', async () => {
     const t = await worldApp();
-    t.db.$client.close();
+    t.db.close();
     const response = await get(t.app, '/groups/top/sub', { cookie: t.world.cookies.owner });
     expect(response.status).toBe(500);
     const html = await response.text();
@@ -130,7 +130,7 @@ describe('server errors', () => {
   it('answers 500 without a stack trace when a form post fails', async () => {
     const t = createTestApp();
     await insertUser(t.db, 'ada');
-    t.db.$client.close();
+    t.db.close();
     const response = await post(t.app, '/users/sign_in', { username: 'ada', password: TEST_PASSWORD });
     expect(response.status).toBe(500);
     const html = await response.text();

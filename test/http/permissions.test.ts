@@ -56,7 +56,7 @@ describe.each(ROUTES)('$key', ({ key, route }) => {
     await row.setup?.(app, world);
     const url = row.url(world);
     if (row.api) {
-      const token = actor === 'anonymous' ? undefined : apiToken(db, world.users[actor], ['api']);
+      const token = actor === 'anonymous' ? undefined : await apiToken(db, world.users[actor], ['api']);
       const response = await apiRequest(app, route.method, url, { token, params: row.form?.(world) });
       expect(outcomeOf(response)).toBe(expected);
       return;

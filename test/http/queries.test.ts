@@ -5,7 +5,7 @@
  * same number of queries whatever the number of groups, projects and custom settings.
  */
 import { describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+import { migrateDatabase, openDatabase, writeConnection } from '../../src/db/client.js';
 import { ROLES } from '../../src/auth/permissions.js';
 import { members, type Group } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
@@ -46,7 +46,7 @@ async function setup() {
   );
   let parent: Group | undefined;
   for (const path of ['a', 'b', 'c', 'd']) {
-    const group = createGroup(db, { name: path.toUpperCase(), path }, parent);
+    const group = await createGroup(db, { name: path.toUpperCase(), path }, parent);
     if (!group.ok) throw new Error('group');
     parent = group.value;
     // Each level sets something of its own, so the chain has a row at every level.
@@ -67,7 +67,7 @@ async function setup() {
     ['shallow', world.other],
     ['deep', parent!],
   ] as const) {
-    if (!createProject(db, { name, path: name }, group).ok) throw new Error('project');
+    if (!(await createProject(db, { name, path: name }, group)).ok) throw new Error('project');
   }
   /** Statements one request runs, once the session lookup is remembered. */
   const queriesFor = async (url: string) => {
@@ -115,18 +115,22 @@ async function sizedInstance(size: number) {
   const store = new SettingsStore(db, secretKeyBase);
   const own = { active: true, fields: { username: 'own' }, events: {} };
   for (let index = 0; index < size; index++) {
-    const group = must(createGroup(db, { name: `Team ${index}`, path: `team-${index}` }, world.top));
-    const subgroup = must(createGroup(db, { name: 'Services', path: 'services' }, group));
+    const group = must(await createGroup(db, { name: `Team ${index}`, path: `team-${index}` }, world.top));
+    const subgroup = must(await createGroup(db, { name: 'Services', path: 'services' }, group));
     const reporter = await insertUser(db, `reporter-${index}`);
-    db.insert(members).values({ userId: reporter.id, groupId: group.id, accessLevel: ROLES.reporter }).run();
-    if (index % 2 === 0) store.save(groupOwner(subgroup, []), 'slack', own, 0, null);
+    writeConnection(db)
+      .insert(members)
+      .values({ userId: reporter.id, groupId: group.id, accessLevel: ROLES.reporter })
+      .run();
+    if (index % 2 === 0) await store.save(groupOwner(subgroup, []), 'slack', own, 0, null);
     for (const [parent, name] of [
       [group, 'web'],
       [group, 'api'],
       [subgroup, 'worker'],
     ] as const) {
-      const project = must(createProject(db, { name, path: name }, parent));
-      for (const type of ['slack', 'mattermost', 'jira']) store.save(projectOwner(project, []), type, own, 0, null);
+      const project = must(await createProject(db, { name, path: name }, parent));
+      for (const type of ['slack', 'mattermost', 'jira'])
+        await store.save(projectOwner(project, []), type, own, 0, null);
     }
   }
   const admin = world.cookies.admin!;

@@ -12,6 +12,7 @@ import { apiRequest, apiToken, json } from '../support/api.js';
 import { createTestApp, fieldErrorOf, post, type TestApp } from '../support/app.js';
 import { projectIntegrations, slackForm } from '../support/integrations.js';
 import { buildWorld, type World } from '../support/world.js';
+import { writeConnection } from '../../src/db/client.js';
 
 let t: TestApp;
 let w: World;
@@ -43,7 +44,7 @@ function anotherWriterFirst(
   const values = Object.values(columns)
     .map((value) => (typeof value === 'number' ? String(value) : `'${value}'`))
     .join(', ');
-  t.db.$client.exec(
+  writeConnection(t.db).$client.exec(
     `create temp trigger another_writer before ${before} on ${table} begin insert into ${table} (${names}) values (${values}); end`,
   );
 }
@@ -228,7 +229,7 @@ describe('another writer between the duplicate check and the write', () => {
 
 describe('the API: saving the same integration from many clients at once', () => {
   it('saves every one of 100 PUTs that send no version, last write wins, in one row with an audit trail that adds up', async () => {
-    const token = apiToken(t.db, w.users.maintainer);
+    const token = await apiToken(t.db, w.users.maintainer);
     const url = `/api/v4/projects/${w.project.id}/integrations/slack`;
     const channels = Array.from({ length: 100 }, (_, i) => `#channel-${i}`);
     const responses = await Promise.all(
@@ -267,7 +268,7 @@ describe('the API: saving the same integration from many clients at once', () =>
 
 describe('the API: enforcing from many clients at once', () => {
   it('applies every one of ten enforcement PUTs, last write wins, never a 409', async () => {
-    const token = apiToken(t.db, w.users.admin);
+    const token = await apiToken(t.db, w.users.admin);
     const url = '/api/v4/admin/application_settings/integrations/slack';
     expect(
       (await apiRequest(t.app, 'PUT', url, { token, params: { webhook: 'https://hooks.slack.com/services/T0/B0/X' } }))

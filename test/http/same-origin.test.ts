@@ -11,6 +11,7 @@ import { apiRequest, apiToken } from '../support/api.js';
 import { createTestApp, ORIGIN, textOf, type TestApp } from '../support/app.js';
 import { databaseSnapshot } from '../support/snapshot.js';
 import { buildWorld, type World } from '../support/world.js';
+import { writeConnection } from '../../src/db/client.js';
 
 interface Action {
   url: (w: World) => string;
@@ -24,7 +25,8 @@ const ACTIONS: Record<string, Action> = {
   'revoke admin': {
     url: (w) => `/admin/users/${w.users.nonMember.id}/revoke_admin`,
     cookie: (w) => w.cookies.admin!,
-    setup: (t, w) => t.db.update(users).set({ isAdmin: true }).where(eq(users.id, w.users.nonMember.id)).run(),
+    setup: (t, w) =>
+      writeConnection(t.db).update(users).set({ isAdmin: true }).where(eq(users.id, w.users.nonMember.id)).run(),
   },
   block: { url: (w) => `/admin/users/${w.users.nonMember.id}/block`, cookie: (w) => w.cookies.admin! },
   unblock: { url: (w) => `/admin/users/${w.users.blocked.id}/unblock`, cookie: (w) => w.cookies.admin! },
@@ -125,7 +127,7 @@ describe('requests from this site', () => {
 describe('the API', () => {
   it("takes a token's request whatever its Origin: it does not use the session cookie", async () => {
     const t = await setUp(ACTIONS['make admin']!);
-    const token = apiToken(t.db, t.world.users.admin);
+    const token = await apiToken(t.db, t.world.users.admin);
     const params = { webhook: 'https://hooks.slack.com/services/T000/B000/API' };
     const url = '/api/v4/admin/application_settings/integrations/slack';
     expect(

@@ -19,6 +19,7 @@ import { createTestApp, fieldErrorOf, get, post, textOf, type TestApp } from '..
 import { allowLoopbackRequests, groupIntegrations, projectIntegrations } from '../support/integrations.js';
 import { receiverForFile, type Receiver } from '../support/receiver.js';
 import { buildWorld, type World } from '../support/world.js';
+import { writeConnection } from '../../src/db/client.js';
 
 const HTMX = { 'hx-request': 'true' };
 const GROUP_PASSWORD = 'group-jira-password-0451';
@@ -116,7 +117,7 @@ describe('an inherited Jira password', () => {
 
   it('never reaches a Web URL the project set through the API, and the API asks for the password', async () => {
     const t = await setup();
-    const token = apiToken(t.db, t.world.users.maintainer);
+    const token = await apiToken(t.db, t.world.users.maintainer);
     const url = `/api/v4/projects/${t.world.project.id}/integrations/jira`;
     const withoutPassword = await apiRequest(t.app, 'PUT', url, {
       token,
@@ -202,7 +203,7 @@ describe('an inherited Jira password', () => {
     const cookie = t.world.cookies.maintainer;
     // Saved before the rule existed: the project's own URL, the password left to the group.
     const fields = { url: `${attackerServer().origin}/jira`, username: 'mallory', jira_auth_type: '0' };
-    t.db
+    writeConnection(t.db)
       .insert(integrationSettings)
       .values({ type: 'jira', projectId: t.world.project.id, active: true, fields: JSON.stringify(fields) })
       .run();
@@ -272,7 +273,7 @@ async function catalogSetup(type: IntegrationType): Promise<CatalogSetup> {
   };
   const saved = await post(test.app, `${groupIntegrations('top')}/${type.slug}`, form, { cookie: world.cookies.owner });
   expect(saved.status, await saved.clone().text()).toBe(303);
-  const lineage = groupLineage(test.db, world.sub);
+  const lineage = await groupLineage(test.db, world.sub);
   const levelOf = (owner: SettingsOwner): SettingsLevel => ({
     level: owner.level,
     owner,
@@ -300,12 +301,12 @@ const inheritingAllBut = (t: CatalogSetup, ...kept: string[]) =>
     .filter((key) => !kept.includes(key));
 
 const projectPage = (t: CatalogSetup) => `${projectIntegrations(t.world.project.fullPath)}/${t.type.slug}`;
-const versionOf = (t: CatalogSetup, level: SettingsLevel) =>
-  String(t.store.findOwn(level.owner, t.type.slug)?.version ?? 0);
+const versionOf = async (t: CatalogSetup, level: SettingsLevel) =>
+  String((await t.store.findOwn(level.owner, t.type.slug))?.version ?? 0);
 
 /** Test settings of the project with what it has saved, and with the given form. */
 async function pressTestSettings(t: CatalogSetup, form: Record<string, string | string[]> = {}) {
-  const version = versionOf(t, t.levels.project);
+  const version = await versionOf(t, t.levels.project);
   await post(
     t.app,
     `${projectPage(t)}/test`,
@@ -315,16 +316,16 @@ async function pressTestSettings(t: CatalogSetup, form: Record<string, string | 
 }
 
 /** Neither the attacker's server nor the effective settings of any level pair a secret with URLs not set where it was. */
-function expectSecretsOnlyWithTheirUrls(t: CatalogSetup) {
+async function expectSecretsOnlyWithTheirUrls(t: CatalogSetup) {
   const sent = everythingSentTo(attackerServer());
   for (const secret of Object.values(secretsOf(t.type))) expect(sent).not.toContain(secret);
   for (const level of [t.levels.sub, t.levels.project]) {
-    const [state] = integrationStates(t.store, level, t.type);
+    const [state] = await integrationStates(t.store, level, t.type);
     for (const field of t.type.fields.filter(isSecretField)) {
       const source = state!.effective.source[field.name]!;
       if (source === 'default' || sameOwner(source, level.owner)) continue;
       const setAt = Object.values(t.levels).find((candidate) => sameOwner(candidate.owner, source))!;
-      const there = integrationStates(t.store, setAt, t.type)[0]!.effective.fields;
+      const there = (await integrationStates(t.store, setAt, t.type))[0]!.effective.fields;
       for (const exposing of t.type.fields.filter((f) => f.exposesSecrets)) {
         expect(
           state!.effective.fields[exposing.name],
@@ -359,12 +360,12 @@ describe.each(EXPOSING)('the secrets of $type.slug, set at a group', ({ type, ex
       );
       await pressTestSettings(t, form);
       await pressTestSettings(t);
-      expectSecretsOnlyWithTheirUrls(t);
+      await expectSecretsOnlyWithTheirUrls(t);
     });
 
     it('by an API save without the secrets', async () => {
       const t = await catalogSetup(type);
-      const token = apiToken(t.db, t.world.users.maintainer);
+      const token = await apiToken(t.db, t.world.users.maintainer);
       const url = `/api/v4/projects/${t.world.project.id}/integrations/${type.slug}`;
       await apiRequest(t.app, 'PUT', url, { token, params: { [field.name]: elsewhere(field) } });
       await apiRequest(t.app, 'PUT', url, {
@@ -372,7 +373,7 @@ describe.each(EXPOSING)('the secrets of $type.slug, set at a group', ({ type, ex
         params: { [field.name]: elsewhere(field), inherited_fields: inheritingAllBut(t, field.name, 'active') },
       });
       await pressTestSettings(t);
-      expectSecretsOnlyWithTheirUrls(t);
+      await expectSecretsOnlyWithTheirUrls(t);
     });
 
     it('by inheriting the secrets after saving own ones', async () => {
@@ -401,7 +402,7 @@ describe.each(EXPOSING)('the secrets of $type.slug, set at a group', ({ type, ex
       await post(t.app, projectPage(t), { _version: '1', inheritance: 'custom', ...second }, { cookie });
       await pressTestSettings(t, second);
       await pressTestSettings(t);
-      expectSecretsOnlyWithTheirUrls(t);
+      await expectSecretsOnlyWithTheirUrls(t);
     });
 
     it('by a subgroup between them, for itself and the project that inherits from it', async () => {
@@ -422,7 +423,7 @@ describe.each(EXPOSING)('the secrets of $type.slug, set at a group', ({ type, ex
         headers: HTMX,
       });
       await pressTestSettings(t, { inheritance: 'inherit' });
-      expectSecretsOnlyWithTheirUrls(t);
+      await expectSecretsOnlyWithTheirUrls(t);
     });
   });
 });

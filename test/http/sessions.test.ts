@@ -201,8 +201,8 @@ describe('sessions that end', () => {
   it('signs out only the session of this browser', async () => {
     const t = createTestApp();
     const ada = await insertUser(t.db, 'ada');
-    const laptop = `${SESSION_COOKIE}=${createSession(t.db, ada.id)}`;
-    const phone = `${SESSION_COOKIE}=${createSession(t.db, ada.id)}`;
+    const laptop = `${SESSION_COOKIE}=${await createSession(t.db, ada.id)}`;
+    const phone = `${SESSION_COOKIE}=${await createSession(t.db, ada.id)}`;
     await post(t.app, '/users/sign_out', {}, { cookie: laptop });
     expect(sessionRows(t)).toHaveLength(1);
     expect((await get(t.app, '/', { cookie: phone })).status).toBe(200);
@@ -212,7 +212,7 @@ describe('sessions that end', () => {
     const t = createTestApp();
     const ada = await insertUser(t.db, 'ada');
     const startedLongAgo = new Date(Date.now() - SESSION_LIFETIME_MS - 60_000);
-    const expired = `${SESSION_COOKIE}=${createSession(t.db, ada.id, startedLongAgo)}`;
+    const expired = `${SESSION_COOKIE}=${await createSession(t.db, ada.id, startedLongAgo)}`;
     const response = await get(t.app, '/', { cookie: expired });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('/users/sign_in?redirect_to=%2F');

@@ -12,7 +12,7 @@ describe('health', () => {
   it('shows the dashboard to a signed-in user', async () => {
     const { app, db } = createTestApp();
     const user = await insertUser(db, 'ada');
-    const response = await get(app, '/', { cookie: sessionCookie(db, user) });
+    const response = await get(app, '/', { cookie: await sessionCookie(db, user) });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('Welcome, ada');
   });

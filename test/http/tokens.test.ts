@@ -27,7 +27,7 @@ let cookie: string;
 
 beforeEach(async () => {
   t = createTestApp();
-  cookie = sessionCookie(t.db, await insertUser(t.db, 'ada'));
+  cookie = await sessionCookie(t.db, await insertUser(t.db, 'ada'));
 });
 
 const create = (form: Record<string, string | string[]>, as = cookie) => post(t.app, TOKENS, form, { cookie: as });
@@ -140,7 +140,7 @@ describe('revoking a token', () => {
 
   it("does not reveal another user's token", async () => {
     const id = await createdId();
-    const grace = sessionCookie(t.db, await insertUser(t.db, 'grace'));
+    const grace = await sessionCookie(t.db, await insertUser(t.db, 'grace'));
     expect((await post(t.app, `${TOKENS}/${id}/revoke`, { _confirmed: '1' }, { cookie: grace })).status).toBe(404);
     expect((await post(t.app, `${TOKENS}/nope/revoke`, { _confirmed: '1' }, { cookie })).status).toBe(404);
     expect(storedTokens()[0]!.revokedAt).toBeNull();
@@ -150,7 +150,7 @@ describe('revoking a token', () => {
 describe("the Admin Area's list of tokens", () => {
   it("lists every user's tokens and revokes one", async () => {
     await create({ name: 'Ada script', scopes: 'read_api', expires_at: inDays(5) });
-    const admin = sessionCookie(t.db, await insertUser(t.db, 'root', { isAdmin: true }));
+    const admin = await sessionCookie(t.db, await insertUser(t.db, 'root', { isAdmin: true }));
     const list = textOf(await (await get(t.app, '/admin/personal_access_tokens', { cookie: admin })).text());
     expect(list).toContain('Ada script ada @ada read_api');
     const id = storedTokens()[0]!.id;
@@ -165,7 +165,7 @@ describe("the Admin Area's list of tokens", () => {
   });
 
   it('links to the token pages from the user menu and the Admin Area', async () => {
-    const admin = sessionCookie(t.db, await insertUser(t.db, 'root', { isAdmin: true }));
+    const admin = await sessionCookie(t.db, await insertUser(t.db, 'root', { isAdmin: true }));
     const html = await (await get(t.app, '/admin', { cookie: admin })).text();
     expect(html).toContain(`href="${TOKENS}"`);
     expect(html).toContain('href="/admin/personal_access_tokens"');

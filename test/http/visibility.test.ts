@@ -21,37 +21,37 @@ import { buildWorld, must } from '../support/world.js';
  * Max is a Maintainer of Backend only, Tess a Reporter of Tools only; Olivia owns Platform.
  */
 async function platformWorld(db: Db) {
-  const platform = must(createGroup(db, { name: 'Platform', path: 'platform' }));
-  const backend = must(createGroup(db, { name: 'Backend', path: 'backend' }, platform));
-  const frontend = must(createGroup(db, { name: 'Frontend', path: 'frontend' }, platform));
-  const tools = must(createGroup(db, { name: 'Tools', path: 'tools' }, platform));
-  must(createProject(db, { name: 'Infrastructure', path: 'infrastructure' }, platform));
-  must(createProject(db, { name: 'API', path: 'api' }, backend));
-  must(createProject(db, { name: 'Web', path: 'web' }, frontend));
+  const platform = must(await createGroup(db, { name: 'Platform', path: 'platform' }));
+  const backend = must(await createGroup(db, { name: 'Backend', path: 'backend' }, platform));
+  const frontend = must(await createGroup(db, { name: 'Frontend', path: 'frontend' }, platform));
+  const tools = must(await createGroup(db, { name: 'Tools', path: 'tools' }, platform));
+  must(await createProject(db, { name: 'Infrastructure', path: 'infrastructure' }, platform));
+  must(await createProject(db, { name: 'API', path: 'api' }, backend));
+  must(await createProject(db, { name: 'Web', path: 'web' }, frontend));
   const max = await insertUser(db, 'max');
   const olivia = await insertUser(db, 'olivia');
   const tess = await insertUser(db, 'tess');
   const root = await insertUser(db, 'root', { isAdmin: true });
-  must(addMember(db, { groupId: backend.id }, { username: 'max', role: 'maintainer' }));
-  must(addMember(db, { groupId: platform.id }, { username: 'olivia', role: 'owner' }));
-  must(addMember(db, { groupId: tools.id }, { username: 'tess', role: 'reporter' }));
+  must(await addMember(db, { groupId: backend.id }, { username: 'max', role: 'maintainer' }));
+  must(await addMember(db, { groupId: platform.id }, { username: 'olivia', role: 'owner' }));
+  must(await addMember(db, { groupId: tools.id }, { username: 'tess', role: 'reporter' }));
   return { platform, backend, frontend, max, olivia, tess, root };
 }
 
 let t: TestApp;
 let p: Awaited<ReturnType<typeof platformWorld>>;
-const cookie = (user: User) => ({ cookie: sessionCookie(t.db, user) });
-const pageText = async (path: string, user: User) => textOf(await (await get(t.app, path, cookie(user))).text());
+const cookie = async (user: User) => ({ cookie: await sessionCookie(t.db, user) });
+const pageText = async (path: string, user: User) => textOf(await (await get(t.app, path, await cookie(user))).text());
 
 beforeAll(async () => {
   t = createTestApp();
   p = await platformWorld(t.db);
-  const saveSlack = (path: string, username: string) =>
+  const saveSlack = async (path: string, username: string) =>
     post(
       t.app,
       `${projectIntegrations(path)}/slack`,
       { ...slackForm({ username }), inheritance: 'custom' },
-      cookie(p.root),
+      await cookie(p.root),
     );
   await saveSlack('platform/backend/api', 'api-bot');
   await saveSlack('platform/frontend/web', 'web-bot');
@@ -60,7 +60,7 @@ beforeAll(async () => {
     t.app,
     `${groupIntegrations('platform/frontend')}/slack`,
     { ...slackForm({ username: 'frontend-bot' }), inheritance: 'custom', _confirmed: '1' },
-    cookie(p.root),
+    await cookie(p.root),
   );
 });
 
@@ -71,7 +71,7 @@ describe('a group page', () => {
     expect(page).not.toContain('Frontend');
     expect(page).not.toContain('Infrastructure');
     expect(page).toContain('This group has no projects.');
-    expect((await get(t.app, '/groups/platform/frontend', cookie(p.max))).status).toBe(404);
+    expect((await get(t.app, '/groups/platform/frontend', await cookie(p.max))).status).toBe(404);
   });
 
   it('shows the Owner of Platform every subgroup and project in it', async () => {
@@ -119,7 +119,7 @@ describe('"Projects using custom settings"', () => {
 
 describe('the API', () => {
   const list = async (path: string, user: User) => {
-    const response = await apiRequest(t.app, 'GET', `/api/v4${path}`, { token: apiToken(t.db, user) });
+    const response = await apiRequest(t.app, 'GET', `/api/v4${path}`, { token: await apiToken(t.db, user) });
     return {
       paths: (await json<{ full_path?: string; path_with_namespace?: string }[]>(response)).map(
         (item) => item.full_path ?? item.path_with_namespace,
@@ -154,7 +154,7 @@ describe('the API', () => {
 
   it('answers 404 for the subgroups and projects of a group the user cannot open', async () => {
     for (const path of [`/groups/${p.frontend.id}/subgroups`, `/groups/${p.frontend.id}/projects`]) {
-      const response = await apiRequest(t.app, 'GET', `/api/v4${path}`, { token: apiToken(t.db, p.max) });
+      const response = await apiRequest(t.app, 'GET', `/api/v4${path}`, { token: await apiToken(t.db, p.max) });
       expect(response.status).toBe(404);
       expect(await json(response)).toEqual({ message: '404 Group Not Found' });
     }
@@ -180,9 +180,10 @@ describe('lists and pages decide alike', () => {
         .where(groupsReadableBy(user))
         .all()
         .map((row) => row.id);
-      const openableGroups = allGroups
-        .filter((group: Group) => can(db, user, 'read', { kind: 'group', group }))
-        .map((group) => group.id);
+      const groupsOpenable = await Promise.all(
+        allGroups.map((group: Group) => can(db, user, 'read', { kind: 'group', group })),
+      );
+      const openableGroups = allGroups.filter((_, index) => groupsOpenable[index]).map((group) => group.id);
       expect(listedGroups.sort(), `groups of ${user.username}`).toEqual(openableGroups.sort());
       const listedProjects = db
         .select({ id: projects.id })
@@ -191,9 +192,12 @@ describe('lists and pages decide alike', () => {
         .where(projectsReadableBy(user))
         .all()
         .map((row) => row.id);
-      const openableProjects = allProjects.filter(({ project, group }: { project: Project; group: Group }) =>
-        can(db, user, 'read', { kind: 'project', project, group }),
+      const projectsOpenable = await Promise.all(
+        allProjects.map(({ project, group }: { project: Project; group: Group }) =>
+          can(db, user, 'read', { kind: 'project', project, group }),
+        ),
       );
+      const openableProjects = allProjects.filter((_, index) => projectsOpenable[index]);
       expect(listedProjects.sort(), `projects of ${user.username}`).toEqual(
         openableProjects.map(({ project }) => project.id).sort(),
       );

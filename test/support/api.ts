@@ -9,8 +9,13 @@ import type { AppEnv } from '../../src/http/context.js';
 import { must } from './world.js';
 
 /** A new token of `user` (30 days, the given scopes), as the user copies it after creating it. */
-export function apiToken(db: Db, user: User, scopes: TokenScope[] = ['api'], name = 'test token'): string {
-  return must(createPersonalAccessToken(db, user, { name, scopes, expires_at: daysAhead(new Date(), 30) })).token;
+export async function apiToken(
+  db: Db,
+  user: User,
+  scopes: TokenScope[] = ['api'],
+  name = 'test token',
+): Promise<string> {
+  return must(await createPersonalAccessToken(db, user, { name, scopes, expires_at: daysAhead(new Date(), 30) })).token;
 }
 
 export interface ApiRequestOptions {

@@ -8,7 +8,7 @@ import { hashPassword } from '../../src/auth/passwords.js';
 import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.js';
 import { SignInThrottle } from '../../src/auth/throttle.js';
 import { loadConfig } from '../../src/config.js';
-import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { migrateDatabase, openDatabase, type Db, writeConnection } from '../../src/db/client.js';
 import { users, type User } from '../../src/db/schema.js';
 import type { AppDeps, AppEnv } from '../../src/http/context.js';
 import type { ResolvedAddress } from '../../src/outbound/request.js';
@@ -63,7 +63,7 @@ export async function insertUser(
   username: string,
   extra: Partial<typeof users.$inferInsert> = {},
 ): Promise<User> {
-  return db
+  return writeConnection(db)
     .insert(users)
     .values({ username, name: username, email: `${username}@example.com`, passwordHash: await passwordHash, ...extra })
     .returning()
@@ -71,8 +71,8 @@ export async function insertUser(
 }
 
 /** A Cookie header for a signed-in session of `user`. */
-export function sessionCookie(db: Db, user: User): string {
-  return `${SESSION_COOKIE}=${createSession(db, user.id)}`;
+export async function sessionCookie(db: Db, user: User): Promise<string> {
+  return `${SESSION_COOKIE}=${await createSession(db, user.id)}`;
 }
 
 export interface RequestOptions {

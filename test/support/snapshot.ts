@@ -2,7 +2,7 @@
  * Test support: every row of every table as text, so that a test can say "nothing changed"
  * without naming the tables a request might have touched.
  */
-import type { Db } from '../../src/db/client.js';
+import { writeConnection, type Db } from '../../src/db/client.js';
 
 /** Written by every request that uses a token, whatever its answer: not a change a client made. */
 const BOOKKEEPING_COLUMNS = new Set(['last_used_at']);
@@ -17,16 +17,15 @@ const BOOKKEEPING_COLUMNS = new Set(['last_used_at']);
  * expect(databaseSnapshot(db)).toBe(before)
  */
 export function databaseSnapshot(db: Db): string {
-  const tables = db.$client
+  // The writing connection also sees what a test harness has not committed (test/http/fuzz.test.ts).
+  const sqlite = writeConnection(db).$client;
+  const tables = sqlite
     .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
     .pluck()
     .all() as string[];
   const lines: string[] = [];
   for (const table of tables) {
-    for (const row of db.$client.prepare(`select * from "${table}" order by rowid`).all() as Record<
-      string,
-      unknown
-    >[]) {
+    for (const row of sqlite.prepare(`select * from "${table}" order by rowid`).all() as Record<string, unknown>[]) {
       for (const column of BOOKKEEPING_COLUMNS) delete row[column];
       lines.push(`${table}: ${JSON.stringify(row)}`);
     }

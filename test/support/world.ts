@@ -10,6 +10,7 @@ import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createPersonalAccessToken, daysAhead } from '../../src/auth/tokens.js';
 import { insertUser, sessionCookie } from './app.js';
+import { writeConnection } from '../../src/db/client.js';
 
 export const ACTORS = [
   'anonymous',
@@ -48,11 +49,11 @@ export function must<T>(outcome: { ok: true; value: T } | { ok: false; errors: u
  * project only, owner of group "top", admin of the instance, blocked (a reporter of "top", blocked).
  */
 export async function buildWorld(db: Db): Promise<World> {
-  const top = must(createGroup(db, { name: 'Top', path: 'top' }));
-  const sub = must(createGroup(db, { name: 'Sub', path: 'sub' }, top));
-  const other = must(createGroup(db, { name: 'Other', path: 'other' }));
-  const project = must(createProject(db, { name: 'App', path: 'app' }, sub));
-  const otherProject = must(createProject(db, { name: 'Elsewhere', path: 'elsewhere' }, other));
+  const top = must(await createGroup(db, { name: 'Top', path: 'top' }));
+  const sub = must(await createGroup(db, { name: 'Sub', path: 'sub' }, top));
+  const other = must(await createGroup(db, { name: 'Other', path: 'other' }));
+  const project = must(await createProject(db, { name: 'App', path: 'app' }, sub));
+  const otherProject = must(await createProject(db, { name: 'Elsewhere', path: 'elsewhere' }, other));
   const users = {
     nonMember: await insertUser(db, 'stranger'),
     reporter: await insertUser(db, 'reporter'),
@@ -62,7 +63,7 @@ export async function buildWorld(db: Db): Promise<World> {
     admin: await insertUser(db, 'admin', { isAdmin: true }),
     blocked: await insertUser(db, 'blocked'),
   };
-  const [reporter, developer, maintainer, owner, blocked] = db
+  const [reporter, developer, maintainer, owner, blocked] = writeConnection(db)
     .insert(members)
     .values([
       { userId: users.reporter.id, groupId: sub.id, accessLevel: ROLES.reporter },
@@ -81,17 +82,17 @@ export async function buildWorld(db: Db): Promise<World> {
     blocked: blocked!,
   };
   const cookies = Object.fromEntries(
-    Object.entries(users).map(([actor, user]) => [actor, sessionCookie(db, user)]),
+    await Promise.all(Object.entries(users).map(async ([actor, user]) => [actor, await sessionCookie(db, user)])),
   ) as World['cookies'];
   cookies.anonymous = undefined;
   const reporterToken = must(
-    createPersonalAccessToken(db, users.reporter, {
+    await createPersonalAccessToken(db, users.reporter, {
       name: 'Reporter script',
       scopes: ['api'],
       expires_at: daysAhead(new Date(), 30),
     }),
   ).record;
   // Blocked after signing in: the session must stop working.
-  db.$client.prepare('update users set blocked_at = ? where id = ?').run(Date.now(), users.blocked.id);
+  writeConnection(db).$client.prepare('update users set blocked_at = ? where id = ?').run(Date.now(), users.blocked.id);
   return { top, sub, other, project, otherProject, users, memberships, cookies, reporterToken };
 }

@@ -1,9 +1,11 @@
 /**
- * The shape of the code, checked: no module imports itself back through others, and routes
- * reach the database only through the modules under src/ (no SQL in src/routes/).
+ * The shape of the code, checked: no module or folder imports itself back through others,
+ * routes reach the database only through the modules under src/ (no SQL in src/routes/), and
+ * the data layer is asynchronous throughout.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -79,9 +81,41 @@ describe('architecture', () => {
     );
   }
 
-  // Other folders still import each other in cycles (http, outbound, audit, integrations, settings): issue 12, item 3.
-  it.each(['src/model', 'src/auth', 'src/db'])('keeps %s out of every cycle between folders', (folder) => {
-    expect(folderCycles().filter((cycle) => cycle.split(' -> ').includes(folder))).toEqual([]);
+  it('has no import cycle between folders: each folder of src/ builds only on others', () => {
+    expect(folderCycles()).toEqual([]);
+  });
+
+  /** Exported functions (and the settings store's methods) that take the database, and what they are declared to return. */
+  function dataFunctions(file: string): { name: string; returns: string }[] {
+    const source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+    const found: { name: string; returns: string }[] = [];
+    const takesDatabase = (node: ts.SignatureDeclaration) =>
+      node.parameters.some((parameter) =>
+        /\b(?:Db|Queryable|Tx|SettingsStore)\b/.test(parameter.type?.getText() ?? ''),
+      );
+    const returns = (node: ts.SignatureDeclaration) => node.type?.getText() ?? '(not declared)';
+    for (const statement of source.statements) {
+      const exported = ts
+        .getModifiers(statement as ts.HasModifiers)
+        ?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+      if (ts.isFunctionDeclaration(statement) && exported && takesDatabase(statement))
+        found.push({ name: statement.name!.text, returns: returns(statement) });
+      if (ts.isClassDeclaration(statement) && statement.name?.text === 'SettingsStore') {
+        for (const member of statement.members) {
+          const usesDatabase = /\bthis\.db\b/.test(member.getText());
+          if (ts.isMethodDeclaration(member) && usesDatabase && member.name.getText() !== 'within')
+            found.push({ name: `SettingsStore.${member.name.getText()}`, returns: returns(member) });
+        }
+      }
+    }
+    return found;
+  }
+
+  it('gives every function of the model, settings, auth and audit that reads or writes the database a promise', () => {
+    const files = ['src/model', 'src/settings', 'src/auth', 'src/audit'].flatMap(sourceFiles);
+    const all = files.flatMap(dataFunctions);
+    expect(all.length).toBeGreaterThan(60);
+    expect(all.filter((fn) => !fn.returns.startsWith('Promise<')).map((fn) => `${fn.name}: ${fn.returns}`)).toEqual([]);
   });
 
   it('finds a cycle when there is one (the check itself)', () => {

@@ -3,6 +3,7 @@
  * settings follow the new ancestors because nothing was copied.
  */
 import { describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/client.js';
 import { groups, projects } from '../../src/db/schema.js';
 import { createGroup, findGroupById, groupLineage } from '../../src/model/groups.js';
 import { moveGroup, moveProject } from '../../src/model/moves.js';
@@ -15,30 +16,33 @@ import { customDescendantCount, settingsUsage } from '../../src/settings/usage.j
 import { createTestApp } from '../support/app.js';
 import { must } from '../support/world.js';
 
-function tree() {
+/** Who moves things in these tests: the audit trail names them. */
+const MOVER = { id: 1, username: 'root' };
+
+async function tree() {
   const { db } = createTestApp();
-  const a = must(createGroup(db, { name: 'A', path: 'a' }));
-  const b = must(createGroup(db, { name: 'B', path: 'b' }, a));
-  const c = must(createGroup(db, { name: 'C', path: 'c' }, b));
-  const other = must(createGroup(db, { name: 'Other', path: 'other' }));
-  const project = must(createProject(db, { name: 'P', path: 'p' }, c));
+  const a = must(await createGroup(db, { name: 'A', path: 'a' }));
+  const b = must(await createGroup(db, { name: 'B', path: 'b' }, a));
+  const c = must(await createGroup(db, { name: 'C', path: 'c' }, b));
+  const other = must(await createGroup(db, { name: 'Other', path: 'other' }));
+  const project = must(await createProject(db, { name: 'P', path: 'p' }, c));
   const store = new SettingsStore(db, 'x'.repeat(40));
   return { db, a, b, c, other, project, store };
 }
 
-const slackOf = (db: ReturnType<typeof tree>['db'], store: SettingsStore, projectId: number) => {
-  const project = findProjectById(db, projectId)!;
-  const lineage = groupLineage(db, findGroupById(db, project.groupId)!);
+const slackOf = async (db: Db, store: SettingsStore, projectId: number) => {
+  const project = (await findProjectById(db, projectId))!;
+  const lineage = await groupLineage(db, (await findGroupById(db, project.groupId))!);
   const owner = projectOwner(project, lineage);
-  return integrationStates(store, { level: 'project', owner, chain: settingsChain(owner, lineage) }).find(
+  return (await integrationStates(store, { level: 'project', owner, chain: settingsChain(owner, lineage) })).find(
     (s) => s.type.slug === 'slack',
   )!.effective;
 };
 
 describe('moveGroup', () => {
-  it('rewrites the full paths and ancestor ids of every group and project below', () => {
-    const { db, b, other, project } = tree();
-    const moved = must(moveGroup(db, b, other));
+  it('rewrites the full paths and ancestor ids of every group and project below', async () => {
+    const { db, b, other, project } = await tree();
+    const moved = must(await moveGroup(db, b, other, MOVER));
     expect(moved.fullPath).toBe('other/b');
     const all = db.select().from(groups).all();
     expect(all.find((g) => g.path === 'c')!.fullPath).toBe('other/b/c');
@@ -54,37 +58,43 @@ describe('moveGroup', () => {
     ).toBe('other/b/c/p');
   });
 
-  it('makes the projects below inherit from their new ancestors at once', () => {
-    const { db, a, b, other, project, store } = tree();
-    store.save(groupOwner(a, [a]), 'slack', { active: true, fields: { username: 'from-a' }, events: {} }, 0, null);
-    store.save(
+  it('makes the projects below inherit from their new ancestors at once', async () => {
+    const { db, a, b, other, project, store } = await tree();
+    await store.save(
+      groupOwner(a, [a]),
+      'slack',
+      { active: true, fields: { username: 'from-a' }, events: {} },
+      0,
+      null,
+    );
+    await store.save(
       groupOwner(other, [other]),
       'slack',
       { active: true, fields: { username: 'from-other' }, events: {} },
       0,
       null,
     );
-    expect(slackOf(db, store, project.id).fields.username).toBe('from-a');
-    must(moveGroup(db, b, other));
-    expect(slackOf(db, store, project.id).fields.username).toBe('from-other');
+    expect((await slackOf(db, store, project.id)).fields.username).toBe('from-a');
+    must(await moveGroup(db, b, other, MOVER));
+    expect((await slackOf(db, store, project.id)).fields.username).toBe('from-other');
   });
 
-  it('lists and counts the custom settings below a moved group under its new parent, and no longer under the old one', () => {
-    const { db, a, b, c, other, project, store } = tree();
+  it('lists and counts the custom settings below a moved group under its new parent, and no longer under the old one', async () => {
+    const { db, a, b, c, other, project, store } = await tree();
     const own = { active: true, fields: { username: 'own' }, events: {} };
-    store.save(groupOwner(c, [a, b, c]), 'slack', own, 0, null);
-    store.save(projectOwner(project, []), 'slack', own, 0, null);
-    must(moveGroup(db, b, other));
-    const paths = (owner: ReturnType<typeof groupOwner>) =>
-      listOverrides(db, owner, 'slack', { search: '', after: '', limit: 20, visibleTo: null }).entries.map(
+    await store.save(groupOwner(c, [a, b, c]), 'slack', own, 0, null);
+    await store.save(projectOwner(project, []), 'slack', own, 0, null);
+    must(await moveGroup(db, b, other, MOVER));
+    const paths = async (owner: ReturnType<typeof groupOwner>) =>
+      (await listOverrides(db, owner, 'slack', { search: '', after: '', limit: 20, visibleTo: null })).entries.map(
         (entry) => entry.owner.path,
       );
     const moved = groupOwner(other, [other]);
-    expect(paths(moved)).toEqual(['other/b/c', 'other/b/c/p']);
-    expect(customDescendantCount(db, moved, 'slack')).toBe(2);
-    expect(paths(groupOwner(a, [a]))).toEqual([]);
-    expect(customDescendantCount(db, groupOwner(a, [a]), 'slack')).toBe(0);
-    expect(settingsUsage(db, moved, 'slack')).toEqual({
+    expect(await paths(moved)).toEqual(['other/b/c', 'other/b/c/p']);
+    expect(await customDescendantCount(db, moved, 'slack')).toBe(2);
+    expect(await paths(groupOwner(a, [a]))).toEqual([]);
+    expect(await customDescendantCount(db, groupOwner(a, [a]), 'slack')).toBe(0);
+    expect(await settingsUsage(db, moved, 'slack')).toEqual({
       inheritingProjects: 0,
       inheritingGroups: 1,
       customProjects: 1,
@@ -92,15 +102,15 @@ describe('moveGroup', () => {
     });
   });
 
-  it('refuses to move a group into its own subtree, to where it already is, or onto a taken path', () => {
-    const { db, a, b, c } = tree();
-    expect(moveGroup(db, a, c)).toEqual({
+  it('refuses to move a group into its own subtree, to where it already is, or onto a taken path', async () => {
+    const { db, a, b, c } = await tree();
+    expect(await moveGroup(db, a, c, MOVER)).toEqual({
       ok: false,
       errors: { parent_id: 'A group cannot be moved into itself or one of its subgroups' },
     });
-    expect(moveGroup(db, b, a).ok).toBe(false);
-    must(createGroup(db, { name: 'C2', path: 'c' }, a));
-    expect(moveGroup(db, c, a)).toEqual({
+    expect((await moveGroup(db, b, a, MOVER)).ok).toBe(false);
+    must(await createGroup(db, { name: 'C2', path: 'c' }, a));
+    expect(await moveGroup(db, c, a, MOVER)).toEqual({
       ok: false,
       errors: { parent_id: 'a/c is already taken by another group or project' },
     });
@@ -108,25 +118,49 @@ describe('moveGroup', () => {
 });
 
 describe('moveProject', () => {
-  it('keeps custom settings as they are', () => {
-    const { db, a, other, project, store } = tree();
-    store.save(groupOwner(a, [a]), 'slack', { active: true, fields: { username: 'from-a' }, events: {} }, 0, null);
-    store.save(projectOwner(project, []), 'slack', { active: false, fields: { username: 'own' }, events: {} }, 0, null);
-    must(moveProject(db, project, other));
-    const effective = slackOf(db, store, project.id);
+  it('keeps custom settings as they are', async () => {
+    const { db, a, other, project, store } = await tree();
+    await store.save(
+      groupOwner(a, [a]),
+      'slack',
+      { active: true, fields: { username: 'from-a' }, events: {} },
+      0,
+      null,
+    );
+    await store.save(
+      projectOwner(project, []),
+      'slack',
+      { active: false, fields: { username: 'own' }, events: {} },
+      0,
+      null,
+    );
+    must(await moveProject(db, project, other, MOVER));
+    const effective = await slackOf(db, store, project.id);
     expect(effective.state).toBe('custom');
     expect(effective.fields.username).toBe('own');
     expect(effective.inheritsFrom).toBeNull();
   });
 
-  it('lists the moved project with custom settings under its new group', () => {
-    const { db, a, other, project, store } = tree();
-    store.save(projectOwner(project, []), 'slack', { active: true, fields: { username: 'own' }, events: {} }, 0, null);
-    must(moveProject(db, project, other));
-    const list = (group: typeof a) =>
-      listOverrides(db, groupOwner(group, [group]), 'slack', { search: '', after: '', limit: 20, visibleTo: null })
-        .entries;
-    expect(list(other).map((entry) => entry.owner.path)).toEqual(['other/p']);
-    expect(list(a)).toEqual([]);
+  it('lists the moved project with custom settings under its new group', async () => {
+    const { db, a, other, project, store } = await tree();
+    await store.save(
+      projectOwner(project, []),
+      'slack',
+      { active: true, fields: { username: 'own' }, events: {} },
+      0,
+      null,
+    );
+    must(await moveProject(db, project, other, MOVER));
+    const list = async (group: typeof a) =>
+      (
+        await listOverrides(db, groupOwner(group, [group]), 'slack', {
+          search: '',
+          after: '',
+          limit: 20,
+          visibleTo: null,
+        })
+      ).entries;
+    expect((await list(other)).map((entry) => entry.owner.path)).toEqual(['other/p']);
+    expect(await list(a)).toEqual([]);
   });
 });

@@ -14,16 +14,16 @@ function store() {
 }
 
 describe('SettingsStore.save', () => {
-  it('updates an existing row with the same types it inserted, and raises its version', () => {
+  it('updates an existing row with the same types it inserted, and raises its version', async () => {
     const settings = store();
-    const first = settings.save(
+    const first = await settings.save(
       INSTANCE_OWNER,
       'slack',
       { active: true, fields: { username: 'a', webhook: 'https://hooks.slack.com/1' }, events: { push_events: true } },
       0,
       null,
     );
-    const second = settings.save(
+    const second = await settings.save(
       INSTANCE_OWNER,
       'slack',
       {
@@ -44,15 +44,17 @@ describe('SettingsStore.save', () => {
     });
     expect(second.updatedAt).toBeInstanceOf(Date);
     expect(second.updatedAt.getTime()).toBeGreaterThanOrEqual(first.updatedAt.getTime());
-    expect(settings.findOwn(INSTANCE_OWNER, 'slack')).toEqual(second);
+    expect(await settings.findOwn(INSTANCE_OWNER, 'slack')).toEqual(second);
   });
 
-  it('stores an inherited Enabled toggle as not set, and refuses a stale version', () => {
+  it('stores an inherited Enabled toggle as not set, and refuses a stale version', async () => {
     const settings = store();
-    settings.save(INSTANCE_OWNER, 'slack', { active: true, fields: {}, events: {} }, 0, null);
+    await settings.save(INSTANCE_OWNER, 'slack', { active: true, fields: {}, events: {} }, 0, null);
     expect(
-      settings.save(INSTANCE_OWNER, 'slack', { active: undefined, fields: {}, events: {} }, 1, null).active,
+      (await settings.save(INSTANCE_OWNER, 'slack', { active: undefined, fields: {}, events: {} }, 1, null)).active,
     ).toBeUndefined();
-    expect(() => settings.save(INSTANCE_OWNER, 'slack', { active: true, fields: {}, events: {} }, 1, null)).toThrow();
+    await expect(
+      settings.save(INSTANCE_OWNER, 'slack', { active: true, fields: {}, events: {} }, 1, null),
+    ).rejects.toThrow();
   });
 });

@@ -33,23 +33,24 @@ describe('isUniqueViolation', () => {
 });
 
 describe('writeUnique', () => {
-  it("answers a refused insert with the duplicate check's errors, and throws every other error on", () => {
+  it("answers a refused insert with the duplicate check's errors, and throws every other error on", async () => {
     const taken = () => ({ name: 'Name has already been taken' });
-    expect(writeUnique(() => db.prepare(`insert into t (id, name, size) values (5, 'a', 1)`).run(), taken)).toEqual({
+    const insert = (sql: string) => async () => db.prepare(sql).run();
+    expect(await writeUnique(insert(`insert into t (id, name, size) values (5, 'a', 1)`), taken)).toEqual({
       ok: false,
       errors: taken(),
     });
-    expect(() =>
-      writeUnique(() => db.prepare(`insert into t (id, name, size) values (6, 'd', 0)`).run(), taken),
-    ).toThrow(/CHECK/);
+    await expect(writeUnique(insert(`insert into t (id, name, size) values (6, 'd', 0)`), taken)).rejects.toThrow(
+      /CHECK/,
+    );
   });
 
-  it('throws the refusal on when the duplicate check finds nothing to name', () => {
-    expect(() =>
+  it('throws the refusal on when the duplicate check finds nothing to name', async () => {
+    await expect(
       writeUnique(
-        () => db.prepare(`insert into t (id, name, size) values (7, 'a', 1)`).run(),
+        async () => db.prepare(`insert into t (id, name, size) values (7, 'a', 1)`).run(),
         () => ({}),
       ),
-    ).toThrow(/UNIQUE/);
+    ).rejects.toThrow(/UNIQUE/);
   });
 });

@@ -10,16 +10,16 @@ import { customDescendantCount, settingsUsage, settingsUsages } from '../../src/
 import { createTestApp } from '../support/app.js';
 import { must } from '../support/world.js';
 
-function tree() {
+async function tree() {
   const { db } = createTestApp();
-  const a = must(createGroup(db, { name: 'A', path: 'a' }));
-  const ab = must(createGroup(db, { name: 'B', path: 'b' }, a));
-  const c = must(createGroup(db, { name: 'C', path: 'c' }));
+  const a = must(await createGroup(db, { name: 'A', path: 'a' }));
+  const ab = must(await createGroup(db, { name: 'B', path: 'b' }, a));
+  const c = must(await createGroup(db, { name: 'C', path: 'c' }));
   const projects = [
-    must(createProject(db, { name: 'P1', path: 'p1' }, a)),
-    must(createProject(db, { name: 'P2', path: 'p2' }, ab)),
-    must(createProject(db, { name: 'P3', path: 'p3' }, ab)),
-    must(createProject(db, { name: 'P4', path: 'p4' }, c)),
+    must(await createProject(db, { name: 'P1', path: 'p1' }, a)),
+    must(await createProject(db, { name: 'P2', path: 'p2' }, ab)),
+    must(await createProject(db, { name: 'P3', path: 'p3' }, ab)),
+    must(await createProject(db, { name: 'P4', path: 'p4' }, c)),
   ];
   const store = new SettingsStore(db, 'x'.repeat(40));
   const own = { active: true, fields: { username: 'bot' }, events: {} };
@@ -27,9 +27,9 @@ function tree() {
 }
 
 describe('settingsUsage', () => {
-  it('counts every project as inheriting the instance default when no level below has its own settings', () => {
-    const { db } = tree();
-    expect(settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({
+  it('counts every project as inheriting the instance default when no level below has its own settings', async () => {
+    const { db } = await tree();
+    expect(await settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({
       inheritingProjects: 4,
       inheritingGroups: 3,
       customProjects: 0,
@@ -37,11 +37,11 @@ describe('settingsUsage', () => {
     });
   });
 
-  it('leaves out projects with custom settings and everything below a group with its own settings', () => {
-    const { db, ab, projects, store, own } = tree();
-    store.save(projectOwner(projects[3]!, []), 'slack', own, 0, null);
-    store.save(groupOwner(ab, []), 'slack', own, 0, null);
-    expect(settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({
+  it('leaves out projects with custom settings and everything below a group with its own settings', async () => {
+    const { db, ab, projects, store, own } = await tree();
+    await store.save(projectOwner(projects[3]!, []), 'slack', own, 0, null);
+    await store.save(groupOwner(ab, []), 'slack', own, 0, null);
+    expect(await settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({
       inheritingProjects: 1,
       inheritingGroups: 2,
       customProjects: 1,
@@ -49,59 +49,59 @@ describe('settingsUsage', () => {
     });
   });
 
-  it('counts a group default reaching its subgroups and their projects, but not the group itself', () => {
-    const { db, a, ab, projects, store, own } = tree();
-    store.save(projectOwner(projects[1]!, []), 'slack', own, 0, null);
-    expect(settingsUsage(db, groupOwner(a, [a]), 'slack')).toEqual({
+  it('counts a group default reaching its subgroups and their projects, but not the group itself', async () => {
+    const { db, a, ab, projects, store, own } = await tree();
+    await store.save(projectOwner(projects[1]!, []), 'slack', own, 0, null);
+    expect(await settingsUsage(db, groupOwner(a, [a]), 'slack')).toEqual({
       inheritingProjects: 2,
       inheritingGroups: 1,
       customProjects: 1,
       customGroups: 0,
     });
-    expect(settingsUsage(db, groupOwner(ab, [a, ab]), 'slack').inheritingProjects).toBe(1);
+    expect((await settingsUsage(db, groupOwner(ab, [a, ab]), 'slack')).inheritingProjects).toBe(1);
   });
 
-  it('counts per type: settings of another type change nothing', () => {
-    const { db, projects, store, own } = tree();
-    store.save(projectOwner(projects[0]!, []), 'mattermost', own, 0, null);
-    expect(settingsUsage(db, INSTANCE_OWNER, 'slack').inheritingProjects).toBe(4);
+  it('counts per type: settings of another type change nothing', async () => {
+    const { db, projects, store, own } = await tree();
+    await store.save(projectOwner(projects[0]!, []), 'mattermost', own, 0, null);
+    expect((await settingsUsage(db, INSTANCE_OWNER, 'slack')).inheritingProjects).toBe(4);
   });
 
-  it('counts a project with custom settings below a group with its own once, as custom, and leaves out everything below the group', () => {
-    const { db, a, ab, projects, store, own } = tree();
-    store.save(groupOwner(a, [a]), 'slack', own, 0, null);
-    store.save(groupOwner(ab, [a, ab]), 'slack', own, 0, null);
-    store.save(projectOwner(projects[2]!, []), 'slack', own, 0, null);
-    expect(settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({
+  it('counts a project with custom settings below a group with its own once, as custom, and leaves out everything below the group', async () => {
+    const { db, a, ab, projects, store, own } = await tree();
+    await store.save(groupOwner(a, [a]), 'slack', own, 0, null);
+    await store.save(groupOwner(ab, [a, ab]), 'slack', own, 0, null);
+    await store.save(projectOwner(projects[2]!, []), 'slack', own, 0, null);
+    expect(await settingsUsage(db, INSTANCE_OWNER, 'slack')).toEqual({
       inheritingProjects: 1,
       inheritingGroups: 1,
       customProjects: 1,
       customGroups: 2,
     });
-    expect(settingsUsage(db, groupOwner(a, [a]), 'slack')).toEqual({
+    expect(await settingsUsage(db, groupOwner(a, [a]), 'slack')).toEqual({
       inheritingProjects: 1,
       inheritingGroups: 0,
       customProjects: 1,
       customGroups: 1,
     });
-    expect(customDescendantCount(db, INSTANCE_OWNER, 'slack')).toBe(3);
-    expect(customDescendantCount(db, groupOwner(a, [a]), 'slack')).toBe(2);
-    expect(customDescendantCount(db, groupOwner(ab, [a, ab]), 'slack')).toBe(1);
+    expect(await customDescendantCount(db, INSTANCE_OWNER, 'slack')).toBe(3);
+    expect(await customDescendantCount(db, groupOwner(a, [a]), 'slack')).toBe(2);
+    expect(await customDescendantCount(db, groupOwner(ab, [a, ab]), 'slack')).toBe(1);
   });
 
-  it('counts every type at once as it counts each alone', () => {
-    const { db, a, ab, c, projects, store, own } = tree();
-    store.save(groupOwner(ab, [a, ab]), 'slack', own, 0, null);
-    store.save(projectOwner(projects[0]!, []), 'slack', own, 0, null);
-    store.save(groupOwner(c, [c]), 'mattermost', own, 0, null);
-    store.save(projectOwner(projects[1]!, []), 'mattermost', own, 0, null);
+  it('counts every type at once as it counts each alone', async () => {
+    const { db, a, ab, c, projects, store, own } = await tree();
+    await store.save(groupOwner(ab, [a, ab]), 'slack', own, 0, null);
+    await store.save(projectOwner(projects[0]!, []), 'slack', own, 0, null);
+    await store.save(groupOwner(c, [c]), 'mattermost', own, 0, null);
+    await store.save(projectOwner(projects[1]!, []), 'mattermost', own, 0, null);
     const types = ['slack', 'mattermost', 'jira'];
     for (const owner of [INSTANCE_OWNER, groupOwner(a, [a]), groupOwner(c, [c])]) {
-      const all = settingsUsages(db, owner, types);
+      const all = await settingsUsages(db, owner, types);
       for (const type of types)
-        expect(all.get(type), `${type} at ${owner.name}`).toEqual(settingsUsage(db, owner, type));
+        expect(all.get(type), `${type} at ${owner.name}`).toEqual(await settingsUsage(db, owner, type));
     }
-    expect(settingsUsages(db, INSTANCE_OWNER, types).get('mattermost')).toEqual({
+    expect((await settingsUsages(db, INSTANCE_OWNER, types)).get('mattermost')).toEqual({
       inheritingProjects: 2,
       inheritingGroups: 2,
       customProjects: 1,

@@ -2,7 +2,7 @@
  * @module views/components/members
  * A group's or project's members: change a role, remove, add by username.
  */
-import { lastValue } from '../../src/http/forms.js';
+import { lastValue } from '../../src/form-values.js';
 import { ROLE_LABELS, roleName, type RoleName } from '../../src/auth/permissions.js';
 import type { Member, User } from '../../src/db/schema.js';
 import type { FieldErrors } from '../../src/validation.js';

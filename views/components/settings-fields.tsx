@@ -5,7 +5,7 @@
  * the inheritance dropdown changes, so the two cannot drift apart.
  */
 import { parseBoolean } from '../../src/boolean.js';
-import { lastValue } from '../../src/http/forms.js';
+import { lastValue } from '../../src/form-values.js';
 import { integrationsUrl, integrationUrl } from '../../src/http/paths.js';
 import type { Field, FieldValue, IntegrationType } from '../../src/integrations/types.js';
 import {

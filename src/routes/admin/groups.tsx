@@ -1,10 +1,10 @@
 /** @module routes/admin/groups: list, create (top-level or subgroup), a group's admin page and members. */
 import { Hono } from 'hono';
-import { recordAuditEvent } from '../../audit/trail.js';
 import { NotFound } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
-import { lastValue, listParams, readForm, type FormInput } from '../../http/forms.js';
+import { listParams, readForm } from '../../http/forms.js';
+import { lastValue, type FormInput } from '../../form-values.js';
 import { allGroups, createGroup, findGroupById, listGroups, subgroups } from '../../model/groups.js';
 import { listMembers, rolesFor } from '../../model/members.js';
 import { moveGroup } from '../../model/moves.js';
@@ -20,25 +20,25 @@ const crumbs = (...rest: { label: string; href?: string }[]) => [
   ...rest,
 ];
 
-function groupOfUrl(c: AppContext) {
+async function groupOfUrl(c: AppContext) {
   const id = idSchema.safeParse(c.req.param('id'));
-  const group = id.success ? findGroupById(c.var.db, id.data) : undefined;
+  const group = id.success ? await findGroupById(c.var.db, id.data) : undefined;
   if (!group) throw new NotFound();
   return group;
 }
 
-function renderGroup(c: AppContext, values: FormInput, errors: FieldErrors, moveErrors: FieldErrors = {}) {
-  const group = groupOfUrl(c);
+async function renderGroup(c: AppContext, values: FormInput, errors: FieldErrors, moveErrors: FieldErrors = {}) {
+  const group = await groupOfUrl(c);
   const source = { groupId: group.id };
-  const moveTargets = allGroups(c.var.db).filter(
+  const moveTargets = (await allGroups(c.var.db)).filter(
     (other) => !other.traversalIds.startsWith(group.traversalIds) && other.id !== group.parentId,
   );
   return c.render(
     <AdminGroupPage
       group={group}
-      subgroups={subgroups(c.var.db, group, c.var.user!)}
-      projects={groupProjects(c.var.db, group, c.var.user!)}
-      members={listMembers(c.var.db, source)}
+      subgroups={await subgroups(c.var.db, group, c.var.user!)}
+      projects={await groupProjects(c.var.db, group, c.var.user!)}
+      members={await listMembers(c.var.db, source)}
       roles={rolesFor(source)}
       values={values}
       errors={errors}
@@ -49,8 +49,8 @@ function renderGroup(c: AppContext, values: FormInput, errors: FieldErrors, move
   );
 }
 
-function renderNewGroup(c: AppContext, values: FormInput, errors: FieldErrors) {
-  return c.render(<NewGroupPage values={values} errors={errors} parents={allGroups(c.var.db)} />, {
+async function renderNewGroup(c: AppContext, values: FormInput, errors: FieldErrors) {
+  return c.render(<NewGroupPage values={values} errors={errors} parents={await allGroups(c.var.db)} />, {
     title: 'New group',
     breadcrumbs: crumbs({ label: 'New' }),
     nav: <AdminNav current="/admin/groups/" />,
@@ -60,9 +60,9 @@ function renderNewGroup(c: AppContext, values: FormInput, errors: FieldErrors) {
 export function adminGroupRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/', (c) => {
+  routes.get('/', async (c) => {
     const params = listParams(c);
-    const { groups, total } = listGroups(c.var.db, params);
+    const { groups, total } = await listGroups(c.var.db, params);
     return c.render(<AdminGroupsPage groups={groups} total={total} {...params} />, {
       title: 'Groups',
       breadcrumbs: crumbs(),
@@ -70,7 +70,7 @@ export function adminGroupRoutes(): Hono<AppEnv> {
     });
   });
 
-  routes.get('/new', (c) => renderNewGroup(c, { parent_id: c.req.query('parent_id') ?? '' }, {}));
+  routes.get('/new', async (c) => await renderNewGroup(c, { parent_id: c.req.query('parent_id') ?? '' }, {}));
 
   routes.post('/', async (c) => {
     const form = await readForm(c);
@@ -78,13 +78,13 @@ export function adminGroupRoutes(): Hono<AppEnv> {
     let parent;
     if (parentId) {
       const id = idSchema.safeParse(parentId);
-      parent = id.success ? findGroupById(c.var.db, id.data) : undefined;
+      parent = id.success ? await findGroupById(c.var.db, id.data) : undefined;
       if (!parent) {
         c.status(422);
         return renderNewGroup(c, form, { parent_id: 'Parent group does not exist' });
       }
     }
-    const result = createGroup(c.var.db, form, parent);
+    const result = await createGroup(c.var.db, form, parent);
     if (!result.ok) {
       c.status(422);
       return renderNewGroup(c, form, result.errors);
@@ -96,27 +96,21 @@ export function adminGroupRoutes(): Hono<AppEnv> {
     );
   });
 
-  routes.get('/:id', (c) => renderGroup(c, {}, {}));
+  routes.get('/:id', async (c) => await renderGroup(c, {}, {}));
 
   routes.post('/:id/move', async (c) => {
-    const group = groupOfUrl(c);
+    const group = await groupOfUrl(c);
     const parentId = lastValue((await readForm(c)).parent_id) ?? '';
     const id = idSchema.safeParse(parentId);
-    const target = parentId === '' ? null : id.success ? findGroupById(c.var.db, id.data) : undefined;
+    const target = parentId === '' ? null : id.success ? await findGroupById(c.var.db, id.data) : undefined;
     const result =
       target === undefined
         ? { ok: false as const, errors: { parent_id: 'Choose an existing group' } }
-        : moveGroup(c.var.db, group, target);
+        : await moveGroup(c.var.db, group, target, c.var.user!);
     if (!result.ok) {
       c.status(422);
       return renderGroup(c, {}, {}, result.errors);
     }
-    recordAuditEvent(c.var.db, {
-      actor: c.var.user!,
-      action: 'group.moved',
-      owner: { level: 'group', id: group.id, name: result.value.fullPath, path: result.value.fullPath },
-      changes: [{ key: 'path', label: 'Path', before: group.fullPath, after: result.value.fullPath }],
-    });
     return redirectWithFlash(
       c,
       `/admin/groups/${group.id}`,
@@ -126,8 +120,8 @@ export function adminGroupRoutes(): Hono<AppEnv> {
 
   routes.route(
     '/:id/members',
-    memberRoutes((c) => {
-      const group = groupOfUrl(c);
+    memberRoutes(async (c) => {
+      const group = await groupOfUrl(c);
       return { source: { groupId: group.id }, base: `/admin/groups/${group.id}` };
     }, renderGroup),
   );

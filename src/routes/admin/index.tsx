@@ -22,12 +22,16 @@ import { adminUserRoutes } from './users.js';
 export function adminRoutes(): Hono<AppEnv> {
   const admin = new Hono<AppEnv>();
   admin.use(async (c, next) => {
-    requireAdmin(c);
+    await requireAdmin(c);
     await next();
   });
 
-  admin.get('/', (c) => {
-    const counts = { users: countUsers(c.var.db), groups: countGroups(c.var.db), projects: countProjects(c.var.db) };
+  admin.get('/', async (c) => {
+    const counts = {
+      users: await countUsers(c.var.db),
+      groups: await countGroups(c.var.db),
+      projects: await countProjects(c.var.db),
+    };
     return c.render(<AdminDashboardPage counts={counts} />, {
       title: 'Admin Area',
       breadcrumbs: [{ label: 'Admin Area' }],

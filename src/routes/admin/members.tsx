@@ -6,7 +6,8 @@ import { Hono } from 'hono';
 import { NotFound } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
-import { readForm, type FormInput } from '../../http/forms.js';
+import { readForm } from '../../http/forms.js';
+import { type FormInput } from '../../form-values.js';
 import { addMember, changeMemberRole, findMember, removeMember, type MemberSource } from '../../model/members.js';
 import { findUserById } from '../../model/users.js';
 import { idSchema, type FieldErrors } from '../../validation.js';
@@ -22,33 +23,37 @@ export interface MembersOwner {
  * @param renderWithErrors re-renders the owner's page with the add-member form's errors (422)
  */
 export function memberRoutes(
-  load: (c: AppContext) => MembersOwner,
+  load: (c: AppContext) => Promise<MembersOwner>,
   renderWithErrors: (c: AppContext, values: FormInput, errors: FieldErrors) => Response | Promise<Response>,
 ): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  const memberOf = (c: AppContext, owner: MembersOwner) => {
+  const memberOf = async (c: AppContext, owner: MembersOwner) => {
     const id = idSchema.safeParse(c.req.param('memberId'));
-    const member = id.success ? findMember(c.var.db, owner.source, id.data) : undefined;
+    const member = id.success ? await findMember(c.var.db, owner.source, id.data) : undefined;
     if (!member) throw new NotFound();
     return member;
   };
 
   routes.post('/', async (c) => {
-    const owner = load(c);
+    const owner = await load(c);
     const form = await readForm(c);
-    const result = addMember(c.var.db, owner.source, form);
+    const result = await addMember(c.var.db, owner.source, form);
     if (!result.ok) {
       c.status(422);
       return renderWithErrors(c, form, result.errors);
     }
-    return redirectWithFlash(c, owner.base, `${findUserById(c.var.db, result.value.userId)?.username} was added.`);
+    return redirectWithFlash(
+      c,
+      owner.base,
+      `${(await findUserById(c.var.db, result.value.userId))?.username} was added.`,
+    );
   });
 
   routes.post('/:memberId', async (c) => {
-    const owner = load(c);
-    const member = memberOf(c, owner);
-    const result = changeMemberRole(c.var.db, owner.source, member, await readForm(c));
+    const owner = await load(c);
+    const member = await memberOf(c, owner);
+    const result = await changeMemberRole(c.var.db, owner.source, member, await readForm(c));
     if (!result.ok) {
       c.status(422);
       return renderWithErrors(c, {}, result.errors);
@@ -56,15 +61,15 @@ export function memberRoutes(
     return redirectWithFlash(
       c,
       owner.base,
-      `The role of ${findUserById(c.var.db, member.userId)?.username} was changed.`,
+      `The role of ${(await findUserById(c.var.db, member.userId))?.username} was changed.`,
     );
   });
 
-  routes.post('/:memberId/delete', (c) => {
-    const owner = load(c);
-    const member = memberOf(c, owner);
-    removeMember(c.var.db, member);
-    return redirectWithFlash(c, owner.base, `${findUserById(c.var.db, member.userId)?.username} was removed.`);
+  routes.post('/:memberId/delete', async (c) => {
+    const owner = await load(c);
+    const member = await memberOf(c, owner);
+    await removeMember(c.var.db, member);
+    return redirectWithFlash(c, owner.base, `${(await findUserById(c.var.db, member.userId))?.username} was removed.`);
   });
 
   return routes;

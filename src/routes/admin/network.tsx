@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
 import { readForm } from '../../http/forms.js';
-import { networkSettings, parseNetworkForm, saveNetworkSettings } from '../../outbound/network-settings.js';
+import { networkSettings, parseNetworkForm, saveNetworkSettings } from '../../model/network-settings.js';
 import type { FieldErrors } from '../../validation.js';
 import { AdminNav } from '../../../views/components/nav.js';
 import type { FormValues } from '../../../views/components/form.js';
@@ -20,8 +20,8 @@ function renderNetwork(c: AppContext, values: FormValues, errors: FieldErrors = 
 export function adminNetworkRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/', (c) => {
-    const settings = networkSettings(c.var.db);
+  routes.get('/', async (c) => {
+    const settings = await networkSettings(c.var.db);
     return renderNetwork(c, {
       allow_local_requests: settings.allow_local_requests ? '1' : '0',
       outbound_allowlist: settings.outbound_allowlist,
@@ -35,7 +35,7 @@ export function adminNetworkRoutes(): Hono<AppEnv> {
       c.status(422);
       return renderNetwork(c, form, parsed.errors);
     }
-    saveNetworkSettings(c.var.db, parsed.value, c.var.user!);
+    await saveNetworkSettings(c.var.db, parsed.value, c.var.user!);
     return redirectWithFlash(c, NETWORK_PATH, 'Network settings saved.');
   });
 

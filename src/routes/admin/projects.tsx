@@ -1,10 +1,10 @@
 /** @module routes/admin/projects: list with search, create in a group, a project's admin page and members. */
 import { Hono } from 'hono';
-import { recordAuditEvent } from '../../audit/trail.js';
 import { NotFound } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
-import { lastValue, listParams, readForm, type FormInput } from '../../http/forms.js';
+import { listParams, readForm } from '../../http/forms.js';
+import { lastValue, type FormInput } from '../../form-values.js';
 import { allGroups, findGroupById } from '../../model/groups.js';
 import { listMembers, rolesFor } from '../../model/members.js';
 import { moveProject } from '../../model/moves.js';
@@ -20,24 +20,24 @@ const crumbs = (...rest: { label: string; href?: string }[]) => [
   ...rest,
 ];
 
-function projectOfUrl(c: AppContext) {
+async function projectOfUrl(c: AppContext) {
   const id = idSchema.safeParse(c.req.param('id'));
-  const project = id.success ? findProjectById(c.var.db, id.data) : undefined;
+  const project = id.success ? await findProjectById(c.var.db, id.data) : undefined;
   if (!project) throw new NotFound();
   return project;
 }
 
-function renderProject(c: AppContext, values: FormInput, errors: FieldErrors, moveErrors: FieldErrors = {}) {
-  const project = projectOfUrl(c);
+async function renderProject(c: AppContext, values: FormInput, errors: FieldErrors, moveErrors: FieldErrors = {}) {
+  const project = await projectOfUrl(c);
   const source = { projectId: project.id };
   return c.render(
     <AdminProjectPage
       project={project}
-      members={listMembers(c.var.db, source)}
+      members={await listMembers(c.var.db, source)}
       roles={rolesFor(source)}
       values={values}
       errors={errors}
-      moveTargets={allGroups(c.var.db).filter((group) => group.id !== project.groupId)}
+      moveTargets={(await allGroups(c.var.db)).filter((group) => group.id !== project.groupId)}
       moveErrors={moveErrors}
     />,
     {
@@ -48,8 +48,8 @@ function renderProject(c: AppContext, values: FormInput, errors: FieldErrors, mo
   );
 }
 
-function renderNewProject(c: AppContext, values: FormInput, errors: FieldErrors) {
-  return c.render(<NewProjectPage values={values} errors={errors} groups={allGroups(c.var.db)} />, {
+async function renderNewProject(c: AppContext, values: FormInput, errors: FieldErrors) {
+  return c.render(<NewProjectPage values={values} errors={errors} groups={await allGroups(c.var.db)} />, {
     title: 'New project',
     breadcrumbs: crumbs({ label: 'New' }),
     nav: <AdminNav current="/admin/projects/" />,
@@ -59,9 +59,9 @@ function renderNewProject(c: AppContext, values: FormInput, errors: FieldErrors)
 export function adminProjectRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/', (c) => {
+  routes.get('/', async (c) => {
     const params = listParams(c);
-    const { projects, total } = listProjects(c.var.db, params);
+    const { projects, total } = await listProjects(c.var.db, params);
     return c.render(<AdminProjectsPage projects={projects} total={total} {...params} />, {
       title: 'Projects',
       breadcrumbs: crumbs(),
@@ -69,17 +69,17 @@ export function adminProjectRoutes(): Hono<AppEnv> {
     });
   });
 
-  routes.get('/new', (c) => renderNewProject(c, { group_id: c.req.query('group_id') ?? '' }, {}));
+  routes.get('/new', async (c) => await renderNewProject(c, { group_id: c.req.query('group_id') ?? '' }, {}));
 
   routes.post('/', async (c) => {
     const form = await readForm(c);
     const id = idSchema.safeParse(lastValue(form.group_id));
-    const group = id.success ? findGroupById(c.var.db, id.data) : undefined;
+    const group = id.success ? await findGroupById(c.var.db, id.data) : undefined;
     if (!group) {
       c.status(422);
       return renderNewProject(c, form, { group_id: 'Choose the group the project belongs to' });
     }
-    const result = createProject(c.var.db, form, group);
+    const result = await createProject(c.var.db, form, group);
     if (!result.ok) {
       c.status(422);
       return renderNewProject(c, form, result.errors);
@@ -91,25 +91,19 @@ export function adminProjectRoutes(): Hono<AppEnv> {
     );
   });
 
-  routes.get('/:id', (c) => renderProject(c, {}, {}));
+  routes.get('/:id', async (c) => await renderProject(c, {}, {}));
 
   routes.post('/:id/move', async (c) => {
-    const project = projectOfUrl(c);
+    const project = await projectOfUrl(c);
     const id = idSchema.safeParse(lastValue((await readForm(c)).group_id));
-    const target = id.success ? findGroupById(c.var.db, id.data) : undefined;
+    const target = id.success ? await findGroupById(c.var.db, id.data) : undefined;
     const result = target
-      ? moveProject(c.var.db, project, target)
+      ? await moveProject(c.var.db, project, target, c.var.user!)
       : { ok: false as const, errors: { group_id: 'Choose an existing group' } };
     if (!result.ok) {
       c.status(422);
       return renderProject(c, {}, {}, result.errors);
     }
-    recordAuditEvent(c.var.db, {
-      actor: c.var.user!,
-      action: 'project.moved',
-      owner: { level: 'project', id: project.id, name: result.value.fullPath, path: result.value.fullPath },
-      changes: [{ key: 'path', label: 'Path', before: project.fullPath, after: result.value.fullPath }],
-    });
     return redirectWithFlash(
       c,
       `/admin/projects/${project.id}`,
@@ -119,8 +113,8 @@ export function adminProjectRoutes(): Hono<AppEnv> {
 
   routes.route(
     '/:id/members',
-    memberRoutes((c) => {
-      const project = projectOfUrl(c);
+    memberRoutes(async (c) => {
+      const project = await projectOfUrl(c);
       return { source: { projectId: project.id }, base: `/admin/projects/${project.id}` };
     }, renderProject),
   );

@@ -21,9 +21,9 @@ const crumbs = (last?: string) => [
 export function adminTokenRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/', (c) => {
+  routes.get('/', async (c) => {
     const { page, perPage } = listParams(c);
-    const { tokens, total } = allTokens(c.var.db, page, perPage);
+    const { tokens, total } = await allTokens(c.var.db, page, perPage);
     return c.render(<AdminTokensPage rows={tokens} page={page} perPage={perPage} total={total} />, {
       title: 'Personal access tokens',
       breadcrumbs: crumbs(),
@@ -33,9 +33,9 @@ export function adminTokenRoutes(): Hono<AppEnv> {
 
   routes.post('/:id/revoke', async (c) => {
     const id = idSchema.safeParse(c.req.param('id'));
-    const token = id.success ? findToken(c.var.db, id.data) : undefined;
+    const token = id.success ? await findToken(c.var.db, id.data) : undefined;
     if (!token) throw new NotFound();
-    const owner = findUserById(c.var.db, token.userId);
+    const owner = await findUserById(c.var.db, token.userId);
     const form = await readForm(c);
     if (!isConfirmed(form)) {
       return c.render(
@@ -52,7 +52,7 @@ export function adminTokenRoutes(): Hono<AppEnv> {
         { title: 'Revoke token', breadcrumbs: crumbs('Revoke'), nav: <AdminNav current={ADMIN_TOKENS_URL} /> },
       );
     }
-    const revoked = revokeToken(c.var.db, token.id);
+    const revoked = await revokeToken(c.var.db, token.id);
     const what = `The token "${token.name}" of @${owner?.username}`;
     return redirectWithFlash(c, ADMIN_TOKENS_URL, revoked ? `${what} was revoked.` : `${what} was already revoked.`);
   });

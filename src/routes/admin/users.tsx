@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { BadRequest, NotFound } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
-import { lastValue, listParams, readForm } from '../../http/forms.js';
+import { listParams, readForm } from '../../http/forms.js';
+import { lastValue } from '../../form-values.js';
 import { requireAdmin } from '../../http/subjects.js';
 import { createUser, findUserById, listUsers, setAdministrator, setBlocked } from '../../model/users.js';
 import { idSchema } from '../../validation.js';
@@ -17,9 +18,9 @@ const crumbs = (last?: string) => [
 ];
 
 /** The user named by the URL, who must not be the administrator acting (no self-lockout). */
-function otherUser(c: AppContext) {
+async function otherUser(c: AppContext) {
   const id = idSchema.safeParse(c.req.param('id'));
-  const user = id.success ? findUserById(c.var.db, id.data) : undefined;
+  const user = id.success ? await findUserById(c.var.db, id.data) : undefined;
   if (!user) throw new NotFound();
   if (user.id === c.var.user!.id)
     throw new BadRequest('You cannot change your own administrator access or block yourself.');
@@ -29,10 +30,10 @@ function otherUser(c: AppContext) {
 export function adminUserRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/', (c) => {
+  routes.get('/', async (c) => {
     const params = listParams(c);
-    const { users, total } = listUsers(c.var.db, params);
-    return c.render(<UsersPage users={users} total={total} {...params} currentUser={requireAdmin(c)} />, {
+    const { users, total } = await listUsers(c.var.db, params);
+    return c.render(<UsersPage users={users} total={total} {...params} currentUser={await requireAdmin(c)} />, {
       title: 'Users',
       breadcrumbs: crumbs(),
       nav: <AdminNav current={c.req.path} />,
@@ -61,27 +62,27 @@ export function adminUserRoutes(): Hono<AppEnv> {
     return redirectWithFlash(c, '/admin/users', `User ${result.value.username} was successfully created.`);
   });
 
-  routes.post('/:id/make_admin', (c) => {
-    const user = otherUser(c);
-    setAdministrator(c.var.db, user.id, true);
+  routes.post('/:id/make_admin', async (c) => {
+    const user = await otherUser(c);
+    await setAdministrator(c.var.db, user.id, true);
     return redirectWithFlash(c, '/admin/users', `${user.username} is now an administrator.`);
   });
 
-  routes.post('/:id/revoke_admin', (c) => {
-    const user = otherUser(c);
-    setAdministrator(c.var.db, user.id, false);
+  routes.post('/:id/revoke_admin', async (c) => {
+    const user = await otherUser(c);
+    await setAdministrator(c.var.db, user.id, false);
     return redirectWithFlash(c, '/admin/users', `${user.username} is no longer an administrator.`);
   });
 
-  routes.post('/:id/block', (c) => {
-    const user = otherUser(c);
-    setBlocked(c.var.db, user.id, true);
+  routes.post('/:id/block', async (c) => {
+    const user = await otherUser(c);
+    await setBlocked(c.var.db, user.id, true);
     return redirectWithFlash(c, '/admin/users', `${user.username} was blocked and signed out everywhere.`);
   });
 
-  routes.post('/:id/unblock', (c) => {
-    const user = otherUser(c);
-    setBlocked(c.var.db, user.id, false);
+  routes.post('/:id/unblock', async (c) => {
+    const user = await otherUser(c);
+    await setBlocked(c.var.db, user.id, false);
     return redirectWithFlash(c, '/admin/users', `${user.username} was unblocked.`);
   });
 

@@ -29,8 +29,8 @@ import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import { listParam, readParams, type ApiParams } from './params.js';
 
 /** The level's own settings: enforcing and pushing act on them, so there must be some. */
-function ownSettings(c: AppContext, at: SettingsLevel, type: IntegrationType) {
-  const own = storeOf(c).findOwn(at.owner, type.slug);
+async function ownSettings(c: AppContext, at: SettingsLevel, type: IntegrationType) {
+  const own = await storeOf(c).findOwn(at.owner, type.slug);
   if (!own) throw notFound('Integration');
   return own;
 }
@@ -41,8 +41,8 @@ function chosenKeys(c: AppContext, at: SettingsLevel, type: IntegrationType, par
   return chosen.ok ? chosen : { ok: false as const, response: c.json({ message: { keys: [chosen.error] } }, 400) };
 }
 
-const overriding = (c: AppContext, at: SettingsLevel, type: IntegrationType, keys: readonly string[]) => {
-  const count = countByLevel(overriders(storeOf(c), at.owner, type, keys));
+const overriding = async (c: AppContext, at: SettingsLevel, type: IntegrationType, keys: readonly string[]) => {
+  const count = countByLevel(await overriders(storeOf(c), at.owner, type, keys));
   return { projects: count.projects, groups: count.groups };
 };
 
@@ -51,9 +51,9 @@ export function enforcementApi(load: LevelLoader): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
   routes.get('/:slug/enforcement', async (c) => {
-    const at = load(c, 'read');
+    const at = await load(c, 'read');
     const type = typeOfUrl(c, at, notFound('Integration'));
-    const own = ownSettings(c, at, type);
+    const own = await ownSettings(c, at, type);
     const asked = listParam(await readParams(c), 'keys');
     const keys = asked.length > 0 ? asked : (own.enforced?.keys ?? []);
     const chosen = keys.length > 0 ? parseChosenKeys(type, at.level, keys) : { ok: true as const, keys: [] };
@@ -61,49 +61,49 @@ export function enforcementApi(load: LevelLoader): Hono<AppEnv> {
     return c.json({
       enforced: own.enforced ? { keys: own.enforced.keys, reason: own.enforced.reason } : null,
       overriding_descendants:
-        chosen.keys.length > 0 ? overriding(c, at, type, chosen.keys) : { projects: 0, groups: 0 },
+        chosen.keys.length > 0 ? await overriding(c, at, type, chosen.keys) : { projects: 0, groups: 0 },
     });
   });
 
-  // Read after the body, so that the version applied is the current one: the last write wins.
+  // As in GitLab, the last write wins: the enforcement applies to the row as it is when written.
   routes.put('/:slug/enforcement', async (c) => {
-    const at = load(c, 'enforce_settings');
+    const at = await load(c, 'enforce_settings');
     const type = typeOfUrl(c, at, notFound('Integration'));
     const params = await readParams(c);
-    const own = ownSettings(c, at, type);
+    await ownSettings(c, at, type);
     const chosen = chosenKeys(c, at, type, params);
     if (!chosen.ok) return chosen.response;
     const reason = params.reason ?? '';
     if (typeof reason !== 'string') throw new BadRequest('reason is invalid');
     if (reason.trim().length > MAX_REASON_LENGTH)
       return c.json({ message: { reason: [`is too long (maximum is ${MAX_REASON_LENGTH} characters)`] } }, 400);
-    const saved = setEnforcement(
+    const saved = await setEnforcement(
       storeOf(c),
       at.owner,
       type,
       { keys: chosen.keys, reason: reason.trim() },
-      own.version,
+      undefined,
       c.var.user!,
     );
-    return c.json({ enforced: saved.enforced, overriding_descendants: overriding(c, at, type, chosen.keys) });
+    return c.json({ enforced: saved.enforced, overriding_descendants: await overriding(c, at, type, chosen.keys) });
   });
 
-  routes.delete('/:slug/enforcement', (c) => {
-    const at = load(c, 'enforce_settings');
+  routes.delete('/:slug/enforcement', async (c) => {
+    const at = await load(c, 'enforce_settings');
     const type = typeOfUrl(c, at, notFound('Integration'));
-    const own = ownSettings(c, at, type);
+    const own = await ownSettings(c, at, type);
     if (!own.enforced) throw notFound('Enforcement');
-    setEnforcement(storeOf(c), at.owner, type, null, own.version, c.var.user!);
+    await setEnforcement(storeOf(c), at.owner, type, null, undefined, c.var.user!);
     return c.body(null, 204);
   });
 
   routes.post('/:slug/push', async (c) => {
-    const at = load(c, 'manage_settings');
+    const at = await load(c, 'manage_settings');
     const type = typeOfUrl(c, at, notFound('Integration'));
-    ownSettings(c, at, type);
+    await ownSettings(c, at, type);
     const chosen = chosenKeys(c, at, type, await readParams(c));
     if (!chosen.ok) return chosen.response;
-    const changed = pushToDescendants(storeOf(c), at.owner, type, chosen.keys, c.var.user!);
+    const changed = await pushToDescendants(storeOf(c), at.owner, type, chosen.keys, c.var.user!);
     return c.json({ changed_descendants: changed });
   });
 

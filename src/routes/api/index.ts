@@ -39,7 +39,7 @@ export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
   api.use(limitBody(API_MAX_BODY_BYTES, (c) => c.json({ message: '413 Request Entity Too Large' }, 413)));
   api.use(async (c, next) => {
     const secret = tokenOf((name) => c.req.header(name));
-    const found = secret ? authenticateToken(deps.db, secret) : null;
+    const found = secret ? await authenticateToken(deps.db, secret) : null;
     if (!found) return c.json(UNAUTHORIZED, 401);
     if (!isReadOnly(c.req.method) && !tokenScopes(found.token).includes('api')) return c.json(INSUFFICIENT_SCOPE, 403);
     c.set('user', found.user);

@@ -10,7 +10,7 @@ import type { Ability } from '../../auth/permissions.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
-import { outboundPolicy } from '../../outbound/network-settings.js';
+import { outboundPolicy } from '../../model/network-settings.js';
 import { blockedUrlErrors } from '../../settings/outbound.js';
 import type { FieldErrors } from '../../validation.js';
 import {
@@ -28,47 +28,47 @@ import { parameterName, readParams, settingsFormOf } from './params.js';
 import { apiAdmin, apiGroup, apiProject } from './subjects.js';
 
 /** Loads the level an API URL is about, checking that the token's user may do `ability` there. */
-export type LevelLoader = (c: AppContext, ability: Ability) => SettingsLevel;
+export type LevelLoader = (c: AppContext, ability: Ability) => Promise<SettingsLevel>;
 
-export const projectLevel: LevelLoader = (c, ability) => {
-  const { project, lineage } = apiProject(c, ability);
+export const projectLevel: LevelLoader = async (c, ability) => {
+  const { project, lineage } = await apiProject(c, ability);
   const owner = projectOwner(project, lineage);
   return { level: 'project', owner, chain: settingsChain(owner, lineage) };
 };
 
-export const groupLevel: LevelLoader = (c, ability) => {
-  const { group, lineage } = apiGroup(c, ability);
+export const groupLevel: LevelLoader = async (c, ability) => {
+  const { group, lineage } = await apiGroup(c, ability);
   const owner = groupOwner(group, lineage);
   return { level: 'group', owner, chain: settingsChain(owner, lineage) };
 };
 
-export const instanceLevel: LevelLoader = (c) => {
-  apiAdmin(c);
+export const instanceLevel: LevelLoader = async (c) => {
+  await apiAdmin(c);
   return { level: 'instance', owner: INSTANCE_OWNER, chain: [INSTANCE_OWNER] };
 };
 
-function present(c: AppContext, at: SettingsLevel, type: IntegrationType) {
+async function present(c: AppContext, at: SettingsLevel, type: IntegrationType) {
   const store = storeOf(c);
-  const [state] = integrationStates(store, at, type);
+  const [state] = await integrationStates(store, at, type);
   if (state!.effective.state === 'not_configured') throw notFound('Integration');
-  return integrationEntity(state!, store.ownRowTimes(at.owner).get(type.slug), true);
+  return integrationEntity(state!, (await store.ownRowTimes(at.owner)).get(type.slug), true);
 }
 
 export function integrationApi(load: LevelLoader): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
   /** Like GitLab, the active integrations only. */
-  routes.get('/', (c) => {
-    const at = load(c, 'read');
+  routes.get('/', async (c) => {
+    const at = await load(c, 'read');
     const store = storeOf(c);
-    const times = store.ownRowTimes(at.owner);
-    const states = integrationStates(store, at).filter((state) => state.effective.active);
+    const times = await store.ownRowTimes(at.owner);
+    const states = (await integrationStates(store, at)).filter((state) => state.effective.active);
     return c.json(states.map((state) => integrationEntity(state, times.get(state.type.slug), false)));
   });
 
-  routes.get('/:slug', (c) => {
-    const at = load(c, 'read');
-    return c.json(present(c, at, typeOfUrl(c, at, notFound('Integration'))));
+  routes.get('/:slug', async (c) => {
+    const at = await load(c, 'read');
+    return c.json(await present(c, at, typeOfUrl(c, at, notFound('Integration'))));
   });
 
   /**
@@ -77,29 +77,29 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
    * than refused as a conflict.
    */
   routes.put('/:slug', async (c) => {
-    const at = load(c, 'manage_settings');
+    const at = await load(c, 'manage_settings');
     const type = typeOfUrl(c, at, notFound('Integration'));
     const store = storeOf(c);
     const params = await readParams(c);
-    const prepareNow = () => {
-      const [state] = integrationStates(store, at, type);
+    const prepareNow = async () => {
+      const [state] = await integrationStates(store, at, type);
       const form = settingsFormOf(type, params, {
         level: at.level,
         version: state!.own?.version ?? 0,
         enforced: new Set(Object.keys(state!.effective.enforced)),
       });
-      return { state: state!, form, prepared: prepareSettingsChange(store, at, type, form) };
+      return { state: state!, form, prepared: await prepareSettingsChange(store, at, type, form) };
     };
     const invalid = (state: IntegrationState, errors: FieldErrors) => {
       const onlyEnforced = Object.keys(errors).every((key) => key in state.effective.enforced);
       const message = Object.fromEntries(Object.entries(errors).map(([key, text]) => [parameterName(key), [text]]));
       return c.json({ message }, onlyEnforced ? 422 : 400);
     };
-    const checked = prepareNow();
+    const checked = await prepareNow();
     if (!checked.prepared.ok) return invalid(checked.state, checked.prepared.errors);
     const blocked =
       checked.prepared.change.choice === 'custom'
-        ? await blockedUrlErrors(type, checked.form, outboundPolicy(c.var.db), c.var.deps.outbound)
+        ? await blockedUrlErrors(type, checked.form, await outboundPolicy(c.var.db), c.var.deps.outbound)
         : {};
     if (Object.keys(blocked).length > 0) {
       return c.json(
@@ -107,16 +107,16 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
         400,
       );
     }
-    const latest = prepareNow();
+    const latest = await prepareNow();
     if (!latest.prepared.ok) return invalid(latest.state, latest.prepared.errors);
-    commitSettingsChange(store, at, type, latest.prepared.change, c.var.user!);
-    return c.json(present(c, at, type));
+    await commitSettingsChange(store, at, type, latest.prepared.change, c.var.user!);
+    return c.json(await present(c, at, type));
   });
 
   /** GitLab's "Disable an integration": the level's own settings go; it inherits (or has none) from then on. */
-  routes.delete('/:slug', (c) => {
-    const at = load(c, 'manage_settings');
-    resetSettings(storeOf(c), at.owner, typeOfUrl(c, at, notFound('Integration')), c.var.user!);
+  routes.delete('/:slug', async (c) => {
+    const at = await load(c, 'manage_settings');
+    await resetSettings(storeOf(c), at.owner, typeOfUrl(c, at, notFound('Integration')), c.var.user!);
     return c.body(null, 204);
   });
 

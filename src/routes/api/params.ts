@@ -9,7 +9,8 @@ import { parseBoolean } from '../../boolean.js';
 import { BadRequest } from '../../errors.js';
 import { readBody } from '../../http/body.js';
 import type { AppEnv } from '../../http/context.js';
-import { readForm, type FormInput } from '../../http/forms.js';
+import { readForm } from '../../http/forms.js';
+import { type FormInput } from '../../form-values.js';
 import { booleanSettingNames, settingKeys, unknownFieldNames } from '../../integrations/validate.js';
 import type { IntegrationType, Level } from '../../integrations/types.js';
 

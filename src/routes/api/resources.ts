@@ -35,14 +35,14 @@ const searchParam = (params: ApiParams) =>
 async function projectList(c: AppContext, groupId?: number) {
   const params = await readParams(c);
   const pageOf = pageRequest(params);
-  const { rows, total } = readableProjects(c.var.db, {
+  const { rows, total } = await readableProjects(c.var.db, {
     viewer: c.var.user!,
     groupId,
     search: searchParam(params),
     ...projectOrder(params),
     ...pageOf,
   });
-  const lineageOf = groupLineages(
+  const lineageOf = await groupLineages(
     c.var.db,
     rows.map((row) => row.group),
   );
@@ -54,13 +54,13 @@ async function projectList(c: AppContext, groupId?: number) {
 async function groupList(c: AppContext, parentId?: number) {
   const params = await readParams(c);
   const pageOf = pageRequest(params);
-  const { groups, total } = readableGroups(c.var.db, {
+  const { groups, total } = await readableGroups(c.var.db, {
     viewer: c.var.user!,
     parentId,
     search: searchParam(params),
     ...pageOf,
   });
-  const lineageOf = groupLineages(c.var.db, groups);
+  const lineageOf = await groupLineages(c.var.db, groups);
   setPaginationHeaders(c, origin(c), pageOf, total);
   return c.json(groups.map((group) => groupEntity(group, lineageOf(group), origin(c))));
 }
@@ -75,24 +75,24 @@ export function resourceRoutes(): Hono<AppEnv> {
   /** The projects the user can read, GitLab's newest first unless `order_by`/`sort` say otherwise; `search` by name or path. */
   routes.get('/projects', (c) => projectList(c));
 
-  routes.get('/projects/:id', (c) => {
-    const { project, lineage } = apiProject(c, 'read');
+  routes.get('/projects/:id', async (c) => {
+    const { project, lineage } = await apiProject(c, 'read');
     return c.json(projectEntity(project, lineage, origin(c)));
   });
 
   /** The groups the user can read, subgroups included, by name; `search` by name or path. */
   routes.get('/groups', (c) => groupList(c));
 
-  routes.get('/groups/:id', (c) => {
-    const { group, lineage } = apiGroup(c, 'read');
+  routes.get('/groups/:id', async (c) => {
+    const { group, lineage } = await apiGroup(c, 'read');
     return c.json(groupEntity(group, lineage, origin(c)));
   });
 
   /** The group's direct subgroups that the user can read. */
-  routes.get('/groups/:id/subgroups', (c) => groupList(c, apiGroup(c, 'read').group.id));
+  routes.get('/groups/:id/subgroups', async (c) => groupList(c, (await apiGroup(c, 'read')).group.id));
 
   /** The projects directly in the group that the user can read, ordered as GET /projects. */
-  routes.get('/groups/:id/projects', (c) => projectList(c, apiGroup(c, 'read').group.id));
+  routes.get('/groups/:id/projects', async (c) => projectList(c, (await apiGroup(c, 'read')).group.id));
 
   return routes;
 }

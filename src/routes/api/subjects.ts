@@ -15,38 +15,40 @@ import { notFound } from './errors.js';
 
 const isId = (value: string) => /^[1-9]\d{0,15}$/.test(value);
 
-function findProject(c: AppContext, idOrPath: string): { project: Project; group: Group } | undefined {
-  if (!isId(idOrPath)) return projectWithGroup(c.var.db, idOrPath);
-  const project = findProjectById(c.var.db, Number(idOrPath));
-  const group = project && findGroupById(c.var.db, project.groupId);
+async function findProject(c: AppContext, idOrPath: string): Promise<{ project: Project; group: Group } | undefined> {
+  if (!isId(idOrPath)) return await projectWithGroup(c.var.db, idOrPath);
+  const project = await findProjectById(c.var.db, Number(idOrPath));
+  const group = project && (await findGroupById(c.var.db, project.groupId));
   return project && group ? { project, group } : undefined;
 }
 
 /** authorize() with GitLab's messages: "404 Project Not Found" rather than the page's text. */
-function authorizeFor(c: AppContext, ability: Ability, subject: Subject, what: string): void {
+async function authorizeFor(c: AppContext, ability: Ability, subject: Subject, what: string): Promise<void> {
   try {
-    authorize(c.var.db, c.var.user, ability, subject);
+    await authorize(c.var.db, c.var.user, ability, subject);
   } catch (error) {
     throw error instanceof NotFound ? notFound(what) : error;
   }
 }
 
-export function apiProject(c: AppContext, ability: Ability): ProjectSubject {
-  const found = findProject(c, c.req.param('id') ?? '');
+export async function apiProject(c: AppContext, ability: Ability): Promise<ProjectSubject> {
+  const found = await findProject(c, c.req.param('id') ?? '');
   if (!found) throw notFound('Project');
-  authorizeFor(c, ability, { kind: 'project', ...found }, 'Project');
-  return { ...found, lineage: groupLineage(c.var.db, found.group) };
+  await authorizeFor(c, ability, { kind: 'project', ...found }, 'Project');
+  return { ...found, lineage: await groupLineage(c.var.db, found.group) };
 }
 
-export function apiGroup(c: AppContext, ability: Ability): GroupSubject {
+export async function apiGroup(c: AppContext, ability: Ability): Promise<GroupSubject> {
   const idOrPath = c.req.param('id') ?? '';
-  const group = isId(idOrPath) ? findGroupById(c.var.db, Number(idOrPath)) : findGroupByFullPath(c.var.db, idOrPath);
+  const group = isId(idOrPath)
+    ? await findGroupById(c.var.db, Number(idOrPath))
+    : await findGroupByFullPath(c.var.db, idOrPath);
   if (!group) throw notFound('Group');
-  authorizeFor(c, ability, { kind: 'group', group }, 'Group');
-  return { group, lineage: groupLineage(c.var.db, group) };
+  await authorizeFor(c, ability, { kind: 'group', group }, 'Group');
+  return { group, lineage: await groupLineage(c.var.db, group) };
 }
 
 /** The instance-level endpoints, like GitLab's Admin API, answer 403 to everyone but administrators. */
-export function apiAdmin(c: AppContext): void {
-  if (!can(c.var.db, c.var.user, 'administer', { kind: 'instance' })) throw new Forbidden();
+export async function apiAdmin(c: AppContext): Promise<void> {
+  if (!(await can(c.var.db, c.var.user, 'administer', { kind: 'instance' }))) throw new Forbidden();
 }

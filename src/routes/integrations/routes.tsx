@@ -8,7 +8,8 @@ import { Hono } from 'hono';
 import { BadRequest, Conflict, NotFound } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
-import { isConfirmed, lastValue, readForm, type FormInput } from '../../http/forms.js';
+import { isConfirmed, readForm } from '../../http/forms.js';
+import { lastValue, type FormInput } from '../../form-values.js';
 import { integrationUrl } from '../../http/paths.js';
 import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
@@ -44,7 +45,7 @@ import {
 } from '../../settings/enforcement.js';
 import type { Enforcement } from '../../settings/resolve.js';
 import { blockedUrlErrors, settingsForTest, SETTINGS_TEST_LIMIT, testSettings } from '../../settings/outbound.js';
-import { outboundPolicy } from '../../outbound/network-settings.js';
+import { outboundPolicy } from '../../model/network-settings.js';
 import { TestResult, type TestOutcome } from '../../../views/components/test-result.js';
 import { ConfirmPage } from '../../../views/pages/confirm.js';
 import {
@@ -119,11 +120,16 @@ function inheritedKeysOf(
   return new Set(Object.keys(state.effective.source).filter((key) => !ownKeys.has(key)));
 }
 
-function renderIntegration(c: AppContext, scope: IntegrationScope, type: IntegrationType, options: RenderOptions = {}) {
-  const [state] = integrationStates(storeOf(c), scope, type);
+async function renderIntegration(
+  c: AppContext,
+  scope: IntegrationScope,
+  type: IntegrationType,
+  options: RenderOptions = {},
+) {
+  const [state] = await integrationStates(storeOf(c), scope, type);
   const { effective, own } = state!;
   const inheritance = options.inheritance ?? currentInheritance(scope, state!);
-  const usage = scope.level === 'project' ? undefined : settingsUsage(c.var.db, scope.owner, type.slug);
+  const usage = scope.level === 'project' ? undefined : await settingsUsage(c.var.db, scope.owner, type.slug);
   return c.render(
     <IntegrationPage
       type={type}
@@ -149,13 +155,13 @@ function renderIntegration(c: AppContext, scope: IntegrationScope, type: Integra
   );
 }
 
-function renderEnforcement(
+async function renderEnforcement(
   c: AppContext,
   scope: IntegrationScope,
   type: IntegrationType,
   options: Pick<EnforcementPageProps, 'errors' | 'submitted'> = {},
 ) {
-  const own = storeOf(c).findOwn(scope.owner, type.slug);
+  const own = await storeOf(c).findOwn(scope.owner, type.slug);
   return c.render(
     <EnforcementPage
       type={type}
@@ -166,7 +172,7 @@ function renderEnforcement(
       version={own?.version ?? 0}
       canEnforce={scope.canEnforce}
       canManage={scope.canManage}
-      customCount={customDescendantCount(c.var.db, scope.owner, type.slug)}
+      customCount={await customDescendantCount(c.var.db, scope.owner, type.slug)}
       {...options}
     />,
     {
@@ -189,13 +195,13 @@ function withoutControls(form: FormInput): FormInput {
 export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/', (c) => {
-    const scope = loadScope(c, 'read');
-    const states = integrationStates(storeOf(c), scope);
+  routes.get('/', async (c) => {
+    const scope = await loadScope(c, 'read');
+    const states = await integrationStates(storeOf(c), scope);
     const usages =
       scope.level === 'project'
         ? undefined
-        : settingsUsages(
+        : await settingsUsages(
             c.var.db,
             scope.owner,
             states.map((state) => state.type.slug),
@@ -211,16 +217,16 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     );
   });
 
-  routes.get('/:slug', (c) => {
-    const scope = loadScope(c, 'read');
-    return renderIntegration(c, scope, typeOfUrl(c, scope));
+  routes.get('/:slug', async (c) => {
+    const scope = await loadScope(c, 'read');
+    return await renderIntegration(c, scope, typeOfUrl(c, scope));
   });
 
   /** The htmx fragment: the fields for the option chosen in the dropdown, without saving. */
-  routes.get('/:slug/fields', (c) => {
-    const scope = loadScope(c, 'read');
+  routes.get('/:slug/fields', async (c) => {
+    const scope = await loadScope(c, 'read');
     const type = typeOfUrl(c, scope);
-    const [state] = integrationStates(storeOf(c), scope, type);
+    const [state] = await integrationStates(storeOf(c), scope, type);
     const { effective, own } = state!;
     const inheritance: Inheritance =
       c.req.query('inheritance') === 'inherit' && effective.inheritsFrom ? 'inherit' : 'custom';
@@ -241,7 +247,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
   });
 
   routes.post('/:slug', async (c) => {
-    const scope = loadScope(c, 'manage_settings');
+    const scope = await loadScope(c, 'manage_settings');
     const type = typeOfUrl(c, scope);
     const user = c.var.user!;
     const confirmKey = deriveKey(c.var.deps.secretKeyBase, 'settings confirmation');
@@ -258,7 +264,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
 
     try {
       const store = storeOf(c);
-      const prepared = prepareSettingsChange(store, scope, type, form);
+      const prepared = await prepareSettingsChange(store, scope, type, form);
       if (!prepared.ok) {
         c.status(422);
         return renderIntegration(c, scope, type, {
@@ -269,7 +275,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       }
       const blocked =
         prepared.change.choice === 'custom'
-          ? await blockedUrlErrors(type, form, outboundPolicy(c.var.db), c.var.deps.outbound)
+          ? await blockedUrlErrors(type, form, await outboundPolicy(c.var.db), c.var.deps.outbound)
           : {};
       if (Object.keys(blocked).length > 0) {
         c.status(422);
@@ -278,7 +284,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       const { change } = prepared;
       // A save that changes nothing reaches nobody below: nothing to confirm.
       if (scope.level !== 'project' && !prepared.unchanged && !isConfirmed(form)) {
-        const usage = settingsUsage(c.var.db, scope.owner, type.slug);
+        const usage = await settingsUsage(c.var.db, scope.owner, type.slug);
         const payload = JSON.stringify({ form, expires: Date.now() + CONFIRMATION_TTL_MS });
         return c.render(
           <ConfirmSavePage
@@ -298,7 +304,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
           },
         );
       }
-      const outcome = commitSettingsChange(store, scope, type, change, user);
+      const outcome = await commitSettingsChange(store, scope, type, change, user);
       return redirectWithFlash(
         c,
         integrationUrl(scope.baseUrl, type.slug),
@@ -316,17 +322,17 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
    * the result fragment answers; without, the page with the result below the form.
    */
   routes.post('/:slug/test', async (c) => {
-    const scope = loadScope(c, 'manage_settings');
+    const scope = await loadScope(c, 'manage_settings');
     const type = typeOfUrl(c, scope);
     if (!type.testRequest) throw new NotFound(`${type.title} cannot be tested.`);
     const form = await readForm(c);
-    const show = (status: 200 | 422 | 429, outcome: TestOutcome) => {
+    const show = async (status: 200 | 422 | 429, outcome: TestOutcome) => {
       c.status(status);
       if (c.req.header('hx-request') === 'true') return c.html(<TestResult outcome={outcome} />);
       const inheritance: Inheritance = lastValue(form.inheritance) === 'inherit' ? 'inherit' : 'custom';
       // On the page, invalid values are shown next to their fields and in the summary on top.
       if (outcome.kind === 'invalid')
-        return renderIntegration(c, scope, type, {
+        return await renderIntegration(c, scope, type, {
           inheritance,
           submitted: withoutControls(form),
           errors: outcome.errors,
@@ -343,12 +349,18 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       c.header('retry-after', String(retryAfterSeconds));
       return show(429, { kind: 'rate_limited', retryAfterSeconds, perMinute: SETTINGS_TEST_LIMIT.maxFailures });
     }
-    const values = settingsForTest(storeOf(c), scope, type, form);
+    const values = await settingsForTest(storeOf(c), scope, type, form);
     if (!values.ok) {
       attempt.cancel();
       return show(422, { kind: 'invalid', errors: values.errors });
     }
-    const result = await testSettings(type, values.value, scope.owner, outboundPolicy(c.var.db), c.var.deps.outbound);
+    const result = await testSettings(
+      type,
+      values.value,
+      scope.owner,
+      await outboundPolicy(c.var.db),
+      c.var.deps.outbound,
+    );
     return show(200, { kind: 'sent', result });
   });
 
@@ -362,21 +374,21 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
 export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/:slug/overrides', (c) => {
-    const scope = loadScope(c, 'read');
+  routes.get('/:slug/overrides', async (c) => {
+    const scope = await loadScope(c, 'read');
     const type = typeOfUrl(c, scope);
     const store = storeOf(c);
     const search = (c.req.query('search') ?? '').trim().slice(0, 255);
     const after = (c.req.query('after') ?? '').slice(0, 1000);
     const viewer = c.var.user!;
-    const page = listOverrides(c.var.db, scope.owner, type.slug, {
+    const page = await listOverrides(c.var.db, scope.owner, type.slug, {
       search,
       after,
       limit: OVERRIDES_PER_PAGE,
       visibleTo: viewer,
     });
-    const [state] = integrationStates(store, scope, type);
-    const owns = store.findOwnOfEach(
+    const [state] = await integrationStates(store, scope, type);
+    const owns = await store.findOwnOfEach(
       page.entries.map((entry) => entry.owner),
       type.slug,
     );
@@ -396,7 +408,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         })),
       };
     });
-    const counts = overrideCounts(c.var.db, scope.owner, type.slug, viewer);
+    const counts = await overrideCounts(c.var.db, scope.owner, type.slug, viewer);
     return c.render(
       <OverridesPage
         type={type}
@@ -422,14 +434,14 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
   });
 
   routes.post('/:slug/overrides/reset', async (c) => {
-    const scope = loadScope(c, 'manage_settings');
+    const scope = await loadScope(c, 'manage_settings');
     const type = typeOfUrl(c, scope);
     const form = await readForm(c);
     const chosen = form.target ? [lastValue(form.target) ?? ''] : [form.targets ?? []].flat();
     const targets = chosen.map(parseOverrideTarget).filter((target) => target !== null);
     const listUrl = integrationUrl(scope.baseUrl, type.slug, 'overrides');
     if (targets.length === 0) return redirectWithFlash(c, listUrl, 'Select at least one project or group.', 'alert');
-    const descendants = customDescendants(c.var.db, scope.owner, type.slug, targets);
+    const descendants = await customDescendants(c.var.db, scope.owner, type.slug, targets);
     if (descendants.length !== targets.length)
       throw new BadRequest(
         'Some of the selected projects or groups do not use custom settings here. Reload the page and try again.',
@@ -467,7 +479,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         },
       );
     }
-    switchToDefaults(storeOf(c), type, descendants, c.var.user!);
+    await switchToDefaults(storeOf(c), type, descendants, c.var.user!);
     return redirectWithFlash(
       c,
       listUrl,
@@ -475,17 +487,17 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     );
   });
 
-  routes.get('/:slug/enforcement', (c) => {
-    const scope = loadScope(c, 'read');
-    return renderEnforcement(c, scope, typeOfUrl(c, scope));
+  routes.get('/:slug/enforcement', async (c) => {
+    const scope = await loadScope(c, 'read');
+    return await renderEnforcement(c, scope, typeOfUrl(c, scope));
   });
 
   routes.post('/:slug/enforcement', async (c) => {
-    const scope = loadScope(c, 'enforce_settings');
+    const scope = await loadScope(c, 'enforce_settings');
     const type = typeOfUrl(c, scope);
     const form = await readForm(c);
     const store = storeOf(c);
-    const own = store.findOwn(scope.owner, type.slug);
+    const own = await store.findOwn(scope.owner, type.slug);
     if (!own) throw new BadRequest(`Save settings for ${type.title} here before enforcing them.`);
     const pageUrl = integrationUrl(scope.baseUrl, type.slug, 'enforcement');
     const version = Number(lastValue(form._version) ?? NaN);
@@ -512,7 +524,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     if (!isConfirmed(form)) {
       const keysInQuestion = enforcement?.keys ?? own.enforced!.keys;
       const what = describeKeys(type, keysInQuestion);
-      const overriding = countByLevel(overriders(store, scope.owner, type, keysInQuestion));
+      const overriding = countByLevel(await overriders(store, scope.owner, type, keysInQuestion));
       return c.render(
         <ConfirmPage
           title={lift ? `Lift the enforcement of ${type.title}?` : `Enforce ${what} of ${type.title}?`}
@@ -546,7 +558,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       );
     }
     try {
-      setEnforcement(store, scope.owner, type, enforcement, version, c.var.user!);
+      await setEnforcement(store, scope.owner, type, enforcement, version, c.var.user!);
     } catch (error) {
       if (!(error instanceof Conflict)) throw error;
       return redirectWithFlash(c, pageUrl, error.message, 'alert');
@@ -561,11 +573,11 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
   });
 
   routes.post('/:slug/push', async (c) => {
-    const scope = loadScope(c, 'manage_settings');
+    const scope = await loadScope(c, 'manage_settings');
     const type = typeOfUrl(c, scope);
     const form = await readForm(c);
     const store = storeOf(c);
-    if (!store.findOwn(scope.owner, type.slug))
+    if (!(await store.findOwn(scope.owner, type.slug)))
       throw new BadRequest(`Save settings for ${type.title} here before pushing them.`);
     const pageUrl = integrationUrl(scope.baseUrl, type.slug, 'enforcement');
     const keys = [form.push_keys ?? []].flat();
@@ -576,7 +588,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     }
     const what = describeKeys(type, chosen.keys);
     if (!isConfirmed(form)) {
-      const affected = describeCount(countByLevel(overriders(store, scope.owner, type, chosen.keys)));
+      const affected = describeCount(countByLevel(await overriders(store, scope.owner, type, chosen.keys)));
       return c.render(
         <ConfirmPage
           title={`Push ${what} of ${type.title} to the levels below?`}
@@ -598,17 +610,17 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         },
       );
     }
-    const changed = pushToDescendants(store, scope.owner, type, chosen.keys, c.var.user!);
+    const changed = await pushToDescendants(store, scope.owner, type, chosen.keys, c.var.user!);
     return redirectWithFlash(c, pageUrl, `Pushed ${what} of ${type.title}: ${describeCount(changed)} changed.`);
   });
 
   routes.post('/:slug/reset', async (c) => {
-    const scope = loadScope(c, 'manage_settings');
+    const scope = await loadScope(c, 'manage_settings');
     const type = typeOfUrl(c, scope);
     const form = await readForm(c);
     const pageUrl = integrationUrl(scope.baseUrl, type.slug);
     if (!isConfirmed(form)) {
-      const usage = settingsUsage(c.var.db, scope.owner, type.slug);
+      const usage = await settingsUsage(c.var.db, scope.owner, type.slug);
       return c.render(
         <ConfirmPage
           title={`Reset ${type.title}?`}
@@ -630,7 +642,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
         },
       );
     }
-    const removed = resetSettings(storeOf(c), scope.owner, type, c.var.user!);
+    const removed = await resetSettings(storeOf(c), scope.owner, type, c.var.user!);
     return redirectWithFlash(
       c,
       pageUrl,

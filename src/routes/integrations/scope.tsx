@@ -31,12 +31,12 @@ export interface IntegrationScope {
 }
 
 /** Loads the scope of a request, checking that the user may do `ability` there. */
-export type ScopeLoader = (c: AppContext, ability: Ability) => IntegrationScope;
+export type ScopeLoader = (c: AppContext, ability: Ability) => Promise<IntegrationScope>;
 
 const INTEGRATIONS_CRUMB = 'Integrations';
 
-export const instanceScope: ScopeLoader = (c) => {
-  requireAdmin(c);
+export const instanceScope: ScopeLoader = async (c) => {
+  await requireAdmin(c);
   const baseUrl = integrationsUrl({ level: 'instance' });
   return {
     level: 'instance',
@@ -54,27 +54,27 @@ export const instanceScope: ScopeLoader = (c) => {
   };
 };
 
-export const groupScope: ScopeLoader = (c, ability) => {
-  const { group, lineage } = requireGroup(c, c.req.param('fullPath')!, ability);
+export const groupScope: ScopeLoader = async (c, ability) => {
+  const { group, lineage } = await requireGroup(c, c.req.param('fullPath')!, ability);
   const owner = groupOwner(group, lineage);
-  const canManage = can(c.var.db, c.var.user, 'manage_settings', { kind: 'group', group });
+  const canManage = await can(c.var.db, c.var.user, 'manage_settings', { kind: 'group', group });
   const baseUrl = integrationsUrl({ level: 'group', path: group.fullPath });
   return {
     level: 'group',
     owner,
     chain: settingsChain(owner, lineage),
     canManage,
-    canEnforce: can(c.var.db, c.var.user, 'enforce_settings', { kind: 'group', group }),
+    canEnforce: await can(c.var.db, c.var.user, 'enforce_settings', { kind: 'group', group }),
     baseUrl,
     crumbs: [...groupCrumbs(lineage), { label: INTEGRATIONS_CRUMB, href: baseUrl }],
     nav: <GroupNav group={group} current={baseUrl} canManage={canManage} />,
   };
 };
 
-export const projectScope: ScopeLoader = (c, ability) => {
-  const { project, group, lineage } = requireProject(c, c.req.param('fullPath')!, ability);
+export const projectScope: ScopeLoader = async (c, ability) => {
+  const { project, group, lineage } = await requireProject(c, c.req.param('fullPath')!, ability);
   const owner = projectOwner(project, lineage);
-  const canManage = can(c.var.db, c.var.user, 'manage_settings', { kind: 'project', project, group });
+  const canManage = await can(c.var.db, c.var.user, 'manage_settings', { kind: 'project', project, group });
   const baseUrl = integrationsUrl({ level: 'project', path: project.fullPath });
   return {
     level: 'project',

@@ -1,8 +1,8 @@
 /** @module views/pages/admin/network: Admin Area › Settings › Network, outbound requests. */
 import { parseBoolean } from '../../../src/boolean.js';
-import { lastValue } from '../../../src/http/forms.js';
+import { lastValue } from '../../../src/form-values.js';
 import type { FieldErrors } from '../../../src/validation.js';
-import { ALLOW_LOCAL_LABEL, ALLOWLIST_LABEL } from '../../../src/outbound/network-settings.js';
+import { ALLOW_LOCAL_LABEL, ALLOWLIST_LABEL } from '../../../src/model/network-settings.js';
 import { CheckboxField, ErrorSummary, TextAreaField, type FormValues } from '../../components/form.js';
 
 export const NETWORK_PATH = '/admin/application_settings/network';

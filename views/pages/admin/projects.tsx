@@ -1,5 +1,5 @@
 /** @module views/pages/admin/projects: project list, new project form, and a project's admin page. */
-import { lastValue } from '../../../src/http/forms.js';
+import { lastValue } from '../../../src/form-values.js';
 import type { RoleName } from '../../../src/auth/permissions.js';
 import type { Group, Member, Project, User } from '../../../src/db/schema.js';
 import type { FieldErrors } from '../../../src/validation.js';

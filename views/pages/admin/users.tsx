@@ -1,6 +1,6 @@
 /** @module views/pages/admin/users: the user list and the new-user form. */
 import { parseBoolean } from '../../../src/boolean.js';
-import { lastValue } from '../../../src/http/forms.js';
+import { lastValue } from '../../../src/form-values.js';
 import type { User } from '../../../src/db/schema.js';
 import type { FieldErrors } from '../../../src/validation.js';
 import { CheckboxField, ErrorSummary, TextField, type FormValues } from '../../components/form.js';

@@ -3,7 +3,7 @@
  * User settings › Access tokens: the new token (once, right after it is created), the form to
  * add one, and the user's tokens.
  */
-import { lastValue } from '../../../src/http/forms.js';
+import { lastValue } from '../../../src/form-values.js';
 import { MAX_LIFETIME_DAYS, SCOPE_DESCRIPTIONS, TOKEN_SCOPES } from '../../../src/auth/tokens.js';
 import type { PersonalAccessToken } from '../../../src/db/schema.js';
 import type { FieldErrors } from '../../../src/validation.js';

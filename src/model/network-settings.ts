@@ -1,19 +1,18 @@
 /**
- * @module outbound/network-settings
+ * @module model/network-settings
  * Admin Area › Settings › Network: whether webhooks and integrations may reach the local
  * network, and the allowlist of exceptions. One row (id 1); absent until first saved.
  */
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordAuditEvent } from '../audit/trail.js';
+import { INSTANCE_LEVEL, recordAuditEvent } from '../audit/trail.js';
 import { booleanField } from '../boolean.js';
-import { perDatabase, type Db } from '../db/client.js';
+import { perDatabase, type Queryable } from '../db/client.js';
 import { applicationSettings, type User } from '../db/schema.js';
-import { lastValue, type FormInput } from '../http/forms.js';
+import { lastValue, type FormInput } from '../form-values.js';
 import { validate, type Outcome } from '../validation.js';
-import { INSTANCE_OWNER } from '../settings/owners.js';
-import { allowlistEntries, EMPTY_ALLOWLIST, parseAllowlist } from './addresses.js';
-import type { OutboundPolicy } from './request.js';
+import { allowlistEntries, EMPTY_ALLOWLIST, parseAllowlist } from '../outbound/addresses.js';
+import type { OutboundPolicy } from '../outbound/request.js';
 
 export const ALLOW_LOCAL_LABEL = 'Allow requests to the local network from webhooks and integrations';
 export const ALLOWLIST_LABEL = 'Local IP addresses and domain names that hooks and integrations can access';
@@ -40,7 +39,7 @@ const settingsRow = perDatabase((db) =>
   db.select().from(applicationSettings).where(eq(applicationSettings.id, 1)).prepare(),
 );
 
-export function networkSettings(db: Db): NetworkSettings {
+export async function networkSettings(db: Queryable): Promise<NetworkSettings> {
   const row = settingsRow(db).get();
   return row ? { allow_local_requests: row.allowLocalRequests, outbound_allowlist: row.outboundAllowlist } : DEFAULTS;
 }
@@ -49,10 +48,10 @@ export function networkSettings(db: Db): NetworkSettings {
  * What outbound requests are held to now.
  *
  * @example
- * sendOutbound(request, outboundPolicy(db))
+ * sendOutbound(request, await outboundPolicy(db))
  */
-export function outboundPolicy(db: Db): OutboundPolicy {
-  const settings = networkSettings(db);
+export async function outboundPolicy(db: Queryable): Promise<OutboundPolicy> {
+  const settings = await networkSettings(db);
   const parsed = parseAllowlist(settings.outbound_allowlist);
   return {
     allowLocalRequests: settings.allow_local_requests,
@@ -69,16 +68,16 @@ export function parseNetworkForm(form: FormInput): Outcome<NetworkSettings> {
 }
 
 /** Saves the settings with an audit event naming what changed. */
-export function saveNetworkSettings(db: Db, values: NetworkSettings, actor: User): void {
-  db.transaction(() => {
-    const before = networkSettings(db);
+export async function saveNetworkSettings(db: Queryable, values: NetworkSettings, actor: User): Promise<void> {
+  await db.transaction(async (tx) => {
+    const before = await networkSettings(tx);
     const row = {
       allowLocalRequests: values.allow_local_requests,
       outboundAllowlist: values.outbound_allowlist,
       updatedBy: actor.id,
       updatedAt: new Date(),
     };
-    db.insert(applicationSettings)
+    tx.insert(applicationSettings)
       .values({ id: 1, ...row })
       .onConflictDoUpdate({ target: applicationSettings.id, set: row })
       .run();
@@ -96,6 +95,7 @@ export function saveNetworkSettings(db: Db, values: NetworkSettings, actor: User
         after: values.outbound_allowlist || null,
       },
     ].filter((change) => change.before !== change.after);
-    if (changes.length > 0) recordAuditEvent(db, { actor, action: 'network.updated', owner: INSTANCE_OWNER, changes });
+    if (changes.length > 0)
+      await recordAuditEvent(tx, { actor, action: 'network.updated', owner: INSTANCE_LEVEL, changes });
   });
 }
