@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { users, type User } from '../../src/db/schema.js';
-import type { FormInput } from '../../src/http/forms.js';
 import { findIntegrationType } from '../../src/integrations/index.js';
 import { createGroup, groupLineage } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
@@ -19,6 +18,7 @@ import {
   type SettingsLevel,
 } from '../../src/settings/service.js';
 import { SettingsStore } from '../../src/settings/store.js';
+import type { SettingsMode, SettingsSubmission } from '../../src/settings/submission.js';
 
 const slack = findIntegrationType('slack')!;
 const INSTANCE: SettingsLevel = { level: 'instance', owner: INSTANCE_OWNER, chain: [INSTANCE_OWNER] };
@@ -45,16 +45,22 @@ function setup() {
   return { db, store, admin, addProject };
 }
 
-/** Validates and writes a form as the page does; fails the test on validation errors. */
-function save(store: SettingsStore, at: SettingsLevel, form: FormInput, actor: User) {
-  const version = String(store.findOwn(at.owner, slack.slug)?.version ?? 0);
-  const prepared = prepareSettingsChange(store, at, slack, { _version: version, ...form });
+/** Validates and writes `values` as the page does, against the version the level has now; fails the test on validation errors. */
+function save(
+  store: SettingsStore,
+  at: SettingsLevel,
+  values: SettingsSubmission['values'],
+  actor: User,
+  mode: SettingsMode = 'custom',
+) {
+  const expectedVersion = store.findOwn(at.owner, slack.slug)?.version ?? 0;
+  const prepared = prepareSettingsChange(store, at, slack, { mode, values, inherited: [], expectedVersion });
   if (!prepared.ok) throw new Error(JSON.stringify(prepared.errors));
   commitSettingsChange(store, at, slack, prepared.change, actor);
 }
 
 const effectiveOf = (store: SettingsStore, at: SettingsLevel) => integrationStates(store, at, slack)[0]!.effective;
-const defaults = (username: string): FormInput => ({
+const defaults = (username: string): SettingsSubmission['values'] => ({
   active: '1',
   webhook: 'https://hooks.slack.com/services/T/B/x',
   username,
@@ -69,7 +75,6 @@ describe('settings service', () => {
       store,
       legacy,
       {
-        inheritance: 'custom',
         active: '',
         webhook: 'https://hooks.slack.com/services/T/B/legacy',
         username: 'legacy-bot',
@@ -103,12 +108,12 @@ describe('settings service', () => {
     const { store, admin, addProject } = setup();
     const project = addProject('custom');
     save(store, INSTANCE, defaults('instance-bot'), admin);
-    save(store, project, { inheritance: 'custom', ...defaults('project-bot') }, admin);
+    save(store, project, defaults('project-bot'), admin);
     const [state] = integrationStates(store, project, slack);
     expect(state!.effective.fields.username).toBe('project-bot');
     expect(inheritedSettings(project, state!).fields.username).toBe('instance-bot');
 
-    save(store, project, { inheritance: 'inherit' }, admin);
+    save(store, project, {}, admin, 'inherit');
     expect(store.findOwn(project.owner, slack.slug)).toBeUndefined();
     expect(effectiveOf(store, project)).toMatchObject({ state: 'inherited', fields: { username: 'instance-bot' } });
     save(store, INSTANCE, defaults('instance-bot-v2'), admin);
@@ -132,7 +137,7 @@ describe('integrationStates', () => {
   it("finds the level's own settings when its owner is an equal copy, not the chain's object", () => {
     const { store, admin, addProject } = setup();
     const at = addProject('api');
-    save(store, at, { ...defaults('project-bot'), inheritance: 'custom' }, admin);
+    save(store, at, defaults('project-bot'), admin);
     const copied: SettingsLevel = { ...at, owner: { ...at.owner } };
     const [state] = integrationStates(store, copied, slack);
     expect(state!.own?.fields.username).toBe('project-bot');

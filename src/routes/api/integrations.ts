@@ -18,13 +18,12 @@ import {
   integrationStates,
   prepareSettingsChange,
   resetSettings,
-  type IntegrationState,
   type SettingsLevel,
 } from '../../settings/service.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
 import { notFound } from './errors.js';
 import { integrationEntity } from './entities.js';
-import { parameterName, readParams, settingsFormOf } from './params.js';
+import { parameterName, readParams, settingsSubmissionOfParams } from './params.js';
 import { apiAdmin, apiGroup, apiProject } from './subjects.js';
 
 /** Loads the level an API URL is about, checking that the token's user may do `ability` there. */
@@ -80,36 +79,21 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
     const at = load(c, 'manage_settings');
     const type = typeOfUrl(c, at, notFound('Integration'));
     const store = storeOf(c);
-    const params = await readParams(c);
-    const prepareNow = () => {
-      const [state] = integrationStates(store, at, type);
-      const form = settingsFormOf(type, params, {
-        level: at.level,
-        version: state!.own?.version ?? 0,
-        enforced: new Set(Object.keys(state!.effective.enforced)),
-      });
-      return { state: state!, form, prepared: prepareSettingsChange(store, at, type, form) };
-    };
-    const invalid = (state: IntegrationState, errors: FieldErrors) => {
-      const onlyEnforced = Object.keys(errors).every((key) => key in state.effective.enforced);
+    const submission = settingsSubmissionOfParams(type, await readParams(c), at.level);
+    const invalid = (errors: FieldErrors, enforcedOnly: boolean) => {
       const message = Object.fromEntries(Object.entries(errors).map(([key, text]) => [parameterName(key), [text]]));
-      return c.json({ message }, onlyEnforced ? 422 : 400);
+      return c.json({ message }, enforcedOnly ? 422 : 400);
     };
-    const checked = prepareNow();
-    if (!checked.prepared.ok) return invalid(checked.state, checked.prepared.errors);
+    const checked = prepareSettingsChange(store, at, type, submission);
+    if (!checked.ok) return invalid(checked.errors, checked.enforcedOnly);
     const blocked =
-      checked.prepared.change.choice === 'custom'
-        ? await blockedUrlErrors(type, checked.form, outboundPolicy(c.var.db), c.var.deps.outbound)
+      checked.change.mode === 'custom'
+        ? await blockedUrlErrors(type, submission, outboundPolicy(c.var.db), c.var.deps.outbound)
         : {};
-    if (Object.keys(blocked).length > 0) {
-      return c.json(
-        { message: Object.fromEntries(Object.entries(blocked).map(([key, text]) => [parameterName(key), [text]])) },
-        400,
-      );
-    }
-    const latest = prepareNow();
-    if (!latest.prepared.ok) return invalid(latest.state, latest.prepared.errors);
-    commitSettingsChange(store, at, type, latest.prepared.change, c.var.user!);
+    if (Object.keys(blocked).length > 0) return invalid(blocked, false);
+    const latest = prepareSettingsChange(store, at, type, submission);
+    if (!latest.ok) return invalid(latest.errors, latest.enforcedOnly);
+    commitSettingsChange(store, at, type, latest.change, c.var.user!);
     return c.json(present(c, at, type));
   });
 

@@ -6,14 +6,14 @@
  */
 import { Hono } from 'hono';
 import { BadRequest, Conflict, NotFound } from '../../errors.js';
+import { openConfirmation, sealConfirmation } from '../../http/confirmation.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
-import { isConfirmed, lastValue, readForm, type FormInput } from '../../http/forms.js';
+import { isConfirmed, lastValue, readForm } from '../../http/forms.js';
 import { integrationUrl } from '../../http/paths.js';
 import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
 import type { FieldErrors } from '../../validation.js';
-import { deriveKey, seal, unseal } from '../../seal.js';
 import {
   commitSettingsChange,
   inheritedSettings,
@@ -22,8 +22,8 @@ import {
   resetSettings,
   type CommitOutcome,
   type IntegrationState,
-  type SettingsChoice,
 } from '../../settings/service.js';
+import type { SettingsMode } from '../../settings/submission.js';
 import {
   customDescendants,
   differingValues,
@@ -65,23 +65,21 @@ import {
   SettingsSection,
   type Inheritance,
 } from '../../../views/pages/integrations/edit.js';
+import { settingsSubmissionOfForm, submittedSettingsOf, type SubmittedSettings } from './form.js';
 import type { IntegrationScope, ScopeLoader } from './scope.js';
-
-/** How long a confirmation step stays valid. */
-const CONFIRMATION_TTL_MS = 30 * 60 * 1000;
 
 const OVERRIDES_PER_PAGE = 20;
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** What a save says: what changed, and whether the integration is active now (Enabled may be inherited). */
-function savedMessage(type: IntegrationType, choice: SettingsChoice, outcome: CommitOutcome, active: boolean): string {
+function savedMessage(type: IntegrationType, mode: SettingsMode, outcome: CommitOutcome, active: boolean): string {
   const state = active ? 'active' : 'not active';
   if (outcome === 'unchanged')
-    return choice === 'inherit'
+    return mode === 'inherit'
       ? `No changes to save: ${type.title} already uses the default settings.`
       : `No changes to save: ${type.title} settings are ${state}.`;
-  return choice === 'inherit'
+  return mode === 'inherit'
     ? `${type.title} now uses the default settings.`
     : `${type.title} settings saved${active ? ' and active' : ', but not active'}.`;
 }
@@ -92,8 +90,8 @@ function currentInheritance(scope: IntegrationScope, state: IntegrationState): I
 }
 
 interface RenderOptions {
-  inheritance?: Inheritance;
-  submitted?: FormInput;
+  /** Shown instead of the stored settings, with the dropdown's choice. */
+  submitted?: SubmittedSettings;
   errors?: FieldErrors;
   conflict?: string;
   testResult?: TestOutcome;
@@ -106,10 +104,10 @@ interface RenderOptions {
 function inheritedKeysOf(
   scope: IntegrationScope,
   state: IntegrationState,
-  submitted?: FormInput,
+  submitted?: SubmittedSettings,
 ): Set<string> | undefined {
   if (scope.level === 'instance' || !state.effective.inheritsFrom) return undefined;
-  if (submitted) return new Set([submitted._inherit ?? []].flat());
+  if (submitted) return new Set(submitted.inherited);
   if (!state.own) return new Set();
   const ownKeys = new Set([
     ...Object.keys(state.own.fields),
@@ -122,7 +120,7 @@ function inheritedKeysOf(
 function renderIntegration(c: AppContext, scope: IntegrationScope, type: IntegrationType, options: RenderOptions = {}) {
   const [state] = integrationStates(storeOf(c), scope, type);
   const { effective, own } = state!;
-  const inheritance = options.inheritance ?? currentInheritance(scope, state!);
+  const inheritance = options.submitted?.mode ?? currentInheritance(scope, state!);
   const usage = scope.level === 'project' ? undefined : settingsUsage(c.var.db, scope.owner, type.slug);
   return c.render(
     <IntegrationPage
@@ -140,7 +138,7 @@ function renderIntegration(c: AppContext, scope: IntegrationScope, type: Integra
       inheritedKeys={inheritedKeysOf(scope, state!, options.submitted)}
       version={own?.version ?? 0}
       usage={usage}
-      submitted={options.submitted}
+      submitted={options.submitted?.values}
       errors={options.errors ?? {}}
       conflict={options.conflict}
       testResult={options.testResult}
@@ -179,11 +177,6 @@ function renderEnforcement(
       nav: scope.nav,
     },
   );
-}
-
-/** Submitted values to show again: the settings and which of them are inherited, not the form's bookkeeping. */
-function withoutControls(form: FormInput): FormInput {
-  return Object.fromEntries(Object.entries(form).filter(([key]) => !key.startsWith('_') || key === '_inherit'));
 }
 
 export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
@@ -244,48 +237,48 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const scope = loadScope(c, 'manage_settings');
     const type = typeOfUrl(c, scope);
     const user = c.var.user!;
-    const confirmKey = deriveKey(c.var.deps.secretKeyBase, 'settings confirmation');
-    const confirmFor = `${user.id}/${scope.baseUrl}/${type.slug}`;
+    const { secretKeyBase } = c.var.deps;
+    const confirmationFor = `${user.id}/${scope.baseUrl}/${type.slug}`;
 
-    let form = await readForm(c);
+    const form = await readForm(c);
     const sealed = lastValue(form._sealed);
-    if (sealed) form = openConfirmation(confirmKey, sealed, confirmFor);
-    const inheritance: Inheritance = lastValue(form.inheritance) === 'inherit' ? 'inherit' : 'custom';
-
-    if (lastValue(form._action) === 'update_form') {
-      return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form) });
+    if (!sealed && lastValue(form._action) === 'update_form')
+      return renderIntegration(c, scope, type, { submitted: submittedSettingsOf(form) });
+    const read = sealed
+      ? { ok: true as const, value: openConfirmation(secretKeyBase, confirmationFor, sealed) }
+      : settingsSubmissionOfForm(form, scope.level);
+    if (!read.ok) {
+      c.status(422);
+      return renderIntegration(c, scope, type, { submitted: submittedSettingsOf(form), errors: read.errors });
     }
 
+    const submission = read.value;
+    const confirmed = sealed !== undefined || isConfirmed(form);
     try {
       const store = storeOf(c);
-      const prepared = prepareSettingsChange(store, scope, type, form);
+      const prepared = prepareSettingsChange(store, scope, type, submission);
       if (!prepared.ok) {
         c.status(422);
-        return renderIntegration(c, scope, type, {
-          inheritance,
-          submitted: withoutControls(form),
-          errors: prepared.errors,
-        });
+        return renderIntegration(c, scope, type, { submitted: submission, errors: prepared.errors });
       }
       const blocked =
-        prepared.change.choice === 'custom'
-          ? await blockedUrlErrors(type, form, outboundPolicy(c.var.db), c.var.deps.outbound)
+        prepared.change.mode === 'custom'
+          ? await blockedUrlErrors(type, submission, outboundPolicy(c.var.db), c.var.deps.outbound)
           : {};
       if (Object.keys(blocked).length > 0) {
         c.status(422);
-        return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: blocked });
+        return renderIntegration(c, scope, type, { submitted: submission, errors: blocked });
       }
       const { change } = prepared;
       // A save that changes nothing reaches nobody below: nothing to confirm.
-      if (scope.level !== 'project' && !prepared.unchanged && !isConfirmed(form)) {
+      if (scope.level !== 'project' && !prepared.unchanged && !confirmed) {
         const usage = settingsUsage(c.var.db, scope.owner, type.slug);
-        const payload = JSON.stringify({ form, expires: Date.now() + CONFIRMATION_TTL_MS });
         return c.render(
           <ConfirmSavePage
             type={type}
             baseUrl={scope.baseUrl}
             usage={usage}
-            sealed={seal(confirmKey, payload, confirmFor)}
+            sealed={sealConfirmation(secretKeyBase, confirmationFor, submission)}
           />,
           {
             title: `Save ${type.title}?`,
@@ -302,7 +295,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       return redirectWithFlash(
         c,
         integrationUrl(scope.baseUrl, type.slug),
-        savedMessage(type, change.choice, outcome, prepared.effective.active),
+        savedMessage(type, submission.mode, outcome, prepared.effective.active),
       );
     } catch (error) {
       if (!(error instanceof Conflict)) throw error;
@@ -323,15 +316,10 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const show = (status: 200 | 422 | 429, outcome: TestOutcome) => {
       c.status(status);
       if (c.req.header('hx-request') === 'true') return c.html(<TestResult outcome={outcome} />);
-      const inheritance: Inheritance = lastValue(form.inheritance) === 'inherit' ? 'inherit' : 'custom';
+      const submitted = submittedSettingsOf(form);
       // On the page, invalid values are shown next to their fields and in the summary on top.
-      if (outcome.kind === 'invalid')
-        return renderIntegration(c, scope, type, {
-          inheritance,
-          submitted: withoutControls(form),
-          errors: outcome.errors,
-        });
-      return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), testResult: outcome });
+      if (outcome.kind === 'invalid') return renderIntegration(c, scope, type, { submitted, errors: outcome.errors });
+      return renderIntegration(c, scope, type, { submitted, testResult: outcome });
     };
 
     // Every test sent counts, whatever its result.
@@ -343,7 +331,8 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       c.header('retry-after', String(retryAfterSeconds));
       return show(429, { kind: 'rate_limited', retryAfterSeconds, perMinute: SETTINGS_TEST_LIMIT.maxFailures });
     }
-    const values = settingsForTest(storeOf(c), scope, type, form);
+    const submission = settingsSubmissionOfForm(form, scope.level);
+    const values = submission.ok ? await settingsForTest(storeOf(c), scope, type, submission.value) : submission;
     if (!values.ok) {
       attempt.cancel();
       return show(422, { kind: 'invalid', errors: values.errors });
@@ -639,13 +628,4 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
   });
 
   return routes;
-}
-
-function openConfirmation(key: Buffer, sealed: string, confirmFor: string): FormInput {
-  const opened = unseal(key, sealed, confirmFor);
-  const payload = opened ? (JSON.parse(opened) as { form: FormInput; expires: number }) : null;
-  if (!payload || payload.expires < Date.now()) {
-    throw new BadRequest('This confirmation has expired or is not valid. Open the settings again and save them.');
-  }
-  return { ...payload.form, _confirmed: '1' };
 }
