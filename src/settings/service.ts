@@ -2,7 +2,7 @@
  * @module settings/service
  * The integration settings of a level as the pages and the API use them: load and resolve
  * them along the chain, prepare a submitted change (custom settings, or back to inheriting) and
- * write it.
+ * write it. settings/save.ts puts these steps together into the one way to save.
  */
 import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
 import type { User } from '../db/schema.js';

@@ -7,19 +7,12 @@
  */
 import { Hono } from 'hono';
 import type { Ability } from '../../auth/permissions.js';
+import { Conflict } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
-import { outboundPolicy } from '../../outbound/network-settings.js';
-import { blockedUrlErrors } from '../../settings/outbound.js';
-import type { FieldErrors } from '../../validation.js';
-import {
-  commitSettingsChange,
-  integrationStates,
-  prepareSettingsChange,
-  resetSettings,
-  type SettingsLevel,
-} from '../../settings/service.js';
+import { saveSettings } from '../../settings/save.js';
+import { integrationStates, resetSettings, type SettingsLevel } from '../../settings/service.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
 import { notFound } from './errors.js';
 import { integrationEntity } from './entities.js';
@@ -71,30 +64,29 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
   });
 
   /**
-   * As in GitLab, the last write wins: the change is prepared against the settings as they are
-   * when it is written, so a save that landed during this one's URL check is overwritten rather
-   * than refused as a conflict.
+   * As in GitLab, the last write wins: the submission has no version, so a save that landed
+   * during this one's URL check is built on rather than refused as a conflict. API clients do
+   * not confirm; a refusal of enforced values only is a 422, any other a 400.
    */
   routes.put('/:slug', async (c) => {
     const at = load(c, 'manage_settings');
     const type = typeOfUrl(c, at, notFound('Integration'));
-    const store = storeOf(c);
     const submission = settingsSubmissionOfParams(type, await readParams(c), at.level);
-    const invalid = (errors: FieldErrors, enforcedOnly: boolean) => {
-      const message = Object.fromEntries(Object.entries(errors).map(([key, text]) => [parameterName(key), [text]]));
-      return c.json({ message }, enforcedOnly ? 422 : 400);
-    };
-    const checked = prepareSettingsChange(store, at, type, submission);
-    if (!checked.ok) return invalid(checked.errors, checked.enforcedOnly);
-    const blocked =
-      checked.change.mode === 'custom'
-        ? await blockedUrlErrors(type, submission, outboundPolicy(c.var.db), c.var.deps.outbound)
-        : {};
-    if (Object.keys(blocked).length > 0) return invalid(blocked, false);
-    const latest = prepareSettingsChange(store, at, type, submission);
-    if (!latest.ok) return invalid(latest.errors, latest.enforcedOnly);
-    commitSettingsChange(store, at, type, latest.change, c.var.user!);
-    return c.json(present(c, at, type));
+    const deps = { store: storeOf(c), outbound: c.var.deps.outbound };
+    const result = await saveSettings(deps, at, type, submission, c.var.user!, { confirmed: true });
+    switch (result.kind) {
+      case 'refused': {
+        const message = Object.fromEntries(
+          Object.entries(result.errors).map(([key, text]) => [parameterName(key), [text]]),
+        );
+        return c.json({ message }, result.enforcedOnly ? 422 : 400);
+      }
+      case 'conflict':
+        // Answered as every conflict is (errors.ts).
+        throw new Conflict(result.message);
+      case 'saved':
+        return c.json(present(c, at, type));
+    }
   });
 
   /** GitLab's "Disable an integration": the level's own settings go; it inherits (or has none) from then on. */

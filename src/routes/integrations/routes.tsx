@@ -14,11 +14,10 @@ import { integrationUrl } from '../../http/paths.js';
 import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
 import type { FieldErrors } from '../../validation.js';
+import { saveSettings } from '../../settings/save.js';
 import {
-  commitSettingsChange,
   inheritedSettings,
   integrationStates,
-  prepareSettingsChange,
   resetSettings,
   type CommitOutcome,
   type IntegrationState,
@@ -43,7 +42,7 @@ import {
   setEnforcement,
 } from '../../settings/enforcement.js';
 import type { Enforcement } from '../../settings/resolve.js';
-import { blockedUrlErrors, settingsForTest, SETTINGS_TEST_LIMIT, testSettings } from '../../settings/outbound.js';
+import { settingsForTest, SETTINGS_TEST_LIMIT, testSettings } from '../../settings/outbound.js';
 import { outboundPolicy } from '../../outbound/network-settings.js';
 import { TestResult, type TestOutcome } from '../../../views/components/test-result.js';
 import { ConfirmPage } from '../../../views/pages/confirm.js';
@@ -253,31 +252,19 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     }
 
     const submission = read.value;
+    const deps = { store: storeOf(c), outbound: c.var.deps.outbound };
     const confirmed = sealed !== undefined || isConfirmed(form);
-    try {
-      const store = storeOf(c);
-      const prepared = prepareSettingsChange(store, scope, type, submission);
-      if (!prepared.ok) {
+    const result = await saveSettings(deps, scope, type, submission, user, { confirmed });
+    switch (result.kind) {
+      case 'refused':
         c.status(422);
-        return renderIntegration(c, scope, type, { submitted: submission, errors: prepared.errors });
-      }
-      const blocked =
-        prepared.change.mode === 'custom'
-          ? await blockedUrlErrors(type, submission, outboundPolicy(c.var.db), c.var.deps.outbound)
-          : {};
-      if (Object.keys(blocked).length > 0) {
-        c.status(422);
-        return renderIntegration(c, scope, type, { submitted: submission, errors: blocked });
-      }
-      const { change } = prepared;
-      // A save that changes nothing reaches nobody below: nothing to confirm.
-      if (scope.level !== 'project' && !prepared.unchanged && !confirmed) {
-        const usage = settingsUsage(c.var.db, scope.owner, type.slug);
+        return renderIntegration(c, scope, type, { submitted: submission, errors: result.errors });
+      case 'needs_confirmation':
         return c.render(
           <ConfirmSavePage
             type={type}
             baseUrl={scope.baseUrl}
-            usage={usage}
+            usage={result.usage}
             sealed={sealConfirmation(secretKeyBase, confirmationFor, submission)}
           />,
           {
@@ -290,17 +277,15 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
             nav: scope.nav,
           },
         );
-      }
-      const outcome = commitSettingsChange(store, scope, type, change, user);
-      return redirectWithFlash(
-        c,
-        integrationUrl(scope.baseUrl, type.slug),
-        savedMessage(type, submission.mode, outcome, prepared.effective.active),
-      );
-    } catch (error) {
-      if (!(error instanceof Conflict)) throw error;
-      c.status(409);
-      return renderIntegration(c, scope, type, { conflict: error.message });
+      case 'conflict':
+        c.status(409);
+        return renderIntegration(c, scope, type, { conflict: result.message });
+      case 'saved':
+        return redirectWithFlash(
+          c,
+          integrationUrl(scope.baseUrl, type.slug),
+          savedMessage(type, submission.mode, result.outcome, result.effective.active),
+        );
     }
   });
 
