@@ -196,9 +196,6 @@ export function openDatabase(path: string, { onStatement }: { onStatement?: (sql
     inTransaction: false as const,
     transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
       return turns.take(async () => {
-        // Only code beside the requests (a test that rolls back all they wrote) can have a
-        // transaction open when it is this one's turn: this one then runs inside it.
-        if (writer.inTransaction) return tx.transaction(work);
         writer.exec('begin immediate');
         try {
           const result = await work(tx);

@@ -2,10 +2,10 @@
  * @module settings/outbound
  * Integration settings and the servers they point at: fields that lead into the local network
  * (URLs, and hosts such as Datadog's site) are refused when settings are saved, and "Test
- * settings" sends the request a type declares, with the values of a form that is not saved.
+ * settings" sends the request a type declares, with the values of a submission that is not saved.
  */
 import type { ThrottleOptions } from '../auth/throttle.js';
-import { lastValue, type FormInput } from '../form-values.js';
+import { lastValue } from '../form-values.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
 import type { FieldErrors, Outcome } from '../validation.js';
 import {
@@ -19,31 +19,32 @@ import { isBlank, requestUrlOf } from '../integrations/validate.js';
 import type { SettingsOwner } from './resolve.js';
 import { missingValueMessage, prepareSettingsChange, type SettingsLevel } from './service.js';
 import type { SettingsStore } from './store.js';
+import type { SettingsSubmission } from './submission.js';
 
 /** Each test sends a real request: ten a minute per user is plenty for checking settings. */
 export const SETTINGS_TEST_LIMIT: ThrottleOptions = { maxFailures: 10, windowMs: 60 * 1000 };
 
 /**
- * The fields of a submitted form that lead into the local network: URL fields, and text fields
+ * The fields of a submission that lead into the local network: URL fields, and text fields
  * that yield a host (Datadog's site), whose host is, or resolves to, an address the Network
  * settings refuse. Values left blank or taken from the level above are not checked here (they
  * were when they were saved), and every request is checked again when it is sent.
  *
  * @example
- * await blockedUrlErrors(slack, { webhook: 'http://127.0.0.1/hook' }, policy)
+ * await blockedUrlErrors(slack, { mode: 'custom', values: { webhook: 'http://127.0.0.1/hook' }, inherited: [] }, policy)
  * // { webhook: 'Requests to the local network are not allowed' }
- * await blockedUrlErrors(datadog, { datadog_site: 'corp.internal' }, policy) // api.corp.internal resolves to 10.0.0.5
- * // { datadog_site: 'Requests to the local network are not allowed' }
+ * await blockedUrlErrors(datadog, { mode: 'custom', values: { datadog_site: 'corp.internal' }, inherited: [] }, policy)
+ * // { datadog_site: 'Requests to the local network are not allowed' }: api.corp.internal resolves to 10.0.0.5
  */
 export async function blockedUrlErrors(
   type: IntegrationType,
-  form: FormInput,
+  submission: SettingsSubmission,
   policy: OutboundPolicy,
   options?: OutboundOptions,
 ): Promise<FieldErrors> {
-  const inherited = new Set([form._inherit ?? []].flat());
+  const inherited = new Set(submission.inherited);
   const destinations = type.fields.flatMap((field) => {
-    const value = (lastValue(form[field.name]) ?? '').trim();
+    const value = (lastValue(submission.values[field.name]) ?? '').trim();
     const url = value === '' || inherited.has(field.name) ? null : requestUrlOf(field, value);
     return url === null ? [] : [[field.name, url] as const];
   });
@@ -54,18 +55,22 @@ export async function blockedUrlErrors(
 }
 
 /**
- * The values a test uses: the form parsed as saving would parse it (a blank secret keeps the
- * stored or inherited one, "Use inherited value" takes the level above's), resolved along the
- * chain, so that a secret set above is only sent where that level sends it. Nothing is written.
+ * The values a test uses: the submission prepared as saving prepares it (a blank secret keeps
+ * the stored or inherited one, "Use inherited value" takes the level above's), resolved along
+ * the chain, so that a secret set above is only sent where that level sends it. Nothing is written.
+ *
+ * @example
+ * await settingsForTest(store, at, slack, { mode: 'custom', values: { webhook: '' }, inherited: [] })
+ * // { ok: true, value: { webhook: 'https://hooks.slack.com/…', … } }: the stored webhook
  */
 export async function settingsForTest(
   store: SettingsStore,
   at: SettingsLevel,
   type: IntegrationType,
-  form: FormInput,
+  submission: SettingsSubmission,
 ): Promise<Outcome<Record<string, FieldValue>>> {
-  const prepared = await prepareSettingsChange(store, at, type, form);
-  if (!prepared.ok) return prepared;
+  const prepared = await prepareSettingsChange(store, at, type, submission);
+  if (!prepared.ok) return { ok: false, errors: prepared.errors };
   const { effective } = prepared;
   const missing = type.fields.filter((field) => field.required && isBlank(effective.fields[field.name]));
   if (missing.length > 0) {

@@ -1,7 +1,8 @@
 /**
  * @module settings/service
  * The integration settings of a level as the pages and the API use them: load and resolve
- * them along the chain, and apply a submitted form (custom settings, or back to inheriting).
+ * them along the chain, prepare a submitted change (custom settings, or back to inheriting) and
+ * write it. settings/save.ts puts these steps together into the one way to save.
  */
 import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
 import type { User } from '../db/schema.js';
@@ -16,7 +17,6 @@ import {
   unknownFieldNames,
 } from '../integrations/validate.js';
 import { BadRequest } from '../errors.js';
-import { lastValue, type FormInput } from '../form-values.js';
 import type { FieldErrors } from '../validation.js';
 import {
   levelInSentence,
@@ -29,6 +29,7 @@ import {
   type SettingsOwner,
 } from './resolve.js';
 import type { OwnSettings, SettingsStore, StoredSettings } from './store.js';
+import type { SettingsSubmission } from './submission.js';
 
 export interface IntegrationState {
   type: IntegrationType;
@@ -83,95 +84,84 @@ export function inheritedSettings(at: SettingsLevel, state: IntegrationState): E
   return state.own ? resolveSettings(state.type, at.owner, state.rows.slice(1)) : state.effective;
 }
 
-export type SettingsChoice = 'inherit' | 'custom';
-
 /** A validated change, ready to be written (after a confirmation where one is needed). */
 export type SettingsChange =
-  { choice: 'inherit'; version: number } | { choice: 'custom'; version: number; own: OwnSettings };
+  { mode: 'inherit'; version: number } | { mode: 'custom'; version: number; own: OwnSettings };
 
 /**
  * A valid change comes with the settings it results in, resolved along the chain, and whether it
- * leaves the level's own settings as they are (then there is nothing to confirm or record).
+ * leaves the level's own settings as they are (then there is nothing to confirm or record). An
+ * invalid one says whether every refused key is one a level above enforces.
  */
 export type PrepareOutcome =
   | { ok: true; change: SettingsChange; effective: EffectiveSettings; unchanged: boolean }
-  | { ok: false; errors: FieldErrors };
-
-/** Form keys that are not settings: the form's own bookkeeping. */
-const isControlKey = (key: string) => key.startsWith('_') || key === 'inheritance';
+  | { ok: false; errors: FieldErrors; enforcedOnly: boolean };
 
 /**
- * Validates a submitted settings form without writing anything: "inherit" needs a default to
- * inherit; "custom" needs settings that are valid as they would apply, own values and inherited
- * ones together (an active integration needs every required value from somewhere). A blank
- * secret keeps this level's own, or stays inherited. Tampered field names or versions are
- * refused with {@link BadRequest}.
+ * Validates a submission without writing anything: "inherit" needs a default to inherit;
+ * "custom" needs settings that are valid as they would apply, own values and inherited ones
+ * together (an active integration needs every required value from somewhere). A blank secret
+ * keeps this level's own, or stays inherited. The change is made against the submission's
+ * `expectedVersion`, or else the version read here. Tampered field names are refused with
+ * {@link BadRequest}. Reads the chain once.
+ *
+ * @example
+ * const prepared = await prepareSettingsChange(store, at, slack, { mode: 'custom', values: { channel: '#ops' }, inherited: [], expectedVersion: 1 })
+ * if (prepared.ok) prepared.effective.fields.channel // '#ops'
  */
 export async function prepareSettingsChange(
   store: SettingsStore,
   at: SettingsLevel,
   type: IntegrationType,
-  form: FormInput,
+  submission: SettingsSubmission,
 ): Promise<PrepareOutcome> {
-  const unknown = unknownFieldNames(
-    type,
-    Object.keys(form).filter((key) => !isControlKey(key)),
-    at.level,
-  );
+  const unknown = unknownFieldNames(type, Object.keys(submission.values), at.level);
   if (unknown.length > 0) throw new BadRequest(`Unknown field: ${unknown.join(', ')}. Reload the page and try again.`);
-  const version = Number(lastValue(form._version) || Number.NaN);
-  if (!Number.isSafeInteger(version) || version < 0)
-    throw new BadRequest('The form is missing its version. Reload the page and try again.');
+  if (submission.mode === 'inherit' && at.level === 'instance')
+    throw new BadRequest('The instance has no settings above it to inherit. Reload the page and try again.');
 
   const [state] = await integrationStates(store, at, type);
   const { effective, own: ownBefore } = state!;
+  const version = submission.expectedVersion ?? ownBefore?.version ?? 0;
   const aboveRows = state!.rows.filter((row) => !sameOwner(row.owner, at.owner));
-  const submittedChoice = lastValue(form.inheritance) ?? '';
-  // The instance's settings are its own; its form has no dropdown.
-  if (at.level === 'instance' && submittedChoice !== '' && submittedChoice !== 'custom') {
-    throw new BadRequest('The instance has no settings above it to inherit. Reload the page and try again.');
-  }
-  const choice = at.level === 'instance' ? 'custom' : submittedChoice;
-  if (choice !== 'inherit' && choice !== 'custom')
-    return { ok: false, errors: { inheritance: 'Choose which settings to use' } };
+  const refused = (errors: FieldErrors): PrepareOutcome => ({
+    ok: false,
+    errors,
+    enforcedOnly: Object.keys(errors).every((key) => key in effective.enforced),
+  });
 
-  if (choice === 'inherit') {
-    if (!effective.inheritsFrom) {
-      return {
-        ok: false,
-        errors: { inheritance: `There are no default settings for ${type.title} to inherit; use custom settings` },
-      };
-    }
+  if (submission.mode === 'inherit') {
+    if (!effective.inheritsFrom)
+      return refused({
+        inheritance: `There are no default settings for ${type.title} to inherit; use custom settings`,
+      });
     return {
       ok: true,
-      change: { choice, version },
+      change: { mode: 'inherit', version },
       effective: resolveSettings(type, at.owner, aboveRows),
       unchanged: ownBefore === undefined,
     };
   }
 
-  const inherited = new Set([form._inherit ?? []].flat());
+  const inherited = new Set(submission.inherited);
   const inheritable = new Set(['active', ...type.fields.map((field) => field.name), ...Object.keys(effective.events)]);
   const tampered = [...inherited].filter((key) => !inheritable.has(key));
   if (tampered.length > 0)
     throw new BadRequest(`Unknown field: ${tampered.join(', ')}. Reload the page and try again.`);
-  if (inherited.size > 0 && aboveRows.length === 0) {
-    return {
-      ok: false,
-      errors: Object.fromEntries([...inherited].map((key) => [key, 'There is no level above to inherit from'])),
-    };
-  }
+  if (inherited.size > 0 && aboveRows.length === 0)
+    return refused(Object.fromEntries([...inherited].map((key) => [key, 'There is no level above to inherit from'])));
 
-  // Values the form leaves out keep what they are now; those marked inherited take the values above.
+  const values = valuesToApply(submission, inherited, effective);
+  // Values the submission leaves out keep what they are now; those marked inherited take the values above.
   const above = resolveSettings(type, at.owner, aboveRows);
-  const read = readSettingsForm(type, withoutKeys(form, inherited), {
+  const read = readSettingsForm(type, withoutKeys(values, inherited), {
     level: at.level,
     previous: { ...effective.fields, ...onlyKeys(above.fields, inherited) },
     previousEvents: { ...effective.events, ...onlyKeys(above.events, inherited) },
   });
-  if (!read.ok) return read;
-  const enforcedErrors = changedEnforcedValues(type, form, read.value, effective);
-  if (Object.keys(enforcedErrors).length > 0) return { ok: false, errors: enforcedErrors };
+  if (!read.ok) return refused(read.errors);
+  const enforcedErrors = changedEnforcedValues(type, values, read.value, effective);
+  if (Object.keys(enforcedErrors).length > 0) return refused(enforcedErrors);
 
   // A secret left blank keeps this level's own. One set above stays inherited, not copied: the
   // engine then uses it only with the URLs of the level that set it.
@@ -200,8 +190,23 @@ export async function prepareSettingsChange(
     ...settingsErrors(type, after, (field) => missingValueMessage(type, field, after, at.owner)),
     ...secretsToEnterAgain(type, keptSecrets, effective, after),
   };
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, change: { choice, version, own }, effective: after, unchanged: sameOwnSettings(ownBefore, own) };
+  if (Object.keys(errors).length > 0) return refused(errors);
+  return {
+    ok: true,
+    change: { mode: 'custom', version, own },
+    effective: after,
+    unchanged: sameOwnSettings(ownBefore, own),
+  };
+}
+
+/** The submitted values, with Enabled turned on where the submission `activates` and nothing else decides it. */
+function valuesToApply(
+  submission: SettingsSubmission,
+  inherited: ReadonlySet<string>,
+  effective: EffectiveSettings,
+): SettingsSubmission['values'] {
+  const decided = 'active' in submission.values || inherited.has('active') || 'active' in effective.enforced;
+  return submission.activates && !decided ? { ...submission.values, active: '1' } : submission.values;
 }
 
 function onlyKeys<T>(values: Record<string, T>, keys: ReadonlySet<string>): Record<string, T> {
@@ -267,18 +272,18 @@ export function enforcedMessage(label: string, enforced: EnforcedBy): string {
 /** A submission that tries to change an enforced value is refused, never silently ignored. */
 function changedEnforcedValues(
   type: IntegrationType,
-  form: FormInput,
+  submitted: SettingsSubmission['values'],
   values: SettingsValues,
   effective: EffectiveSettings,
 ): FieldErrors {
   const errors: FieldErrors = {};
   const labels = new Map(settingKeys(type).map(({ key, label }) => [key, label]));
   for (const [key, enforcedBy] of Object.entries(effective.enforced)) {
-    if (!(key in form)) continue;
-    const submitted = key === 'active' ? values.active : key in values.events ? values.events[key] : values.fields[key];
+    if (!(key in submitted)) continue;
+    const value = key === 'active' ? values.active : key in values.events ? values.events[key] : values.fields[key];
     const current =
       key === 'active' ? effective.active : key in effective.events ? effective.events[key] : effective.fields[key];
-    if (JSON.stringify(submitted ?? null) !== JSON.stringify(current ?? null))
+    if (JSON.stringify(value ?? null) !== JSON.stringify(current ?? null))
       errors[key] = enforcedMessage(labels.get(key) ?? key, enforcedBy);
   }
   return errors;
@@ -311,7 +316,11 @@ export type CommitOutcome = 'saved' | 'unchanged';
 /**
  * Writes a prepared change and its audit event, together: one row, whatever the number of
  * levels below. A change that changes nothing writes nothing, so the row keeps its version.
- * A change prepared from a stale form throws Conflict from the store and writes nothing.
+ * A change prepared against another version than the row's throws Conflict from the store and
+ * writes nothing.
+ *
+ * @example
+ * if (prepared.ok) await commitSettingsChange(store, at, slack, prepared.change, user) // 'saved'
  */
 export async function commitSettingsChange(
   store: SettingsStore,
@@ -323,13 +332,13 @@ export async function commitSettingsChange(
   return store.db.transaction(async (tx) => {
     const inTx = store.within(tx);
     const before = await inTx.findCurrent(at.owner, type.slug, change.version);
-    const after = change.choice === 'inherit' ? undefined : change.own;
+    const after = change.mode === 'inherit' ? undefined : change.own;
     if (sameOwnSettings(before, after)) return 'unchanged';
-    if (change.choice === 'inherit') await inTx.remove(at.owner, type.slug, change.version);
+    if (change.mode === 'inherit') await inTx.remove(at.owner, type.slug, change.version);
     else await inTx.save(at.owner, type.slug, change.own, change.version, actor.id);
     await recordAuditEvent(tx, {
       actor,
-      action: change.choice === 'inherit' ? 'settings.inherited' : 'settings.saved',
+      action: change.mode === 'inherit' ? 'settings.inherited' : 'settings.saved',
       owner: at.owner,
       integration: type.slug,
       changes: settingsChanges(type, before, after),

@@ -6,14 +6,17 @@
  * refuses (4xx) must leave every row of the database as it was. A route without a row in
  * permission-matrix.ts (which says how to reach it) fails here too.
  *
- * One world per actor; each request runs in a savepoint that is rolled back, so every request
- * meets the same database whatever the one before it did.
+ * One world per actor, kept in a file; a request that changes it is followed by a fresh copy,
+ * so every request meets the same database whatever the one before it did.
  */
 import type { Hono } from 'hono';
 import { randomBytes, scryptSync } from 'node:crypto';
 import type { RouterRoute } from 'hono/types';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/client.js';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateDatabase, openDatabase, writeConnection, type Db } from '../../src/db/client.js';
 import { personalAccessTokens, users } from '../../src/db/schema.js';
 import type { AppEnv } from '../../src/http/context.js';
 import { integrationTypes } from '../../src/integrations/index.js';
@@ -25,7 +28,6 @@ import { databaseSnapshot } from '../support/snapshot.js';
 import { buildWorld, type Actor, type World } from '../support/world.js';
 import { PERMISSION_MATRIX, type MatrixRow } from './permission-matrix.js';
 import { endpoints } from './route-table.js';
-import { writeConnection } from '../../src/db/client.js';
 
 const FUZZ_ACTORS = ['anonymous', 'developer', 'admin'] as const satisfies readonly Actor[];
 
@@ -356,6 +358,10 @@ interface FuzzWorld {
   world: World;
   /** The session cookie (pages) or the token header (API) of the actor. */
   credentials: { page: Record<string, string>; api: Record<string, string> };
+  /** Where the database files of the cases are kept. */
+  folder: string;
+  /** The database as every case of the current route starts from: a file and its snapshot. */
+  start: { file: string; snapshot: string };
 }
 
 /**
@@ -368,8 +374,32 @@ function cheapHash(password: string): string {
   return ['scrypt', 1024, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
+const fuzzApp = (db: Db) => createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } }).app;
+
+/** A consistent copy of the database as it is now, in `file`, with the snapshot to compare cases with. */
+function kept(db: Db, file: string): FuzzWorld['start'] {
+  rmSync(file, { force: true });
+  writeConnection(db).$client.exec(`vacuum into '${file}'`);
+  return { file, snapshot: databaseSnapshot(db) };
+}
+
+let copies = 0;
+
+/** Goes back to the database the route's cases start from: a fresh copy of it, with an app of its own. */
+function startAgain(fuzz: FuzzWorld): void {
+  const previous = writeConnection(fuzz.db).$client.name;
+  fuzz.db.close();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${previous}${suffix}`, { force: true });
+  const copy = join(fuzz.folder, `case-${++copies}.db`);
+  copyFileSync(fuzz.start.file, copy);
+  fuzz.db = openDatabase(copy);
+  fuzz.app = fuzzApp(fuzz.db);
+}
+
 async function fuzzWorld(actor: (typeof FUZZ_ACTORS)[number]): Promise<FuzzWorld> {
-  const { app, db } = createTestApp({ outbound: { resolve: loopbackOnly, timeoutMs: 500 } });
+  const folder = mkdtempSync(join(tmpdir(), 'cascade-fuzz-'));
+  const db = openDatabase(join(folder, 'world.db'));
+  migrateDatabase(db);
   const world = await buildWorld(db);
   writeConnection(db)
     .update(users)
@@ -377,37 +407,20 @@ async function fuzzWorld(actor: (typeof FUZZ_ACTORS)[number]): Promise<FuzzWorld
     .run();
   const cookie = world.cookies[actor];
   const token = actor === 'anonymous' ? undefined : await apiToken(db, world.users[actor], ['api']);
-  // Used just now: the first use would record itself again after every rollback.
+  // Used just now: the first use would record itself again in every case.
   writeConnection(db).update(personalAccessTokens).set({ lastUsedAt: new Date() }).run();
   return {
-    app,
+    app: fuzzApp(db),
     db,
     world,
     credentials: { page: cookie ? { cookie } : {}, api: token ? { 'private-token': token } : {} },
+    folder,
+    start: kept(db, join(folder, 'pristine.db')),
   };
-}
-
-/** Runs `step` in a savepoint and rolls everything it wrote back. */
-async function rolledBack<T>(db: Db, name: string, step: () => Promise<T>): Promise<T> {
-  writeConnection(db).$client.exec(`savepoint ${name}`);
-  try {
-    return await step();
-  } finally {
-    writeConnection(db).$client.exec(`rollback to ${name}`);
-    writeConnection(db).$client.exec(`release ${name}`);
-  }
 }
 
 /** Rows written so far by the connection that writes: when it has not moved, nothing can have changed. */
 const rowsWritten = (db: Db) => writeConnection(db).$client.prepare('select total_changes()').pluck().get() as number;
-
-/** Whether the request wrote rows that differ from what the savepoint holds (which it then restores). */
-function changedSince(db: Db, savepoint: string, written: number): boolean {
-  if (rowsWritten(db) === written) return false;
-  const after = databaseSnapshot(db);
-  writeConnection(db).$client.exec(`rollback to ${savepoint}`);
-  return databaseSnapshot(db) !== after;
-}
 
 /** Sends one request; `failure` says what went wrong: a 5xx, or a refusal (4xx) that changed a row. */
 async function sendCase(
@@ -417,16 +430,16 @@ async function sendCase(
 ): Promise<{ response: Response; failure?: string }> {
   const headers: Record<string, string> = { origin: ORIGIN, ...(api ? fuzz.credentials.api : fuzz.credentials.page) };
   if (fuzzCase.contentType) headers['content-type'] = fuzzCase.contentType;
-  return rolledBack(fuzz.db, 'fuzz_request', async () => {
-    const written = rowsWritten(fuzz.db);
-    const response = await fuzz.app.request(fuzzCase.url, { method: fuzzCase.method, headers, body: fuzzCase.body });
-    await response.arrayBuffer();
-    const what = `${fuzzCase.name}: ${fuzzCase.method} ${fuzzCase.url.slice(0, 120)} -> ${response.status}`;
-    if (response.status >= 500) return { response, failure: what };
-    if (response.status >= 400 && changedSince(fuzz.db, 'fuzz_request', written))
-      return { response, failure: `${what}, but rows changed` };
-    return { response };
-  });
+  const written = rowsWritten(fuzz.db);
+  const response = await fuzz.app.request(fuzzCase.url, { method: fuzzCase.method, headers, body: fuzzCase.body });
+  await response.arrayBuffer();
+  // The next case starts from the same database as this one did.
+  const changed = rowsWritten(fuzz.db) !== written && databaseSnapshot(fuzz.db) !== fuzz.start.snapshot;
+  if (changed) startAgain(fuzz);
+  const what = `${fuzzCase.name}: ${fuzzCase.method} ${fuzzCase.url.slice(0, 120)} -> ${response.status}`;
+  if (response.status >= 500) return { response, failure: what };
+  if (response.status >= 400 && changed) return { response, failure: `${what}, but rows changed` };
+  return { response };
 }
 
 const ROUTES = endpoints(createTestApp().app);
@@ -440,23 +453,30 @@ describe('the fuzz test', () => {
 
 describe.each(FUZZ_ACTORS)('as %s', (actor) => {
   let fuzz: FuzzWorld;
+  let pristine: FuzzWorld['start'];
   beforeAll(async () => {
     fuzz = await fuzzWorld(actor);
+    pristine = fuzz.start;
+  });
+  afterAll(() => {
+    fuzz.db.close();
+    rmSync(fuzz.folder, { recursive: true, force: true });
   });
 
   it.each(ROUTES)('$key never answers 5xx, and changes nothing when it refuses', async ({ key, route }) => {
     const row = PERMISSION_MATRIX[key];
     if (!row) throw new Error(`No fuzz coverage for "${key}": add its row to test/http/permission-matrix.ts`);
-    const failures = await rolledBack(fuzz.db, 'fuzz_route', async () => {
-      await row.setup?.(fuzz.app, fuzz.world);
-      const matrix = await sendCase(fuzz, matrixCase(route, row, fuzz.world), row.api === true);
-      const found = matrix.failure ? [matrix.failure] : [];
-      for (const fuzzCase of fuzzCases(route, row, fuzz.world, isLetIn(matrix.response))) {
-        const { failure } = await sendCase(fuzz, fuzzCase, row.api === true);
-        if (failure) found.push(failure);
-      }
-      return found;
-    });
+    // Every route starts from the world as built; its cases start from the world after its setup.
+    fuzz.start = pristine;
+    startAgain(fuzz);
+    await row.setup?.(fuzz.app, fuzz.world);
+    fuzz.start = kept(fuzz.db, join(fuzz.folder, 'route.db'));
+    const matrix = await sendCase(fuzz, matrixCase(route, row, fuzz.world), row.api === true);
+    const failures = matrix.failure ? [matrix.failure] : [];
+    for (const fuzzCase of fuzzCases(route, row, fuzz.world, isLetIn(matrix.response))) {
+      const { failure } = await sendCase(fuzz, fuzzCase, row.api === true);
+      if (failure) failures.push(failure);
+    }
     expect(failures).toEqual([]);
   });
 });

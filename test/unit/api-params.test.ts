@@ -1,45 +1,46 @@
 /**
- * The API's PUT parameters as the settings form the pages submit: GitLab's conventions (saving
- * turns an integration on, unknown parameters are ignored) and Cascade's inherited_fields.
+ * The API's PUT parameters as the submission the settings service saves: GitLab's conventions
+ * (no version, saving turns an integration on, unknown parameters are ignored) and Cascade's
+ * inherited_fields. How the service turns the integration on (unless sent, inherited or enforced)
+ * is tested with the service, in service.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { BadRequest } from '../../src/errors.js';
 import { slack } from '../../src/integrations/catalog/slack.js';
-import { pageRequest, settingsFormOf } from '../../src/routes/api/params.js';
+import { pageRequest, settingsSubmissionOfParams } from '../../src/routes/api/params.js';
 
-const context = { level: 'project' as const, version: 3, enforced: new Set<string>() };
-
-describe('settingsFormOf', () => {
-  it('writes JSON values as the form would send them, and turns the integration on', () => {
+describe('settingsSubmissionOfParams', () => {
+  it('writes JSON values as the form would send them, makes no version, and asks to turn the integration on', () => {
     expect(
-      settingsFormOf(
+      settingsSubmissionOfParams(
         slack,
         { webhook: 'https://hooks.slack.com/x', notify_only_broken_pipelines: false, push_events: true, channel: null },
-        context,
+        'project',
       ),
     ).toEqual({
-      _version: '3',
-      inheritance: 'custom',
-      webhook: 'https://hooks.slack.com/x',
-      notify_only_broken_pipelines: 'false',
-      push_events: 'true',
-      channel: '',
-      active: '1',
+      mode: 'custom',
+      values: {
+        webhook: 'https://hooks.slack.com/x',
+        notify_only_broken_pipelines: 'false',
+        push_events: 'true',
+        channel: '',
+      },
+      inherited: [],
+      activates: true,
     });
   });
 
-  it('keeps an explicit active, and leaves active alone when a level above enforces it', () => {
-    expect(settingsFormOf(slack, { active: false }, context).active).toBe('false');
-    expect(settingsFormOf(slack, {}, { ...context, enforced: new Set(['active']) })).not.toHaveProperty('active');
+  it('keeps an explicit active', () => {
+    expect(settingsSubmissionOfParams(slack, { active: false }, 'project').values.active).toBe('false');
   });
 
   it('ignores parameters that are not settings of the type, and events of other levels', () => {
-    const form = settingsFormOf(
+    const submission = settingsSubmissionOfParams(
       slack,
       { id: 7, title: 'x', properties: {}, group_mention_events: true, password: 'p' },
-      context,
+      'project',
     );
-    expect(Object.keys(form).sort()).toEqual(['_version', 'active', 'inheritance']);
+    expect(submission.values).toEqual({});
   });
 
   it('reads inherited_fields as an array, a comma list or the form-encoded []; their values are not sent', () => {
@@ -48,28 +49,30 @@ describe('settingsFormOf', () => {
       { inherited_fields: 'webhook, channel' },
       { 'inherited_fields[]': ['webhook', 'channel'] },
     ]) {
-      const form = settingsFormOf(slack, { ...params, channel: '#ignored', username: 'bot' }, context);
-      expect(form._inherit).toEqual(['webhook', 'channel']);
-      expect(form).not.toHaveProperty('channel');
-      expect(form.username).toBe('bot');
+      const submission = settingsSubmissionOfParams(
+        slack,
+        { ...params, channel: '#ignored', username: 'bot' },
+        'project',
+      );
+      expect(submission.inherited).toEqual(['webhook', 'channel']);
+      expect(submission.values).not.toHaveProperty('channel');
+      expect(submission.values.username).toBe('bot');
     }
   });
 
   it('picks the inherited settings with use_inherited_settings', () => {
-    expect(settingsFormOf(slack, { use_inherited_settings: 'true' }, context).inheritance).toBe('inherit');
-    expect(settingsFormOf(slack, { use_inherited_settings: false }, context).inheritance).toBe('custom');
+    expect(settingsSubmissionOfParams(slack, { use_inherited_settings: 'true' }, 'project').mode).toBe('inherit');
+    expect(settingsSubmissionOfParams(slack, { use_inherited_settings: false }, 'project').mode).toBe('custom');
   });
 
   it('refuses values of the wrong kind and unknown inherited fields', () => {
-    expect(() => settingsFormOf(slack, { channel: { name: '#x' } }, context)).toThrow(
+    expect(() => settingsSubmissionOfParams(slack, { channel: { name: '#x' } }, 'project')).toThrow(
       new BadRequest('channel is invalid'),
     );
-    expect(() => settingsFormOf(slack, { inherited_fields: ['nope'] }, context)).toThrow(
+    expect(() => settingsSubmissionOfParams(slack, { inherited_fields: ['nope'] }, 'project')).toThrow(
       new BadRequest('inherited_fields does not have a valid value: nope'),
     );
-    expect(() => settingsFormOf(slack, { use_inherited_settings: true }, { ...context, level: 'instance' })).toThrow(
-      BadRequest,
-    );
+    expect(() => settingsSubmissionOfParams(slack, { use_inherited_settings: true }, 'instance')).toThrow(BadRequest);
   });
 });
 

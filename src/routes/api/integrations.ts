@@ -7,24 +7,16 @@
  */
 import { Hono } from 'hono';
 import type { Ability } from '../../auth/permissions.js';
+import { Conflict } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
-import { outboundPolicy } from '../../model/network-settings.js';
-import { blockedUrlErrors } from '../../settings/outbound.js';
-import type { FieldErrors } from '../../validation.js';
-import {
-  commitSettingsChange,
-  integrationStates,
-  prepareSettingsChange,
-  resetSettings,
-  type IntegrationState,
-  type SettingsLevel,
-} from '../../settings/service.js';
+import { saveSettings } from '../../settings/save.js';
+import { integrationStates, resetSettings, type SettingsLevel } from '../../settings/service.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
 import { notFound } from './errors.js';
 import { integrationEntity } from './entities.js';
-import { parameterName, readParams, settingsFormOf } from './params.js';
+import { parameterName, readParams, settingsSubmissionOfParams } from './params.js';
 import { apiAdmin, apiGroup, apiProject } from './subjects.js';
 
 /** Loads the level an API URL is about, checking that the token's user may do `ability` there. */
@@ -72,45 +64,29 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
   });
 
   /**
-   * As in GitLab, the last write wins: the change is prepared against the settings as they are
-   * when it is written, so a save that landed during this one's URL check is overwritten rather
-   * than refused as a conflict.
+   * As in GitLab, the last write wins: the submission has no version, so a save that landed
+   * during this one's URL check is built on rather than refused as a conflict. API clients do
+   * not confirm; a refusal of enforced values only is a 422, any other a 400.
    */
   routes.put('/:slug', async (c) => {
     const at = await load(c, 'manage_settings');
     const type = typeOfUrl(c, at, notFound('Integration'));
-    const store = storeOf(c);
-    const params = await readParams(c);
-    const prepareNow = async () => {
-      const [state] = await integrationStates(store, at, type);
-      const form = settingsFormOf(type, params, {
-        level: at.level,
-        version: state!.own?.version ?? 0,
-        enforced: new Set(Object.keys(state!.effective.enforced)),
-      });
-      return { state: state!, form, prepared: await prepareSettingsChange(store, at, type, form) };
-    };
-    const invalid = (state: IntegrationState, errors: FieldErrors) => {
-      const onlyEnforced = Object.keys(errors).every((key) => key in state.effective.enforced);
-      const message = Object.fromEntries(Object.entries(errors).map(([key, text]) => [parameterName(key), [text]]));
-      return c.json({ message }, onlyEnforced ? 422 : 400);
-    };
-    const checked = await prepareNow();
-    if (!checked.prepared.ok) return invalid(checked.state, checked.prepared.errors);
-    const blocked =
-      checked.prepared.change.choice === 'custom'
-        ? await blockedUrlErrors(type, checked.form, await outboundPolicy(c.var.db), c.var.deps.outbound)
-        : {};
-    if (Object.keys(blocked).length > 0) {
-      return c.json(
-        { message: Object.fromEntries(Object.entries(blocked).map(([key, text]) => [parameterName(key), [text]])) },
-        400,
-      );
+    const submission = settingsSubmissionOfParams(type, await readParams(c), at.level);
+    const deps = { store: storeOf(c), outbound: c.var.deps.outbound };
+    const result = await saveSettings(deps, at, type, submission, c.var.user!, { confirmed: true });
+    switch (result.kind) {
+      case 'refused': {
+        const message = Object.fromEntries(
+          Object.entries(result.errors).map(([key, text]) => [parameterName(key), [text]]),
+        );
+        return c.json({ message }, result.enforcedOnly ? 422 : 400);
+      }
+      case 'conflict':
+        // Answered as every conflict is (errors.ts).
+        throw new Conflict(result.message);
+      case 'saved':
+        return c.json(await present(c, at, type));
     }
-    const latest = await prepareNow();
-    if (!latest.prepared.ok) return invalid(latest.state, latest.prepared.errors);
-    await commitSettingsChange(store, at, type, latest.prepared.change, c.var.user!);
-    return c.json(await present(c, at, type));
   });
 
   /** GitLab's "Disable an integration": the level's own settings go; it inherits (or has none) from then on. */

@@ -1,8 +1,8 @@
 /**
  * @module routes/api/params
  * Reading API parameters as GitLab takes them: from the query string, a form-encoded body or a
- * JSON body; turning an integration's PUT parameters into the settings form the web pages
- * submit; and offset pagination with GitLab's headers.
+ * JSON body; turning an integration's PUT parameters into the submission the settings service
+ * saves; and offset pagination with GitLab's headers.
  */
 import type { Context } from 'hono';
 import { parseBoolean } from '../../boolean.js';
@@ -10,9 +10,9 @@ import { BadRequest } from '../../errors.js';
 import { readBody } from '../../http/body.js';
 import type { AppEnv } from '../../http/context.js';
 import { readForm } from '../../http/forms.js';
-import { type FormInput } from '../../form-values.js';
 import { booleanSettingNames, settingKeys, unknownFieldNames } from '../../integrations/validate.js';
 import type { IntegrationType, Level } from '../../integrations/types.js';
+import type { SettingsSubmission } from '../../settings/submission.js';
 
 export type ApiParams = Record<string, unknown>;
 
@@ -42,7 +42,7 @@ export async function readParams(c: Context<AppEnv>): Promise<ApiParams> {
   return query;
 }
 
-/** A parameter value as the form would have sent it. */
+/** A parameter value as the page's form would have sent it. */
 function formValueOf(name: string, value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -74,49 +74,40 @@ function nameList(value: unknown, name = 'inherited_fields'): string[] {
     .filter(Boolean);
 }
 
-interface SettingsFormContext {
-  level: Level;
-  /** The version of the level's own settings now (0: none), so the change applies to what was read. */
-  version: number;
-  /** Keys a level above enforces: left alone unless the client sends them. */
-  enforced: ReadonlySet<string>;
-}
-
 /**
- * An integration's PUT parameters as the web form's fields: `use_inherited_settings=true` picks
- * the inherited settings; otherwise custom settings, with `inherited_fields` taken from the level
- * above. As in GitLab, saving turns the integration on unless `active` is sent, and parameters
- * that are not settings of the type are ignored.
+ * An integration's PUT parameters as a submission: `use_inherited_settings=true` picks the
+ * inherited settings; otherwise custom settings, with `inherited_fields` taken from the level
+ * above. As in GitLab, the last write wins (no version), saving turns the integration on unless
+ * `active` is sent, inherited or enforced above, and parameters that are not settings of the type
+ * are ignored. Values of the wrong kind are a {@link BadRequest}.
  *
  * @example
- * settingsFormOf(slack, { webhook: 'https://hooks.slack.com/x', inherited_fields: ['channel'] }, { level: 'project', version: 0, enforced: new Set() })
- * // { _version: '0', inheritance: 'custom', _inherit: ['channel'], webhook: 'https://hooks.slack.com/x', active: '1' }
+ * settingsSubmissionOfParams(slack, { webhook: 'https://hooks.slack.com/x', inherited_fields: ['channel'] }, 'project')
+ * // { mode: 'custom', values: { webhook: 'https://hooks.slack.com/x' }, inherited: ['channel'], activates: true }
  */
-export function settingsFormOf(type: IntegrationType, params: ApiParams, context: SettingsFormContext): FormInput {
+export function settingsSubmissionOfParams(type: IntegrationType, params: ApiParams, level: Level): SettingsSubmission {
   const inherited = listParam(params, 'inherited_fields');
-  const settingNames = new Set(settingKeys(type, context.level).map(({ key }) => key));
-  const booleanNames = booleanSettingNames(type, context.level);
-  const unknown = unknownFieldNames(type, inherited, context.level);
+  const settingNames = new Set(settingKeys(type, level).map(({ key }) => key));
+  const booleanNames = booleanSettingNames(type, level);
+  const unknown = unknownFieldNames(type, inherited, level);
   if (unknown.length > 0) throw new BadRequest(`inherited_fields does not have a valid value: ${unknown.join(', ')}`);
 
   const inheritAll =
     params.use_inherited_settings !== undefined &&
     booleanParam('use_inherited_settings', params.use_inherited_settings);
-  if (inheritAll && context.level === 'instance')
+  if (inheritAll && level === 'instance')
     throw new BadRequest('use_inherited_settings is not available for the instance: it inherits from nothing');
-  const form: FormInput = { _version: String(context.version), inheritance: inheritAll ? 'inherit' : 'custom' };
-  if (inherited.length > 0) form._inherit = inherited;
+  const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
     if (!settingNames.has(name) || inherited.includes(name)) continue;
     if (booleanNames.has(name)) booleanParam(name, value);
-    form[name] = formValueOf(name, value);
+    values[name] = formValueOf(name, value);
   }
-  if (!('active' in form) && !inherited.includes('active') && !context.enforced.has('active')) form.active = '1';
-  return form;
+  return { mode: inheritAll ? 'inherit' : 'custom', values, inherited, activates: true };
 }
 
-/** The form's name for a field error, as the API's parameter is called. */
-export const parameterName = (formKey: string) => (formKey === 'inheritance' ? 'use_inherited_settings' : formKey);
+/** The name of a field error's key (a setting, or `inheritance` for the choice), as the API's parameter is called. */
+export const parameterName = (key: string) => (key === 'inheritance' ? 'use_inherited_settings' : key);
 
 export const MAX_PER_PAGE = 100;
 

@@ -6,25 +6,24 @@
  */
 import { Hono } from 'hono';
 import { BadRequest, Conflict, NotFound } from '../../errors.js';
+import { openConfirmation, sealConfirmation } from '../../http/confirmation.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
 import { isConfirmed, readForm } from '../../http/forms.js';
-import { lastValue, type FormInput } from '../../form-values.js';
+import { lastValue } from '../../form-values.js';
 import { integrationUrl } from '../../http/paths.js';
 import { storeOf, typeOfUrl } from '../../http/subjects.js';
 import type { IntegrationType } from '../../integrations/types.js';
 import type { FieldErrors } from '../../validation.js';
-import { deriveKey, seal, unseal } from '../../seal.js';
+import { saveSettings } from '../../settings/save.js';
 import {
-  commitSettingsChange,
   inheritedSettings,
   integrationStates,
-  prepareSettingsChange,
   resetSettings,
   type CommitOutcome,
   type IntegrationState,
-  type SettingsChoice,
 } from '../../settings/service.js';
+import type { SettingsMode } from '../../settings/submission.js';
 import {
   customDescendants,
   differingValues,
@@ -44,7 +43,7 @@ import {
   setEnforcement,
 } from '../../settings/enforcement.js';
 import type { Enforcement } from '../../settings/resolve.js';
-import { blockedUrlErrors, settingsForTest, SETTINGS_TEST_LIMIT, testSettings } from '../../settings/outbound.js';
+import { settingsForTest, SETTINGS_TEST_LIMIT, testSettings } from '../../settings/outbound.js';
 import { outboundPolicy } from '../../model/network-settings.js';
 import { TestResult, type TestOutcome } from '../../../views/components/test-result.js';
 import { ConfirmPage } from '../../../views/pages/confirm.js';
@@ -66,23 +65,21 @@ import {
   SettingsSection,
   type Inheritance,
 } from '../../../views/pages/integrations/edit.js';
+import { settingsSubmissionOfForm, submittedSettingsOf, type SubmittedSettings } from './form.js';
 import type { IntegrationScope, ScopeLoader } from './scope.js';
-
-/** How long a confirmation step stays valid. */
-const CONFIRMATION_TTL_MS = 30 * 60 * 1000;
 
 const OVERRIDES_PER_PAGE = 20;
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** What a save says: what changed, and whether the integration is active now (Enabled may be inherited). */
-function savedMessage(type: IntegrationType, choice: SettingsChoice, outcome: CommitOutcome, active: boolean): string {
+function savedMessage(type: IntegrationType, mode: SettingsMode, outcome: CommitOutcome, active: boolean): string {
   const state = active ? 'active' : 'not active';
   if (outcome === 'unchanged')
-    return choice === 'inherit'
+    return mode === 'inherit'
       ? `No changes to save: ${type.title} already uses the default settings.`
       : `No changes to save: ${type.title} settings are ${state}.`;
-  return choice === 'inherit'
+  return mode === 'inherit'
     ? `${type.title} now uses the default settings.`
     : `${type.title} settings saved${active ? ' and active' : ', but not active'}.`;
 }
@@ -93,8 +90,8 @@ function currentInheritance(scope: IntegrationScope, state: IntegrationState): I
 }
 
 interface RenderOptions {
-  inheritance?: Inheritance;
-  submitted?: FormInput;
+  /** Shown instead of the stored settings, with the dropdown's choice. */
+  submitted?: SubmittedSettings;
   errors?: FieldErrors;
   conflict?: string;
   testResult?: TestOutcome;
@@ -107,10 +104,10 @@ interface RenderOptions {
 function inheritedKeysOf(
   scope: IntegrationScope,
   state: IntegrationState,
-  submitted?: FormInput,
+  submitted?: SubmittedSettings,
 ): Set<string> | undefined {
   if (scope.level === 'instance' || !state.effective.inheritsFrom) return undefined;
-  if (submitted) return new Set([submitted._inherit ?? []].flat());
+  if (submitted) return new Set(submitted.inherited);
   if (!state.own) return new Set();
   const ownKeys = new Set([
     ...Object.keys(state.own.fields),
@@ -128,7 +125,7 @@ async function renderIntegration(
 ) {
   const [state] = await integrationStates(storeOf(c), scope, type);
   const { effective, own } = state!;
-  const inheritance = options.inheritance ?? currentInheritance(scope, state!);
+  const inheritance = options.submitted?.mode ?? currentInheritance(scope, state!);
   const usage = scope.level === 'project' ? undefined : await settingsUsage(c.var.db, scope.owner, type.slug);
   return c.render(
     <IntegrationPage
@@ -146,7 +143,7 @@ async function renderIntegration(
       inheritedKeys={inheritedKeysOf(scope, state!, options.submitted)}
       version={own?.version ?? 0}
       usage={usage}
-      submitted={options.submitted}
+      submitted={options.submitted?.values}
       errors={options.errors ?? {}}
       conflict={options.conflict}
       testResult={options.testResult}
@@ -187,11 +184,6 @@ async function renderEnforcement(
   );
 }
 
-/** Submitted values to show again: the settings and which of them are inherited, not the form's bookkeeping. */
-function withoutControls(form: FormInput): FormInput {
-  return Object.fromEntries(Object.entries(form).filter(([key]) => !key.startsWith('_') || key === '_inherit'));
-}
-
 export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
@@ -219,7 +211,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
 
   routes.get('/:slug', async (c) => {
     const scope = await loadScope(c, 'read');
-    return await renderIntegration(c, scope, typeOfUrl(c, scope));
+    return renderIntegration(c, scope, typeOfUrl(c, scope));
   });
 
   /** The htmx fragment: the fields for the option chosen in the dropdown, without saving. */
@@ -250,48 +242,36 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const scope = await loadScope(c, 'manage_settings');
     const type = typeOfUrl(c, scope);
     const user = c.var.user!;
-    const confirmKey = deriveKey(c.var.deps.secretKeyBase, 'settings confirmation');
-    const confirmFor = `${user.id}/${scope.baseUrl}/${type.slug}`;
+    const { secretKeyBase } = c.var.deps;
+    const confirmationFor = `${user.id}/${scope.baseUrl}/${type.slug}`;
 
-    let form = await readForm(c);
+    const form = await readForm(c);
     const sealed = lastValue(form._sealed);
-    if (sealed) form = openConfirmation(confirmKey, sealed, confirmFor);
-    const inheritance: Inheritance = lastValue(form.inheritance) === 'inherit' ? 'inherit' : 'custom';
-
-    if (lastValue(form._action) === 'update_form') {
-      return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form) });
+    if (!sealed && lastValue(form._action) === 'update_form')
+      return renderIntegration(c, scope, type, { submitted: submittedSettingsOf(form) });
+    const read = sealed
+      ? { ok: true as const, value: openConfirmation(secretKeyBase, confirmationFor, sealed) }
+      : settingsSubmissionOfForm(form, scope.level);
+    if (!read.ok) {
+      c.status(422);
+      return renderIntegration(c, scope, type, { submitted: submittedSettingsOf(form), errors: read.errors });
     }
 
-    try {
-      const store = storeOf(c);
-      const prepared = await prepareSettingsChange(store, scope, type, form);
-      if (!prepared.ok) {
+    const submission = read.value;
+    const deps = { store: storeOf(c), outbound: c.var.deps.outbound };
+    const confirmed = sealed !== undefined || isConfirmed(form);
+    const result = await saveSettings(deps, scope, type, submission, user, { confirmed });
+    switch (result.kind) {
+      case 'refused':
         c.status(422);
-        return renderIntegration(c, scope, type, {
-          inheritance,
-          submitted: withoutControls(form),
-          errors: prepared.errors,
-        });
-      }
-      const blocked =
-        prepared.change.choice === 'custom'
-          ? await blockedUrlErrors(type, form, await outboundPolicy(c.var.db), c.var.deps.outbound)
-          : {};
-      if (Object.keys(blocked).length > 0) {
-        c.status(422);
-        return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), errors: blocked });
-      }
-      const { change } = prepared;
-      // A save that changes nothing reaches nobody below: nothing to confirm.
-      if (scope.level !== 'project' && !prepared.unchanged && !isConfirmed(form)) {
-        const usage = await settingsUsage(c.var.db, scope.owner, type.slug);
-        const payload = JSON.stringify({ form, expires: Date.now() + CONFIRMATION_TTL_MS });
+        return renderIntegration(c, scope, type, { submitted: submission, errors: result.errors });
+      case 'needs_confirmation':
         return c.render(
           <ConfirmSavePage
             type={type}
             baseUrl={scope.baseUrl}
-            usage={usage}
-            sealed={seal(confirmKey, payload, confirmFor)}
+            usage={result.usage}
+            sealed={sealConfirmation(secretKeyBase, confirmationFor, submission)}
           />,
           {
             title: `Save ${type.title}?`,
@@ -303,17 +283,15 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
             nav: scope.nav,
           },
         );
-      }
-      const outcome = await commitSettingsChange(store, scope, type, change, user);
-      return redirectWithFlash(
-        c,
-        integrationUrl(scope.baseUrl, type.slug),
-        savedMessage(type, change.choice, outcome, prepared.effective.active),
-      );
-    } catch (error) {
-      if (!(error instanceof Conflict)) throw error;
-      c.status(409);
-      return renderIntegration(c, scope, type, { conflict: error.message });
+      case 'conflict':
+        c.status(409);
+        return renderIntegration(c, scope, type, { conflict: result.message });
+      case 'saved':
+        return redirectWithFlash(
+          c,
+          integrationUrl(scope.baseUrl, type.slug),
+          savedMessage(type, submission.mode, result.outcome, result.effective.active),
+        );
     }
   });
 
@@ -329,15 +307,11 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const show = async (status: 200 | 422 | 429, outcome: TestOutcome) => {
       c.status(status);
       if (c.req.header('hx-request') === 'true') return c.html(<TestResult outcome={outcome} />);
-      const inheritance: Inheritance = lastValue(form.inheritance) === 'inherit' ? 'inherit' : 'custom';
+      const submitted = submittedSettingsOf(form);
       // On the page, invalid values are shown next to their fields and in the summary on top.
       if (outcome.kind === 'invalid')
-        return await renderIntegration(c, scope, type, {
-          inheritance,
-          submitted: withoutControls(form),
-          errors: outcome.errors,
-        });
-      return renderIntegration(c, scope, type, { inheritance, submitted: withoutControls(form), testResult: outcome });
+        return await renderIntegration(c, scope, type, { submitted, errors: outcome.errors });
+      return renderIntegration(c, scope, type, { submitted, testResult: outcome });
     };
 
     // Every test sent counts, whatever its result.
@@ -349,7 +323,8 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
       c.header('retry-after', String(retryAfterSeconds));
       return show(429, { kind: 'rate_limited', retryAfterSeconds, perMinute: SETTINGS_TEST_LIMIT.maxFailures });
     }
-    const values = await settingsForTest(storeOf(c), scope, type, form);
+    const submission = settingsSubmissionOfForm(form, scope.level);
+    const values = submission.ok ? await settingsForTest(storeOf(c), scope, type, submission.value) : submission;
     if (!values.ok) {
       attempt.cancel();
       return show(422, { kind: 'invalid', errors: values.errors });
@@ -489,7 +464,7 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
 
   routes.get('/:slug/enforcement', async (c) => {
     const scope = await loadScope(c, 'read');
-    return await renderEnforcement(c, scope, typeOfUrl(c, scope));
+    return renderEnforcement(c, scope, typeOfUrl(c, scope));
   });
 
   routes.post('/:slug/enforcement', async (c) => {
@@ -651,13 +626,4 @@ export function defaultsRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
   });
 
   return routes;
-}
-
-function openConfirmation(key: Buffer, sealed: string, confirmFor: string): FormInput {
-  const opened = unseal(key, sealed, confirmFor);
-  const payload = opened ? (JSON.parse(opened) as { form: FormInput; expires: number }) : null;
-  if (!payload || payload.expires < Date.now()) {
-    throw new BadRequest('This confirmation has expired or is not valid. Open the settings again and save them.');
-  }
-  return { ...payload.form, _confirmed: '1' };
 }
