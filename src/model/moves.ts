@@ -5,12 +5,28 @@
  * settings follow the new ancestors at once and custom settings stay as they are.
  */
 import { eq, sql } from 'drizzle-orm';
-import type { Queryable } from '../db/client.js';
+import type { Queryable, Tx } from '../db/client.js';
 import { recordAuditEvent } from '../audit/trail.js';
 import { groups, projects, type Group, type Project, type User } from '../db/schema.js';
 import { fullPathTaken } from './groups.js';
 import { writeUnique } from './unique.js';
 import { isReservedTopLevelPath, type Outcome } from '../validation.js';
+
+/** The audit event of a move, in its transaction: the group or project under its new path, and the path before and after. */
+function recordMove(
+  tx: Tx,
+  actor: Pick<User, 'id' | 'username'>,
+  moved: { level: 'group' | 'project'; id: number },
+  before: string,
+  after: string,
+): Promise<void> {
+  return recordAuditEvent(tx, {
+    actor,
+    action: moved.level === 'group' ? 'group.moved' : 'project.moved',
+    owner: { ...moved, name: after, path: after },
+    changes: [{ key: 'path', label: 'Path', before, after }],
+  });
+}
 
 const takenMessage = (fullPath: string) => `${fullPath} is already taken by another group or project`;
 
@@ -37,12 +53,7 @@ export async function moveProject(
           .where(eq(projects.id, project.id))
           .returning()
           .get();
-        await recordAuditEvent(tx, {
-          actor,
-          action: 'project.moved',
-          owner: { level: 'project', id: project.id, name: fullPath, path: fullPath },
-          changes: [{ key: 'path', label: 'Path', before: project.fullPath, after: fullPath }],
-        });
+        await recordMove(tx, actor, { level: 'project', id: project.id }, project.fullPath, fullPath);
         return moved;
       }),
     taken,
@@ -88,12 +99,7 @@ export async function moveGroup(
         .where(eq(groups.id, group.id))
         .returning()
         .get();
-      await recordAuditEvent(tx, {
-        actor,
-        action: 'group.moved',
-        owner: { level: 'group', id: group.id, name: fullPath, path: fullPath },
-        changes: [{ key: 'path', label: 'Path', before: group.fullPath, after: fullPath }],
-      });
+      await recordMove(tx, actor, { level: 'group', id: group.id }, group.fullPath, fullPath);
       return moved;
     });
   return writeUnique(move, taken);
