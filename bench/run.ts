@@ -232,11 +232,13 @@ async function main(): Promise<void> {
       const cookie = large.adminCookie;
       const integrations = `settings/integrations/slack`;
       const overrides = `${base}/admin/application_settings/integrations/slack/overrides`;
-      const [shallow, deep, first, middle] = await loadInTurns([
+      const [shallow, deep, first, middle, instanceList, groupList] = await loadInTurns([
         { url: `${base}/${large.shallowProjectPath}/-/${integrations}`, cookie },
         { url: `${base}/${large.deepProjectPath}/-/${integrations}`, cookie },
         { url: overrides, cookie },
         { url: `${overrides}?after=${encodeURIComponent(large.middleOverridePath)}`, cookie },
+        { url: `${base}/admin/application_settings/integrations`, cookie },
+        { url: `${base}/groups/${large.bigGroupPath}/-/settings/integrations`, cookie },
       ]);
       rows.push({
         measure: 'Project integration page, top-level project, page cache off',
@@ -265,6 +267,19 @@ async function main(): Promise<void> {
         value: describeLoad(middle),
         target: `${shareOfPage(middle.rps)}, within 1.5× of the first (${laterRatio.toFixed(2)}×)`,
         ok: middle.rps >= deep.rps * 0.25 && laterRatio <= 1.5,
+      });
+      // Every type's usage below the level, counted in one query for the whole list.
+      rows.push({
+        measure: 'Instance integrations list, cache off',
+        value: describeLoad(instanceList),
+        target: '',
+        ok: null,
+      });
+      rows.push({
+        measure: 'Group integrations list (100,000 projects below), cache off',
+        value: describeLoad(groupList),
+        target: '',
+        ok: null,
       });
     });
   } finally {
