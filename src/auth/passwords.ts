@@ -57,7 +57,7 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
  */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await inTurn(async () => await derive(password, salt, COST));
+  const key = await inTurn(() => derive(password, salt, COST));
   return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
@@ -66,10 +66,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, expected] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !expected) return false;
   const options = { N: Number(n), r: Number(r), p: Number(p) };
-  const key = await inTurn(
-    async () => await derive(password, Buffer.from(salt, 'base64'), options),
-    MAX_WAITING_PASSWORD_CHECKS,
-  );
+  const key = await inTurn(() => derive(password, Buffer.from(salt, 'base64'), options), MAX_WAITING_PASSWORD_CHECKS);
   const expectedKey = Buffer.from(expected, 'base64');
   return key.length === expectedKey.length && timingSafeEqual(key, expectedKey);
 }

@@ -59,7 +59,7 @@ export async function createUser(db: Queryable, input: unknown): Promise<Outcome
       db.transaction(async (tx) =>
         tx.insert(users).values({ name, username, email, passwordHash, isAdmin: is_admin }).returning().get(),
       ),
-    async () => await takenErrors(db, username, email),
+    () => takenErrors(db, username, email),
   );
 }
 

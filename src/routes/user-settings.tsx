@@ -56,7 +56,7 @@ async function renderTokens(c: AppContext, user: User, { values, errors, created
 export function userSettingsRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.get('/personal_access_tokens', async (c) => await renderTokens(c, requireSignedIn(c)));
+  routes.get('/personal_access_tokens', (c) => renderTokens(c, requireSignedIn(c)));
 
   // The new token is shown on the page answering the post, not after a redirect: it must not
   // travel in a cookie or a URL, and must not be kept by any cache.

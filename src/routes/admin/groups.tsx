@@ -70,7 +70,7 @@ export function adminGroupRoutes(): Hono<AppEnv> {
     });
   });
 
-  routes.get('/new', async (c) => await renderNewGroup(c, { parent_id: c.req.query('parent_id') ?? '' }, {}));
+  routes.get('/new', (c) => renderNewGroup(c, { parent_id: c.req.query('parent_id') ?? '' }, {}));
 
   routes.post('/', async (c) => {
     const form = await readForm(c);
@@ -96,7 +96,7 @@ export function adminGroupRoutes(): Hono<AppEnv> {
     );
   });
 
-  routes.get('/:id', async (c) => await renderGroup(c, {}, {}));
+  routes.get('/:id', (c) => renderGroup(c, {}, {}));
 
   routes.post('/:id/move', async (c) => {
     const group = await groupOfUrl(c);

@@ -69,7 +69,7 @@ export function adminProjectRoutes(): Hono<AppEnv> {
     });
   });
 
-  routes.get('/new', async (c) => await renderNewProject(c, { group_id: c.req.query('group_id') ?? '' }, {}));
+  routes.get('/new', (c) => renderNewProject(c, { group_id: c.req.query('group_id') ?? '' }, {}));
 
   routes.post('/', async (c) => {
     const form = await readForm(c);
@@ -91,7 +91,7 @@ export function adminProjectRoutes(): Hono<AppEnv> {
     );
   });
 
-  routes.get('/:id', async (c) => await renderProject(c, {}, {}));
+  routes.get('/:id', (c) => renderProject(c, {}, {}));
 
   routes.post('/:id/move', async (c) => {
     const project = await projectOfUrl(c);
