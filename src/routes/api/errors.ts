@@ -47,17 +47,10 @@ export function invalidTokenResponse(reason: keyof typeof INVALID_TOKEN): Respon
 }
 
 /**
- * An answer GitLab gives with a `message` (`render_api_error!`), as opposed to grape's
- * `{"error": ...}` for parameters: `400 {"message": "400 Integration not available"}`.
+ * A 400 GitLab gives with a `message` (`render_api_error!`), as opposed to grape's
+ * `{"error": ...}` for parameters (a {@link BadRequest}): `{"message": "400 Integration not available"}`.
  */
-export class ApiRefusal extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409 | 415 | 422,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class ApiRefusal extends Error {}
 
 /** A NotFound whose message is GitLab's: "404 Project Not Found". */
 export const notFound = (what: string) => new NotFound(`404 ${what} Not Found`);
@@ -69,7 +62,7 @@ export function apiError(error: Error, c: Context<AppEnv>): Response {
     return c.json({ message: error.message.startsWith('404 ') ? error.message : '404 Not Found' }, 404);
   if (error instanceof Forbidden) return c.json({ message: '403 Forbidden' }, 403);
   if (error instanceof BadRequest) return c.json({ error: error.message }, 400);
-  if (error instanceof ApiRefusal) return c.json({ message: error.message }, error.status);
+  if (error instanceof ApiRefusal) return c.json({ message: error.message }, 400);
   if (error instanceof Conflict) return c.json({ message: `409 Conflict: ${error.message}` }, 409);
   if (error instanceof HTTPException && error.status < 500)
     return c.json({ error: error.message || 'The request could not be understood.' }, error.status);

@@ -2,8 +2,9 @@
  * @module routes/api/integrations
  * GitLab's integrations API, written once and mounted for projects (`/projects/:id/integrations`,
  * and GitLab's older `/projects/:id/services`), groups (`/groups/:id/integrations`) and, beyond
- * GitLab, the instance's defaults (`/admin/application_settings/integrations`). Reads and writes go through the same service
- * as the web pages, so validation, enforcement and audit events are the same.
+ * GitLab, the instance's defaults (`/admin/application_settings/integrations`). Reads and writes
+ * go through the same service as the web pages, so validation, enforcement and audit events are
+ * the same.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -54,7 +55,7 @@ const invalidSlug = () => new BadRequest('slug does not have a valid value');
  */
 function typeOfSlug(c: AppContext, at: SettingsLevel, unknownSlug: () => Error): IntegrationType {
   if (!findIntegrationType((c.req.param('slug') ?? '').replaceAll('_', '-'))) throw unknownSlug();
-  return typeOfUrl(c, at, new ApiRefusal(400, '400 Integration not available'));
+  return typeOfUrl(c, at, new ApiRefusal('400 Integration not available'));
 }
 
 async function present(c: AppContext, at: SettingsLevel, type: IntegrationType) {
@@ -87,7 +88,7 @@ function refusalOf(
   params: ApiParams,
   submission: SettingsSubmission,
 ): Response {
-  if (errors.inheritance) throw new ApiRefusal(400, 'Default integration not found.');
+  if (errors.inheritance) throw new ApiRefusal('Default integration not found.');
   const missing = Object.keys(errors).filter((key) => !(key in params) && !submission.inherited.includes(key));
   if (missing.length > 0) throw new BadRequest(missing.map((key) => `${parameterName(key)} is missing`).join(', '));
   const message = Object.fromEntries(Object.entries(errors).map(([key, text]) => [parameterName(key), [text]]));
