@@ -20,6 +20,7 @@ export type AuditAction =
   | 'settings.saved'
   | 'settings.inherited'
   | 'settings.reset'
+  | 'settings.disabled'
   | 'settings.switched_back'
   | 'settings.enforced'
   | 'settings.enforcement_lifted'
@@ -32,6 +33,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'settings.saved': 'Saved the settings',
   'settings.inherited': 'Switched to inherited settings',
   'settings.reset': 'Reset the settings',
+  'settings.disabled': 'Disabled the integration',
   'settings.switched_back': 'Switched back to the default settings',
   'settings.enforced': 'Enforced settings on everything below',
   'settings.enforcement_lifted': 'Lifted the enforcement',

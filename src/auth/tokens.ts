@@ -176,6 +176,29 @@ export async function revokeToken(db: Queryable, id: number, now = new Date()): 
   return result.changes > 0;
 }
 
+/** Why a token that does not authenticate is refused; GitLab tells its clients an expired or revoked one. */
+export type TokenRefusal = 'unknown' | 'expired' | 'revoked';
+
+/**
+ * Why {@link authenticateToken} refused a token: revoked, past its expiry day, or anything else
+ * (unknown, or its user blocked).
+ *
+ * @example
+ * await tokenRefusal(db, 'glpat-revoked...') // 'revoked'
+ */
+export async function tokenRefusal(db: Queryable, secret: string, now = new Date()): Promise<TokenRefusal> {
+  const token = secret.startsWith(TOKEN_PREFIX)
+    ? db
+        .select()
+        .from(personalAccessTokens)
+        .where(eq(personalAccessTokens.tokenHash, hashToken(secret)))
+        .get()
+    : undefined;
+  if (token?.revokedAt) return 'revoked';
+  if (token && token.expiresAt < utcDay(now)) return 'expired';
+  return 'unknown';
+}
+
 const statements = perDatabase((db) => ({
   byHash: db
     .select({ token: personalAccessTokens, user: users })

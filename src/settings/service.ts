@@ -378,3 +378,41 @@ export async function resetSettings(
     return true;
   });
 }
+
+/** How disabling ended: done, nothing to disable (no level has settings), or refused by an enforced Enabled. */
+export type DisableOutcome = { kind: 'disabled' } | { kind: 'not_configured' } | { kind: 'enforced'; message: string };
+
+/**
+ * GitLab's "Disable an integration": the level's own settings become "not active" and nothing
+ * else, so it no longer inherits, with its audit event. A level that has no settings from
+ * anywhere has nothing to disable; an Enabled a level above enforces on cannot be turned off.
+ *
+ * @example
+ * await disableSettings(store, at, slack, user) // { kind: 'disabled' }; the level now shows "Use custom settings", not enabled
+ */
+export async function disableSettings(
+  store: SettingsStore,
+  at: SettingsLevel,
+  type: IntegrationType,
+  actor: User,
+): Promise<DisableOutcome> {
+  return store.db.transaction(async (tx): Promise<DisableOutcome> => {
+    const inTx = store.within(tx);
+    const [state] = await integrationStates(inTx, at, type);
+    const { effective, own: before } = state!;
+    if (effective.state === 'not_configured') return { kind: 'not_configured' };
+    const enforced = effective.enforced.active;
+    if (enforced && effective.active) return { kind: 'enforced', message: enforcedMessage('Enabled', enforced) };
+    const after: OwnSettings = { active: false, fields: {}, events: {} };
+    if (sameOwnSettings(before, after)) return { kind: 'disabled' };
+    await inTx.save(at.owner, type.slug, after, before?.version ?? 0, actor.id);
+    await recordAuditEvent(tx, {
+      actor,
+      action: 'settings.disabled',
+      owner: at.owner,
+      integration: type.slug,
+      changes: settingsChanges(type, before, after),
+    });
+    return { kind: 'disabled' };
+  });
+}

@@ -72,10 +72,19 @@ describe('authentication', () => {
       .set({ expiresAt: '2020-01-01' })
       .where(eq(personalAccessTokens.userId, w.users.owner.id))
       .run();
-    for (const token of [tokens.developer, tokens.owner, tokens.blocked]) {
+    const blocked = await call('GET', '/user', tokens.blocked);
+    expect(blocked.status).toBe(401);
+    expect(await json(blocked)).toEqual({ message: '401 Unauthorized' });
+    for (const [token, reason] of [
+      [tokens.developer, 'Token was revoked. You have to re-authorize from the user.'],
+      [tokens.owner, 'Token is expired. You can either do re-authorization or token refresh.'],
+    ] as const) {
       const response = await call('GET', '/user', token);
       expect(response.status).toBe(401);
-      expect(await json(response)).toEqual({ message: '401 Unauthorized' });
+      expect(await json(response)).toEqual({ error: 'invalid_token', error_description: reason });
+      expect(response.headers.get('www-authenticate')).toBe(
+        `Bearer realm="Protected by OAuth 2.0", error="invalid_token", error_description="${reason}"`,
+      );
     }
   });
 
@@ -274,12 +283,10 @@ describe('project integrations', () => {
     expect(slack).not.toHaveProperty('properties');
   });
 
-  it('answers 404 for a type nobody configured and for an unknown type', async () => {
-    for (const slug of ['slack', 'no-such-thing']) {
-      const response = await call('GET', `${url()}/${slug}`, tokens.reporter);
-      expect(response.status).toBe(404);
-      expect(await json(response)).toEqual({ message: '404 Integration Not Found' });
-    }
+  it('answers 404 for a type nobody configured', async () => {
+    const response = await call('GET', `${url()}/slack`, tokens.reporter);
+    expect(response.status).toBe(404);
+    expect(await json(response)).toEqual({ message: '404 Integration Not Found' });
   });
 
   it("saves custom settings from JSON, in GitLab's shape, never showing the webhook, with the audit event the page writes", async () => {
@@ -398,7 +405,6 @@ describe('project integrations', () => {
   });
 
   it.each([
-    ['a missing webhook', {}, { webhook: ['Webhook URL is required'] }],
     [
       'a webhook that is not a URL',
       { webhook: 'not a url' },
@@ -409,15 +415,6 @@ describe('project integrations', () => {
       { webhook: WEBHOOK, branches_to_be_notified: 'some' },
       {
         branches_to_be_notified: ['Branches for which notifications are to be sent is not one of the offered choices'],
-      },
-    ],
-    [
-      'inheriting with nothing above',
-      { use_inherited_settings: 'true' },
-      {
-        use_inherited_settings: [
-          'There are no default settings for Slack notifications to inherit; use custom settings',
-        ],
       },
     ],
   ])('refuses %s with 400 and the message per field, saving nothing', async (_case, params, message) => {
@@ -487,20 +484,6 @@ describe('project integrations', () => {
     expect(allowed.status).toBe(200);
   });
 
-  it('deletes the own settings (204), with the audit event of Reset, and the project inherits again', async () => {
-    await saveInstanceSlack(t.app, w.cookies.admin!);
-    await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: WEBHOOK, channel: '#app' });
-    const response = await call('DELETE', `${url()}/slack`, tokens.maintainer);
-    expect(response.status).toBe(204);
-    expect(await response.text()).toBe('');
-    expect(await json(await slackOfApp())).toMatchObject({ inherited: true });
-    expect(
-      events()
-        .filter((e) => e.projectId === w.project.id)
-        .map((e) => e.action),
-    ).toEqual(['settings.saved', 'settings.reset']);
-  });
-
   it("accepts GitLab's underscored slugs", async () => {
     const response = await call('PUT', `${url()}/microsoft_teams`, tokens.maintainer, {
       webhook: 'https://example.webhook.office.com/x',
@@ -557,12 +540,320 @@ describe('group and instance integrations', () => {
     expect(events().map((e) => [e.action, e.level])).toEqual([['settings.saved', 'instance']]);
 
     const nothingAbove = await call('PUT', base, tokens.admin, { use_inherited_settings: true });
+    // Beyond GitLab (which has no instance level): the instance inherits from nothing, ever.
     expect(nothingAbove.status).toBe(400);
     expect(await json(nothingAbove)).toEqual({
       error: 'use_inherited_settings is not available for the instance: it inherits from nothing',
     });
 
     expect((await call('DELETE', base, tokens.admin)).status).toBe(204);
+    expect(await json(await slackOfApp())).toMatchObject({ active: false, inherited: true });
+  });
+});
+
+/** The project's Slack page as its maintainer sees it: which settings it uses, and whether Enabled is ticked. */
+async function slackPageOfApp() {
+  const html = await (
+    await get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: w.cookies.maintainer })
+  ).text();
+  return {
+    inheritance: /<option value="(inherit|custom)" selected/.exec(html)?.[1],
+    enabled: /<input\b[^>]*\btype="checkbox"[^>]*\bname="active"[^>]*\bchecked\b/.test(html),
+  };
+}
+
+describe('disabling an integration as GitLab does (DELETE)', () => {
+  const url = () => `/projects/${w.project.id}/integrations/slack`;
+
+  it('leaves an inheriting project with settings of its own that say "not active", audited, and the page says so', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!, { channel: '#general' });
+    expect(await slackPageOfApp()).toEqual({ inheritance: 'inherit', enabled: true });
+
+    const response = await call('DELETE', url(), tokens.maintainer);
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe('');
+
+    const shown = await slackOfApp();
+    expect(shown.status).toBe(200);
+    expect(await json(shown)).toMatchObject({ active: false, inherited: false, sources: { active: 'project' } });
+    expect(await json(await call('GET', `/projects/${w.project.id}/integrations`, tokens.maintainer))).toEqual([]);
+    expect(await slackPageOfApp()).toEqual({ inheritance: 'custom', enabled: false });
+    const [event] = events().filter((e) => e.projectId === w.project.id);
+    expect(event).toMatchObject({ action: 'settings.disabled', actorName: 'maintainer', integration: 'slack' });
+  });
+
+  it('drops the custom values of a project that had its own, so it keeps nothing but "not active"', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!, { channel: '#general' });
+    await call('PUT', url(), tokens.maintainer, { webhook: WEBHOOK, channel: '#app', push_events: false });
+    expect((await call('DELETE', url(), tokens.maintainer)).status).toBe(204);
+    expect(await json(await slackOfApp())).toMatchObject({
+      active: false,
+      inherited: false,
+      push_events: true,
+      properties: { channel: '#general' },
+      sources: { active: 'project', channel: 'instance', push_events: 'instance', webhook: 'instance' },
+    });
+    expect(
+      events()
+        .filter((e) => e.projectId === w.project.id)
+        .map((e) => e.action),
+    ).toEqual(['settings.saved', 'settings.disabled']);
+  });
+
+  it('disables a group default for the projects that inherit it', async () => {
+    await call('PUT', '/groups/top%2Fsub/integrations/slack', tokens.owner, { webhook: WEBHOOK, channel: '#sub' });
+    expect((await call('DELETE', '/groups/top%2Fsub/integrations/slack', tokens.owner)).status).toBe(204);
+    expect(await json(await call('GET', '/groups/top%2Fsub/integrations/slack', tokens.owner))).toMatchObject({
+      active: false,
+      inherited: false,
+    });
+    expect(await json(await slackOfApp())).toMatchObject({
+      active: false,
+      inherited: true,
+      inherits_from: { level: 'group', full_path: 'top/sub' },
+    });
+  });
+
+  it('answers 404 for a type no level configured, and writes nothing', async () => {
+    const response = await call('DELETE', url(), tokens.maintainer);
+    expect(response.status).toBe(404);
+    expect(await json(response)).toEqual({ message: '404 Integration Not Found' });
     expect((await slackOfApp()).status).toBe(404);
+    expect(events()).toEqual([]);
+  });
+
+  it('records a second DELETE of a disabled integration once: it is already as asked', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!);
+    expect((await call('DELETE', url(), tokens.maintainer)).status).toBe(204);
+    expect((await call('DELETE', url(), tokens.maintainer)).status).toBe(204);
+    expect(events().filter((e) => e.projectId === w.project.id)).toHaveLength(1);
+  });
+
+  it('refuses to turn off what a level above enforces as enabled, with 422, changing nothing', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!);
+    const store = new SettingsStore(t.db, 'any-key-base-is-fine-for-enforcement-0123456789');
+    await store.setEnforcement(
+      INSTANCE_OWNER,
+      'slack',
+      { keys: ['active'], reason: 'every project reports' },
+      (await store.findOwn(INSTANCE_OWNER, 'slack'))!.version,
+    );
+    const response = await call('DELETE', url(), tokens.maintainer);
+    expect(response.status).toBe(422);
+    expect(await json(response)).toEqual({
+      message: { active: ['Enabled is enforced by Instance: every project reports'] },
+    });
+    expect(await json(await slackOfApp())).toMatchObject({ active: true, inherited: true });
+    expect(events().filter((e) => e.projectId === w.project.id)).toEqual([]);
+  });
+
+  it('is refused to a reporter (403) before anything else', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!);
+    const refused = await call('DELETE', url(), tokens.reporter);
+    expect(refused.status).toBe(403);
+    expect(await json(await slackOfApp())).toMatchObject({ active: true, inherited: true });
+  });
+});
+
+describe("GitLab's errors on the integrations API", () => {
+  const url = () => `/projects/${w.project.id}/integrations`;
+  const rows = () => t.db.select().from(auditEvents).all().length;
+
+  it.each([
+    ['nothing at all', {}, 'webhook is missing'],
+    ['other values only', { channel: '#app', push_events: false }, 'webhook is missing'],
+  ])(
+    'answers a PUT that leaves out a required value nobody sets (%s) with "webhook is missing"',
+    async (_case, params, error) => {
+      for (const form of [false, true]) {
+        const response = await call('PUT', `${url()}/slack`, tokens.maintainer, params, form);
+        expect(response.status).toBe(400);
+        expect(await json(response)).toEqual({ error });
+      }
+      expect((await slackOfApp()).status).toBe(404);
+      expect(rows()).toBe(0);
+    },
+  );
+
+  it('names every missing parameter, as grape does', async () => {
+    const response = await call('PUT', `${url()}/jira`, tokens.maintainer, { username: 'bot' });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual({ error: 'url is missing, password is missing' });
+  });
+
+  it('takes the required value from a level above that sets it, as before', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!);
+    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { channel: '#app' });
+    expect(response.status).toBe(200);
+  });
+
+  it('keeps the per-parameter message for a required value that is sent blank', async () => {
+    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { webhook: '' });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual({ message: { webhook: ['Webhook URL is required'] } });
+  });
+
+  it.each(['GET', 'DELETE'])(
+    'answers %s of a slug that is no type with 400 "slug does not have a valid value"',
+    async (method) => {
+      for (const slug of ['no-such-thing', 'SLACK', '%E2%98%83']) {
+        const response = await call(method, `${url()}/${slug}`, tokens.maintainer);
+        expect(response.status).toBe(400);
+        expect(await json(response)).toEqual({ error: 'slug does not have a valid value' });
+      }
+      expect(rows()).toBe(0);
+    },
+  );
+
+  it('answers PUT of a slug that is no type with the 404 of a route that does not exist', async () => {
+    const response = await call('PUT', `${url()}/no-such-thing`, tokens.maintainer, { webhook: WEBHOOK });
+    expect(response.status).toBe(404);
+    expect(await json(response)).toEqual({ error: '404 Not Found' });
+  });
+
+  it.each(['GET', 'PUT', 'DELETE'])(
+    'answers %s of a project-only type on a group with "400 Integration not available"',
+    async (method) => {
+      const response = await call(
+        method,
+        '/groups/top%2Fsub/integrations/jenkins',
+        tokens.owner,
+        method === 'PUT' ? {} : undefined,
+      );
+      expect(response.status).toBe(400);
+      expect(await json(response)).toEqual({ message: '400 Integration not available' });
+    },
+  );
+
+  it('answers use_inherited_settings with nothing to inherit as GitLab does, saving nothing', async () => {
+    const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { use_inherited_settings: true });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual({ message: 'Default integration not found.' });
+    expect(rows()).toBe(0);
+  });
+
+  it.each([
+    ['text/plain', 'webhook=https://hooks.slack.com/services/T/B/X'],
+    ['application/xml', '<webhook>https://hooks.slack.com/services/T/B/X</webhook>'],
+    ['text/plain; charset=utf-8', '{"webhook": "https://hooks.slack.com/services/T/B/X"}'],
+  ])('refuses a body of type %s with 415, never saving it as "no parameters"', async (contentType, body) => {
+    await saveInstanceSlack(t.app, w.cookies.admin!);
+    const response = await t.app.request(`${API}${url()}/slack`, {
+      method: 'PUT',
+      headers: { 'private-token': tokens.maintainer, 'content-type': contentType },
+      body,
+    });
+    expect(response.status).toBe(415);
+    expect(await json(response)).toEqual({
+      error: `The provided content-type '${contentType.split(';')[0]}' is not supported.`,
+    });
+    expect(await json(await slackOfApp())).toMatchObject({ inherited: true });
+    expect(events().filter((e) => e.projectId === w.project.id)).toEqual([]);
+  });
+
+  it('reads a body without a Content-Type as JSON, as grape does', async () => {
+    const response = await t.app.request(`${API}${url()}/slack`, {
+      method: 'PUT',
+      headers: { 'private-token': tokens.maintainer },
+      body: new TextEncoder().encode(JSON.stringify({ webhook: WEBHOOK, channel: '#raw' })),
+    });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ properties: { channel: '#raw' } });
+  });
+
+  it('sends no WWW-Authenticate without a token, with an unknown one, or to a token without the api scope', async () => {
+    const readOnly = await apiToken(t.db, w.users.maintainer, ['read_api']);
+    for (const [token, status] of [
+      [undefined, 401],
+      ['glpat-not-a-real-token', 401],
+      [readOnly, 403],
+    ] as const) {
+      const response = await call('PUT', `${url()}/slack`, token, { webhook: WEBHOOK });
+      expect(response.status).toBe(status);
+      expect(response.headers.get('www-authenticate')).toBeNull();
+    }
+  });
+});
+
+describe('versions: without one the last write wins, with a stale one a 409', () => {
+  const url = () => `/projects/${w.project.id}/integrations/slack`;
+
+  it('shows the version of the own settings, 0 while the level has none', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!);
+    expect(await json(await slackOfApp())).toMatchObject({ version: 0, inherited: true });
+    const saved = await json(await call('PUT', url(), tokens.maintainer, { channel: '#one' }));
+    expect(saved.version).toEqual(expect.any(Number));
+    expect(saved.version).toBeGreaterThan(0);
+  });
+
+  it('saves with the version it read, and refuses a save made after it with 409, changing nothing', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!);
+    const { version } = await json<{ version: number }>(
+      await call('PUT', url(), tokens.maintainer, { channel: '#first' }),
+    );
+    const second = await call('PUT', url(), tokens.maintainer, { channel: '#second', version });
+    expect(second.status).toBe(200);
+    const stale = await call('PUT', url(), tokens.maintainer, { channel: '#stale', version: String(version) }, true);
+    expect(stale.status).toBe(409);
+    expect(await json(stale)).toEqual({
+      message: `409 Conflict: The settings changed after version ${version}; read them again and retry.`,
+    });
+    expect(await json(await slackOfApp())).toMatchObject({ properties: { channel: '#second' } });
+    // Without a version, the same client simply wins.
+    const unversioned = await call('PUT', url(), tokens.maintainer, { channel: '#last' });
+    expect(unversioned.status).toBe(200);
+    expect(await json(unversioned)).toMatchObject({ properties: { channel: '#last' } });
+  });
+
+  it('takes version 0 as "no settings of its own yet"', async () => {
+    await saveInstanceSlack(t.app, w.cookies.admin!);
+    expect((await call('PUT', url(), tokens.maintainer, { channel: '#new', version: 0 })).status).toBe(200);
+    expect((await call('PUT', url(), tokens.maintainer, { channel: '#again', version: 0 })).status).toBe(409);
+  });
+
+  it.each([['-1'], ['1.5'], ['one'], [{ n: 1 }], [true]])(
+    'refuses version %j with 400, saving nothing',
+    async (version) => {
+      await saveInstanceSlack(t.app, w.cookies.admin!);
+      const response = await call('PUT', url(), tokens.maintainer, { channel: '#x', version });
+      expect(response.status).toBe(400);
+      expect(await json(response)).toEqual({ error: 'version is invalid' });
+      expect(await json(await slackOfApp())).toMatchObject({ inherited: true });
+    },
+  );
+});
+
+describe('/projects/:id/services, the older name', () => {
+  const services = () => `/projects/${w.project.id}/services`;
+  const integrations = () => `/projects/${w.project.id}/integrations`;
+
+  it('answers as /integrations does: save, read, list and disable', async () => {
+    const saved = await call('PUT', `${services()}/slack`, tokens.maintainer, { webhook: WEBHOOK, channel: '#old' });
+    expect(saved.status).toBe(200);
+    expect(await json(saved)).toEqual(await json(await call('GET', `${integrations()}/slack`, tokens.maintainer)));
+    expect(await json(await call('GET', `${services()}/slack`, tokens.maintainer))).toEqual(
+      await json(await call('GET', `${integrations()}/slack`, tokens.maintainer)),
+    );
+    expect(await json(await call('GET', services(), tokens.reporter))).toEqual(
+      await json(await call('GET', integrations(), tokens.reporter)),
+    );
+    expect((await call('DELETE', `${services()}/slack`, tokens.maintainer)).status).toBe(204);
+    expect(await json(await call('GET', `${integrations()}/slack`, tokens.maintainer))).toMatchObject({
+      active: false,
+    });
+  });
+
+  it("gives the same errors and permissions: GitLab's 400 for an unknown slug, 403 to a reporter", async () => {
+    const unknown = await call('GET', `${services()}/no-such-thing`, tokens.maintainer);
+    expect(unknown.status).toBe(400);
+    expect(await json(unknown)).toEqual({ error: 'slug does not have a valid value' });
+    const refused = await call('PUT', `${services()}/slack`, tokens.reporter, { webhook: WEBHOOK });
+    expect(refused.status).toBe(403);
+  });
+
+  it('is not offered for groups, as in GitLab', async () => {
+    const response = await call('GET', '/groups/top%2Fsub/services', tokens.owner);
+    expect(response.status).toBe(404);
+    expect(await json(response)).toEqual({ error: '404 Not Found' });
   });
 });

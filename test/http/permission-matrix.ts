@@ -113,7 +113,7 @@ function integrationApiRows(
     [`GET ${base}`]: { api: true, url, expect: readers },
     [`GET ${base}/:slug`]: { api: true, url: (w) => `${url(w)}/slack`, setup: instanceSlack, expect: readers },
     [`PUT ${base}/:slug`]: { api: true, url: (w) => `${url(w)}/slack`, form: slackParams, expect: managers },
-    [`DELETE ${base}/:slug`]: { api: true, url: (w) => `${url(w)}/slack`, expect: managers },
+    [`DELETE ${base}/:slug`]: { api: true, url: (w) => `${url(w)}/slack`, setup: instanceSlack, expect: managers },
   };
 }
 
@@ -192,6 +192,13 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   ...integrationApiRows(
     '/api/v4/projects/:id/integrations',
     (w) => `${API}/projects/${w.project.id}/integrations`,
+    apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+    apiAllow(['maintainer', 'owner', 'admin'], ['reporter', 'developer']),
+  ),
+  // GitLab's older name for the same endpoints.
+  ...integrationApiRows(
+    '/api/v4/projects/:id/services',
+    (w) => `${API}/projects/${w.project.id}/services`,
     apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
     apiAllow(['maintainer', 'owner', 'admin'], ['reporter', 'developer']),
   ),

@@ -7,10 +7,10 @@
  * by clients either.
  */
 import { Hono } from 'hono';
-import { authenticateToken, tokenScopes } from '../../auth/tokens.js';
+import { authenticateToken, tokenRefusal, tokenScopes } from '../../auth/tokens.js';
 import { limitBody } from '../../http/body.js';
 import type { AppDeps, AppEnv } from '../../http/context.js';
-import { apiError, INSUFFICIENT_SCOPE, UNAUTHORIZED } from './errors.js';
+import { apiError, INSUFFICIENT_SCOPE, invalidTokenResponse, UNAUTHORIZED } from './errors.js';
 import { enforcementApi } from './enforcement.js';
 import { instanceLevel, integrationApi, groupLevel, projectLevel } from './integrations.js';
 import { resourceRoutes } from './resources.js';
@@ -40,13 +40,18 @@ export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
   api.use(async (c, next) => {
     const secret = tokenOf((name) => c.req.header(name));
     const found = secret ? await authenticateToken(deps.db, secret) : null;
-    if (!found) return c.json(UNAUTHORIZED, 401);
+    if (!found) {
+      const refusal = secret ? await tokenRefusal(deps.db, secret) : 'unknown';
+      return refusal === 'unknown' ? c.json(UNAUTHORIZED, 401) : invalidTokenResponse(refusal);
+    }
     if (!isReadOnly(c.req.method) && !tokenScopes(found.token).includes('api')) return c.json(INSUFFICIENT_SCOPE, 403);
     c.set('user', found.user);
     await next();
   });
 
   api.route('/projects/:id/integrations', integrationApi(projectLevel));
+  // GitLab's older name, still answered for older clients (projects only, as in GitLab).
+  api.route('/projects/:id/services', integrationApi(projectLevel));
   api.route('/groups/:id/integrations', integrationApi(groupLevel));
   api.route('/groups/:id/integrations', enforcementApi(groupLevel));
   api.route('/admin/application_settings/integrations', integrationApi(instanceLevel));

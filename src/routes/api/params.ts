@@ -5,6 +5,7 @@
  * saves; and offset pagination with GitLab's headers.
  */
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { parseBoolean } from '../../boolean.js';
 import { BadRequest } from '../../errors.js';
 import { readBody } from '../../http/body.js';
@@ -16,7 +17,7 @@ import type { SettingsSubmission } from '../../settings/submission.js';
 
 export type ApiParams = Record<string, unknown>;
 
-/** Query parameters, then the body's (which win): JSON or form-encoded. */
+/** Query parameters, then the body's (which win): JSON or form-encoded; a body of another type is GitLab's 415. */
 export async function readParams(c: Context<AppEnv>): Promise<ApiParams> {
   const query = Object.fromEntries(
     Object.entries(c.req.queries()).map(([name, values]) => [name, values.length === 1 ? values[0] : values]),
@@ -24,22 +25,23 @@ export async function readParams(c: Context<AppEnv>): Promise<ApiParams> {
   // Clients such as python-gitlab send a JSON content type on GET too, with no body.
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return query;
   const contentType = c.req.header('content-type') ?? '';
-  if (/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
-    const text = await readBody(c, (request) => request.text());
-    if (text.trim() === '') return query;
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new BadRequest('The request body is not valid JSON.');
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      throw new BadRequest('The request body must be a JSON object.');
-    return { ...query, ...(body as ApiParams) };
-  }
   if (/^(?:application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(contentType))
     return { ...query, ...(await readForm(c)) };
-  return query;
+  const text = await readBody(c, (request) => request.text());
+  if (text.trim() === '') return query;
+  // As grape does: a body without a Content-Type is read as JSON, one of another type is refused.
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  if (mediaType !== '' && !/^application\/(?:[\w.+-]+\+)?json$/.test(mediaType))
+    throw new HTTPException(415, { message: `The provided content-type '${mediaType}' is not supported.` });
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new BadRequest('The request body is not valid JSON.');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new BadRequest('The request body must be a JSON object.');
+  return { ...query, ...(body as ApiParams) };
 }
 
 /** A parameter value as the page's form would have sent it. */
