@@ -79,14 +79,14 @@ describe('@gitbeaker/rest against Cascade', () => {
     });
   });
 
-  it("deletes the project's own settings", async () => {
+  it("disables the project's integration as GitLab does: custom settings, the rest inherited", async () => {
     await api.Integrations.edit(cascade.projectId, 'slack', {
       webhook: 'https://hooks.slack.com/services/T1/B1/AGAIN',
       channel: '#again',
     });
     expect(await cascade.slackPage()).toMatchObject({ inheritance: 'custom', channel: '#again' });
     await api.Integrations.disable(cascade.projectId, 'slack');
-    expect(await cascade.slackPage()).toMatchObject({ inheritance: 'inherit', channel: INSTANCE_CHANNEL });
+    expect(await cascade.slackPage()).toMatchObject({ inheritance: 'custom', channel: INSTANCE_CHANNEL });
   });
 
   it("gets GitLab's errors for a project it cannot see", async () => {

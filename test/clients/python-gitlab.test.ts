@@ -90,11 +90,11 @@ describe('python-gitlab against Cascade', () => {
     });
   });
 
-  it("deletes the project's own settings", async () => {
+  it("disables the project's integration as GitLab does: custom settings, the rest inherited", async () => {
     await python('custom');
     expect(await cascade.slackPage()).toMatchObject({ inheritance: 'custom', channel: '#python' });
     expect(await python('delete')).toEqual({ deleted: true });
-    expect(await cascade.slackPage()).toMatchObject({ inheritance: 'inherit', channel: INSTANCE_CHANNEL });
+    expect(await cascade.slackPage()).toMatchObject({ inheritance: 'custom', channel: INSTANCE_CHANNEL });
   });
 
   it("gets GitLab's 404 for a project that does not exist", async () => {
