@@ -235,6 +235,7 @@ describe('members', () => {
       ['developer', 30],
       ['reporter', 20],
     ]);
+    expect(direct[0]).not.toHaveProperty('email');
     const all = await json<{ username: string; access_level: number }[]>(
       await call('GET', `/projects/${w.project.id}/members/all`, undefined, tokens.reporter),
     );

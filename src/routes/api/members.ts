@@ -23,6 +23,7 @@ import {
   type MemberSource,
 } from '../../model/members.js';
 import { findUserById, findUserByUsername } from '../../model/users.js';
+import { userEntity } from './entities.js';
 import { notFound } from './errors.js';
 import { pageRequest, readParams, setPaginationHeaders, type ApiParams } from './params.js';
 import { apiGroup, apiProject } from './subjects.js';
@@ -47,15 +48,16 @@ export const projectMembers: MembersLoader = async (c, ability) => {
   return { source: { projectId: project.id }, groupIds: traversalIdList(group.traversalIds) };
 };
 
-/** GitLab's member entity: the user, with the role as an access level. */
+/** GitLab's member entity: the user as others see them (no email), with the role as an access level. */
 function memberEntity(c: AppContext, { member, user }: { member: Member; user: User }) {
+  const { id, username, name, state, locked, avatar_url } = userEntity(user);
   return {
-    id: user.id,
-    username: user.username,
-    name: user.name,
-    state: user.blockedAt ? 'blocked' : 'active',
-    locked: false,
-    avatar_url: null,
+    id,
+    username,
+    name,
+    state,
+    locked,
+    avatar_url,
     web_url: `${c.var.deps.config.publicOrigin}/${user.username}`,
     access_level: member.accessLevel,
     created_at: member.createdAt.toISOString(),
