@@ -27,6 +27,8 @@ export type AuditAction =
   | 'settings.pushed'
   | 'project.moved'
   | 'group.moved'
+  | 'project.deleted'
+  | 'group.deleted'
   | 'network.updated';
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
@@ -40,6 +42,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'settings.pushed': 'Custom values cleared by a push from above',
   'project.moved': 'Moved the project',
   'group.moved': 'Moved the group',
+  'project.deleted': 'Deleted the project',
+  'group.deleted': 'Deleted the group, its subgroups and projects',
   'network.updated': 'Changed the network settings',
 };
 

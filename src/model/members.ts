@@ -2,7 +2,7 @@
  * @module model/members
  * Who has which role in a group or a project.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '../db/client.js';
 import { members, users, type Member, type User } from '../db/schema.js';
@@ -104,4 +104,39 @@ export async function removeMember(db: Queryable, member: Member): Promise<void>
   await db.transaction(async (tx) => {
     tx.delete(members).where(eq(members.id, member.id)).run();
   });
+}
+
+/** The user's own membership of the group or project (not one inherited from a group above). */
+export async function findMemberOfUser(
+  db: Queryable,
+  source: MemberSource,
+  userId: number,
+): Promise<Member | undefined> {
+  return db
+    .select()
+    .from(members)
+    .where(and(sourceFilter(source), eq(members.userId, userId)))
+    .get();
+}
+
+/**
+ * Everyone with a role in a group or project, directly or from a group above (`groupIds`: the
+ * group's lineage, or the project's group's), each once with their highest role, by username.
+ *
+ * @example
+ * await effectiveMembers(db, traversalIdList(sub.traversalIds), { projectId: app.id })
+ */
+export async function effectiveMembers(
+  db: Queryable,
+  groupIds: readonly number[],
+  project?: { projectId: number },
+): Promise<{ member: Member; user: User }[]> {
+  const rows = db
+    .select({ member: members, user: users })
+    .from(members)
+    .innerJoin(users, eq(users.id, members.userId))
+    .where(or(inArray(members.groupId, [...groupIds]), project ? eq(members.projectId, project.projectId) : undefined))
+    .orderBy(asc(users.username), desc(members.accessLevel))
+    .all();
+  return rows.filter((row, index) => index === 0 || rows[index - 1]!.user.id !== row.user.id);
 }

@@ -28,9 +28,14 @@ function recordMove(
   });
 }
 
+/** A new path that differs from the old in case only is not taken: it is the same group or project. */
+const sameFullPath = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
 const takenMessage = (fullPath: string) => `${fullPath} is already taken by another group or project`;
 
 /**
+ * Moves a project to `target`; `path` renames it on the way (the same move within its group).
+ *
  * @example
  * await moveProject(db, api, frontend, admin) // api is now frontend/api and inherits frontend's defaults
  */
@@ -39,17 +44,20 @@ export async function moveProject(
   project: Project,
   target: Group,
   actor: Pick<User, 'id' | 'username'>,
+  path: string = project.path,
 ): Promise<Outcome<Project>> {
-  if (project.groupId === target.id) return { ok: false, errors: { group_id: 'The project is already in this group' } };
-  const fullPath = `${target.fullPath}/${project.path}`;
+  if (project.groupId === target.id && path === project.path)
+    return { ok: false, errors: { group_id: 'The project is already in this group' } };
+  const fullPath = `${target.fullPath}/${path}`;
   const taken = () => ({ group_id: takenMessage(fullPath) });
-  if (await fullPathTaken(db, fullPath)) return { ok: false, errors: taken() };
+  if (!sameFullPath(fullPath, project.fullPath) && (await fullPathTaken(db, fullPath)))
+    return { ok: false, errors: taken() };
   return writeUnique(
     () =>
       db.transaction(async (tx) => {
         const moved = tx
           .update(projects)
-          .set({ groupId: target.id, fullPath })
+          .set({ groupId: target.id, path, fullPath })
           .where(eq(projects.id, project.id))
           .returning()
           .get();
@@ -60,23 +68,31 @@ export async function moveProject(
   );
 }
 
-/** Moves a group (with its subgroups and projects) under `target`, or to the top level when null. */
+/**
+ * Moves a group (with its subgroups and projects) under `target`, or to the top level when null;
+ * `path` renames it on the way (the same move under its parent).
+ *
+ * @example
+ * await moveGroup(db, backend, null, admin) // backend is now a top-level group, "backend"
+ */
 export async function moveGroup(
   db: Queryable,
   group: Group,
   target: Group | null,
   actor: Pick<User, 'id' | 'username'>,
+  path: string = group.path,
 ): Promise<Outcome<Group>> {
-  if ((target?.id ?? null) === group.parentId)
+  if ((target?.id ?? null) === group.parentId && path === group.path)
     return { ok: false, errors: { parent_id: 'The group is already there' } };
   if (target && target.traversalIds.startsWith(group.traversalIds)) {
     return { ok: false, errors: { parent_id: 'A group cannot be moved into itself or one of its subgroups' } };
   }
-  if (!target && isReservedTopLevelPath(group.path))
-    return { ok: false, errors: { parent_id: `"${group.path}" is reserved at the top level` } };
-  const fullPath = target ? `${target.fullPath}/${group.path}` : group.path;
+  if (!target && isReservedTopLevelPath(path))
+    return { ok: false, errors: { parent_id: `"${path}" is reserved at the top level` } };
+  const fullPath = target ? `${target.fullPath}/${path}` : path;
   const taken = () => ({ parent_id: takenMessage(fullPath) });
-  if (await fullPathTaken(db, fullPath)) return { ok: false, errors: taken() };
+  if (!sameFullPath(fullPath, group.fullPath) && (await fullPathTaken(db, fullPath)))
+    return { ok: false, errors: taken() };
   const traversalIds = `${target?.traversalIds ?? '/'}${group.id}/`;
 
   const move = () =>
@@ -95,7 +111,7 @@ export async function moveGroup(
         .run();
       const moved = tx
         .update(groups)
-        .set({ parentId: target?.id ?? null })
+        .set({ parentId: target?.id ?? null, path })
         .where(eq(groups.id, group.id))
         .returning()
         .get();

@@ -2,7 +2,7 @@
  * @module model/users
  * Accounts: creating them, administrator access, blocking.
  */
-import { asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, like, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { booleanField } from '../boolean.js';
 import { MIN_PASSWORD_LENGTH } from '../config.js';
@@ -63,17 +63,56 @@ export async function createUser(db: Queryable, input: unknown): Promise<Outcome
   );
 }
 
-/** The username and email another account has already, compared without case. */
-async function takenErrors(db: Queryable, username: string, email: string): Promise<FieldErrors> {
+/** What may change on an account: any field of a new one. */
+export const userChangesSchema = newUserSchema.partial().extend({
+  // A union, as an optional field would still run the yes/no check on a value that is not sent.
+  is_admin: z.union([z.undefined(), booleanField('Administrator must be yes or no')]).optional(),
+});
+
+/**
+ * Changes any of an account's name, username, email, password and administrator access; a
+ * username or email another account has is refused as on creation.
+ *
+ * @example
+ * await updateUser(db, ada, { name: 'Ada Lovelace', is_admin: true })
+ */
+export async function updateUser(db: Queryable, user: User, input: unknown): Promise<Outcome<User>> {
+  const parsed = validate(userChangesSchema, input);
+  if (!parsed.ok) return parsed;
+  const { name, username, email, password, is_admin } = parsed.value;
+  const taken = await takenErrors(db, username ?? '', email ?? '', user.id);
+  if (Object.keys(taken).length > 0) return { ok: false, errors: taken };
+  const changes = {
+    ...(name === undefined ? {} : { name }),
+    ...(username === undefined ? {} : { username }),
+    ...(email === undefined ? {} : { email }),
+    ...(password === undefined ? {} : { passwordHash: await hashPassword(password) }),
+    ...(is_admin === undefined ? {} : { isAdmin: is_admin }),
+  };
+  if (Object.keys(changes).length === 0) return { ok: true, value: user };
+  return writeUnique(
+    () => db.transaction(async (tx) => tx.update(users).set(changes).where(eq(users.id, user.id)).returning().get()),
+    async () => await takenErrors(db, username ?? '', email ?? '', user.id),
+  );
+}
+
+/** The username and email another account (than `exceptId`) has already, compared without case. */
+async function takenErrors(db: Queryable, username: string, email: string, exceptId = 0): Promise<FieldErrors> {
   const clash = db
     .select({ username: users.username, email: users.email })
     .from(users)
-    .where(or(sql`lower(${users.username}) = lower(${username})`, sql`lower(${users.email}) = lower(${email})`))
+    .where(
+      and(
+        ne(users.id, exceptId),
+        or(sql`lower(${users.username}) = lower(${username})`, sql`lower(${users.email}) = lower(${email})`),
+      ),
+    )
     .all();
   const errors: FieldErrors = {};
-  if (clash.some((u) => u.username.toLowerCase() === username.toLowerCase()))
+  if (username && clash.some((u) => u.username.toLowerCase() === username.toLowerCase()))
     errors.username = 'Username has already been taken';
-  if (clash.some((u) => u.email.toLowerCase() === email.toLowerCase())) errors.email = 'Email has already been taken';
+  if (email && clash.some((u) => u.email.toLowerCase() === email.toLowerCase()))
+    errors.email = 'Email has already been taken';
   return errors;
 }
 

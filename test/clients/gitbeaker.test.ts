@@ -1,7 +1,8 @@
 /**
  * @gitbeaker/rest, unmodified, against a live Cascade: it reads a project's integrations, sets
  * Slack notifications with custom settings, switches back to the inherited settings, and deletes
- * the project's own settings. Each result is checked on the project's integration page.
+ * the project's own settings, each result checked on the project's integration page; and, as an
+ * administrator, builds part of the tree.
  */
 import { Gitlab } from '@gitbeaker/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +88,34 @@ describe('@gitbeaker/rest against Cascade', () => {
     expect(await cascade.slackPage()).toMatchObject({ inheritance: 'custom', channel: '#again' });
     await api.Integrations.disable(cascade.projectId, 'slack');
     expect(await cascade.slackPage()).toMatchObject({ inheritance: 'custom', channel: INSTANCE_CHANNEL });
+  });
+
+  it('creates a group, a subgroup and a project, adds a member, transfers and deletes, as an administrator', async () => {
+    const admin = new Gitlab({ host: cascade.url, token: cascade.adminToken });
+    const group = await admin.Groups.create('Beaker', 'beaker');
+    const subgroup = await admin.Groups.create('Tools', 'tools', { parentId: group.id });
+    expect(subgroup).toMatchObject({ full_path: 'beaker/tools', parent_id: group.id });
+    const project = await admin.Projects.create({ name: 'Beaker Tool', namespaceId: subgroup.id });
+    expect(project).toMatchObject({ path: 'beaker-tool', path_with_namespace: 'beaker/tools/beaker-tool' });
+    expect(await admin.ProjectMembers.add(project.id, 30, { userId: cascade.maintainerId })).toMatchObject({
+      username: 'mia',
+      access_level: 30,
+    });
+    const inherited = await admin.ProjectMembers.all(project.id, { includeInherited: true });
+    expect(inherited.map((member) => [member.username, member.access_level])).toEqual([['mia', 30]]);
+    // The new member sees the project with their own token.
+    expect(await api.Projects.show(project.id)).toMatchObject({ path_with_namespace: 'beaker/tools/beaker-tool' });
+    expect(await admin.Projects.transfer(project.id, 'beaker')).toMatchObject({
+      path_with_namespace: 'beaker/beaker-tool',
+    });
+    await admin.Groups.transfer(subgroup.id);
+    expect(await admin.Groups.show(subgroup.id)).toMatchObject({ full_path: 'tools', parent_id: null });
+    await admin.Projects.remove(project.id);
+    await expect(admin.Projects.show(project.id)).rejects.toMatchObject({ cause: { response: { status: 404 } } });
+  });
+
+  it('is refused with 403 when a maintainer tries to create a group', async () => {
+    await expect(api.Groups.create('Mine', 'mine')).rejects.toMatchObject({ cause: { response: { status: 403 } } });
   });
 
   it("gets GitLab's errors for a project it cannot see", async () => {

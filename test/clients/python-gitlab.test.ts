@@ -1,8 +1,8 @@
 /**
  * python-gitlab (Debian's python3-gitlab, run by /usr/bin/python3), unmodified, against a live
  * Cascade: it reads a project's integrations, sets Slack notifications with custom settings,
- * switches back to the inherited settings, and deletes the project's own settings. Each result
- * is checked on the project's integration page.
+ * switches back to the inherited settings, and deletes the project's own settings, each result
+ * checked on the project's integration page; and, as an administrator, builds part of the tree.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,14 @@ afterAll(async () => {
 async function python(step: string): Promise<Record<string, unknown>> {
   try {
     const { stdout } = await promisify(execFile)(PYTHON, [CLIENT, step], {
-      env: { PATH: process.env.PATH ?? '', CASCADE_URL: cascade.url, CASCADE_TOKEN: cascade.token, PROJECT_PATH },
+      env: {
+        PATH: process.env.PATH ?? '',
+        CASCADE_URL: cascade.url,
+        CASCADE_TOKEN: cascade.token,
+        CASCADE_ADMIN_TOKEN: cascade.adminToken,
+        MEMBER_ID: String(cascade.maintainerId),
+        PROJECT_PATH,
+      },
       timeout: 20_000,
     });
     return JSON.parse(stdout) as Record<string, unknown>;
@@ -95,6 +102,22 @@ describe('python-gitlab against Cascade', () => {
     expect(await cascade.slackPage()).toMatchObject({ inheritance: 'custom', channel: '#python' });
     expect(await python('delete')).toEqual({ deleted: true });
     expect(await cascade.slackPage()).toMatchObject({ inheritance: 'custom', channel: INSTANCE_CHANNEL });
+  });
+
+  it('creates a group, a subgroup and a project, adds a member, transfers and deletes, as an administrator', async () => {
+    expect(await python('tree')).toEqual({
+      group: 'python',
+      subgroup: 'python/tools',
+      project: ['py-tool', 'python/tools/py-tool'],
+      members: [['mia', 30]],
+      moved: 'python/py-tool',
+      subgroup_moved: ['tools', null],
+      after_delete: 404,
+    });
+  });
+
+  it("gets GitLab's 403 when a maintainer tries to create a group", async () => {
+    expect(await python('tree-refused')).toEqual({ error: 403, message: '403 Forbidden' });
   });
 
   it("gets GitLab's 404 for a project that does not exist", async () => {

@@ -1,7 +1,8 @@
 """python-gitlab, unmodified, doing one step against Cascade; prints what it saw as JSON.
 
 Usage: python3 python_gitlab_client.py STEP   (with CASCADE_URL, CASCADE_TOKEN, PROJECT_PATH set)
-Steps: whoami, browse, list, custom, inherit, delete, missing.
+Steps: whoami, browse, list, custom, inherit, delete, missing; and, with CASCADE_ADMIN_TOKEN and
+MEMBER_ID set, tree (groups, a project, a member, a transfer, a deletion) and tree-refused.
 """
 import json
 import os
@@ -52,6 +53,38 @@ elif step == "missing":
         gl.projects.get("no/such/project")
         result = {"error": None}
     except gitlab.exceptions.GitlabGetError as error:
+        result = {"error": error.response_code, "message": error.error_message}
+elif step == "tree":
+    admin = gitlab.Gitlab(os.environ["CASCADE_URL"], private_token=os.environ["CASCADE_ADMIN_TOKEN"])
+    group = admin.groups.create({"name": "Python", "path": "python"})
+    subgroup = admin.groups.create({"name": "Tools", "path": "tools", "parent_id": group.id})
+    created = admin.projects.create({"name": "Py Tool", "namespace_id": subgroup.id})
+    created.members.create({"user_id": int(os.environ["MEMBER_ID"]), "access_level": 30})
+    members = [[m.username, m.access_level] for m in created.members.list(get_all=True)]
+    created.transfer(group.id)
+    moved = admin.projects.get(created.id)
+    subgroup.transfer()
+    top_level = admin.groups.get(subgroup.id)
+    moved.delete()
+    try:
+        admin.projects.get(created.id)
+        after_delete = None
+    except gitlab.exceptions.GitlabGetError as error:
+        after_delete = error.response_code
+    result = {
+        "group": group.full_path,
+        "subgroup": subgroup.full_path,
+        "project": [created.path, created.path_with_namespace],
+        "members": members,
+        "moved": moved.path_with_namespace,
+        "subgroup_moved": [top_level.full_path, top_level.parent_id],
+        "after_delete": after_delete,
+    }
+elif step == "tree-refused":
+    try:
+        gl.groups.create({"name": "Mine", "path": "mine"})
+        result = {"error": None}
+    except gitlab.exceptions.GitlabCreateError as error:
         result = {"error": error.response_code, "message": error.error_message}
 else:
     sys.exit(f"unknown step {step}")

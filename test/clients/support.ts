@@ -1,7 +1,7 @@
 /**
  * Client test support: a real Cascade server on a free local port (the browser tests' server),
- * with a project "top/sub/app", its maintainer with a personal access token, and an instance
- * Slack default it can inherit. The clients under test talk to it over HTTP; their results are
+ * with a project "top/sub/app", its maintainer with a personal access token, an administrator's
+ * token for changing the tree, and an instance Slack default it can inherit. The clients under test talk to it over HTTP; their results are
  * checked on the project's integration page, as a user would see them.
  */
 import { ROLES } from '../../src/auth/permissions.js';
@@ -26,6 +26,10 @@ export interface ClientServer {
   projectId: number;
   /** The maintainer's token (scope api), as copied from the token page. */
   token: string;
+  /** The administrator's token (scope api): the tree and its members are the administrators' to change. */
+  adminToken: string;
+  /** The maintainer's user id, to add them as a member elsewhere. */
+  maintainerId: number;
   /** What the project's Slack page shows: which settings it uses and the values in the form. */
   slackPage(): Promise<{
     inheritance: 'inherit' | 'custom' | null;
@@ -87,6 +91,8 @@ export async function startClientServer(): Promise<ClientServer> {
     url: origin,
     projectId: project.id,
     token: await apiToken(db, maintainer),
+    adminToken: await apiToken(db, root),
+    maintainerId: maintainer.id,
     async slackPage() {
       const response = await fetch(`${origin}/${PROJECT_PATH}/-/settings/integrations/slack`, { headers: { cookie } });
       const html = await response.text();

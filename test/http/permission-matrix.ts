@@ -23,6 +23,7 @@ import {
   saveInstanceSlack,
   slackForm,
 } from '../support/integrations.js';
+import type { User } from '../../src/db/schema.js';
 import { ACTORS, type Actor, type World } from '../support/world.js';
 
 /**
@@ -117,6 +118,33 @@ function integrationApiRows(
   };
 }
 
+/** Only administrators change the tree and its members; who may see group "top/sub" or project "top/sub/app" gets 403. */
+const API_TREE_ADMINISTRATORS = apiAllow(['admin'], ['reporter', 'developer', 'maintainer', 'owner']);
+const API_READERS = apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']);
+
+/** The rows of one members API mount: the direct and all members, one (`member`, a direct member), adding, changing, removing. */
+function memberApiRows(
+  base: string,
+  url: (w: World) => string,
+  administrators: Expectations,
+  member: (w: World) => User,
+): Record<string, MatrixRow> {
+  const one = (w: World) => `${url(w)}/${member(w).id}`;
+  return {
+    [`GET ${base}`]: { api: true, url, expect: API_READERS },
+    [`GET ${base}/all`]: { api: true, url: (w) => `${url(w)}/all`, expect: API_READERS },
+    [`GET ${base}/:user_id`]: { api: true, url: one, expect: API_READERS },
+    [`POST ${base}`]: {
+      api: true,
+      url,
+      form: (w) => ({ user_id: String(w.users.nonMember.id), access_level: '30' }),
+      expect: administrators,
+    },
+    [`PUT ${base}/:user_id`]: { api: true, url: one, form: () => ({ access_level: '30' }), expect: administrators },
+    [`DELETE ${base}/:user_id`]: { api: true, url: one, expect: administrators },
+  };
+}
+
 /** The rows of one enforcement API mount (instance and groups): preview, enforce, lift, push. */
 function enforcementApiRows(
   base: string,
@@ -188,6 +216,84 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     api: true,
     url: (w) => `${API}/groups/${encoded(SUB(w))}/projects`,
     expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+  },
+  'POST /api/v4/groups': {
+    api: true,
+    url: () => `${API}/groups`,
+    form: () => ({ name: 'Fresh', path: 'fresh' }),
+    expect: API_ADMIN_ONLY,
+  },
+  'PUT /api/v4/groups/:id': {
+    api: true,
+    url: (w) => `${API}/groups/${w.sub.id}`,
+    form: () => ({ description: 'Changed by API' }),
+    expect: API_TREE_ADMINISTRATORS,
+  },
+  'DELETE /api/v4/groups/:id': { api: true, url: (w) => `${API}/groups/${w.sub.id}`, expect: API_TREE_ADMINISTRATORS },
+  'POST /api/v4/groups/:id/transfer': {
+    api: true,
+    url: (w) => `${API}/groups/${w.sub.id}/transfer`,
+    form: (w) => ({ group_id: String(w.other.id) }),
+    expect: API_TREE_ADMINISTRATORS,
+  },
+  'POST /api/v4/projects': {
+    api: true,
+    url: () => `${API}/projects`,
+    form: (w) => ({ name: 'Fresh', namespace_id: String(w.sub.id) }),
+    expect: API_TREE_ADMINISTRATORS,
+  },
+  'PUT /api/v4/projects/:id': {
+    api: true,
+    url: (w) => `${API}/projects/${w.project.id}`,
+    form: () => ({ description: 'Changed by API' }),
+    expect: API_TREE_ADMINISTRATORS,
+  },
+  'DELETE /api/v4/projects/:id': {
+    api: true,
+    url: (w) => `${API}/projects/${encoded(APP(w))}`,
+    expect: API_TREE_ADMINISTRATORS,
+  },
+  'PUT /api/v4/projects/:id/transfer': {
+    api: true,
+    url: (w) => `${API}/projects/${w.project.id}/transfer`,
+    form: (w) => ({ namespace: w.other.fullPath }),
+    expect: API_TREE_ADMINISTRATORS,
+  },
+  ...memberApiRows(
+    '/api/v4/groups/:id/members',
+    (w) => `${API}/groups/${w.sub.id}/members`,
+    API_TREE_ADMINISTRATORS,
+    (w) => w.users.developer,
+  ),
+  ...memberApiRows(
+    '/api/v4/projects/:id/members',
+    (w) => `${API}/projects/${w.project.id}/members`,
+    API_TREE_ADMINISTRATORS,
+    (w) => w.users.maintainer,
+  ),
+  'GET /api/v4/users': { api: true, url: () => `${API}/users?search=re`, expect: API_ADMIN_ONLY },
+  'GET /api/v4/users/:id': { api: true, url: (w) => `${API}/users/${w.users.reporter.id}`, expect: API_ADMIN_ONLY },
+  'POST /api/v4/users': {
+    api: true,
+    url: () => `${API}/users`,
+    form: () => ({ name: 'Fresh', username: 'fresh', email: 'fresh@example.com', password: 'fresh-password-123' }),
+    expect: API_ADMIN_ONLY,
+  },
+  'PUT /api/v4/users/:id': {
+    api: true,
+    url: (w) => `${API}/users/${w.users.reporter.id}`,
+    form: () => ({ name: 'Renamed' }),
+    expect: API_ADMIN_ONLY,
+  },
+  'POST /api/v4/users/:id/block': {
+    api: true,
+    url: (w) => `${API}/users/${w.users.nonMember.id}/block`,
+    expect: API_ADMIN_ONLY,
+  },
+  'POST /api/v4/users/:id/unblock': {
+    api: true,
+    url: (w) => `${API}/users/${w.users.blocked.id}/unblock`,
+    expect: API_ADMIN_ONLY,
   },
   ...integrationApiRows(
     '/api/v4/projects/:id/integrations',

@@ -13,7 +13,11 @@ import type { AppDeps, AppEnv } from '../../http/context.js';
 import { apiError, INSUFFICIENT_SCOPE, invalidTokenResponse, UNAUTHORIZED } from './errors.js';
 import { enforcementApi } from './enforcement.js';
 import { instanceLevel, integrationApi, groupLevel, projectLevel } from './integrations.js';
+import { groupTreeRoutes } from './groups.js';
+import { groupMembers, membersApi, projectMembers } from './members.js';
+import { projectTreeRoutes } from './projects.js';
 import { resourceRoutes } from './resources.js';
+import { userApi } from './users.js';
 
 export const API_MAX_BODY_BYTES = 256 * 1024;
 
@@ -56,6 +60,11 @@ export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
   api.route('/groups/:id/integrations', enforcementApi(groupLevel));
   api.route('/admin/application_settings/integrations', integrationApi(instanceLevel));
   api.route('/admin/application_settings/integrations', enforcementApi(instanceLevel));
+  api.route('/groups', groupTreeRoutes());
+  api.route('/projects', projectTreeRoutes());
+  api.route('/groups/:id/members', membersApi(groupMembers));
+  api.route('/projects/:id/members', membersApi(projectMembers));
+  api.route('/users', userApi());
   api.route('/', resourceRoutes());
   api.all('*', (c) => c.json({ error: '404 Not Found' }, 404));
   return api;

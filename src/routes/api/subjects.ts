@@ -38,8 +38,12 @@ export async function apiProject(c: AppContext, ability: Ability): Promise<Proje
   return { ...found, lineage: await groupLineage(c.var.db, found.group) };
 }
 
-export async function apiGroup(c: AppContext, ability: Ability): Promise<GroupSubject> {
-  const idOrPath = c.req.param('id') ?? '';
+/** The group of the URL's `:id`, or of `idOrPath` when the group is a parameter (a parent, a transfer's target). */
+export async function apiGroup(
+  c: AppContext,
+  ability: Ability,
+  idOrPath: string = c.req.param('id') ?? '',
+): Promise<GroupSubject> {
   const group = isId(idOrPath)
     ? await findGroupById(c.var.db, Number(idOrPath))
     : await findGroupByFullPath(c.var.db, idOrPath);

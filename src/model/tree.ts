@@ -1,0 +1,139 @@
+/**
+ * @module model/tree
+ * Editing and deleting groups and projects. A new path is a move within the same parent
+ * (model/moves), so paths below and the audit trail follow as they do for any move; deleting a
+ * group deletes its subgroups and projects with it, and every deletion takes the settings rows
+ * and memberships of what it deletes (their foreign keys cascade) and is audited.
+ */
+import { eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { recordAuditEvent } from '../audit/trail.js';
+import type { Queryable } from '../db/client.js';
+import { groups, projects, type Group, type Project, type User } from '../db/schema.js';
+import { findGroupById } from './groups.js';
+import { moveGroup, moveProject } from './moves.js';
+import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from '../validation.js';
+
+type Actor = Pick<User, 'id' | 'username'>;
+
+/** What may change on a group or project: any of its name, path and description. */
+export const treeEditSchema = z.object({
+  name: nameSchema.optional(),
+  path: pathSchema.optional(),
+  description: descriptionSchema.optional(),
+});
+
+/** The move's errors, named by the field that caused them: a new path that is taken. */
+const asPathErrors = <T>(outcome: Outcome<T>): Outcome<T> =>
+  outcome.ok ? outcome : { ok: false, errors: { path: Object.values(outcome.errors)[0] ?? 'Path is invalid' } };
+
+/**
+ * Changes a group's name, path or description; a new path moves everything below with it.
+ *
+ * @example
+ * await updateGroup(db, backend, { name: 'Back end', path: 'back-end' }, admin) // platform/back-end
+ */
+export async function updateGroup(db: Queryable, group: Group, input: unknown, actor: Actor): Promise<Outcome<Group>> {
+  const parsed = validate(treeEditSchema, input);
+  if (!parsed.ok) return parsed;
+  const { name, path, description } = parsed.value;
+  let current = group;
+  if (path !== undefined && path !== group.path) {
+    const parent = group.parentId === null ? null : ((await findGroupById(db, group.parentId)) ?? null);
+    const moved = asPathErrors(await moveGroup(db, group, parent, actor, path));
+    if (!moved.ok) return moved;
+    current = moved.value;
+  }
+  if (name === undefined && description === undefined) return { ok: true, value: current };
+  const updated = await db.transaction(async (tx) =>
+    tx
+      .update(groups)
+      .set({ name: name ?? current.name, description: description ?? current.description })
+      .where(eq(groups.id, group.id))
+      .returning()
+      .get(),
+  );
+  return { ok: true, value: updated };
+}
+
+/**
+ * Changes a project's name, path or description; a new path is a move within its group.
+ *
+ * @example
+ * await updateProject(db, api, { description: 'The public API' }, admin)
+ */
+export async function updateProject(
+  db: Queryable,
+  project: Project,
+  group: Group,
+  input: unknown,
+  actor: Actor,
+): Promise<Outcome<Project>> {
+  const parsed = validate(treeEditSchema, input);
+  if (!parsed.ok) return parsed;
+  const { name, path, description } = parsed.value;
+  let current = project;
+  if (path !== undefined && path !== project.path) {
+    const moved = asPathErrors(await moveProject(db, project, group, actor, path));
+    if (!moved.ok) return moved;
+    current = moved.value;
+  }
+  if (name === undefined && description === undefined) return { ok: true, value: current };
+  const updated = await db.transaction(async (tx) =>
+    tx
+      .update(projects)
+      .set({ name: name ?? current.name, description: description ?? current.description })
+      .where(eq(projects.id, project.id))
+      .returning()
+      .get(),
+  );
+  return { ok: true, value: updated };
+}
+
+/**
+ * Deletes the project with its settings and memberships, and records it in the audit trail.
+ *
+ * @example
+ * await deleteProject(db, api, admin)
+ */
+export async function deleteProject(db: Queryable, project: Project, actor: Actor): Promise<void> {
+  await db.transaction(async (tx) => {
+    tx.delete(projects).where(eq(projects.id, project.id)).run();
+    await recordAuditEvent(tx, {
+      actor,
+      action: 'project.deleted',
+      owner: { level: 'project', id: project.id, name: project.fullPath, path: project.fullPath },
+    });
+  });
+}
+
+/**
+ * Deletes the group, its subgroups and all their projects, with their settings and memberships,
+ * in one transaction; the audit trail records the group and how many projects went with it.
+ *
+ * @example
+ * await deleteGroup(db, platform, admin) // platform, platform/backend and their projects are gone
+ */
+export async function deleteGroup(db: Queryable, group: Group, actor: Actor): Promise<void> {
+  await db.transaction(async (tx) => {
+    const subtree = tx
+      .select({ id: groups.id })
+      .from(groups)
+      .where(sql`${groups.traversalIds} like ${`${group.traversalIds}%`}`)
+      .orderBy(sql`length(${groups.traversalIds}) desc`)
+      .all()
+      .map((row) => row.id);
+    const deletedProjects = tx.delete(projects).where(inArray(projects.groupId, subtree)).run().changes;
+    // Deepest first: a group's parent may not go while it is still there.
+    for (const id of subtree) tx.delete(groups).where(eq(groups.id, id)).run();
+    await recordAuditEvent(tx, {
+      actor,
+      action: 'group.deleted',
+      owner: { level: 'group', id: group.id, name: group.fullPath, path: group.fullPath },
+      changes: [
+        { key: 'subgroups', label: 'Subgroups', before: String(subtree.length - 1), after: null },
+        { key: 'projects', label: 'Projects', before: String(deletedProjects), after: null },
+      ],
+    });
+  });
+}
