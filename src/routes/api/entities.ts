@@ -93,16 +93,16 @@ const ownerRef = (owner: SettingsOwner) => ({ level: owner.level, id: owner.id, 
 
 /**
  * GitLab's integration entity; `properties` (the non-secret values) only for a single one, as in
- * GitLab.
+ * GitLab. `id`, `created_at` and `updated_at` are those of the settings in effect: the level's own,
+ * or while it inherits, those of the level it inherits from (GitLab shows a row the inheriting
+ * project has; Cascade keeps no row for it).
  *
  * @example
  * integrationEntity(slackState, undefined, true).sources // { webhook: 'instance', channel: 'project', ... }
  */
-export function integrationEntity(
-  { type, effective }: IntegrationState,
-  own: OwnRowTimes | undefined,
-  withProperties: boolean,
-) {
+export function integrationEntity(state: IntegrationState, own: OwnRowTimes | undefined, withProperties: boolean) {
+  const { type, effective } = state;
+  const row = own ?? state.rows[0];
   const events = Object.fromEntries([
     ...GITLAB_EVENTS.map((name) => [name, false] as const),
     ...Object.entries(effective.events),
@@ -113,11 +113,11 @@ export function integrationEntity(
       .map((field) => [field.name, effective.fields[field.name] ?? null]),
   );
   return {
-    id: own?.id ?? null,
+    id: row?.id ?? null,
     title: type.title,
     slug: type.slug,
-    created_at: iso(own?.createdAt),
-    updated_at: iso(own?.updatedAt),
+    created_at: iso(row?.createdAt),
+    updated_at: iso(row?.updatedAt),
     active: effective.active,
     ...events,
     inherited: effective.state === 'inherited',
