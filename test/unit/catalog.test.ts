@@ -174,6 +174,69 @@ describe('the catalog', () => {
     }
   });
 
+  it("has every parameter GitLab documents for Jira, with GitLab's defaults", () => {
+    const jira = findIntegrationType('jira')!;
+    const defaults = Object.fromEntries(jira.fields.map((field) => [field.name, field.default ?? null]));
+    expect(defaults).toMatchObject({
+      jira_auth_type: '0',
+      jira_issue_transition_automatic: false,
+      jira_issue_transition_id: null,
+      comment_on_event_enabled: true,
+      issues_enabled: false,
+      project_keys: [],
+    });
+    expect(jira.fields.find((field) => field.name === 'jira_auth_type')!.apiType).toBe('integer');
+    expect(jira.events.map((event) => event.name)).toEqual(['commit_events', 'merge_requests_events']);
+  });
+
+  it('refuses Jira transition IDs that are not numbers separated by , or ;, even while Jira is off', () => {
+    const jira = findIntegrationType('jira')!;
+    const read = (ids: string) =>
+      readSettingsForm(jira, { active: 'false', jira_issue_transition_id: ids }, { level: 'project' });
+    expect(read('done')).toEqual({
+      ok: false,
+      errors: { jira_issue_transition_id: 'Jira transition IDs must be numbers separated by , or ;' },
+    });
+    expect(read('11; 21,31').ok).toBe(true);
+  });
+
+  it('takes the deprecated notify_only_default_branch where GitLab documents it: for a branch filter', () => {
+    const withAlias = integrationTypes.filter((type) =>
+      (type.parameterAliases ?? []).some((alias) => alias.name === 'notify_only_default_branch'),
+    );
+    expect(withAlias.map((type) => type.slug).sort()).toEqual([
+      'hangouts-chat',
+      'mattermost',
+      'microsoft-teams',
+      'pipelines-email',
+      'slack',
+    ]);
+    for (const type of withAlias) {
+      for (const alias of type.parameterAliases!)
+        expect(
+          type.fields.map((field) => field.name),
+          `${type.slug}.${alias.name}`,
+        ).toContain(alias.field);
+    }
+  });
+
+  it('reports the fixed events of types without toggles: pipeline emails send pipelines, Datadog as CI Visibility says', () => {
+    const pipelinesEmail = findIntegrationType('pipelines-email')!;
+    const datadog = findIntegrationType('datadog')!;
+    expect(pipelinesEmail.reportedEvents!({})).toEqual({ pipeline_events: true });
+    expect(datadog.reportedEvents!({ datadog_ci_visibility: true })).toEqual({
+      pipeline_events: true,
+      job_events: true,
+    });
+    expect(datadog.reportedEvents!({ datadog_ci_visibility: false })).toEqual({
+      pipeline_events: false,
+      job_events: false,
+    });
+    // A type with toggles reports them itself.
+    const reporting = integrationTypes.filter((type) => type.reportedEvents);
+    expect(reporting.every((type) => type.events.length === 0)).toBe(true);
+  });
+
   it('keeps every token, password and webhook secret', () => {
     const secrets = (slug: string) =>
       findIntegrationType(slug)!
