@@ -1,7 +1,7 @@
 /**
  * The catalog: GitLab's 18 integration types, declared as data.
  */
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findIntegrationType, integrationTypes, integrationTypesAt } from '../../src/integrations/index.js';
 import type { Field, FieldValue, IntegrationType } from '../../src/integrations/types.js';
@@ -235,6 +235,34 @@ describe('the catalog', () => {
     // A type with toggles reports them itself.
     const reporting = integrationTypes.filter((type) => type.reportedEvents);
     expect(reporting.every((type) => type.events.length === 0)).toBe(true);
+  });
+
+  it("lists each type's API parameters in docs/api.md, and only those", () => {
+    const doc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+    const slugs = new Set(integrationTypes.map((type) => type.slug));
+    for (const type of integrationTypes) {
+      const row = doc
+        .split('\n')
+        .find((line) => line.startsWith('| `') && line.split('|')[1]!.includes(`\`${type.slug}\``));
+      expect(row, type.slug).toBeDefined();
+      const named = new Set(
+        [...row!.matchAll(/`([a-z_]+)`/g)].map((match) => match[1]!).filter((name) => !slugs.has(name)),
+      );
+      const parameters = new Set([
+        ...type.fields.map((field) => field.name),
+        ...type.events.map((event) => event.name),
+        ...(type.parameterAliases ?? []).map((alias) => alias.name),
+        ...Object.keys(type.reportedEvents?.({}) ?? {}),
+      ]);
+      expect(
+        [...parameters].filter((name) => !named.has(name)),
+        `${type.slug}: not in docs/api.md`,
+      ).toEqual([]);
+      expect(
+        [...named].filter((name) => !parameters.has(name)),
+        `${type.slug}: not a parameter`,
+      ).toEqual([]);
+    }
   });
 
   it('keeps every token, password and webhook secret', () => {
