@@ -3,7 +3,7 @@
  * Fields and events shared by several types, declared once: the chat notification basics,
  * GitLab's event toggles, and the URLs of the simple issue trackers.
  */
-import type { Field, TriggerEvent } from './types.js';
+import type { Field, ParameterAlias, TriggerEvent } from './types.js';
 
 export const BRANCH_CHOICES = [
   { value: 'all', label: 'All branches' },
@@ -49,6 +49,21 @@ export function branchesToBeNotified(defaultValue: 'all' | 'default' = 'default'
     default: defaultValue,
   };
 }
+
+/**
+ * GitLab's deprecated `notify_only_default_branch`, replaced by `branches_to_be_notified`: true is
+ * the default branch, false every branch; GET reports true while only the default branch is notified.
+ *
+ * @example
+ * notifyOnlyDefaultBranch.write(false) // 'all'
+ * notifyOnlyDefaultBranch.read('default_and_protected') // false
+ */
+export const notifyOnlyDefaultBranch: ParameterAlias = {
+  name: 'notify_only_default_branch',
+  field: 'branches_to_be_notified',
+  write: (value) => (value ? 'default' : 'all'),
+  read: (value) => value === 'default',
+};
 
 /** Webhook, pipeline options and branch filter: what every chat integration shares. */
 export function chatFields(webhookExample: string): Field[] {

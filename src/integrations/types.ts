@@ -45,6 +45,8 @@ export interface Field {
   format?: 'url' | 'emails';
   /** Overrides the length cap of the kind. */
   maxLength?: number;
+  /** A rule a text value must follow whenever it is set, and the message when it does not. */
+  pattern?: { regex: RegExp; message: string };
   /** GitLab's ResetSecretFields: changing this field asks for every secret of the type again. */
   exposesSecrets?: true;
   /**
@@ -54,6 +56,22 @@ export interface Field {
   yieldsUrl?: (value: string) => string;
   /** Shown beside this trigger event's toggle instead of among the fields (GitLab's per-event channels). */
   event?: string;
+  /** GitLab's JSON type when it is not the kind's: Jira's `jira_auth_type` is chosen from a list but is a number. */
+  apiType?: 'integer';
+}
+
+/**
+ * A deprecated yes/no API parameter that sets a field instead, as GitLab still takes it:
+ * `notify_only_default_branch=true` is `branches_to_be_notified=default`.
+ */
+export interface ParameterAlias {
+  name: string;
+  /** The field it sets. */
+  field: string;
+  /** The field's value for the parameter's. */
+  write: (value: boolean) => string;
+  /** The parameter's value, as GET reports it, for the field's. */
+  read: (value: FieldValue | undefined) => boolean;
 }
 
 /** A trigger toggle, named as in GitLab's API (`push_events`). */
@@ -84,6 +102,13 @@ export interface IntegrationDefinition {
   fields: readonly Field[];
   /** Empty for types with a single event or none: GitLab shows no toggles for them. */
   events: readonly TriggerEvent[];
+  /**
+   * GitLab's event flags of a type that has no toggles for them: what it sends, always or as its
+   * fields say (`{ pipeline_events: true }` for pipeline emails). The API reports them; they cannot be set.
+   */
+  reportedEvents?: (fields: Readonly<Record<string, FieldValue>>) => Record<string, boolean>;
+  /** Deprecated parameters the API still takes for a field. */
+  parameterAliases?: readonly ParameterAlias[];
   /** Rules across fields, checked while active: field name -> message (none when fine). */
   validate?: (values: SettingsValues) => Record<string, string | undefined>;
   /** What "Test settings" sends; types without one (emails) cannot be tested. */

@@ -89,6 +89,7 @@ function fieldProblem(field: Field, value: FieldValue): string | null {
   ) {
     return `${field.label} must be a host name${field.placeholder ? `, such as ${field.placeholder}` : ''}`;
   }
+  if (field.pattern && typeof value === 'string' && !field.pattern.regex.test(value)) return field.pattern.message;
   if (field.kind === 'number' && (typeof value !== 'number' || !Number.isSafeInteger(value)))
     return `${field.label} must be a whole number`;
   if (field.kind === 'select' && !(field.choices ?? []).some((choice) => choice.value === value)) {

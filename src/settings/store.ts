@@ -26,6 +26,7 @@ export interface StoredSettings extends SettingsRow {
   id: number;
   type: string;
   version: number;
+  createdAt: Date;
   updatedAt: Date;
 }
 
@@ -325,6 +326,7 @@ export class SettingsStore {
       events: JSON.parse(row.events) as Record<string, boolean>,
       enforced: row.enforced ? (JSON.parse(row.enforced) as Enforcement) : undefined,
       version: row.version,
+      createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     };
   }

@@ -278,7 +278,7 @@ describe('project integrations', () => {
       title: 'Slack notifications',
       active: true,
       inherited: true,
-      id: null,
+      id: expect.any(Number),
     });
     expect(slack).not.toHaveProperty('properties');
   });
@@ -393,7 +393,7 @@ describe('project integrations', () => {
     expect(response.status).toBe(200);
     expect(await json(response)).toMatchObject({
       inherited: true,
-      id: null,
+      id: expect.any(Number),
       properties: { channel: '#general' },
       sources: { channel: 'instance' },
     });

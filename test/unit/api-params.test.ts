@@ -6,6 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BadRequest } from '../../src/errors.js';
+import { datadog } from '../../src/integrations/catalog/datadog.js';
+import { jira } from '../../src/integrations/catalog/jira.js';
+import { pipelinesEmail } from '../../src/integrations/catalog/pipelines-email.js';
 import { slack } from '../../src/integrations/catalog/slack.js';
 import { pageRequest, settingsSubmissionOfParams } from '../../src/routes/api/params.js';
 
@@ -73,6 +76,58 @@ describe('settingsSubmissionOfParams', () => {
       new BadRequest('inherited_fields does not have a valid value: nope'),
     );
     expect(() => settingsSubmissionOfParams(slack, { use_inherited_settings: true }, 'instance')).toThrow(BadRequest);
+  });
+});
+
+describe("settingsSubmissionOfParams and GitLab's other parameter names", () => {
+  it('turns the deprecated notify_only_default_branch into branches_to_be_notified: true is default, false all', () => {
+    expect(settingsSubmissionOfParams(slack, { notify_only_default_branch: true }, 'project').values).toEqual({
+      branches_to_be_notified: 'default',
+    });
+    expect(settingsSubmissionOfParams(pipelinesEmail, { notify_only_default_branch: 'false' }, 'group').values).toEqual(
+      { branches_to_be_notified: 'all' },
+    );
+  });
+
+  it('lets branches_to_be_notified win over notify_only_default_branch, and an inherited branch filter stay inherited', () => {
+    expect(
+      settingsSubmissionOfParams(
+        slack,
+        { notify_only_default_branch: true, branches_to_be_notified: 'protected' },
+        'project',
+      ).values,
+    ).toEqual({ branches_to_be_notified: 'protected' });
+    expect(
+      settingsSubmissionOfParams(
+        slack,
+        { notify_only_default_branch: true, inherited_fields: ['branches_to_be_notified'] },
+        'project',
+      ).values,
+    ).toEqual({});
+  });
+
+  it('refuses a deprecated or reported flag that is not yes or no; a reported one sets nothing', () => {
+    expect(() => settingsSubmissionOfParams(slack, { notify_only_default_branch: 'often' }, 'project')).toThrow(
+      new BadRequest('notify_only_default_branch is invalid'),
+    );
+    expect(() => settingsSubmissionOfParams(pipelinesEmail, { pipeline_events: 'often' }, 'project')).toThrow(
+      new BadRequest('pipeline_events is invalid'),
+    );
+    expect(() => settingsSubmissionOfParams(datadog, { job_events: 'maybe' }, 'project')).toThrow(
+      new BadRequest('job_events is invalid'),
+    );
+    expect(settingsSubmissionOfParams(pipelinesEmail, { pipeline_events: true }, 'project').values).toEqual({});
+  });
+
+  it('reads a list sent form-encoded as name[] (Jira project keys), as an array or as a comma list', () => {
+    for (const params of [
+      { 'project_keys[]': ['PROJ', 'OPS'] },
+      { project_keys: ['PROJ', 'OPS'] },
+      { project_keys: 'PROJ,OPS' },
+    ]) {
+      expect(settingsSubmissionOfParams(jira, params, 'project').values).toEqual({ project_keys: 'PROJ,OPS' });
+    }
+    expect(settingsSubmissionOfParams(jira, { jira_auth_type: 1 }, 'project').values).toEqual({ jira_auth_type: '1' });
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The catalog: GitLab's 18 integration types, declared as data.
  */
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findIntegrationType, integrationTypes, integrationTypesAt } from '../../src/integrations/index.js';
 import type { Field, FieldValue, IntegrationType } from '../../src/integrations/types.js';
@@ -171,6 +171,97 @@ describe('the catalog', () => {
       'pushover',
     ]) {
       expect(findIntegrationType(slug)!.events, slug).toHaveLength(0);
+    }
+  });
+
+  it("has every parameter GitLab documents for Jira, with GitLab's defaults", () => {
+    const jira = findIntegrationType('jira')!;
+    const defaults = Object.fromEntries(jira.fields.map((field) => [field.name, field.default ?? null]));
+    expect(defaults).toMatchObject({
+      jira_auth_type: '0',
+      jira_issue_transition_automatic: false,
+      jira_issue_transition_id: null,
+      comment_on_event_enabled: true,
+      issues_enabled: false,
+      project_keys: [],
+    });
+    expect(jira.fields.find((field) => field.name === 'jira_auth_type')!.apiType).toBe('integer');
+    expect(jira.events.map((event) => event.name)).toEqual(['commit_events', 'merge_requests_events']);
+  });
+
+  it('refuses Jira transition IDs that are not numbers separated by , or ;, even while Jira is off', () => {
+    const jira = findIntegrationType('jira')!;
+    const read = (ids: string) =>
+      readSettingsForm(jira, { active: 'false', jira_issue_transition_id: ids }, { level: 'project' });
+    expect(read('done')).toEqual({
+      ok: false,
+      errors: { jira_issue_transition_id: 'Jira transition IDs must be numbers separated by , or ;' },
+    });
+    expect(read('11; 21,31').ok).toBe(true);
+  });
+
+  it('takes the deprecated notify_only_default_branch where GitLab documents it: for a branch filter', () => {
+    const withAlias = integrationTypes.filter((type) =>
+      (type.parameterAliases ?? []).some((alias) => alias.name === 'notify_only_default_branch'),
+    );
+    expect(withAlias.map((type) => type.slug).sort()).toEqual([
+      'hangouts-chat',
+      'mattermost',
+      'microsoft-teams',
+      'pipelines-email',
+      'slack',
+    ]);
+    for (const type of withAlias) {
+      for (const alias of type.parameterAliases!)
+        expect(
+          type.fields.map((field) => field.name),
+          `${type.slug}.${alias.name}`,
+        ).toContain(alias.field);
+    }
+  });
+
+  it('reports the fixed events of types without toggles: pipeline emails send pipelines, Datadog as CI Visibility says', () => {
+    const pipelinesEmail = findIntegrationType('pipelines-email')!;
+    const datadog = findIntegrationType('datadog')!;
+    expect(pipelinesEmail.reportedEvents!({})).toEqual({ pipeline_events: true });
+    expect(datadog.reportedEvents!({ datadog_ci_visibility: true })).toEqual({
+      pipeline_events: true,
+      job_events: true,
+    });
+    expect(datadog.reportedEvents!({ datadog_ci_visibility: false })).toEqual({
+      pipeline_events: false,
+      job_events: false,
+    });
+    // A type with toggles reports them itself.
+    const reporting = integrationTypes.filter((type) => type.reportedEvents);
+    expect(reporting.every((type) => type.events.length === 0)).toBe(true);
+  });
+
+  it("lists each type's API parameters in docs/api.md, and only those", () => {
+    const doc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+    const slugs = new Set(integrationTypes.map((type) => type.slug));
+    for (const type of integrationTypes) {
+      const row = doc
+        .split('\n')
+        .find((line) => line.startsWith('| `') && line.split('|')[1]!.includes(`\`${type.slug}\``));
+      expect(row, type.slug).toBeDefined();
+      const named = new Set(
+        [...row!.matchAll(/`([a-z_]+)`/g)].map((match) => match[1]!).filter((name) => !slugs.has(name)),
+      );
+      const parameters = new Set([
+        ...type.fields.map((field) => field.name),
+        ...type.events.map((event) => event.name),
+        ...(type.parameterAliases ?? []).map((alias) => alias.name),
+        ...Object.keys(type.reportedEvents?.({}) ?? {}),
+      ]);
+      expect(
+        [...parameters].filter((name) => !named.has(name)),
+        `${type.slug}: not in docs/api.md`,
+      ).toEqual([]);
+      expect(
+        [...named].filter((name) => !parameters.has(name)),
+        `${type.slug}: not a parameter`,
+      ).toEqual([]);
     }
   });
 

@@ -73,7 +73,12 @@ export const datadog = defineIntegration({
       help: 'Custom tags, one key:value per line.',
     },
   ],
+  // GitLab sends pipeline and job events only with CI Visibility, and reports them so.
   events: [],
+  reportedEvents: (fields) => {
+    const sent = fields.datadog_ci_visibility === true;
+    return { pipeline_events: sent, job_events: sent };
+  },
   validate: (values) => {
     const errors: Record<string, string> = {};
     const { datadog_site: site, api_url: apiUrl, api_key: apiKey, datadog_tags: tags } = values.fields;

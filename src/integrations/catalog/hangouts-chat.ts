@@ -1,5 +1,5 @@
 /** @module integrations/hangouts-chat */
-import { BASE_CHAT_EVENTS, chatFields, events } from '../fields.js';
+import { BASE_CHAT_EVENTS, chatFields, events, notifyOnlyDefaultBranch } from '../fields.js';
 import { defineIntegration } from '../validate.js';
 import { webhookMessage } from '../test-requests.js';
 
@@ -10,6 +10,7 @@ export const hangoutsChat = defineIntegration({
   category: 'chat',
   levels: ['instance', 'group', 'project'],
   fields: chatFields('https://chat.googleapis.com/v1/spaces/…'),
+  parameterAliases: [notifyOnlyDefaultBranch],
   events: events(...BASE_CHAT_EVENTS),
   testRequest: webhookMessage((message) => ({ text: message })),
 });

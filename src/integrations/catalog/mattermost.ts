@@ -1,5 +1,5 @@
 /** @module integrations/mattermost */
-import { BASE_CHAT_EVENTS, chatFields, events } from '../fields.js';
+import { BASE_CHAT_EVENTS, chatFields, events, notifyOnlyDefaultBranch } from '../fields.js';
 import { atMostTenChannels, slackLikeChannels, slackLikeFields } from './slack.js';
 import { defineIntegration } from '../validate.js';
 import { slackMessage } from '../test-requests.js';
@@ -18,6 +18,7 @@ export const mattermost = defineIntegration({
   category: 'chat',
   levels: ['instance', 'group', 'project'],
   fields: MATTERMOST_FIELDS,
+  parameterAliases: [notifyOnlyDefaultBranch],
   events: MATTERMOST_TRIGGERS,
   validate: atMostTenChannels(MATTERMOST_FIELDS),
   testRequest: slackMessage,

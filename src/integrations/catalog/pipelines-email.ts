@@ -1,5 +1,10 @@
 /** @module integrations/pipelines-email */
-import { branchesToBeNotified, notifyOnlyBrokenPipelines, notifyOnlyWhenPipelineStatusChanges } from '../fields.js';
+import {
+  branchesToBeNotified,
+  notifyOnlyBrokenPipelines,
+  notifyOnlyDefaultBranch,
+  notifyOnlyWhenPipelineStatusChanges,
+} from '../fields.js';
 import { recipientList } from './emails-on-push.js';
 import { defineIntegration } from '../validate.js';
 
@@ -32,7 +37,10 @@ export const pipelinesEmail = defineIntegration({
       help: 'Also send emails for pipelines started by a parent pipeline.',
     },
   ],
+  parameterAliases: [notifyOnlyDefaultBranch],
+  // Its one event, without a toggle: GitLab reports it on.
   events: [],
+  reportedEvents: () => ({ pipeline_events: true }),
   validate: (values) =>
     recipientList(values.fields.recipients).length > RECIPIENTS_LIMIT
       ? { recipients: `Recipients can list at most ${RECIPIENTS_LIMIT} addresses` }

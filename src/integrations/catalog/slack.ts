@@ -1,5 +1,13 @@
 /** @module integrations/slack */
-import { BASE_CHAT_EVENTS, chatFields, eventChannels, events, groupMentionEvents, listItems } from '../fields.js';
+import {
+  BASE_CHAT_EVENTS,
+  chatFields,
+  eventChannels,
+  events,
+  groupMentionEvents,
+  listItems,
+  notifyOnlyDefaultBranch,
+} from '../fields.js';
 import type { Field, SettingsValues, TriggerEvent } from '../types.js';
 import { defineIntegration } from '../validate.js';
 import { slackMessage } from '../test-requests.js';
@@ -75,6 +83,7 @@ export const slack = defineIntegration({
   category: 'chat',
   levels: ['instance', 'group', 'project'],
   fields: SLACK_FIELDS,
+  parameterAliases: [notifyOnlyDefaultBranch],
   events: SLACK_TRIGGERS,
   validate: atMostTenChannels(SLACK_FIELDS),
   testRequest: slackMessage,

@@ -5,6 +5,7 @@
  * they inherit from, and what a level above enforces. Secret values never appear.
  */
 import type { Group, Project, User } from '../../db/schema.js';
+import type { Field, FieldValue } from '../../integrations/types.js';
 import { isSecretField } from '../../integrations/validate.js';
 import { groupFullName } from '../../model/groups.js';
 import type { SettingsOwner } from '../../settings/resolve.js';
@@ -70,7 +71,7 @@ export function projectEntity(project: Project, lineage: readonly Group[], origi
 }
 
 /** GitLab's event flags, in its order; a type without the event reports false. */
-const GITLAB_EVENTS = [
+const GITLAB_FLAGS = [
   'commit_events',
   'push_events',
   'issues_events',
@@ -89,39 +90,64 @@ const GITLAB_EVENTS = [
   'vulnerability_events',
 ] as const;
 
+const isGitlabFlag = (name: string) => (GITLAB_FLAGS as readonly string[]).includes(name);
+
 const ownerRef = (owner: SettingsOwner) => ({ level: owner.level, id: owner.id, full_path: owner.path });
+
+/** A field's value with GitLab's JSON type: Jira's `jira_auth_type` "1" is 1, an empty list []. */
+function apiValue(field: Field, value: FieldValue | undefined): FieldValue {
+  if (field.kind === 'list') return Array.isArray(value) ? value : [];
+  if (value === undefined) return null;
+  if (field.apiType === 'integer') return typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : null;
+  return value;
+}
+
+/**
+ * GitLab's event flags: the type's events, those it reports without toggles (Datadog's follow CI
+ * Visibility), and flags that are fields of the type (Jira's `comment_on_event_enabled`).
+ */
+function eventFlags({ type, effective }: IntegrationState): Record<string, boolean> {
+  const flagFields = type.fields.filter((field) => isGitlabFlag(field.name));
+  return Object.fromEntries([
+    ...GITLAB_FLAGS.map((name) => [name, false] as const),
+    ...Object.entries(effective.events),
+    ...Object.entries(type.reportedEvents?.(effective.fields) ?? {}),
+    ...flagFields.map((field) => [field.name, effective.fields[field.name] === true] as const),
+  ]);
+}
+
+/** The values in effect but secrets, with GitLab's types, and the deprecated parameters GitLab still reports. */
+function properties({ type, effective }: IntegrationState): Record<string, FieldValue> {
+  return Object.fromEntries([
+    ...type.fields
+      .filter((field) => !isSecretField(field) && !isGitlabFlag(field.name))
+      .map((field) => [field.name, apiValue(field, effective.fields[field.name])] as const),
+    ...(type.parameterAliases ?? []).map((alias) => [alias.name, alias.read(effective.fields[alias.field])] as const),
+  ]);
+}
 
 /**
  * GitLab's integration entity; `properties` (the non-secret values) only for a single one, as in
- * GitLab.
+ * GitLab. `id`, `created_at` and `updated_at` are those of the settings in effect: the level's own,
+ * or while it inherits, those of the level it inherits from (GitLab shows a row the inheriting
+ * project has; Cascade keeps no row for it).
  *
  * @example
  * integrationEntity(slackState, undefined, true).sources // { webhook: 'instance', channel: 'project', ... }
  */
-export function integrationEntity(
-  { type, effective }: IntegrationState,
-  own: OwnRowTimes | undefined,
-  withProperties: boolean,
-) {
-  const events = Object.fromEntries([
-    ...GITLAB_EVENTS.map((name) => [name, false] as const),
-    ...Object.entries(effective.events),
-  ]);
-  const properties = Object.fromEntries(
-    type.fields
-      .filter((field) => !isSecretField(field))
-      .map((field) => [field.name, effective.fields[field.name] ?? null]),
-  );
+export function integrationEntity(state: IntegrationState, own: OwnRowTimes | undefined, withProperties: boolean) {
+  const { type, effective } = state;
+  const row = own ?? state.rows[0];
   return {
-    id: own?.id ?? null,
+    id: row?.id ?? null,
     title: type.title,
     slug: type.slug,
-    created_at: iso(own?.createdAt),
-    updated_at: iso(own?.updatedAt),
+    created_at: iso(row?.createdAt),
+    updated_at: iso(row?.updatedAt),
     active: effective.active,
-    ...events,
+    ...eventFlags(state),
     inherited: effective.state === 'inherited',
-    ...(withProperties ? { properties } : {}),
+    ...(withProperties ? { properties: properties(state) } : {}),
     inherits_from: effective.inheritsFrom ? ownerRef(effective.inheritsFrom) : null,
     sources: Object.fromEntries(
       Object.entries(effective.source).map(([key, source]) => [key, source === 'default' ? 'default' : source.level]),

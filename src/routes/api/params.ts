@@ -80,8 +80,9 @@ function nameList(value: unknown, name = 'inherited_fields'): string[] {
  * An integration's PUT parameters as a submission: `use_inherited_settings=true` picks the
  * inherited settings; otherwise custom settings, with `inherited_fields` taken from the level
  * above. As in GitLab, the last write wins (no version), saving turns the integration on unless
- * `active` is sent, inherited or enforced above, and parameters that are not settings of the type
- * are ignored. Values of the wrong kind are a {@link BadRequest}.
+ * `active` is sent, inherited or enforced above, deprecated parameters set their field
+ * (`notify_only_default_branch`), and parameters that are not settings of the type are ignored.
+ * Values of the wrong kind are a {@link BadRequest}.
  *
  * @example
  * settingsSubmissionOfParams(slack, { webhook: 'https://hooks.slack.com/x', inherited_fields: ['channel'] }, 'project')
@@ -99,11 +100,23 @@ export function settingsSubmissionOfParams(type: IntegrationType, params: ApiPar
     booleanParam('use_inherited_settings', params.use_inherited_settings);
   if (inheritAll && level === 'instance')
     throw new BadRequest('use_inherited_settings is not available for the instance: it inherits from nothing');
+  const listNames = new Set(type.fields.filter((field) => field.kind === 'list').map((field) => field.name));
   const values: Record<string, string> = {};
-  for (const [name, value] of Object.entries(params)) {
+  for (const [key, value] of Object.entries(params)) {
+    // A list sent form-encoded as GitLab's clients do: project_keys[]=A&project_keys[]=B.
+    const name = key.endsWith('[]') && listNames.has(key.slice(0, -2)) ? key.slice(0, -2) : key;
     if (!settingNames.has(name) || inherited.includes(name)) continue;
     if (booleanNames.has(name)) booleanParam(name, value);
     values[name] = formValueOf(name, value);
+  }
+  // Flags the type reports but has no toggle for: clients send back what they read; they set nothing.
+  for (const name of Object.keys(type.reportedEvents?.({}) ?? {}))
+    if (params[name] !== undefined && !settingNames.has(name)) booleanParam(name, params[name]);
+  // A deprecated parameter sets its field, unless the field itself is sent or inherited.
+  for (const alias of type.parameterAliases ?? []) {
+    if (params[alias.name] === undefined) continue;
+    const value = alias.write(booleanParam(alias.name, params[alias.name]));
+    if (params[alias.field] === undefined && !inherited.includes(alias.field)) values[alias.field] = value;
   }
   return { mode: inheritAll ? 'inherit' : 'custom', values, inherited, activates: true };
 }

@@ -1,0 +1,294 @@
+/**
+ * Every parameter GitLab documents for Slack, Jira, Microsoft Teams, Pipeline status emails and
+ * Datadog (doc/api/integrations.md): a PUT at project and group level takes each one, and a GET
+ * reads each back, value by value, with GitLab's JSON type. Secrets are taken and never read back.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { apiRequest, apiToken, json } from '../support/api.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { buildWorld, type World } from '../support/world.js';
+
+const API = '/api/v4';
+
+let t: TestApp;
+let w: World;
+let tokens: { maintainer: string; owner: string };
+
+beforeEach(async () => {
+  t = createTestApp();
+  w = await buildWorld(t.db);
+  tokens = { maintainer: await apiToken(t.db, w.users.maintainer), owner: await apiToken(t.db, w.users.owner) };
+});
+
+type Json = string | number | boolean | string[] | null;
+
+/** A documented parameter: the value sent, and where GET shows it (`top` beside `active`, else in `properties`). */
+interface Parameter {
+  sent: Json;
+  /** What GET answers, when it differs from what was sent (JSON's type, not the form's). */
+  read?: Json;
+  at?: 'top' | 'properties' | 'secret';
+}
+
+const p = (sent: Json, more: Omit<Parameter, 'sent'> = {}): Parameter => ({ sent, ...more });
+const event = (sent: boolean): Parameter => ({ sent, at: 'top' });
+const secret = (sent: string): Parameter => ({ sent, at: 'secret' });
+
+const CHAT_CHANNELS = [
+  'alert',
+  'confidential_issue',
+  'confidential_note',
+  'deployment',
+  'incident',
+  'issue',
+  'merge_request',
+  'note',
+  'pipeline',
+  'push',
+  'tag_push',
+  'wiki_page',
+];
+
+/** Each type's documented parameters, with values other than the defaults so that a value left unsaved shows. */
+const DOCUMENTED: Record<string, Record<string, Parameter>> = {
+  slack: {
+    webhook: secret('https://hooks.slack.com/services/T000/B000/XXXX'),
+    username: p('deploy-bot'),
+    channel: p('#backend'),
+    notify_only_broken_pipelines: p(false),
+    notify_only_default_branch: p(false),
+    branches_to_be_notified: p('all'),
+    labels_to_be_notified: p('~backend,~bug'),
+    labels_to_be_notified_behavior: p('match_all'),
+    ...Object.fromEntries(CHAT_CHANNELS.map((name) => [`${name}_channel`, p(`#${name.replace(/_/g, '-')}`)])),
+    alert_events: event(false),
+    confidential_issues_events: event(false),
+    confidential_note_events: event(false),
+    deployment_events: event(true),
+    incident_events: event(true),
+    issues_events: event(false),
+    merge_requests_events: event(false),
+    note_events: event(false),
+    pipeline_events: event(false),
+    push_events: event(false),
+    tag_push_events: event(false),
+    wiki_page_events: event(false),
+  },
+  jira: {
+    url: p('https://jira.example.com'),
+    api_url: p('https://jira-api.example.com'),
+    username: p('jira-bot'),
+    password: secret('jira-token'),
+    active: { sent: true, at: 'top' },
+    jira_auth_type: p(1),
+    jira_issue_prefix: p('JIRA#'),
+    jira_issue_regex: p('[A-Z]+-\\d+'),
+    jira_issue_transition_automatic: p(true),
+    jira_issue_transition_id: p('11,21'),
+    commit_events: event(false),
+    merge_requests_events: event(false),
+    comment_on_event_enabled: event(true),
+    issues_enabled: p(true),
+    project_keys: p(['PROJ', 'OPS']),
+  },
+  'microsoft-teams': {
+    webhook: secret('https://outlook.office.com/webhook/XXXX'),
+    notify_only_broken_pipelines: p(false),
+    notify_only_default_branch: p(false),
+    branches_to_be_notified: p('all'),
+    push_events: event(false),
+    issues_events: event(false),
+    confidential_issues_events: event(false),
+    merge_requests_events: event(false),
+    tag_push_events: event(false),
+    note_events: event(false),
+    confidential_note_events: event(false),
+    pipeline_events: event(false),
+    wiki_page_events: event(false),
+  },
+  'pipelines-email': {
+    recipients: p('dev@example.com, ops@example.com'),
+    notify_only_broken_pipelines: p(false),
+    branches_to_be_notified: p('protected'),
+    notify_only_default_branch: p(false),
+    pipeline_events: event(true),
+  },
+  datadog: {
+    api_key: secret('0123456789abcdef'),
+    datadog_ci_visibility: p(true),
+    api_url: p('https://webhook-intake.datadoghq.eu/api/v2/webhook'),
+    datadog_env: p('ci'),
+    datadog_service: p('gitlab-ci'),
+    datadog_site: p('datadoghq.eu'),
+    datadog_tags: p('team:platform\nregion:eu'),
+    archive_trace_events: p(true),
+  },
+};
+
+/** What a form-encoded client sends for a JSON value: lists as name[]=a&name[]=b. */
+function formParams(params: Record<string, Json>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) =>
+      Array.isArray(value) ? [`${name}[]`, value] : [name, value === null ? '' : String(value)],
+    ),
+  );
+}
+
+const LEVELS = [
+  {
+    level: 'project',
+    base: () => `/projects/${w.project.id}/integrations`,
+    token: () => tokens.maintainer,
+    form: false,
+  },
+  { level: 'group', base: () => `/groups/${w.top.id}/integrations`, token: () => tokens.owner, form: true },
+] as const;
+
+describe.each(LEVELS)('every documented parameter at the $level level', ({ base, token, form }) => {
+  it.each(Object.keys(DOCUMENTED))('%s: PUT takes each one, GET reads each back with its type', async (slug) => {
+    const documented = DOCUMENTED[slug]!;
+    const sent = Object.fromEntries(Object.entries(documented).map(([name, { sent: value }]) => [name, value]));
+    const url = `${API}${base()}/${slug}`;
+    const put = await apiRequest(t.app, 'PUT', url, { token: token(), params: form ? formParams(sent) : sent });
+    expect(put.status, JSON.stringify(await put.clone().json())).toBe(200);
+
+    const text = await (await apiRequest(t.app, 'GET', url, { token: token() })).text();
+    const body = JSON.parse(text) as Record<string, unknown> & { properties: Record<string, unknown> };
+    for (const [name, { sent: value, read = value, at = 'properties' }] of Object.entries(documented)) {
+      if (at === 'secret') {
+        expect(body.properties, name).not.toHaveProperty(name);
+        expect(text, name).not.toContain(String(value));
+        continue;
+      }
+      const shown = at === 'top' ? body[name] : body.properties[name];
+      expect(shown, `${slug}.${name}`).toStrictEqual(read);
+    }
+  });
+});
+
+describe('GitLab types and deprecated parameters', () => {
+  const url = (slug: string) => `${API}/projects/${w.project.id}/integrations/${slug}`;
+  const put = (slug: string, params: Record<string, unknown>, asForm = false) =>
+    apiRequest(t.app, 'PUT', url(slug), { token: tokens.maintainer, params, form: asForm });
+  const properties = async (slug: string) =>
+    (
+      await json<{ properties: Record<string, unknown> }>(
+        await apiRequest(t.app, 'GET', url(slug), { token: tokens.maintainer }),
+      )
+    ).properties;
+  const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
+
+  it("reads Jira's jira_auth_type as an integer, whether it was sent as a number or as text", async () => {
+    const jira = { url: 'https://jira.example.com', username: 'bot', password: 'p' };
+    for (const [sent, read] of [
+      [1, 1],
+      ['0', 0],
+    ] as const) {
+      expect((await put('jira', { ...jira, jira_auth_type: sent })).status).toBe(200);
+      expect((await properties('jira')).jira_auth_type).toBe(read);
+    }
+    expect((await put('jira', { ...jira, jira_auth_type: 7 })).status).toBe(400);
+    expect((await properties('jira')).jira_auth_type).toBe(0);
+  });
+
+  it('refuses Jira transition IDs that are not numbers separated by , or ;', async () => {
+    const jira = { url: 'https://jira.example.com', username: 'bot', password: 'p' };
+    const response = await put('jira', { ...jira, jira_issue_transition_id: 'done' });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual({
+      message: { jira_issue_transition_id: ['Jira transition IDs must be numbers separated by , or ;'] },
+    });
+    expect((await put('jira', { ...jira, jira_issue_transition_id: '11; 21,31' })).status).toBe(200);
+  });
+
+  it("reads Jira's comment_on_event_enabled beside the events, as GitLab does: on by default, off once turned off", async () => {
+    const get = async () => json(await apiRequest(t.app, 'GET', url('jira'), { token: tokens.maintainer }));
+    await put('jira', { url: 'https://jira.example.com', username: 'bot', password: 'p' });
+    expect(await get()).toMatchObject({ comment_on_event_enabled: true });
+    await put('jira', { comment_on_event_enabled: false });
+    const jira = await get();
+    expect(jira).toMatchObject({ comment_on_event_enabled: false });
+    expect(jira.properties).not.toHaveProperty('comment_on_event_enabled');
+  });
+
+  it('gives an empty list for Jira project keys nobody set, as GitLab does', async () => {
+    await put('jira', { url: 'https://jira.example.com', username: 'bot', password: 'p' });
+    expect((await properties('jira')).project_keys).toEqual([]);
+  });
+
+  it.each(['slack', 'mattermost', 'microsoft-teams', 'hangouts-chat', 'pipelines-email'])(
+    '%s: notify_only_default_branch sets branches_to_be_notified (true: default, false: all) unless that is sent too',
+    async (slug) => {
+      const base =
+        slug === 'pipelines-email'
+          ? { recipients: 'dev@example.com' }
+          : { webhook: slug === 'hangouts-chat' ? 'https://chat.googleapis.com/v1/spaces/x' : WEBHOOK };
+      await put(slug, { ...base, notify_only_default_branch: false });
+      expect(await properties(slug)).toMatchObject({
+        branches_to_be_notified: 'all',
+        notify_only_default_branch: false,
+      });
+      await put(slug, { notify_only_default_branch: 'true' }, true);
+      expect(await properties(slug)).toMatchObject({
+        branches_to_be_notified: 'default',
+        notify_only_default_branch: true,
+      });
+      await put(slug, { notify_only_default_branch: true, branches_to_be_notified: 'protected' });
+      expect(await properties(slug)).toMatchObject({
+        branches_to_be_notified: 'protected',
+        notify_only_default_branch: false,
+      });
+    },
+  );
+
+  it('refuses a notify_only_default_branch that is not yes or no, and changes nothing', async () => {
+    await put('slack', { webhook: WEBHOOK, branches_to_be_notified: 'protected' });
+    const response = await put('slack', { notify_only_default_branch: 'sometimes' });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual({ error: 'notify_only_default_branch is invalid' });
+    expect((await properties('slack')).branches_to_be_notified).toBe('protected');
+  });
+
+  it("reports the events of types without toggles: pipeline emails' pipelines, Datadog's following CI Visibility", async () => {
+    const get = async (slug: string) => json(await apiRequest(t.app, 'GET', url(slug), { token: tokens.maintainer }));
+    await put('pipelines-email', { recipients: 'dev@example.com', pipeline_events: true });
+    expect(await get('pipelines-email')).toMatchObject({ pipeline_events: true, push_events: false });
+    const pipelineEvents = await put('pipelines-email', { pipeline_events: 'often' });
+    expect(pipelineEvents.status).toBe(400);
+    expect(await json(pipelineEvents)).toEqual({ error: 'pipeline_events is invalid' });
+
+    await put('datadog', { api_key: 'key123', datadog_ci_visibility: false });
+    expect(await get('datadog')).toMatchObject({ pipeline_events: false, job_events: false });
+    await put('datadog', { datadog_ci_visibility: true });
+    expect(await get('datadog')).toMatchObject({ pipeline_events: true, job_events: true });
+  });
+});
+
+describe('the integration entity of a level that inherits', () => {
+  it('has the id, created_at and updated_at of the settings it inherits, and its own once it has some', async () => {
+    const groupUrl = `${API}/groups/${w.top.id}/integrations/slack`;
+    const projectUrl = `${API}/projects/${w.project.id}/integrations/slack`;
+    const group = await json(
+      await apiRequest(t.app, 'PUT', groupUrl, {
+        token: tokens.owner,
+        params: { webhook: 'https://hooks.slack.com/services/T000/B000/XXXX' },
+      }),
+    );
+    expect(group.id).toEqual(expect.any(Number));
+    const inheriting = await json(await apiRequest(t.app, 'GET', projectUrl, { token: tokens.maintainer }));
+    expect(inheriting).toMatchObject({
+      inherited: true,
+      id: group.id,
+      created_at: group.created_at,
+      updated_at: group.updated_at,
+    });
+    expect(inheriting.created_at).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+
+    const own = await json(
+      await apiRequest(t.app, 'PUT', projectUrl, { token: tokens.maintainer, params: { channel: '#app' } }),
+    );
+    expect(own).toMatchObject({ inherited: false });
+    expect(own.id).toEqual(expect.any(Number));
+    expect(own.id).not.toBe(group.id);
+  });
+});
