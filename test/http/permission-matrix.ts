@@ -189,6 +189,12 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     url: (w) => `${API}/groups/${encoded(SUB(w))}/projects`,
     expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
   },
+  'GET /api/v4/groups/:id/descendant_groups': {
+    api: true,
+    url: (w) => `${API}/groups/${w.top.id}/descendant_groups`,
+    expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+  },
+  'GET /api/v4/namespaces': { api: true, url: () => `${API}/namespaces?search=o`, expect: API_SIGNED_IN },
   ...integrationApiRows(
     '/api/v4/projects/:id/integrations',
     (w) => `${API}/projects/${w.project.id}/integrations`,
