@@ -11,13 +11,28 @@ import { perDatabase, type Queryable } from '../db/client.js';
 import { personalAccessTokens, users, type PersonalAccessToken, type User } from '../db/schema.js';
 import { text, validate, type Outcome } from '../validation.js';
 
-export const TOKEN_SCOPES = ['api', 'read_api'] as const;
+export const TOKEN_SCOPES = ['api', 'read_api', 'sudo'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const SCOPE_DESCRIPTIONS: Record<TokenScope, string> = {
   api: 'Read and write access to the API: change integration settings where your role allows it.',
   read_api: 'Read-only access to the API.',
+  sudo: "Act as any user with the Sudo header (administrators only), with that user's permissions.",
 };
+
+/**
+ * The scopes `user` may give a token: `sudo` only for administrators, as in GitLab.
+ *
+ * @example
+ * offeredScopes({ isAdmin: false }) // ['api', 'read_api']
+ */
+export function offeredScopes(user: Pick<User, 'isAdmin'>): readonly TokenScope[] {
+  return user.isAdmin ? TOKEN_SCOPES : TOKEN_SCOPES.filter((scope) => scope !== 'sudo');
+}
+
+/** "api, read_api or sudo" */
+const scopeChoice = (scopes: readonly string[]) =>
+  scopes.length > 1 ? `${scopes.slice(0, -1).join(', ')} or ${scopes[scopes.length - 1]}` : scopes.join('');
 
 export const DEFAULT_LIFETIME_DAYS = 30;
 export const MAX_LIFETIME_DAYS = 365;
@@ -44,27 +59,32 @@ const isCalendarDay = (day: string) => {
 
 const isTokenScope = (scope: string): scope is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(scope);
 
-/** A checkbox group submits nothing, one value or several. */
-const scopeList = z.preprocess(
-  (value) => (value === undefined ? [] : [value].flat()),
-  z
-    .array(z.string())
-    .min(1, 'Select at least one scope')
-    .refine((scopes) => scopes.every(isTokenScope), 'Scopes can be api or read_api')
-    .transform((scopes) => [...new Set(scopes)] as TokenScope[]),
-);
+/** A checkbox group submits nothing, one value or several; each must be one of `offered`. */
+const scopeList = (offered: readonly TokenScope[]) =>
+  z.preprocess(
+    (value) => (value === undefined ? [] : [value].flat()),
+    z
+      .array(z.string())
+      .min(1, 'Select at least one scope')
+      .refine(
+        (scopes) => scopes.every((scope) => (offered as readonly string[]).includes(scope)),
+        `Scopes can be ${scopeChoice(offered)}`,
+      )
+      .transform((scopes) => [...new Set(scopes)] as TokenScope[]),
+  );
 
 /**
- * The form (and API) rules for a new token, relative to `today`.
+ * The form (and API) rules for a new token, relative to `today`, with the scopes its user may
+ * give it (see {@link offeredScopes}).
  *
  * @example
  * newTokenSchema('2026-11-23').safeParse({ name: 'CI', scopes: 'api', expires_at: '2026-12-23' }).success // true
  */
-export function newTokenSchema(today: string) {
+export function newTokenSchema(today: string, offered: readonly TokenScope[] = offeredScopes({ isAdmin: false })) {
   const latest = daysAhead(new Date(`${today}T00:00:00Z`), MAX_LIFETIME_DAYS);
   return z.object({
     name: text('Name').trim().min(1, 'Name is required').max(255, 'Name is too long (maximum is 255 characters)'),
-    scopes: scopeList,
+    scopes: scopeList(offered),
     expires_at: text('Expiration date')
       .trim()
       .refine(isCalendarDay, 'Expiration date must be a date (YYYY-MM-DD)')
@@ -83,7 +103,7 @@ export interface CreatedToken {
 }
 
 /**
- * Validates the new-token form and creates the token.
+ * Validates the new-token form and creates the token; only an administrator may give it `sudo`.
  *
  * @example
  * const created = await createPersonalAccessToken(db, user, { name: 'CI', scopes: ['api'], expires_at: '2026-12-23' })
@@ -95,7 +115,7 @@ export async function createPersonalAccessToken(
   input: unknown,
   now = new Date(),
 ): Promise<Outcome<CreatedToken>> {
-  const parsed = validate(newTokenSchema(utcDay(now)), input);
+  const parsed = validate(newTokenSchema(utcDay(now), offeredScopes(user)), input);
   if (!parsed.ok) return parsed;
   const { name, scopes, expires_at } = parsed.value;
   const token = `${TOKEN_PREFIX}${randomBytes(20).toString('base64url')}`;
@@ -118,6 +138,20 @@ export async function createPersonalAccessToken(
 
 export function tokenScopes(token: PersonalAccessToken): TokenScope[] {
   return (JSON.parse(token.scopes) as string[]).filter(isTokenScope);
+}
+
+/**
+ * Why an API request may not act as another user with the Sudo header (GitLab's `sudo!`): the
+ * token's user is not an administrator, or the token lacks the `sudo` scope; null when it may.
+ * Checked on every request, so a token stops working for Sudo when its user stops being an
+ * administrator.
+ *
+ * @example
+ * sudoRefusal(adminUser, adminTokenWithApiOnly) // 'missing_scope'
+ */
+export function sudoRefusal(user: User, token: PersonalAccessToken): 'not_admin' | 'missing_scope' | null {
+  if (!user.isAdmin) return 'not_admin';
+  return tokenScopes(token).includes('sudo') ? null : 'missing_scope';
 }
 
 export type TokenStatus = 'active' | 'expired' | 'revoked';

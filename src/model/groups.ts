@@ -3,11 +3,12 @@
  * Groups and subgroups at any depth. Each group keeps its full path and the ids of its
  * ancestors ("/1/5/9/"), so a subtree is one indexed prefix query.
  */
-import { and, asc, count, eq, inArray, like, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { perDatabase, type Queryable } from '../db/client.js';
 import { groups, projects, type Group, type User } from '../db/schema.js';
-import { groupsReadableBy, traversalIdList } from '../auth/permissions.js';
+import { groupsReadableBy, ROLES, traversalIdList } from '../auth/permissions.js';
+import { containsText } from './search.js';
 import { writeUnique } from './unique.js';
 import {
   descriptionSchema,
@@ -137,17 +138,44 @@ export async function listGroups(db: Queryable, query: GroupListQuery): Promise<
   return { groups: rows, total };
 }
 
+const GROUP_ORDER = { name: groups.name, path: groups.path, id: groups.id } as const;
+
+/** What GitLab's group lists may be ordered by (`order_by`). */
+export type GroupOrder = keyof typeof GROUP_ORDER;
+
+export const isGroupOrder = (value: unknown): value is GroupOrder =>
+  typeof value === 'string' && Object.hasOwn(GROUP_ORDER, value);
+
+/** A group where `user` has a group role, on it or on a group above it (GitLab's authorized groups). */
+const memberOfGroup = (user: User) =>
+  sql`exists (select 1 from members m join groups mg on mg.id = m.group_id
+    where m.user_id = ${user.id} and ${groups.traversalIds} like mg.traversal_ids || '%')`;
+
 export interface ReadableGroupsQuery {
   viewer: User;
   /** Only the direct subgroups of this group. */
   parentId?: number;
-  /** By name or full path; '' for all. */
+  /** Only the subgroups at any depth of the group with these ancestor ids ("/1/5/"), not the group itself. */
+  descendantsOf?: string;
+  /** Only the groups where the viewer has a group role, on them or above (GitLab's `all_available=false`). */
+  membersOnly?: boolean;
+  /** Only top-level groups. */
+  topLevelOnly?: boolean;
+  /** By name or full path, `%` and `_` literally; '' for all. */
   search: string;
+  orderBy?: GroupOrder;
+  sort?: 'asc' | 'desc';
   page: number;
   perPage: number;
 }
 
-/** One page of the groups `viewer` may read, subgroups included, by name; and how many there are in all. */
+/**
+ * One page of the groups `viewer` may read, subgroups included, by name unless `orderBy` says
+ * otherwise; and how many there are in all.
+ *
+ * @example
+ * await readableGroups(db, { viewer, search: 'back', topLevelOnly: false, page: 1, perPage: 20 })
+ */
 export async function readableGroups(
   db: Queryable,
   query: ReadableGroupsQuery,
@@ -155,15 +183,67 @@ export async function readableGroups(
   const { search } = query;
   const where = and(
     query.parentId === undefined ? undefined : eq(groups.parentId, query.parentId),
+    query.descendantsOf === undefined
+      ? undefined
+      : and(like(groups.traversalIds, `${query.descendantsOf}%`), ne(groups.traversalIds, query.descendantsOf)),
+    query.topLevelOnly ? isNull(groups.parentId) : undefined,
     groupsReadableBy(query.viewer),
-    search ? or(like(groups.name, `%${search}%`), like(groups.fullPath, `%${search}%`)) : undefined,
+    query.membersOnly ? memberOfGroup(query.viewer) : undefined,
+    search ? or(containsText(groups.name, search), containsText(groups.fullPath, search)) : undefined,
+  );
+  const column = GROUP_ORDER[query.orderBy ?? 'name'];
+  const direction = query.sort === 'desc' ? desc : asc;
+  const total = db.select({ n: count() }).from(groups).where(where).get()?.n ?? 0;
+  const rows = db
+    .select()
+    .from(groups)
+    .where(where)
+    .orderBy(...(column === groups.id ? [direction(column)] : [direction(column), direction(groups.id)]))
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage)
+    .all();
+  return { groups: rows, total };
+}
+
+export interface NamespacesQuery {
+  viewer: User;
+  /** Only the groups the viewer is an Owner of (GitLab's `owned_only`). */
+  ownedOnly: boolean;
+  topLevelOnly: boolean;
+  /** By name or full path, `%` and `_` literally; '' for all. */
+  search: string;
+  page: number;
+  perPage: number;
+}
+
+/**
+ * GitLab's namespaces of a user, by id: every group for an administrator (`ownedOnly` aside, as
+ * in GitLab), otherwise the groups the user is a member of themselves (not those they reach
+ * through a group above); and how many there are. Cascade has no personal namespaces.
+ *
+ * @example
+ * await userNamespaces(db, { viewer: mia, ownedOnly: false, topLevelOnly: false, search: '', page: 1, perPage: 20 })
+ */
+export async function userNamespaces(
+  db: Queryable,
+  query: NamespacesQuery,
+): Promise<{ groups: Group[]; total: number }> {
+  const { viewer, search } = query;
+  const membership = viewer.isAdmin
+    ? undefined
+    : sql`exists (select 1 from members m where m.group_id = ${groups.id} and m.user_id = ${viewer.id}
+        and m.access_level >= ${query.ownedOnly ? ROLES.owner : ROLES.reporter})`;
+  const where = and(
+    viewer.blockedAt ? sql`0` : membership,
+    query.topLevelOnly ? isNull(groups.parentId) : undefined,
+    search ? or(containsText(groups.name, search), containsText(groups.fullPath, search)) : undefined,
   );
   const total = db.select({ n: count() }).from(groups).where(where).get()?.n ?? 0;
   const rows = db
     .select()
     .from(groups)
     .where(where)
-    .orderBy(asc(groups.name), asc(groups.id))
+    .orderBy(asc(groups.id))
     .limit(query.perPage)
     .offset((query.page - 1) * query.perPage)
     .all();

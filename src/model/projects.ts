@@ -2,12 +2,13 @@
  * @module model/projects
  * Projects, each inside a group.
  */
-import { and, asc, count, desc, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { perDatabase, type Queryable } from '../db/client.js';
 import { groups, projects, type Group, type Project, type User } from '../db/schema.js';
-import { projectsReadableBy } from '../auth/permissions.js';
+import { projectsReadableBy, ROLES } from '../auth/permissions.js';
 import { fullPathTaken, pathTaken } from './groups.js';
+import { containsText } from './search.js';
 import { writeUnique } from './unique.js';
 import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from '../validation.js';
 
@@ -83,11 +84,14 @@ export async function listProjects(
   return { projects: rows, total };
 }
 
+/** What GitLab's project lists may be ordered by; Cascade keeps no update or activity times, so those order by creation. */
 const READABLE_ORDER = {
   id: projects.id,
   name: projects.name,
-  path: projects.fullPath,
+  path: projects.path,
   created_at: projects.createdAt,
+  updated_at: projects.createdAt,
+  last_activity_at: projects.createdAt,
 } as const;
 
 /** What GitLab's project lists may be ordered by (`order_by`). */
@@ -96,17 +100,61 @@ export type ProjectOrder = keyof typeof READABLE_ORDER;
 export const isProjectOrder = (value: unknown): value is ProjectOrder =>
   typeof value === 'string' && Object.hasOwn(READABLE_ORDER, value);
 
+/** A project where `user` has a role: in the project, or in one of its groups (as GitLab's `membership`). */
+const memberOfProject = (user: User) =>
+  sql`exists (select 1 from members m left join groups mg on mg.id = m.group_id
+    where m.user_id = ${user.id} and (m.project_id = ${projects.id} or ${groups.traversalIds} like mg.traversal_ids || '%'))`;
+
+/** A project in a group `user` owns, itself or one above it (GitLab's `owned`: Owner is a group role here). */
+const ownedProject = (user: User) =>
+  sql`exists (select 1 from members m join groups mg on mg.id = m.group_id
+    where m.user_id = ${user.id} and m.access_level >= ${ROLES.owner} and ${groups.traversalIds} like mg.traversal_ids || '%')`;
+
 export interface ReadableProjectsQuery {
   viewer: User;
   /** Only the projects directly in this group. */
   groupId?: number;
-  /** By name or full path; '' for all. */
+  /** Only the projects in the group with these ancestor ids ("/1/5/") or one of its subgroups. */
+  subtreeOf?: string;
+  /** By name or full path, `%` and `_` literally; '' for all. */
   search: string;
+  /** Only those where the viewer has a role (GitLab's `membership`); administrators included. */
+  membership?: boolean;
+  /** Only those in groups the viewer owns (GitLab's `owned`). */
+  owned?: boolean;
+  /** Only ids above or below these (GitLab's `id_after`, `id_before`). */
+  idAfter?: number | undefined;
+  idBefore?: number | undefined;
   orderBy: ProjectOrder;
   sort: 'asc' | 'desc';
   page: number;
   perPage: number;
 }
+
+function readableProjectsWhere(query: ReadableProjectsQuery): SQL | undefined {
+  const { search, viewer } = query;
+  return and(
+    query.groupId === undefined ? undefined : eq(projects.groupId, query.groupId),
+    query.subtreeOf === undefined ? undefined : like(groups.traversalIds, `${query.subtreeOf}%`),
+    projectsReadableBy(viewer),
+    query.membership ? memberOfProject(viewer) : undefined,
+    query.owned ? ownedProject(viewer) : undefined,
+    query.idAfter === undefined ? undefined : gt(projects.id, query.idAfter),
+    query.idBefore === undefined ? undefined : lt(projects.id, query.idBefore),
+    search ? or(containsText(projects.name, search), containsText(projects.fullPath, search)) : undefined,
+  );
+}
+
+const readableProjectRows = (db: Queryable, query: ReadableProjectsQuery) => {
+  const column = READABLE_ORDER[query.orderBy];
+  const direction = query.sort === 'asc' ? asc : desc;
+  return db
+    .select({ project: projects, group: groups })
+    .from(projects)
+    .innerJoin(groups, eq(groups.id, projects.groupId))
+    .where(readableProjectsWhere(query))
+    .orderBy(...(column === projects.id ? [direction(column)] : [direction(column), direction(projects.id)]));
+};
 
 /**
  * One page of the projects `viewer` may read, each with its group, and how many there are in all.
@@ -118,26 +166,35 @@ export async function readableProjects(
   db: Queryable,
   query: ReadableProjectsQuery,
 ): Promise<{ rows: { project: Project; group: Group }[]; total: number }> {
-  const { search } = query;
-  const where = and(
-    query.groupId === undefined ? undefined : eq(projects.groupId, query.groupId),
-    projectsReadableBy(query.viewer),
-    search ? or(like(projects.name, `%${search}%`), like(projects.fullPath, `%${search}%`)) : undefined,
-  );
-  const column = READABLE_ORDER[query.orderBy];
   const total =
-    db.select({ n: count() }).from(projects).innerJoin(groups, eq(groups.id, projects.groupId)).where(where).get()?.n ??
-    0;
-  const rows = db
-    .select({ project: projects, group: groups })
-    .from(projects)
-    .innerJoin(groups, eq(groups.id, projects.groupId))
-    .where(where)
-    .orderBy(query.sort === 'asc' ? asc(column) : desc(column), asc(projects.id))
+    db
+      .select({ n: count() })
+      .from(projects)
+      .innerJoin(groups, eq(groups.id, projects.groupId))
+      .where(readableProjectsWhere(query))
+      .get()?.n ?? 0;
+  const rows = readableProjectRows(db, query)
     .limit(query.perPage)
     .offset((query.page - 1) * query.perPage)
     .all();
   return { rows, total };
+}
+
+/**
+ * GitLab's keyset pagination: the first `perPage` projects past `idAfter`/`idBefore` in id order,
+ * and whether more follow; one query, no count, however deep the page.
+ *
+ * @example
+ * const { rows, more } = await readableProjectsByKeyset(db, { ...query, orderBy: 'id', sort: 'desc', idBefore: 120 })
+ */
+export async function readableProjectsByKeyset(
+  db: Queryable,
+  query: ReadableProjectsQuery & { orderBy: 'id' },
+): Promise<{ rows: { project: Project; group: Group }[]; more: boolean }> {
+  const rows = readableProjectRows(db, query)
+    .limit(query.perPage + 1)
+    .all();
+  return { rows: rows.slice(0, query.perPage), more: rows.length > query.perPage };
 }
 
 export async function countProjects(db: Queryable): Promise<number> {

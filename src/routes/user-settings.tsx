@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import {
   createPersonalAccessToken,
+  offeredScopes,
   DEFAULT_LIFETIME_DAYS,
   daysAhead,
   findToken,
@@ -48,6 +49,7 @@ async function renderTokens(c: AppContext, user: User, { values, errors, created
       created={created}
       earliest={daysAhead(now, 1)}
       latest={daysAhead(now, MAX_LIFETIME_DAYS)}
+      offered={offeredScopes(user)}
     />,
     { title: 'Personal access tokens', breadcrumbs: crumbs(), nav: <UserSettingsNav current={TOKENS_URL} /> },
   );

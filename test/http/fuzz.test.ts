@@ -80,6 +80,19 @@ const QUERY_NAMES = [
   'targets',
   'active',
   'inherited_fields',
+  'membership',
+  'owned',
+  'simple',
+  'order_by',
+  'sort',
+  'pagination',
+  'id_after',
+  'id_before',
+  'all_available',
+  'top_level_only',
+  'include_subgroups',
+  'owned_only',
+  'sudo',
 ];
 
 /** Unknown ids for each kind of URL parameter. */

@@ -295,6 +295,12 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     url: (w) => `${API}/users/${w.users.blocked.id}/unblock`,
     expect: API_ADMIN_ONLY,
   },
+  'GET /api/v4/groups/:id/descendant_groups': {
+    api: true,
+    url: (w) => `${API}/groups/${w.top.id}/descendant_groups`,
+    expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
+  },
+  'GET /api/v4/namespaces': { api: true, url: () => `${API}/namespaces?search=o`, expect: API_SIGNED_IN },
   ...integrationApiRows(
     '/api/v4/projects/:id/integrations',
     (w) => `${API}/projects/${w.project.id}/integrations`,

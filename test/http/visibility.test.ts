@@ -129,7 +129,12 @@ describe('the API', () => {
   };
 
   it('lists for a Maintainer of Backend only the groups and projects they may open, and counts only those in x-total', async () => {
-    expect(await list('/groups', p.max)).toEqual({ paths: ['platform/backend', 'platform'], total: '2' });
+    expect(await list('/groups?all_available=true', p.max)).toEqual({
+      paths: ['platform/backend', 'platform'],
+      total: '2',
+    });
+    // As in GitLab, without all_available only the groups where they have a group role.
+    expect(await list('/groups', p.max)).toEqual({ paths: ['platform/backend'], total: '1' });
     expect(await list(`/groups/${p.platform.id}/subgroups`, p.max)).toEqual({
       paths: ['platform/backend'],
       total: '1',

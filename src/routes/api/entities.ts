@@ -45,28 +45,67 @@ export function groupEntity(group: Group, lineage: readonly Group[], origin: str
   };
 }
 
-export function projectEntity(project: Project, lineage: readonly Group[], origin: string) {
-  const group = lineage[lineage.length - 1]!;
+/** GitLab's basic namespace entity (NamespaceBasic): every namespace in Cascade is a group. */
+export function namespaceEntity(group: Group, origin: string) {
+  return {
+    id: group.id,
+    name: group.name,
+    path: group.path,
+    kind: 'group',
+    full_path: group.fullPath,
+    parent_id: group.parentId,
+    avatar_url: null,
+    web_url: `${origin}/groups/${group.fullPath}`,
+  };
+}
+
+/** GitLab's project identity, shared by its simple and full project entities. */
+function projectIdentity(project: Project, lineage: readonly Group[]) {
   return {
     id: project.id,
+    description: project.description,
     name: project.name,
     name_with_namespace: `${groupFullName(lineage)} / ${project.name}`,
     path: project.path,
     path_with_namespace: project.fullPath,
-    description: project.description,
     created_at: iso(project.createdAt),
+  };
+}
+
+export function projectEntity(project: Project, lineage: readonly Group[], origin: string) {
+  return {
+    ...projectIdentity(project, lineage),
     default_branch: null,
     visibility: 'private',
     web_url: `${origin}/${project.fullPath}`,
-    namespace: {
-      id: group.id,
-      name: group.name,
-      path: group.path,
-      kind: 'group',
-      full_path: group.fullPath,
-      parent_id: group.parentId,
-      web_url: `${origin}/groups/${group.fullPath}`,
-    },
+    // Cascade notes no activity: a project's last activity is its creation.
+    last_activity_at: iso(project.createdAt),
+    namespace: namespaceEntity(lineage[lineage.length - 1]!, origin),
+  };
+}
+
+/**
+ * GitLab's entity for `simple=true` lists (BasicProjectDetails). Cascade holds no repositories,
+ * so their URLs are null and their counts 0.
+ *
+ * @example
+ * projectSimpleEntity(app, [platform, backend], 'https://cascade.example').namespace.full_path // 'platform/backend'
+ */
+export function projectSimpleEntity(project: Project, lineage: readonly Group[], origin: string) {
+  return {
+    ...projectIdentity(project, lineage),
+    default_branch: null,
+    tag_list: [],
+    topics: [],
+    ssh_url_to_repo: null,
+    http_url_to_repo: null,
+    web_url: `${origin}/${project.fullPath}`,
+    readme_url: null,
+    forks_count: 0,
+    avatar_url: null,
+    star_count: 0,
+    last_activity_at: iso(project.createdAt),
+    namespace: namespaceEntity(lineage[lineage.length - 1]!, origin),
   };
 }
 

@@ -3,13 +3,17 @@
  * The GitLab-compatible API under /api/v4. Requests authenticate with a personal access token
  * (`PRIVATE-TOKEN: glpat-...` or `Authorization: Bearer glpat-...`), never with the session
  * cookie, so cross-site requests cannot use a browser's session and the CSRF check does not
- * apply. Mounted before the page middleware: no layout, no page cache, and nothing is cached
+ * apply. An administrator's token with the `sudo` scope may act as another user (`Sudo: mia`),
+ * as GitLab allows: the request then runs with that user's permissions, and is audited as them. Mounted before the page middleware: no layout, no page cache, and nothing is cached
  * by clients either.
  */
 import { Hono } from 'hono';
-import { authenticateToken, tokenRefusal, tokenScopes } from '../../auth/tokens.js';
+import { authenticateToken, sudoRefusal, tokenRefusal, tokenScopes } from '../../auth/tokens.js';
+import type { Db } from '../../db/client.js';
+import type { User } from '../../db/schema.js';
 import { limitBody } from '../../http/body.js';
-import type { AppDeps, AppEnv } from '../../http/context.js';
+import type { AppContext, AppDeps, AppEnv } from '../../http/context.js';
+import { findUserById, findUserByUsername } from '../../model/users.js';
 import { apiError, INSUFFICIENT_SCOPE, invalidTokenResponse, UNAUTHORIZED } from './errors.js';
 import { enforcementApi } from './enforcement.js';
 import { instanceLevel, integrationApi, groupLevel, projectLevel } from './integrations.js';
@@ -22,6 +26,24 @@ import { userApi } from './users.js';
 export const API_MAX_BODY_BYTES = 256 * 1024;
 
 const isReadOnly = (method: string) => method === 'GET' || method === 'HEAD';
+
+/** GitLab's answer to Sudo with a token whose user is not an administrator. */
+const SUDO_NOT_ADMIN = { message: '403 Forbidden - Must be admin to use sudo' } as const;
+/** GitLab's answer to Sudo with an administrator's token that lacks the `sudo` scope. */
+const SUDO_INSUFFICIENT_SCOPE = { ...INSUFFICIENT_SCOPE, scope: 'sudo' } as const;
+
+/** Who a request acts as (GitLab's `Sudo` header or `sudo` parameter): a username or an id. */
+function sudoIdentifier(c: AppContext): string | undefined {
+  const identifier = (c.req.header('sudo') ?? c.req.query('sudo'))?.trim();
+  return identifier ? identifier : undefined;
+}
+
+/** As GitLab finds the Sudo user: digits are an id, anything else a username (in any case). */
+async function findSudoUser(db: Db, identifier: string): Promise<User | undefined> {
+  if (!/^\d+$/.test(identifier)) return findUserByUsername(db, identifier);
+  const id = Number(identifier);
+  return Number.isSafeInteger(id) ? findUserById(db, id) : undefined;
+}
 
 /** The token a request carries; GitLab's `?private_token=` is left out, as URLs end up in logs. */
 function tokenOf(header: (name: string) => string | undefined): string | undefined {
@@ -49,7 +71,17 @@ export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
       return refusal === 'unknown' ? c.json(UNAUTHORIZED, 401) : invalidTokenResponse(refusal);
     }
     if (!isReadOnly(c.req.method) && !tokenScopes(found.token).includes('api')) return c.json(INSUFFICIENT_SCOPE, 403);
-    c.set('user', found.user);
+    const identifier = sudoIdentifier(c);
+    if (identifier === undefined) {
+      c.set('user', found.user);
+      return next();
+    }
+    const refusal = sudoRefusal(found.user, found.token);
+    if (refusal === 'not_admin') return c.json(SUDO_NOT_ADMIN, 403);
+    if (refusal === 'missing_scope') return c.json(SUDO_INSUFFICIENT_SCOPE, 403);
+    const actingAs = await findSudoUser(deps.db, identifier);
+    if (!actingAs) return c.json({ message: `404 User with ID or username '${identifier}' Not Found` }, 404);
+    c.set('user', actingAs);
     await next();
   });
 

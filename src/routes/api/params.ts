@@ -181,3 +181,39 @@ export function setPaginationHeaders(
   ].filter(Boolean);
   c.header('link', links.join(', '));
 }
+
+/** An optional id parameter such as `id_after`: a positive integer, or undefined when not sent. */
+export function idParam(params: ApiParams, name: string): number | undefined {
+  const raw = params[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new BadRequest(`${name} is invalid`);
+  return value;
+}
+
+/** Whether the request asks for GitLab's keyset pagination (`pagination=keyset`). */
+export const wantsKeyset = (params: ApiParams) => params.pagination === 'keyset';
+
+/**
+ * GitLab's keyset pagination header: a Link to the next page only, the request's parameters with
+ * `id_before` (descending) or `id_after` (ascending) the last id listed; no header on the last
+ * page, and none of the offset headers (no x-total: keyset pages are never counted).
+ *
+ * @example
+ * setKeysetLinkHeader(c, origin, { lastId: 120, sort: 'desc' })
+ * // link: <https://cascade.example/api/v4/projects?pagination=keyset&order_by=id&id_before=120>; rel="next"
+ */
+export function setKeysetLinkHeader(
+  c: Context<AppEnv>,
+  origin: string,
+  next: { lastId: number; sort: 'asc' | 'desc' } | null,
+): void {
+  if (!next) return;
+  const url = new URL(c.req.url);
+  const query = new URLSearchParams(url.search);
+  query.delete('id_before');
+  query.delete('id_after');
+  query.delete('page');
+  query.set(next.sort === 'asc' ? 'id_after' : 'id_before', String(next.lastId));
+  c.header('link', `<${origin}${url.pathname}?${query.toString()}>; rel="next"`);
+}

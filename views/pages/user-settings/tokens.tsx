@@ -4,7 +4,7 @@
  * add one, and the user's tokens.
  */
 import { lastValue } from '../../../src/form-values.js';
-import { MAX_LIFETIME_DAYS, SCOPE_DESCRIPTIONS, TOKEN_SCOPES } from '../../../src/auth/tokens.js';
+import { MAX_LIFETIME_DAYS, SCOPE_DESCRIPTIONS, type TokenScope } from '../../../src/auth/tokens.js';
 import type { PersonalAccessToken } from '../../../src/db/schema.js';
 import type { FieldErrors } from '../../../src/validation.js';
 import { CheckboxGroup, ErrorSummary, TextField, type FormValues } from '../../components/form.js';
@@ -22,6 +22,8 @@ interface TokensPageProps {
   /** The bounds of the expiry date, "YYYY-MM-DD". */
   earliest: string;
   latest: string;
+  /** The scopes the user may choose: `sudo` for administrators only. */
+  offered: readonly TokenScope[];
 }
 
 function NewTokenPanel({ name, token }: { name: string; token: string }) {
@@ -48,7 +50,15 @@ function NewTokenPanel({ name, token }: { name: string; token: string }) {
   );
 }
 
-export function PersonalAccessTokensPage({ tokens, values, errors, created, earliest, latest }: TokensPageProps) {
+export function PersonalAccessTokensPage({
+  tokens,
+  values,
+  errors,
+  created,
+  earliest,
+  latest,
+  offered,
+}: TokensPageProps) {
   const scopes = [values.scopes ?? []].flat();
   return (
     <>
@@ -84,7 +94,7 @@ export function PersonalAccessTokensPage({ tokens, values, errors, created, earl
         <CheckboxGroup
           name="scopes"
           legend="Select scopes"
-          options={TOKEN_SCOPES.map((scope) => ({ value: scope, label: scope, help: SCOPE_DESCRIPTIONS[scope] }))}
+          options={offered.map((scope) => ({ value: scope, label: scope, help: SCOPE_DESCRIPTIONS[scope] }))}
           checked={scopes}
           error={errors.scopes}
         />
