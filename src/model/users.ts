@@ -28,6 +28,9 @@ export const newUserSchema = z.object({
 
 export type NewUser = z.infer<typeof newUserSchema>;
 
+/** Why an administrator may not block themselves or take away their own administrator access, in the Admin Area and the API. */
+export const SELF_LOCKOUT_MESSAGE = 'You cannot change your own administrator access or block yourself.';
+
 export async function findUserById(db: Queryable, id: number): Promise<User | undefined> {
   return db.select().from(users).where(eq(users.id, id)).get();
 }

@@ -6,7 +6,14 @@ import { redirectWithFlash } from '../../http/flash.js';
 import { listParams, readForm } from '../../http/forms.js';
 import { lastValue } from '../../form-values.js';
 import { requireAdmin } from '../../http/subjects.js';
-import { createUser, findUserById, listUsers, setAdministrator, setBlocked } from '../../model/users.js';
+import {
+  createUser,
+  findUserById,
+  listUsers,
+  SELF_LOCKOUT_MESSAGE,
+  setAdministrator,
+  setBlocked,
+} from '../../model/users.js';
 import { idSchema } from '../../validation.js';
 import { AdminNav } from '../../../views/components/nav.js';
 import { NewUserPage, UsersPage } from '../../../views/pages/admin/users.js';
@@ -22,8 +29,7 @@ async function otherUser(c: AppContext) {
   const id = idSchema.safeParse(c.req.param('id'));
   const user = id.success ? await findUserById(c.var.db, id.data) : undefined;
   if (!user) throw new NotFound();
-  if (user.id === c.var.user!.id)
-    throw new BadRequest('You cannot change your own administrator access or block yourself.');
+  if (user.id === c.var.user!.id) throw new BadRequest(SELF_LOCKOUT_MESSAGE);
   return user;
 }
 

@@ -10,7 +10,15 @@ import type { User } from '../../db/schema.js';
 import { BadRequest } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { parseBoolean } from '../../boolean.js';
-import { createUser, findUserById, findUserByUsername, listUsers, setBlocked, updateUser } from '../../model/users.js';
+import {
+  createUser,
+  findUserById,
+  findUserByUsername,
+  listUsers,
+  SELF_LOCKOUT_MESSAGE,
+  setBlocked,
+  updateUser,
+} from '../../model/users.js';
 import type { FieldErrors } from '../../validation.js';
 import { userEntity } from './entities.js';
 import { notFound } from './errors.js';
@@ -19,8 +27,6 @@ import { apiAdmin } from './subjects.js';
 import { integerParam, invalidRecord, pickParams, requiredText, textParam } from './tree-params.js';
 
 const USER_FIELDS = { name: 'name', username: 'username', email: 'email', password: 'password', admin: 'is_admin' };
-
-const SELF_LOCKOUT = 'You cannot change your own administrator access or block yourself.';
 
 async function userOfUrl(c: AppContext): Promise<User> {
   await apiAdmin(c);
@@ -70,7 +76,7 @@ export function userApi(): Hono<AppEnv> {
     const user = await userOfUrl(c);
     const params = await readParams(c);
     if (user.id === c.var.user!.id && params.admin !== undefined && parseBoolean(params.admin) === false)
-      throw new BadRequest(SELF_LOCKOUT);
+      throw new BadRequest(SELF_LOCKOUT_MESSAGE);
     const result = await updateUser(c.var.db, user, pickParams(params, USER_FIELDS));
     if (!result.ok) return refused(c, result.errors);
     return c.json(userEntity(result.value));
@@ -83,7 +89,7 @@ export function userApi(): Hono<AppEnv> {
     /** GitLab answers 201 with `true`. */
     routes.post(`/:id/${action}`, async (c) => {
       const user = await userOfUrl(c);
-      if (user.id === c.var.user!.id) throw new BadRequest(SELF_LOCKOUT);
+      if (user.id === c.var.user!.id) throw new BadRequest(SELF_LOCKOUT_MESSAGE);
       await setBlocked(c.var.db, user.id, blocked);
       return c.json(true, 201);
     });
