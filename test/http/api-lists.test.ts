@@ -9,22 +9,20 @@ import { migrateDatabase, openDatabase, writeConnection } from '../../src/db/cli
 import { members, type Group, type Project } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
-import { apiRequest, apiToken, json } from '../support/api.js';
+import { type ActorTokens, apiRequest, apiToken, apiTokens, json } from '../support/api.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { ACTORS, buildWorld, must, type World } from '../support/world.js';
+import { buildWorld, must, type World } from '../support/world.js';
 
 const API = '/api/v4';
 
 let t: TestApp;
 let w: World;
-let tokens: Record<Exclude<(typeof ACTORS)[number], 'anonymous'>, string>;
+let tokens: ActorTokens;
 
 beforeEach(async () => {
   t = createTestApp();
   w = await buildWorld(t.db);
-  tokens = Object.fromEntries(
-    await Promise.all(Object.entries(w.users).map(async ([actor, user]) => [actor, await apiToken(t.db, user)])),
-  ) as typeof tokens;
+  tokens = await apiTokens(t.db, w);
 });
 
 const call = (url: string, token: string) => apiRequest(t.app, 'GET', `${API}${url}`, { token });

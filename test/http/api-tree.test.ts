@@ -8,24 +8,22 @@ import { auditEvents, integrationSettings, members } from '../../src/db/schema.j
 import { findGroupById } from '../../src/model/groups.js';
 import { findProjectById } from '../../src/model/projects.js';
 import { findUserById } from '../../src/model/users.js';
-import { apiRequest, apiToken, json } from '../support/api.js';
+import { type ActorTokens, apiRequest, apiTokens, json } from '../support/api.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { databaseSnapshot } from '../support/snapshot.js';
-import { ACTORS, buildWorld, type World } from '../support/world.js';
+import { buildWorld, type World } from '../support/world.js';
 
 const API = '/api/v4';
 const SLACK = { webhook: 'https://hooks.slack.com/services/T000/B000/TREE', channel: '#other' };
 
 let t: TestApp;
 let w: World;
-let tokens: Record<Exclude<(typeof ACTORS)[number], 'anonymous'>, string>;
+let tokens: ActorTokens;
 
 beforeEach(async () => {
   t = createTestApp();
   w = await buildWorld(t.db);
-  tokens = Object.fromEntries(
-    await Promise.all(Object.entries(w.users).map(async ([actor, user]) => [actor, await apiToken(t.db, user)])),
-  ) as typeof tokens;
+  tokens = await apiTokens(t.db, w);
 });
 
 const call = (method: string, url: string, params?: Record<string, unknown>, token = tokens.admin) =>

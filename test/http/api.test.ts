@@ -10,10 +10,10 @@ import { auditEvents, personalAccessTokens, projects } from '../../src/db/schema
 import { createProject } from '../../src/model/projects.js';
 import { INSTANCE_OWNER } from '../../src/settings/owners.js';
 import { SettingsStore } from '../../src/settings/store.js';
-import { apiRequest, apiToken, json } from '../support/api.js';
+import { type ActorTokens, apiRequest, apiToken, apiTokens, json } from '../support/api.js';
 import { createTestApp, get, sessionCookie, type TestApp } from '../support/app.js';
 import { projectIntegrations, saveInstanceSlack } from '../support/integrations.js';
-import { ACTORS, buildWorld, must, type World } from '../support/world.js';
+import { buildWorld, must, type World } from '../support/world.js';
 import { writeConnection } from '../../src/db/client.js';
 
 const API = '/api/v4';
@@ -22,14 +22,12 @@ const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/SECRET-PART';
 let t: TestApp;
 let w: World;
 /** Tokens (scope api) of the world's users. */
-let tokens: Record<Exclude<(typeof ACTORS)[number], 'anonymous'>, string>;
+let tokens: ActorTokens;
 
 beforeEach(async () => {
   t = createTestApp();
   w = await buildWorld(t.db);
-  tokens = Object.fromEntries(
-    await Promise.all(Object.entries(w.users).map(async ([actor, user]) => [actor, await apiToken(t.db, user)])),
-  ) as typeof tokens;
+  tokens = await apiTokens(t.db, w);
 });
 
 const call = (method: string, url: string, token: string | undefined, params?: Record<string, unknown>, form = false) =>

@@ -6,7 +6,24 @@ import { createPersonalAccessToken, daysAhead, type TokenScope } from '../../src
 import type { Db } from '../../src/db/client.js';
 import type { User } from '../../src/db/schema.js';
 import type { AppEnv } from '../../src/http/context.js';
-import { must } from './world.js';
+import { must, type World } from './world.js';
+
+/** A token (scope api) of each of the world's users, by actor. */
+export type ActorTokens = Record<keyof World['users'], string>;
+
+/**
+ * A new token (scope api) for each of the world's users.
+ *
+ * @example
+ * const tokens = await apiTokens(t.db, w)
+ * await apiRequest(t.app, 'GET', '/api/v4/projects', { token: tokens.reporter })
+ */
+export async function apiTokens(db: Db, world: World): Promise<ActorTokens> {
+  const entries = Object.entries(world.users) as [keyof World['users'], User][];
+  return Object.fromEntries(
+    await Promise.all(entries.map(async ([actor, user]) => [actor, await apiToken(db, user)])),
+  ) as ActorTokens;
+}
 
 /** A new token of `user` (30 days, the given scopes), as the user copies it after creating it. */
 export async function apiToken(
