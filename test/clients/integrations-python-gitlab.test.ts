@@ -4,16 +4,11 @@
  * errors, the older `/services` path, and the optional version. Results are checked on the
  * project's integration page where a user would see them.
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_PATH, startClientServer, type ClientServer } from './support.js';
-
-const PYTHON = '/usr/bin/python3';
-const CLIENT = fileURLToPath(new URL('./integrations_python_client.py', import.meta.url));
+import { pythonSteps, startClientServer, type ClientServer } from './support.js';
 
 let cascade: ClientServer;
+const python = pythonSteps('integrations_python_client.py', () => cascade);
 
 beforeAll(async () => {
   cascade = await startClientServer();
@@ -22,23 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cascade?.close();
 });
-
-/** Runs one step of the Python client; fails (never skips) when python-gitlab is missing. */
-async function python(step: string): Promise<Record<string, unknown>> {
-  try {
-    const { stdout } = await promisify(execFile)(PYTHON, [CLIENT, step], {
-      env: { PATH: process.env.PATH ?? '', CASCADE_URL: cascade.url, CASCADE_TOKEN: cascade.token, PROJECT_PATH },
-      timeout: 20_000,
-    });
-    return JSON.parse(stdout) as Record<string, unknown>;
-  } catch (error) {
-    const { stderr } = error as { stderr?: string };
-    throw new Error(
-      `python-gitlab step "${step}" failed (install it with apt-get install python3-gitlab):\n${stderr ?? String(error)}`,
-      { cause: error },
-    );
-  }
-}
 
 describe("python-gitlab and Cascade's GitLab-like integrations", () => {
   it('disables an integration with delete(): it reads back inactive, is no longer listed, and the page says so', async () => {

@@ -4,16 +4,11 @@
  * switches back to the inherited settings, and deletes the project's own settings, each result
  * checked on the project's integration page; and, as an administrator, builds part of the tree.
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INSTANCE_CHANNEL, PROJECT_PATH, startClientServer, type ClientServer } from './support.js';
-
-const PYTHON = '/usr/bin/python3';
-const CLIENT = fileURLToPath(new URL('./python_gitlab_client.py', import.meta.url));
+import { INSTANCE_CHANNEL, pythonSteps, startClientServer, type ClientServer } from './support.js';
 
 let cascade: ClientServer;
+const python = pythonSteps('python_gitlab_client.py', () => cascade);
 
 beforeAll(async () => {
   cascade = await startClientServer();
@@ -22,30 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cascade?.close();
 });
-
-/** Runs one step of the Python client; fails (never skips) when python-gitlab is missing. */
-async function python(step: string): Promise<Record<string, unknown>> {
-  try {
-    const { stdout } = await promisify(execFile)(PYTHON, [CLIENT, step], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        CASCADE_URL: cascade.url,
-        CASCADE_TOKEN: cascade.token,
-        CASCADE_ADMIN_TOKEN: cascade.adminToken,
-        MEMBER_ID: String(cascade.maintainerId),
-        PROJECT_PATH,
-      },
-      timeout: 20_000,
-    });
-    return JSON.parse(stdout) as Record<string, unknown>;
-  } catch (error) {
-    const { stderr } = error as { stderr?: string };
-    throw new Error(
-      `python-gitlab step "${step}" failed (install it with apt-get install python3-gitlab):\n${stderr ?? String(error)}`,
-      { cause: error },
-    );
-  }
-}
 
 describe('python-gitlab against Cascade', () => {
   it('authenticates with the token and reads the version', async () => {

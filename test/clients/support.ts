@@ -4,6 +4,9 @@
  * token for changing the tree, and an instance Slack default it can inherit. The clients under test talk to it over HTTP; their results are
  * checked on the project's integration page, as a user would see them.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { ROLES } from '../../src/auth/permissions.js';
 import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.js';
 import { members, type User } from '../../src/db/schema.js';
@@ -106,5 +109,46 @@ export async function startClientServer(): Promise<ClientServer> {
       };
     },
     close: () => server.close(),
+  };
+}
+
+const PYTHON = '/usr/bin/python3';
+
+/**
+ * Runs one step of a python-gitlab script in this folder against the live server (its URL, the
+ * maintainer's and the administrator's tokens, the member's id and the project's path are in its
+ * environment) and returns the JSON it prints. Fails, never skips, when python-gitlab is missing.
+ *
+ * @example
+ * const python = pythonSteps('python_gitlab_client.py', () => cascade)
+ * expect(await python('whoami')).toMatchObject({ username: 'mia' })
+ */
+export function pythonSteps(
+  script: string,
+  server: () => ClientServer,
+): (step: string) => Promise<Record<string, unknown>> {
+  const file = fileURLToPath(new URL(`./${script}`, import.meta.url));
+  return async (step) => {
+    const cascade = server();
+    try {
+      const { stdout } = await promisify(execFile)(PYTHON, [file, step], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          CASCADE_URL: cascade.url,
+          CASCADE_TOKEN: cascade.token,
+          CASCADE_ADMIN_TOKEN: cascade.adminToken,
+          MEMBER_ID: String(cascade.maintainerId),
+          PROJECT_PATH,
+        },
+        timeout: 20_000,
+      });
+      return JSON.parse(stdout) as Record<string, unknown>;
+    } catch (error) {
+      const { stderr } = error as { stderr?: string };
+      throw new Error(
+        `python-gitlab step "${step}" of ${script} failed (install it with apt-get install python3-gitlab):\n${stderr ?? String(error)}`,
+        { cause: error },
+      );
+    }
   };
 }
