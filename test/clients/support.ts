@@ -4,6 +4,8 @@
  * token for changing the tree, and an instance Slack default it can inherit. The clients under test talk to it over HTTP; their results are
  * checked on the project's integration page, as a user would see them.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { ROLES } from '../../src/auth/permissions.js';
 import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.js';
 import { members, type User } from '../../src/db/schema.js';
@@ -107,4 +109,28 @@ export async function startClientServer(): Promise<ClientServer> {
     },
     close: () => server.close(),
   };
+}
+
+/**
+ * Runs one step of a python-gitlab script with /usr/bin/python3 (Debian's python3-gitlab) and
+ * returns the JSON it prints; fails, never skips, when python-gitlab is missing.
+ */
+export async function runPythonClient(
+  script: string,
+  step: string,
+  env: Record<string, string>,
+): Promise<Record<string, unknown>> {
+  try {
+    const { stdout } = await promisify(execFile)('/usr/bin/python3', [script, step], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 20_000,
+    });
+    return JSON.parse(stdout) as Record<string, unknown>;
+  } catch (error) {
+    const { stderr } = error as { stderr?: string };
+    throw new Error(
+      `python-gitlab step "${step}" failed (install it with apt-get install python3-gitlab):\n${stderr ?? String(error)}`,
+      { cause: error },
+    );
+  }
 }
