@@ -116,8 +116,8 @@ const PYTHON = '/usr/bin/python3';
 
 /**
  * Runs one step of a python-gitlab script in this folder against the live server (its URL, the
- * maintainer's and the administrator's tokens, the member's id and the project's path are in its
- * environment) and returns the JSON it prints. Fails, never skips, when python-gitlab is missing.
+ * maintainer's and the administrator's tokens, the member's id, and the project's id and path are
+ * in its environment) and returns the JSON it prints. Fails, never skips, when python-gitlab is missing.
  *
  * @example
  * const python = pythonSteps('python_gitlab_client.py', () => cascade)
@@ -138,6 +138,7 @@ export function pythonSteps(
           CASCADE_TOKEN: cascade.token,
           CASCADE_ADMIN_TOKEN: cascade.adminToken,
           MEMBER_ID: String(cascade.maintainerId),
+          PROJECT_ID: String(cascade.projectId),
           PROJECT_PATH,
         },
         timeout: 20_000,
