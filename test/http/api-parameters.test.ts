@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { apiRequest, apiToken, json } from '../support/api.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { buildWorld, type World } from '../support/world.js';
+import { DOCUMENTED, formParams } from '../support/integration-parameters.js';
 
 const API = '/api/v4';
 
@@ -19,120 +20,6 @@ beforeEach(async () => {
   w = await buildWorld(t.db);
   tokens = { maintainer: await apiToken(t.db, w.users.maintainer), owner: await apiToken(t.db, w.users.owner) };
 });
-
-type Json = string | number | boolean | string[] | null;
-
-/** A documented parameter: the value sent, and where GET shows it (`top` beside `active`, else in `properties`). */
-interface Parameter {
-  sent: Json;
-  /** What GET answers, when it differs from what was sent (JSON's type, not the form's). */
-  read?: Json;
-  at?: 'top' | 'properties' | 'secret';
-}
-
-const p = (sent: Json, more: Omit<Parameter, 'sent'> = {}): Parameter => ({ sent, ...more });
-const event = (sent: boolean): Parameter => ({ sent, at: 'top' });
-const secret = (sent: string): Parameter => ({ sent, at: 'secret' });
-
-const CHAT_CHANNELS = [
-  'alert',
-  'confidential_issue',
-  'confidential_note',
-  'deployment',
-  'incident',
-  'issue',
-  'merge_request',
-  'note',
-  'pipeline',
-  'push',
-  'tag_push',
-  'wiki_page',
-];
-
-/** Each type's documented parameters, with values other than the defaults so that a value left unsaved shows. */
-const DOCUMENTED: Record<string, Record<string, Parameter>> = {
-  slack: {
-    webhook: secret('https://hooks.slack.com/services/T000/B000/XXXX'),
-    username: p('deploy-bot'),
-    channel: p('#backend'),
-    notify_only_broken_pipelines: p(false),
-    notify_only_default_branch: p(false),
-    branches_to_be_notified: p('all'),
-    labels_to_be_notified: p('~backend,~bug'),
-    labels_to_be_notified_behavior: p('match_all'),
-    ...Object.fromEntries(CHAT_CHANNELS.map((name) => [`${name}_channel`, p(`#${name.replace(/_/g, '-')}`)])),
-    alert_events: event(false),
-    confidential_issues_events: event(false),
-    confidential_note_events: event(false),
-    deployment_events: event(true),
-    incident_events: event(true),
-    issues_events: event(false),
-    merge_requests_events: event(false),
-    note_events: event(false),
-    pipeline_events: event(false),
-    push_events: event(false),
-    tag_push_events: event(false),
-    wiki_page_events: event(false),
-  },
-  jira: {
-    url: p('https://jira.example.com'),
-    api_url: p('https://jira-api.example.com'),
-    username: p('jira-bot'),
-    password: secret('jira-token'),
-    active: { sent: true, at: 'top' },
-    jira_auth_type: p(1),
-    jira_issue_prefix: p('JIRA#'),
-    jira_issue_regex: p('[A-Z]+-\\d+'),
-    jira_issue_transition_automatic: p(true),
-    jira_issue_transition_id: p('11,21'),
-    commit_events: event(false),
-    merge_requests_events: event(false),
-    comment_on_event_enabled: event(true),
-    issues_enabled: p(true),
-    project_keys: p(['PROJ', 'OPS']),
-  },
-  'microsoft-teams': {
-    webhook: secret('https://outlook.office.com/webhook/XXXX'),
-    notify_only_broken_pipelines: p(false),
-    notify_only_default_branch: p(false),
-    branches_to_be_notified: p('all'),
-    push_events: event(false),
-    issues_events: event(false),
-    confidential_issues_events: event(false),
-    merge_requests_events: event(false),
-    tag_push_events: event(false),
-    note_events: event(false),
-    confidential_note_events: event(false),
-    pipeline_events: event(false),
-    wiki_page_events: event(false),
-  },
-  'pipelines-email': {
-    recipients: p('dev@example.com, ops@example.com'),
-    notify_only_broken_pipelines: p(false),
-    branches_to_be_notified: p('protected'),
-    notify_only_default_branch: p(false),
-    pipeline_events: event(true),
-  },
-  datadog: {
-    api_key: secret('0123456789abcdef'),
-    datadog_ci_visibility: p(true),
-    api_url: p('https://webhook-intake.datadoghq.eu/api/v2/webhook'),
-    datadog_env: p('ci'),
-    datadog_service: p('gitlab-ci'),
-    datadog_site: p('datadoghq.eu'),
-    datadog_tags: p('team:platform\nregion:eu'),
-    archive_trace_events: p(true),
-  },
-};
-
-/** What a form-encoded client sends for a JSON value: lists as name[]=a&name[]=b. */
-function formParams(params: Record<string, Json>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(params).map(([name, value]) =>
-      Array.isArray(value) ? [`${name}[]`, value] : [name, value === null ? '' : String(value)],
-    ),
-  );
-}
 
 const LEVELS = [
   {
