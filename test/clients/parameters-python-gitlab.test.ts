@@ -5,14 +5,10 @@
  * value by value with GitLab's JSON types; secrets are taken and never read back. The table is
  * the HTTP test's (test/support/integration-parameters.ts).
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENTED, readBack, sentValues } from '../support/integration-parameters.js';
-import { PROJECT_PATH, startClientServer, type ClientServer } from './support.js';
+import { pythonSteps, startClientServer, type ClientServer } from './support.js';
 
-const PYTHON = '/usr/bin/python3';
-const CLIENT = fileURLToPath(new URL('./parameters_python_client.py', import.meta.url));
 const GROUP_PATH = 'top';
 
 let cascade: ClientServer;
@@ -27,38 +23,11 @@ afterAll(async () => {
 
 type Level = 'project' | 'group' | 'instance';
 
-/** Runs one step of the Python client, with `input` on its stdin; fails (never skips) when python-gitlab is missing. */
-function python(step: 'save' | 'disable', level: Level, slug: string, input = ''): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      PYTHON,
-      [CLIENT, step, level, slug],
-      {
-        env: {
-          PATH: process.env.PATH ?? '',
-          CASCADE_URL: cascade.url,
-          CASCADE_TOKEN: cascade.token,
-          CASCADE_ADMIN_TOKEN: cascade.adminToken,
-          PROJECT_PATH,
-          GROUP_PATH,
-        },
-        timeout: 20_000,
-      },
-      (error, stdout, stderr) => {
-        if (error) {
-          reject(
-            new Error(`python-gitlab "${step} ${level} ${slug}" failed (apt-get install python3-gitlab):\n${stderr}`, {
-              cause: error,
-            }),
-          );
-          return;
-        }
-        resolve(JSON.parse(stdout) as Record<string, unknown>);
-      },
-    );
-    child.stdin?.end(input);
-  });
-}
+const steps = pythonSteps('parameters_python_client.py', () => cascade, { GROUP_PATH });
+
+/** Saves (the values as JSON on stdin) or disables one type at one level with python-gitlab. */
+const python = (step: 'save' | 'disable', level: Level, slug: string, input = '') =>
+  steps(step, { args: [level, slug], input });
 
 describe.each<Level>(['project', 'group', 'instance'])(
   'python-gitlab: every documented parameter at the %s level',

@@ -6,7 +6,6 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { ROLES } from '../../src/auth/permissions.js';
 import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.js';
 import { members, type User } from '../../src/db/schema.js';
@@ -117,7 +116,8 @@ const PYTHON = '/usr/bin/python3';
 /**
  * Runs one step of a python-gitlab script in this folder against the live server (its URL, the
  * maintainer's and the administrator's tokens, the member's id, and the project's id and path are
- * in its environment) and returns the JSON it prints. Fails, never skips, when python-gitlab is missing.
+ * in its environment, with `env`) and returns the JSON it prints. `args` follow the step on its
+ * command line, `input` goes to its stdin. Fails, never skips, when python-gitlab is missing.
  *
  * @example
  * const python = pythonSteps('python_gitlab_client.py', () => cascade)
@@ -126,30 +126,40 @@ const PYTHON = '/usr/bin/python3';
 export function pythonSteps(
   script: string,
   server: () => ClientServer,
-): (step: string) => Promise<Record<string, unknown>> {
+  env: Record<string, string> = {},
+): (step: string, more?: { args?: readonly string[]; input?: string }) => Promise<Record<string, unknown>> {
   const file = fileURLToPath(new URL(`./${script}`, import.meta.url));
-  return async (step) => {
+  return (step, { args = [], input = '' } = {}) => {
     const cascade = server();
-    try {
-      const { stdout } = await promisify(execFile)(PYTHON, [file, step], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          CASCADE_URL: cascade.url,
-          CASCADE_TOKEN: cascade.token,
-          CASCADE_ADMIN_TOKEN: cascade.adminToken,
-          MEMBER_ID: String(cascade.maintainerId),
-          PROJECT_ID: String(cascade.projectId),
-          PROJECT_PATH,
+    const command = [step, ...args].join(' ');
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        PYTHON,
+        [file, step, ...args],
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            CASCADE_URL: cascade.url,
+            CASCADE_TOKEN: cascade.token,
+            CASCADE_ADMIN_TOKEN: cascade.adminToken,
+            MEMBER_ID: String(cascade.maintainerId),
+            PROJECT_ID: String(cascade.projectId),
+            PROJECT_PATH,
+            ...env,
+          },
+          timeout: 20_000,
         },
-        timeout: 20_000,
-      });
-      return JSON.parse(stdout) as Record<string, unknown>;
-    } catch (error) {
-      const { stderr } = error as { stderr?: string };
-      throw new Error(
-        `python-gitlab step "${step}" of ${script} failed (install it with apt-get install python3-gitlab):\n${stderr ?? String(error)}`,
-        { cause: error },
+        (error, stdout, stderr) => {
+          if (!error) return resolve(JSON.parse(stdout) as Record<string, unknown>);
+          reject(
+            new Error(
+              `python-gitlab step "${command}" of ${script} failed (install it with apt-get install python3-gitlab):\n${stderr}`,
+              { cause: error },
+            ),
+          );
+        },
       );
-    }
+      child.stdin?.end(input);
+    });
   };
 }
