@@ -20,6 +20,7 @@ afterAll(async () => {
 describe("python-gitlab and Cascade's additions to the API", () => {
   it("enforces a group's value on its project, pushes it down, and lifts it", async () => {
     expect(await python('enforce')).toEqual({
+      group_list: ['slack'],
       preview: { enforced: null, overriding_descendants: { projects: 1, groups: 0 } },
       enforced: { keys: ['username'], reason: 'One bot' },
       project_username: 'sub-bot',
@@ -34,6 +35,7 @@ describe("python-gitlab and Cascade's additions to the API", () => {
       listed: ['slack'],
       preview: null,
       enforced: ['channel'],
+      pushed: { changed_descendants: { projects: 1, groups: 1 } },
       disabled: { active: false, inherited: false },
       listed_after: [],
     });

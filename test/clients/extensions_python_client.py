@@ -20,6 +20,7 @@ instance = "/admin/application_settings/integrations"
 
 if step == "enforce":
     gl.http_put(group, post_data={"channel": "#sub", "username": "sub-bot"})
+    group_list = [each["slug"] for each in gl.http_get("/groups/top%2Fsub/integrations")]
     gl.http_put(f"/projects/{project_path}/integrations/slack", post_data={"username": "own-bot"})
     preview = gl.http_get(f"{group}/enforcement", query_data={"keys[]": "username"})
     enforced = gl.http_put(f"{group}/enforcement", post_data={"keys": ["username"], "reason": "One bot"})
@@ -28,6 +29,7 @@ if step == "enforce":
     gl.http_delete(f"{group}/enforcement")
     after = gl.http_get(f"{group}/enforcement", query_data={"keys[]": "username"})
     result = {
+        "group_list": group_list,
         "preview": preview,
         "enforced": enforced["enforced"],
         "project_username": seen.properties.get("username"),
@@ -41,12 +43,14 @@ elif step == "instance":
     gl.http_put(f"{instance}/slack/enforcement", post_data={"keys": ["channel"]})
     enforced = gl.http_get(f"{instance}/slack/enforcement", query_data={"keys[]": "channel"})
     gl.http_delete(f"{instance}/slack/enforcement")
+    pushed = gl.http_post(f"{instance}/slack/push", post_data={"keys": ["channel"]})
     gl.http_delete(f"{instance}/slack")
     disabled = gl.http_get(f"{instance}/slack")
     result = {
         "listed": listed,
         "preview": preview["enforced"],
         "enforced": enforced["enforced"]["keys"],
+        "pushed": pushed,
         "disabled": {"active": disabled["active"], "inherited": disabled["inherited"]},
         "listed_after": [each["slug"] for each in gl.http_get(instance)],
     }

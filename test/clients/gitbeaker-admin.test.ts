@@ -49,6 +49,9 @@ describe('@gitbeaker/rest managing Cascade as an administrator', () => {
     expect(await admin.GroupMembers.show(top.id, cascade.maintainerId)).toMatchObject({ access_level: DEVELOPER });
     expect(await admin.GroupMembers.edit(top.id, cascade.maintainerId, OWNER)).toMatchObject({ access_level: OWNER });
     expect((await admin.GroupMembers.all(top.id)).map((member) => member.username)).toContain('mia');
+    const sub = await admin.Groups.show('top/sub');
+    const inheritedInSub = await admin.GroupMembers.all(sub.id, { includeInherited: true });
+    expect(inheritedInSub.find((member) => member.username === 'mia')).toMatchObject({ access_level: OWNER });
 
     const inherited = await admin.ProjectMembers.all(PROJECT_PATH, { includeInherited: true });
     expect(inherited.find((member) => member.username === 'mia')).toMatchObject({ access_level: OWNER });
