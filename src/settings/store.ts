@@ -111,13 +111,6 @@ function rowOwnerKey(row: IntegrationSettingsRow): string {
   return 'instance';
 }
 
-/** When an owner's own settings row was created and last changed. */
-export interface OwnRowTimes {
-  id: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 /**
  * Reads and writes through `db`: the database, or a transaction (see {@link SettingsStore.within}).
  * Each write is a transaction of its own, or a part of the one the store is within.
@@ -169,21 +162,6 @@ export class SettingsStore {
       byType.set(row.type, list);
     }
     return byType;
-  }
-
-  /** The id and times of each of the owner's own rows (GitLab's `id`, `created_at`, `updated_at`), by type, in one query. */
-  async ownRowTimes(owner: SettingsOwner): Promise<Map<string, OwnRowTimes>> {
-    const rows = this.db
-      .select({
-        type: integrationSettings.type,
-        id: integrationSettings.id,
-        createdAt: integrationSettings.createdAt,
-        updatedAt: integrationSettings.updatedAt,
-      })
-      .from(integrationSettings)
-      .where(ownerFilter(owner))
-      .all();
-    return new Map(rows.map(({ type, ...times }) => [type, times]));
   }
 
   /** The row the owner itself has for a type, if any. */

@@ -10,7 +10,6 @@ import { isSecretField } from '../../integrations/validate.js';
 import { groupFullName } from '../../model/groups.js';
 import type { SettingsOwner } from '../../settings/resolve.js';
 import type { IntegrationState } from '../../settings/service.js';
-import type { OwnRowTimes } from '../../settings/store.js';
 
 const iso = (moment: Date | null | undefined) => (moment ? moment.toISOString() : null);
 
@@ -172,11 +171,12 @@ function properties({ type, effective }: IntegrationState): Record<string, Field
  * project has; Cascade keeps no row for it).
  *
  * @example
- * integrationEntity(slackState, undefined, true).sources // { webhook: 'instance', channel: 'project', ... }
+ * integrationEntity(slackState, true).sources // { webhook: 'instance', channel: 'project', ... }
  */
-export function integrationEntity(state: IntegrationState, own: OwnRowTimes | undefined, withProperties: boolean) {
+export function integrationEntity(state: IntegrationState, withProperties: boolean) {
   const { type, effective } = state;
-  const row = own ?? state.rows[0];
+  // The chain's rows come nearest first: the level's own, or else the one it inherits from.
+  const row = state.rows[0];
   return {
     id: row?.id ?? null,
     title: type.title,

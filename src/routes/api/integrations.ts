@@ -62,7 +62,7 @@ async function present(c: AppContext, at: SettingsLevel, type: IntegrationType) 
   const store = storeOf(c);
   const [state] = await integrationStates(store, at, type);
   if (state!.effective.state === 'not_configured') throw notFound('Integration');
-  const entity = integrationEntity(state!, (await store.ownRowTimes(at.owner)).get(type.slug), true);
+  const entity = integrationEntity(state!, true);
   // Beyond GitLab: the version a careful client sends back with its PUT (0: no own settings).
   return { ...entity, version: state!.own?.version ?? 0 };
 }
@@ -101,10 +101,8 @@ export function integrationApi(load: LevelLoader): Hono<AppEnv> {
   /** Like GitLab, the active integrations only. */
   routes.get('/', async (c) => {
     const at = await load(c, 'read');
-    const store = storeOf(c);
-    const times = await store.ownRowTimes(at.owner);
-    const states = (await integrationStates(store, at)).filter((state) => state.effective.active);
-    return c.json(states.map((state) => integrationEntity(state, times.get(state.type.slug), false)));
+    const states = (await integrationStates(storeOf(c), at)).filter((state) => state.effective.active);
+    return c.json(states.map((state) => integrationEntity(state, false)));
   });
 
   routes.get('/:slug', async (c) => {
