@@ -1,7 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
+// SQLite, the embedded default. PostgreSQL's tables: drizzle.postgres.config.ts.
 export default defineConfig({
   dialect: 'sqlite',
   schema: './src/db/schema.ts',
-  out: './drizzle',
+  out: './drizzle/sqlite',
 });

@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests of what only SQLite has (its file, its migrations' history, its error codes). */
+const SQLITE_ONLY = ['test/migration.test.ts', 'test/unit/db-client.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.{ts,tsx}'],
     // Tests reach only this machine: anything else fails the test that tried.
     setupFiles: ['test/support/loopback-only.ts'],
     // The tests' private databases live in one folder per run, removed at its end.
@@ -10,5 +12,28 @@ export default defineConfig({
     // Browser tests start Chromium; give them room on a shared 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Every test runs on both databases (test/support/database.ts gives each its own), except
+    // those of SQLite's own, and the browser tests, which test the pages, not the database.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: ['test/postgres/**'],
+          env: { CASCADE_TEST_DIALECT: 'sqlite' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: ['test/browser/**', ...SQLITE_ONLY],
+          env: { CASCADE_TEST_DIALECT: 'postgres' },
+          globalSetup: ['test/support/postgres-cluster.ts'],
+        },
+      },
+    ],
   },
 });

@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { findSessionUser, SESSION_COOKIE } from './auth/sessions.js';
 import { Throttle } from './auth/throttle.js';
-import { databaseStamp } from './db/change-stamp.js';
+import { databaseStamp } from './db/client.js';
 import { BadRequest, Conflict, Forbidden, NotFound, RequestAborted, SignInRequired } from './errors.js';
 import { assetRoutes } from './http/assets.js';
 import { limitBody } from './http/body.js';
@@ -87,7 +87,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.use(async (c, next) => {
     c.set('deps', deps);
     c.set('db', deps.db);
-    const stamp = databaseStamp(deps.db);
+    const stamp = await databaseStamp(deps.db);
     c.set('databaseStamp', stamp);
     const token = getCookie(c, SESSION_COOKIE);
     c.set('user', token ? await findSessionUser(deps.db, token, new Date(), stamp) : null);

@@ -39,6 +39,19 @@ const environmentSchema = z.object({
     .max(65535, 'must be between 1 and 65535')
     .default(3000),
   DATABASE_PATH: z.string().min(1, 'must not be empty').default('./data/cascade.db'),
+  DATABASE_URL: z
+    .string()
+    .refine(
+      (value) => /^postgres(ql)?:\/\/./.test(value) && URL.canParse(value),
+      'must be a PostgreSQL URL, such as postgres://cascade:password@db.internal:5432/cascade',
+    )
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 100')
+    .max(100, 'must be between 1 and 100')
+    .default(10),
   SECRET_KEY_BASE: z.string().min(32, 'must be at least 32 characters long').optional(),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http or https URL, such as https://cascade.example.com' })
@@ -62,6 +75,10 @@ export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
 export interface Config {
   port: number;
   databasePath: string;
+  /** PostgreSQL instead of the SQLite file at `databasePath`. */
+  databaseUrl: string | undefined;
+  /** Connections each server keeps to PostgreSQL. */
+  databasePoolSize: number;
   /** Unset means: read or create the key file beside the database (see `secrets.ts`). */
   secretKeyBase: string | undefined;
   /** The origin browsers use to reach Cascade; form posts from any other origin are refused. */
@@ -94,14 +111,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    const shown = name === 'SECRET_KEY_BASE' || name === 'INITIAL_ROOT_PASSWORD' ? '' : ` (got "${env[name]}")`;
+    const secret = ['SECRET_KEY_BASE', 'INITIAL_ROOT_PASSWORD', 'DATABASE_URL'].includes(name);
+    const shown = secret ? '' : ` (got "${env[name]}")`;
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}.`);
   }
   const values = parsed.data;
+  if (values.DATABASE_URL && !values.SECRET_KEY_BASE) {
+    // Every server must seal and open secrets with the same key: no key file beside a database
+    // that several machines share.
+    throw new ConfigError(
+      'Invalid configuration: SECRET_KEY_BASE is required with DATABASE_URL (the same value on every server; generate one with `openssl rand -hex 32`).',
+    );
+  }
   const publicUrl = new URL(values.PUBLIC_URL ?? `http://localhost:${values.PORT}`);
   return {
     port: values.PORT,
     databasePath: values.DATABASE_PATH,
+    databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
     secretKeyBase: values.SECRET_KEY_BASE,
     publicOrigin: publicUrl.origin,
     secureCookies: publicUrl.protocol === 'https:',

@@ -26,7 +26,7 @@ function unwrap<T>(outcome: Outcome<T>): T {
 }
 
 export async function isEmpty(db: Db): Promise<boolean> {
-  return (db.select({ n: count() }).from(users).get()?.n ?? 0) === 0;
+  return ((await db.select({ n: count() }).from(users).limit(1))[0]?.n ?? 0) === 0;
 }
 
 /** Creates root; returns the accounts whose passwords must be shown once. */

@@ -7,9 +7,9 @@
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { createApp } from './app.js';
 import { SignInThrottle } from './auth/throttle.js';
-import { ConfigError, loadConfig } from './config.js';
-import { DatabaseFileError, migrateDatabase, openDatabase, type Db } from './db/client.js';
-import { createLogger } from './logger.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { DatabaseFileError, migrateDatabase, openDatabase, withoutPassword, type Db } from './db/client.js';
+import { createLogger, type Logger } from './logger.js';
 import { loadSecretKeyBase } from './secrets.js';
 import { isEmpty, seedDemo, seedRoot, type SeededAccount } from './seed.js';
 
@@ -39,14 +39,27 @@ function listen(port: number, handler: () => Fetch): Promise<ServerType> {
   });
 }
 
-/** The database at DATABASE_PATH, or one line saying why it cannot be used. */
-function openDatabaseAt(path: string): Db {
+/** The database the configuration names, migrated, or one line saying why it cannot be used. */
+async function openConfiguredDatabase(config: Config, logger: Logger): Promise<Db> {
+  let db: Db;
   try {
-    return openDatabase(path);
+    db = openDatabase(
+      { url: config.databaseUrl, path: config.databasePath },
+      { poolSize: config.databasePoolSize },
+    );
   } catch (error) {
     if (!(error instanceof DatabaseFileError)) throw error;
-    throw new StartupError(`Cascade could not start: DATABASE_PATH ${path} ${error.message}.`);
+    throw new StartupError(`Cascade could not start: DATABASE_PATH ${config.databasePath} ${error.message}.`);
   }
+  try {
+    for (const name of await migrateDatabase(db)) logger.info(`Applied migration ${name}`);
+  } catch (error) {
+    await db.close();
+    if (!config.databaseUrl) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartupError(`Cascade could not start: DATABASE_URL ${withoutPassword(config.databaseUrl)}: ${reason}.`);
+  }
+  return db;
 }
 
 async function main(): Promise<void> {
@@ -54,8 +67,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let fetch = starting;
   const server = await listen(config.port, () => fetch);
-  const db = openDatabaseAt(config.databasePath);
-  migrateDatabase(db);
+  const db = await openConfiguredDatabase(config, logger);
   const secretKeyBase = loadSecretKeyBase(config);
 
   if (await isEmpty(db)) {
@@ -68,8 +80,7 @@ async function main(): Promise<void> {
   logger.info(`Cascade is ready at ${config.publicOrigin} (listening on port ${config.port})`);
   const stop = () => {
     server.close();
-    db.close();
-    process.exit(0);
+    void db.close().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

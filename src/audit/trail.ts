@@ -4,7 +4,7 @@
  * Append-only: the application only inserts, and the database refuses updates and deletes.
  */
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
-import { perDatabase, type Queryable, type Tx } from '../db/client.js';
+import type { Queryable, Tx } from '../db/client.js';
 import { auditEvents, type AuditEvent, type User } from '../db/schema.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
 
@@ -66,12 +66,6 @@ export interface NewAuditEvent {
   changes?: AuditChange[];
 }
 
-const insertEvent = perDatabase((db) =>
-  db.$client.prepare(`
-    insert into audit_events (created_at, actor_id, actor_name, action, level, group_id, project_id, owner_name, owner_path, integration, changes)
-    values (:createdAt, :actorId, :actorName, :action, :level, :groupId, :projectId, :ownerName, :ownerPath, :integration, :changes)`),
-);
-
 /**
  * Records an event in the transaction of the change it describes: both are written, or neither.
  *
@@ -82,8 +76,8 @@ const insertEvent = perDatabase((db) =>
  * })
  */
 export async function recordAuditEvent(tx: Tx, event: NewAuditEvent): Promise<void> {
-  insertEvent(tx).run({
-    createdAt: Date.now(),
+  await tx.insert(auditEvents).values({
+    createdAt: new Date(),
     actorId: event.actor.id,
     actorName: event.actor.username,
     action: event.action,
@@ -178,13 +172,12 @@ export async function listAuditEvents(db: Queryable, query: AuditQuery): Promise
     query.actorName ? sql`lower(${auditEvents.actorName}) = lower(${query.actorName})` : undefined,
     query.before !== undefined ? lt(auditEvents.id, query.before) : undefined,
   ];
-  const rows = db
+  const rows = (await db
     .select()
     .from(auditEvents)
     .where(and(...filters))
     .orderBy(desc(auditEvents.id))
-    .limit(query.limit + 1)
-    .all();
+    .limit(query.limit + 1));
   const events = rows
     .slice(0, query.limit)
     .map((row) => ({ ...row, changeList: JSON.parse(row.changes) as AuditChange[] }));

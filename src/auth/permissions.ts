@@ -4,7 +4,7 @@
  * a project. Roles follow GitLab: a group role applies to all its subgroups and projects.
  */
 import { and, eq, like, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { perDatabase, type Queryable } from '../db/client.js';
+import { inJsonArray, perDatabase, type Queryable } from '../db/client.js';
 import { groups, members, projects, type Group, type Project, type User } from '../db/schema.js';
 import { Forbidden, NotFound, SignInRequired } from '../errors.js';
 
@@ -51,7 +51,7 @@ const statements = perDatabase((db) => ({
       and(
         eq(members.userId, sql.placeholder('userId')),
         or(
-          sql`${members.groupId} in (select value from json_each(${sql.placeholder('groupIds')}))`,
+          inJsonArray(db.engine, members.groupId, sql.placeholder('groupIds'), 'integer'),
           eq(members.projectId, sql.placeholder('projectId')),
         ),
       ),
@@ -65,33 +65,31 @@ export async function accessLevel(
   user: User,
   subject: Exclude<Subject, { kind: 'instance' }>,
 ): Promise<number> {
-  const row = statements(db).highestRole.get({
+  const row = (await statements(db).highestRole.execute({
     userId: user.id,
     groupIds: JSON.stringify(traversalIdList(subject.group.traversalIds)),
     projectId: subject.kind === 'project' ? subject.project.id : -1,
-  });
+  }))[0];
   return row?.level ?? 0;
 }
 
 /** Whether the user is a member of something inside the group, which lets them see the group itself. */
 async function hasMembershipBelow(db: Queryable, user: User, group: Group): Promise<boolean> {
   const subtree = like(groups.traversalIds, `${group.traversalIds}%`);
-  const viaGroup = db
+  const viaGroup = (await db
     .select({ id: members.id })
     .from(members)
     .innerJoin(groups, eq(groups.id, members.groupId))
     .where(and(eq(members.userId, user.id), subtree))
-    .limit(1)
-    .get();
+    .limit(1))[0];
   if (viaGroup) return true;
-  const viaProject = db
+  const viaProject = (await db
     .select({ id: members.id })
     .from(members)
     .innerJoin(projects, eq(projects.id, members.projectId))
     .innerJoin(groups, eq(groups.id, projects.groupId))
     .where(and(eq(members.userId, user.id), subtree))
-    .limit(1)
-    .get();
+    .limit(1))[0];
   return viaProject !== undefined;
 }
 
@@ -149,7 +147,7 @@ export function projectsReadableBy(
   user: User,
   columns: ProjectColumns = { id: projects.id, traversalIds: groups.traversalIds },
 ): SQL | undefined {
-  if (user.blockedAt) return sql`0`;
+  if (user.blockedAt) return sql`false`;
   if (user.isAdmin) return undefined;
   return sql`exists (select 1 from members m left join groups mg on mg.id = m.group_id
     where m.user_id = ${user.id} and m.access_level >= ${ROLES.reporter}
@@ -165,7 +163,7 @@ export function projectsReadableBy(
  * db.select().from(groups).where(and(eq(groups.parentId, platform.id), groupsReadableBy(user)))
  */
 export function groupsReadableBy(user: User, traversalIds: SQLWrapper = groups.traversalIds): SQL | undefined {
-  if (user.blockedAt) return sql`0`;
+  if (user.blockedAt) return sql`false`;
   if (user.isAdmin) return undefined;
   return sql`exists (select 1 from members m
       left join projects mp on mp.id = m.project_id

@@ -4,8 +4,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { databaseStamp, KeptUntilChange } from '../db/change-stamp.js';
-import { perDatabase, type Queryable } from '../db/client.js';
+import { KeptUntilChange } from '../db/change-stamp.js';
+import { databaseStamp, perDatabase, type Db, type Queryable } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 
 export const SESSION_COOKIE = 'cascade_session';
@@ -23,9 +23,8 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 export async function createSession(db: Queryable, userId: number, now = new Date()): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db.transaction(async (tx) => {
-    tx.insert(sessions)
-      .values({ tokenHash: hashToken(token), userId, expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS) })
-      .run();
+    (await tx.insert(sessions)
+      .values({ tokenHash: hashToken(token), userId, expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS) }));
   });
   return token;
 }
@@ -47,15 +46,16 @@ const recentLookups = perDatabase(() => new KeptUntilChange<{ user: User; expire
  * blocked. `stamp` (db/change-stamp.ts) lets repeated requests skip the query.
  */
 export async function findSessionUser(
-  db: Queryable,
+  db: Db,
   token: string,
   now = new Date(),
-  stamp = databaseStamp(db),
+  given?: string,
 ): Promise<User | null> {
+  const stamp = given ?? (await databaseStamp(db));
   const tokenHash = hashToken(token);
   let found = recentLookups(db).get(tokenHash, stamp);
   if (found === undefined) {
-    found = statements(db).sessionUser.get({ tokenHash }) ?? null;
+    found = (await statements(db).sessionUser.execute({ tokenHash }))[0] ?? null;
     recentLookups(db).set(tokenHash, stamp, found);
   }
   return found && found.expiresAt > now ? found.user : null;
@@ -63,8 +63,7 @@ export async function findSessionUser(
 
 export async function deleteSession(db: Queryable, token: string): Promise<void> {
   await db.transaction(async (tx) => {
-    tx.delete(sessions)
-      .where(eq(sessions.tokenHash, hashToken(token)))
-      .run();
+    (await tx.delete(sessions)
+      .where(eq(sessions.tokenHash, hashToken(token))));
   });
 }

@@ -120,7 +120,7 @@ export async function createPersonalAccessToken(
   const { name, scopes, expires_at } = parsed.value;
   const token = `${TOKEN_PREFIX}${randomBytes(20).toString('base64url')}`;
   const record = await db.transaction(async (tx) =>
-    tx
+    (await tx
       .insert(personalAccessTokens)
       .values({
         userId: user.id,
@@ -130,8 +130,7 @@ export async function createPersonalAccessToken(
         expiresAt: expires_at,
         createdAt: now,
       })
-      .returning()
-      .get(),
+      .returning())[0]!,
   );
   return { ok: true, value: { token, record } };
 }
@@ -163,12 +162,11 @@ export function tokenStatus(token: PersonalAccessToken, now = new Date()): Token
 
 /** A user's tokens, newest first. */
 export async function userTokens(db: Queryable, userId: number): Promise<PersonalAccessToken[]> {
-  return db
+  return (await db
     .select()
     .from(personalAccessTokens)
     .where(eq(personalAccessTokens.userId, userId))
-    .orderBy(desc(personalAccessTokens.id))
-    .all();
+    .orderBy(desc(personalAccessTokens.id)));
 }
 
 export interface OwnedToken {
@@ -182,30 +180,28 @@ export async function allTokens(
   page: number,
   perPage: number,
 ): Promise<{ tokens: OwnedToken[]; total: number }> {
-  const total = db.select({ n: count() }).from(personalAccessTokens).get()?.n ?? 0;
-  const tokens = db
+  const total = (await db.select({ n: count() }).from(personalAccessTokens).limit(1))[0]?.n ?? 0;
+  const tokens = (await db
     .select({ token: personalAccessTokens, owner: { id: users.id, username: users.username, name: users.name } })
     .from(personalAccessTokens)
     .innerJoin(users, eq(users.id, personalAccessTokens.userId))
     .orderBy(desc(personalAccessTokens.id))
     .limit(perPage)
-    .offset((page - 1) * perPage)
-    .all();
+    .offset((page - 1) * perPage));
   return { tokens, total };
 }
 
 export async function findToken(db: Queryable, id: number): Promise<PersonalAccessToken | undefined> {
-  return db.select().from(personalAccessTokens).where(eq(personalAccessTokens.id, id)).get();
+  return (await db.select().from(personalAccessTokens).where(eq(personalAccessTokens.id, id)).limit(1))[0];
 }
 
 /** Revokes a token; false if it was revoked already. */
 export async function revokeToken(db: Queryable, id: number, now = new Date()): Promise<boolean> {
   const result = await db.transaction(async (tx) =>
-    tx
+    (await tx
       .update(personalAccessTokens)
       .set({ revokedAt: now })
-      .where(and(eq(personalAccessTokens.id, id), isNull(personalAccessTokens.revokedAt)))
-      .run(),
+      .where(and(eq(personalAccessTokens.id, id), isNull(personalAccessTokens.revokedAt)))),
   );
   return result.changes > 0;
 }
@@ -222,11 +218,10 @@ export type TokenRefusal = 'unknown' | 'expired' | 'revoked';
  */
 export async function tokenRefusal(db: Queryable, secret: string, now = new Date()): Promise<TokenRefusal> {
   const token = secret.startsWith(TOKEN_PREFIX)
-    ? db
+    ? (await db
         .select()
         .from(personalAccessTokens)
-        .where(eq(personalAccessTokens.tokenHash, hashToken(secret)))
-        .get()
+        .where(eq(personalAccessTokens.tokenHash, hashToken(secret))).limit(1))[0]
     : undefined;
   if (token?.revokedAt) return 'revoked';
   if (token && token.expiresAt < utcDay(now)) return 'expired';
@@ -267,12 +262,12 @@ export async function authenticateToken(
   now = new Date(),
 ): Promise<{ user: User; token: PersonalAccessToken } | null> {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
-  const found = statements(db).byHash.get({ tokenHash: hashToken(secret), today: utcDay(now) });
+  const found = (await statements(db).byHash.execute({ tokenHash: hashToken(secret), today: utcDay(now) }))[0];
   if (!found) return null;
   const lastUsed = found.token.lastUsedAt?.getTime() ?? 0;
   if (now.getTime() - lastUsed >= LAST_USED_GRANULARITY_MS) {
     await db.transaction(async (tx) => {
-      statements(tx).touch.run({ id: found.token.id, now: now.getTime() });
+      (await statements(tx).touch.execute({ id: found.token.id, now: now.getTime() }));
     });
     found.token.lastUsedAt = now;
   }

@@ -1,270 +1,63 @@
 /**
  * @module db/client
- * Opens the SQLite database with the pragmas Cascade relies on and applies migrations safely.
+ * Opens the database the configuration names (PostgreSQL for DATABASE_URL, otherwise the SQLite
+ * file at DATABASE_PATH) and does what differs between the two behind one call each.
  */
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from './schema.js';
+import { driverOf, type Db } from './database.js';
+import { openPostgres, type PostgresOptions } from './postgres.js';
+import { openSqlite } from './sqlite.js';
 
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+export {
+  execute,
+  firstRow,
+  inJsonArray,
+  perDatabase,
+  rows,
+  type Db,
+  type Dialect,
+  type Queryable,
+  type Row,
+  type Tx,
+} from './database.js';
+export { DatabaseFileError, openSqlite, sqliteHandle } from './sqlite.js';
+export { openPostgres, withoutPassword } from './postgres.js';
+export { MigrationError } from './migrations.js';
 
-/** The database file cannot be created or written; the message says why, after the path. */
-export class DatabaseFileError extends Error {}
-
-const REASONS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOTDIR: 'part of the path is a file',
-  EEXIST: 'a file of that name is in the way',
-  ENOENT: 'the file system has no such folder',
-};
-
-const reasonOf = (error: unknown) => {
-  const code = (error as NodeJS.ErrnoException).code ?? '';
-  return REASONS[code] ?? (code || String(error));
-};
-
-/**
- * `mkdirSync(folder, { recursive: true })`, one level at a time: Node 20's recursive form never
- * returns where mkdir answers ENOENT for a reason other than a missing parent (under /proc).
- */
-function createFolder(folder: string): void {
-  const found = statSync(folder, { throwIfNoEntry: false });
-  if (found?.isDirectory()) return;
-  if (!found) createFolder(dirname(folder));
-  // Throws EEXIST where a file is in the way.
-  mkdirSync(folder);
+/** Where the database is: a `postgres://` URL, or the path of a SQLite file (`':memory:'`: a private temporary one). */
+export interface DatabaseLocation {
+  url?: string | undefined;
+  path: string;
 }
 
 /**
- * Creates the folder of `path` and checks that SQLite can write the file and, beside it, its
- * journal: otherwise a read-only database would open and fail only at the first write.
- */
-function ensureWritable(path: string): void {
-  const folder = dirname(resolve(path));
-  try {
-    createFolder(folder);
-  } catch (error) {
-    throw new DatabaseFileError(`cannot be created: its folder ${folder} cannot be created (${reasonOf(error)})`);
-  }
-  try {
-    accessSync(folder, constants.W_OK);
-  } catch (error) {
-    throw new DatabaseFileError(`cannot be written: its folder ${folder} is not writable (${reasonOf(error)})`);
-  }
-  const existing = statSync(path, { throwIfNoEntry: false });
-  if (existing?.isDirectory()) throw new DatabaseFileError('cannot be used: it is a folder, not a file');
-  if (!existing) return;
-  try {
-    accessSync(path, constants.R_OK | constants.W_OK);
-  } catch (error) {
-    throw new DatabaseFileError(`cannot be written: the file is not writable (${reasonOf(error)})`);
-  }
-}
-
-type Connection = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-
-/** What runs statements: the database (reads) or a transaction (reads and writes). */
-interface Transactional {
-  /**
-   * Runs `work` in a transaction: committed when it resolves, rolled back when it throws.
-   * Transactions take turns, and nothing outside one sees its writes before it commits. Inside
-   * a transaction, `tx.transaction` nests (a savepoint); never call the database's own
-   * `transaction` there: it would wait for the transaction that is waiting for it.
-   */
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
-}
-
-/**
- * The database as requests use it: reads see what is committed, and writes happen only in
- * {@link Transactional.transaction}. Reads and writes go through separate connections to the
- * same file, so a transaction that waits (for the network, or for its next statement) never
- * shows its uncommitted writes to another request, as with a pool of PostgreSQL connections.
- */
-export type Db = Omit<Connection, 'transaction'> &
-  Transactional & {
-    readonly inTransaction: false;
-    /** Closes both connections (and removes a temporary database). */
-    close(): void;
-  };
-
-/** A transaction: reads see its own writes. */
-export type Tx = Omit<Connection, 'transaction'> & Transactional & { readonly inTransaction: true };
-
-/** The database or a transaction: what a function that only reads needs. */
-export type Queryable = Db | Tx;
-
-/** Gives each caller its turn: the next starts when the one before has settled. */
-class Turns {
-  private last: Promise<unknown> = Promise.resolve();
-
-  take<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.last.then(work);
-    this.last = result.catch(() => undefined);
-    return result;
-  }
-}
-
-function configure(sqlite: Database.Database): void {
-  sqlite.pragma('busy_timeout = 5000');
-  // Reads of a large instance (a million projects) go through memory-mapped pages and a
-  // bigger page cache instead of a read() per page.
-  sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('mmap_size = 1073741824');
-  sqlite.pragma('temp_store = MEMORY');
-}
-
-const writers = new WeakMap<Db, Connection>();
-
-/** The folders of temporary databases still open, removed when the process exits. */
-const temporaryFolders = new Set<string>();
-let removesTemporaryFolders = false;
-
-function temporaryDatabasePath(): { path: string; remove: () => void } {
-  const folder = mkdtempSync(join(tmpdir(), 'cascade-db-'));
-  temporaryFolders.add(folder);
-  if (!removesTemporaryFolders) {
-    removesTemporaryFolders = true;
-    process.once('exit', () => temporaryFolders.forEach((left) => rmSync(left, { recursive: true, force: true })));
-  }
-  return {
-    path: join(folder, 'cascade.db'),
-    remove: () => {
-      temporaryFolders.delete(folder);
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * Opens (and creates, with its folder) the database at `path`; `':memory:'` gives a private one
- * in a temporary file, removed when it is closed or the process exits. Throws a
- * {@link DatabaseFileError} when the file cannot be written or is not a database.
- * `onStatement` hears the text of every statement run (the tests count queries with it).
- *
  * @example
- * const db = openDatabase(':memory:')
- * migrateDatabase(db)
- * await db.transaction(async (tx) => tx.insert(users).values(alice))
+ * const db = openDatabase({ url: process.env.DATABASE_URL, path: './data/cascade.db' })
  */
-export function openDatabase(path: string, { onStatement }: { onStatement?: (sql: string) => void } = {}): Db {
-  const temporary = path === ':memory:' ? temporaryDatabasePath() : undefined;
-  const file = temporary?.path ?? path;
-  if (!temporary) ensureWritable(file);
-  const verbose = onStatement ? { verbose: (sql: unknown) => onStatement(String(sql)) } : {};
-  let writer: Database.Database;
-  let reader: Database.Database;
-  try {
-    writer = new Database(file, verbose);
-    writer.pragma('journal_mode = WAL');
-    reader = new Database(file, { ...verbose, readonly: true });
-  } catch (error) {
-    temporary?.remove();
-    throw new DatabaseFileError(`cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  writer.pragma('synchronous = NORMAL');
-  writer.pragma('foreign_keys = ON');
-  configure(writer);
-  configure(reader);
-
-  const writeConnection = drizzle(writer, { schema });
-  const turns = new Turns();
-  let savepoints = 0;
-  const tx = Object.assign(Object.create(writeConnection) as Connection, {
-    inTransaction: true as const,
-    async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-      const savepoint = `nested_${++savepoints}`;
-      writer.exec(`savepoint ${savepoint}`);
-      try {
-        const result = await work(tx);
-        writer.exec(`release ${savepoint}`);
-        return result;
-      } catch (error) {
-        writer.exec(`rollback to ${savepoint}; release ${savepoint}`);
-        throw error;
-      }
-    },
-  }) as unknown as Tx;
-
-  const db = Object.assign(Object.create(drizzle(reader, { schema })) as Connection, {
-    inTransaction: false as const,
-    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-      return turns.take(async () => {
-        writer.exec('begin immediate');
-        try {
-          const result = await work(tx);
-          writer.exec('commit');
-          return result;
-        } catch (error) {
-          if (writer.inTransaction) writer.exec('rollback');
-          throw error;
-        }
-      });
-    },
-    close() {
-      reader.close();
-      writer.close();
-      temporary?.remove();
-    },
-  }) as unknown as Db;
-  writers.set(db, writeConnection);
-  return db;
+export function openDatabase(
+  location: DatabaseLocation,
+  options: PostgresOptions & { onStatement?: (sql: string) => void } = {},
+): Db {
+  if (location.url) return openPostgres(location.url, options);
+  return openSqlite(location.path, options);
 }
 
 /**
- * The connection that writes, for what runs before or beside the requests: migrations, and
- * fixtures that tests and benchmarks write in bulk. Requests write in `db.transaction`.
+ * Applies the pending migrations (of `folder`, by default the dialect's own under drizzle/)
+ * and answers their names, in order.
  */
-export function writeConnection(db: Db): Connection {
-  const writer = writers.get(db);
-  if (!writer) throw new Error('Not a database opened by openDatabase');
-  return writer;
-}
-
-export class MigrationError extends Error {}
-
-/**
- * Applies the pending migrations in drizzle/. Drizzle runs each one in a transaction, where
- * `PRAGMA foreign_keys = OFF` has no effect, so a table rebuild would cascade-delete child rows:
- * foreign keys are switched off around the whole run and checked before they are switched on.
- */
-export function migrateDatabase(db: Db, migrationsFolder = MIGRATIONS_FOLDER): void {
-  const writer = writeConnection(db);
-  const sqlite = writer.$client;
-  sqlite.pragma('foreign_keys = OFF');
-  try {
-    migrate(writer, { migrationsFolder });
-    const violations = sqlite.pragma('foreign_key_check') as unknown[];
-    if (violations.length > 0) {
-      throw new MigrationError(`Migration left ${violations.length} rows that break a foreign key.`);
-    }
-  } finally {
-    sqlite.pragma('foreign_keys = ON');
-  }
+export function migrateDatabase(db: Db, folder?: string): Promise<string[]> {
+  return driverOf(db).migrate(folder);
 }
 
 /**
- * Builds something once per database and hands the same one back after: used for the prepared
- * statements of the hot paths, which drizzle would otherwise rebuild on every request.
- *
- * @example
- * const statements = perDatabase((db) => ({ byId: db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare() }))
- * statements(db).byId.get({ id: 1 })
+ * The connection that writes outside the requests' transactions, for what runs before or
+ * beside them: fixtures that tests and benchmarks write in bulk. Requests write in `db.transaction`.
  */
-export function perDatabase<T>(build: (db: Queryable) => T): (db: Queryable) => T {
-  const built = new WeakMap<Queryable, T>();
-  return (db) => {
-    let value = built.get(db);
-    if (value === undefined) {
-      value = build(db);
-      built.set(db, value);
-    }
-    return value;
-  };
+export function writeConnection(db: Db) {
+  return driverOf(db).writer;
+}
+
+/** Changes whenever anything is written to the database, by this process or another. */
+export function databaseStamp(db: Db): Promise<string> {
+  return driverOf(db).stamp();
 }

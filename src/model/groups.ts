@@ -5,7 +5,7 @@
  */
 import { and, asc, count, desc, eq, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { perDatabase, type Queryable } from '../db/client.js';
+import { inJsonArray, perDatabase, type Queryable } from '../db/client.js';
 import { groups, projects, type Group, type User } from '../db/schema.js';
 import { groupsReadableBy, ROLES, traversalIdList } from '../auth/permissions.js';
 import { containsText } from './search.js';
@@ -27,29 +27,28 @@ export const newGroupSchema = z.object({
 });
 
 export async function findGroupById(db: Queryable, id: number): Promise<Group | undefined> {
-  return db.select().from(groups).where(eq(groups.id, id)).get();
+  return (await db.select().from(groups).where(eq(groups.id, id)).limit(1))[0];
 }
 
 export async function findGroupByFullPath(db: Queryable, fullPath: string): Promise<Group | undefined> {
-  return db
+  return (await db
     .select()
     .from(groups)
-    .where(sql`lower(${groups.fullPath}) = lower(${fullPath})`)
-    .get();
+    .where(sql`lower(${groups.fullPath}) = lower(${fullPath})`).limit(1))[0];
 }
 
 const statements = perDatabase((db) => ({
   byIds: db
     .select()
     .from(groups)
-    .where(sql`${groups.id} in (select value from json_each(${sql.placeholder('ids')}))`)
+    .where(inJsonArray(db.engine, groups.id, sql.placeholder('ids'), 'integer'))
     .prepare(),
 }));
 
 /** The group and its ancestors, top-level group first. */
 export async function groupLineage(db: Queryable, group: Group): Promise<Group[]> {
   const ids = traversalIdList(group.traversalIds);
-  const rows = statements(db).byIds.all({ ids: JSON.stringify(ids) });
+  const rows = (await statements(db).byIds.execute({ ids: JSON.stringify(ids) }));
   return ids.map((id) => rows.find((row) => row.id === id)).filter((row): row is Group => row !== undefined);
 }
 
@@ -63,18 +62,16 @@ export const pathTaken = (): FieldErrors => ({ path: 'Path has already been take
 
 /** Whether a group or project already uses the full path (they share one URL space per parent). */
 export async function fullPathTaken(db: Queryable, fullPath: string): Promise<boolean> {
-  const group = db
+  const group = (await db
     .select({ id: groups.id })
     .from(groups)
-    .where(sql`lower(${groups.fullPath}) = lower(${fullPath})`)
-    .get();
+    .where(sql`lower(${groups.fullPath}) = lower(${fullPath})`).limit(1))[0];
   if (group) return true;
   return (
-    db
+    (await db
       .select({ id: projects.id })
       .from(projects)
-      .where(sql`lower(${projects.fullPath}) = lower(${fullPath})`)
-      .get() !== undefined
+      .where(sql`lower(${projects.fullPath}) = lower(${fullPath})`).limit(1))[0] !== undefined
   );
 }
 
@@ -95,25 +92,23 @@ export async function createGroup(db: Queryable, input: unknown, parent?: Group)
   if (await fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
   const insert = () =>
     db.transaction(async (tx) => {
-      const inserted = tx
+      const inserted = (await tx
         .insert(groups)
         .values({ name, path, description, fullPath, parentId: parent?.id ?? null, traversalIds: '' })
-        .returning()
-        .get();
+        .returning())[0]!;
       const traversalIds = `${parent?.traversalIds ?? '/'}${inserted.id}/`;
-      return tx.update(groups).set({ traversalIds }).where(eq(groups.id, inserted.id)).returning().get();
+      return (await tx.update(groups).set({ traversalIds }).where(eq(groups.id, inserted.id)).returning())[0]!;
     });
   return writeUnique(insert, pathTaken);
 }
 
 /** The subgroups of a group that `viewer` may open, by name. */
 export async function subgroups(db: Queryable, group: Group, viewer: User): Promise<Group[]> {
-  return db
+  return (await db
     .select()
     .from(groups)
     .where(and(eq(groups.parentId, group.id), groupsReadableBy(viewer)))
-    .orderBy(asc(groups.name))
-    .all();
+    .orderBy(asc(groups.name)));
 }
 
 export interface GroupListQuery {
@@ -126,15 +121,14 @@ export interface GroupListQuery {
 export async function listGroups(db: Queryable, query: GroupListQuery): Promise<{ groups: Group[]; total: number }> {
   const pattern = `%${query.search}%`;
   const filter = query.search ? or(like(groups.name, pattern), like(groups.fullPath, pattern)) : undefined;
-  const total = db.select({ n: count() }).from(groups).where(filter).get()?.n ?? 0;
-  const rows = db
+  const total = (await db.select({ n: count() }).from(groups).where(filter).limit(1))[0]?.n ?? 0;
+  const rows = (await db
     .select()
     .from(groups)
     .where(filter)
     .orderBy(asc(groups.fullPath))
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage)
-    .all();
+    .offset((query.page - 1) * query.perPage));
   return { groups: rows, total };
 }
 
@@ -193,15 +187,14 @@ export async function readableGroups(
   );
   const column = GROUP_ORDER[query.orderBy ?? 'name'];
   const direction = query.sort === 'desc' ? desc : asc;
-  const total = db.select({ n: count() }).from(groups).where(where).get()?.n ?? 0;
-  const rows = db
+  const total = (await db.select({ n: count() }).from(groups).where(where).limit(1))[0]?.n ?? 0;
+  const rows = (await db
     .select()
     .from(groups)
     .where(where)
     .orderBy(...(column === groups.id ? [direction(column)] : [direction(column), direction(groups.id)]))
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage)
-    .all();
+    .offset((query.page - 1) * query.perPage));
   return { groups: rows, total };
 }
 
@@ -234,19 +227,18 @@ export async function userNamespaces(
     : sql`exists (select 1 from members m where m.group_id = ${groups.id} and m.user_id = ${viewer.id}
         and m.access_level >= ${query.ownedOnly ? ROLES.owner : ROLES.reporter})`;
   const where = and(
-    viewer.blockedAt ? sql`0` : membership,
+    viewer.blockedAt ? sql`false` : membership,
     query.topLevelOnly ? isNull(groups.parentId) : undefined,
     search ? or(containsText(groups.name, search), containsText(groups.fullPath, search)) : undefined,
   );
-  const total = db.select({ n: count() }).from(groups).where(where).get()?.n ?? 0;
-  const rows = db
+  const total = (await db.select({ n: count() }).from(groups).where(where).limit(1))[0]?.n ?? 0;
+  const rows = (await db
     .select()
     .from(groups)
     .where(where)
     .orderBy(asc(groups.id))
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage)
-    .all();
+    .offset((query.page - 1) * query.perPage));
   return { groups: rows, total };
 }
 
@@ -259,16 +251,16 @@ export async function userNamespaces(
  */
 export async function groupLineages(db: Queryable, listed: readonly Group[]): Promise<(group: Group) => Group[]> {
   const ids = [...new Set(listed.flatMap((group) => traversalIdList(group.traversalIds)))];
-  const rows = ids.length > 0 ? db.select().from(groups).where(inArray(groups.id, ids)).all() : [];
+  const rows = ids.length > 0 ? (await db.select().from(groups).where(inArray(groups.id, ids))) : [];
   const known = new Map(rows.map((group) => [group.id, group]));
   return (group) => traversalIdList(group.traversalIds).map((id) => known.get(id)!);
 }
 
 /** Every group, for choosing a parent in a form. */
 export async function allGroups(db: Queryable): Promise<Group[]> {
-  return db.select().from(groups).orderBy(asc(groups.fullPath)).all();
+  return (await db.select().from(groups).orderBy(asc(groups.fullPath)));
 }
 
 export async function countGroups(db: Queryable): Promise<number> {
-  return db.select({ n: count() }).from(groups).get()?.n ?? 0;
+  return (await db.select({ n: count() }).from(groups).limit(1))[0]?.n ?? 0;
 }

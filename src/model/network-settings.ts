@@ -40,7 +40,7 @@ const settingsRow = perDatabase((db) =>
 );
 
 export async function networkSettings(db: Queryable): Promise<NetworkSettings> {
-  const row = settingsRow(db).get();
+  const row = (await settingsRow(db).execute())[0];
   return row ? { allow_local_requests: row.allowLocalRequests, outbound_allowlist: row.outboundAllowlist } : DEFAULTS;
 }
 
@@ -77,10 +77,9 @@ export async function saveNetworkSettings(db: Queryable, values: NetworkSettings
       updatedBy: actor.id,
       updatedAt: new Date(),
     };
-    tx.insert(applicationSettings)
+    (await tx.insert(applicationSettings)
       .values({ id: 1, ...row })
-      .onConflictDoUpdate({ target: applicationSettings.id, set: row })
-      .run();
+      .onConflictDoUpdate({ target: applicationSettings.id, set: row }));
     const changes = [
       {
         key: 'allow_local_requests',

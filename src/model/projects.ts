@@ -19,15 +19,14 @@ export const newProjectSchema = z.object({
 });
 
 export async function findProjectById(db: Queryable, id: number): Promise<Project | undefined> {
-  return db.select().from(projects).where(eq(projects.id, id)).get();
+  return (await db.select().from(projects).where(eq(projects.id, id)).limit(1))[0];
 }
 
 export async function findProjectByFullPath(db: Queryable, fullPath: string): Promise<Project | undefined> {
-  return db
+  return (await db
     .select()
     .from(projects)
-    .where(sql`lower(${projects.fullPath}) = lower(${fullPath})`)
-    .get();
+    .where(sql`lower(${projects.fullPath}) = lower(${fullPath})`).limit(1))[0];
 }
 
 /**
@@ -43,7 +42,7 @@ export async function createProject(db: Queryable, input: unknown, group: Group)
   return writeUnique(
     () =>
       db.transaction(async (tx) =>
-        tx.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning().get(),
+        (await tx.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning())[0]!,
       ),
     pathTaken,
   );
@@ -52,12 +51,11 @@ export async function createProject(db: Queryable, input: unknown, group: Group)
 /** The projects of a group that `viewer` may open, by name. */
 export async function groupProjects(db: Queryable, group: Group, viewer: User): Promise<Project[]> {
   const readable = projectsReadableBy(viewer, { id: projects.id, traversalIds: sql`${group.traversalIds}` });
-  return db
+  return (await db
     .select()
     .from(projects)
     .where(and(eq(projects.groupId, group.id), readable))
-    .orderBy(asc(projects.name))
-    .all();
+    .orderBy(asc(projects.name)));
 }
 
 export interface ProjectListQuery {
@@ -72,15 +70,14 @@ export async function listProjects(
 ): Promise<{ projects: Project[]; total: number }> {
   const pattern = `%${query.search}%`;
   const filter = query.search ? or(like(projects.name, pattern), like(projects.fullPath, pattern)) : undefined;
-  const total = db.select({ n: count() }).from(projects).where(filter).get()?.n ?? 0;
-  const rows = db
+  const total = (await db.select({ n: count() }).from(projects).where(filter).limit(1))[0]?.n ?? 0;
+  const rows = (await db
     .select()
     .from(projects)
     .where(filter)
     .orderBy(asc(projects.fullPath))
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage)
-    .all();
+    .offset((query.page - 1) * query.perPage));
   return { projects: rows, total };
 }
 
@@ -167,16 +164,14 @@ export async function readableProjects(
   query: ReadableProjectsQuery,
 ): Promise<{ rows: { project: Project; group: Group }[]; total: number }> {
   const total =
-    db
+    (await db
       .select({ n: count() })
       .from(projects)
       .innerJoin(groups, eq(groups.id, projects.groupId))
-      .where(readableProjectsWhere(query))
-      .get()?.n ?? 0;
-  const rows = readableProjectRows(db, query)
+      .where(readableProjectsWhere(query)).limit(1))[0]?.n ?? 0;
+  const rows = (await readableProjectRows(db, query)
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage)
-    .all();
+    .offset((query.page - 1) * query.perPage));
   return { rows, total };
 }
 
@@ -191,14 +186,13 @@ export async function readableProjectsByKeyset(
   db: Queryable,
   query: ReadableProjectsQuery & { orderBy: 'id' },
 ): Promise<{ rows: { project: Project; group: Group }[]; more: boolean }> {
-  const rows = readableProjectRows(db, query)
-    .limit(query.perPage + 1)
-    .all();
+  const rows = (await readableProjectRows(db, query)
+    .limit(query.perPage + 1));
   return { rows: rows.slice(0, query.perPage), more: rows.length > query.perPage };
 }
 
 export async function countProjects(db: Queryable): Promise<number> {
-  return db.select({ n: count() }).from(projects).get()?.n ?? 0;
+  return (await db.select({ n: count() }).from(projects).limit(1))[0]?.n ?? 0;
 }
 
 const statements = perDatabase((db) => ({
@@ -215,5 +209,5 @@ export async function projectWithGroup(
   db: Queryable,
   fullPath: string,
 ): Promise<{ project: Project; group: Group } | undefined> {
-  return statements(db).withGroup.get({ fullPath });
+  return (await statements(db).withGroup.execute({ fullPath }))[0];
 }

@@ -46,12 +46,11 @@ export async function updateGroup(db: Queryable, group: Group, input: unknown, a
   }
   if (name === undefined && description === undefined) return { ok: true, value: current };
   const updated = await db.transaction(async (tx) =>
-    tx
+    (await tx
       .update(groups)
       .set({ name: name ?? current.name, description: description ?? current.description })
       .where(eq(groups.id, group.id))
-      .returning()
-      .get(),
+      .returning())[0]!,
   );
   return { ok: true, value: updated };
 }
@@ -80,12 +79,11 @@ export async function updateProject(
   }
   if (name === undefined && description === undefined) return { ok: true, value: current };
   const updated = await db.transaction(async (tx) =>
-    tx
+    (await tx
       .update(projects)
       .set({ name: name ?? current.name, description: description ?? current.description })
       .where(eq(projects.id, project.id))
-      .returning()
-      .get(),
+      .returning())[0]!,
   );
   return { ok: true, value: updated };
 }
@@ -98,7 +96,7 @@ export async function updateProject(
  */
 export async function deleteProject(db: Queryable, project: Project, actor: Actor): Promise<void> {
   await db.transaction(async (tx) => {
-    tx.delete(projects).where(eq(projects.id, project.id)).run();
+    (await tx.delete(projects).where(eq(projects.id, project.id)));
     await recordAuditEvent(tx, {
       actor,
       action: 'project.deleted',
@@ -116,16 +114,15 @@ export async function deleteProject(db: Queryable, project: Project, actor: Acto
  */
 export async function deleteGroup(db: Queryable, group: Group, actor: Actor): Promise<void> {
   await db.transaction(async (tx) => {
-    const subtree = tx
+    const subtree = (await tx
       .select({ id: groups.id })
       .from(groups)
       .where(sql`${groups.traversalIds} like ${`${group.traversalIds}%`}`)
-      .orderBy(sql`length(${groups.traversalIds}) desc`)
-      .all()
+      .orderBy(sql`length(${groups.traversalIds}) desc`))
       .map((row) => row.id);
-    const deletedProjects = tx.delete(projects).where(inArray(projects.groupId, subtree)).run().changes;
+    const deletedProjects = (await tx.delete(projects).where(inArray(projects.groupId, subtree))).changes;
     // Deepest first: a group's parent may not go while it is still there.
-    for (const id of subtree) tx.delete(groups).where(eq(groups.id, id)).run();
+    for (const id of subtree) (await tx.delete(groups).where(eq(groups.id, id)));
     await recordAuditEvent(tx, {
       actor,
       action: 'group.deleted',

@@ -5,7 +5,7 @@
  */
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { groupsReadableBy, projectsReadableBy } from '../auth/permissions.js';
-import { perDatabase, type Queryable } from '../db/client.js';
+import { firstRow, rows, type Queryable } from '../db/client.js';
 import { groups } from '../db/schema.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
 import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
@@ -32,15 +32,24 @@ export interface OverrideQuery {
   visibleTo: User | null;
 }
 
-const statements = perDatabase((db: Queryable) => ({
-  inSubtree: db.$client.prepare(`
-    select coalesce(p.full_path, g.full_path) as path, coalesce(p.full_path, g.full_path) as name
+/** The path and name of a target, if it is a descendant (by `prefix`) with custom settings for the type. */
+async function targetInSubtree(
+  db: Queryable,
+  type: string,
+  prefix: string,
+  target: OverrideTarget,
+  self: number,
+): Promise<{ path: string; name: string } | undefined> {
+  const own = target.kind === 'project' ? sql`s.project_id = ${target.id}` : sql`s.group_id = ${target.id} and s.group_id <> ${self}`;
+  return firstRow(
+    db,
+    sql`select coalesce(p.full_path, g.full_path) as path, coalesce(p.full_path, g.full_path) as name
       from integration_settings s
       left join projects p on p.id = s.project_id
       join groups g on g.id = coalesce(p.group_id, s.group_id)
-     where s.type = :type and g.traversal_ids like :prefix
-       and ((:kind = 'project' and s.project_id = :id) or (:kind = 'group' and s.group_id = :id and s.group_id <> :self))`),
-}));
+     where s.type = ${type} and g.traversal_ids like ${prefix} and ${own}`,
+  );
+}
 
 /**
  * The condition that a row of {@link customDescendantRows} is one `viewer` may open; undefined
@@ -50,7 +59,7 @@ function visibleTo(viewer: User): SQL | undefined {
   const project = projectsReadableBy(viewer, { id: sql`s.project_id`, traversalIds: sql`g.traversal_ids` });
   const group = groupsReadableBy(viewer, sql`g.traversal_ids`);
   if (!project && !group) return undefined;
-  return sql`(case when s.project_id is not null then ${project ?? sql`1`} else ${group ?? sql`1`} end)`;
+  return sql`(case when s.project_id is not null then ${project ?? sql`true`} else ${group ?? sql`true`} end)`;
 }
 
 /**
@@ -71,9 +80,9 @@ function customDescendantRows(owner: SettingsOwner, type: string, after: string,
 }
 
 /** The LIKE pattern of everything below an owner ("/1/5/%"); everything for the instance. */
-function subtreePattern(db: Queryable, owner: SettingsOwner): string {
+async function subtreePattern(db: Queryable, owner: SettingsOwner): Promise<string> {
   if (owner.level !== 'group') return '/%';
-  const row = db.select({ t: groups.traversalIds }).from(groups).where(eq(groups.id, owner.id!)).get();
+  const [row] = await db.select({ t: groups.traversalIds }).from(groups).where(eq(groups.id, owner.id!));
   return `${row?.t ?? '/-1/'}%`;
 }
 
@@ -90,15 +99,17 @@ export async function listOverrides(
   const search = query.search.replace(/[%_\\]/g, '');
   const pattern = `%${search}%`;
   const matching =
-    search === '' ? undefined : sql`(s.owner_path like ${pattern} or coalesce(p.name, g.name) like ${pattern})`;
-  const rows = db.all<{ kind: 'project' | 'group'; id: number; name: string; full_path: string }>(sql`
+    search === ''
+      ? undefined
+      : sql`(lower(s.owner_path) like lower(${pattern}) or lower(coalesce(p.name, g.name)) like lower(${pattern}))`;
+  const found = await rows<{ kind: 'project' | 'group'; id: number; name: string; full_path: string }>(db, sql`
     ${customDescendantRows(owner, type, query.after, [query.visibleTo ? visibleTo(query.visibleTo) : undefined, matching])}
     order by s.owner_path
     limit ${query.limit + 1}`);
-  const entries = rows.slice(0, query.limit).map((row) => ({
+  const entries = found.slice(0, query.limit).map((row) => ({
     owner: { level: row.kind, id: row.id, name: row.name, path: row.full_path } satisfies SettingsOwner,
   }));
-  return { entries, next: rows.length > query.limit ? entries[entries.length - 1]!.owner.path : null };
+  return { entries, next: found.length > query.limit ? entries[entries.length - 1]!.owner.path : null };
 }
 
 export interface OverrideCounts {
@@ -121,9 +132,11 @@ export async function overrideCounts(
   const total = await customDescendantCount(db, owner, type);
   const visible = visibleTo(viewer);
   if (!visible || total === 0) return { total, hidden: 0 };
-  const shown =
-    db.get<{ n: number }>(sql`select count(*) as n from (${customDescendantRows(owner, type, '', [visible])})`)?.n ?? 0;
-  return { total, hidden: total - shown };
+  const shown = await firstRow<{ n: number }>(
+    db,
+    sql`select count(*) as n from (${customDescendantRows(owner, type, '', [visible])}) as visible`,
+  );
+  return { total, hidden: total - (shown?.n ?? 0) };
 }
 
 export interface OverrideTarget {
@@ -147,16 +160,10 @@ export async function customDescendants(
   type: string,
   targets: readonly OverrideTarget[],
 ): Promise<SettingsOwner[]> {
-  const prefix = subtreePattern(db, owner);
+  const prefix = await subtreePattern(db, owner);
   const found = new Map<string, SettingsOwner>();
   for (const target of targets) {
-    const row = statements(db).inSubtree.get({
-      type,
-      prefix,
-      kind: target.kind,
-      id: target.id,
-      self: owner.id ?? -1,
-    }) as { path: string; name: string } | undefined;
+    const row = await targetInSubtree(db, type, prefix, target, owner.id ?? -1);
     if (row)
       found.set(`${target.kind}:${target.id}`, { level: target.kind, id: target.id, name: row.name, path: row.path });
   }

@@ -5,7 +5,7 @@
  * with one query; secrets are sealed per row and opened only here.
  */
 import { and, count, eq, isNotNull, isNull, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { perDatabase, type Queryable, type Tx } from '../db/client.js';
+import { inJsonArray, perDatabase, type Queryable, type Tx } from '../db/client.js';
 import { integrationSettings, type IntegrationSettingsRow } from '../db/schema.js';
 import { Conflict } from '../errors.js';
 import { findIntegrationType } from '../integrations/index.js';
@@ -30,21 +30,22 @@ export interface StoredSettings extends SettingsRow {
   updatedAt: Date;
 }
 
-/** The rows of the instance, of the groups in `groupIds` (a JSON array) and of the project `projectId`. */
-const inChain = or(
-  and(isNull(integrationSettings.groupId), isNull(integrationSettings.projectId)),
-  sql`${integrationSettings.groupId} in (select value from json_each(${sql.placeholder('groupIds')}))`,
-  eq(integrationSettings.projectId, sql.placeholder('projectId')),
-);
-
-const chainStatements = perDatabase((db) => ({
-  allTypes: db.select().from(integrationSettings).where(inChain).prepare(),
-  ofType: db
-    .select()
-    .from(integrationSettings)
-    .where(and(inChain, eq(integrationSettings.type, sql.placeholder('type'))))
-    .prepare(),
-}));
+const chainStatements = perDatabase((db) => {
+  // The rows of the instance, of the groups in `groupIds` (a JSON array) and of the project `projectId`.
+  const inChain = or(
+    and(isNull(integrationSettings.groupId), isNull(integrationSettings.projectId)),
+    inJsonArray(db.engine, integrationSettings.groupId, sql.placeholder('groupIds'), 'integer'),
+    eq(integrationSettings.projectId, sql.placeholder('projectId')),
+  );
+  return {
+    allTypes: db.select().from(integrationSettings).where(inChain).prepare(),
+    ofType: db
+      .select()
+      .from(integrationSettings)
+      .where(and(inChain, eq(integrationSettings.type, sql.placeholder('type'))))
+      .prepare(),
+  };
+});
 
 /** The row an owner has for a type, one statement per level. */
 const ownStatements = perDatabase((db) => {
@@ -60,8 +61,7 @@ const ownStatements = perDatabase((db) => {
 /** The rows of a type of the groups in `groupIds` and the projects in `projectIds` (JSON arrays), each by its own index. */
 const ofOwnersStatement = perDatabase((db) => {
   const ofType = eq(integrationSettings.type, sql.placeholder('type'));
-  const inJson = (column: SQLWrapper, ids: string) =>
-    sql`${column} in (select value from json_each(${sql.placeholder(ids)}))`;
+  const inJson = (column: SQLWrapper, ids: string) => inJsonArray(db.engine, column, sql.placeholder(ids), 'integer');
   return db
     .select()
     .from(integrationSettings)
@@ -152,7 +152,7 @@ export class SettingsStore {
       projectId: chain.find((o) => o.level === 'project')?.id ?? -1,
     };
     const statements = chainStatements(this.db);
-    const rows = type ? statements.ofType.all({ ...params, type }) : statements.allTypes.all(params);
+    const rows = type ? (await statements.ofType.execute({ ...params, type })) : (await statements.allTypes.execute(params));
     const position = new Map(chain.map((owner, index) => [ownerKey(owner), index]));
     const byType = new Map<string, StoredSettings[]>();
     for (const row of rows.sort((a, b) => position.get(rowOwnerKey(a))! - position.get(rowOwnerKey(b))!)) {
@@ -166,7 +166,7 @@ export class SettingsStore {
 
   /** The row the owner itself has for a type, if any. */
   async findOwn(owner: SettingsOwner, type: string): Promise<StoredSettings | undefined> {
-    const row = ownStatements(this.db)[owner.level].get({ type, id: owner.id ?? -1 });
+    const row = (await ownStatements(this.db)[owner.level].execute({ type, id: owner.id ?? -1 }))[0];
     return row ? this.open(row, owner) : undefined;
   }
 
@@ -178,8 +178,7 @@ export class SettingsStore {
     const idsAt = (level: SettingsOwner['level']) =>
       JSON.stringify(owners.filter((owner) => owner.level === level).map((owner) => owner.id));
     const rows = new Map(
-      ofOwnersStatement(this.db)
-        .all({ type, groupIds: idsAt('group'), projectIds: idsAt('project') })
+      (await ofOwnersStatement(this.db).execute({ type, groupIds: idsAt('group'), projectIds: idsAt('project') }))
         .map((row) => [rowOwnerKey(row), row]),
     );
     return owners.map((owner) => {
@@ -225,13 +224,13 @@ export class SettingsStore {
         updatedAt: new Date(),
       };
       const row = current
-        ? updateStatement(tx).get({
+        ? (await updateStatement(tx).execute({
             ...values,
             active: values.active === null ? null : Number(values.active),
             updatedAt: values.updatedAt.getTime(),
             id: current.id,
-          })
-        : insertFirst(tx, owner, type, values);
+          }))[0]!
+        : await insertFirst(tx, owner, type, values);
       return this.open(row, owner);
     });
   }
@@ -250,7 +249,7 @@ export class SettingsStore {
     return this.db.transaction(async (tx) => {
       const current = await this.within(tx).findOwn(owner, type);
       if (!current || (expectedVersion !== undefined && current.version !== expectedVersion)) throw staleForm();
-      const row = tx
+      const row = (await tx
         .update(integrationSettings)
         .set({
           enforced: enforcement ? JSON.stringify(enforcement) : null,
@@ -258,8 +257,7 @@ export class SettingsStore {
           updatedAt: new Date(),
         })
         .where(and(eq(integrationSettings.type, type), ownerFilter(owner)))
-        .returning()
-        .get();
+        .returning())[0]!;
       return this.open(row, owner);
     });
   }
@@ -270,21 +268,19 @@ export class SettingsStore {
       const current = await this.within(tx).findOwn(owner, type);
       if (expectedVersion !== undefined && (current?.version ?? 0) !== expectedVersion) throw staleForm();
       if (!current) return false;
-      tx.delete(integrationSettings)
-        .where(and(eq(integrationSettings.type, type), ownerFilter(owner)))
-        .run();
+      (await tx.delete(integrationSettings)
+        .where(and(eq(integrationSettings.type, type), ownerFilter(owner))));
       return true;
     });
   }
 
   /** How many projects have their own settings, per type. */
   async customProjectCounts(): Promise<Map<string, number>> {
-    const rows = this.db
+    const rows = (await this.db
       .select({ type: integrationSettings.type, n: count() })
       .from(integrationSettings)
       .where(isNotNull(integrationSettings.projectId))
-      .groupBy(integrationSettings.type)
-      .all();
+      .groupBy(integrationSettings.type));
     return new Map(rows.map((row) => [row.type, row.n]));
   }
 
@@ -311,14 +307,14 @@ export class SettingsStore {
 }
 
 /** A level's first row for a type; one that another writer created meanwhile makes the form stale. */
-function insertFirst(
+async function insertFirst(
   tx: Tx,
   owner: SettingsOwner,
   type: string,
   values: Omit<typeof integrationSettings.$inferInsert, 'type'>,
-): IntegrationSettingsRow {
+): Promise<IntegrationSettingsRow> {
   try {
-    return tx
+    return (await tx
       .insert(integrationSettings)
       .values({
         ...values,
@@ -326,8 +322,7 @@ function insertFirst(
         groupId: owner.level === 'group' ? owner.id : null,
         projectId: owner.level === 'project' ? owner.id : null,
       })
-      .returning()
-      .get();
+      .returning())[0]!;
   } catch (error) {
     throw isUniqueViolation(error) ? staleForm() : error;
   }

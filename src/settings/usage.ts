@@ -6,8 +6,9 @@
  * (`integration_settings.owner_path`), and only the sizes of the subtree and of the subtrees
  * below groups with settings of their own are counted from the groups and projects.
  */
-import { sql, type SQL } from 'drizzle-orm';
-import { perDatabase, type Queryable } from '../db/client.js';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { firstRow, inJsonArray, rows, type Queryable } from '../db/client.js';
+import { groups } from '../db/schema.js';
 import type { SettingsOwner } from './resolve.js';
 
 export interface SettingsUsage {
@@ -29,7 +30,7 @@ const NO_USAGE: SettingsUsage = { inheritingProjects: 0, inheritingGroups: 0, cu
  * in binary order are those after "path/" and before "path0".
  *
  * @example
- * db.all(sql`select * from integration_settings s where s.type = 'slack' and ${belowOwner(group, sql`s.owner_path`)}`)
+ * await rows(db, sql`select * from integration_settings s where s.type = 'slack' and ${belowOwner(group, sql`s.owner_path`)}`)
  */
 export function belowOwner(owner: SettingsOwner, ownerPath: SQL, after = ''): SQL {
   if (owner.level !== 'group') return sql`${ownerPath} > ${after}`;
@@ -46,56 +47,67 @@ export function belowOwner(owner: SettingsOwner, ownerPath: SQL, after = ''): SQ
  */
 export async function customDescendantCount(db: Queryable, owner: SettingsOwner, type: string): Promise<number> {
   if (owner.level === 'project') return 0;
-  return (
-    db.get<{ n: number }>(
-      sql`select count(*) as n from integration_settings s where s.type = ${type} and ${belowOwner(owner, sql`s.owner_path`)}`,
-    )?.n ?? 0
+  const row = await firstRow<{ n: number }>(
+    db,
+    sql`select count(*) as n from integration_settings s where s.type = ${type} and ${belowOwner(owner, sql`s.owner_path`)}`,
   );
+  return row?.n ?? 0;
 }
 
 /** The traversal prefix of the subtree below an owner: '' (everything) for the instance. */
-const traversalStatement = perDatabase((db: Queryable) =>
-  db.$client.prepare('select traversal_ids from groups where id = ?').pluck(),
-);
-
-function subtreePrefix(db: Queryable, owner: SettingsOwner): string {
+async function subtreePrefix(db: Queryable, owner: SettingsOwner): Promise<string> {
   if (owner.level !== 'group') return '';
-  return (traversalStatement(db).get(owner.id) as string | undefined) ?? '/-1/';
+  const [row] = await db.select({ traversalIds: groups.traversalIds }).from(groups).where(eq(groups.id, owner.id!));
+  return row?.traversalIds ?? '/-1/';
 }
+
+/** `values` rows of a common table expression, one per item: `(a, b), (c, d)`. */
+const valuesOf = (items: readonly SQL[][]) => sql.join(items.map((item) => sql`(${sql.join(item, sql`, `)})`), sql`, `);
 
 /**
  * The groups and projects below each traversal prefix, as ranges of the index on traversal ids
- * ("/1/5/" starts every id list from "/1/5/" up to "/1/50"); '' is everything, which SQLite
- * counts from the tables' own sizes.
+ * ("/1/5/" starts every id list from "/1/5/" up to "/1/50"); '' is everything, which is
+ * counted from the tables' own sizes.
  */
-const subtreeSizesStatement = perDatabase((db: Queryable) =>
-  db.$client.prepare(`
-    select j.value as prefix,
-           case when j.value = '' then (select count(*) from groups)
-             else (select count(*) from groups g where g.traversal_ids >= j.value and g.traversal_ids < substr(j.value, 1, length(j.value) - 1) || '0') end as groups,
-           case when j.value = '' then (select count(*) from projects)
+function subtreeSizes(db: Queryable, prefixes: string[]) {
+  return rows<Subtree & { prefix: string }>(
+    db,
+    sql`with j(prefix) as (values ${valuesOf(prefixes.map((prefix) => [sql`${prefix}`]))})
+    select j.prefix as prefix,
+           case when j.prefix = '' then (select count(*) from groups)
+             else (select count(*) from groups g where g.traversal_ids >= j.prefix and g.traversal_ids < substr(j.prefix, 1, length(j.prefix) - 1) || '0') end as groups,
+           case when j.prefix = '' then (select count(*) from projects)
              else (select count(*) from groups g join projects p on p.group_id = g.id
-                    where g.traversal_ids >= j.value and g.traversal_ids < substr(j.value, 1, length(j.value) - 1) || '0') end as projects
-      from json_each(:prefixes) j`),
-);
+                    where g.traversal_ids >= j.prefix and g.traversal_ids < substr(j.prefix, 1, length(j.prefix) - 1) || '0') end as projects
+      from j`,
+  );
+}
 
 /** The rows of the groups below a prefix (the group `self` left out) that have settings of their own, of the types asked. */
-const customGroupsStatement = perDatabase((db: Queryable) =>
-  db.$client.prepare(`
-    select s.type as type, g.traversal_ids as traversal, g.full_path as path
+function customGroupsBelow(db: Queryable, prefix: string, self: number, types: readonly string[]) {
+  return rows<{ type: string; traversal: string; path: string }>(
+    db,
+    sql`select s.type as type, g.traversal_ids as traversal, g.full_path as path
       from integration_settings s
       join groups g on g.id = s.group_id
-     where g.traversal_ids like :pattern and g.id <> :self and s.type in (select value from json_each(:types))`),
-);
+     where g.traversal_ids like ${`${prefix}%`} and g.id <> ${self}
+       and ${inJsonArray(db.engine, sql`s.type`, JSON.stringify(types), 'text')}`,
+  );
+}
 
 /** Projects with settings of their own for a type below each group path, from the path index. */
-const customProjectsBelowStatement = perDatabase((db: Queryable) =>
-  db.$client.prepare(`
-    select j.key as position,
+function customProjectsBelow(db: Queryable, pairs: readonly { type: string; path: string }[]) {
+  return rows<{ position: number; n: number }>(
+    db,
+    sql`with j(position, type, path) as (values ${valuesOf(
+      pairs.map((pair, position) => [sql.raw(String(position)), sql`${pair.type}`, sql`${pair.path}`]),
+    )})
+    select j.position as position,
            (select count(*) from integration_settings s
-             where s.type = j.value ->> 0 and s.owner_path > (j.value ->> 1) || '/' and s.owner_path < (j.value ->> 1) || '0' and s.project_id is not null) as n
-      from json_each(:below) j`),
-);
+             where s.type = j.type and s.owner_path > j.path || '/' and s.owner_path < j.path || '0' and s.project_id is not null) as n
+      from j`,
+  );
+}
 
 interface Subtree {
   groups: number;
@@ -115,12 +127,8 @@ export async function settingsUsages(
   types: readonly string[],
 ): Promise<Map<string, SettingsUsage>> {
   if (owner.level === 'project' || types.length === 0) return new Map(types.map((type) => [type, { ...NO_USAGE }]));
-  const prefix = subtreePrefix(db, owner);
-  const customGroups = customGroupsStatement(db).all({
-    pattern: `${prefix}%`,
-    self: owner.id ?? -1,
-    types: JSON.stringify(types),
-  }) as { type: string; traversal: string; path: string }[];
+  const prefix = await subtreePrefix(db, owner);
+  const customGroups = await customGroupsBelow(db, prefix, owner.id ?? -1, types);
   // Only the top-most overriding groups matter: everything below them is theirs.
   const shadowing = new Map<string, { traversal: string; path: string }[]>();
   for (const group of [...customGroups].sort((a, b) => (a.traversal < b.traversal ? -1 : 1))) {
@@ -130,25 +138,20 @@ export async function settingsUsages(
   const shadowPairs = [...shadowing].flatMap(([type, tops]) => tops.map((top) => ({ type, ...top })));
 
   const prefixes = [...new Set([prefix, ...shadowPairs.map((pair) => pair.traversal)])];
-  const sizes = new Map(
-    (subtreeSizesStatement(db).all({ prefixes: JSON.stringify(prefixes) }) as (Subtree & { prefix: string })[]).map(
-      (row) => [row.prefix, row],
-    ),
-  );
+  const sizes = new Map((await subtreeSizes(db, prefixes)).map((row) => [row.prefix, row]));
   const customProjects = new Map(
-    db
-      .all<{ type: string; n: number }>(
+    (
+      await rows<{ type: string; n: number }>(
+        db,
         sql`select s.type as type, count(*) as n from integration_settings s
-             where s.type in (select value from json_each(${JSON.stringify(types)})) and ${belowOwner(owner, sql`s.owner_path`)} and s.project_id is not null
+             where ${inJsonArray(db.engine, sql`s.type`, JSON.stringify(types), 'text')} and ${belowOwner(owner, sql`s.owner_path`)} and s.project_id is not null
              group by s.type`,
       )
-      .map((row) => [row.type, row.n]),
+    ).map((row) => [row.type, row.n]),
   );
   const customBelowShadows: number[] = [];
   if (shadowPairs.length > 0) {
-    const below = JSON.stringify(shadowPairs.map((pair) => [pair.type, pair.path]));
-    for (const row of customProjectsBelowStatement(db).all({ below }) as { position: number; n: number }[])
-      customBelowShadows[row.position] = row.n;
+    for (const row of await customProjectsBelow(db, shadowPairs)) customBelowShadows[row.position] = row.n;
   }
 
   const total = sizes.get(prefix) ?? { groups: 0, projects: 0 };

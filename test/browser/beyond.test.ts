@@ -55,10 +55,9 @@ async function addApiProjectAndMaintainer(server: RunningServer): Promise<void> 
       password: MAINTAINER.password,
     }),
   );
-  writeConnection(server.db)
+  (await writeConnection(server.db)
     .insert(members)
-    .values({ userId: mia.id, projectId: api.id, accessLevel: ROLES.maintainer })
-    .run();
+    .values({ userId: mia.id, projectId: api.id, accessLevel: ROLES.maintainer }));
 }
 
 describeInChromium(

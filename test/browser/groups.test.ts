@@ -41,10 +41,9 @@ async function addPlatformTreeAndOwner(server: RunningServer): Promise<void> {
     password: OWNER.password,
   });
   if (!olga.ok) throw new Error('user');
-  writeConnection(server.db)
+  (await writeConnection(server.db)
     .insert(members)
-    .values({ userId: olga.value.id, groupId: platform.value.id, accessLevel: ROLES.owner })
-    .run();
+    .values({ userId: olga.value.id, groupId: platform.value.id, accessLevel: ROLES.owner }));
 }
 
 describeInChromium(

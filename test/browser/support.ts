@@ -3,6 +3,7 @@
  * playwright-core, and a tab that checks every page it reaches (no server error, no script
  * error, and with JavaScript on, no serious accessibility violation found by axe-core).
  */
+import { openTestDatabase } from '../support/database.js';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -75,8 +76,7 @@ export interface RunningServer {
  * Origin of form posts with PUBLIC_URL.
  */
 export async function startServer(): Promise<RunningServer> {
-  const db = openDatabase(':memory:');
-  migrateDatabase(db);
+  const db = await openTestDatabase();
   const root = await createUser(db, {
     name: 'Administrator',
     username: ROOT.username,

@@ -30,16 +30,16 @@ interface AdminTest extends TestApp {
 }
 
 async function signedInAdmin(): Promise<AdminTest> {
-  const t = createTestApp();
+  const t = await createTestApp();
   const root = await insertUser(t.db, 'root', { isAdmin: true });
   return { ...t, admin: await sessionCookie(t.db, root), rootId: root.id };
 }
 
-const userRows = (t: TestApp) => t.db.select().from(users).all();
-const groupRows = (t: TestApp) => t.db.select().from(groups).all();
-const projectRows = (t: TestApp) => t.db.select().from(projects).all();
-const memberRows = (t: TestApp) => t.db.select().from(members).all();
-const userNamed = (t: TestApp, username: string) => t.db.select().from(users).where(eq(users.username, username)).get();
+const userRows = async (t: TestApp) => (await t.db.select().from(users));
+const groupRows = async (t: TestApp) => (await t.db.select().from(groups));
+const projectRows = async (t: TestApp) => (await t.db.select().from(projects));
+const memberRows = async (t: TestApp) => (await t.db.select().from(members));
+const userNamed = async (t: TestApp, username: string) => (await t.db.select().from(users).where(eq(users.username, username)).limit(1))[0];
 
 async function newGroup(t: TestApp, path: string, parent?: Group): Promise<Group> {
   const outcome = await createGroup(t.db, { name: path.charAt(0).toUpperCase() + path.slice(1), path }, parent);
@@ -105,13 +105,12 @@ describe('Admin Area pages', () => {
     await newGroup(t, 'backend', platform);
     const api = await newProject(t, 'api', platform);
     const ada = await insertUser(t.db, 'ada');
-    writeConnection(t.db)
+    (await writeConnection(t.db)
       .insert(members)
       .values([
         { userId: ada.id, groupId: platform.id, accessLevel: ROLES.maintainer },
         { userId: ada.id, projectId: api.id, accessLevel: ROLES.reporter },
-      ])
-      .run();
+      ]));
     const group = await (await get(t.app, `/admin/groups/${platform.id}`, { cookie: t.admin })).text();
     expect(textOf(group)).toContain('ada @ada Role of ada Reporter Developer Maintainer Owner');
     expect(group).toMatch(/<option value="maintainer" selected="">Maintainer<\/option>/);
@@ -136,7 +135,7 @@ describe('Admin Area > Users > New user', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/admin/users');
     expect(flashOf(response)).toBe('User ada was successfully created.');
-    const ada = userNamed(t, 'ada')!;
+    const ada = (await userNamed(t, 'ada'))!;
     expect(ada).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com', isAdmin: false, blockedAt: null });
     expect(ada.passwordHash).toMatch(/^scrypt\$/);
     expect(ada.passwordHash).not.toContain('analytical-engine');
@@ -148,7 +147,7 @@ describe('Admin Area > Users > New user', () => {
   it('creates an administrator when the box is ticked', async () => {
     const t = await signedInAdmin();
     await post(t.app, '/admin/users', { ...validUser, is_admin: ['0', '1'] }, { cookie: t.admin });
-    expect(userNamed(t, 'ada')!.isAdmin).toBe(true);
+    expect((await userNamed(t, 'ada'))!.isAdmin).toBe(true);
   });
 
   it.each([
@@ -199,7 +198,7 @@ describe('Admin Area > Users > New user', () => {
         ? 'The form has 1 error'
         : `The form has ${Object.keys(expected).length} errors`,
     );
-    expect(userRows(t).map((user) => user.username)).toEqual(['root']);
+    expect((await userRows(t)).map((user) => user.username)).toEqual(['root']);
   });
 
   it('keeps the submitted values after an error, but never the password', async () => {
@@ -233,12 +232,12 @@ describe('Admin Area > Users: administrator access and blocking', () => {
     expect(made.status).toBe(303);
     expect(made.headers.get('location')).toBe('/admin/users');
     expect(flashOf(made)).toBe('ada is now an administrator.');
-    expect(userNamed(t, 'ada')!.isAdmin).toBe(true);
+    expect((await userNamed(t, 'ada'))!.isAdmin).toBe(true);
     expect((await get(t.app, '/admin', { cookie: t.adaCookie })).status).toBe(200);
 
     const revoked = await post(t.app, `/admin/users/${t.ada.id}/revoke_admin`, {}, { cookie: t.admin });
     expect(flashOf(revoked)).toBe('ada is no longer an administrator.');
-    expect(userNamed(t, 'ada')!.isAdmin).toBe(false);
+    expect((await userNamed(t, 'ada'))!.isAdmin).toBe(false);
     expect((await get(t.app, '/admin', { cookie: t.adaCookie })).status).toBe(404);
   });
 
@@ -247,8 +246,8 @@ describe('Admin Area > Users: administrator access and blocking', () => {
     const blocked = await post(t.app, `/admin/users/${t.ada.id}/block`, {}, { cookie: t.admin });
     expect(blocked.status).toBe(303);
     expect(flashOf(blocked)).toBe('ada was blocked and signed out everywhere.');
-    expect(userNamed(t, 'ada')!.blockedAt).toBeInstanceOf(Date);
-    expect(t.db.select().from(sessions).where(eq(sessions.userId, t.ada.id)).all()).toHaveLength(0);
+    expect((await userNamed(t, 'ada'))!.blockedAt).toBeInstanceOf(Date);
+    expect((await t.db.select().from(sessions).where(eq(sessions.userId, t.ada.id)))).toHaveLength(0);
     expect((await get(t.app, '/', { cookie: t.adaCookie })).status).toBe(302);
     expect(textOf(await (await get(t.app, '/admin/users', { cookie: t.admin })).text())).toContain(
       '@ada ada@example.com Blocked',
@@ -256,7 +255,7 @@ describe('Admin Area > Users: administrator access and blocking', () => {
 
     const unblocked = await post(t.app, `/admin/users/${t.ada.id}/unblock`, {}, { cookie: t.admin });
     expect(flashOf(unblocked)).toBe('ada was unblocked.');
-    expect(userNamed(t, 'ada')!.blockedAt).toBeNull();
+    expect((await userNamed(t, 'ada'))!.blockedAt).toBeNull();
     expect((await post(t.app, '/users/sign_in', { username: 'ada', password: TEST_PASSWORD })).status).toBe(303);
   });
 
@@ -269,7 +268,7 @@ describe('Admin Area > Users: administrator access and blocking', () => {
       expect(textOf(await response.text())).toContain(
         'You cannot change your own administrator access or block yourself.',
       );
-      expect(userNamed(t, 'root')).toMatchObject({ isAdmin: true, blockedAt: null });
+      expect(await userNamed(t, 'root')).toMatchObject({ isAdmin: true, blockedAt: null });
       expect((await get(t.app, '/admin', { cookie: t.admin })).status).toBe(200);
     },
   );
@@ -282,7 +281,7 @@ describe('Admin Area > Users: administrator access and blocking', () => {
         const response = await post(t.app, `/admin/users/${id}/${action}`, {}, { cookie: t.admin });
         expect(response.status, `id ${id}`).toBe(404);
       }
-      expect(userNamed(t, 'ada')).toMatchObject({ isAdmin: false, blockedAt: null });
+      expect(await userNamed(t, 'ada')).toMatchObject({ isAdmin: false, blockedAt: null });
     },
   );
 
@@ -318,7 +317,7 @@ describe('Admin Area > Groups', () => {
       cookie: t.admin,
     });
     expect(response.status).toBe(303);
-    const [platform] = groupRows(t);
+    const [platform] = await groupRows(t);
     expect(platform).toMatchObject({
       name: 'Platform',
       fullPath: 'platform',
@@ -341,7 +340,7 @@ describe('Admin Area > Groups', () => {
     );
     expect(response.status).toBe(303);
     expect(flashOf(response)).toBe('Group platform/backend was successfully created.');
-    const backend = groupRows(t).find((group) => group.path === 'backend')!;
+    const backend = (await groupRows(t)).find((group) => group.path === 'backend')!;
     expect(backend).toMatchObject({
       fullPath: 'platform/backend',
       parentId: platform.id,
@@ -362,7 +361,7 @@ describe('Admin Area > Groups', () => {
       { cookie: t.admin },
     );
     expect(response.status).toBe(303);
-    expect(groupRows(t).map((group) => group.fullPath)).toContain('platform/admin');
+    expect((await groupRows(t)).map((group) => group.fullPath)).toContain('platform/admin');
   });
 
   it.each([
@@ -415,7 +414,7 @@ describe('Admin Area > Groups', () => {
       const html = await response.text();
       expect(fieldErrorOf(html, field)).toBe(message);
       expect(controlOf(html, 'path')).toContain(`value="${form.path}"`);
-      expect(groupRows(t).map((group) => group.fullPath)).toEqual(['platform']);
+      expect((await groupRows(t)).map((group) => group.fullPath)).toEqual(['platform']);
     },
   );
 
@@ -431,7 +430,7 @@ describe('Admin Area > Groups', () => {
     );
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'path')).toBe('Path has already been taken');
-    expect(groupRows(t)).toHaveLength(1);
+    expect(await groupRows(t)).toHaveLength(1);
   });
 
   it('lists groups with search and pagination', async () => {
@@ -477,7 +476,7 @@ describe('Admin Area > Projects', () => {
     const platform = await newGroup(t, 'platform');
     const response = await post(t.app, '/admin/projects', projectForm(platform), { cookie: t.admin });
     expect(response.status).toBe(303);
-    const [api] = projectRows(t);
+    const [api] = await projectRows(t);
     expect(api).toMatchObject({ name: 'API', fullPath: 'platform/api', groupId: platform.id });
     expect(response.headers.get('location')).toBe(`/admin/projects/${api!.id}`);
     expect(flashOf(response)).toBe('Project platform/api was successfully created.');
@@ -493,7 +492,7 @@ describe('Admin Area > Projects', () => {
     const html = await response.text();
     expect(fieldErrorOf(html, 'group_id')).toBe('Choose the group the project belongs to');
     expect(controlOf(html, 'name')).toContain('value="API"');
-    expect(projectRows(t)).toHaveLength(0);
+    expect(await projectRows(t)).toHaveLength(0);
   });
 
   it.each([
@@ -507,7 +506,7 @@ describe('Admin Area > Projects', () => {
     const response = await post(t.app, '/admin/projects', projectForm(platform, { path }), { cookie: t.admin });
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'path')).toBe('Path has already been taken');
-    expect(projectRows(t)).toHaveLength(1);
+    expect(await projectRows(t)).toHaveLength(1);
   });
 
   it('lists 25 projects on two pages, and finds one by search', async () => {
@@ -560,7 +559,7 @@ describe('Admin Area: members of groups and projects', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/admin/groups/${t.platform.id}`);
     expect(flashOf(response)).toBe('ada was added.');
-    expect(memberRows(t)).toMatchObject([
+    expect(await memberRows(t)).toMatchObject([
       { userId: t.ada.id, groupId: t.platform.id, projectId: null, accessLevel: ROLES.owner },
     ]);
     expect(textOf(await (await get(t.app, `/admin/groups/${t.platform.id}`, { cookie: t.admin })).text())).toContain(
@@ -578,7 +577,7 @@ describe('Admin Area: members of groups and projects', () => {
     );
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/admin/projects/${t.api.id}`);
-    expect(memberRows(t)).toMatchObject([
+    expect(await memberRows(t)).toMatchObject([
       { userId: t.ada.id, groupId: null, projectId: t.api.id, accessLevel: ROLES.maintainer },
     ]);
   });
@@ -595,7 +594,7 @@ describe('Admin Area: members of groups and projects', () => {
     const html = await response.text();
     expect(fieldErrorOf(html, 'username')).toBe('No user with that username');
     expect(controlOf(html, 'username')).toContain('value="nobody"');
-    expect(memberRows(t)).toHaveLength(0);
+    expect(await memberRows(t)).toHaveLength(0);
   });
 
   it('refuses to add someone who is already a member', async () => {
@@ -614,7 +613,7 @@ describe('Admin Area: members of groups and projects', () => {
     );
     expect(again.status).toBe(422);
     expect(fieldErrorOf(await again.text(), 'username')).toBe('ada is already a member');
-    expect(memberRows(t)).toMatchObject([{ userId: t.ada.id, accessLevel: ROLES.developer }]);
+    expect(await memberRows(t)).toMatchObject([{ userId: t.ada.id, accessLevel: ROLES.developer }]);
   });
 
   it('refuses the Owner role for a project (a tampered select value), and does not offer it', async () => {
@@ -629,7 +628,7 @@ describe('Admin Area: members of groups and projects', () => {
     );
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'role')).toBe('Role must be one of reporter, developer, maintainer');
-    expect(memberRows(t)).toHaveLength(0);
+    expect(await memberRows(t)).toHaveLength(0);
   });
 
   it("changes a member's role, and refuses a role that does not exist", async () => {
@@ -640,7 +639,7 @@ describe('Admin Area: members of groups and projects', () => {
       { username: 'ada', role: 'developer' },
       { cookie: t.admin },
     );
-    const [member] = memberRows(t);
+    const [member] = await memberRows(t);
     const changed = await post(
       t.app,
       `/admin/groups/${t.platform.id}/members/${member!.id}`,
@@ -649,7 +648,7 @@ describe('Admin Area: members of groups and projects', () => {
     );
     expect(changed.status).toBe(303);
     expect(flashOf(changed)).toBe('The role of ada was changed.');
-    expect(memberRows(t)[0]!.accessLevel).toBe(ROLES.reporter);
+    expect((await memberRows(t))[0]!.accessLevel).toBe(ROLES.reporter);
 
     const invalid = await post(
       t.app,
@@ -659,7 +658,7 @@ describe('Admin Area: members of groups and projects', () => {
     );
     expect(invalid.status).toBe(422);
     expect(textOf(await invalid.text())).toContain('Role must be one of reporter, developer, maintainer, owner');
-    expect(memberRows(t)[0]!.accessLevel).toBe(ROLES.reporter);
+    expect((await memberRows(t))[0]!.accessLevel).toBe(ROLES.reporter);
   });
 
   it('removes a member', async () => {
@@ -670,7 +669,7 @@ describe('Admin Area: members of groups and projects', () => {
       { username: 'bob', role: 'reporter' },
       { cookie: t.admin },
     );
-    const [member] = memberRows(t);
+    const [member] = await memberRows(t);
     const response = await post(
       t.app,
       `/admin/projects/${t.api.id}/members/${member!.id}/delete`,
@@ -680,7 +679,7 @@ describe('Admin Area: members of groups and projects', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/admin/projects/${t.api.id}`);
     expect(flashOf(response)).toBe('bob was removed.');
-    expect(memberRows(t)).toHaveLength(0);
+    expect(await memberRows(t)).toHaveLength(0);
   });
 
   it('answers 404 for an unknown member id and for a member of another group, changing nothing', async () => {
@@ -691,7 +690,7 @@ describe('Admin Area: members of groups and projects', () => {
       { username: 'ada', role: 'developer' },
       { cookie: t.admin },
     );
-    const [ofTools] = memberRows(t);
+    const [ofTools] = await memberRows(t);
     for (const memberId of ['999', 'abc', String(ofTools!.id)]) {
       const base = `/admin/groups/${t.platform.id}/members/${memberId}`;
       expect((await post(t.app, base, { role: 'owner' }, { cookie: t.admin })).status, `change ${memberId}`).toBe(404);
@@ -700,7 +699,7 @@ describe('Admin Area: members of groups and projects', () => {
     const viaProject = `/admin/projects/${t.api.id}/members/${ofTools!.id}`;
     expect((await post(t.app, viaProject, { role: 'maintainer' }, { cookie: t.admin })).status).toBe(404);
     expect((await post(t.app, `${viaProject}/delete`, {}, { cookie: t.admin })).status).toBe(404);
-    expect(memberRows(t)).toMatchObject([{ id: ofTools!.id, groupId: t.tools.id, accessLevel: ROLES.developer }]);
+    expect(await memberRows(t)).toMatchObject([{ id: ofTools!.id, groupId: t.tools.id, accessLevel: ROLES.developer }]);
   });
 
   it('answers 404 when the group or project of the URL does not exist', async () => {
@@ -713,7 +712,7 @@ describe('Admin Area: members of groups and projects', () => {
       (await post(t.app, '/admin/projects/abc/members', { username: 'ada', role: 'developer' }, { cookie: t.admin }))
         .status,
     ).toBe(404);
-    expect(memberRows(t)).toHaveLength(0);
+    expect(await memberRows(t)).toHaveLength(0);
   });
 });
 
@@ -736,14 +735,14 @@ describe('protections of every form post', () => {
     );
     expect(response.status).toBe(403);
     expect(textOf(await response.text())).toContain(CSRF_MESSAGE);
-    expect(groupRows(t)).toHaveLength(0);
+    expect(await groupRows(t)).toHaveLength(0);
   });
 
   it('refuses a cross-site sign-out, keeping the session', async () => {
     const t = await signedInAdmin();
     const response = await post(t.app, '/users/sign_out', {}, { cookie: t.admin, origin: 'https://evil.example' });
     expect(response.status).toBe(403);
-    expect(t.db.select().from(sessions).all()).toHaveLength(1);
+    expect((await t.db.select().from(sessions))).toHaveLength(1);
   });
 
   it('refuses a body over 256 KiB with 413, changing nothing', async () => {
@@ -756,7 +755,7 @@ describe('protections of every form post', () => {
     );
     expect(response.status).toBe(413);
     expect(textOf(await response.text())).toContain('The submitted form is too large.');
-    expect(groupRows(t)).toHaveLength(0);
+    expect(await groupRows(t)).toHaveLength(0);
   });
 
   it('accepts a body just under the limit (and then validates it)', async () => {

@@ -21,7 +21,7 @@ let maintainer: string;
 
 /** Instance Slack default with username "cascade"; the project sets its own channel. */
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   w = await buildWorld(t.db);
   admin = await apiToken(t.db, w.users.admin);
   maintainer = await apiToken(t.db, w.users.maintainer);
@@ -36,17 +36,15 @@ beforeEach(async () => {
 
 const call = (method: string, url: string, token: string, params?: Record<string, unknown>) =>
   apiRequest(t.app, method, url, { token, params });
-const instanceRow = () =>
-  t.db
+const instanceRow = async () =>
+  (await t.db
     .select()
-    .from(integrationSettings)
-    .all()
+    .from(integrationSettings))
     .find((row) => row.groupId === null && row.projectId === null)!;
-const projectRow = () =>
-  t.db
+const projectRow = async () =>
+  (await t.db
     .select()
-    .from(integrationSettings)
-    .all()
+    .from(integrationSettings))
     .find((row) => row.projectId === w.project.id);
 
 describe('the enforcement API', () => {
@@ -75,13 +73,12 @@ describe('the enforcement API', () => {
     });
 
     expect((await call('DELETE', `${INSTANCE}/enforcement`, admin)).status).toBe(204);
-    expect(instanceRow().enforced).toBeNull();
+    expect((await instanceRow()).enforced).toBeNull();
     expect(await json(await call('GET', PROJECT(w), maintainer))).toMatchObject({ properties: { channel: '#app' } });
     expect(
-      t.db
+      (await t.db
         .select()
-        .from(auditEvents)
-        .all()
+        .from(auditEvents))
         .map((event) => event.action),
     ).toEqual(expect.arrayContaining(['settings.enforced', 'settings.enforcement_lifted']));
   });
@@ -92,7 +89,7 @@ describe('the enforcement API', () => {
       expect(response.status).toBe(400);
       expect(Object.keys((await json<{ message: object }>(response)).message)).toHaveLength(1);
     }
-    expect(instanceRow().enforced).toBeNull();
+    expect((await instanceRow()).enforced).toBeNull();
   });
 
   it('answers 404 when there is nothing to lift or no settings to enforce', async () => {
@@ -110,10 +107,9 @@ describe('the enforcement API', () => {
       { cookie: w.cookies.admin },
     );
     const groupMaintainer = await insertUser(t.db, 'group-maintainer');
-    writeConnection(t.db)
+    (await writeConnection(t.db)
       .insert(members)
-      .values({ userId: groupMaintainer.id, groupId: w.top.id, accessLevel: ROLES.maintainer })
-      .run();
+      .values({ userId: groupMaintainer.id, groupId: w.top.id, accessLevel: ROLES.maintainer }));
     const url = `/api/v4/groups/top/integrations/slack/enforcement`;
     expect((await call('PUT', url, await apiToken(t.db, groupMaintainer), { keys: 'username' })).status).toBe(403);
     expect((await call('PUT', url, await apiToken(t.db, w.users.owner), { keys: 'username' })).status).toBe(200);
@@ -124,6 +120,6 @@ describe('the push API', () => {
   it('clears the chosen values of the descendants that override them', async () => {
     const response = await call('POST', `${INSTANCE}/push`, admin, { keys: ['channel'] });
     expect(await json(response)).toEqual({ changed_descendants: { projects: 1, groups: 0 } });
-    expect(JSON.parse(projectRow()!.fields)).not.toHaveProperty('channel');
+    expect(JSON.parse((await projectRow())!.fields)).not.toHaveProperty('channel');
   });
 });

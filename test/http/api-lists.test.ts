@@ -3,6 +3,7 @@
  * order and keyset pagination; GET /groups with all_available and top_level_only; a group's
  * subgroups, descendant groups and projects (include_subgroups); GET /namespaces.
  */
+import { openTestDatabase } from '../support/database.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/auth/permissions.js';
 import { migrateDatabase, openDatabase, writeConnection } from '../../src/db/client.js';
@@ -20,7 +21,7 @@ let w: World;
 let tokens: ActorTokens;
 
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   w = await buildWorld(t.db);
   tokens = await apiTokens(t.db, w);
 });
@@ -38,7 +39,7 @@ const paths = async (url: string, token: string) =>
   (await listed(url, token)).map((item) => item.path_with_namespace ?? item.full_path);
 const project = async (group: Group, path: string, name = path) =>
   must(await createProject(t.db, { name, path }, group));
-const addMember = (values: typeof members.$inferInsert) => writeConnection(t.db).insert(members).values(values).run();
+const addMember = async (values: typeof members.$inferInsert) => (await writeConnection(t.db).insert(members).values(values));
 
 describe('GET /projects', () => {
   it('lists only the projects where the user has a role with membership=true, administrators included', async () => {
@@ -282,9 +283,8 @@ describe('queries per list', () => {
   /** An instance with `size` groups below "top", each with a subgroup and two projects. */
   async function instanceOf(size: number) {
     const statements: string[] = [];
-    const db = openDatabase(':memory:', { onStatement: (sql) => statements.push(sql) });
-    migrateDatabase(db);
-    const { app } = createTestApp({ db, pageCacheSize: 0 });
+    const db = await openTestDatabase({ onStatement: (sql) => statements.push(sql) });
+    const { app } = await createTestApp({ db, pageCacheSize: 0 });
     const world = await buildWorld(db);
     for (let index = 0; index < size; index++) {
       const group = must(await createGroup(db, { name: `Team ${index}`, path: `team-${index}` }, world.top));

@@ -7,7 +7,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPersonalAccessToken, daysAhead } from '../../src/auth/tokens.js';
 import { writeConnection } from '../../src/db/client.js';
-import { auditEvents } from '../../src/db/schema.js';
+import { auditEvents, users } from '../../src/db/schema.js';
+import { eq } from 'drizzle-orm';
 import { apiRequest, apiToken, json } from '../support/api.js';
 import { createTestApp, get, post, type TestApp } from '../support/app.js';
 import { buildWorld, type World } from '../support/world.js';
@@ -22,7 +23,7 @@ let w: World;
 let sudoToken: string;
 
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   w = await buildWorld(t.db);
   sudoToken = await apiToken(t.db, w.users.admin, ['api', 'sudo']);
 });
@@ -50,13 +51,13 @@ describe('acting as another user', () => {
     expect(listed.map((project) => project.id)).toEqual([w.project.id]);
     const refused = await call('PUT', `/projects/${w.project.id}/integrations/slack`, sudoToken, 'developer', SLACK);
     expect(refused.status).toBe(403);
-    expect(t.db.select().from(auditEvents).all()).toEqual([]);
+    expect((await t.db.select().from(auditEvents))).toEqual([]);
   });
 
   it('records the change in the audit trail as the user it acts as', async () => {
     const saved = await call('PUT', `/projects/${w.project.id}/integrations/slack`, sudoToken, 'maintainer', SLACK);
     expect(saved.status).toBe(200);
-    const [event] = t.db.select().from(auditEvents).all();
+    const [event] = (await t.db.select().from(auditEvents));
     expect(event).toMatchObject({ actorId: w.users.maintainer.id, actorName: 'maintainer', action: 'settings.saved' });
   });
 });
@@ -95,7 +96,7 @@ describe("GitLab's refusals", () => {
   });
 
   it("stops working for Sudo when the token's user is no longer an administrator", async () => {
-    writeConnection(t.db).$client.prepare('update users set is_admin = 0 where id = ?').run(w.users.admin.id);
+    await writeConnection(t.db).update(users).set({ isAdmin: false }).where(eq(users.id, w.users.admin.id));
     const response = await call('GET', '/user', sudoToken, 'reporter');
     expect(response.status).toBe(403);
     expect(await json(response)).toEqual({ message: '403 Forbidden - Must be admin to use sudo' });

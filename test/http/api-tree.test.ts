@@ -21,7 +21,7 @@ let w: World;
 let tokens: ActorTokens;
 
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   w = await buildWorld(t.db);
   tokens = await apiTokens(t.db, w);
 });
@@ -29,13 +29,13 @@ beforeEach(async () => {
 const call = (method: string, url: string, params?: Record<string, unknown>, token = tokens.admin) =>
   apiRequest(t.app, method, `${API}${url}`, { token, params });
 const body = async (response: Response) => ({ status: response.status, body: await json(response) });
-const events = () => t.db.select().from(auditEvents).all();
+const events = async () => (await t.db.select().from(auditEvents));
 
 /** Runs `request` and checks that it is refused with `status` and `answer`, and that no row changed. */
 async function refused(request: () => Promise<Response>, status: number, answer: unknown) {
-  const before = databaseSnapshot(t.db);
+  const before = await databaseSnapshot(t.db);
   expect(await body(await request())).toEqual({ status, body: answer });
-  expect(databaseSnapshot(t.db)).toBe(before);
+  expect(await databaseSnapshot(t.db)).toBe(before);
 }
 
 describe('groups', () => {
@@ -79,7 +79,7 @@ describe('groups', () => {
     const updated = await body(await call('PUT', `/groups/${w.sub.id}`, { name: 'Subsidiary', path: 'subsidiary' }));
     expect(updated).toMatchObject({ status: 200, body: { name: 'Subsidiary', full_path: 'top/subsidiary' } });
     expect((await findProjectById(t.db, w.project.id))?.fullPath).toBe('top/subsidiary/app');
-    expect(events()).toEqual([
+    expect(await events()).toEqual([
       expect.objectContaining({ action: 'group.moved', ownerPath: 'top/subsidiary', actorName: 'admin' }),
     ]);
     expect(await json(await call('PUT', `/groups/${w.sub.id}`, { path: 'Subsidiary' }))).toMatchObject({
@@ -100,16 +100,15 @@ describe('groups', () => {
     expect(await findGroupById(t.db, w.top.id)).toBeUndefined();
     expect(await findGroupById(t.db, w.sub.id)).toBeUndefined();
     expect(await findProjectById(t.db, w.project.id)).toBeUndefined();
-    expect(t.db.select().from(integrationSettings).all()).toEqual([]);
+    expect((await t.db.select().from(integrationSettings))).toEqual([]);
     expect(
-      t.db
+      (await t.db
         .select()
-        .from(members)
-        .all()
+        .from(members))
         .map((member) => member.groupId ?? member.projectId),
     ).toEqual([]);
     expect(await findGroupById(t.db, w.other.id)).toBeDefined();
-    expect(events().at(-1)).toMatchObject({ action: 'group.deleted', ownerPath: 'top', groupId: w.top.id });
+    expect((await events()).at(-1)).toMatchObject({ action: 'group.deleted', ownerPath: 'top', groupId: w.top.id });
     expect((await call('GET', `/groups/${w.top.id}`)).status).toBe(404);
   });
 
@@ -123,7 +122,7 @@ describe('groups', () => {
       inherits_from: { level: 'group', full_path: 'other' },
       properties: { channel: '#other' },
     });
-    expect(events().at(-1)).toMatchObject({ action: 'group.moved', ownerPath: 'other/sub' });
+    expect((await events()).at(-1)).toMatchObject({ action: 'group.moved', ownerPath: 'other/sub' });
   });
 
   it('transfers a group to the top level without group_id, and refuses a move into itself', async () => {
@@ -186,7 +185,7 @@ describe('projects', () => {
       status: 200,
       body: { description: 'The app', path: 'application', path_with_namespace: 'top/sub/application' },
     });
-    expect(events()).toEqual([expect.objectContaining({ action: 'project.moved', ownerPath: 'top/sub/application' })]);
+    expect(await events()).toEqual([expect.objectContaining({ action: 'project.moved', ownerPath: 'top/sub/application' })]);
   });
 
   it('deletes a project with its settings and members, answering 202, audited', async () => {
@@ -196,15 +195,14 @@ describe('projects', () => {
       body: { message: '202 Accepted' },
     });
     expect(await findProjectById(t.db, w.project.id)).toBeUndefined();
-    expect(t.db.select().from(integrationSettings).all()).toEqual([]);
+    expect((await t.db.select().from(integrationSettings))).toEqual([]);
     expect(
-      t.db
+      (await t.db
         .select()
-        .from(members)
-        .all()
+        .from(members))
         .some((member) => member.projectId === w.project.id),
     ).toBe(false);
-    expect(events().at(-1)).toMatchObject({ action: 'project.deleted', ownerPath: 'top/sub/app' });
+    expect((await events()).at(-1)).toMatchObject({ action: 'project.deleted', ownerPath: 'top/sub/app' });
   });
 
   it('transfers a project to a group named by path, which it inherits from at once', async () => {
@@ -216,7 +214,7 @@ describe('projects', () => {
     });
     const slack = await json(await call('GET', `/projects/${w.project.id}/integrations/slack`));
     expect(slack).toMatchObject({ inherits_from: { level: 'group', full_path: 'other' } });
-    expect(events().at(-1)).toMatchObject({ action: 'project.moved', ownerPath: 'other/app' });
+    expect((await events()).at(-1)).toMatchObject({ action: 'project.moved', ownerPath: 'other/app' });
     await refused(() => call('PUT', `/projects/${w.project.id}/transfer`, { namespace: w.other.id }), 400, {
       message: 'Failed to transfer project: The project is already in this group',
     });

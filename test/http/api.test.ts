@@ -25,7 +25,7 @@ let w: World;
 let tokens: ActorTokens;
 
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   w = await buildWorld(t.db);
   tokens = await apiTokens(t.db, w);
 });
@@ -33,7 +33,7 @@ beforeEach(async () => {
 const call = (method: string, url: string, token: string | undefined, params?: Record<string, unknown>, form = false) =>
   apiRequest(t.app, method, `${API}${url}`, { token, params, form });
 const slackOfApp = (token = tokens.maintainer) => call('GET', `/projects/${w.project.id}/integrations/slack`, token);
-const events = () => t.db.select().from(auditEvents).all();
+const events = async () => (await t.db.select().from(auditEvents));
 
 describe('authentication', () => {
   it('answers 401 without a token, with an unknown one, and to a session cookie alone', async () => {
@@ -59,17 +59,15 @@ describe('authentication', () => {
   });
 
   it('stops a revoked token, an expired one and every token of a blocked user', async () => {
-    const [reporterToken] = t.db
+    const [reporterToken] = (await t.db
       .select()
       .from(personalAccessTokens)
-      .where(eq(personalAccessTokens.userId, w.users.developer.id))
-      .all();
+      .where(eq(personalAccessTokens.userId, w.users.developer.id)));
     await revokeToken(t.db, reporterToken!.id);
-    writeConnection(t.db)
+    (await writeConnection(t.db)
       .update(personalAccessTokens)
       .set({ expiresAt: '2020-01-01' })
-      .where(eq(personalAccessTokens.userId, w.users.owner.id))
-      .run();
+      .where(eq(personalAccessTokens.userId, w.users.owner.id)));
     const blocked = await call('GET', '/user', tokens.blocked);
     expect(blocked.status).toBe(401);
     expect(await json(blocked)).toEqual({ message: '401 Unauthorized' });
@@ -88,11 +86,10 @@ describe('authentication', () => {
 
   it('lets a token work through its expiry day', async () => {
     const today = new Date().toISOString().slice(0, 10);
-    writeConnection(t.db)
+    (await writeConnection(t.db)
       .update(personalAccessTokens)
       .set({ expiresAt: today })
-      .where(eq(personalAccessTokens.userId, w.users.owner.id))
-      .run();
+      .where(eq(personalAccessTokens.userId, w.users.owner.id)));
     expect((await call('GET', '/user', tokens.owner)).status).toBe(200);
   });
 
@@ -111,23 +108,22 @@ describe('authentication', () => {
         scope: 'api',
       });
     }
-    expect(events().filter((event) => event.projectId === w.project.id)).toEqual([]);
+    expect((await events()).filter((event) => event.projectId === w.project.id)).toEqual([]);
   });
 
   it('notes when a token was last used, without writing on every request', async () => {
-    const lastUsed = () =>
-      t.db
+    const lastUsed = async () =>
+      (await t.db
         .select()
         .from(personalAccessTokens)
-        .where(eq(personalAccessTokens.userId, w.users.reporter.id))
-        .all()
+        .where(eq(personalAccessTokens.userId, w.users.reporter.id)))
         .map((row) => row.lastUsedAt);
-    expect(lastUsed()).toEqual([null, null]);
+    expect(await lastUsed()).toEqual([null, null]);
     await call('GET', '/user', tokens.reporter);
-    const [, first] = lastUsed();
+    const [, first] = await lastUsed();
     expect(first).toBeInstanceOf(Date);
     await call('GET', '/version', tokens.reporter);
-    expect(lastUsed()[1]).toEqual(first);
+    expect((await lastUsed())[1]).toEqual(first);
   });
 
   it('is not refused by the CSRF check, and answers are never cached', async () => {
@@ -192,7 +188,7 @@ describe('GET /version, /user, /projects, /groups', () => {
         .map((project) => project.id)
         .sort();
       const user = w.users[actor as keyof typeof w.users];
-      const all = t.db.select().from(projects).all();
+      const all = (await t.db.select().from(projects));
       const openable = await Promise.all(
         all.map((project) =>
           can(t.db, user, 'read', { kind: 'project', project, group: project.groupId === w.sub.id ? w.sub : w.other }),
@@ -313,7 +309,7 @@ describe('project integrations', () => {
     expect(body.id).toEqual(expect.any(Number));
     expect(body.created_at).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
     expect(body.properties).not.toHaveProperty('webhook');
-    const [event] = events().filter((e) => e.projectId === w.project.id);
+    const [event] = (await events()).filter((e) => e.projectId === w.project.id);
     expect(event).toMatchObject({ action: 'settings.saved', actorName: 'maintainer', integration: 'slack' });
 
     const page = await (
@@ -365,7 +361,7 @@ describe('project integrations', () => {
     expect(response.status).toBe(400);
     expect(await json(response)).toEqual({ error: `${name} is invalid` });
     expect(await json(await slackOfApp())).toEqual(before);
-    expect(events().filter((e) => e.projectId === w.project.id)).toHaveLength(1);
+    expect((await events()).filter((e) => e.projectId === w.project.id)).toHaveLength(1);
   });
 
   it('takes values from the level above with inherited_fields, and says where each comes from', async () => {
@@ -396,7 +392,7 @@ describe('project integrations', () => {
       sources: { channel: 'instance' },
     });
     expect(
-      events()
+      (await events())
         .filter((e) => e.projectId === w.project.id)
         .map((e) => e.action),
     ).toEqual(['settings.saved', 'settings.inherited']);
@@ -419,7 +415,7 @@ describe('project integrations', () => {
     const response = await call('PUT', `${url()}/slack`, tokens.maintainer, params);
     expect(response.status).toBe(400);
     expect(await json(response)).toEqual({ message });
-    expect(events()).toEqual([]);
+    expect(await events()).toEqual([]);
   });
 
   it.each([
@@ -535,7 +531,7 @@ describe('group and instance integrations', () => {
       sources: { channel: 'instance' },
     });
     expect(await json(await slackOfApp())).toMatchObject({ properties: { channel: '#all' } });
-    expect(events().map((e) => [e.action, e.level])).toEqual([['settings.saved', 'instance']]);
+    expect((await events()).map((e) => [e.action, e.level])).toEqual([['settings.saved', 'instance']]);
 
     const nothingAbove = await call('PUT', base, tokens.admin, { use_inherited_settings: true });
     // Beyond GitLab (which has no instance level): the instance inherits from nothing, ever.
@@ -576,7 +572,7 @@ describe('disabling an integration as GitLab does (DELETE)', () => {
     expect(await json(shown)).toMatchObject({ active: false, inherited: false, sources: { active: 'project' } });
     expect(await json(await call('GET', `/projects/${w.project.id}/integrations`, tokens.maintainer))).toEqual([]);
     expect(await slackPageOfApp()).toEqual({ inheritance: 'custom', enabled: false });
-    const [event] = events().filter((e) => e.projectId === w.project.id);
+    const [event] = (await events()).filter((e) => e.projectId === w.project.id);
     expect(event).toMatchObject({ action: 'settings.disabled', actorName: 'maintainer', integration: 'slack' });
   });
 
@@ -592,7 +588,7 @@ describe('disabling an integration as GitLab does (DELETE)', () => {
       sources: { active: 'project', channel: 'instance', push_events: 'instance', webhook: 'instance' },
     });
     expect(
-      events()
+      (await events())
         .filter((e) => e.projectId === w.project.id)
         .map((e) => e.action),
     ).toEqual(['settings.saved', 'settings.disabled']);
@@ -617,14 +613,14 @@ describe('disabling an integration as GitLab does (DELETE)', () => {
     expect(response.status).toBe(404);
     expect(await json(response)).toEqual({ message: '404 Integration Not Found' });
     expect((await slackOfApp()).status).toBe(404);
-    expect(events()).toEqual([]);
+    expect(await events()).toEqual([]);
   });
 
   it('records a second DELETE of a disabled integration once: it is already as asked', async () => {
     await saveInstanceSlack(t.app, w.cookies.admin!);
     expect((await call('DELETE', url(), tokens.maintainer)).status).toBe(204);
     expect((await call('DELETE', url(), tokens.maintainer)).status).toBe(204);
-    expect(events().filter((e) => e.projectId === w.project.id)).toHaveLength(1);
+    expect((await events()).filter((e) => e.projectId === w.project.id)).toHaveLength(1);
   });
 
   it('refuses to turn off what a level above enforces as enabled, with 422, changing nothing', async () => {
@@ -642,7 +638,7 @@ describe('disabling an integration as GitLab does (DELETE)', () => {
       message: { active: ['Enabled is enforced by Instance: every project reports'] },
     });
     expect(await json(await slackOfApp())).toMatchObject({ active: true, inherited: true });
-    expect(events().filter((e) => e.projectId === w.project.id)).toEqual([]);
+    expect((await events()).filter((e) => e.projectId === w.project.id)).toEqual([]);
   });
 
   it('is refused to a reporter (403) before anything else', async () => {
@@ -655,7 +651,7 @@ describe('disabling an integration as GitLab does (DELETE)', () => {
 
 describe("GitLab's errors on the integrations API", () => {
   const url = () => `/projects/${w.project.id}/integrations`;
-  const rows = () => t.db.select().from(auditEvents).all().length;
+  const rows = async () => (await t.db.select().from(auditEvents)).length;
 
   it.each([
     ['nothing at all', {}, 'webhook is missing'],
@@ -669,7 +665,7 @@ describe("GitLab's errors on the integrations API", () => {
         expect(await json(response)).toEqual({ error });
       }
       expect((await slackOfApp()).status).toBe(404);
-      expect(rows()).toBe(0);
+      expect(await rows()).toBe(0);
     },
   );
 
@@ -699,7 +695,7 @@ describe("GitLab's errors on the integrations API", () => {
         expect(response.status).toBe(400);
         expect(await json(response)).toEqual({ error: 'slug does not have a valid value' });
       }
-      expect(rows()).toBe(0);
+      expect(await rows()).toBe(0);
     },
   );
 
@@ -727,7 +723,7 @@ describe("GitLab's errors on the integrations API", () => {
     const response = await call('PUT', `${url()}/slack`, tokens.maintainer, { use_inherited_settings: true });
     expect(response.status).toBe(400);
     expect(await json(response)).toEqual({ message: 'Default integration not found.' });
-    expect(rows()).toBe(0);
+    expect(await rows()).toBe(0);
   });
 
   it.each([
@@ -746,7 +742,7 @@ describe("GitLab's errors on the integrations API", () => {
       error: `The provided content-type '${contentType.split(';')[0]}' is not supported.`,
     });
     expect(await json(await slackOfApp())).toMatchObject({ inherited: true });
-    expect(events().filter((e) => e.projectId === w.project.id)).toEqual([]);
+    expect((await events()).filter((e) => e.projectId === w.project.id)).toEqual([]);
   });
 
   it('reads a body without a Content-Type as JSON, as grape does', async () => {

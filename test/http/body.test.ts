@@ -15,7 +15,7 @@ import { databaseSnapshot } from '../support/snapshot.js';
 import { buildWorld, type World } from '../support/world.js';
 
 async function withWorld(): Promise<TestApp & { world: World }> {
-  const t = createTestApp();
+  const t = await createTestApp();
   return { ...t, world: await buildWorld(t.db) };
 }
 
@@ -35,11 +35,11 @@ describe('a body that is not what its Content-Type says', () => {
     'answers a sign-in form sent as %s with 400 and says why, changing nothing',
     async (_case, contentType, body) => {
       const t = await withWorld();
-      const before = databaseSnapshot(t.db);
+      const before = await databaseSnapshot(t.db);
       const response = await send(t, 'POST', '/users/sign_in', { 'content-type': contentType }, body);
       expect(response.status).toBe(400);
       expect(textOf(await response.text())).toContain(UNREADABLE_BODY);
-      expect(databaseSnapshot(t.db)).toBe(before);
+      expect(await databaseSnapshot(t.db)).toBe(before);
       expect(stackTraces(t.logLines)).toEqual([]);
     },
   );
@@ -48,7 +48,7 @@ describe('a body that is not what its Content-Type says', () => {
     "answers an administrator's form sent as %s with 400, changing nothing",
     async (_case, contentType, body) => {
       const t = await withWorld();
-      const before = databaseSnapshot(t.db);
+      const before = await databaseSnapshot(t.db);
       const response = await send(
         t,
         'POST',
@@ -58,7 +58,7 @@ describe('a body that is not what its Content-Type says', () => {
       );
       expect(response.status).toBe(400);
       expect(textOf(await response.text())).toContain(UNREADABLE_BODY);
-      expect(databaseSnapshot(t.db)).toBe(before);
+      expect(await databaseSnapshot(t.db)).toBe(before);
     },
   );
 
@@ -68,7 +68,7 @@ describe('a body that is not what its Content-Type says', () => {
   ])("answers the API's %s with GitLab's 400 error, changing nothing", async (_case, contentType, body, message) => {
     const t = await withWorld();
     const token = await apiToken(t.db, t.world.users.admin);
-    const before = databaseSnapshot(t.db);
+    const before = await databaseSnapshot(t.db);
     const response = await send(
       t,
       'PUT',
@@ -78,7 +78,7 @@ describe('a body that is not what its Content-Type says', () => {
     );
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: message });
-    expect(databaseSnapshot(t.db)).toBe(before);
+    expect(await databaseSnapshot(t.db)).toBe(before);
     expect(stackTraces(t.logLines)).toEqual([]);
   });
 });
@@ -139,7 +139,7 @@ const healthCheck = 'GET /-/health HTTP/1.1\r\nHost: localhost:3000\r\n\r\n';
 
 describe('a body over the limit on a kept-alive connection', () => {
   it('answers 413 and then the next request on the same connection', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     const port = await listen(t);
     const size = MAX_BODY_BYTES * 2;
     const result = await exchange(port, [formPost('/users/sign_in', size), Buffer.alloc(size, 'a'), healthCheck], 2);
@@ -147,7 +147,7 @@ describe('a body over the limit on a kept-alive connection', () => {
   });
 
   it("answers the API's 413 and then the next request on the same connection", async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     const port = await listen(t);
     const size = MAX_BODY_BYTES + 1;
     const put = `PUT /api/v4/user HTTP/1.1\r\nHost: localhost:3000\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`;
@@ -156,7 +156,7 @@ describe('a body over the limit on a kept-alive connection', () => {
   });
 
   it('says Connection: close with the 413 when the body is too large to read and drop', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     const port = await listen(t);
     const result = await exchange(port, [formPost('/users/sign_in', DISCARDED_BODY_MAX_BYTES + 1)], 1);
     expect(result.statuses).toEqual(['HTTP/1.1 413']);
@@ -177,7 +177,7 @@ describe('a client that goes away mid-body', () => {
   }
 
   it('is logged as one line saying the client aborted, with no error and no stack trace', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     const port = await listen(t);
     await abortMidBody(port, formPost('/users/sign_in', 1000));
     expect(t.logLines).toEqual([
@@ -186,7 +186,7 @@ describe('a client that goes away mid-body', () => {
   });
 
   it('is logged the same way when the body comes in chunks of unknown total length', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     const port = await listen(t);
     const head = `POST /users/sign_in HTTP/1.1\r\nHost: localhost:3000\r\nOrigin: ${ORIGIN}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n`;
     await abortMidBody(port, head, 'b\r\nusername=ro\r\n');

@@ -8,7 +8,7 @@ import { createTestApp } from '../support/app.js';
 
 /** The log line's last word, for a health check from `peer` carrying `forwardedFor`. */
 async function loggedAddress(trustProxy: string | undefined, peer: string, forwardedFor?: string): Promise<string> {
-  const t = createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: trustProxy }) });
+  const t = await createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: trustProxy }) });
   const headers: Record<string, string> = forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor };
   await t.app.request('/-/health', { headers }, { incoming: { socket: { remoteAddress: peer } } });
   expect(t.logLines).toHaveLength(1);

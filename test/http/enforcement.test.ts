@@ -35,7 +35,7 @@ const REASON = 'One Slack workspace for the company';
 
 /** Instance Slack default (version 1); the project keeps its own channel and username. */
 async function setup(): Promise<Setup> {
-  const test = createTestApp();
+  const test = await createTestApp();
   const world = await buildWorld(test.db);
   const admin = world.cookies.admin!;
   const maintainer = world.cookies.maintainer!;
@@ -56,17 +56,15 @@ async function setup(): Promise<Setup> {
 
 const enforce = (t: Setup, form: Record<string, string | string[]>, url = INSTANCE_ENFORCEMENT, cookie = t.admin) =>
   post(t.app, url, { _version: '1', ...form }, { cookie });
-const projectRow = (t: Setup) =>
-  t.db
+const projectRow = async (t: Setup) =>
+  (await t.db
     .select()
-    .from(integrationSettings)
-    .all()
+    .from(integrationSettings))
     .find((row) => row.projectId === t.world.project.id);
-const instanceRow = (t: Setup) =>
-  t.db
+const instanceRow = async (t: Setup) =>
+  (await t.db
     .select()
-    .from(integrationSettings)
-    .all()
+    .from(integrationSettings))
     .find((row) => row.groupId === null && row.projectId === null);
 const pageText = async (t: Setup, url: string, cookie: string) => (await get(t.app, url, { cookie })).text();
 
@@ -81,7 +79,7 @@ describe('enforcing instance settings', () => {
     expect(text).toContain(
       'The values they set themselves are kept, unused, and apply again when the enforcement is lifted.',
     );
-    expect(instanceRow(t)!.enforced).toBeNull();
+    expect((await instanceRow(t))!.enforced).toBeNull();
   });
 
   it('enforces the values: the project shows and uses them, disabled, with who enforces them and why', async () => {
@@ -89,19 +87,18 @@ describe('enforcing instance settings', () => {
     const response = await enforce(t, { keys: ['channel'], reason: REASON, _confirmed: '1' });
     expect(response.status).toBe(303);
     expect(flashOf(response)).toBe('Slack notifications: Default channel enforced on everything below.');
-    expect(JSON.parse(instanceRow(t)!.enforced!)).toEqual({ keys: ['channel'], reason: REASON });
+    expect(JSON.parse((await instanceRow(t))!.enforced!)).toEqual({ keys: ['channel'], reason: REASON });
 
     const page = await pageText(t, `${APP}/slack`, t.maintainer);
     expect(controlOf(page, 'channel')).toMatch(/disabled="".*value="#general"/);
     expect(textOf(page)).toContain(`Enforced by Instance: ${REASON}`);
     expect(page).not.toContain('value="#app"');
     // The project's own value is kept for when the enforcement is lifted.
-    expect(JSON.parse(projectRow(t)!.fields)).toMatchObject({ channel: '#app' });
+    expect(JSON.parse((await projectRow(t))!.fields)).toMatchObject({ channel: '#app' });
 
-    const events = t.db
+    const events = (await t.db
       .select()
-      .from(auditEvents)
-      .all()
+      .from(auditEvents))
       .filter((event) => event.action === 'settings.enforced');
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.changes)).toEqual([
@@ -113,7 +110,7 @@ describe('enforcing instance settings', () => {
   it('refuses a project submission that changes an enforced value, and saves nothing', async () => {
     const t = await setup();
     await enforce(t, { keys: ['channel'], reason: REASON, _confirmed: '1' });
-    const before = projectRow(t)!;
+    const before = (await projectRow(t))!;
     const response = await post(
       t.app,
       `${APP}/slack`,
@@ -126,13 +123,13 @@ describe('enforcing instance settings', () => {
     );
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'channel')).toBe(`Default channel is enforced by Instance: ${REASON}`);
-    expect(projectRow(t)).toEqual(before);
+    expect(await projectRow(t)).toEqual(before);
   });
 
   it('lets the project change other values, keeping its own enforced one, which applies again once lifted', async () => {
     const t = await setup();
     await enforce(t, { keys: ['channel'], _confirmed: '1' });
-    const version = String(projectRow(t)!.version);
+    const version = String((await projectRow(t))!.version);
     // The disabled channel field is not submitted, as a browser leaves disabled fields out.
     const saved = await post(
       t.app,
@@ -141,19 +138,18 @@ describe('enforcing instance settings', () => {
       { cookie: t.maintainer },
     );
     expect(saved.status).toBe(303);
-    expect(JSON.parse(projectRow(t)!.fields)).toMatchObject({ channel: '#app', username: 'renamed' });
+    expect(JSON.parse((await projectRow(t))!.fields)).toMatchObject({ channel: '#app', username: 'renamed' });
 
     const preview = textOf(await (await enforce(t, { _version: '2', _action: 'lift' })).text());
     expect(preview).toContain('Lift the enforcement of Slack notifications?');
     const lifted = await enforce(t, { _version: '2', _action: 'lift', _confirmed: '1' });
     expect(flashOf(lifted)).toBe('The enforcement of Slack notifications was lifted.');
-    expect(instanceRow(t)!.enforced).toBeNull();
+    expect((await instanceRow(t))!.enforced).toBeNull();
     expect(await pageText(t, `${APP}/slack`, t.maintainer)).toContain('value="#app"');
     expect(
-      t.db
+      (await t.db
         .select()
-        .from(auditEvents)
-        .all()
+        .from(auditEvents))
         .some((event) => event.action === 'settings.enforcement_lifted'),
     ).toBe(true);
   });
@@ -199,7 +195,7 @@ describe('bad enforcement requests change nothing', () => {
     const response = await enforce(t, { ...form, _confirmed: '1' });
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), field)).toBe(message);
-    expect(instanceRow(t)!.enforced).toBeNull();
+    expect((await instanceRow(t))!.enforced).toBeNull();
   });
 
   it('a stale form is refused with a message', async () => {
@@ -208,7 +204,7 @@ describe('bad enforcement requests change nothing', () => {
     const response = await enforce(t, { keys: ['channel'], _confirmed: '1' });
     expect(response.status).toBe(303);
     expect(flashOf(response)).toMatch(/changed/);
-    expect(instanceRow(t)!.enforced).toBeNull();
+    expect((await instanceRow(t))!.enforced).toBeNull();
   });
 
   it('a level without settings of its own has nothing to enforce (400)', async () => {
@@ -220,10 +216,9 @@ describe('bad enforcement requests change nothing', () => {
     );
     expect(response.status).toBe(400);
     expect(
-      t.db
+      (await t.db
         .select()
-        .from(integrationSettings)
-        .all()
+        .from(integrationSettings))
         .some((row) => row.groupId === t.world.top.id),
     ).toBe(false);
   });
@@ -233,10 +228,9 @@ describe('enforcing group settings', () => {
   it('is for group Owners: a Maintainer of the group is refused', async () => {
     const t = await setup();
     const groupMaintainer = await insertUser(t.db, 'group-maintainer');
-    writeConnection(t.db)
+    (await writeConnection(t.db)
       .insert(members)
-      .values({ userId: groupMaintainer.id, groupId: t.world.top.id, accessLevel: ROLES.maintainer })
-      .run();
+      .values({ userId: groupMaintainer.id, groupId: t.world.top.id, accessLevel: ROLES.maintainer }));
     const cookie = await sessionCookie(t.db, groupMaintainer);
     await post(
       t.app,
@@ -296,7 +290,7 @@ describe('pushing values to descendants', () => {
     );
     expect(preview.status).toBe(200);
     expect(textOf(await preview.text())).toContain('This changes 1 project.');
-    expect(JSON.parse(projectRow(t)!.fields)).toMatchObject({ channel: '#app' });
+    expect(JSON.parse((await projectRow(t))!.fields)).toMatchObject({ channel: '#app' });
 
     const pushed = await post(
       t.app,
@@ -305,15 +299,14 @@ describe('pushing values to descendants', () => {
       { cookie: t.admin },
     );
     expect(flashOf(pushed)).toBe('Pushed Default channel of Slack notifications: 1 project changed.');
-    const fields = JSON.parse(projectRow(t)!.fields);
+    const fields = JSON.parse((await projectRow(t))!.fields);
     expect(fields).not.toHaveProperty('channel');
     expect(fields).toMatchObject({ username: 'app-bot' });
     expect(await pageText(t, `${APP}/slack`, t.maintainer)).toContain('value="#general"');
 
-    const event = t.db
+    const event = (await t.db
       .select()
-      .from(auditEvents)
-      .all()
+      .from(auditEvents))
       .find((e) => e.action === 'settings.pushed')!;
     expect(event.projectId).toBe(t.world.project.id);
     expect(JSON.parse(event.changes)).toEqual([
@@ -343,10 +336,9 @@ describe('pushing values to descendants', () => {
       { cookie: t.admin },
     );
     expect(flashOf(pushed)).toBe('Pushed Default channel of Slack notifications: 1 project and 1 group changed.');
-    const subRow = t.db
+    const subRow = (await t.db
       .select()
-      .from(integrationSettings)
-      .all()
+      .from(integrationSettings))
       .find((row) => row.groupId === t.world.sub.id)!;
     expect(JSON.parse(subRow.fields)).not.toHaveProperty('channel');
   });
@@ -360,7 +352,7 @@ describe('pushing values to descendants', () => {
       { cookie: t.admin },
     );
     expect(flashOf(pushed)).toBe('Pushed all settings of Slack notifications: 1 project changed.');
-    expect(projectRow(t)).toBeUndefined();
+    expect(await projectRow(t)).toBeUndefined();
   });
 
   it('refuses an empty or tampered choice with a message next to the field', async () => {
@@ -375,6 +367,6 @@ describe('pushing values to descendants', () => {
       expect(response.status).toBe(422);
       expect(fieldErrorOf(await response.text(), 'push_keys')).toBeTruthy();
     }
-    expect(JSON.parse(projectRow(t)!.fields)).toMatchObject({ channel: '#app' });
+    expect(JSON.parse((await projectRow(t))!.fields)).toMatchObject({ channel: '#app' });
   });
 });

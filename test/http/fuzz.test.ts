@@ -387,13 +387,13 @@ function cheapHash(password: string): string {
   return ['scrypt', 1024, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
-const fuzzApp = (db: Db) => createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } }).app;
+const fuzzApp = async (db: Db) => await (await createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } })).app;
 
 /** A consistent copy of the database as it is now, in `file`, with the snapshot to compare cases with. */
-function kept(db: Db, file: string): FuzzWorld['start'] {
+async function kept(db: Db, file: string): FuzzWorld['start'] {
   rmSync(file, { force: true });
   writeConnection(db).$client.exec(`vacuum into '${file}'`);
-  return { file, snapshot: databaseSnapshot(db) };
+  return { file, snapshot: await databaseSnapshot(db) };
 }
 
 let copies = 0;
@@ -414,14 +414,13 @@ async function fuzzWorld(actor: (typeof FUZZ_ACTORS)[number]): Promise<FuzzWorld
   const db = openDatabase(join(folder, 'world.db'));
   migrateDatabase(db);
   const world = await buildWorld(db);
-  writeConnection(db)
+  (await writeConnection(db)
     .update(users)
-    .set({ passwordHash: cheapHash(TEST_PASSWORD) })
-    .run();
+    .set({ passwordHash: cheapHash(TEST_PASSWORD) }));
   const cookie = world.cookies[actor];
   const token = actor === 'anonymous' ? undefined : await apiToken(db, world.users[actor], ['api']);
   // Used just now: the first use would record itself again in every case.
-  writeConnection(db).update(personalAccessTokens).set({ lastUsedAt: new Date() }).run();
+  (await writeConnection(db).update(personalAccessTokens).set({ lastUsedAt: new Date() }));
   return {
     app: fuzzApp(db),
     db,
@@ -447,7 +446,7 @@ async function sendCase(
   const response = await fuzz.app.request(fuzzCase.url, { method: fuzzCase.method, headers, body: fuzzCase.body });
   await response.arrayBuffer();
   // The next case starts from the same database as this one did.
-  const changed = rowsWritten(fuzz.db) !== written && databaseSnapshot(fuzz.db) !== fuzz.start.snapshot;
+  const changed = rowsWritten(fuzz.db) !== written && await await databaseSnapshot(fuzz.db) !== fuzz.start.snapshot;
   if (changed) startAgain(fuzz);
   const what = `${fuzzCase.name}: ${fuzzCase.method} ${fuzzCase.url.slice(0, 120)} -> ${response.status}`;
   if (response.status >= 500) return { response, failure: what };
@@ -455,7 +454,7 @@ async function sendCase(
   return { response };
 }
 
-const ROUTES = endpoints(createTestApp().app);
+const ROUTES = endpoints(await (await createTestApp()).app);
 
 describe('the fuzz test', () => {
   it('covers every route: each has a row in permission-matrix.ts that says how to reach it', () => {

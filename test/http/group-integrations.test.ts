@@ -19,12 +19,12 @@ import { buildWorld, type World } from '../support/world.js';
 type Setup = TestApp & { world: World };
 
 async function setup(): Promise<Setup> {
-  const test = createTestApp();
+  const test = await createTestApp();
   return { ...test, world: await buildWorld(test.db) };
 }
 
 const text = async (response: Response | Promise<Response>) => (await response).text();
-const rows = (t: TestApp) => t.db.select().from(integrationSettings).all();
+const rows = async (t: TestApp) => (await t.db.select().from(integrationSettings));
 
 function saveGroupSlack(t: Setup, fullPath: string, overrides: Record<string, string> = {}) {
   return post(
@@ -57,7 +57,7 @@ describe('group-level defaults', () => {
     expect(await unconfirmed.text()).toContain(
       'Saving changes the settings of 1 project and 1 group. No descendant uses custom settings.',
     );
-    expect(rows(t)).toHaveLength(0);
+    expect(await rows(t)).toHaveLength(0);
   });
 
   it('reaches every subgroup and project below the group, at any depth, and names the group in the dropdown', async () => {
@@ -71,7 +71,7 @@ describe('group-level defaults', () => {
     expect(page).toContain(`href="/groups/top/-/settings/integrations/slack"`);
     const subgroup = await text(get(t.app, groupIntegrations('top/sub'), { cookie: t.world.cookies.owner }));
     expect(subgroup).toContain('Inherited from group Top');
-    expect(rows(t)).toHaveLength(1);
+    expect(await rows(t)).toHaveLength(1);
   });
 
   it('uses the nearest default: the subgroup over the group over the instance', async () => {
@@ -80,10 +80,10 @@ describe('group-level defaults', () => {
     await saveGroupSlack(t, 'top', { username: 'top-bot' });
     await saveGroupSlack(t, 'top/sub', { username: 'sub-bot' });
     expect(
-      await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.admin })),
+      await text(await get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.admin })),
     ).toContain('value="sub-bot"');
     expect(
-      await text(get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin })),
+      await text(await get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin })),
     ).toContain('value="instance-bot"');
   });
 
@@ -113,7 +113,7 @@ describe('group-level defaults', () => {
       { cookie: t.world.cookies.owner },
     );
     expect(response.status).toBe(404);
-    expect(rows(t)).toHaveLength(0);
+    expect(await rows(t)).toHaveLength(0);
   });
 });
 
@@ -129,7 +129,7 @@ describe('moving', () => {
     );
     expect(moved.status).toBe(303);
     expect(flashOf(moved)).toBe('Project top/sub/app was moved to other/app.');
-    expect(await text(get(t.app, projectIntegrations('other/app'), { cookie: t.world.cookies.admin }))).toContain(
+    expect(await text(await get(t.app, projectIntegrations('other/app'), { cookie: t.world.cookies.admin }))).toContain(
       'Not configured',
     );
 
@@ -141,7 +141,7 @@ describe('moving', () => {
       { cookie: t.world.cookies.admin },
     );
     expect(
-      await text(get(t.app, `${projectIntegrations('top/elsewhere')}/slack`, { cookie: t.world.cookies.admin })),
+      await text(await get(t.app, `${projectIntegrations('top/elsewhere')}/slack`, { cookie: t.world.cookies.admin })),
     ).toContain('value="custom-bot"');
   });
 
@@ -215,7 +215,7 @@ describe('projects using custom settings', () => {
     );
     expect(confirm.status).toBe(200);
     expect(await confirm.text()).toContain('Switch 2 projects back to the default settings?');
-    expect(rows(t)).toHaveLength(3);
+    expect(await rows(t)).toHaveLength(3);
     const done = await post(
       t.app,
       `${ADMIN_INTEGRATIONS}/slack/overrides/reset`,
@@ -223,7 +223,7 @@ describe('projects using custom settings', () => {
       { cookie: t.world.cookies.admin },
     );
     expect(flashOf(done)).toBe('2 projects now use the default settings.');
-    expect(rows(t)).toHaveLength(1);
+    expect(await rows(t)).toHaveLength(1);
   });
 
   it("refuses targets outside the group's subtree and changes nothing", async () => {
@@ -236,7 +236,7 @@ describe('projects using custom settings', () => {
       { cookie: t.world.cookies.owner },
     );
     expect(response.status).toBe(400);
-    expect(rows(t)).toHaveLength(1);
+    expect(await rows(t)).toHaveLength(1);
   });
 });
 
@@ -256,10 +256,10 @@ describe('Reset', () => {
     );
     expect(flashOf(reset)).toBe('Slack notifications was reset.');
     expect(
-      await text(get(t.app, `${groupIntegrations('top/sub')}/slack`, { cookie: t.world.cookies.owner })),
+      await text(await get(t.app, `${groupIntegrations('top/sub')}/slack`, { cookie: t.world.cookies.owner })),
     ).toContain('value="instance-bot"');
     expect(
-      await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.owner })),
+      await text(await get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.owner })),
     ).toContain('value="app-bot"');
   });
 
@@ -269,7 +269,7 @@ describe('Reset', () => {
     await post(t.app, `${ADMIN_INTEGRATIONS}/slack/reset`, { _confirmed: '1' }, { cookie: t.world.cookies.admin });
     const list = await text(get(t.app, projectIntegrations('top/sub/app'), { cookie: t.world.cookies.admin }));
     expect(list).not.toContain('Inherited from instance');
-    expect(rows(t)).toHaveLength(0);
+    expect(await rows(t)).toHaveLength(0);
   });
 });
 

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { integrationSettings } from '../../src/db/schema.js';
+import { firstRow } from '../../src/db/client.js';
+import { sql } from 'drizzle-orm';
 import { createProject } from '../../src/model/projects.js';
 import { createTestApp, flashOf, get, post, type TestApp } from '../support/app.js';
 import { ADMIN_INTEGRATIONS, projectIntegrations, saveInstanceSlack, slackForm } from '../support/integrations.js';
@@ -13,7 +15,7 @@ import { buildWorld, type World } from '../support/world.js';
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
 
 async function setup(): Promise<TestApp & { world: World; admin: string; maintainer: string; projectUrl: string }> {
-  const test = createTestApp();
+  const test = await createTestApp();
   const world = await buildWorld(test.db);
   return {
     ...test,
@@ -24,7 +26,7 @@ async function setup(): Promise<TestApp & { world: World; admin: string; maintai
   };
 }
 
-const rows = (t: TestApp) => t.db.select().from(integrationSettings).all();
+const rows = async (t: TestApp) => (await t.db.select().from(integrationSettings));
 
 describe('Admin Area > Settings > Integrations', () => {
   it('lists every type that can be set up for the instance as "Not set up", without the project-only Jenkins', async () => {
@@ -50,7 +52,7 @@ describe('Admin Area > Settings > Integrations', () => {
       'Saving changes the settings of 2 projects and 3 groups. No descendant uses custom settings.',
     );
     expect(html).not.toContain(WEBHOOK);
-    expect(rows(t)).toHaveLength(0);
+    expect(await rows(t)).toHaveLength(0);
 
     const sealed = /name="_sealed" value="([^"]+)"/.exec(html)![1]!;
     const confirmed = await post(
@@ -61,7 +63,7 @@ describe('Admin Area > Settings > Integrations', () => {
     );
     expect(confirmed.status).toBe(303);
     expect(flashOf(confirmed)).toBe('Slack notifications settings saved and active.');
-    expect(rows(t)).toHaveLength(1);
+    expect(await rows(t)).toHaveLength(1);
   });
 
   it('shows validation errors before asking for confirmation', async () => {
@@ -82,7 +84,7 @@ describe('Admin Area > Settings > Integrations', () => {
       { cookie: t.admin },
     );
     expect(response.status).toBe(400);
-    expect(rows(t)).toHaveLength(0);
+    expect(await rows(t)).toHaveLength(0);
   });
 
   it('shows validation errors next to the fields, keeps the values, and saves nothing', async () => {
@@ -95,7 +97,7 @@ describe('Admin Area > Settings > Integrations', () => {
     const html = await response.text();
     expect(html).toContain('must be a valid URL (http or https)');
     expect(html).toContain('value="kept-name"');
-    expect(rows(t)).toHaveLength(0);
+    expect(await rows(t)).toHaveLength(0);
   });
 
   it('refuses a field of another type and an unknown type', async () => {
@@ -104,7 +106,7 @@ describe('Admin Area > Settings > Integrations', () => {
     expect(tampered.status).toBe(400);
     expect(await tampered.text()).toContain('Unknown field: recipients');
     expect((await saveInstanceSlackTo(t, 'no-such-type')).status).toBe(404);
-    expect(rows(t)).toHaveLength(0);
+    expect(await rows(t)).toHaveLength(0);
   });
 
   it('refuses "inherit" at the instance level, which has nothing above it, and saves nothing', async () => {
@@ -117,14 +119,14 @@ describe('Admin Area > Settings > Integrations', () => {
     );
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('The instance has no settings above it to inherit.');
-    expect(rows(t)).toHaveLength(0);
+    expect(await rows(t)).toHaveLength(0);
   });
 
   it('does not offer the project-only Jenkins at the instance level', async () => {
     const t = await setup();
     expect((await get(t.app, `${ADMIN_INTEGRATIONS}/jenkins`, { cookie: t.admin })).status).toBe(404);
     expect((await saveInstanceSlackTo(t, 'jenkins')).status).toBe(404);
-    expect(rows(t)).toHaveLength(0);
+    expect(await rows(t)).toHaveLength(0);
   });
 
   it('refuses a form post from another origin and saves nothing', async () => {
@@ -136,7 +138,7 @@ describe('Admin Area > Settings > Integrations', () => {
       { cookie: t.admin, origin: 'https://evil.example' },
     );
     expect(response.status).toBe(403);
-    expect(rows(t)).toHaveLength(0);
+    expect(await rows(t)).toHaveLength(0);
   });
 });
 
@@ -176,7 +178,7 @@ describe('seed semantics', () => {
     const page = await (await get(t.app, `${t.projectUrl}/slack`, { cookie: t.maintainer })).text();
     expect(page).toContain('value="second"');
     expect(page).toContain('Use instance-level settings');
-    expect(rows(t)).toHaveLength(1);
+    expect(await rows(t)).toHaveLength(1);
   });
 
   it('lets a project created later use the active default', async () => {
@@ -210,7 +212,7 @@ describe('seed semantics', () => {
     expect(flashOf(back)).toBe('Slack notifications now uses the default settings.');
     const after = await (await get(t.app, `${t.projectUrl}/slack`, { cookie: t.maintainer })).text();
     expect(after).toContain('value="instance-bot"');
-    expect(rows(t)).toHaveLength(1);
+    expect(await rows(t)).toHaveLength(1);
   });
 
   it('refuses to inherit when there is no default to inherit', async () => {
@@ -281,7 +283,7 @@ describe('the inheritance dropdown', () => {
     expect(html).not.toContain('project-bot');
     // Nothing is saved before "Save changes": the project still shows its custom state.
     expect(html).toContain('badge-custom');
-    expect(rows(t)).toHaveLength(2);
+    expect(await rows(t)).toHaveLength(2);
   });
 
   it('re-renders the form for the chosen option without saving when "Update form" is pressed', async () => {
@@ -295,7 +297,7 @@ describe('the inheritance dropdown', () => {
     );
     expect(response.status).toBe(200);
     expect(await response.text()).not.toMatch(/id="field-username"[^>]*disabled/);
-    expect(rows(t)).toHaveLength(1);
+    expect(await rows(t)).toHaveLength(1);
   });
 });
 
@@ -329,10 +331,10 @@ describe('secrets', () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin);
     await saveInstanceSlack(t.app, t.admin, { webhook: '', username: 'renamed', _version: '1' });
-    const stored = t.db.$client.prepare('select fields, secrets from integration_settings').get() as {
-      fields: string;
-      secrets: string;
-    };
+    const stored = (await firstRow<{ fields: string; secrets: string }>(
+      t.db,
+      sql`select fields, secrets from integration_settings`,
+    ))!;
     expect(stored.fields + stored.secrets).not.toContain('XXXX');
     for (const url of [
       `${ADMIN_INTEGRATIONS}/slack`,
@@ -349,7 +351,7 @@ describe('secrets', () => {
       { ...slackForm({ webhook: '' }), inheritance: 'custom' },
       { cookie: t.maintainer },
     );
-    expect(rows(t)).toHaveLength(2);
+    expect(await rows(t)).toHaveLength(2);
   });
 
   it('asks for the token again when the URL it belongs to changes', async () => {
@@ -370,7 +372,7 @@ describe('secrets', () => {
       { cookie: t.admin },
     );
     expect(moved.status).toBe(422);
-    expect(rows(t)[0]!.version).toBe(1);
+    expect((await rows(t))[0]!.version).toBe(1);
   });
 });
 
@@ -382,7 +384,7 @@ describe('concurrent edits', () => {
     const stale = await saveInstanceSlack(t.app, t.admin, { username: 'bob', _version: '1' });
     expect(stale.status).toBe(409);
     expect(await stale.text()).toContain('Someone else changed these settings');
-    expect(JSON.parse(rows(t)[0]!.fields).username).toBe('alice');
+    expect(JSON.parse((await rows(t))[0]!.fields).username).toBe('alice');
   });
 });
 
@@ -400,7 +402,7 @@ describe('project roles', () => {
       { cookie: t.world.cookies.developer },
     );
     expect(attempt.status).toBe(403);
-    expect(rows(t)).toHaveLength(1);
+    expect(await rows(t)).toHaveLength(1);
   });
 });
 
@@ -415,7 +417,7 @@ describe('yes/no values on the settings page', () => {
     );
     expect(saved.status).toBe(303);
     expect(flashOf(saved)).toBe('Slack notifications settings saved and active.');
-    expect(rows(t)[0]).toMatchObject({ active: true });
+    expect((await rows(t))[0]).toMatchObject({ active: true });
 
     const again = await post(
       t.app,
@@ -438,6 +440,6 @@ describe('yes/no values on the settings page', () => {
     const html = await response.text();
     expect(html).toContain('Enabled must be yes or no');
     expect(html).toContain('Push events must be yes or no');
-    expect(rows(t)).toHaveLength(0);
+    expect(await rows(t)).toHaveLength(0);
   });
 });

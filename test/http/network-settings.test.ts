@@ -19,7 +19,7 @@ import {
 const NETWORK = '/admin/application_settings/network';
 
 async function signedInAdmin(): Promise<TestApp & { admin: string }> {
-  const t = createTestApp();
+  const t = await createTestApp();
   const root = await insertUser(t.db, 'root', { isAdmin: true });
   return { ...t, admin: await sessionCookie(t.db, root) };
 }
@@ -50,7 +50,7 @@ describe('the Network page', () => {
     );
     expect(response.status).toBe(303);
     expect(flashOf(response)).toBe('Network settings saved.');
-    expect(t.db.select().from(applicationSettings).get()).toMatchObject({
+    expect((await t.db.select().from(applicationSettings).limit(1))[0]).toMatchObject({
       id: 1,
       allowLocalRequests: true,
       outboundAllowlist: '127.0.0.1\n10.0.0.0/8\nfd00::/8\nci.internal',
@@ -59,7 +59,7 @@ describe('the Network page', () => {
     expect(html).toMatch(/name="allow_local_requests" value="1" checked/);
     expect(html).toContain('127.0.0.1\n10.0.0.0/8\nfd00::/8\nci.internal</textarea>');
 
-    const [event] = t.db.select().from(auditEvents).all();
+    const [event] = (await t.db.select().from(auditEvents));
     expect(event).toMatchObject({ actorName: 'root', action: 'network.updated', level: 'instance' });
     expect(JSON.parse(event!.changes)).toEqual([
       {
@@ -92,14 +92,14 @@ describe('the Network page', () => {
     );
     // What was typed comes back to be corrected.
     expect(html).toContain('127.0.0.1\n10.0.0.0/40\nnot a host</textarea>');
-    expect(t.db.select().from(applicationSettings).all()).toEqual([]);
-    expect(t.db.select().from(auditEvents).all()).toEqual([]);
+    expect((await t.db.select().from(applicationSettings))).toEqual([]);
+    expect((await t.db.select().from(auditEvents))).toEqual([]);
   });
 
   it('records no event when nothing changed', async () => {
     const t = await signedInAdmin();
     await post(t.app, NETWORK, { allow_local_requests: '0', outbound_allowlist: '' }, { cookie: t.admin });
-    expect(t.db.select().from(auditEvents).all()).toEqual([]);
+    expect((await t.db.select().from(auditEvents))).toEqual([]);
   });
 
   it('is hidden from everybody but administrators', async () => {
@@ -107,7 +107,7 @@ describe('the Network page', () => {
     const user = await sessionCookie(t.db, await insertUser(t.db, 'someone'));
     expect((await get(t.app, NETWORK, { cookie: user })).status).toBe(404);
     expect((await post(t.app, NETWORK, { allow_local_requests: '1' }, { cookie: user })).status).toBe(404);
-    expect(t.db.select().from(applicationSettings).all()).toEqual([]);
+    expect((await t.db.select().from(applicationSettings))).toEqual([]);
   });
 
   it('refuses a cross-site post', async () => {
@@ -119,6 +119,6 @@ describe('the Network page', () => {
       { cookie: t.admin, origin: 'https://evil.example' },
     );
     expect(response.status).toBe(403);
-    expect(t.db.select().from(applicationSettings).all()).toEqual([]);
+    expect((await t.db.select().from(applicationSettings))).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ async function resolve(host: string): Promise<ResolvedAddress[]> {
 type Setup = TestApp & { world: World; maintainer: string; token: string; projectUrl: string };
 
 async function setup(): Promise<Setup> {
-  const test = createTestApp({ outbound: { resolve } });
+  const test = await createTestApp({ outbound: { resolve } });
   const world = await buildWorld(test.db);
   return {
     ...test,
@@ -40,7 +40,7 @@ const datadogForm = (fields: Record<string, string>) => ({
   api_key: 'abc123',
   ...fields,
 });
-const rows = (t: TestApp) => t.db.select().from(integrationSettings).all();
+const rows = async (t: TestApp) => (await t.db.select().from(integrationSettings));
 const LOCAL = 'Requests to the local network are not allowed';
 
 describe('saving a field that yields a host, with local requests not allowed', () => {
@@ -51,7 +51,7 @@ describe('saving a field that yields a host, with local requests not allowed', (
     });
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'datadog_site')).toBe(LOCAL);
-    expect(rows(t)).toEqual([]);
+    expect(await rows(t)).toEqual([]);
   });
 
   it('refuses such a site while the integration is off too', async () => {
@@ -64,7 +64,7 @@ describe('saving a field that yields a host, with local requests not allowed', (
     );
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'datadog_site')).toBe(LOCAL);
-    expect(rows(t)).toEqual([]);
+    expect(await rows(t)).toEqual([]);
   });
 
   it('saves a Datadog site whose API host is public', async () => {
@@ -73,7 +73,7 @@ describe('saving a field that yields a host, with local requests not allowed', (
       cookie: t.maintainer,
     });
     expect(response.status).toBe(303);
-    expect(rows(t)).toHaveLength(1);
+    expect(await rows(t)).toHaveLength(1);
   });
 
   it('names a site that is no host name, even while the integration is off', async () => {
@@ -90,7 +90,7 @@ describe('saving a field that yields a host, with local requests not allowed', (
         'Datadog site must be a host name, such as datadoghq.com',
       );
     }
-    expect(rows(t)).toEqual([]);
+    expect(await rows(t)).toEqual([]);
   });
 
   it.each([
@@ -128,7 +128,7 @@ describe('saving a field that yields a host, with local requests not allowed', (
     const response = await post(t.app, `${t.projectUrl}/${slug}`, form, { cookie: t.maintainer });
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), field)).toBe(LOCAL);
-    expect(rows(t)).toEqual([]);
+    expect(await rows(t)).toEqual([]);
   });
 
   it('refuses such a Datadog site through the API with 400, naming the parameter, and saves nothing', async () => {
@@ -139,7 +139,7 @@ describe('saving a field that yields a host, with local requests not allowed', (
     });
     expect(response.status).toBe(400);
     expect(await json(response)).toEqual({ message: { datadog_site: [LOCAL] } });
-    expect(rows(t)).toEqual([]);
+    expect(await rows(t)).toEqual([]);
   });
 
   it('lets the site through once the administrator allowlists its API host', async () => {
@@ -154,6 +154,6 @@ describe('saving a field that yields a host, with local requests not allowed', (
       cookie: t.maintainer,
     });
     expect(response.status).toBe(303);
-    expect(rows(t)).toHaveLength(1);
+    expect(await rows(t)).toHaveLength(1);
   });
 });

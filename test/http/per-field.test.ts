@@ -15,7 +15,7 @@ const APP = projectIntegrations('top/sub/app');
 const slack = findIntegrationType('slack')!;
 
 async function setup(): Promise<Setup> {
-  const test = createTestApp();
+  const test = await createTestApp();
   const world = await buildWorld(test.db);
   await post(
     test.app,
@@ -26,11 +26,10 @@ async function setup(): Promise<Setup> {
   return { ...test, world };
 }
 
-const projectRow = (t: Setup) =>
-  t.db
+const projectRow = async (t: Setup) =>
+  (await t.db
     .select()
-    .from(integrationSettings)
-    .all()
+    .from(integrationSettings))
     .find((row) => row.projectId === t.world.project.id);
 const text = async (response: Response | Promise<Response>) => (await response).text();
 
@@ -48,7 +47,7 @@ describe('per-field inheritance', () => {
       { cookie: t.world.cookies.maintainer },
     );
     expect(response.status).toBe(303);
-    const row = projectRow(t)!;
+    const row = (await projectRow(t))!;
     expect(JSON.parse(row.fields)).toMatchObject({ channel: '#app' });
     expect(JSON.parse(row.fields)).not.toHaveProperty('username');
     expect(row.secrets).toBeNull();
@@ -74,7 +73,7 @@ describe('per-field inheritance', () => {
       { ...slackForm({ webhook: '', active: '0' }), inheritance: 'custom', _inherit: ['webhook'] },
       { cookie: t.world.cookies.maintainer },
     );
-    expect(projectRow(t)!.active).toBe(false);
+    expect((await projectRow(t))!.active).toBe(false);
     const group = await text(get(t.app, groupIntegrations('top/sub'), { cookie: t.world.cookies.owner }));
     expect(group).toMatch(/Slack notifications[\s\S]*?badge-active/);
   });
@@ -91,7 +90,7 @@ describe('per-field inheritance', () => {
       { cookie: t.world.cookies.maintainer },
     );
     expect(response.status).toBe(303);
-    expect(JSON.parse(projectRow(t)!.fields)).toEqual({ channel: '#app' });
+    expect(JSON.parse((await projectRow(t))!.fields)).toEqual({ channel: '#app' });
 
     await post(
       t.app,
@@ -99,7 +98,7 @@ describe('per-field inheritance', () => {
       { ...slackForm({ _version: '1', push_channel: '#pushes' }), inheritance: 'custom', _confirmed: '1' },
       { cookie: t.world.cookies.owner },
     );
-    expect(await text(get(t.app, `${APP}/slack`, { cookie: t.world.cookies.maintainer }))).toMatch(
+    expect(await text(await get(t.app, `${APP}/slack`, { cookie: t.world.cookies.maintainer }))).toMatch(
       /name="push_channel"[^>]*value="#pushes"/,
     );
   });
@@ -140,7 +139,7 @@ describe('per-field inheritance', () => {
     expect(fieldErrorOf(await response.text(), 'room')).toBe(
       'Channel identifier is required, and the value inherited from Top is blank',
     );
-    expect(JSON.parse(projectRow(t)!.fields)).toMatchObject({ room: '@app' });
+    expect(JSON.parse((await projectRow(t))!.fields)).toMatchObject({ room: '@app' });
   });
 
   it('checks the required values of an integration that inherits Enabled from an active level above', async () => {
@@ -186,7 +185,7 @@ describe('per-field inheritance', () => {
       { cookie: t.world.cookies.maintainer },
     );
     expect(response.status).toBe(400);
-    expect(projectRow(t)).toBeUndefined();
+    expect(await projectRow(t)).toBeUndefined();
   });
 
   it('offers no per-field inheritance where there is nothing above', async () => {

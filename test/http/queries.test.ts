@@ -4,6 +4,7 @@
  * Every list page, and every integration page of the instance, a group and a project, costs the
  * same number of queries whatever the number of groups, projects and custom settings.
  */
+import { openTestDatabase } from '../support/database.js';
 import { describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase, writeConnection } from '../../src/db/client.js';
 import { ROLES } from '../../src/auth/permissions.js';
@@ -23,10 +24,9 @@ import { buildWorld, must } from '../support/world.js';
 
 async function setup() {
   const statements: string[] = [];
-  const db = openDatabase(':memory:', { onStatement: (sql) => statements.push(sql) });
-  migrateDatabase(db);
+  const db = await openTestDatabase({ onStatement: (sql) => statements.push(sql) });
   // No page cache: every request reads the database.
-  const { app } = createTestApp({ db, pageCacheSize: 0 });
+  const { app } = await createTestApp({ db, pageCacheSize: 0 });
   const world = await buildWorld(db);
   const admin = world.cookies.admin!;
   await saveInstanceSlack(app, admin);
@@ -106,10 +106,9 @@ describe('queries per page', () => {
  */
 async function sizedInstance(size: number) {
   const statements: string[] = [];
-  const db = openDatabase(':memory:', { onStatement: (sql) => statements.push(sql) });
-  migrateDatabase(db);
+  const db = await openTestDatabase({ onStatement: (sql) => statements.push(sql) });
   const secretKeyBase = 'queries-test-secret-key-base-long-enough-0123456789';
-  const { app } = createTestApp({ db, pageCacheSize: 0, secretKeyBase });
+  const { app } = await createTestApp({ db, pageCacheSize: 0, secretKeyBase });
   const world = await buildWorld(db);
   await saveInstanceSlack(app, world.cookies.admin!);
   const store = new SettingsStore(db, secretKeyBase);
@@ -118,10 +117,9 @@ async function sizedInstance(size: number) {
     const group = must(await createGroup(db, { name: `Team ${index}`, path: `team-${index}` }, world.top));
     const subgroup = must(await createGroup(db, { name: 'Services', path: 'services' }, group));
     const reporter = await insertUser(db, `reporter-${index}`);
-    writeConnection(db)
+    (await writeConnection(db)
       .insert(members)
-      .values({ userId: reporter.id, groupId: group.id, accessLevel: ROLES.reporter })
-      .run();
+      .values({ userId: reporter.id, groupId: group.id, accessLevel: ROLES.reporter }));
     if (index % 2 === 0) await store.save(groupOwner(subgroup, []), 'slack', own, 0, null);
     for (const [parent, name] of [
       [group, 'web'],

@@ -3,22 +3,22 @@
  * every other gets the answer a duplicate sent later gets, never a 500. Within one process a
  * check and its insert are split wherever an await sits between them (password hashing, a DNS
  * lookup); elsewhere another process may still write between them. "Another writer" below is a
- * SQLite trigger that inserts the clashing row as part of the insert, after the check passed.
+ * trigger that inserts the clashing row as part of the insert, after the check passed.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, groups, integrationSettings, members, projects, users } from '../../src/db/schema.js';
 import { apiRequest, apiToken, json } from '../support/api.js';
 import { createTestApp, fieldErrorOf, post, type TestApp } from '../support/app.js';
 import { projectIntegrations, slackForm } from '../support/integrations.js';
 import { buildWorld, type World } from '../support/world.js';
-import { writeConnection } from '../../src/db/client.js';
+import { execute } from '../../src/db/client.js';
 
 let t: TestApp;
 let w: World;
 
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   w = await buildWorld(t.db);
 });
 
@@ -35,7 +35,7 @@ async function atOnce(n: number, send: () => Promise<Response>) {
 }
 
 /** Lets "another writer" insert `columns` into `table` right before the app's next insert (or update) there, after its duplicate check. */
-function anotherWriterFirst(
+async function anotherWriterFirst(
   table: string,
   columns: Record<string, string | number>,
   before: 'insert' | 'update' = 'insert',
@@ -44,9 +44,19 @@ function anotherWriterFirst(
   const values = Object.values(columns)
     .map((value) => (typeof value === 'number' ? String(value) : `'${value}'`))
     .join(', ');
-  writeConnection(t.db).$client.exec(
-    `create temp trigger another_writer before ${before} on ${table} begin insert into ${table} (${names}) values (${values}); end`,
-  );
+  const insert = `insert into ${table} (${names}) values (${values})`;
+  // Once: the trigger's own insert must not fire it again.
+  const statements =
+    t.db.engine === 'sqlite'
+      ? [`create temp trigger another_writer before ${before} on ${table} begin ${insert}; end`]
+      : [
+          `create function another_writer() returns trigger language plpgsql as $$
+             begin if pg_trigger_depth() = 1 then ${insert}; end if; return new; end $$`,
+          `create trigger another_writer before ${before} on ${table} for each row execute function another_writer()`,
+        ];
+  await t.db.transaction(async (tx) => {
+    for (const statement of statements) await execute(tx, sql.raw(statement));
+  });
 }
 
 const newUser = (username: string) => ({
@@ -61,7 +71,7 @@ describe('creating the same thing from many requests at once', () => {
     const { statuses, refused } = await atOnce(10, () => post(t.app, '/admin/users', newUser('ada'), admin()));
     expect(statuses).toEqual([303, ...Array(9).fill(422)]);
     for (const page of refused) expect(fieldErrorOf(page, 'username')).toBe('Username has already been taken');
-    expect(t.db.select().from(users).where(eq(users.username, 'ada')).all()).toHaveLength(1);
+    expect((await t.db.select().from(users).where(eq(users.username, 'ada')))).toHaveLength(1);
   });
 
   it('creates one user and tells the other nine, with other usernames, that the email has been taken', async () => {
@@ -79,7 +89,7 @@ describe('creating the same thing from many requests at once', () => {
     );
     expect(statuses).toEqual([303, ...Array(9).fill(422)]);
     for (const page of refused) expect(fieldErrorOf(page, 'path')).toBe('Path has already been taken');
-    expect(t.db.select().from(groups).where(eq(groups.fullPath, 'data')).all()).toHaveLength(1);
+    expect((await t.db.select().from(groups).where(eq(groups.fullPath, 'data')))).toHaveLength(1);
   });
 
   it('creates one project and tells the other nine that the path has been taken', async () => {
@@ -87,7 +97,7 @@ describe('creating the same thing from many requests at once', () => {
     const { statuses, refused } = await atOnce(10, () => post(t.app, '/admin/projects', form, admin()));
     expect(statuses).toEqual([303, ...Array(9).fill(422)]);
     for (const page of refused) expect(fieldErrorOf(page, 'path')).toBe('Path has already been taken');
-    expect(t.db.select().from(projects).where(eq(projects.fullPath, 'top/sub/web')).all()).toHaveLength(1);
+    expect((await t.db.select().from(projects).where(eq(projects.fullPath, 'top/sub/web')))).toHaveLength(1);
   });
 
   it('adds a member once and tells the other nine that the user is already a member', async () => {
@@ -97,7 +107,7 @@ describe('creating the same thing from many requests at once', () => {
     );
     expect(statuses).toEqual([303, ...Array(9).fill(422)]);
     for (const page of refused) expect(fieldErrorOf(page, 'username')).toBe('stranger is already a member');
-    expect(t.db.select().from(members).where(eq(members.groupId, w.other.id)).all()).toHaveLength(1);
+    expect((await t.db.select().from(members).where(eq(members.groupId, w.other.id)))).toHaveLength(1);
   });
 
   it('saves the first custom settings of a project once and refuses the other, stale, form', async () => {
@@ -106,7 +116,7 @@ describe('creating the same thing from many requests at once', () => {
     const responses = await Promise.all([1, 2].map(() => post(t.app, url, form, { cookie: w.cookies.maintainer })));
     expect(responses.map((response) => response.status).sort()).toEqual([303, 409]);
     expect(
-      t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id)).all(),
+      (await t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id))),
     ).toHaveLength(1);
   });
 
@@ -124,14 +134,14 @@ describe('creating the same thing from many requests at once', () => {
       ),
     );
     expect(responses.map((response) => response.status).sort()).toEqual([303, ...Array(9).fill(409)]);
-    const [row] = t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id)).all();
+    const [row] = (await t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id)));
     expect(row!.version).toBe(2);
   });
 });
 
 describe('another writer between the duplicate check and the write', () => {
   it('tells the administrator that the group path has been taken', async () => {
-    anotherWriterFirst('groups', {
+    await anotherWriterFirst('groups', {
       name: 'Data',
       path: 'data',
       full_path: 'data',
@@ -144,7 +154,7 @@ describe('another writer between the duplicate check and the write', () => {
   });
 
   it('tells the administrator that the project path has been taken', async () => {
-    anotherWriterFirst('projects', {
+    await anotherWriterFirst('projects', {
       name: 'Web',
       path: 'web',
       full_path: 'top/sub/web',
@@ -162,7 +172,7 @@ describe('another writer between the duplicate check and the write', () => {
   });
 
   it('tells the administrator that the user is already a member', async () => {
-    anotherWriterFirst('members', {
+    await anotherWriterFirst('members', {
       user_id: w.users.nonMember.id,
       group_id: w.other.id,
       access_level: 30,
@@ -179,7 +189,7 @@ describe('another writer between the duplicate check and the write', () => {
   });
 
   it('tells the administrator that the path a project moves to has been taken', async () => {
-    anotherWriterFirst(
+    await anotherWriterFirst(
       'projects',
       { name: 'App', path: 'app', full_path: 'other/app', group_id: w.other.id, created_at: 0 },
       'update',
@@ -197,7 +207,7 @@ describe('another writer between the duplicate check and the write', () => {
   });
 
   it('tells the administrator that the path a group moves to has been taken', async () => {
-    anotherWriterFirst(
+    await anotherWriterFirst(
       'groups',
       { name: 'Sub', path: 'sub', full_path: 'other/sub', traversal_ids: '/999/', created_at: 0 },
       'update',
@@ -210,7 +220,7 @@ describe('another writer between the duplicate check and the write', () => {
   });
 
   it('refuses the first settings of a project as a stale form', async () => {
-    anotherWriterFirst('integration_settings', {
+    await anotherWriterFirst('integration_settings', {
       type: 'slack',
       project_id: w.project.id,
       created_at: 0,
@@ -242,15 +252,14 @@ describe('the API: saving the same integration from many clients at once', () =>
     );
     expect(responses.map((response) => response.status)).toEqual(Array(100).fill(200));
 
-    const rows = t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id)).all();
+    const rows = (await t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id)));
     expect(rows).toHaveLength(1);
     const saved = await json<{ properties: { channel: string } }>(await apiRequest(t.app, 'GET', url, { token }));
-    const trail = t.db
+    const trail = (await t.db
       .select()
       .from(auditEvents)
       .where(eq(auditEvents.projectId, w.project.id))
-      .orderBy(auditEvents.id)
-      .all();
+      .orderBy(auditEvents.id));
     const channelChanges = trail.map((event) =>
       (JSON.parse(event.changes) as { key: string; before: string | null; after: string | null }[]).find(
         (c) => c.key === 'channel',

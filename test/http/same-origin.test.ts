@@ -25,8 +25,8 @@ const ACTIONS: Record<string, Action> = {
   'revoke admin': {
     url: (w) => `/admin/users/${w.users.nonMember.id}/revoke_admin`,
     cookie: (w) => w.cookies.admin!,
-    setup: (t, w) =>
-      writeConnection(t.db).update(users).set({ isAdmin: true }).where(eq(users.id, w.users.nonMember.id)).run(),
+    setup: async (t, w) =>
+      (await writeConnection(t.db).update(users).set({ isAdmin: true }).where(eq(users.id, w.users.nonMember.id))),
   },
   block: { url: (w) => `/admin/users/${w.users.nonMember.id}/block`, cookie: (w) => w.cookies.admin! },
   unblock: { url: (w) => `/admin/users/${w.users.blocked.id}/unblock`, cookie: (w) => w.cookies.admin! },
@@ -54,7 +54,7 @@ const FORGED: Record<string, Record<string, string>> = {
 };
 
 async function setUp(action: Action) {
-  const t = createTestApp();
+  const t = await createTestApp();
   const world = await buildWorld(t.db);
   action.setup?.(t, world);
   return { ...t, world };
@@ -73,11 +73,11 @@ const forgeries = Object.entries(ACTIONS).flatMap(([action, a]) =>
 describe('requests from other sites', () => {
   it.each(forgeries)('refuses $action with $kind $from, changing nothing', async ({ a, b, origin }) => {
     const t = await setUp(a);
-    const before = databaseSnapshot(t.db);
+    const before = await databaseSnapshot(t.db);
     const response = await send(t, a.url(t.world), { ...b.headers, ...origin, cookie: a.cookie(t.world) }, b.body);
     expect(response.status).toBe(403);
     expect(textOf(await response.text())).toContain(CROSS_SITE_REFUSED);
-    expect(databaseSnapshot(t.db)).toBe(before);
+    expect(await databaseSnapshot(t.db)).toBe(before);
   });
 
   it.each(['PUT', 'PATCH', 'DELETE'])(
@@ -101,7 +101,7 @@ describe('requests from this site', () => {
     'lets %s through from a page of this site, whatever the content type',
     async (_name, a) => {
       const t = await setUp(a);
-      const before = databaseSnapshot(t.db);
+      const before = await databaseSnapshot(t.db);
       const response = await send(
         t,
         a.url(t.world),
@@ -109,7 +109,7 @@ describe('requests from this site', () => {
         '{}',
       );
       expect(response.status).toBe(303);
-      expect(databaseSnapshot(t.db)).not.toBe(before);
+      expect(await databaseSnapshot(t.db)).not.toBe(before);
     },
   );
 
@@ -120,7 +120,7 @@ describe('requests from this site', () => {
       cookie: t.world.cookies.admin!,
     });
     expect(response.status).toBe(303);
-    expect(t.db.select().from(users).where(eq(users.id, t.world.users.nonMember.id)).get()?.isAdmin).toBe(true);
+    expect((await t.db.select().from(users).where(eq(users.id, t.world.users.nonMember.id)).limit(1))[0]?.isAdmin).toBe(true);
   });
 });
 

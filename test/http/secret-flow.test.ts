@@ -32,7 +32,7 @@ type Setup = TestApp & { world: World; projectJira: string };
 
 /** Both servers on the allowlisted loopback address; group "top" with its Jira credentials. */
 async function setup(): Promise<Setup> {
-  const test = createTestApp({ outbound: { timeoutMs: 500 } });
+  const test = await createTestApp({ outbound: { timeoutMs: 500 } });
   const world = await buildWorld(test.db);
   await allowLoopbackRequests(test.app, world.cookies.admin!);
   const groupJira = {
@@ -203,10 +203,9 @@ describe('an inherited Jira password', () => {
     const cookie = t.world.cookies.maintainer;
     // Saved before the rule existed: the project's own URL, the password left to the group.
     const fields = { url: `${attackerServer().origin}/jira`, username: 'mallory', jira_auth_type: '0' };
-    writeConnection(t.db)
+    (await writeConnection(t.db)
       .insert(integrationSettings)
-      .values({ type: 'jira', projectId: t.world.project.id, active: true, fields: JSON.stringify(fields) })
-      .run();
+      .values({ type: 'jira', projectId: t.world.project.id, active: true, fields: JSON.stringify(fields) }));
     const page = await (await get(t.app, t.projectJira, { cookie })).text();
     expect(textOf(page)).toContain(
       "Enter the API token, password, or personal access token again: the one set in Top is only sent to Top's Web URL",
@@ -260,7 +259,7 @@ type CatalogSetup = Setup & {
 };
 
 async function catalogSetup(type: IntegrationType): Promise<CatalogSetup> {
-  const test = createTestApp({ outbound: { timeoutMs: 500 }, secretKeyBase: SECRET_KEY_BASE });
+  const test = await createTestApp({ outbound: { timeoutMs: 500 }, secretKeyBase: SECRET_KEY_BASE });
   const world = await buildWorld(test.db);
   await allowLoopbackRequests(test.app, world.cookies.admin!);
   const form = {

@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSession, SESSION_COOKIE, SESSION_LIFETIME_MS } from '../../src/auth/sessions.js';
 import { sessions } from '../../src/db/schema.js';
+import { rows as selectRows } from '../../src/db/client.js';
+import { sql } from 'drizzle-orm';
 import {
   controlOf,
   createTestApp,
@@ -28,11 +30,11 @@ function sessionCookieOf(response: Response): { token: string; attributes: strin
   return { token: pair!.slice(SESSION_COOKIE.length + 1), attributes };
 }
 
-const sessionRows = (t: TestApp) => t.db.select().from(sessions).all();
+const sessionRows = async (t: TestApp) => (await t.db.select().from(sessions));
 
 describe('the sign-in form', () => {
   it('has labelled username and password fields with autocomplete hints and a "Sign in" button', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     const response = await get(t.app, '/users/sign_in');
     expect(response.status).toBe(200);
     const html = await response.text();
@@ -46,7 +48,7 @@ describe('the sign-in form', () => {
   });
 
   it('carries a local redirect_to along in a hidden field, and drops one to another site', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     const local = await (await get(t.app, '/users/sign_in?redirect_to=%2Fgroups%2Ftop')).text();
     expect(controlOf(local, 'redirect_to')).toBe('<input type="hidden" name="redirect_to" value="/groups/top"/>');
     const foreign = await (await get(t.app, '/users/sign_in?redirect_to=%2F%2Fevil.example')).text();
@@ -54,7 +56,7 @@ describe('the sign-in form', () => {
   });
 
   it('sends a signed-in user to the dashboard instead', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const signedIn = await signIn(t, { username: 'ada', password: TEST_PASSWORD });
     const response = await get(t.app, '/users/sign_in', {
@@ -67,7 +69,7 @@ describe('the sign-in form', () => {
 
 describe('signing in', () => {
   it('sets an httpOnly SameSite=Lax session cookie, stores only its SHA-256, and lands on the dashboard', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     const ada = await insertUser(t.db, 'ada');
     const response = await signIn(t, { username: 'ada', password: TEST_PASSWORD });
     expect(response.status).toBe(303);
@@ -80,11 +82,11 @@ describe('signing in', () => {
     expect(cookie.attributes).toContain('SameSite=Lax');
     expect(cookie.attributes).toContain('Path=/');
 
-    const rows = sessionRows(t);
+    const rows = await sessionRows(t);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.userId).toBe(ada.id);
     expect(rows[0]!.tokenHash).toBe(createHash('sha256').update(cookie.token).digest('hex'));
-    expect(JSON.stringify(t.db.$client.prepare('select * from sessions').all())).not.toContain(cookie.token);
+    expect(JSON.stringify(await selectRows(t.db, sql`select * from sessions`))).not.toContain(cookie.token);
 
     const dashboard = await get(t.app, '/', { cookie: `${SESSION_COOKIE}=${cookie.token}` });
     expect(dashboard.status).toBe(200);
@@ -92,15 +94,15 @@ describe('signing in', () => {
   });
 
   it('accepts the username in any letter case', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const response = await signIn(t, { username: 'ADA', password: TEST_PASSWORD });
     expect(response.status).toBe(303);
-    expect(sessionRows(t)).toHaveLength(1);
+    expect(await sessionRows(t)).toHaveLength(1);
   });
 
   it('answers a wrong password and an unknown user alike: 401 with the same generic message, no session', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const wrongPassword = await signIn(t, { username: 'ada', password: 'not-the-password' });
     const unknownUser = await signIn(t, { username: 'nobody', password: TEST_PASSWORD });
@@ -109,11 +111,11 @@ describe('signing in', () => {
       expect(sessionCookieOf(response)).toBeUndefined();
       expect(textOf(await response.text())).toContain('Invalid username or password.');
     }
-    expect(sessionRows(t)).toHaveLength(0);
+    expect(await sessionRows(t)).toHaveLength(0);
   });
 
   it('keeps the username but never the password in the form shown again', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const html = await (await signIn(t, { username: 'ada', password: 'guessed-secret-42' })).text();
     expect(controlOf(html, 'username')).toContain('value="ada"');
@@ -121,16 +123,16 @@ describe('signing in', () => {
   });
 
   it('refuses a blocked user with the same generic message', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada', { blockedAt: new Date() });
     const response = await signIn(t, { username: 'ada', password: TEST_PASSWORD });
     expect(response.status).toBe(401);
     expect(textOf(await response.text())).toContain('Invalid username or password.');
-    expect(sessionRows(t)).toHaveLength(0);
+    expect(await sessionRows(t)).toHaveLength(0);
   });
 
   it('refuses the 6th attempt for a username with 429, even with the right password, after 5 failures', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     for (let attempt = 1; attempt <= 5; attempt++) {
       const failure = await signIn(t, { username: attempt % 2 ? 'ada' : 'Ada', password: `wrong-${attempt}` });
@@ -141,11 +143,11 @@ describe('signing in', () => {
     expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
     expect(textOf(await sixth.text())).toContain('Too many failed sign-in attempts. Try again in 15 minutes.');
     expect(sessionCookieOf(sixth)).toBeUndefined();
-    expect(sessionRows(t)).toHaveLength(0);
+    expect(await sessionRows(t)).toHaveLength(0);
   });
 
   it('answers 422 when the username or the password is missing', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const forms: Record<string, string>[] = [
       { username: 'ada' },
@@ -158,7 +160,7 @@ describe('signing in', () => {
       expect(response.status).toBe(422);
       expect(textOf(await response.text())).toContain('Enter your username and password.');
     }
-    expect(sessionRows(t)).toHaveLength(0);
+    expect(await sessionRows(t)).toHaveLength(0);
   });
 });
 
@@ -171,7 +173,7 @@ describe('redirect_to after signing in', () => {
     ['javascript:alert(1)', '/'],
     ['', '/'],
   ])('redirect_to %j leads to %s', async (redirectTo, location) => {
-    const t = createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const response = await signIn(t, { username: 'ada', password: TEST_PASSWORD, redirect_to: redirectTo });
     expect(response.status).toBe(303);
@@ -181,7 +183,7 @@ describe('redirect_to after signing in', () => {
 
 describe('sessions that end', () => {
   it('deletes the session row on sign-out, clears the cookie, and the old cookie no longer works', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const token = sessionCookieOf(await signIn(t, { username: 'ada', password: TEST_PASSWORD }))!.token;
     const cookie = `${SESSION_COOKIE}=${token}`;
@@ -191,7 +193,7 @@ describe('sessions that end', () => {
     expect(response.headers.get('location')).toBe('/users/sign_in');
     expect(flashOf(response)).toBe('Signed out successfully.');
     expect(sessionCookieOf(response)).toMatchObject({ token: '' });
-    expect(sessionRows(t)).toHaveLength(0);
+    expect(await sessionRows(t)).toHaveLength(0);
 
     const again = await get(t.app, '/', { cookie });
     expect(again.status).toBe(302);
@@ -199,17 +201,17 @@ describe('sessions that end', () => {
   });
 
   it('signs out only the session of this browser', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     const ada = await insertUser(t.db, 'ada');
     const laptop = `${SESSION_COOKIE}=${await createSession(t.db, ada.id)}`;
     const phone = `${SESSION_COOKIE}=${await createSession(t.db, ada.id)}`;
     await post(t.app, '/users/sign_out', {}, { cookie: laptop });
-    expect(sessionRows(t)).toHaveLength(1);
+    expect(await sessionRows(t)).toHaveLength(1);
     expect((await get(t.app, '/', { cookie: phone })).status).toBe(200);
   });
 
   it('does not accept a session past its expiry', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     const ada = await insertUser(t.db, 'ada');
     const startedLongAgo = new Date(Date.now() - SESSION_LIFETIME_MS - 60_000);
     const expired = `${SESSION_COOKIE}=${await createSession(t.db, ada.id, startedLongAgo)}`;
@@ -219,7 +221,7 @@ describe('sessions that end', () => {
   });
 
   it('does not accept a made-up session token', async () => {
-    const t = createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const response = await get(t.app, '/', { cookie: `${SESSION_COOKIE}=made-up-token` });
     expect(response.status).toBe(302);

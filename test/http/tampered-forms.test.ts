@@ -8,19 +8,19 @@ import { buildWorld } from '../support/world.js';
 
 describe('tampered forms', () => {
   it('names a field that is missing from the post', async () => {
-    const { app, db } = createTestApp();
+    const { app, db } = await createTestApp();
     const world = await buildWorld(db);
-    const before = db.select().from(groups).all().length;
+    const before = (await db.select().from(groups)).length;
     const response = await post(app, '/admin/groups', { path: 'no-name' }, { cookie: world.cookies.admin });
     expect(response.status).toBe(422);
     expect(await response.text()).toContain('Name is required');
-    expect(db.select().from(groups).all()).toHaveLength(before);
+    expect((await db.select().from(groups))).toHaveLength(before);
   });
 
   it('names a field that is sent twice', async () => {
-    const { app, db } = createTestApp();
+    const { app, db } = await createTestApp();
     const world = await buildWorld(db);
-    const before = db.select().from(users).all().length;
+    const before = (await db.select().from(users)).length;
     const response = await post(
       app,
       '/admin/users',
@@ -29,6 +29,6 @@ describe('tampered forms', () => {
     );
     expect(response.status).toBe(422);
     expect(await response.text()).toContain('Username must be a single value');
-    expect(db.select().from(users).all()).toHaveLength(before);
+    expect((await db.select().from(users))).toHaveLength(before);
   });
 });

@@ -26,7 +26,7 @@ const receiver = receiverForFile();
 type Setup = TestApp & { world: World; admin: string; maintainer: string; projectUrl: string };
 
 async function setup({ allowLocal }: { allowLocal: boolean }): Promise<Setup> {
-  const test = createTestApp({ outbound: { timeoutMs: 300 } });
+  const test = await createTestApp({ outbound: { timeoutMs: 300 } });
   const world = await buildWorld(test.db);
   const admin = world.cookies.admin!;
   if (allowLocal)
@@ -47,7 +47,7 @@ const projectSlack = (webhook: string, extra: Record<string, string> = {}) => ({
   webhook,
   ...extra,
 });
-const rows = (t: TestApp) => t.db.select().from(integrationSettings).all();
+const rows = async (t: TestApp) => (await t.db.select().from(integrationSettings));
 
 describe('Test settings with local requests allowed', () => {
   it('posts a Slack message with the unsaved values and shows the result in place, saving nothing', async () => {
@@ -74,7 +74,7 @@ describe('Test settings with local requests allowed', () => {
     expect(html).toMatch(/^<div id="test-result"/);
     expect(textOf(html)).toMatch(/^Connection successful\. The server answered HTTP 200\. Took \d+ ms\.$/);
     expect(html).not.toContain('SECRET');
-    expect(rows(t)).toEqual([]);
+    expect(await rows(t)).toEqual([]);
   });
 
   it('uses the inherited settings and the stored secret when the form leaves them', async () => {
@@ -118,7 +118,7 @@ describe('Test settings with local requests allowed', () => {
     expect(JSON.parse(receiver().received[1]!.body).text).toBe(
       'This is a test message from Cascade for the Slack notifications settings of Top.',
     );
-    expect(rows(t)).toHaveLength(1);
+    expect(await rows(t)).toHaveLength(1);
   });
 
   it('asks Jira for its server info with basic authentication, never showing the token', async () => {
@@ -175,7 +175,7 @@ describe('Test settings with local requests allowed', () => {
       /Test settings Cancel Connection successful\. The server answered HTTP 200\. Took \d+ ms\./,
     );
     expect(html).not.toContain('hook-secret-path');
-    expect(rows(t)).toEqual([]);
+    expect(await rows(t)).toEqual([]);
   });
 
   it('reports the status of a server that answers with an error, still as a completed test (200)', async () => {
@@ -238,7 +238,7 @@ describe('Test settings and saving with local requests not allowed (the default)
     );
     expect(response.status).toBe(422);
     expect(fieldErrorOf(await response.text(), 'webhook')).toBe('Requests to the local network are not allowed');
-    expect(rows(t)).toEqual([]);
+    expect(await rows(t)).toEqual([]);
     expect(receiver().received).toEqual([]);
   });
 

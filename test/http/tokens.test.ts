@@ -26,12 +26,12 @@ let t: TestApp;
 let cookie: string;
 
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   cookie = await sessionCookie(t.db, await insertUser(t.db, 'ada'));
 });
 
 const create = (form: Record<string, string | string[]>, as = cookie) => post(t.app, TOKENS, form, { cookie: as });
-const storedTokens = () => t.db.select().from(personalAccessTokens).all();
+const storedTokens = async () => (await t.db.select().from(personalAccessTokens));
 
 describe('creating a personal access token', () => {
   it('offers a name, the api and read_api scopes, and an expiry date 30 days ahead by default', async () => {
@@ -50,7 +50,7 @@ describe('creating a personal access token', () => {
     const html = await response.text();
     const token = tokenOn(html)!;
     expect(token).toMatch(/^glpat-[A-Za-z0-9_-]{20,}$/);
-    const [stored] = storedTokens();
+    const [stored] = await storedTokens();
     expect(stored!.tokenHash).toBe(createHash('sha256').update(token).digest('hex'));
     expect(JSON.stringify(stored)).not.toContain(token);
     expect(JSON.parse(stored!.scopes)).toEqual(['api', 'read_api']);
@@ -99,7 +99,7 @@ describe('creating a personal access token', () => {
     const html = await response.text();
     expect(fieldErrorOf(html, field)).toBe(message);
     expect(tokenOn(html)).toBeUndefined();
-    expect(storedTokens()).toEqual([]);
+    expect(await storedTokens()).toEqual([]);
   });
 
   it('keeps what was typed after an error', async () => {
@@ -113,14 +113,14 @@ describe('creating a personal access token', () => {
     const form = { name: 'x', scopes: 'api', expires_at: inDays(5) };
     expect((await post(t.app, TOKENS, form, { cookie, origin: 'https://evil.example' })).status).toBe(403);
     expect((await post(t.app, TOKENS, form)).headers.get('location')).toMatch(/^\/users\/sign_in/);
-    expect(storedTokens()).toEqual([]);
+    expect(await storedTokens()).toEqual([]);
   });
 });
 
 describe('revoking a token', () => {
   const createdId = async () => {
     await create({ name: 'Old script', scopes: 'api', expires_at: inDays(5) });
-    return storedTokens()[0]!.id;
+    return (await storedTokens())[0]!.id;
   };
 
   it('asks for confirmation first, then revokes it and shows it as revoked', async () => {
@@ -128,12 +128,12 @@ describe('revoking a token', () => {
     const confirm = await post(t.app, `${TOKENS}/${id}/revoke`, {}, { cookie });
     expect(confirm.status).toBe(200);
     expect(textOf(await confirm.text())).toContain('Revoke the token "Old script"?');
-    expect(storedTokens()[0]!.revokedAt).toBeNull();
+    expect((await storedTokens())[0]!.revokedAt).toBeNull();
 
     const done = await post(t.app, `${TOKENS}/${id}/revoke`, { _confirmed: '1' }, { cookie });
     expect(done.status).toBe(303);
     expect(flashOf(done)).toBe('The token "Old script" was revoked.');
-    expect(storedTokens()[0]!.revokedAt).not.toBeNull();
+    expect((await storedTokens())[0]!.revokedAt).not.toBeNull();
     expect(textOf(await (await get(t.app, TOKENS, { cookie })).text())).toContain('Old script api');
     expect(textOf(await (await get(t.app, TOKENS, { cookie })).text())).toMatch(/Revoked$/);
   });
@@ -143,7 +143,7 @@ describe('revoking a token', () => {
     const grace = await sessionCookie(t.db, await insertUser(t.db, 'grace'));
     expect((await post(t.app, `${TOKENS}/${id}/revoke`, { _confirmed: '1' }, { cookie: grace })).status).toBe(404);
     expect((await post(t.app, `${TOKENS}/nope/revoke`, { _confirmed: '1' }, { cookie })).status).toBe(404);
-    expect(storedTokens()[0]!.revokedAt).toBeNull();
+    expect((await storedTokens())[0]!.revokedAt).toBeNull();
   });
 });
 
@@ -153,7 +153,7 @@ describe("the Admin Area's list of tokens", () => {
     const admin = await sessionCookie(t.db, await insertUser(t.db, 'root', { isAdmin: true }));
     const list = textOf(await (await get(t.app, '/admin/personal_access_tokens', { cookie: admin })).text());
     expect(list).toContain('Ada script ada @ada read_api');
-    const id = storedTokens()[0]!.id;
+    const id = (await storedTokens())[0]!.id;
     const done = await post(
       t.app,
       `/admin/personal_access_tokens/${id}/revoke`,
@@ -161,7 +161,7 @@ describe("the Admin Area's list of tokens", () => {
       { cookie: admin },
     );
     expect(flashOf(done)).toBe('The token "Ada script" of @ada was revoked.');
-    expect(storedTokens()[0]!.revokedAt).not.toBeNull();
+    expect((await storedTokens())[0]!.revokedAt).not.toBeNull();
   });
 
   it('links to the token pages from the user menu and the Admin Area', async () => {

@@ -8,7 +8,8 @@ import { hashPassword } from '../../src/auth/passwords.js';
 import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.js';
 import { SignInThrottle } from '../../src/auth/throttle.js';
 import { loadConfig } from '../../src/config.js';
-import { migrateDatabase, openDatabase, type Db, writeConnection } from '../../src/db/client.js';
+import { type Db, writeConnection } from '../../src/db/client.js';
+import { openTestDatabase } from './database.js';
 import { users, type User } from '../../src/db/schema.js';
 import type { AppDeps, AppEnv } from '../../src/http/context.js';
 import type { ResolvedAddress } from '../../src/outbound/request.js';
@@ -42,9 +43,8 @@ export async function testResolve(host: string): Promise<ResolvedAddress[]> {
 }
 
 /** `deps` replaces the defaults, e.g. a short timeout for requests to other servers; a given `db` must be migrated. */
-export function createTestApp(deps: Partial<AppDeps> = {}): TestApp {
-  const db = deps.db ?? openDatabase(':memory:');
-  if (!deps.db) migrateDatabase(db);
+export async function createTestApp(deps: Partial<AppDeps> = {}): Promise<TestApp> {
+  const db = deps.db ?? (await openTestDatabase());
   const logLines: string[] = [];
   const app = createApp({
     db,
@@ -63,11 +63,10 @@ export async function insertUser(
   username: string,
   extra: Partial<typeof users.$inferInsert> = {},
 ): Promise<User> {
-  return writeConnection(db)
+  return (await writeConnection(db)
     .insert(users)
     .values({ username, name: username, email: `${username}@example.com`, passwordHash: await passwordHash, ...extra })
-    .returning()
-    .get();
+    .returning())[0]!;
 }
 
 /** A Cookie header for a signed-in session of `user`. */

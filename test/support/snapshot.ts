@@ -2,30 +2,38 @@
  * Test support: every row of every table as text, so that a test can say "nothing changed"
  * without naming the tables a request might have touched.
  */
-import { writeConnection, type Db } from '../../src/db/client.js';
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../../src/db/client.js';
 
 /** Written by every request that uses a token, whatever its answer: not a change a client made. */
 const BOOKKEEPING_COLUMNS = new Set(['last_used_at']);
 
 /**
- * One line per row, `table: {...}`, in table and rowid order: two equal snapshots mean no row
- * was added, removed or changed.
+ * Written by requests that are refused, by design: failed sign-ins count (auth/throttle.ts),
+ * and on PostgreSQL every write raises the change counter (db/postgres.ts).
+ */
+const BOOKKEEPING_TABLES = new Set(['throttle_attempts', 'cascade_changes']);
+
+const TABLES = {
+  sqlite: sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`,
+  postgres: sql`select tablename as name from pg_tables where schemaname = current_schema() order by tablename`,
+};
+
+/**
+ * One line per row, `table: {...}`, in table and id order: two equal snapshots mean no row was
+ * added, removed or changed.
  *
  * @example
- * const before = databaseSnapshot(db)
+ * const before = await databaseSnapshot(db)
  * await post(app, '/admin/users/7/make_admin', {}, { origin: 'https://evil.example' })
- * expect(databaseSnapshot(db)).toBe(before)
+ * expect(await databaseSnapshot(db)).toBe(before)
  */
-export function databaseSnapshot(db: Db): string {
-  // The writing connection also sees what a test harness has not committed (test/http/fuzz.test.ts).
-  const sqlite = writeConnection(db).$client;
-  const tables = sqlite
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
-    .pluck()
-    .all() as string[];
+export async function databaseSnapshot(db: Db): Promise<string> {
+  const tables = (await rows<{ name: string }>(db, TABLES[db.engine])).map((row) => row.name);
   const lines: string[] = [];
   for (const table of tables) {
-    for (const row of sqlite.prepare(`select * from "${table}" order by rowid`).all() as Record<string, unknown>[]) {
+    if (BOOKKEEPING_TABLES.has(table)) continue;
+    for (const row of await rows<Record<string, unknown>>(db, sql.raw(`select * from "${table}" order by 1`))) {
       for (const column of BOOKKEEPING_COLUMNS) delete row[column];
       lines.push(`${table}: ${JSON.stringify(row)}`);
     }

@@ -5,7 +5,8 @@
 import type { Db } from '../../src/db/client.js';
 import type { Group, Member, PersonalAccessToken, Project, User } from '../../src/db/schema.js';
 import { ROLES } from '../../src/auth/permissions.js';
-import { members } from '../../src/db/schema.js';
+import { members, users as usersTable } from '../../src/db/schema.js';
+import { eq } from 'drizzle-orm';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createPersonalAccessToken, daysAhead } from '../../src/auth/tokens.js';
@@ -63,7 +64,7 @@ export async function buildWorld(db: Db): Promise<World> {
     admin: await insertUser(db, 'admin', { isAdmin: true }),
     blocked: await insertUser(db, 'blocked'),
   };
-  const [reporter, developer, maintainer, owner, blocked] = writeConnection(db)
+  const [reporter, developer, maintainer, owner, blocked] = (await writeConnection(db)
     .insert(members)
     .values([
       { userId: users.reporter.id, groupId: sub.id, accessLevel: ROLES.reporter },
@@ -72,8 +73,7 @@ export async function buildWorld(db: Db): Promise<World> {
       { userId: users.owner.id, groupId: top.id, accessLevel: ROLES.owner },
       { userId: users.blocked.id, groupId: top.id, accessLevel: ROLES.reporter },
     ])
-    .returning()
-    .all();
+    .returning());
   const memberships = {
     reporter: reporter!,
     developer: developer!,
@@ -93,6 +93,6 @@ export async function buildWorld(db: Db): Promise<World> {
     }),
   ).record;
   // Blocked after signing in: the session must stop working.
-  writeConnection(db).$client.prepare('update users set blocked_at = ? where id = ?').run(Date.now(), users.blocked.id);
+  await writeConnection(db).update(usersTable).set({ blockedAt: new Date() }).where(eq(usersTable.id, users.blocked.id));
   return { top, sub, other, project, otherProject, users, memberships, cookies, reporterToken };
 }

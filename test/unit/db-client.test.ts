@@ -26,14 +26,13 @@ describe('transactions', () => {
     migrateDatabase(db);
     return db;
   };
-  const groupNames = (db: Queryable) =>
-    db
+  const groupNames = async (db: Queryable) =>
+    (await db
       .select({ name: groups.name })
-      .from(groups)
-      .all()
+      .from(groups))
       .map((row) => row.name);
-  const insertGroup = (tx: Tx, name: string) =>
-    tx.insert(groups).values({ name, path: name, fullPath: name, traversalIds: '' }).run();
+  const insertGroup = async (tx: Tx, name: string) =>
+    (await tx.insert(groups).values({ name, path: name, fullPath: name, traversalIds: '' }));
   /** Lets every other request that is ready run: what an await on the network does. */
   const otherRequestsRun = () => new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -43,16 +42,16 @@ describe('transactions', () => {
     const writing = db.transaction(async (tx) => {
       insertGroup(tx, 'platform');
       await otherRequestsRun();
-      expect(groupNames(tx)).toEqual(['platform']);
+      expect(await groupNames(tx)).toEqual(['platform']);
       return 'committed';
     });
-    const reading = (async () => {
+    const reading = await (async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       seenDuring = groupNames(db);
     })();
     await Promise.all([writing, reading]);
     expect(seenDuring).toEqual([]);
-    expect(groupNames(db)).toEqual(['platform']);
+    expect(await groupNames(db)).toEqual(['platform']);
     db.close();
   });
 
@@ -62,14 +61,14 @@ describe('transactions', () => {
     const transaction = (name: string) =>
       db.transaction(async (tx) => {
         steps.push(`${name} begins`);
-        const before = groupNames(tx).length;
+        const before = (await groupNames(tx)).length;
         await otherRequestsRun();
         insertGroup(tx, `${name}-${before}`);
         steps.push(`${name} ends`);
       });
     await Promise.all([transaction('a'), transaction('b'), transaction('c')]);
     expect(steps).toEqual(['a begins', 'a ends', 'b begins', 'b ends', 'c begins', 'c ends']);
-    expect(groupNames(db).sort()).toEqual(['a-0', 'b-1', 'c-2']);
+    expect((await groupNames(db)).sort()).toEqual(['a-0', 'b-1', 'c-2']);
     db.close();
   });
 
@@ -82,9 +81,9 @@ describe('transactions', () => {
         throw new Error('refused');
       }),
     ).rejects.toThrow('refused');
-    expect(groupNames(db)).toEqual([]);
+    expect(await groupNames(db)).toEqual([]);
     await db.transaction(async (tx) => insertGroup(tx, 'tools'));
-    expect(groupNames(db)).toEqual(['tools']);
+    expect(await groupNames(db)).toEqual(['tools']);
     db.close();
   });
 
@@ -99,13 +98,13 @@ describe('transactions', () => {
         }),
       ).rejects.toThrow('refused');
     });
-    expect(groupNames(db)).toEqual(['platform']);
+    expect(await groupNames(db)).toEqual(['platform']);
     db.close();
   });
 
   it('refuses a write outside a transaction', () => {
     const db = opened();
-    expect(() => db.insert(groups).values({ name: 'x', path: 'x', fullPath: 'x', traversalIds: '' }).run()).toThrow(
+    expect(async () => (await db.insert(groups).values({ name: 'x', path: 'x', fullPath: 'x', traversalIds: '' }))).toThrow(
       /readonly/,
     );
     db.close();

@@ -20,7 +20,7 @@ import { must } from '../support/world.js';
 const MOVER = { id: 1, username: 'root' };
 
 async function tree() {
-  const { db } = createTestApp();
+  const { db } = await createTestApp();
   const a = must(await createGroup(db, { name: 'A', path: 'a' }));
   const b = must(await createGroup(db, { name: 'B', path: 'b' }, a));
   const c = must(await createGroup(db, { name: 'C', path: 'c' }, b));
@@ -44,16 +44,15 @@ describe('moveGroup', () => {
     const { db, b, other, project } = await tree();
     const moved = must(await moveGroup(db, b, other, MOVER));
     expect(moved.fullPath).toBe('other/b');
-    const all = db.select().from(groups).all();
+    const all = (await db.select().from(groups));
     expect(all.find((g) => g.path === 'c')!.fullPath).toBe('other/b/c');
     expect(all.find((g) => g.path === 'c')!.traversalIds).toBe(
       `/${other.id}/${b.id}/${all.find((g) => g.path === 'c')!.id}/`,
     );
     expect(
-      db
+      (await db
         .select()
-        .from(projects)
-        .all()
+        .from(projects))
         .find((p) => p.id === project.id)!.fullPath,
     ).toBe('other/b/c/p');
   });

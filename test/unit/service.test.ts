@@ -3,8 +3,10 @@
  * applies them (first set-up, a change to the default, custom settings, switching back, a project
  * created later), and one save from a typed submission to what it ends in.
  */
+import { openTestDatabase } from '../support/database.js';
 import { describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, writeConnection, type Db } from '../../src/db/client.js';
+import { firstRow, writeConnection, type Db } from '../../src/db/client.js';
+import { sql } from 'drizzle-orm';
 import { auditEvents, users, type User } from '../../src/db/schema.js';
 import { findIntegrationType } from '../../src/integrations/index.js';
 import type { IntegrationType } from '../../src/integrations/types.js';
@@ -32,14 +34,12 @@ const outbound: OutboundOptions = { resolve: testResolve };
 async function setup() {
   /** Every statement the database runs, in order. */
   const statements: string[] = [];
-  const db = openDatabase(':memory:', { onStatement: (sql) => statements.push(sql) });
-  migrateDatabase(db);
+  const db = await openTestDatabase({ onStatement: (sql) => statements.push(sql) });
   const store = new SettingsStore(db, 'service-test-secret-key-base-long-enough-0123456789');
-  const admin = writeConnection(db)
+  const admin = (await writeConnection(db)
     .insert(users)
     .values({ username: 'admin', name: 'Admin', email: 'admin@example.com', passwordHash: 'x', isAdmin: true })
-    .returning()
-    .get();
+    .returning())[0]!;
   const group = await createGroup(db, { name: 'Platform', path: 'platform' });
   if (!group.ok) throw new Error('group');
   const lineage = await groupLineage(db, group.value);
@@ -127,7 +127,7 @@ describe('settings service', () => {
       active: false,
       fields: { username: 'legacy-bot' },
     });
-    expect(db.$client.prepare('select count(*) from integration_settings').pluck().get()).toBe(2);
+    expect((await firstRow<{ n: number }>(db, sql`select count(*) as n from integration_settings`))?.n).toBe(2);
   });
 
   it('changes every inheriting project when the default changes, with a single write', async () => {
@@ -136,7 +136,7 @@ describe('settings service', () => {
     await save(store, INSTANCE, defaults('v1'), admin);
     await save(store, INSTANCE, defaults('v2'), admin);
     for (const project of projects) expect((await effectiveOf(store, project)).fields.username).toBe('v2');
-    expect(db.$client.prepare('select count(*) from integration_settings').pluck().get()).toBe(1);
+    expect((await firstRow<{ n: number }>(db, sql`select count(*) as n from integration_settings`))?.n).toBe(1);
   });
 
   it('shows what switching back would use before it is saved, and uses the default from then on', async () => {
@@ -191,7 +191,7 @@ describe('saveSettings', () => {
     actor: User,
     { confirmed = false, type = slack }: { confirmed?: boolean; type?: IntegrationType } = {},
   ): Promise<SaveResult> => saveSettings({ store, outbound }, at, type, submission, actor, { confirmed });
-  const auditCount = (db: Db) => db.select().from(auditEvents).all().length;
+  const auditCount = async (db: Db) => (await db.select().from(auditEvents)).length;
 
   it('saves a project at once, with no confirmation, and says what the project uses now', async () => {
     const { store, admin, addProject } = await setup();
@@ -225,7 +225,7 @@ describe('saveSettings', () => {
     const again = await saveAt(store, project, await submissionAt(store, project, defaults('bot')), admin);
     expect(again).toMatchObject({ kind: 'saved', outcome: 'unchanged', effective: { active: true } });
     expect((await store.findOwn(project.owner, slack.slug))?.version).toBe(1);
-    expect(auditCount(db)).toBe(events);
+    expect(await auditCount(db)).toBe(events);
   });
 
   it('asks for a confirmation, with what the change reaches, at a level with descendants, and writes nothing', async () => {
@@ -312,7 +312,7 @@ describe('saveSettings', () => {
       enforcedOnly: true,
     });
     expect(await store.findOwn(project.owner, slack.slug)).toBeUndefined();
-    expect(auditCount(db)).toBe(events);
+    expect(await auditCount(db)).toBe(events);
   });
 
   it("refuses a URL into the local network with the Network settings' message, and writes nothing", async () => {
@@ -475,10 +475,9 @@ describe('saveSettings', () => {
     });
     // Prepared again from the settings the other save left: the second time it loads the chain.
     expect(chainLoads(since)).toBe(1);
-    const [landed, mine] = db
+    const [landed, mine] = (await db
       .select()
-      .from(auditEvents)
-      .all()
+      .from(auditEvents))
       .slice(-2)
       .map((event) => JSON.parse(event.changes) as { key: string }[]);
     expect(landed).toContainEqual(

@@ -2,20 +2,20 @@
  * The settings store writes one row per level and reads it back as it was written: a save over
  * an existing row (a prepared statement) keeps every value's type and raises the version.
  */
+import { openTestDatabase } from '../support/database.js';
 import { describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../src/db/client.js';
 import { INSTANCE_OWNER } from '../../src/settings/owners.js';
 import { SettingsStore } from '../../src/settings/store.js';
 
-function store() {
-  const db = openDatabase(':memory:');
-  migrateDatabase(db);
+async function store() {
+  const db = await openTestDatabase();
   return new SettingsStore(db, 'store-test-secret-key-base-long-enough-0123456789');
 }
 
 describe('SettingsStore.save', () => {
   it('updates an existing row with the same types it inserted, and raises its version', async () => {
-    const settings = store();
+    const settings = await store();
     const first = await settings.save(
       INSTANCE_OWNER,
       'slack',
@@ -48,7 +48,7 @@ describe('SettingsStore.save', () => {
   });
 
   it('stores an inherited Enabled toggle as not set, and refuses a stale version', async () => {
-    const settings = store();
+    const settings = await store();
     await settings.save(INSTANCE_OWNER, 'slack', { active: true, fields: {}, events: {} }, 0, null);
     expect(
       (await settings.save(INSTANCE_OWNER, 'slack', { active: undefined, fields: {}, events: {} }, 1, null)).active,

@@ -1,0 +1,144 @@
+/**
+ * @module db/database
+ * What the rest of Cascade sees of a database, whichever it is: SQLite (src/db/sqlite.ts) or
+ * PostgreSQL (src/db/postgres.ts). Queries are written once, with drizzle, against the tables of
+ * src/db/schema.ts; both databases store the same values in the same way (times as milliseconds
+ * since the epoch, ids as integers, JSON as text), so the SQL drizzle builds from those tables is
+ * right for both. Builders are only awaited (never `.get()`, `.all()` or `.run()`, which exist
+ * only on SQLite's), and SQL of our own goes through {@link rows}.
+ */
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type * as schema from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The query builder, as the code is typed against it. At run time it is the builder of the
+ * database's own dialect: the methods left out here exist only on SQLite's.
+ */
+type Builder = Omit<BetterSQLite3Database<typeof schema>, 'transaction' | 'run' | 'all' | 'get' | 'values' | 'batch'>;
+
+/** What runs statements: the database (reads) or a transaction (reads and writes). */
+interface Transactional {
+  /** Which database this is: the SQL of our own that differs between them asks. */
+  readonly engine: Dialect;
+  /**
+   * Runs `work` in a transaction: committed when it resolves, rolled back when it throws.
+   * Transactions that write take turns, across every server of a PostgreSQL database too (see
+   * src/db/postgres.ts), and nothing outside one sees its writes before it commits. Inside a
+   * transaction, `tx.transaction` nests (a savepoint); never call the database's own
+   * `transaction` there: it would wait for the transaction that is waiting for it.
+   */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+/**
+ * The database as requests use it: reads see what is committed, and writes happen only in
+ * {@link Transactional.transaction}, on a connection of their own.
+ */
+export type Db = Builder &
+  Transactional & {
+    readonly inTransaction: false;
+    /** Closes every connection (and removes a temporary database). */
+    close(): Promise<void>;
+  };
+
+/** A transaction: reads see its own writes. */
+export type Tx = Builder & Transactional & { readonly inTransaction: true };
+
+/** The database or a transaction: what a function that only reads needs. */
+export type Queryable = Db | Tx;
+
+/** A row as the database hands it back from SQL of our own: columns by their SQL names. */
+export type Row = Record<string, unknown>;
+
+interface RawRunner {
+  all?(query: SQL): unknown[];
+  run?(query: SQL): unknown;
+  execute?(query: SQL): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * The rows of SQL written by hand (drizzle's `sql`), on either database. Counts are numbers on
+ * both (src/db/postgres.ts reads PostgreSQL's bigint as a number).
+ *
+ * @example
+ * await rows<{ n: number }>(db, sql`select count(*) as n from projects`) // [{ n: 10 }]
+ */
+export async function rows<T = Row>(db: Queryable, query: SQL): Promise<T[]> {
+  const runner = db as unknown as RawRunner;
+  if (db.engine === 'sqlite') return runner.all!(query) as T[];
+  return (await runner.execute!(query)).rows as T[];
+}
+
+/** Runs SQL written by hand that answers no rows (DDL, or a write in a transaction). */
+export async function execute(db: Queryable, query: SQL): Promise<void> {
+  const runner = db as unknown as RawRunner;
+  if (db.engine === 'sqlite') runner.run!(query);
+  else await runner.execute!(query);
+}
+
+/** The first row of {@link rows}, or undefined. */
+export async function firstRow<T = Row>(db: Queryable, query: SQL): Promise<T | undefined> {
+  return (await rows<T>(db, query))[0];
+}
+
+/**
+ * Builds something once per database and hands the same one back after: used for the prepared
+ * statements of the hot paths, which drizzle would otherwise rebuild on every request.
+ *
+ * @example
+ * const statements = perDatabase((db) => ({ byId: db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare() }))
+ * await statements(db).byId.execute({ id: 1 })
+ */
+export function perDatabase<T>(build: (db: Queryable) => T): (db: Queryable) => T {
+  const built = new WeakMap<Queryable, T>();
+  return (db) => {
+    let value = built.get(db);
+    if (value === undefined) {
+      value = build(db);
+      built.set(db, value);
+    }
+    return value;
+  };
+}
+
+/**
+ * `expression in (...)` over the values of a JSON array given as one parameter, so that a
+ * prepared statement takes a list of any length.
+ *
+ * @example
+ * db.select().from(groups).where(inJsonArray(db.engine, groups.id, sql.placeholder('ids'), 'integer')).prepare()
+ */
+export function inJsonArray(
+  dialect: Dialect,
+  expression: SQLWrapper,
+  array: SQLWrapper | string,
+  type: 'integer' | 'text',
+): SQL {
+  if (dialect === 'sqlite') return sql`${expression} in (select value from json_each(${array}))`;
+  return sql`${expression} in (select value::${sql.raw(type)} from json_array_elements_text(${array}::json) as value)`;
+}
+
+/** What each database does its own way, registered by the module that opens it (sqlite.ts, postgres.ts). */
+export interface Driver {
+  /** Writes outside the requests' transactions: migrations, and fixtures that tests and benchmarks write in bulk. */
+  writer: Builder;
+  /** Changes whenever anything is written to the database, by this process or another (db/change-stamp.ts). */
+  stamp(): Promise<string>;
+  /** Applies the pending migrations of `folder` (the dialect's own by default); answers their names. */
+  migrate(folder?: string): Promise<string[]>;
+}
+
+const drivers = new WeakMap<Db, Driver>();
+
+export function registerDriver(db: Db, driver: Driver): void {
+  drivers.set(db, driver);
+}
+
+export function driverOf(db: Db): Driver {
+  const driver = drivers.get(db);
+  if (!driver) throw new Error('Not a database opened by src/db/client.ts');
+  return driver;
+}

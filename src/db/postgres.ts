@@ -1,0 +1,122 @@
+/**
+ * @module db/postgres
+ * The shared database of several app servers: PostgreSQL through a pool of node-postgres
+ * connections. Transactions that write take a lock that every server shares, so they run one
+ * at a time as on SQLite, and the code above needs no second way of thinking about races;
+ * reads never wait for it.
+ */
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { registerDriver, type Db, type Tx } from './database.js';
+import { pendingMigrations } from './migrations.js';
+
+export const POSTGRES_MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle/postgres');
+
+/**
+ * Keys of the advisory locks, the same on every server: writes take turns under the first, and
+ * the server that migrates holds the second while the others wait for it.
+ */
+const WRITE_LOCK = 4_242_001;
+const MIGRATION_LOCK = 4_242_002;
+
+// Counts and times are bigints in PostgreSQL; node-postgres hands them over as strings unless
+// told otherwise. Cascade's never reach 2^53 (times are milliseconds since the epoch).
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+export interface PostgresOptions {
+  /** Connections in the pool (DATABASE_POOL_SIZE). */
+  poolSize?: number;
+  /** Hears the text of every statement run (the tests count queries with it). */
+  onStatement?: (sql: string) => void;
+}
+
+type Connection = NodePgDatabase & { $client: pg.Pool };
+
+/** A connection string without its password, to name the database in a message. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the DATABASE_URL';
+  }
+}
+
+function transactionOf(connection: NodePgDatabase | Parameters<Parameters<NodePgDatabase['transaction']>[0]>[0]): Tx {
+  return Object.assign(Object.create(connection) as object, {
+    engine: 'postgres' as const,
+    inTransaction: true as const,
+    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+      return connection.transaction((nested) => work(transactionOf(nested)));
+    },
+  }) as unknown as Tx;
+}
+
+/**
+ * Connects to the PostgreSQL database at `url` (nothing is sent until the first query).
+ *
+ * @example
+ * const db = openPostgres('postgres://cascade@db.internal/cascade', { poolSize: 10 })
+ * await migrateDatabase(db)
+ */
+export function openPostgres(url: string, { poolSize = 10, onStatement }: PostgresOptions = {}): Db {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'cascade' });
+  // A connection that breaks while idle in the pool is dropped and replaced; the error reaches
+  // the next query that needs the database, not the process.
+  pool.on('error', () => undefined);
+  const logger = onStatement ? { logQuery: (query: string) => onStatement(query) } : undefined;
+  const connection = drizzle(pool, logger ? { logger } : {}) as Connection;
+
+  const db = Object.assign(Object.create(connection) as object, {
+    engine: 'postgres' as const,
+    inTransaction: false as const,
+    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+      return connection.transaction(async (tx) => {
+        await tx.execute(sql.raw(`select pg_advisory_xact_lock(${WRITE_LOCK})`));
+        return work(transactionOf(tx));
+      });
+    },
+    close: () => pool.end(),
+  }) as unknown as Db;
+
+  registerDriver(db, {
+    writer: connection as unknown as Parameters<typeof registerDriver>[1]['writer'],
+    async stamp() {
+      const result = await pool.query<{ counter: number }>('select counter from cascade_changes where id = 1');
+      return String(result.rows[0]?.counter ?? 0);
+    },
+    migrate: (folder = POSTGRES_MIGRATIONS) => migrateShared(pool, folder),
+  });
+  return db;
+}
+
+/**
+ * Applies the pending migrations while holding the migration lock: when several servers start
+ * at once, one migrates and the others wait, then find nothing left to do.
+ */
+async function migrateShared(pool: pg.Pool, folder: string): Promise<string[]> {
+  const client = await pool.connect();
+  try {
+    await client.query(`select pg_advisory_lock(${MIGRATION_LOCK})`);
+    try {
+      const table = await client.query("select to_regclass('drizzle.__drizzle_migrations') as name");
+      const last = table.rows[0]?.name
+        ? (await client.query<{ last: number | null }>('select max(created_at) as last from drizzle.__drizzle_migrations'))
+            .rows[0]!.last
+        : null;
+      const pending = pendingMigrations(folder, last);
+      if (pending.length > 0) await migrate(drizzle(client), { migrationsFolder: folder });
+      return pending;
+    } finally {
+      await client.query(`select pg_advisory_unlock(${MIGRATION_LOCK})`);
+    }
+  } finally {
+    client.release();
+  }
+}

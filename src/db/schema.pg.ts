@@ -1,0 +1,235 @@
+/**
+ * @module db/schema.pg
+ * The tables of src/db/schema.ts as PostgreSQL declares them, for `drizzle-kit generate` (the
+ * migrations in drizzle/postgres). The code queries through src/db/schema.ts on both databases,
+ * so every value is stored here as SQLite stores it: times as milliseconds since the epoch
+ * (bigint), ids as integers, JSON as text. test/unit/schema-parity.test.ts checks that both
+ * files declare the same tables, columns, indexes, foreign keys and checks.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  pgTable,
+  text,
+  uniqueIndex,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Paths compared by range or prefix ("below platform/": after "platform/", before "platform0")
+ * must sort byte by byte, as SQLite sorts text, whatever the database's own collation.
+ */
+const pathText = customType<{ data: string }>({ dataType: () => 'text collate "C"' });
+
+const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
+const epochMs = (name: string) => bigint(name, { mode: 'number' });
+const createdAt = () => epochMs('created_at').notNull();
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    username: text('username').notNull(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    isAdmin: boolean('is_admin').notNull().default(false),
+    blockedAt: epochMs('blocked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('users_username_unique').on(sql`lower(${t.username})`),
+    uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: id(),
+    tokenHash: text('token_hash').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: epochMs('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('sessions_token_hash_unique').on(t.tokenHash), index('sessions_user_id_idx').on(t.userId)],
+);
+
+export const groups = pgTable(
+  'groups',
+  {
+    id: id(),
+    parentId: integer('parent_id').references((): AnyPgColumn => groups.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    path: text('path').notNull(),
+    fullPath: pathText('full_path').notNull(),
+    traversalIds: pathText('traversal_ids').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('groups_full_path_unique').on(sql`lower(${t.fullPath})`),
+    index('groups_parent_id_idx').on(t.parentId),
+    index('groups_traversal_ids_idx').on(t.traversalIds),
+  ],
+);
+
+export const projects = pgTable(
+  'projects',
+  {
+    id: id(),
+    groupId: integer('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    path: text('path').notNull(),
+    fullPath: pathText('full_path').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('projects_full_path_unique').on(sql`lower(${t.fullPath})`),
+    index('projects_group_id_idx').on(t.groupId),
+  ],
+);
+
+export const members = pgTable(
+  'members',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    groupId: integer('group_id').references(() => groups.id, { onDelete: 'cascade' }),
+    projectId: integer('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+    accessLevel: integer('access_level').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('members_user_group_unique')
+      .on(t.userId, t.groupId)
+      .where(sql`${t.groupId} is not null`),
+    uniqueIndex('members_user_project_unique')
+      .on(t.userId, t.projectId)
+      .where(sql`${t.projectId} is not null`),
+    index('members_group_id_idx').on(t.groupId),
+    index('members_project_id_idx').on(t.projectId),
+    check('members_one_source', sql`(${t.groupId} is null) <> (${t.projectId} is null)`),
+  ],
+);
+
+export const integrationSettings = pgTable(
+  'integration_settings',
+  {
+    id: id(),
+    type: text('type').notNull(),
+    groupId: integer('group_id').references(() => groups.id, { onDelete: 'cascade' }),
+    projectId: integer('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+    /** Kept in step by the triggers of drizzle/postgres/0001 (as by drizzle/sqlite/0005). */
+    ownerPath: pathText('owner_path'),
+    active: boolean('active'),
+    fields: text('fields').notNull().default('{}'),
+    secrets: text('secrets'),
+    events: text('events').notNull().default('{}'),
+    enforced: text('enforced'),
+    version: integer('version').notNull().default(1),
+    updatedBy: integer('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: epochMs('updated_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('integration_settings_instance_unique')
+      .on(t.type)
+      .where(sql`${t.groupId} is null and ${t.projectId} is null`),
+    uniqueIndex('integration_settings_group_unique')
+      .on(t.groupId, t.type)
+      .where(sql`${t.groupId} is not null`),
+    uniqueIndex('integration_settings_project_unique')
+      .on(t.projectId, t.type)
+      .where(sql`${t.projectId} is not null`),
+    index('integration_settings_type_idx').on(t.type, t.projectId),
+    index('integration_settings_owner_path_idx')
+      .on(t.type, t.ownerPath, t.projectId)
+      .where(sql`${t.ownerPath} is not null`),
+    check('integration_settings_one_owner', sql`${t.groupId} is null or ${t.projectId} is null`),
+  ],
+);
+
+/** Append-only: the triggers of drizzle/postgres/0001 refuse every UPDATE, DELETE and TRUNCATE. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: id(),
+    createdAt: createdAt(),
+    actorId: integer('actor_id'),
+    actorName: text('actor_name').notNull(),
+    action: text('action').notNull(),
+    level: text('level', { enum: ['instance', 'group', 'project'] }).notNull(),
+    groupId: integer('group_id'),
+    projectId: integer('project_id'),
+    ownerName: text('owner_name').notNull(),
+    ownerPath: pathText('owner_path'),
+    integration: text('integration'),
+    changes: text('changes').notNull().default('[]'),
+  },
+  (t) => [
+    index('audit_events_group_idx').on(t.groupId, t.id),
+    index('audit_events_project_idx').on(t.projectId, t.id),
+    index('audit_events_actor_idx').on(t.actorId, t.id),
+    index('audit_events_integration_idx').on(t.integration, t.id),
+  ],
+);
+
+export const personalAccessTokens = pgTable(
+  'personal_access_tokens',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    scopes: text('scopes').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    lastUsedAt: epochMs('last_used_at'),
+    revokedAt: epochMs('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('personal_access_tokens_token_hash_unique').on(t.tokenHash),
+    index('personal_access_tokens_user_id_idx').on(t.userId),
+  ],
+);
+
+export const applicationSettings = pgTable(
+  'application_settings',
+  {
+    id: integer('id').primaryKey(),
+    allowLocalRequests: boolean('allow_local_requests').notNull().default(false),
+    outboundAllowlist: text('outbound_allowlist').notNull().default(''),
+    updatedBy: integer('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (t) => [check('application_settings_single_row', sql`${t.id} = 1`)],
+);
+
+/**
+ * PostgreSQL's own: one row whose counter every write statement raises (triggers of
+ * drizzle/postgres/0001), so that every server sees at once that what it keeps (pages,
+ * sessions) is out of date. SQLite's data_version does this job there.
+ */
+export const cascadeChanges = pgTable(
+  'cascade_changes',
+  {
+    id: integer('id').primaryKey(),
+    counter: bigint('counter', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('cascade_changes_single_row', sql`${t.id} = 1`)],
+);
