@@ -38,7 +38,7 @@ function appFor(db: Db) {
     db,
     config: loadConfig({ LOG_LEVEL: 'silent' }),
     secretKeyBase: BENCH_SECRET_KEY_BASE,
-    throttle: new SignInThrottle(),
+    throttle: new SignInThrottle(db),
     logger: createLogger('silent'),
     // A save checks the host of each URL typed against the Network settings, which takes one DNS
     // lookup; its time is the resolver's (0.3 to 6 ms here), so the figures leave it out. The

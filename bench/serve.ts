@@ -13,11 +13,12 @@ import { BENCH_SECRET_KEY_BASE } from './fixtures.js';
 
 const [databasePath, port, cache] = process.argv.slice(2);
 const config = loadConfig({ PORT: port, DATABASE_PATH: databasePath, LOG_LEVEL: 'silent' });
+const db = openDatabase(config.databasePath);
 const app = createApp({
-  db: openDatabase(config.databasePath),
+  db,
   config,
   secretKeyBase: BENCH_SECRET_KEY_BASE,
-  throttle: new SignInThrottle(),
+  throttle: new SignInThrottle(db),
   logger: createLogger('silent'),
   ...(cache === 'nocache' ? { pageCacheSize: 0 } : {}),
 });

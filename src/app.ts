@@ -47,11 +47,11 @@ const CONTENT_SECURITY_POLICY = {
 
 /**
  * @example
- * const app = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(), logger })
+ * const app = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(db), logger })
  * const res = await app.request('/-/health') // 200
  */
 export function createApp(given: AppDeps): Hono<AppEnv> {
-  const deps: AppDeps = { settingsTestThrottle: new Throttle(), ...given };
+  const deps: AppDeps = { settingsTestThrottle: new Throttle(given.db), ...given };
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     printAccounts(accounts, config.publicOrigin, config.initialRootPassword !== undefined);
   }
 
-  fetch = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(), logger }).fetch;
+  fetch = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(db), logger }).fetch;
   logger.info(`Cascade is ready at ${config.publicOrigin} (listening on port ${config.port})`);
   const stop = () => {
     server.close();

@@ -7,6 +7,9 @@
  * addresses) and for one address across accounts (spraying).
  */
 import { isIP } from 'node:net';
+import { and, desc, eq, gt, inArray, lte } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { throttleAttempts } from '../db/schema.js';
 
 export interface ThrottleOptions {
   maxFailures: number;
@@ -23,64 +26,84 @@ export type Reservation =
   | {
       allowed: true;
       /** Takes the attempt back out of every count it was added to: it turned out not to count. */
-      cancel(): void;
+      cancel(): Promise<void>;
     }
   | { allowed: false; retryAfterMs: number };
 
-/** Keys nobody has tried for a whole window are dropped this often, so that the map cannot grow without end. */
-const SWEEP_INTERVAL_MS = 60 * 1000;
+/**
+ * Expired attempts each reservation deletes, at most: more than one inserts, so that the table
+ * cannot grow without end, and few enough that no request pays for a long backlog at once.
+ */
+const SWEEP_BATCH = 100;
 
 /**
- * Kept in memory: Cascade runs as one process, and a restart forgetting attempts is harmless.
+ * Counts in the database, so that every server sharing it sees the same attempts.
  *
  * @example
- * const throttle = new Throttle()
- * const attempt = throttle.reserve([{ key: 'settings-test:7', limit: { maxFailures: 10, windowMs: 60_000 } }])
+ * const throttle = new Throttle(db)
+ * const attempt = await throttle.reserve([{ key: 'settings-test:7', limit: { maxFailures: 10, windowMs: 60_000 } }])
  * if (!attempt.allowed) return tooMany(attempt.retryAfterMs)
  */
 export class Throttle {
-  private readonly attempts = new Map<string, { limit: ThrottleOptions; at: number[] }>();
-  private sweptAt = 0;
+  constructor(private readonly db: Db) {}
 
   /**
    * Counts an attempt against every key at once, before its outcome is known, unless one of
    * them has reached its limit; then nothing is counted. Checking and counting happen in one
-   * synchronous step, so concurrent requests cannot all pass the check before the first counts.
+   * write transaction, and write transactions take turns across all servers (SQLite has one
+   * writer; on PostgreSQL `db.transaction` takes a global write lock), so concurrent requests
+   * cannot all pass the check before the first counts: no locking of our own is needed.
    */
-  reserve(keys: readonly CountedKey[], now = Date.now()): Reservation {
-    this.sweep(now);
-    const retryAfterMs = Math.max(0, ...keys.map(({ key, limit }) => this.waitMs(key, limit, now)));
-    if (retryAfterMs > 0) return { allowed: false, retryAfterMs };
-    for (const { key, limit } of keys) this.attempts.set(key, { limit, at: [...this.recent(key, limit, now), now] });
-    return { allowed: true, cancel: () => keys.forEach(({ key }) => this.remove(key, now)) };
+  async reserve(keys: readonly CountedKey[], now = Date.now()): Promise<Reservation> {
+    return this.db.transaction(async (tx) => {
+      await sweep(tx, now);
+      let retryAfterMs = 0;
+      for (const { key, limit } of keys) retryAfterMs = Math.max(retryAfterMs, await waitMs(tx, key, limit, now));
+      if (retryAfterMs > 0) return { allowed: false, retryAfterMs };
+      const rows = keys.map(({ key, limit }) => ({
+        key,
+        at: new Date(now),
+        expiresAt: new Date(now + limit.windowMs),
+      }));
+      const inserted = await tx.insert(throttleAttempts).values(rows).returning({ id: throttleAttempts.id });
+      const ids = inserted.map(({ id }) => id);
+      return { allowed: true, cancel: () => this.remove(ids) };
+    });
   }
 
-  forget(key: string): void {
-    this.attempts.delete(key);
+  /** Forgets every attempt counted for `key`. */
+  async forget(key: string): Promise<void> {
+    await this.db.transaction((tx) => tx.delete(throttleAttempts).where(eq(throttleAttempts.key, key)));
   }
 
-  private waitMs(key: string, limit: ThrottleOptions, now: number): number {
-    const recent = this.recent(key, limit, now);
-    return recent.length >= limit.maxFailures ? recent[recent.length - limit.maxFailures]! + limit.windowMs - now : 0;
+  private async remove(ids: number[]): Promise<void> {
+    await this.db.transaction((tx) => tx.delete(throttleAttempts).where(inArray(throttleAttempts.id, ids)));
   }
+}
 
-  private recent(key: string, limit: ThrottleOptions, now: number): number[] {
-    return (this.attempts.get(key)?.at ?? []).filter((at) => at > now - limit.windowMs);
-  }
+/**
+ * How long until `key` may be tried again: until the attempt that fills its limit, the
+ * `maxFailures`-th newest in the window, leaves the window; 0 while the key is below its limit.
+ */
+async function waitMs(tx: Tx, key: string, limit: ThrottleOptions, now: number): Promise<number> {
+  const [filling] = await tx
+    .select({ at: throttleAttempts.at })
+    .from(throttleAttempts)
+    .where(and(eq(throttleAttempts.key, key), gt(throttleAttempts.at, new Date(now - limit.windowMs))))
+    .orderBy(desc(throttleAttempts.at))
+    .limit(1)
+    .offset(limit.maxFailures - 1);
+  return filling ? filling.at.getTime() + limit.windowMs - now : 0;
+}
 
-  private remove(key: string, at: number): void {
-    const entry = this.attempts.get(key);
-    const index = entry?.at.indexOf(at) ?? -1;
-    if (index >= 0) entry!.at.splice(index, 1);
-  }
-
-  private sweep(now: number): void {
-    if (now - this.sweptAt < SWEEP_INTERVAL_MS) return;
-    this.sweptAt = now;
-    for (const [key, { limit, at }] of this.attempts) {
-      if (at.every((moment) => moment <= now - limit.windowMs)) this.attempts.delete(key);
-    }
-  }
+/** Deletes up to {@link SWEEP_BATCH} attempts that have left their window. */
+async function sweep(tx: Tx, now: number): Promise<void> {
+  const expired = tx
+    .select({ id: throttleAttempts.id })
+    .from(throttleAttempts)
+    .where(lte(throttleAttempts.expiresAt, new Date(now)))
+    .limit(SWEEP_BATCH);
+  await tx.delete(throttleAttempts).where(inArray(throttleAttempts.id, expired));
 }
 
 const MINUTE = 60 * 1000;
@@ -120,25 +143,30 @@ export type SignInAttempt =
   | {
       allowed: true;
       /** The password matched: this attempt does not count, nor do earlier failures from the same address. */
-      succeeded(): void;
+      succeeded(): Promise<void>;
       /** The password was never checked (the server was too busy): the attempt does not count. */
-      notChecked(): void;
+      notChecked(): Promise<void>;
     }
   | { allowed: false; retryAfterMs: number };
 
 /**
  * @example
- * const attempt = new SignInThrottle().reserve('root', '203.0.113.7')
- * if (attempt.allowed && (await verifyPassword(password, hash))) attempt.succeeded()
+ * const attempt = await new SignInThrottle(db).reserve('root', '203.0.113.7')
+ * if (attempt.allowed && (await verifyPassword(password, hash))) await attempt.succeeded()
  */
 export class SignInThrottle {
-  private readonly throttle = new Throttle();
+  private readonly throttle: Throttle;
+
+  constructor(db: Db) {
+    this.throttle = new Throttle(db);
+  }
 
   /**
    * Counts the attempt as failed before its password is checked, so that concurrent attempts
    * cannot all be checked while the first is still hashing; or refuses it once a limit is reached.
+   * Keys hold the lowercased username and the address, never the password.
    */
-  reserve(username: string, address: string, now = Date.now()): SignInAttempt {
+  async reserve(username: string, address: string, now = Date.now()): Promise<SignInAttempt> {
     const account = username.toLowerCase();
     const network = addressGroup(address);
     const pair = `account-address:${account}\n${network}`;
@@ -147,13 +175,13 @@ export class SignInThrottle {
       { key: `account:${account}`, limit: SIGN_IN_LIMITS.account },
       { key: `address:${network}`, limit: SIGN_IN_LIMITS.address },
     ];
-    const reservation = this.throttle.reserve(keys, now);
+    const reservation = await this.throttle.reserve(keys, now);
     if (!reservation.allowed) return reservation;
     return {
       allowed: true,
-      succeeded: () => {
-        reservation.cancel();
-        this.throttle.forget(pair);
+      succeeded: async () => {
+        await reservation.cancel();
+        await this.throttle.forget(pair);
       },
       notChecked: () => reservation.cancel(),
     };

@@ -233,3 +233,17 @@ export const cascadeChanges = pgTable(
   },
   (t) => [check('cascade_changes_single_row', sql`${t.id} = 1`)],
 );
+
+export const throttleAttempts = pgTable(
+  'throttle_attempts',
+  {
+    id: id(),
+    key: text('key').notNull(),
+    at: epochMs('at').notNull(),
+    expiresAt: epochMs('expires_at').notNull(),
+  },
+  (t) => [
+    index('throttle_attempts_key_at_idx').on(t.key, t.at),
+    index('throttle_attempts_expires_at_idx').on(t.expiresAt),
+  ],
+);

@@ -259,3 +259,23 @@ export const applicationSettings = sqliteTable(
 );
 
 export type ApplicationSettings = typeof applicationSettings.$inferSelect;
+
+/**
+ * Attempts counted by the throttles (auth/throttle.ts), one row per key an attempt counts for:
+ * kept in the database so that every server sharing it counts the same attempts.
+ */
+export const throttleAttempts = sqliteTable(
+  'throttle_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** What is counted, e.g. "account:root" or "settings-test:7"; never a secret. */
+    key: text('key').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    /** When the attempt has left its key's window and the row may be deleted. */
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('throttle_attempts_key_at_idx').on(t.key, t.at),
+    index('throttle_attempts_expires_at_idx').on(t.expiresAt),
+  ],
+);

@@ -46,7 +46,7 @@ export function sessionRoutes(): Hono<AppEnv> {
     };
 
     if (!username || !password) return again('Enter your username and password.', 422);
-    const attempt = c.var.deps.throttle.reserve(username, clientAddress(c, c.var.deps.config.trustedProxies));
+    const attempt = await c.var.deps.throttle.reserve(username, clientAddress(c, c.var.deps.config.trustedProxies));
     if (!attempt.allowed) {
       c.header('Retry-After', String(Math.ceil(attempt.retryAfterMs / 1000)));
       return again(
@@ -61,12 +61,12 @@ export function sessionRoutes(): Hono<AppEnv> {
       matches = await verifyPassword(password, user?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
     } catch (error) {
       if (!(error instanceof PasswordChecksBusy)) throw error;
-      attempt.notChecked();
+      await attempt.notChecked();
       c.header('Retry-After', '5');
       return again('Too many people are signing in right now. Try again in a few seconds.', 503);
     }
     if (!user || !matches || user.blockedAt) return again(INVALID_CREDENTIALS, 401);
-    attempt.succeeded();
+    await attempt.succeeded();
     const token = await createSession(c.var.db, user.id);
     setCookie(c, SESSION_COOKIE, token, {
       path: '/',

@@ -102,7 +102,7 @@ export async function startServer(): Promise<RunningServer> {
     db,
     config: loadConfig({ PUBLIC_URL: origin, SEED_DEMO: 'false' }),
     secretKeyBase: 'browser-test-secret-key-base-long-enough-0123456789',
-    throttle: new SignInThrottle(),
+    throttle: new SignInThrottle(db),
     logger: createLogger('info', (line) => logLines.push(line)),
     outbound: { resolve: testResolve },
   });

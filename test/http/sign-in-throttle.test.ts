@@ -135,6 +135,44 @@ describe('failed sign-ins against the throttle', () => {
   });
 });
 
+describe('failed sign-ins through several servers sharing one database', () => {
+  /** A second app on the same database, as a second server behind the load balancer would be. */
+  const otherServer = (t: TestApp): TestApp => ({ ...t, app: createTestApp({ db: t.db }).app });
+
+  it('counts failures through either server together, so that alternating servers does not reset the count', async () => {
+    const one = createTestApp();
+    const other = otherServer(one);
+    await insertUser(one.db, 'root');
+    for (let i = 0; i < 5; i++)
+      expect((await signInFrom(i % 2 ? other : one, ATTACKER, 'root', `guess-${i}`)).status).toBe(401);
+    expect((await signInFrom(one, ATTACKER, 'root', TEST_PASSWORD)).status).toBe(429);
+    expect((await signInFrom(other, ATTACKER, 'root', TEST_PASSWORD)).status).toBe(429);
+    expect((await signInFrom(other, OWNER, 'root', TEST_PASSWORD)).status).toBe(303);
+  });
+
+  it('checks only 5 of 200 concurrent wrong passwords for root from one address spread over two servers', async () => {
+    const one = createTestApp();
+    const servers = [one, otherServer(one)];
+    await insertUser(one.db, 'root');
+    hashing.calls = 0;
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => signInFrom(servers[i % 2]!, ATTACKER, 'root', `guess-${i}`)),
+    );
+    expect(statusCounts(responses)).toEqual({ 401: 5, 429: 195 });
+    expect(hashing.calls).toBe(SIGN_IN_LIMITS.accountFromAddress.maxFailures);
+  });
+
+  it('forgets typos on every server once the right password is given on one', async () => {
+    const one = createTestApp();
+    const other = otherServer(one);
+    await insertUser(one.db, 'ada');
+    for (let i = 0; i < 4; i++) expect((await signInFrom(one, OWNER, 'ada', `typo-${i}`)).status).toBe(401);
+    expect((await signInFrom(other, OWNER, 'ada', TEST_PASSWORD)).status).toBe(303);
+    for (let i = 0; i < 5; i++) expect((await signInFrom(one, OWNER, 'ada', `typo-${i}`)).status).toBe(401);
+    expect((await signInFrom(other, OWNER, 'ada', TEST_PASSWORD)).status).toBe(429);
+  });
+});
+
 describe('failed sign-ins behind a reverse proxy (TRUST_PROXY)', () => {
   const PROXY = '10.0.0.2';
   const behindProxy = async () => await createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: PROXY }) });

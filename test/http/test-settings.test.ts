@@ -380,4 +380,32 @@ describe('Test settings with bad input', () => {
       200,
     );
   });
+
+  it('counts the tests sent through every server sharing the database against one limit', async () => {
+    const t = await setup({ allowLocal: true });
+    const otherServer = createTestApp({ db: t.db, outbound: { timeoutMs: 300 } }).app;
+    const form = projectSlack(`${receiver().origin}/hook`);
+    const testThrough = (app: TestApp['app']) =>
+      post(app, `${t.projectUrl}/slack/test`, form, { cookie: t.maintainer, headers: HTMX });
+    for (let i = 0; i < 5; i++) {
+      expect((await testThrough(t.app)).status).toBe(200);
+      expect((await testThrough(otherServer)).status).toBe(200);
+    }
+    expect((await testThrough(t.app)).status).toBe(429);
+    expect((await testThrough(otherServer)).status).toBe(429);
+    expect(receiver().received).toHaveLength(10);
+  });
+
+  it('sends exactly ten of fifteen tests posted at once through two servers', async () => {
+    const t = await setup({ allowLocal: true });
+    const servers = [t.app, createTestApp({ db: t.db, outbound: { timeoutMs: 300 } }).app];
+    const form = projectSlack(`${receiver().origin}/hook`);
+    const responses = await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        post(servers[i % 2]!, `${t.projectUrl}/slack/test`, form, { cookie: t.maintainer, headers: HTMX }),
+      ),
+    );
+    expect(responses.map(({ status }) => status).sort()).toEqual([...Array(10).fill(200), ...Array(5).fill(429)]);
+    expect(receiver().received).toHaveLength(10);
+  });
 });

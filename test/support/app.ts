@@ -50,7 +50,7 @@ export async function createTestApp(deps: Partial<AppDeps> = {}): Promise<TestAp
     db,
     config: loadConfig({ SEED_DEMO: 'false' }),
     secretKeyBase: 'test-secret-key-base-that-is-long-enough-0123456789',
-    throttle: new SignInThrottle(),
+    throttle: new SignInThrottle(db),
     logger: createLogger('info', (line) => logLines.push(line)),
     ...deps,
     outbound: { resolve: testResolve, ...deps.outbound },

@@ -315,7 +315,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     };
 
     // Every test sent counts, whatever its result.
-    const attempt = c.var.deps.settingsTestThrottle!.reserve([
+    const attempt = await c.var.deps.settingsTestThrottle!.reserve([
       { key: `settings-test:${c.var.user!.id}`, limit: SETTINGS_TEST_LIMIT },
     ]);
     if (!attempt.allowed) {
@@ -326,7 +326,7 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
     const submission = settingsSubmissionOfForm(form, scope.level);
     const values = submission.ok ? await settingsForTest(storeOf(c), scope, type, submission.value) : submission;
     if (!values.ok) {
-      attempt.cancel();
+      await attempt.cancel();
       return show(422, { kind: 'invalid', errors: values.errors });
     }
     const result = await testSettings(
