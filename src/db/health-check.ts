@@ -1,0 +1,15 @@
+/**
+ * @module db/health-check
+ * Whether the database answers at all: the question a load balancer asks through /-/health.
+ */
+import type { Db } from './client.js';
+
+/**
+ * Resolves when the database answers a trivial query; rejects with its error when it cannot.
+ *
+ * @example
+ * await checkDatabase(db) // throws once db.close() has been called
+ */
+export async function checkDatabase(db: Db): Promise<void> {
+  db.$client.prepare('select 1').get();
+}
