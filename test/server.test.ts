@@ -68,6 +68,9 @@ describe('npm start', () => {
 
     const health = await fetch(`http://127.0.0.1:${port}/-/health`);
     expect(health.status).toBe(200);
+    expect(health.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('http_requests_total{method="GET",route="/-/health",status="200"} 1');
     const signIn = await fetch(`http://127.0.0.1:${port}/users/sign_in`);
     expect(await signIn.text()).toContain('<!DOCTYPE html>');
     running.splice(0).forEach((child) => child.kill());
@@ -180,6 +183,34 @@ describe('stopping on SIGTERM', () => {
     expect(await exited).toBe(0);
     // Well within the grace period: nothing was left to force-close.
     expect(Date.now() - signalled).toBeLessThan(5_000);
+    expect(output()).toContain('"msg":"Cascade stopped"');
+  });
+});
+
+describe('stopping on SIGTERM with a request that never ends', () => {
+  it('closes its connection after 10 seconds and still exits with 0', { timeout: 30_000 }, async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cascade-start-'));
+    const port = await freePort();
+    const { child, output } = await launch({
+      PORT: String(port),
+      DATABASE_PATH: join(folder, 'c.db'),
+      SEED_DEMO: 'false',
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const stalled = rawConnection(port);
+    stalled.socket.write(
+      `POST /users/sign_in HTTP/1.1\r\nHost: localhost:${port}\r\nOrigin: http://localhost:${port}\r\n` +
+        'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nusername=ro',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+
+    await stalled.closed;
+    expect(await exited).toBe(0);
+    const took = Date.now() - signalled;
+    expect(took).toBeGreaterThanOrEqual(9_900);
+    expect(took).toBeLessThan(12_000);
     expect(output()).toContain('"msg":"Cascade stopped"');
   });
 });
