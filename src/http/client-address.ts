@@ -1,7 +1,8 @@
 /**
  * @module http/client-address
- * The address a request comes from, for throttles and the request log: the peer's, or, when the
- * peer is a proxy listed in TRUST_PROXY, the address that proxy saw, from X-Forwarded-For.
+ * The address a request comes from, for throttles, the request log and the /metrics allowlist:
+ * the peer's, or, when the peer is a proxy listed in TRUST_PROXY, the address that proxy saw,
+ * from X-Forwarded-For.
  */
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';

@@ -10,7 +10,7 @@ import { apiRequest, apiToken } from '../support/api.js';
 import { createTestApp, get, post } from '../support/app.js';
 import { groupIntegrations } from '../support/integrations.js';
 import { buildWorld } from '../support/world.js';
-import { logEntries, requestEntries } from './log.js';
+import { ERROR_LEVEL, logEntries, requestEntries } from './log.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -73,6 +73,23 @@ describe('the request line', () => {
         requestId: response.headers.get('x-request-id'),
       }),
     ]);
+  });
+
+  it("logs an API request's unhandled error with the request id the client was sent, and the stack", async () => {
+    const t = await worldApp();
+    const token = await apiToken(t.db, t.world.users.owner);
+    t.db.close();
+    const response = await apiRequest(t.app, 'GET', '/api/v4/projects', { token });
+    expect(response.status).toBe(500);
+    expect(logEntries(t.logLines)).toContainEqual(
+      expect.objectContaining({
+        level: ERROR_LEVEL,
+        msg: 'Unhandled error on GET /api/v4/projects',
+        requestId: response.headers.get('x-request-id'),
+        err: expect.objectContaining({ stack: expect.stringMatching(/^TypeError: .+\n\s+at /) }),
+      }),
+    );
+    expect(t.logLines.join('\n')).not.toContain(token);
   });
 
   it('leaves the user out when nobody is signed in', async () => {
