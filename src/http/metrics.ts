@@ -10,7 +10,6 @@ import { Hono } from 'hono';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import { clientAddress, isListed } from './client-address.js';
-import type { AppEnv } from './context.js';
 
 export type PageCacheResult = 'hit' | 'miss';
 
@@ -98,8 +97,9 @@ function carriesToken(authorization: string | undefined, token: string): boolean
  * @example
  * app.route('/', metricsRoutes(config, metrics)) // before sessions and the page cache
  */
-export function metricsRoutes(config: Config, metrics: Metrics): Hono<AppEnv> {
-  const routes = new Hono<AppEnv>();
+export function metricsRoutes(config: Config, metrics: Metrics): Hono {
+  // Without AppEnv: it reads no request variable, and http/context.ts imports this module.
+  const routes = new Hono();
   routes.get('/metrics', async (c) => {
     const allowed =
       (config.metricsToken !== undefined && carriesToken(c.req.header('authorization'), config.metricsToken)) ||
