@@ -13,10 +13,12 @@ import { databaseStamp } from './db/client.js';
 import { BadRequest, Conflict, Forbidden, NotFound, RequestAborted, SignInRequired } from './errors.js';
 import { assetRoutes } from './http/assets.js';
 import { limitBody } from './http/body.js';
-import { clientAddress } from './http/client-address.js';
 import type { AppDeps, AppEnv, AppContext } from './http/context.js';
 import { readFlash } from './http/flash.js';
+import { healthRoutes } from './http/health.js';
+import { createMetrics, metricsRoutes } from './http/metrics.js';
 import { pageCache } from './http/page-cache.js';
+import { logUnhandledError, requestLog } from './http/request-log.js';
 import { sameOriginOnly } from './http/same-origin.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { apiRoutes } from './routes/api/index.js';
@@ -51,20 +53,11 @@ const CONTENT_SECURITY_POLICY = {
  * const res = await app.request('/-/health') // 200
  */
 export function createApp(given: AppDeps): Hono<AppEnv> {
-  const deps: AppDeps = { settingsTestThrottle: new Throttle(given.db), ...given };
+  const metrics = given.metrics ?? createMetrics();
+  const deps: AppDeps = { settingsTestThrottle: new Throttle(given.db), ...given, metrics };
   const app = new Hono<AppEnv>();
 
-  app.use(async (c, next) => {
-    const started = performance.now();
-    // Read before the request runs: the socket of a client that aborts forgets its address.
-    const address = clientAddress(c, deps.config.trustedProxies);
-    await next();
-    const outcome = c.error instanceof RequestAborted ? 'aborted by the client' : c.res.status;
-    // The path only: query strings may carry search terms or tokens.
-    deps.logger.info(
-      `${c.req.method} ${c.req.path} ${outcome} ${(performance.now() - started).toFixed(1)}ms ${address}`,
-    );
-  });
+  app.use(requestLog(deps.logger, metrics, deps.config.trustedProxies));
   app.use(
     secureHeaders({
       contentSecurityPolicy: CONTENT_SECURITY_POLICY,
@@ -76,7 +69,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
       xPermittedCrossDomainPolicies: false,
     }),
   );
-  app.get('/-/health', (c) => c.json({ status: 'ok' }));
+  app.route('/', healthRoutes(deps.db, deps.logger));
+  app.route('/', metricsRoutes(deps.config, metrics));
   app.route('/public', assetRoutes());
   // Before the page middleware (session cookie, page cache, same-origin check): the API has its own.
   app.route('/api/v4', apiRoutes(deps));
@@ -94,7 +88,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     await next();
   });
   const pageCacheSize = deps.pageCacheSize ?? PAGE_CACHE_SIZE;
-  if (pageCacheSize > 0) app.use(pageCache(pageCacheSize));
+  if (pageCacheSize > 0) app.use(pageCache(pageCacheSize, metrics));
   app.use(readFlash);
   app.use(sameOriginOnly(deps.config.publicOrigin));
   app.use(limitBody<AppEnv>(MAX_BODY_BYTES, (c) => renderError(c, 413, 'The submitted form is too large.')));
@@ -108,11 +102,11 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.route('/', projectRoutes());
 
   app.notFound((c) => renderError(c as AppContext, 404, new NotFound().message));
-  app.onError((error, c) => handleError(error, c as AppContext));
+  app.onError((error, c) => handleError(error, c as AppContext, deps));
   return app;
 }
 
-function handleError(error: Error, c: AppContext): Response | Promise<Response> {
+function handleError(error: Error, c: AppContext, deps: AppDeps): Response | Promise<Response> {
   // Logged by the request line; the answer reaches nobody.
   if (error instanceof RequestAborted) return c.body(null, 400);
   if (error instanceof SignInRequired) {
@@ -126,6 +120,6 @@ function handleError(error: Error, c: AppContext): Response | Promise<Response> 
   if (error instanceof HTTPException && error.status < 500) {
     return renderError(c, 400, 'The request could not be understood.');
   }
-  c.var.deps?.logger.error(`Unhandled error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+  logUnhandledError(deps.logger, c, error);
   return renderError(c, 500, 'Something went wrong on our end. The error was logged; please try again.');
 }

@@ -31,7 +31,24 @@ const proxyList = z
     'must list IP addresses or CIDR ranges separated by commas, such as 10.0.0.2,192.168.0.0/16',
   );
 
+/** "127.0.0.1", "::", "localhost", "app.internal": an address, or a name of one (RFC 1123 labels). */
+function isAddressOrHostName(value: string): boolean {
+  const label = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+  return (
+    isIP(value) !== 0 ||
+    (value.length <= 253 &&
+      value
+        .replace(/\.$/, '')
+        .split('.')
+        .every((part) => label.test(part)))
+  );
+}
+
 const environmentSchema = z.object({
+  HOST: z
+    .string()
+    .refine(isAddressOrHostName, 'must be an IP address or a host name, such as 127.0.0.1, :: or localhost')
+    .optional(),
   PORT: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -66,13 +83,23 @@ const environmentSchema = z.object({
       error: 'must be one of debug, info, warn, error, silent',
     })
     .default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).default('json'),
   SEED_DEMO: booleanFlag.default(true),
   TRUST_PROXY: proxyList.default([]),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters long').optional(),
+  // GitLab's monitoring_whitelist default: the machine itself.
+  METRICS_ALLOWLIST: proxyList.default(['127.0.0.0/8', '::1/128']),
 });
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
+export type LogFormat = z.infer<typeof environmentSchema>['LOG_FORMAT'];
+
+/** Variables whose value is never repeated in an error message. */
+const SECRET_VARIABLES = new Set(['SECRET_KEY_BASE', 'INITIAL_ROOT_PASSWORD', 'METRICS_TOKEN']);
 
 export interface Config {
+  /** The address to listen on; unset means every interface. */
+  host: string | undefined;
   port: number;
   databasePath: string;
   /** PostgreSQL instead of the SQLite file at `databasePath`. */
@@ -87,9 +114,14 @@ export interface Config {
   secureCookies: boolean;
   initialRootPassword: string | undefined;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   seedDemo: boolean;
   /** Proxies (addresses and CIDR ranges) whose X-Forwarded-For is believed; see `http/client-address.ts`. */
   trustedProxies: string[];
+  /** Sent as `Authorization: Bearer <token>`, it opens /metrics from anywhere (see `http/metrics.ts`). */
+  metricsToken: string | undefined;
+  /** Addresses and CIDR ranges that may read /metrics without the token. */
+  metricsAllowlist: string[];
 }
 
 export class ConfigError extends Error {}
@@ -111,8 +143,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    const secret = ['SECRET_KEY_BASE', 'INITIAL_ROOT_PASSWORD', 'DATABASE_URL'].includes(name);
-    const shown = secret ? '' : ` (got "${env[name]}")`;
+    const shown = SECRET_VARIABLES.has(name) ? '' : ` (got "${env[name]}")`;
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}.`);
   }
   const values = parsed.data;
@@ -125,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const publicUrl = new URL(values.PUBLIC_URL ?? `http://localhost:${values.PORT}`);
   return {
+    host: values.HOST,
     port: values.PORT,
     databasePath: values.DATABASE_PATH,
     databaseUrl: values.DATABASE_URL,
@@ -134,7 +166,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secureCookies: publicUrl.protocol === 'https:',
     initialRootPassword: values.INITIAL_ROOT_PASSWORD,
     logLevel: values.LOG_LEVEL,
+    logFormat: values.LOG_FORMAT,
     seedDemo: values.SEED_DEMO,
     trustedProxies: values.TRUST_PROXY,
+    metricsToken: values.METRICS_TOKEN,
+    metricsAllowlist: values.METRICS_ALLOWLIST,
   };
 }

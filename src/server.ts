@@ -2,16 +2,23 @@
  * @module server
  * The only file that listens: config -> port -> open db -> migrate -> first-start seed -> ready.
  * The port is taken first, so that a port in use stops start-up before the database is written
- * or a password printed; until the app is ready, requests are answered 503.
+ * or a password printed; until the app is ready, requests are answered 503. On SIGTERM or SIGINT
+ * it stops gracefully: no new connections, requests in flight finish (for at most
+ * {@link SHUTDOWN_GRACE_MS}), then the database is closed.
  */
-import { createAdaptorServer, type ServerType } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { SignInThrottle } from './auth/throttle.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseFileError, migrateDatabase, openDatabase, withoutPassword, type Db } from './db/client.js';
+import { createMetrics } from './http/metrics.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadSecretKeyBase } from './secrets.js';
 import { isEmpty, seedDemo, seedRoot, type SeededAccount } from './seed.js';
+
+/** How long requests in flight may take to finish once a stop is asked for; then their connections are closed. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /** A start-up failure whose message is the whole line to print. */
 class StartupError extends Error {}
@@ -24,19 +31,63 @@ const starting: Fetch = () =>
     headers: { 'retry-after': '1', 'content-type': 'text/plain; charset=utf-8' },
   });
 
-/** Listens on `port` with `handler()` answering each request; refuses with one line when the port cannot be had. */
-function listen(port: number, handler: () => Fetch): Promise<ServerType> {
-  const server = createAdaptorServer({ fetch: (request, env) => handler()(request, env), port });
+/** Why listening failed, in one line naming the variable to change. */
+function listenProblem(error: NodeJS.ErrnoException, host: string | undefined, port: number): string {
+  if (error.code === 'EADDRINUSE') return `PORT ${port} is already in use by another program`;
+  if (
+    host !== undefined &&
+    (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN')
+  )
+    return `HOST ${host} is not an address of this machine (${error.code})`;
+  return `PORT ${port} cannot be listened on (${error.code ?? error.message})`;
+}
+
+/**
+ * Listens on `host` (every interface when unset) and `port` with `handler()` answering each
+ * request; refuses with one line when the address cannot be had.
+ */
+function listen(host: string | undefined, port: number, handler: () => Fetch): Promise<Server> {
+  // Without a createServer option the adaptor makes a node:http server.
+  const server = createAdaptorServer({ fetch: (request, env) => handler()(request, env) }) as Server;
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      const problem =
-        error.code === 'EADDRINUSE'
-          ? 'is already in use by another program'
-          : `cannot be listened on (${error.code ?? error.message})`;
-      reject(new StartupError(`Cascade could not start: PORT ${port} ${problem}.`));
+      reject(new StartupError(`Cascade could not start: ${listenProblem(error, host, port)}.`));
     });
-    server.listen(port, () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
+}
+
+/**
+ * Stops on SIGTERM or SIGINT: closes the listening socket, then each keep-alive connection once it
+ * is idle, lets requests in flight finish, and after {@link SHUTDOWN_GRACE_MS} (or a second
+ * signal) closes whatever connections are left; then closes the database and exits with 0.
+ */
+function stopGracefully(server: Server, db: Db, logger: Logger): void {
+  let stopping = false;
+  // The listening socket's close leaves a connection open after its last answer; it is closed once idle.
+  server.on('request', (_request, response: ServerResponse) => {
+    response.once('finish', () => {
+      if (stopping) server.closeIdleConnections();
+    });
+  });
+  const closeAll = () => server.closeAllConnections();
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return closeAll();
+    stopping = true;
+    logger.info({ signal }, 'Cascade is stopping: finishing the requests in flight');
+    setTimeout(closeAll, SHUTDOWN_GRACE_MS).unref();
+    server.close(() => {
+      void (async () => {
+        // Whether close() returns a promise depends on the database (a PostgreSQL pool's does).
+        await Promise.resolve(db.close());
+        logger.info('Cascade stopped');
+        process.exit(0);
+      })();
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 /** The database the configuration names, migrated, or one line saying why it cannot be used. */
@@ -64,9 +115,10 @@ async function openConfiguredDatabase(config: Config, logger: Logger): Promise<D
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   let fetch = starting;
-  const server = await listen(config.port, () => fetch);
+  const server = await listen(config.host, config.port, () => fetch);
+  const metrics = createMetrics();
   const db = await openConfiguredDatabase(config, logger);
   const secretKeyBase = loadSecretKeyBase(config);
 
@@ -76,14 +128,10 @@ async function main(): Promise<void> {
     printAccounts(accounts, config.publicOrigin, config.initialRootPassword !== undefined);
   }
 
-  fetch = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(db), logger }).fetch;
-  logger.info(`Cascade is ready at ${config.publicOrigin} (listening on port ${config.port})`);
-  const stop = () => {
-    server.close();
-    void db.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  fetch = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(db), logger, metrics }).fetch;
+  const listening = config.host === undefined ? `port ${config.port}` : `${config.host} port ${config.port}`;
+  logger.info(`Cascade is ready at ${config.publicOrigin} (listening on ${listening})`);
+  stopGracefully(server, db, logger);
 }
 
 /** Printed once, on the first start: these passwords are not stored anywhere readable. */

@@ -1,7 +1,8 @@
 /**
  * @module http/client-address
- * The address a request comes from, for throttles and the request log: the peer's, or, when the
- * peer is a proxy listed in TRUST_PROXY, the address that proxy saw, from X-Forwarded-For.
+ * The address a request comes from, for throttles, the request log and the /metrics allowlist:
+ * the peer's, or, when the peer is a proxy listed in TRUST_PROXY, the address that proxy saw,
+ * from X-Forwarded-For.
  */
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
@@ -12,20 +13,32 @@ const UNKNOWN = 'unknown';
 
 const compiled = new WeakMap<readonly string[], BlockList>();
 
-/** The BlockList of a TRUST_PROXY list (checked by config.ts), built once per list. */
-function proxyList(trustedProxies: readonly string[]): BlockList {
-  let list = compiled.get(trustedProxies);
+/** The BlockList of a list of addresses and CIDR ranges (checked by config.ts), built once per list. */
+function blockList(entries: readonly string[]): BlockList {
+  let list = compiled.get(entries);
   if (!list) {
     list = new BlockList();
-    for (const entry of trustedProxies) {
+    for (const entry of entries) {
       const [address, prefix] = entry.split('/') as [string, string | undefined];
       const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
       if (prefix === undefined) list.addAddress(address, family);
       else list.addSubnet(address, Number(prefix), family);
     }
-    compiled.set(trustedProxies, list);
+    compiled.set(entries, list);
   }
   return list;
+}
+
+/**
+ * Whether `address` (as {@link clientAddress} gives it) is in `entries`, a list of addresses and
+ * CIDR ranges such as TRUST_PROXY or METRICS_ALLOWLIST.
+ *
+ * @example
+ * isListed('127.0.0.1', ['127.0.0.0/8', '::1/128']) // true
+ */
+export function isListed(address: string, entries: readonly string[]): boolean {
+  if (address === UNKNOWN || entries.length === 0) return false;
+  return blockList(entries).check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
 }
 
 /** "203.0.113.7", "[2001:db8::1]:443", "::ffff:203.0.113.7" -> the bare address; undefined for anything else. */
@@ -59,9 +72,7 @@ function peerAddress(c: Context): string {
 export function clientAddress(c: Context, trustedProxies: readonly string[]): string {
   let address = peerAddress(c);
   if (trustedProxies.length === 0) return address;
-  const proxies = proxyList(trustedProxies);
-  const isTrusted = (candidate: string) =>
-    candidate !== UNKNOWN && proxies.check(candidate, isIP(candidate) === 6 ? 'ipv6' : 'ipv4');
+  const isTrusted = (candidate: string) => isListed(candidate, trustedProxies);
   const hops = (c.req.header('x-forwarded-for') ?? '').split(',').reverse();
   for (const hop of hops) {
     if (!isTrusted(address)) break;
@@ -71,4 +82,9 @@ export function clientAddress(c: Context, trustedProxies: readonly string[]): st
     address = forwarded;
   }
   return address;
+}
+
+/** Whether the request comes straight from a proxy listed in TRUST_PROXY, whose headers are believed. */
+export function fromTrustedProxy(c: Context, trustedProxies: readonly string[]): boolean {
+  return isListed(peerAddress(c), trustedProxies);
 }

@@ -9,6 +9,7 @@ import type { Db } from '../db/client.js';
 import type { User } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { OutboundOptions } from '../outbound/request.js';
+import type { Metrics } from './metrics.js';
 
 export interface AppDeps {
   db: Db;
@@ -23,6 +24,8 @@ export interface AppDeps {
   outbound?: OutboundOptions;
   /** Counts each user's Test settings requests (settings/outbound.ts SETTINGS_TEST_LIMIT); createApp makes one. */
   settingsTestThrottle?: Throttle;
+  /** What /metrics serves (http/metrics.ts); createApp makes one. server.ts makes it first, for the database to report to. */
+  metrics?: Metrics;
 }
 
 export interface Flash {
@@ -32,6 +35,8 @@ export interface Flash {
 
 export interface AppEnv {
   Variables: {
+    /** Sent back as X-Request-Id and written on every log line of the request (http/request-log.ts). */
+    requestId: string;
     deps: AppDeps;
     db: Db;
     user: User | null;

@@ -12,6 +12,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { KeptUntilChange } from '../db/change-stamp.js';
 import type { AppEnv } from './context.js';
 import { carriesFlash } from './flash.js';
+import type { Metrics } from './metrics.js';
 
 /** Bytes, which the Node adapter writes straight to the socket. */
 type Body = Uint8Array<ArrayBuffer>;
@@ -34,9 +35,9 @@ function send(c: Context<AppEnv>, page: KeptPage): Response {
 
 /**
  * @example
- * app.use(pageCache(1000)) // after the session middleware, before the flash middleware and the routes
+ * app.use(pageCache(1000, metrics)) // after the session middleware, before the flash middleware and the routes
  */
-export function pageCache(maxPages: number): MiddlewareHandler<AppEnv> {
+export function pageCache(maxPages: number, metrics: Metrics): MiddlewareHandler<AppEnv> {
   const pages = new KeptUntilChange<KeptPage>(maxPages);
   return async (c, next) => {
     const user = c.get('user');
@@ -45,6 +46,7 @@ export function pageCache(maxPages: number): MiddlewareHandler<AppEnv> {
     // The stamp from the start of the request: a write during rendering makes the page stale at once.
     const stamp = c.get('databaseStamp');
     const kept = pages.get(key, stamp);
+    metrics.observePageCache(kept ? 'hit' : 'miss');
     if (kept) return send(c, kept);
 
     await next();

@@ -5,14 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createTestApp } from '../support/app.js';
+import { logEntries } from './log.js';
 
-/** The log line's last word, for a health check from `peer` carrying `forwardedFor`. */
+/** The client address the log line gives, for a health check from `peer` carrying `forwardedFor`. */
 async function loggedAddress(trustProxy: string | undefined, peer: string, forwardedFor?: string): Promise<string> {
-  const t = await createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: trustProxy }) });
+  const t = await await createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: trustProxy }) });
   const headers: Record<string, string> = forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor };
   await t.app.request('/-/health', { headers }, { incoming: { socket: { remoteAddress: peer } } });
   expect(t.logLines).toHaveLength(1);
-  return t.logLines[0]!.split(' ').at(-1)!;
+  return logEntries(t.logLines)[0]!.clientAddress as string;
 }
 
 describe('the client address in the request log', () => {

@@ -387,7 +387,7 @@ function cheapHash(password: string): string {
   return ['scrypt', 1024, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
-const fuzzApp = async (db: Db) => await (await createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } })).app;
+const fuzzApp = async (db: Db) => await (await await createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } })).app;
 
 /** A consistent copy of the database as it is now, in `file`, with the snapshot to compare cases with. */
 async function kept(db: Db, file: string): FuzzWorld['start'] {
@@ -454,7 +454,7 @@ async function sendCase(
   return { response };
 }
 
-const ROUTES = endpoints(await (await createTestApp()).app);
+const ROUTES = endpoints(await (await await createTestApp()).app);
 
 describe('the fuzz test', () => {
   it('covers every route: each has a row in permission-matrix.ts that says how to reach it', () => {

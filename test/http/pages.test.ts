@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/auth/sessions.js';
 import { createTestApp, get, insertUser, post, TEST_PASSWORD, textOf } from '../support/app.js';
 import { buildWorld, type Actor } from '../support/world.js';
+import { ERROR_LEVEL, logEntries, requestEntries } from './log.js';
 
 /** The breadcrumb trail of a page: each crumb's label with its link, the current page last without one. */
 function breadcrumbsOf(html: string): string[] {
@@ -19,7 +20,7 @@ const SETTINGS_LINK = 'Settings › Integrations';
 const STACK_LINE = /^\s*at .+(:\d+:\d+\)?|\(native\))$/m;
 
 async function worldApp() {
-  const t = await createTestApp();
+  const t = await await createTestApp();
   return { ...t, world: await buildWorld(t.db) };
 }
 
@@ -120,15 +121,20 @@ describe('server errors', () => {
     expect(html).not.toMatch(STACK_LINE);
     expect(html).not.toContain('database connection');
     expect(html).not.toContain('node_modules');
-    expect(
-      t.logLines.some((line) =>
-        line.startsWith('Unhandled error on GET /groups/top/sub: TypeError: The database connection is not open'),
-      ),
-    ).toBe(true);
+    expect(logEntries(t.logLines)).toContainEqual(
+      expect.objectContaining({
+        level: ERROR_LEVEL,
+        msg: 'Unhandled error on GET /groups/top/sub',
+        requestId: response.headers.get('x-request-id'),
+        err: expect.objectContaining({
+          stack: expect.stringMatching(/^TypeError: The database connection is not open\n\s+at /),
+        }),
+      }),
+    );
   });
 
   it('answers 500 without a stack trace when a form post fails', async () => {
-    const t = await createTestApp();
+    const t = await await createTestApp();
     await insertUser(t.db, 'ada');
     t.db.close();
     const response = await post(t.app, '/users/sign_in', { username: 'ada', password: TEST_PASSWORD });
@@ -144,7 +150,7 @@ describe('security headers', () => {
   it.each(['/users/sign_in', '/-/health', '/no-such-page'])(
     'sends a strict Content-Security-Policy and forbids framing on %s',
     async (path) => {
-      const t = await createTestApp();
+      const t = await await createTestApp();
       const response = await get(t.app, path);
       const policy = response.headers.get('content-security-policy')!;
       expect(policy).toContain("default-src 'self'");
@@ -167,9 +173,7 @@ describe('security headers', () => {
 });
 
 describe('request log', () => {
-  const LOG_LINE = /^(GET|POST) (\S+) (\d{3}) \d+\.\dms \S+$/;
-
-  it('writes method, path, status, duration and client address for every request', async () => {
+  it('writes method, route, path, status, duration, user and client address for every request', async () => {
     const t = await worldApp();
     await get(t.app, '/groups/top/sub', { cookie: t.world.cookies.owner });
     await get(t.app, '/groups/top', { cookie: t.world.cookies.nonMember });
@@ -179,15 +183,28 @@ describe('request log', () => {
       { name: 'X', path: 'x' },
       { cookie: t.world.cookies.admin, origin: 'https://evil.example' },
     );
-    expect(t.logLines.map((line) => LOG_LINE.exec(line)?.slice(1))).toEqual([
-      ['GET', '/groups/top/sub', '200'],
-      ['GET', '/groups/top', '404'],
-      ['POST', '/admin/groups', '403'],
+    const { owner, nonMember, admin } = t.world.users;
+    expect(
+      requestEntries(t.logLines).map(({ method, route, path, status, userId }) => ({
+        method,
+        route,
+        path,
+        status,
+        userId,
+      })),
+    ).toEqual([
+      { method: 'GET', route: '/groups/:fullPath', path: '/groups/top/sub', status: 200, userId: owner.id },
+      { method: 'GET', route: '/groups/:fullPath', path: '/groups/top', status: 404, userId: nonMember.id },
+      { method: 'POST', route: '/admin/groups', path: '/admin/groups', status: 403, userId: admin.id },
     ]);
+    for (const entry of requestEntries(t.logLines)) {
+      expect(entry.durationMs).toEqual(expect.any(Number));
+      expect(entry.clientAddress).toBe('unknown');
+    }
   });
 
   it('never logs the session cookie, the password or the query string', async () => {
-    const t = await createTestApp();
+    const t = await await createTestApp();
     await insertUser(t.db, 'ada', { isAdmin: true });
     const signedIn = await post(t.app, '/users/sign_in', {
       username: 'ada',
@@ -198,10 +215,10 @@ describe('request log', () => {
     await get(t.app, '/admin/users?search=private-search-term&page=1', { cookie: `${SESSION_COOKIE}=${token}` });
     await post(t.app, '/users/sign_in', { username: 'ada', password: 'wrong-password-1' });
 
-    expect(t.logLines).toEqual([
-      expect.stringMatching(/^POST \/users\/sign_in 303 /),
-      expect.stringMatching(/^GET \/admin\/users 200 /),
-      expect.stringMatching(/^POST \/users\/sign_in 401 /),
+    expect(requestEntries(t.logLines).map(({ method, path, status }) => [method, path, status])).toEqual([
+      ['POST', '/users/sign_in', 303],
+      ['GET', '/admin/users', 200],
+      ['POST', '/users/sign_in', 401],
     ]);
     const log = t.logLines.join('\n');
     for (const secret of [token, TEST_PASSWORD, 'wrong-password-1', 'private-search-term', 'token=abc', '?'])

@@ -72,6 +72,8 @@ export function apiAllow(ok: readonly Actor[], forbidden: readonly Actor[] = [])
 
 /** Health check, sign-in and sign-out, static files. */
 export const PUBLIC = Object.fromEntries(ACTORS.map((actor) => [actor, 'ok'])) as Expectations;
+/** /metrics: no session or personal access token opens it, only METRICS_TOKEN or METRICS_ALLOWLIST (metrics.test.ts). */
+export const NOBODY = Object.fromEntries(ACTORS.map((actor) => [actor, 'notfound'])) as Expectations;
 export const SIGNED_IN = allow(['nonMember', 'reporter', 'developer', 'maintainer', 'owner', 'admin']);
 export const ADMIN_ONLY = allow(['admin']);
 
@@ -351,6 +353,7 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   ),
 
   'GET /-/health': { url: () => '/-/health', expect: PUBLIC },
+  'GET /metrics': { url: () => '/metrics', expect: NOBODY },
   'GET /public/vendor/htmx.min.js': { url: () => '/public/vendor/htmx.min.js', expect: PUBLIC },
   'GET /public/*': { url: () => '/public/app.css', expect: PUBLIC },
   'GET /users/sign_in': { url: () => '/users/sign_in', expect: PUBLIC },

@@ -18,7 +18,7 @@ let t: TestApp;
 let w: World;
 
 beforeEach(async () => {
-  t = await createTestApp();
+  t = await await createTestApp();
   w = await buildWorld(t.db);
 });
 

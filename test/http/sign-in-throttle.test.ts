@@ -74,7 +74,7 @@ const OWNER = '198.51.100.7';
 
 describe('failed sign-ins against the throttle', () => {
   it('checks only 5 of 200 concurrent wrong passwords for root from one address and refuses the rest with 429', async () => {
-    const t = await createTestApp();
+    const t = await await createTestApp();
     await insertUser(t.db, 'root');
     hashing.calls = 0;
     const responses = await Promise.all(
@@ -85,7 +85,7 @@ describe('failed sign-ins against the throttle', () => {
   });
 
   it('still lets root sign in from another address after an attacker has failed five times', async () => {
-    const t = await createTestApp();
+    const t = await await createTestApp();
     await insertUser(t.db, 'root');
     for (let i = 0; i < 5; i++) expect((await signInFrom(t, ATTACKER, 'root', `guess-${i}`)).status).toBe(401);
     const attackerWithTheRightPassword = await signInFrom(t, ATTACKER, 'root', TEST_PASSWORD);
@@ -97,7 +97,7 @@ describe('failed sign-ins against the throttle', () => {
   });
 
   it('locks an account for everyone after 20 failures from many addresses, checking no more than 20 of 200 concurrent guesses', async () => {
-    const t = await createTestApp();
+    const t = await await createTestApp();
     await insertUser(t.db, 'root');
     hashing.calls = 0;
     const responses = await Promise.all(
@@ -109,7 +109,7 @@ describe('failed sign-ins against the throttle', () => {
   });
 
   it('counts the addresses of one IPv6 /64 together, so that changing address within it does not reset the count', async () => {
-    const t = await createTestApp();
+    const t = await await createTestApp();
     await insertUser(t.db, 'root');
     for (let i = 1; i <= 5; i++)
       expect((await signInFrom(t, `2001:db8:0:7::${i}`, 'root', `guess-${i}`)).status).toBe(401);
@@ -118,7 +118,7 @@ describe('failed sign-ins against the throttle', () => {
   });
 
   it('refuses an address that has failed for 30 accounts, even for another account with its right password', async () => {
-    const t = await createTestApp();
+    const t = await await createTestApp();
     await insertUser(t.db, 'ada');
     for (let i = 0; i < 30; i++) expect((await signInFrom(t, ATTACKER, `user-${i}`, 'Password1')).status).toBe(401);
     expect((await signInFrom(t, ATTACKER, 'ada', TEST_PASSWORD)).status).toBe(429);
@@ -126,7 +126,7 @@ describe('failed sign-ins against the throttle', () => {
   });
 
   it('forgets typos from an address once the right password is given there, but not failures from elsewhere', async () => {
-    const t = await createTestApp();
+    const t = await await createTestApp();
     await insertUser(t.db, 'ada');
     for (let i = 0; i < 4; i++) await signInFrom(t, OWNER, 'ada', `typo-${i}`);
     expect((await signInFrom(t, OWNER, 'ada', TEST_PASSWORD)).status).toBe(303);
@@ -137,11 +137,11 @@ describe('failed sign-ins against the throttle', () => {
 
 describe('failed sign-ins through several servers sharing one database', () => {
   /** A second app on the same database, as a second server behind the load balancer would be. */
-  const otherServer = (t: TestApp): TestApp => ({ ...t, app: createTestApp({ db: t.db }).app });
+  const otherServer = async (t: TestApp): Promise<TestApp> => ({ ...t, app: await (await createTestApp({ db: t.db })).app });
 
   it('counts failures through either server together, so that alternating servers does not reset the count', async () => {
-    const one = createTestApp();
-    const other = otherServer(one);
+    const one = await createTestApp();
+    const other = await otherServer(one);
     await insertUser(one.db, 'root');
     for (let i = 0; i < 5; i++)
       expect((await signInFrom(i % 2 ? other : one, ATTACKER, 'root', `guess-${i}`)).status).toBe(401);
@@ -151,20 +151,20 @@ describe('failed sign-ins through several servers sharing one database', () => {
   });
 
   it('checks only 5 of 200 concurrent wrong passwords for root from one address spread over two servers', async () => {
-    const one = createTestApp();
-    const servers = [one, otherServer(one)];
+    const one = await createTestApp();
+    const servers = [one, await otherServer(one)];
     await insertUser(one.db, 'root');
     hashing.calls = 0;
     const responses = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => signInFrom(servers[i % 2]!, ATTACKER, 'root', `guess-${i}`)),
+      Array.from({ length: 200 }, (_, i) => signInFrom(servers[i % 2]!, ATTACKER, "root", `guess-${i}`)),
     );
     expect(statusCounts(responses)).toEqual({ 401: 5, 429: 195 });
     expect(hashing.calls).toBe(SIGN_IN_LIMITS.accountFromAddress.maxFailures);
   });
 
   it('forgets typos on every server once the right password is given on one', async () => {
-    const one = createTestApp();
-    const other = otherServer(one);
+    const one = await createTestApp();
+    const other = await otherServer(one);
     await insertUser(one.db, 'ada');
     for (let i = 0; i < 4; i++) expect((await signInFrom(one, OWNER, 'ada', `typo-${i}`)).status).toBe(401);
     expect((await signInFrom(other, OWNER, 'ada', TEST_PASSWORD)).status).toBe(303);
@@ -175,7 +175,7 @@ describe('failed sign-ins through several servers sharing one database', () => {
 
 describe('failed sign-ins behind a reverse proxy (TRUST_PROXY)', () => {
   const PROXY = '10.0.0.2';
-  const behindProxy = async () => await createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: PROXY }) });
+  const behindProxy = async () => await await createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: PROXY }) });
 
   it('counts failures per client address that the trusted proxy forwards, so one attacker does not lock out everyone behind it', async () => {
     const t = await behindProxy();
@@ -194,7 +194,7 @@ describe('failed sign-ins behind a reverse proxy (TRUST_PROXY)', () => {
   });
 
   it('ignores X-Forwarded-For when TRUST_PROXY is not set', async () => {
-    const t = await createTestApp();
+    const t = await await createTestApp();
     await insertUser(t.db, 'root');
     for (let i = 0; i < 5; i++)
       expect((await signInFrom(t, PROXY, 'root', `guess-${i}`, `192.0.2.${i}`)).status).toBe(401);
@@ -204,7 +204,7 @@ describe('failed sign-ins behind a reverse proxy (TRUST_PROXY)', () => {
 
 describe('password hashing under a burst of sign-ins', () => {
   it(`hashes at most ${MAX_CONCURRENT_HASHING} passwords at once and answers 503 to sign-ins beyond ${MAX_WAITING_PASSWORD_CHECKS} waiting`, async () => {
-    const t = await createTestApp();
+    const t = await await createTestApp();
     let release!: () => void;
     hashing.held = new Promise((resolve) => (release = resolve));
     let answered = 0;
@@ -230,7 +230,7 @@ describe('password hashing under a burst of sign-ins', () => {
   });
 
   it('does not count a sign-in refused as busy against the throttle', async () => {
-    const t = await createTestApp();
+    const t = await await createTestApp();
     await insertUser(t.db, 'ada');
     let release!: () => void;
     hashing.held = new Promise((resolve) => (release = resolve));

@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
     expect(loadConfig({})).toEqual({
+      host: undefined,
       port: 3000,
       databasePath: './data/cascade.db',
       secretKeyBase: undefined,
@@ -18,8 +19,11 @@ describe('loadConfig', () => {
       secureCookies: false,
       initialRootPassword: undefined,
       logLevel: 'info',
+      logFormat: 'json',
       seedDemo: true,
       trustedProxies: [],
+      metricsToken: undefined,
+      metricsAllowlist: ['127.0.0.0/8', '::1/128'],
     });
   });
 
@@ -30,6 +34,22 @@ describe('loadConfig', () => {
       '::1',
       'fd00::/8',
     ]);
+  });
+
+  it('reads HOST as an address or a host name', () => {
+    for (const host of ['127.0.0.1', '::', '::1', 'localhost', 'app-1.internal', 'cascade.example.com.'])
+      expect(loadConfig({ HOST: host }).host).toBe(host);
+  });
+
+  it('reads LOG_FORMAT, METRICS_TOKEN and METRICS_ALLOWLIST', () => {
+    const config = loadConfig({
+      LOG_FORMAT: 'pretty',
+      METRICS_TOKEN: 'a-metrics-token-of-some-length',
+      METRICS_ALLOWLIST: '10.0.0.0/8, ::1',
+    });
+    expect(config.logFormat).toBe('pretty');
+    expect(config.metricsToken).toBe('a-metrics-token-of-some-length');
+    expect(config.metricsAllowlist).toEqual(['10.0.0.0/8', '::1']);
   });
 
   it('takes the CSRF origin from PUBLIC_URL and makes cookies Secure for https', () => {
@@ -61,6 +81,18 @@ describe('loadConfig', () => {
       'Invalid configuration: LOG_LEVEL must be one of debug, info, warn, error, silent (got "loud").',
     ],
     [{ SEED_DEMO: 'maybe' }, 'Invalid configuration: SEED_DEMO must be true or false (got "maybe").'],
+    [{ LOG_FORMAT: 'xml' }, 'Invalid configuration: LOG_FORMAT must be json or pretty (got "xml").'],
+    [{ METRICS_TOKEN: 'short-token' }, 'Invalid configuration: METRICS_TOKEN must be at least 16 characters long.'],
+    [
+      { METRICS_ALLOWLIST: 'localhost' },
+      'Invalid configuration: METRICS_ALLOWLIST must list IP addresses or CIDR ranges separated by commas, such as 10.0.0.2,192.168.0.0/16 (got "localhost").',
+    ],
+    ...['0.0.0.0:3000', 'http://localhost', 'my host', '-leading.example', 'a..b', 'x'.repeat(64)].map(
+      (value): [Record<string, string>, string] => [
+        { HOST: value },
+        `Invalid configuration: HOST must be an IP address or a host name, such as 127.0.0.1, :: or localhost (got "${value}").`,
+      ],
+    ),
     ...['nginx', '10.0.0.300', '10.0.0.0/33', '10.0.0.1,fd00::/129', '10.0.0.0/8/8', '10.0.0.1 10.0.0.2', 'true'].map(
       (value): [Record<string, string>, string] => [
         { TRUST_PROXY: value },

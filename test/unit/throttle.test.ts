@@ -5,16 +5,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { addressGroup, SignInThrottle, Throttle, type CountedKey } from '../../src/auth/throttle.js';
-import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import type { Db } from '../../src/db/client.js';
+import { openTestDatabase } from '../support/database.js';
 import { throttleAttempts } from '../../src/db/schema.js';
 
 const limit = { maxFailures: 2, windowMs: 1000 };
 const only = (key: string): CountedKey[] => [{ key, limit }];
 
 const opened: Db[] = [];
-function database(): Db {
-  const db = openDatabase(':memory:');
-  migrateDatabase(db);
+async function database(): Db {
+  const db = await openTestDatabase();
   opened.push(db);
   return db;
 }

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { BadRequest, Conflict, Forbidden, NotFound, RequestAborted, SignInRequired } from '../../errors.js';
 import type { AppEnv } from '../../http/context.js';
+import { logUnhandledError } from '../../http/request-log.js';
 
 export const UNAUTHORIZED = { message: '401 Unauthorized' } as const;
 
@@ -66,6 +67,6 @@ export function apiError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof Conflict) return c.json({ message: `409 Conflict: ${error.message}` }, 409);
   if (error instanceof HTTPException && error.status < 500)
     return c.json({ error: error.message || 'The request could not be understood.' }, error.status);
-  c.var.deps?.logger.error(`Unhandled error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+  if (c.var.deps) logUnhandledError(c.var.deps.logger, c, error);
   return c.json({ message: '500 Internal Server Error' }, 500);
 }
