@@ -1,13 +1,14 @@
 /**
- * `npm start` for real: first start on an empty database, a restart on the same one, and
- * start-ups that fail in one line: a port in use, a database that cannot be written.
+ * `npm start` for real: first start on an empty database, a restart on the same one, the
+ * compiled server in dist/, and start-ups that fail in one line: a port in use, a database that
+ * cannot be written.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const running: ChildProcess[] = [];
 
@@ -24,9 +25,12 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts the server and resolves with everything it printed once it says it is ready. */
-function start(env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+const FROM_SOURCE = ['--import', 'tsx', 'src/server.ts'];
+const COMPILED = ['--enable-source-maps', 'dist/server.js'];
+
+/** Starts the server (from src/ through tsx, unless told) and resolves with everything it printed once it says it is ready. */
+function start(env: Record<string, string>, args = FROM_SOURCE): Promise<string> {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -74,6 +78,28 @@ describe('npm start', () => {
     expect(output).toContain('root: the password from INITIAL_ROOT_PASSWORD (Administrator)');
     expect(output).not.toContain('olivia');
     expect(output).not.toContain('a-long-root-password');
+  });
+});
+
+describe('the compiled server (npm run build, then dist/server.js)', () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  }, 60_000);
+
+  it('migrates a new database and serves the health check, a page, its assets and htmx from dist/', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cascade-start-'));
+    const port = await freePort();
+    const env = { PORT: String(port), DATABASE_PATH: join(folder, 'cascade.db'), SEED_DEMO: 'false' };
+    expect(await start(env, COMPILED)).toMatch(/root: \S+ \(Administrator\)/);
+    const base = `http://127.0.0.1:${port}`;
+
+    expect((await fetch(`${base}/-/health`)).status).toBe(200);
+    expect(await (await fetch(`${base}/users/sign_in`)).text()).toContain('<!DOCTYPE html>');
+    for (const asset of ['/public/app.css', '/public/vendor/htmx.min.js']) {
+      const response = await fetch(`${base}${asset}`, { redirect: 'manual' });
+      expect(response.status, asset).toBe(200);
+      expect(response.headers.get('content-type'), asset).toMatch(/^text\/(css|javascript)/);
+    }
   });
 });
 
