@@ -189,6 +189,7 @@ describe('npm run backup -- FILE', () => {
         ),
       ),
     ]);
+    expect(statSync(target).mode & 0o777).toBe(0o600);
     expect(statSync(`${target}.key`).mode & 0o777).toBe(0o600);
     const key = readFileSync(`${target}.key`, 'utf8').trim();
     expect(await slackDefault(target, key)).toMatchObject({ webhook: webhookOf(1), username: 'cascade-1' });

@@ -4,7 +4,7 @@
  * serving: the copy is read in one read transaction on a connection of its own, so a write
  * between two steps neither shows in the copy nor makes it start over.
  */
-import { renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -25,8 +25,8 @@ export interface BackupResult {
 const PAGES_PER_STEP = 1024;
 
 /**
- * Copies the database at `source` to `target` (replacing it), through a temporary file beside
- * it, so that `target` is either the old file or the whole copy.
+ * Copies the database at `source` to `target` (replacing it, mode 0600), through a temporary
+ * file beside it, so that `target` is either the old file or the whole copy.
  *
  * @example
  * const { bytes, rows } = await backupSqlite('data/cascade.db', '/backups/cascade.db')
@@ -49,6 +49,8 @@ export async function backupSqlite(
       },
     });
     database.exec('commit');
+    // Password hashes, sessions and sealed secrets: for the owner's eyes only, as the key file.
+    chmodSync(partial, 0o600);
     renameSync(partial, target);
     onProgress?.(1);
     return { bytes: statSync(target).size, rows };
