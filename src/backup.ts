@@ -7,21 +7,21 @@
  */
 import { chmodSync, copyFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { backupSqlite } from './db/backup.js';
 import { SECRET_KEY_FILE } from './secrets.js';
 
 const USAGE = 'name the file to write: npm run backup -- FILE [--force]';
 
-/** A reason not to back up: its message is the line to print. */
+/** A reason not to back up, said before anything is written. */
 class BackupRefused extends Error {}
 
-interface Request {
+interface BackupArguments {
   target: string;
   force: boolean;
 }
 
-function parseArguments(args: string[]): Request {
+function parseArguments(args: string[]): BackupArguments {
   const force = args.includes('--force');
   const files = args.filter((arg) => arg !== '--force');
   if (files.length !== 1 || files[0]!.startsWith('-')) throw new BackupRefused(USAGE);
@@ -89,8 +89,8 @@ async function main(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
 main(process.argv.slice(2), process.env).then(
   (line) => console.log(line),
   (error: unknown) => {
-    const known = error instanceof BackupRefused || error instanceof ConfigError;
-    console.error(`Backup failed: ${error instanceof Error && known ? error.message : String(error)}.`);
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(`Backup failed: ${reason.replace(/\.$/, '')}.`);
     process.exit(1);
   },
 );
