@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** Tests of what only SQLite has (its file, its migrations' history, its error codes). */
-const SQLITE_ONLY = ['test/migration.test.ts', 'test/unit/db-client.test.ts'];
+const SQLITE_ONLY = ['test/migration.test.ts', 'test/unit/db-client.test.ts', 'test/backup.test.ts'];
 
 export default defineConfig({
   test: {

@@ -3,8 +3,8 @@
  * a table of the figures the issues set targets for. It takes a few minutes; run it on an
  * otherwise quiet machine. Targets are checked here, never in timed tests.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -282,10 +282,136 @@ async function main(): Promise<void> {
         ok: null,
       });
     });
+    console.log('Starting the server on the database of 1,000,000 projects...');
+    await measureStartAndMemory(largePath, large);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
   printTable();
+}
+
+const COLD_STARTS = 5;
+
+/** Cascade's own server (src/server.ts through tsx, or dist/server.js) on an existing database, as `npm start` runs it. */
+function spawnCascade(databasePath: string, port: number, compiled: boolean): ChildProcess {
+  const args = compiled ? ['--enable-source-maps', 'dist/server.js'] : ['--import', 'tsx', 'src/server.ts'];
+  return spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_PATH: databasePath,
+      SECRET_KEY_BASE: BENCH_SECRET_KEY_BASE,
+      LOG_LEVEL: 'silent',
+    },
+    stdio: 'ignore',
+  });
+}
+
+/** Milliseconds from `since` until `url` answers 200 (503 while starting; a redirect is not an answer). */
+async function untilOk(url: string, since: number, headers: Record<string, string> = {}): Promise<number> {
+  for (;;) {
+    const status = await fetch(url, { headers, redirect: 'manual' }).then(
+      async (response) => (await response.arrayBuffer(), response.status),
+      () => 0,
+    );
+    if (status === 200) return performance.now() - since;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+interface ColdStart {
+  health: number;
+  page: number;
+}
+
+/** From spawn to the first 200 of the health check and of a signed-in page; the median of COLD_STARTS starts. */
+async function coldStarts(databasePath: string, page: Route, compiled: boolean): Promise<ColdStart> {
+  const starts: ColdStart[] = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    const port = 3900 + Math.floor(Math.random() * 90);
+    const base = `http://127.0.0.1:${port}`;
+    const started = performance.now();
+    const child = spawnCascade(databasePath, port, compiled);
+    try {
+      const health = await untilOk(`${base}/-/health`, started);
+      starts.push({ health, page: await untilOk(`${base}${page.url}`, started, { cookie: page.cookie ?? '' }) });
+    } finally {
+      child.kill();
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }
+  return { health: median(starts.map((start) => start.health)), page: median(starts.map((start) => start.page)) };
+}
+
+const describeStart = (start: ColdStart) =>
+  `${Math.round(start.health)} ms (signed-in page ${Math.round(start.page)} ms)`;
+
+/** The largest of each figure of /proc/PID/status (RSS, anonymous, file-mapped) seen while `run` runs. */
+async function peakMemory(pid: number, run: () => Promise<unknown>): Promise<Record<string, number>> {
+  const peak: Record<string, number> = { VmRSS: 0, RssAnon: 0, RssFile: 0 };
+  const sample = () => {
+    for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
+      const [name = '', kilobytes] = line.split(/:\s+/);
+      if (name in peak) peak[name] = Math.max(peak[name]!, parseInt(kilobytes!, 10));
+    }
+  };
+  const timer = setInterval(sample, 100);
+  try {
+    await run();
+    sample();
+  } finally {
+    clearInterval(timer);
+  }
+  return peak;
+}
+
+/**
+ * The compiled server against `tsx src/server.ts` on the database of a million projects, then
+ * the compiled server's memory under load. An earlier commit without scripts/build.mjs
+ * (bench:compare) gets the tsx row only.
+ */
+async function measureStartAndMemory(databasePath: string, tree: BenchTree): Promise<void> {
+  const page: Route = { url: `/${tree.deepProjectPath}/-/settings/integrations/slack`, cookie: tree.adminCookie };
+  const fromSource = await coldStarts(databasePath, page, false);
+  rows.push({
+    measure: 'Cold start, tsx src/server.ts: first 200 on /-/health',
+    value: describeStart(fromSource),
+    target: '',
+    ok: null,
+  });
+  if (!existsSync('scripts/build.mjs')) return;
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  const compiled = await coldStarts(databasePath, page, true);
+  rows.push({
+    measure: 'Cold start, compiled dist/server.js: first 200 on /-/health',
+    value: describeStart(compiled),
+    target: `≤ 1000 ms (${(fromSource.health / compiled.health).toFixed(1)}× faster than tsx)`,
+    ok: compiled.health <= 1000,
+  });
+
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawnCascade(databasePath, port, true);
+  try {
+    await untilOk(`${base}/-/health`, performance.now());
+    const cookie = tree.adminCookie;
+    const peak = await peakMemory(server.pid!, () =>
+      loadInTurns([
+        { url: `${base}${page.url}`, cookie },
+        { url: `${base}/admin/application_settings/integrations/slack/overrides`, cookie },
+        { url: `${base}/groups/${tree.bigGroupPath}/-/settings/integrations`, cookie },
+      ]),
+    );
+    const mb = (kilobytes: number) => `${Math.round(kilobytes / 1024)} MB`;
+    rows.push({
+      measure: 'Memory of the compiled server under load (peak)',
+      value: `RSS ${mb(peak.VmRSS!)}: anonymous ${mb(peak.RssAnon!)}, file-mapped ${mb(peak.RssFile!)}`,
+      target: '',
+      ok: null,
+    });
+  } finally {
+    server.kill();
+  }
 }
 
 function printTable(): void {

@@ -1,14 +1,14 @@
 /**
  * `npm start` for real: first start on an empty database, a restart on the same one, the bind
- * address, a graceful stop, and start-ups that fail in one line: a port in use, an address that
- * is not this machine's, a database that cannot be written.
+ * address, a graceful stop, the compiled server in dist/, and start-ups that fail in one line: a
+ * port in use, an address that is not this machine's, a database that cannot be written.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const running: ChildProcess[] = [];
 
@@ -25,15 +25,18 @@ function freePort(): Promise<number> {
   });
 }
 
+const FROM_SOURCE = ['--import', 'tsx', 'src/server.ts'];
+const COMPILED = ['--enable-source-maps', 'dist/server.js'];
+
 interface Started {
   child: ChildProcess;
   /** Everything printed so far. */
   output: () => string;
 }
 
-/** Starts the server and resolves once it says it is ready. */
-function launch(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+/** Starts the server (from src/ through tsx, unless told) and resolves once it says it is ready. */
+function launch(env: Record<string, string>, args = FROM_SOURCE): Promise<Started> {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,8 +54,8 @@ function launch(env: Record<string, string>): Promise<Started> {
 }
 
 /** Starts the server and resolves with everything it printed once it says it is ready. */
-async function start(env: Record<string, string>): Promise<string> {
-  return (await launch(env)).output();
+async function start(env: Record<string, string>, args = FROM_SOURCE): Promise<string> {
+  return (await launch(env, args)).output();
 }
 
 describe('npm start', () => {
@@ -212,6 +215,28 @@ describe('stopping on SIGTERM with a request that never ends', () => {
     expect(took).toBeGreaterThanOrEqual(9_900);
     expect(took).toBeLessThan(12_000);
     expect(output()).toContain('"msg":"Cascade stopped"');
+  });
+});
+
+describe('the compiled server (npm run build, then dist/server.js)', () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  }, 60_000);
+
+  it('migrates a new database and serves the health check, a page, its assets and htmx from dist/', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cascade-start-'));
+    const port = await freePort();
+    const env = { PORT: String(port), DATABASE_PATH: join(folder, 'cascade.db'), SEED_DEMO: 'false' };
+    expect(await start(env, COMPILED)).toMatch(/root: \S+ \(Administrator\)/);
+    const base = `http://127.0.0.1:${port}`;
+
+    expect((await fetch(`${base}/-/health`)).status).toBe(200);
+    expect(await (await fetch(`${base}/users/sign_in`)).text()).toContain('<!DOCTYPE html>');
+    for (const asset of ['/public/app.css', '/public/vendor/htmx.min.js']) {
+      const response = await fetch(`${base}${asset}`, { redirect: 'manual' });
+      expect(response.status, asset).toBe(200);
+      expect(response.headers.get('content-type'), asset).toMatch(/^text\/(css|javascript)/);
+    }
   });
 });
 

@@ -5,16 +5,16 @@
  * at a time as on SQLite, and the code above needs no second way of thinking about races;
  * reads never wait for it.
  */
-import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { PACKAGE_ROOT } from '../paths.js';
 import { registerDriver, type Db, type Tx } from './database.js';
 import { pendingMigrations } from './migrations.js';
 
-export const POSTGRES_MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle/postgres');
+export const POSTGRES_MIGRATIONS = join(PACKAGE_ROOT, 'drizzle', 'postgres');
 
 /**
  * Keys of the advisory locks, the same on every server: writes take turns under the first, and

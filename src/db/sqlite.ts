@@ -6,15 +6,15 @@
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { PACKAGE_ROOT } from '../paths.js';
 import { registerDriver, type Db, type Tx } from './database.js';
 import { pendingMigrations, MigrationError } from './migrations.js';
 import * as schema from './schema.js';
 
-export const SQLITE_MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle/sqlite');
+export const SQLITE_MIGRATIONS = join(PACKAGE_ROOT, 'drizzle', 'sqlite');
 
 /** The database file cannot be created or written; the message says why, after the path. */
 export class DatabaseFileError extends Error {}

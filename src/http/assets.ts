@@ -5,14 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { PACKAGE_ROOT } from '../paths.js';
 import type { AppEnv } from './context.js';
 
-const PUBLIC_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../public');
-const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+const PUBLIC_FOLDER = join(PACKAGE_ROOT, 'public');
+const HTMX_FILE = createRequire(join(PACKAGE_ROOT, 'package.json')).resolve('htmx.org/dist/htmx.min.js');
 
 export function assetRoutes(): Hono<AppEnv> {
   const htmx = readFileSync(HTMX_FILE);

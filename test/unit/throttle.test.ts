@@ -13,7 +13,7 @@ const limit = { maxFailures: 2, windowMs: 1000 };
 const only = (key: string): CountedKey[] => [{ key, limit }];
 
 const opened: Db[] = [];
-async function database(): Db {
+async function database(): Promise<Db> {
   const db = await openTestDatabase();
   opened.push(db);
   return db;
@@ -24,7 +24,7 @@ const rowsOf = async (db: Db) => (await db.select().from(throttleAttempts)).map(
 
 describe('Throttle', () => {
   it('refuses a key at its limit until its oldest attempt leaves the window, and says how long that is', async () => {
-    const throttle = new Throttle(database());
+    const throttle = new Throttle(await database());
     expect((await throttle.reserve(only('k'), 0)).allowed).toBe(true);
     expect((await throttle.reserve(only('k'), 400)).allowed).toBe(true);
     expect(await throttle.reserve(only('k'), 500)).toEqual({ allowed: false, retryAfterMs: 500 });
@@ -33,7 +33,7 @@ describe('Throttle', () => {
   });
 
   it('counts nothing for any key when one of them is at its limit', async () => {
-    const throttle = new Throttle(database());
+    const throttle = new Throttle(await database());
     await throttle.reserve(only('full'), 0);
     await throttle.reserve(only('full'), 0);
     expect((await throttle.reserve([...only('other'), ...only('full')], 10)).allowed).toBe(false);
@@ -42,7 +42,7 @@ describe('Throttle', () => {
   });
 
   it('takes a cancelled attempt back out of every count, and only that attempt', async () => {
-    const db = database();
+    const db = await database();
     const throttle = new Throttle(db);
     await throttle.reserve(only('a'), 0);
     const second = await throttle.reserve([...only('a'), ...only('b')], 0);
@@ -53,7 +53,7 @@ describe('Throttle', () => {
   });
 
   it('forgets every attempt of a key, and only of that key', async () => {
-    const db = database();
+    const db = await database();
     const throttle = new Throttle(db);
     await throttle.reserve([...only('a'), ...only('b')], 0);
     await throttle.reserve(only('a'), 0);
@@ -62,7 +62,7 @@ describe('Throttle', () => {
   });
 
   it('counts the attempts of every throttle on the same database together, as servers sharing it do', async () => {
-    const db = database();
+    const db = await database();
     const [one, other] = [new Throttle(db), new Throttle(db)];
     await one.reserve(only('k'), 0);
     await other.reserve(only('k'), 100);
@@ -71,7 +71,7 @@ describe('Throttle', () => {
   });
 
   it('lets exactly the limit through of a concurrent burst from several throttles', async () => {
-    const db = database();
+    const db = await database();
     const throttles = [new Throttle(db), new Throttle(db)];
     const burstLimit = { maxFailures: 10, windowMs: 60_000 };
     const results = await Promise.all(
@@ -83,7 +83,7 @@ describe('Throttle', () => {
   });
 
   it('deletes attempts that have left their window as it counts new ones, a bounded number at a time', async () => {
-    const db = database();
+    const db = await database();
     const throttle = new Throttle(db);
     for (let i = 0; i < 150; i++) await throttle.reserve(only(`old-${i}`), 0);
     const longer = [{ key: 'long', limit: { maxFailures: 2, windowMs: 10_000 } }];
@@ -99,7 +99,7 @@ describe('Throttle', () => {
 
 describe('SignInThrottle', () => {
   it('stores the username lowercased and the address in its keys, nothing more', async () => {
-    const db = database();
+    const db = await database();
     await new SignInThrottle(db).reserve('Root', '203.0.113.7');
     expect(await rowsOf(db)).toEqual(['account-address:root\n203.0.113.7', 'account:root', 'address:203.0.113.7']);
   });

@@ -5,11 +5,13 @@
  * GitLab's filters, orders and pagination).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { parseBoolean } from '../../boolean.js';
 import type { Group, Project } from '../../db/schema.js';
 import { BadRequest } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
+import { PACKAGE_ROOT } from '../../paths.js';
 import {
   groupLineages,
   isGroupOrder,
@@ -35,9 +37,7 @@ import {
 } from './params.js';
 import { apiGroup, apiProject } from './subjects.js';
 
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const origin = (c: AppContext) => c.var.deps.config.publicOrigin;
 

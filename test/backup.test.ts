@@ -1,0 +1,248 @@
+/**
+ * `npm run backup`: a copy of a live database taken while it is written is whole and
+ * consistent, opens its secrets with the key copied beside it, and the command refuses in one
+ * line what it should not do.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { and, count, eq, isNull } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { INSTANCE_LEVEL, recordAuditEvent } from '../src/audit/trail.js';
+import { loadConfig } from '../src/config.js';
+import { backupSqlite } from '../src/db/backup.js';
+import { migrateDatabase, openSqlite, type Db } from '../src/db/client.js';
+import { auditEvents, integrationSettings, type User } from '../src/db/schema.js';
+import { loadSecretKeyBase } from '../src/secrets.js';
+import { INSTANCE_OWNER } from '../src/settings/owners.js';
+import { SettingsStore } from '../src/settings/store.js';
+import { createTestApp, insertUser, sessionCookie, type TestApp } from './support/app.js';
+import { saveInstanceSlack } from './support/integrations.js';
+
+const webhookOf = (save: number) => `https://hooks.slack.com/services/T000/B000/secret-${save}`;
+
+interface Instance extends TestApp {
+  path: string;
+  secretKeyBase: string;
+  admin: User;
+  cookie: string;
+  saves: number;
+}
+
+/** A database in a file of its own, with its key file beside it, and the instance's Slack default saved once. */
+async function instance(): Promise<Instance> {
+  const path = join(mkdtempSync(join(tmpdir(), 'cascade-backup-')), 'data', 'cascade.db');
+  const db = openSqlite(path);
+  await migrateDatabase(db);
+  const secretKeyBase = loadSecretKeyBase(loadConfig({ DATABASE_PATH: path }));
+  const test = await createTestApp({ db, secretKeyBase });
+  const admin = await insertUser(db, 'root', { isAdmin: true });
+  const cookie = await sessionCookie(db, admin);
+  const result = { ...test, path, secretKeyBase, admin, cookie, saves: 0 };
+  await save(result);
+  return result;
+}
+
+async function slackVersion(db: Db): Promise<number> {
+  const [row] = await db
+    .select({ version: integrationSettings.version })
+    .from(integrationSettings)
+    .where(
+      and(
+        eq(integrationSettings.type, 'slack'),
+        isNull(integrationSettings.groupId),
+        isNull(integrationSettings.projectId),
+      ),
+    );
+  return row?.version ?? 0;
+}
+
+/** Saves the instance's Slack default with a new webhook (a secret) through the page. */
+async function save(t: Instance): Promise<void> {
+  t.saves += 1;
+  const response = await saveInstanceSlack(t.app, t.cookie, {
+    _version: String(await slackVersion(t.db)),
+    webhook: webhookOf(t.saves),
+    username: `cascade-${t.saves}`,
+  });
+  expect(response.status).toBe(303);
+}
+
+async function recordEvents(t: Instance, events: number): Promise<void> {
+  await t.db.transaction(async (tx) => {
+    for (let i = 0; i < events; i++) {
+      await recordAuditEvent(tx, {
+        actor: t.admin,
+        action: 'settings.reset',
+        owner: INSTANCE_LEVEL,
+        integration: 'jira',
+      });
+    }
+  });
+}
+
+/** The instance's Slack default in the database at `path`, its secret opened with `secretKeyBase`. */
+async function slackDefault(path: string, secretKeyBase: string) {
+  const db = openSqlite(path);
+  try {
+    const [row] = (await new SettingsStore(db, secretKeyBase).loadChains([INSTANCE_OWNER], 'slack')).get('slack')!;
+    const [events] = await db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.integration, 'slack'));
+    return { username: row!.fields.username, webhook: row!.fields.webhook, version: row!.version, events: events!.n };
+  } finally {
+    db.close();
+  }
+}
+
+function countRows(path: string): Record<string, number> {
+  const database = new Database(path, { readonly: true });
+  try {
+    const tables = database
+      .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
+      .pluck()
+      .all() as string[];
+    return Object.fromEntries(
+      tables.map((table) => [table, database.prepare(`select count(*) from "${table}"`).pluck().get() as number]),
+    );
+  } finally {
+    database.close();
+  }
+}
+
+function integrityOf(path: string): string {
+  const database = new Database(path, { readonly: true });
+  try {
+    return database.pragma('integrity_check', { simple: true }) as string;
+  } finally {
+    database.close();
+  }
+}
+
+describe('backupSqlite', () => {
+  it('copies a database that is written while it is copied, whole and as it was at one moment', async () => {
+    const t = await instance();
+    await recordEvents(t, 2000);
+    const target = join(mkdtempSync(join(tmpdir(), 'cascade-backup-to-')), 'copy.db');
+
+    let copying = true;
+    let writesWhileCopying = 0;
+    const writer = (async () => {
+      while (copying) {
+        await save(t);
+        await recordEvents(t, 20);
+        writesWhileCopying += 1;
+        await nextTurn();
+      }
+    })();
+    // One page a step, so that the writer runs between the steps.
+    const result = await backupSqlite(t.path, target, { pagesPerStep: 1 });
+    copying = false;
+    await writer;
+
+    expect(writesWhileCopying).toBeGreaterThan(2);
+    expect(integrityOf(target)).toBe('ok');
+    expect(countRows(target)).toEqual(result.rows);
+    expect(result.rows.audit_events).toBeLessThan(countRows(t.path).audit_events!);
+    expect(result.bytes).toBe(statSync(target).size);
+
+    // Each save wrote its row and its audit event in one transaction: the copy has both or neither.
+    const source = await slackDefault(t.path, t.secretKeyBase);
+    const copy = await slackDefault(target, t.secretKeyBase);
+    expect(copy.events - copy.version).toBe(source.events - source.version);
+    expect(copy.version).toBeLessThan(source.version);
+    const savedAs = Number(String(copy.username).replace('cascade-', ''));
+    expect(copy.webhook).toBe(webhookOf(savedAs));
+    t.db.close();
+  });
+});
+
+/** Runs `npm run backup -- ...args` from the sources, with `env` on top of this process's. */
+function runBackup(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/backup.ts', ...args], {
+    env: { ...process.env, SECRET_KEY_BASE: '', DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('npm run backup -- FILE', () => {
+  it('copies the database and beside it the key file, whose key opens the copy’s secrets', async () => {
+    const t = await instance();
+    const target = join(mkdtempSync(join(tmpdir(), 'cascade-backup-to-')), 'cascade-backup.db');
+    const result = await runBackup([target], { DATABASE_PATH: t.path });
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('100%');
+    expect(result.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Backed up ${t.path} to ${target} \\(\\d+\\.\\d MB, [\\d,]+ rows in \\d+ tables\\) and its key to ${target}\\.key\\.$`,
+        ),
+      ),
+    ]);
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    expect(statSync(`${target}.key`).mode & 0o777).toBe(0o600);
+    const key = readFileSync(`${target}.key`, 'utf8').trim();
+    expect(await slackDefault(target, key)).toMatchObject({ webhook: webhookOf(1), username: 'cascade-1' });
+    t.db.close();
+  });
+
+  it('refuses to replace a file unless --force is given, and replaces it with --force', async () => {
+    const t = await instance();
+    const target = join(mkdtempSync(join(tmpdir(), 'cascade-backup-to-')), 'cascade-backup.db');
+    writeFileSync(target, 'an older backup');
+
+    const refused = await runBackup([target], { DATABASE_PATH: t.path });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe(`Backup failed: ${target} already exists (add --force to replace it).`);
+    expect(readFileSync(target, 'utf8')).toBe('an older backup');
+
+    const forced = await runBackup([target, '--force'], { DATABASE_PATH: t.path });
+    expect(forced.code).toBe(0);
+    expect(integrityOf(target)).toBe('ok');
+    t.db.close();
+  });
+
+  it('names the folder when it does not exist', async () => {
+    const t = await instance();
+    const folder = join(mkdtempSync(join(tmpdir(), 'cascade-backup-to-')), 'missing');
+    const result = await runBackup([join(folder, 'copy.db')], { DATABASE_PATH: t.path });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(`Backup failed: the folder ${folder} does not exist.`);
+    t.db.close();
+  });
+
+  it('says to keep SECRET_KEY_BASE when it is set, and copies no key file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cascade-backup-'));
+    const path = join(folder, 'cascade.db');
+    const db = openSqlite(path);
+    await migrateDatabase(db);
+    db.close();
+    const target = join(folder, 'copy.db');
+    const result = await runBackup([target], { DATABASE_PATH: path, SECRET_KEY_BASE: 'k'.repeat(40) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Keep SECRET_KEY_BASE with it: its sealed secrets cannot be opened without it.');
+    expect(existsSync(`${target}.key`)).toBe(false);
+  });
+
+  it('sends a PostgreSQL database to pg_dump', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cascade-backup-'));
+    mkdirSync(join(folder, 'out'));
+    const result = await runBackup([join(folder, 'out', 'copy.db')], {
+      DATABASE_URL: 'postgres://cascade@localhost/cascade',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'Backup failed: DATABASE_URL is a PostgreSQL database: back it up with pg_dump -Fc (see "Backups" in the README).',
+    );
+  });
+});
