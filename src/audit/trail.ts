@@ -172,12 +172,12 @@ export async function listAuditEvents(db: Queryable, query: AuditQuery): Promise
     query.actorName ? sql`lower(${auditEvents.actorName}) = lower(${query.actorName})` : undefined,
     query.before !== undefined ? lt(auditEvents.id, query.before) : undefined,
   ];
-  const rows = (await db
+  const rows = await db
     .select()
     .from(auditEvents)
     .where(and(...filters))
     .orderBy(desc(auditEvents.id))
-    .limit(query.limit + 1));
+    .limit(query.limit + 1);
   const events = rows
     .slice(0, query.limit)
     .map((row) => ({ ...row, changeList: JSON.parse(row.changes) as AuditChange[] }));

@@ -65,31 +65,37 @@ export async function accessLevel(
   user: User,
   subject: Exclude<Subject, { kind: 'instance' }>,
 ): Promise<number> {
-  const row = (await statements(db).highestRole.execute({
-    userId: user.id,
-    groupIds: JSON.stringify(traversalIdList(subject.group.traversalIds)),
-    projectId: subject.kind === 'project' ? subject.project.id : -1,
-  }))[0];
+  const row = (
+    await statements(db).highestRole.execute({
+      userId: user.id,
+      groupIds: JSON.stringify(traversalIdList(subject.group.traversalIds)),
+      projectId: subject.kind === 'project' ? subject.project.id : -1,
+    })
+  )[0];
   return row?.level ?? 0;
 }
 
 /** Whether the user is a member of something inside the group, which lets them see the group itself. */
 async function hasMembershipBelow(db: Queryable, user: User, group: Group): Promise<boolean> {
   const subtree = like(groups.traversalIds, `${group.traversalIds}%`);
-  const viaGroup = (await db
-    .select({ id: members.id })
-    .from(members)
-    .innerJoin(groups, eq(groups.id, members.groupId))
-    .where(and(eq(members.userId, user.id), subtree))
-    .limit(1))[0];
+  const viaGroup = (
+    await db
+      .select({ id: members.id })
+      .from(members)
+      .innerJoin(groups, eq(groups.id, members.groupId))
+      .where(and(eq(members.userId, user.id), subtree))
+      .limit(1)
+  )[0];
   if (viaGroup) return true;
-  const viaProject = (await db
-    .select({ id: members.id })
-    .from(members)
-    .innerJoin(projects, eq(projects.id, members.projectId))
-    .innerJoin(groups, eq(groups.id, projects.groupId))
-    .where(and(eq(members.userId, user.id), subtree))
-    .limit(1))[0];
+  const viaProject = (
+    await db
+      .select({ id: members.id })
+      .from(members)
+      .innerJoin(projects, eq(projects.id, members.projectId))
+      .innerJoin(groups, eq(groups.id, projects.groupId))
+      .where(and(eq(members.userId, user.id), subtree))
+      .limit(1)
+  )[0];
   return viaProject !== undefined;
 }
 

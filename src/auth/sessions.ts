@@ -23,8 +23,9 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 export async function createSession(db: Queryable, userId: number, now = new Date()): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db.transaction(async (tx) => {
-    (await tx.insert(sessions)
-      .values({ tokenHash: hashToken(token), userId, expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS) }));
+    await tx
+      .insert(sessions)
+      .values({ tokenHash: hashToken(token), userId, expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS) });
   });
   return token;
 }
@@ -45,12 +46,7 @@ const recentLookups = perDatabase(() => new KeptUntilChange<{ user: User; expire
  * The signed-in user for a token, or null if the session is unknown, expired or the user is
  * blocked. `stamp` (db/change-stamp.ts) lets repeated requests skip the query.
  */
-export async function findSessionUser(
-  db: Db,
-  token: string,
-  now = new Date(),
-  given?: string,
-): Promise<User | null> {
+export async function findSessionUser(db: Db, token: string, now = new Date(), given?: string): Promise<User | null> {
   const stamp = given ?? (await databaseStamp(db));
   const tokenHash = hashToken(token);
   let found = recentLookups(db).get(tokenHash, stamp);
@@ -63,7 +59,6 @@ export async function findSessionUser(
 
 export async function deleteSession(db: Queryable, token: string): Promise<void> {
   await db.transaction(async (tx) => {
-    (await tx.delete(sessions)
-      .where(eq(sessions.tokenHash, hashToken(token))));
+    await tx.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
   });
 }

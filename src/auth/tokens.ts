@@ -119,18 +119,21 @@ export async function createPersonalAccessToken(
   if (!parsed.ok) return parsed;
   const { name, scopes, expires_at } = parsed.value;
   const token = `${TOKEN_PREFIX}${randomBytes(20).toString('base64url')}`;
-  const record = await db.transaction(async (tx) =>
-    (await tx
-      .insert(personalAccessTokens)
-      .values({
-        userId: user.id,
-        name,
-        scopes: JSON.stringify(scopes),
-        tokenHash: hashToken(token),
-        expiresAt: expires_at,
-        createdAt: now,
-      })
-      .returning())[0]!,
+  const record = await db.transaction(
+    async (tx) =>
+      (
+        await tx
+          .insert(personalAccessTokens)
+          .values({
+            userId: user.id,
+            name,
+            scopes: JSON.stringify(scopes),
+            tokenHash: hashToken(token),
+            expiresAt: expires_at,
+            createdAt: now,
+          })
+          .returning()
+      )[0]!,
   );
   return { ok: true, value: { token, record } };
 }
@@ -162,11 +165,11 @@ export function tokenStatus(token: PersonalAccessToken, now = new Date()): Token
 
 /** A user's tokens, newest first. */
 export async function userTokens(db: Queryable, userId: number): Promise<PersonalAccessToken[]> {
-  return (await db
+  return await db
     .select()
     .from(personalAccessTokens)
     .where(eq(personalAccessTokens.userId, userId))
-    .orderBy(desc(personalAccessTokens.id)));
+    .orderBy(desc(personalAccessTokens.id));
 }
 
 export interface OwnedToken {
@@ -181,13 +184,13 @@ export async function allTokens(
   perPage: number,
 ): Promise<{ tokens: OwnedToken[]; total: number }> {
   const total = (await db.select({ n: count() }).from(personalAccessTokens).limit(1))[0]?.n ?? 0;
-  const tokens = (await db
+  const tokens = await db
     .select({ token: personalAccessTokens, owner: { id: users.id, username: users.username, name: users.name } })
     .from(personalAccessTokens)
     .innerJoin(users, eq(users.id, personalAccessTokens.userId))
     .orderBy(desc(personalAccessTokens.id))
     .limit(perPage)
-    .offset((page - 1) * perPage));
+    .offset((page - 1) * perPage);
   return { tokens, total };
 }
 
@@ -197,11 +200,12 @@ export async function findToken(db: Queryable, id: number): Promise<PersonalAcce
 
 /** Revokes a token; false if it was revoked already. */
 export async function revokeToken(db: Queryable, id: number, now = new Date()): Promise<boolean> {
-  const result = await db.transaction(async (tx) =>
-    (await tx
-      .update(personalAccessTokens)
-      .set({ revokedAt: now })
-      .where(and(eq(personalAccessTokens.id, id), isNull(personalAccessTokens.revokedAt)))),
+  const result = await db.transaction(
+    async (tx) =>
+      await tx
+        .update(personalAccessTokens)
+        .set({ revokedAt: now })
+        .where(and(eq(personalAccessTokens.id, id), isNull(personalAccessTokens.revokedAt))),
   );
   return result.changes > 0;
 }
@@ -218,10 +222,13 @@ export type TokenRefusal = 'unknown' | 'expired' | 'revoked';
  */
 export async function tokenRefusal(db: Queryable, secret: string, now = new Date()): Promise<TokenRefusal> {
   const token = secret.startsWith(TOKEN_PREFIX)
-    ? (await db
-        .select()
-        .from(personalAccessTokens)
-        .where(eq(personalAccessTokens.tokenHash, hashToken(secret))).limit(1))[0]
+    ? (
+        await db
+          .select()
+          .from(personalAccessTokens)
+          .where(eq(personalAccessTokens.tokenHash, hashToken(secret)))
+          .limit(1)
+      )[0]
     : undefined;
   if (token?.revokedAt) return 'revoked';
   if (token && token.expiresAt < utcDay(now)) return 'expired';
@@ -267,7 +274,7 @@ export async function authenticateToken(
   const lastUsed = found.token.lastUsedAt?.getTime() ?? 0;
   if (now.getTime() - lastUsed >= LAST_USED_GRANULARITY_MS) {
     await db.transaction(async (tx) => {
-      (await statements(tx).touch.execute({ id: found.token.id, now: now.getTime() }));
+      await statements(tx).touch.execute({ id: found.token.id, now: now.getTime() });
     });
     found.token.lastUsedAt = now;
   }

@@ -66,27 +66,48 @@ function transactionOf(connection: NodePgDatabase | Parameters<Parameters<NodePg
  * await migrateDatabase(db)
  */
 export function openPostgres(url: string, { poolSize = 10, onStatement }: PostgresOptions = {}): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'cascade' });
+  // Read-only unless a transaction says otherwise, as SQLite's reading connection is: a write
+  // outside `db.transaction` is refused instead of slipping past the write lock.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: 'cascade',
+    options: '-c default_transaction_read_only=on',
+  });
   // A connection that breaks while idle in the pool is dropped and replaced; the error reaches
   // the next query that needs the database, not the process.
   pool.on('error', () => undefined);
   const logger = onStatement ? { logQuery: (query: string) => onStatement(query) } : undefined;
   const connection = drizzle(pool, logger ? { logger } : {}) as Connection;
+  // Fixtures and bulk loads (writeConnection), opened on first use.
+  let writerPool: pg.Pool | undefined;
+  const writer = () => {
+    writerPool ??= new pg.Pool({ connectionString: url, max: 2, application_name: 'cascade' });
+    writerPool.on('error', () => undefined);
+    return drizzle(writerPool, logger ? { logger } : {});
+  };
 
   const db = Object.assign(Object.create(connection) as object, {
     engine: 'postgres' as const,
     inTransaction: false as const,
     transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
       return connection.transaction(async (tx) => {
+        await tx.execute(sql.raw('set transaction read write'));
         await tx.execute(sql.raw(`select pg_advisory_xact_lock(${WRITE_LOCK})`));
         return work(transactionOf(tx));
       });
     },
-    close: () => pool.end(),
+    async close() {
+      await Promise.all([pool.end(), writerPool?.end()]);
+    },
   }) as unknown as Db;
 
+  let writerConnection: ReturnType<typeof writer> | undefined;
   registerDriver(db, {
-    writer: connection as unknown as Parameters<typeof registerDriver>[1]['writer'],
+    get writer() {
+      writerConnection ??= writer();
+      return writerConnection as unknown as Parameters<typeof registerDriver>[1]['writer'];
+    },
     async stamp() {
       const result = await pool.query<{ counter: number }>('select counter from cascade_changes where id = 1');
       return String(result.rows[0]?.counter ?? 0);
@@ -104,16 +125,22 @@ async function migrateShared(pool: pg.Pool, folder: string): Promise<string[]> {
   const client = await pool.connect();
   try {
     await client.query(`select pg_advisory_lock(${MIGRATION_LOCK})`);
+    // This connection goes back to the pool afterwards: read-only again then.
+    await client.query('set default_transaction_read_only = off');
     try {
       const table = await client.query("select to_regclass('drizzle.__drizzle_migrations') as name");
       const last = table.rows[0]?.name
-        ? (await client.query<{ last: number | null }>('select max(created_at) as last from drizzle.__drizzle_migrations'))
-            .rows[0]!.last
+        ? (
+            await client.query<{ last: number | null }>(
+              'select max(created_at) as last from drizzle.__drizzle_migrations',
+            )
+          ).rows[0]!.last
         : null;
       const pending = pendingMigrations(folder, last);
       if (pending.length > 0) await migrate(drizzle(client), { migrationsFolder: folder });
       return pending;
     } finally {
+      await client.query('reset default_transaction_read_only');
       await client.query(`select pg_advisory_unlock(${MIGRATION_LOCK})`);
     }
   } finally {

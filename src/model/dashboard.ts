@@ -15,21 +15,21 @@ export async function userMemberships(
   db: Queryable,
   user: User,
 ): Promise<{ groups: Membership<Group>[]; projects: Membership<Project>[] }> {
-  const groupRows = (await db
+  const groupRows = await db
     .select({ item: groups, accessLevel: members.accessLevel })
     .from(members)
     .innerJoin(groups, eq(groups.id, members.groupId))
     .where(eq(members.userId, user.id))
-    .orderBy(asc(groups.fullPath)));
-  const projectRows = (await db
+    .orderBy(asc(groups.fullPath));
+  const projectRows = await db
     .select({ item: projects, accessLevel: members.accessLevel })
     .from(members)
     .innerJoin(projects, eq(projects.id, members.projectId))
     .where(eq(members.userId, user.id))
-    .orderBy(asc(projects.fullPath)));
+    .orderBy(asc(projects.fullPath));
   return { groups: groupRows, projects: projectRows };
 }
 
 export async function topLevelGroups(db: Queryable): Promise<Group[]> {
-  return (await db.select().from(groups).where(isNull(groups.parentId)).orderBy(asc(groups.name)));
+  return await db.select().from(groups).where(isNull(groups.parentId)).orderBy(asc(groups.name));
 }

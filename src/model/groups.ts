@@ -31,10 +31,13 @@ export async function findGroupById(db: Queryable, id: number): Promise<Group | 
 }
 
 export async function findGroupByFullPath(db: Queryable, fullPath: string): Promise<Group | undefined> {
-  return (await db
-    .select()
-    .from(groups)
-    .where(sql`lower(${groups.fullPath}) = lower(${fullPath})`).limit(1))[0];
+  return (
+    await db
+      .select()
+      .from(groups)
+      .where(sql`lower(${groups.fullPath}) = lower(${fullPath})`)
+      .limit(1)
+  )[0];
 }
 
 const statements = perDatabase((db) => ({
@@ -48,7 +51,7 @@ const statements = perDatabase((db) => ({
 /** The group and its ancestors, top-level group first. */
 export async function groupLineage(db: Queryable, group: Group): Promise<Group[]> {
   const ids = traversalIdList(group.traversalIds);
-  const rows = (await statements(db).byIds.execute({ ids: JSON.stringify(ids) }));
+  const rows = await statements(db).byIds.execute({ ids: JSON.stringify(ids) });
   return ids.map((id) => rows.find((row) => row.id === id)).filter((row): row is Group => row !== undefined);
 }
 
@@ -62,16 +65,22 @@ export const pathTaken = (): FieldErrors => ({ path: 'Path has already been take
 
 /** Whether a group or project already uses the full path (they share one URL space per parent). */
 export async function fullPathTaken(db: Queryable, fullPath: string): Promise<boolean> {
-  const group = (await db
-    .select({ id: groups.id })
-    .from(groups)
-    .where(sql`lower(${groups.fullPath}) = lower(${fullPath})`).limit(1))[0];
+  const group = (
+    await db
+      .select({ id: groups.id })
+      .from(groups)
+      .where(sql`lower(${groups.fullPath}) = lower(${fullPath})`)
+      .limit(1)
+  )[0];
   if (group) return true;
   return (
-    (await db
-      .select({ id: projects.id })
-      .from(projects)
-      .where(sql`lower(${projects.fullPath}) = lower(${fullPath})`).limit(1))[0] !== undefined
+    (
+      await db
+        .select({ id: projects.id })
+        .from(projects)
+        .where(sql`lower(${projects.fullPath}) = lower(${fullPath})`)
+        .limit(1)
+    )[0] !== undefined
   );
 }
 
@@ -92,10 +101,12 @@ export async function createGroup(db: Queryable, input: unknown, parent?: Group)
   if (await fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
   const insert = () =>
     db.transaction(async (tx) => {
-      const inserted = (await tx
-        .insert(groups)
-        .values({ name, path, description, fullPath, parentId: parent?.id ?? null, traversalIds: '' })
-        .returning())[0]!;
+      const inserted = (
+        await tx
+          .insert(groups)
+          .values({ name, path, description, fullPath, parentId: parent?.id ?? null, traversalIds: '' })
+          .returning()
+      )[0]!;
       const traversalIds = `${parent?.traversalIds ?? '/'}${inserted.id}/`;
       return (await tx.update(groups).set({ traversalIds }).where(eq(groups.id, inserted.id)).returning())[0]!;
     });
@@ -104,11 +115,11 @@ export async function createGroup(db: Queryable, input: unknown, parent?: Group)
 
 /** The subgroups of a group that `viewer` may open, by name. */
 export async function subgroups(db: Queryable, group: Group, viewer: User): Promise<Group[]> {
-  return (await db
+  return await db
     .select()
     .from(groups)
     .where(and(eq(groups.parentId, group.id), groupsReadableBy(viewer)))
-    .orderBy(asc(groups.name)));
+    .orderBy(asc(groups.name));
 }
 
 export interface GroupListQuery {
@@ -122,13 +133,13 @@ export async function listGroups(db: Queryable, query: GroupListQuery): Promise<
   const pattern = `%${query.search}%`;
   const filter = query.search ? or(like(groups.name, pattern), like(groups.fullPath, pattern)) : undefined;
   const total = (await db.select({ n: count() }).from(groups).where(filter).limit(1))[0]?.n ?? 0;
-  const rows = (await db
+  const rows = await db
     .select()
     .from(groups)
     .where(filter)
     .orderBy(asc(groups.fullPath))
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage));
+    .offset((query.page - 1) * query.perPage);
   return { groups: rows, total };
 }
 
@@ -188,13 +199,13 @@ export async function readableGroups(
   const column = GROUP_ORDER[query.orderBy ?? 'name'];
   const direction = query.sort === 'desc' ? desc : asc;
   const total = (await db.select({ n: count() }).from(groups).where(where).limit(1))[0]?.n ?? 0;
-  const rows = (await db
+  const rows = await db
     .select()
     .from(groups)
     .where(where)
     .orderBy(...(column === groups.id ? [direction(column)] : [direction(column), direction(groups.id)]))
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage));
+    .offset((query.page - 1) * query.perPage);
   return { groups: rows, total };
 }
 
@@ -232,13 +243,13 @@ export async function userNamespaces(
     search ? or(containsText(groups.name, search), containsText(groups.fullPath, search)) : undefined,
   );
   const total = (await db.select({ n: count() }).from(groups).where(where).limit(1))[0]?.n ?? 0;
-  const rows = (await db
+  const rows = await db
     .select()
     .from(groups)
     .where(where)
     .orderBy(asc(groups.id))
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage));
+    .offset((query.page - 1) * query.perPage);
   return { groups: rows, total };
 }
 
@@ -251,14 +262,14 @@ export async function userNamespaces(
  */
 export async function groupLineages(db: Queryable, listed: readonly Group[]): Promise<(group: Group) => Group[]> {
   const ids = [...new Set(listed.flatMap((group) => traversalIdList(group.traversalIds)))];
-  const rows = ids.length > 0 ? (await db.select().from(groups).where(inArray(groups.id, ids))) : [];
+  const rows = ids.length > 0 ? await db.select().from(groups).where(inArray(groups.id, ids)) : [];
   const known = new Map(rows.map((group) => [group.id, group]));
   return (group) => traversalIdList(group.traversalIds).map((id) => known.get(id)!);
 }
 
 /** Every group, for choosing a parent in a form. */
 export async function allGroups(db: Queryable): Promise<Group[]> {
-  return (await db.select().from(groups).orderBy(asc(groups.fullPath)));
+  return await db.select().from(groups).orderBy(asc(groups.fullPath));
 }
 
 export async function countGroups(db: Queryable): Promise<number> {

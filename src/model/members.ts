@@ -29,19 +29,22 @@ const sourceFilter = (source: MemberSource) =>
   'groupId' in source ? eq(members.groupId, source.groupId) : eq(members.projectId, source.projectId);
 
 export async function listMembers(db: Queryable, source: MemberSource): Promise<{ member: Member; user: User }[]> {
-  return (await db
+  return await db
     .select({ member: members, user: users })
     .from(members)
     .innerJoin(users, eq(users.id, members.userId))
     .where(sourceFilter(source))
-    .orderBy(asc(users.username)));
+    .orderBy(asc(users.username));
 }
 
 export async function findMember(db: Queryable, source: MemberSource, memberId: number): Promise<Member | undefined> {
-  return (await db
-    .select()
-    .from(members)
-    .where(and(sourceFilter(source), eq(members.id, memberId))).limit(1))[0];
+  return (
+    await db
+      .select()
+      .from(members)
+      .where(and(sourceFilter(source), eq(members.id, memberId)))
+      .limit(1)
+  )[0];
 }
 
 /**
@@ -53,24 +56,33 @@ export async function findMember(db: Queryable, source: MemberSource, memberId: 
 export async function addMember(db: Queryable, source: MemberSource, input: unknown): Promise<Outcome<Member>> {
   const parsed = validate(newMemberSchema(source), input);
   if (!parsed.ok) return parsed;
-  const user = (await db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.username}) = lower(${parsed.value.username})`).limit(1))[0];
+  const user = (
+    await db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.username}) = lower(${parsed.value.username})`)
+      .limit(1)
+  )[0];
   if (!user) return { ok: false, errors: { username: 'No user with that username' } };
   const alreadyMember = () => ({ username: `${user.username} is already a member` });
-  const existing = (await db
-    .select()
-    .from(members)
-    .where(and(sourceFilter(source), eq(members.userId, user.id))).limit(1))[0];
+  const existing = (
+    await db
+      .select()
+      .from(members)
+      .where(and(sourceFilter(source), eq(members.userId, user.id)))
+      .limit(1)
+  )[0];
   if (existing) return { ok: false, errors: alreadyMember() };
   return writeUnique(
     () =>
-      db.transaction(async (tx) =>
-        (await tx
-          .insert(members)
-          .values({ ...source, userId: user.id, accessLevel: ROLES[parsed.value.role] })
-          .returning())[0]!,
+      db.transaction(
+        async (tx) =>
+          (
+            await tx
+              .insert(members)
+              .values({ ...source, userId: user.id, accessLevel: ROLES[parsed.value.role] })
+              .returning()
+          )[0]!,
       ),
     alreadyMember,
   );
@@ -84,19 +96,22 @@ export async function changeMemberRole(
 ): Promise<Outcome<Member>> {
   const parsed = validate(changeRoleSchema(source), input);
   if (!parsed.ok) return parsed;
-  const updated = await db.transaction(async (tx) =>
-    (await tx
-      .update(members)
-      .set({ accessLevel: ROLES[parsed.value.role] })
-      .where(eq(members.id, member.id))
-      .returning())[0]!,
+  const updated = await db.transaction(
+    async (tx) =>
+      (
+        await tx
+          .update(members)
+          .set({ accessLevel: ROLES[parsed.value.role] })
+          .where(eq(members.id, member.id))
+          .returning()
+      )[0]!,
   );
   return { ok: true, value: updated };
 }
 
 export async function removeMember(db: Queryable, member: Member): Promise<void> {
   await db.transaction(async (tx) => {
-    (await tx.delete(members).where(eq(members.id, member.id)));
+    await tx.delete(members).where(eq(members.id, member.id));
   });
 }
 
@@ -106,10 +121,13 @@ export async function findMemberOfUser(
   source: MemberSource,
   userId: number,
 ): Promise<Member | undefined> {
-  return (await db
-    .select()
-    .from(members)
-    .where(and(sourceFilter(source), eq(members.userId, userId))).limit(1))[0];
+  return (
+    await db
+      .select()
+      .from(members)
+      .where(and(sourceFilter(source), eq(members.userId, userId)))
+      .limit(1)
+  )[0];
 }
 
 /**
@@ -124,11 +142,11 @@ export async function effectiveMembers(
   groupIds: readonly number[],
   project?: { projectId: number },
 ): Promise<{ member: Member; user: User }[]> {
-  const rows = (await db
+  const rows = await db
     .select({ member: members, user: users })
     .from(members)
     .innerJoin(users, eq(users.id, members.userId))
     .where(or(inArray(members.groupId, [...groupIds]), project ? eq(members.projectId, project.projectId) : undefined))
-    .orderBy(asc(users.username), desc(members.accessLevel)));
+    .orderBy(asc(users.username), desc(members.accessLevel));
   return rows.filter((row, index) => index === 0 || rows[index - 1]!.user.id !== row.user.id);
 }

@@ -55,11 +55,13 @@ export async function moveProject(
   return writeUnique(
     () =>
       db.transaction(async (tx) => {
-        const moved = (await tx
-          .update(projects)
-          .set({ groupId: target.id, path, fullPath })
-          .where(eq(projects.id, project.id))
-          .returning())[0]!;
+        const moved = (
+          await tx
+            .update(projects)
+            .set({ groupId: target.id, path, fullPath })
+            .where(eq(projects.id, project.id))
+            .returning()
+        )[0]!;
         await recordMove(tx, actor, { level: 'project', id: project.id }, project.fullPath, fullPath);
         return moved;
       }),
@@ -97,20 +99,24 @@ export async function moveGroup(
   const move = () =>
     db.transaction(async (tx) => {
       const subtree = sql`${groups.traversalIds} like ${`${group.traversalIds}%`}`;
-      (await tx.update(projects)
+      await tx
+        .update(projects)
         .set({ fullPath: sql`${fullPath} || substr(${projects.fullPath}, ${group.fullPath.length + 1})` })
-        .where(sql`${projects.groupId} in (select ${groups.id} from ${groups} where ${subtree})`));
-      (await tx.update(groups)
+        .where(sql`${projects.groupId} in (select ${groups.id} from ${groups} where ${subtree})`);
+      await tx
+        .update(groups)
         .set({
           fullPath: sql`${fullPath} || substr(${groups.fullPath}, ${group.fullPath.length + 1})`,
           traversalIds: sql`${traversalIds} || substr(${groups.traversalIds}, ${group.traversalIds.length + 1})`,
         })
-        .where(subtree));
-      const moved = (await tx
-        .update(groups)
-        .set({ parentId: target?.id ?? null, path })
-        .where(eq(groups.id, group.id))
-        .returning())[0]!;
+        .where(subtree);
+      const moved = (
+        await tx
+          .update(groups)
+          .set({ parentId: target?.id ?? null, path })
+          .where(eq(groups.id, group.id))
+          .returning()
+      )[0]!;
       await recordMove(tx, actor, { level: 'group', id: group.id }, group.fullPath, fullPath);
       return moved;
     });

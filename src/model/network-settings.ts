@@ -77,9 +77,10 @@ export async function saveNetworkSettings(db: Queryable, values: NetworkSettings
       updatedBy: actor.id,
       updatedAt: new Date(),
     };
-    (await tx.insert(applicationSettings)
+    await tx
+      .insert(applicationSettings)
       .values({ id: 1, ...row })
-      .onConflictDoUpdate({ target: applicationSettings.id, set: row }));
+      .onConflictDoUpdate({ target: applicationSettings.id, set: row });
     const changes = [
       {
         key: 'allow_local_requests',

@@ -23,10 +23,13 @@ export async function findProjectById(db: Queryable, id: number): Promise<Projec
 }
 
 export async function findProjectByFullPath(db: Queryable, fullPath: string): Promise<Project | undefined> {
-  return (await db
-    .select()
-    .from(projects)
-    .where(sql`lower(${projects.fullPath}) = lower(${fullPath})`).limit(1))[0];
+  return (
+    await db
+      .select()
+      .from(projects)
+      .where(sql`lower(${projects.fullPath}) = lower(${fullPath})`)
+      .limit(1)
+  )[0];
 }
 
 /**
@@ -41,8 +44,9 @@ export async function createProject(db: Queryable, input: unknown, group: Group)
   if (await fullPathTaken(db, fullPath)) return { ok: false, errors: pathTaken() };
   return writeUnique(
     () =>
-      db.transaction(async (tx) =>
-        (await tx.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning())[0]!,
+      db.transaction(
+        async (tx) =>
+          (await tx.insert(projects).values({ name, path, description, fullPath, groupId: group.id }).returning())[0]!,
       ),
     pathTaken,
   );
@@ -51,11 +55,11 @@ export async function createProject(db: Queryable, input: unknown, group: Group)
 /** The projects of a group that `viewer` may open, by name. */
 export async function groupProjects(db: Queryable, group: Group, viewer: User): Promise<Project[]> {
   const readable = projectsReadableBy(viewer, { id: projects.id, traversalIds: sql`${group.traversalIds}` });
-  return (await db
+  return await db
     .select()
     .from(projects)
     .where(and(eq(projects.groupId, group.id), readable))
-    .orderBy(asc(projects.name)));
+    .orderBy(asc(projects.name));
 }
 
 export interface ProjectListQuery {
@@ -71,13 +75,13 @@ export async function listProjects(
   const pattern = `%${query.search}%`;
   const filter = query.search ? or(like(projects.name, pattern), like(projects.fullPath, pattern)) : undefined;
   const total = (await db.select({ n: count() }).from(projects).where(filter).limit(1))[0]?.n ?? 0;
-  const rows = (await db
+  const rows = await db
     .select()
     .from(projects)
     .where(filter)
     .orderBy(asc(projects.fullPath))
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage));
+    .offset((query.page - 1) * query.perPage);
   return { projects: rows, total };
 }
 
@@ -164,14 +168,17 @@ export async function readableProjects(
   query: ReadableProjectsQuery,
 ): Promise<{ rows: { project: Project; group: Group }[]; total: number }> {
   const total =
-    (await db
-      .select({ n: count() })
-      .from(projects)
-      .innerJoin(groups, eq(groups.id, projects.groupId))
-      .where(readableProjectsWhere(query)).limit(1))[0]?.n ?? 0;
-  const rows = (await readableProjectRows(db, query)
+    (
+      await db
+        .select({ n: count() })
+        .from(projects)
+        .innerJoin(groups, eq(groups.id, projects.groupId))
+        .where(readableProjectsWhere(query))
+        .limit(1)
+    )[0]?.n ?? 0;
+  const rows = await readableProjectRows(db, query)
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage));
+    .offset((query.page - 1) * query.perPage);
   return { rows, total };
 }
 
@@ -186,8 +193,7 @@ export async function readableProjectsByKeyset(
   db: Queryable,
   query: ReadableProjectsQuery & { orderBy: 'id' },
 ): Promise<{ rows: { project: Project; group: Group }[]; more: boolean }> {
-  const rows = (await readableProjectRows(db, query)
-    .limit(query.perPage + 1));
+  const rows = await readableProjectRows(db, query).limit(query.perPage + 1);
   return { rows: rows.slice(0, query.perPage), more: rows.length > query.perPage };
 }
 

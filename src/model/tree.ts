@@ -45,12 +45,15 @@ export async function updateGroup(db: Queryable, group: Group, input: unknown, a
     current = moved.value;
   }
   if (name === undefined && description === undefined) return { ok: true, value: current };
-  const updated = await db.transaction(async (tx) =>
-    (await tx
-      .update(groups)
-      .set({ name: name ?? current.name, description: description ?? current.description })
-      .where(eq(groups.id, group.id))
-      .returning())[0]!,
+  const updated = await db.transaction(
+    async (tx) =>
+      (
+        await tx
+          .update(groups)
+          .set({ name: name ?? current.name, description: description ?? current.description })
+          .where(eq(groups.id, group.id))
+          .returning()
+      )[0]!,
   );
   return { ok: true, value: updated };
 }
@@ -78,12 +81,15 @@ export async function updateProject(
     current = moved.value;
   }
   if (name === undefined && description === undefined) return { ok: true, value: current };
-  const updated = await db.transaction(async (tx) =>
-    (await tx
-      .update(projects)
-      .set({ name: name ?? current.name, description: description ?? current.description })
-      .where(eq(projects.id, project.id))
-      .returning())[0]!,
+  const updated = await db.transaction(
+    async (tx) =>
+      (
+        await tx
+          .update(projects)
+          .set({ name: name ?? current.name, description: description ?? current.description })
+          .where(eq(projects.id, project.id))
+          .returning()
+      )[0]!,
   );
   return { ok: true, value: updated };
 }
@@ -96,7 +102,7 @@ export async function updateProject(
  */
 export async function deleteProject(db: Queryable, project: Project, actor: Actor): Promise<void> {
   await db.transaction(async (tx) => {
-    (await tx.delete(projects).where(eq(projects.id, project.id)));
+    await tx.delete(projects).where(eq(projects.id, project.id));
     await recordAuditEvent(tx, {
       actor,
       action: 'project.deleted',
@@ -114,15 +120,16 @@ export async function deleteProject(db: Queryable, project: Project, actor: Acto
  */
 export async function deleteGroup(db: Queryable, group: Group, actor: Actor): Promise<void> {
   await db.transaction(async (tx) => {
-    const subtree = (await tx
-      .select({ id: groups.id })
-      .from(groups)
-      .where(sql`${groups.traversalIds} like ${`${group.traversalIds}%`}`)
-      .orderBy(sql`length(${groups.traversalIds}) desc`))
-      .map((row) => row.id);
+    const subtree = (
+      await tx
+        .select({ id: groups.id })
+        .from(groups)
+        .where(sql`${groups.traversalIds} like ${`${group.traversalIds}%`}`)
+        .orderBy(sql`length(${groups.traversalIds}) desc`)
+    ).map((row) => row.id);
     const deletedProjects = (await tx.delete(projects).where(inArray(projects.groupId, subtree))).changes;
     // Deepest first: a group's parent may not go while it is still there.
-    for (const id of subtree) (await tx.delete(groups).where(eq(groups.id, id)));
+    for (const id of subtree) await tx.delete(groups).where(eq(groups.id, id));
     await recordAuditEvent(tx, {
       actor,
       action: 'group.deleted',

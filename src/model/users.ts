@@ -36,10 +36,13 @@ export async function findUserById(db: Queryable, id: number): Promise<User | un
 }
 
 export async function findUserByUsername(db: Queryable, username: string): Promise<User | undefined> {
-  return (await db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.username}) = lower(${username})`).limit(1))[0];
+  return (
+    await db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.username}) = lower(${username})`)
+      .limit(1)
+  )[0];
 }
 
 /**
@@ -58,8 +61,9 @@ export async function createUser(db: Queryable, input: unknown): Promise<Outcome
   const passwordHash = await hashPassword(password);
   return writeUnique(
     () =>
-      db.transaction(async (tx) =>
-        (await tx.insert(users).values({ name, username, email, passwordHash, isAdmin: is_admin }).returning())[0]!,
+      db.transaction(
+        async (tx) =>
+          (await tx.insert(users).values({ name, username, email, passwordHash, isAdmin: is_admin }).returning())[0]!,
       ),
     () => takenErrors(db, username, email),
   );
@@ -93,14 +97,15 @@ export async function updateUser(db: Queryable, user: User, input: unknown): Pro
   };
   if (Object.keys(changes).length === 0) return { ok: true, value: user };
   return writeUnique(
-    () => db.transaction(async (tx) => (await tx.update(users).set(changes).where(eq(users.id, user.id)).returning())[0]!),
+    () =>
+      db.transaction(async (tx) => (await tx.update(users).set(changes).where(eq(users.id, user.id)).returning())[0]!),
     async () => await takenErrors(db, username ?? '', email ?? '', user.id),
   );
 }
 
 /** The username and email another account (than `exceptId`) has already, compared without case. */
 async function takenErrors(db: Queryable, username: string, email: string, exceptId = 0): Promise<FieldErrors> {
-  const clash = (await db
+  const clash = await db
     .select({ username: users.username, email: users.email })
     .from(users)
     .where(
@@ -108,7 +113,7 @@ async function takenErrors(db: Queryable, username: string, email: string, excep
         ne(users.id, exceptId),
         or(sql`lower(${users.username}) = lower(${username})`, sql`lower(${users.email}) = lower(${email})`),
       ),
-    ));
+    );
   const errors: FieldErrors = {};
   if (username && clash.some((u) => u.username.toLowerCase() === username.toLowerCase()))
     errors.username = 'Username has already been taken';
@@ -129,39 +134,43 @@ export async function listUsers(db: Queryable, query: UserListQuery): Promise<{ 
     ? or(like(users.username, pattern), like(users.name, pattern), like(users.email, pattern))
     : undefined;
   const total = (await db.select({ n: count() }).from(users).where(filter).limit(1))[0]?.n ?? 0;
-  const rows = (await db
+  const rows = await db
     .select()
     .from(users)
     .where(filter)
     .orderBy(asc(users.username))
     .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage));
+    .offset((query.page - 1) * query.perPage);
   return { users: rows, total };
 }
 
 export async function setAdministrator(db: Queryable, userId: number, isAdmin: boolean): Promise<void> {
   await db.transaction(async (tx) => {
-    (await tx.update(users).set({ isAdmin }).where(eq(users.id, userId)));
+    await tx.update(users).set({ isAdmin }).where(eq(users.id, userId));
   });
 }
 
 /** Blocking ends every session of the user at once. */
 export async function setBlocked(db: Queryable, userId: number, blocked: boolean): Promise<void> {
   await db.transaction(async (tx) => {
-    (await tx.update(users)
+    await tx
+      .update(users)
       .set({ blockedAt: blocked ? new Date() : null })
-      .where(eq(users.id, userId)));
-    if (blocked) (await tx.delete(sessions).where(eq(sessions.userId, userId)));
+      .where(eq(users.id, userId));
+    if (blocked) await tx.delete(sessions).where(eq(sessions.userId, userId));
   });
 }
 
 export async function countUsers(db: Queryable): Promise<{ total: number; admins: number; blocked: number }> {
-  const row = (await db
-    .select({
-      total: count(),
-      admins: sql<number>`count(case when ${users.isAdmin} then 1 end)`,
-      blocked: sql<number>`count(${users.blockedAt})`,
-    })
-    .from(users).limit(1))[0];
+  const row = (
+    await db
+      .select({
+        total: count(),
+        admins: sql<number>`count(case when ${users.isAdmin} then 1 end)`,
+        blocked: sql<number>`count(${users.blockedAt})`,
+      })
+      .from(users)
+      .limit(1)
+  )[0];
   return { total: row?.total ?? 0, admins: row?.admins ?? 0, blocked: row?.blocked ?? 0 };
 }

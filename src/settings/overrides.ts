@@ -40,7 +40,10 @@ async function targetInSubtree(
   target: OverrideTarget,
   self: number,
 ): Promise<{ path: string; name: string } | undefined> {
-  const own = target.kind === 'project' ? sql`s.project_id = ${target.id}` : sql`s.group_id = ${target.id} and s.group_id <> ${self}`;
+  const own =
+    target.kind === 'project'
+      ? sql`s.project_id = ${target.id}`
+      : sql`s.group_id = ${target.id} and s.group_id <> ${self}`;
   return firstRow(
     db,
     sql`select coalesce(p.full_path, g.full_path) as path, coalesce(p.full_path, g.full_path) as name
@@ -102,10 +105,13 @@ export async function listOverrides(
     search === ''
       ? undefined
       : sql`(lower(s.owner_path) like lower(${pattern}) or lower(coalesce(p.name, g.name)) like lower(${pattern}))`;
-  const found = await rows<{ kind: 'project' | 'group'; id: number; name: string; full_path: string }>(db, sql`
+  const found = await rows<{ kind: 'project' | 'group'; id: number; name: string; full_path: string }>(
+    db,
+    sql`
     ${customDescendantRows(owner, type, query.after, [query.visibleTo ? visibleTo(query.visibleTo) : undefined, matching])}
     order by s.owner_path
-    limit ${query.limit + 1}`);
+    limit ${query.limit + 1}`,
+  );
   const entries = found.slice(0, query.limit).map((row) => ({
     owner: { level: row.kind, id: row.id, name: row.name, path: row.full_path } satisfies SettingsOwner,
   }));

@@ -152,7 +152,9 @@ export class SettingsStore {
       projectId: chain.find((o) => o.level === 'project')?.id ?? -1,
     };
     const statements = chainStatements(this.db);
-    const rows = type ? (await statements.ofType.execute({ ...params, type })) : (await statements.allTypes.execute(params));
+    const rows = type
+      ? await statements.ofType.execute({ ...params, type })
+      : await statements.allTypes.execute(params);
     const position = new Map(chain.map((owner, index) => [ownerKey(owner), index]));
     const byType = new Map<string, StoredSettings[]>();
     for (const row of rows.sort((a, b) => position.get(rowOwnerKey(a))! - position.get(rowOwnerKey(b))!)) {
@@ -178,8 +180,9 @@ export class SettingsStore {
     const idsAt = (level: SettingsOwner['level']) =>
       JSON.stringify(owners.filter((owner) => owner.level === level).map((owner) => owner.id));
     const rows = new Map(
-      (await ofOwnersStatement(this.db).execute({ type, groupIds: idsAt('group'), projectIds: idsAt('project') }))
-        .map((row) => [rowOwnerKey(row), row]),
+      (await ofOwnersStatement(this.db).execute({ type, groupIds: idsAt('group'), projectIds: idsAt('project') })).map(
+        (row) => [rowOwnerKey(row), row],
+      ),
     );
     return owners.map((owner) => {
       const row = rows.get(ownerKey(owner));
@@ -224,12 +227,14 @@ export class SettingsStore {
         updatedAt: new Date(),
       };
       const row = current
-        ? (await updateStatement(tx).execute({
-            ...values,
-            active: values.active === null ? null : Number(values.active),
-            updatedAt: values.updatedAt.getTime(),
-            id: current.id,
-          }))[0]!
+        ? (
+            await updateStatement(tx).execute({
+              ...values,
+              active: values.active === null ? null : Number(values.active),
+              updatedAt: values.updatedAt.getTime(),
+              id: current.id,
+            })
+          )[0]!
         : await insertFirst(tx, owner, type, values);
       return this.open(row, owner);
     });
@@ -249,15 +254,17 @@ export class SettingsStore {
     return this.db.transaction(async (tx) => {
       const current = await this.within(tx).findOwn(owner, type);
       if (!current || (expectedVersion !== undefined && current.version !== expectedVersion)) throw staleForm();
-      const row = (await tx
-        .update(integrationSettings)
-        .set({
-          enforced: enforcement ? JSON.stringify(enforcement) : null,
-          version: current.version + 1,
-          updatedAt: new Date(),
-        })
-        .where(and(eq(integrationSettings.type, type), ownerFilter(owner)))
-        .returning())[0]!;
+      const row = (
+        await tx
+          .update(integrationSettings)
+          .set({
+            enforced: enforcement ? JSON.stringify(enforcement) : null,
+            version: current.version + 1,
+            updatedAt: new Date(),
+          })
+          .where(and(eq(integrationSettings.type, type), ownerFilter(owner)))
+          .returning()
+      )[0]!;
       return this.open(row, owner);
     });
   }
@@ -268,19 +275,18 @@ export class SettingsStore {
       const current = await this.within(tx).findOwn(owner, type);
       if (expectedVersion !== undefined && (current?.version ?? 0) !== expectedVersion) throw staleForm();
       if (!current) return false;
-      (await tx.delete(integrationSettings)
-        .where(and(eq(integrationSettings.type, type), ownerFilter(owner))));
+      await tx.delete(integrationSettings).where(and(eq(integrationSettings.type, type), ownerFilter(owner)));
       return true;
     });
   }
 
   /** How many projects have their own settings, per type. */
   async customProjectCounts(): Promise<Map<string, number>> {
-    const rows = (await this.db
+    const rows = await this.db
       .select({ type: integrationSettings.type, n: count() })
       .from(integrationSettings)
       .where(isNotNull(integrationSettings.projectId))
-      .groupBy(integrationSettings.type));
+      .groupBy(integrationSettings.type);
     return new Map(rows.map((row) => [row.type, row.n]));
   }
 
@@ -314,15 +320,17 @@ async function insertFirst(
   values: Omit<typeof integrationSettings.$inferInsert, 'type'>,
 ): Promise<IntegrationSettingsRow> {
   try {
-    return (await tx
-      .insert(integrationSettings)
-      .values({
-        ...values,
-        type,
-        groupId: owner.level === 'group' ? owner.id : null,
-        projectId: owner.level === 'project' ? owner.id : null,
-      })
-      .returning())[0]!;
+    return (
+      await tx
+        .insert(integrationSettings)
+        .values({
+          ...values,
+          type,
+          groupId: owner.level === 'group' ? owner.id : null,
+          projectId: owner.level === 'project' ? owner.id : null,
+        })
+        .returning()
+    )[0]!;
   } catch (error) {
     throw isUniqueViolation(error) ? staleForm() : error;
   }

@@ -62,7 +62,11 @@ async function subtreePrefix(db: Queryable, owner: SettingsOwner): Promise<strin
 }
 
 /** `values` rows of a common table expression, one per item: `(a, b), (c, d)`. */
-const valuesOf = (items: readonly SQL[][]) => sql.join(items.map((item) => sql`(${sql.join(item, sql`, `)})`), sql`, `);
+const valuesOf = (items: readonly SQL[][]) =>
+  sql.join(
+    items.map((item) => sql`(${sql.join(item, sql`, `)})`),
+    sql`, `,
+  );
 
 /**
  * The groups and projects below each traversal prefix, as ranges of the index on traversal ids

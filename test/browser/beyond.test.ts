@@ -55,9 +55,9 @@ async function addApiProjectAndMaintainer(server: RunningServer): Promise<void> 
       password: MAINTAINER.password,
     }),
   );
-  (await writeConnection(server.db)
+  await writeConnection(server.db)
     .insert(members)
-    .values({ userId: mia.id, projectId: api.id, accessLevel: ROLES.maintainer }));
+    .values({ userId: mia.id, projectId: api.id, accessLevel: ROLES.maintainer });
 }
 
 describeInChromium(

@@ -41,9 +41,9 @@ async function addPlatformTreeAndOwner(server: RunningServer): Promise<void> {
     password: OWNER.password,
   });
   if (!olga.ok) throw new Error('user');
-  (await writeConnection(server.db)
+  await writeConnection(server.db)
     .insert(members)
-    .values({ userId: olga.value.id, groupId: platform.value.id, accessLevel: ROLES.owner }));
+    .values({ userId: olga.value.id, groupId: platform.value.id, accessLevel: ROLES.owner });
 }
 
 describeInChromium(

@@ -67,14 +67,14 @@ async function addPlatformAndMaintainer(server: RunningServer): Promise<void> {
   for (const path of ['api', 'web']) await createProject(server.db, { name: path.toUpperCase(), path }, platform.value);
   const legacy = await createProject(server.db, { name: 'Legacy', path: 'legacy' }, platform.value);
   if (!legacy.ok) throw new Error('project');
-  (await writeConnection(server.db)
+  await writeConnection(server.db)
     .insert(integrationSettings)
     .values({
       type: 'slack',
       projectId: legacy.value.id,
       active: false,
       fields: JSON.stringify({ username: 'legacy-bot' }),
-    }));
+    });
   const mia = await createUser(server.db, {
     name: 'Mia',
     username: MAINTAINER.username,
@@ -82,9 +82,9 @@ async function addPlatformAndMaintainer(server: RunningServer): Promise<void> {
     password: MAINTAINER.password,
   });
   if (!mia.ok) throw new Error('user');
-  (await writeConnection(server.db)
+  await writeConnection(server.db)
     .insert(members)
-    .values({ userId: mia.value.id, groupId: platform.value.id, accessLevel: ROLES.maintainer }));
+    .values({ userId: mia.value.id, groupId: platform.value.id, accessLevel: ROLES.maintainer });
 }
 
 describeInChromium(

@@ -102,7 +102,7 @@ describeInChromium('Test settings', (run) => {
       text: 'This is a test message from Cascade for the Slack notifications settings of the instance.',
       username: 'cascade-bot',
     });
-    expect((await run.server.db.select().from(integrationSettings))).toEqual([]);
+    expect(await run.server.db.select().from(integrationSettings)).toEqual([]);
     // With htmx the form is untouched, the secret included; without, the page shows it again without the secret.
     expect(await run.tab.page.locator('#field-username').inputValue()).toBe('cascade-bot');
     expect(await run.tab.page.locator('#field-webhook').inputValue()).toBe(

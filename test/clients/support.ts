@@ -63,7 +63,7 @@ export async function startClientServer(): Promise<ClientServer> {
       password: 'mia-password-123',
     }),
   );
-  (await writeConnection(db)
+  await writeConnection(db)
     .insert(members)
     .values(
       [project, ...others].map((each) => ({
@@ -71,7 +71,7 @@ export async function startClientServer(): Promise<ClientServer> {
         projectId: each.id,
         accessLevel: ROLES.maintainer,
       })),
-    ));
+    );
   const root = (await findUserByUsername(db, ROOT.username))!;
 
   const instanceDefault = await fetch(`${origin}/api/v4/admin/application_settings/integrations/slack`, {

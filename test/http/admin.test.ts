@@ -35,11 +35,12 @@ async function signedInAdmin(): Promise<AdminTest> {
   return { ...t, admin: await sessionCookie(t.db, root), rootId: root.id };
 }
 
-const userRows = async (t: TestApp) => (await t.db.select().from(users));
-const groupRows = async (t: TestApp) => (await t.db.select().from(groups));
-const projectRows = async (t: TestApp) => (await t.db.select().from(projects));
-const memberRows = async (t: TestApp) => (await t.db.select().from(members));
-const userNamed = async (t: TestApp, username: string) => (await t.db.select().from(users).where(eq(users.username, username)).limit(1))[0];
+const userRows = async (t: TestApp) => await t.db.select().from(users);
+const groupRows = async (t: TestApp) => await t.db.select().from(groups);
+const projectRows = async (t: TestApp) => await t.db.select().from(projects);
+const memberRows = async (t: TestApp) => await t.db.select().from(members);
+const userNamed = async (t: TestApp, username: string) =>
+  (await t.db.select().from(users).where(eq(users.username, username)).limit(1))[0];
 
 async function newGroup(t: TestApp, path: string, parent?: Group): Promise<Group> {
   const outcome = await createGroup(t.db, { name: path.charAt(0).toUpperCase() + path.slice(1), path }, parent);
@@ -105,12 +106,12 @@ describe('Admin Area pages', () => {
     await newGroup(t, 'backend', platform);
     const api = await newProject(t, 'api', platform);
     const ada = await insertUser(t.db, 'ada');
-    (await writeConnection(t.db)
+    await writeConnection(t.db)
       .insert(members)
       .values([
         { userId: ada.id, groupId: platform.id, accessLevel: ROLES.maintainer },
         { userId: ada.id, projectId: api.id, accessLevel: ROLES.reporter },
-      ]));
+      ]);
     const group = await (await get(t.app, `/admin/groups/${platform.id}`, { cookie: t.admin })).text();
     expect(textOf(group)).toContain('ada @ada Role of ada Reporter Developer Maintainer Owner');
     expect(group).toMatch(/<option value="maintainer" selected="">Maintainer<\/option>/);
@@ -247,7 +248,7 @@ describe('Admin Area > Users: administrator access and blocking', () => {
     expect(blocked.status).toBe(303);
     expect(flashOf(blocked)).toBe('ada was blocked and signed out everywhere.');
     expect((await userNamed(t, 'ada'))!.blockedAt).toBeInstanceOf(Date);
-    expect((await t.db.select().from(sessions).where(eq(sessions.userId, t.ada.id)))).toHaveLength(0);
+    expect(await t.db.select().from(sessions).where(eq(sessions.userId, t.ada.id))).toHaveLength(0);
     expect((await get(t.app, '/', { cookie: t.adaCookie })).status).toBe(302);
     expect(textOf(await (await get(t.app, '/admin/users', { cookie: t.admin })).text())).toContain(
       '@ada ada@example.com Blocked',
@@ -742,7 +743,7 @@ describe('protections of every form post', () => {
     const t = await signedInAdmin();
     const response = await post(t.app, '/users/sign_out', {}, { cookie: t.admin, origin: 'https://evil.example' });
     expect(response.status).toBe(403);
-    expect((await t.db.select().from(sessions))).toHaveLength(1);
+    expect(await t.db.select().from(sessions)).toHaveLength(1);
   });
 
   it('refuses a body over 256 KiB with 413, changing nothing', async () => {

@@ -37,15 +37,9 @@ beforeEach(async () => {
 const call = (method: string, url: string, token: string, params?: Record<string, unknown>) =>
   apiRequest(t.app, method, url, { token, params });
 const instanceRow = async () =>
-  (await t.db
-    .select()
-    .from(integrationSettings))
-    .find((row) => row.groupId === null && row.projectId === null)!;
+  (await t.db.select().from(integrationSettings)).find((row) => row.groupId === null && row.projectId === null)!;
 const projectRow = async () =>
-  (await t.db
-    .select()
-    .from(integrationSettings))
-    .find((row) => row.projectId === w.project.id);
+  (await t.db.select().from(integrationSettings)).find((row) => row.projectId === w.project.id);
 
 describe('the enforcement API', () => {
   it('previews how many descendants override the given keys', async () => {
@@ -75,12 +69,9 @@ describe('the enforcement API', () => {
     expect((await call('DELETE', `${INSTANCE}/enforcement`, admin)).status).toBe(204);
     expect((await instanceRow()).enforced).toBeNull();
     expect(await json(await call('GET', PROJECT(w), maintainer))).toMatchObject({ properties: { channel: '#app' } });
-    expect(
-      (await t.db
-        .select()
-        .from(auditEvents))
-        .map((event) => event.action),
-    ).toEqual(expect.arrayContaining(['settings.enforced', 'settings.enforcement_lifted']));
+    expect((await t.db.select().from(auditEvents)).map((event) => event.action)).toEqual(
+      expect.arrayContaining(['settings.enforced', 'settings.enforcement_lifted']),
+    );
   });
 
   it('refuses unknown keys, no keys and a long reason with 400, enforcing nothing', async () => {
@@ -107,9 +98,9 @@ describe('the enforcement API', () => {
       { cookie: w.cookies.admin },
     );
     const groupMaintainer = await insertUser(t.db, 'group-maintainer');
-    (await writeConnection(t.db)
+    await writeConnection(t.db)
       .insert(members)
-      .values({ userId: groupMaintainer.id, groupId: w.top.id, accessLevel: ROLES.maintainer }));
+      .values({ userId: groupMaintainer.id, groupId: w.top.id, accessLevel: ROLES.maintainer });
     const url = `/api/v4/groups/top/integrations/slack/enforcement`;
     expect((await call('PUT', url, await apiToken(t.db, groupMaintainer), { keys: 'username' })).status).toBe(403);
     expect((await call('PUT', url, await apiToken(t.db, w.users.owner), { keys: 'username' })).status).toBe(200);

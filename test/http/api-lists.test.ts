@@ -39,7 +39,8 @@ const paths = async (url: string, token: string) =>
   (await listed(url, token)).map((item) => item.path_with_namespace ?? item.full_path);
 const project = async (group: Group, path: string, name = path) =>
   must(await createProject(t.db, { name, path }, group));
-const addMember = async (values: typeof members.$inferInsert) => (await writeConnection(t.db).insert(members).values(values));
+const addMember = async (values: typeof members.$inferInsert) =>
+  await writeConnection(t.db).insert(members).values(values);
 
 describe('GET /projects', () => {
   it('lists only the projects where the user has a role with membership=true, administrators included', async () => {

@@ -51,13 +51,13 @@ describe('acting as another user', () => {
     expect(listed.map((project) => project.id)).toEqual([w.project.id]);
     const refused = await call('PUT', `/projects/${w.project.id}/integrations/slack`, sudoToken, 'developer', SLACK);
     expect(refused.status).toBe(403);
-    expect((await t.db.select().from(auditEvents))).toEqual([]);
+    expect(await t.db.select().from(auditEvents)).toEqual([]);
   });
 
   it('records the change in the audit trail as the user it acts as', async () => {
     const saved = await call('PUT', `/projects/${w.project.id}/integrations/slack`, sudoToken, 'maintainer', SLACK);
     expect(saved.status).toBe(200);
-    const [event] = (await t.db.select().from(auditEvents));
+    const [event] = await t.db.select().from(auditEvents);
     expect(event).toMatchObject({ actorId: w.users.maintainer.id, actorName: 'maintainer', action: 'settings.saved' });
   });
 });

@@ -29,7 +29,7 @@ beforeEach(async () => {
 const call = (method: string, url: string, params?: Record<string, unknown>, token = tokens.admin) =>
   apiRequest(t.app, method, `${API}${url}`, { token, params });
 const body = async (response: Response) => ({ status: response.status, body: await json(response) });
-const events = async () => (await t.db.select().from(auditEvents));
+const events = async () => await t.db.select().from(auditEvents);
 
 /** Runs `request` and checks that it is refused with `status` and `answer`, and that no row changed. */
 async function refused(request: () => Promise<Response>, status: number, answer: unknown) {
@@ -100,13 +100,8 @@ describe('groups', () => {
     expect(await findGroupById(t.db, w.top.id)).toBeUndefined();
     expect(await findGroupById(t.db, w.sub.id)).toBeUndefined();
     expect(await findProjectById(t.db, w.project.id)).toBeUndefined();
-    expect((await t.db.select().from(integrationSettings))).toEqual([]);
-    expect(
-      (await t.db
-        .select()
-        .from(members))
-        .map((member) => member.groupId ?? member.projectId),
-    ).toEqual([]);
+    expect(await t.db.select().from(integrationSettings)).toEqual([]);
+    expect((await t.db.select().from(members)).map((member) => member.groupId ?? member.projectId)).toEqual([]);
     expect(await findGroupById(t.db, w.other.id)).toBeDefined();
     expect((await events()).at(-1)).toMatchObject({ action: 'group.deleted', ownerPath: 'top', groupId: w.top.id });
     expect((await call('GET', `/groups/${w.top.id}`)).status).toBe(404);
@@ -185,7 +180,9 @@ describe('projects', () => {
       status: 200,
       body: { description: 'The app', path: 'application', path_with_namespace: 'top/sub/application' },
     });
-    expect(await events()).toEqual([expect.objectContaining({ action: 'project.moved', ownerPath: 'top/sub/application' })]);
+    expect(await events()).toEqual([
+      expect.objectContaining({ action: 'project.moved', ownerPath: 'top/sub/application' }),
+    ]);
   });
 
   it('deletes a project with its settings and members, answering 202, audited', async () => {
@@ -195,13 +192,8 @@ describe('projects', () => {
       body: { message: '202 Accepted' },
     });
     expect(await findProjectById(t.db, w.project.id)).toBeUndefined();
-    expect((await t.db.select().from(integrationSettings))).toEqual([]);
-    expect(
-      (await t.db
-        .select()
-        .from(members))
-        .some((member) => member.projectId === w.project.id),
-    ).toBe(false);
+    expect(await t.db.select().from(integrationSettings)).toEqual([]);
+    expect((await t.db.select().from(members)).some((member) => member.projectId === w.project.id)).toBe(false);
     expect((await events()).at(-1)).toMatchObject({ action: 'project.deleted', ownerPath: 'top/sub/app' });
   });
 

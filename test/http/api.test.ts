@@ -33,7 +33,7 @@ beforeEach(async () => {
 const call = (method: string, url: string, token: string | undefined, params?: Record<string, unknown>, form = false) =>
   apiRequest(t.app, method, `${API}${url}`, { token, params, form });
 const slackOfApp = (token = tokens.maintainer) => call('GET', `/projects/${w.project.id}/integrations/slack`, token);
-const events = async () => (await t.db.select().from(auditEvents));
+const events = async () => await t.db.select().from(auditEvents);
 
 describe('authentication', () => {
   it('answers 401 without a token, with an unknown one, and to a session cookie alone', async () => {
@@ -59,15 +59,15 @@ describe('authentication', () => {
   });
 
   it('stops a revoked token, an expired one and every token of a blocked user', async () => {
-    const [reporterToken] = (await t.db
+    const [reporterToken] = await t.db
       .select()
       .from(personalAccessTokens)
-      .where(eq(personalAccessTokens.userId, w.users.developer.id)));
+      .where(eq(personalAccessTokens.userId, w.users.developer.id));
     await revokeToken(t.db, reporterToken!.id);
-    (await writeConnection(t.db)
+    await writeConnection(t.db)
       .update(personalAccessTokens)
       .set({ expiresAt: '2020-01-01' })
-      .where(eq(personalAccessTokens.userId, w.users.owner.id)));
+      .where(eq(personalAccessTokens.userId, w.users.owner.id));
     const blocked = await call('GET', '/user', tokens.blocked);
     expect(blocked.status).toBe(401);
     expect(await json(blocked)).toEqual({ message: '401 Unauthorized' });
@@ -86,10 +86,10 @@ describe('authentication', () => {
 
   it('lets a token work through its expiry day', async () => {
     const today = new Date().toISOString().slice(0, 10);
-    (await writeConnection(t.db)
+    await writeConnection(t.db)
       .update(personalAccessTokens)
       .set({ expiresAt: today })
-      .where(eq(personalAccessTokens.userId, w.users.owner.id)));
+      .where(eq(personalAccessTokens.userId, w.users.owner.id));
     expect((await call('GET', '/user', tokens.owner)).status).toBe(200);
   });
 
@@ -113,11 +113,9 @@ describe('authentication', () => {
 
   it('notes when a token was last used, without writing on every request', async () => {
     const lastUsed = async () =>
-      (await t.db
-        .select()
-        .from(personalAccessTokens)
-        .where(eq(personalAccessTokens.userId, w.users.reporter.id)))
-        .map((row) => row.lastUsedAt);
+      (await t.db.select().from(personalAccessTokens).where(eq(personalAccessTokens.userId, w.users.reporter.id))).map(
+        (row) => row.lastUsedAt,
+      );
     expect(await lastUsed()).toEqual([null, null]);
     await call('GET', '/user', tokens.reporter);
     const [, first] = await lastUsed();
@@ -188,7 +186,7 @@ describe('GET /version, /user, /projects, /groups', () => {
         .map((project) => project.id)
         .sort();
       const user = w.users[actor as keyof typeof w.users];
-      const all = (await t.db.select().from(projects));
+      const all = await t.db.select().from(projects);
       const openable = await Promise.all(
         all.map((project) =>
           can(t.db, user, 'read', { kind: 'project', project, group: project.groupId === w.sub.id ? w.sub : w.other }),
@@ -391,11 +389,10 @@ describe('project integrations', () => {
       properties: { channel: '#general' },
       sources: { channel: 'instance' },
     });
-    expect(
-      (await events())
-        .filter((e) => e.projectId === w.project.id)
-        .map((e) => e.action),
-    ).toEqual(['settings.saved', 'settings.inherited']);
+    expect((await events()).filter((e) => e.projectId === w.project.id).map((e) => e.action)).toEqual([
+      'settings.saved',
+      'settings.inherited',
+    ]);
   });
 
   it.each([
@@ -587,11 +584,10 @@ describe('disabling an integration as GitLab does (DELETE)', () => {
       properties: { channel: '#general' },
       sources: { active: 'project', channel: 'instance', push_events: 'instance', webhook: 'instance' },
     });
-    expect(
-      (await events())
-        .filter((e) => e.projectId === w.project.id)
-        .map((e) => e.action),
-    ).toEqual(['settings.saved', 'settings.disabled']);
+    expect((await events()).filter((e) => e.projectId === w.project.id).map((e) => e.action)).toEqual([
+      'settings.saved',
+      'settings.disabled',
+    ]);
   });
 
   it('disables a group default for the projects that inherit it', async () => {

@@ -24,7 +24,7 @@ async function setup(): Promise<Setup> {
   return { ...test, world, admin: world.cookies.admin! };
 }
 
-const events = async (t: TestApp) => (await t.db.select().from(auditEvents));
+const events = async (t: TestApp) => await t.db.select().from(auditEvents);
 const text = async (response: Response | Promise<Response>) => (await response).text();
 
 describe('the audit trail', () => {
@@ -123,12 +123,7 @@ describe('the audit trail', () => {
     );
     expect(flashOf(stillInheriting)).toBe('No changes to save: Slack notifications already uses the default settings.');
     expect((await events(t)).map((event) => event.action)).toEqual(['settings.saved']);
-    expect(
-      (await t.db
-        .select()
-        .from(integrationSettings))
-        .map((row) => row.version),
-    ).toEqual([1]);
+    expect((await t.db.select().from(integrationSettings)).map((row) => row.version)).toEqual([1]);
     // A form loaded before someone else's save is still refused, changed or not.
     expect((await saveInstanceSlack(t.app, t.admin, { _version: '0' })).status).toBe(409);
   });
@@ -172,10 +167,12 @@ describe('the audit trail', () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin);
     const refusal = (statement: string) =>
-      t.db.transaction((tx) => execute(tx, sql.raw(statement))).then(
-        () => 'written',
-        (error: Error) => String((error.cause as Error | undefined)?.message ?? error.message),
-      );
+      t.db
+        .transaction((tx) => execute(tx, sql.raw(statement)))
+        .then(
+          () => 'written',
+          (error: Error) => String((error.cause as Error | undefined)?.message ?? error.message),
+        );
     expect(await refusal("update audit_events set actor_name = 'someone else'")).toBe('the audit trail is append-only');
     expect(await refusal('delete from audit_events')).toBe('the audit trail is append-only');
     expect(await events(t)).toHaveLength(1);

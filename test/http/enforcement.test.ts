@@ -57,15 +57,9 @@ async function setup(): Promise<Setup> {
 const enforce = (t: Setup, form: Record<string, string | string[]>, url = INSTANCE_ENFORCEMENT, cookie = t.admin) =>
   post(t.app, url, { _version: '1', ...form }, { cookie });
 const projectRow = async (t: Setup) =>
-  (await t.db
-    .select()
-    .from(integrationSettings))
-    .find((row) => row.projectId === t.world.project.id);
+  (await t.db.select().from(integrationSettings)).find((row) => row.projectId === t.world.project.id);
 const instanceRow = async (t: Setup) =>
-  (await t.db
-    .select()
-    .from(integrationSettings))
-    .find((row) => row.groupId === null && row.projectId === null);
+  (await t.db.select().from(integrationSettings)).find((row) => row.groupId === null && row.projectId === null);
 const pageText = async (t: Setup, url: string, cookie: string) => (await get(t.app, url, { cookie })).text();
 
 describe('enforcing instance settings', () => {
@@ -96,10 +90,7 @@ describe('enforcing instance settings', () => {
     // The project's own value is kept for when the enforcement is lifted.
     expect(JSON.parse((await projectRow(t))!.fields)).toMatchObject({ channel: '#app' });
 
-    const events = (await t.db
-      .select()
-      .from(auditEvents))
-      .filter((event) => event.action === 'settings.enforced');
+    const events = (await t.db.select().from(auditEvents)).filter((event) => event.action === 'settings.enforced');
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.changes)).toEqual([
       { key: 'enforced', label: 'Enforced settings', before: null, after: 'Default channel' },
@@ -147,10 +138,7 @@ describe('enforcing instance settings', () => {
     expect((await instanceRow(t))!.enforced).toBeNull();
     expect(await pageText(t, `${APP}/slack`, t.maintainer)).toContain('value="#app"');
     expect(
-      (await t.db
-        .select()
-        .from(auditEvents))
-        .some((event) => event.action === 'settings.enforcement_lifted'),
+      (await t.db.select().from(auditEvents)).some((event) => event.action === 'settings.enforcement_lifted'),
     ).toBe(true);
   });
 
@@ -215,12 +203,7 @@ describe('bad enforcement requests change nothing', () => {
       `${groupIntegrations('top')}/slack/enforcement`,
     );
     expect(response.status).toBe(400);
-    expect(
-      (await t.db
-        .select()
-        .from(integrationSettings))
-        .some((row) => row.groupId === t.world.top.id),
-    ).toBe(false);
+    expect((await t.db.select().from(integrationSettings)).some((row) => row.groupId === t.world.top.id)).toBe(false);
   });
 });
 
@@ -228,9 +211,9 @@ describe('enforcing group settings', () => {
   it('is for group Owners: a Maintainer of the group is refused', async () => {
     const t = await setup();
     const groupMaintainer = await insertUser(t.db, 'group-maintainer');
-    (await writeConnection(t.db)
+    await writeConnection(t.db)
       .insert(members)
-      .values({ userId: groupMaintainer.id, groupId: t.world.top.id, accessLevel: ROLES.maintainer }));
+      .values({ userId: groupMaintainer.id, groupId: t.world.top.id, accessLevel: ROLES.maintainer });
     const cookie = await sessionCookie(t.db, groupMaintainer);
     await post(
       t.app,
@@ -304,10 +287,7 @@ describe('pushing values to descendants', () => {
     expect(fields).toMatchObject({ username: 'app-bot' });
     expect(await pageText(t, `${APP}/slack`, t.maintainer)).toContain('value="#general"');
 
-    const event = (await t.db
-      .select()
-      .from(auditEvents))
-      .find((e) => e.action === 'settings.pushed')!;
+    const event = (await t.db.select().from(auditEvents)).find((e) => e.action === 'settings.pushed')!;
     expect(event.projectId).toBe(t.world.project.id);
     expect(JSON.parse(event.changes)).toEqual([
       { key: 'channel', label: 'Default channel', before: '#app', after: null },
@@ -336,10 +316,7 @@ describe('pushing values to descendants', () => {
       { cookie: t.admin },
     );
     expect(flashOf(pushed)).toBe('Pushed Default channel of Slack notifications: 1 project and 1 group changed.');
-    const subRow = (await t.db
-      .select()
-      .from(integrationSettings))
-      .find((row) => row.groupId === t.world.sub.id)!;
+    const subRow = (await t.db.select().from(integrationSettings)).find((row) => row.groupId === t.world.sub.id)!;
     expect(JSON.parse(subRow.fields)).not.toHaveProperty('channel');
   });
 

@@ -387,7 +387,10 @@ function cheapHash(password: string): string {
   return ['scrypt', 1024, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
-const fuzzApp = async (db: Db) => await (await await createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } })).app;
+const fuzzApp = async (db: Db) =>
+  await (
+    await await createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } })
+  ).app;
 
 /** A consistent copy of the database as it is now, in `file`, with the snapshot to compare cases with. */
 async function kept(db: Db, file: string): FuzzWorld['start'] {
@@ -414,13 +417,13 @@ async function fuzzWorld(actor: (typeof FUZZ_ACTORS)[number]): Promise<FuzzWorld
   const db = openDatabase(join(folder, 'world.db'));
   migrateDatabase(db);
   const world = await buildWorld(db);
-  (await writeConnection(db)
+  await writeConnection(db)
     .update(users)
-    .set({ passwordHash: cheapHash(TEST_PASSWORD) }));
+    .set({ passwordHash: cheapHash(TEST_PASSWORD) });
   const cookie = world.cookies[actor];
   const token = actor === 'anonymous' ? undefined : await apiToken(db, world.users[actor], ['api']);
   // Used just now: the first use would record itself again in every case.
-  (await writeConnection(db).update(personalAccessTokens).set({ lastUsedAt: new Date() }));
+  await writeConnection(db).update(personalAccessTokens).set({ lastUsedAt: new Date() });
   return {
     app: fuzzApp(db),
     db,
@@ -446,7 +449,7 @@ async function sendCase(
   const response = await fuzz.app.request(fuzzCase.url, { method: fuzzCase.method, headers, body: fuzzCase.body });
   await response.arrayBuffer();
   // The next case starts from the same database as this one did.
-  const changed = rowsWritten(fuzz.db) !== written && await await databaseSnapshot(fuzz.db) !== fuzz.start.snapshot;
+  const changed = rowsWritten(fuzz.db) !== written && (await await databaseSnapshot(fuzz.db)) !== fuzz.start.snapshot;
   if (changed) startAgain(fuzz);
   const what = `${fuzzCase.name}: ${fuzzCase.method} ${fuzzCase.url.slice(0, 120)} -> ${response.status}`;
   if (response.status >= 500) return { response, failure: what };

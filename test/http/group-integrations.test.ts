@@ -24,7 +24,7 @@ async function setup(): Promise<Setup> {
 }
 
 const text = async (response: Response | Promise<Response>) => (await response).text();
-const rows = async (t: TestApp) => (await t.db.select().from(integrationSettings));
+const rows = async (t: TestApp) => await t.db.select().from(integrationSettings);
 
 function saveGroupSlack(t: Setup, fullPath: string, overrides: Record<string, string> = {}) {
   return post(
@@ -83,7 +83,9 @@ describe('group-level defaults', () => {
       await text(await get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.admin })),
     ).toContain('value="sub-bot"');
     expect(
-      await text(await get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin })),
+      await text(
+        await get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin }),
+      ),
     ).toContain('value="instance-bot"');
   });
 

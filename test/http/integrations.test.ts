@@ -26,7 +26,7 @@ async function setup(): Promise<TestApp & { world: World; admin: string; maintai
   };
 }
 
-const rows = async (t: TestApp) => (await t.db.select().from(integrationSettings));
+const rows = async (t: TestApp) => await t.db.select().from(integrationSettings);
 
 describe('Admin Area > Settings > Integrations', () => {
   it('lists every type that can be set up for the instance as "Not set up", without the project-only Jenkins', async () => {

@@ -59,7 +59,7 @@ describe('the Network page', () => {
     expect(html).toMatch(/name="allow_local_requests" value="1" checked/);
     expect(html).toContain('127.0.0.1\n10.0.0.0/8\nfd00::/8\nci.internal</textarea>');
 
-    const [event] = (await t.db.select().from(auditEvents));
+    const [event] = await t.db.select().from(auditEvents);
     expect(event).toMatchObject({ actorName: 'root', action: 'network.updated', level: 'instance' });
     expect(JSON.parse(event!.changes)).toEqual([
       {
@@ -92,14 +92,14 @@ describe('the Network page', () => {
     );
     // What was typed comes back to be corrected.
     expect(html).toContain('127.0.0.1\n10.0.0.0/40\nnot a host</textarea>');
-    expect((await t.db.select().from(applicationSettings))).toEqual([]);
-    expect((await t.db.select().from(auditEvents))).toEqual([]);
+    expect(await t.db.select().from(applicationSettings)).toEqual([]);
+    expect(await t.db.select().from(auditEvents)).toEqual([]);
   });
 
   it('records no event when nothing changed', async () => {
     const t = await signedInAdmin();
     await post(t.app, NETWORK, { allow_local_requests: '0', outbound_allowlist: '' }, { cookie: t.admin });
-    expect((await t.db.select().from(auditEvents))).toEqual([]);
+    expect(await t.db.select().from(auditEvents)).toEqual([]);
   });
 
   it('is hidden from everybody but administrators', async () => {
@@ -107,7 +107,7 @@ describe('the Network page', () => {
     const user = await sessionCookie(t.db, await insertUser(t.db, 'someone'));
     expect((await get(t.app, NETWORK, { cookie: user })).status).toBe(404);
     expect((await post(t.app, NETWORK, { allow_local_requests: '1' }, { cookie: user })).status).toBe(404);
-    expect((await t.db.select().from(applicationSettings))).toEqual([]);
+    expect(await t.db.select().from(applicationSettings)).toEqual([]);
   });
 
   it('refuses a cross-site post', async () => {
@@ -119,6 +119,6 @@ describe('the Network page', () => {
       { cookie: t.admin, origin: 'https://evil.example' },
     );
     expect(response.status).toBe(403);
-    expect((await t.db.select().from(applicationSettings))).toEqual([]);
+    expect(await t.db.select().from(applicationSettings)).toEqual([]);
   });
 });

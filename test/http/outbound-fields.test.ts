@@ -40,7 +40,7 @@ const datadogForm = (fields: Record<string, string>) => ({
   api_key: 'abc123',
   ...fields,
 });
-const rows = async (t: TestApp) => (await t.db.select().from(integrationSettings));
+const rows = async (t: TestApp) => await t.db.select().from(integrationSettings);
 const LOCAL = 'Requests to the local network are not allowed';
 
 describe('saving a field that yields a host, with local requests not allowed', () => {

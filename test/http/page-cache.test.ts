@@ -15,7 +15,7 @@ describe('page cache', () => {
     const world = await buildWorld(db);
     const cookie = world.cookies.owner;
     expect(await (await get(app, '/groups/top', { cookie })).text()).toContain('<h1>Top</h1>');
-    (await writeConnection(db).update(groups).set({ name: 'Renamed' }).where(eq(groups.id, world.top.id)));
+    await writeConnection(db).update(groups).set({ name: 'Renamed' }).where(eq(groups.id, world.top.id));
     expect(await (await get(app, '/groups/top', { cookie })).text()).toContain('<h1>Renamed</h1>');
   });
 

@@ -27,10 +27,7 @@ async function setup(): Promise<Setup> {
 }
 
 const projectRow = async (t: Setup) =>
-  (await t.db
-    .select()
-    .from(integrationSettings))
-    .find((row) => row.projectId === t.world.project.id);
+  (await t.db.select().from(integrationSettings)).find((row) => row.projectId === t.world.project.id);
 const text = async (response: Response | Promise<Response>) => (await response).text();
 
 describe('per-field inheritance', () => {

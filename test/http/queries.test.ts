@@ -117,9 +117,9 @@ async function sizedInstance(size: number) {
     const group = must(await createGroup(db, { name: `Team ${index}`, path: `team-${index}` }, world.top));
     const subgroup = must(await createGroup(db, { name: 'Services', path: 'services' }, group));
     const reporter = await insertUser(db, `reporter-${index}`);
-    (await writeConnection(db)
+    await writeConnection(db)
       .insert(members)
-      .values({ userId: reporter.id, groupId: group.id, accessLevel: ROLES.reporter }));
+      .values({ userId: reporter.id, groupId: group.id, accessLevel: ROLES.reporter });
     if (index % 2 === 0) await store.save(groupOwner(subgroup, []), 'slack', own, 0, null);
     for (const [parent, name] of [
       [group, 'web'],

@@ -71,7 +71,7 @@ describe('creating the same thing from many requests at once', () => {
     const { statuses, refused } = await atOnce(10, () => post(t.app, '/admin/users', newUser('ada'), admin()));
     expect(statuses).toEqual([303, ...Array(9).fill(422)]);
     for (const page of refused) expect(fieldErrorOf(page, 'username')).toBe('Username has already been taken');
-    expect((await t.db.select().from(users).where(eq(users.username, 'ada')))).toHaveLength(1);
+    expect(await t.db.select().from(users).where(eq(users.username, 'ada'))).toHaveLength(1);
   });
 
   it('creates one user and tells the other nine, with other usernames, that the email has been taken', async () => {
@@ -89,7 +89,7 @@ describe('creating the same thing from many requests at once', () => {
     );
     expect(statuses).toEqual([303, ...Array(9).fill(422)]);
     for (const page of refused) expect(fieldErrorOf(page, 'path')).toBe('Path has already been taken');
-    expect((await t.db.select().from(groups).where(eq(groups.fullPath, 'data')))).toHaveLength(1);
+    expect(await t.db.select().from(groups).where(eq(groups.fullPath, 'data'))).toHaveLength(1);
   });
 
   it('creates one project and tells the other nine that the path has been taken', async () => {
@@ -97,7 +97,7 @@ describe('creating the same thing from many requests at once', () => {
     const { statuses, refused } = await atOnce(10, () => post(t.app, '/admin/projects', form, admin()));
     expect(statuses).toEqual([303, ...Array(9).fill(422)]);
     for (const page of refused) expect(fieldErrorOf(page, 'path')).toBe('Path has already been taken');
-    expect((await t.db.select().from(projects).where(eq(projects.fullPath, 'top/sub/web')))).toHaveLength(1);
+    expect(await t.db.select().from(projects).where(eq(projects.fullPath, 'top/sub/web'))).toHaveLength(1);
   });
 
   it('adds a member once and tells the other nine that the user is already a member', async () => {
@@ -107,7 +107,7 @@ describe('creating the same thing from many requests at once', () => {
     );
     expect(statuses).toEqual([303, ...Array(9).fill(422)]);
     for (const page of refused) expect(fieldErrorOf(page, 'username')).toBe('stranger is already a member');
-    expect((await t.db.select().from(members).where(eq(members.groupId, w.other.id)))).toHaveLength(1);
+    expect(await t.db.select().from(members).where(eq(members.groupId, w.other.id))).toHaveLength(1);
   });
 
   it('saves the first custom settings of a project once and refuses the other, stale, form', async () => {
@@ -116,7 +116,7 @@ describe('creating the same thing from many requests at once', () => {
     const responses = await Promise.all([1, 2].map(() => post(t.app, url, form, { cookie: w.cookies.maintainer })));
     expect(responses.map((response) => response.status).sort()).toEqual([303, 409]);
     expect(
-      (await t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id))),
+      await t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id)),
     ).toHaveLength(1);
   });
 
@@ -134,7 +134,7 @@ describe('creating the same thing from many requests at once', () => {
       ),
     );
     expect(responses.map((response) => response.status).sort()).toEqual([303, ...Array(9).fill(409)]);
-    const [row] = (await t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id)));
+    const [row] = await t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id));
     expect(row!.version).toBe(2);
   });
 });
@@ -252,14 +252,14 @@ describe('the API: saving the same integration from many clients at once', () =>
     );
     expect(responses.map((response) => response.status)).toEqual(Array(100).fill(200));
 
-    const rows = (await t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id)));
+    const rows = await t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, w.project.id));
     expect(rows).toHaveLength(1);
     const saved = await json<{ properties: { channel: string } }>(await apiRequest(t.app, 'GET', url, { token }));
-    const trail = (await t.db
+    const trail = await t.db
       .select()
       .from(auditEvents)
       .where(eq(auditEvents.projectId, w.project.id))
-      .orderBy(auditEvents.id));
+      .orderBy(auditEvents.id);
     const channelChanges = trail.map((event) =>
       (JSON.parse(event.changes) as { key: string; before: string | null; after: string | null }[]).find(
         (c) => c.key === 'channel',

@@ -26,7 +26,7 @@ const ACTIONS: Record<string, Action> = {
     url: (w) => `/admin/users/${w.users.nonMember.id}/revoke_admin`,
     cookie: (w) => w.cookies.admin!,
     setup: async (t, w) =>
-      (await writeConnection(t.db).update(users).set({ isAdmin: true }).where(eq(users.id, w.users.nonMember.id))),
+      await writeConnection(t.db).update(users).set({ isAdmin: true }).where(eq(users.id, w.users.nonMember.id)),
   },
   block: { url: (w) => `/admin/users/${w.users.nonMember.id}/block`, cookie: (w) => w.cookies.admin! },
   unblock: { url: (w) => `/admin/users/${w.users.blocked.id}/unblock`, cookie: (w) => w.cookies.admin! },
@@ -120,7 +120,9 @@ describe('requests from this site', () => {
       cookie: t.world.cookies.admin!,
     });
     expect(response.status).toBe(303);
-    expect((await t.db.select().from(users).where(eq(users.id, t.world.users.nonMember.id)).limit(1))[0]?.isAdmin).toBe(true);
+    expect((await t.db.select().from(users).where(eq(users.id, t.world.users.nonMember.id)).limit(1))[0]?.isAdmin).toBe(
+      true,
+    );
   });
 });
 

@@ -203,9 +203,9 @@ describe('an inherited Jira password', () => {
     const cookie = t.world.cookies.maintainer;
     // Saved before the rule existed: the project's own URL, the password left to the group.
     const fields = { url: `${attackerServer().origin}/jira`, username: 'mallory', jira_auth_type: '0' };
-    (await writeConnection(t.db)
+    await writeConnection(t.db)
       .insert(integrationSettings)
-      .values({ type: 'jira', projectId: t.world.project.id, active: true, fields: JSON.stringify(fields) }));
+      .values({ type: 'jira', projectId: t.world.project.id, active: true, fields: JSON.stringify(fields) });
     const page = await (await get(t.app, t.projectJira, { cookie })).text();
     expect(textOf(page)).toContain(
       "Enter the API token, password, or personal access token again: the one set in Top is only sent to Top's Web URL",

@@ -30,7 +30,7 @@ function sessionCookieOf(response: Response): { token: string; attributes: strin
   return { token: pair!.slice(SESSION_COOKIE.length + 1), attributes };
 }
 
-const sessionRows = async (t: TestApp) => (await t.db.select().from(sessions));
+const sessionRows = async (t: TestApp) => await t.db.select().from(sessions);
 
 describe('the sign-in form', () => {
   it('has labelled username and password fields with autocomplete hints and a "Sign in" button', async () => {

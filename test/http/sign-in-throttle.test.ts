@@ -137,7 +137,10 @@ describe('failed sign-ins against the throttle', () => {
 
 describe('failed sign-ins through several servers sharing one database', () => {
   /** A second app on the same database, as a second server behind the load balancer would be. */
-  const otherServer = async (t: TestApp): Promise<TestApp> => ({ ...t, app: await (await createTestApp({ db: t.db })).app });
+  const otherServer = async (t: TestApp): Promise<TestApp> => ({
+    ...t,
+    app: await (await createTestApp({ db: t.db })).app,
+  });
 
   it('counts failures through either server together, so that alternating servers does not reset the count', async () => {
     const one = await createTestApp();
@@ -156,7 +159,7 @@ describe('failed sign-ins through several servers sharing one database', () => {
     await insertUser(one.db, 'root');
     hashing.calls = 0;
     const responses = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => signInFrom(servers[i % 2]!, ATTACKER, "root", `guess-${i}`)),
+      Array.from({ length: 200 }, (_, i) => signInFrom(servers[i % 2]!, ATTACKER, 'root', `guess-${i}`)),
     );
     expect(statusCounts(responses)).toEqual({ 401: 5, 429: 195 });
     expect(hashing.calls).toBe(SIGN_IN_LIMITS.accountFromAddress.maxFailures);
@@ -175,7 +178,8 @@ describe('failed sign-ins through several servers sharing one database', () => {
 
 describe('failed sign-ins behind a reverse proxy (TRUST_PROXY)', () => {
   const PROXY = '10.0.0.2';
-  const behindProxy = async () => await await createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: PROXY }) });
+  const behindProxy = async () =>
+    await await createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: PROXY }) });
 
   it('counts failures per client address that the trusted proxy forwards, so one attacker does not lock out everyone behind it', async () => {
     const t = await behindProxy();

@@ -14,7 +14,7 @@ describe('tampered forms', () => {
     const response = await post(app, '/admin/groups', { path: 'no-name' }, { cookie: world.cookies.admin });
     expect(response.status).toBe(422);
     expect(await response.text()).toContain('Name is required');
-    expect((await db.select().from(groups))).toHaveLength(before);
+    expect(await db.select().from(groups)).toHaveLength(before);
   });
 
   it('names a field that is sent twice', async () => {
@@ -29,6 +29,6 @@ describe('tampered forms', () => {
     );
     expect(response.status).toBe(422);
     expect(await response.text()).toContain('Username must be a single value');
-    expect((await db.select().from(users))).toHaveLength(before);
+    expect(await db.select().from(users)).toHaveLength(before);
   });
 });

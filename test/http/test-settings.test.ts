@@ -47,7 +47,7 @@ const projectSlack = (webhook: string, extra: Record<string, string> = {}) => ({
   webhook,
   ...extra,
 });
-const rows = async (t: TestApp) => (await t.db.select().from(integrationSettings));
+const rows = async (t: TestApp) => await t.db.select().from(integrationSettings);
 
 describe('Test settings with local requests allowed', () => {
   it('posts a Slack message with the unsaved values and shows the result in place, saving nothing', async () => {

@@ -31,7 +31,7 @@ beforeEach(async () => {
 });
 
 const create = (form: Record<string, string | string[]>, as = cookie) => post(t.app, TOKENS, form, { cookie: as });
-const storedTokens = async () => (await t.db.select().from(personalAccessTokens));
+const storedTokens = async () => await t.db.select().from(personalAccessTokens);
 
 describe('creating a personal access token', () => {
   it('offers a name, the api and read_api scopes, and an expiry date 30 days ahead by default', async () => {

@@ -63,10 +63,18 @@ export async function insertUser(
   username: string,
   extra: Partial<typeof users.$inferInsert> = {},
 ): Promise<User> {
-  return (await writeConnection(db)
-    .insert(users)
-    .values({ username, name: username, email: `${username}@example.com`, passwordHash: await passwordHash, ...extra })
-    .returning())[0]!;
+  return (
+    await writeConnection(db)
+      .insert(users)
+      .values({
+        username,
+        name: username,
+        email: `${username}@example.com`,
+        passwordHash: await passwordHash,
+        ...extra,
+      })
+      .returning()
+  )[0]!;
 }
 
 /** A Cookie header for a signed-in session of `user`. */

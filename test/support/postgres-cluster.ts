@@ -71,7 +71,8 @@ async function startCluster(): Promise<{ url: string; stop: () => void }> {
   // The run's temporary folder is private to this user; the server's user must reach its own.
   const folder = mkdtempSync(join(tmpdir(), 'postgres-'));
   if (owner) {
-    chmodSync(tmpdir(), 0o755);
+    // Others may pass through (not list) the run's folder, to reach the cluster's.
+    chmodSync(tmpdir(), 0o711);
     chownSync(folder, owner.uid, owner.gid);
   }
   const data = join(folder, 'data');

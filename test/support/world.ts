@@ -64,7 +64,7 @@ export async function buildWorld(db: Db): Promise<World> {
     admin: await insertUser(db, 'admin', { isAdmin: true }),
     blocked: await insertUser(db, 'blocked'),
   };
-  const [reporter, developer, maintainer, owner, blocked] = (await writeConnection(db)
+  const [reporter, developer, maintainer, owner, blocked] = await writeConnection(db)
     .insert(members)
     .values([
       { userId: users.reporter.id, groupId: sub.id, accessLevel: ROLES.reporter },
@@ -73,7 +73,7 @@ export async function buildWorld(db: Db): Promise<World> {
       { userId: users.owner.id, groupId: top.id, accessLevel: ROLES.owner },
       { userId: users.blocked.id, groupId: top.id, accessLevel: ROLES.reporter },
     ])
-    .returning());
+    .returning();
   const memberships = {
     reporter: reporter!,
     developer: developer!,
@@ -93,6 +93,9 @@ export async function buildWorld(db: Db): Promise<World> {
     }),
   ).record;
   // Blocked after signing in: the session must stop working.
-  await writeConnection(db).update(usersTable).set({ blockedAt: new Date() }).where(eq(usersTable.id, users.blocked.id));
+  await writeConnection(db)
+    .update(usersTable)
+    .set({ blockedAt: new Date() })
+    .where(eq(usersTable.id, users.blocked.id));
   return { top, sub, other, project, otherProject, users, memberships, cookies, reporterToken };
 }

@@ -44,17 +44,12 @@ describe('moveGroup', () => {
     const { db, b, other, project } = await tree();
     const moved = must(await moveGroup(db, b, other, MOVER));
     expect(moved.fullPath).toBe('other/b');
-    const all = (await db.select().from(groups));
+    const all = await db.select().from(groups);
     expect(all.find((g) => g.path === 'c')!.fullPath).toBe('other/b/c');
     expect(all.find((g) => g.path === 'c')!.traversalIds).toBe(
       `/${other.id}/${b.id}/${all.find((g) => g.path === 'c')!.id}/`,
     );
-    expect(
-      (await db
-        .select()
-        .from(projects))
-        .find((p) => p.id === project.id)!.fullPath,
-    ).toBe('other/b/c/p');
+    expect((await db.select().from(projects)).find((p) => p.id === project.id)!.fullPath).toBe('other/b/c/p');
   });
 
   it('makes the projects below inherit from their new ancestors at once', async () => {

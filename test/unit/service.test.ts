@@ -36,10 +36,12 @@ async function setup() {
   const statements: string[] = [];
   const db = await openTestDatabase({ onStatement: (sql) => statements.push(sql) });
   const store = new SettingsStore(db, 'service-test-secret-key-base-long-enough-0123456789');
-  const admin = (await writeConnection(db)
-    .insert(users)
-    .values({ username: 'admin', name: 'Admin', email: 'admin@example.com', passwordHash: 'x', isAdmin: true })
-    .returning())[0]!;
+  const admin = (
+    await writeConnection(db)
+      .insert(users)
+      .values({ username: 'admin', name: 'Admin', email: 'admin@example.com', passwordHash: 'x', isAdmin: true })
+      .returning()
+  )[0]!;
   const group = await createGroup(db, { name: 'Platform', path: 'platform' });
   if (!group.ok) throw new Error('group');
   const lineage = await groupLineage(db, group.value);
@@ -475,9 +477,7 @@ describe('saveSettings', () => {
     });
     // Prepared again from the settings the other save left: the second time it loads the chain.
     expect(chainLoads(since)).toBe(1);
-    const [landed, mine] = (await db
-      .select()
-      .from(auditEvents))
+    const [landed, mine] = (await db.select().from(auditEvents))
       .slice(-2)
       .map((event) => JSON.parse(event.changes) as { key: string }[]);
     expect(landed).toContainEqual(

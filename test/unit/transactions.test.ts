@@ -1,0 +1,90 @@
+/**
+ * The transactions of the data layer (src/db/database.ts), on each database: what another
+ * request sees, turns, rollbacks and savepoints, and no writes outside one.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Queryable, Tx } from '../../src/db/client.js';
+import { groups } from '../../src/db/schema.js';
+import { openTestDatabase } from '../support/database.js';
+
+describe('transactions', () => {
+  const opened = () => openTestDatabase();
+  const groupNames = async (db: Queryable) =>
+    (await db.select({ name: groups.name }).from(groups)).map((row) => row.name);
+  const insertGroup = async (tx: Tx, name: string) =>
+    await tx.insert(groups).values({ name, path: name, fullPath: name, traversalIds: '' });
+  /** Lets every other request that is ready run: what an await on the network does. */
+  const otherRequestsRun = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+  it('shows no other request what a transaction wrote before it commits, and everything after', async () => {
+    const db = await opened();
+    let seenDuring: string[] | undefined;
+    const writing = db.transaction(async (tx) => {
+      await insertGroup(tx, 'platform');
+      await otherRequestsRun();
+      expect(await groupNames(tx)).toEqual(['platform']);
+      return 'committed';
+    });
+    const reading = await (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      seenDuring = await groupNames(db);
+    })();
+    await Promise.all([writing, reading]);
+    expect(seenDuring).toEqual([]);
+    expect(await groupNames(db)).toEqual(['platform']);
+  });
+
+  it('runs concurrent transactions one after the other, never interleaved', async () => {
+    const db = await opened();
+    const steps: string[] = [];
+    const transaction = (name: string) =>
+      db.transaction(async (tx) => {
+        steps.push(`${name} begins`);
+        const before = (await groupNames(tx)).length;
+        await otherRequestsRun();
+        await insertGroup(tx, `${name}-${before}`);
+        steps.push(`${name} ends`);
+      });
+    await Promise.all([transaction('a'), transaction('b'), transaction('c')]);
+    expect(steps).toEqual(['a begins', 'a ends', 'b begins', 'b ends', 'c begins', 'c ends']);
+    expect((await groupNames(db)).sort()).toEqual(['a-0', 'b-1', 'c-2']);
+  });
+
+  it('rolls back everything a transaction wrote when it throws, and the next one runs', async () => {
+    const db = await opened();
+    await expect(
+      db.transaction(async (tx) => {
+        await insertGroup(tx, 'platform');
+        await otherRequestsRun();
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect(await groupNames(db)).toEqual([]);
+    await db.transaction(async (tx) => insertGroup(tx, 'tools'));
+    expect(await groupNames(db)).toEqual(['tools']);
+  });
+
+  it('rolls back only a nested transaction that throws, keeping the rest of the outer one', async () => {
+    const db = await opened();
+    await db.transaction(async (tx) => {
+      await insertGroup(tx, 'platform');
+      await expect(
+        tx.transaction(async (nested) => {
+          await insertGroup(nested, 'tools');
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+    });
+    expect(await groupNames(db)).toEqual(['platform']);
+  });
+
+  it('refuses a write outside a transaction', async () => {
+    const db = await opened();
+    const written = db.insert(groups).values({ name: 'x', path: 'x', fullPath: 'x', traversalIds: '' });
+    const error = await Promise.resolve(written).then(
+      () => undefined,
+      (failure: Error) => failure,
+    );
+    expect(String(error?.cause ?? error)).toMatch(/read-?only/);
+  });
+});
