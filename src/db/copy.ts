@@ -86,8 +86,8 @@ export async function copyDatabase(
     await migrateDatabase(target);
     await target.transaction(async (tx) => {
       await refuseUnlessEmpty(tx);
-      for (const table of copied) {
-        await copyTable(reader, tx, table, { batchSize, total: sourceCounts.get(table.name)!, onProgress });
+      for (const { name } of copied) {
+        await copyTable(reader, tx, name, { batchSize, total: sourceCounts.get(name)!, onProgress });
       }
       await moveIdentitiesPastCopiedIds(tx);
     });
@@ -146,11 +146,9 @@ interface TableCopy {
 async function copyTable(
   reader: Database.Database,
   tx: Tx,
-  { name, columns }: (typeof copied)[number],
+  name: string,
   { batchSize, total, onProgress }: TableCopy,
 ): Promise<void> {
-  // SQLite keeps booleans as 0 and 1.
-  const booleans = columns.filter((column) => column.columnType === 'PgBoolean').map((column) => column.name);
   const statement = reader.prepare(`select * from ${quoted(name)} order by ${READ_ORDER[name] ?? 'id'}`);
   let batch: Row[] = [];
   let done = 0;
@@ -162,7 +160,6 @@ async function copyTable(
     onProgress?.(name, done, total);
   };
   for (const row of statement.iterate() as Iterable<Row>) {
-    for (const column of booleans) if (row[column] !== null) row[column] = row[column] === 1;
     batch.push(row);
     if (batch.length === batchSize) await flush();
   }
@@ -171,8 +168,8 @@ async function copyTable(
 
 /**
  * One insert per batch, its rows sent as one JSON parameter that PostgreSQL reads into the
- * table's own row type: each value is converted to its column's type by name, whatever the
- * number of rows or columns.
+ * table's own row type: each value is converted to its column's type by name (SQLite's 0 and 1
+ * to booleans among them), whatever the number of rows or columns.
  */
 async function insertRows(tx: Tx, table: string, batch: Row[]): Promise<void> {
   const columns = sql.join(
