@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { is } from 'drizzle-orm';
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, MIGRATIONS_FOLDER, openDatabase, type Db, writeConnection } from '../src/db/client.js';
+import { migrateDatabase, openSqlite, sqliteHandle, type Db } from '../src/db/client.js';
+import { SQLITE_MIGRATIONS as MIGRATIONS_FOLDER } from '../src/db/sqlite.js';
 import * as schema from '../src/db/schema.js';
 
 type Row = Record<string, string | number | null>;
@@ -114,8 +115,8 @@ const firstMigrationFolder = () => migrationsFolderUpTo(0);
 
 /** The application's tables, without SQLite's and Drizzle's own bookkeeping. */
 function tableNames(db: Db): string[] {
-  return writeConnection(db)
-    .$client.prepare(
+  return sqliteHandle(db)
+    .prepare(
       "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle_%' order by name",
     )
     .pluck()
@@ -123,16 +124,14 @@ function tableNames(db: Db): string[] {
 }
 
 function columnNames(db: Db, table: string): string[] {
-  return (writeConnection(db).$client.pragma(`table_info("${table}")`) as { name: string }[]).map(
-    (column) => column.name,
-  );
+  return (sqliteHandle(db).pragma(`table_info("${table}")`) as { name: string }[]).map((column) => column.name);
 }
 
 function insertRows(db: Db, table: string, rows: Row[]): void {
   for (const row of rows) {
     const columns = Object.keys(row);
-    writeConnection(db)
-      .$client.prepare(
+    sqliteHandle(db)
+      .prepare(
         `insert into "${table}" (${columns.map((name) => `"${name}"`).join(', ')}) values (${columns.map((name) => `@${name}`).join(', ')})`,
       )
       .run(row);
@@ -140,22 +139,18 @@ function insertRows(db: Db, table: string, rows: Row[]): void {
 }
 
 function selectRows(db: Db, table: string, columns: string[]): Row[] {
-  return writeConnection(db)
-    .$client.prepare(`select ${columns.map((name) => `"${name}"`).join(', ')} from "${table}" order by id`)
+  return sqliteHandle(db)
+    .prepare(`select ${columns.map((name) => `"${name}"`).join(', ')} from "${table}" order by id`)
     .all() as Row[];
 }
 
 /** Everything that defines the schema, and which migrations ran. */
 function schemaSnapshot(db: Db) {
   return {
-    objects: writeConnection(db)
-      .$client.prepare(
-        "select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%' order by type, name",
-      )
+    objects: sqliteHandle(db)
+      .prepare("select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%' order by type, name")
       .all(),
-    migrations: writeConnection(db)
-      .$client.prepare('select hash, created_at from __drizzle_migrations order by id')
-      .all(),
+    migrations: sqliteHandle(db).prepare('select hash, created_at from __drizzle_migrations order by id').all(),
   };
 }
 
@@ -164,9 +159,9 @@ const schemaTables = (Object.values(schema) as unknown[]).filter((value): value 
 );
 
 describe('database migrations', () => {
-  it('migrates a database created at the first migration, with rows in every table, to the latest with nothing lost', () => {
-    const db = openDatabase(':memory:');
-    migrateDatabase(db, firstMigrationFolder());
+  it('migrates a database created at the first migration, with rows in every table, to the latest with nothing lost', async () => {
+    const db = openSqlite(':memory:');
+    await migrateDatabase(db, firstMigrationFolder());
 
     // A table added to migration 0 without a fixture here would go unchecked: refuse that.
     expect(Object.keys(MIGRATION_0_ROWS).sort()).toEqual(tableNames(db));
@@ -176,22 +171,22 @@ describe('database migrations', () => {
       insertRows(db, table, rows);
     }
 
-    migrateDatabase(db);
+    await migrateDatabase(db);
 
     for (const [table, rows] of Object.entries(MIGRATION_0_ROWS)) {
       expect(selectRows(db, table, Object.keys(rows[0]!)), `rows of ${table}`).toEqual(rows);
     }
-    expect(writeConnection(db).$client.pragma('foreign_key_check')).toEqual([]);
-    expect(writeConnection(db).$client.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(writeConnection(db).$client.prepare('select count(*) from __drizzle_migrations').pluck().get()).toBe(
+    expect(sqliteHandle(db).pragma('foreign_key_check')).toEqual([]);
+    expect(sqliteHandle(db).pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(sqliteHandle(db).prepare('select count(*) from __drizzle_migrations').pluck().get()).toBe(
       journal.entries.length,
     );
     db.close();
   });
 
-  it('gives the settings rows of groups and projects that existed before owner paths their full paths, and keeps them in step', () => {
-    const db = openDatabase(':memory:');
-    migrateDatabase(db, migrationsFolderUpTo(4));
+  it('gives the settings rows of groups and projects that existed before owner paths their full paths, and keeps them in step', async () => {
+    const db = openSqlite(':memory:');
+    await migrateDatabase(db, migrationsFolderUpTo(4));
     for (const table of ['users', 'groups', 'projects'] as const) insertRows(db, table, MIGRATION_0_ROWS[table]!);
     const settings = (id: number, owner: Row): Row => ({
       id,
@@ -208,17 +203,17 @@ describe('database migrations', () => {
       settings(3, { group_id: null, project_id: 1 }),
     ]);
 
-    migrateDatabase(db);
+    await migrateDatabase(db);
 
     const ownerPaths = () =>
-      writeConnection(db).$client.prepare('select id, owner_path from integration_settings order by id').all();
+      sqliteHandle(db).prepare('select id, owner_path from integration_settings order by id').all();
     expect(ownerPaths()).toEqual([
       { id: 1, owner_path: null },
       { id: 2, owner_path: 'platform/backend' },
       { id: 3, owner_path: 'platform/backend/api' },
     ]);
-    writeConnection(db).$client.prepare("update groups set full_path = 'platform/services' where id = 2").run();
-    writeConnection(db).$client.prepare("update projects set full_path = 'platform/services/api' where id = 1").run();
+    sqliteHandle(db).prepare("update groups set full_path = 'platform/services' where id = 2").run();
+    sqliteHandle(db).prepare("update projects set full_path = 'platform/services/api' where id = 1").run();
     insertRows(db, 'integration_settings', [{ ...settings(4, { group_id: 1, project_id: null }), type: 'jira' }]);
     expect(ownerPaths()).toEqual([
       { id: 1, owner_path: null },
@@ -229,26 +224,26 @@ describe('database migrations', () => {
     db.close();
   });
 
-  it('changes nothing when the database is already up to date', () => {
-    const db = openDatabase(':memory:');
-    migrateDatabase(db);
+  it('changes nothing when the database is already up to date', async () => {
+    const db = openSqlite(':memory:');
+    await migrateDatabase(db);
     insertRows(db, 'users', MIGRATION_0_ROWS.users!);
     const before = schemaSnapshot(db);
 
-    migrateDatabase(db);
+    await migrateDatabase(db);
 
     expect(schemaSnapshot(db)).toEqual(before);
     expect(selectRows(db, 'users', Object.keys(MIGRATION_0_ROWS.users![0]!))).toEqual(MIGRATION_0_ROWS.users);
     db.close();
   });
 
-  it('creates every table, column and index of src/db/schema.ts in a fresh database', () => {
-    const db = openDatabase(':memory:');
-    migrateDatabase(db);
+  it('creates every table, column and index of src/db/schema.ts in a fresh database', async () => {
+    const db = openSqlite(':memory:');
+    await migrateDatabase(db);
 
     expect(tableNames(db)).toEqual(schemaTables.map((table) => getTableConfig(table).name).sort());
-    const indexes = writeConnection(db)
-      .$client.prepare("select name from sqlite_master where type = 'index'")
+    const indexes = sqliteHandle(db)
+      .prepare("select name from sqlite_master where type = 'index'")
       .pluck()
       .all() as string[];
     for (const table of schemaTables) {

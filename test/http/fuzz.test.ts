@@ -16,7 +16,16 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, writeConnection, type Db } from '../../src/db/client.js';
+import { sql } from 'drizzle-orm';
+import {
+  databaseStamp,
+  execute,
+  migrateDatabase,
+  openPostgres,
+  openSqlite,
+  writeConnection,
+  type Db,
+} from '../../src/db/client.js';
 import { personalAccessTokens, users } from '../../src/db/schema.js';
 import type { AppEnv } from '../../src/http/context.js';
 import { integrationTypes } from '../../src/integrations/index.js';
@@ -24,6 +33,13 @@ import { settingKeys } from '../../src/integrations/validate.js';
 import type { ResolvedAddress } from '../../src/outbound/request.js';
 import { apiToken } from '../support/api.js';
 import { createTestApp, ORIGIN, TEST_PASSWORD } from '../support/app.js';
+import {
+  copyPostgresDatabase,
+  createPostgresDatabase,
+  dropPostgresDatabase,
+  postgresUrl,
+  TEST_DIALECT,
+} from '../support/database.js';
 import { databaseSnapshot } from '../support/snapshot.js';
 import { buildWorld, type Actor, type World } from '../support/world.js';
 import { PERMISSION_MATRIX, type MatrixRow } from './permission-matrix.js';
@@ -371,10 +387,18 @@ interface FuzzWorld {
   world: World;
   /** The session cookie (pages) or the token header (API) of the actor. */
   credentials: { page: Record<string, string>; api: Record<string, string> };
-  /** Where the database files of the cases are kept. */
+  /** Where the database files of the cases are kept (SQLite). */
   folder: string;
-  /** The database as every case of the current route starts from: a file and its snapshot. */
-  start: { file: string; snapshot: string };
+  /** The database as every case of the current route starts from, and its snapshot. */
+  start: Checkpoint;
+  /** Where the database of the current case is: its file (SQLite) or its name on the test server (PostgreSQL). */
+  at: string;
+}
+
+/** A copy of the database: a file (SQLite) or a database of the test server (PostgreSQL). */
+interface Checkpoint {
+  copy: string;
+  snapshot: string;
 }
 
 /**
@@ -388,54 +412,69 @@ function cheapHash(password: string): string {
 }
 
 const fuzzApp = async (db: Db) =>
-  await (
-    await await createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } })
-  ).app;
+  (await createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } })).app;
 
-/** A consistent copy of the database as it is now, in `file`, with the snapshot to compare cases with. */
-async function kept(db: Db, file: string): FuzzWorld['start'] {
-  rmSync(file, { force: true });
-  writeConnection(db).$client.exec(`vacuum into '${file}'`);
-  return { file, snapshot: await databaseSnapshot(db) };
+const openAt = (at: string) =>
+  TEST_DIALECT === 'sqlite' ? openSqlite(at) : openPostgres(postgresUrl(at), { poolSize: 4 });
+
+/** A consistent copy of the database as it is now, with the snapshot to compare cases with. */
+async function kept(
+  fuzz: Pick<FuzzWorld, 'db' | 'at' | 'folder'>,
+  name: string,
+): Promise<{ db: Db; start: Checkpoint }> {
+  const snapshot = await databaseSnapshot(fuzz.db);
+  if (TEST_DIALECT === 'sqlite') {
+    const copy = join(fuzz.folder, `${name}.db`);
+    rmSync(copy, { force: true });
+    await execute(fuzz.db, sql.raw(`vacuum into '${copy}'`));
+    return { db: fuzz.db, start: { copy, snapshot } };
+  }
+  await fuzz.db.close();
+  const copy = await copyPostgresDatabase(fuzz.at);
+  return { db: openAt(fuzz.at), start: { copy, snapshot } };
 }
 
 let copies = 0;
 
 /** Goes back to the database the route's cases start from: a fresh copy of it, with an app of its own. */
-function startAgain(fuzz: FuzzWorld): void {
-  const previous = writeConnection(fuzz.db).$client.name;
-  fuzz.db.close();
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${previous}${suffix}`, { force: true });
-  const copy = join(fuzz.folder, `case-${++copies}.db`);
-  copyFileSync(fuzz.start.file, copy);
-  fuzz.db = openDatabase(copy);
-  fuzz.app = fuzzApp(fuzz.db);
+async function startAgain(fuzz: FuzzWorld): Promise<void> {
+  await fuzz.db.close();
+  if (TEST_DIALECT === 'sqlite') {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${fuzz.at}${suffix}`, { force: true });
+    fuzz.at = join(fuzz.folder, `case-${++copies}.db`);
+    copyFileSync(fuzz.start.copy, fuzz.at);
+  } else {
+    await dropPostgresDatabase(fuzz.at);
+    fuzz.at = await copyPostgresDatabase(fuzz.start.copy);
+  }
+  fuzz.db = openAt(fuzz.at);
+  fuzz.app = await fuzzApp(fuzz.db);
 }
 
 async function fuzzWorld(actor: (typeof FUZZ_ACTORS)[number]): Promise<FuzzWorld> {
   const folder = mkdtempSync(join(tmpdir(), 'cascade-fuzz-'));
-  const db = openDatabase(join(folder, 'world.db'));
-  migrateDatabase(db);
-  const world = await buildWorld(db);
-  await writeConnection(db)
+  const at = TEST_DIALECT === 'sqlite' ? join(folder, 'world.db') : await createPostgresDatabase(false);
+  const opened = openAt(at);
+  await migrateDatabase(opened);
+  const world = await buildWorld(opened);
+  await writeConnection(opened)
     .update(users)
     .set({ passwordHash: cheapHash(TEST_PASSWORD) });
   const cookie = world.cookies[actor];
-  const token = actor === 'anonymous' ? undefined : await apiToken(db, world.users[actor], ['api']);
+  const token = actor === 'anonymous' ? undefined : await apiToken(opened, world.users[actor], ['api']);
   // Used just now: the first use would record itself again in every case.
-  await writeConnection(db).update(personalAccessTokens).set({ lastUsedAt: new Date() });
+  await writeConnection(opened).update(personalAccessTokens).set({ lastUsedAt: new Date() });
+  const { db, start } = await kept({ db: opened, at, folder }, 'pristine');
   return {
-    app: fuzzApp(db),
+    app: await fuzzApp(db),
     db,
     world,
     credentials: { page: cookie ? { cookie } : {}, api: token ? { 'private-token': token } : {} },
     folder,
-    start: kept(db, join(folder, 'pristine.db')),
+    start,
+    at,
   };
 }
-
-/** Rows written so far by the connection that writes: when it has not moved, nothing can have changed. */
-const rowsWritten = (db: Db) => writeConnection(db).$client.prepare('select total_changes()').pluck().get() as number;
 
 /** Sends one request; `failure` says what went wrong: a 5xx, or a refusal (4xx) that changed a row. */
 async function sendCase(
@@ -445,19 +484,20 @@ async function sendCase(
 ): Promise<{ response: Response; failure?: string }> {
   const headers: Record<string, string> = { origin: ORIGIN, ...(api ? fuzz.credentials.api : fuzz.credentials.page) };
   if (fuzzCase.contentType) headers['content-type'] = fuzzCase.contentType;
-  const written = rowsWritten(fuzz.db);
+  const written = await databaseStamp(fuzz.db);
   const response = await fuzz.app.request(fuzzCase.url, { method: fuzzCase.method, headers, body: fuzzCase.body });
   await response.arrayBuffer();
   // The next case starts from the same database as this one did.
-  const changed = rowsWritten(fuzz.db) !== written && (await await databaseSnapshot(fuzz.db)) !== fuzz.start.snapshot;
-  if (changed) startAgain(fuzz);
+  const changed =
+    (await databaseStamp(fuzz.db)) !== written && (await databaseSnapshot(fuzz.db)) !== fuzz.start.snapshot;
+  if (changed) await startAgain(fuzz);
   const what = `${fuzzCase.name}: ${fuzzCase.method} ${fuzzCase.url.slice(0, 120)} -> ${response.status}`;
   if (response.status >= 500) return { response, failure: what };
   if (response.status >= 400 && changed) return { response, failure: `${what}, but rows changed` };
   return { response };
 }
 
-const ROUTES = endpoints(await (await await createTestApp()).app);
+const ROUTES = endpoints((await createTestApp()).app);
 
 describe('the fuzz test', () => {
   it('covers every route: each has a row in permission-matrix.ts that says how to reach it', () => {
@@ -473,8 +513,8 @@ describe.each(FUZZ_ACTORS)('as %s', (actor) => {
     fuzz = await fuzzWorld(actor);
     pristine = fuzz.start;
   });
-  afterAll(() => {
-    fuzz.db.close();
+  afterAll(async () => {
+    await fuzz.db.close();
     rmSync(fuzz.folder, { recursive: true, force: true });
   });
 
@@ -483,9 +523,14 @@ describe.each(FUZZ_ACTORS)('as %s', (actor) => {
     if (!row) throw new Error(`No fuzz coverage for "${key}": add its row to test/http/permission-matrix.ts`);
     // Every route starts from the world as built; its cases start from the world after its setup.
     fuzz.start = pristine;
-    startAgain(fuzz);
+    await startAgain(fuzz);
     await row.setup?.(fuzz.app, fuzz.world);
-    fuzz.start = kept(fuzz.db, join(fuzz.folder, 'route.db'));
+    const afterSetup = await kept(fuzz, 'route');
+    if (afterSetup.db !== fuzz.db) {
+      fuzz.db = afterSetup.db;
+      fuzz.app = await fuzzApp(fuzz.db);
+    }
+    fuzz.start = afterSetup.start;
     const matrix = await sendCase(fuzz, matrixCase(route, row, fuzz.world), row.api === true);
     const failures = matrix.failure ? [matrix.failure] : [];
     for (const fuzzCase of fuzzCases(route, row, fuzz.world, isLetIn(matrix.response))) {

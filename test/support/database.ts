@@ -57,10 +57,25 @@ export async function createPostgresDatabase(migrated = true): Promise<string> {
   const name = `cascade_test_${process.pid}_${++created}`;
   await client.query(`create database ${name}${migrated ? ` template ${inject('postgresTemplate')}` : ''}`);
   // Registered first, so it runs last (after the connections are closed).
-  whenDone(async () => {
-    await client.query(`drop database if exists ${name} with (force)`);
-  });
+  whenDone(() => dropPostgresDatabase(name));
   return name;
+}
+
+/**
+ * A copy of the test server's database `from`, made while nothing is connected to it (PostgreSQL
+ * copies a database only then), dropped when the test ends; answers its name.
+ */
+export async function copyPostgresDatabase(from: string): Promise<string> {
+  const client = await adminClient();
+  const name = `cascade_test_${process.pid}_${++created}`;
+  await client.query(`create database ${name} template ${from}`);
+  whenDone(() => dropPostgresDatabase(name));
+  return name;
+}
+
+/** Drops a database of the test server now (one that was made for the test and is no longer used). */
+export async function dropPostgresDatabase(name: string): Promise<void> {
+  await (await adminClient()).query(`drop database if exists ${name} with (force)`);
 }
 
 /**
