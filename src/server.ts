@@ -12,7 +12,7 @@ import { createApp } from './app.js';
 import { SignInThrottle } from './auth/throttle.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseFileError, migrateDatabase, openDatabase, withoutPassword, type Db } from './db/client.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadSecretKeyBase } from './secrets.js';
 import { isEmpty, seedDemo, seedRoot, type SeededAccount } from './seed.js';
@@ -91,7 +91,7 @@ function stopGracefully(server: Server, db: Db, logger: Logger): void {
 }
 
 /** The database the configuration names, migrated, or one line saying why it cannot be used. */
-async function openConfiguredDatabase(config: Config, logger: Logger): Promise<Db> {
+async function openConfiguredDatabase(config: Config, logger: Logger, metrics: Metrics): Promise<Db> {
   let db: Db;
   try {
     db = openDatabase({ url: config.databaseUrl, path: config.databasePath }, { poolSize: config.databasePoolSize });
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   let fetch = starting;
   const server = await listen(config.host, config.port, () => fetch);
   const metrics = createMetrics();
-  const db = await openConfiguredDatabase(config, logger);
+  const db = await openConfiguredDatabase(config, logger, metrics);
   const secretKeyBase = loadSecretKeyBase(config);
 
   if (await isEmpty(db)) {

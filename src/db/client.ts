@@ -17,6 +17,7 @@ export {
   type Dialect,
   type Queryable,
   type Row,
+  type StatementHooks,
   type Tx,
 } from './database.js';
 export { DatabaseFileError, openSqlite, sqliteHandle } from './sqlite.js';
@@ -35,7 +36,7 @@ export interface DatabaseLocation {
  */
 export function openDatabase(
   location: DatabaseLocation,
-  options: PostgresOptions & { onStatement?: (sql: string) => void } = {},
+  options: PostgresOptions = {},
 ): Db {
   if (location.url) return openPostgres(location.url, options);
   return openSqlite(location.path, options);

@@ -121,6 +121,14 @@ export function inJsonArray(
   return sql`${expression} in (select value::${sql.raw(type)} from json_array_elements_text(${array}::json) as value)`;
 }
 
+/** What a caller may hear of the statements a database runs. */
+export interface StatementHooks {
+  /** The text of every statement run (the tests count queries with it). */
+  onStatement?: (sql: string) => void;
+  /** How long each statement took, in seconds (the /metrics database time). */
+  onTimed?: (seconds: number) => void;
+}
+
 /** What each database does its own way, registered by the module that opens it (sqlite.ts, postgres.ts). */
 export interface Driver {
   /** Writes outside the requests' transactions: migrations, and fixtures that tests and benchmarks write in bulk. */

@@ -11,7 +11,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { PACKAGE_ROOT } from '../paths.js';
-import { registerDriver, type Db, type Tx } from './database.js';
+import { registerDriver, type Db, type StatementHooks, type Tx } from './database.js';
 import { pendingMigrations } from './migrations.js';
 
 export const POSTGRES_MIGRATIONS = join(PACKAGE_ROOT, 'drizzle', 'postgres');
@@ -28,11 +28,23 @@ const MIGRATION_LOCK = 4_242_002;
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
-export interface PostgresOptions {
+export interface PostgresOptions extends StatementHooks {
   /** Connections in the pool (DATABASE_POOL_SIZE). */
   poolSize?: number;
-  /** Hears the text of every statement run (the tests count queries with it). */
-  onStatement?: (sql: string) => void;
+}
+
+/** Reports how long each query of the pool's connections takes, to its answer. */
+function timeQueries(pool: pg.Pool, onTimed: (seconds: number) => void): void {
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      const started = performance.now();
+      const done = () => onTimed((performance.now() - started) / 1000);
+      const result = query(...args);
+      if (result instanceof Promise) void result.then(done, done);
+      return result;
+    }) as typeof client.query;
+  });
 }
 
 type Connection = NodePgDatabase & { $client: pg.Pool };
@@ -65,7 +77,7 @@ function transactionOf(connection: NodePgDatabase | Parameters<Parameters<NodePg
  * const db = openPostgres('postgres://cascade@db.internal/cascade', { poolSize: 10 })
  * await migrateDatabase(db)
  */
-export function openPostgres(url: string, { poolSize = 10, onStatement }: PostgresOptions = {}): Db {
+export function openPostgres(url: string, { poolSize = 10, onStatement, onTimed }: PostgresOptions = {}): Db {
   // Read-only unless a transaction says otherwise, as SQLite's reading connection is: a write
   // outside `db.transaction` is refused instead of slipping past the write lock.
   const pool = new pg.Pool({
@@ -77,6 +89,7 @@ export function openPostgres(url: string, { poolSize = 10, onStatement }: Postgr
   // A connection that breaks while idle in the pool is dropped and replaced; the error reaches
   // the next query that needs the database, not the process.
   pool.on('error', () => undefined);
+  if (onTimed) timeQueries(pool, onTimed);
   const logger = onStatement ? { logQuery: (query: string) => onStatement(query) } : undefined;
   const connection = drizzle(pool, logger ? { logger } : {}) as Connection;
   // Fixtures and bulk loads (writeConnection), opened on first use.

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { PACKAGE_ROOT } from '../paths.js';
-import { registerDriver, type Db, type Tx } from './database.js';
+import { registerDriver, type Db, type StatementHooks, type Tx } from './database.js';
 import { pendingMigrations, MigrationError } from './migrations.js';
 import * as schema from './schema.js';
 
@@ -113,6 +113,33 @@ function temporaryDatabasePath(): { path: string; remove: () => void } {
   };
 }
 
+const EXECUTING = new Set(['run', 'get', 'all', 'iterate']);
+
+/** Reports how long each statement that `connection` prepares takes to run. */
+function timeStatements(connection: Database.Database, onTimed: (seconds: number) => void): void {
+  const prepare = connection.prepare.bind(connection);
+  const timed = (statement: Database.Statement): Database.Statement =>
+    new Proxy(statement, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        if (property === 'raw' || property === 'pluck' || property === 'expand') {
+          return (...args: unknown[]) => timed((value as (...a: unknown[]) => Database.Statement).apply(target, args));
+        }
+        if (!EXECUTING.has(String(property))) return (value as (...a: unknown[]) => unknown).bind(target);
+        return (...args: unknown[]) => {
+          const started = performance.now();
+          try {
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          } finally {
+            onTimed((performance.now() - started) / 1000);
+          }
+        };
+      },
+    });
+  connection.prepare = ((source: string) => timed(prepare(source))) as typeof connection.prepare;
+}
+
 /**
  * Applies the pending migrations of `folder`. Drizzle runs each one in a transaction, where
  * `PRAGMA foreign_keys = OFF` has no effect, so a table rebuild would cascade-delete child rows:
@@ -141,14 +168,14 @@ function migrateFile(writer: Connection, folder: string): string[] {
  * Opens (and creates, with its folder) the database at `path`; `':memory:'` gives a private one
  * in a temporary file, removed when it is closed or the process exits. Throws a
  * {@link DatabaseFileError} when the file cannot be written or is not a database.
- * `onStatement` hears the text of every statement run (the tests count queries with it).
+ * `hooks` hear every statement run and how long it took.
  *
  * @example
  * const db = openSqlite(':memory:')
  * await migrateDatabase(db)
  * await db.transaction(async (tx) => tx.insert(users).values(alice))
  */
-export function openSqlite(path: string, { onStatement }: { onStatement?: (sql: string) => void } = {}): Db {
+export function openSqlite(path: string, { onStatement, onTimed }: StatementHooks = {}): Db {
   const temporary = path === ':memory:' ? temporaryDatabasePath() : undefined;
   const file = temporary?.path ?? path;
   if (!temporary) ensureWritable(file);
@@ -163,6 +190,7 @@ export function openSqlite(path: string, { onStatement }: { onStatement?: (sql: 
     temporary?.remove();
     throw new DatabaseFileError(`cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (onTimed) for (const connection of [writer, reader]) timeStatements(connection, onTimed);
   writer.pragma('synchronous = NORMAL');
   writer.pragma('foreign_keys = ON');
   configure(writer);

@@ -6,14 +6,19 @@
  */
 import pg from 'pg';
 import { afterAll, inject, onTestFinished } from 'vitest';
-import { migrateDatabase, openPostgres, openSqlite, type Db, type Dialect } from '../../src/db/client.js';
+import {
+  migrateDatabase,
+  openPostgres,
+  openSqlite,
+  type Db,
+  type Dialect,
+  type StatementHooks,
+} from '../../src/db/client.js';
 
 /** The dialect of this test run. */
 export const TEST_DIALECT: Dialect = process.env.CASCADE_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
 
-export interface TestDatabaseOptions {
-  /** Hears the text of every statement run. */
-  onStatement?: (sql: string) => void;
+export interface TestDatabaseOptions extends StatementHooks {
   /** Left unmigrated (tests of the migrations). */
   migrated?: boolean;
 }
@@ -83,8 +88,8 @@ export async function dropPostgresDatabase(name: string): Promise<void> {
  * const db = await openTestDatabase()
  * await db.transaction(async (tx) => tx.insert(users).values(alice))
  */
-export async function openTestDatabase({ onStatement, migrated = true }: TestDatabaseOptions = {}): Promise<Db> {
-  const options = onStatement ? { onStatement } : {};
+export async function openTestDatabase({ migrated = true, ...hooks }: TestDatabaseOptions = {}): Promise<Db> {
+  const options: StatementHooks = hooks;
   let db: Db;
   if (TEST_DIALECT === 'sqlite') {
     db = openSqlite(':memory:', options);

@@ -88,3 +88,16 @@ describe('transactions', () => {
     expect(String(error?.cause ?? error)).toMatch(/read-?only/);
   });
 });
+
+describe('statement times', () => {
+  it('reports how long each statement took, for the database time of /metrics', async () => {
+    const times: number[] = [];
+    const db = await openTestDatabase({ onTimed: (seconds) => times.push(seconds) });
+    times.length = 0;
+    await db.select().from(groups);
+    await db.transaction((tx) => tx.insert(groups).values({ name: 'x', path: 'x', fullPath: 'x', traversalIds: '' }));
+    // The select, and the insert (with the transaction's own statements on PostgreSQL).
+    expect(times.length).toBeGreaterThanOrEqual(2);
+    expect(times.every((seconds) => seconds >= 0 && seconds < 5)).toBe(true);
+  });
+});
