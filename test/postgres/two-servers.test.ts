@@ -78,7 +78,7 @@ async function saveInstanceUsername(server: CascadeServer, username: string): Pr
 }
 
 describe('two servers started at once on an empty database', () => {
-  it('both become ready, and each migration is applied once, by one of them', async () => {
+  it('both become ready, and each migration is applied once, by one of them, which also seeds it', async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
@@ -99,6 +99,8 @@ describe('two servers started at once on an empty database', () => {
     // Those lines all come from the one that migrated.
     const migrated = [a, b].filter((server) => server.output().includes('Applied migration'));
     expect(migrated).toHaveLength(1);
+    // And one of them seeded root and the demo tree, printing the demo passwords once.
+    expect([a, b].filter((server) => server.output().includes('Sign in at'))).toHaveLength(1);
   });
 });
 
