@@ -4,7 +4,7 @@
  * a demo tree of groups, projects and users so that a newcomer sees something at once.
  */
 import { count } from 'drizzle-orm';
-import type { Db } from './db/client.js';
+import type { Queryable } from './db/client.js';
 import { users, type Group, type User } from './db/schema.js';
 import { generatePassword } from './auth/passwords.js';
 import type { RoleName } from './auth/permissions.js';
@@ -25,12 +25,12 @@ function unwrap<T>(outcome: Outcome<T>): T {
   return outcome.value;
 }
 
-export async function isEmpty(db: Db): Promise<boolean> {
+export async function isEmpty(db: Queryable): Promise<boolean> {
   return ((await db.select({ n: count() }).from(users).limit(1))[0]?.n ?? 0) === 0;
 }
 
 /** Creates root; returns the accounts whose passwords must be shown once. */
-export async function seedRoot(db: Db, initialRootPassword: string | undefined): Promise<SeededAccount[]> {
+export async function seedRoot(db: Queryable, initialRootPassword: string | undefined): Promise<SeededAccount[]> {
   const password = initialRootPassword ?? generatePassword();
   unwrap(
     await createUser(db, {
@@ -76,7 +76,7 @@ const DEMO_TREE = {
 } as const;
 
 /** The demo tree: groups four levels deep, ten projects, and one user of each role. */
-export async function seedDemo(db: Db): Promise<SeededAccount[]> {
+export async function seedDemo(db: Queryable): Promise<SeededAccount[]> {
   const groupsByPath = new Map<string, Group>();
   for (const spec of DEMO_TREE.groups) {
     const parent = spec.parent ? groupsByPath.get(spec.parent) : undefined;

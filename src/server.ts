@@ -119,11 +119,15 @@ async function main(): Promise<void> {
   const db = await openConfiguredDatabase(config, logger, metrics);
   const secretKeyBase = loadSecretKeyBase(config);
 
-  if (await isEmpty(db)) {
-    const accounts: SeededAccount[] = await seedRoot(db, config.initialRootPassword);
-    if (config.seedDemo) accounts.push(...(await seedDemo(db)));
-    printAccounts(accounts, config.publicOrigin, config.initialRootPassword !== undefined);
-  }
+  // One transaction, so that of servers starting together on an empty database one seeds it
+  // and the others, whose transactions wait for its own, find it seeded.
+  const seeded = await db.transaction(async (tx) => {
+    if (!(await isEmpty(tx))) return undefined;
+    const accounts: SeededAccount[] = await seedRoot(tx, config.initialRootPassword);
+    if (config.seedDemo) accounts.push(...(await seedDemo(tx)));
+    return accounts;
+  });
+  if (seeded) printAccounts(seeded, config.publicOrigin, config.initialRootPassword !== undefined);
 
   fetch = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(db), logger, metrics }).fetch;
   const listening = config.host === undefined ? `port ${config.port}` : `${config.host} port ${config.port}`;
