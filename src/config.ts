@@ -95,7 +95,8 @@ export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
 export type LogFormat = z.infer<typeof environmentSchema>['LOG_FORMAT'];
 
 /** Variables whose value is never repeated in an error message. */
-const SECRET_VARIABLES = new Set(['SECRET_KEY_BASE', 'INITIAL_ROOT_PASSWORD', 'METRICS_TOKEN']);
+// DATABASE_URL may hold a password.
+const SECRET_VARIABLES = new Set(['SECRET_KEY_BASE', 'INITIAL_ROOT_PASSWORD', 'METRICS_TOKEN', 'DATABASE_URL']);
 
 export interface Config {
   /** The address to listen on; unset means every interface. */

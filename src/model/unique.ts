@@ -7,11 +7,12 @@
  */
 import type { FieldErrors, Outcome } from '../validation.js';
 
-const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+/** SQLite's (better-sqlite3) and PostgreSQL's (unique_violation) codes. */
+const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', '23505']);
 
 /**
- * Whether SQLite refused a row because a unique index or primary key already holds its value.
- * Drizzle wraps the driver's error; its `cause` carries better-sqlite3's code.
+ * Whether the database refused a row because a unique index or primary key already holds its
+ * value. Drizzle wraps the driver's error; its `cause` carries the driver's code.
  *
  * @example
  * isUniqueViolation(new SqliteError('UNIQUE constraint failed: users.username', 'SQLITE_CONSTRAINT_UNIQUE')) // true

@@ -30,7 +30,7 @@ interface AdminTest extends TestApp {
 }
 
 async function signedInAdmin(): Promise<AdminTest> {
-  const t = await await createTestApp();
+  const t = await createTestApp();
   const root = await insertUser(t.db, 'root', { isAdmin: true });
   return { ...t, admin: await sessionCookie(t.db, root), rootId: root.id };
 }

@@ -21,7 +21,7 @@ let maintainer: string;
 
 /** Instance Slack default with username "cascade"; the project sets its own channel. */
 beforeEach(async () => {
-  t = await await createTestApp();
+  t = await createTestApp();
   w = await buildWorld(t.db);
   admin = await apiToken(t.db, w.users.admin);
   maintainer = await apiToken(t.db, w.users.maintainer);

@@ -21,7 +21,7 @@ let w: World;
 let tokens: ActorTokens;
 
 beforeEach(async () => {
-  t = await await createTestApp();
+  t = await createTestApp();
   w = await buildWorld(t.db);
   tokens = await apiTokens(t.db, w);
 });
@@ -285,7 +285,7 @@ describe('queries per list', () => {
   async function instanceOf(size: number) {
     const statements: string[] = [];
     const db = await openTestDatabase({ onStatement: (sql) => statements.push(sql) });
-    const { app } = await await createTestApp({ db, pageCacheSize: 0 });
+    const { app } = await createTestApp({ db, pageCacheSize: 0 });
     const world = await buildWorld(db);
     for (let index = 0; index < size; index++) {
       const group = must(await createGroup(db, { name: `Team ${index}`, path: `team-${index}` }, world.top));

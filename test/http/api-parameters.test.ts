@@ -16,7 +16,7 @@ let w: World;
 let tokens: { maintainer: string; owner: string };
 
 beforeEach(async () => {
-  t = await await createTestApp();
+  t = await createTestApp();
   w = await buildWorld(t.db);
   tokens = { maintainer: await apiToken(t.db, w.users.maintainer), owner: await apiToken(t.db, w.users.owner) };
 });

@@ -23,7 +23,7 @@ let w: World;
 let sudoToken: string;
 
 beforeEach(async () => {
-  t = await await createTestApp();
+  t = await createTestApp();
   w = await buildWorld(t.db);
   sudoToken = await apiToken(t.db, w.users.admin, ['api', 'sudo']);
 });

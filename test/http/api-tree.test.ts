@@ -21,7 +21,7 @@ let w: World;
 let tokens: ActorTokens;
 
 beforeEach(async () => {
-  t = await await createTestApp();
+  t = await createTestApp();
   w = await buildWorld(t.db);
   tokens = await apiTokens(t.db, w);
 });

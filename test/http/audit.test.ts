@@ -19,7 +19,7 @@ import { sql } from 'drizzle-orm';
 type Setup = TestApp & { world: World; admin: string };
 
 async function setup(): Promise<Setup> {
-  const test = await await createTestApp();
+  const test = await createTestApp();
   const world = await buildWorld(test.db);
   return { ...test, world, admin: world.cookies.admin! };
 }

@@ -16,7 +16,7 @@ import { buildWorld, type World } from '../support/world.js';
 import { logEntries, stackTraces } from './log.js';
 
 async function withWorld(): Promise<TestApp & { world: World }> {
-  const t = await await createTestApp();
+  const t = await createTestApp();
   return { ...t, world: await buildWorld(t.db) };
 }
 
@@ -139,7 +139,7 @@ const healthCheck = 'GET /-/health HTTP/1.1\r\nHost: localhost:3000\r\n\r\n';
 
 describe('a body over the limit on a kept-alive connection', () => {
   it('answers 413 and then the next request on the same connection', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     const port = await listen(t);
     const size = MAX_BODY_BYTES * 2;
     const result = await exchange(port, [formPost('/users/sign_in', size), Buffer.alloc(size, 'a'), healthCheck], 2);
@@ -147,7 +147,7 @@ describe('a body over the limit on a kept-alive connection', () => {
   });
 
   it("answers the API's 413 and then the next request on the same connection", async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     const port = await listen(t);
     const size = MAX_BODY_BYTES + 1;
     const put = `PUT /api/v4/user HTTP/1.1\r\nHost: localhost:3000\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`;
@@ -156,7 +156,7 @@ describe('a body over the limit on a kept-alive connection', () => {
   });
 
   it('says Connection: close with the 413 when the body is too large to read and drop', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     const port = await listen(t);
     const result = await exchange(port, [formPost('/users/sign_in', DISCARDED_BODY_MAX_BYTES + 1)], 1);
     expect(result.statuses).toEqual(['HTTP/1.1 413']);
@@ -190,14 +190,14 @@ describe('a client that goes away mid-body', () => {
     });
 
   it('is logged as one line saying the client aborted, with no error and no stack trace', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     const port = await listen(t);
     await abortMidBody(port, formPost('/users/sign_in', 1000));
     expect(logEntries(t.logLines)).toEqual([abortedEntry('POST', '/users/sign_in', '/users/sign_in')]);
   });
 
   it('is logged the same way when the body comes in chunks of unknown total length', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     const port = await listen(t);
     const head = `POST /users/sign_in HTTP/1.1\r\nHost: localhost:3000\r\nOrigin: ${ORIGIN}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n`;
     await abortMidBody(port, head, 'b\r\nusername=ro\r\n');

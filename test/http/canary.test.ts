@@ -63,7 +63,7 @@ function fetchesOf(key: string, world: World): Fetch[] {
   return withChoices.map((each) => ({ url: each, api: row.api === true }));
 }
 
-const GET_ROUTES = endpoints(await (await await createTestApp()).app)
+const GET_ROUTES = endpoints(await (await createTestApp()).app)
   .filter(({ route }) => route.method === 'GET')
   .map(({ key }) => key);
 
@@ -72,7 +72,7 @@ let world: World;
 let tokens: Partial<Record<Actor, string>>;
 
 beforeAll(async () => {
-  const test = await await createTestApp({ secretKeyBase: SECRET_KEY_BASE });
+  const test = await createTestApp({ secretKeyBase: SECRET_KEY_BASE });
   app = test.app;
   world = await buildWorld(test.db);
   const store = new SettingsStore(test.db, SECRET_KEY_BASE);

@@ -9,7 +9,7 @@ import { logEntries } from './log.js';
 
 /** The client address the log line gives, for a health check from `peer` carrying `forwardedFor`. */
 async function loggedAddress(trustProxy: string | undefined, peer: string, forwardedFor?: string): Promise<string> {
-  const t = await await createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: trustProxy }) });
+  const t = await createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: trustProxy }) });
   const headers: Record<string, string> = forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor };
   await t.app.request('/-/health', { headers }, { incoming: { socket: { remoteAddress: peer } } });
   expect(t.logLines).toHaveLength(1);

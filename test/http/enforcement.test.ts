@@ -35,7 +35,7 @@ const REASON = 'One Slack workspace for the company';
 
 /** Instance Slack default (version 1); the project keeps its own channel and username. */
 async function setup(): Promise<Setup> {
-  const test = await await createTestApp();
+  const test = await createTestApp();
   const world = await buildWorld(test.db);
   const admin = world.cookies.admin!;
   const maintainer = world.cookies.maintainer!;

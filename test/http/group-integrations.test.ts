@@ -19,7 +19,7 @@ import { buildWorld, type World } from '../support/world.js';
 type Setup = TestApp & { world: World };
 
 async function setup(): Promise<Setup> {
-  const test = await await createTestApp();
+  const test = await createTestApp();
   return { ...test, world: await buildWorld(test.db) };
 }
 

@@ -15,7 +15,7 @@ import { buildWorld, type World } from '../support/world.js';
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
 
 async function setup(): Promise<TestApp & { world: World; admin: string; maintainer: string; projectUrl: string }> {
-  const test = await await createTestApp();
+  const test = await createTestApp();
   const world = await buildWorld(test.db);
   return {
     ...test,

@@ -15,7 +15,7 @@ async function idAfterAwait(): Promise<number> {
 
 describe('JSX context', () => {
   it('renders pages that read the request context, without turning on promise hooks', async () => {
-    const { app, db } = await await createTestApp();
+    const { app, db } = await createTestApp();
     const world = await buildWorld(db);
     const page = await get(app, '/groups/top', { cookie: world.cookies.owner });
     // The header shows the signed-in user, taken from the request.

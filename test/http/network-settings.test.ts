@@ -19,7 +19,7 @@ import {
 const NETWORK = '/admin/application_settings/network';
 
 async function signedInAdmin(): Promise<TestApp & { admin: string }> {
-  const t = await await createTestApp();
+  const t = await createTestApp();
   const root = await insertUser(t.db, 'root', { isAdmin: true });
   return { ...t, admin: await sessionCookie(t.db, root) };
 }

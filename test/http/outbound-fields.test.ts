@@ -22,7 +22,7 @@ async function resolve(host: string): Promise<ResolvedAddress[]> {
 type Setup = TestApp & { world: World; maintainer: string; token: string; projectUrl: string };
 
 async function setup(): Promise<Setup> {
-  const test = await await createTestApp({ outbound: { resolve } });
+  const test = await createTestApp({ outbound: { resolve } });
   const world = await buildWorld(test.db);
   return {
     ...test,

@@ -11,7 +11,7 @@ import { writeConnection } from '../../src/db/client.js';
 
 describe('page cache', () => {
   it('shows a change made directly in the database on the next request', async () => {
-    const { app, db } = await await createTestApp();
+    const { app, db } = await createTestApp();
     const world = await buildWorld(db);
     const cookie = world.cookies.owner;
     expect(await (await get(app, '/groups/top', { cookie })).text()).toContain('<h1>Top</h1>');
@@ -20,7 +20,7 @@ describe('page cache', () => {
   });
 
   it('keeps pages per user: another user never gets a page rendered for someone else', async () => {
-    const { app, db } = await await createTestApp();
+    const { app, db } = await createTestApp();
     const world = await buildWorld(db);
     expect(await (await get(app, '/', { cookie: world.cookies.owner })).text()).toContain('@owner');
     const other = await (await get(app, '/', { cookie: world.cookies.reporter })).text();
@@ -29,7 +29,7 @@ describe('page cache', () => {
   });
 
   it('never keeps a page that shows a flash message, nor answers one from a kept page', async () => {
-    const { app, db } = await await createTestApp();
+    const { app, db } = await createTestApp();
     const world = await buildWorld(db);
     const created = await post(app, '/admin/groups', { name: 'New', path: 'new' }, { cookie: world.cookies.admin });
     const flashCookie = created.headers
@@ -50,7 +50,7 @@ describe('page cache', () => {
   });
 
   it('serves a kept page gzip-compressed to a browser that accepts it, with the same content', async () => {
-    const { app, db } = await await createTestApp();
+    const { app, db } = await createTestApp();
     const world = await buildWorld(db);
     const headers = { 'accept-encoding': 'gzip, deflate, br' };
     const first = await (await get(app, '/groups/top', { cookie: world.cookies.owner, headers })).text();

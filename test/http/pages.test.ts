@@ -20,7 +20,7 @@ const SETTINGS_LINK = 'Settings › Integrations';
 const STACK_LINE = /^\s*at .+(:\d+:\d+\)?|\(native\))$/m;
 
 async function worldApp() {
-  const t = await await createTestApp();
+  const t = await createTestApp();
   return { ...t, world: await buildWorld(t.db) };
 }
 
@@ -134,7 +134,7 @@ describe('server errors', () => {
   });
 
   it('answers 500 without a stack trace when a form post fails', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     t.db.close();
     const response = await post(t.app, '/users/sign_in', { username: 'ada', password: TEST_PASSWORD });
@@ -150,7 +150,7 @@ describe('security headers', () => {
   it.each(['/users/sign_in', '/-/health', '/no-such-page'])(
     'sends a strict Content-Security-Policy and forbids framing on %s',
     async (path) => {
-      const t = await await createTestApp();
+      const t = await createTestApp();
       const response = await get(t.app, path);
       const policy = response.headers.get('content-security-policy')!;
       expect(policy).toContain("default-src 'self'");
@@ -204,7 +204,7 @@ describe('request log', () => {
   });
 
   it('never logs the session cookie, the password or the query string', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada', { isAdmin: true });
     const signedIn = await post(t.app, '/users/sign_in', {
       username: 'ada',

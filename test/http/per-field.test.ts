@@ -15,7 +15,7 @@ const APP = projectIntegrations('top/sub/app');
 const slack = findIntegrationType('slack')!;
 
 async function setup(): Promise<Setup> {
-  const test = await await createTestApp();
+  const test = await createTestApp();
   const world = await buildWorld(test.db);
   await post(
     test.app,

@@ -20,7 +20,7 @@ function outcomeOf(response: Response): string {
   return `status ${response.status}${location ? ` to ${location}` : ''}`;
 }
 
-const ROUTES = endpoints(await (await await createTestApp()).app);
+const ROUTES = endpoints(await (await createTestApp()).app);
 
 describe('the permission matrix', () => {
   it('has a row for every route', () => {
@@ -35,7 +35,7 @@ describe('the permission matrix', () => {
   });
 
   it("builds, for every row, a URL that the row's own route answers", async () => {
-    const { app, db } = await await createTestApp();
+    const { app, db } = await createTestApp();
     const world = await buildWorld(db);
     const misrouted = endpoints(app).filter(({ key, route }) => {
       const row = PERMISSION_MATRIX[key];
@@ -51,7 +51,7 @@ describe.each(ROUTES)('$key', ({ key, route }) => {
 
   it.each(cases)('%s: %s', async (actor, expected) => {
     if (!row) throw new Error(`No row for "${key}": add one to test/http/permission-matrix.ts`);
-    const { app, db } = await await createTestApp();
+    const { app, db } = await createTestApp();
     const world = await buildWorld(db);
     await row.setup?.(app, world);
     const url = row.url(world);

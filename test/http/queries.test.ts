@@ -26,7 +26,7 @@ async function setup() {
   const statements: string[] = [];
   const db = await openTestDatabase({ onStatement: (sql) => statements.push(sql) });
   // No page cache: every request reads the database.
-  const { app } = await await createTestApp({ db, pageCacheSize: 0 });
+  const { app } = await createTestApp({ db, pageCacheSize: 0 });
   const world = await buildWorld(db);
   const admin = world.cookies.admin!;
   await saveInstanceSlack(app, admin);
@@ -108,7 +108,7 @@ async function sizedInstance(size: number) {
   const statements: string[] = [];
   const db = await openTestDatabase({ onStatement: (sql) => statements.push(sql) });
   const secretKeyBase = 'queries-test-secret-key-base-long-enough-0123456789';
-  const { app } = await await createTestApp({ db, pageCacheSize: 0, secretKeyBase });
+  const { app } = await createTestApp({ db, pageCacheSize: 0, secretKeyBase });
   const world = await buildWorld(db);
   await saveInstanceSlack(app, world.cookies.admin!);
   const store = new SettingsStore(db, secretKeyBase);

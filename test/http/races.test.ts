@@ -6,7 +6,7 @@
  * trigger that inserts the clashing row as part of the insert, after the check passed.
  */
 import { eq, sql } from 'drizzle-orm';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { auditEvents, groups, integrationSettings, members, projects, users } from '../../src/db/schema.js';
 import { apiRequest, apiToken, json } from '../support/api.js';
 import { createTestApp, fieldErrorOf, post, type TestApp } from '../support/app.js';
@@ -18,7 +18,7 @@ let t: TestApp;
 let w: World;
 
 beforeEach(async () => {
-  t = await await createTestApp();
+  t = await createTestApp();
   w = await buildWorld(t.db);
 });
 
@@ -57,6 +57,15 @@ async function anotherWriterFirst(
   await t.db.transaction(async (tx) => {
     for (const statement of statements) await execute(tx, sql.raw(statement));
   });
+  // PostgreSQL's test databases are emptied and used again (test/support/database.ts); SQLite's
+  // temporary trigger ends with its connection.
+  if (t.db.engine === 'postgres') {
+    onTestFinished(() =>
+      t.db.transaction((tx) =>
+        execute(tx, sql.raw(`drop trigger another_writer on ${table}; drop function another_writer()`)),
+      ),
+    );
+  }
 }
 
 const newUser = (username: string) => ({

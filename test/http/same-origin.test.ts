@@ -54,7 +54,7 @@ const FORGED: Record<string, Record<string, string>> = {
 };
 
 async function setUp(action: Action) {
-  const t = await await createTestApp();
+  const t = await createTestApp();
   const world = await buildWorld(t.db);
   action.setup?.(t, world);
   return { ...t, world };

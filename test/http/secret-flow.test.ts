@@ -32,7 +32,7 @@ type Setup = TestApp & { world: World; projectJira: string };
 
 /** Both servers on the allowlisted loopback address; group "top" with its Jira credentials. */
 async function setup(): Promise<Setup> {
-  const test = await await createTestApp({ outbound: { timeoutMs: 500 } });
+  const test = await createTestApp({ outbound: { timeoutMs: 500 } });
   const world = await buildWorld(test.db);
   await allowLoopbackRequests(test.app, world.cookies.admin!);
   const groupJira = {
@@ -259,7 +259,7 @@ type CatalogSetup = Setup & {
 };
 
 async function catalogSetup(type: IntegrationType): Promise<CatalogSetup> {
-  const test = await await createTestApp({ outbound: { timeoutMs: 500 }, secretKeyBase: SECRET_KEY_BASE });
+  const test = await createTestApp({ outbound: { timeoutMs: 500 }, secretKeyBase: SECRET_KEY_BASE });
   const world = await buildWorld(test.db);
   await allowLoopbackRequests(test.app, world.cookies.admin!);
   const form = {

@@ -34,7 +34,7 @@ const sessionRows = async (t: TestApp) => await t.db.select().from(sessions);
 
 describe('the sign-in form', () => {
   it('has labelled username and password fields with autocomplete hints and a "Sign in" button', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     const response = await get(t.app, '/users/sign_in');
     expect(response.status).toBe(200);
     const html = await response.text();
@@ -48,7 +48,7 @@ describe('the sign-in form', () => {
   });
 
   it('carries a local redirect_to along in a hidden field, and drops one to another site', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     const local = await (await get(t.app, '/users/sign_in?redirect_to=%2Fgroups%2Ftop')).text();
     expect(controlOf(local, 'redirect_to')).toBe('<input type="hidden" name="redirect_to" value="/groups/top"/>');
     const foreign = await (await get(t.app, '/users/sign_in?redirect_to=%2F%2Fevil.example')).text();
@@ -56,7 +56,7 @@ describe('the sign-in form', () => {
   });
 
   it('sends a signed-in user to the dashboard instead', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const signedIn = await signIn(t, { username: 'ada', password: TEST_PASSWORD });
     const response = await get(t.app, '/users/sign_in', {
@@ -69,7 +69,7 @@ describe('the sign-in form', () => {
 
 describe('signing in', () => {
   it('sets an httpOnly SameSite=Lax session cookie, stores only its SHA-256, and lands on the dashboard', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     const ada = await insertUser(t.db, 'ada');
     const response = await signIn(t, { username: 'ada', password: TEST_PASSWORD });
     expect(response.status).toBe(303);
@@ -94,7 +94,7 @@ describe('signing in', () => {
   });
 
   it('accepts the username in any letter case', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const response = await signIn(t, { username: 'ADA', password: TEST_PASSWORD });
     expect(response.status).toBe(303);
@@ -102,7 +102,7 @@ describe('signing in', () => {
   });
 
   it('answers a wrong password and an unknown user alike: 401 with the same generic message, no session', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const wrongPassword = await signIn(t, { username: 'ada', password: 'not-the-password' });
     const unknownUser = await signIn(t, { username: 'nobody', password: TEST_PASSWORD });
@@ -115,7 +115,7 @@ describe('signing in', () => {
   });
 
   it('keeps the username but never the password in the form shown again', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const html = await (await signIn(t, { username: 'ada', password: 'guessed-secret-42' })).text();
     expect(controlOf(html, 'username')).toContain('value="ada"');
@@ -123,7 +123,7 @@ describe('signing in', () => {
   });
 
   it('refuses a blocked user with the same generic message', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada', { blockedAt: new Date() });
     const response = await signIn(t, { username: 'ada', password: TEST_PASSWORD });
     expect(response.status).toBe(401);
@@ -132,7 +132,7 @@ describe('signing in', () => {
   });
 
   it('refuses the 6th attempt for a username with 429, even with the right password, after 5 failures', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     for (let attempt = 1; attempt <= 5; attempt++) {
       const failure = await signIn(t, { username: attempt % 2 ? 'ada' : 'Ada', password: `wrong-${attempt}` });
@@ -147,7 +147,7 @@ describe('signing in', () => {
   });
 
   it('answers 422 when the username or the password is missing', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const forms: Record<string, string>[] = [
       { username: 'ada' },
@@ -173,7 +173,7 @@ describe('redirect_to after signing in', () => {
     ['javascript:alert(1)', '/'],
     ['', '/'],
   ])('redirect_to %j leads to %s', async (redirectTo, location) => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const response = await signIn(t, { username: 'ada', password: TEST_PASSWORD, redirect_to: redirectTo });
     expect(response.status).toBe(303);
@@ -183,7 +183,7 @@ describe('redirect_to after signing in', () => {
 
 describe('sessions that end', () => {
   it('deletes the session row on sign-out, clears the cookie, and the old cookie no longer works', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const token = sessionCookieOf(await signIn(t, { username: 'ada', password: TEST_PASSWORD }))!.token;
     const cookie = `${SESSION_COOKIE}=${token}`;
@@ -201,7 +201,7 @@ describe('sessions that end', () => {
   });
 
   it('signs out only the session of this browser', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     const ada = await insertUser(t.db, 'ada');
     const laptop = `${SESSION_COOKIE}=${await createSession(t.db, ada.id)}`;
     const phone = `${SESSION_COOKIE}=${await createSession(t.db, ada.id)}`;
@@ -211,7 +211,7 @@ describe('sessions that end', () => {
   });
 
   it('does not accept a session past its expiry', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     const ada = await insertUser(t.db, 'ada');
     const startedLongAgo = new Date(Date.now() - SESSION_LIFETIME_MS - 60_000);
     const expired = `${SESSION_COOKIE}=${await createSession(t.db, ada.id, startedLongAgo)}`;
@@ -221,7 +221,7 @@ describe('sessions that end', () => {
   });
 
   it('does not accept a made-up session token', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     const response = await get(t.app, '/', { cookie: `${SESSION_COOKIE}=made-up-token` });
     expect(response.status).toBe(302);

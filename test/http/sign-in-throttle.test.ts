@@ -74,7 +74,7 @@ const OWNER = '198.51.100.7';
 
 describe('failed sign-ins against the throttle', () => {
   it('checks only 5 of 200 concurrent wrong passwords for root from one address and refuses the rest with 429', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'root');
     hashing.calls = 0;
     const responses = await Promise.all(
@@ -85,7 +85,7 @@ describe('failed sign-ins against the throttle', () => {
   });
 
   it('still lets root sign in from another address after an attacker has failed five times', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'root');
     for (let i = 0; i < 5; i++) expect((await signInFrom(t, ATTACKER, 'root', `guess-${i}`)).status).toBe(401);
     const attackerWithTheRightPassword = await signInFrom(t, ATTACKER, 'root', TEST_PASSWORD);
@@ -97,7 +97,7 @@ describe('failed sign-ins against the throttle', () => {
   });
 
   it('locks an account for everyone after 20 failures from many addresses, checking no more than 20 of 200 concurrent guesses', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'root');
     hashing.calls = 0;
     const responses = await Promise.all(
@@ -109,7 +109,7 @@ describe('failed sign-ins against the throttle', () => {
   });
 
   it('counts the addresses of one IPv6 /64 together, so that changing address within it does not reset the count', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'root');
     for (let i = 1; i <= 5; i++)
       expect((await signInFrom(t, `2001:db8:0:7::${i}`, 'root', `guess-${i}`)).status).toBe(401);
@@ -118,7 +118,7 @@ describe('failed sign-ins against the throttle', () => {
   });
 
   it('refuses an address that has failed for 30 accounts, even for another account with its right password', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     for (let i = 0; i < 30; i++) expect((await signInFrom(t, ATTACKER, `user-${i}`, 'Password1')).status).toBe(401);
     expect((await signInFrom(t, ATTACKER, 'ada', TEST_PASSWORD)).status).toBe(429);
@@ -126,7 +126,7 @@ describe('failed sign-ins against the throttle', () => {
   });
 
   it('forgets typos from an address once the right password is given there, but not failures from elsewhere', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     for (let i = 0; i < 4; i++) await signInFrom(t, OWNER, 'ada', `typo-${i}`);
     expect((await signInFrom(t, OWNER, 'ada', TEST_PASSWORD)).status).toBe(303);
@@ -179,7 +179,7 @@ describe('failed sign-ins through several servers sharing one database', () => {
 describe('failed sign-ins behind a reverse proxy (TRUST_PROXY)', () => {
   const PROXY = '10.0.0.2';
   const behindProxy = async () =>
-    await await createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: PROXY }) });
+    await createTestApp({ config: loadConfig({ SEED_DEMO: 'false', TRUST_PROXY: PROXY }) });
 
   it('counts failures per client address that the trusted proxy forwards, so one attacker does not lock out everyone behind it', async () => {
     const t = await behindProxy();
@@ -198,7 +198,7 @@ describe('failed sign-ins behind a reverse proxy (TRUST_PROXY)', () => {
   });
 
   it('ignores X-Forwarded-For when TRUST_PROXY is not set', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'root');
     for (let i = 0; i < 5; i++)
       expect((await signInFrom(t, PROXY, 'root', `guess-${i}`, `192.0.2.${i}`)).status).toBe(401);
@@ -208,7 +208,7 @@ describe('failed sign-ins behind a reverse proxy (TRUST_PROXY)', () => {
 
 describe('password hashing under a burst of sign-ins', () => {
   it(`hashes at most ${MAX_CONCURRENT_HASHING} passwords at once and answers 503 to sign-ins beyond ${MAX_WAITING_PASSWORD_CHECKS} waiting`, async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     let release!: () => void;
     hashing.held = new Promise((resolve) => (release = resolve));
     let answered = 0;
@@ -234,7 +234,7 @@ describe('password hashing under a burst of sign-ins', () => {
   });
 
   it('does not count a sign-in refused as busy against the throttle', async () => {
-    const t = await await createTestApp();
+    const t = await createTestApp();
     await insertUser(t.db, 'ada');
     let release!: () => void;
     hashing.held = new Promise((resolve) => (release = resolve));

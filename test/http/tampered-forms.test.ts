@@ -8,7 +8,7 @@ import { buildWorld } from '../support/world.js';
 
 describe('tampered forms', () => {
   it('names a field that is missing from the post', async () => {
-    const { app, db } = await await createTestApp();
+    const { app, db } = await createTestApp();
     const world = await buildWorld(db);
     const before = (await db.select().from(groups)).length;
     const response = await post(app, '/admin/groups', { path: 'no-name' }, { cookie: world.cookies.admin });
@@ -18,7 +18,7 @@ describe('tampered forms', () => {
   });
 
   it('names a field that is sent twice', async () => {
-    const { app, db } = await await createTestApp();
+    const { app, db } = await createTestApp();
     const world = await buildWorld(db);
     const before = (await db.select().from(users)).length;
     const response = await post(

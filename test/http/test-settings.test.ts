@@ -26,7 +26,7 @@ const receiver = receiverForFile();
 type Setup = TestApp & { world: World; admin: string; maintainer: string; projectUrl: string };
 
 async function setup({ allowLocal }: { allowLocal: boolean }): Promise<Setup> {
-  const test = await await createTestApp({ outbound: { timeoutMs: 300 } });
+  const test = await createTestApp({ outbound: { timeoutMs: 300 } });
   const world = await buildWorld(test.db);
   const admin = world.cookies.admin!;
   if (allowLocal)

@@ -26,7 +26,7 @@ let t: TestApp;
 let cookie: string;
 
 beforeEach(async () => {
-  t = await await createTestApp();
+  t = await createTestApp();
   cookie = await sessionCookie(t.db, await insertUser(t.db, 'ada'));
 });
 

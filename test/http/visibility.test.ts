@@ -44,7 +44,7 @@ const cookie = async (user: User) => ({ cookie: await sessionCookie(t.db, user) 
 const pageText = async (path: string, user: User) => textOf(await (await get(t.app, path, await cookie(user))).text());
 
 beforeAll(async () => {
-  t = await await createTestApp();
+  t = await createTestApp();
   p = await platformWorld(t.db);
   const saveSlack = async (path: string, username: string) =>
     post(
@@ -168,7 +168,7 @@ describe('the API', () => {
 
 describe('lists and pages decide alike', () => {
   it('lists a group or project in a query exactly when the one permission check lets the user open it', async () => {
-    const db = await (await await createTestApp()).db;
+    const db = await (await createTestApp()).db;
     const w = await buildWorld(db);
     const extra = await platformWorld(db);
     const everyone = [...Object.values(w.users), extra.max, extra.olivia, extra.root];

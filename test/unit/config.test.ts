@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       host: undefined,
       port: 3000,
       databasePath: './data/cascade.db',
+      databaseUrl: undefined,
+      databasePoolSize: 10,
       secretKeyBase: undefined,
       publicOrigin: 'http://localhost:3000',
       secureCookies: false,
@@ -25,6 +27,19 @@ describe('loadConfig', () => {
       metricsToken: undefined,
       metricsAllowlist: ['127.0.0.0/8', '::1/128'],
     });
+  });
+
+  it('selects PostgreSQL with DATABASE_URL, which needs SECRET_KEY_BASE, and never repeats the URL in an error', () => {
+    const url = 'postgres://cascade:hunter2-password@db.internal:5432/cascade';
+    expect(() => loadConfig({ DATABASE_URL: url })).toThrow(
+      'Invalid configuration: SECRET_KEY_BASE is required with DATABASE_URL',
+    );
+    const config = loadConfig({ DATABASE_URL: url, SECRET_KEY_BASE: 'k'.repeat(32), DATABASE_POOL_SIZE: '4' });
+    expect(config).toMatchObject({ databaseUrl: url, databasePoolSize: 4 });
+    const refused = () => loadConfig({ DATABASE_URL: 'mysql://cascade:hunter2-password@db/cascade' });
+    expect(refused).toThrow('Invalid configuration: DATABASE_URL must be a PostgreSQL URL');
+    expect(refused).not.toThrow(/hunter2/);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow('DATABASE_POOL_SIZE must be between 1 and 100');
   });
 
   it('reads TRUST_PROXY as a list of addresses and CIDR ranges', () => {

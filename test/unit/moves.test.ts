@@ -20,7 +20,7 @@ import { must } from '../support/world.js';
 const MOVER = { id: 1, username: 'root' };
 
 async function tree() {
-  const { db } = await await createTestApp();
+  const { db } = await createTestApp();
   const a = must(await createGroup(db, { name: 'A', path: 'a' }));
   const b = must(await createGroup(db, { name: 'B', path: 'b' }, a));
   const c = must(await createGroup(db, { name: 'C', path: 'c' }, b));

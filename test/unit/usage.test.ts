@@ -11,7 +11,7 @@ import { createTestApp } from '../support/app.js';
 import { must } from '../support/world.js';
 
 async function tree() {
-  const { db } = await await createTestApp();
+  const { db } = await createTestApp();
   const a = must(await createGroup(db, { name: 'A', path: 'a' }));
   const ab = must(await createGroup(db, { name: 'B', path: 'b' }, a));
   const c = must(await createGroup(db, { name: 'C', path: 'c' }));
