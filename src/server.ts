@@ -94,7 +94,10 @@ function stopGracefully(server: Server, db: Db, logger: Logger): void {
 async function openConfiguredDatabase(config: Config, logger: Logger, metrics: Metrics): Promise<Db> {
   let db: Db;
   try {
-    db = openDatabase({ url: config.databaseUrl, path: config.databasePath }, { poolSize: config.databasePoolSize });
+    db = openDatabase(
+      { url: config.databaseUrl, path: config.databasePath },
+      { poolSize: config.databasePoolSize, onTimed: (seconds) => metrics.observeDatabaseQuery(seconds) },
+    );
   } catch (error) {
     if (!(error instanceof DatabaseFileError)) throw error;
     throw new StartupError(`Cascade could not start: DATABASE_PATH ${config.databasePath} ${error.message}.`);

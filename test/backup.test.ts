@@ -92,7 +92,7 @@ async function slackDefault(path: string, secretKeyBase: string) {
     const [events] = await db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.integration, 'slack'));
     return { username: row!.fields.username, webhook: row!.fields.webhook, version: row!.version, events: events!.n };
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -154,7 +154,7 @@ describe('backupSqlite', () => {
     expect(copy.version).toBeLessThan(source.version);
     const savedAs = Number(String(copy.username).replace('cascade-', ''));
     expect(copy.webhook).toBe(webhookOf(savedAs));
-    t.db.close();
+    await t.db.close();
   });
 });
 
@@ -193,7 +193,7 @@ describe('npm run backup -- FILE', () => {
     expect(statSync(`${target}.key`).mode & 0o777).toBe(0o600);
     const key = readFileSync(`${target}.key`, 'utf8').trim();
     expect(await slackDefault(target, key)).toMatchObject({ webhook: webhookOf(1), username: 'cascade-1' });
-    t.db.close();
+    await t.db.close();
   });
 
   it('refuses to replace a file unless --force is given, and replaces it with --force', async () => {
@@ -209,7 +209,7 @@ describe('npm run backup -- FILE', () => {
     const forced = await runBackup([target, '--force'], { DATABASE_PATH: t.path });
     expect(forced.code).toBe(0);
     expect(integrityOf(target)).toBe('ok');
-    t.db.close();
+    await t.db.close();
   });
 
   it('names the folder when it does not exist', async () => {
@@ -218,7 +218,7 @@ describe('npm run backup -- FILE', () => {
     const result = await runBackup([join(folder, 'copy.db')], { DATABASE_PATH: t.path });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(`Backup failed: the folder ${folder} does not exist.`);
-    t.db.close();
+    await t.db.close();
   });
 
   it('says to keep SECRET_KEY_BASE when it is set, and copies no key file', async () => {
@@ -226,7 +226,7 @@ describe('npm run backup -- FILE', () => {
     const path = join(folder, 'cascade.db');
     const db = openSqlite(path);
     await migrateDatabase(db);
-    db.close();
+    await db.close();
     const target = join(folder, 'copy.db');
     const result = await runBackup([target], { DATABASE_PATH: path, SECRET_KEY_BASE: 'k'.repeat(40) });
     expect(result.code).toBe(0);

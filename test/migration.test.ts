@@ -181,7 +181,7 @@ describe('database migrations', () => {
     expect(sqliteHandle(db).prepare('select count(*) from __drizzle_migrations').pluck().get()).toBe(
       journal.entries.length,
     );
-    db.close();
+    await db.close();
   });
 
   it('gives the settings rows of groups and projects that existed before owner paths their full paths, and keeps them in step', async () => {
@@ -221,7 +221,7 @@ describe('database migrations', () => {
       { id: 3, owner_path: 'platform/services/api' },
       { id: 4, owner_path: 'platform' },
     ]);
-    db.close();
+    await db.close();
   });
 
   it('changes nothing when the database is already up to date', async () => {
@@ -234,7 +234,7 @@ describe('database migrations', () => {
 
     expect(schemaSnapshot(db)).toEqual(before);
     expect(selectRows(db, 'users', Object.keys(MIGRATION_0_ROWS.users![0]!))).toEqual(MIGRATION_0_ROWS.users);
-    db.close();
+    await db.close();
   });
 
   it('creates every table, column and index of src/db/schema.ts in a fresh database', async () => {
@@ -253,6 +253,6 @@ describe('database migrations', () => {
       );
       for (const index of config.indexes) expect(indexes, `indexes of ${config.name}`).toContain(index.config.name);
     }
-    db.close();
+    await db.close();
   });
 });

@@ -34,10 +34,7 @@ export interface DatabaseLocation {
  * @example
  * const db = openDatabase({ url: process.env.DATABASE_URL, path: './data/cascade.db' })
  */
-export function openDatabase(
-  location: DatabaseLocation,
-  options: PostgresOptions = {},
-): Db {
+export function openDatabase(location: DatabaseLocation, options: PostgresOptions = {}): Db {
   if (location.url) return openPostgres(location.url, options);
   return openSqlite(location.path, options);
 }

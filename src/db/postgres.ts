@@ -91,7 +91,7 @@ export function openPostgres(url: string, { poolSize = 10, onStatement, onTimed 
   pool.on('error', () => undefined);
   if (onTimed) timeQueries(pool, onTimed);
   const logger = onStatement ? { logQuery: (query: string) => onStatement(query) } : undefined;
-  const connection = drizzle(pool, logger ? { logger } : {}) as Connection;
+  const connection: Connection = drizzle(pool, logger ? { logger } : {});
   // Fixtures and bulk loads (writeConnection), opened on first use.
   let writerPool: pg.Pool | undefined;
   const writer = () => {
@@ -141,7 +141,9 @@ async function migrateShared(pool: pg.Pool, folder: string): Promise<string[]> {
     // This connection goes back to the pool afterwards: read-only again then.
     await client.query('set default_transaction_read_only = off');
     try {
-      const table = await client.query("select to_regclass('drizzle.__drizzle_migrations') as name");
+      const table = await client.query<{ name: string | null }>(
+        "select to_regclass('drizzle.__drizzle_migrations')::text as name",
+      );
       const last = table.rows[0]?.name
         ? (
             await client.query<{ last: number | null }>(

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { SignInThrottle } from '../../src/auth/throttle.js';
 import { loadConfig } from '../../src/config.js';
-import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
+import { type Db } from '../../src/db/client.js';
 import type { AppEnv } from '../../src/http/context.js';
 import { createLogger } from '../../src/logger.js';
 import { createUser } from '../../src/model/users.js';

@@ -8,7 +8,7 @@ import { endpoints } from './route-table.js';
 const DOCS = readFileSync(resolve(import.meta.dirname, '../../docs/api.md'), 'utf8');
 const section = DOCS.slice(DOCS.indexOf('## Endpoints'), DOCS.indexOf('## Authentication'));
 const listed = [...section.matchAll(/^\| `((?:GET|POST|PUT|DELETE) \/[^`]*)` \|/gm)].map((match) => match[1]!);
-const routes = endpoints(await (await createTestApp()).app)
+const routes = endpoints((await createTestApp()).app)
   .map(({ key }) => key)
   .filter((key) => key.includes(' /api/v4/'))
   .map((key) => key.replace(' /api/v4/', ' /'));

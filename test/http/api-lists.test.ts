@@ -6,7 +6,7 @@
 import { openTestDatabase } from '../support/database.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/auth/permissions.js';
-import { migrateDatabase, openDatabase, writeConnection } from '../../src/db/client.js';
+import { writeConnection } from '../../src/db/client.js';
 import { members, type Group, type Project } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
@@ -46,7 +46,7 @@ describe('GET /projects', () => {
   it('lists only the projects where the user has a role with membership=true, administrators included', async () => {
     expect(await paths('/projects?order_by=path&sort=asc', tokens.admin)).toEqual(['top/sub/app', 'other/elsewhere']);
     expect(await paths('/projects?membership=true', tokens.admin)).toEqual([]);
-    addMember({ userId: w.users.admin.id, projectId: w.otherProject.id, accessLevel: ROLES.developer });
+    await addMember({ userId: w.users.admin.id, projectId: w.otherProject.id, accessLevel: ROLES.developer });
     expect(await paths('/projects?membership=true', tokens.admin)).toEqual(['other/elsewhere']);
     expect(await paths('/projects?membership=true', tokens.reporter)).toEqual(['top/sub/app']);
     expect(await paths('/projects?membership=1', tokens.nonMember)).toEqual([]);

@@ -63,7 +63,7 @@ function fetchesOf(key: string, world: World): Fetch[] {
   return withChoices.map((each) => ({ url: each, api: row.api === true }));
 }
 
-const GET_ROUTES = endpoints(await (await createTestApp()).app)
+const GET_ROUTES = endpoints((await createTestApp()).app)
   .filter(({ route }) => route.method === 'GET')
   .map(({ key }) => key);
 

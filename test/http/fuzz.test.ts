@@ -33,13 +33,7 @@ import { settingKeys } from '../../src/integrations/validate.js';
 import type { ResolvedAddress } from '../../src/outbound/request.js';
 import { apiToken } from '../support/api.js';
 import { createTestApp, ORIGIN, TEST_PASSWORD } from '../support/app.js';
-import {
-  copyPostgresDatabase,
-  createPostgresDatabase,
-  dropPostgresDatabase,
-  postgresUrl,
-  TEST_DIALECT,
-} from '../support/database.js';
+import { createPostgresDatabase, postgresUrl, restoreRows, saveRows, TEST_DIALECT, type SavedRows } from '../support/database.js';
 import { databaseSnapshot } from '../support/snapshot.js';
 import { buildWorld, type Actor, type World } from '../support/world.js';
 import { PERMISSION_MATRIX, type MatrixRow } from './permission-matrix.js';
@@ -395,9 +389,10 @@ interface FuzzWorld {
   at: string;
 }
 
-/** A copy of the database: a file (SQLite) or a database of the test server (PostgreSQL). */
+/** A copy of the database: a file (SQLite) or its rows (PostgreSQL), with its snapshot. */
 interface Checkpoint {
-  copy: string;
+  file?: string;
+  rows?: SavedRows;
   snapshot: string;
 }
 
@@ -411,41 +406,31 @@ function cheapHash(password: string): string {
   return ['scrypt', 1024, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
-const fuzzApp = async (db: Db) =>
-  (await createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } })).app;
+const fuzzApp = async (db: Db) => (await createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } })).app;
 
-const openAt = (at: string) =>
-  TEST_DIALECT === 'sqlite' ? openSqlite(at) : openPostgres(postgresUrl(at), { poolSize: 4 });
+const openAt = (at: string) => (TEST_DIALECT === 'sqlite' ? openSqlite(at) : openPostgres(postgresUrl(at), { poolSize: 4 }));
 
 /** A consistent copy of the database as it is now, with the snapshot to compare cases with. */
-async function kept(
-  fuzz: Pick<FuzzWorld, 'db' | 'at' | 'folder'>,
-  name: string,
-): Promise<{ db: Db; start: Checkpoint }> {
+async function kept(fuzz: Pick<FuzzWorld, 'db' | 'at' | 'folder'>, name: string): Promise<Checkpoint> {
   const snapshot = await databaseSnapshot(fuzz.db);
-  if (TEST_DIALECT === 'sqlite') {
-    const copy = join(fuzz.folder, `${name}.db`);
-    rmSync(copy, { force: true });
-    await execute(fuzz.db, sql.raw(`vacuum into '${copy}'`));
-    return { db: fuzz.db, start: { copy, snapshot } };
-  }
-  await fuzz.db.close();
-  const copy = await copyPostgresDatabase(fuzz.at);
-  return { db: openAt(fuzz.at), start: { copy, snapshot } };
+  if (TEST_DIALECT === 'postgres') return { rows: await saveRows(fuzz.at), snapshot };
+  const file = join(fuzz.folder, `${name}.db`);
+  rmSync(file, { force: true });
+  await execute(fuzz.db, sql.raw(`vacuum into '${file}'`));
+  return { file, snapshot };
 }
 
 let copies = 0;
 
-/** Goes back to the database the route's cases start from: a fresh copy of it, with an app of its own. */
+/** Goes back to the database the route's cases start from, with an app of its own. */
 async function startAgain(fuzz: FuzzWorld): Promise<void> {
   await fuzz.db.close();
-  if (TEST_DIALECT === 'sqlite') {
+  if (TEST_DIALECT === 'postgres') {
+    await restoreRows(fuzz.at, fuzz.start.rows!);
+  } else {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${fuzz.at}${suffix}`, { force: true });
     fuzz.at = join(fuzz.folder, `case-${++copies}.db`);
-    copyFileSync(fuzz.start.copy, fuzz.at);
-  } else {
-    await dropPostgresDatabase(fuzz.at);
-    fuzz.at = await copyPostgresDatabase(fuzz.start.copy);
+    copyFileSync(fuzz.start.file!, fuzz.at);
   }
   fuzz.db = openAt(fuzz.at);
   fuzz.app = await fuzzApp(fuzz.db);
@@ -464,10 +449,10 @@ async function fuzzWorld(actor: (typeof FUZZ_ACTORS)[number]): Promise<FuzzWorld
   const token = actor === 'anonymous' ? undefined : await apiToken(opened, world.users[actor], ['api']);
   // Used just now: the first use would record itself again in every case.
   await writeConnection(opened).update(personalAccessTokens).set({ lastUsedAt: new Date() });
-  const { db, start } = await kept({ db: opened, at, folder }, 'pristine');
+  const start = await kept({ db: opened, at, folder }, 'pristine');
   return {
-    app: await fuzzApp(db),
-    db,
+    app: await fuzzApp(opened),
+    db: opened,
     world,
     credentials: { page: cookie ? { cookie } : {}, api: token ? { 'private-token': token } : {} },
     folder,
@@ -525,12 +510,7 @@ describe.each(FUZZ_ACTORS)('as %s', (actor) => {
     fuzz.start = pristine;
     await startAgain(fuzz);
     await row.setup?.(fuzz.app, fuzz.world);
-    const afterSetup = await kept(fuzz, 'route');
-    if (afterSetup.db !== fuzz.db) {
-      fuzz.db = afterSetup.db;
-      fuzz.app = await fuzzApp(fuzz.db);
-    }
-    fuzz.start = afterSetup.start;
+    fuzz.start = await kept(fuzz, 'route');
     const matrix = await sendCase(fuzz, matrixCase(route, row, fuzz.world), row.api === true);
     const failures = matrix.failure ? [matrix.failure] : [];
     for (const fuzzCase of fuzzCases(route, row, fuzz.world, isLetIn(matrix.response))) {

@@ -15,7 +15,7 @@ describe('GET /-/health', () => {
 
   it('answers 503 and says why when the database cannot be reached, and logs it', async () => {
     const t = await createTestApp();
-    t.db.close();
+    await t.db.close();
     const response = await get(t.app, '/-/health');
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ status: 'failed', message: 'The database cannot be reached.' });

@@ -112,7 +112,7 @@ describe('not found', () => {
 describe('server errors', () => {
   it('answers 500 with a generic page, no stack trace, and logs the error', async () => {
     const t = await worldApp();
-    t.db.close();
+    await t.db.close();
     const response = await get(t.app, '/groups/top/sub', { cookie: t.world.cookies.owner });
     expect(response.status).toBe(500);
     const html = await response.text();
@@ -136,7 +136,7 @@ describe('server errors', () => {
   it('answers 500 without a stack trace when a form post fails', async () => {
     const t = await createTestApp();
     await insertUser(t.db, 'ada');
-    t.db.close();
+    await t.db.close();
     const response = await post(t.app, '/users/sign_in', { username: 'ada', password: TEST_PASSWORD });
     expect(response.status).toBe(500);
     const html = await response.text();

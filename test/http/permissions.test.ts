@@ -20,7 +20,7 @@ function outcomeOf(response: Response): string {
   return `status ${response.status}${location ? ` to ${location}` : ''}`;
 }
 
-const ROUTES = endpoints(await (await createTestApp()).app);
+const ROUTES = endpoints((await createTestApp()).app);
 
 describe('the permission matrix', () => {
   it('has a row for every route', () => {

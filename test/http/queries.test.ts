@@ -6,7 +6,7 @@
  */
 import { openTestDatabase } from '../support/database.js';
 import { describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, writeConnection } from '../../src/db/client.js';
+import { writeConnection } from '../../src/db/client.js';
 import { ROLES } from '../../src/auth/permissions.js';
 import { members, type Group } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';

@@ -78,7 +78,7 @@ describe('the request line', () => {
   it("logs an API request's unhandled error with the request id the client was sent, and the stack", async () => {
     const t = await worldApp();
     const token = await apiToken(t.db, t.world.users.owner);
-    t.db.close();
+    await t.db.close();
     const response = await apiRequest(t.app, 'GET', '/api/v4/projects', { token });
     expect(response.status).toBe(500);
     expect(logEntries(t.logLines)).toContainEqual(
@@ -154,7 +154,7 @@ describe('what the log never holds', () => {
     };
     const jira = `${groupIntegrations('top')}/jira`;
     expect((await post(t.app, jira, form, { cookie: t.world.cookies.owner })).status).toBe(303);
-    t.db.close();
+    await t.db.close();
     const failed = await post(
       t.app,
       jira,

@@ -17,7 +17,7 @@ interface Action {
   url: (w: World) => string;
   /** Whose session cookie the forged request carries. */
   cookie: (w: World) => string;
-  setup?: (t: TestApp, w: World) => void;
+  setup?: (t: TestApp, w: World) => Promise<unknown>;
 }
 
 const ACTIONS: Record<string, Action> = {
@@ -56,7 +56,7 @@ const FORGED: Record<string, Record<string, string>> = {
 async function setUp(action: Action) {
   const t = await createTestApp();
   const world = await buildWorld(t.db);
-  action.setup?.(t, world);
+  await action.setup?.(t, world);
   return { ...t, world };
 }
 

@@ -139,7 +139,7 @@ describe('failed sign-ins through several servers sharing one database', () => {
   /** A second app on the same database, as a second server behind the load balancer would be. */
   const otherServer = async (t: TestApp): Promise<TestApp> => ({
     ...t,
-    app: await (await createTestApp({ db: t.db })).app,
+    app: (await createTestApp({ db: t.db })).app,
   });
 
   it('counts failures through either server together, so that alternating servers does not reset the count', async () => {

@@ -383,7 +383,7 @@ describe('Test settings with bad input', () => {
 
   it('counts the tests sent through every server sharing the database against one limit', async () => {
     const t = await setup({ allowLocal: true });
-    const otherServer = await (await createTestApp({ db: t.db, outbound: { timeoutMs: 300 } })).app;
+    const otherServer = (await createTestApp({ db: t.db, outbound: { timeoutMs: 300 } })).app;
     const form = projectSlack(`${receiver().origin}/hook`);
     const testThrough = (app: TestApp['app']) =>
       post(app, `${t.projectUrl}/slack/test`, form, { cookie: t.maintainer, headers: HTMX });
@@ -398,7 +398,7 @@ describe('Test settings with bad input', () => {
 
   it('sends exactly ten of fifteen tests posted at once through two servers', async () => {
     const t = await setup({ allowLocal: true });
-    const servers = [t.app, await (await createTestApp({ db: t.db, outbound: { timeoutMs: 300 } })).app];
+    const servers = [t.app, (await createTestApp({ db: t.db, outbound: { timeoutMs: 300 } })).app];
     const form = projectSlack(`${receiver().origin}/hook`);
     const responses = await Promise.all(
       Array.from({ length: 15 }, (_, i) =>

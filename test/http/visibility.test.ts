@@ -168,7 +168,7 @@ describe('the API', () => {
 
 describe('lists and pages decide alike', () => {
   it('lists a group or project in a query exactly when the one permission check lets the user open it', async () => {
-    const db = await (await createTestApp()).db;
+    const db = (await createTestApp()).db;
     const w = await buildWorld(db);
     const extra = await platformWorld(db);
     const everyone = [...Object.values(w.users), extra.max, extra.olivia, extra.root];

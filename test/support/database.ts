@@ -69,20 +69,8 @@ export async function createPostgresDatabase(migrated = true): Promise<string> {
   return name;
 }
 
-/**
- * A copy of the test server's database `from`, made while nothing is connected to it (PostgreSQL
- * copies a database only then), dropped when the test ends; answers its name.
- */
-export async function copyPostgresDatabase(from: string): Promise<string> {
-  const client = await adminClient();
-  const name = `cascade_test_${process.pid}_${++created}`;
-  await client.query(`create database ${name} template ${from}`);
-  whenDone(() => dropPostgresDatabase(name));
-  return name;
-}
-
 /** Drops a database of the test server now (one that was made for the test and is no longer used). */
-export async function dropPostgresDatabase(name: string): Promise<void> {
+async function dropPostgresDatabase(name: string): Promise<void> {
   await (await adminClient()).query(`drop database if exists ${name} with (force)`);
 }
 
@@ -108,20 +96,74 @@ async function emptiedDatabase(): Promise<string> {
   return taken.name;
 }
 
+/** The tables whose rows a test writes: all but the change counter. */
+async function rowTables(client: pg.Client): Promise<string[]> {
+  const { rows: tables } = await client.query<{ name: string }>(
+    `select quote_ident(tablename) as name from pg_tables
+      where schemaname = current_schema() and tablename <> 'cascade_changes' order by tablename`,
+  );
+  return tables.map((table) => table.name);
+}
+
 /**
  * Removes every row but the change counter's, and starts the ids again from 1: the database is
  * as the template made it. The audit trail refuses TRUNCATE; its guard is lifted for this only.
+ * Within a transaction of the caller's when `inTransaction`.
  */
-async function empty(janitor: pg.Client): Promise<void> {
-  const { rows: tables } = await janitor.query<{ name: string }>(
-    `select quote_ident(tablename) as name from pg_tables
-      where schemaname = current_schema() and tablename <> 'cascade_changes'`,
-  );
-  await janitor.query(`begin;
-    alter table audit_events disable trigger audit_events_no_truncate;
-    truncate ${tables.map((table) => table.name).join(', ')} restart identity cascade;
-    alter table audit_events enable trigger audit_events_no_truncate;
-    commit`);
+async function empty(client: pg.Client, inTransaction = false): Promise<void> {
+  const truncate = `alter table audit_events disable trigger audit_events_no_truncate;
+    truncate ${(await rowTables(client)).join(', ')} restart identity cascade;
+    alter table audit_events enable trigger audit_events_no_truncate`;
+  await client.query(inTransaction ? truncate : `begin; ${truncate}; commit`);
+}
+
+/** Every row of a PostgreSQL test database, to put back with {@link restoreRows}. */
+export type SavedRows = Record<string, unknown[]>;
+
+/** The rows of every table of the test server's database `name` as they are now. */
+export async function saveRows(name: string): Promise<SavedRows> {
+  const client = new pg.Client({ connectionString: postgresUrl(name) });
+  await client.connect();
+  try {
+    const saved: SavedRows = {};
+    for (const table of await rowTables(client)) saved[table] = (await client.query(`select * from ${table}`)).rows;
+    return saved;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Puts the database `name` back as {@link saveRows} found it, in one transaction: every table
+ * emptied and refilled with its rows, and each id sequence moved past them. Much cheaper than
+ * copying a database, which PostgreSQL does file by file.
+ */
+export async function restoreRows(name: string, saved: SavedRows): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl(name) });
+  await client.connect();
+  try {
+    await client.query('begin');
+    // Foreign keys are checked at the end of the transaction, so tables may be filled in any order.
+    await client.query("set local session_replication_role = 'replica'");
+    await empty(client, true);
+    for (const [table, tableRows] of Object.entries(saved)) {
+      if (tableRows.length === 0) continue;
+      await client.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [
+        JSON.stringify(tableRows),
+      ]);
+      await client.query(
+        `select setval(pg_get_serial_sequence($1, 'id'), max(id)) from ${table}
+          having max(id) is not null and pg_get_serial_sequence($1, 'id') is not null`,
+        [table],
+      );
+    }
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    await client.end();
+  }
 }
 
 /**

@@ -111,7 +111,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await admin.connect();
   } catch (error) {
     cluster?.stop();
-    throw new Error(`${MISSING} (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`${MISSING} (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   await admin.query(`drop database if exists ${template}`);
   await admin.query(`create database ${template}`);

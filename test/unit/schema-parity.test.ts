@@ -4,7 +4,7 @@
  * not, key, database default), indexes (name, unique, columns, condition), foreign keys and
  * checks, so that a query written once means the same on both.
  */
-import { is, SQL, type Column } from 'drizzle-orm';
+import { getTableName, is, SQL, type Column } from 'drizzle-orm';
 import { getTableConfig as pgConfig, PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ function text(value: unknown): string {
   if (typeof value === 'object' && value !== null && 'name' in value) return `"${(value as Column).name}"`;
   if (typeof value === 'object' && value !== null && 'value' in value)
     return (value as { value: string[] }).value.join('');
-  return String(value);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }
 
 type Config = ReturnType<typeof sqliteConfig> | ReturnType<typeof pgConfig>;
@@ -50,7 +50,7 @@ function describeTable(config: Config) {
         const reference = key.reference();
         return {
           columns: reference.columns.map((column) => column.name),
-          table: reference.foreignTable[Symbol.for('drizzle:Name') as unknown as keyof typeof reference.foreignTable],
+          table: getTableName(reference.foreignTable),
           foreignColumns: reference.foreignColumns.map((column) => column.name),
           onDelete: key.onDelete ?? 'no action',
         };

@@ -4,7 +4,7 @@
  */
 import { openTestDatabase } from '../support/database.js';
 import { describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase } from '../../src/db/client.js';
+
 import { INSTANCE_OWNER } from '../../src/settings/owners.js';
 import { SettingsStore } from '../../src/settings/store.js';
 

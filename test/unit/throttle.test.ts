@@ -18,7 +18,9 @@ async function database(): Promise<Db> {
   opened.push(db);
   return db;
 }
-afterEach(() => opened.splice(0).forEach((db) => db.close()));
+afterEach(async () => {
+  for (const db of opened.splice(0)) await db.close();
+});
 
 const rowsOf = async (db: Db) => (await db.select().from(throttleAttempts)).map(({ key }) => key).sort();
 

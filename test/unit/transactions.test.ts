@@ -25,7 +25,7 @@ describe('transactions', () => {
       expect(await groupNames(tx)).toEqual(['platform']);
       return 'committed';
     });
-    const reading = await (async () => {
+    const reading = (async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       seenDuring = await groupNames(db);
     })();
@@ -85,7 +85,7 @@ describe('transactions', () => {
       () => undefined,
       (failure: Error) => failure,
     );
-    expect(String(error?.cause ?? error)).toMatch(/read-?only/);
+    expect(error?.cause instanceof Error ? error.cause.message : error?.message).toMatch(/read-?only/);
   });
 });
 
