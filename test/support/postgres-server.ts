@@ -17,7 +17,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 export const POSTGRES_MISSING =
-  'PostgreSQL is needed for the tests: install it (Debian: apt-get install postgresql) or set TEST_DATABASE_URL to a server the tests may create databases on.';
+  'PostgreSQL is needed for the tests and the benchmark: install it (Debian: apt-get install postgresql) or set TEST_DATABASE_URL (BENCH_DATABASE_URL) to a server they may create databases on.';
 
 export interface PostgresCluster {
   /** A connection string to the cluster's maintenance database, as the superuser `postgres`. */
