@@ -1,7 +1,8 @@
 /**
  * A benchmark server in its own process, so that the load generator does not share its CPU:
- * `tsx bench/serve.ts <database> <port> [nocache]`; prints "ready" when listening. `nocache`
- * turns the page cache off, to measure what rendering a page costs.
+ * `tsx bench/serve.ts <database> <port> [nocache]`, where the database is a SQLite file's path
+ * or a PostgreSQL URL; prints "ready" when listening. `nocache` turns the page cache off, to
+ * measure what rendering a page costs.
  */
 import { serve } from '@hono/node-server';
 import { createApp } from '../src/app.js';
@@ -9,11 +10,16 @@ import { SignInThrottle } from '../src/auth/throttle.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
-import { BENCH_SECRET_KEY_BASE } from './fixtures.js';
+import { BENCH_SECRET_KEY_BASE, isPostgresUrl } from './fixtures.js';
 
-const [databasePath, port, cache] = process.argv.slice(2);
-const config = loadConfig({ PORT: port, DATABASE_PATH: databasePath, LOG_LEVEL: 'silent' });
-const db = openDatabase(config.databasePath);
+const [location = '', port, cache] = process.argv.slice(2);
+const config = loadConfig({
+  PORT: port,
+  ...(isPostgresUrl(location) ? { DATABASE_URL: location } : { DATABASE_PATH: location }),
+  SECRET_KEY_BASE: BENCH_SECRET_KEY_BASE,
+  LOG_LEVEL: 'silent',
+});
+const db = openDatabase({ url: config.databaseUrl, path: config.databasePath }, { poolSize: config.databasePoolSize });
 const app = createApp({
   db,
   config,
