@@ -63,7 +63,13 @@ export const descriptionSchema = text('Description')
   .default('');
 
 /** A positive database id from a form or URL; anything else is refused. */
-export const idSchema = z.coerce.number({ error: 'must be an id' }).int().positive();
+/** The largest id either database stores (PostgreSQL's integer): a larger one names nothing. */
+export const MAX_ID = 2_147_483_647;
+
+/** Whether `id` could name a row: a whole number from 1 to {@link MAX_ID}. */
+export const isStoredId = (id: number) => Number.isInteger(id) && id >= 1 && id <= MAX_ID;
+
+export const idSchema = z.coerce.number({ error: 'must be an id' }).int().positive().max(MAX_ID);
 
 /**
  * Turns zod issues into one message per field (the first), named by the field's path.

@@ -9,7 +9,7 @@ import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { perDatabase, type Queryable } from '../db/client.js';
 import { personalAccessTokens, users, type PersonalAccessToken, type User } from '../db/schema.js';
-import { text, validate, type Outcome } from '../validation.js';
+import { isStoredId, text, validate, type Outcome } from '../validation.js';
 
 export const TOKEN_SCOPES = ['api', 'read_api', 'sudo'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
@@ -195,6 +195,7 @@ export async function allTokens(
 }
 
 export async function findToken(db: Queryable, id: number): Promise<PersonalAccessToken | undefined> {
+  if (!isStoredId(id)) return undefined;
   return (await db.select().from(personalAccessTokens).where(eq(personalAccessTokens.id, id)).limit(1))[0];
 }
 

@@ -118,7 +118,9 @@ export function inJsonArray(
   type: 'integer' | 'text',
 ): SQL {
   if (dialect === 'sqlite') return sql`${expression} in (select value from json_each(${array}))`;
-  return sql`${expression} in (select value::${sql.raw(type)} from json_array_elements_text(${array}::json) as value)`;
+  // `= any(array(...))`, not `in (select ...)`: PostgreSQL can look each value up in an index
+  // then, instead of scanning the table against a hashed list.
+  return sql`${expression} = any(array(select value::${sql.raw(type)} from json_array_elements_text(${array}::json) as value))`;
 }
 
 /** What a caller may hear of the statements a database runs. */

@@ -18,6 +18,7 @@ import {
   validate,
   type FieldErrors,
   type Outcome,
+  isStoredId,
 } from '../validation.js';
 
 export const newGroupSchema = z.object({
@@ -27,6 +28,7 @@ export const newGroupSchema = z.object({
 });
 
 export async function findGroupById(db: Queryable, id: number): Promise<Group | undefined> {
+  if (!isStoredId(id)) return undefined;
   return (await db.select().from(groups).where(eq(groups.id, id)).limit(1))[0];
 }
 

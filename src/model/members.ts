@@ -8,7 +8,7 @@ import type { Queryable } from '../db/client.js';
 import { members, users, type Member, type User } from '../db/schema.js';
 import { GROUP_ROLES, PROJECT_ROLES, ROLES, type RoleName } from '../auth/permissions.js';
 import { writeUnique } from './unique.js';
-import { text, validate, type Outcome } from '../validation.js';
+import { isStoredId, text, validate, type Outcome } from '../validation.js';
 
 export type MemberSource = { groupId: number } | { projectId: number };
 
@@ -38,6 +38,7 @@ export async function listMembers(db: Queryable, source: MemberSource): Promise<
 }
 
 export async function findMember(db: Queryable, source: MemberSource, memberId: number): Promise<Member | undefined> {
+  if (!isStoredId(memberId)) return undefined;
   return (
     await db
       .select()

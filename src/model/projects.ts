@@ -10,7 +10,7 @@ import { projectsReadableBy, ROLES } from '../auth/permissions.js';
 import { fullPathTaken, pathTaken } from './groups.js';
 import { containsText } from './search.js';
 import { writeUnique } from './unique.js';
-import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from '../validation.js';
+import { descriptionSchema, isStoredId, nameSchema, pathSchema, validate, type Outcome } from '../validation.js';
 
 export const newProjectSchema = z.object({
   name: nameSchema,
@@ -19,6 +19,7 @@ export const newProjectSchema = z.object({
 });
 
 export async function findProjectById(db: Queryable, id: number): Promise<Project | undefined> {
+  if (!isStoredId(id)) return undefined;
   return (await db.select().from(projects).where(eq(projects.id, id)).limit(1))[0];
 }
 

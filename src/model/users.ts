@@ -10,7 +10,7 @@ import type { Queryable } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 import { hashPassword } from '../auth/passwords.js';
 import { writeUnique } from './unique.js';
-import { text, validate, type FieldErrors, type Outcome } from '../validation.js';
+import { isStoredId, text, validate, type FieldErrors, type Outcome } from '../validation.js';
 
 export const newUserSchema = z.object({
   name: text('Name').trim().min(1, 'Name is required').max(255, 'Name is too long (maximum is 255 characters)'),
@@ -32,6 +32,7 @@ export type NewUser = z.infer<typeof newUserSchema>;
 export const SELF_LOCKOUT_MESSAGE = 'You cannot change your own administrator access or block yourself.';
 
 export async function findUserById(db: Queryable, id: number): Promise<User | undefined> {
+  if (!isStoredId(id)) return undefined;
   return (await db.select().from(users).where(eq(users.id, id)).limit(1))[0];
 }
 

@@ -33,7 +33,14 @@ import { settingKeys } from '../../src/integrations/validate.js';
 import type { ResolvedAddress } from '../../src/outbound/request.js';
 import { apiToken } from '../support/api.js';
 import { createTestApp, ORIGIN, TEST_PASSWORD } from '../support/app.js';
-import { createPostgresDatabase, postgresUrl, restoreRows, saveRows, TEST_DIALECT, type SavedRows } from '../support/database.js';
+import {
+  createPostgresDatabase,
+  postgresUrl,
+  restoreRows,
+  saveRows,
+  TEST_DIALECT,
+  type SavedRows,
+} from '../support/database.js';
 import { databaseSnapshot } from '../support/snapshot.js';
 import { buildWorld, type Actor, type World } from '../support/world.js';
 import { PERMISSION_MATRIX, type MatrixRow } from './permission-matrix.js';
@@ -406,9 +413,11 @@ function cheapHash(password: string): string {
   return ['scrypt', 1024, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
-const fuzzApp = async (db: Db) => (await createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } })).app;
+const fuzzApp = async (db: Db) =>
+  (await createTestApp({ db, outbound: { resolve: loopbackOnly, timeoutMs: 500 } })).app;
 
-const openAt = (at: string) => (TEST_DIALECT === 'sqlite' ? openSqlite(at) : openPostgres(postgresUrl(at), { poolSize: 4 }));
+const openAt = (at: string) =>
+  TEST_DIALECT === 'sqlite' ? openSqlite(at) : openPostgres(postgresUrl(at), { poolSize: 4 });
 
 /** A consistent copy of the database as it is now, with the snapshot to compare cases with. */
 async function kept(fuzz: Pick<FuzzWorld, 'db' | 'at' | 'folder'>, name: string): Promise<Checkpoint> {

@@ -25,10 +25,12 @@ const slack = findIntegrationType('slack')!;
 const jira = findIntegrationType('jira')!;
 const INSTANCE: SettingsLevel = { level: 'instance', owner: INSTANCE_OWNER, chain: [INSTANCE_OWNER] };
 const WEBHOOK = 'https://hooks.slack.com/services/T/B/x';
-/** The query that loads a level's chain: the rows of the instance, of its groups and of the project. */
-/** The statement that loads a chain (src/settings/store.ts), as either database writes it (src/db/database.ts inJsonArray). */
+/**
+ * The query that loads a level's chain: the rows of the instance, of its groups and of the
+ * project, as either database writes it (src/db/database.ts inJsonArray).
+ */
 const CHAIN_QUERY =
-  /from "integration_settings" where .*"group_id" in \(select value(::integer)? from json_(each|array_elements_text)\(/;
+  /from "integration_settings" where .*"group_id" (in \(|= any\(array\()select value(::integer)? from json_(each|array_elements_text)\(/;
 
 /** The tests' DNS: every name but localhost is a public address, answered at once. */
 const outbound: OutboundOptions = { resolve: testResolve };
