@@ -1,7 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
-/** Tests of what only SQLite has (its file, its migrations' history, its error codes). */
-const SQLITE_ONLY = ['test/migration.test.ts', 'test/unit/db-client.test.ts', 'test/backup.test.ts'];
+/**
+ * Tests of what only SQLite has: its file, its migrations' history, its online backup, and
+ * `npm start` on the default database (test/postgres/two-servers.test.ts starts servers on
+ * PostgreSQL).
+ */
+const SQLITE_ONLY = [
+  'test/migration.test.ts',
+  'test/unit/db-client.test.ts',
+  'test/backup.test.ts',
+  'test/server.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -12,6 +21,9 @@ export default defineConfig({
     // Browser tests start Chromium; give them room on a shared 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Two workers on two cores: half of a PostgreSQL test's time is the database server's, in a
+    // process of its own, so one worker would leave a core idle.
+    maxWorkers: 2,
     // Every test runs on both databases (test/support/database.ts gives each its own), except
     // those of SQLite's own, and the browser tests, which test the pages, not the database.
     projects: [

@@ -3,6 +3,7 @@
  * consistent, opens its secrets with the key copied beside it, and the command refuses in one
  * line what it should not do.
  */
+import { runCommand } from './support/processes.js';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -159,20 +160,7 @@ describe('backupSqlite', () => {
 });
 
 /** Runs `npm run backup -- ...args` from the sources, with `env` on top of this process's. */
-function runBackup(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/backup.ts', ...args], {
-    env: { ...process.env, SECRET_KEY_BASE: '', DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const runBackup = (args: string[], env: Record<string, string>) => runCommand('src/backup.ts', args, env);
 
 describe('npm run backup -- FILE', () => {
   it('copies the database and beside it the key file, whose key opens the copy’s secrets', async () => {

@@ -201,14 +201,14 @@ export async function findToken(db: Queryable, id: number): Promise<PersonalAcce
 
 /** Revokes a token; false if it was revoked already. */
 export async function revokeToken(db: Queryable, id: number, now = new Date()): Promise<boolean> {
-  const result = await db.transaction(
-    async (tx) =>
-      await tx
-        .update(personalAccessTokens)
-        .set({ revokedAt: now })
-        .where(and(eq(personalAccessTokens.id, id), isNull(personalAccessTokens.revokedAt))),
+  const revoked = await db.transaction((tx) =>
+    tx
+      .update(personalAccessTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(personalAccessTokens.id, id), isNull(personalAccessTokens.revokedAt)))
+      .returning({ id: personalAccessTokens.id }),
   );
-  return result.changes > 0;
+  return revoked.length > 0;
 }
 
 /** Why a token that does not authenticate is refused; GitLab tells its clients an expired or revoked one. */

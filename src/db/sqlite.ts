@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { PACKAGE_ROOT } from '../paths.js';
-import { registerDriver, type Db, type StatementHooks, type Tx } from './database.js';
+import { driverOf, registerDriver, type Db, type StatementHooks, type Tx } from './database.js';
 import { pendingMigrations, MigrationError } from './migrations.js';
 import * as schema from './schema.js';
 
@@ -250,8 +250,11 @@ export function openSqlite(path: string, { onStatement, onTimed }: StatementHook
   return db;
 }
 
-/** The database file's own SQLite handle, for what only SQLite has (the online backup). */
+/**
+ * The better-sqlite3 handle that writes the file, for what only SQLite has: its pragmas, its
+ * file name, and raw rows in tests of its migrations.
+ */
 export function sqliteHandle(db: Db): Database.Database {
   if (db.engine !== 'sqlite') throw new Error('Not a SQLite database');
-  return (db as unknown as Connection).$client;
+  return (driverOf(db).writer as unknown as Connection).$client;
 }

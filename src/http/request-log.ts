@@ -5,6 +5,7 @@
  * anyone else an incoming id is ignored, so that clients cannot forge or collide with others' ids.
  */
 import { randomUUID } from 'node:crypto';
+import { DrizzleQueryError } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes, routePath } from 'hono/route';
 import { RequestAborted } from '../errors.js';
@@ -99,5 +100,20 @@ export function requestLog(
  * logUnhandledError(deps.logger, c, error) // {"level":50,...,"requestId":"...","err":{"stack":...},"msg":"Unhandled error on GET /groups/top"}
  */
 export function logUnhandledError(logger: Logger, c: Context<AppEnv>, error: Error): void {
-  logger.error({ requestId: c.var.requestId, err: error }, `Unhandled error on ${c.req.method} ${c.req.path}`);
+  logger.error(
+    { requestId: c.var.requestId, err: withoutQueryParameters(error) },
+    `Unhandled error on ${c.req.method} ${c.req.path}`,
+  );
+}
+
+/**
+ * A failed query's error as drizzle words it names the statement's parameters, which may be a
+ * password hash or a sealed secret: the log gets the statement and the database's own error.
+ */
+function withoutQueryParameters(error: Error): Error {
+  if (!(error instanceof DrizzleQueryError)) return error;
+  const cause = error.cause instanceof Error ? error.cause : undefined;
+  const logged = new Error(`Failed query: ${error.query}${cause ? `: ${cause.message}` : ''}`);
+  logged.stack = `Error: ${logged.message}\n${(cause?.stack ?? error.stack ?? '').split('\n').slice(1).join('\n')}`;
+  return logged;
 }

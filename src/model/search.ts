@@ -15,11 +15,12 @@ import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 export const containsPattern = (search: string): string => `%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
 /**
- * `column like '%search%'`, the search taken literally (see {@link containsPattern}); case-insensitive
- * for ASCII, as SQLite's `like` is.
+ * `column like '%search%'`, the search taken literally (see {@link containsPattern}) and
+ * case-insensitive for ASCII on both databases (SQLite's `like` is; PostgreSQL's is not, hence
+ * `lower` on both sides).
  *
  * @example
  * db.select().from(groups).where(containsText(groups.name, '50%'))
  */
 export const containsText = (column: SQLWrapper, search: string): SQL =>
-  sql`${column} like ${containsPattern(search)} escape '\\'`;
+  sql`lower(${column}) like lower(${containsPattern(search)}) escape '\\'`;

@@ -127,7 +127,9 @@ export async function deleteGroup(db: Queryable, group: Group, actor: Actor): Pr
         .where(sql`${groups.traversalIds} like ${`${group.traversalIds}%`}`)
         .orderBy(sql`length(${groups.traversalIds}) desc`)
     ).map((row) => row.id);
-    const deletedProjects = (await tx.delete(projects).where(inArray(projects.groupId, subtree))).changes;
+    const deletedProjects = (
+      await tx.delete(projects).where(inArray(projects.groupId, subtree)).returning({ id: projects.id })
+    ).length;
     // Deepest first: a group's parent may not go while it is still there.
     for (const id of subtree) await tx.delete(groups).where(eq(groups.id, id));
     await recordAuditEvent(tx, {

@@ -23,7 +23,8 @@ describe('GET /-/health', () => {
       expect.objectContaining({
         msg: 'Health check failed: the database cannot be reached',
         requestId: response.headers.get('x-request-id'),
-        err: expect.objectContaining({ message: 'The database connection is not open' }),
+        // Each driver says it in its own words.
+        err: expect.objectContaining({ message: expect.stringMatching(/not open|after calling end/) }),
       }),
     );
   });

@@ -127,7 +127,7 @@ describe('server errors', () => {
         msg: 'Unhandled error on GET /groups/top/sub',
         requestId: response.headers.get('x-request-id'),
         err: expect.objectContaining({
-          stack: expect.stringMatching(/^TypeError: The database connection is not open\n\s+at /),
+          stack: expect.stringMatching(/^\w*Error: .+\n\s+at /),
         }),
       }),
     );

@@ -172,31 +172,27 @@ describe('lists and pages decide alike', () => {
     const w = await buildWorld(db);
     const extra = await platformWorld(db);
     const everyone = [...Object.values(w.users), extra.max, extra.olivia, extra.root];
-    const allGroups = db.select().from(groups).all();
-    const allProjects = db
+    const allGroups = await db.select().from(groups);
+    const allProjects = await db
       .select({ project: projects, group: groups })
       .from(projects)
-      .innerJoin(groups, eq(groups.id, projects.groupId))
-      .all();
+      .innerJoin(groups, eq(groups.id, projects.groupId));
     for (const user of everyone) {
-      const listedGroups = db
-        .select({ id: groups.id })
-        .from(groups)
-        .where(groupsReadableBy(user))
-        .all()
-        .map((row) => row.id);
+      const listedGroups = (await db.select({ id: groups.id }).from(groups).where(groupsReadableBy(user))).map(
+        (row) => row.id,
+      );
       const groupsOpenable = await Promise.all(
         allGroups.map((group: Group) => can(db, user, 'read', { kind: 'group', group })),
       );
       const openableGroups = allGroups.filter((_, index) => groupsOpenable[index]).map((group) => group.id);
       expect(listedGroups.sort(), `groups of ${user.username}`).toEqual(openableGroups.sort());
-      const listedProjects = db
-        .select({ id: projects.id })
-        .from(projects)
-        .innerJoin(groups, eq(groups.id, projects.groupId))
-        .where(projectsReadableBy(user))
-        .all()
-        .map((row) => row.id);
+      const listedProjects = (
+        await db
+          .select({ id: projects.id })
+          .from(projects)
+          .innerJoin(groups, eq(groups.id, projects.groupId))
+          .where(projectsReadableBy(user))
+      ).map((row) => row.id);
       const projectsOpenable = await Promise.all(
         allProjects.map(({ project, group }: { project: Project; group: Group }) =>
           can(db, user, 'read', { kind: 'project', project, group }),

@@ -4,6 +4,7 @@
  * the sessions signed in, hands out new ids after the copied ones, and a copy into a database
  * that already holds rows is refused.
  */
+import { freePort, runCommand } from '../support/processes.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -151,33 +152,9 @@ async function projectSlackChain(db: Db, secretKeyBase: string, projectId: numbe
   return (await new SettingsStore(db, secretKeyBase).loadChains(chain, 'slack')).get('slack')!;
 }
 
-/** A loopback port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs `npm run db:copy -- ...args` from the sources, with `env` on top of this process's. */
-function runCopy(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/copy-database.ts', ...args], {
-    env: { ...process.env, SECRET_KEY_BASE: '', DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const runCopy = (args: string[], env: Record<string, string>) => runCommand('src/copy-database.ts', args, env);
 
 describe('copyDatabase', () => {
   it('copies every row, and the copy serves the same pages, opens every secret and keeps the sessions', async () => {
@@ -316,7 +293,7 @@ describe('npm run db:copy -- --to postgres://…', () => {
 
   it('refuses with one line that does not show the password when the database cannot be reached', async () => {
     const source = await sqliteInstance();
-    const port = await closedPort();
+    const port = await freePort();
     const result = await runCopy(['--to', `postgres://cascade:hunter2-secret@127.0.0.1:${port}/cascade`], {
       DATABASE_PATH: source.path,
     });

@@ -10,6 +10,7 @@
  * // cluster.url: postgres://postgres@127.0.0.1:PORT/postgres
  * cluster.stop()
  */
+import { freePort } from './processes.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -39,16 +40,6 @@ function postgresBinary(name: string): string {
   throw new Error(POSTGRES_MISSING);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs a PostgreSQL program, as the `postgres` user when this process is root. */
 function runAs(owner: { uid: number; gid: number } | undefined, binary: string, args: string[]): void {
