@@ -4,7 +4,6 @@
  * line what it should not do.
  */
 import { runCommand } from './support/processes.js';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -3,6 +3,7 @@
  * address, a graceful stop, the compiled server in dist/, and start-ups that fail in one line: a
  * port in use, an address that is not this machine's, a database that cannot be written.
  */
+import { freePort } from './support/processes.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -16,14 +17,6 @@ afterEach(() => {
   for (const child of running.splice(0)) child.kill();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const FROM_SOURCE = ['--import', 'tsx', 'src/server.ts'];
 const COMPILED = ['--enable-source-maps', 'dist/server.js'];

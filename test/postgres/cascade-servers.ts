@@ -4,7 +4,6 @@
  * them (a session cookie, an Origin header on form posts, no redirects followed).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { SESSION_COOKIE } from '../../src/auth/sessions.js';
 
 export { freePort } from '../support/processes.js';

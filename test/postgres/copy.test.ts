@@ -5,9 +5,7 @@
  * that already holds rows is refused.
  */
 import { freePort, runCommand } from '../support/processes.js';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -151,7 +149,6 @@ async function projectSlackChain(db: Db, secretKeyBase: string, projectId: numbe
   const chain = settingsChain(projectOwner(project, lineage), lineage);
   return (await new SettingsStore(db, secretKeyBase).loadChains(chain, 'slack')).get('slack')!;
 }
-
 
 /** Runs `npm run db:copy -- ...args` from the sources, with `env` on top of this process's. */
 const runCopy = (args: string[], env: Record<string, string>) => runCommand('src/copy-database.ts', args, env);

@@ -13,7 +13,6 @@
 import { freePort } from './processes.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,7 +38,6 @@ function postgresBinary(name: string): string {
   }
   throw new Error(POSTGRES_MISSING);
 }
-
 
 /** Runs a PostgreSQL program, as the `postgres` user when this process is root. */
 function runAs(owner: { uid: number; gid: number } | undefined, binary: string, args: string[]): void {

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { freePort } from '../support/processes.js';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_ALLOWLIST, parseAllowlist } from '../../src/outbound/addresses.js';
 import { localNetworkError, sendOutbound, type OutboundPolicy } from '../../src/outbound/request.js';
@@ -237,11 +237,3 @@ function allowlist(text: string) {
   return parsed.allowlist;
 }
 
-/** A port nothing listens on: bound, then released. */
-async function freePort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
