@@ -17,7 +17,6 @@ afterEach(() => {
   for (const child of running.splice(0)) child.kill();
 });
 
-
 const FROM_SOURCE = ['--import', 'tsx', 'src/server.ts'];
 const COMPILED = ['--enable-source-maps', 'dist/server.js'];
 

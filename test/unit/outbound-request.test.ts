@@ -236,4 +236,3 @@ function allowlist(text: string) {
   if (!parsed.ok) throw new Error(parsed.error);
   return parsed.allowlist;
 }
-
