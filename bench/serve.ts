@@ -9,6 +9,7 @@ import { createApp } from '../src/app.js';
 import { SignInThrottle } from '../src/auth/throttle.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
+import { createMetrics } from '../src/http/metrics.js';
 import { createLogger } from '../src/logger.js';
 import { BENCH_SECRET_KEY_BASE, isPostgresUrl } from './fixtures.js';
 
@@ -19,9 +20,15 @@ const config = loadConfig({
   SECRET_KEY_BASE: BENCH_SECRET_KEY_BASE,
   LOG_LEVEL: 'silent',
 });
-const db = openDatabase({ url: config.databaseUrl, path: config.databasePath }, { poolSize: config.databasePoolSize });
+// As src/server.ts: every statement's time goes to /metrics, which the figures then include.
+const metrics = createMetrics();
+const db = openDatabase(
+  { url: config.databaseUrl, path: config.databasePath },
+  { poolSize: config.databasePoolSize, onTimed: (seconds) => metrics.observeDatabaseQuery(seconds) },
+);
 const app = createApp({
   db,
+  metrics,
   config,
   secretKeyBase: BENCH_SECRET_KEY_BASE,
   throttle: new SignInThrottle(db),
