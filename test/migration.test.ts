@@ -224,6 +224,31 @@ describe('database migrations', () => {
     await db.close();
   });
 
+  it('counts the projects of groups that existed before project counts, and keeps the counts in step', async () => {
+    const db = openSqlite(':memory:');
+    await migrateDatabase(db, migrationsFolderUpTo(6));
+    for (const table of ['users', 'groups', 'projects'] as const) insertRows(db, table, MIGRATION_0_ROWS[table]!);
+
+    await migrateDatabase(db);
+
+    const counts = () => sqliteHandle(db).prepare('select id, project_count from groups order by id').all();
+    expect(counts()).toEqual([
+      { id: 1, project_count: 0 },
+      { id: 2, project_count: 1 },
+    ]);
+    sqliteHandle(db).prepare('update projects set group_id = 1 where id = 1').run();
+    expect(counts()).toEqual([
+      { id: 1, project_count: 1 },
+      { id: 2, project_count: 0 },
+    ]);
+    sqliteHandle(db).prepare('delete from projects where id = 1').run();
+    expect(counts()).toEqual([
+      { id: 1, project_count: 0 },
+      { id: 2, project_count: 0 },
+    ]);
+    await db.close();
+  });
+
   it('changes nothing when the database is already up to date', async () => {
     const db = openSqlite(':memory:');
     await migrateDatabase(db);

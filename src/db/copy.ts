@@ -21,6 +21,7 @@ import { SQLITE_MIGRATIONS } from './sqlite.js';
  * counter (cascade_changes) is left out: its one row comes with the migrations.
  */
 export const COPIED_TABLES: readonly PgTable[] = [
+  pgSchema.codeHosts,
   pgSchema.users,
   pgSchema.groups,
   pgSchema.projects,
@@ -31,6 +32,8 @@ export const COPIED_TABLES: readonly PgTable[] = [
   pgSchema.auditEvents,
   pgSchema.applicationSettings,
   pgSchema.throttleAttempts,
+  pgSchema.hostSyncRuns,
+  pgSchema.hostEvents,
 ];
 
 /** Their names and columns, as PostgreSQL declares them. */
@@ -90,6 +93,7 @@ export async function copyDatabase(
         await copyTable(reader, tx, name, { batchSize, total: sourceCounts.get(name)!, onProgress });
       }
       await moveIdentitiesPastCopiedIds(tx);
+      await recountGroupProjects(tx);
     });
     reader.exec('commit');
     const counts: TableCount[] = [];
@@ -181,6 +185,14 @@ async function insertRows(tx: Tx, table: string, batch: Row[]): Promise<void> {
     sql`insert into ${sql.identifier(table)} (${columns})
         select ${columns} from json_populate_recordset(null::${sql.identifier(table)}, ${JSON.stringify(batch)}::json)`,
   );
+}
+
+/**
+ * Each group's project count came with the groups, and the projects' triggers then counted each
+ * copied project again: count them once more from the projects themselves.
+ */
+async function recountGroupProjects(tx: Tx): Promise<void> {
+  await execute(tx, sql`update groups set project_count = (select count(*) from projects where group_id = groups.id)`);
 }
 
 /** Ids were copied as they were: the next id each table hands out must come after them. */

@@ -29,6 +29,10 @@ const pathText = customType<{ data: string }>({ dataType: () => 'text collate "C
 const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
 const epochMs = (name: string) => bigint(name, { mode: 'number' });
 const createdAt = () => epochMs('created_at').notNull();
+const hostKeys = () => ({
+  codeHostId: integer('code_host_id').references((): AnyPgColumn => codeHosts.id, { onDelete: 'set null' }),
+  hostId: integer('host_id'),
+});
 
 export const users = pgTable(
   'users',
@@ -40,11 +44,15 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     isAdmin: boolean('is_admin').notNull().default(false),
     blockedAt: epochMs('blocked_at'),
+    ...hostKeys(),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('users_username_unique').on(sql`lower(${t.username})`),
     uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
+    uniqueIndex('users_host_unique')
+      .on(t.codeHostId, t.hostId)
+      .where(sql`${t.codeHostId} is not null`),
   ],
 );
 
@@ -72,12 +80,18 @@ export const groups = pgTable(
     fullPath: pathText('full_path').notNull(),
     traversalIds: pathText('traversal_ids').notNull(),
     description: text('description').notNull().default(''),
+    projectCount: integer('project_count').notNull().default(0),
+    ...hostKeys(),
+    hostHookId: integer('host_hook_id'),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('groups_full_path_unique').on(sql`lower(${t.fullPath})`),
     index('groups_parent_id_idx').on(t.parentId),
     index('groups_traversal_ids_idx').on(t.traversalIds),
+    uniqueIndex('groups_host_unique')
+      .on(t.codeHostId, t.hostId)
+      .where(sql`${t.codeHostId} is not null`),
   ],
 );
 
@@ -92,11 +106,17 @@ export const projects = pgTable(
     path: text('path').notNull(),
     fullPath: pathText('full_path').notNull(),
     description: text('description').notNull().default(''),
+    ...hostKeys(),
+    hostHookId: integer('host_hook_id'),
+    defaultBranch: text('default_branch'),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('projects_full_path_unique').on(sql`lower(${t.fullPath})`),
     index('projects_group_id_idx').on(t.groupId),
+    uniqueIndex('projects_host_unique')
+      .on(t.codeHostId, t.hostId)
+      .where(sql`${t.codeHostId} is not null`),
   ],
 );
 
@@ -110,6 +130,7 @@ export const members = pgTable(
     groupId: integer('group_id').references(() => groups.id, { onDelete: 'cascade' }),
     projectId: integer('project_id').references(() => projects.id, { onDelete: 'cascade' }),
     accessLevel: integer('access_level').notNull(),
+    codeHostId: integer('code_host_id').references((): AnyPgColumn => codeHosts.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -245,5 +266,76 @@ export const throttleAttempts = pgTable(
   (t) => [
     index('throttle_attempts_key_at_idx').on(t.key, t.at),
     index('throttle_attempts_expires_at_idx').on(t.expiresAt),
+  ],
+);
+
+export const codeHosts = pgTable(
+  'code_hosts',
+  {
+    id: id(),
+    kind: text('kind', { enum: ['gitlab', 'gitea', 'forgejo'] }).notNull(),
+    name: text('name').notNull(),
+    url: text('url').notNull(),
+    token: text('token').notNull(),
+    hookSecret: text('hook_secret').notNull(),
+    systemHookId: integer('system_hook_id'),
+    version: text('version').notNull().default(''),
+    tokenUsername: text('token_username').notNull().default(''),
+    pausedAt: epochMs('paused_at'),
+    adminsAreAdmins: boolean('admins_are_admins').notNull().default(false),
+    oidcClientId: text('oidc_client_id'),
+    oidcClientSecret: text('oidc_client_secret'),
+    reconcileMinutes: integer('reconcile_minutes').notNull().default(60),
+    lastReconciledAt: epochMs('last_reconciled_at'),
+    updatedAt: epochMs('updated_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('code_hosts_url_unique').on(sql`lower(${t.url})`)],
+);
+
+export const hostSyncRuns = pgTable(
+  'host_sync_runs',
+  {
+    id: id(),
+    codeHostId: integer('code_host_id')
+      .notNull()
+      .references(() => codeHosts.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['import', 'reconcile'] }).notNull(),
+    status: text('status', { enum: ['running', 'finished', 'failed'] }).notNull(),
+    phase: text('phase').notNull().default(''),
+    cursor: text('cursor'),
+    counts: text('counts').notNull().default('{}'),
+    problems: text('problems').notNull().default('[]'),
+    error: text('error'),
+    startedAt: epochMs('started_at').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+    finishedAt: epochMs('finished_at'),
+  },
+  (t) => [index('host_sync_runs_code_host_idx').on(t.codeHostId, t.id)],
+);
+
+export const hostEvents = pgTable(
+  'host_events',
+  {
+    id: id(),
+    codeHostId: integer('code_host_id')
+      .notNull()
+      .references(() => codeHosts.id, { onDelete: 'cascade' }),
+    deliveryId: text('delivery_id').notNull(),
+    hostEvent: text('host_event').notNull(),
+    kind: text('kind').notNull(),
+    hostProjectId: integer('host_project_id'),
+    projectId: integer('project_id').references(() => projects.id, { onDelete: 'set null' }),
+    payload: text('payload').notNull(),
+    outcome: text('outcome').notNull().default('received'),
+    detail: text('detail'),
+    receivedAt: epochMs('received_at').notNull(),
+    processedAt: epochMs('processed_at'),
+  },
+  (t) => [
+    uniqueIndex('host_events_delivery_unique').on(t.codeHostId, t.deliveryId),
+    index('host_events_code_host_idx').on(t.codeHostId, t.id),
+    index('host_events_received_at_idx').on(t.receivedAt),
+    index('host_events_project_idx').on(t.projectId, t.id),
   ],
 );

@@ -10,6 +10,16 @@ const createdAt = () =>
     .notNull()
     .$defaultFn(() => new Date());
 
+/**
+ * What an imported user, group or project is on its code host: the connection and the host's own
+ * id, never its path, so that a rename or transfer on the host keeps its settings here. Both are
+ * null for what was created in Cascade. Removing the connection keeps the objects as Cascade's own.
+ */
+const hostKeys = () => ({
+  codeHostId: integer('code_host_id').references((): AnySQLiteColumn => codeHosts.id, { onDelete: 'set null' }),
+  hostId: integer('host_id'),
+});
+
 export const users = sqliteTable(
   'users',
   {
@@ -20,11 +30,15 @@ export const users = sqliteTable(
     passwordHash: text('password_hash').notNull(),
     isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
     blockedAt: integer('blocked_at', { mode: 'timestamp_ms' }),
+    ...hostKeys(),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('users_username_unique').on(sql`lower(${t.username})`),
     uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
+    uniqueIndex('users_host_unique')
+      .on(t.codeHostId, t.hostId)
+      .where(sql`${t.codeHostId} is not null`),
   ],
 );
 
@@ -55,12 +69,20 @@ export const groups = sqliteTable(
     /** "/1/5/9/": ids from the top-level group down to this one, for subtree queries by prefix. */
     traversalIds: text('traversal_ids').notNull(),
     description: text('description').notNull().default(''),
+    /** How many projects are directly in the group, kept by the triggers of drizzle/sqlite/0007. */
+    projectCount: integer('project_count').notNull().default(0),
+    ...hostKeys(),
+    /** The group hook Cascade keeps on the host (GitLab), by the host's id. */
+    hostHookId: integer('host_hook_id'),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('groups_full_path_unique').on(sql`lower(${t.fullPath})`),
     index('groups_parent_id_idx').on(t.parentId),
     index('groups_traversal_ids_idx').on(t.traversalIds),
+    uniqueIndex('groups_host_unique')
+      .on(t.codeHostId, t.hostId)
+      .where(sql`${t.codeHostId} is not null`),
   ],
 );
 
@@ -75,11 +97,19 @@ export const projects = sqliteTable(
     path: text('path').notNull(),
     fullPath: text('full_path').notNull(),
     description: text('description').notNull().default(''),
+    ...hostKeys(),
+    /** The project hook Cascade keeps on the host (GitLab), by the host's id. */
+    hostHookId: integer('host_hook_id'),
+    /** The default branch, as the host last reported it (null: not imported, or an empty repository). */
+    defaultBranch: text('default_branch'),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('projects_full_path_unique').on(sql`lower(${t.fullPath})`),
     index('projects_group_id_idx').on(t.groupId),
+    uniqueIndex('projects_host_unique')
+      .on(t.codeHostId, t.hostId)
+      .where(sql`${t.codeHostId} is not null`),
   ],
 );
 
@@ -95,6 +125,8 @@ export const members = sqliteTable(
     projectId: integer('project_id').references(() => projects.id, { onDelete: 'cascade' }),
     /** GitLab's access levels: 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner. */
     accessLevel: integer('access_level').notNull(),
+    /** The connection that imported the membership (the host is its source of truth); null: given in Cascade. */
+    codeHostId: integer('code_host_id').references((): AnySQLiteColumn => codeHosts.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -279,3 +311,119 @@ export const throttleAttempts = sqliteTable(
     index('throttle_attempts_expires_at_idx').on(t.expiresAt),
   ],
 );
+
+/**
+ * A connected GitLab, Gitea or Forgejo instance (src/code-hosts/): the token Cascade reads it with,
+ * the system hook it registered there, and how its groups, projects and members are kept in sync.
+ */
+export const codeHosts = sqliteTable(
+  'code_hosts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['gitlab', 'gitea', 'forgejo'] }).notNull(),
+    /** "gitlab.example.com": how pages and the audit trail name the host. */
+    name: text('name').notNull(),
+    /** The host's base URL, e.g. "https://gitlab.example.com" (no trailing slash). */
+    url: text('url').notNull(),
+    /** The administrator's access token, sealed (src/seal.ts); write-only. */
+    token: text('token').notNull(),
+    /** The secret of the hooks Cascade registered (GitLab's token, Gitea's HMAC key), sealed. */
+    hookSecret: text('hook_secret').notNull(),
+    /** The system hook Cascade registered on the host, by the host's id. */
+    systemHookId: integer('system_hook_id'),
+    /** The host's version when last checked, e.g. "17.5.1" or "1.22.3". */
+    version: text('version').notNull().default(''),
+    /** The username the token belongs to. */
+    tokenUsername: text('token_username').notNull().default(''),
+    /** Set while the connection is paused: no import, no reconcile, received events are refused. */
+    pausedAt: integer('paused_at', { mode: 'timestamp_ms' }),
+    /** Whether the host's administrators are Cascade administrators when they sign in (off by default). */
+    adminsAreAdmins: integer('admins_are_admins', { mode: 'boolean' }).notNull().default(false),
+    /** "Sign in with <host>": the OpenID Connect application registered on the host. */
+    oidcClientId: text('oidc_client_id'),
+    /** Its secret, sealed. */
+    oidcClientSecret: text('oidc_client_secret'),
+    /** Minutes between reconciles. */
+    reconcileMinutes: integer('reconcile_minutes').notNull().default(60),
+    lastReconciledAt: integer('last_reconciled_at', { mode: 'timestamp_ms' }),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .$defaultFn(() => new Date()),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('code_hosts_url_unique').on(sql`lower(${t.url})`)],
+);
+
+export type CodeHost = typeof codeHosts.$inferSelect;
+
+/**
+ * One import or reconcile of a connection: where it is (for the progress shown and for resuming
+ * after a failure), what it has counted, and what it could not take over (e.g. a path collision).
+ */
+export const hostSyncRuns = sqliteTable(
+  'host_sync_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    codeHostId: integer('code_host_id')
+      .notNull()
+      .references(() => codeHosts.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['import', 'reconcile'] }).notNull(),
+    status: text('status', { enum: ['running', 'finished', 'failed'] }).notNull(),
+    /** e.g. "groups", "projects", "members": the step the run is in. */
+    phase: text('phase').notNull().default(''),
+    /** JSON: where to resume (the step and the host's page or keyset cursor). */
+    cursor: text('cursor'),
+    /** JSON object of counts, e.g. { "groups": 12, "projects": 340, "projectsTotal": 1000 }. */
+    counts: text('counts').notNull().default('{}'),
+    /** JSON array of texts: what was reported instead of taken over, e.g. a path collision. */
+    problems: text('problems').notNull().default('[]'),
+    /** Why the run failed, as shown to the administrator (never a secret). */
+    error: text('error'),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('host_sync_runs_code_host_idx').on(t.codeHostId, t.id)],
+);
+
+export type HostSyncRun = typeof hostSyncRuns.$inferSelect;
+
+/**
+ * Every event a code host sent to the receiver, stored before the receiver answers: once per
+ * delivery id, so a redelivery is stored once. Kept 14 days by default.
+ */
+export const hostEvents = sqliteTable(
+  'host_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    codeHostId: integer('code_host_id')
+      .notNull()
+      .references(() => codeHosts.id, { onDelete: 'cascade' }),
+    /** The host's id of the delivery (X-Gitlab-Event-UUID / Idempotency-Key, X-Gitea-Delivery). */
+    deliveryId: text('delivery_id').notNull(),
+    /** The event as the host names it (X-Gitlab-Event "Push Hook", X-Gitea-Event "push"). */
+    hostEvent: text('host_event').notNull(),
+    /** The event in Cascade's words, the same for every host: "push", "project_renamed", "member_added", ... */
+    kind: text('kind').notNull(),
+    /** The project the event is about, by the host's id; null for an event about no project. */
+    hostProjectId: integer('host_project_id'),
+    /** That project in Cascade, once known. */
+    projectId: integer('project_id').references(() => projects.id, { onDelete: 'set null' }),
+    /** The raw JSON body as received. */
+    payload: text('payload').notNull(),
+    /** "received", "applied", "ignored", "unknown_project" (kept for the reconcile), "failed". */
+    outcome: text('outcome').notNull().default('received'),
+    /** What the outcome means for this event, as shown in Recent events. */
+    detail: text('detail'),
+    receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
+    processedAt: integer('processed_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    uniqueIndex('host_events_delivery_unique').on(t.codeHostId, t.deliveryId),
+    index('host_events_code_host_idx').on(t.codeHostId, t.id),
+    index('host_events_received_at_idx').on(t.receivedAt),
+    index('host_events_project_idx').on(t.projectId, t.id),
+  ],
+);
+
+export type HostEvent = typeof hostEvents.$inferSelect;

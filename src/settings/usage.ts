@@ -70,8 +70,9 @@ const valuesOf = (items: readonly SQL[][]) =>
 
 /**
  * The groups and projects below each traversal prefix, as ranges of the index on traversal ids
- * ("/1/5/" starts every id list from "/1/5/" up to "/1/50"); '' is everything, which is
- * counted from the tables' own sizes.
+ * ("/1/5/" starts every id list from "/1/5/" up to "/1/50"); '' is everything. Projects are
+ * counted from their groups' project counts, so a subtree of a million projects costs as much as
+ * its groups.
  */
 function subtreeSizes(db: Queryable, prefixes: string[]) {
   return rows<Subtree & { prefix: string }>(
@@ -80,8 +81,8 @@ function subtreeSizes(db: Queryable, prefixes: string[]) {
     select j.prefix as prefix,
            case when j.prefix = '' then (select count(*) from groups)
              else (select count(*) from groups g where g.traversal_ids >= j.prefix and g.traversal_ids < substr(j.prefix, 1, length(j.prefix) - 1) || '0') end as groups,
-           case when j.prefix = '' then (select count(*) from projects)
-             else (select count(*) from groups g join projects p on p.group_id = g.id
+           case when j.prefix = '' then (select coalesce(sum(project_count), 0) from groups)
+             else (select coalesce(sum(g.project_count), 0) from groups g
                     where g.traversal_ids >= j.prefix and g.traversal_ids < substr(j.prefix, 1, length(j.prefix) - 1) || '0') end as projects
       from j`,
   );

@@ -16,6 +16,7 @@ import { INSTANCE_LEVEL, recordAuditEvent } from '../../src/audit/trail.js';
 import { loadConfig } from '../../src/config.js';
 import { migrateDatabase, openPostgres, openSqlite, rows, type Db } from '../../src/db/client.js';
 import { COPIED_TABLES, copyDatabase, CopyRefused } from '../../src/db/copy.js';
+import { codeHosts, hostEvents, hostSyncRuns } from '../../src/db/schema.js';
 import { createGroup, findGroupById, groupLineage } from '../../src/model/groups.js';
 import { moveGroup } from '../../src/model/moves.js';
 import { findProjectById } from '../../src/model/projects.js';
@@ -91,6 +92,30 @@ async function sqliteInstance(): Promise<Instance> {
     for (let i = 0; i < 30; i++) {
       await recordAuditEvent(tx, { actor: world.users.admin, action: 'settings.reset', owner: INSTANCE_LEVEL });
     }
+  });
+  await db.transaction(async (tx) => {
+    const [host] = await tx
+      .insert(codeHosts)
+      .values({
+        kind: 'gitlab',
+        name: 'gitlab.example.com',
+        url: 'https://gitlab.example.com',
+        token: 'sealed-token',
+        hookSecret: 'sealed-secret',
+      })
+      .returning();
+    const now = new Date();
+    await tx
+      .insert(hostSyncRuns)
+      .values({ codeHostId: host!.id, kind: 'import', status: 'finished', startedAt: now, updatedAt: now });
+    await tx.insert(hostEvents).values({
+      codeHostId: host!.id,
+      deliveryId: '5f2a8d2c-0000-4000-8000-000000000001',
+      hostEvent: 'Push Hook',
+      kind: 'push',
+      payload: '{}',
+      receivedAt: now,
+    });
   });
   const failedSignIn = await post(test.app, '/users/sign_in', { username: 'admin', password: 'wrong-password' });
   expect(failedSignIn.status).toBe(401);
@@ -251,7 +276,7 @@ describe('copyDatabase', () => {
     const again = copyDatabase(source.db, target);
     await expect(again).rejects.toThrow(CopyRefused);
     await expect(again).rejects.toThrow(
-      'the PostgreSQL database is not empty (rows in users, groups, projects, members, sessions, personal_access_tokens, integration_settings, audit_events, application_settings, throttle_attempts): copy into a new, empty database',
+      'the PostgreSQL database is not empty (rows in code_hosts, users, groups, projects, members, sessions, personal_access_tokens, integration_settings, audit_events, application_settings, throttle_attempts, host_sync_runs, host_events): copy into a new, empty database',
     );
     expect(await countsOf(target)).toEqual(copied);
   });
@@ -283,7 +308,7 @@ describe('npm run db:copy -- --to postgres://…', () => {
     expect(again.stdout).toBe('');
     expect(again.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
-        /^Copy refused: the PostgreSQL database is not empty \(rows in users, .*\): copy into a new, empty database\.$/,
+        /^Copy refused: the PostgreSQL database is not empty \(rows in code_hosts, users, .*\): copy into a new, empty database\.$/,
       ),
     ]);
   });

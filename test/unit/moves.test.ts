@@ -7,6 +7,7 @@ import type { Db } from '../../src/db/client.js';
 import { groups, projects } from '../../src/db/schema.js';
 import { createGroup, findGroupById, groupLineage } from '../../src/model/groups.js';
 import { moveGroup, moveProject } from '../../src/model/moves.js';
+import { deleteGroup, deleteProject } from '../../src/model/tree.js';
 import { createProject, findProjectById } from '../../src/model/projects.js';
 import { groupOwner, projectOwner, settingsChain } from '../../src/settings/owners.js';
 import { listOverrides } from '../../src/settings/overrides.js';
@@ -156,5 +157,32 @@ describe('moveProject', () => {
       ).entries;
     expect((await list(other)).map((entry) => entry.owner.path)).toEqual(['other/p']);
     expect(await list(a)).toEqual([]);
+  });
+});
+
+describe("each group's project count", () => {
+  const counts = async (db: Db) =>
+    Object.fromEntries(
+      (await db.select({ path: groups.fullPath, count: groups.projectCount }).from(groups)).map((g) => [
+        g.path,
+        g.count,
+      ]),
+    );
+
+  it('follows projects as they are created, moved and deleted, and groups as they are deleted', async () => {
+    const { db, a, c, other, project } = await tree();
+    must(await createProject(db, { name: 'Q', path: 'q' }, c));
+    expect(await counts(db)).toEqual({ a: 0, 'a/b': 0, 'a/b/c': 2, other: 0 });
+
+    must(await moveProject(db, project, other, MOVER));
+    expect(await counts(db)).toEqual({ a: 0, 'a/b': 0, 'a/b/c': 1, other: 1 });
+
+    // A group's move rewrites its projects' paths, not their group: no count changes.
+    must(await moveGroup(db, (await findGroupById(db, c.id))!, other, MOVER));
+    expect(await counts(db)).toEqual({ a: 0, 'a/b': 0, 'other/c': 1, other: 1 });
+
+    await deleteProject(db, (await findProjectById(db, project.id))!, MOVER);
+    await deleteGroup(db, (await findGroupById(db, a.id))!, MOVER);
+    expect(await counts(db)).toEqual({ 'other/c': 1, other: 0 });
   });
 });
