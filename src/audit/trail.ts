@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.js';
-import { auditEvents, type AuditEvent, type User } from '../db/schema.js';
+import { auditEvents, type AuditEvent } from '../db/schema.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
 
 export interface AuditChange {
@@ -29,7 +29,20 @@ export type AuditAction =
   | 'group.moved'
   | 'project.deleted'
   | 'group.deleted'
-  | 'network.updated';
+  | 'network.updated'
+  | 'code_host.connected'
+  | 'code_host.updated'
+  | 'code_host.paused'
+  | 'code_host.resumed'
+  | 'code_host.removed'
+  | 'code_host.imported'
+  | 'group.imported'
+  | 'group.updated'
+  | 'project.imported'
+  | 'project.updated'
+  | 'member.added'
+  | 'member.updated'
+  | 'member.removed';
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
   'settings.saved': 'Saved the settings',
@@ -45,6 +58,19 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'project.deleted': 'Deleted the project',
   'group.deleted': 'Deleted the group, its subgroups and projects',
   'network.updated': 'Changed the network settings',
+  'code_host.connected': 'Connected the code host',
+  'code_host.updated': 'Changed the code host connection',
+  'code_host.paused': 'Paused the code host connection',
+  'code_host.resumed': 'Resumed the code host connection',
+  'code_host.removed': 'Removed the code host connection',
+  'code_host.imported': 'Imported groups, projects and members from the code host',
+  'group.imported': 'Imported the group from the code host',
+  'group.updated': 'Updated the group from the code host',
+  'project.imported': 'Imported the project from the code host',
+  'project.updated': 'Updated the project from the code host',
+  'member.added': 'Added a member',
+  'member.updated': "Changed a member's role",
+  'member.removed': 'Removed a member',
 };
 
 /** The level an event is about, as the trail names it (a settings owner, a moved group or project). */
@@ -58,8 +84,17 @@ export interface AuditedLevel {
 /** The instance, as the trail names it. */
 export const INSTANCE_LEVEL: AuditedLevel = { level: 'instance', id: null, name: 'Instance', path: null };
 
+/**
+ * Who made a change: a user, or a code host connection keeping the tree in step (id null,
+ * named e.g. "gitlab.example.com (code host)").
+ */
+export interface AuditActor {
+  id: number | null;
+  username: string;
+}
+
 export interface NewAuditEvent {
-  actor: Pick<User, 'id' | 'username'>;
+  actor: AuditActor;
   action: AuditAction;
   owner: AuditedLevel;
   integration?: string;
