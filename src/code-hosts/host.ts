@@ -6,6 +6,7 @@
  * Everything is keyed by the host's own ids, never by paths: a rename or a transfer on the host
  * keeps its settings in Cascade.
  */
+import type { OutboundPolicy } from '../outbound/request.js';
 
 export const HOST_KINDS = ['gitlab', 'gitea', 'forgejo'] as const;
 export type HostKind = (typeof HOST_KINDS)[number];
@@ -152,3 +153,17 @@ export interface HostSync {
   /** The whole tree (the periodic reconcile). */
   reconcile(): Promise<void>;
 }
+
+/** Where a client talks to, and with which token (opened from the connection's sealed one). */
+export interface HostTarget {
+  kind: HostKind;
+  /** The host's base URL, e.g. "https://gitlab.example.com" (no trailing slash). */
+  url: string;
+  token: string;
+}
+
+/**
+ * Makes the client of a host; every request goes through the outbound protection with the
+ * Network settings given (src/outbound/request.ts). Tests give the app a factory of their own.
+ */
+export type HostClientFactory = (target: HostTarget, policy: OutboundPolicy) => HostClient;
