@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -311,6 +312,26 @@ describe('npm run db:copy -- --to postgres://…', () => {
         /^Copy refused: the PostgreSQL database is not empty \(rows in code_hosts, users, .*\): copy into a new, empty database\.$/,
       ),
     ]);
+  });
+
+  it('exits 1 and names the table when a count differs after the copy', async () => {
+    const source = await sqliteInstance();
+    const url = await emptyPostgres();
+    const target = openTarget(url);
+    await migrateDatabase(target);
+    // A target that silently keeps no sessions: the copy commits, and only the count check can tell.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`create function keep_no_row() returns trigger language plpgsql as $$ begin return null; end $$;
+                        create trigger sessions_kept_nowhere before insert on sessions for each row execute function keep_no_row();`);
+    await client.end();
+
+    const result = await runCopy([`--to=${url}`], { DATABASE_PATH: source.path });
+
+    expect(result.code).toBe(1);
+    const sessions = (await countsOf(source.db)).sessions;
+    expect(result.stdout).toMatch(new RegExp(`^sessions +${sessions} +0  differs$`, 'm'));
+    expect(result.stderr.trim().split('\n').at(-1)).toBe('Count check failed: sessions differ.');
   });
 
   it('refuses with one line that does not show the password when the database cannot be reached', async () => {
