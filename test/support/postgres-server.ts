@@ -12,7 +12,16 @@
  */
 import { freePort } from './processes.js';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -52,6 +61,42 @@ function postgresUser(): { uid: number; gid: number } {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
+/** The file in a cluster's folder that names the process that made it. */
+const CREATOR_FILE = 'creator.pid';
+
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Stops and removes the clusters whose maker is gone: a run that was killed never reached its
+ * `stop()`, and would leave its server running until the machine restarts.
+ */
+function removeAbandonedClusters(owner: { uid: number; gid: number } | undefined, pgCtl: string): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('postgres-')) continue;
+    const folder = join(tmpdir(), name);
+    let creator: number;
+    try {
+      creator = Number(readFileSync(join(folder, CREATOR_FILE), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!Number.isInteger(creator) || isRunning(creator)) continue;
+    try {
+      runAs(owner, pgCtl, ['-D', join(folder, 'data'), '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // Not running any more: only the folder is left.
+    }
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 /**
  * Makes and starts a cluster that nothing needs to survive a crash of (fsync off). `settings`
  * are more server options (`-c name=value`), after the defaults, so they may override them.
@@ -60,6 +105,7 @@ export async function startPostgresCluster(settings: string[] = []): Promise<Pos
   const initdb = postgresBinary('initdb');
   const pgCtl = postgresBinary('pg_ctl');
   const owner = userInfo().uid === 0 ? postgresUser() : undefined;
+  removeAbandonedClusters(owner, pgCtl);
   // The run's temporary folder is private to this user; the server's user must reach its own.
   const folder = mkdtempSync(join(tmpdir(), 'postgres-'));
   if (owner) {
@@ -67,6 +113,7 @@ export async function startPostgresCluster(settings: string[] = []): Promise<Pos
     chmodSync(tmpdir(), 0o711);
     chownSync(folder, owner.uid, owner.gid);
   }
+  writeFileSync(join(folder, CREATOR_FILE), String(process.pid));
   const data = join(folder, 'data');
   const port = await freePort();
   runAs(owner, initdb, ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
