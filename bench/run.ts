@@ -152,27 +152,40 @@ async function loadInTurns<const T extends readonly Route[]>(routes: T): Promise
 
 const describeLoad = (load: Load) => `${Math.round(load.rps)} req/s (p50 ${load.p50} ms, p99 ${load.p99} ms)`;
 
-async function withServer<T>(
-  location: string,
+/** Runs `run` while a bench server of each database serves, started side by side. */
+async function withServers<T>(
+  locations: Record<Engine, string>,
   cache: 'cache' | 'nocache',
-  run: (base: string) => Promise<T>,
+  run: (bases: Record<Engine, string>) => Promise<T>,
 ): Promise<T> {
-  const port = 3900 + Math.floor(Math.random() * 90);
-  const server = await startServer(location, port, cache);
+  const servers: ChildProcess[] = [];
   try {
-    return await run(`http://127.0.0.1:${port}`);
+    const bases = {} as Record<Engine, string>;
+    for (const engine of ENGINES) {
+      const port = 3900 + Math.floor(Math.random() * 90) + (engine === 'postgres' ? 100 : 0);
+      servers.push(await startServer(locations[engine], port, cache));
+      bases[engine] = `http://127.0.0.1:${port}`;
+    }
+    return await run(bases);
   } finally {
-    server.kill();
-    await new Promise((resolve) => server.once('exit', resolve));
+    for (const server of servers) {
+      server.kill();
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
   }
 }
 
 /** What one database gave: the saves in process, the pages from a server process of their own. */
-interface Figures {
+interface Figures extends Saves, Pages {}
+
+interface Saves {
   instanceSmall: number;
   instanceLarge: number;
   groupSmall: number;
   groupBig: number;
+}
+
+interface Pages {
   health: Load;
   cachedPage: Load;
   shallow: Load;
@@ -184,13 +197,13 @@ interface Figures {
 }
 
 /**
- * Builds the two trees at `locations` (SQLite files or PostgreSQL URLs), times the saves, then
- * loads the pages from a server on the large one. Answers the figures and the large tree.
+ * Builds the two trees at `locations` (SQLite files or PostgreSQL URLs) and times the saves.
+ * Answers the figures and the large tree.
  */
-async function measureDatabase(
+async function buildAndSave(
   engine: Engine,
   locations: { small: string; large: string },
-): Promise<{ figures: Figures; large: BenchTree }> {
+): Promise<{ saves: Saves; large: BenchTree }> {
   const name = ENGINE_NAMES[engine];
   console.log(`${name}: building a database with 1,000 projects...`);
   const small = await buildTree(locations.small, 1_000);
@@ -200,53 +213,57 @@ async function measureDatabase(
   console.log(`  built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   console.log(`${name}: saving defaults...`);
-  const instanceSmall = await medianSave(small, null);
-  const instanceLarge = await medianSave(large, null);
-  const groupSmall = await medianSave(large, large.smallGroupPath);
-  const groupBig = await medianSave(large, large.bigGroupPath);
-  for (const { db } of [small, large]) await db.close();
-
-  console.log(`${name}: serving pages under load...`);
-  const [health, cachedPage] = await withServer(locations.large, 'cache', (base) =>
-    loadInTurns([
-      { url: `${base}/-/health` },
-      { url: `${base}/${large.deepProjectPath}/-/settings/integrations/slack`, cookie: large.adminCookie },
-    ]),
-  );
-  const [shallow, deep, first, middle, instanceList, groupList] = await withServer(
-    locations.large,
-    'nocache',
-    (base) => {
-      const cookie = large.adminCookie;
-      const integrations = `settings/integrations/slack`;
-      const overrides = `${base}/admin/application_settings/integrations/slack/overrides`;
-      return loadInTurns([
-        { url: `${base}/${large.shallowProjectPath}/-/${integrations}`, cookie },
-        { url: `${base}/${large.deepProjectPath}/-/${integrations}`, cookie },
-        { url: overrides, cookie },
-        { url: `${overrides}?after=${encodeURIComponent(large.middleOverridePath)}`, cookie },
-        { url: `${base}/admin/application_settings/integrations`, cookie },
-        { url: `${base}/groups/${large.bigGroupPath}/-/settings/integrations`, cookie },
-      ]);
-    },
-  );
-  return {
-    figures: {
-      instanceSmall,
-      instanceLarge,
-      groupSmall,
-      groupBig,
-      health,
-      cachedPage,
-      shallow,
-      deep,
-      first,
-      middle,
-      instanceList,
-      groupList,
-    },
-    large,
+  const saves = {
+    instanceSmall: await medianSave(small, null),
+    instanceLarge: await medianSave(large, null),
+    groupSmall: await medianSave(large, large.smallGroupPath),
+    groupBig: await medianSave(large, large.bigGroupPath),
   };
+  for (const { db } of [small, large]) await db.close();
+  return { saves, large };
+}
+
+/**
+ * Loads the pages of both large databases, a server on each: the two servers' routes take turns
+ * (loadInTurns), so that SQLite's and PostgreSQL's figures of a row meet the same noise from the
+ * rest of the machine, round by round.
+ */
+async function servePages(locations: Record<Engine, string>, trees: Record<Engine, BenchTree>) {
+  console.log('Serving pages under load, SQLite and PostgreSQL in turns...');
+  const both = async <K extends keyof Pages>(
+    cache: 'cache' | 'nocache',
+    routes: (base: string, tree: BenchTree) => { [key in K]: Route },
+  ): Promise<Record<Engine, Pick<Pages, K>>> =>
+    withServers(locations, cache, async (bases) => {
+      const keyed = ENGINES.flatMap((engine) =>
+        Object.entries<Route>(routes(bases[engine], trees[engine])).map(([key, route]) => ({ engine, key, route })),
+      );
+      const loads = await loadInTurns(keyed.map(({ route }) => route));
+      const figures = { sqlite: {}, postgres: {} } as Record<Engine, Record<string, Load>>;
+      keyed.forEach(({ engine, key }, index) => (figures[engine][key] = loads[index]!));
+      return figures as Record<Engine, Pick<Pages, K>>;
+    });
+  const cached = await both('cache', (base, tree) => ({
+    health: { url: `${base}/-/health` },
+    cachedPage: { url: `${base}/${tree.deepProjectPath}/-/settings/integrations/slack`, cookie: tree.adminCookie },
+  }));
+  const uncached = await both('nocache', (base, tree) => {
+    const cookie = tree.adminCookie;
+    const integrations = `settings/integrations/slack`;
+    const overrides = `${base}/admin/application_settings/integrations/slack/overrides`;
+    return {
+      shallow: { url: `${base}/${tree.shallowProjectPath}/-/${integrations}`, cookie },
+      deep: { url: `${base}/${tree.deepProjectPath}/-/${integrations}`, cookie },
+      first: { url: overrides, cookie },
+      middle: { url: `${overrides}?after=${encodeURIComponent(tree.middleOverridePath)}`, cookie },
+      instanceList: { url: `${base}/admin/application_settings/integrations`, cookie },
+      groupList: { url: `${base}/groups/${tree.bigGroupPath}/-/settings/integrations`, cookie },
+    };
+  });
+  return {
+    sqlite: { ...cached.sqlite, ...uncached.sqlite },
+    postgres: { ...cached.postgres, ...uncached.postgres },
+  } satisfies Record<Engine, Pages>;
 }
 
 /** A target checked on each database: its own text per database, met when met on both. */
@@ -371,31 +388,35 @@ async function main(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'cascade-bench-'));
   try {
     const largePath = join(folder, 'large.db');
-    const sqlite = await measureDatabase('sqlite', { small: join(folder, 'small.db'), large: largePath });
-    console.log('SQLite: starting the server on the database of 1,000,000 projects...');
-    const sqliteStart = await measureStartAndMemory(largePath, sqlite.large);
+    const sqlite = await buildAndSave('sqlite', { small: join(folder, 'small.db'), large: largePath });
     console.log(
       process.env.BENCH_DATABASE_URL
         ? 'PostgreSQL: the server of BENCH_DATABASE_URL'
         : 'PostgreSQL: starting a throwaway cluster...',
     );
     const postgres = await startBenchPostgres();
-    let postgresFigures: Figures;
-    let postgresStart: StartAndMemory;
     try {
       const locations = {
         small: await postgres.createDatabase('small'),
         large: await postgres.createDatabase('large'),
       };
-      const measured = await measureDatabase('postgres', locations);
-      postgresFigures = measured.figures;
-      console.log('PostgreSQL: starting the server on the database of 1,000,000 projects...');
-      postgresStart = await measureStartAndMemory(locations.large, measured.large);
+      const built = await buildAndSave('postgres', locations);
+      const pages = await servePages(
+        { sqlite: largePath, postgres: locations.large },
+        { sqlite: sqlite.large, postgres: built.large },
+      );
+      addRows({
+        sqlite: { ...sqlite.saves, ...pages.sqlite },
+        postgres: { ...built.saves, ...pages.postgres },
+      });
+      console.log('Starting the server on each database of 1,000,000 projects...');
+      addStartAndMemoryRows({
+        sqlite: await measureStartAndMemory(largePath, sqlite.large),
+        postgres: await measureStartAndMemory(locations.large, built.large),
+      });
     } finally {
       await postgres.stop();
     }
-    addRows({ sqlite: sqlite.figures, postgres: postgresFigures });
-    addStartAndMemoryRows({ sqlite: sqliteStart, postgres: postgresStart });
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
