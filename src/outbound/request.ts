@@ -157,6 +157,9 @@ interface Answer {
   body: string | null;
 }
 
+/** "10 MB", "1024 bytes". */
+const sizeText = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MB` : `${bytes} bytes`);
+
 /** Thrown while reading a body longer than allowed. */
 class BodyTooLarge extends Error {}
 
@@ -285,7 +288,7 @@ async function perform(
       answer = await exchange(destination, current, signal, maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLarge)
-        return failed('too_large', `The answer of ${target.host} is larger than ${maxBodyBytes! / 1024 / 1024} MB`);
+        return failed('too_large', `The answer of ${target.host} is larger than ${sizeText(maxBodyBytes!)}`);
       return describeError(signal.aborted ? signal.reason : error, target, timeoutMs);
     }
     if (isRedirect(answer.status) && answer.location) {
