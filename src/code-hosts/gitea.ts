@@ -277,9 +277,8 @@ export class GiteaClient implements HostClient {
     const base = `/repos/${encodeURIComponent(repo.owner.login)}/${encodeURIComponent(repo.name)}`;
     const memberships: HostMembership[] = [];
     for (const user of await this.everyPage<GiteaUser>(`${base}/collaborators`)) {
-      const { permission } = (
-        await this.http.get(`${base}/collaborators/${encodeURIComponent(user.login)}/permission`)
-      ).json as { permission: string };
+      const { permission } = (await this.http.get(`${base}/collaborators/${encodeURIComponent(user.login)}/permission`))
+        .json as { permission: string };
       memberships.push({ user: toUser(user), accessLevel: ACCESS_LEVELS[permission] ?? 0 });
     }
     // A repository of a user has no teams (Gitea answers 404).

@@ -145,7 +145,7 @@ export class GitLabClient implements HostClient {
   /** Every page of an offset-paged listing (X-Next-Page), in the host's order. */
   private async everyPage<T>(path: string, query: Record<string, string | number | boolean>): Promise<T[]> {
     const items: T[] = [];
-    for (let page: string | undefined = '1'; page; ) {
+    for (let page: string | undefined = '1'; page;) {
       const answer: HostAnswer = await this.http.get(path, { ...query, per_page: this.pageSize, page });
       items.push(...(answer.json as T[]));
       page = header(answer.headers, 'x-next-page') || undefined;

@@ -5,7 +5,12 @@
  * Retry-After says (a bounded number of times), and turning every other failure into a
  * {@link HostRequestFailed} that names the host's status and answer, never the token.
  */
-import { fetchOutbound, type OutboundOptions, type OutboundPolicy, type OutboundResponse } from '../outbound/request.js';
+import {
+  fetchOutbound,
+  type OutboundOptions,
+  type OutboundPolicy,
+  type OutboundResponse,
+} from '../outbound/request.js';
 import { HostRequestFailed } from './host.js';
 
 export interface HostHttpOptions {
@@ -162,7 +167,10 @@ export class HostHttp {
   private failure(status: number, said: string, where: string, attempts: number): HostRequestFailed {
     const answered = said ? `: ${said}` : '';
     if (status === 401)
-      return new HostRequestFailed(`The host refused the token: it is invalid or expired (HTTP 401${answered})`, status);
+      return new HostRequestFailed(
+        `The host refused the token: it is invalid or expired (HTTP 401${answered})`,
+        status,
+      );
     if (RETRIED.has(status))
       return new HostRequestFailed(
         `The host was still busy after ${attempts} tries (HTTP ${status}${answered}, ${where})`,

@@ -77,7 +77,12 @@ export interface TestGitea {
   requests: HostRequest[];
   fail(rule: FailureRule): void;
   /** Sends an event ("push", "repository", ...) to a system webhook, signed with its secret. */
-  sendHook(hook: GiteaHook, event: string, payload: unknown, options?: { delivery?: string; secret?: string }): Promise<SentHook>;
+  sendHook(
+    hook: GiteaHook,
+    event: string,
+    payload: unknown,
+    options?: { delivery?: string; secret?: string },
+  ): Promise<SentHook>;
   close(): Promise<void>;
 }
 
@@ -98,7 +103,11 @@ function pageOf(url: URL): { page: number; limit: number } {
   return { page: Math.max(1, page || 1), limit: Math.min(50, Math.max(1, limit || 30)) };
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({ status, body, headers });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({
+  status,
+  body,
+  headers,
+});
 
 /** Which scope a route needs (routers/api/v1/api.go tokenRequiresScopes): its category, and whether it writes. */
 function scopeOf(method: string, path: string): string {
@@ -125,7 +134,9 @@ const hasScope = (token: GiteaToken, needed: string) => {
 export async function startTestGitea(options: TestGiteaOptions = {}): Promise<TestGitea> {
   const flavour = options.flavour ?? 'gitea';
   const tree = options.tree ?? new HostTree();
-  const admin = [...tree.users.values()].find((user) => user.isAdmin) ?? tree.addUser({ username: 'gitea_admin', name: 'Administrator', isAdmin: true });
+  const admin =
+    [...tree.users.values()].find((user) => user.isAdmin) ??
+    tree.addUser({ username: 'gitea_admin', name: 'Administrator', isAdmin: true });
   const regular = tree.addUser({ username: 'regular', name: 'Regular User' });
   const tokens = new Map<string, GiteaToken>([
     ['admin-token', { userId: admin.id, scopes: ['all'] }],
@@ -157,7 +168,9 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
 
   /** The teams of an organisation: one per role its members have (Owners always), then those a test added. */
   const teamsOf = (org: TreeGroup): GiteaTeam[] => {
-    const members = [...(tree.groupMembers.get(org.id) ?? new Map<number, number>()).entries()].filter(([, level]) => level > 5);
+    const members = [...(tree.groupMembers.get(org.id) ?? new Map<number, number>()).entries()].filter(
+      ([, level]) => level > 5,
+    );
     const derived = TEAM_OF_LEVEL.map(([floor, permission, name], index): GiteaTeam => ({
       id: org.id * 10 + index + 1,
       orgId: org.id,
@@ -172,7 +185,10 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
     return [...derived, ...addedTeams.filter((team) => team.orgId === org.id)];
   };
 
-  const findTeam = (id: number) => orgs().flatMap(teamsOf).find((team) => team.id === id);
+  const findTeam = (id: number) =>
+    orgs()
+      .flatMap(teamsOf)
+      .find((team) => team.id === id);
 
   const teamJson = (team: GiteaTeam) => ({
     id: team.id,
@@ -183,7 +199,10 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
     permission: team.permission,
     units: ['repo.code', 'repo.issues', 'repo.pulls', 'repo.releases', 'repo.wiki'],
     units_map: Object.fromEntries(
-      ['repo.code', 'repo.issues', 'repo.pulls', 'repo.releases', 'repo.wiki'].map((unit) => [unit, team.permission === 'owner' ? 'admin' : team.permission]),
+      ['repo.code', 'repo.issues', 'repo.pulls', 'repo.releases', 'repo.wiki'].map((unit) => [
+        unit,
+        team.permission === 'owner' ? 'admin' : team.permission,
+      ]),
     ),
     can_create_org_repo: team.permission === 'owner',
   });
@@ -192,7 +211,10 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
 
   const repoByPath = (owner: string, name: string) =>
     [...tree.projects.values()].find((project) => {
-      const ownerName = project.namespace.kind === 'group' ? tree.group(project.namespace.id).path : tree.users.get(project.namespace.id)!.username;
+      const ownerName =
+        project.namespace.kind === 'group'
+          ? tree.group(project.namespace.id).path
+          : tree.users.get(project.namespace.id)!.username;
       return ownerName.toLowerCase() === owner.toLowerCase() && project.path.toLowerCase() === name.toLowerCase();
     });
 
@@ -217,7 +239,8 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
     });
   };
 
-  const notFound = (request: URL) => json(404, { errors: null, message: 'The target couldn\'t be found.', url: `${url}${request.pathname}` });
+  const notFound = (request: URL) =>
+    json(404, { errors: null, message: "The target couldn't be found.", url: `${url}${request.pathname}` });
 
   const hookJson = (hook: GiteaHook) => ({
     id: hook.id,
@@ -292,15 +315,24 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
       const org = orgByName(decodeURIComponent(match[1]!));
       if (!org) return notFound(request);
       if (match[2] === 'teams') return paged(request, teamsOf(org), teamJson);
-      const repos = [...tree.projects.values()].filter((project) => project.namespace.kind === 'group' && project.namespace.id === org.id);
+      const repos = [...tree.projects.values()].filter(
+        (project) => project.namespace.kind === 'group' && project.namespace.id === org.id,
+      );
       return paged(request, repos, repoJson);
     }
     if (method === 'GET' && (match = /^\/teams\/(\d+)\/(members|repos)$/.exec(path))) {
       const team = findTeam(Number(match[1]));
       if (!team) return notFound(request);
-      if (match[2] === 'members') return paged(request, team.memberIds.map((id) => tree.users.get(id)!), (user) => userObject(url, user));
+      if (match[2] === 'members')
+        return paged(
+          request,
+          team.memberIds.map((id) => tree.users.get(id)!),
+          (user) => userObject(url, user),
+        );
       const repos = [...tree.projects.values()].filter((project) =>
-        team.includesAllRepositories ? project.namespace.kind === 'group' && project.namespace.id === team.orgId : team.repoIds.includes(project.id),
+        team.includesAllRepositories
+          ? project.namespace.kind === 'group' && project.namespace.id === team.orgId
+          : team.repoIds.includes(project.id),
       );
       return paged(request, repos, repoJson);
     }
@@ -308,27 +340,48 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
       const project = tree.projects.get(Number(match[1]));
       return project ? json(200, repoJson(project)) : notFound(request);
     }
-    if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/(collaborators|teams)(?:\/([^/]+)\/permission)?$/.exec(path))) {
+    if (
+      method === 'GET' &&
+      (match = /^\/repos\/([^/]+)\/([^/]+)\/(collaborators|teams)(?:\/([^/]+)\/permission)?$/.exec(path))
+    ) {
       const project = repoByPath(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
       if (!project) return notFound(request);
-      const collaborators = [...(tree.projectMembers.get(project.id) ?? new Map<number, number>()).entries()].filter(([, level]) => level > 5);
+      const collaborators = [...(tree.projectMembers.get(project.id) ?? new Map<number, number>()).entries()].filter(
+        ([, level]) => level > 5,
+      );
       if (match[3] === 'teams') {
         if (project.namespace.kind !== 'group') return notFound(request);
-        const teams = teamsOf(tree.group(project.namespace.id)).filter((team) => team.includesAllRepositories || team.repoIds.includes(project.id));
+        const teams = teamsOf(tree.group(project.namespace.id)).filter(
+          (team) => team.includesAllRepositories || team.repoIds.includes(project.id),
+        );
         return json(200, teams.map(teamJson));
       }
       if (match[4] !== undefined) {
-        const user = [...tree.users.values()].find((candidate) => candidate.username === decodeURIComponent(match![4]!));
+        const user = [...tree.users.values()].find(
+          (candidate) => candidate.username === decodeURIComponent(match![4]!),
+        );
         const level = user ? collaborators.find(([id]) => id === user.id)?.[1] : undefined;
         if (!user || level === undefined) return notFound(request);
-        return json(200, { permission: permissionOfLevel(level), role_name: permissionOfLevel(level), user: userObject(url, user) });
+        return json(200, {
+          permission: permissionOfLevel(level),
+          role_name: permissionOfLevel(level),
+          user: userObject(url, user),
+        });
       }
-      return paged(request, collaborators.map(([id]) => tree.users.get(id)!), (user) => userObject(url, user));
+      return paged(
+        request,
+        collaborators.map(([id]) => tree.users.get(id)!),
+        (user) => userObject(url, user),
+      );
     }
     if (method === 'GET' && path === '/users/search') {
       const uid = Number(request.searchParams.get('uid') ?? 0);
       const found = [...tree.users.values()].filter((user) => !uid || user.id === uid);
-      return json(200, { ok: true, data: found.slice(0, pageOf(request).limit).map((user) => userObject(url, user)) }, { 'x-total-count': String(found.length) });
+      return json(
+        200,
+        { ok: true, data: found.slice(0, pageOf(request).limit).map((user) => userObject(url, user)) },
+        { 'x-total-count': String(found.length) },
+      );
     }
     return notFound(request);
   });
@@ -354,8 +407,12 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
     sendHook(hook, event, payload, sendOptions = {}) {
       const body = JSON.stringify(payload);
       const delivery = sendOptions.delivery ?? randomUUID();
-      const signature = createHmac('sha256', sendOptions.secret ?? hook.secret).update(body).digest('hex');
-      const sha1 = createHmac('sha1', sendOptions.secret ?? hook.secret).update(body).digest('hex');
+      const signature = createHmac('sha256', sendOptions.secret ?? hook.secret)
+        .update(body)
+        .digest('hex');
+      const sha1 = createHmac('sha1', sendOptions.secret ?? hook.secret)
+        .update(body)
+        .digest('hex');
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         'user-agent': 'Go-http-client/1.1',

@@ -65,11 +65,19 @@ export interface TestGitLab {
    * Sends a hook's payload to a registered hook's URL with the headers GitLab sends: the system
    * hook's "System Hook" event, or a project hook's (`event`, e.g. "Push Hook").
    */
-  sendHook(hook: GitLabHook, payload: unknown, options?: { event?: string; uuid?: string; token?: string }): Promise<SentHook>;
+  sendHook(
+    hook: GitLabHook,
+    payload: unknown,
+    options?: { event?: string; uuid?: string; token?: string },
+  ): Promise<SentHook>;
   close(): Promise<void>;
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({ status, body, headers });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({
+  status,
+  body,
+  headers,
+});
 const notFound = (what: string) => json(404, { message: `404 ${what} Not Found` });
 
 /** GitLab's page size: 20 by default, at most 100 (doc/api/rest/index.md "Pagination"). */
@@ -86,7 +94,9 @@ function perPage(url: URL): number {
  */
 export async function startTestGitLab(options: TestGitLabOptions = {}): Promise<TestGitLab> {
   const tree = options.tree ?? new HostTree();
-  const root = [...tree.users.values()].find((user) => user.isAdmin) ?? tree.addUser({ username: 'root', name: 'Administrator', isAdmin: true });
+  const root =
+    [...tree.users.values()].find((user) => user.isAdmin) ??
+    tree.addUser({ username: 'root', name: 'Administrator', isAdmin: true });
   const regular = tree.addUser({ username: 'regular', name: 'Regular User' });
   const tokens = new Map<string, GitLabToken>([
     ['glpat-admin-token', { userId: root.id, scopes: ['api'] }],
@@ -127,10 +137,24 @@ export async function startTestGitLab(options: TestGitLabOptions = {}): Promise<
   const namespaceJson = (project: TreeProject) => {
     if (project.namespace.kind === 'group') {
       const group = tree.group(project.namespace.id);
-      return { id: group.id, name: group.name, path: group.path, kind: 'group', full_path: tree.groupFullPath(group.id), parent_id: group.parentId };
+      return {
+        id: group.id,
+        name: group.name,
+        path: group.path,
+        kind: 'group',
+        full_path: tree.groupFullPath(group.id),
+        parent_id: group.parentId,
+      };
     }
     const user = tree.users.get(project.namespace.id)!;
-    return { id: user.id, name: user.name, path: user.username, kind: 'user', full_path: user.username, parent_id: null };
+    return {
+      id: user.id,
+      name: user.name,
+      path: user.username,
+      kind: 'user',
+      full_path: user.username,
+      parent_id: null,
+    };
   };
 
   const projectJson = (project: TreeProject) => ({
@@ -192,8 +216,12 @@ export async function startTestGitLab(options: TestGitLabOptions = {}): Promise<
   /** Keyset pagination of /projects (doc/api/rest/index.md "Keyset-based pagination"): `id_after` in the next link. */
   const keysetProjects = (request: URL): Reply => {
     if (request.searchParams.get('order_by') !== 'id')
-      return json(405, { message: '405 Method Not Allowed', error: 'Keyset pagination is not supported for this order' });
-    if (request.searchParams.get('sort') === 'desc') return json(405, { error: 'Only ascending order in this test GitLab' });
+      return json(405, {
+        message: '405 Method Not Allowed',
+        error: 'Keyset pagination is not supported for this order',
+      });
+    if (request.searchParams.get('sort') === 'desc')
+      return json(405, { error: 'Only ascending order in this test GitLab' });
     const size = perPage(request);
     const ids = tree.projectIdsAfter(Number(request.searchParams.get('id_after') ?? 0), size);
     const headers: Record<string, string> = {};
@@ -202,7 +230,11 @@ export async function startTestGitLab(options: TestGitLabOptions = {}): Promise<
       next.searchParams.set('id_after', String(ids.at(-1)));
       headers.link = linkHeader({ next: next.href });
     }
-    return json(200, ids.map((id) => projectJson(tree.project(id))), headers);
+    return json(
+      200,
+      ids.map((id) => projectJson(tree.project(id))),
+      headers,
+    );
   };
 
   const hookJson = (hook: GitLabHook) => ({
@@ -217,9 +249,19 @@ export async function startTestGitLab(options: TestGitLabOptions = {}): Promise<
     const form = JSON.parse(body || '{}') as Record<string, unknown>;
     if (typeof form.url !== 'string' || form.url === '') return json(400, { error: 'url is missing' });
     const events = Object.fromEntries(
-      Object.entries(form).filter(([name, value]) => (name.endsWith('_events') || name === 'enable_ssl_verification') && typeof value === 'boolean'),
+      Object.entries(form).filter(
+        ([name, value]) =>
+          (name.endsWith('_events') || name === 'enable_ssl_verification') && typeof value === 'boolean',
+      ),
     ) as Record<string, boolean>;
-    const hook: GitLabHook = { id: nextHookId++, projectId, url: form.url, token: form.token as string | undefined, events, uuid: randomUUID() };
+    const hook: GitLabHook = {
+      id: nextHookId++,
+      projectId,
+      url: form.url,
+      token: form.token as string | undefined,
+      events,
+      uuid: randomUUID(),
+    };
     hooks.push(hook);
     return json(201, hookJson(hook));
   };
@@ -249,7 +291,8 @@ export async function startTestGitLab(options: TestGitLabOptions = {}): Promise<
     const adminOnly = () => json(403, { message: '403 Forbidden' });
     let match: RegExpExecArray | null;
 
-    if (method === 'GET' && path === '/version') return json(200, { version: GITLAB_VERSION, revision: '6a0a9a2b1d8', kas: { enabled: false } });
+    if (method === 'GET' && path === '/version')
+      return json(200, { version: GITLAB_VERSION, revision: '6a0a9a2b1d8', kas: { enabled: false } });
     if (method === 'GET' && path === '/user') return json(200, { ...userJson(caller, true), is_admin: caller.isAdmin });
     if (method === 'GET' && path === '/personal_access_tokens/self')
       return json(200, {
@@ -267,7 +310,9 @@ export async function startTestGitLab(options: TestGitLabOptions = {}): Promise<
     if (method === 'GET' && path === '/groups') {
       const order = request.searchParams.get('order_by') ?? 'name';
       const key = (group: TreeGroup) => (order === 'id' ? group.id : order === 'path' ? group.path : group.name);
-      const groups = [...tree.groups.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id));
+      const groups = [...tree.groups.values()].sort((a, b) =>
+        key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id,
+      );
       if (request.searchParams.get('sort') === 'desc') groups.reverse();
       return offsetReply(request, groups, groupJson);
     }
@@ -281,7 +326,11 @@ export async function startTestGitLab(options: TestGitLabOptions = {}): Promise<
     }
     if (method === 'GET' && path === '/projects') {
       if (request.searchParams.get('pagination') === 'keyset') return keysetProjects(request);
-      return offsetReply(request, tree.projectIds().map((id) => tree.project(id)), projectJson);
+      return offsetReply(
+        request,
+        tree.projectIds().map((id) => tree.project(id)),
+        projectJson,
+      );
     }
     if (method === 'GET' && (match = /^\/projects\/(\d+)$/.exec(path))) {
       const project = tree.projects.get(Number(match[1]));
@@ -295,9 +344,11 @@ export async function startTestGitLab(options: TestGitLabOptions = {}): Promise<
       const user = tree.users.get(Number(match[1]));
       return user ? json(200, userJson(user, admin)) : notFound('User');
     }
-    if (path === '/hooks' && method === 'GET') return admin ? json(200, hooks.filter((hook) => hook.projectId === null).map(hookJson)) : adminOnly();
+    if (path === '/hooks' && method === 'GET')
+      return admin ? json(200, hooks.filter((hook) => hook.projectId === null).map(hookJson)) : adminOnly();
     if (path === '/hooks' && method === 'POST') return admin ? registerHook(null, body) : adminOnly();
-    if (method === 'DELETE' && (match = /^\/hooks\/(\d+)$/.exec(path))) return admin ? removeHook(null, Number(match[1])) : adminOnly();
+    if (method === 'DELETE' && (match = /^\/hooks\/(\d+)$/.exec(path)))
+      return admin ? removeHook(null, Number(match[1])) : adminOnly();
     if (method === 'POST' && (match = /^\/projects\/(\d+)\/hooks$/.exec(path))) {
       const id = Number(match[1]);
       if (!tree.projects.has(id)) return notFound('Project');

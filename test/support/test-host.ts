@@ -245,19 +245,14 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export type Route = (request: {
-  method: string;
-  url: URL;
-  headers: IncomingMessage['headers'];
-  body: string;
-}) => Reply;
+export type Route = (request: { method: string; url: URL; headers: IncomingMessage['headers']; body: string }) => Reply;
 
 export interface TestHostServer {
   url: string;
   requests: HostRequest[];
   /** Makes matching requests fail as the rule says. */
-  fail(rule: FailureRule): void;
-  close(): Promise<void>;
+  fail: (rule: FailureRule) => void;
+  close: () => Promise<void>;
 }
 
 /** Starts a host's HTTP server on 127.0.0.1 answering through `route`. */
@@ -277,7 +272,9 @@ export async function startHostServer(route: Route): Promise<TestHostServer> {
         failure.left--;
         reply = {
           status: failure.status,
-          body: failure.body ?? { message: `${failure.status} ${failure.status === 429 ? 'Too Many Requests' : 'Internal Server Error'}` },
+          body: failure.body ?? {
+            message: `${failure.status} ${failure.status === 429 ? 'Too Many Requests' : 'Internal Server Error'}`,
+          },
           headers: failure.retryAfter === undefined ? {} : { 'retry-after': failure.retryAfter },
         };
       } else {

@@ -140,7 +140,12 @@ export function refPayload(
   ref: string,
   refType: 'branch' | 'tag' = 'branch',
 ): Record<string, unknown> {
-  const common = { ref, ref_type: refType, repository: repositoryObject(tree, url, project), sender: userObject(url, user) };
+  const common = {
+    ref,
+    ref_type: refType,
+    repository: repositoryObject(tree, url, project),
+    sender: userObject(url, user),
+  };
   return event === 'create'
     ? { sha: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7', ...common }
     : { ...common, pusher_type: 'user' };

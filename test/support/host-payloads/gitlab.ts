@@ -22,7 +22,8 @@ export const ACCESS_NAMES: Record<number, string> = {
   50: 'Owner',
 };
 
-export type SystemProjectEvent = 'project_create' | 'project_destroy' | 'project_update' | 'project_rename' | 'project_transfer';
+export type SystemProjectEvent =
+  'project_create' | 'project_destroy' | 'project_update' | 'project_rename' | 'project_transfer';
 
 /** system_hooks.md "Project created" ... "Project updated"; rename and transfer add `old_path_with_namespace`. */
 export function projectEvent(
@@ -58,7 +59,13 @@ export function groupEvent(
   group: TreeGroup,
   old?: { path: string; fullPath: string },
 ): Record<string, unknown> {
-  const base = { created_at: CREATED_AT, updated_at: UPDATED_AT, event_name: event, name: group.name, path: group.path };
+  const base = {
+    created_at: CREATED_AT,
+    updated_at: UPDATED_AT,
+    event_name: event,
+    name: group.name,
+    path: group.path,
+  };
   if (event !== 'group_rename') return { ...base, group_id: group.id };
   return {
     ...base,
@@ -254,7 +261,12 @@ export function issueEvent(tree: HostTree, url: string, project: TreeProject, us
       updated_at: '2013-12-03T17:15:43Z',
       url: `${String(projectJson.web_url)}/-/issues/23`,
     },
-    repository: { name: project.name, url: projectJson.url, description: project.description, homepage: projectJson.homepage },
+    repository: {
+      name: project.name,
+      url: projectJson.url,
+      description: project.description,
+      homepage: projectJson.homepage,
+    },
     labels: [],
     changes: {},
   };
