@@ -162,6 +162,8 @@ export class GiteaClient implements HostClient {
   private readonly http: HostHttp;
   private readonly pageSize: number;
   readonly projectHooks = null;
+  /** The page of organisations the listing of repositories is in, asked again only when it moves on. */
+  private orgPageOfProjects: { page: number; orgs: GiteaOrg[] } | null = null;
 
   constructor(
     readonly kind: Extract<HostKind, 'gitea' | 'forgejo'>,
@@ -214,7 +216,9 @@ export class GiteaClient implements HostClient {
   async projects(cursor: string | null): Promise<HostPage<HostProject>> {
     let at: RepoCursor = cursor === null ? { orgPage: 1, org: 0, repoPage: 1 } : (JSON.parse(cursor) as RepoCursor);
     for (;;) {
-      const { orgs } = await this.orgPage(at.orgPage);
+      if (this.orgPageOfProjects?.page !== at.orgPage)
+        this.orgPageOfProjects = { page: at.orgPage, orgs: (await this.orgPage(at.orgPage)).orgs };
+      const { orgs } = this.orgPageOfProjects;
       const org = orgs[at.org];
       if (!org) {
         if (orgs.length < this.pageSize || orgs.length === 0) return { items: [], next: null, total: null };

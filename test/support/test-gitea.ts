@@ -209,14 +209,16 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
 
   const repoJson = (project: TreeProject) => repositoryObject(tree, url, project);
 
-  const repoByPath = (owner: string, name: string) =>
-    [...tree.projects.values()].find((project) => {
-      const ownerName =
-        project.namespace.kind === 'group'
-          ? tree.group(project.namespace.id).path
-          : tree.users.get(project.namespace.id)!.username;
-      return ownerName.toLowerCase() === owner.toLowerCase() && project.path.toLowerCase() === name.toLowerCase();
-    });
+  /** A repository by its owner's name and its own: an organisation's from its index, a user's by a search. */
+  const repoByPath = (owner: string, name: string) => {
+    const org = orgByName(owner);
+    const same = (project: TreeProject) => project.path.toLowerCase() === name.toLowerCase();
+    if (org) return tree.projectsIn(org.id).find(same);
+    const user = [...tree.users.values()].find((candidate) => candidate.username.toLowerCase() === owner.toLowerCase());
+    return [...tree.projects.values()].find(
+      (project) => project.namespace.kind === 'user' && project.namespace.id === user?.id && same(project),
+    );
+  };
 
   /** A page of a listing with X-Total-Count and Link (next, prev, first, last), as Gitea's `SetLinkHeader`. */
   const paged = <T>(request: URL, all: readonly T[], toJson: (item: T) => unknown): Reply => {
@@ -315,10 +317,7 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
       const org = orgByName(decodeURIComponent(match[1]!));
       if (!org) return notFound(request);
       if (match[2] === 'teams') return paged(request, teamsOf(org), teamJson);
-      const repos = [...tree.projects.values()].filter(
-        (project) => project.namespace.kind === 'group' && project.namespace.id === org.id,
-      );
-      return paged(request, repos, repoJson);
+      return paged(request, tree.projectsIn(org.id), repoJson);
     }
     if (method === 'GET' && (match = /^\/teams\/(\d+)\/(members|repos)$/.exec(path))) {
       const team = findTeam(Number(match[1]));
@@ -329,11 +328,9 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
           team.memberIds.map((id) => tree.users.get(id)!),
           (user) => userObject(url, user),
         );
-      const repos = [...tree.projects.values()].filter((project) =>
-        team.includesAllRepositories
-          ? project.namespace.kind === 'group' && project.namespace.id === team.orgId
-          : team.repoIds.includes(project.id),
-      );
+      const repos = team.includesAllRepositories
+        ? tree.projectsIn(team.orgId)
+        : team.repoIds.map((id) => tree.project(id));
       return paged(request, repos, repoJson);
     }
     if (method === 'GET' && (match = /^\/repositories\/(\d+)$/.exec(path))) {

@@ -55,6 +55,7 @@ export class HostTree {
   readonly projectMembers = new Map<number, Members>();
   private nextId = 1;
   private projectOrder: number[] | null = null;
+  private projectsByGroup: Map<number, TreeProject[]> | null = null;
 
   newId(): number {
     return this.nextId++;
@@ -99,7 +100,7 @@ export class HostTree {
       namespace: groupId === undefined ? { kind: 'user', id: userId! } : { kind: 'group', id: groupId },
     };
     this.projects.set(made.id, made);
-    this.projectOrder = null;
+    this.projectsChanged();
     return made;
   }
 
@@ -121,7 +122,7 @@ export class HostTree {
         defaultBranch: 'main',
       });
     }
-    this.projectOrder = null;
+    this.projectsChanged();
   }
 
   renameGroup(id: number, change: { name?: string; path?: string }): TreeGroup {
@@ -146,13 +147,14 @@ export class HostTree {
   }
 
   transferProject(id: number, groupId: number): TreeProject {
+    this.projectsChanged();
     return Object.assign(this.project(id), { namespace: { kind: 'group', id: groupId } });
   }
 
   deleteProject(id: number): void {
     this.projects.delete(id);
     this.projectMembers.delete(id);
-    this.projectOrder = null;
+    this.projectsChanged();
   }
 
   /** Adds or changes a membership; `accessLevel` null removes it. */
@@ -190,6 +192,27 @@ export class HostTree {
 
   projectFullPath(project: TreeProject): string {
     return `${this.namespacePath(project)}/${project.path}`;
+  }
+
+  /** Forgets the indexes of projects; the mutators call it (change projects through them). */
+  private projectsChanged(): void {
+    this.projectOrder = null;
+    this.projectsByGroup = null;
+  }
+
+  /** The projects of a group, in id order (kept until the projects change). */
+  projectsIn(groupId: number): TreeProject[] {
+    if (!this.projectsByGroup) {
+      this.projectsByGroup = new Map();
+      for (const id of this.projectIds()) {
+        const project = this.projects.get(id)!;
+        if (project.namespace.kind !== 'group') continue;
+        const list = this.projectsByGroup.get(project.namespace.id) ?? [];
+        list.push(project);
+        this.projectsByGroup.set(project.namespace.id, list);
+      }
+    }
+    return this.projectsByGroup.get(groupId) ?? [];
   }
 
   /** Project ids in ascending order (kept until the projects change). */
