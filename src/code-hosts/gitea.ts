@@ -139,6 +139,19 @@ function highest(memberships: HostMembership[]): HostMembership[] {
   return [...best.values()];
 }
 
+/**
+ * A request for each scope Cascade needs (routers/api/v1/api.go): read:admin (organisations),
+ * write:admin (the system webhook), read:organization (teams), read:repository
+ * (collaborators), read:user (users). None of them changes anything.
+ */
+const SCOPE_PROBES: ['GET' | 'POST', string, unknown][] = [
+  ['GET', '/admin/orgs', undefined],
+  ['POST', '/admin/hooks', {}],
+  ['GET', '/orgs', undefined],
+  ['GET', '/repos/search', undefined],
+  ['GET', '/users/search', undefined],
+];
+
 /** Where the listing of repositories is: the page of organisations, the organisation on it, the page of its repositories. */
 interface RepoCursor {
   orgPage: number;
@@ -178,18 +191,17 @@ export class GiteaClient implements HostClient {
   async check(): Promise<HostCheck> {
     const { version } = (await this.http.get('/version')).json as { version: string };
     const user = (await this.http.get('/user')).json as GiteaUser;
+    if (user.is_admin !== true) return { version, username: user.login, missing: ['administrator rights'] };
+    // Gitea shows a token's scopes only by refusing what they do not cover, before it reads the
+    // request: an empty hook is refused for its scope, or else as invalid (422), never made.
     const missing: string[] = [];
-    if (user.is_admin !== true) missing.push('administrator rights');
-    else {
-      // Gitea shows a token's scopes only by refusing what they do not cover.
-      for (const path of ['/admin/orgs', '/admin/hooks']) {
-        try {
-          await this.http.get(path, { limit: 1 });
-        } catch (error) {
-          const scope = missingScope(error);
-          if (!scope) throw error;
-          if (!missing.includes(`the ${scope} scope`)) missing.push(`the ${scope} scope`);
-        }
+    for (const [method, path, body] of SCOPE_PROBES) {
+      try {
+        await this.http.request(method, this.http.url(path, method === 'GET' ? { limit: 1 } : {}), body, [422]);
+      } catch (error) {
+        const scope = missingScope(error);
+        if (!scope) throw error;
+        missing.push(`the ${scope} scope`);
       }
     }
     return { version, username: user.login, missing };

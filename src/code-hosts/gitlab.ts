@@ -8,16 +8,17 @@
  */
 import type { OutboundPolicy } from '../outbound/request.js';
 import { header, HostHttp, nextLink, type HostAnswer, type HostHttpOptions } from './host-http.js';
-import type {
-  HostCheck,
-  HostClient,
-  HostGroup,
-  HostMembership,
-  HostPage,
-  HostProject,
-  HostUser,
-  HostTarget,
-  RegisteredHook,
+import {
+  HostRequestFailed,
+  type HostCheck,
+  type HostClient,
+  type HostGroup,
+  type HostMembership,
+  type HostPage,
+  type HostProject,
+  type HostUser,
+  type HostTarget,
+  type RegisteredHook,
 } from './host.js';
 
 /** doc/api/groups.md "Details of a group", the fields Cascade reads. */
@@ -168,7 +169,10 @@ export class GitLabClient implements HostClient {
     return { items: all.slice(start, end), next: end < all.length ? String(end) : null, total: all.length };
   }
 
+  /** The cursor is GitLab's next link; it is followed only to the host's own API, which the token is for. */
   async projects(cursor: string | null): Promise<HostPage<HostProject>> {
+    if (cursor !== null && !this.http.isOwnUrl(cursor))
+      throw new HostRequestFailed('The page cursor does not point to the API of the host');
     const answer = await this.http.request(
       'GET',
       cursor ??

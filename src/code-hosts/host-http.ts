@@ -111,6 +111,17 @@ export class HostHttp {
     return url.href;
   }
 
+  /** Whether a URL (a Link from an answer) is on this API, under its base path. */
+  isOwnUrl(url: string): boolean {
+    try {
+      const target = new URL(url);
+      const base = new URL(this.base);
+      return target.origin === base.origin && target.pathname.startsWith(`${base.pathname}/`);
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * Sends a request and answers with its JSON; `allow` lists statuses besides 2xx the caller
    * handles itself (404 for a lookup by id).

@@ -249,11 +249,14 @@ function describeError(error: unknown, target: URL, timeoutMs: number): Failed {
 
 const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status);
 
+/** Headers that carry credentials: Datadog's API key, GitLab's token. */
+const CREDENTIAL_HEADER = /^(authorization|dd-api-key|private-token)$/i;
+
 /** The request a redirect leads to: 301-303 turn a POST into a GET; credentials stay with their origin. */
 function redirected(request: OutboundRequest, from: URL, to: URL, status: number): OutboundRequest {
   const headers = { ...request.headers };
   if (to.origin !== from.origin)
-    for (const name of Object.keys(headers)) if (/^(authorization|dd-api-key)$/i.test(name)) delete headers[name];
+    for (const name of Object.keys(headers)) if (CREDENTIAL_HEADER.test(name)) delete headers[name];
   if (status === 307 || status === 308 || request.method === 'GET') return { ...request, url: to.href, headers };
   for (const name of Object.keys(headers)) if (/^content-type$/i.test(name)) delete headers[name];
   const { body: _body, ...rest } = request;

@@ -275,7 +275,13 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
     let match: RegExpExecArray | null;
 
     if (method === 'GET' && path === '/user') return json(200, userObject(url, caller));
-    if (method === 'GET' && path === '/admin/orgs') return paged(request, orgs(), orgJson);
+    if (method === 'GET' && (path === '/admin/orgs' || path === '/orgs')) return paged(request, orgs(), orgJson);
+    if (method === 'GET' && path === '/repos/search') {
+      const { page, limit } = pageOf(request);
+      const ids = tree.projectIds();
+      const data = ids.slice((page - 1) * limit, page * limit).map((id) => repoJson(tree.project(id)));
+      return json(200, { ok: true, data }, { 'x-total-count': String(ids.length) });
+    }
     if (method === 'GET' && path === '/admin/hooks') return paged(request, hooks, hookJson);
     if (method === 'POST' && path === '/admin/hooks') {
       const form = JSON.parse(body || '{}') as {

@@ -155,6 +155,13 @@ describe('the GitLab client against the test GitLab', () => {
     });
   });
 
+  it('follows a keyset cursor only to the host API, which the token is for', async () => {
+    await expect(client.projects('http://127.0.0.2:9/api/v4/projects?id_after=1')).rejects.toThrow(
+      'The page cursor does not point to the API of the host',
+    );
+    expect(gitlab.requests).toHaveLength(0);
+  });
+
   it('lists the direct members of groups and projects, without minimal access', async () => {
     const groupMembers = await all((cursor) => client.groupMembers(tree.platform.id, cursor));
     expect(roles(groupMembers.items)).toEqual({ alice: 50, bob: 30 });
@@ -277,7 +284,16 @@ describe.each(['gitea', 'forgejo'] as const)('the Gitea client against the test 
     const regular = factory({ kind: flavour, url: gitea.url, token: gitea.nonAdminToken }, ALLOWLISTED);
     expect((await regular.check()).missing).toEqual(['administrator rights']);
     const narrow = factory({ kind: flavour, url: gitea.url, token: gitea.narrowToken }, ALLOWLISTED);
-    expect((await narrow.check()).missing).toEqual(['the read:admin scope']);
+    expect((await narrow.check()).missing).toEqual([
+      'the read:admin scope',
+      'the write:admin scope',
+      'the read:organization scope',
+    ]);
+    expect(gitea.hooks).toEqual([]);
+    const admin = [...gitea.tree.users.values()].find((user) => user.isAdmin)!;
+    gitea.tokens.set('admin-only', { userId: admin.id, scopes: ['write:admin', 'read:user'] });
+    const adminOnly = factory({ kind: flavour, url: gitea.url, token: 'admin-only' }, ALLOWLISTED);
+    expect((await adminOnly.check()).missing).toEqual(['the read:organization scope', 'the read:repository scope']);
   });
 
   it('lists every organisation across pages', async () => {

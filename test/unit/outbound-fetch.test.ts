@@ -54,6 +54,23 @@ describe('fetchOutbound', () => {
     });
   });
 
+  it("keeps a code host's token to its own origin when redirected elsewhere", async () => {
+    receiver().answer = (response, request) =>
+      request.path === '/start' ? redirectTo(`http://localhost:${receiver().port}/end`)(response) : response.end('{}');
+    await fetchOutbound(
+      {
+        method: 'GET',
+        url: `${receiver().origin}/start`,
+        headers: { 'private-token': 'glpat-x', authorization: 'token y' },
+      },
+      ALLOWING,
+    );
+    const [first, second] = receiver().received;
+    expect(first!.headers).toMatchObject({ 'private-token': 'glpat-x', authorization: 'token y' });
+    expect(second!.headers['private-token']).toBeUndefined();
+    expect(second!.headers.authorization).toBeUndefined();
+  });
+
   it('follows redirects and refuses the local network as sendOutbound does', async () => {
     receiver().answer = (response, request) =>
       request.path === '/start' ? redirectTo('/end')(response) : response.end('{"at":"end"}');
