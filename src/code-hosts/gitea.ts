@@ -190,7 +190,14 @@ export class GiteaClient implements HostClient {
 
   async check(): Promise<HostCheck> {
     const { version } = (await this.http.get('/version')).json as { version: string };
-    const user = (await this.http.get('/user')).json as GiteaUser;
+    let user: GiteaUser;
+    try {
+      user = (await this.http.get('/user')).json as GiteaUser;
+    } catch (error) {
+      const scope = missingScope(error);
+      if (!scope) throw error;
+      return { version, username: '', missing: [`the ${scope} scope`] };
+    }
     if (user.is_admin !== true) return { version, username: user.login, missing: ['administrator rights'] };
     // Gitea shows a token's scopes only by refusing what they do not cover, before it reads the
     // request: an empty hook is refused for its scope, or else as invalid (422), never made.

@@ -71,11 +71,11 @@ export function nextLink(link: string | undefined): string | null {
   return null;
 }
 
-/** The host's own words from an error answer: GitLab's `message`/`error`, Gitea's `message`. */
+/** The host's own words from an error answer: GitLab's `message` or OAuth `error_description`/`error`, Gitea's `message`. */
 function hostMessage(json: unknown, body: string): string {
   if (json && typeof json === 'object') {
-    const { message, error } = json as { message?: unknown; error?: unknown };
-    const said = message ?? error;
+    const { message, error, error_description } = json as Record<string, unknown>;
+    const said = message ?? error_description ?? error;
     if (said !== undefined) return typeof said === 'string' ? said : JSON.stringify(said);
   }
   return body.trim().slice(0, 200);

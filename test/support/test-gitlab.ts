@@ -281,6 +281,7 @@ export async function startTestGitLab(options: TestGitLabOptions = {}): Promise<
     const token = secret === undefined ? undefined : tokens.get(secret);
     if (!token) return json(401, { message: '401 Unauthorized' });
     const caller = tree.users.get(token.userId)!;
+    if (caller.state === 'blocked') return json(403, { message: '403 Forbidden - Your account has been blocked.' });
     if (method !== 'GET' && !token.scopes.includes('api'))
       return json(403, {
         error: 'insufficient_scope',

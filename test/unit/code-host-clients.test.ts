@@ -104,6 +104,9 @@ describe('the GitLab client against the test GitLab', () => {
     gitlab.tokens.set('glpat-no-api', { userId: 1, scopes: ['read_user'] });
     const noApi = factory({ kind: 'gitlab', url: gitlab.url, token: 'glpat-no-api' }, ALLOWLISTED);
     expect((await noApi.check()).missing).toEqual(['the api scope']);
+    await expect(readApi.registerSystemHook('http://cascade.test/hooks/1', 's')).rejects.toThrow(
+      'The host answered POST /api/v4/hooks with HTTP 403: The request requires higher privileges than provided by the access token.',
+    );
   });
 
   it('says a refused token is invalid or expired, without showing it', async () => {
@@ -290,6 +293,9 @@ describe.each(['gitea', 'forgejo'] as const)('the Gitea client against the test 
       'the read:organization scope',
     ]);
     expect(gitea.hooks).toEqual([]);
+    gitea.tokens.set('no-user', { userId: 1, scopes: ['read:admin'] });
+    const noUser = factory({ kind: flavour, url: gitea.url, token: 'no-user' }, ALLOWLISTED);
+    expect((await noUser.check()).missing).toEqual(['the read:user scope']);
     const admin = [...gitea.tree.users.values()].find((user) => user.isAdmin)!;
     gitea.tokens.set('admin-only', { userId: admin.id, scopes: ['write:admin', 'read:user'] });
     const adminOnly = factory({ kind: flavour, url: gitea.url, token: 'admin-only' }, ALLOWLISTED);
