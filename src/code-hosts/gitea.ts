@@ -7,7 +7,7 @@
  * repositories the projects; teams and collaborators give the roles.
  */
 import type { OutboundPolicy } from '../outbound/request.js';
-import { header, HostHttp, type HostHttpOptions } from './host-http.js';
+import { cursorNumber, header, HostHttp, type HostHttpOptions } from './host-http.js';
 import {
   HostRequestFailed,
   type HostCheck,
@@ -159,6 +159,16 @@ interface RepoCursor {
   repoPage: number;
 }
 
+/** "1.0.1" -> where the listing of repositories is; anything this client did not make is refused. */
+function repoCursor(cursor: string): RepoCursor {
+  const [orgPage, org, repoPage] = cursor.split('.').map(cursorNumber) as [number, number, number];
+  if (cursor.split('.').length !== 3 || orgPage < 1 || repoPage < 1)
+    throw new HostRequestFailed('The page cursor is not valid');
+  return { orgPage, org, repoPage };
+}
+
+const repoCursorText = ({ orgPage, org, repoPage }: RepoCursor) => `${orgPage}.${org}.${repoPage}`;
+
 /** The scope a Gitea answer says a token lacks: "token does not have at least one of required scope(s), required=[read:admin], ...". */
 function missingScope(error: unknown): string | null {
   if (!(error instanceof HostRequestFailed) || error.status !== 403) return null;
@@ -221,7 +231,7 @@ export class GiteaClient implements HostClient {
   }
 
   async groups(cursor: string | null): Promise<HostPage<HostGroup>> {
-    const page = cursor === null ? 1 : Number(cursor);
+    const page = cursor === null ? 1 : cursorNumber(cursor);
     const { orgs, total } = await this.orgPage(page);
     const more = total === null ? orgs.length === this.pageSize : page * this.pageSize < total;
     return { items: orgs.map(toGroup), next: more && orgs.length > 0 ? String(page + 1) : null, total };
@@ -233,7 +243,7 @@ export class GiteaClient implements HostClient {
    * left out by never listing them.
    */
   async projects(cursor: string | null): Promise<HostPage<HostProject>> {
-    let at: RepoCursor = cursor === null ? { orgPage: 1, org: 0, repoPage: 1 } : (JSON.parse(cursor) as RepoCursor);
+    let at = cursor === null ? { orgPage: 1, org: 0, repoPage: 1 } : repoCursor(cursor);
     for (;;) {
       if (this.orgPageOfProjects?.page !== at.orgPage)
         this.orgPageOfProjects = { page: at.orgPage, orgs: (await this.orgPage(at.orgPage)).orgs };
@@ -258,7 +268,7 @@ export class GiteaClient implements HostClient {
         at = next;
         continue;
       }
-      return { items: repos.map((repo) => toProject(repo, true)), next: JSON.stringify(next), total: null };
+      return { items: repos.map((repo) => toProject(repo, true)), next: repoCursorText(next), total: null };
     }
   }
 

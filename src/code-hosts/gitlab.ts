@@ -7,7 +7,7 @@
  * personal_access_tokens.md, system_hooks.md and project_webhooks.md.
  */
 import type { OutboundPolicy } from '../outbound/request.js';
-import { header, HostHttp, nextLink, type HostAnswer, type HostHttpOptions } from './host-http.js';
+import { cursorNumber, header, HostHttp, nextLink, type HostAnswer, type HostHttpOptions } from './host-http.js';
 import {
   HostRequestFailed,
   type HostCheck,
@@ -164,7 +164,7 @@ export class GitLabClient implements HostClient {
       this.allGroups = null;
       throw error;
     });
-    const start = cursor === null ? 0 : Number(cursor);
+    const start = cursor === null ? 0 : cursorNumber(cursor);
     const end = start + this.pageSize;
     return { items: all.slice(start, end), next: end < all.length ? String(end) : null, total: all.length };
   }

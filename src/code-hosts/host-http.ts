@@ -71,6 +71,19 @@ export function nextLink(link: string | undefined): string | null {
   return null;
 }
 
+/**
+ * A page number or offset from a cursor this client made; anything else is refused.
+ *
+ * @example
+ * cursorNumber('40') // 40
+ */
+export function cursorNumber(cursor: string): number {
+  const value = Number(cursor);
+  if (!/^\d+$/.test(cursor) || !Number.isSafeInteger(value))
+    throw new HostRequestFailed('The page cursor is not valid');
+  return value;
+}
+
 /** The host's own words from an error answer: GitLab's `message` or OAuth `error_description`/`error`, Gitea's `message`. */
 function hostMessage(json: unknown, body: string): string {
   if (json && typeof json === 'object') {

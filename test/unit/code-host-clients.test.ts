@@ -158,6 +158,35 @@ describe('the GitLab client against the test GitLab', () => {
     });
   });
 
+  it('resumes a listing that failed mid-way from its last cursor, without duplicates', async () => {
+    const first = await client.projects(null);
+    gitlab.fail({ match: ({ path }) => path.includes('id_after='), status: 500 });
+    await expect(client.projects(first.next)).rejects.toThrow(HostRequestFailed);
+    const rest = await all((cursor) => client.projects(cursor ?? first.next));
+    const ids = [...first.items, ...rest.items].map((project) => project.hostId);
+    expect(ids).toEqual([tree.api.id, tree.workers.id, tree.site.id, tree.cli.id, tree.deep.id]);
+  });
+
+  it('shows renames, transfers and deletions made on the host', async () => {
+    gitlab.tree.renameGroup(tree.backend.id, { name: 'Services', path: 'services' });
+    gitlab.tree.transferProject(tree.cli.id, tree.backend.id);
+    gitlab.tree.deleteGroup(tree.moved.id);
+    expect(await client.project(tree.cli.id)).toMatchObject({
+      fullPath: 'platform/services/cli',
+      groupHostId: tree.backend.id,
+    });
+    expect(await client.project(tree.deep.id)).toBeNull();
+    expect((await all((cursor) => client.groups(cursor))).items.map((group) => group.fullPath)).toEqual([
+      'platform',
+      'tools',
+      'platform/services',
+    ]);
+  });
+
+  it('refuses a page cursor it did not make', async () => {
+    await expect(client.groups('x')).rejects.toThrow('The page cursor is not valid');
+  });
+
   it('follows a keyset cursor only to the host API, which the token is for', async () => {
     await expect(client.projects('http://127.0.0.2:9/api/v4/projects?id_after=1')).rejects.toThrow(
       'The page cursor does not point to the API of the host',
@@ -337,6 +366,13 @@ describe.each(['gitea', 'forgejo'] as const)('the Gitea client against the test 
     expect(roles((await client.groupMembers(tree.platform.id, null)).items)).toEqual({ alice: 50, bob: 30 });
     expect(roles((await client.groupMembers(tree.backend.id, null)).items)).toEqual({});
     expect(roles((await client.projectMembers(tree.api.id, null)).items)).toEqual({ carol: 40, bob: 20, alice: 20 });
+  });
+
+  it('resumes the listing of repositories from its cursor, and refuses one it did not make', async () => {
+    const first = await client.projects(null);
+    const rest = await all((cursor) => client.projects(cursor ?? first.next));
+    expect([...first.items, ...rest.items]).toHaveLength(5);
+    await expect(client.projects('{"orgPage":1}')).rejects.toThrow('The page cursor is not valid');
   });
 
   it('finds one organisation, repository or user by id, and null for one the host does not have', async () => {
