@@ -5,12 +5,7 @@
  * Retry-After says (a bounded number of times), and turning every other failure into a
  * {@link HostRequestFailed} that names the host's status and answer, never the token.
  */
-import {
-  fetchOutbound,
-  type OutboundOptions,
-  type OutboundPolicy,
-  type OutboundResponse,
-} from '../outbound/request.js';
+import { fetchOutbound, type OutboundPolicy, type OutboundResponse } from '../outbound/request.js';
 import { HostRequestFailed } from './host.js';
 
 export interface HostHttpOptions {
@@ -20,8 +15,6 @@ export interface HostHttpOptions {
   maxTries?: number;
   /** One request's time limit. Default 30 seconds. */
   timeoutMs?: number;
-  /** Tests resolve names of their own. */
-  resolve?: OutboundOptions['resolve'];
   /** Items per page asked of the host. Default 100 (GitLab's most), 50 on Gitea. */
   pageSize?: number;
 }
@@ -36,7 +29,6 @@ export interface HostAnswer {
 const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 const DEFAULT_MAX_TRIES = 5;
 const DEFAULT_TIMEOUT_MS = 30_000;
-const RETRIED = new Set([429, 503]);
 
 /**
  * How long a Retry-After asks to wait, in milliseconds: delay-seconds or an HTTP date
@@ -160,7 +152,7 @@ export class HostHttp {
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         },
         this.policy,
-        { timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, resolve: this.options.resolve },
+        { timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
       );
       if (!answer.ok) throw new HostRequestFailed(`${answer.message} (${where})`, answer.status);
       const json = parseJson(answer.body);
@@ -169,8 +161,11 @@ export class HostHttp {
           throw new HostRequestFailed(`The host answered ${where} with something other than JSON`, answer.status);
         return { status: answer.status, headers: answer.headers, json };
       }
-      if (RETRIED.has(answer.status) && attempt < maxTries) {
-        const wait = retryAfterMs(header(answer.headers, 'retry-after'));
+      const retryAfter = header(answer.headers, 'retry-after');
+      // A 429 is always waited out; a 503 only when the host says when to come back.
+      const busy = answer.status === 429 || (answer.status === 503 && retryAfter !== undefined);
+      if (busy && attempt < maxTries) {
+        const wait = retryAfterMs(retryAfter);
         await sleep(Math.min(wait, this.options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS));
         continue;
       }
@@ -195,7 +190,7 @@ export class HostHttp {
         `The host refused the token: it is invalid or expired (HTTP 401${answered})`,
         status,
       );
-    if (RETRIED.has(status))
+    if (attempts > 1)
       return new HostRequestFailed(
         `The host was still busy after ${attempts} tries (HTTP ${status}${answered}, ${where})`,
         status,

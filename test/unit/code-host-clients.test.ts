@@ -239,6 +239,8 @@ describe('the GitLab client against the test GitLab', () => {
     );
     gitlab.fail({ match: () => true, status: 503, retryAfter: '0', times: 3 });
     await expect(client.check()).rejects.toThrow('The host was still busy after 3 tries (HTTP 503');
+    gitlab.fail({ match: () => true, status: 503 });
+    await expect(client.check()).rejects.toThrow('The host answered GET /api/v4/version with HTTP 503');
   });
 
   it('registers and removes the system hook and project hooks with the URL, secret and events', async () => {
