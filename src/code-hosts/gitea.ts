@@ -176,10 +176,8 @@ function missingScope(error: unknown): string | null {
   return scope ? scope[1]! : null;
 }
 
-export interface GiteaClientOptions extends HostHttpOptions {
-  /** The event type of the system webhook ("gitea" or "forgejo"); the kind's by default. */
-  hookType?: string;
-}
+/** Gitea answers at most 50 items a page (MAX_RESPONSE_ITEMS). */
+const MAX_PAGE_SIZE = 50;
 
 export class GiteaClient implements HostClient {
   private readonly http: HostHttp;
@@ -192,10 +190,10 @@ export class GiteaClient implements HostClient {
     readonly kind: Extract<HostKind, 'gitea' | 'forgejo'>,
     target: HostTarget,
     policy: OutboundPolicy,
-    private readonly options: GiteaClientOptions = {},
+    options: HostHttpOptions = {},
   ) {
     this.http = new HostHttp(`${target.url}/api/v1`, { authorization: `token ${target.token}` }, policy, options);
-    this.pageSize = options.pageSize ?? 50;
+    this.pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   }
 
   async check(): Promise<HostCheck> {
@@ -354,7 +352,8 @@ export class GiteaClient implements HostClient {
   async registerSystemHook(url: string, secret: string): Promise<RegisteredHook> {
     const hook = (
       await this.http.request('POST', this.http.url('/admin/hooks'), {
-        type: this.options.hookType ?? this.kind,
+        // Forgejo has a hook type of its own; both send Gitea's payloads.
+        type: this.kind,
         config: { url, content_type: 'json', secret },
         events: HOOK_EVENTS,
         active: true,
