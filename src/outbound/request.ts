@@ -1,10 +1,11 @@
 /**
  * @module outbound/request
- * Requests to other servers (webhooks, issue trackers, chat APIs) that cannot be pointed at the
- * local network: the host name is resolved here, every address it resolves to is checked, and
- * the connection goes to the address that was checked, so a DNS answer that changes between
- * the check and the connection (DNS rebinding) cannot slip through. Redirects are checked the
- * same way before they are followed.
+ * Requests to other servers (webhooks, issue trackers, chat APIs, code hosts' APIs) that cannot
+ * be pointed at the local network: the host name is resolved here, every address it resolves to
+ * is checked, and the connection goes to the address that was checked, so a DNS answer that
+ * changes between the check and the connection (DNS rebinding) cannot slip through. Redirects
+ * are checked the same way before they are followed. `sendOutbound` only says how a request
+ * went; `fetchOutbound` also reads the answer (status, headers, a bounded body).
  */
 import { promises as dns } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
@@ -20,7 +21,7 @@ export interface OutboundPolicy {
 }
 
 export interface OutboundRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   body?: string;
@@ -41,15 +42,41 @@ export interface OutboundOptions {
   resolve?: (host: string) => Promise<ResolvedAddress[]>;
 }
 
+export interface FetchOptions extends OutboundOptions {
+  /** The most of an answer's body that is read; a longer one is a `too_large` failure. Default 10 MB. */
+  maxBodyBytes?: number;
+}
+
 export const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_REDIRECTS = 3;
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export type OutboundFailure =
-  'invalid_url' | 'blocked' | 'dns' | 'refused' | 'timeout' | 'tls' | 'network' | 'http_status' | 'too_many_redirects';
+  | 'invalid_url'
+  | 'blocked'
+  | 'dns'
+  | 'refused'
+  | 'timeout'
+  | 'tls'
+  | 'network'
+  | 'http_status'
+  | 'too_many_redirects'
+  | 'too_large';
 
-export type OutboundResult =
-  | { ok: true; status: number; durationMs: number }
-  | { ok: false; failure: OutboundFailure; message: string; status?: number; durationMs: number };
+type Failure = { ok: false; failure: OutboundFailure; message: string; status?: number; durationMs: number };
+
+export type OutboundResult = { ok: true; status: number; durationMs: number } | Failure;
+
+/** An answer as the server gave it, whatever its status; header names are lower case. */
+export interface OutboundResponse {
+  ok: true;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  durationMs: number;
+}
+
+export type FetchResult = OutboundResponse | Failure;
 
 /** GitLab's words for a refused destination. Messages of results end without a full stop. */
 export const LOCAL_NETWORK_MESSAGE = 'Requests to the local network are not allowed';
@@ -125,10 +152,50 @@ function pinnedLookup({ address, family }: ResolvedAddress): LookupFunction {
 interface Answer {
   status: number;
   location: string | undefined;
+  headers: IncomingMessage['headers'];
+  /** Null when the body was not asked for, or was longer than allowed. */
+  body: string | null;
 }
 
-/** One request to one checked destination; resolves with the status line, without reading the body. */
-function exchange(destination: Destination, request: OutboundRequest, signal: AbortSignal): Promise<Answer> {
+/** "10 MB", "1024 bytes". */
+const sizeText = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MB` : `${bytes} bytes`);
+
+/** Thrown while reading a body longer than allowed. */
+class BodyTooLarge extends Error {}
+
+/** Reads a whole body of at most `maxBytes` bytes as UTF-8. */
+function readBody(response: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(response.headers['content-length']);
+    if (declared > maxBytes) {
+      response.destroy();
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let length = 0;
+    response.on('data', (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > maxBytes) {
+        response.destroy();
+        reject(new BodyTooLarge());
+      } else chunks.push(chunk);
+    });
+    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    response.on('error', reject);
+  });
+}
+
+/**
+ * One request to one checked destination; resolves with the status line and headers, and with
+ * the body when `maxBodyBytes` is given (a redirect's body is never read).
+ */
+function exchange(
+  destination: Destination,
+  request: OutboundRequest,
+  signal: AbortSignal,
+  maxBodyBytes: number | null,
+): Promise<Answer> {
   const { url, address } = destination;
   const host = normalHost(url.hostname);
   const client = url.protocol === 'https:' ? https : http;
@@ -150,8 +217,14 @@ function exchange(destination: Destination, request: OutboundRequest, signal: Ab
           : {}),
       },
       (response: IncomingMessage) => {
-        resolve({ status: response.statusCode ?? 0, location: response.headers.location });
-        response.destroy();
+        const status = response.statusCode ?? 0;
+        const answer = { status, location: response.headers.location, headers: response.headers, body: null };
+        if (maxBodyBytes === null || (isRedirect(status) && answer.location)) {
+          resolve(answer);
+          response.destroy();
+          return;
+        }
+        readBody(response, maxBodyBytes).then((body) => resolve({ ...answer, body }), reject);
       },
     );
     outgoing.on('error', reject);
@@ -176,15 +249,65 @@ function describeError(error: unknown, target: URL, timeoutMs: number): Failed {
 
 const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status);
 
+/** Headers that carry credentials: Datadog's API key, GitLab's token. */
+const CREDENTIAL_HEADER = /^(authorization|dd-api-key|private-token)$/i;
+
 /** The request a redirect leads to: 301-303 turn a POST into a GET; credentials stay with their origin. */
 function redirected(request: OutboundRequest, from: URL, to: URL, status: number): OutboundRequest {
   const headers = { ...request.headers };
   if (to.origin !== from.origin)
-    for (const name of Object.keys(headers)) if (/^(authorization|dd-api-key)$/i.test(name)) delete headers[name];
+    for (const name of Object.keys(headers)) if (CREDENTIAL_HEADER.test(name)) delete headers[name];
   if (status === 307 || status === 308 || request.method === 'GET') return { ...request, url: to.href, headers };
   for (const name of Object.keys(headers)) if (/^content-type$/i.test(name)) delete headers[name];
   const { body: _body, ...rest } = request;
   return { ...rest, method: 'GET', url: to.href, headers };
+}
+
+/**
+ * The one path of every outbound request: checks each destination, follows redirects, and
+ * ends with the final answer (its body read when `maxBodyBytes` is given) or a failure.
+ */
+async function perform(
+  request: OutboundRequest,
+  policy: OutboundPolicy,
+  options: OutboundOptions,
+  maxBodyBytes: number | null,
+): Promise<({ ok: true } & Answer) | Failed> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let current = request;
+  for (let redirects = 0; ; redirects++) {
+    let target: URL;
+    try {
+      target = new URL(current.url);
+    } catch {
+      return failed('invalid_url', 'The URL is not valid');
+    }
+    let answer: Answer;
+    try {
+      const destination = await checkDestination(target, policy, options.resolve, signal);
+      if (!destination.ok) return destination;
+      answer = await exchange(destination, current, signal, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLarge)
+        return failed('too_large', `The answer of ${target.host} is larger than ${sizeText(maxBodyBytes!)}`);
+      return describeError(signal.aborted ? signal.reason : error, target, timeoutMs);
+    }
+    if (isRedirect(answer.status) && answer.location) {
+      if (redirects >= maxRedirects)
+        return failed('too_many_redirects', `Too many redirects (more than ${maxRedirects})`, answer.status);
+      let next: URL;
+      try {
+        next = new URL(answer.location, target);
+      } catch {
+        return failed('invalid_url', `The server redirected to an invalid URL (HTTP ${answer.status})`, answer.status);
+      }
+      current = redirected(current, target, next, answer.status);
+      continue;
+    }
+    return { ok: true, ...answer };
+  }
 }
 
 /**
@@ -200,48 +323,32 @@ export async function sendOutbound(
   policy: OutboundPolicy,
   options: OutboundOptions = {},
 ): Promise<OutboundResult> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const signal = AbortSignal.timeout(timeoutMs);
   const started = performance.now();
-  const done = (outcome: { ok: true; status: number } | Failed): OutboundResult => ({
-    ...outcome,
-    durationMs: Math.round(performance.now() - started),
-  });
+  const outcome = await perform(request, policy, options, null);
+  const durationMs = Math.round(performance.now() - started);
+  if (!outcome.ok) return { ...outcome, durationMs };
+  if (outcome.status >= 200 && outcome.status < 300) return { ok: true, status: outcome.status, durationMs };
+  return { ...failed('http_status', `The server answered with HTTP ${outcome.status}`, outcome.status), durationMs };
+}
 
-  let current = request;
-  for (let redirects = 0; ; redirects++) {
-    let target: URL;
-    try {
-      target = new URL(current.url);
-    } catch {
-      return done(failed('invalid_url', 'The URL is not valid'));
-    }
-    let answer: Answer;
-    try {
-      const destination = await checkDestination(target, policy, options.resolve, signal);
-      if (!destination.ok) return done(destination);
-      answer = await exchange(destination, current, signal);
-    } catch (error) {
-      return done(describeError(signal.aborted ? signal.reason : error, target, timeoutMs));
-    }
-    if (isRedirect(answer.status) && answer.location) {
-      if (redirects >= maxRedirects)
-        return done(failed('too_many_redirects', `Too many redirects (more than ${maxRedirects})`, answer.status));
-      let next: URL;
-      try {
-        next = new URL(answer.location, target);
-      } catch {
-        return done(
-          failed('invalid_url', `The server redirected to an invalid URL (HTTP ${answer.status})`, answer.status),
-        );
-      }
-      current = redirected(current, target, next, answer.status);
-      continue;
-    }
-    if (answer.status >= 200 && answer.status < 300) return done({ ok: true, status: answer.status });
-    return done(failed('http_status', `The server answered with HTTP ${answer.status}`, answer.status));
-  }
+/**
+ * Sends a request through the same checks as {@link sendOutbound} and reads the answer: its
+ * status (any, the caller judges it), headers and body (at most `maxBodyBytes`, 10 MB by default).
+ *
+ * @example
+ * const answer = await fetchOutbound({ method: 'GET', url: 'https://gitlab.example.com/api/v4/version' }, policy)
+ * if (answer.ok && answer.status === 200) JSON.parse(answer.body)
+ */
+export async function fetchOutbound(
+  request: OutboundRequest,
+  policy: OutboundPolicy,
+  options: FetchOptions = {},
+): Promise<FetchResult> {
+  const started = performance.now();
+  const outcome = await perform(request, policy, options, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  const durationMs = Math.round(performance.now() - started);
+  if (!outcome.ok) return { ...outcome, durationMs };
+  return { ok: true, status: outcome.status, headers: outcome.headers, body: outcome.body ?? '', durationMs };
 }
 
 /**
