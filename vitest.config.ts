@@ -10,6 +10,9 @@ const SQLITE_ONLY = [
   'test/unit/db-client.test.ts',
   'test/backup.test.ts',
   'test/server.test.ts',
+  // No database: the code-host clients against the test hosts, and outbound requests.
+  'test/unit/code-host-clients.test.ts',
+  'test/unit/outbound-*.test.ts',
 ];
 
 export default defineConfig({
