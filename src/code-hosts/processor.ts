@@ -132,21 +132,21 @@ export class HostEventProcessor {
       await sync.group(hostGroupId);
       return applied;
     }
-    if (hostProjectId !== null) {
+    if (kind.startsWith('member_') && hostProjectId !== null) {
       if (!(await this.knows(projects, codeHostId, hostProjectId))) {
         return { outcome: 'unknown_project', detail: UNKNOWN_PROJECT_DETAIL };
       }
       await sync.projectMembers(hostProjectId);
       return applied;
     }
-    if (hostGroupId !== null) {
+    if (kind.startsWith('member_') && hostGroupId !== null) {
       if (!(await this.knows(groups, codeHostId, hostGroupId))) {
         return { outcome: 'unknown_project', detail: UNKNOWN_GROUP_DETAIL };
       }
       await sync.groupMembers(hostGroupId);
       return applied;
     }
-    return { outcome: 'failed', detail: 'The event names neither a project nor a group.' };
+    return { outcome: 'failed', detail: `A ${kind} event changes nothing in Cascade's tree.` };
   }
 
   private async knows(table: typeof projects | typeof groups, codeHostId: number, hostId: number): Promise<boolean> {

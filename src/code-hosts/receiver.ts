@@ -32,6 +32,10 @@ export type Receipt =
   /** A redelivery of an event already stored. */
   | { result: 'duplicate' };
 
+/** Shown in Recent events for an event about a project Cascade has not imported. */
+export const UNKNOWN_PROJECT_DETAIL =
+  'Cascade does not know this project; the next reconcile imports it if it belongs to a group.';
+
 /** The headers each kind of host sends: Forgejo sends its own and Gitea's, Gitea only its own. */
 const GITEA_HEADERS = { event: ['x-gitea-event'], delivery: ['x-gitea-delivery'], signature: ['x-gitea-signature'] };
 const FORGEJO_HEADERS = {
@@ -162,7 +166,3 @@ export async function receiveDelivery(
   );
   return stored ? { result: 'stored', eventId: stored.id, codeHostId: connection.id } : { result: 'duplicate' };
 }
-
-/** Shown in Recent events for an event about a project Cascade has not imported. */
-export const UNKNOWN_PROJECT_DETAIL =
-  'Cascade does not know this project; the next reconcile imports it if it belongs to a group.';

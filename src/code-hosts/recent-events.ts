@@ -5,9 +5,10 @@
  */
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
-import { hostEvents, projects } from '../db/schema.js';
+import { codeHosts, hostEvents, projects } from '../db/schema.js';
 
-export const EVENT_OUTCOMES = ['received', 'applied', 'ignored', 'unknown_project', 'failed'] as const;
+/** Content events stay `received` until their delivery to integrations (a later issue) takes them. */
+export const EVENT_OUTCOMES = ['received', 'applied', 'unknown_project', 'failed'] as const;
 export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 
 export interface RecentEvent {
@@ -65,4 +66,12 @@ export async function listRecentEvents(db: Queryable, query: RecentEventsQuery):
     .limit(query.limit + 1);
   const events = rows.slice(0, query.limit);
   return { events, next: rows.length > query.limit ? events[events.length - 1]!.id : null };
+}
+
+/** The connection whose events a page lists, by id; undefined when there is none. */
+export async function findConnectionName(db: Queryable, id: number): Promise<{ id: number; name: string } | undefined> {
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  return (
+    await db.select({ id: codeHosts.id, name: codeHosts.name }).from(codeHosts).where(eq(codeHosts.id, id)).limit(1)
+  )[0];
 }

@@ -142,6 +142,15 @@ describe('the receiver of code hosts hooks', () => {
     expect(await storedEvents(db)).toEqual([]);
   });
 
+  it('refuses a body over 25 MB with 413 and stores nothing', async () => {
+    const { app, db } = await createTestApp();
+    const gitea = await insertConnection(db, 'gitea');
+    const body = JSON.stringify({ ref: 'refs/heads/main', repository: { id: 1 }, pad: 'x'.repeat(25 * 1024 * 1024) });
+    const response = await deliver(app, gitea.id, body, hostHeaders('gitea', 'push', body));
+    expect(response.status).toBe(413);
+    expect(await storedEvents(db)).toEqual([]);
+  });
+
   it('answers 404 for a connection that does not exist', async () => {
     const { app, db } = await createTestApp();
     const gitlab = await insertConnection(db, 'gitlab');

@@ -54,12 +54,17 @@ describe('the processor of received code host events', () => {
     const { app, db } = await createTestApp();
     const gitlab = await insertConnection(db, 'gitlab');
     await insertImportedProject(db, gitlab, 15);
-    const body = payload('gitlab-system-push');
-    await deliver(app, gitlab.id, body, hostHeaders('gitlab', 'System Hook', body));
+    for (const name of ['system-push', 'system-project-rename']) {
+      const body = payload(`gitlab-${name}`);
+      await deliver(app, gitlab.id, body, hostHeaders('gitlab', 'System Hook', body));
+    }
     const { sync, calls } = recordingSync();
     await new HostEventProcessor(db, () => sync).start();
-    expect(calls).toEqual([]);
-    expect(await storedEvents(db)).toMatchObject([{ kind: 'push', outcome: 'received', processedAt: null }]);
+    expect(calls).toEqual(['project 73']);
+    expect(await storedEvents(db)).toMatchObject([
+      { kind: 'push', outcome: 'received', processedAt: null },
+      { kind: 'project_renamed', outcome: 'applied' },
+    ]);
   });
 
   it('records why an event failed and goes on with the next', async () => {

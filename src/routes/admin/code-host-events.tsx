@@ -2,11 +2,9 @@
  * @module routes/admin/code-host-events
  * GET /admin/code_hosts/:id/events: a connection's Recent events, for administrators only.
  */
-import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { EVENT_OUTCOMES, listRecentEvents } from '../../code-hosts/recent-events.js';
-import { codeHosts } from '../../db/schema.js';
+import { EVENT_OUTCOMES, findConnectionName, listRecentEvents } from '../../code-hosts/recent-events.js';
 import { NotFound } from '../../errors.js';
 import type { AppEnv } from '../../http/context.js';
 import { requireAdmin } from '../../http/subjects.js';
@@ -25,14 +23,7 @@ export function adminCodeHostEventRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.get('/:id{[0-9]+}/events', async (c) => {
     await requireAdmin(c);
-    const id = Number(c.req.param('id'));
-    const [connection] = Number.isSafeInteger(id)
-      ? await c.var.db
-          .select({ id: codeHosts.id, name: codeHosts.name })
-          .from(codeHosts)
-          .where(eq(codeHosts.id, id))
-          .limit(1)
-      : [];
+    const connection = await findConnectionName(c.var.db, Number(c.req.param('id')));
     if (!connection) throw new NotFound();
     const { outcome, before } = querySchema.parse({
       outcome: c.req.query('outcome') ?? '',

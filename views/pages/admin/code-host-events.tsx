@@ -13,7 +13,6 @@ interface CodeHostEventsProps {
 const OUTCOME_LABELS: Record<string, string> = {
   received: 'Received',
   applied: 'Applied',
-  ignored: 'Ignored',
   unknown_project: 'Unknown project',
   failed: 'Failed',
 };
