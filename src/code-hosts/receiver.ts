@@ -28,7 +28,7 @@ export type Receipt =
   | { result: 'malformed'; message: string }
   /** A documented event Cascade has no use for: answered 2xx, not stored. */
   | { result: 'unused' }
-  | { result: 'stored'; eventId: number; codeHostId: number }
+  | { result: 'stored'; codeHostId: number }
   /** A redelivery of an event already stored. */
   | { result: 'duplicate' };
 
@@ -117,7 +117,7 @@ async function projectIdOf(db: Db, codeHostId: number, hostProjectId: number | n
  *
  * @example
  * const receipt = await receiveDelivery(db, secrets, 1, { header: (n) => req.header(n), body })
- * // { result: 'stored', eventId: 12, codeHostId: 1 }
+ * // { result: 'stored', codeHostId: 1 }
  */
 export async function receiveDelivery(
   db: Db,
@@ -164,5 +164,5 @@ export async function receiveDelivery(
       .onConflictDoNothing({ target: [hostEvents.codeHostId, hostEvents.deliveryId] })
       .returning({ id: hostEvents.id }),
   );
-  return stored ? { result: 'stored', eventId: stored.id, codeHostId: connection.id } : { result: 'duplicate' };
+  return stored ? { result: 'stored', codeHostId: connection.id } : { result: 'duplicate' };
 }
