@@ -22,6 +22,7 @@ import { logUnhandledError, requestLog } from './http/request-log.js';
 import { sameOriginOnly } from './http/same-origin.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { apiRoutes } from './routes/api/index.js';
+import { codeHostHookRoutes } from './routes/code-host-hooks.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { groupRoutes } from './routes/groups.js';
 import { projectRoutes } from './routes/projects.js';
@@ -74,6 +75,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.route('/public', assetRoutes());
   // Before the page middleware (session cookie, page cache, same-origin check): the API has its own.
   app.route('/api/v4', apiRoutes(deps));
+  // Code hosts' hooks: their token or signature is the credential (routes/code-host-hooks.ts).
+  app.route('/-/code_hosts', codeHostHookRoutes(deps));
 
   // Before anything that can fail (the session lookup reads the database), so that every
   // error page gets the full layout.

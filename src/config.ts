@@ -89,6 +89,12 @@ const environmentSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters long').optional(),
   // GitLab's monitoring_whitelist default: the machine itself.
   METRICS_ALLOWLIST: proxyList.default(['127.0.0.0/8', '::1/128']),
+  HOST_EVENTS_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 3650')
+    .max(3650, 'must be between 1 and 3650')
+    .default(14),
 });
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -123,6 +129,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Addresses and CIDR ranges that may read /metrics without the token. */
   metricsAllowlist: string[];
+  /** Days the events received from code hosts are kept (code-hosts/retention.ts). */
+  hostEventsRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -172,5 +180,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustedProxies: values.TRUST_PROXY,
     metricsToken: values.METRICS_TOKEN,
     metricsAllowlist: values.METRICS_ALLOWLIST,
+    hostEventsRetentionDays: values.HOST_EVENTS_RETENTION_DAYS,
   };
 }

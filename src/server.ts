@@ -10,6 +10,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { SignInThrottle } from './auth/throttle.js';
+import { startHostEventRetention } from './code-hosts/retention.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseFileError, migrateDatabase, openDatabase, withoutPassword, type Db } from './db/client.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
   });
   if (seeded) printAccounts(seeded, config.publicOrigin, config.initialRootPassword !== undefined);
 
+  startHostEventRetention(db, config.hostEventsRetentionDays, logger);
   fetch = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(db), logger, metrics }).fetch;
   const listening = config.host === undefined ? `port ${config.port}` : `${config.host} port ${config.port}`;
   logger.info(`Cascade is ready at ${config.publicOrigin} (listening on ${listening})`);

@@ -7,6 +7,7 @@ import type { SignInThrottle, Throttle } from '../auth/throttle.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { User } from '../db/schema.js';
+import type { HostEventProcessor } from '../code-hosts/processor.js';
 import type { Logger } from '../logger.js';
 import type { OutboundOptions } from '../outbound/request.js';
 import type { Metrics } from './metrics.js';
@@ -26,6 +27,8 @@ export interface AppDeps {
   settingsTestThrottle?: Throttle;
   /** What /metrics serves (http/metrics.ts); createApp makes one. server.ts makes it first, for the database to report to. */
   metrics?: Metrics;
+  /** Applies received code host events after the answer (code-hosts/processor.ts); without it they wait, stored. */
+  hostEventProcessor?: Pick<HostEventProcessor, 'wake'>;
 }
 
 export interface Flash {

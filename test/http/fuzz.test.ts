@@ -442,6 +442,7 @@ async function startAgain(fuzz: FuzzWorld): Promise<void> {
     copyFileSync(fuzz.start.file!, fuzz.at);
   }
   fuzz.db = openAt(fuzz.at);
+  fuzz.world.db = fuzz.db;
   fuzz.app = await fuzzApp(fuzz.db);
 }
 

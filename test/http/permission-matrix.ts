@@ -25,6 +25,7 @@ import {
 } from '../support/integrations.js';
 import type { User } from '../../src/db/schema.js';
 import { ACTORS, type Actor, type World } from '../support/world.js';
+import { insertConnection } from '../support/code-host-events.js';
 
 /**
  * - `ok`: 2xx, or the 303 redirect that follows a successful form post
@@ -74,6 +75,8 @@ export function apiAllow(ok: readonly Actor[], forbidden: readonly Actor[] = [])
 export const PUBLIC = Object.fromEntries(ACTORS.map((actor) => [actor, 'ok'])) as Expectations;
 /** /metrics: no session or personal access token opens it, only METRICS_TOKEN or METRICS_ALLOWLIST (metrics.test.ts). */
 export const NOBODY = Object.fromEntries(ACTORS.map((actor) => [actor, 'notfound'])) as Expectations;
+/** The receiver of code hosts' hooks: 401 without the connection's token, session or not. */
+export const HOOK_SENDERS_ONLY = Object.fromEntries(ACTORS.map((actor) => [actor, 'unauthorized'])) as Expectations;
 export const SIGNED_IN = allow(['nonMember', 'reporter', 'developer', 'maintainer', 'owner', 'admin']);
 export const ADMIN_ONLY = allow(['admin']);
 
@@ -354,6 +357,12 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
 
   'GET /-/health': { url: () => '/-/health', expect: PUBLIC },
   'GET /metrics': { url: () => '/metrics', expect: NOBODY },
+  // A code host's hooks: no session opens it, only the connection's token or signature (code-host-hooks.test.ts).
+  'POST /-/code_hosts/:id/hook': {
+    setup: (_app, w) => insertConnection(w.db, 'gitlab'),
+    url: () => '/-/code_hosts/1/hook',
+    expect: HOOK_SENDERS_ONLY,
+  },
   'GET /public/vendor/htmx.min.js': { url: () => '/public/vendor/htmx.min.js', expect: PUBLIC },
   'GET /public/*': { url: () => '/public/app.css', expect: PUBLIC },
   'GET /users/sign_in': { url: () => '/users/sign_in', expect: PUBLIC },
@@ -510,6 +519,12 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'POST /-/user_settings/personal_access_tokens/:id/revoke': {
     url: (w) => `/-/user_settings/personal_access_tokens/${w.reporterToken.id}/revoke`,
     expect: allow(['reporter']),
+  },
+  // Fresh database: the connection the setup adds is number 1.
+  'GET /admin/code_hosts/:id/events': {
+    setup: (_app, w) => insertConnection(w.db, 'gitlab'),
+    url: () => '/admin/code_hosts/1/events?outcome=failed&before=10',
+    expect: ADMIN_ONLY,
   },
   'GET /admin/audit_events': {
     url: () => '/admin/audit_events?integration=slack&level=group&before=10',

@@ -37,6 +37,8 @@ export interface World {
   cookies: Record<Actor, string | undefined>;
   /** A personal access token of the reporter (scope api), to revoke or list. */
   reporterToken: PersonalAccessToken;
+  /** The world's database, for a row's setup that no page can do yet (e.g. adding a code host connection). */
+  db: Db;
 }
 
 /** The value of a successful outcome; throws (failing the test's setup) otherwise. */
@@ -97,5 +99,5 @@ export async function buildWorld(db: Db): Promise<World> {
     .update(usersTable)
     .set({ blockedAt: new Date() })
     .where(eq(usersTable.id, users.blocked.id));
-  return { top, sub, other, project, otherProject, users, memberships, cookies, reporterToken };
+  return { top, sub, other, project, otherProject, users, memberships, cookies, reporterToken, db };
 }

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       trustedProxies: [],
       metricsToken: undefined,
       metricsAllowlist: ['127.0.0.0/8', '::1/128'],
+      hostEventsRetentionDays: 14,
     });
   });
 
