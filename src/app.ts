@@ -9,6 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { findSessionUser, SESSION_COOKIE } from './auth/sessions.js';
 import { Throttle } from './auth/throttle.js';
+import { HostRequestFailed, type HostClientFactory } from './code-hosts/host.js';
 import { databaseStamp } from './db/client.js';
 import { BadRequest, Conflict, Forbidden, NotFound, RequestAborted, SignInRequired } from './errors.js';
 import { assetRoutes } from './http/assets.js';
@@ -48,13 +49,26 @@ const CONTENT_SECURITY_POLICY = {
 };
 
 /**
+ * The host clients until src/code-hosts/clients.ts (createHostClient) is merged: connecting says so
+ * next to the URL instead of reaching any host. The one place to swap for createHostClient.
+ */
+const hostClientsNotBuilt: HostClientFactory = () => {
+  throw new HostRequestFailed('this build of Cascade has no code host clients yet, so it cannot connect to any host');
+};
+
+/**
  * @example
  * const app = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(db), logger })
  * const res = await app.request('/-/health') // 200
  */
 export function createApp(given: AppDeps): Hono<AppEnv> {
   const metrics = given.metrics ?? createMetrics();
-  const deps: AppDeps = { settingsTestThrottle: new Throttle(given.db), ...given, metrics };
+  const deps: AppDeps = {
+    settingsTestThrottle: new Throttle(given.db),
+    ...given,
+    hostClients: given.hostClients ?? hostClientsNotBuilt,
+    metrics,
+  };
   const app = new Hono<AppEnv>();
 
   app.use(requestLog(deps.logger, metrics, deps.config.trustedProxies));

@@ -4,9 +4,10 @@
  */
 import type { Context } from 'hono';
 import type { SignInThrottle, Throttle } from '../auth/throttle.js';
+import type { HostClientFactory } from '../code-hosts/host.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import type { User } from '../db/schema.js';
+import type { CodeHost, User } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { OutboundOptions } from '../outbound/request.js';
 import type { Metrics } from './metrics.js';
@@ -26,6 +27,15 @@ export interface AppDeps {
   settingsTestThrottle?: Throttle;
   /** What /metrics serves (http/metrics.ts); createApp makes one. server.ts makes it first, for the database to report to. */
   metrics?: Metrics;
+  /** Makes the client of a connected code host (code-hosts/host.ts); createApp gives the real one, tests a fake. */
+  hostClients?: HostClientFactory;
+  /** Starts a connection's import or reconcile in the background (code-hosts/sync.ts); absent: none runs. */
+  hostImports?: HostImports;
+}
+
+/** Runs a connection's import (or, once imported, its reconcile) without holding up the request. */
+export interface HostImports {
+  start(connection: CodeHost): void;
 }
 
 export interface Flash {

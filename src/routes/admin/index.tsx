@@ -13,6 +13,7 @@ import { AdminDashboardPage } from '../../../views/pages/admin/dashboard.js';
 import { adminAuditRoutes } from '../audit.js';
 import { defaultsRoutes, integrationRoutes } from '../integrations/routes.js';
 import { instanceScope } from '../integrations/scope.js';
+import { adminCodeHostRoutes } from './code-hosts.js';
 import { adminGroupRoutes } from './groups.js';
 import { adminNetworkRoutes } from './network.js';
 import { adminProjectRoutes } from './projects.js';
@@ -47,5 +48,6 @@ export function adminRoutes(): Hono<AppEnv> {
   admin.route('/application_settings/network', adminNetworkRoutes());
   admin.route('/personal_access_tokens', adminTokenRoutes());
   admin.route('/audit_events', adminAuditRoutes());
+  admin.route('/code_hosts', adminCodeHostRoutes());
   return admin;
 }
