@@ -331,6 +331,22 @@ export async function connectCodeHost(
   return { ok: true, value: connected };
 }
 
+/** The client of a stored connection, with its own token; null when the token does not open or no client can be made. */
+async function clientOf(
+  db: Queryable,
+  host: CodeHost,
+  options: Pick<ConnectionOptions, 'clients' | 'secretKeyBase'>,
+): Promise<HostClient | null> {
+  const token = new HostSecrets(options.secretKeyBase).open(host, 'token');
+  if (!token) return null;
+  try {
+    return options.clients({ kind: host.kind, url: host.url, token }, await outboundPolicy(db));
+  } catch (error) {
+    if (error instanceof HostRequestFailed) return null;
+    throw error;
+  }
+}
+
 /** What changing a connection did besides saving, for the flash message (e.g. an old hook left behind). */
 export interface UpdateNotes {
   notes: string[];
@@ -352,7 +368,7 @@ export async function updateCodeHost(
   const urlChanged = host.url.toLowerCase() !== input.url.toLowerCase();
   const notes: string[] = [];
   const changes: Partial<typeof codeHosts.$inferInsert> = {};
-  let oldHook: { client: HostClient; id: number } | null = null;
+  let oldHook: { client: HostClient | null; id: number } | null = null;
 
   if (urlChanged) {
     if ((await findByUrl(db, input.url)).length > 0) return { ok: false, errors: { url: DUPLICATE_HOST_MESSAGE } };
@@ -379,14 +395,7 @@ export async function updateCodeHost(
         if (!(error instanceof HostRequestFailed)) throw error;
         return { ok: false, errors: { _form: `The host did not register Cascade's system hook: ${error.message}` } };
       }
-      const oldToken = secrets.open(host, 'token');
-      if (host.systemHookId !== null && oldToken) {
-        const policy = await outboundPolicy(db);
-        oldHook = {
-          client: options.clients({ kind: host.kind, url: host.url, token: oldToken }, policy),
-          id: host.systemHookId,
-        };
-      }
+      if (host.systemHookId !== null) oldHook = { client: await clientOf(db, host, options), id: host.systemHookId };
     }
   }
   const keepsSecret = !urlChanged && input.oidc_client_secret === null && input.oidc_client_id !== null;
@@ -418,13 +427,11 @@ export async function updateCodeHost(
     return row!;
   });
   if (oldHook) {
-    try {
-      await oldHook.client.removeSystemHook(oldHook.id);
-    } catch {
-      notes.push(
-        `Cascade could not remove its system hook from ${host.name}: remove it there (Admin Area › System hooks).`,
-      );
-    }
+    const removed = await oldHook.client?.removeSystemHook(oldHook.id).then(
+      () => true,
+      () => false,
+    );
+    if (!removed) notes.push(`Cascade could not remove its system hook from ${host.name}: remove it there.`);
   }
   return { ok: true, value: { ...updated, notes } };
 }
@@ -509,9 +516,8 @@ export async function removeCodeHost(
 ): Promise<UpdateNotes> {
   const notes: string[] = [];
   const impact = await removalImpact(db, host);
-  const token = new HostSecrets(options.secretKeyBase).open(host, 'token');
-  if (token) {
-    const client = options.clients({ kind: host.kind, url: host.url, token }, await outboundPolicy(db));
+  const client = await clientOf(db, host, options);
+  if (client) {
     if (host.systemHookId !== null) {
       try {
         await client.removeSystemHook(host.systemHookId);
@@ -533,7 +539,7 @@ export async function removeCodeHost(
     }
     if (failed > 0) notes.push(`Cascade could not remove its hook from ${failed} project(s) on ${host.name}.`);
   } else if (host.systemHookId !== null || impact.projectHooks > 0) {
-    notes.push(`Cascade could not open the connection's token: remove its hooks on ${host.name} there.`);
+    notes.push(`Cascade could not reach ${host.name} with the connection's token: remove its hooks there.`);
   }
   await db.transaction(async (tx) => {
     const detached = { codeHostId: null, hostId: null };

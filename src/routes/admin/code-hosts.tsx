@@ -115,12 +115,10 @@ export function adminCodeHostRoutes(): Hono<AppEnv> {
       c.status(422);
       return renderForm(c, withoutSecrets(form), outcome.errors);
     }
-    c.var.deps.hostImports?.start(outcome.value);
-    return redirectWithFlash(
-      c,
-      codeHostPath(outcome.value),
-      `Connected to ${outcome.value.name}. The import has started.`,
-    );
+    const imports = c.var.deps.hostImports;
+    imports?.start(outcome.value);
+    const started = imports ? ' The import has started.' : '';
+    return redirectWithFlash(c, codeHostPath(outcome.value), `Connected to ${outcome.value.name}.${started}`);
   });
 
   routes.get('/:id', async (c) => {
@@ -193,7 +191,10 @@ export function adminCodeHostRoutes(): Hono<AppEnv> {
       return redirectWithFlash(c, codeHostPath(host), `${host.name} is paused: resume it first.`, 'alert');
     if ((await latestRun(c.var.db, host.id))?.status === 'running')
       return redirectWithFlash(c, codeHostPath(host), 'A run is already going.', 'alert');
-    c.var.deps.hostImports?.start(host);
+    const imports = c.var.deps.hostImports;
+    if (!imports)
+      return redirectWithFlash(c, codeHostPath(host), 'This build of Cascade cannot run imports yet.', 'alert');
+    imports.start(host);
     return redirectWithFlash(c, codeHostPath(host), 'The run has started.');
   });
 
