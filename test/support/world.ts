@@ -100,13 +100,13 @@ export async function buildWorld(db: Db): Promise<World> {
     .update(usersTable)
     .set({ blockedAt: new Date() })
     .where(eq(usersTable.id, users.blocked.id));
-  const url = 'https://gitlab.example.com';
+  const url = 'https://gitlab.world.example';
   const secrets = new HostSecrets(TEST_SECRET_KEY_BASE);
   const [codeHost] = await writeConnection(db)
     .insert(codeHosts)
     .values({
       kind: 'gitlab',
-      name: 'gitlab.example.com',
+      name: 'gitlab.world.example',
       url,
       token: secrets.seal(url, 'token', 'glpat-world-token'),
       hookSecret: secrets.seal(url, 'hookSecret', 'world-hook-secret'),
