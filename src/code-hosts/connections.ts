@@ -199,8 +199,10 @@ async function checkHost(
 export const TOKEN_HELP: Record<CodeHost['kind'], string> = {
   // GitLab: doc/api/system_hooks.md ("administrator access") and doc/user/profile/personal_access_tokens.md (api scope).
   gitlab: 'GitLab needs a personal access token of an administrator, with the api scope.',
-  // Gitea and Forgejo: the /admin/hooks endpoints need an administrator and write:admin; reading
-  // organisations, repositories and users needs read:organization, read:repository and read:user.
+  // Gitea and Forgejo: "Access Token Scope" (forgejo.codeberg.page/docs/latest/user/token-scope/, the same
+  // scopes as Gitea's docs/usage/authentication): /admin/* (the system webhook, every user) needs an
+  // administrator and write:admin; organisations and teams read:organization, repositories and
+  // collaborators read:repository, users read:user.
   gitea:
     'Gitea needs an access token of an administrator, with the scopes write:admin, read:organization, read:repository and read:user.',
   forgejo:
