@@ -371,6 +371,7 @@ export async function updateCodeHost(
   const notes: string[] = [];
   const changes: Partial<typeof codeHosts.$inferInsert> = {};
   let oldHook: { client: HostClient | null; id: number } | null = null;
+  let newHook: { client: HostClient; id: number } | null = null;
 
   if (urlChanged) {
     if ((await findByUrl(db, input.url)).length > 0) return { ok: false, errors: { url: DUPLICATE_HOST_MESSAGE } };
@@ -389,6 +390,7 @@ export async function updateCodeHost(
       const hookSecret = newHookSecret();
       try {
         const hook = await checked.value.client.registerSystemHook(options.receiverUrl(host.id), hookSecret);
+        newHook = { client: checked.value.client, id: hook.hostId };
         Object.assign(changes, {
           systemHookId: hook.hostId,
           hookSecret: secrets.seal(input.url, 'hookSecret', hookSecret),
@@ -401,7 +403,7 @@ export async function updateCodeHost(
     }
   }
   const keepsSecret = !urlChanged && input.oidc_client_secret === null && input.oidc_client_id !== null;
-  const updated = await db.transaction(async (tx) => {
+  const saving = db.transaction(async (tx) => {
     const [row] = await tx
       .update(codeHosts)
       .set({
@@ -428,6 +430,15 @@ export async function updateCodeHost(
       await recordAuditEvent(tx, { actor, action: 'code_host.updated', owner: INSTANCE_LEVEL, changes: audited });
     return row!;
   });
+  let updated: CodeHost;
+  try {
+    updated = await saving;
+  } catch (error) {
+    // Another connection took the new URL meanwhile: the hook just registered there goes again.
+    if (!urlChanged || (await findByUrl(db, input.url)).length === 0) throw error;
+    if (newHook) await newHook.client.removeSystemHook(newHook.id).catch(() => undefined);
+    return { ok: false, errors: { url: DUPLICATE_HOST_MESSAGE } };
+  }
   if (oldHook) {
     const removed = await oldHook.client?.removeSystemHook(oldHook.id).then(
       () => true,

@@ -370,6 +370,24 @@ describe('changing a connection', () => {
   });
 });
 
+describe('changing a connection to a taken URL', () => {
+  it('refuses a URL another connection has, and asks no host', async () => {
+    const h = await harness();
+    const first = await connected(h);
+    await connected(h, { url: 'https://code.example.org', kind: 'gitea' });
+    const response = await post(
+      h.app,
+      `/admin/code_hosts/${first.id}`,
+      { url: 'https://code.example.org/', token: NEW_TOKEN, reconcile_minutes: '60' },
+      { cookie: h.admin },
+    );
+    expect(response.status).toBe(422);
+    expect(fieldErrorOf(await response.text(), 'url')).toBe('A connection to this host already exists');
+    expect(h.clients).toHaveLength(2);
+    expect((await storedHosts(h)).find((host) => host.id === first.id)!.url).toBe(URL_);
+  });
+});
+
 describe('pausing and resuming', () => {
   it('pauses and resumes the connection, each audited', async () => {
     const h = await harness();
