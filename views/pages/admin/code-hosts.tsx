@@ -239,7 +239,8 @@ export function CodeHostPage({ host, run, counts, receiverUrl, imported }: CodeH
           <dd>{host.adminsAreAdmins ? 'Yes' : 'No'}</dd>
           <dt>Reconcile</dt>
           <dd>
-            Every {plural(host.reconcileMinutes, 'minute')}; last {when(host.lastReconciledAt)}
+            Every {plural(host.reconcileMinutes, 'minute')}; last reconciled{' '}
+            {host.lastReconciledAt ? when(host.lastReconciledAt) : 'never'}
           </dd>
           <dt>Imported</dt>
           <dd>
