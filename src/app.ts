@@ -9,6 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { findSessionUser, SESSION_COOKIE } from './auth/sessions.js';
 import { Throttle } from './auth/throttle.js';
+import { createHostClient } from './code-hosts/clients.js';
 import { databaseStamp } from './db/client.js';
 import { BadRequest, Conflict, Forbidden, NotFound, RequestAborted, SignInRequired } from './errors.js';
 import { assetRoutes } from './http/assets.js';
@@ -55,7 +56,12 @@ const CONTENT_SECURITY_POLICY = {
  */
 export function createApp(given: AppDeps): Hono<AppEnv> {
   const metrics = given.metrics ?? createMetrics();
-  const deps: AppDeps = { settingsTestThrottle: new Throttle(given.db), ...given, metrics };
+  const deps: AppDeps = {
+    settingsTestThrottle: new Throttle(given.db),
+    ...given,
+    hostClients: given.hostClients ?? createHostClient,
+    metrics,
+  };
   const app = new Hono<AppEnv>();
 
   app.use(requestLog(deps.logger, metrics, deps.config.trustedProxies));

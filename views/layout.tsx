@@ -16,6 +16,11 @@ export interface PageMeta {
   breadcrumbs?: Crumb[];
   /** The left navigation of the section the page belongs to (Admin Area, a group, a project). */
   nav?: Child;
+  /**
+   * Reloads the page every so many seconds, for browsers without JavaScript only (with it, htmx
+   * updates the part that changes): a page showing a run in progress.
+   */
+  refreshSeconds?: number | undefined;
 }
 
 declare module 'hono' {
@@ -62,7 +67,7 @@ interface FrameProps extends PageMeta {
   children: Child;
 }
 
-function Frame({ user, flash, title, breadcrumbs, nav, children }: FrameProps) {
+function Frame({ user, flash, title, breadcrumbs, nav, refreshSeconds, children }: FrameProps) {
   return (
     <html lang="en">
       <head>
@@ -70,6 +75,11 @@ function Frame({ user, flash, title, breadcrumbs, nav, children }: FrameProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
         <title>{`${title} · Cascade`}</title>
+        {refreshSeconds !== undefined && (
+          <noscript>
+            <meta http-equiv="refresh" content={String(refreshSeconds)} />
+          </noscript>
+        )}
         <link rel="icon" href="/public/logo.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/public/app.css" />
         <script src="/public/vendor/htmx.min.js" defer></script>

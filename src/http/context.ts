@@ -4,9 +4,10 @@
  */
 import type { Context } from 'hono';
 import type { SignInThrottle, Throttle } from '../auth/throttle.js';
+import type { HostClientFactory } from '../code-hosts/host.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import type { User } from '../db/schema.js';
+import type { CodeHost, User } from '../db/schema.js';
 import type { HostEventProcessor } from '../code-hosts/processor.js';
 import type { Logger } from '../logger.js';
 import type { OutboundOptions } from '../outbound/request.js';
@@ -29,6 +30,15 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Applies received code host events after the answer (code-hosts/processor.ts); without it they wait, stored. */
   hostEventProcessor?: Pick<HostEventProcessor, 'wake'>;
+  /** Makes the client of a connected code host (code-hosts/host.ts); createApp gives the real one, tests a fake. */
+  hostClients?: HostClientFactory;
+  /** Starts a connection's import or reconcile in the background (code-hosts/sync.ts); absent: none runs. */
+  hostImports?: HostImports;
+}
+
+/** Runs a connection's import (or, once imported, its reconcile) without holding up the request. */
+export interface HostImports {
+  start(connection: CodeHost): void;
 }
 
 export interface Flash {

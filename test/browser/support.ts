@@ -23,7 +23,7 @@ import { createApp } from '../../src/app.js';
 import { SignInThrottle } from '../../src/auth/throttle.js';
 import { loadConfig } from '../../src/config.js';
 import { type Db } from '../../src/db/client.js';
-import type { AppEnv } from '../../src/http/context.js';
+import type { AppDeps, AppEnv } from '../../src/http/context.js';
 import { createLogger } from '../../src/logger.js';
 import { createUser } from '../../src/model/users.js';
 import { testResolve } from '../support/app.js';
@@ -73,9 +73,10 @@ export interface RunningServer {
 /**
  * Starts Cascade on a fresh in-memory database with {@link ROOT}, listening on 127.0.0.1 at a
  * free port. The app is built once the port is known, because its CSRF check compares the
- * Origin of form posts with PUBLIC_URL.
+ * Origin of form posts with PUBLIC_URL. `deps` gives the app stand-ins made for its database
+ * (an in-memory code host, a stand-in import).
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(deps?: (db: Db) => Partial<AppDeps>): Promise<RunningServer> {
   const db = await openTestDatabase();
   const root = await createUser(db, {
     name: 'Administrator',
@@ -105,6 +106,7 @@ export async function startServer(): Promise<RunningServer> {
     throttle: new SignInThrottle(db),
     logger: createLogger('info', (line) => logLines.push(line)),
     outbound: { resolve: testResolve },
+    ...deps?.(db),
   });
 
   return {
@@ -249,6 +251,7 @@ export function describeInChromium(
   title: string,
   body: (run: ChromiumRun) => void,
   seed?: (server: RunningServer) => void | Promise<void>,
+  deps?: (db: Db) => Partial<AppDeps>,
 ): void {
   let browser: Browser | undefined;
   beforeAll(async () => {
@@ -260,7 +263,7 @@ export function describeInChromium(
   describe.each(JAVASCRIPT_MODES)(`${title} in Chromium with %s`, (_mode, javaScriptEnabled) => {
     const run = { javaScriptEnabled } as ChromiumRun;
     beforeAll(async () => {
-      run.server = await startServer();
+      run.server = await startServer(deps);
       await seed?.(run.server);
       run.tab = await BrowserTab.open(browser!, run.server, javaScriptEnabled);
     });

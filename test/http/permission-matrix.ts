@@ -496,6 +496,36 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     form: () => ({ allow_local_requests: '0', outbound_allowlist: '10.0.0.0/8' }),
     expect: ADMIN_ONLY,
   },
+  'GET /admin/code_hosts': { url: () => '/admin/code_hosts', expect: ADMIN_ONLY },
+  'GET /admin/code_hosts/new': { url: () => '/admin/code_hosts/new', expect: ADMIN_ONLY },
+  'POST /admin/code_hosts': {
+    url: () => '/admin/code_hosts',
+    form: () => ({ kind: 'gitea', url: 'https://gitea.example.com', token: 'gitea-token', reconcile_minutes: '60' }),
+    expect: ADMIN_ONLY,
+  },
+  'GET /admin/code_hosts/:id': { url: (w) => `/admin/code_hosts/${w.codeHost.id}`, expect: ADMIN_ONLY },
+  'GET /admin/code_hosts/:id/progress': {
+    url: (w) => `/admin/code_hosts/${w.codeHost.id}/progress`,
+    expect: ADMIN_ONLY,
+  },
+  'GET /admin/code_hosts/:id/edit': { url: (w) => `/admin/code_hosts/${w.codeHost.id}/edit`, expect: ADMIN_ONLY },
+  // The same URL and a blank token: saved without asking the host.
+  'POST /admin/code_hosts/:id': {
+    url: (w) => `/admin/code_hosts/${w.codeHost.id}`,
+    form: (w) => ({ url: w.codeHost.url, token: '', admins_are_admins: '1', reconcile_minutes: '30' }),
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/code_hosts/:id/pause': { url: (w) => `/admin/code_hosts/${w.codeHost.id}/pause`, expect: ADMIN_ONLY },
+  'POST /admin/code_hosts/:id/resume': {
+    url: (w) => `/admin/code_hosts/${w.codeHost.id}/resume`,
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/code_hosts/:id/sync': { url: (w) => `/admin/code_hosts/${w.codeHost.id}/sync`, expect: ADMIN_ONLY },
+  // Unconfirmed: a permitted user gets the confirmation step with what stays (200).
+  'POST /admin/code_hosts/:id/remove': {
+    url: (w) => `/admin/code_hosts/${w.codeHost.id}/remove`,
+    expect: ADMIN_ONLY,
+  },
   'GET /admin/personal_access_tokens': { url: () => '/admin/personal_access_tokens?page=1', expect: ADMIN_ONLY },
   // Unconfirmed: a permitted user gets the confirmation step (200).
   'POST /admin/personal_access_tokens/:id/revoke': {

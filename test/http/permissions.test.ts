@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiRequest, apiToken } from '../support/api.js';
 import { createTestApp, get, post } from '../support/app.js';
+import { emptyTree, FakeHostClient } from '../support/fake-host-client.js';
 import { ACTORS, buildWorld, type Actor } from '../support/world.js';
 import { PERMISSION_MATRIX, type Outcome } from './permission-matrix.js';
 import { answeringRoute, endpoints } from './route-table.js';
@@ -20,7 +21,10 @@ function outcomeOf(response: Response): string {
   return `status ${response.status}${location ? ` to ${location}` : ''}`;
 }
 
-const ROUTES = endpoints((await createTestApp()).app);
+/** An in-memory code host behind every connection, so that connecting one succeeds for those let in. */
+const hostClients = () => new FakeHostClient(emptyTree());
+
+const ROUTES = endpoints((await createTestApp({ hostClients })).app);
 
 describe('the permission matrix', () => {
   it('has a row for every route', () => {
@@ -35,7 +39,7 @@ describe('the permission matrix', () => {
   });
 
   it("builds, for every row, a URL that the row's own route answers", async () => {
-    const { app, db } = await createTestApp();
+    const { app, db } = await createTestApp({ hostClients });
     const world = await buildWorld(db);
     const misrouted = endpoints(app).filter(({ key, route }) => {
       const row = PERMISSION_MATRIX[key];
@@ -51,7 +55,7 @@ describe.each(ROUTES)('$key', ({ key, route }) => {
 
   it.each(cases)('%s: %s', async (actor, expected) => {
     if (!row) throw new Error(`No row for "${key}": add one to test/http/permission-matrix.ts`);
-    const { app, db } = await createTestApp();
+    const { app, db } = await createTestApp({ hostClients });
     const world = await buildWorld(db);
     await row.setup?.(app, world);
     const url = row.url(world);

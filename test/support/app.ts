@@ -16,6 +16,8 @@ import type { ResolvedAddress } from '../../src/outbound/request.js';
 import { createLogger } from '../../src/logger.js';
 
 export const ORIGIN = 'http://localhost:3000';
+/** The secret key base of every test app, e.g. to seal what a test stores directly. */
+export const TEST_SECRET_KEY_BASE = 'test-secret-key-base-that-is-long-enough-0123456789';
 export const TEST_PASSWORD = 'correct-horse-battery';
 /** Hashed once per test file: scrypt is slow on purpose. */
 const passwordHash = hashPassword(TEST_PASSWORD);
@@ -49,7 +51,7 @@ export async function createTestApp(deps: Partial<AppDeps> = {}): Promise<TestAp
   const app = createApp({
     db,
     config: loadConfig({ SEED_DEMO: 'false' }),
-    secretKeyBase: 'test-secret-key-base-that-is-long-enough-0123456789',
+    secretKeyBase: TEST_SECRET_KEY_BASE,
     throttle: new SignInThrottle(db),
     logger: createLogger('info', (line) => logLines.push(line)),
     ...deps,

@@ -3,14 +3,15 @@
  * groups "top" > "top/sub" with project "top/sub/app", and a sibling group "other".
  */
 import type { Db } from '../../src/db/client.js';
-import type { Group, Member, PersonalAccessToken, Project, User } from '../../src/db/schema.js';
+import type { CodeHost, Group, Member, PersonalAccessToken, Project, User } from '../../src/db/schema.js';
+import { HostSecrets } from '../../src/code-hosts/secrets.js';
 import { ROLES } from '../../src/auth/permissions.js';
-import { members, users as usersTable } from '../../src/db/schema.js';
+import { codeHosts, members, users as usersTable } from '../../src/db/schema.js';
 import { eq } from 'drizzle-orm';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createPersonalAccessToken, daysAhead } from '../../src/auth/tokens.js';
-import { insertUser, sessionCookie } from './app.js';
+import { insertUser, sessionCookie, TEST_SECRET_KEY_BASE } from './app.js';
 import { writeConnection } from '../../src/db/client.js';
 
 export const ACTORS = [
@@ -39,6 +40,8 @@ export interface World {
   reporterToken: PersonalAccessToken;
   /** The world's database, for a row's setup that no page can do yet (e.g. adding a code host connection). */
   db: Db;
+  /** A connected GitLab (Admin Area › Code hosts), its token sealed with the test apps' key; nothing imported. */
+  codeHost: CodeHost;
 }
 
 /** The value of a successful outcome; throws (failing the test's setup) otherwise. */
@@ -99,5 +102,31 @@ export async function buildWorld(db: Db): Promise<World> {
     .update(usersTable)
     .set({ blockedAt: new Date() })
     .where(eq(usersTable.id, users.blocked.id));
-  return { top, sub, other, project, otherProject, users, memberships, cookies, reporterToken, db };
+  const url = 'https://gitlab.world.example';
+  const secrets = new HostSecrets(TEST_SECRET_KEY_BASE);
+  const [codeHost] = await writeConnection(db)
+    .insert(codeHosts)
+    .values({
+      kind: 'gitlab',
+      name: 'gitlab.world.example',
+      url,
+      token: secrets.seal(url, 'token', 'glpat-world-token'),
+      hookSecret: secrets.seal(url, 'hookSecret', 'world-hook-secret'),
+      systemHookId: 1,
+      version: '17.5.1',
+    })
+    .returning();
+  return {
+    top,
+    sub,
+    other,
+    project,
+    otherProject,
+    users,
+    memberships,
+    cookies,
+    reporterToken,
+    db,
+    codeHost: codeHost!,
+  };
 }

@@ -14,6 +14,7 @@ import { adminAuditRoutes } from '../audit.js';
 import { defaultsRoutes, integrationRoutes } from '../integrations/routes.js';
 import { instanceScope } from '../integrations/scope.js';
 import { adminCodeHostEventRoutes } from './code-host-events.js';
+import { adminCodeHostRoutes } from './code-hosts.js';
 import { adminGroupRoutes } from './groups.js';
 import { adminNetworkRoutes } from './network.js';
 import { adminProjectRoutes } from './projects.js';
@@ -49,5 +50,6 @@ export function adminRoutes(): Hono<AppEnv> {
   admin.route('/personal_access_tokens', adminTokenRoutes());
   admin.route('/audit_events', adminAuditRoutes());
   admin.route('/code_hosts', adminCodeHostEventRoutes());
+  admin.route('/code_hosts', adminCodeHostRoutes());
   return admin;
 }
