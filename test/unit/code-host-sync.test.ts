@@ -6,7 +6,6 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { UNUSABLE_PASSWORD_HASH } from '../../src/auth/passwords.js';
 import { HostRequestFailed } from '../../src/code-hosts/host.js';
-import { HostSecrets } from '../../src/code-hosts/secrets.js';
 import { HostSyncRefused, createHostSync, runImport, runReconcile } from '../../src/code-hosts/sync.js';
 import type { Db } from '../../src/db/client.js';
 import {
@@ -18,7 +17,6 @@ import {
   members,
   projects,
   users,
-  type CodeHost,
 } from '../../src/db/schema.js';
 import { createGroup, findGroupById } from '../../src/model/groups.js';
 import { moveProject } from '../../src/model/moves.js';
@@ -27,36 +25,18 @@ import { deleteGroup, deleteProject, updateProject } from '../../src/model/tree.
 import { projectOwner } from '../../src/settings/owners.js';
 import { SettingsStore } from '../../src/settings/store.js';
 import { createTestApp, insertUser } from '../support/app.js';
-import { FakeHostClient, sampleTree, type FakeHostOptions } from '../support/fake-host-client.js';
+import {
+  FakeHostClient,
+  insertConnection,
+  sampleTree,
+  TEST_SECRET_KEY_BASE,
+  type FakeHostOptions,
+} from '../support/fake-host-client.js';
 import { must } from '../support/world.js';
-
-const SECRET_KEY_BASE = 'test-secret-key-base-that-is-long-enough-0123456789';
-const HOST_URL = 'https://gitlab.example.com';
-
-/** A connection row as the Connect form would write it, its secrets sealed. */
-async function connect(db: Db, extra: Partial<typeof codeHosts.$inferInsert> = {}): Promise<CodeHost> {
-  const secrets = new HostSecrets(SECRET_KEY_BASE);
-  return db.transaction(
-    async (tx) =>
-      (
-        await tx
-          .insert(codeHosts)
-          .values({
-            kind: 'gitlab',
-            name: 'gitlab.example.com',
-            url: HOST_URL,
-            token: secrets.seal(HOST_URL, 'token', 'glpat-test'),
-            hookSecret: secrets.seal(HOST_URL, 'hookSecret', 'hook-secret'),
-            ...extra,
-          })
-          .returning()
-      )[0]!,
-  );
-}
 
 async function setUp(options: FakeHostOptions = {}) {
   const { db } = await createTestApp();
-  const connection = await connect(db);
+  const connection = await insertConnection(db);
   const host = new FakeHostClient(sampleTree(), options);
   return { db, connection, host };
 }
@@ -217,7 +197,11 @@ describe('runImport', () => {
 
   it('does nothing for a paused connection', async () => {
     const { db, host } = await setUp();
-    const paused = await connect(db, { url: 'https://paused.example.com', name: 'paused', pausedAt: new Date() });
+    const paused = await insertConnection(db, {
+      url: 'https://paused.example.com',
+      name: 'paused',
+      pausedAt: new Date(),
+    });
     await expect(runImport(db, paused, host)).rejects.toThrow(HostSyncRefused);
     await expect(runReconcile(db, paused, host)).rejects.toThrow(HostSyncRefused);
     expect(host.requests).toEqual([]);
@@ -231,7 +215,7 @@ describe('runReconcile', () => {
     const { db, connection, host } = await setUp();
     await runImport(db, connection, host);
     const api = (await db.select().from(projects).where(eq(projects.hostId, 100)))[0]!;
-    const store = new SettingsStore(db, SECRET_KEY_BASE);
+    const store = new SettingsStore(db, TEST_SECRET_KEY_BASE);
     await store.save(
       projectOwner(api, []),
       'slack',
@@ -270,7 +254,7 @@ describe('runReconcile', () => {
     const { db, connection, host } = await setUp();
     await runImport(db, connection, host);
     const infra = (await db.select().from(projects).where(eq(projects.hostId, 200)))[0]!;
-    const store = new SettingsStore(db, SECRET_KEY_BASE);
+    const store = new SettingsStore(db, TEST_SECRET_KEY_BASE);
     await store.save(
       projectOwner(infra, []),
       'slack',
