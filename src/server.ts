@@ -4,12 +4,14 @@
  * The port is taken first, so that a port in use stops start-up before the database is written
  * or a password printed; until the app is ready, requests are answered 503. On SIGTERM or SIGINT
  * it stops gracefully: no new connections, requests in flight finish (for at most
- * {@link SHUTDOWN_GRACE_MS}), then the database is closed.
+ * {@link SHUTDOWN_GRACE_MS}), then the database is closed. Beside the requests, the reconciler keeps
+ * connected code hosts in step (src/code-hosts/sync.ts); it stops with the server.
  */
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { SignInThrottle } from './auth/throttle.js';
+import { loadHostClients, startReconciler, type Reconciler } from './code-hosts/sync.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseFileError, migrateDatabase, openDatabase, withoutPassword, type Db } from './db/client.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -62,7 +64,7 @@ function listen(host: string | undefined, port: number, handler: () => Fetch): P
  * is idle, lets requests in flight finish, and after {@link SHUTDOWN_GRACE_MS} (or a second
  * signal) closes whatever connections are left; then closes the database and exits with 0.
  */
-function stopGracefully(server: Server, db: Db, logger: Logger): void {
+function stopGracefully(server: Server, db: Db, logger: Logger, reconciler: Reconciler | undefined): void {
   let stopping = false;
   // The listening socket's close leaves a connection open after its last answer; it is closed once idle.
   server.on('request', (_request, response: ServerResponse) => {
@@ -78,6 +80,12 @@ function stopGracefully(server: Server, db: Db, logger: Logger): void {
     setTimeout(closeAll, SHUTDOWN_GRACE_MS).unref();
     server.close(() => {
       void (async () => {
+        // A reconcile in progress is left at most the grace period: it saves as it goes, and
+        // removes nothing until its walk of the host's tree is complete.
+        await Promise.race([
+          reconciler?.stop(),
+          new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
+        ]);
         // Whether close() returns a promise depends on the database (a PostgreSQL pool's does).
         await Promise.resolve(db.close());
         logger.info('Cascade stopped');
@@ -135,7 +143,9 @@ async function main(): Promise<void> {
   fetch = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(db), logger, metrics }).fetch;
   const listening = config.host === undefined ? `port ${config.port}` : `${config.host} port ${config.port}`;
   logger.info(`Cascade is ready at ${config.publicOrigin} (listening on ${listening})`);
-  stopGracefully(server, db, logger);
+  const clients = await loadHostClients();
+  const reconciler = clients ? startReconciler(db, { clients, secretKeyBase, logger }) : undefined;
+  stopGracefully(server, db, logger, reconciler);
 }
 
 /** Printed once, on the first start: these passwords are not stored anywhere readable. */

@@ -458,7 +458,9 @@ export async function loadHostClients(): Promise<HostClientFactory | null> {
   try {
     const loaded = (await import(/* @vite-ignore */ specifier)) as { createHostClient?: HostClientFactory };
     return loaded.createHostClient ?? null;
-  } catch {
-    return null;
+  } catch (error) {
+    // Only its absence is expected; a module that is there and fails to load is a bug to see.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw error;
   }
 }
