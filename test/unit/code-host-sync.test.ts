@@ -6,7 +6,14 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { UNUSABLE_PASSWORD_HASH } from '../../src/auth/passwords.js';
 import { HostRequestFailed } from '../../src/code-hosts/host.js';
-import { HostSyncRefused, createHostSync, runImport, runReconcile } from '../../src/code-hosts/sync.js';
+import {
+  HostSyncRefused,
+  createHostSync,
+  runImport,
+  runReconcile,
+  startReconciler,
+} from '../../src/code-hosts/sync.js';
+import type { HostTarget } from '../../src/code-hosts/host.js';
 import type { Db } from '../../src/db/client.js';
 import {
   auditEvents,
@@ -341,5 +348,49 @@ describe('imported groups and projects in Cascade', () => {
     const importedAdmin = { ...alice, isAdmin: true };
     expect((await deleteProject(db, api, importedAdmin)).ok).toBe(false);
     expect(connection.id).toBe(alice.codeHostId);
+  });
+});
+
+describe('startReconciler', () => {
+  it('reconciles each active, imported connection once it is due, one at a time, until stopped', async () => {
+    const { db, connection, host } = await setUp();
+    const targets: HostTarget[] = [];
+    const reconciler = startReconciler(db, {
+      clients: (target) => {
+        targets.push(target);
+        return host;
+      },
+      secretKeyBase: TEST_SECRET_KEY_BASE,
+      intervalMs: 3_600_000,
+    });
+    const reconciles = async () =>
+      (await db.select().from(hostSyncRuns)).filter((run) => run.kind === 'reconcile' && run.status === 'finished');
+    try {
+      await reconciler.tick();
+      // Nothing imported yet: nothing to reconcile.
+      expect(await reconciles()).toEqual([]);
+      await runImport(db, connection, host);
+      await reconciler.tick();
+      expect((await reconciles()).length).toBe(1);
+      expect(targets).toEqual([{ kind: 'gitlab', url: 'https://gitlab.example.com', token: 'glpat-test' }]);
+      await reconciler.tick();
+      expect((await reconciles()).length).toBe(1);
+      const due = new Date(Date.now() - 61 * 60_000);
+      await db.transaction(async (tx) => {
+        await tx.update(codeHosts).set({ lastReconciledAt: due }).where(eq(codeHosts.id, connection.id));
+      });
+      await Promise.all([reconciler.tick(), reconciler.tick()]);
+      expect((await reconciles()).length).toBe(2);
+      await db.transaction(async (tx) => {
+        await tx
+          .update(codeHosts)
+          .set({ lastReconciledAt: due, pausedAt: new Date() })
+          .where(eq(codeHosts.id, connection.id));
+      });
+      await reconciler.tick();
+      expect((await reconciles()).length).toBe(2);
+    } finally {
+      await reconciler.stop();
+    }
   });
 });
