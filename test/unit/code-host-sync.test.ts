@@ -23,6 +23,7 @@ import {
   integrationSettings,
   members,
   projects,
+  sessions,
   users,
 } from '../../src/db/schema.js';
 import { createGroup, findGroupById } from '../../src/model/groups.js';
@@ -31,7 +32,7 @@ import { findProjectById } from '../../src/model/projects.js';
 import { deleteGroup, deleteProject, updateProject } from '../../src/model/tree.js';
 import { projectOwner } from '../../src/settings/owners.js';
 import { SettingsStore } from '../../src/settings/store.js';
-import { createTestApp, insertUser } from '../support/app.js';
+import { createTestApp, insertUser, sessionCookie } from '../support/app.js';
 import {
   FakeHostClient,
   insertConnection,
@@ -298,6 +299,22 @@ describe('runReconcile', () => {
     ]);
     const actions = (await db.select().from(auditEvents)).map((e) => e.action).filter((a) => a.startsWith('member.'));
     expect(actions.sort()).toEqual(['member.added', 'member.removed', 'member.updated']);
+  });
+
+  it('blocks a user the host blocked, ending their sessions, and follows a new username', async () => {
+    const { db, connection, host } = await setUp();
+    await runImport(db, connection, host);
+    const bob = (await db.select().from(users).where(eq(users.username, 'bob')))[0]!;
+    await sessionCookie(db, bob);
+    Object.assign(
+      host.tree.users.find((u) => u.hostId === 2)!,
+      { blocked: true, username: 'robert' },
+    );
+    await runReconcile(db, connection, host);
+    const after = (await db.select().from(users).where(eq(users.id, bob.id)))[0]!;
+    expect(after.username).toBe('robert');
+    expect(after.blockedAt).not.toBeNull();
+    expect(await db.select().from(sessions).where(eq(sessions.userId, bob.id))).toEqual([]);
   });
 
   it('does nothing and audits nothing when the host has not changed', async () => {
