@@ -10,7 +10,8 @@ import cliProgress from 'cli-progress';
 import { eq, sql } from 'drizzle-orm';
 import { HOST_KIND_LABELS } from './code-hosts/host.js';
 import { HostSecrets } from './code-hosts/secrets.js';
-import { HostSyncRefused, loadHostClients, runImport, type RunCounts } from './code-hosts/sync.js';
+import { createHostClient } from './code-hosts/clients.js';
+import { HostSyncRefused, runImport, type RunCounts } from './code-hosts/sync.js';
 import { loadConfig } from './config.js';
 import { migrateDatabase, openDatabase, type Db } from './db/client.js';
 import { codeHosts, type CodeHost, type HostSyncRun } from './db/schema.js';
@@ -109,9 +110,7 @@ async function main(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
     const token = new HostSecrets(loadSecretKeyBase(config)).open(connection, 'token');
     if (!token)
       throw new ImportRefused(`the access token of ${connection.name} does not open: enter it again in the Admin Area`);
-    const clients = await loadHostClients();
-    if (!clients) throw new ImportRefused('this build of Cascade has no code host clients (src/code-hosts/clients.ts)');
-    const client = clients({ kind: connection.kind, url: connection.url, token }, await outboundPolicy(db));
+    const client = createHostClient({ kind: connection.kind, url: connection.url, token }, await outboundPolicy(db));
     process.stderr.write(
       `Importing from ${connection.name} (${HOST_KIND_LABELS[connection.kind]}, ${connection.url})\n`,
     );

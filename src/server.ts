@@ -11,7 +11,8 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { SignInThrottle } from './auth/throttle.js';
-import { loadHostClients, startReconciler, type Reconciler } from './code-hosts/sync.js';
+import { createHostClient } from './code-hosts/clients.js';
+import { startReconciler, type Reconciler } from './code-hosts/sync.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseFileError, migrateDatabase, openDatabase, withoutPassword, type Db } from './db/client.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -64,7 +65,7 @@ function listen(host: string | undefined, port: number, handler: () => Fetch): P
  * is idle, lets requests in flight finish, and after {@link SHUTDOWN_GRACE_MS} (or a second
  * signal) closes whatever connections are left; then closes the database and exits with 0.
  */
-function stopGracefully(server: Server, db: Db, logger: Logger, reconciler: Reconciler | undefined): void {
+function stopGracefully(server: Server, db: Db, logger: Logger, reconciler: Reconciler): void {
   let stopping = false;
   // The listening socket's close leaves a connection open after its last answer; it is closed once idle.
   server.on('request', (_request, response: ServerResponse) => {
@@ -83,7 +84,7 @@ function stopGracefully(server: Server, db: Db, logger: Logger, reconciler: Reco
         // A reconcile in progress is left at most the grace period: it saves as it goes, and
         // removes nothing until its walk of the host's tree is complete.
         await Promise.race([
-          reconciler?.stop(),
+          reconciler.stop(),
           new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
         ]);
         // Whether close() returns a promise depends on the database (a PostgreSQL pool's does).
@@ -143,8 +144,7 @@ async function main(): Promise<void> {
   fetch = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(db), logger, metrics }).fetch;
   const listening = config.host === undefined ? `port ${config.port}` : `${config.host} port ${config.port}`;
   logger.info(`Cascade is ready at ${config.publicOrigin} (listening on ${listening})`);
-  const clients = await loadHostClients();
-  const reconciler = clients ? startReconciler(db, { clients, secretKeyBase, logger }) : undefined;
+  const reconciler = startReconciler(db, { clients: createHostClient, secretKeyBase, logger });
   stopGracefully(server, db, logger, reconciler);
 }
 

@@ -445,22 +445,3 @@ export function startReconciler(db: Db, options: ReconcilerOptions): Reconciler 
     },
   };
 }
-
-/**
- * The clients of the real hosts (src/code-hosts/clients.ts), loaded when first needed.
- *
- * TODO: clients.ts is being written alongside this module; once it is on main, import
- * `createHostClient` from './clients.js' statically and remove this loader. Until then this is
- * the one place that reaches for it, and it answers null while the module is not there.
- */
-export async function loadHostClients(): Promise<HostClientFactory | null> {
-  const specifier = './clients.js';
-  try {
-    const loaded = (await import(/* @vite-ignore */ specifier)) as { createHostClient?: HostClientFactory };
-    return loaded.createHostClient ?? null;
-  } catch (error) {
-    // Only its absence is expected; a module that is there and fails to load is a bug to see.
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
-    throw error;
-  }
-}
