@@ -43,45 +43,51 @@ const STEPS = [
   { phase: 'members', label: 'Members', done: 'members', total: undefined },
 ] as const;
 
-/** On a terminal, a bar for the step the import is in; otherwise a line each time a step ends. */
+/**
+ * On a terminal, a bar for the step the import is in; otherwise a line each time a step ends
+ * (the page that ends a step is saved with the next step's phase, so steps end on a change).
+ */
 function progressReporter(): { update(run: HostSyncRun): void; stop(): void } {
   let bar: cliProgress.SingleBar | undefined;
-  let phase = '';
-  const finishStep = () => {
-    bar?.stop();
-    bar = undefined;
+  let current = 0;
+  const indexOf = (phase: string) => {
+    const index = STEPS.findIndex((step) => step.phase === phase);
+    return index < 0 ? STEPS.length : index;
   };
   return {
     update(run) {
       const counts = JSON.parse(run.counts) as RunCounts;
-      const step = STEPS.find((candidate) => candidate.phase === run.phase);
-      if (run.phase !== phase) {
-        const ended = STEPS.find((candidate) => candidate.phase === phase);
-        // The page that ends a step is saved with the next step's phase: the bar shows it first.
-        if (ended && bar) {
-          const done = counts[ended.done] ?? 0;
-          bar.setTotal(Math.max(done, ended.total ? (counts[ended.total] ?? 0) : 0));
-          bar.update(done);
+      const doneOf = (step: (typeof STEPS)[number]) => counts[step.done] ?? 0;
+      const totalOf = (step: (typeof STEPS)[number]) =>
+        Math.max(doneOf(step), step.total ? (counts[step.total] ?? 0) : 0);
+      const index = indexOf(run.phase);
+      for (; current < index; current++) {
+        const ended = STEPS[current]!;
+        if (bar) {
+          bar.setTotal(totalOf(ended));
+          bar.update(doneOf(ended));
+          bar.stop();
+          bar = undefined;
+        } else if (!process.stderr.isTTY) {
+          process.stderr.write(`${ended.label}: ${doneOf(ended).toLocaleString('en')} done\n`);
         }
-        finishStep();
-        if (ended && !process.stderr.isTTY)
-          process.stderr.write(`${ended.label}: ${(counts[ended.done] ?? 0).toLocaleString('en')} done\n`);
-        phase = run.phase;
       }
+      const step = STEPS[index];
       if (!step || !process.stderr.isTTY) return;
-      const done = counts[step.done] ?? 0;
-      const total = step.total ? (counts[step.total] ?? done) : done;
       if (!bar) {
         bar = new cliProgress.SingleBar(
           { stream: process.stderr, format: `${step.label.padEnd(10)} [{bar}] {value}/{total}` },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(total, done);
+        bar.start(totalOf(step), doneOf(step));
       }
-      bar.setTotal(total);
-      bar.update(done);
+      bar.setTotal(totalOf(step));
+      bar.update(doneOf(step));
     },
-    stop: finishStep,
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
   };
 }
 
