@@ -1,12 +1,12 @@
 /**
- * `npm run build`: bundles Cascade's programs (the server, the backup and the copy to PostgreSQL) with their own modules,
+ * `npm run build`: bundles Cascade's programs (the server, the backup, the copy to PostgreSQL and the import from a code host) with their own modules,
  * views included, into dist/ for Node 20, with source maps; packages from node_modules stay
  * imports. The bundles find drizzle/ and public/ from the package root (src/paths.ts), as src/ does.
  */
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/server.ts', 'src/backup.ts', 'src/copy-database.ts'],
+  entryPoints: ['src/server.ts', 'src/backup.ts', 'src/copy-database.ts', 'src/import.ts'],
   outdir: 'dist',
   bundle: true,
   platform: 'node',

@@ -4,13 +4,16 @@
  * The port is taken first, so that a port in use stops start-up before the database is written
  * or a password printed; until the app is ready, requests are answered 503. On SIGTERM or SIGINT
  * it stops gracefully: no new connections, requests in flight finish (for at most
- * {@link SHUTDOWN_GRACE_MS}), then the database is closed.
+ * {@link SHUTDOWN_GRACE_MS}), then the database is closed. Beside the requests run the code hosts'
+ * imports, the processor of their hooks and the reconciler (src/code-hosts/background.ts); they
+ * stop with the server.
  */
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { SignInThrottle } from './auth/throttle.js';
-import { startHostEventRetention } from './code-hosts/retention.js';
+import { startCodeHostBackground, type CodeHostBackground } from './code-hosts/background.js';
+import { createHostClient } from './code-hosts/clients.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseFileError, migrateDatabase, openDatabase, withoutPassword, type Db } from './db/client.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -63,7 +66,7 @@ function listen(host: string | undefined, port: number, handler: () => Fetch): P
  * is idle, lets requests in flight finish, and after {@link SHUTDOWN_GRACE_MS} (or a second
  * signal) closes whatever connections are left; then closes the database and exits with 0.
  */
-function stopGracefully(server: Server, db: Db, logger: Logger): void {
+function stopGracefully(server: Server, db: Db, logger: Logger, codeHosts: CodeHostBackground): void {
   let stopping = false;
   // The listening socket's close leaves a connection open after its last answer; it is closed once idle.
   server.on('request', (_request, response: ServerResponse) => {
@@ -79,6 +82,12 @@ function stopGracefully(server: Server, db: Db, logger: Logger): void {
     setTimeout(closeAll, SHUTDOWN_GRACE_MS).unref();
     server.close(() => {
       void (async () => {
+        // A reconcile in progress is left at most the grace period: it saves as it goes, and
+        // removes nothing until its walk of the host's tree is complete.
+        await Promise.race([
+          codeHosts.stop(),
+          new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
+        ]);
         // Whether close() returns a promise depends on the database (a PostgreSQL pool's does).
         await Promise.resolve(db.close());
         logger.info('Cascade stopped');
@@ -133,11 +142,25 @@ async function main(): Promise<void> {
   });
   if (seeded) printAccounts(seeded, config.publicOrigin, config.initialRootPassword !== undefined);
 
-  startHostEventRetention(db, config.hostEventsRetentionDays, logger);
-  fetch = createApp({ db, config, secretKeyBase, throttle: new SignInThrottle(db), logger, metrics }).fetch;
+  const codeHosts = startCodeHostBackground(db, {
+    clients: createHostClient,
+    secretKeyBase,
+    logger,
+    retentionDays: config.hostEventsRetentionDays,
+  });
+  fetch = createApp({
+    db,
+    config,
+    secretKeyBase,
+    throttle: new SignInThrottle(db),
+    logger,
+    metrics,
+    hostImports: codeHosts.imports,
+    hostEventProcessor: codeHosts.processor,
+  }).fetch;
   const listening = config.host === undefined ? `port ${config.port}` : `${config.host} port ${config.port}`;
   logger.info(`Cascade is ready at ${config.publicOrigin} (listening on ${listening})`);
-  stopGracefully(server, db, logger);
+  stopGracefully(server, db, logger, codeHosts);
 }
 
 /** Printed once, on the first start: these passwords are not stored anywhere readable. */

@@ -8,10 +8,16 @@ import { inJsonArray, perDatabase, type Queryable } from '../db/client.js';
 import { groups, members, projects, type Group, type Project, type User } from '../db/schema.js';
 import { Forbidden, NotFound, SignInRequired } from '../errors.js';
 
-export const ROLES = { reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
+/**
+ * GitLab's access levels. Guest and Planner are imported from a code host but not offered in
+ * Cascade's forms (see GROUP_ROLES, PROJECT_ROLES): they give no read access, which needs Reporter.
+ */
+export const ROLES = { guest: 10, planner: 15, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
 export type RoleName = keyof typeof ROLES;
 
 export const ROLE_LABELS: Record<RoleName, string> = {
+  guest: 'Guest',
+  planner: 'Planner',
   reporter: 'Reporter',
   developer: 'Developer',
   maintainer: 'Maintainer',

@@ -6,11 +6,15 @@
  * const client = createHostClient({ kind: 'gitlab', url: 'https://gitlab.example.com', token }, await outboundPolicy(db))
  * await client.check() // { version: '17.5.1-ee', username: 'root', missing: [] }
  */
+import type { Queryable } from '../db/client.js';
+import type { CodeHost } from '../db/schema.js';
+import { outboundPolicy } from '../model/network-settings.js';
 import type { OutboundPolicy } from '../outbound/request.js';
 import { GiteaClient } from './gitea.js';
 import { GitLabClient } from './gitlab.js';
-import type { HostClient, HostClientFactory, HostTarget } from './host.js';
+import { HostRequestFailed, type HostClient, type HostClientFactory, type HostTarget } from './host.js';
 import type { HostHttpOptions } from './host-http.js';
+import type { HostSecrets } from './secrets.js';
 
 /** The factory with options of its own (tests shorten the waits for Retry-After and the pages). */
 export function hostClientFactory(options: HostHttpOptions = {}): HostClientFactory {
@@ -21,3 +25,22 @@ export function hostClientFactory(options: HostHttpOptions = {}): HostClientFact
 }
 
 export const createHostClient: HostClientFactory = hostClientFactory();
+
+/**
+ * The client of a stored connection: its sealed token opened, the Network settings as they are
+ * now. Throws {@link HostRequestFailed} when the token does not open (sealed with another
+ * SECRET_KEY_BASE, or for another URL).
+ */
+export async function connectionClient(
+  db: Queryable,
+  connection: CodeHost,
+  clients: HostClientFactory,
+  secrets: HostSecrets,
+): Promise<HostClient> {
+  const token = secrets.open(connection, 'token');
+  if (!token)
+    throw new HostRequestFailed(
+      `The access token of ${connection.name} does not open: enter it again on its edit page`,
+    );
+  return clients({ kind: connection.kind, url: connection.url, token }, await outboundPolicy(db));
+}

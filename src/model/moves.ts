@@ -7,21 +7,22 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.js';
 import { recordAuditEvent } from '../audit/trail.js';
-import { groups, projects, type Group, type Project, type User } from '../db/schema.js';
+import { groups, projects, type Group, type Project } from '../db/schema.js';
 import { fullPathTaken } from './groups.js';
+import { hostManagedRefusal, type TreeEditor } from './managed.js';
 import { writeUnique } from './unique.js';
 import { isReservedTopLevelPath, type Outcome } from '../validation.js';
 
 /** The audit event of a move, in its transaction: the group or project under its new path, and the path before and after. */
 function recordMove(
   tx: Tx,
-  actor: Pick<User, 'id' | 'username'>,
+  actor: TreeEditor,
   moved: { level: 'group' | 'project'; id: number },
   before: string,
   after: string,
 ): Promise<void> {
   return recordAuditEvent(tx, {
-    actor,
+    actor: { id: actor.id, username: actor.username },
     action: moved.level === 'group' ? 'group.moved' : 'project.moved',
     owner: { ...moved, name: after, path: after },
     changes: [{ key: 'path', label: 'Path', before, after }],
@@ -35,6 +36,7 @@ const takenMessage = (fullPath: string) => `${fullPath} is already taken by anot
 
 /**
  * Moves a project to `target`; `path` renames it on the way (the same move within its group).
+ * A project imported from a code host is moved only by its connection (model/managed).
  *
  * @example
  * await moveProject(db, api, frontend, admin) // api is now frontend/api and inherits frontend's defaults
@@ -43,9 +45,11 @@ export async function moveProject(
   db: Queryable,
   project: Project,
   target: Group,
-  actor: Pick<User, 'id' | 'username'>,
+  actor: TreeEditor,
   path: string = project.path,
 ): Promise<Outcome<Project>> {
+  const refusal = await hostManagedRefusal(db, project, actor);
+  if (refusal) return { ok: false, errors: { group_id: refusal } };
   if (project.groupId === target.id && path === project.path)
     return { ok: false, errors: { group_id: 'The project is already in this group' } };
   const fullPath = `${target.fullPath}/${path}`;
@@ -71,7 +75,8 @@ export async function moveProject(
 
 /**
  * Moves a group (with its subgroups and projects) under `target`, or to the top level when null;
- * `path` renames it on the way (the same move under its parent).
+ * `path` renames it on the way (the same move under its parent). A group imported from a code
+ * host is moved only by its connection (model/managed).
  *
  * @example
  * await moveGroup(db, backend, null, admin) // backend is now a top-level group, "backend"
@@ -80,9 +85,11 @@ export async function moveGroup(
   db: Queryable,
   group: Group,
   target: Group | null,
-  actor: Pick<User, 'id' | 'username'>,
+  actor: TreeEditor,
   path: string = group.path,
 ): Promise<Outcome<Group>> {
+  const refusal = await hostManagedRefusal(db, group, actor);
+  if (refusal) return { ok: false, errors: { parent_id: refusal } };
   if ((target?.id ?? null) === group.parentId && path === group.path)
     return { ok: false, errors: { parent_id: 'The group is already there' } };
   if (target && target.traversalIds.startsWith(group.traversalIds)) {

@@ -9,12 +9,34 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/trail.js';
 import type { Queryable } from '../db/client.js';
-import { groups, projects, type Group, type Project, type User } from '../db/schema.js';
+import { groups, projects, type Group, type Project } from '../db/schema.js';
 import { findGroupById } from './groups.js';
+import { hostManagedRefusal, type TreeEditor } from './managed.js';
 import { moveGroup, moveProject } from './moves.js';
 import { descriptionSchema, nameSchema, pathSchema, validate, type Outcome } from '../validation.js';
 
-type Actor = Pick<User, 'id' | 'username'>;
+type Actor = TreeEditor;
+
+/** The audit trail's actor of an editor. */
+const asAuditActor = ({ id, username }: Actor) => ({ id, username });
+
+/**
+ * The refusal to edit a group or project a code host manages, on the field that asked for it;
+ * undefined when the edit may go ahead (nothing changes, it is Cascade's own, or the host edits).
+ */
+async function managedErrors(
+  db: Queryable,
+  item: Group | Project,
+  edit: z.infer<typeof treeEditSchema>,
+  actor: Actor,
+): Promise<Outcome<never> | undefined> {
+  const changes = (['path', 'name', 'description'] as const).filter(
+    (field) => edit[field] !== undefined && edit[field] !== item[field],
+  );
+  if (changes.length === 0) return undefined;
+  const refusal = await hostManagedRefusal(db, item, actor);
+  return refusal ? { ok: false, errors: { [changes[0]!]: refusal } } : undefined;
+}
 
 /** What may change on a group or project: any of its name, path and description. */
 export const treeEditSchema = z.object({
@@ -28,7 +50,8 @@ const asPathErrors = <T>(outcome: Outcome<T>): Outcome<T> =>
   outcome.ok ? outcome : { ok: false, errors: { path: Object.values(outcome.errors)[0] ?? 'Path is invalid' } };
 
 /**
- * Changes a group's name, path or description; a new path moves everything below with it.
+ * Changes a group's name, path or description; a new path moves everything below with it. An
+ * imported group is changed only by its connection (model/managed).
  *
  * @example
  * await updateGroup(db, backend, { name: 'Back end', path: 'back-end' }, admin) // platform/back-end
@@ -36,6 +59,8 @@ const asPathErrors = <T>(outcome: Outcome<T>): Outcome<T> =>
 export async function updateGroup(db: Queryable, group: Group, input: unknown, actor: Actor): Promise<Outcome<Group>> {
   const parsed = validate(treeEditSchema, input);
   if (!parsed.ok) return parsed;
+  const refused = await managedErrors(db, group, parsed.value, actor);
+  if (refused) return refused;
   const { name, path, description } = parsed.value;
   let current = group;
   if (path !== undefined && path !== group.path) {
@@ -59,7 +84,8 @@ export async function updateGroup(db: Queryable, group: Group, input: unknown, a
 }
 
 /**
- * Changes a project's name, path or description; a new path is a move within its group.
+ * Changes a project's name, path or description; a new path is a move within its group. An
+ * imported project is changed only by its connection (model/managed).
  *
  * @example
  * await updateProject(db, api, { description: 'The public API' }, admin)
@@ -73,6 +99,8 @@ export async function updateProject(
 ): Promise<Outcome<Project>> {
   const parsed = validate(treeEditSchema, input);
   if (!parsed.ok) return parsed;
+  const refused = await managedErrors(db, project, parsed.value, actor);
+  if (refused) return refused;
   const { name, path, description } = parsed.value;
   let current = project;
   if (path !== undefined && path !== project.path) {
@@ -95,30 +123,37 @@ export async function updateProject(
 }
 
 /**
- * Deletes the project with its settings and memberships, and records it in the audit trail.
+ * Deletes the project with its settings and memberships, and records it in the audit trail; a
+ * project imported from a code host is deleted only by its connection.
  *
  * @example
  * await deleteProject(db, api, admin)
  */
-export async function deleteProject(db: Queryable, project: Project, actor: Actor): Promise<void> {
+export async function deleteProject(db: Queryable, project: Project, actor: Actor): Promise<Outcome<null>> {
+  const refusal = await hostManagedRefusal(db, project, actor);
+  if (refusal) return { ok: false, errors: { project: refusal } };
   await db.transaction(async (tx) => {
     await tx.delete(projects).where(eq(projects.id, project.id));
     await recordAuditEvent(tx, {
-      actor,
+      actor: asAuditActor(actor),
       action: 'project.deleted',
       owner: { level: 'project', id: project.id, name: project.fullPath, path: project.fullPath },
     });
   });
+  return { ok: true, value: null };
 }
 
 /**
  * Deletes the group, its subgroups and all their projects, with their settings and memberships,
- * in one transaction; the audit trail records the group and how many projects went with it.
+ * in one transaction; the audit trail records the group and how many projects went with it. A
+ * group imported from a code host is deleted only by its connection.
  *
  * @example
  * await deleteGroup(db, platform, admin) // platform, platform/backend and their projects are gone
  */
-export async function deleteGroup(db: Queryable, group: Group, actor: Actor): Promise<void> {
+export async function deleteGroup(db: Queryable, group: Group, actor: Actor): Promise<Outcome<null>> {
+  const refusal = await hostManagedRefusal(db, group, actor);
+  if (refusal) return { ok: false, errors: { group: refusal } };
   await db.transaction(async (tx) => {
     const subtree = (
       await tx
@@ -133,7 +168,7 @@ export async function deleteGroup(db: Queryable, group: Group, actor: Actor): Pr
     // Deepest first: a group's parent may not go while it is still there.
     for (const id of subtree) await tx.delete(groups).where(eq(groups.id, id));
     await recordAuditEvent(tx, {
-      actor,
+      actor: asAuditActor(actor),
       action: 'group.deleted',
       owner: { level: 'group', id: group.id, name: group.fullPath, path: group.fullPath },
       changes: [
@@ -142,4 +177,5 @@ export async function deleteGroup(db: Queryable, group: Group, actor: Actor): Pr
       ],
     });
   });
+  return { ok: true, value: null };
 }

@@ -3,6 +3,9 @@
  * with a host's tree (import, reconcile, the connection's pages) without HTTP. The protocol
  * itself is tested against the test GitLab and Gitea servers of test/support/.
  */
+import type { Db } from '../../src/db/client.js';
+import { codeHosts, type CodeHost } from '../../src/db/schema.js';
+import { HostSecrets } from '../../src/code-hosts/secrets.js';
 import {
   HostRequestFailed,
   type HostCheck,
@@ -197,4 +200,35 @@ export function sampleTree(): FakeTree {
       ['project:200', [{ userHostId: 3, accessLevel: 20 }]],
     ]),
   };
+}
+
+/** The secret key base of the test app (test/support/app.ts), which opens the connections' secrets. */
+export const TEST_SECRET_KEY_BASE = 'test-secret-key-base-that-is-long-enough-0123456789';
+
+/**
+ * A connection row as connecting writes it, its token and hook secret sealed with
+ * {@link TEST_SECRET_KEY_BASE}: "gitlab.example.com" unless `extra` says otherwise.
+ *
+ * @example
+ * const connection = await insertConnection(db, { pausedAt: new Date() })
+ */
+export async function insertConnection(db: Db, extra: Partial<typeof codeHosts.$inferInsert> = {}): Promise<CodeHost> {
+  const url = extra.url ?? 'https://gitlab.example.com';
+  const secrets = new HostSecrets(TEST_SECRET_KEY_BASE);
+  return db.transaction(
+    async (tx) =>
+      (
+        await tx
+          .insert(codeHosts)
+          .values({
+            kind: 'gitlab',
+            name: new URL(url).hostname,
+            url,
+            token: secrets.seal(url, 'token', 'glpat-test'),
+            hookSecret: secrets.seal(url, 'hookSecret', 'hook-secret'),
+            ...extra,
+          })
+          .returning()
+      )[0]!,
+  );
 }

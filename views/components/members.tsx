@@ -8,6 +8,7 @@ import type { Member, User } from '../../src/db/schema.js';
 import type { FieldErrors } from '../../src/validation.js';
 import { ErrorSummary, SelectField, TextField, type FormValues } from './form.js';
 import { ActionsHeader, EmptyState } from './lists.js';
+import { RoleBadge } from './role.js';
 
 interface MembersSectionProps {
   /** "/admin/groups/5": member routes live below it. */
@@ -19,6 +20,12 @@ interface MembersSectionProps {
   /** What a group role reaches, said once above the list. */
   scopeNote: string;
 }
+
+/** Whether the role of `accessLevel` is one the form offers. */
+const offered = (roles: readonly RoleName[], accessLevel: number) => {
+  const name = roleName(accessLevel);
+  return name !== null && roles.includes(name);
+};
 
 const roleOptions = (roles: readonly RoleName[]) => roles.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
@@ -46,21 +53,26 @@ export function MembersSection({ base, members, roles, values, errors, scopeNote
                   <strong>{user.name}</strong> <span class="muted">@{user.username}</span>
                 </td>
                 <td>
-                  <form method="post" action={`${base}/members/${member.id}`} class="inline-form">
-                    <label for={`role-${member.id}`} class="visually-hidden">
-                      Role of {user.username}
-                    </label>
-                    <select id={`role-${member.id}`} name="role">
-                      {roleOptions(roles).map((option) => (
-                        <option value={option.value} selected={option.value === roleName(member.accessLevel)}>
-                          {option.label}
-                        </option>
-                      ))}
-                    </select>
-                    <button type="submit" class="button">
-                      Change role
-                    </button>
-                  </form>
+                  {!offered(roles, member.accessLevel) ? (
+                    // Guest and Planner come from a code host; Cascade's forms do not offer them.
+                    <RoleBadge accessLevel={member.accessLevel} />
+                  ) : (
+                    <form method="post" action={`${base}/members/${member.id}`} class="inline-form">
+                      <label for={`role-${member.id}`} class="visually-hidden">
+                        Role of {user.username}
+                      </label>
+                      <select id={`role-${member.id}`} name="role">
+                        {roleOptions(roles).map((option) => (
+                          <option value={option.value} selected={option.value === roleName(member.accessLevel)}>
+                            {option.label}
+                          </option>
+                        ))}
+                      </select>
+                      <button type="submit" class="button">
+                        Change role
+                      </button>
+                    </form>
+                  )}
                 </td>
                 <td>
                   <form method="post" action={`${base}/members/${member.id}/delete`} class="inline-form">

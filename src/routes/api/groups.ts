@@ -47,7 +47,8 @@ export function groupTreeRoutes(): Hono<AppEnv> {
 
   routes.delete('/:id', async (c) => {
     const { group } = await apiGroup(c, 'administer');
-    await deleteGroup(c.var.db, group, c.var.user!);
+    const result = await deleteGroup(c.var.db, group, c.var.user!);
+    if (!result.ok) return c.json({ message: Object.values(result.errors).join(' ') }, 403);
     return accepted(c);
   });
 

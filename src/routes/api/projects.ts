@@ -85,7 +85,8 @@ export function projectTreeRoutes(): Hono<AppEnv> {
 
   routes.delete('/:id', async (c) => {
     const { project } = await apiProject(c, 'administer');
-    await deleteProject(c.var.db, project, c.var.user!);
+    const result = await deleteProject(c.var.db, project, c.var.user!);
+    if (!result.ok) return c.json({ message: Object.values(result.errors).join(' ') }, 403);
     return accepted(c);
   });
 

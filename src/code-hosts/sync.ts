@@ -1,0 +1,448 @@
+/**
+ * @module code-hosts/sync
+ * The runs that keep Cascade's tree in step with a connected code host: the import (resumable:
+ * its cursor is saved with each page's rows, in one transaction), the reconcile (the whole tree
+ * again, then what the host no longer has is removed), the single-object syncs the receiver's
+ * hooks ask for, and the scheduler that reconciles each connection as often as it says.
+ */
+import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
+import { recordAuditEvent, INSTANCE_LEVEL, type AuditChange } from '../audit/trail.js';
+import type { Db, Tx } from '../db/client.js';
+import { codeHosts, groups, hostSyncRuns, projects, users, type CodeHost, type HostSyncRun } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import { connectionClient } from './clients.js';
+import { HostRequestFailed, type HostClient, type HostClientFactory, type HostPage, type HostSync } from './host.js';
+import { CHANGE_LABELS, Mirror, type ChangeCount } from './mirror.js';
+import { HostSecrets } from './secrets.js';
+
+/** Where a run is: the listing it takes pages of, or the group or project whose members come next. */
+type RunCursor =
+  | { phase: 'groups' | 'projects'; next: string | null }
+  | { phase: 'members'; source: 'group' | 'project'; after: number }
+  | { phase: 'done' };
+
+/** What a run has counted: done and (when the host says) total, and the changes it made. */
+export type RunCounts = Partial<
+  Record<'groups' | 'groupsTotal' | 'projects' | 'projectsTotal' | 'users' | 'members' | ChangeCount, number>
+>;
+
+export interface SyncOptions {
+  /** Called after each page is saved, with the run as it is now. */
+  onProgress?: (run: HostSyncRun) => void;
+}
+
+/** A run that was not started, and why (e.g. the connection is paused). */
+export class HostSyncRefused extends Error {}
+
+/** What a single-object sync could not take over (a path collision, a taken username). */
+export class HostSyncProblem extends Error {}
+
+const parseCursor = (run: HostSyncRun): RunCursor =>
+  run.cursor ? (JSON.parse(run.cursor) as RunCursor) : { phase: 'groups', next: null };
+
+async function currentConnection(db: Db, id: number): Promise<CodeHost | undefined> {
+  return (await db.select().from(codeHosts).where(eq(codeHosts.id, id)).limit(1))[0];
+}
+
+/** The run to go on with: an import that did not finish resumes; otherwise a new one starts. */
+async function startRun(db: Db, connection: CodeHost, kind: HostSyncRun['kind']): Promise<HostSyncRun> {
+  const now = new Date();
+  return db.transaction(async (tx) => {
+    const last = (
+      await tx
+        .select()
+        .from(hostSyncRuns)
+        .where(and(eq(hostSyncRuns.codeHostId, connection.id), eq(hostSyncRuns.kind, kind)))
+        .orderBy(desc(hostSyncRuns.id))
+        .limit(1)
+    )[0];
+    if (kind === 'import' && last && last.status !== 'finished') {
+      return (
+        await tx
+          .update(hostSyncRuns)
+          .set({ status: 'running', error: null, updatedAt: now })
+          .where(eq(hostSyncRuns.id, last.id))
+          .returning()
+      )[0]!;
+    }
+    return (
+      await tx
+        .insert(hostSyncRuns)
+        .values({ codeHostId: connection.id, kind, status: 'running', phase: 'groups', startedAt: now, updatedAt: now })
+        .returning()
+    )[0]!;
+  });
+}
+
+async function saveRun(tx: Tx, run: HostSyncRun, cursor: RunCursor, counts: RunCounts, mirror: Mirror) {
+  return (
+    await tx
+      .update(hostSyncRuns)
+      .set({
+        phase: cursor.phase,
+        cursor: JSON.stringify(cursor),
+        counts: JSON.stringify({ ...counts, ...mirror.changes }),
+        problems: JSON.stringify(mirror.problems),
+        updatedAt: new Date(),
+      })
+      .where(eq(hostSyncRuns.id, run.id))
+      .returning()
+  )[0]!;
+}
+
+/** Every page of a listing, for what is applied at once (one group's or project's members). */
+async function allPages<T>(take: (cursor: string | null) => Promise<HostPage<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await take(cursor);
+    items.push(...page.items);
+    cursor = page.next;
+  } while (cursor !== null);
+  return items;
+}
+
+/** What the host's objects seen by a reconcile are, so that the others can be removed. */
+interface Seen {
+  groups: Set<number>;
+  projects: Set<number>;
+}
+
+/**
+ * Takes the host's tree page by page from where `run` is, saving each page's rows, the cursor and
+ * the counts in one transaction: a failure loses at most the page it was on.
+ */
+async function walk(
+  db: Db,
+  connection: CodeHost,
+  client: HostClient,
+  mirror: Mirror,
+  start: HostSyncRun,
+  options: SyncOptions,
+  seen?: Seen,
+): Promise<{ run: HostSyncRun; counts: RunCounts }> {
+  let run = start;
+  let cursor = parseCursor(run);
+  let counts = JSON.parse(run.counts) as RunCounts;
+  const commit = async (next: RunCursor, nextCounts: RunCounts, work: (tx: Tx) => Promise<void>) => {
+    run = await db.transaction((tx) =>
+      mirror.inTransaction(tx, async () => {
+        await work(tx);
+        return saveRun(tx, run, next, nextCounts, mirror);
+      }),
+    );
+    cursor = next;
+    counts = nextCounts;
+    options.onProgress?.(run);
+  };
+
+  while (cursor.phase === 'groups') {
+    const page = await client.groups(cursor.next);
+    const next: RunCursor = page.next ? { phase: 'groups', next: page.next } : { phase: 'projects', next: null };
+    const nextCounts = { ...counts, ...(page.total === null ? {} : { groupsTotal: page.total }) };
+    await commit(next, nextCounts, async (tx) => {
+      nextCounts.groups = counts.groups ?? 0;
+      for (const group of page.items) {
+        seen?.groups.add(group.hostId);
+        if (await mirror.upsertGroup(tx, group)) nextCounts.groups++;
+      }
+    });
+  }
+  while (cursor.phase === 'projects') {
+    const page = await client.projects(cursor.next);
+    const next: RunCursor = page.next
+      ? { phase: 'projects', next: page.next }
+      : { phase: 'members', source: 'group', after: 0 };
+    const nextCounts = { ...counts, ...(page.total === null ? {} : { projectsTotal: page.total }) };
+    await commit(next, nextCounts, async (tx) => {
+      nextCounts.projects = counts.projects ?? 0;
+      for (const project of page.items) {
+        seen?.projects.add(project.hostId);
+        if (await mirror.upsertProject(tx, project)) nextCounts.projects++;
+      }
+    });
+  }
+  while (cursor.phase === 'members') {
+    const { source, after } = cursor;
+    const table = source === 'group' ? groups : projects;
+    const owner = (
+      await db
+        .select()
+        .from(table)
+        .where(and(eq(table.codeHostId, connection.id), gt(table.id, after)))
+        .orderBy(table.id)
+        .limit(1)
+    )[0];
+    if (!owner) {
+      const next: RunCursor =
+        source === 'group' ? { phase: 'members', source: 'project', after: 0 } : { phase: 'done' };
+      await commit(next, counts, async () => {});
+      continue;
+    }
+    const memberships = await allPages((page) =>
+      source === 'group' ? client.groupMembers(owner.hostId!, page) : client.projectMembers(owner.hostId!, page),
+    );
+    const nextCounts = { ...counts };
+    await commit({ phase: 'members', source, after: owner.id }, nextCounts, async (tx) => {
+      nextCounts.members = (counts.members ?? 0) + (await mirror.setMembers(tx, owner, memberships));
+      nextCounts.users = await countUsers(tx, connection);
+    });
+  }
+  return { run, counts };
+}
+
+async function countUsers(tx: Tx, connection: CodeHost): Promise<number> {
+  return (await tx.select({ n: count() }).from(users).where(eq(users.codeHostId, connection.id)))[0]?.n ?? 0;
+}
+
+/** Why a run stopped, for the administrator: the host's answer, or that Cascade failed (its log says more). */
+function failureMessage(error: unknown): string {
+  if (error instanceof HostRequestFailed) return error.message;
+  return `Cascade stopped on an error of its own: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Runs `kind` for a connection: refuses a paused one, records a failure in the run and throws it on. */
+async function run(
+  db: Db,
+  connection: CodeHost,
+  client: HostClient,
+  kind: HostSyncRun['kind'],
+  options: SyncOptions,
+): Promise<HostSyncRun> {
+  const current = await currentConnection(db, connection.id);
+  if (!current) throw new HostSyncRefused(`The connection ${connection.name} no longer exists`);
+  if (current.pausedAt) throw new HostSyncRefused(`The connection ${current.name} is paused: resume it first`);
+  const started = await startRun(db, current, kind);
+  const mirror = new Mirror(current, kind === 'import' ? 'summary' : 'each');
+  const saved = JSON.parse(started.counts) as RunCounts;
+  for (const key of Object.keys(CHANGE_LABELS) as ChangeCount[]) if (saved[key]) mirror.changes[key] = saved[key];
+  mirror.problems.push(...(JSON.parse(started.problems) as string[]));
+  try {
+    const seen: Seen | undefined = kind === 'reconcile' ? { groups: new Set(), projects: new Set() } : undefined;
+    const walked = await walk(db, current, client, mirror, started, options, seen);
+    return await db.transaction((tx) =>
+      mirror.inTransaction(tx, async () => {
+        if (seen) await mirror.removeUnseen(tx, seen);
+        const now = new Date();
+        if (kind === 'import') await recordImport(tx, current, mirror);
+        else await tx.update(codeHosts).set({ lastReconciledAt: now }).where(eq(codeHosts.id, current.id));
+        return (
+          await tx
+            .update(hostSyncRuns)
+            .set({
+              status: 'finished',
+              phase: 'done',
+              cursor: null,
+              counts: JSON.stringify({ ...walked.counts, ...mirror.changes }),
+              problems: JSON.stringify(mirror.problems),
+              updatedAt: now,
+              finishedAt: now,
+            })
+            .where(eq(hostSyncRuns.id, started.id))
+            .returning()
+        )[0]!;
+      }),
+    );
+  } catch (error) {
+    await db.transaction(async (tx) => {
+      await tx
+        .update(hostSyncRuns)
+        .set({ status: 'failed', error: failureMessage(error), updatedAt: new Date() })
+        .where(eq(hostSyncRuns.id, started.id));
+    });
+    throw error;
+  }
+}
+
+/** The one audit event of an import: what it changed, in counts; none when it changed nothing. */
+async function recordImport(tx: Tx, connection: CodeHost, mirror: Mirror): Promise<void> {
+  const changes: AuditChange[] = (Object.keys(CHANGE_LABELS) as ChangeCount[])
+    .filter((key) => (mirror.changes[key] ?? 0) > 0)
+    .map((key) => ({ key, label: CHANGE_LABELS[key], before: null, after: String(mirror.changes[key]) }));
+  if (changes.length === 0) return;
+  await recordAuditEvent(tx, {
+    actor: { id: null, username: mirror.actor.username },
+    action: 'code_host.imported',
+    owner: INSTANCE_LEVEL,
+    changes,
+  });
+}
+
+/**
+ * Imports the host's groups, then projects, then each one's members, resuming an import that did
+ * not finish; importing again changes nothing the host did not change.
+ *
+ * @example
+ * const run = await runImport(db, connection, client, { onProgress: (run) => console.log(run.counts) })
+ * run.status // 'finished'
+ */
+export function runImport(db: Db, connection: CodeHost, client: HostClient, options: SyncOptions = {}) {
+  return run(db, connection, client, 'import', options);
+}
+
+/**
+ * Walks the whole tree as an import does, auditing each change, then removes the projects and
+ * groups (with their settings) the host no longer has; renames and transfers the hooks missed
+ * are moves on the way.
+ */
+export function runReconcile(db: Db, connection: CodeHost, client: HostClient, options: SyncOptions = {}) {
+  return run(db, connection, client, 'reconcile', options);
+}
+
+/**
+ * The sync of one object, as the receiver asks for it on a hook: fetched from the host as it is
+ * now and applied (gone from the host: removed here). Throws {@link HostSyncProblem} with what
+ * could not be taken over.
+ *
+ * @example
+ * await createHostSync(db, connection, client).project(12)
+ */
+export function createHostSync(db: Db, connection: CodeHost, client: HostClient, options: SyncOptions = {}): HostSync {
+  const apply = async (work: (tx: Tx, mirror: Mirror) => Promise<void>) => {
+    const mirror = new Mirror(connection, 'each');
+    await db.transaction((tx) => mirror.inTransaction(tx, () => work(tx, mirror)));
+    if (mirror.problems.length > 0) throw new HostSyncProblem(mirror.problems.join('; '));
+  };
+  const sync: HostSync = {
+    async group(hostId) {
+      const host = await client.group(hostId);
+      if (host?.parentHostId != null) {
+        const parent = await db.transaction((tx) => new Mirror(connection, 'each').groupOf(tx, host.parentHostId!));
+        if (!parent) await sync.group(host.parentHostId);
+      }
+      await apply(async (tx, mirror) => {
+        if (host) await mirror.upsertGroup(tx, host);
+        else {
+          const known = await mirror.groupOf(tx, hostId);
+          if (known) await mirror.removeGroup(tx, known);
+        }
+      });
+    },
+    async project(hostId) {
+      const host = await client.project(hostId);
+      if (host?.groupHostId != null) {
+        const group = await db.transaction((tx) => new Mirror(connection, 'each').groupOf(tx, host.groupHostId!));
+        if (!group) await sync.group(host.groupHostId);
+      }
+      await apply(async (tx, mirror) => {
+        // Gone, or moved to a user's own namespace, which Cascade does not import.
+        if (host?.groupHostId != null) await mirror.upsertProject(tx, host);
+        else {
+          const known = await mirror.projectOf(tx, hostId);
+          if (known) await mirror.removeProject(tx, known);
+        }
+      });
+    },
+    async groupMembers(groupHostId) {
+      const memberships = await allPages((page) => client.groupMembers(groupHostId, page));
+      await apply(async (tx, mirror) => {
+        const group = await mirror.groupOf(tx, groupHostId);
+        if (group) await mirror.setMembers(tx, group, memberships);
+      });
+    },
+    async projectMembers(projectHostId) {
+      const memberships = await allPages((page) => client.projectMembers(projectHostId, page));
+      await apply(async (tx, mirror) => {
+        const project = await mirror.projectOf(tx, projectHostId);
+        if (project) await mirror.setMembers(tx, project, memberships);
+      });
+    },
+    async reconcile() {
+      await runReconcile(db, connection, client, options);
+    },
+  };
+  return sync;
+}
+
+export interface ReconcilerOptions {
+  clients: HostClientFactory;
+  secretKeyBase: string;
+  logger?: Logger;
+  /** How often connections are checked; a minute by default. */
+  intervalMs?: number;
+}
+
+export interface Reconciler {
+  /** Reconciles every connection that is due, one at a time (what each interval does). */
+  tick(): Promise<void>;
+  /** Stops checking and waits for a reconcile in progress to end. */
+  stop(): Promise<void>;
+}
+
+/** Whether the connection has finished an import: before that there is nothing to reconcile. */
+export async function hasImported(db: Db, connection: CodeHost): Promise<boolean> {
+  const finished = await db
+    .select({ id: hostSyncRuns.id })
+    .from(hostSyncRuns)
+    .where(
+      and(
+        eq(hostSyncRuns.codeHostId, connection.id),
+        eq(hostSyncRuns.kind, 'import'),
+        eq(hostSyncRuns.status, 'finished'),
+      ),
+    )
+    .limit(1);
+  return finished.length > 0;
+}
+
+const isDue = (connection: CodeHost, now: number) =>
+  connection.lastReconciledAt === null ||
+  connection.lastReconciledAt.getTime() + connection.reconcileMinutes * 60_000 <= now;
+
+/**
+ * Every interval, reconciles each active connection whose last reconcile is older than its
+ * `reconcileMinutes`; a connection never reconciled is due as soon as its import has finished.
+ *
+ * @example
+ * const reconciler = startReconciler(db, { clients: createHostClient, secretKeyBase, logger })
+ * await reconciler.stop() // on shutdown
+ */
+export function startReconciler(db: Db, options: ReconcilerOptions): Reconciler {
+  const secrets = new HostSecrets(options.secretKeyBase);
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const reconcileDue = async () => {
+    const active = await db.select().from(codeHosts).where(isNull(codeHosts.pausedAt)).orderBy(codeHosts.id);
+    for (const connection of active) {
+      if (stopped) return;
+      if (!isDue(connection, Date.now()) || !(await hasImported(db, connection))) continue;
+      let client: HostClient;
+      try {
+        client = await connectionClient(db, connection, options.clients, secrets);
+      } catch (error) {
+        options.logger?.warn({ codeHost: connection.name, err: error }, 'The reconcile of the code host cannot start');
+        continue;
+      }
+      try {
+        const done = await runReconcile(db, connection, client);
+        options.logger?.info(
+          { codeHost: connection.name, counts: JSON.parse(done.counts) },
+          'Reconciled the code host',
+        );
+      } catch (error) {
+        options.logger?.warn({ codeHost: connection.name, err: error }, 'The reconcile of the code host failed');
+      }
+    }
+  };
+  const tick = () => {
+    // One at a time: a tick that comes while one runs waits for it.
+    running = running
+      .then(() => (stopped ? undefined : reconcileDue()))
+      .catch((error: unknown) => {
+        options.logger?.error({ err: error }, 'The reconciler failed');
+      });
+    return running;
+  };
+  const timer = setInterval(() => void tick(), options.intervalMs ?? 60_000);
+  timer.unref();
+  void tick();
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
