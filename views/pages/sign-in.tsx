@@ -1,14 +1,34 @@
 /** @module views/pages/sign-in */
+import type { SignInHost } from '../../src/auth/host-sign-in.js';
 import { ErrorSummary, TextField } from '../components/form.js';
+
+/** "Sign in with <host>": a form each, so that it works without JavaScript and posts same-origin. */
+function HostSignInButtons({ hosts, redirectTo }: { hosts: SignInHost[]; redirectTo?: string | undefined }) {
+  if (hosts.length === 0) return null;
+  return (
+    <div class="card form host-sign-in">
+      {hosts.map((host) => (
+        <form method="post" action={`/users/auth/${host.id}`}>
+          {redirectTo && <input type="hidden" name="redirect_to" value={redirectTo} />}
+          <button type="submit" class="button button-block">
+            Sign in with {host.name}
+          </button>
+        </form>
+      ))}
+    </div>
+  );
+}
 
 export function SignInPage({
   username,
   error,
   redirectTo,
+  hosts = [],
 }: {
-  username?: string;
-  error?: string;
-  redirectTo?: string;
+  username?: string | undefined;
+  error?: string | undefined;
+  redirectTo?: string | undefined;
+  hosts?: SignInHost[];
 }) {
   return (
     <section class="sign-in">
@@ -38,6 +58,7 @@ export function SignInPage({
           Sign in
         </button>
       </form>
+      <HostSignInButtons hosts={hosts} redirectTo={redirectTo} />
     </section>
   );
 }
