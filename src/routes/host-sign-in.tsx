@@ -1,8 +1,10 @@
 /**
  * @module routes/host-sign-in
- * "Sign in with <host>", mounted under /users: the button's post sends the browser to the code
+ * "Sign in with <host>", mounted under /users: the button's link sends the browser to the code
  * host, and the host sends it back to /users/auth/<connection id>/callback (auth/host-sign-in.ts).
- * Both are open to everyone, as the sign-in page is; the post is same-origin like every form.
+ * Both are open to everyone, as the sign-in page is. Starting is a GET, as on Gitea and Forgejo:
+ * a form's post could not be redirected to the host under the `form-action 'self'` policy, and
+ * a sign-in that someone else's page starts only leads the browser to the host's own login.
  */
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -11,8 +13,6 @@ import { addressGroup, SIGN_IN_LIMITS, Throttle } from '../auth/throttle.js';
 import { NotFound } from '../errors.js';
 import { clientAddress } from '../http/client-address.js';
 import type { AppContext, AppEnv } from '../http/context.js';
-import { readForm } from '../http/forms.js';
-import { lastValue } from '../form-values.js';
 import { renderSignIn, safeRedirectPath, signInAs } from './sessions.js';
 
 /** Holds the state, nonce and PKCE verifier of one sign-in, sealed, until the host answers. */
@@ -41,9 +41,9 @@ const addressKey = (c: AppContext) =>
 export function hostSignInRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
-  routes.post('/auth/:id{[0-9]{1,9}}', async (c) => {
+  routes.get('/auth/:id{[0-9]{1,9}}', async (c) => {
     const host = await signInHostOf(c);
-    const redirectTo = safeRedirectPath(lastValue((await readForm(c)).redirect_to));
+    const redirectTo = safeRedirectPath(c.req.query('redirect_to'));
     if (c.var.user) return c.redirect(redirectTo, 303);
     const started = await hostSignIn(c).begin(host, redirectTo);
     if (!started.ok) {
@@ -57,7 +57,7 @@ export function hostSignInRoutes(): Hono<AppEnv> {
       secure: c.var.deps.config.secureCookies,
       maxAge: PENDING_SIGN_IN_MS / 1000,
     });
-    return c.redirect(started.authorizationUrl.href, 303);
+    return c.redirect(started.authorizationUrl.href, 302);
   });
 
   routes.get('/auth/:id{[0-9]{1,9}}/callback', async (c) => {

@@ -103,22 +103,22 @@ const sessionTokenOf = (response: Response) =>
     ?.split(';')[0]
     ?.slice(SESSION_COOKIE.length + 1);
 
-/** Clicks the button, goes through the host, and returns the host's redirect back and the pending cookie. */
-async function throughHost(t: TestApp, connection: CodeHost, form: Record<string, string> = {}) {
-  const started = await post(t.app, `/users/auth/${connection.id}`, form);
-  expect(started.status).toBe(303);
+/** Follows the button, goes through the host, and returns the host's redirect back and the pending cookie. */
+async function throughHost(t: TestApp, connection: CodeHost, query = '') {
+  const started = await get(t.app, `/users/auth/${connection.id}${query}`);
+  expect(started.status).toBe(302);
   const authorizationUrl = started.headers.get('location')!;
   const back = await followHostRedirects(authorizationUrl, callbackOf(connection));
   return { authorizationUrl: new URL(authorizationUrl), back, cookie: pendingCookieOf(started)! };
 }
 
-async function signInThroughHost(t: TestApp, connection: CodeHost, form: Record<string, string> = {}) {
-  const { back, cookie } = await throughHost(t, connection, form);
+async function signInThroughHost(t: TestApp, connection: CodeHost, query = '') {
+  const { back, cookie } = await throughHost(t, connection, query);
   return get(t.app, `${back.pathname}${back.search}`, { cookie });
 }
 
 describe('the "Sign in with" buttons', () => {
-  it('appear for the connections with an application that are not paused, as forms that post to Cascade', async () => {
+  it('appear for the connections with an application that are not paused, as links that carry redirect_to', async () => {
     const t = await createTestApp();
     const offered = await insertConnection(t, 'https://gitlab.example.com', { name: 'gitlab.example.com' });
     await insertConnection(t, 'https://gitea.example.com', { name: 'gitea.example.com', withApplication: false });
@@ -127,7 +127,7 @@ describe('the "Sign in with" buttons', () => {
     expect(textOf(html)).toContain('Sign in with gitlab.example.com');
     expect(textOf(html)).not.toContain('Sign in with gitea.example.com');
     expect(textOf(html)).not.toContain('Sign in with paused.example.com');
-    expect(html).toContain(`<form method="post" action="/users/auth/${offered.id}">`);
+    expect(html).toContain(`href="/users/auth/${offered.id}?redirect_to=%2Fgroups%2Ftop"`);
     expect(html).not.toContain(CLIENT_SECRET);
   });
 
@@ -139,7 +139,7 @@ describe('the "Sign in with" buttons', () => {
   it('lead nowhere for a connection without an application', async () => {
     const t = await createTestApp();
     const bare = await insertConnection(t, 'https://gitea.example.com', { withApplication: false });
-    expect((await post(t.app, `/users/auth/${bare.id}`)).status).toBe(404);
+    expect((await get(t.app, `/users/auth/${bare.id}`)).status).toBe(404);
     expect((await get(t.app, `/users/auth/${bare.id}/callback?code=x&state=y`)).status).toBe(404);
   });
 });
@@ -147,7 +147,7 @@ describe('the "Sign in with" buttons', () => {
 describe('signing in through the host', () => {
   it('asks for openid profile email with PKCE, state and nonce, and keeps them in a sealed, short-lived cookie', async () => {
     const { t, connection, host } = await setUp();
-    const started = await post(t.app, `/users/auth/${connection.id}`);
+    const started = await get(t.app, `/users/auth/${connection.id}`);
     const location = new URL(started.headers.get('location')!);
     expect(location.origin).toBe(host.url);
     const query = Object.fromEntries(location.searchParams);
@@ -179,7 +179,7 @@ describe('signing in through the host', () => {
       .insert(members)
       .values({ userId: ada.id, groupId: group.id, accessLevel: 40, codeHostId: connection.id });
 
-    const response = await signInThroughHost(t, connection, { redirect_to: '/groups/platform' });
+    const response = await signInThroughHost(t, connection, '?redirect_to=%2Fgroups%2Fplatform');
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/groups/platform');
     const token = sessionTokenOf(response)!;
@@ -301,7 +301,7 @@ describe('signing in through the host', () => {
     const { t, connection } = await setUp();
     const root = (await t.db.select().from(users).where(eq(users.username, 'root')))[0]!;
     await saveNetworkSettings(t.db, { allow_local_requests: false, outbound_allowlist: '' }, root);
-    const response = await post(t.app, `/users/auth/${connection.id}`);
+    const response = await get(t.app, `/users/auth/${connection.id}`);
     expect(response.status).toBe(502);
     expect(textOf(await response.text())).toContain(
       'gitlab.example.com could not be reached: Requests to the local network are not allowed: 127.0.0.1 is a loopback address.',

@@ -2,18 +2,19 @@
 import type { SignInHost } from '../../src/auth/host-sign-in.js';
 import { ErrorSummary, TextField } from '../components/form.js';
 
-/** "Sign in with <host>": a form each, so that it works without JavaScript and posts same-origin. */
+/**
+ * "Sign in with <host>": a link each, as Gitea's and Forgejo's own buttons are. A form would post
+ * here and be redirected to the host, which the page's `form-action 'self'` policy forbids.
+ */
 function HostSignInButtons({ hosts, redirectTo }: { hosts: SignInHost[]; redirectTo?: string | undefined }) {
   if (hosts.length === 0) return null;
+  const query = redirectTo ? `?${new URLSearchParams({ redirect_to: redirectTo }).toString()}` : '';
   return (
     <div class="card form host-sign-in">
       {hosts.map((host) => (
-        <form method="post" action={`/users/auth/${host.id}`}>
-          {redirectTo && <input type="hidden" name="redirect_to" value={redirectTo} />}
-          <button type="submit" class="button button-block">
-            Sign in with {host.name}
-          </button>
-        </form>
+        <a class="button button-block" href={`/users/auth/${host.id}${query}`}>
+          Sign in with {host.name}
+        </a>
       ))}
     </div>
   );
