@@ -21,8 +21,7 @@ import { HostRequestFailed } from '../code-hosts/host.js';
 import { HostSecrets } from '../code-hosts/secrets.js';
 import type { Queryable } from '../db/client.js';
 import { codeHosts, users, type CodeHost, type User } from '../db/schema.js';
-import { outboundPolicy } from '../model/network-settings.js';
-import type { OutboundOptions } from '../outbound/request.js';
+import type { OutboundOptions, OutboundPolicy } from '../outbound/request.js';
 import { deriveKey, seal, unseal } from '../seal.js';
 import { hostFetch } from './host-fetch.js';
 
@@ -81,6 +80,8 @@ export interface HostSignInDeps {
   secretKeyBase: string;
   /** Where the host sends the browser back to: `<publicOrigin>/users/auth/<id>/callback`. */
   publicOrigin: string;
+  /** The Network settings (model/network-settings.ts `outboundPolicy`) every request to the host is held to. */
+  policy: OutboundPolicy;
   outbound?: OutboundOptions | undefined;
 }
 
@@ -96,7 +97,8 @@ const sameText = (a: string, b: string) => a.length === b.length && timingSafeEq
 
 /**
  * @example
- * const signIn = new HostSignIn({ db, secretKeyBase, publicOrigin: 'https://cascade.example.com' })
+ * const policy = await outboundPolicy(db)
+ * const signIn = new HostSignIn({ db, secretKeyBase, publicOrigin: 'https://cascade.example.com', policy })
  * const { authorizationUrl, cookie } = await signIn.begin(host, '/groups/platform')
  * // later, on /users/auth/<id>/callback?code=…&state=…
  * const result = await signIn.finish(host, cookie, new URL(callbackUrl))
@@ -214,7 +216,7 @@ export class HostSignIn {
         message: `Signing in with ${host.name} is not set up: an administrator must enter its application secret again.`,
       };
     }
-    const fetch = hostFetch(await outboundPolicy(this.deps.db), this.deps.outbound);
+    const fetch = hostFetch(this.deps.policy, this.deps.outbound);
     try {
       const value = await client.discovery(issuerOf(host), host.oidcClientId, secret, undefined, {
         [client.customFetch]: fetch,

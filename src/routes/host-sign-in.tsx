@@ -13,15 +13,17 @@ import { addressGroup, SIGN_IN_LIMITS, Throttle } from '../auth/throttle.js';
 import { NotFound } from '../errors.js';
 import { clientAddress } from '../http/client-address.js';
 import type { AppContext, AppEnv } from '../http/context.js';
+import { outboundPolicy } from '../model/network-settings.js';
 import { renderSignIn, safeRedirectPath, signInAs } from './sessions.js';
 
 /** Holds the state, nonce and PKCE verifier of one sign-in, sealed, until the host answers. */
 const PENDING_COOKIE = 'cascade_host_sign_in';
 const COOKIE_PATH = '/users/auth';
 
-function hostSignIn(c: AppContext): HostSignIn {
+async function hostSignIn(c: AppContext): Promise<HostSignIn> {
   const { db, secretKeyBase, config, outbound } = c.var.deps;
-  return new HostSignIn({ db, secretKeyBase, publicOrigin: config.publicOrigin, outbound });
+  const policy = await outboundPolicy(db);
+  return new HostSignIn({ db, secretKeyBase, publicOrigin: config.publicOrigin, policy, outbound });
 }
 
 async function signInHostOf(c: AppContext) {
@@ -45,7 +47,8 @@ export function hostSignInRoutes(): Hono<AppEnv> {
     const host = await signInHostOf(c);
     const redirectTo = safeRedirectPath(c.req.query('redirect_to'));
     if (c.var.user) return c.redirect(redirectTo, 303);
-    const started = await hostSignIn(c).begin(host, redirectTo);
+    const signIn = await hostSignIn(c);
+    const started = await signIn.begin(host, redirectTo);
     if (!started.ok) {
       c.status(started.status);
       return renderSignIn(c, { error: started.message, redirectTo });
@@ -72,12 +75,11 @@ export function hostSignInRoutes(): Hono<AppEnv> {
       const minutes = Math.ceil(attempt.retryAfterMs / 60_000);
       return renderSignIn(c, { error: `Too many failed sign-in attempts. Try again in ${minutes} minutes.` });
     }
-    const callbackUrl = new URL(c.req.url);
-    const result = await hostSignIn(c).finish(
-      host,
-      cookie,
-      new URL(`${callbackUrl.pathname}${callbackUrl.search}`, c.var.deps.config.publicOrigin),
-    );
+    // The address the host was told to send the browser to: the public one, whatever the proxy says.
+    const { pathname, search } = new URL(c.req.url);
+    const callbackUrl = new URL(`${pathname}${search}`, c.var.deps.config.publicOrigin);
+    const signIn = await hostSignIn(c);
+    const result = await signIn.finish(host, cookie, callbackUrl);
     if (!result.ok) {
       c.status(result.status);
       return renderSignIn(c, { error: result.message });
