@@ -28,6 +28,7 @@ afterEach(async () => {
 });
 
 interface ConnectionOptions {
+  kind?: CodeHost['kind'];
   name?: string;
   withApplication?: boolean;
   paused?: boolean;
@@ -40,7 +41,7 @@ async function insertConnection(t: TestApp, url: string, options: ConnectionOpti
   const [row] = await writeConnection(t.db)
     .insert(codeHosts)
     .values({
-      kind: 'gitlab',
+      kind: options.kind ?? 'gitlab',
       name: options.name ?? 'gitlab.example.com',
       url,
       token: secrets.seal(url, 'token', 'glpat-admin-token'),
@@ -74,6 +75,7 @@ async function setUp(options: ConnectionOptions = {}) {
       clientSecret: CLIENT_SECRET,
       redirectUris: [callbackOf(connection)],
       accounts: [ADA, STRANGER],
+      issuerWithSlash: connection.kind !== 'gitlab',
     };
   });
   running.push(host);
@@ -194,6 +196,17 @@ describe('signing in through the host', () => {
     expect((await get(t.app, '/groups/platform/-/settings/integrations', { cookie })).status).toBe(200);
     expect((await get(t.app, '/admin', { cookie })).status).toBe(404);
   });
+
+  it.each(['gitea', 'forgejo'] as const)(
+    'signs in through a %s connection, whose issuer ends with a slash',
+    async (kind) => {
+      const { t, connection } = await setUp({ kind, name: `${kind}.example.com` });
+      const ada = await importUser(t, connection, ADA);
+      const response = await signInThroughHost(t, connection);
+      expect(response.status).toBe(303);
+      expect((await findSessionUser(t.db, sessionTokenOf(response)!))?.id).toBe(ada.id);
+    },
+  );
 
   it('says so to a host user with no imported account, and starts no session', async () => {
     const { t, connection, host } = await setUp();

@@ -24,6 +24,8 @@ export interface OidcHostOptions {
   /** The test app's callback, `<PUBLIC_URL>/users/auth/<connection id>/callback`; more than one may be registered. */
   redirectUris: string[];
   accounts: HostAccount[];
+  /** Gitea and Forgejo name themselves by their ROOT_URL, which ends with a slash (templates/user/auth/oidc_wellknown.tmpl). */
+  issuerWithSlash?: boolean;
 }
 
 export interface OidcHost {
@@ -136,7 +138,7 @@ export async function startOidcHost(
       };
     },
   };
-  const provider = new Provider(url, configuration);
+  const provider = new Provider(options.issuerWithSlash ? `${url}/` : url, configuration);
   // An error the provider shows the user is part of the flow under test, not a test failure.
   provider.on('server_error', () => undefined);
 
