@@ -81,8 +81,8 @@ export type FetchResult = OutboundResponse | Failure;
 /** GitLab's words for a refused destination. Messages of results end without a full stop. */
 export const LOCAL_NETWORK_MESSAGE = 'Requests to the local network are not allowed';
 
-export type Failed = { ok: false; failure: OutboundFailure; message: string; status?: number };
-export type Destination = { ok: true; url: URL; address: ResolvedAddress };
+type Failed = { ok: false; failure: OutboundFailure; message: string; status?: number };
+type Destination = { ok: true; url: URL; address: ResolvedAddress };
 
 const systemResolve = (host: string) => dns.lookup(host, { all: true, verbatim: true });
 
@@ -108,7 +108,7 @@ function untilAborted(signal: AbortSignal): Promise<never> {
  * Where a URL may be reached: its scheme is http or https and every address its host resolves
  * to is public, allowlisted, or local requests are allowed.
  */
-export async function checkDestination(
+async function checkDestination(
   target: URL,
   policy: OutboundPolicy,
   resolve: OutboundOptions['resolve'],
@@ -142,7 +142,7 @@ export async function checkDestination(
 }
 
 /** A lookup that answers with the address already checked, whatever DNS says now. */
-export function pinnedLookup({ address, family }: ResolvedAddress): LookupFunction {
+function pinnedLookup({ address, family }: ResolvedAddress): LookupFunction {
   return (_hostname, options, callback) => {
     if (options.all) (callback as unknown as (e: null, a: ResolvedAddress[]) => void)(null, [{ address, family }]);
     else callback(null, address, family);
