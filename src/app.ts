@@ -26,6 +26,7 @@ import { apiRoutes } from './routes/api/index.js';
 import { codeHostHookRoutes } from './routes/code-host-hooks.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { groupRoutes } from './routes/groups.js';
+import { hostSignInRoutes } from './routes/host-sign-in.js';
 import { projectRoutes } from './routes/projects.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { userSettingsRoutes } from './routes/user-settings.js';
@@ -103,6 +104,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
   app.use(limitBody<AppEnv>(MAX_BODY_BYTES, (c) => renderError(c, 413, 'The submitted form is too large.')));
 
   app.route('/users', sessionRoutes());
+  app.route('/users', hostSignInRoutes());
   app.route('/admin', adminRoutes());
   app.route('/groups', groupRoutes());
   app.route('/-/user_settings', userSettingsRoutes());

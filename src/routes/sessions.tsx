@@ -11,6 +11,9 @@ import type { AppEnv } from '../http/context.js';
 import { redirectWithFlash } from '../http/flash.js';
 import { readForm } from '../http/forms.js';
 import { lastValue } from '../form-values.js';
+import { signInHosts } from '../auth/host-sign-in.js';
+import type { User } from '../db/schema.js';
+import type { AppContext } from '../http/context.js';
 import { findUserByUsername } from '../model/users.js';
 import { SignInPage } from '../../views/pages/sign-in.js';
 
@@ -21,13 +24,36 @@ export function safeRedirectPath(value: string | undefined): string {
   return value && /^\/(?![/\\])/.test(value) ? value : '/';
 }
 
+/** The sign-in page, with a "Sign in with <host>" button for each connection that offers it. */
+export async function renderSignIn(
+  c: AppContext,
+  { redirectTo, ...props }: Omit<Parameters<typeof SignInPage>[0], 'hosts'>,
+): Promise<Response> {
+  const hosts = await signInHosts(c.var.db);
+  return c.render(<SignInPage {...props} hosts={hosts} redirectTo={redirectTo === '/' ? undefined : redirectTo} />, {
+    title: 'Sign in',
+  });
+}
+
+/** Starts a session for `user` (by password or through a code host) and sends them on. */
+export async function signInAs(c: AppContext, user: User, redirectTo: string): Promise<Response> {
+  const token = await createSession(c.var.db, user.id);
+  setCookie(c, SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: c.var.deps.config.secureCookies,
+    maxAge: SESSION_LIFETIME_MS / 1000,
+  });
+  return redirectWithFlash(c, redirectTo, 'Signed in successfully.');
+}
+
 export function sessionRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
   routes.get('/sign_in', (c) => {
     if (c.var.user) return c.redirect('/', 303);
-    const redirectTo = safeRedirectPath(c.req.query('redirect_to'));
-    return c.render(<SignInPage redirectTo={redirectTo === '/' ? undefined : redirectTo} />, { title: 'Sign in' });
+    return renderSignIn(c, { redirectTo: safeRedirectPath(c.req.query('redirect_to')) });
   });
 
   routes.post('/sign_in', async (c) => {
@@ -37,12 +63,7 @@ export function sessionRoutes(): Hono<AppEnv> {
     const redirectTo = safeRedirectPath(lastValue(form.redirect_to));
     const again = (error: string, status: 401 | 422 | 429 | 503) => {
       c.status(status);
-      return c.render(
-        <SignInPage username={username} error={error} redirectTo={redirectTo === '/' ? undefined : redirectTo} />,
-        {
-          title: 'Sign in',
-        },
-      );
+      return renderSignIn(c, { username, error, redirectTo });
     };
 
     if (!username || !password) return again('Enter your username and password.', 422);
@@ -67,15 +88,7 @@ export function sessionRoutes(): Hono<AppEnv> {
     }
     if (!user || !matches || user.blockedAt) return again(INVALID_CREDENTIALS, 401);
     await attempt.succeeded();
-    const token = await createSession(c.var.db, user.id);
-    setCookie(c, SESSION_COOKIE, token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'Lax',
-      secure: c.var.deps.config.secureCookies,
-      maxAge: SESSION_LIFETIME_MS / 1000,
-    });
-    return redirectWithFlash(c, redirectTo, 'Signed in successfully.');
+    return signInAs(c, user, redirectTo);
   });
 
   routes.post('/sign_out', async (c) => {

@@ -30,6 +30,9 @@ import { testResolve } from '../support/app.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
+/** The key the test servers seal secrets with, for tests that store sealed secrets themselves. */
+export const BROWSER_SECRET_KEY_BASE = 'browser-test-secret-key-base-long-enough-0123456789';
+
 /** The administrator every test server starts with. */
 export const ROOT = { username: 'root', password: 'root-password-for-browser-tests' } as const;
 
@@ -102,7 +105,7 @@ export async function startServer(deps?: (db: Db) => Partial<AppDeps>): Promise<
   app = createApp({
     db,
     config: loadConfig({ PUBLIC_URL: origin, SEED_DEMO: 'false' }),
-    secretKeyBase: 'browser-test-secret-key-base-long-enough-0123456789',
+    secretKeyBase: BROWSER_SECRET_KEY_BASE,
     throttle: new SignInThrottle(db),
     logger: createLogger('info', (line) => logLines.push(line)),
     outbound: { resolve: testResolve },

@@ -372,6 +372,10 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     expect: PUBLIC,
   },
   'POST /users/sign_out': { url: () => '/users/sign_out', expect: PUBLIC },
+  // Open to everyone like the sign-in form; the world has no connection that offers sign-in, so
+  // every actor gets 404 (host-sign-in.test.ts goes through the whole flow).
+  'GET /users/auth/:id': { url: () => '/users/auth/1', expect: NOBODY },
+  'GET /users/auth/:id/callback': { url: () => '/users/auth/1/callback?code=x&state=y', expect: NOBODY },
   'GET /': { url: () => '/', expect: SIGNED_IN },
 
   'GET /admin': { url: () => '/admin', expect: ADMIN_ONLY },

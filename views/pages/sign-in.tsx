@@ -1,14 +1,35 @@
 /** @module views/pages/sign-in */
+import type { SignInHost } from '../../src/auth/host-sign-in.js';
 import { ErrorSummary, TextField } from '../components/form.js';
+
+/**
+ * "Sign in with <host>": a link each, as Gitea's and Forgejo's own buttons are. A form would post
+ * here and be redirected to the host, which the page's `form-action 'self'` policy forbids.
+ */
+function HostSignInButtons({ hosts, redirectTo }: { hosts: SignInHost[]; redirectTo?: string | undefined }) {
+  if (hosts.length === 0) return null;
+  const query = redirectTo ? `?${new URLSearchParams({ redirect_to: redirectTo }).toString()}` : '';
+  return (
+    <div class="card form host-sign-in">
+      {hosts.map((host) => (
+        <a class="button button-block" href={`/users/auth/${host.id}${query}`}>
+          Sign in with {host.name}
+        </a>
+      ))}
+    </div>
+  );
+}
 
 export function SignInPage({
   username,
   error,
   redirectTo,
+  hosts = [],
 }: {
-  username?: string;
-  error?: string;
-  redirectTo?: string;
+  username?: string | undefined;
+  error?: string | undefined;
+  redirectTo?: string | undefined;
+  hosts?: SignInHost[];
 }) {
   return (
     <section class="sign-in">
@@ -38,6 +59,7 @@ export function SignInPage({
           Sign in
         </button>
       </form>
+      <HostSignInButtons hosts={hosts} redirectTo={redirectTo} />
     </section>
   );
 }
