@@ -139,6 +139,14 @@ export interface HostClient {
   } | null;
 }
 
+/** What a single-object sync could not take over (a path collision, a taken username), in words for the administrator. */
+export class HostSyncProblem extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HostSyncProblem';
+  }
+}
+
 /**
  * Brings one object of Cascade's tree in step with the host, fetching it as it is now: what the
  * receiver does with a hook about the tree, and what the reconcile does for every object. A

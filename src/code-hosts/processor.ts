@@ -10,7 +10,7 @@ import type { Db } from '../db/client.js';
 import { codeHosts, groups, hostEvents, projects, type CodeHost, type HostEvent } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { normaliseEvent, TREE_EVENT_KINDS, type HostEventSubject } from './events.js';
-import { HostRequestFailed, type HostSync } from './host.js';
+import { HostRequestFailed, HostSyncProblem, type HostSync } from './host.js';
 import { UNKNOWN_PROJECT_DETAIL } from './receiver.js';
 
 /** Makes the HostSync of a connection (sync.ts; tests give a recording fake). */
@@ -115,7 +115,8 @@ export class HostEventProcessor {
     try {
       return await this.applySubject(connection.id, sync, subject);
     } catch (error) {
-      if (error instanceof HostRequestFailed) return { outcome: 'failed', detail: error.message };
+      if (error instanceof HostRequestFailed || error instanceof HostSyncProblem)
+        return { outcome: 'failed', detail: error.message };
       this.logger?.error({ err: error, hostEventId: event.id }, 'Applying a code host event failed');
       return { outcome: 'failed', detail: 'An unexpected error; it was logged.' };
     }

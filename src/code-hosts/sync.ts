@@ -11,7 +11,14 @@ import type { Db, Tx } from '../db/client.js';
 import { codeHosts, groups, hostSyncRuns, projects, users, type CodeHost, type HostSyncRun } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { connectionClient } from './clients.js';
-import { HostRequestFailed, type HostClient, type HostClientFactory, type HostPage, type HostSync } from './host.js';
+import {
+  HostRequestFailed,
+  HostSyncProblem,
+  type HostClient,
+  type HostClientFactory,
+  type HostPage,
+  type HostSync,
+} from './host.js';
 import { CHANGE_LABELS, Mirror, type ChangeCount } from './mirror.js';
 import { HostSecrets } from './secrets.js';
 
@@ -33,9 +40,6 @@ export interface SyncOptions {
 
 /** A run that was not started, and why (e.g. the connection is paused). */
 export class HostSyncRefused extends Error {}
-
-/** What a single-object sync could not take over (a path collision, a taken username). */
-export class HostSyncProblem extends Error {}
 
 const parseCursor = (run: HostSyncRun): RunCursor =>
   run.cursor ? (JSON.parse(run.cursor) as RunCursor) : { phase: 'groups', next: null };

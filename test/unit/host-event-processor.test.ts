@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { HostEventProcessor } from '../../src/code-hosts/processor.js';
-import { HostRequestFailed } from '../../src/code-hosts/host.js';
+import { HostRequestFailed, HostSyncProblem } from '../../src/code-hosts/host.js';
 import { deleteOldHostEvents } from '../../src/code-hosts/retention.js';
 import { writeConnection } from '../../src/db/client.js';
 import { hostEvents } from '../../src/db/schema.js';
@@ -85,6 +85,20 @@ describe('the processor of received code host events', () => {
     expect((await storedEvents(db)).map((event) => [event.kind, event.outcome, event.detail])).toEqual([
       ['project_created', 'failed', 'The host answered 502 Bad Gateway.'],
       ['project_destroyed', 'applied', null],
+    ]);
+  });
+
+  it('records what the sync could not take over, such as a path collision, as the reason an event failed', async () => {
+    const { app, db } = await createTestApp();
+    const gitea = await insertConnection(db, 'gitea');
+    const body = payload('gitea-repository-created');
+    await deliver(app, gitea.id, body, hostHeaders('gitea', 'repository', body));
+    const { sync } = recordingSync(
+      () => new HostSyncProblem("The path platform/api is taken by a project of Cascade's own."),
+    );
+    await new HostEventProcessor(db, () => sync).start();
+    expect((await storedEvents(db)).map((event) => [event.outcome, event.detail])).toEqual([
+      ['failed', "The path platform/api is taken by a project of Cascade's own."],
     ]);
   });
 
