@@ -6,10 +6,9 @@
  */
 import type { Db } from '../db/client.js';
 import type { CodeHost } from '../db/schema.js';
-import type { HostImports } from '../http/context.js';
 import type { Logger } from '../logger.js';
 import { connectionClient } from './clients.js';
-import type { HostClientFactory, HostSync } from './host.js';
+import type { HostClientFactory, HostImports, HostSync } from './host.js';
 import { HostEventProcessor } from './processor.js';
 import { startHostEventRetention } from './retention.js';
 import { HostSecrets } from './secrets.js';

@@ -6,6 +6,7 @@
  * Everything is keyed by the host's own ids, never by paths: a rename or a transfer on the host
  * keeps its settings in Cascade.
  */
+import type { CodeHost } from '../db/schema.js';
 import type { OutboundPolicy } from '../outbound/request.js';
 
 export const HOST_KINDS = ['gitlab', 'gitea', 'forgejo'] as const;
@@ -175,3 +176,8 @@ export interface HostTarget {
  * Network settings given (src/outbound/request.ts). Tests give the app a factory of their own.
  */
 export type HostClientFactory = (target: HostTarget, policy: OutboundPolicy) => HostClient;
+
+/** Runs a connection's import (or, once imported, its reconcile) without holding up the request. */
+export interface HostImports {
+  start(connection: CodeHost): void;
+}

@@ -4,10 +4,10 @@
  */
 import type { Context } from 'hono';
 import type { SignInThrottle, Throttle } from '../auth/throttle.js';
-import type { HostClientFactory } from '../code-hosts/host.js';
+import type { HostClientFactory, HostImports } from '../code-hosts/host.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import type { CodeHost, User } from '../db/schema.js';
+import type { User } from '../db/schema.js';
 import type { HostEventProcessor } from '../code-hosts/processor.js';
 import type { Logger } from '../logger.js';
 import type { OutboundOptions } from '../outbound/request.js';
@@ -34,11 +34,6 @@ export interface AppDeps {
   hostClients?: HostClientFactory;
   /** Starts a connection's import or reconcile in the background (code-hosts/sync.ts); absent: none runs. */
   hostImports?: HostImports;
-}
-
-/** Runs a connection's import (or, once imported, its reconcile) without holding up the request. */
-export interface HostImports {
-  start(connection: CodeHost): void;
 }
 
 export interface Flash {

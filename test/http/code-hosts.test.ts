@@ -5,7 +5,12 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { HostRequestFailed, type HostClientFactory, type HostTarget } from '../../src/code-hosts/host.js';
+import {
+  HostRequestFailed,
+  type HostClientFactory,
+  type HostImports,
+  type HostTarget,
+} from '../../src/code-hosts/host.js';
 import { HostSecrets } from '../../src/code-hosts/secrets.js';
 import {
   auditEvents,
@@ -18,7 +23,6 @@ import {
   users,
   type CodeHost,
 } from '../../src/db/schema.js';
-import type { HostImports } from '../../src/http/context.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import {
