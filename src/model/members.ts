@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Queryable } from '../db/client.js';
 import { members, users, type Member, type User } from '../db/schema.js';
 import { GROUP_ROLES, PROJECT_ROLES, ROLES, type RoleName } from '../auth/permissions.js';
+import { hostMembershipRefusal } from './managed.js';
 import { writeUnique } from './unique.js';
 import { isStoredId, text, validate, type Outcome } from '../validation.js';
 
@@ -89,12 +90,28 @@ export async function addMember(db: Queryable, source: MemberSource, input: unkn
   );
 }
 
+/** The refusal of a change to a membership imported from a code host, as the form's error. */
+async function importedMembershipErrors(db: Queryable, member: Member): Promise<Outcome<never> | undefined> {
+  if (member.codeHostId === null) return undefined;
+  const user = (await db.select({ username: users.username }).from(users).where(eq(users.id, member.userId)))[0];
+  const refusal = await hostMembershipRefusal(db, member, user?.username ?? 'this user');
+  return refusal ? { ok: false, errors: { _form: refusal } } : undefined;
+}
+
+/**
+ * Changes a member's role; a membership imported from a code host is refused (the host changes it).
+ *
+ * @example
+ * await changeMemberRole(db, { groupId: platform.id }, member, { role: 'maintainer' })
+ */
 export async function changeMemberRole(
   db: Queryable,
   source: MemberSource,
   member: Member,
   input: unknown,
 ): Promise<Outcome<Member>> {
+  const refused = await importedMembershipErrors(db, member);
+  if (refused) return refused;
   const parsed = validate(changeRoleSchema(source), input);
   if (!parsed.ok) return parsed;
   const updated = await db.transaction(
@@ -110,10 +127,14 @@ export async function changeMemberRole(
   return { ok: true, value: updated };
 }
 
-export async function removeMember(db: Queryable, member: Member): Promise<void> {
+/** Removes a membership given in Cascade; one imported from a code host is refused (the host removes it). */
+export async function removeMember(db: Queryable, member: Member): Promise<Outcome<null>> {
+  const refused = await importedMembershipErrors(db, member);
+  if (refused) return refused;
   await db.transaction(async (tx) => {
     await tx.delete(members).where(eq(members.id, member.id));
   });
+  return { ok: true, value: null };
 }
 
 /** The user's own membership of the group or project (not one inherited from a group above). */

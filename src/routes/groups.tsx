@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { can } from '../auth/permissions.js';
 import type { AppEnv } from '../http/context.js';
+import { hostMarks } from '../http/host-marks.js';
 import { GROUP_PATH } from '../http/paths.js';
 import { requireGroup } from '../http/subjects.js';
 import { subgroups } from '../model/groups.js';
@@ -27,13 +28,16 @@ export function groupRoutes(): Hono<AppEnv> {
     const { group, lineage } = await requireGroup(c, c.req.param('fullPath'), 'read');
     const user = c.var.user!;
     const canManage = await can(c.var.db, user, 'manage_settings', { kind: 'group', group });
+    const children = await subgroups(c.var.db, group, user);
+    const projects = await groupProjects(c.var.db, group, user);
     return c.render(
       <GroupPage
         group={group}
-        subgroups={await subgroups(c.var.db, group, user)}
-        projects={await groupProjects(c.var.db, group, user)}
+        subgroups={children}
+        projects={projects}
         canManage={canManage}
         isAdmin={user.isAdmin}
+        marks={await hostMarks(c, [group, ...children, ...projects])}
       />,
       {
         title: group.name,

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { can } from '../auth/permissions.js';
 import type { AppEnv } from '../http/context.js';
+import { hostMarks } from '../http/host-marks.js';
 import { PROJECT_PATH } from '../http/paths.js';
 import { requireProject } from '../http/subjects.js';
 import { projectAuditRoutes } from './audit.js';
@@ -25,7 +26,8 @@ export function projectRoutes(): Hono<AppEnv> {
     const { project, group, lineage } = await requireProject(c, c.req.param('fullPath'), 'read');
     const user = c.var.user!;
     const canManage = await can(c.var.db, user, 'manage_settings', { kind: 'project', project, group });
-    return c.render(<ProjectPage project={project} canManage={canManage} isAdmin={user.isAdmin} />, {
+    const marks = await hostMarks(c, [project]);
+    return c.render(<ProjectPage project={project} canManage={canManage} isAdmin={user.isAdmin} marks={marks} />, {
       title: project.name,
       breadcrumbs: projectCrumbs(lineage, project),
       nav: <ProjectNav project={project} current={c.req.path} canManage={canManage} />,

@@ -1,12 +1,14 @@
 /**
  * @module views/components/members
- * A group's or project's members: change a role, remove, add by username.
+ * A group's or project's members: change a role, remove, add by username. A membership the
+ * code host gave is shown "from" it, with no form: the host changes it.
  */
 import { lastValue } from '../../src/form-values.js';
 import { ROLE_LABELS, roleName, type RoleName } from '../../src/auth/permissions.js';
 import type { Member, User } from '../../src/db/schema.js';
 import type { FieldErrors } from '../../src/validation.js';
 import { ErrorSummary, SelectField, TextField, type FormValues } from './form.js';
+import { FromHostBadge, type HostMarks } from './host-marks.js';
 import { ActionsHeader, EmptyState } from './lists.js';
 import { RoleBadge } from './role.js';
 
@@ -19,6 +21,8 @@ interface MembersSectionProps {
   errors: FieldErrors;
   /** What a group role reaches, said once above the list. */
   scopeNote: string;
+  /** The connections of imported memberships. */
+  marks: HostMarks;
 }
 
 /** Whether the role of `accessLevel` is one the form offers. */
@@ -29,7 +33,7 @@ const offered = (roles: readonly RoleName[], accessLevel: number) => {
 
 const roleOptions = (roles: readonly RoleName[]) => roles.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
-export function MembersSection({ base, members, roles, values, errors, scopeNote }: MembersSectionProps) {
+export function MembersSection({ base, members, roles, values, errors, scopeNote, marks }: MembersSectionProps) {
   return (
     <section class="card" aria-labelledby="members" id="members-section">
       <h2 id="members">Members</h2>
@@ -53,9 +57,11 @@ export function MembersSection({ base, members, roles, values, errors, scopeNote
                   <strong>{user.name}</strong> <span class="muted">@{user.username}</span>
                 </td>
                 <td>
-                  {!offered(roles, member.accessLevel) ? (
+                  {member.codeHostId !== null || !offered(roles, member.accessLevel) ? (
                     // Guest and Planner come from a code host; Cascade's forms do not offer them.
-                    <RoleBadge accessLevel={member.accessLevel} />
+                    <>
+                      <RoleBadge accessLevel={member.accessLevel} /> <FromHostBadge item={member} marks={marks} />
+                    </>
                   ) : (
                     <form method="post" action={`${base}/members/${member.id}`} class="inline-form">
                       <label for={`role-${member.id}`} class="visually-hidden">
@@ -75,11 +81,15 @@ export function MembersSection({ base, members, roles, values, errors, scopeNote
                   )}
                 </td>
                 <td>
-                  <form method="post" action={`${base}/members/${member.id}/delete`} class="inline-form">
-                    <button type="submit" class="button button-danger">
-                      Remove<span class="visually-hidden"> {user.username}</span>
-                    </button>
-                  </form>
+                  {member.codeHostId === null ? (
+                    <form method="post" action={`${base}/members/${member.id}/delete`} class="inline-form">
+                      <button type="submit" class="button button-danger">
+                        Remove<span class="visually-hidden"> {user.username}</span>
+                      </button>
+                    </form>
+                  ) : (
+                    <span class="muted">Changed on the host</span>
+                  )}
                 </td>
               </tr>
             ))}

@@ -1,6 +1,7 @@
 /** @module views/pages/dashboard: the home page, listing the user's groups and projects. */
 import type { Group, Project, User } from '../../src/db/schema.js';
 import type { Membership } from '../../src/model/dashboard.js';
+import { ManagedBadge, type HostMarks } from '../components/host-marks.js';
 import { EmptyState } from '../components/lists.js';
 import { RoleBadge } from '../components/role.js';
 
@@ -10,9 +11,10 @@ interface DashboardProps {
   projects: Membership<Project>[];
   /** Administrators see every top-level group, member or not. */
   allTopLevelGroups: Group[] | null;
+  marks: HostMarks;
 }
 
-export function DashboardPage({ user, groups, projects, allTopLevelGroups }: DashboardProps) {
+export function DashboardPage({ user, groups, projects, allTopLevelGroups, marks }: DashboardProps) {
   return (
     <>
       <h1>Welcome, {user.name}</h1>
@@ -25,6 +27,7 @@ export function DashboardPage({ user, groups, projects, allTopLevelGroups }: Das
             {groups.map(({ item, accessLevel }) => (
               <li>
                 <a href={`/groups/${item.fullPath}`}>{item.fullPath}</a> <RoleBadge accessLevel={accessLevel} />
+                <ManagedBadge item={item} marks={marks} />
               </li>
             ))}
           </ul>
@@ -41,6 +44,7 @@ export function DashboardPage({ user, groups, projects, allTopLevelGroups }: Das
             {projects.map(({ item, accessLevel }) => (
               <li>
                 <a href={`/${item.fullPath}`}>{item.fullPath}</a> <RoleBadge accessLevel={accessLevel} />
+                <ManagedBadge item={item} marks={marks} />
               </li>
             ))}
           </ul>
@@ -57,7 +61,7 @@ export function DashboardPage({ user, groups, projects, allTopLevelGroups }: Das
             <ul class="item-list">
               {allTopLevelGroups.map((group) => (
                 <li>
-                  <a href={`/groups/${group.fullPath}`}>{group.name}</a>
+                  <a href={`/groups/${group.fullPath}`}>{group.name}</a> <ManagedBadge item={group} marks={marks} />
                 </li>
               ))}
             </ul>

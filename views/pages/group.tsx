@@ -1,6 +1,7 @@
 /** @module views/pages/group: a group's overview, with its subgroups and projects. */
 import type { Group, Project } from '../../src/db/schema.js';
 import { integrationsUrl } from '../../src/http/paths.js';
+import { ManagedBadge, type HostMarks } from '../components/host-marks.js';
 import { EmptyState } from '../components/lists.js';
 
 interface GroupPageProps {
@@ -9,9 +10,10 @@ interface GroupPageProps {
   projects: Project[];
   canManage: boolean;
   isAdmin: boolean;
+  marks: HostMarks;
 }
 
-export function GroupPage({ group, subgroups, projects, canManage, isAdmin }: GroupPageProps) {
+export function GroupPage({ group, subgroups, projects, canManage, isAdmin, marks }: GroupPageProps) {
   return (
     <>
       <div class="page-heading">
@@ -29,7 +31,9 @@ export function GroupPage({ group, subgroups, projects, canManage, isAdmin }: Gr
           )}
         </div>
       </div>
-      <p class="muted">/{group.fullPath}</p>
+      <p class="muted">
+        /{group.fullPath} <ManagedBadge item={group} marks={marks} />
+      </p>
       {group.description && <p>{group.description}</p>}
       <section class="card" aria-labelledby="subgroups">
         <h2 id="subgroups">Subgroups</h2>
@@ -39,7 +43,8 @@ export function GroupPage({ group, subgroups, projects, canManage, isAdmin }: Gr
           <ul class="item-list">
             {subgroups.map((subgroup) => (
               <li>
-                <a href={`/groups/${subgroup.fullPath}`}>{subgroup.name}</a>
+                <a href={`/groups/${subgroup.fullPath}`}>{subgroup.name}</a>{' '}
+                <ManagedBadge item={subgroup} marks={marks} />
                 {subgroup.description && <span class="muted"> — {subgroup.description}</span>}
               </li>
             ))}
@@ -54,7 +59,7 @@ export function GroupPage({ group, subgroups, projects, canManage, isAdmin }: Gr
           <ul class="item-list">
             {projects.map((project) => (
               <li>
-                <a href={`/${project.fullPath}`}>{project.name}</a>
+                <a href={`/${project.fullPath}`}>{project.name}</a> <ManagedBadge item={project} marks={marks} />
                 {project.description && <span class="muted"> — {project.description}</span>}
               </li>
             ))}

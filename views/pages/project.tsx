@@ -1,15 +1,18 @@
 /** @module views/pages/project: a project's overview. */
 import type { Project } from '../../src/db/schema.js';
 import { integrationsUrl } from '../../src/http/paths.js';
+import { ManagedBadge, type HostMarks } from '../components/host-marks.js';
 
 export function ProjectPage({
   project,
   canManage,
   isAdmin,
+  marks,
 }: {
   project: Project;
   canManage: boolean;
   isAdmin: boolean;
+  marks: HostMarks;
 }) {
   return (
     <>
@@ -28,7 +31,9 @@ export function ProjectPage({
           )}
         </div>
       </div>
-      <p class="muted">/{project.fullPath}</p>
+      <p class="muted">
+        /{project.fullPath} <ManagedBadge item={project} marks={marks} />
+      </p>
       {project.description ? <p>{project.description}</p> : <p class="muted">No description.</p>}
     </>
   );

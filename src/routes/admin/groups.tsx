@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { NotFound } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
+import { hostMarks } from '../../http/host-marks.js';
 import { listParams, readForm } from '../../http/forms.js';
 import { lastValue, type FormInput } from '../../form-values.js';
 import { allGroups, createGroup, findGroupById, listGroups, subgroups } from '../../model/groups.js';
@@ -33,17 +34,21 @@ async function renderGroup(c: AppContext, values: FormInput, errors: FieldErrors
   const moveTargets = (await allGroups(c.var.db)).filter(
     (other) => !other.traversalIds.startsWith(group.traversalIds) && other.id !== group.parentId,
   );
+  const children = await subgroups(c.var.db, group, c.var.user!);
+  const projects = await groupProjects(c.var.db, group, c.var.user!);
+  const members = await listMembers(c.var.db, source);
   return c.render(
     <AdminGroupPage
       group={group}
-      subgroups={await subgroups(c.var.db, group, c.var.user!)}
-      projects={await groupProjects(c.var.db, group, c.var.user!)}
-      members={await listMembers(c.var.db, source)}
+      subgroups={children}
+      projects={projects}
+      members={members}
       roles={rolesFor(source)}
       values={values}
       errors={errors}
       moveTargets={moveTargets}
       moveErrors={moveErrors}
+      marks={await hostMarks(c, [group, ...children, ...projects, ...members.map((row) => row.member)])}
     />,
     { title: group.name, breadcrumbs: crumbs({ label: group.fullPath }), nav: <AdminNav current="/admin/groups/" /> },
   );
@@ -63,7 +68,7 @@ export function adminGroupRoutes(): Hono<AppEnv> {
   routes.get('/', async (c) => {
     const params = listParams(c);
     const { groups, total } = await listGroups(c.var.db, params);
-    return c.render(<AdminGroupsPage groups={groups} total={total} {...params} />, {
+    return c.render(<AdminGroupsPage groups={groups} total={total} {...params} marks={await hostMarks(c, groups)} />, {
       title: 'Groups',
       breadcrumbs: crumbs(),
       nav: <AdminNav current={c.req.path} />,

@@ -1,6 +1,7 @@
 /**
  * @module routes/admin/members
- * Adding, changing and removing members, the same way for groups and projects.
+ * Adding, changing and removing members, the same way for groups and projects. Memberships
+ * imported from a code host are refused with the page's error (422): the host changes them.
  */
 import { Hono } from 'hono';
 import { NotFound } from '../../errors.js';
@@ -68,7 +69,11 @@ export function memberRoutes(
   routes.post('/:memberId/delete', async (c) => {
     const owner = await load(c);
     const member = await memberOf(c, owner);
-    await removeMember(c.var.db, member);
+    const result = await removeMember(c.var.db, member);
+    if (!result.ok) {
+      c.status(422);
+      return renderWithErrors(c, {}, result.errors);
+    }
     return redirectWithFlash(c, owner.base, `${(await findUserById(c.var.db, member.userId))?.username} was removed.`);
   });
 

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { NotFound } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
+import { hostMarks } from '../../http/host-marks.js';
 import { listParams, readForm } from '../../http/forms.js';
 import { lastValue, type FormInput } from '../../form-values.js';
 import { allGroups, findGroupById } from '../../model/groups.js';
@@ -30,15 +31,17 @@ async function projectOfUrl(c: AppContext) {
 async function renderProject(c: AppContext, values: FormInput, errors: FieldErrors, moveErrors: FieldErrors = {}) {
   const project = await projectOfUrl(c);
   const source = { projectId: project.id };
+  const members = await listMembers(c.var.db, source);
   return c.render(
     <AdminProjectPage
       project={project}
-      members={await listMembers(c.var.db, source)}
+      members={members}
       roles={rolesFor(source)}
       values={values}
       errors={errors}
       moveTargets={(await allGroups(c.var.db)).filter((group) => group.id !== project.groupId)}
       moveErrors={moveErrors}
+      marks={await hostMarks(c, [project, ...members.map((row) => row.member)])}
     />,
     {
       title: project.name,
@@ -62,11 +65,14 @@ export function adminProjectRoutes(): Hono<AppEnv> {
   routes.get('/', async (c) => {
     const params = listParams(c);
     const { projects, total } = await listProjects(c.var.db, params);
-    return c.render(<AdminProjectsPage projects={projects} total={total} {...params} />, {
-      title: 'Projects',
-      breadcrumbs: crumbs(),
-      nav: <AdminNav current={c.req.path} />,
-    });
+    return c.render(
+      <AdminProjectsPage projects={projects} total={total} {...params} marks={await hostMarks(c, projects)} />,
+      {
+        title: 'Projects',
+        breadcrumbs: crumbs(),
+        nav: <AdminNav current={c.req.path} />,
+      },
+    );
   });
 
   routes.get('/new', (c) => renderNewProject(c, { group_id: c.req.query('group_id') ?? '' }, {}));

@@ -1,6 +1,7 @@
 /** @module routes/admin/users: list, create, administrator access, block and unblock. */
 import { Hono } from 'hono';
 import { BadRequest, NotFound } from '../../errors.js';
+import { hostMarks } from '../../http/host-marks.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
 import { listParams, readForm } from '../../http/forms.js';
@@ -39,7 +40,9 @@ export function adminUserRoutes(): Hono<AppEnv> {
   routes.get('/', async (c) => {
     const params = listParams(c);
     const { users, total } = await listUsers(c.var.db, params);
-    return c.render(<UsersPage users={users} total={total} {...params} currentUser={await requireAdmin(c)} />, {
+    const currentUser = await requireAdmin(c);
+    const marks = await hostMarks(c, users);
+    return c.render(<UsersPage users={users} total={total} {...params} currentUser={currentUser} marks={marks} />, {
       title: 'Users',
       breadcrumbs: crumbs(),
       nav: <AdminNav current={c.req.path} />,

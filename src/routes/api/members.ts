@@ -5,7 +5,8 @@
  * groups above too; add, change and remove one by user id. Access levels are GitLab's numbers;
  * those Cascade has no role for (Guest, 10; Owner, 50, of a project) are refused as GitLab
  * refuses an unknown level. Whoever may read the group or project sees its members; only
- * administrators change them, as in the Admin Area.
+ * administrators change them, as in the Admin Area. A membership imported from a code host is
+ * changed there: changing or removing it here is refused with 403.
  */
 import { Hono } from 'hono';
 import { roleName, traversalIdList, type Ability } from '../../auth/permissions.js';
@@ -141,13 +142,15 @@ export function membersApi(load: MembersLoader): Hono<AppEnv> {
     const member = await memberOfUrl(c, source);
     const role = roleOfParams(await readParams(c), source);
     const result = await changeMemberRole(c.var.db, source, member, { role });
+    if (!result.ok && result.errors._form) return c.json({ message: result.errors._form }, 403);
     if (!result.ok) return invalidRecord(c, result.errors, { role: 'access_level' });
     return c.json(await withUser(c, result.value));
   });
 
   routes.delete('/:user_id', async (c) => {
     const { source } = await load(c, 'administer');
-    await removeMember(c.var.db, await memberOfUrl(c, source));
+    const result = await removeMember(c.var.db, await memberOfUrl(c, source));
+    if (!result.ok) return c.json({ message: Object.values(result.errors).join(' ') }, 403);
     return c.body(null, 204);
   });
 

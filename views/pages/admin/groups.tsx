@@ -5,6 +5,7 @@ import type { Group, Member, Project, User } from '../../../src/db/schema.js';
 import type { FieldErrors } from '../../../src/validation.js';
 import { ErrorSummary, SelectField, TextAreaField, TextField, type FormValues } from '../../components/form.js';
 import { EmptyState, Pagination, pageHref, SearchForm } from '../../components/lists.js';
+import { editableHere, ManagedBadge, ManagedOnHost, type HostMarks } from '../../components/host-marks.js';
 import { MembersSection } from '../../components/members.js';
 import { MoveForm } from '../../components/move.js';
 
@@ -14,9 +15,10 @@ interface GroupsPageProps {
   page: number;
   perPage: number;
   search: string;
+  marks: HostMarks;
 }
 
-export function AdminGroupsPage({ groups, total, page, perPage, search }: GroupsPageProps) {
+export function AdminGroupsPage({ groups, total, page, perPage, search, marks }: GroupsPageProps) {
   return (
     <>
       <div class="page-heading">
@@ -43,7 +45,7 @@ export function AdminGroupsPage({ groups, total, page, perPage, search }: Groups
             {groups.map((group) => (
               <tr>
                 <td>
-                  <a href={`/admin/groups/${group.id}`}>{group.name}</a>
+                  <a href={`/admin/groups/${group.id}`}>{group.name}</a> <ManagedBadge item={group} marks={marks} />
                 </td>
                 <td class="muted">{group.fullPath}</td>
               </tr>
@@ -130,6 +132,7 @@ interface AdminGroupPageProps {
   /** Groups it may move under: every group outside its own subtree. */
   moveTargets: Group[];
   moveErrors: FieldErrors;
+  marks: HostMarks;
 }
 
 export function AdminGroupPage({
@@ -142,6 +145,7 @@ export function AdminGroupPage({
   errors,
   moveTargets,
   moveErrors,
+  marks,
 }: AdminGroupPageProps) {
   return (
     <>
@@ -159,9 +163,12 @@ export function AdminGroupPage({
           </a>
         </div>
       </div>
-      <p class="muted">/{group.fullPath}</p>
+      <p class="muted">
+        /{group.fullPath} <ManagedBadge item={group} marks={marks} />
+      </p>
       <MembersSection
         base={`/admin/groups/${group.id}`}
+        marks={marks}
         members={members}
         roles={roles}
         values={values}
@@ -176,7 +183,8 @@ export function AdminGroupPage({
           <ul class="item-list">
             {subgroups.map((subgroup) => (
               <li>
-                <a href={`/admin/groups/${subgroup.id}`}>{subgroup.name}</a>
+                <a href={`/admin/groups/${subgroup.id}`}>{subgroup.name}</a>{' '}
+                <ManagedBadge item={subgroup} marks={marks} />
               </li>
             ))}
           </ul>
@@ -190,21 +198,26 @@ export function AdminGroupPage({
           <ul class="item-list">
             {projects.map((project) => (
               <li>
-                <a href={`/admin/projects/${project.id}`}>{project.name}</a>
+                <a href={`/admin/projects/${project.id}`}>{project.name}</a>{' '}
+                <ManagedBadge item={project} marks={marks} />
               </li>
             ))}
           </ul>
         )}
       </section>
-      <MoveForm
-        action={`/admin/groups/${group.id}/move`}
-        field="parent_id"
-        label="New parent group"
-        targets={moveTargets}
-        allowTopLevel={group.parentId !== null}
-        errors={moveErrors}
-        what="group"
-      />
+      {editableHere(group) ? (
+        <MoveForm
+          action={`/admin/groups/${group.id}/move`}
+          field="parent_id"
+          label="New parent group"
+          targets={moveTargets}
+          allowTopLevel={group.parentId !== null}
+          errors={moveErrors}
+          what="group"
+        />
+      ) : (
+        <ManagedOnHost item={group} marks={marks} what="group" errors={moveErrors} />
+      )}
     </>
   );
 }

@@ -5,6 +5,7 @@ import type { Group, Member, Project, User } from '../../../src/db/schema.js';
 import type { FieldErrors } from '../../../src/validation.js';
 import { ErrorSummary, SelectField, TextAreaField, TextField, type FormValues } from '../../components/form.js';
 import { EmptyState, Pagination, pageHref, SearchForm } from '../../components/lists.js';
+import { editableHere, ManagedBadge, ManagedOnHost, type HostMarks } from '../../components/host-marks.js';
 import { MembersSection } from '../../components/members.js';
 import { MoveForm } from '../../components/move.js';
 
@@ -14,9 +15,10 @@ interface ProjectsPageProps {
   page: number;
   perPage: number;
   search: string;
+  marks: HostMarks;
 }
 
-export function AdminProjectsPage({ projects, total, page, perPage, search }: ProjectsPageProps) {
+export function AdminProjectsPage({ projects, total, page, perPage, search, marks }: ProjectsPageProps) {
   return (
     <>
       <div class="page-heading">
@@ -43,7 +45,8 @@ export function AdminProjectsPage({ projects, total, page, perPage, search }: Pr
             {projects.map((project) => (
               <tr>
                 <td>
-                  <a href={`/admin/projects/${project.id}`}>{project.name}</a>
+                  <a href={`/admin/projects/${project.id}`}>{project.name}</a>{' '}
+                  <ManagedBadge item={project} marks={marks} />
                 </td>
                 <td class="muted">{project.fullPath}</td>
               </tr>
@@ -133,6 +136,7 @@ interface AdminProjectPageProps {
   /** Every group but the one it is in. */
   moveTargets: Group[];
   moveErrors: FieldErrors;
+  marks: HostMarks;
 }
 
 export function AdminProjectPage({
@@ -143,6 +147,7 @@ export function AdminProjectPage({
   errors,
   moveTargets,
   moveErrors,
+  marks,
 }: AdminProjectPageProps) {
   return (
     <>
@@ -154,24 +159,31 @@ export function AdminProjectPage({
           </a>
         </div>
       </div>
-      <p class="muted">/{project.fullPath}</p>
+      <p class="muted">
+        /{project.fullPath} <ManagedBadge item={project} marks={marks} />
+      </p>
       <MembersSection
         base={`/admin/projects/${project.id}`}
+        marks={marks}
         members={members}
         roles={roles}
         values={values}
         errors={errors}
         scopeNote="Members of the project's groups also have access, with their group role."
       />
-      <MoveForm
-        action={`/admin/projects/${project.id}/move`}
-        field="group_id"
-        label="New group"
-        targets={moveTargets}
-        allowTopLevel={false}
-        errors={moveErrors}
-        what="project"
-      />
+      {editableHere(project) ? (
+        <MoveForm
+          action={`/admin/projects/${project.id}/move`}
+          field="group_id"
+          label="New group"
+          targets={moveTargets}
+          allowTopLevel={false}
+          errors={moveErrors}
+          what="project"
+        />
+      ) : (
+        <ManagedOnHost item={project} marks={marks} what="project" errors={moveErrors} />
+      )}
     </>
   );
 }

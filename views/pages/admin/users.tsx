@@ -1,9 +1,13 @@
-/** @module views/pages/admin/users: the user list and the new-user form. */
+/**
+ * @module views/pages/admin/users: the user list and the new-user form. A user imported from a code
+ * host is marked "from" it: they sign in through the host and have no password in Cascade.
+ */
 import { parseBoolean } from '../../../src/boolean.js';
 import { lastValue } from '../../../src/form-values.js';
 import type { User } from '../../../src/db/schema.js';
 import type { FieldErrors } from '../../../src/validation.js';
 import { CheckboxField, ErrorSummary, TextField, type FormValues } from '../../components/form.js';
+import { FromHostBadge, type HostMarks } from '../../components/host-marks.js';
 import { ActionsHeader, EmptyState, pageHref, Pagination, SearchForm } from '../../components/lists.js';
 
 interface UsersPageProps {
@@ -13,9 +17,10 @@ interface UsersPageProps {
   perPage: number;
   search: string;
   currentUser: User;
+  marks: HostMarks;
 }
 
-function UserActions({ user, currentUser }: { user: User; currentUser: User }) {
+function UserActions({ user, currentUser, marks }: { user: User; currentUser: User; marks: HostMarks }) {
   if (user.id === currentUser.id) return <span class="muted">This is you</span>;
   const action = (path: string, label: string, style = 'button') => (
     <form method="post" action={`/admin/users/${user.id}/${path}`} class="inline-form">
@@ -28,11 +33,16 @@ function UserActions({ user, currentUser }: { user: User; currentUser: User }) {
     <div class="row-actions">
       {user.isAdmin ? action('revoke_admin', 'Revoke administrator') : action('make_admin', 'Make administrator')}
       {user.blockedAt ? action('unblock', 'Unblock') : action('block', 'Block', 'button button-danger')}
+      {user.codeHostId !== null && (
+        <span class="muted">
+          Signs in through {marks.hosts.get(user.codeHostId)?.name ?? 'its code host'}: no password in Cascade
+        </span>
+      )}
     </div>
   );
 }
 
-export function UsersPage({ users, total, page, perPage, search, currentUser }: UsersPageProps) {
+export function UsersPage({ users, total, page, perPage, search, currentUser, marks }: UsersPageProps) {
   return (
     <>
       <div class="page-heading">
@@ -62,7 +72,9 @@ export function UsersPage({ users, total, page, perPage, search, currentUser }: 
               <tr>
                 <td>
                   <strong>{user.name}</strong>
-                  <div class="muted">@{user.username}</div>
+                  <div class="muted">
+                    @{user.username} <FromHostBadge item={user} marks={marks} />
+                  </div>
                 </td>
                 <td>{user.email}</td>
                 <td>
@@ -71,7 +83,7 @@ export function UsersPage({ users, total, page, perPage, search, currentUser }: 
                   {!user.isAdmin && !user.blockedAt && <span class="muted">Regular</span>}
                 </td>
                 <td>
-                  <UserActions user={user} currentUser={currentUser} />
+                  <UserActions user={user} currentUser={currentUser} marks={marks} />
                 </td>
               </tr>
             ))}
