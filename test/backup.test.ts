@@ -123,7 +123,8 @@ function integrityOf(path: string): string {
 describe('backupSqlite', () => {
   it('copies a database that is written while it is copied, whole and as it was at one moment', async () => {
     const t = await instance();
-    await recordEvents(t, 2000);
+    // Enough pages that, one a step, the copy takes many turns of the writer below, however busy the machine.
+    await recordEvents(t, 10_000);
     const target = join(mkdtempSync(join(tmpdir(), 'cascade-backup-to-')), 'copy.db');
 
     let copying = true;
