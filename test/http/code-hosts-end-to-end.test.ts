@@ -1,0 +1,344 @@
+/**
+ * The code-host parts together, through the real app listening on 127.0.0.1 with the background
+ * src/server.ts runs (imports, the processor, the reconciler), against the test GitLab and the
+ * test Gitea/Forgejo: connecting through the form, the import, the hooks the hosts send to the
+ * registered URL, the reconcile, a failure mid-import and its resumption, and a token without rights.
+ */
+import { createAdaptorServer } from '@hono/node-server';
+import { and, eq } from 'drizzle-orm';
+import type { Server } from 'node:http';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startCodeHostBackground } from '../../src/code-hosts/background.js';
+import { hostClientFactory } from '../../src/code-hosts/clients.js';
+import { loadConfig } from '../../src/config.js';
+import {
+  auditEvents,
+  codeHosts,
+  groups,
+  hostEvents,
+  hostSyncRuns,
+  integrationSettings,
+  members,
+  projects,
+  users,
+  type CodeHost,
+} from '../../src/db/schema.js';
+import { createLogger } from '../../src/logger.js';
+import {
+  createTestApp,
+  fieldErrorOf,
+  get,
+  insertUser,
+  post,
+  sessionCookie,
+  TEST_SECRET_KEY_BASE,
+  textOf,
+  type TestApp,
+} from '../support/app.js';
+import { openTestDatabase } from '../support/database.js';
+import { repositoryPayload } from '../support/host-payloads/gitea.js';
+import {
+  groupEvent,
+  groupMemberEvent,
+  projectEvent,
+  projectMemberEvent,
+  pushEvent,
+} from '../support/host-payloads/gitlab.js';
+import { projectIntegrations, slackForm } from '../support/integrations.js';
+import { freePort } from '../support/processes.js';
+import { startTestGitea, type GiteaFlavour } from '../support/test-gitea.js';
+import { startTestGitLab } from '../support/test-gitlab.js';
+import { HostTree } from '../support/test-host.js';
+
+/** Small pages, so that every listing takes several; short waits for Retry-After. */
+const clients = hostClientFactory({ pageSize: 2, maxRetryWaitMs: 200, maxTries: 3, timeoutMs: 5000 });
+
+interface Cascade extends TestApp {
+  origin: string;
+  /** root's session. */
+  cookie: string;
+  /** A form post from this site, as root. */
+  submit(path: string, form: Record<string, string | string[]>): Promise<Response>;
+  page(path: string): Promise<string>;
+  /** Resolves once the connection has no run going and at least one finished or failed. */
+  settled(id: number): Promise<void>;
+  /** Resolves once no tree event of the connection is left `received`. */
+  applied(id: number): Promise<void>;
+}
+
+/** The app on a fresh database, listening on a free port, with the code-host background; stopped at the test's end. */
+async function startCascade(): Promise<Cascade> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const db = await openTestDatabase();
+  const logger = createLogger('warn', () => undefined);
+  const background = startCodeHostBackground(db, {
+    clients,
+    secretKeyBase: TEST_SECRET_KEY_BASE,
+    logger,
+    retentionDays: 14,
+  });
+  const t = await createTestApp({
+    db,
+    config: loadConfig({ SEED_DEMO: 'false', PUBLIC_URL: origin }),
+    hostClients: clients,
+    hostImports: background.imports,
+    hostEventProcessor: background.processor,
+  });
+  const server = createAdaptorServer({ fetch: t.app.fetch }) as Server;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  onTestFinished(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await background.stop();
+  });
+  const cookie = await sessionCookie(db, await insertUser(db, 'root', { isAdmin: true }));
+  const submit = (path: string, form: Record<string, string | string[]>) => post(t.app, path, form, { cookie, origin });
+  const until = async (done: () => Promise<boolean>, what: string) => {
+    for (let tries = 0; tries < 400; tries++) {
+      if (await done()) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`Timed out waiting for ${what}`);
+  };
+  // The test hosts are on this machine: allowlisted through the Network settings form.
+  const network = await submit('/admin/application_settings/network', {
+    allow_local_requests: '0',
+    outbound_allowlist: '127.0.0.1',
+  });
+  expect(network.status).toBe(303);
+  return {
+    ...t,
+    origin,
+    cookie,
+    submit,
+    page: async (path) => {
+      const response = await get(t.app, path, { cookie });
+      expect(response.status).toBe(200);
+      return response.text();
+    },
+    settled: (id) =>
+      until(async () => {
+        const runs = await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.codeHostId, id));
+        return runs.length > 0 && runs.every((run) => run.status !== 'running');
+      }, 'the run'),
+    applied: (id) =>
+      until(async () => {
+        const left = await db
+          .select({ id: hostEvents.id, kind: hostEvents.kind })
+          .from(hostEvents)
+          .where(and(eq(hostEvents.codeHostId, id), eq(hostEvents.outcome, 'received')));
+        return left.every((event) => ['push', 'tag_push'].includes(event.kind));
+      }, 'the events to be applied'),
+  };
+}
+
+const connectForm = (kind: string, url: string, token: string) => ({
+  kind,
+  url,
+  token,
+  oidc_client_id: '',
+  oidc_client_secret: '',
+  admins_are_admins: '0',
+  reconcile_minutes: '60',
+});
+
+/** Connects through the form and returns the stored connection. */
+async function connect(cascade: Cascade, kind: string, url: string, token: string): Promise<CodeHost> {
+  const response = await cascade.submit('/admin/code_hosts', connectForm(kind, url, token));
+  expect(response.status).toBe(303);
+  const [host] = await cascade.db.select().from(codeHosts).where(eq(codeHosts.url, url));
+  expect(response.headers.get('location')).toBe(`/admin/code_hosts/${host!.id}`);
+  return host!;
+}
+
+/**
+ * Three levels of groups with projects in several, members with every role from Guest to Owner
+ * on groups and projects, and a blocked user.
+ */
+function nestedTree(): HostTree {
+  const tree = new HostTree();
+  const root = tree.addUser({ username: 'root', name: 'Administrator', isAdmin: true });
+  const [guest, reporter, developer, maintainer, owner] = ['gwen', 'rita', 'dev', 'mia', 'olga'].map((username) =>
+    tree.addUser({ username }),
+  );
+  const blocked = tree.addUser({ username: 'blocky', state: 'blocked' });
+  const platform = tree.addGroup({ name: 'Platform' });
+  const backend = tree.addGroup({ name: 'Backend', parentId: platform.id });
+  const services = tree.addGroup({ name: 'Services', parentId: backend.id });
+  const ops = tree.addGroup({ name: 'Ops' });
+  tree.addProject({ name: 'Web', groupId: platform.id });
+  const api = tree.addProject({ name: 'API', groupId: backend.id });
+  tree.addProject({ name: 'Billing', groupId: services.id });
+  tree.addProject({ name: 'Search', groupId: services.id });
+  tree.addProject({ name: 'Infra', groupId: ops.id });
+  tree.addProject({ name: 'Dotfiles', userId: root.id });
+  tree.setMember({ groupId: platform.id }, owner!.id, 50);
+  tree.setMember({ groupId: backend.id }, maintainer!.id, 40);
+  tree.setMember({ groupId: services.id }, developer!.id, 30);
+  tree.setMember({ groupId: ops.id }, reporter!.id, 20);
+  tree.setMember({ groupId: ops.id }, blocked.id, 30);
+  tree.setMember({ projectId: api.id }, guest!.id, 10);
+  return tree;
+}
+
+const byHostId = <T extends { hostId: number | null }>(rows: T[], hostId: number) =>
+  rows.find((row) => row.hostId === hostId);
+
+describe('GitLab, end to end', () => {
+  it('connects, imports the nested tree, and applies the system hooks it sends', async () => {
+    const gitlab = await startTestGitLab({ tree: nestedTree() });
+    onTestFinished(() => gitlab.close());
+    const cascade = await startCascade();
+    const { db, tree } = { db: cascade.db, tree: gitlab.tree };
+
+    const host = await connect(cascade, 'gitlab', gitlab.url, gitlab.adminToken);
+    expect(gitlab.hooks).toEqual([
+      expect.objectContaining({ projectId: null, url: `${cascade.origin}/-/code_hosts/${host.id}/hook` }),
+    ]);
+    const hook = gitlab.hooks[0]!;
+    await cascade.settled(host.id);
+    const [run] = await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.kind, 'import'));
+    expect(run).toMatchObject({ status: 'finished', error: null });
+
+    // The tree, keyed by the host's ids; the project in a user's namespace is left out.
+    const imported = await db.select().from(groups);
+    expect(imported.map((group) => [group.hostId, group.fullPath]).sort()).toEqual(
+      [...tree.groups.values()].map((group) => [group.id, tree.groupFullPath(group.id)]).sort(),
+    );
+    const importedProjects = await db.select().from(projects);
+    expect(importedProjects.map((project) => project.fullPath).sort()).toEqual([
+      'ops/infra',
+      'platform/backend/api',
+      'platform/backend/services/billing',
+      'platform/backend/services/search',
+      'platform/web',
+    ]);
+    const services = [...tree.groups.values()].find((group) => group.path === 'services')!;
+    expect(byHostId(imported, services.id)!.parentId).toBe(byHostId(imported, services.parentId!)!.id);
+    const levels = (await db.select().from(members)).map((member) => member.accessLevel).sort();
+    expect(levels).toEqual([10, 20, 30, 30, 40, 50]);
+    const blocky = (await db.select().from(users).where(eq(users.username, 'blocky')))[0]!;
+    expect(blocky.blockedAt).not.toBeNull();
+    expect(blocky.hostId).toBe([...tree.users.values()].find((user) => user.username === 'blocky')!.id);
+
+    const page = textOf(await cascade.page(`/admin/code_hosts/${host.id}`));
+    expect(page).toMatch(/4\s*groups?/i);
+    expect(page).toMatch(/5\s*projects?/i);
+
+    // Settings saved on a project before it is renamed are kept.
+    const api = [...tree.projects.values()].find((project) => project.path === 'api')!;
+    const saved = await cascade.submit(`${projectIntegrations('platform/backend/api')}/slack`, {
+      ...slackForm(),
+      inheritance: 'custom',
+      _confirmed: '1',
+    });
+    expect(saved.status).toBe(303);
+    const apiId = byHostId(importedProjects, api.id)!.id;
+    const settingsOf = async (projectId: number) =>
+      db.select().from(integrationSettings).where(eq(integrationSettings.projectId, projectId));
+    expect(await settingsOf(apiId)).toHaveLength(1);
+
+    const send = async (payload: Record<string, unknown>) => {
+      const sent = await gitlab.sendHook(hook, payload);
+      expect(sent.status, sent.answer).toBeLessThan(300);
+      await cascade.applied(host.id);
+      return sent;
+    };
+
+    tree.renameProject(api.id, { name: 'Public API', path: 'public-api' });
+    await send(projectEvent(tree, 'project_rename', api, 'platform/backend/api'));
+    const renamed = (await db.select().from(projects).where(eq(projects.id, apiId)))[0]!;
+    expect(renamed).toMatchObject({ name: 'Public API', fullPath: 'platform/backend/public-api' });
+    expect(await settingsOf(apiId)).toHaveLength(1);
+
+    const ops = [...tree.groups.values()].find((group) => group.path === 'ops')!;
+    tree.transferProject(api.id, ops.id);
+    await send(projectEvent(tree, 'project_transfer', api, 'platform/backend/public-api'));
+    expect((await db.select().from(projects).where(eq(projects.id, apiId)))[0]!).toMatchObject({
+      fullPath: 'ops/public-api',
+      groupId: byHostId(imported, ops.id)!.id,
+    });
+    expect(await settingsOf(apiId)).toHaveLength(1);
+
+    const platform = [...tree.groups.values()].find((group) => group.path === 'platform')!;
+    tree.renameGroup(platform.id, { name: 'Core', path: 'core' });
+    await send(groupEvent(tree, 'group_rename', platform, { path: 'platform', fullPath: 'platform' }));
+    expect((await db.select().from(projects)).map((project) => project.fullPath)).toContain('core/web');
+
+    const newcomer = tree.addUser({ username: 'newcomer' });
+    const memberOf = async (username: string) => {
+      const [user] = await db.select().from(users).where(eq(users.username, username));
+      return user ? db.select().from(members).where(eq(members.userId, user.id)) : [];
+    };
+    tree.setMember({ groupId: ops.id }, newcomer.id, 30);
+    await send(groupMemberEvent('user_add_to_group', ops, newcomer, 30));
+    expect((await memberOf('newcomer')).map((member) => member.accessLevel)).toEqual([30]);
+    tree.setMember({ groupId: ops.id }, newcomer.id, 40);
+    await send(groupMemberEvent('user_update_for_group', ops, newcomer, 40));
+    expect((await memberOf('newcomer')).map((member) => member.accessLevel)).toEqual([40]);
+    tree.setMember({ groupId: ops.id }, newcomer.id, null);
+    await send(groupMemberEvent('user_remove_from_group', ops, newcomer, 40));
+    expect(await memberOf('newcomer')).toEqual([]);
+    tree.setMember({ projectId: api.id }, newcomer.id, 20);
+    await send(projectMemberEvent(tree, 'user_add_to_team', api, newcomer, 20));
+    expect(await memberOf('newcomer')).toEqual([expect.objectContaining({ projectId: apiId, accessLevel: 20 })]);
+
+    const billing = [...tree.projects.values()].find((project) => project.path === 'billing')!;
+    const billingId = byHostId(importedProjects, billing.id)!.id;
+    await cascade.submit(`${projectIntegrations('core/backend/services/billing')}/slack`, {
+      ...slackForm(),
+      inheritance: 'custom',
+      _confirmed: '1',
+    });
+    expect(await settingsOf(billingId)).toHaveLength(1);
+    tree.deleteProject(billing.id);
+    await send(projectEvent(tree, 'project_destroy', { ...billing }, undefined));
+    expect(await db.select().from(projects).where(eq(projects.id, billingId))).toEqual([]);
+    expect(await settingsOf(billingId)).toEqual([]);
+
+    const events = await db.select().from(hostEvents).where(eq(hostEvents.codeHostId, host.id));
+    expect(events.map((event) => [event.kind, event.outcome])).toEqual([
+      ['project_renamed', 'applied'],
+      ['project_transferred', 'applied'],
+      ['group_renamed', 'applied'],
+      ['member_added', 'applied'],
+      ['member_updated', 'applied'],
+      ['member_removed', 'applied'],
+      ['member_added', 'applied'],
+      ['project_destroyed', 'applied'],
+    ]);
+    const actors = await db.select().from(auditEvents).where(eq(auditEvents.actorName, `${host.name} (code host)`));
+    expect(actors.map((event) => event.action)).toEqual([
+      'code_host.imported',
+      ...['project.moved', 'project.updated'], // the rename: its path, then its name
+      'project.moved',
+      ...['group.moved', 'group.updated'],
+      ...['member.added', 'member.updated', 'member.removed', 'member.added'],
+      'project.deleted',
+    ]);
+    const recent = textOf(await cascade.page(`/admin/code_hosts/${host.id}/events`));
+    expect(recent).toMatch(/project_destroyed System Hook Host project \d+ \S+ \S+ UTC Applied/);
+    expect(recent).toMatch(/project_renamed System Hook ops\/public-api \S+ \S+ UTC Applied/);
+
+    // A forged token: 401, nothing stored. The same delivery twice: stored once.
+    const before = (await db.select().from(hostEvents)).length;
+    const forged = await gitlab.sendHook(hook, projectEvent(tree, 'project_update', api), { token: 'not-the-secret' });
+    expect(forged.status).toBe(401);
+    expect(await db.select().from(hostEvents)).toHaveLength(before);
+    const push = pushEvent(tree, gitlab.url, api, newcomer);
+    const first = await gitlab.sendHook(hook, push, { uuid: 'delivery-1' });
+    const again = await gitlab.sendHook(hook, push, { uuid: 'delivery-1' });
+    expect([first.status, again.status]).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(first.status).toBeLessThan(300);
+    expect(again.status).toBeLessThan(300);
+    const pushes = await db.select().from(hostEvents).where(eq(hostEvents.deliveryId, 'delivery-1'));
+    expect(pushes).toEqual([expect.objectContaining({ kind: 'push', projectId: apiId, outcome: 'received' })]);
+
+    // A push for a project Cascade does not know (in a user's namespace).
+    const dotfiles = [...tree.projects.values()].find((project) => project.path === 'dotfiles')!;
+    await gitlab.sendHook(hook, pushEvent(tree, gitlab.url, dotfiles, newcomer), { uuid: 'delivery-2' });
+    const [unknown] = await db.select().from(hostEvents).where(eq(hostEvents.deliveryId, 'delivery-2'));
+    expect(unknown).toMatchObject({ outcome: 'unknown_project', projectId: null });
+  });
+});
