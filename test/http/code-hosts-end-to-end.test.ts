@@ -60,8 +60,8 @@ interface Cascade extends TestApp {
   /** A form post from this site, as root. */
   submit(path: string, form: Record<string, string | string[]>): Promise<Response>;
   page(path: string): Promise<string>;
-  /** Resolves once the connection has no run going and at least one finished or failed. */
-  settled(id: number): Promise<void>;
+  /** Resolves once the connection has more than `after` runs and none going. */
+  settled(id: number, after?: number): Promise<void>;
   /** Resolves once no tree event of the connection is left `received`. */
   applied(id: number): Promise<void>;
 }
@@ -117,10 +117,10 @@ async function startCascade(): Promise<Cascade> {
       expect(response.status).toBe(200);
       return response.text();
     },
-    settled: (id) =>
+    settled: (id, after = 0) =>
       until(async () => {
         const runs = await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.codeHostId, id));
-        return runs.length > 0 && runs.every((run) => run.status !== 'running');
+        return runs.length > after && runs.every((run) => run.status !== 'running');
       }, 'the run'),
     applied: (id) =>
       until(async () => {
@@ -340,5 +340,125 @@ describe('GitLab, end to end', () => {
     await gitlab.sendHook(hook, pushEvent(tree, gitlab.url, dotfiles, newcomer), { uuid: 'delivery-2' });
     const [unknown] = await db.select().from(hostEvents).where(eq(hostEvents.deliveryId, 'delivery-2'));
     expect(unknown).toMatchObject({ outcome: 'unknown_project', projectId: null });
+  });
+});
+
+/** Two organisations with repositories and teams, as a Gitea or Forgejo administrator would have them. */
+function organisations(): HostTree {
+  const tree = new HostTree();
+  tree.addUser({ username: 'gitea_admin', name: 'Administrator', isAdmin: true });
+  const [ada, bob] = ['ada', 'bob'].map((username) => tree.addUser({ username }));
+  const platform = tree.addGroup({ name: 'Platform' });
+  const ops = tree.addGroup({ name: 'Ops' });
+  for (const name of ['API', 'Web', 'Docs']) tree.addProject({ name, groupId: platform.id });
+  tree.addProject({ name: 'Infra', groupId: ops.id });
+  tree.setMember({ groupId: platform.id }, ada!.id, 50);
+  tree.setMember({ groupId: platform.id }, bob!.id, 30);
+  tree.setMember({ groupId: ops.id }, bob!.id, 20);
+  return tree;
+}
+
+describe.each<GiteaFlavour>(['gitea', 'forgejo'])('%s, end to end', (flavour) => {
+  it('connects, imports, takes repository events by the system webhook, and follows renames and teams by reconcile', async () => {
+    const gitea = await startTestGitea({ flavour, tree: organisations() });
+    onTestFinished(() => gitea.close());
+    const cascade = await startCascade();
+    const { db } = cascade;
+    const tree = gitea.tree;
+
+    const host = await connect(cascade, flavour, gitea.url, gitea.adminToken);
+    expect(gitea.hooks).toEqual([
+      expect.objectContaining({ isSystemWebhook: true, url: `${cascade.origin}/-/code_hosts/${host.id}/hook` }),
+    ]);
+    const hook = gitea.hooks[0]!;
+    await cascade.settled(host.id);
+    expect((await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.kind, 'import')))[0]).toMatchObject({
+      status: 'finished',
+    });
+    expect((await db.select().from(projects)).map((project) => project.fullPath).sort()).toEqual([
+      'ops/infra',
+      'platform/api',
+      'platform/docs',
+      'platform/web',
+    ]);
+    expect((await db.select().from(members)).map((member) => member.accessLevel).sort()).toEqual([20, 30, 50]);
+
+    const platform = [...tree.groups.values()].find((group) => group.path === 'platform')!;
+    const sender = [...tree.users.values()].find((user) => user.isAdmin)!;
+    const send = async (event: string, payload: unknown) => {
+      const sent = await gitea.sendHook(hook, event, payload);
+      expect(sent.status, sent.answer).toBeLessThan(300);
+      await cascade.applied(host.id);
+    };
+
+    // A repository created and one deleted (with its settings), by the system webhook.
+    const jobs = tree.addProject({ name: 'Jobs', groupId: platform.id });
+    await send('repository', repositoryPayload(tree, gitea.url, 'created', jobs, sender));
+    const [imported] = await db.select().from(projects).where(eq(projects.hostId, jobs.id));
+    expect(imported).toMatchObject({ fullPath: 'platform/jobs', codeHostId: host.id });
+    const docs = [...tree.projects.values()].find((project) => project.path === 'docs')!;
+    const [docsRow] = await db.select().from(projects).where(eq(projects.hostId, docs.id));
+    const saved = async (fullPath: string) =>
+      expect(
+        (
+          await cascade.submit(`${projectIntegrations(fullPath)}/slack`, {
+            ...slackForm(),
+            inheritance: 'custom',
+            _confirmed: '1',
+          })
+        ).status,
+      ).toBe(303);
+    await saved('platform/docs');
+    const deletedPayload = repositoryPayload(tree, gitea.url, 'deleted', docs, sender);
+    tree.deleteProject(docs.id);
+    await send('repository', deletedPayload);
+    expect(await db.select().from(projects).where(eq(projects.id, docsRow!.id))).toEqual([]);
+    expect(await db.select().from(integrationSettings).where(eq(integrationSettings.projectId, docsRow!.id))).toEqual(
+      [],
+    );
+    const outcomes = await db.select().from(hostEvents).where(eq(hostEvents.codeHostId, host.id));
+    expect(outcomes.map((event) => [event.kind, event.outcome])).toEqual([
+      ['project_created', 'applied'],
+      ['project_destroyed', 'applied'],
+    ]);
+
+    // A forged signature: 401, nothing stored.
+    const forged = await gitea.sendHook(hook, 'repository', deletedPayload, { secret: 'not-the-secret' });
+    expect(forged.status).toBe(401);
+    expect(await db.select().from(hostEvents)).toHaveLength(2);
+
+    // Gitea sends no rename events: the reconcile follows them, settings kept.
+    const api = [...tree.projects.values()].find((project) => project.path === 'api')!;
+    const [apiRow] = await db.select().from(projects).where(eq(projects.hostId, api.id));
+    await saved('platform/api');
+    tree.renameGroup(platform.id, { name: 'Core', path: 'core' });
+    tree.renameProject(api.id, { name: 'Public API', path: 'public-api' });
+    const bob = [...tree.users.values()].find((user) => user.username === 'bob')!;
+    tree.setMember({ groupId: platform.id }, bob.id, 40);
+    const runs = (await db.select().from(hostSyncRuns)).length;
+    const page = await cascade.page(`/admin/code_hosts/${host.id}`);
+    expect(textOf(page)).toContain('Reconcile now');
+    const reconcile = await cascade.submit(`/admin/code_hosts/${host.id}/sync`, {});
+    expect(reconcile.status).toBe(303);
+    await cascade.settled(host.id, runs);
+    const [last] = (await db.select().from(hostSyncRuns)).slice(-1);
+    expect(last).toMatchObject({ kind: 'reconcile', status: 'finished' });
+    expect((await db.select().from(projects).where(eq(projects.id, apiRow!.id)))[0]).toMatchObject({
+      // A Gitea repository's name is its path.
+      name: 'public-api',
+      fullPath: 'core/public-api',
+    });
+    expect(await db.select().from(integrationSettings).where(eq(integrationSettings.projectId, apiRow!.id))).toHaveLength(
+      1,
+    );
+    const [bobRow] = await db.select().from(users).where(eq(users.username, 'bob'));
+    const [coreRow] = await db.select().from(groups).where(eq(groups.hostId, platform.id));
+    expect(coreRow).toMatchObject({ fullPath: 'core', name: 'Core' });
+    expect(
+      await db
+        .select({ accessLevel: members.accessLevel })
+        .from(members)
+        .where(and(eq(members.userId, bobRow!.id), eq(members.groupId, coreRow!.id))),
+    ).toEqual([{ accessLevel: 40 }]);
   });
 });
