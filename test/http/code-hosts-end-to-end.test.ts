@@ -27,6 +27,7 @@ import { createLogger } from '../../src/logger.js';
 import {
   createTestApp,
   fieldErrorOf,
+  flashOf,
   get,
   insertUser,
   post,
@@ -62,6 +63,8 @@ interface Cascade extends TestApp {
   page(path: string): Promise<string>;
   /** Resolves once the connection has more than `after` runs and none going. */
   settled(id: number, after?: number): Promise<void>;
+  /** Resolves once `done` says so (checked every 25 ms, for up to 10 s). */
+  until(done: () => Promise<boolean>, what: string): Promise<void>;
   /** Resolves once no tree event of the connection is left `received`. */
   applied(id: number): Promise<void>;
 }
@@ -112,6 +115,7 @@ async function startCascade(): Promise<Cascade> {
     origin,
     cookie,
     submit,
+    until,
     page: async (path) => {
       const response = await get(t.app, path, { cookie });
       expect(response.status).toBe(200);
@@ -460,5 +464,64 @@ describe.each<GiteaFlavour>(['gitea', 'forgejo'])('%s, end to end', (flavour) =>
         .from(members)
         .where(and(eq(members.userId, bobRow!.id), eq(members.groupId, coreRow!.id))),
     ).toEqual([{ accessLevel: 40 }]);
+  });
+});
+
+describe('an import that fails, and connecting with too few rights', () => {
+  it('shows a failure mid-import on the page, resumes it without duplicates, and waits out a 429', async () => {
+    const gitlab = await startTestGitLab({ tree: nestedTree() });
+    onTestFinished(() => gitlab.close());
+    const cascade = await startCascade();
+    const { db } = cascade;
+    gitlab.fail({ match: ({ path }) => path.startsWith('/api/v4/groups?'), status: 429, retryAfter: '0' });
+    // The second page of projects (keyset: it carries id_after); a 500 is not retried.
+    gitlab.fail({
+      match: ({ path }) => path.startsWith('/api/v4/projects?') && path.includes('id_after='),
+      status: 500,
+    });
+
+    const host = await connect(cascade, 'gitlab', gitlab.url, gitlab.adminToken);
+    await cascade.settled(host.id);
+    const [failed] = await db.select().from(hostSyncRuns);
+    expect(failed).toMatchObject({ kind: 'import', status: 'failed', phase: 'projects' });
+    expect(failed!.error).toMatch(/500/);
+    expect(gitlab.requests.filter((request) => request.status === 429)).toHaveLength(1);
+    const page = textOf(await cascade.page(`/admin/code_hosts/${host.id}`));
+    expect(page).toContain('Import failed');
+    expect(page).toContain(failed!.error!);
+    expect(page).toContain('Import again');
+    expect(await db.select().from(projects)).toHaveLength(2);
+
+    const again = await cascade.submit(`/admin/code_hosts/${host.id}/sync`, {});
+    expect(again.status).toBe(303);
+    expect(flashOf(again)).toBe('The run has started.');
+    // The import resumes in its own run: the same row, from its cursor.
+    await cascade.until(
+      async () => (await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.id, failed!.id)))[0]!.status === 'finished',
+      'the resumed import',
+    );
+    const runs = await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.kind, 'import'));
+    expect(runs).toEqual([expect.objectContaining({ id: failed!.id, status: 'finished', error: null })]);
+    const paths = (await db.select().from(projects)).map((project) => project.fullPath);
+    expect(paths).toHaveLength(5);
+    expect(new Set(paths).size).toBe(5);
+    expect(await db.select().from(groups)).toHaveLength(4);
+    expect(await db.select().from(members)).toHaveLength(6);
+  });
+
+  it.each([
+    ['without administrator rights', 'nonAdminToken', 'administrator rights'],
+    ['without the api scope', 'readApiToken', 'the api scope'],
+  ] as const)('shows what a token %s lacks next to the field, and stores nothing', async (_, token, missing) => {
+    const gitlab = await startTestGitLab({ tree: nestedTree() });
+    onTestFinished(() => gitlab.close());
+    const cascade = await startCascade();
+    const response = await cascade.submit('/admin/code_hosts', connectForm('gitlab', gitlab.url, gitlab[token]));
+    expect(response.status).toBe(422);
+    expect(fieldErrorOf(await response.text(), 'token')).toContain(`The token lacks ${missing}`);
+    expect(await cascade.db.select().from(codeHosts)).toEqual([]);
+    expect(await cascade.db.select().from(hostSyncRuns)).toEqual([]);
+    expect(gitlab.hooks).toEqual([]);
+    expect(gitlab.requests.filter((request) => request.method !== 'GET')).toEqual([]);
   });
 });
