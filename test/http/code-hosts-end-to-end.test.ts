@@ -6,11 +6,15 @@
  */
 import { createAdaptorServer } from '@hono/node-server';
 import { and, eq } from 'drizzle-orm';
+import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startCodeHostBackground } from '../../src/code-hosts/background.js';
 import { hostClientFactory } from '../../src/code-hosts/clients.js';
 import { loadConfig } from '../../src/config.js';
+import { migrateDatabase, openDatabase, type Db } from '../../src/db/client.js';
 import {
   auditEvents,
   codeHosts,
@@ -36,7 +40,7 @@ import {
   textOf,
   type TestApp,
 } from '../support/app.js';
-import { openTestDatabase } from '../support/database.js';
+import { createPostgresDatabase, openTestDatabase, postgresUrl, TEST_DIALECT } from '../support/database.js';
 import { repositoryPayload } from '../support/host-payloads/gitea.js';
 import {
   groupEvent,
@@ -46,7 +50,7 @@ import {
   pushEvent,
 } from '../support/host-payloads/gitlab.js';
 import { projectIntegrations, slackForm } from '../support/integrations.js';
-import { freePort } from '../support/processes.js';
+import { freePort, runCommand } from '../support/processes.js';
 import { startTestGitea, type GiteaFlavour } from '../support/test-gitea.js';
 import { startTestGitLab } from '../support/test-gitlab.js';
 import { HostTree } from '../support/test-host.js';
@@ -61,6 +65,8 @@ interface Cascade extends TestApp {
   /** A form post from this site, as root. */
   submit(path: string, form: Record<string, string | string[]>): Promise<Response>;
   page(path: string): Promise<string>;
+  /** Resolves once the import has finished and the first reconcile, which comes right after it. */
+  imported(id: number): Promise<void>;
   /** Resolves once the connection has more than `after` runs and none going. */
   settled(id: number, after?: number): Promise<void>;
   /** Resolves once `done` says so (checked every 25 ms, for up to 10 s). */
@@ -70,10 +76,10 @@ interface Cascade extends TestApp {
 }
 
 /** The app on a fresh database, listening on a free port, with the code-host background; stopped at the test's end. */
-async function startCascade(): Promise<Cascade> {
+async function startCascade(options: { db?: Db } = {}): Promise<Cascade> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const db = await openTestDatabase();
+  const db = options.db ?? (await openTestDatabase());
   const logger = createLogger('warn', () => undefined);
   const background = startCodeHostBackground(db, {
     clients,
@@ -121,6 +127,12 @@ async function startCascade(): Promise<Cascade> {
       expect(response.status).toBe(200);
       return response.text();
     },
+    imported: (id) =>
+      until(async () => {
+        const runs = await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.codeHostId, id));
+        const finished = (kind: string) => runs.some((run) => run.kind === kind && run.status === 'finished');
+        return finished('import') && finished('reconcile') && runs.every((run) => run.status !== 'running');
+      }, 'the import and the first reconcile'),
     settled: (id, after = 0) =>
       until(async () => {
         const runs = await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.codeHostId, id));
@@ -201,7 +213,7 @@ describe('GitLab, end to end', () => {
       expect.objectContaining({ projectId: null, url: `${cascade.origin}/-/code_hosts/${host.id}/hook` }),
     ]);
     const hook = gitlab.hooks[0]!;
-    await cascade.settled(host.id);
+    await cascade.imported(host.id);
     const [run] = await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.kind, 'import'));
     expect(run).toMatchObject({ status: 'finished', error: null });
 
@@ -312,7 +324,10 @@ describe('GitLab, end to end', () => {
       ['member_added', 'applied'],
       ['project_destroyed', 'applied'],
     ]);
-    const actors = await db.select().from(auditEvents).where(eq(auditEvents.actorName, `${host.name} (code host)`));
+    const actors = await db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.actorName, `${host.name} (code host)`));
     expect(actors.map((event) => event.action)).toEqual([
       'code_host.imported',
       ...['project.moved', 'project.updated'], // the rename: its path, then its name
@@ -375,7 +390,7 @@ describe.each<GiteaFlavour>(['gitea', 'forgejo'])('%s, end to end', (flavour) =>
       expect.objectContaining({ isSystemWebhook: true, url: `${cascade.origin}/-/code_hosts/${host.id}/hook` }),
     ]);
     const hook = gitea.hooks[0]!;
-    await cascade.settled(host.id);
+    await cascade.imported(host.id);
     expect((await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.kind, 'import')))[0]).toMatchObject({
       status: 'finished',
     });
@@ -452,9 +467,9 @@ describe.each<GiteaFlavour>(['gitea', 'forgejo'])('%s, end to end', (flavour) =>
       name: 'public-api',
       fullPath: 'core/public-api',
     });
-    expect(await db.select().from(integrationSettings).where(eq(integrationSettings.projectId, apiRow!.id))).toHaveLength(
-      1,
-    );
+    expect(
+      await db.select().from(integrationSettings).where(eq(integrationSettings.projectId, apiRow!.id)),
+    ).toHaveLength(1);
     const [bobRow] = await db.select().from(users).where(eq(users.username, 'bob'));
     const [coreRow] = await db.select().from(groups).where(eq(groups.hostId, platform.id));
     expect(coreRow).toMatchObject({ fullPath: 'core', name: 'Core' });
@@ -497,7 +512,8 @@ describe('an import that fails, and connecting with too few rights', () => {
     expect(flashOf(again)).toBe('The run has started.');
     // The import resumes in its own run: the same row, from its cursor.
     await cascade.until(
-      async () => (await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.id, failed!.id)))[0]!.status === 'finished',
+      async () =>
+        (await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.id, failed!.id)))[0]!.status === 'finished',
       'the resumed import',
     );
     const runs = await db.select().from(hostSyncRuns).where(eq(hostSyncRuns.kind, 'import'));
@@ -523,5 +539,55 @@ describe('an import that fails, and connecting with too few rights', () => {
     expect(await cascade.db.select().from(hostSyncRuns)).toEqual([]);
     expect(gitlab.hooks).toEqual([]);
     expect(gitlab.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+  });
+});
+
+/** A database the test and a child process both open: a SQLite file, or a PostgreSQL database of the test server. */
+async function sharedDatabase(): Promise<{ db: Db; env: Record<string, string> }> {
+  const path = join(mkdtempSync(join(tmpdir(), 'cascade-import-')), 'cascade.db');
+  const url = TEST_DIALECT === 'postgres' ? postgresUrl(await createPostgresDatabase()) : undefined;
+  const db = openDatabase({ url, path });
+  onTestFinished(() => db.close());
+  await migrateDatabase(db);
+  const env: Record<string, string> = url ? { DATABASE_URL: url } : { DATABASE_PATH: path };
+  return { db, env: { ...env, SECRET_KEY_BASE: TEST_SECRET_KEY_BASE } };
+}
+
+describe('npm run import', () => {
+  it('imports a connection in a terminal, changes nothing the second time, and refuses an unknown id in one line', async () => {
+    const gitlab = await startTestGitLab({ tree: nestedTree() });
+    onTestFinished(() => gitlab.close());
+    const shared = await sharedDatabase();
+    // Connected through the form of an app with no background: the import is left to the command.
+    const t = await createTestApp({ db: shared.db });
+    const cookie = await sessionCookie(shared.db, await insertUser(shared.db, 'root', { isAdmin: true }));
+    const submit = (path: string, form: Record<string, string>) => post(t.app, path, form, { cookie });
+    expect(
+      (
+        await submit('/admin/application_settings/network', {
+          allow_local_requests: '0',
+          outbound_allowlist: '127.0.0.1',
+        })
+      ).status,
+    ).toBe(303);
+    expect((await submit('/admin/code_hosts', connectForm('gitlab', gitlab.url, gitlab.adminToken))).status).toBe(303);
+    const [host] = await shared.db.select().from(codeHosts);
+
+    const first = await runCommand('src/import.ts', [String(host!.id)], shared.env);
+    expect(first.stderr).toContain(`Importing from ${host!.name} (GitLab, ${gitlab.url})`);
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.stdout).toContain('Imported 4 groups, 5 projects, 6 users and 6 memberships.');
+    expect(await shared.db.select().from(projects)).toHaveLength(5);
+
+    const second = await runCommand('src/import.ts', [String(host!.id)], shared.env);
+    expect(second).toMatchObject({ code: 0 });
+    expect(second.stdout).toContain(
+      'Changed: 0 groups and 0 projects new, 0 groups and 0 projects updated, 0 members added, 0 changed, 0 removed.',
+    );
+    expect(await shared.db.select().from(projects)).toHaveLength(5);
+
+    const wrong = await runCommand('src/import.ts', ['999'], shared.env);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr.trim().split('\n')).toEqual(['Import refused: no code host connection has the id 999.']);
   });
 });
