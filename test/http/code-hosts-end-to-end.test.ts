@@ -41,7 +41,7 @@ import {
   type TestApp,
 } from '../support/app.js';
 import { createPostgresDatabase, openTestDatabase, postgresUrl, TEST_DIALECT } from '../support/database.js';
-import { repositoryPayload } from '../support/host-payloads/gitea.js';
+import { pushPayload, repositoryPayload } from '../support/host-payloads/gitea.js';
 import {
   groupEvent,
   groupMemberEvent,
@@ -239,8 +239,8 @@ describe('GitLab, end to end', () => {
     expect(blocky.hostId).toBe([...tree.users.values()].find((user) => user.username === 'blocky')!.id);
 
     const page = textOf(await cascade.page(`/admin/code_hosts/${host.id}`));
-    expect(page).toMatch(/4\s*groups?/i);
-    expect(page).toMatch(/5\s*projects?/i);
+    expect(page).toContain('Imported 4 groups, 5 projects, 6 users, 6 memberships');
+    expect(page).toContain('Reconcile: Finished (100%)');
 
     // Settings saved on a project before it is renamed are kept.
     const api = [...tree.projects.values()].find((project) => project.path === 'api')!;
@@ -313,6 +313,18 @@ describe('GitLab, end to end', () => {
     expect(await db.select().from(projects).where(eq(projects.id, billingId))).toEqual([]);
     expect(await settingsOf(billingId)).toEqual([]);
 
+    // A group and a project made on the host, then the group removed with its project.
+    const tools = tree.addGroup({ name: 'Tools', parentId: ops.id });
+    await send(groupEvent(tree, 'group_create', tools));
+    const cli = tree.addProject({ name: 'CLI', groupId: tools.id });
+    await send(projectEvent(tree, 'project_create', cli));
+    const [cliRow] = await db.select().from(projects).where(eq(projects.hostId, cli.id));
+    expect(cliRow).toMatchObject({ fullPath: 'ops/tools/cli', codeHostId: host.id });
+    tree.deleteGroup(tools.id);
+    await send(groupEvent(tree, 'group_destroy', tools));
+    expect(await db.select().from(groups).where(eq(groups.hostId, tools.id))).toEqual([]);
+    expect(await db.select().from(projects).where(eq(projects.id, cliRow!.id))).toEqual([]);
+
     const events = await db.select().from(hostEvents).where(eq(hostEvents.codeHostId, host.id));
     expect(events.map((event) => [event.kind, event.outcome])).toEqual([
       ['project_renamed', 'applied'],
@@ -323,6 +335,9 @@ describe('GitLab, end to end', () => {
       ['member_removed', 'applied'],
       ['member_added', 'applied'],
       ['project_destroyed', 'applied'],
+      ['group_created', 'applied'],
+      ['project_created', 'applied'],
+      ['group_destroyed', 'applied'],
     ]);
     const actors = await db
       .select()
@@ -335,6 +350,7 @@ describe('GitLab, end to end', () => {
       ...['group.moved', 'group.updated'],
       ...['member.added', 'member.updated', 'member.removed', 'member.added'],
       'project.deleted',
+      ...['group.imported', 'project.imported', 'group.deleted'],
     ]);
     const recent = textOf(await cascade.page(`/admin/code_hosts/${host.id}/events`));
     expect(recent).toMatch(/project_destroyed System Hook Host project \d+ \S+ \S+ UTC Applied/);
@@ -445,6 +461,14 @@ describe.each<GiteaFlavour>(['gitea', 'forgejo'])('%s, end to end', (flavour) =>
     const forged = await gitea.sendHook(hook, 'repository', deletedPayload, { secret: 'not-the-secret' });
     expect(forged.status).toBe(401);
     expect(await db.select().from(hostEvents)).toHaveLength(2);
+
+    // A push for an imported repository, delivered twice: stored once, with its project.
+    const push = pushPayload(tree, gitea.url, jobs, sender);
+    for (let time = 0; time < 2; time++)
+      expect((await gitea.sendHook(hook, 'push', push, { delivery: 'delivery-1' })).status).toBeLessThan(300);
+    expect(await db.select().from(hostEvents).where(eq(hostEvents.deliveryId, 'delivery-1'))).toEqual([
+      expect.objectContaining({ kind: 'push', projectId: imported!.id, outcome: 'received' }),
+    ]);
 
     // Gitea sends no rename events: the reconcile follows them, settings kept.
     const api = [...tree.projects.values()].find((project) => project.path === 'api')!;
