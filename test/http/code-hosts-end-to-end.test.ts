@@ -325,7 +325,7 @@ describe('GitLab, end to end', () => {
     expect(await db.select().from(groups).where(eq(groups.hostId, tools.id))).toEqual([]);
     expect(await db.select().from(projects).where(eq(projects.id, cliRow!.id))).toEqual([]);
 
-    const events = await db.select().from(hostEvents).where(eq(hostEvents.codeHostId, host.id));
+    const events = await db.select().from(hostEvents).where(eq(hostEvents.codeHostId, host.id)).orderBy(hostEvents.id);
     expect(events.map((event) => [event.kind, event.outcome])).toEqual([
       ['project_renamed', 'applied'],
       ['project_transferred', 'applied'],
@@ -342,7 +342,8 @@ describe('GitLab, end to end', () => {
     const actors = await db
       .select()
       .from(auditEvents)
-      .where(eq(auditEvents.actorName, `${host.name} (code host)`));
+      .where(eq(auditEvents.actorName, `${host.name} (code host)`))
+      .orderBy(auditEvents.id);
     expect(actors.map((event) => event.action)).toEqual([
       'code_host.imported',
       ...['project.moved', 'project.updated'], // the rename: its path, then its name
@@ -451,7 +452,11 @@ describe.each<GiteaFlavour>(['gitea', 'forgejo'])('%s, end to end', (flavour) =>
     expect(await db.select().from(integrationSettings).where(eq(integrationSettings.projectId, docsRow!.id))).toEqual(
       [],
     );
-    const outcomes = await db.select().from(hostEvents).where(eq(hostEvents.codeHostId, host.id));
+    const outcomes = await db
+      .select()
+      .from(hostEvents)
+      .where(eq(hostEvents.codeHostId, host.id))
+      .orderBy(hostEvents.id);
     expect(outcomes.map((event) => [event.kind, event.outcome])).toEqual([
       ['project_created', 'applied'],
       ['project_destroyed', 'applied'],
@@ -484,7 +489,7 @@ describe.each<GiteaFlavour>(['gitea', 'forgejo'])('%s, end to end', (flavour) =>
     const reconcile = await cascade.submit(`/admin/code_hosts/${host.id}/sync`, {});
     expect(reconcile.status).toBe(303);
     await cascade.settled(host.id, runs);
-    const [last] = (await db.select().from(hostSyncRuns)).slice(-1);
+    const [last] = (await db.select().from(hostSyncRuns).orderBy(hostSyncRuns.id)).slice(-1);
     expect(last).toMatchObject({ kind: 'reconcile', status: 'finished' });
     expect((await db.select().from(projects).where(eq(projects.id, apiRow!.id)))[0]).toMatchObject({
       // A Gitea repository's name is its path.
@@ -613,5 +618,5 @@ describe('npm run import', () => {
     const wrong = await runCommand('src/import.ts', ['999'], shared.env);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.trim().split('\n')).toEqual(['Import refused: no code host connection has the id 999.']);
-  });
+  }, 120_000); // three runs of a command through tsx
 });
