@@ -10,6 +10,7 @@ const SQLITE_ONLY = [
   'test/unit/db-client.test.ts',
   'test/backup.test.ts',
   'test/server.test.ts',
+  'test/server-code-hosts.test.ts',
   // No database: the code-host clients against the test hosts, and outbound requests.
   'test/unit/code-host-clients.test.ts',
   'test/unit/outbound-*.test.ts',

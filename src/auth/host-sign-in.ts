@@ -8,16 +8,19 @@
  * sign in. No account is ever created here: the import brings users in.
  *
  * Who is an administrator: the ID token and userinfo of GitLab, Gitea and Forgejo do not say
- * whether the user administers the host (GitLab's `groups` claim lists groups only), and the
- * user's own token cannot ask. So the rule is the import's: with the connection's "admins are
- * admins" on, an imported user's `isAdmin` is what the import last read from the host with the
- * administrator's token; with it off, imported users are never administrators, and signing in
- * clears a flag that says otherwise.
+ * whether the user administers the host (GitLab's `groups` claim lists groups only), the user's
+ * own token cannot ask, and the member listings the import reads do not say either. So with the
+ * connection's "admins are admins" on, each sign-in asks the host with the connection's
+ * administrator token (`HostClient.user`: GitLab's GET /users/:id and Gitea's user search show
+ * `is_admin` to an administrator) and sets `isAdmin` to its answer; when the host cannot be
+ * asked, the user signs in without administrator rights. With it off, imported users are never
+ * administrators, and signing in clears a flag that says otherwise.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNotNull, isNull, ne } from 'drizzle-orm';
 import * as client from 'openid-client';
-import { HostRequestFailed } from '../code-hosts/host.js';
+import { connectionClient } from '../code-hosts/clients.js';
+import { HostRequestFailed, type HostClientFactory } from '../code-hosts/host.js';
 import { HostSecrets } from '../code-hosts/secrets.js';
 import type { Queryable } from '../db/client.js';
 import { codeHosts, users, type CodeHost, type User } from '../db/schema.js';
@@ -83,6 +86,8 @@ export interface HostSignInDeps {
   /** The Network settings (model/network-settings.ts `outboundPolicy`) every request to the host is held to. */
   policy: OutboundPolicy;
   outbound?: OutboundOptions | undefined;
+  /** Makes the client that asks the host whether the user administers it (AppDeps.hostClients). */
+  clients: HostClientFactory;
 }
 
 /**
@@ -264,12 +269,24 @@ export class HostSignIn {
     return user ?? null;
   }
 
-  /** See the module's header: with "admins are admins" off, an imported user is not an administrator. */
+  /** See the module's header: with "admins are admins" on, the host says; with it off, no imported user is an administrator. */
   private async withAdminRule(host: CodeHost, user: User): Promise<User> {
-    if (host.adminsAreAdmins || !user.isAdmin) return user;
+    const isAdmin = host.adminsAreAdmins && (await this.administersHost(host, user));
+    if (isAdmin === user.isAdmin) return user;
     await this.deps.db.transaction(async (tx) => {
-      await tx.update(users).set({ isAdmin: false }).where(eq(users.id, user.id));
+      await tx.update(users).set({ isAdmin }).where(eq(users.id, user.id));
     });
-    return { ...user, isAdmin: false };
+    return { ...user, isAdmin };
+  }
+
+  /** Whether the host, asked with the connection's token, says the user is one of its administrators. */
+  private async administersHost(host: CodeHost, user: User): Promise<boolean> {
+    try {
+      const client = await connectionClient(this.deps.db, host, this.deps.clients, this.secrets);
+      return (await client.user(user.hostId!))?.isAdmin === true;
+    } catch (error) {
+      if (error instanceof HostRequestFailed) return false;
+      throw error;
+    }
   }
 }

@@ -21,9 +21,16 @@ const PENDING_COOKIE = 'cascade_host_sign_in';
 const COOKIE_PATH = '/users/auth';
 
 async function hostSignIn(c: AppContext): Promise<HostSignIn> {
-  const { db, secretKeyBase, config, outbound } = c.var.deps;
+  const { db, secretKeyBase, config, outbound, hostClients } = c.var.deps;
   const policy = await outboundPolicy(db);
-  return new HostSignIn({ db, secretKeyBase, publicOrigin: config.publicOrigin, policy, outbound });
+  return new HostSignIn({
+    db,
+    secretKeyBase,
+    publicOrigin: config.publicOrigin,
+    policy,
+    outbound,
+    clients: hostClients!,
+  });
 }
 
 async function signInHostOf(c: AppContext) {

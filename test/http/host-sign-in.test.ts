@@ -4,8 +4,10 @@
  * The app is exercised through app.request; the browser's hops on the host are followed with fetch.
  */
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { findSessionUser, SESSION_COOKIE } from '../../src/auth/sessions.js';
+import { createHostClient } from '../../src/code-hosts/clients.js';
+import type { HostClientFactory } from '../../src/code-hosts/host.js';
 import { HostSecrets } from '../../src/code-hosts/secrets.js';
 import { writeConnection } from '../../src/db/client.js';
 import { codeHosts, members, sessions, users, type CodeHost, type User } from '../../src/db/schema.js';
@@ -13,6 +15,8 @@ import { saveNetworkSettings } from '../../src/model/network-settings.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createTestApp, get, insertUser, ORIGIN, post, textOf, type TestApp } from '../support/app.js';
 import { followHostRedirects, startOidcHost, type HostAccount, type OidcHost } from '../support/oidc-host.js';
+import { startTestGitLab } from '../support/test-gitlab.js';
+import { HostTree } from '../support/test-host.js';
 import { must } from '../support/world.js';
 
 const SECRET_KEY_BASE = 'test-secret-key-base-that-is-long-enough-0123456789';
@@ -64,8 +68,8 @@ async function allowLoopback(t: TestApp): Promise<void> {
 }
 
 /** A test app, a provider and a connection to it with its application. */
-async function setUp(options: ConnectionOptions = {}) {
-  const t = await createTestApp();
+async function setUp(options: ConnectionOptions & { accounts?: HostAccount[]; hostClients?: HostClientFactory } = {}) {
+  const t = await createTestApp(options.hostClients ? { hostClients: options.hostClients } : {});
   await allowLoopback(t);
   let connection!: CodeHost;
   const host = await startOidcHost(async (url) => {
@@ -74,7 +78,7 @@ async function setUp(options: ConnectionOptions = {}) {
       clientId: CLIENT_ID,
       clientSecret: CLIENT_SECRET,
       redirectUris: [callbackOf(connection)],
-      accounts: [ADA, STRANGER],
+      accounts: options.accounts ?? [ADA, STRANGER],
       issuerWithSlash: connection.kind !== 'gitlab',
     };
   });
@@ -333,29 +337,58 @@ describe('signing in through the host', () => {
 });
 
 describe('whether the host`s administrators are Cascade administrators', () => {
-  it('off (the default): an imported user flagged as administrator is not one once signed in', async () => {
-    const { t, connection } = await setUp({ adminsAreAdmins: false });
-    const ada = await importUser(t, connection, ADA, { isAdmin: true });
-    const response = await signInThroughHost(t, connection);
-    const cookie = `${SESSION_COOKIE}=${sessionTokenOf(response)}`;
-    expect((await get(t.app, '/admin', { cookie })).status).toBe(404);
-    expect((await t.db.select().from(users).where(eq(users.id, ada.id)))[0]!.isAdmin).toBe(false);
+  /**
+   * Ada imported from a test GitLab that answers the connection's API calls, while the provider
+   * plays its sign-in: the connection's administrator token asks the test GitLab about her.
+   */
+  async function adaOnGitLab(options: { adminsAreAdmins: boolean; hostAdmin: boolean; flagged?: boolean }) {
+    const tree = new HostTree();
+    tree.addUser({ username: 'root', name: 'Administrator', isAdmin: true });
+    const onHost = tree.addUser({ username: 'ada', isAdmin: options.hostAdmin });
+    const gitlab = await startTestGitLab({ tree });
+    onTestFinished(() => gitlab.close());
+    const toGitLab: HostClientFactory = (target, policy) => createHostClient({ ...target, url: gitlab.url }, policy);
+    const account = { ...ADA, sub: String(onHost.id) };
+    const { t, connection } = await setUp({
+      adminsAreAdmins: options.adminsAreAdmins,
+      accounts: [account],
+      hostClients: toGitLab,
+    });
+    const ada = await importUser(t, connection, account, { isAdmin: options.flagged ?? false });
+    const signIn = async () => {
+      const response = await signInThroughHost(t, connection);
+      const cookie = `${SESSION_COOKIE}=${sessionTokenOf(response)}`;
+      return {
+        admin: (await get(t.app, '/admin', { cookie })).status === 200,
+        stored: (await t.db.select().from(users).where(eq(users.id, ada.id)))[0]!.isAdmin,
+      };
+    };
+    return { gitlab, onHost, signIn };
+  }
+
+  it('off (the default): an administrator on the host is not one in Cascade, and a stored flag is cleared', async () => {
+    const { gitlab, signIn } = await adaOnGitLab({ adminsAreAdmins: false, hostAdmin: true, flagged: true });
+    expect(await signIn()).toEqual({ admin: false, stored: false });
+    expect(gitlab.requests.filter((request) => request.path.startsWith('/api/v4/users/'))).toEqual([]);
   });
 
-  it('on: the administrator flag the import read from the host is kept', async () => {
-    const { t, connection } = await setUp({ adminsAreAdmins: true });
-    await importUser(t, connection, ADA, { isAdmin: true });
-    const response = await signInThroughHost(t, connection);
-    const cookie = `${SESSION_COOKIE}=${sessionTokenOf(response)}`;
-    expect((await get(t.app, '/admin', { cookie })).status).toBe(200);
+  it('on: an administrator on the host becomes one at sign-in, and stops being one once the host takes it away', async () => {
+    const { gitlab, onHost, signIn } = await adaOnGitLab({ adminsAreAdmins: true, hostAdmin: true });
+    expect(await signIn()).toEqual({ admin: true, stored: true });
+    expect(gitlab.requests.map((request) => request.path)).toContain(`/api/v4/users/${onHost.id}`);
+    onHost.isAdmin = false;
+    expect(await signIn()).toEqual({ admin: false, stored: false });
   });
 
-  it('on: a host user the import did not flag is not an administrator', async () => {
-    const { t, connection } = await setUp({ adminsAreAdmins: true });
-    await importUser(t, connection, ADA);
-    const response = await signInThroughHost(t, connection);
-    const cookie = `${SESSION_COOKIE}=${sessionTokenOf(response)}`;
-    expect((await get(t.app, '/admin', { cookie })).status).toBe(404);
+  it('on: a host user who is no administrator there is none in Cascade, whatever was stored', async () => {
+    const { signIn } = await adaOnGitLab({ adminsAreAdmins: true, hostAdmin: false, flagged: true });
+    expect(await signIn()).toEqual({ admin: false, stored: false });
+  });
+
+  it('on: when the host cannot be asked, the user signs in without administrator rights', async () => {
+    const { gitlab, signIn } = await adaOnGitLab({ adminsAreAdmins: true, hostAdmin: true, flagged: true });
+    gitlab.fail({ match: ({ path }) => path.startsWith('/api/v4/users/'), status: 500 });
+    expect(await signIn()).toEqual({ admin: false, stored: false });
   });
 });
 
