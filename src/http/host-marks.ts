@@ -3,9 +3,14 @@
  * The code hosts of what a page shows, loaded once per page, and whether the viewer may open
  * their connections (administrators): what views/components/host-marks renders.
  */
-import { managingHosts } from '../model/managed.js';
-import type { HostMarks } from '../../views/components/host-marks.js';
+import { managingHosts, type ManagingHost } from '../model/managed.js';
 import type { AppContext } from './context.js';
+
+/** The connections of what a page shows, and whether the viewer may open them (administrators). */
+export interface HostMarks {
+  hosts: ReadonlyMap<number, ManagingHost>;
+  linked: boolean;
+}
 
 /**
  * @example

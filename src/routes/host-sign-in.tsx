@@ -1,14 +1,14 @@
 /**
  * @module routes/host-sign-in
  * "Sign in with <host>", mounted under /users: the button's link sends the browser to the code
- * host, and the host sends it back to /users/auth/<connection id>/callback (auth/host-sign-in.ts).
+ * host, and the host sends it back to /users/auth/<connection id>/callback (code-hosts/sign-in.ts).
  * Both are open to everyone, as the sign-in page is. Starting is a GET, as on Gitea and Forgejo:
  * a form's post could not be redirected to the host under the `form-action 'self'` policy, and
  * a sign-in that someone else's page starts only leads the browser to the host's own login.
  */
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { HostSignIn, findSignInHost, PENDING_SIGN_IN_MS } from '../auth/host-sign-in.js';
+import { HostSignIn, findSignInHost, PENDING_SIGN_IN_MS } from '../code-hosts/sign-in.js';
 import { addressGroup, SIGN_IN_LIMITS, Throttle } from '../auth/throttle.js';
 import { NotFound } from '../errors.js';
 import { clientAddress } from '../http/client-address.js';

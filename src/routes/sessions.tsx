@@ -11,7 +11,7 @@ import type { AppEnv } from '../http/context.js';
 import { redirectWithFlash } from '../http/flash.js';
 import { readForm } from '../http/forms.js';
 import { lastValue } from '../form-values.js';
-import { signInHosts } from '../auth/host-sign-in.js';
+import { signInHosts } from '../code-hosts/sign-in.js';
 import type { User } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
 import { findUserByUsername } from '../model/users.js';

@@ -383,7 +383,7 @@ describe.each(['gitea', 'forgejo'] as const)('the Gitea client against the test 
     expect(await client.project(tree.api.id)).toMatchObject({ fullPath: 'backend/api', groupHostId: tree.backend.id });
     expect(await client.project(tree.dotfiles.id)).toMatchObject({ fullPath: 'alice/dotfiles', groupHostId: null });
     expect(await client.user(tree.bob.id)).toMatchObject({ username: 'bob', name: 'Bob', isAdmin: false });
-    // What the sign-in asks when the host's administrators are Cascade's (auth/host-sign-in.ts).
+    // What the sign-in asks when the host's administrators are Cascade's (code-hosts/sign-in.ts).
     const admin = [...gitea.tree.users.values()].find((user) => user.isAdmin)!;
     expect(await client.user(admin.id)).toMatchObject({ username: 'gitea_admin', isAdmin: true });
     expect(await client.group(9999)).toBeNull();

@@ -4,16 +4,13 @@
  * users and memberships, and, where a group or project is edited, why its name, path and place
  * are not (the host is their source of truth) with a link to it on the host.
  */
-import { hostPageUrl, type ManagingHost } from '../../src/model/managed.js';
+import type { HostMarks } from '../../src/http/host-marks.js';
+
+export type { HostMarks };
+import { hostPageUrl } from '../../src/model/managed.js';
 import type { Group, Project } from '../../src/db/schema.js';
 import type { FieldErrors } from '../../src/validation.js';
 import { ErrorSummary } from './form.js';
-
-/** The connections of what a page shows, and whether the viewer may open them (administrators). */
-export interface HostMarks {
-  hosts: ReadonlyMap<number, ManagingHost>;
-  linked: boolean;
-}
 
 /** A page with nothing imported on it. */
 export const NO_HOST_MARKS: HostMarks = { hosts: new Map(), linked: false };

@@ -1,5 +1,5 @@
 /** @module views/pages/sign-in */
-import type { SignInHost } from '../../src/auth/host-sign-in.js';
+import type { SignInHost } from '../../src/code-hosts/sign-in.js';
 import { ErrorSummary, TextField } from '../components/form.js';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * @module auth/host-fetch
+ * @module code-hosts/oidc-fetch
  * The fetch that openid-client uses to reach a code host for "Sign in with <host>": discovery
  * and the token exchange. Every request goes through `fetchOutbound` (outbound/request.ts): the
  * Network settings, the checked address pinned against DNS rebinding, a bounded body. Redirects
@@ -7,7 +7,7 @@
  * redirects on GitLab, Gitea or Forgejo.
  */
 import type { CustomFetch } from 'openid-client';
-import { HostRequestFailed } from '../code-hosts/host.js';
+import { HostRequestFailed } from './host.js';
 import { fetchOutbound, type OutboundOptions, type OutboundPolicy, type OutboundRequest } from '../outbound/request.js';
 
 /** Discovery documents and token answers are a few kilobytes; anything this large is not one. */

@@ -1,5 +1,5 @@
 /**
- * @module auth/host-sign-in
+ * @module code-hosts/sign-in
  * "Sign in with <host>": OpenID Connect with the application registered on a connected GitLab,
  * Gitea or Forgejo instance (its client id and sealed secret are on the connection). The
  * authorization code flow with PKCE, state and nonce, by openid-client; the state, nonce and
@@ -19,14 +19,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNotNull, isNull, ne } from 'drizzle-orm';
 import * as client from 'openid-client';
-import { connectionClient } from '../code-hosts/clients.js';
-import { HostRequestFailed, type HostClientFactory } from '../code-hosts/host.js';
-import { HostSecrets } from '../code-hosts/secrets.js';
+import { connectionClient } from './clients.js';
+import { HostRequestFailed, type HostClientFactory } from './host.js';
+import { HostSecrets } from './secrets.js';
 import type { Queryable } from '../db/client.js';
 import { codeHosts, users, type CodeHost, type User } from '../db/schema.js';
 import type { OutboundOptions, OutboundPolicy } from '../outbound/request.js';
 import { deriveKey, seal, unseal } from '../seal.js';
-import { hostFetch } from './host-fetch.js';
+import { hostFetch } from './oidc-fetch.js';
 
 /** What GitLab's and Gitea's documentation asks the application for: the id, the name, the e-mail. */
 export const HOST_SIGN_IN_SCOPES = 'openid profile email';
