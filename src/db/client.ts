@@ -12,6 +12,7 @@ export {
   firstRow,
   inJsonArray,
   perDatabase,
+  prepareNamed,
   rows,
   type Db,
   type Dialect,
