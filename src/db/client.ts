@@ -11,6 +11,7 @@ export {
   execute,
   firstRow,
   inJsonArray,
+  namedRows,
   perDatabase,
   prepareNamed,
   rows,

@@ -7,7 +7,7 @@
  * below groups with settings of their own are counted from the groups and projects.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { firstRow, rows, type Queryable } from '../db/client.js';
+import { firstRow, inJsonArray, namedRows, type Queryable } from '../db/client.js';
 import type { SettingsOwner } from './resolve.js';
 
 export interface SettingsUsage {
@@ -53,13 +53,6 @@ export async function customDescendantCount(db: Queryable, owner: SettingsOwner,
   return row?.n ?? 0;
 }
 
-/** `values` rows of a common table expression, one per item: `(a), (b)`. */
-const valuesOf = (items: readonly string[]) =>
-  sql.join(
-    items.map((item) => sql`(${item})`),
-    sql`, `,
-  );
-
 /**
  * The condition that `traversal` (a column of traversal ids) lies in the subtree of `prefix` (an
  * SQL text of traversal ids, "/1/5/"): a range of the index on traversal ids, from "/1/5/" up to
@@ -76,7 +69,8 @@ const inSubtree = (traversal: SQL, prefix: SQL) =>
  * - 'group': each group below the owner with settings of its own for a type, with the size of its
  *   subtree and its projects with settings of their own for that type.
  * Projects are counted from their groups' project counts, so a subtree of a million projects
- * costs as much as its groups; custom projects are ranges of the path index.
+ * costs as much as its groups; custom projects are ranges of the path index. The text is the
+ * same for every owner of a level, so that PostgreSQL plans it once per connection.
  */
 function usageFacts(db: Queryable, owner: SettingsOwner, types: readonly string[]) {
   const prefix =
@@ -86,23 +80,18 @@ function usageFacts(db: Queryable, owner: SettingsOwner, types: readonly string[
   // Below the instance, every type's rows are counted and the answer is picked from: PostgreSQL
   // matches each row against a list of types slower than it counts the rows left out. Below a
   // group, the types are ranges of the path index.
-  const ofTypes =
-    owner.level === 'group'
-      ? sql` and s.type in (${sql.join(
-          types.map((type) => sql`${type}`),
-          sql`, `,
-        )})`
-      : sql``;
-  return rows<UsageFact>(
+  const asked = (column: SQL) => inJsonArray(db.engine, column, JSON.stringify(types), 'text');
+  const ofTypes = owner.level === 'group' ? sql` and ${asked(sql`s.type`)}` : sql``;
+  return namedRows<UsageFact>(
     db,
+    `settings_usage_${owner.level}`,
     sql`with owner_subtree(prefix) as (select ${prefix}),
-      asked(type) as (values ${valuesOf(types)}),
       custom_groups as (
         select s.type as type, g.traversal_ids as traversal, g.full_path as path
           from integration_settings s
           join groups g on g.id = s.group_id
           join owner_subtree o on g.traversal_ids like o.prefix || '%'
-         where g.id <> ${owner.id ?? -1} and s.type in (select type from asked))
+         where g.id <> ${owner.id ?? -1} and ${asked(sql`s.type`)})
     select 'subtree' as kind, null as type, null as traversal,
            (select count(*) from groups g where ${inSubtree(sql`g.traversal_ids`, sql`o.prefix`)}) as groups,
            (select coalesce(sum(g.project_count), 0) from groups g where ${inSubtree(sql`g.traversal_ids`, sql`o.prefix`)}) as projects,
