@@ -7,7 +7,7 @@
  * below groups with settings of their own are counted from the groups and projects.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { firstRow, inJsonArray, namedRows, type Queryable } from '../db/client.js';
+import { inJsonArray, namedRows, type Queryable } from '../db/client.js';
 import type { SettingsOwner } from './resolve.js';
 
 export interface SettingsUsage {
@@ -46,8 +46,9 @@ export function belowOwner(owner: SettingsOwner, ownerPath: SQL, after = ''): SQ
  */
 export async function customDescendantCount(db: Queryable, owner: SettingsOwner, type: string): Promise<number> {
   if (owner.level === 'project') return 0;
-  const row = await firstRow<{ n: number }>(
+  const [row] = await namedRows<{ n: number }>(
     db,
+    `settings_custom_count_${owner.level}`,
     sql`select count(*) as n from integration_settings s where s.type = ${type} and ${belowOwner(owner, sql`s.owner_path`)}`,
   );
   return row?.n ?? 0;
