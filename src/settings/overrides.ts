@@ -5,7 +5,7 @@
  */
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { groupsReadableBy, projectsReadableBy } from '../auth/permissions.js';
-import { firstRow, rows, type Queryable } from '../db/client.js';
+import { firstRow, namedRows, rows, type Queryable } from '../db/client.js';
 import { groups } from '../db/schema.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
 import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
@@ -105,13 +105,16 @@ export async function listOverrides(
     search === ''
       ? undefined
       : sql`(lower(s.owner_path) like lower(${pattern}) or lower(coalesce(p.name, g.name)) like lower(${pattern}))`;
-  const found = await rows<{ kind: 'project' | 'group'; id: number; name: string; full_path: string }>(
-    db,
-    sql`
-    ${customDescendantRows(owner, type, query.after, [query.visibleTo ? visibleTo(query.visibleTo) : undefined, matching])}
+  const visible = query.visibleTo ? visibleTo(query.visibleTo) : undefined;
+  const listed = sql`
+    ${customDescendantRows(owner, type, query.after, [visible, matching])}
     order by s.owner_path
-    limit ${query.limit + 1}`,
-  );
+    limit ${query.limit + 1}`;
+  type Found = { kind: 'project' | 'group'; id: number; name: string; full_path: string };
+  // Prepared once per connection where its text is the same for every request: for those who may open every row.
+  const found = visible
+    ? await rows<Found>(db, listed)
+    : await namedRows<Found>(db, `settings_overrides_${owner.level}${matching ? '_search' : ''}`, listed);
   const entries = found.slice(0, query.limit).map((row) => ({
     owner: { level: row.kind, id: row.id, name: row.name, path: row.full_path } satisfies SettingsOwner,
   }));

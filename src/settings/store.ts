@@ -5,7 +5,7 @@
  * with one query; secrets are sealed per row and opened only here.
  */
 import { and, count, eq, isNotNull, isNull, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { inJsonArray, perDatabase, type Queryable, type Tx } from '../db/client.js';
+import { inJsonArray, perDatabase, prepareNamed, type Queryable, type Tx } from '../db/client.js';
 import { integrationSettings, type IntegrationSettingsRow } from '../db/schema.js';
 import { Conflict } from '../errors.js';
 import { findIntegrationType } from '../integrations/index.js';
@@ -38,23 +38,29 @@ const chainStatements = perDatabase((db) => {
     eq(integrationSettings.projectId, sql.placeholder('projectId')),
   );
   return {
-    allTypes: db.select().from(integrationSettings).where(inChain).prepare(),
-    ofType: db
-      .select()
-      .from(integrationSettings)
-      .where(and(inChain, eq(integrationSettings.type, sql.placeholder('type'))))
-      .prepare(),
+    allTypes: prepareNamed(db.select().from(integrationSettings).where(inChain), 'settings_chain'),
+    ofType: prepareNamed(
+      db
+        .select()
+        .from(integrationSettings)
+        .where(and(inChain, eq(integrationSettings.type, sql.placeholder('type')))),
+      'settings_chain_of_type',
+    ),
   };
 });
 
 /** The row an owner has for a type, one statement per level. */
 const ownStatements = perDatabase((db) => {
   const ofType = eq(integrationSettings.type, sql.placeholder('type'));
-  const select = (owner: SQL | undefined) => db.select().from(integrationSettings).where(and(ofType, owner)).prepare();
+  const select = (owner: SQL | undefined, name: string) =>
+    prepareNamed(db.select().from(integrationSettings).where(and(ofType, owner)), name);
   return {
-    instance: select(and(isNull(integrationSettings.groupId), isNull(integrationSettings.projectId))),
-    group: select(eq(integrationSettings.groupId, sql.placeholder('id'))),
-    project: select(eq(integrationSettings.projectId, sql.placeholder('id'))),
+    instance: select(
+      and(isNull(integrationSettings.groupId), isNull(integrationSettings.projectId)),
+      'settings_own_instance',
+    ),
+    group: select(eq(integrationSettings.groupId, sql.placeholder('id')), 'settings_own_group'),
+    project: select(eq(integrationSettings.projectId, sql.placeholder('id')), 'settings_own_project'),
   };
 });
 
@@ -62,17 +68,19 @@ const ownStatements = perDatabase((db) => {
 const ofOwnersStatement = perDatabase((db) => {
   const ofType = eq(integrationSettings.type, sql.placeholder('type'));
   const inJson = (column: SQLWrapper, ids: string) => inJsonArray(db.engine, column, sql.placeholder(ids), 'integer');
-  return db
-    .select()
-    .from(integrationSettings)
-    .where(and(ofType, inJson(integrationSettings.groupId, 'groupIds')))
-    .unionAll(
-      db
-        .select()
-        .from(integrationSettings)
-        .where(and(ofType, inJson(integrationSettings.projectId, 'projectIds'))),
-    )
-    .prepare();
+  return prepareNamed(
+    db
+      .select()
+      .from(integrationSettings)
+      .where(and(ofType, inJson(integrationSettings.groupId, 'groupIds')))
+      .unionAll(
+        db
+          .select()
+          .from(integrationSettings)
+          .where(and(ofType, inJson(integrationSettings.projectId, 'projectIds'))),
+      ),
+    'settings_of_owners',
+  );
 });
 
 /** A save over an existing row: the values given as the database stores them (booleans as 0/1, times in ms). */

@@ -2,13 +2,12 @@
  * @module settings/usage
  * How many descendants a level's settings reach: the numbers behind "Saving will update N
  * projects" and the usage columns of the integrations list. Every type is counted at once, in
- * a fixed few queries: descendants' own rows are a range of paths in one index
+ * one statement: descendants' own rows are a range of paths in one index
  * (`integration_settings.owner_path`), and only the sizes of the subtree and of the subtrees
  * below groups with settings of their own are counted from the groups and projects.
  */
-import { eq, sql, type SQL } from 'drizzle-orm';
-import { firstRow, inJsonArray, rows, type Queryable } from '../db/client.js';
-import { groups } from '../db/schema.js';
+import { sql, type SQL } from 'drizzle-orm';
+import { inJsonArray, namedRows, type Queryable } from '../db/client.js';
 import type { SettingsOwner } from './resolve.js';
 
 export interface SettingsUsage {
@@ -47,81 +46,85 @@ export function belowOwner(owner: SettingsOwner, ownerPath: SQL, after = ''): SQ
  */
 export async function customDescendantCount(db: Queryable, owner: SettingsOwner, type: string): Promise<number> {
   if (owner.level === 'project') return 0;
-  const row = await firstRow<{ n: number }>(
+  const [row] = await namedRows<{ n: number }>(
     db,
+    `settings_custom_count_${owner.level}`,
     sql`select count(*) as n from integration_settings s where s.type = ${type} and ${belowOwner(owner, sql`s.owner_path`)}`,
   );
   return row?.n ?? 0;
 }
 
-/** The traversal prefix of the subtree below an owner: '' (everything) for the instance. */
-async function subtreePrefix(db: Queryable, owner: SettingsOwner): Promise<string> {
-  if (owner.level !== 'group') return '';
-  const [row] = await db.select({ traversalIds: groups.traversalIds }).from(groups).where(eq(groups.id, owner.id!));
-  return row?.traversalIds ?? '/-1/';
-}
-
-/** `values` rows of a common table expression, one per item: `(a, b), (c, d)`. */
-const valuesOf = (items: readonly SQL[][]) =>
-  sql.join(
-    items.map((item) => sql`(${sql.join(item, sql`, `)})`),
-    sql`, `,
-  );
+/**
+ * The condition that `traversal` (a column of traversal ids) lies in the subtree of `prefix` (an
+ * SQL text of traversal ids, "/1/5/"): a range of the index on traversal ids, from "/1/5/" up to
+ * "/1/50"; '' is everything.
+ */
+const inSubtree = (traversal: SQL, prefix: SQL) =>
+  sql`${traversal} >= ${prefix} and ${traversal} < case when ${prefix} = '' then '0' else substr(${prefix}, 1, length(${prefix}) - 1) || '0' end`;
 
 /**
- * The groups and projects below each traversal prefix, as ranges of the index on traversal ids
- * ("/1/5/" starts every id list from "/1/5/" up to "/1/50"); '' is everything. Projects are
- * counted from their groups' project counts, so a subtree of a million projects costs as much as
- * its groups.
+ * One row per fact {@link settingsUsages} needs, from a single statement (a round trip costs
+ * more than these small queries on PostgreSQL):
+ * - 'subtree': the groups and projects of the owner's subtree;
+ * - 'custom': per type, the projects below the owner with settings of their own;
+ * - 'group': each group below the owner with settings of its own for a type, with the size of its
+ *   subtree and its projects with settings of their own for that type.
+ * Projects are counted from their groups' project counts, so a subtree of a million projects
+ * costs as much as its groups; custom projects are ranges of the path index. The text is the
+ * same for every owner of a level, so that PostgreSQL plans it once per connection.
  */
-function subtreeSizes(db: Queryable, prefixes: string[]) {
-  return rows<Subtree & { prefix: string }>(
+function usageFacts(db: Queryable, owner: SettingsOwner, types: readonly string[]) {
+  const prefix =
+    owner.level === 'group'
+      ? sql`coalesce((select traversal_ids from groups where id = ${owner.id}), '/-1/')`
+      : sql`''`;
+  // Below the instance, every type's rows are counted and the answer is picked from: PostgreSQL
+  // matches each row against a list of types slower than it counts the rows left out. Below a
+  // group, the types are ranges of the path index.
+  const asked = (column: SQL) => inJsonArray(db.engine, column, JSON.stringify(types), 'text');
+  const ofTypes = owner.level === 'group' ? sql` and ${asked(sql`s.type`)}` : sql``;
+  return namedRows<UsageFact>(
     db,
-    sql`with j(prefix) as (values ${valuesOf(prefixes.map((prefix) => [sql`${prefix}`]))})
-    select j.prefix as prefix,
-           case when j.prefix = '' then (select count(*) from groups)
-             else (select count(*) from groups g where g.traversal_ids >= j.prefix and g.traversal_ids < substr(j.prefix, 1, length(j.prefix) - 1) || '0') end as groups,
-           case when j.prefix = '' then (select coalesce(sum(project_count), 0) from groups)
-             else (select coalesce(sum(g.project_count), 0) from groups g
-                    where g.traversal_ids >= j.prefix and g.traversal_ids < substr(j.prefix, 1, length(j.prefix) - 1) || '0') end as projects
-      from j`,
-  );
-}
-
-/** The rows of the groups below a prefix (the group `self` left out) that have settings of their own, of the types asked. */
-function customGroupsBelow(db: Queryable, prefix: string, self: number, types: readonly string[]) {
-  return rows<{ type: string; traversal: string; path: string }>(
-    db,
-    sql`select s.type as type, g.traversal_ids as traversal, g.full_path as path
+    `settings_usage_${owner.level}`,
+    sql`with owner_subtree(prefix) as (select ${prefix}),
+      custom_groups as (
+        select s.type as type, g.traversal_ids as traversal, g.full_path as path
+          from integration_settings s
+          join groups g on g.id = s.group_id
+          join owner_subtree o on g.traversal_ids like o.prefix || '%'
+         where g.id <> ${owner.id ?? -1} and ${asked(sql`s.type`)})
+    select 'subtree' as kind, null as type, null as traversal,
+           (select count(*) from groups g where ${inSubtree(sql`g.traversal_ids`, sql`o.prefix`)}) as groups,
+           (select coalesce(sum(g.project_count), 0) from groups g where ${inSubtree(sql`g.traversal_ids`, sql`o.prefix`)}) as projects,
+           0 as custom_projects
+      from owner_subtree o
+    union all
+    select 'custom', s.type, null, 0, 0, count(*)
       from integration_settings s
-      join groups g on g.id = s.group_id
-     where g.traversal_ids like ${`${prefix}%`} and g.id <> ${self}
-       and ${inJsonArray(db.engine, sql`s.type`, JSON.stringify(types), 'text')}`,
-  );
-}
-
-/** Projects with settings of their own for a type below each group path, from the path index. */
-function customProjectsBelow(db: Queryable, pairs: readonly { type: string; path: string }[]) {
-  return rows<{ position: number; n: number }>(
-    db,
-    sql`with j(position, type, path) as (values ${valuesOf(
-      pairs.map((pair, position) => [sql.raw(String(position)), sql`${pair.type}`, sql`${pair.path}`]),
-    )})
-    select j.position as position,
+     where ${belowOwner(owner, sql`s.owner_path`)} and s.project_id is not null${ofTypes}
+     group by s.type
+    union all
+    select 'group', c.type, c.traversal,
+           (select count(*) from groups g where ${inSubtree(sql`g.traversal_ids`, sql`c.traversal`)}),
+           (select coalesce(sum(g.project_count), 0) from groups g where ${inSubtree(sql`g.traversal_ids`, sql`c.traversal`)}),
            (select count(*) from integration_settings s
-             where s.type = j.type and s.owner_path > j.path || '/' and s.owner_path < j.path || '0' and s.project_id is not null) as n
-      from j`,
+             where s.type = c.type and s.owner_path > c.path || '/' and s.owner_path < c.path || '0' and s.project_id is not null)
+      from custom_groups c`,
   );
 }
 
-interface Subtree {
+interface UsageFact {
+  kind: 'subtree' | 'custom' | 'group';
+  type: string | null;
+  traversal: string | null;
   groups: number;
   projects: number;
+  custom_projects: number;
 }
 
 /**
- * Who the settings of `owner` reach, for each of `types`, in at most five queries whatever the
- * number of types, groups and projects.
+ * Who the settings of `owner` reach, for each of `types`, in one statement whatever the number
+ * of types, groups and projects.
  *
  * @example
  * (await settingsUsages(db, INSTANCE_OWNER, ['slack', 'jira'])).get('slack') // { inheritingProjects: 998, customProjects: 2, ... }
@@ -132,51 +135,35 @@ export async function settingsUsages(
   types: readonly string[],
 ): Promise<Map<string, SettingsUsage>> {
   if (owner.level === 'project' || types.length === 0) return new Map(types.map((type) => [type, { ...NO_USAGE }]));
-  const prefix = await subtreePrefix(db, owner);
-  const customGroups = await customGroupsBelow(db, prefix, owner.id ?? -1, types);
+  const facts = await usageFacts(db, owner, types);
+  const total = facts.find((fact) => fact.kind === 'subtree') ?? { groups: 0, projects: 0 };
+  const customProjects = new Map(facts.filter((fact) => fact.kind === 'custom').map((fact) => [fact.type, fact]));
+  const customGroups = facts
+    .filter((fact) => fact.kind === 'group')
+    .sort((a, b) => (a.traversal! < b.traversal! ? -1 : 1));
   // Only the top-most overriding groups matter: everything below them is theirs.
-  const shadowing = new Map<string, { traversal: string; path: string }[]>();
-  for (const group of [...customGroups].sort((a, b) => (a.traversal < b.traversal ? -1 : 1))) {
-    const above = shadowing.get(group.type) ?? [];
-    if (!above.some((top) => group.traversal.startsWith(top.traversal))) shadowing.set(group.type, [...above, group]);
-  }
-  const shadowPairs = [...shadowing].flatMap(([type, tops]) => tops.map((top) => ({ type, ...top })));
-
-  const prefixes = [...new Set([prefix, ...shadowPairs.map((pair) => pair.traversal)])];
-  const sizes = new Map((await subtreeSizes(db, prefixes)).map((row) => [row.prefix, row]));
-  const customProjects = new Map(
-    (
-      await rows<{ type: string; n: number }>(
-        db,
-        sql`select s.type as type, count(*) as n from integration_settings s
-             where ${inJsonArray(db.engine, sql`s.type`, JSON.stringify(types), 'text')} and ${belowOwner(owner, sql`s.owner_path`)} and s.project_id is not null
-             group by s.type`,
-      )
-    ).map((row) => [row.type, row.n]),
-  );
-  const customBelowShadows: number[] = [];
-  if (shadowPairs.length > 0) {
-    for (const row of await customProjectsBelow(db, shadowPairs)) customBelowShadows[row.position] = row.n;
+  const shadowing = new Map<string, UsageFact[]>();
+  for (const group of customGroups) {
+    const above = shadowing.get(group.type!) ?? [];
+    if (!above.some((top) => group.traversal!.startsWith(top.traversal!)))
+      shadowing.set(group.type!, [...above, group]);
   }
 
-  const total = sizes.get(prefix) ?? { groups: 0, projects: 0 };
   const ownGroupCount = owner.level === 'group' ? 1 : 0;
   return new Map(
     types.map((type) => {
       const shadowed = { groups: 0, projects: 0, customProjects: 0 };
-      shadowPairs.forEach((pair, index) => {
-        if (pair.type !== type) return;
-        const size = sizes.get(pair.traversal) ?? { groups: 0, projects: 0 };
-        shadowed.groups += size.groups;
-        shadowed.projects += size.projects;
-        shadowed.customProjects += customBelowShadows[index] ?? 0;
-      });
-      const custom = customProjects.get(type) ?? 0;
+      for (const top of shadowing.get(type) ?? []) {
+        shadowed.groups += Number(top.groups);
+        shadowed.projects += Number(top.projects);
+        shadowed.customProjects += Number(top.custom_projects);
+      }
+      const custom = Number(customProjects.get(type)?.custom_projects ?? 0);
       return [
         type,
         {
-          inheritingProjects: total.projects - shadowed.projects - (custom - shadowed.customProjects),
-          inheritingGroups: total.groups - ownGroupCount - shadowed.groups,
+          inheritingProjects: Number(total.projects) - shadowed.projects - (custom - shadowed.customProjects),
+          inheritingGroups: Number(total.groups) - ownGroupCount - shadowed.groups,
           customProjects: custom,
           customGroups: customGroups.filter((group) => group.type === type).length,
         },

@@ -7,11 +7,13 @@ import { createProject } from '../../src/model/projects.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner } from '../../src/settings/owners.js';
 import { SettingsStore } from '../../src/settings/store.js';
 import { customDescendantCount, settingsUsage, settingsUsages } from '../../src/settings/usage.js';
-import { createTestApp } from '../support/app.js';
+import { openTestDatabase } from '../support/database.js';
 import { must } from '../support/world.js';
 
 async function tree() {
-  const { db } = await createTestApp();
+  /** Every statement the database runs, in order. */
+  const statements: string[] = [];
+  const db = await openTestDatabase({ onStatement: (sql) => statements.push(sql) });
   const a = must(await createGroup(db, { name: 'A', path: 'a' }));
   const ab = must(await createGroup(db, { name: 'B', path: 'b' }, a));
   const c = must(await createGroup(db, { name: 'C', path: 'c' }));
@@ -23,7 +25,7 @@ async function tree() {
   ];
   const store = new SettingsStore(db, 'x'.repeat(40));
   const own = { active: true, fields: { username: 'bot' }, events: {} };
-  return { db, a, ab, c, projects, store, own };
+  return { db, a, ab, c, projects, store, own, statements };
 }
 
 describe('settingsUsage', () => {
@@ -107,5 +109,17 @@ describe('settingsUsage', () => {
       customProjects: 1,
       customGroups: 1,
     });
+  });
+
+  it('reads the usage of every type of a level in one statement, whatever the groups with settings of their own', async () => {
+    const { db, a, ab, c, projects, store, own, statements } = await tree();
+    await store.save(groupOwner(ab, [a, ab]), 'slack', own, 0, null);
+    await store.save(groupOwner(c, [c]), 'mattermost', own, 0, null);
+    await store.save(projectOwner(projects[1]!, []), 'mattermost', own, 0, null);
+    for (const owner of [INSTANCE_OWNER, groupOwner(a, [a])]) {
+      const since = statements.length;
+      await settingsUsages(db, owner, ['slack', 'mattermost', 'jira']);
+      expect(statements.slice(since), owner.name).toHaveLength(1);
+    }
   });
 });
