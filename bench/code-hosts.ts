@@ -6,10 +6,12 @@
  * runs them alone and prints the figures; BENCH_IMPORT_PROJECTS sets the number of projects.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
 import { createHostClient, hostClientFactory } from '../src/code-hosts/clients.js';
 import type { HostClient, HostPage } from '../src/code-hosts/host.js';
 import { HostSecrets } from '../src/code-hosts/secrets.js';
@@ -18,9 +20,10 @@ import { migrateDatabase, openPostgres, openSqlite, type Db } from '../src/db/cl
 import { codeHosts, type CodeHost } from '../src/db/schema.js';
 import { parseAllowlist, type Allowlist } from '../src/outbound/addresses.js';
 import type { OutboundPolicy } from '../src/outbound/request.js';
+import { pushEvent } from '../test/support/host-payloads/gitlab.js';
 import { startTestGitLab } from '../test/support/test-gitlab.js';
 import { HostTree } from '../test/support/test-host.js';
-import { BENCH_SECRET_KEY_BASE } from './fixtures.js';
+import { BENCH_SECRET_KEY_BASE, isPostgresUrl } from './fixtures.js';
 import { startBenchPostgres } from './postgres.js';
 
 export const IMPORT_PROJECTS = Number(process.env.BENCH_IMPORT_PROJECTS ?? 100_000);
@@ -183,16 +186,144 @@ export async function measureImport(folder: string, createPostgres: () => Promis
   }
 }
 
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
+const ROUNDS = 3;
+
+/** A bench server (bench/serve.ts) on the database at `location`; answers its base URL. */
+async function startBenchServer(location: string): Promise<{ base: string; child: ChildProcess }> {
+  const port = 4100 + Math.floor(Math.random() * 800);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/serve.ts', location, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { base: `http://127.0.0.1:${port}`, child };
+}
+
+interface Target {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** A fresh X-Gitlab-Event-UUID per request, so that none is a redelivery. */
+  uniqueDelivery?: boolean;
+}
+
+/** Requests per second of `target` under 16 connections, every answer a 2xx. */
+async function rate(target: Target, seconds: number): Promise<number> {
+  const result = await autocannon({
+    url: target.url,
+    connections: 16,
+    duration: seconds,
+    method: target.method ?? 'GET',
+    headers: target.headers ?? {},
+    ...(target.body === undefined ? {} : { body: target.body }),
+    ...(target.uniqueDelivery
+      ? {
+          requests: [
+            {
+              setupRequest: (request: autocannon.Request) => ({
+                ...request,
+                headers: { ...request.headers, 'x-gitlab-event-uuid': randomUUID() },
+              }),
+            },
+          ],
+        }
+      : {}),
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${target.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+export interface ReceiverFigures {
+  health: number;
+  receiver: number;
+}
+
+/**
+ * The receiver's rate for signed push events against the health route's, on a bench server of
+ * each database (`locations`: a SQLite file's path, a PostgreSQL URL, each empty): the four take
+ * turns, ROUNDS times after a warm-up, and each figure is its median round.
+ */
+export async function measureReceiver(locations: Record<'sqlite' | 'postgres', string>) {
+  const servers: ChildProcess[] = [];
+  try {
+    const targets: { engine: 'sqlite' | 'postgres'; key: keyof ReceiverFigures; target: Target }[] = [];
+    for (const engine of ['sqlite', 'postgres'] as const) {
+      const db = isPostgresUrl(locations[engine]) ? openPostgres(locations[engine]) : openSqlite(locations[engine]);
+      await migrateDatabase(db);
+      const connection = await insertBenchConnection(db, 'https://gitlab.example.com');
+      await db.close();
+      const { base, child } = await startBenchServer(locations[engine]);
+      servers.push(child);
+      const tree = new HostTree();
+      const user = tree.addUser({ username: 'ada' });
+      const project = tree.addProject({ name: 'API', groupId: tree.addGroup({ name: 'Platform' }).id });
+      targets.push(
+        { engine, key: 'health', target: { url: `${base}/-/health` } },
+        {
+          engine,
+          key: 'receiver',
+          target: {
+            url: `${base}/-/code_hosts/${connection.id}/hook`,
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-gitlab-event': 'Push Hook',
+              'x-gitlab-token': HOOK_TOKEN,
+            },
+            body: JSON.stringify(pushEvent(tree, 'https://gitlab.example.com', project, user, { projectHook: true })),
+            uniqueDelivery: true,
+          },
+        },
+      );
+    }
+    for (const { target } of targets) await rate(target, 2);
+    const rounds = targets.map(() => [] as number[]);
+    for (let round = 0; round < ROUNDS; round++)
+      for (const [index, { target }] of targets.entries()) rounds[index]!.push(await rate(target, LOAD_SECONDS));
+    const figures = { sqlite: {}, postgres: {} } as Record<'sqlite' | 'postgres', ReceiverFigures>;
+    targets.forEach(({ engine, key }, index) => {
+      figures[engine][key] = [...rounds[index]!].sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
+    });
+    return figures;
+  } finally {
+    for (const child of servers) await stopProcess(child);
+  }
+}
+
 async function standalone(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'cascade-bench-hosts-'));
   const postgres = await startBenchPostgres();
   try {
-    console.log(`Importing ${IMPORT_PROJECTS.toLocaleString('en')} projects from the test GitLab...`);
-    const figures = await measureImport(folder, () => postgres.createDatabase('import'));
-    const rate = (value: number) => `${Math.round(value)} projects/s (${((value / figures.host) * 100).toFixed(0)}%)`;
-    console.log(`Test GitLab alone: ${Math.round(figures.host)} projects/s`);
-    console.log(`Import, SQLite: ${rate(figures.sqlite)}`);
-    console.log(`Import, PostgreSQL: ${rate(figures.postgres)}`);
+    const only = process.env.BENCH_CODE_HOSTS;
+    if (only !== 'receiver') {
+      console.log(`Importing ${IMPORT_PROJECTS.toLocaleString('en')} projects from the test GitLab...`);
+      const figures = await measureImport(folder, () => postgres.createDatabase('import'));
+      const share = (value: number) =>
+        `${Math.round(value)} projects/s (${((value / figures.host) * 100).toFixed(0)}% of the host)`;
+      console.log(`Test GitLab alone: ${Math.round(figures.host)} projects/s`);
+      console.log(`Import, SQLite: ${share(figures.sqlite)}`);
+      console.log(`Import, PostgreSQL: ${share(figures.postgres)}`);
+    }
+    if (only !== 'import') {
+      console.log('The receiver: signed push events, SQLite and PostgreSQL in turns...');
+      const figures = await measureReceiver({
+        sqlite: join(folder, 'receiver.db'),
+        postgres: await postgres.createDatabase('receiver'),
+      });
+      for (const engine of ['sqlite', 'postgres'] as const) {
+        const { health, receiver } = figures[engine];
+        console.log(
+          `${engine}: receiver ${Math.round(receiver)} req/s, health ${Math.round(health)} req/s (${((receiver / health) * 100).toFixed(0)}%)`,
+        );
+      }
+    }
   } finally {
     await postgres.stop();
     rmSync(folder, { recursive: true, force: true });
