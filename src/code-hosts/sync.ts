@@ -215,8 +215,12 @@ async function walk(
       }
     });
   }
+  // As with members below, the next page is fetched while this one is written.
+  let projectsPage = cursor.phase === 'projects' ? client.projects(cursor.next) : null;
   while (cursor.phase === 'projects') {
-    const page = await client.projects(cursor.next);
+    const page = await projectsPage!;
+    projectsPage = page.next ? client.projects(page.next) : null;
+    projectsPage?.catch(() => {});
     const next: RunCursor = page.next
       ? { phase: 'projects', next: page.next }
       : { phase: 'members', source: 'group', after: 0 };
@@ -227,7 +231,6 @@ async function walk(
       nextCounts.projects += (await mirror.upsertProjects(tx, page.items)).filter(Boolean).length;
     });
   }
-  // The next batch's members are fetched while this one's are written.
   const membersAfter = async (source: 'group' | 'project', after: number) => {
     const table = source === 'group' ? groups : projects;
     const owners: (Group | Project)[] = await db
@@ -243,6 +246,7 @@ async function walk(
       ),
     }));
   };
+  // The next batch's members are fetched while this one's are written.
   let fetching = cursor.phase === 'members' ? membersAfter(cursor.source, cursor.after) : null;
   while (cursor.phase === 'members') {
     const { source } = cursor;
