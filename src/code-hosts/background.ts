@@ -18,8 +18,8 @@ import { createHostSync, hasImported, runImport, runReconcile, startReconciler, 
 export interface CodeHostBackgroundOptions {
   clients: HostClientFactory;
   secretKeyBase: string;
-  /** Cascade's public origin (PUBLIC_URL), where the hosts' project hooks are sent. */
-  publicOrigin: string;
+  /** Cascade's public origin (PUBLIC_URL), where the hosts' project hooks are sent; none are kept without it. */
+  publicOrigin?: string;
   logger: Logger;
   /** Received events older than this are deleted (HOST_EVENTS_RETENTION_DAYS). */
   retentionDays: number;
@@ -45,8 +45,9 @@ export function startCodeHostBackground(db: Db, options: CodeHostBackgroundOptio
   const secrets = new HostSecrets(options.secretKeyBase);
   const clientOf = (connection: CodeHost) => connectionClient(db, connection, clients, secrets);
 
-  const receiver = { publicOrigin: options.publicOrigin, secretKeyBase: options.secretKeyBase };
-  const reconciler: Reconciler = startReconciler(db, { clients, ...receiver, logger });
+  const { publicOrigin, secretKeyBase } = options;
+  const receiver = publicOrigin === undefined ? undefined : { publicOrigin, secretKeyBase };
+  const reconciler: Reconciler = startReconciler(db, { clients, secretKeyBase, publicOrigin, logger });
 
   const running = new Map<number, Promise<void>>();
   const imports: HostImports = {
