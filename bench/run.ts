@@ -16,6 +16,13 @@ import { loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/client.js';
 import { groups, integrationSettings } from '../src/db/schema.js';
 import { createLogger } from '../src/logger.js';
+import {
+  IMPORT_PROJECTS,
+  measureImport,
+  measureReceiver,
+  type ImportFigures,
+  type ReceiverFigures,
+} from './code-hosts.js';
 import { BENCH_SECRET_KEY_BASE, buildTree, isPostgresUrl, type BenchTree } from './fixtures.js';
 import { startBenchPostgres } from './postgres.js';
 
@@ -414,6 +421,16 @@ async function main(): Promise<void> {
         sqlite: await measureStartAndMemory(largePath, sqlite.large),
         postgres: await measureStartAndMemory(locations.large, built.large),
       });
+      console.log(
+        `Importing ${IMPORT_PROJECTS.toLocaleString('en')} projects from the test GitLab, on each database...`,
+      );
+      const imported = await measureImport(folder, () => postgres.createDatabase('import'));
+      console.log('The receiver: signed push events, SQLite and PostgreSQL in turns...');
+      const received = await measureReceiver({
+        sqlite: join(folder, 'receiver.db'),
+        postgres: await postgres.createDatabase('receiver'),
+      });
+      addCodeHostRows(imported, received);
     } finally {
       await postgres.stop();
     }
@@ -573,6 +590,34 @@ function addStartAndMemoryRows(measured: Record<Engine, StartAndMemory>): void {
       memory ? `RSS ${mb(memory.VmRSS!)}: anonymous ${mb(memory.RssAnon!)}, file-mapped ${mb(memory.RssFile!)}` : null,
     ),
     target: '',
+    ok: null,
+  });
+}
+
+/** The import's rate against the test GitLab's own, and the receiver's against the health route's. */
+function addCodeHostRows(imported: ImportFigures, received: Record<Engine, ReceiverFigures>): void {
+  const share = (value: number, of: number) => `${((value / of) * 100).toFixed(0)}%`;
+  rows.push({
+    measure: `Import of ${IMPORT_PROJECTS.toLocaleString('en')} projects in nested groups, with members, from the test GitLab`,
+    values: {
+      sqlite: `${Math.round(imported.sqlite)} projects/s`,
+      postgres: `${Math.round(imported.postgres)} projects/s`,
+    },
+    target: `≥ 50% of the test GitLab alone, ${Math.round(imported.host)} projects/s (${ENGINES.map(
+      (engine) => `${ENGINE_NAMES[engine]} ${share(imported[engine], imported.host)}`,
+    ).join(', ')})`,
+    ok: ENGINES.every((engine) => imported[engine] >= imported.host * 0.5),
+  });
+  rows.push({
+    measure: 'The receiver: signed push events',
+    values: {
+      sqlite: `${Math.round(received.sqlite.receiver)} req/s`,
+      postgres: `${Math.round(received.postgres.receiver)} req/s`,
+    },
+    target: `next to health in the same run (${ENGINES.map(
+      (engine) =>
+        `${ENGINE_NAMES[engine]} ${Math.round(received[engine].health)} req/s, ${share(received[engine].receiver, received[engine].health)}`,
+    ).join('; ')})`,
     ok: null,
   });
 }

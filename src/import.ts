@@ -113,7 +113,8 @@ async function main(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   try {
     await migrateDatabase(db);
     const connection = await findConnection(db, args[0]!);
-    const token = new HostSecrets(loadSecretKeyBase(config)).open(connection, 'token');
+    const secretKeyBase = loadSecretKeyBase(config);
+    const token = new HostSecrets(secretKeyBase).open(connection, 'token');
     if (!token)
       throw new ImportRefused(`the access token of ${connection.name} does not open: enter it again in the Admin Area`);
     const client = createHostClient({ kind: connection.kind, url: connection.url, token }, await outboundPolicy(db));
@@ -122,7 +123,12 @@ async function main(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
     );
     const progress = progressReporter();
     try {
-      return summary(await runImport(db, connection, client, { onProgress: (run) => progress.update(run) }));
+      return summary(
+        await runImport(db, connection, client, {
+          onProgress: (run) => progress.update(run),
+          receiver: { publicOrigin: config.publicOrigin, secretKeyBase },
+        }),
+      );
     } finally {
       progress.stop();
     }

@@ -145,6 +145,7 @@ async function main(): Promise<void> {
   const codeHosts = startCodeHostBackground(db, {
     clients: createHostClient,
     secretKeyBase,
+    publicOrigin: config.publicOrigin,
     logger,
     retentionDays: config.hostEventsRetentionDays,
   });

@@ -17,6 +17,8 @@ import { createHostSync, hasImported, runImport, runReconcile, startReconciler, 
 export interface CodeHostBackgroundOptions {
   clients: HostClientFactory;
   secretKeyBase: string;
+  /** Cascade's public origin (PUBLIC_URL), where the hosts' project hooks are sent; none are kept without it. */
+  publicOrigin?: string;
   logger: Logger;
   /** Received events older than this are deleted (HOST_EVENTS_RETENTION_DAYS). */
   retentionDays: number;
@@ -33,7 +35,7 @@ export interface CodeHostBackground {
 
 /**
  * @example
- * const background = startCodeHostBackground(db, { clients: createHostClient, secretKeyBase, logger, retentionDays: 14 })
+ * const background = startCodeHostBackground(db, { clients: createHostClient, secretKeyBase, publicOrigin, logger, retentionDays: 14 })
  * createApp({ ..., hostImports: background.imports, hostEventProcessor: background.processor })
  * await background.stop() // on shutdown
  */
@@ -42,7 +44,9 @@ export function startCodeHostBackground(db: Db, options: CodeHostBackgroundOptio
   const secrets = new HostSecrets(options.secretKeyBase);
   const clientOf = (connection: CodeHost) => connectionClient(db, connection, clients, secrets);
 
-  const reconciler: Reconciler = startReconciler(db, { clients, secretKeyBase: options.secretKeyBase, logger });
+  const { publicOrigin, secretKeyBase } = options;
+  const receiver = publicOrigin === undefined ? undefined : { publicOrigin, secretKeyBase };
+  const reconciler: Reconciler = startReconciler(db, { clients, secretKeyBase, publicOrigin, logger });
 
   const running = new Map<number, Promise<void>>();
   const imports: HostImports = {
@@ -51,10 +55,10 @@ export function startCodeHostBackground(db: Db, options: CodeHostBackgroundOptio
       const work = (async () => {
         const client = await clientOf(connection);
         if (await hasImported(db, connection)) {
-          await runReconcile(db, connection, client);
+          await runReconcile(db, connection, client, { receiver });
           return;
         }
-        const run = await runImport(db, connection, client);
+        const run = await runImport(db, connection, client, { receiver });
         logger.info({ codeHost: connection.name, counts: JSON.parse(run.counts) }, 'Imported the code host');
         // The first reconcile comes right after the import, for what changed on the host meanwhile.
         await reconciler.tick();
@@ -68,7 +72,7 @@ export function startCodeHostBackground(db: Db, options: CodeHostBackgroundOptio
   // The client is made when an event is applied: the Network settings and token as they are then.
   const syncFor = (connection: CodeHost): HostSync => {
     const withSync = async (use: (sync: HostSync) => Promise<void>) =>
-      use(createHostSync(db, connection, await clientOf(connection)));
+      use(createHostSync(db, connection, await clientOf(connection), { receiver }));
     return {
       group: (hostId) => withSync((sync) => sync.group(hostId)),
       project: (hostId) => withSync((sync) => sync.project(hostId)),

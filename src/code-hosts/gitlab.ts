@@ -250,5 +250,8 @@ export class GitLabClient implements HostClient {
     remove: async (projectHostId: number, hookId: number): Promise<void> => {
       await this.http.request('DELETE', this.http.url(`/projects/${projectHostId}/hooks/${hookId}`), undefined, [404]);
     },
+    /** doc/api/project_webhooks.md "Get a project webhook": 404 when the hook or the project is gone. */
+    exists: async (projectHostId: number, hookId: number): Promise<boolean> =>
+      (await this.http.find(`/projects/${projectHostId}/hooks/${hookId}`)) !== null,
   };
 }

@@ -137,6 +137,8 @@ export interface HostClient {
   readonly projectHooks: {
     register(projectHostId: number, url: string, secret: string): Promise<RegisteredHook>;
     remove(projectHostId: number, hookId: number): Promise<void>;
+    /** Whether the project still has the hook (a project's maintainer may have deleted it). */
+    exists(projectHostId: number, hookId: number): Promise<boolean>;
   } | null;
 }
 

@@ -7,7 +7,7 @@
  * may not take over (a path one of its own groups or projects has, a username a local user has)
  * is a problem reported, never overwritten.
  */
-import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { recordAuditEvent, type AuditAction, type AuditChange, type AuditedLevel } from '../audit/trail.js';
 import { ROLE_LABELS, roleName } from '../auth/permissions.js';
 import { UNUSABLE_PASSWORD_HASH } from '../auth/passwords.js';
@@ -53,6 +53,7 @@ export const CHANGE_LABELS = {
   membersAdded: 'Members added',
   membersUpdated: 'Member roles changed',
   membersRemoved: 'Members removed',
+  projectHooksRegistered: 'Project hooks registered',
 } as const;
 
 export type ChangeCount = keyof typeof CHANGE_LABELS;
@@ -75,6 +76,8 @@ export type AuditMode = 'each' | 'summary';
 export class Mirror {
   readonly changes: Partial<Record<ChangeCount, number>> = {};
   readonly problems: string[] = [];
+  /** The project hooks of the projects removed, for the run to remove from the host once committed. */
+  readonly removedHooks: { projectHostId: number; hookId: number }[] = [];
   readonly actor: TreeEditor;
 
   constructor(
@@ -97,6 +100,7 @@ export class Mirror {
   async inTransaction<T>(tx: Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
     const changes = { ...this.changes };
     const problems = this.problems.length;
+    const removedHooks = this.removedHooks.length;
     try {
       return await work(tx);
     } catch (error) {
@@ -105,6 +109,7 @@ export class Mirror {
         else this.changes[key] = changes[key];
       }
       this.problems.length = problems;
+      this.removedHooks.length = removedHooks;
       throw error;
     }
   }
@@ -207,14 +212,82 @@ export class Mirror {
 
   /** Creates the project in its group, or brings it in step; undefined when it was skipped. */
   async upsertProject(tx: Tx, host: HostProject): Promise<Project | undefined> {
-    if (host.groupHostId === null) return undefined;
-    const group = await this.groupOf(tx, host.groupHostId);
-    if (!group) {
-      this.problems.push(`${host.fullPath} was not imported: its group is not in Cascade`);
-      return undefined;
+    return (await this.upsertProjects(tx, [host]))[0];
+  }
+
+  /**
+   * {@link upsertProject} for a page of projects, in a few statements: their groups and Cascade's
+   * copies looked up at once, the new ones checked for collisions and inserted in one statement.
+   * Answers each project, or undefined where it was skipped, in the order given.
+   */
+  async upsertProjects(tx: Tx, hosts: readonly HostProject[]): Promise<(Project | undefined)[]> {
+    const inGroups = hosts.filter((host) => host.groupHostId !== null);
+    const groupsByHostId = await this.byHostId(tx, groups, unique(inGroups.map((host) => host.groupHostId!)));
+    const existing = await this.byHostId(tx, projects, unique(inGroups.map((host) => host.hostId)));
+    const results = new Map<number, Project | undefined>();
+    const fresh: { host: HostProject; group: Group; fullPath: string }[] = [];
+    for (const host of inGroups) {
+      const group = groupsByHostId.get(host.groupHostId!);
+      const known = existing.get(host.hostId);
+      if (!group) this.problems.push(`${host.fullPath} was not imported: its group is not in Cascade`);
+      else if (known) results.set(host.hostId, await this.updateProject(tx, host, group, known));
+      else fresh.push({ host, group, fullPath: `${group.fullPath}/${host.path}` });
     }
-    const existing = await this.projectOf(tx, host.hostId);
-    if (!existing) return this.createProject(tx, host, group);
+    const taken = await takenPaths(
+      tx,
+      fresh.map(({ fullPath }) => fullPath),
+    );
+    const creatable = fresh.filter(({ fullPath }) => {
+      if (!taken.has(fullPath.toLowerCase())) return true;
+      this.collision(fullPath, 'project');
+      return false;
+    });
+    for (const batch of chunks(creatable, 500)) {
+      if (batch.length === 0) continue;
+      const inserted = await tx
+        .insert(projects)
+        .values(
+          batch.map(({ host, group, fullPath }) => ({
+            groupId: group.id,
+            name: host.name,
+            path: host.path,
+            fullPath,
+            description: host.description,
+            defaultBranch: host.defaultBranch,
+            codeHostId: this.connection.id,
+            hostId: host.hostId,
+          })),
+        )
+        .returning();
+      for (const project of inserted) {
+        results.set(project.hostId!, project);
+        this.count('projectsImported');
+        await this.record(tx, 'project.imported', projectLevel(project));
+      }
+    }
+    return hosts.map((host) => results.get(host.hostId));
+  }
+
+  /** The connection's groups or projects with these host ids, by host id, in one query per 500. */
+  private async byHostId<T extends typeof groups | typeof projects>(
+    tx: Tx,
+    table: T,
+    hostIds: readonly number[],
+  ): Promise<Map<number, T['$inferSelect']>> {
+    const found = new Map<number, T['$inferSelect']>();
+    for (const batch of chunks(hostIds, 500)) {
+      if (batch.length === 0) continue;
+      const rows = (await tx
+        .select()
+        .from(table as typeof groups)
+        .where(and(eq(table.codeHostId, this.connection.id), inArray(table.hostId, batch)))) as T['$inferSelect'][];
+      for (const row of rows) found.set(row.hostId!, row);
+    }
+    return found;
+  }
+
+  /** Brings Cascade's copy of a project in step with the host's: a move, then its name, description and branch. */
+  private async updateProject(tx: Tx, host: HostProject, group: Group, existing: Project): Promise<Project> {
     let current = existing;
     if (group.id !== existing.groupId || host.path !== existing.path) {
       const moved = await moveProject(tx, existing, group, this.actor, host.path);
@@ -248,101 +321,99 @@ export class Mirror {
     return updated;
   }
 
-  private async createProject(tx: Tx, host: HostProject, group: Group): Promise<Project | undefined> {
-    const fullPath = `${group.fullPath}/${host.path}`;
-    if (await fullPathTaken(tx, fullPath)) {
-      this.collision(fullPath, 'project');
-      return undefined;
-    }
-    const project = (
-      await tx
-        .insert(projects)
-        .values({
-          groupId: group.id,
-          name: host.name,
-          path: host.path,
-          fullPath,
-          description: host.description,
-          defaultBranch: host.defaultBranch,
-          codeHostId: this.connection.id,
-          hostId: host.hostId,
-        })
-        .returning()
-    )[0]!;
-    this.count('projectsImported');
-    await this.record(tx, 'project.imported', projectLevel(project));
-    return project;
-  }
-
   /**
    * Creates or updates the user the host has (they sign in through the host: no usable password);
    * undefined when a local user has the username or e-mail (a problem says so).
    */
   async upsertUser(tx: Tx, host: HostUser): Promise<User | undefined> {
-    const existing = (
-      await tx
+    return (await this.upsertUsers(tx, [host])).get(host.hostId);
+  }
+
+  /**
+   * {@link upsertUser} for many users in a few statements: Cascade's copies and the users whose
+   * username or e-mail they would take looked up at once, the new ones inserted in one statement.
+   * Answers the users Cascade holds, by host id.
+   */
+  async upsertUsers(tx: Tx, hosts: readonly HostUser[]): Promise<Map<number, User>> {
+    const byHostId = new Map(hosts.map((host) => [host.hostId, host]));
+    const held = new Map<number, User>();
+    const existing = new Map<number, User>();
+    for (const batch of chunks([...byHostId.keys()], 500)) {
+      if (batch.length === 0) continue;
+      const rows = await tx
         .select()
         .from(users)
-        .where(and(eq(users.codeHostId, this.connection.id), eq(users.hostId, host.hostId)))
-        .limit(1)
-    )[0];
-    const email = host.email ?? existing?.email ?? this.placeholderEmail(host);
-    const clash = (
-      await tx
-        .select({ username: users.username, email: users.email })
-        .from(users)
-        .where(
-          and(
-            existing ? ne(users.id, existing.id) : undefined,
-            or(sql`lower(${users.username}) = lower(${host.username})`, sql`lower(${users.email}) = lower(${email})`),
-          ),
-        )
-        .limit(1)
-    )[0];
-    if (clash) {
-      const what = clash.username.toLowerCase() === host.username.toLowerCase() ? 'username' : 'e-mail';
-      this.problems.push(
-        `The user ${host.username} was not ${existing ? 'updated' : 'imported'}: another user in Cascade has the ${what}`,
-      );
-      return existing;
+        .where(and(eq(users.codeHostId, this.connection.id), inArray(users.hostId, batch)));
+      for (const row of rows) existing.set(row.hostId!, row);
     }
-    const blockedAt = host.blocked ? (existing?.blockedAt ?? new Date()) : null;
-    if (!existing) {
+    const wanted = [...byHostId.values()].map((host) => {
+      const known = existing.get(host.hostId);
+      return { host, known, email: host.email ?? known?.email ?? this.placeholderEmail(host) };
+    });
+    const others = await usersNamed(
+      tx,
+      wanted.map(({ host }) => host.username.toLowerCase()),
+      wanted.map(({ email }) => email.toLowerCase()),
+    );
+    // What this batch takes, so that two of the host's users cannot both take one username or e-mail.
+    const claimed = new Map<string, number>();
+    const fresh: (typeof users.$inferInsert)[] = [];
+    for (const { host, known, email } of wanted) {
+      const keys = [`u:${host.username.toLowerCase()}`, `e:${email.toLowerCase()}`];
+      const clash =
+        keys.find((key) => (others.get(key) ?? known?.id) !== known?.id) ??
+        keys.find((key) => (claimed.get(key) ?? host.hostId) !== host.hostId);
+      if (clash) {
+        const what = clash.startsWith('u:') ? 'username' : 'e-mail';
+        this.problems.push(
+          `The user ${host.username} was not ${known ? 'updated' : 'imported'}: another user in Cascade has the ${what}`,
+        );
+        if (known) held.set(host.hostId, known);
+        continue;
+      }
+      for (const key of keys) claimed.set(key, host.hostId);
+      const blockedAt = host.blocked ? (known?.blockedAt ?? new Date()) : null;
+      if (!known) {
+        fresh.push({
+          username: host.username,
+          name: host.name,
+          email,
+          passwordHash: UNUSABLE_PASSWORD_HASH,
+          blockedAt,
+          codeHostId: this.connection.id,
+          hostId: host.hostId,
+        });
+        continue;
+      }
+      if (
+        known.username === host.username &&
+        known.name === host.name &&
+        known.email === email &&
+        (known.blockedAt === null) === (blockedAt === null)
+      ) {
+        held.set(host.hostId, known);
+        continue;
+      }
       const user = (
         await tx
-          .insert(users)
-          .values({
-            username: host.username,
-            name: host.name,
-            email,
-            passwordHash: UNUSABLE_PASSWORD_HASH,
-            blockedAt,
-            codeHostId: this.connection.id,
-            hostId: host.hostId,
-          })
+          .update(users)
+          .set({ username: host.username, name: host.name, email, blockedAt })
+          .where(eq(users.id, known.id))
           .returning()
       )[0]!;
-      this.count('usersImported');
-      return user;
+      // Blocking ends the user's sessions, as blocking in the Admin Area does.
+      if (blockedAt && !known.blockedAt) await tx.delete(sessions).where(eq(sessions.userId, user.id));
+      this.count('usersUpdated');
+      held.set(host.hostId, user);
     }
-    if (
-      existing.username === host.username &&
-      existing.name === host.name &&
-      existing.email === email &&
-      (existing.blockedAt === null) === (blockedAt === null)
-    )
-      return existing;
-    const user = (
-      await tx
-        .update(users)
-        .set({ username: host.username, name: host.name, email, blockedAt })
-        .where(eq(users.id, existing.id))
-        .returning()
-    )[0]!;
-    // Blocking ends the user's sessions, as blocking in the Admin Area does.
-    if (blockedAt && !existing.blockedAt) await tx.delete(sessions).where(eq(sessions.userId, user.id));
-    this.count('usersUpdated');
-    return user;
+    for (const batch of chunks(fresh, 500)) {
+      if (batch.length === 0) continue;
+      for (const user of await tx.insert(users).values(batch).returning()) {
+        this.count('usersImported');
+        held.set(user.hostId!, user);
+      }
+    }
+    return held;
   }
 
   /** An address for a user whose e-mail the host does not show: unique, and never deliverable. */
@@ -356,69 +427,117 @@ export class Mirror {
    * many of the host's memberships Cascade holds.
    */
   async setMembers(tx: Tx, source: Group | Project, memberships: readonly HostMembership[]): Promise<number> {
-    const isGroup = 'traversalIds' in source;
-    const level = isGroup ? groupLevel(source) : projectLevel(source);
-    const bySource = isGroup ? eq(members.groupId, source.id) : eq(members.projectId, source.id);
-    const current = await tx
-      .select({ member: members, username: users.username })
-      .from(members)
-      .innerJoin(users, eq(users.id, members.userId))
-      .where(bySource);
-    const kept = new Set<number>();
-    let held = 0;
-    for (const membership of memberships) {
-      if (roleName(membership.accessLevel) === null) continue;
-      const user = await this.upsertUser(tx, membership.user);
-      if (!user) continue;
-      kept.add(user.id);
-      const row = current.find(({ member }) => member.userId === user.id)?.member;
-      // A role given in Cascade stays as it was given.
-      if (row && row.codeHostId !== this.connection.id) continue;
-      held++;
-      if (!row) {
-        await tx.insert(members).values({
-          userId: user.id,
-          ...(isGroup ? { groupId: source.id } : { projectId: source.id }),
-          accessLevel: membership.accessLevel,
-          codeHostId: this.connection.id,
-        });
-        this.count('membersAdded');
-        await this.record(tx, 'member.added', level, memberChanges(user.username, null, membership.accessLevel));
-      } else if (row.accessLevel !== membership.accessLevel) {
-        await tx.update(members).set({ accessLevel: membership.accessLevel }).where(eq(members.id, row.id));
-        this.count('membersUpdated');
-        await this.record(
-          tx,
-          'member.updated',
-          level,
-          memberChanges(user.username, row.accessLevel, membership.accessLevel),
-        );
+    return this.setMembersOfMany(tx, [{ source, memberships }]);
+  }
+
+  /**
+   * {@link setMembers} for many groups and projects at once, in a few statements: the users
+   * upserted together, the current memberships read in one query, the new ones inserted in one.
+   */
+  async setMembersOfMany(
+    tx: Tx,
+    entries: readonly { source: Group | Project; memberships: readonly HostMembership[] }[],
+  ): Promise<number> {
+    const granted = entries.map(({ source, memberships }) => ({
+      source,
+      memberships: memberships.filter((membership) => roleName(membership.accessLevel) !== null),
+    }));
+    const held = await this.upsertUsers(
+      tx,
+      granted.flatMap(({ memberships }) => memberships.map((membership) => membership.user)),
+    );
+    const groupIds = granted.filter(({ source }) => isGroup(source)).map(({ source }) => source.id);
+    const projectIds = granted.filter(({ source }) => !isGroup(source)).map(({ source }) => source.id);
+    const current = new Map<string, { member: typeof members.$inferSelect; username: string }[]>();
+    for (const [column, ids, kind] of [
+      [members.groupId, groupIds, 'group'],
+      [members.projectId, projectIds, 'project'],
+    ] as const) {
+      for (const batch of chunks(ids, 500)) {
+        if (batch.length === 0) continue;
+        const rows = await tx
+          .select({ member: members, username: users.username })
+          .from(members)
+          .innerJoin(users, eq(users.id, members.userId))
+          .where(inArray(column, batch));
+        for (const row of rows) {
+          const key = `${kind}:${kind === 'group' ? row.member.groupId : row.member.projectId}`;
+          current.set(key, [...(current.get(key) ?? []), row]);
+        }
       }
     }
-    const gone = current.filter(({ member }) => member.codeHostId === this.connection.id && !kept.has(member.userId));
-    if (gone.length > 0) {
-      await tx.delete(members).where(
-        inArray(
-          members.id,
-          gone.map(({ member }) => member.id),
-        ),
-      );
-      for (const { member, username } of gone) {
+    const added: (typeof members.$inferInsert)[] = [];
+    const gone: number[] = [];
+    let count = 0;
+    for (const { source, memberships } of granted) {
+      const group = isGroup(source);
+      const level = group ? groupLevel(source) : projectLevel(source);
+      const rows = current.get(`${group ? 'group' : 'project'}:${source.id}`) ?? [];
+      const kept = new Set<number>();
+      for (const membership of memberships) {
+        const user = held.get(membership.user.hostId);
+        if (!user) continue;
+        kept.add(user.id);
+        const row = rows.find(({ member }) => member.userId === user.id)?.member;
+        // A role given in Cascade stays as it was given.
+        if (row && row.codeHostId !== this.connection.id) continue;
+        count++;
+        if (!row) {
+          added.push({
+            userId: user.id,
+            ...(group ? { groupId: source.id } : { projectId: source.id }),
+            accessLevel: membership.accessLevel,
+            codeHostId: this.connection.id,
+          });
+          this.count('membersAdded');
+          await this.record(tx, 'member.added', level, memberChanges(user.username, null, membership.accessLevel));
+        } else if (row.accessLevel !== membership.accessLevel) {
+          await tx.update(members).set({ accessLevel: membership.accessLevel }).where(eq(members.id, row.id));
+          this.count('membersUpdated');
+          await this.record(
+            tx,
+            'member.updated',
+            level,
+            memberChanges(user.username, row.accessLevel, membership.accessLevel),
+          );
+        }
+      }
+      for (const { member, username } of rows) {
+        if (member.codeHostId !== this.connection.id || kept.has(member.userId)) continue;
+        gone.push(member.id);
         this.count('membersRemoved');
         await this.record(tx, 'member.removed', level, memberChanges(username, member.accessLevel, null));
       }
     }
-    return held;
+    for (const batch of chunks(added, 500)) if (batch.length > 0) await tx.insert(members).values(batch);
+    for (const batch of chunks(gone, 500))
+      if (batch.length > 0) await tx.delete(members).where(inArray(members.id, batch));
+    return count;
+  }
+
+  /** Records the project hook registered on the host for `project`. */
+  async recordHook(tx: Tx, project: Project, hookId: number): Promise<void> {
+    await tx.update(projects).set({ hostHookId: hookId }).where(eq(projects.id, project.id));
+    this.count('projectHooksRegistered');
   }
 
   /** Removes the project (with its settings) that the host no longer has. */
   async removeProject(tx: Tx, project: Project): Promise<void> {
+    if (project.hostHookId !== null)
+      this.removedHooks.push({ projectHostId: project.hostId!, hookId: project.hostHookId });
     await deleteProject(tx, project, this.actor);
     this.count('projectsRemoved');
   }
 
   /** Removes the group, what is below it, and their settings, once the host no longer has it. */
   async removeGroup(tx: Tx, group: Group): Promise<void> {
+    const hooked = await tx
+      .select({ projectHostId: projects.hostId, hookId: projects.hostHookId })
+      .from(projects)
+      .innerJoin(groups, eq(groups.id, projects.groupId))
+      .where(and(sql`${groups.traversalIds} like ${`${group.traversalIds}%`}`, isNotNull(projects.hostHookId)));
+    for (const { projectHostId, hookId } of hooked)
+      this.removedHooks.push({ projectHostId: projectHostId!, hookId: hookId! });
     await deleteGroup(tx, group, this.actor);
     this.count('groupsRemoved');
   }
@@ -441,6 +560,59 @@ export class Mirror {
       removed.add(group.id);
     }
   }
+}
+
+const isGroup = (source: Group | Project): source is Group => 'traversalIds' in source;
+
+const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/** `values` in runs of `size`: a statement's parameters stay within both databases' limits. */
+function chunks<T>(values: readonly T[], size: number): T[][] {
+  const runs: T[][] = [];
+  for (let start = 0; start < values.length; start += size) runs.push(values.slice(start, start + size));
+  return runs;
+}
+
+/** Which of these full paths (lowercased) a group or project of Cascade has, in one query per 500 per table. */
+async function takenPaths(tx: Tx, fullPaths: readonly string[]): Promise<Set<string>> {
+  const taken = new Set<string>();
+  for (const batch of chunks(unique(fullPaths.map((path) => path.toLowerCase())), 500)) {
+    if (batch.length === 0) continue;
+    for (const table of [groups, projects]) {
+      const rows = await tx
+        .select({ fullPath: table.fullPath })
+        .from(table)
+        .where(inArray(sql`lower(${table.fullPath})`, batch));
+      for (const row of rows) taken.add(row.fullPath.toLowerCase());
+    }
+  }
+  return taken;
+}
+
+/**
+ * The users who have these usernames or e-mails (lowercased), keyed "u:<username>" and
+ * "e:<e-mail>", each with the user's id.
+ */
+async function usersNamed(
+  tx: Tx,
+  usernames: readonly string[],
+  emails: readonly string[],
+): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (const [column, values, prefix] of [
+    [users.username, usernames, 'u:'],
+    [users.email, emails, 'e:'],
+  ] as const) {
+    for (const batch of chunks(unique(values), 500)) {
+      if (batch.length === 0) continue;
+      const rows = await tx
+        .select({ id: users.id, value: column })
+        .from(users)
+        .where(inArray(sql`lower(${column})`, batch));
+      for (const row of rows) found.set(`${prefix}${row.value.toLowerCase()}`, row.id);
+    }
+  }
+  return found;
 }
 
 /** The name and description changes from Cascade's copy to the host's, for the audit trail. */

@@ -8,7 +8,17 @@
 import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
 import { recordAuditEvent, INSTANCE_LEVEL, type AuditChange } from '../audit/trail.js';
 import type { Db, Tx } from '../db/client.js';
-import { codeHosts, groups, hostSyncRuns, projects, users, type CodeHost, type HostSyncRun } from '../db/schema.js';
+import {
+  codeHosts,
+  groups,
+  hostSyncRuns,
+  projects,
+  users,
+  type CodeHost,
+  type Group,
+  type HostSyncRun,
+  type Project,
+} from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { connectionClient } from './clients.js';
 import {
@@ -19,13 +29,20 @@ import {
   type HostPage,
   type HostSync,
 } from './host.js';
+import { receiverUrlFor } from './connections.js';
 import { CHANGE_LABELS, Mirror, type ChangeCount } from './mirror.js';
 import { HostSecrets } from './secrets.js';
+
+/** How many members listings a run asks the host for at once. */
+export const MEMBER_FETCHES = 8;
+/** How many groups' or projects' members a run writes in one transaction. */
+const MEMBERS_BATCH = 100;
 
 /** Where a run is: the listing it takes pages of, or the group or project whose members come next. */
 type RunCursor =
   | { phase: 'groups' | 'projects'; next: string | null }
   | { phase: 'members'; source: 'group' | 'project'; after: number }
+  | { phase: 'hooks'; after: number }
   | { phase: 'done' };
 
 /** What a run has counted: done and (when the host says) total, and the changes it made. */
@@ -36,6 +53,38 @@ export type RunCounts = Partial<
 export interface SyncOptions {
   /** Called after each page is saved, with the run as it is now. */
   onProgress?: (run: HostSyncRun) => void;
+  /**
+   * Where the host is to send project hooks (GitLab): Cascade's public origin, and the key that
+   * opens the connection's hook secret. Without it no project hook is registered or checked.
+   */
+  receiver?: { publicOrigin: string; secretKeyBase: string };
+}
+
+/** A project hook as Cascade registers it: the receiver's URL and the connection's hook secret. */
+interface ProjectHookTarget {
+  hooks: NonNullable<HostClient['projectHooks']>;
+  url: string;
+  secret: string;
+}
+
+/**
+ * The project hooks a run keeps on the host, or null where there are none to keep (a host whose
+ * system hook carries every event, no receiver given, or a hook secret that does not open).
+ */
+function projectHookTarget(connection: CodeHost, client: HostClient, options: SyncOptions): ProjectHookTarget | null {
+  if (!client.projectHooks || !options.receiver) return null;
+  const secret = new HostSecrets(options.receiver.secretKeyBase).open(connection, 'hookSecret');
+  if (!secret) return null;
+  return { hooks: client.projectHooks, url: receiverUrlFor(options.receiver.publicOrigin)(connection.id), secret };
+}
+
+/** Removes the hooks of projects a committed transaction removed; one the host no longer has is no loss. */
+async function removeHooks(target: ProjectHookTarget | null, mirror: Mirror): Promise<void> {
+  const removed = mirror.removedHooks.splice(0);
+  if (!target) return;
+  await mapAtOnce(removed, MEMBER_FETCHES, ({ projectHostId, hookId }) =>
+    target.hooks.remove(projectHostId, hookId).catch(() => {}),
+  );
 }
 
 /** A run that was not started, and why (e.g. the connection is paused). */
@@ -106,6 +155,20 @@ async function allPages<T>(take: (cursor: string | null) => Promise<HostPage<T>>
   return items;
 }
 
+/** `work` on each item, at most `limit` at a time; the answers in the items' order. */
+async function mapAtOnce<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const answers: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      answers[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return answers;
+}
+
 /** What the host's objects seen by a reconcile are, so that the others can be removed. */
 interface Seen {
   groups: Set<number>;
@@ -152,44 +215,82 @@ async function walk(
       }
     });
   }
+  // As with members below, the next page is fetched while this one is written.
+  let projectsPage = cursor.phase === 'projects' ? client.projects(cursor.next) : null;
   while (cursor.phase === 'projects') {
-    const page = await client.projects(cursor.next);
+    const page = await projectsPage!;
+    projectsPage = page.next ? client.projects(page.next) : null;
+    projectsPage?.catch(() => {});
     const next: RunCursor = page.next
       ? { phase: 'projects', next: page.next }
       : { phase: 'members', source: 'group', after: 0 };
     const nextCounts = { ...counts, ...(page.total === null ? {} : { projectsTotal: page.total }) };
     await commit(next, nextCounts, async (tx) => {
       nextCounts.projects = counts.projects ?? 0;
-      for (const project of page.items) {
-        seen?.projects.add(project.hostId);
-        if (await mirror.upsertProject(tx, project)) nextCounts.projects++;
-      }
+      for (const project of page.items) seen?.projects.add(project.hostId);
+      nextCounts.projects += (await mirror.upsertProjects(tx, page.items)).filter(Boolean).length;
     });
   }
-  while (cursor.phase === 'members') {
-    const { source, after } = cursor;
+  const membersAfter = async (source: 'group' | 'project', after: number) => {
     const table = source === 'group' ? groups : projects;
-    const owner = (
-      await db
-        .select()
-        .from(table)
-        .where(and(eq(table.codeHostId, connection.id), gt(table.id, after)))
-        .orderBy(table.id)
-        .limit(1)
-    )[0];
-    if (!owner) {
+    const owners: (Group | Project)[] = await db
+      .select()
+      .from(table)
+      .where(and(eq(table.codeHostId, connection.id), gt(table.id, after)))
+      .orderBy(table.id)
+      .limit(MEMBERS_BATCH);
+    return mapAtOnce(owners, MEMBER_FETCHES, async (owner) => ({
+      source: owner,
+      memberships: await allPages((page) =>
+        source === 'group' ? client.groupMembers(owner.hostId!, page) : client.projectMembers(owner.hostId!, page),
+      ),
+    }));
+  };
+  // The next batch's members are fetched while this one's are written.
+  let fetching = cursor.phase === 'members' ? membersAfter(cursor.source, cursor.after) : null;
+  while (cursor.phase === 'members') {
+    const { source } = cursor;
+    const entries = await fetching!;
+    if (entries.length === 0) {
       const next: RunCursor =
-        source === 'group' ? { phase: 'members', source: 'project', after: 0 } : { phase: 'done' };
+        source === 'group' ? { phase: 'members', source: 'project', after: 0 } : { phase: 'hooks', after: 0 };
+      fetching = next.phase === 'members' ? membersAfter(next.source, 0) : null;
       await commit(next, counts, async () => {});
       continue;
     }
-    const memberships = await allPages((page) =>
-      source === 'group' ? client.groupMembers(owner.hostId!, page) : client.projectMembers(owner.hostId!, page),
-    );
+    const after = entries.at(-1)!.source.id;
+    fetching = membersAfter(source, after);
+    // A failure of the next fetch is met when it is awaited, not before.
+    fetching.catch(() => {});
     const nextCounts = { ...counts };
-    await commit({ phase: 'members', source, after: owner.id }, nextCounts, async (tx) => {
-      nextCounts.members = (counts.members ?? 0) + (await mirror.setMembers(tx, owner, memberships));
+    await commit({ phase: 'members', source, after }, nextCounts, async (tx) => {
+      nextCounts.members = (counts.members ?? 0) + (await mirror.setMembersOfMany(tx, entries));
       nextCounts.users = await countUsers(tx, connection);
+    });
+  }
+  const target = projectHookTarget(connection, client, options);
+  while (cursor.phase === 'hooks') {
+    const { after } = cursor;
+    const batch = target
+      ? await db
+          .select()
+          .from(projects)
+          .where(and(eq(projects.codeHostId, connection.id), gt(projects.id, after)))
+          .orderBy(projects.id)
+          .limit(MEMBERS_BATCH)
+      : [];
+    if (batch.length === 0) {
+      await commit({ phase: 'done' }, counts, async () => {});
+      continue;
+    }
+    // An import registers the hooks projects lack; a reconcile also replaces those the host lost.
+    const registered = await mapAtOnce(batch, MEMBER_FETCHES, async (project) => {
+      if (project.hostHookId !== null && (!seen || (await target!.hooks.exists(project.hostId!, project.hostHookId))))
+        return null;
+      return { project, hookId: (await target!.hooks.register(project.hostId!, target!.url, target!.secret)).hostId };
+    });
+    await commit({ phase: 'hooks', after: batch.at(-1)!.id }, counts, async (tx) => {
+      for (const each of registered) if (each) await mirror.recordHook(tx, each.project, each.hookId);
     });
   }
   return { run, counts };
@@ -224,7 +325,7 @@ async function run(
   try {
     const seen: Seen | undefined = kind === 'reconcile' ? { groups: new Set(), projects: new Set() } : undefined;
     const walked = await walk(db, current, client, mirror, started, options, seen);
-    return await db.transaction((tx) =>
+    const finished = await db.transaction((tx) =>
       mirror.inTransaction(tx, async () => {
         if (seen) await mirror.removeUnseen(tx, seen);
         const now = new Date();
@@ -247,6 +348,8 @@ async function run(
         )[0]!;
       }),
     );
+    await removeHooks(projectHookTarget(current, client, options), mirror);
+    return finished;
   } catch (error) {
     await db.transaction(async (tx) => {
       await tx
@@ -302,9 +405,11 @@ export function runReconcile(db: Db, connection: CodeHost, client: HostClient, o
  * await createHostSync(db, connection, client).project(12)
  */
 export function createHostSync(db: Db, connection: CodeHost, client: HostClient, options: SyncOptions = {}): HostSync {
+  const target = projectHookTarget(connection, client, options);
   const apply = async (work: (tx: Tx, mirror: Mirror) => Promise<void>) => {
     const mirror = new Mirror(connection, 'each');
     await db.transaction((tx) => mirror.inTransaction(tx, () => work(tx, mirror)));
+    await removeHooks(target, mirror);
     if (mirror.problems.length > 0) throw new HostSyncProblem(mirror.problems.join('; '));
   };
   const sync: HostSync = {
@@ -328,14 +433,21 @@ export function createHostSync(db: Db, connection: CodeHost, client: HostClient,
         const group = await db.transaction((tx) => new Mirror(connection, 'each').groupOf(tx, host.groupHostId!));
         if (!group) await sync.group(host.groupHostId);
       }
+      let unhooked: Project | undefined;
       await apply(async (tx, mirror) => {
         // Gone, or moved to a user's own namespace, which Cascade does not import.
-        if (host?.groupHostId != null) await mirror.upsertProject(tx, host);
-        else {
+        if (host?.groupHostId != null) {
+          const project = await mirror.upsertProject(tx, host);
+          if (project?.hostHookId === null) unhooked = project;
+        } else {
           const known = await mirror.projectOf(tx, hostId);
           if (known) await mirror.removeProject(tx, known);
         }
       });
+      if (unhooked && target) {
+        const hook = await target.hooks.register(hostId, target.url, target.secret);
+        await apply((tx, mirror) => mirror.recordHook(tx, unhooked!, hook.hostId));
+      }
     },
     async groupMembers(groupHostId) {
       const memberships = await allPages((page) => client.groupMembers(groupHostId, page));
@@ -361,6 +473,8 @@ export function createHostSync(db: Db, connection: CodeHost, client: HostClient,
 export interface ReconcilerOptions {
   clients: HostClientFactory;
   secretKeyBase: string;
+  /** Cascade's public origin, for the project hooks a reconcile registers; none without it. */
+  publicOrigin?: string;
   logger?: Logger;
   /** How often connections are checked; a minute by default. */
   intervalMs?: number;
@@ -419,7 +533,11 @@ export function startReconciler(db: Db, options: ReconcilerOptions): Reconciler 
         continue;
       }
       try {
-        const done = await runReconcile(db, connection, client);
+        const receiver =
+          options.publicOrigin === undefined
+            ? undefined
+            : { publicOrigin: options.publicOrigin, secretKeyBase: options.secretKeyBase };
+        const done = await runReconcile(db, connection, client, { receiver });
         options.logger?.info(
           { codeHost: connection.name, counts: JSON.parse(done.counts) },
           'Reconciled the code host',

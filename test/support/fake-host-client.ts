@@ -146,6 +146,10 @@ export class FakeHostClient implements HostClient {
         this.request(`removeProjectHook:${projectHostId}`);
         this.hooks.delete(hookId);
       },
+      exists: async (projectHostId: number, hookId: number) => {
+        this.request(`projectHook:${projectHostId}`);
+        return this.hooks.get(hookId)?.projectHostId === projectHostId;
+      },
     };
   }
 }

@@ -355,6 +355,12 @@ export async function startTestGitLab(options: TestGitLabOptions = {}): Promise<
       if (!tree.projects.has(id)) return notFound('Project');
       return admin || (tree.projectMembers.get(id)?.get(caller.id) ?? 0) >= 40 ? registerHook(id, body) : adminOnly();
     }
+    if (method === 'GET' && (match = /^\/projects\/(\d+)\/hooks\/(\d+)$/.exec(path))) {
+      const [projectId, hookId] = [Number(match[1]), Number(match[2])];
+      if (!tree.projects.has(projectId)) return notFound('Project');
+      const hook = hooks.find((each) => each.id === hookId && each.projectId === projectId);
+      return hook ? json(200, hookJson(hook)) : notFound('Hook');
+    }
     if (method === 'DELETE' && (match = /^\/projects\/(\d+)\/hooks\/(\d+)$/.exec(path))) {
       if (!tree.projects.has(Number(match[1]))) return notFound('Project');
       return admin ? removeHook(Number(match[1]), Number(match[2])) : adminOnly();
