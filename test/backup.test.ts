@@ -124,7 +124,7 @@ describe('backupSqlite', () => {
   it('copies a database that is written while it is copied, whole and as it was at one moment', async () => {
     const t = await instance();
     // Enough pages that, one a step, the copy takes many turns of the writer below, however busy the machine.
-    await recordEvents(t, 10_000);
+    await recordEvents(t, 50_000);
     const target = join(mkdtempSync(join(tmpdir(), 'cascade-backup-to-')), 'copy.db');
 
     let copying = true;
@@ -133,7 +133,7 @@ describe('backupSqlite', () => {
       while (copying) {
         await save(t);
         await recordEvents(t, 20);
-        writesWhileCopying += 1;
+        if (copying) writesWhileCopying += 1;
         await nextTurn();
       }
     })();
