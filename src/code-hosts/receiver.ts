@@ -5,8 +5,8 @@
  * once per delivery id, before the host gets its answer. Applying it comes later (processor.ts).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { perDatabase, prepareNamed, type Db, type Queryable } from '../db/client.js';
 import { codeHosts, hostEvents, projects, type CodeHost } from '../db/schema.js';
 import { isTreeEvent, normaliseEvent } from './events.js';
 import type { HostKind } from './host.js';
@@ -28,7 +28,8 @@ export type Receipt =
   | { result: 'malformed'; message: string }
   /** A documented event Cascade has no use for: answered 2xx, not stored. */
   | { result: 'unused' }
-  | { result: 'stored'; codeHostId: number }
+  /** `tree`: a tree event, for the processor; a content event waits for delivery. */
+  | { result: 'stored'; codeHostId: number; tree: boolean }
   /** A redelivery of an event already stored. */
   | { result: 'duplicate' };
 
@@ -96,18 +97,82 @@ function parseObject(body: Uint8Array): Record<string, unknown> | undefined {
   }
 }
 
+/**
+ * The receiver's statements, prepared once: every delivery runs them, and building a query
+ * costs drizzle more than SQLite takes to run it.
+ */
+const lookups = perDatabase((db) => ({
+  connection: prepareNamed(
+    db
+      .select()
+      .from(codeHosts)
+      .where(eq(codeHosts.id, sql.placeholder('id')))
+      .limit(1),
+    'receiver_connection',
+  ),
+  project: prepareNamed(
+    db
+      .select({ id: projects.id })
+      .from(projects)
+      .where(
+        and(eq(projects.codeHostId, sql.placeholder('codeHostId')), eq(projects.hostId, sql.placeholder('hostId'))),
+      )
+      .limit(1),
+    'receiver_project',
+  ),
+}));
+
+/**
+ * The insert of a delivery: `received`, for the processor or for delivery; `unknownProject`,
+ * processed as it arrives. Two statements because drizzle encodes a placeholder's null as a
+ * date. On SQLite every transaction is the same writer, so these are prepared once; on
+ * PostgreSQL once per transaction, under one name.
+ */
+const inserts = perDatabase((tx: Queryable) => {
+  const values = {
+    codeHostId: sql.placeholder('codeHostId'),
+    deliveryId: sql.placeholder('deliveryId'),
+    hostEvent: sql.placeholder('hostEvent'),
+    kind: sql.placeholder('kind'),
+    hostProjectId: sql.placeholder('hostProjectId'),
+    payload: sql.placeholder('payload'),
+    receivedAt: sql.placeholder('receivedAt'),
+  };
+  // A redelivery, or the same delivery arriving twice at once: the unique index keeps one.
+  const once = { target: [hostEvents.codeHostId, hostEvents.deliveryId] };
+  return {
+    received: prepareNamed(
+      tx
+        .insert(hostEvents)
+        .values({ ...values, projectId: sql.placeholder('projectId'), outcome: 'received' })
+        .onConflictDoNothing(once)
+        .returning({ id: hostEvents.id }),
+      'receiver_insert_received',
+    ),
+    unknownProject: prepareNamed(
+      tx
+        .insert(hostEvents)
+        .values({
+          ...values,
+          outcome: 'unknown_project',
+          detail: UNKNOWN_PROJECT_DETAIL,
+          processedAt: sql.placeholder('receivedAt'),
+        })
+        .onConflictDoNothing(once)
+        .returning({ id: hostEvents.id }),
+      'receiver_insert_unknown_project',
+    ),
+  };
+});
+
 async function findConnection(db: Db, id: number): Promise<CodeHost | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
-  return (await db.select().from(codeHosts).where(eq(codeHosts.id, id)).limit(1))[0];
+  return (await lookups(db).connection.execute({ id }))[0];
 }
 
 async function projectIdOf(db: Db, codeHostId: number, hostProjectId: number | null): Promise<number | null> {
   if (hostProjectId === null) return null;
-  const [row] = await db
-    .select({ id: projects.id })
-    .from(projects)
-    .where(and(eq(projects.codeHostId, codeHostId), eq(projects.hostId, hostProjectId)))
-    .limit(1);
+  const [row] = await lookups(db).project.execute({ codeHostId, hostId: hostProjectId });
   return row?.id ?? null;
 }
 
@@ -144,25 +209,19 @@ export async function receiveDelivery(
   // Tree events are for the processor, which knows the project once it is imported; a content
   // event for a project Cascade has not imported has nowhere to go.
   const unknownProject = !isTreeEvent(kind) && projectId === null;
+  const values = {
+    codeHostId: connection.id,
+    deliveryId: deliveryIdOf(connection.kind, delivery),
+    hostEvent,
+    kind,
+    hostProjectId,
+    payload: new TextDecoder().decode(delivery.body),
+    receivedAt: now,
+  };
   const [stored] = await db.transaction(async (tx) =>
-    tx
-      .insert(hostEvents)
-      .values({
-        codeHostId: connection.id,
-        deliveryId: deliveryIdOf(connection.kind, delivery),
-        hostEvent,
-        kind,
-        hostProjectId,
-        projectId,
-        payload: new TextDecoder().decode(delivery.body),
-        outcome: unknownProject ? 'unknown_project' : 'received',
-        detail: unknownProject ? UNKNOWN_PROJECT_DETAIL : null,
-        receivedAt: now,
-        processedAt: unknownProject ? now : null,
-      })
-      // A redelivery, or the same delivery arriving twice at once: the unique index keeps one.
-      .onConflictDoNothing({ target: [hostEvents.codeHostId, hostEvents.deliveryId] })
-      .returning({ id: hostEvents.id }),
+    unknownProject
+      ? inserts(tx).unknownProject.execute(values)
+      : inserts(tx).received.execute({ ...values, projectId }),
   );
-  return stored ? { result: 'stored', codeHostId: connection.id } : { result: 'duplicate' };
+  return stored ? { result: 'stored', codeHostId: connection.id, tree: isTreeEvent(kind) } : { result: 'duplicate' };
 }

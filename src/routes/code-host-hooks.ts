@@ -46,7 +46,7 @@ export function codeHostHookRoutes(deps: AppDeps): Hono<AppEnv> {
       case 'duplicate':
         return c.json(message('Already received.'), 200);
       case 'stored':
-        void deps.hostEventProcessor?.wake(receipt.codeHostId);
+        if (receipt.tree) void deps.hostEventProcessor?.wake(receipt.codeHostId);
         return c.json(message('Received.'), 201);
     }
   });

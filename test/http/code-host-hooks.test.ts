@@ -180,4 +180,14 @@ describe('the receiver of code hosts hooks', () => {
     expect(response.status).toBe(201);
     expect(woken).toEqual([gitlab.id]);
   });
+
+  it('does not wake the processor for a content event, which waits for delivery', async () => {
+    const woken: number[] = [];
+    const { app, db } = await createTestApp({ hostEventProcessor: { wake: async (id) => void woken.push(id) } });
+    const gitlab = await insertConnection(db, 'gitlab');
+    const body = payload('gitlab-system-push');
+    expect((await deliver(app, gitlab.id, body, hostHeaders('gitlab', 'System Hook', body))).status).toBe(201);
+    expect(await storedEvents(db)).toMatchObject([{ kind: 'push' }]);
+    expect(woken).toEqual([]);
+  });
 });
