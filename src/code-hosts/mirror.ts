@@ -350,10 +350,15 @@ export class Mirror {
       const known = existing.get(host.hostId);
       return { host, known, email: host.email ?? known?.email ?? this.placeholderEmail(host) };
     });
+    // Who else has the usernames and e-mails that users take or change to; a user who keeps
+    // both clashes with nobody new (after the first batches of an import, nearly everyone).
+    const changing = wanted.filter(
+      ({ host, known, email }) => !known || known.username !== host.username || known.email !== email,
+    );
     const others = await usersNamed(
       tx,
-      wanted.map(({ host }) => host.username.toLowerCase()),
-      wanted.map(({ email }) => email.toLowerCase()),
+      changing.map(({ host }) => host.username.toLowerCase()),
+      changing.map(({ email }) => email.toLowerCase()),
     );
     // What this batch takes, so that two of the host's users cannot both take one username or e-mail.
     const claimed = new Map<string, number>();

@@ -34,7 +34,7 @@ import { CHANGE_LABELS, Mirror, type ChangeCount } from './mirror.js';
 import { HostSecrets } from './secrets.js';
 
 /** How many members listings a run asks the host for at once. */
-export const MEMBER_FETCHES = 8;
+export const MEMBER_FETCHES = 16;
 /** How many groups' or projects' members a run writes in one transaction. */
 const MEMBERS_BATCH = 100;
 

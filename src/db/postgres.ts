@@ -104,11 +104,14 @@ export function openPostgres(url: string, { poolSize = 10, onStatement, onTimed 
     engine: 'postgres' as const,
     inTransaction: false as const,
     transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-      return connection.transaction(async (tx) => {
-        await tx.execute(sql.raw('set transaction read write'));
-        await tx.execute(sql.raw(`select pg_advisory_xact_lock(${WRITE_LOCK})`));
-        return work(transactionOf(tx));
-      });
+      // `begin read write`: the pool's connections are read-only unless a transaction says otherwise.
+      return connection.transaction(
+        async (tx) => {
+          await tx.execute(sql.raw(`select pg_advisory_xact_lock(${WRITE_LOCK})`));
+          return work(transactionOf(tx));
+        },
+        { accessMode: 'read write' },
+      );
     },
     async close() {
       await Promise.all([pool.end(), writerPool?.end()]);

@@ -141,6 +141,49 @@ async function checkDestination(
   return { ok: true, url: target, address: addresses[0]! };
 }
 
+/** How long an idle kept connection waits for the next request: under Node's and most servers' 5 s. */
+const IDLE_CONNECTION_MS = 4_000;
+/** The most addresses whose idle connections are kept; the least recently used is let go. */
+const MAX_KEPT_ADDRESSES = 64;
+/** Idle connections kept per address: one run of requests (an import's pages) needs no more. */
+const MAX_IDLE_CONNECTIONS = 16;
+/** The most of an unread answer drained so that its connection can be kept; a longer one is cut. */
+const MAX_DRAINED_BYTES = 64 * 1024;
+
+/**
+ * Agents that keep connections open between requests, one per checked address: a run of
+ * requests to one host (the pages of an import, a queue of deliveries) then opens one TCP
+ * connection (and TLS session) instead of one per request. A connection is only ever reused
+ * for the address it was opened to, and only after that address passed the checks again.
+ */
+const agents = new Map<string, http.Agent>();
+
+function agentFor(protocol: string, { address }: ResolvedAddress, verifyTls: boolean): http.Agent {
+  const key = `${protocol}//${address}/${verifyTls ? 'verified' : 'unverified'}`;
+  let agent = agents.get(key);
+  if (agent) {
+    agents.delete(key);
+  } else {
+    const options = { keepAlive: true, timeout: IDLE_CONNECTION_MS, maxFreeSockets: MAX_IDLE_CONNECTIONS };
+    agent = protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+    // Not destroyed: requests still using it finish, and its idle connections time out.
+    if (agents.size >= MAX_KEPT_ADDRESSES) agents.delete(agents.keys().next().value!);
+  }
+  agents.set(key, agent);
+  return agent;
+}
+
+/** Lets an answer's connection go back to its agent: the rest of its body read and dropped, when short. */
+function release(response: IncomingMessage): void {
+  let drained = 0;
+  response.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > MAX_DRAINED_BYTES) response.destroy();
+  });
+  response.on('error', () => undefined);
+  response.resume();
+}
+
 /** A lookup that answers with the address already checked, whatever DNS says now. */
 function pinnedLookup({ address, family }: ResolvedAddress): LookupFunction {
   return (_hostname, options, callback) => {
@@ -188,9 +231,29 @@ function readBody(response: IncomingMessage, maxBytes: number): Promise<string> 
 
 /**
  * One request to one checked destination; resolves with the status line and headers, and with
- * the body when `maxBodyBytes` is given (a redirect's body is never read).
+ * the body when `maxBodyBytes` is given (a redirect's body is never read). A kept connection
+ * that the server closed just as the request went out is retried once on a new one.
  */
-function exchange(
+async function exchange(
+  destination: Destination,
+  request: OutboundRequest,
+  signal: AbortSignal,
+  maxBodyBytes: number | null,
+): Promise<Answer> {
+  try {
+    return await exchangeOnce(destination, request, signal, maxBodyBytes);
+  } catch (error) {
+    if (!(error instanceof ClosedKeptConnection)) throw error;
+    return exchangeOnce(destination, request, signal, maxBodyBytes);
+  }
+}
+
+/** A kept connection closed by the server before any answer came: the request never reached it. */
+class ClosedKeptConnection extends Error {
+  readonly code = 'ECONNRESET';
+}
+
+function exchangeOnce(
   destination: Destination,
   request: OutboundRequest,
   signal: AbortSignal,
@@ -201,6 +264,7 @@ function exchange(
   const client = url.protocol === 'https:' ? https : http;
   const headers: Record<string, string> = { 'user-agent': 'Cascade', ...request.headers };
   if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+  const verifyTls = request.verifyTls !== false;
   return new Promise((resolve, reject) => {
     const outgoing = client.request(
       {
@@ -209,11 +273,11 @@ function exchange(
         port: url.port || undefined,
         path: `${url.pathname}${url.search}`,
         headers,
-        agent: false,
+        agent: agentFor(url.protocol, address, verifyTls),
         lookup: pinnedLookup(address),
         signal,
         ...(url.protocol === 'https:'
-          ? { servername: isIP(host) ? undefined : host, rejectUnauthorized: request.verifyTls !== false }
+          ? { servername: isIP(host) ? undefined : host, rejectUnauthorized: verifyTls }
           : {}),
       },
       (response: IncomingMessage) => {
@@ -221,13 +285,16 @@ function exchange(
         const answer = { status, location: response.headers.location, headers: response.headers, body: null };
         if (maxBodyBytes === null || (isRedirect(status) && answer.location)) {
           resolve(answer);
-          response.destroy();
+          release(response);
           return;
         }
         readBody(response, maxBodyBytes).then((body) => resolve({ ...answer, body }), reject);
       },
     );
-    outgoing.on('error', reject);
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      const closedUnderUs = outgoing.reusedSocket && error.code === 'ECONNRESET' && !signal.aborted;
+      reject(closedUnderUs ? new ClosedKeptConnection() : error);
+    });
     outgoing.end(request.body);
   });
 }
