@@ -51,6 +51,47 @@ export const EVENT_KINDS: readonly EventKind[] = [...CONTENT_EVENT_KINDS, ...TRE
 const TREE_KINDS = new Set<string>(TREE_EVENT_KINDS);
 export const isTreeEvent = (kind: string): kind is TreeEventKind => TREE_KINDS.has(kind);
 
+/**
+ * One event of each kind, as a list names it: content events in GitLab's words for its webhook
+ * events ("Push events" names the setting, "Push" one event), tree events after what they do.
+ */
+export const EVENT_KIND_LABELS: Record<EventKind, string> = {
+  push: 'Push',
+  tag_push: 'Tag push',
+  merge_request: 'Merge request',
+  issue: 'Issue',
+  confidential_issue: 'Confidential issue',
+  note: 'Comment',
+  confidential_note: 'Confidential comment',
+  pipeline: 'Pipeline',
+  job: 'Job',
+  wiki_page: 'Wiki page',
+  deployment: 'Deployment',
+  release: 'Release',
+  project_created: 'Project created',
+  project_renamed: 'Project renamed',
+  project_transferred: 'Project transferred',
+  project_updated: 'Project updated',
+  project_destroyed: 'Project deleted',
+  group_created: 'Group created',
+  group_renamed: 'Group renamed',
+  group_destroyed: 'Group deleted',
+  member_added: 'Member added',
+  member_updated: "Member's role changed",
+  member_removed: 'Member removed',
+};
+
+const KINDS = new Set<string>(EVENT_KINDS);
+const isEventKind = (kind: string): kind is EventKind => KINDS.has(kind);
+
+/**
+ * A stored kind's label; a kind this version does not know is shown as it was stored.
+ *
+ * @example
+ * eventKindLabel('confidential_note') // 'Confidential comment'
+ */
+export const eventKindLabel = (kind: string): string => (isEventKind(kind) ? EVENT_KIND_LABELS[kind] : kind);
+
 /** What an event is about: a project, a group, or (a member event) either. Ids are the host's. */
 export interface HostEventSubject {
   kind: EventKind;

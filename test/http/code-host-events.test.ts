@@ -32,7 +32,7 @@ describe('Admin Area › Code hosts › Recent events', () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     const text = textOf(html);
-    expect(text.indexOf('group_renamed')).toBeLessThan(text.indexOf('push'));
+    expect(text.indexOf('Group renamed')).toBeLessThan(text.indexOf('Push'));
     expect(html).toContain(`<a href="/${project.fullPath}">${project.fullPath}</a>`);
     expect(text).toContain('Failed The host answered 502.');
     expect(text).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
@@ -65,8 +65,56 @@ describe('Admin Area › Code hosts › Recent events', () => {
     const failed = textOf(
       await (await get(app, `/admin/code_hosts/${gitlab.id}/events?outcome=failed`, { cookie: admin })).text(),
     );
-    expect(failed).toContain('project_destroyed');
-    expect(failed).not.toContain('project_updated');
+    expect(failed).toContain('Project deleted');
+    expect(failed).not.toContain('Project updated');
+  });
+
+  it('names each type and outcome in words, GitLab’s where it has them, never by its stored kind', async () => {
+    const { app, db, gitlab, admin } = await setUp();
+    const stored = [
+      { kind: 'tag_push', outcome: 'received', shown: 'Tag push', as: 'Received' },
+      { kind: 'confidential_note', outcome: 'received', shown: 'Confidential comment', as: 'Received' },
+      { kind: 'member_updated', outcome: 'received', shown: "Member's role changed", as: 'Waiting' },
+      { kind: 'project_renamed', outcome: 'applied', shown: 'Project renamed', as: 'Applied' },
+      { kind: 'member_added', outcome: 'unknown_project', shown: 'Member added', as: 'Unknown project' },
+      { kind: 'group_destroyed', outcome: 'failed', shown: 'Group deleted', as: 'Failed' },
+    ];
+    await writeConnection(db)
+      .insert(hostEvents)
+      .values(
+        stored.map(({ kind, outcome }, i) => ({
+          codeHostId: gitlab.id,
+          deliveryId: `d${i}`,
+          hostEvent: 'System Hook',
+          kind,
+          hostProjectId: 1000 + i,
+          payload: '{}',
+          outcome,
+          receivedAt: new Date(),
+        })),
+      );
+    const text = textOf(await (await get(app, `/admin/code_hosts/${gitlab.id}/events`, { cookie: admin })).text());
+    stored.forEach(({ kind, outcome, shown, as }, i) => {
+      expect(text).toMatch(new RegExp(`${shown} System Hook Host project ${1000 + i} [\\d: -]+ UTC ${as}`));
+      expect(text).not.toContain(kind);
+      if (outcome !== 'received') expect(text).not.toContain(outcome);
+    });
+  });
+
+  it('offers the outcomes in words in its filter', async () => {
+    const { app, gitlab, admin } = await setUp();
+    const html = await (await get(app, `/admin/code_hosts/${gitlab.id}/events`, { cookie: admin })).text();
+    const options = [...html.matchAll(/<option value="([^"]*)">([^<]*)<\/option>/g)].map(([, value, label]) => [
+      value,
+      label,
+    ]);
+    expect(options).toEqual([
+      ['', 'All outcomes'],
+      ['received', 'Waiting or received'],
+      ['applied', 'Applied'],
+      ['unknown_project', 'Unknown project'],
+      ['failed', 'Failed'],
+    ]);
   });
 
   it('is not found for anyone but an administrator, and for a connection that does not exist', async () => {

@@ -1,7 +1,7 @@
 /** @module views/pages/audit: the audit trail, newest first, with filters and page links. */
 import { ACTION_LABELS, type AuditAction, type AuditPage } from '../../src/audit/trail.js';
 import { integrationTypes } from '../../src/integrations/index.js';
-import { EmptyState } from '../components/lists.js';
+import { EventLog, UtcTime, type EventColumn } from '../components/event-log.js';
 
 export interface AuditFilters {
   integration: string;
@@ -29,6 +29,44 @@ const LEVELS = [
 
 const titleOf = (slug: string | null) =>
   slug ? (integrationTypes.find((type) => type.slug === slug)?.title ?? slug) : '—';
+
+const AUDIT_COLUMNS: EventColumn<AuditPage['events'][number]>[] = [
+  { header: 'When', cell: (event) => <UtcTime date={event.createdAt} /> },
+  { header: 'Who', cell: (event) => `@${event.actorName}` },
+  {
+    header: 'Where',
+    cell: (event) => (
+      <>
+        {event.ownerName}
+        <div class="muted">{event.level[0]!.toUpperCase() + event.level.slice(1)}</div>
+      </>
+    ),
+  },
+  {
+    header: 'What',
+    cell: (event) => (
+      <>
+        {ACTION_LABELS[event.action as AuditAction] ?? event.action}
+        <div class="muted">{titleOf(event.integration)}</div>
+      </>
+    ),
+  },
+  {
+    header: 'Changes',
+    cell: (event) =>
+      event.changeList.length === 0 ? (
+        <span class="muted">No values changed</span>
+      ) : (
+        <ul class="differences">
+          {event.changeList.map((change) => (
+            <li>
+              {change.label}: {change.before ?? '(not set)'} → {change.after ?? '(not set)'}
+            </li>
+          ))}
+        </ul>
+      ),
+  },
+];
 
 function queryHref(baseUrl: string, filters: AuditFilters, before?: number) {
   const params = new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== ''));
@@ -96,63 +134,14 @@ export function AuditEventsPage({ page, baseUrl, filters, allLevels, isFirstPage
           </button>
         </div>
       </form>
-      {page.events.length === 0 ? (
-        <EmptyState>No audit events match.</EmptyState>
-      ) : (
-        <table class="table">
-          <caption class="visually-hidden">Audit events</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Where</th>
-              <th scope="col">What</th>
-              <th scope="col">Changes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.events.map((event) => (
-              <tr>
-                <td>
-                  <time datetime={event.createdAt.toISOString()}>
-                    {event.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC
-                  </time>
-                </td>
-                <td>@{event.actorName}</td>
-                <td>
-                  {event.ownerName}
-                  <div class="muted">{event.level[0]!.toUpperCase() + event.level.slice(1)}</div>
-                </td>
-                <td>
-                  {ACTION_LABELS[event.action as AuditAction] ?? event.action}
-                  <div class="muted">{titleOf(event.integration)}</div>
-                </td>
-                <td>
-                  {event.changeList.length === 0 ? (
-                    <span class="muted">No values changed</span>
-                  ) : (
-                    <ul class="differences">
-                      {event.changeList.map((change) => (
-                        <li>
-                          {change.label}: {change.before ?? '(not set)'} → {change.after ?? '(not set)'}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <nav class="pagination" aria-label="Pagination">
-        {!isFirstPage && <a href={queryHref(baseUrl, filters)}>« Newest</a>}
-        {page.next !== null && (
-          <a href={queryHref(baseUrl, filters, page.next)} rel="next">
-            Older events ›
-          </a>
-        )}
-      </nav>
+      <EventLog
+        caption="Audit events"
+        columns={AUDIT_COLUMNS}
+        page={page}
+        empty="No audit events match."
+        isFirstPage={isFirstPage}
+        pageHref={(before) => queryHref(baseUrl, filters, before)}
+      />
     </>
   );
 }

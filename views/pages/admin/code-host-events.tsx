@@ -1,6 +1,12 @@
 /** @module views/pages/admin/code-host-events: Admin Area › Code hosts › a connection › Recent events. */
-import { EVENT_OUTCOMES, type RecentEventsPage } from '../../../src/code-hosts/recent-events.js';
-import { EmptyState } from '../../components/lists.js';
+import { eventKindLabel, isTreeEvent } from '../../../src/code-hosts/events.js';
+import {
+  EVENT_OUTCOMES,
+  type EventOutcome,
+  type RecentEvent,
+  type RecentEventsPage,
+} from '../../../src/code-hosts/recent-events.js';
+import { EventLog, UtcTime, type EventColumn } from '../../components/event-log.js';
 
 interface CodeHostEventsProps {
   connection: { id: number; name: string };
@@ -10,12 +16,52 @@ interface CodeHostEventsProps {
   isFirstPage: boolean;
 }
 
-const OUTCOME_LABELS: Record<string, string> = {
-  received: 'Received',
+/** Also the filter's words, where `received` takes in tree events waiting to be applied and content events. */
+const OUTCOME_LABELS: Record<EventOutcome, string> = {
+  received: 'Waiting or received',
   applied: 'Applied',
   unknown_project: 'Unknown project',
   failed: 'Failed',
 };
+
+/** One event's outcome: a tree event still `received` is waiting to be applied; a content event stays received. */
+function outcomeLabel({ kind, outcome }: RecentEvent) {
+  if (outcome === 'received') return isTreeEvent(kind) ? 'Waiting' : 'Received';
+  return OUTCOME_LABELS[outcome as EventOutcome] ?? outcome;
+}
+
+const EVENT_COLUMNS: EventColumn<RecentEvent>[] = [
+  {
+    header: 'Type',
+    cell: (event) => (
+      <>
+        {eventKindLabel(event.kind)}
+        {event.hostEvent && <div class="muted">{event.hostEvent}</div>}
+      </>
+    ),
+  },
+  {
+    header: 'Project',
+    cell: (event) =>
+      event.projectPath ? (
+        <a href={`/${event.projectPath}`}>{event.projectPath}</a>
+      ) : event.hostProjectId !== null ? (
+        <span class="muted">Host project {event.hostProjectId}</span>
+      ) : (
+        '—'
+      ),
+  },
+  { header: 'Received', cell: (event) => <UtcTime date={event.receivedAt} /> },
+  {
+    header: 'Outcome',
+    cell: (event) => (
+      <>
+        {outcomeLabel(event)}
+        {event.detail && <div class="muted">{event.detail}</div>}
+      </>
+    ),
+  },
+];
 
 export const codeHostEventsPath = (id: number) => `/admin/code_hosts/${id}/events`;
 
@@ -54,57 +100,14 @@ export function CodeHostEventsPage({ connection, page, outcome, isFirstPage }: C
           </button>
         </div>
       </form>
-      {page.events.length === 0 ? (
-        <EmptyState>No events match.</EmptyState>
-      ) : (
-        <table class="table">
-          <caption class="visually-hidden">Recent events</caption>
-          <thead>
-            <tr>
-              <th scope="col">Type</th>
-              <th scope="col">Project</th>
-              <th scope="col">Received</th>
-              <th scope="col">Outcome</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.events.map((event) => (
-              <tr>
-                <td>
-                  {event.kind}
-                  {event.hostEvent && <div class="muted">{event.hostEvent}</div>}
-                </td>
-                <td>
-                  {event.projectPath ? (
-                    <a href={`/${event.projectPath}`}>{event.projectPath}</a>
-                  ) : event.hostProjectId !== null ? (
-                    <span class="muted">Host project {event.hostProjectId}</span>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td>
-                  <time datetime={event.receivedAt.toISOString()}>
-                    {event.receivedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC
-                  </time>
-                </td>
-                <td>
-                  {OUTCOME_LABELS[event.outcome] ?? event.outcome}
-                  {event.detail && <div class="muted">{event.detail}</div>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <nav class="pagination" aria-label="Pagination">
-        {!isFirstPage && <a href={pageHref(connection.id, outcome)}>« Newest</a>}
-        {page.next !== null && (
-          <a href={pageHref(connection.id, outcome, page.next)} rel="next">
-            Older events ›
-          </a>
-        )}
-      </nav>
+      <EventLog
+        caption="Recent events"
+        columns={EVENT_COLUMNS}
+        page={page}
+        empty="No events match."
+        isFirstPage={isFirstPage}
+        pageHref={(before) => pageHref(connection.id, outcome, before)}
+      />
     </>
   );
 }
