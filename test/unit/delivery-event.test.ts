@@ -106,6 +106,20 @@ describe('GitLab events in the delivery model (the documented example payloads)'
     });
   });
 
+  it('reads an issue hook with the confidential event_type as confidential, whatever its attributes say', () => {
+    const event = gitlab('issue', 'Confidential Issue Hook', (body) => {
+      body.event_type = 'confidential_issue';
+    });
+    expect(event).toMatchObject({ kind: 'confidential_issue', issue: { confidential: true } });
+  });
+
+  it("takes a commit's title from the hook, as GitLab's push message does", () => {
+    const event = gitlab('push', 'Push Hook', (body) => {
+      ((body.commits as Record<string, unknown>[])[1] as Record<string, unknown>).title = 'Fixed the readme';
+    });
+    expect(event).toMatchObject({ push: { commits: [{}, { message: 'fixed readme', title: 'Fixed the readme' }] } });
+  });
+
   it('reads a merge request with its branches and labels', () => {
     expect(gitlab('merge-request', 'Merge Request Hook')).toMatchObject({
       kind: 'merge_request',

@@ -78,6 +78,11 @@ describe('the trigger event of each event', () => {
       reason: 'The push_events trigger is off',
     });
     expect(shouldNotify(gitlabEvent('push'), settings(), context)).toEqual({ notify: true, channels: [] });
+    const withoutJobs = { ...settings(), events: { push_events: true } };
+    expect(shouldNotify(gitlabEvent('job'), withoutJobs, context)).toEqual({
+      notify: false,
+      reason: 'The job_events trigger is off',
+    });
   });
 
   it('sends a confidential issue only to confidential_issues_events, never to issues_events', () => {
@@ -106,6 +111,7 @@ describe('branches_to_be_notified', () => {
   it("protected: the host's protected branches, wildcards as GitLab matches them", () => {
     expect(push('stable', 'protected')).toMatchObject({ notify: true });
     expect(push('release/1.2', 'protected')).toMatchObject({ notify: true });
+    expect(push('release/1.2/hotfix', 'protected')).toMatchObject({ notify: true });
     expect(push('release', 'protected')).toEqual({ notify: false, reason: 'Only protected branches are notified' });
     expect(push('master', 'protected')).toMatchObject({ notify: false });
     expect(push('stable.x', 'protected')).toMatchObject({ notify: false });
