@@ -1,7 +1,7 @@
 /**
  * Test support for the receiver of code hosts' hooks: a connection with a known hook secret,
  * deliveries signed as GitLab, Gitea and Forgejo sign them, the documented example payloads
- * (test/support/host-payloads/receiver-*.json), and a HostSync that records what it is asked.
+ * (test/support/host-payloads/receiver-*.json, delivery-*.json), and a HostSync that records what it is asked.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -19,6 +19,14 @@ export const HOOK_SECRET = 'hook-secret-0123456789abcdef';
 
 export function payload(name: string): string {
   return readFileSync(new URL(`host-payloads/receiver-${name}.json`, import.meta.url), 'utf8');
+}
+
+/** A documented example of a content event (test/support/host-payloads/delivery-*.json), parsed. */
+export function deliveryPayload(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`host-payloads/delivery-${name}.json`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 export async function insertConnection(db: Db, kind: HostKind, extra: Partial<CodeHost> = {}): Promise<CodeHost> {
