@@ -6,15 +6,9 @@
  * {@link HostRequestFailed} that names the host's status and answer, never the token.
  */
 import { fetchOutbound, type OutboundPolicy, type OutboundResponse } from '../outbound/request.js';
-import { HostRequestFailed } from './host.js';
+import { HostRequestFailed, type HostPatience } from './host.js';
 
-export interface HostHttpOptions {
-  /** The longest wait for one Retry-After. Default 60 seconds. */
-  maxRetryWaitMs?: number;
-  /** Requests made for one call, retries included. Default 5. */
-  maxTries?: number;
-  /** One request's time limit. Default 30 seconds. */
-  timeoutMs?: number;
+export interface HostHttpOptions extends HostPatience {
   /** Items per page asked of the host. Default 100 (GitLab's most), 50 on Gitea. */
   pageSize?: number;
 }
@@ -164,9 +158,11 @@ export class HostHttp {
       const retryAfter = header(answer.headers, 'retry-after');
       // A 429 is always waited out; a 503 only when the host says when to come back.
       const busy = answer.status === 429 || (answer.status === 503 && retryAfter !== undefined);
-      if (busy && attempt < maxTries) {
-        const wait = retryAfterMs(retryAfter);
-        await sleep(Math.min(wait, this.options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS));
+      const wait = retryAfterMs(retryAfter);
+      const maxWait = this.options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+      const givesUp = wait > maxWait && this.options.failBeyondMaxRetryWait === true;
+      if (busy && attempt < maxTries && !givesUp) {
+        await sleep(Math.min(wait, maxWait));
         continue;
       }
       throw this.failure(answer.status, hostMessage(json, answer.body), where, attempt);

@@ -173,11 +173,27 @@ export interface HostTarget {
   token: string;
 }
 
+/** How long a client's calls may wait on the host (host-http.ts); a caller may set its own. */
+export interface HostPatience {
+  /** The longest wait for one Retry-After. Default 60 seconds. */
+  maxRetryWaitMs?: number;
+  /** Requests made for one call, retries included. Default 5. */
+  maxTries?: number;
+  /** One request's time limit. Default 30 seconds. */
+  timeoutMs?: number;
+  /**
+   * A Retry-After that asks for longer than `maxRetryWaitMs` fails the call at once, instead of
+   * being waited out for that long (for calls a person waits on).
+   */
+  failBeyondMaxRetryWait?: boolean;
+}
+
 /**
  * Makes the client of a host; every request goes through the outbound protection with the
- * Network settings given (src/outbound/request.ts). Tests give the app a factory of their own.
+ * Network settings given (src/outbound/request.ts), and waits on the host as `patience` says
+ * (by default as long as an import may). Tests give the app a factory of their own.
  */
-export type HostClientFactory = (target: HostTarget, policy: OutboundPolicy) => HostClient;
+export type HostClientFactory = (target: HostTarget, policy: OutboundPolicy, patience?: HostPatience) => HostClient;
 
 /** Runs a connection's import (or, once imported, its reconcile) without holding up the request. */
 export interface HostImports {

@@ -4,9 +4,17 @@
  * per connection, in the order they were received, each through the connection's HostSync, which
  * fetches the object as it is now. Content events (pushes, merge requests, ...) stay `received`
  * for their delivery to integrations; this processor never takes them.
+ *
+ * Each server of a PostgreSQL database has its processor, and a delivery wakes the one of the
+ * server that stored it. So that one server applies each event, and a connection's events stay in
+ * order, a processor drains a connection only while it holds the connection's lock
+ * (`withExclusive`, an advisory lock on PostgreSQL); one that finds the lock taken leaves the
+ * events to the holder. Claiming rows instead (`for update skip locked`) would need each
+ * connection's events kept in order across servers and the claims of a crashed server taken back;
+ * a lock held by a connection ends with it.
  */
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { withExclusive, type Db } from '../db/client.js';
 import { codeHosts, groups, hostEvents, projects, type CodeHost, type HostEvent } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { normaliseEvent, TREE_EVENT_KINDS, type HostEventSubject } from './events.js';
@@ -20,6 +28,10 @@ export type HostSyncFactory = (connection: CodeHost) => HostSync;
 const BATCH = 100;
 
 type Outcome = { outcome: 'applied' | 'failed' | 'unknown_project'; detail: string | null };
+
+/** The events this processor applies, and has not yet. */
+const receivedTreeEvents = () =>
+  and(eq(hostEvents.outcome, 'received'), inArray(hostEvents.kind, [...TREE_EVENT_KINDS]));
 
 const UNKNOWN_GROUP_DETAIL = 'Cascade does not know this group; the next reconcile imports it with its members.';
 
@@ -47,7 +59,7 @@ export class HostEventProcessor {
     const pending = await this.db
       .selectDistinct({ codeHostId: hostEvents.codeHostId })
       .from(hostEvents)
-      .where(and(eq(hostEvents.outcome, 'received'), inArray(hostEvents.kind, [...TREE_EVENT_KINDS])));
+      .where(receivedTreeEvents());
     await Promise.all(pending.map(({ codeHostId }) => this.wake(codeHostId)));
   }
 
@@ -61,7 +73,7 @@ export class HostEventProcessor {
     const drain = (async () => {
       do {
         this.again.delete(codeHostId);
-        await this.drain(codeHostId);
+        await this.drainHoldingLock(codeHostId);
       } while (this.again.has(codeHostId) && !this.stopped);
     })()
       .catch((error: unknown) => this.logger?.error({ err: error, codeHostId }, 'Applying code host events failed'))
@@ -76,6 +88,22 @@ export class HostEventProcessor {
     await Promise.all(this.running.values());
   }
 
+  /**
+   * Drains the connection while holding its lock; when another server holds it, that server
+   * applies the events. None is left behind: an event stored before another server tried the lock
+   * was committed before the holder lets go, and the holder looks for received events once more
+   * after letting go (taking the lock again for them). One stored after the holder let go finds
+   * the lock free when its own server tries it.
+   */
+  private async drainHoldingLock(codeHostId: number): Promise<void> {
+    for (;;) {
+      const drained = await withExclusive(this.db, { name: 'code-host-events', id: codeHostId }, () =>
+        this.drain(codeHostId).then(() => true),
+      );
+      if (!drained || this.stopped || !(await this.hasReceived(codeHostId))) return;
+    }
+  }
+
   private async drain(codeHostId: number): Promise<void> {
     const [connection] = await this.db.select().from(codeHosts).where(eq(codeHosts.id, codeHostId)).limit(1);
     if (!connection) return;
@@ -85,14 +113,7 @@ export class HostEventProcessor {
       const batch = await this.db
         .select()
         .from(hostEvents)
-        .where(
-          and(
-            eq(hostEvents.codeHostId, codeHostId),
-            eq(hostEvents.outcome, 'received'),
-            inArray(hostEvents.kind, [...TREE_EVENT_KINDS]),
-            gt(hostEvents.id, after),
-          ),
-        )
+        .where(and(eq(hostEvents.codeHostId, codeHostId), receivedTreeEvents(), gt(hostEvents.id, after)))
         .orderBy(asc(hostEvents.id))
         .limit(BATCH);
       for (const event of batch) {
@@ -102,6 +123,15 @@ export class HostEventProcessor {
       }
       if (batch.length < BATCH) return;
     }
+  }
+
+  private async hasReceived(codeHostId: number): Promise<boolean> {
+    const [event] = await this.db
+      .select({ id: hostEvents.id })
+      .from(hostEvents)
+      .where(and(eq(hostEvents.codeHostId, codeHostId), receivedTreeEvents()))
+      .limit(1);
+    return event !== undefined;
   }
 
   private async apply(connection: CodeHost, sync: HostSync, event: HostEvent): Promise<Outcome> {

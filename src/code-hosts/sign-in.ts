@@ -13,14 +13,15 @@
  * connection's "admins are admins" on, each sign-in asks the host with the connection's
  * administrator token (`HostClient.user`: GitLab's GET /users/:id and Gitea's user search show
  * `is_admin` to an administrator) and sets `isAdmin` to its answer; when the host cannot be
- * asked, the user signs in without administrator rights. With it off, imported users are never
- * administrators, and signing in clears a flag that says otherwise.
+ * asked, or does not answer within {@link ADMIN_CHECK_PATIENCE}, the user signs in without
+ * administrator rights. With it off, imported users are never administrators, and signing in
+ * clears a flag that says otherwise.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNotNull, isNull, ne } from 'drizzle-orm';
 import * as client from 'openid-client';
 import { connectionClient } from './clients.js';
-import { HostRequestFailed, type HostClientFactory } from './host.js';
+import { HostRequestFailed, type HostClientFactory, type HostPatience } from './host.js';
 import { HostSecrets } from './secrets.js';
 import type { Queryable } from '../db/client.js';
 import { codeHosts, users, type CodeHost, type User } from '../db/schema.js';
@@ -33,6 +34,18 @@ export const HOST_SIGN_IN_SCOPES = 'openid profile email';
 
 /** How long a sign-in may wait on the host's pages (logging in, authorizing the application). */
 export const PENDING_SIGN_IN_MS = 10 * 60 * 1000;
+
+/**
+ * How long the administrator check may hold up a sign-in: a request of at most 10 seconds, and a
+ * second one only after a Retry-After of at most 2 seconds; a host busy for longer is not waited
+ * for (the import's client would wait up to a minute, several times).
+ */
+const ADMIN_CHECK_PATIENCE: HostPatience = {
+  timeoutMs: 10_000,
+  maxTries: 2,
+  maxRetryWaitMs: 2_000,
+  failBeyondMaxRetryWait: true,
+};
 
 /** A connection that offers "Sign in with <name>". */
 export interface SignInHost {
@@ -282,7 +295,7 @@ export class HostSignIn {
   /** Whether the host, asked with the connection's token, says the user is one of its administrators. */
   private async administersHost(host: CodeHost, user: User): Promise<boolean> {
     try {
-      const client = await connectionClient(this.deps.db, host, this.deps.clients, this.secrets);
+      const client = await connectionClient(this.deps.db, host, this.deps.clients, this.secrets, ADMIN_CHECK_PATIENCE);
       return (await client.user(user.hostId!))?.isAdmin === true;
     } catch (error) {
       if (error instanceof HostRequestFailed) return false;

@@ -3,7 +3,7 @@
  * Opens the database the configuration names (PostgreSQL for DATABASE_URL, otherwise the SQLite
  * file at DATABASE_PATH) and does what differs between the two behind one call each.
  */
-import { driverOf, type Db } from './database.js';
+import { driverOf, type Db, type ExclusiveLock } from './database.js';
 import { openPostgres, type PostgresOptions } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 
@@ -17,6 +17,7 @@ export {
   rows,
   type Db,
   type Dialect,
+  type ExclusiveLock,
   type Queryable,
   type Row,
   type StatementHooks,
@@ -60,4 +61,17 @@ export function writeConnection(db: Db) {
 /** Changes whenever anything is written to the database, by this process or another. */
 export function databaseStamp(db: Db): Promise<string> {
   return driverOf(db).stamp();
+}
+
+/**
+ * Runs `work` while this server holds `lock`, and answers its result; answers undefined without
+ * running it when another server (or another handle of this process) holds the lock now. The
+ * lock is let go when `work` settles, or when the server's connection to the database ends.
+ *
+ * @example
+ * const applied = await withExclusive(db, { name: 'code-host-events', id: connection.id }, () => applyEvents(connection))
+ * if (applied === undefined) return // another server applies them
+ */
+export function withExclusive<T>(db: Db, lock: ExclusiveLock, work: () => Promise<T>): Promise<T | undefined> {
+  return driverOf(db).exclusive(lock, work);
 }

@@ -181,6 +181,17 @@ export interface Driver {
   stamp(): Promise<string>;
   /** Applies the pending migrations of `folder` (the dialect's own by default); answers their names. */
   migrate(folder?: string): Promise<string[]>;
+  /** See {@link withExclusive} in db/client.ts. */
+  exclusive<T>(lock: ExclusiveLock, work: () => Promise<T>): Promise<T | undefined>;
+}
+
+/**
+ * What one server does at a time, across every server of the database: applying the received
+ * events of the code host connection `id` (code-hosts/processor.ts).
+ */
+export interface ExclusiveLock {
+  name: 'code-host-events';
+  id: number;
 }
 
 const drivers = new WeakMap<Db, Driver>();

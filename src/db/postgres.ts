@@ -11,7 +11,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { PACKAGE_ROOT } from '../paths.js';
-import { registerDriver, type Db, type StatementHooks, type Tx } from './database.js';
+import { registerDriver, type Db, type ExclusiveLock, type StatementHooks, type Tx } from './database.js';
 import { pendingMigrations } from './migrations.js';
 
 export const POSTGRES_MIGRATIONS = join(PACKAGE_ROOT, 'drizzle', 'postgres');
@@ -22,6 +22,19 @@ export const POSTGRES_MIGRATIONS = join(PACKAGE_ROOT, 'drizzle', 'postgres');
  */
 const WRITE_LOCK = 4_242_001;
 const MIGRATION_LOCK = 4_242_002;
+
+/**
+ * The first key of each {@link ExclusiveLock}'s two-key advisory lock, the second being its id
+ * (PostgreSQL keeps two-key locks apart from the one-key locks above).
+ */
+const EXCLUSIVE_LOCKS: Record<ExclusiveLock['name'], number> = { 'code-host-events': 4_242_003 };
+
+/**
+ * Connections of their own that hold the exclusive locks, so that work holding one never waits
+ * for a connection of the pool that the holders have taken: the most {@link withExclusive} calls
+ * of one server that run at once (the next waits for one to end).
+ */
+const EXCLUSIVE_CONNECTIONS = 4;
 
 // Counts and times are bigints in PostgreSQL; node-postgres hands them over as strings unless
 // told otherwise. Cascade's never reach 2^53 (times are milliseconds since the epoch).
@@ -114,9 +127,17 @@ export function openPostgres(url: string, { poolSize = 10, onStatement, onTimed 
       );
     },
     async close() {
-      await Promise.all([pool.end(), writerPool?.end()]);
+      await Promise.all([pool.end(), writerPool?.end(), exclusivePool?.end()]);
     },
   }) as unknown as Db;
+
+  // The exclusive locks' connections (holdExclusive), opened on first use.
+  let exclusivePool: pg.Pool | undefined;
+  const exclusive = () => {
+    exclusivePool ??= new pg.Pool({ connectionString: url, max: EXCLUSIVE_CONNECTIONS, application_name: 'cascade' });
+    exclusivePool.on('error', () => undefined);
+    return exclusivePool;
+  };
 
   let writerConnection: ReturnType<typeof writer> | undefined;
   registerDriver(db, {
@@ -129,6 +150,7 @@ export function openPostgres(url: string, { poolSize = 10, onStatement, onTimed 
       return String(result.rows[0]?.counter ?? 0);
     },
     migrate: (folder = POSTGRES_MIGRATIONS) => migrateShared(pool, folder),
+    exclusive: (lock, work) => holdExclusive(exclusive(), lock, work),
   });
   return db;
 }
@@ -163,5 +185,40 @@ async function migrateShared(pool: pg.Pool, folder: string): Promise<string[]> {
     }
   } finally {
     client.release();
+  }
+}
+
+/**
+ * Runs `work` while a transaction of a connection of its own holds the lock's advisory lock,
+ * unless another holds it. A lock of the transaction, not of the session: behind PgBouncer in
+ * transaction pooling a session's statements may reach different server connections, a
+ * transaction's never do. The transaction only holds the lock, so it keeps no snapshot that would
+ * hold back vacuum while `work` runs on the pool's connections.
+ */
+async function holdExclusive<T>(
+  pool: pg.Pool,
+  { name, id }: ExclusiveLock,
+  work: () => Promise<T>,
+): Promise<T | undefined> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    // A database that ends transactions left idle would otherwise let go of the lock while `work` runs.
+    await client.query('set local idle_in_transaction_session_timeout = 0');
+    // Keys in the text, not as parameters: the portal of a query with parameters keeps its
+    // snapshot until the next query, which would hold back vacuum for as long as `work` runs.
+    const taken = await client.query<{ taken: boolean }>(
+      `select pg_try_advisory_xact_lock(${EXCLUSIVE_LOCKS[name]}, ${id}) as taken`,
+    );
+    if (!taken.rows[0]!.taken) return undefined;
+    return await work();
+  } finally {
+    // Ending the transaction lets go of the lock (it wrote nothing). A connection that cannot end
+    // it is closed instead of going back to the pool, which lets go of the lock too.
+    const failed = await client.query('rollback').then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    client.release(failed);
   }
 }

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { PACKAGE_ROOT } from '../paths.js';
-import { driverOf, registerDriver, type Db, type StatementHooks, type Tx } from './database.js';
+import { driverOf, registerDriver, type Db, type ExclusiveLock, type StatementHooks, type Tx } from './database.js';
 import { pendingMigrations, MigrationError } from './migrations.js';
 import * as schema from './schema.js';
 
@@ -111,6 +111,23 @@ function temporaryDatabasePath(): { path: string; remove: () => void } {
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The exclusive locks held now, by file and lock: one process serves a SQLite file (servers that
+ * share a database share a PostgreSQL one), so its handles on the file only need to know of each other.
+ */
+const heldLocks = new Set<string>();
+
+async function holdExclusive<T>(file: string, lock: ExclusiveLock, work: () => Promise<T>): Promise<T | undefined> {
+  const key = JSON.stringify([resolve(file), lock.name, lock.id]);
+  if (heldLocks.has(key)) return undefined;
+  heldLocks.add(key);
+  try {
+    return await work();
+  } finally {
+    heldLocks.delete(key);
+  }
 }
 
 const EXECUTING = new Set(['run', 'get', 'all', 'iterate']);
@@ -246,6 +263,7 @@ export function openSqlite(path: string, { onStatement, onTimed }: StatementHook
     writer: writeConnection,
     stamp: () => Promise.resolve(String(version.get())),
     migrate: (folder = SQLITE_MIGRATIONS) => Promise.resolve(migrateFile(writeConnection, folder)),
+    exclusive: (lock, work) => holdExclusive(file, lock, work),
   });
   return db;
 }

@@ -347,7 +347,8 @@ describe('whether the host`s administrators are Cascade administrators', () => {
     const onHost = tree.addUser({ username: 'ada', isAdmin: options.hostAdmin });
     const gitlab = await startTestGitLab({ tree });
     onTestFinished(() => gitlab.close());
-    const toGitLab: HostClientFactory = (target, policy) => createHostClient({ ...target, url: gitlab.url }, policy);
+    const toGitLab: HostClientFactory = (target, policy, patience) =>
+      createHostClient({ ...target, url: gitlab.url }, policy, patience);
     const account = { ...ADA, sub: String(onHost.id) };
     const { t, connection } = await setUp({
       adminsAreAdmins: options.adminsAreAdmins,
@@ -389,6 +390,15 @@ describe('whether the host`s administrators are Cascade administrators', () => {
     const { gitlab, signIn } = await adaOnGitLab({ adminsAreAdmins: true, hostAdmin: true, flagged: true });
     gitlab.fail({ match: ({ path }) => path.startsWith('/api/v4/users/'), status: 500 });
     expect(await signIn()).toEqual({ admin: false, stored: false });
+  });
+
+  it('on: when the host asks to come back in two minutes, the sign-in does not wait and gives no administrator rights', async () => {
+    const { gitlab, onHost, signIn } = await adaOnGitLab({ adminsAreAdmins: true, hostAdmin: true, flagged: true });
+    gitlab.fail({ match: ({ path }) => path.startsWith('/api/v4/users/'), status: 429, retryAfter: '120', times: 5 });
+    expect(await signIn()).toEqual({ admin: false, stored: false });
+    expect(gitlab.requests.filter((request) => request.path === `/api/v4/users/${onHost.id}`)).toMatchObject([
+      { status: 429 },
+    ]);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   openSqlite,
   type Db,
   type Dialect,
+  sqliteHandle,
   type StatementHooks,
 } from '../../src/db/client.js';
 
@@ -166,6 +167,9 @@ export async function restoreRows(name: string, saved: SavedRows): Promise<void>
   }
 }
 
+/** The PostgreSQL database of each test database, for {@link openAsAnotherServer}. */
+const postgresNames = new WeakMap<Db, string>();
+
 /**
  * @example
  * const db = await openTestDatabase()
@@ -180,7 +184,25 @@ export async function openTestDatabase({ migrated = true, ...hooks }: TestDataba
   } else {
     const name = migrated ? await emptiedDatabase() : await createPostgresDatabase(false);
     db = openPostgres(postgresUrl(name), { ...options, poolSize: 4 });
+    postgresNames.set(db, name);
   }
   whenDone(() => db.close().catch(() => undefined));
   return db;
+}
+
+/**
+ * The test database `db` opened again, as another server opens it: SQLite's file through
+ * handles of its own, PostgreSQL's database through a pool of its own. Closed when the test ends.
+ *
+ * @example
+ * const db = await openTestDatabase()
+ * const other = openAsAnotherServer(db)
+ */
+export function openAsAnotherServer(db: Db): Db {
+  const other =
+    db.engine === 'sqlite'
+      ? openSqlite(sqliteHandle(db).name)
+      : openPostgres(postgresUrl(postgresNames.get(db)!), { poolSize: 4 });
+  whenDone(() => other.close().catch(() => undefined));
+  return other;
 }

@@ -230,6 +230,20 @@ describe('the GitLab client against the test GitLab', () => {
     expect(gitlab.requests.filter((request) => request.path.startsWith('/api/v4/projects?'))).toHaveLength(3);
   });
 
+  it('with the patience its caller gives, waits out a short Retry-After and fails at once on a longer one', async () => {
+    const impatient = factory({ kind: 'gitlab', url: gitlab.url, token: gitlab.token }, ALLOWLISTED, {
+      maxRetryWaitMs: 1000,
+      failBeyondMaxRetryWait: true,
+    });
+    const userRequests = () => gitlab.requests.filter((request) => request.path.startsWith('/api/v4/users/'));
+    gitlab.fail({ match: ({ path }) => path.startsWith('/api/v4/users/'), status: 429, retryAfter: '0' });
+    expect(await impatient.user(9999)).toBeNull();
+    expect(userRequests()).toHaveLength(2);
+    gitlab.fail({ match: ({ path }) => path.startsWith('/api/v4/users/'), status: 429, retryAfter: '120' });
+    await expect(impatient.user(9999)).rejects.toThrow('with HTTP 429');
+    expect(userRequests()).toHaveLength(3);
+  });
+
   it('throws a 500 as HostRequestFailed naming the status and the answer, and gives up on endless 429s', async () => {
     gitlab.fail({ match: ({ path }) => path.startsWith('/api/v4/groups/'), status: 500 });
     await expect(client.group(tree.platform.id)).rejects.toThrow(

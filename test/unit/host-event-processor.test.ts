@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HostEventProcessor } from '../../src/code-hosts/processor.js';
-import { HostRequestFailed, HostSyncProblem } from '../../src/code-hosts/host.js';
+import { HostRequestFailed, HostSyncProblem, type HostSync } from '../../src/code-hosts/host.js';
 import { deleteOldHostEvents } from '../../src/code-hosts/retention.js';
 import { writeConnection } from '../../src/db/client.js';
 import { hostEvents } from '../../src/db/schema.js';
 import { createTestApp } from '../support/app.js';
+import { openAsAnotherServer } from '../support/database.js';
 import {
   deliver,
   hostHeaders,
@@ -125,6 +126,66 @@ describe('the processor of received code host events', () => {
     const second = recordingSync();
     await new HostEventProcessor(db, () => second.sync).start();
     expect([first.calls, second.calls]).toEqual([['project 73'], []]);
+  });
+});
+
+/**
+ * A HostSync that records each call ("first: project 74") in the list that every server's sync
+ * shares, and answers only when `answer` says, as a host that takes its time.
+ */
+function slowSync(server: string, calls: string[], answer: () => Promise<void>): HostSync {
+  const record = (name: string) => async (id?: number) => {
+    calls.push(`${server}: ${name} ${id}`);
+    await answer();
+  };
+  return {
+    group: record('group'),
+    project: record('project'),
+    groupMembers: record('groupMembers'),
+    projectMembers: record('projectMembers'),
+    reconcile: record('reconcile'),
+  };
+}
+
+const pause = (ms: number) => () => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+describe('the processors of several servers on one database', () => {
+  it('apply each event once, in the order received, when both are woken for the same connection', async () => {
+    const { app, db } = await createTestApp();
+    const gitlab = await insertConnection(db, 'gitlab');
+    for (const name of ['system-project-create', 'system-group-rename', 'system-project-rename']) {
+      const body = payload(`gitlab-${name}`);
+      await deliver(app, gitlab.id, body, hostHeaders('gitlab', 'System Hook', body));
+    }
+    const calls: string[] = [];
+    const first = new HostEventProcessor(db, () => slowSync('first', calls, pause(20)));
+    const second = new HostEventProcessor(openAsAnotherServer(db), () => slowSync('second', calls, pause(20)));
+    await Promise.all([first.wake(gitlab.id), second.wake(gitlab.id)]);
+    expect(calls.map((call) => call.replace(/^\w+: /, ''))).toEqual(['project 74', 'group 64', 'project 73']);
+    expect((await storedEvents(db)).map((event) => event.outcome)).toEqual(['applied', 'applied', 'applied']);
+  });
+
+  it('leave an event stored while another server applies the connection`s events to that server, which applies it next', async () => {
+    const { app, db } = await createTestApp();
+    const gitlab = await insertConnection(db, 'gitlab');
+    const store = async (name: string) => {
+      const body = payload(`gitlab-${name}`);
+      await deliver(app, gitlab.id, body, hostHeaders('gitlab', 'System Hook', body));
+    };
+    await store('system-project-create');
+    let answerHost!: () => void;
+    const hostAnswers = new Promise<void>((resolve) => (answerHost = resolve));
+    const calls: string[] = [];
+    const first = new HostEventProcessor(db, () => slowSync('first', calls, () => hostAnswers));
+    const second = new HostEventProcessor(openAsAnotherServer(db), () => slowSync('second', calls, pause(0)));
+    const applying = first.wake(gitlab.id);
+    await vi.waitFor(() => expect(calls).toEqual(['first: project 74']));
+    await store('system-project-rename');
+    await second.wake(gitlab.id);
+    answerHost();
+    await applying;
+    expect(calls).toEqual(['first: project 74', 'first: project 73']);
+    expect((await storedEvents(db)).map((event) => event.outcome)).toEqual(['applied', 'applied']);
   });
 });
 
