@@ -13,6 +13,7 @@ interface CodeHostEventsProps {
 const OUTCOME_LABELS: Record<string, string> = {
   received: 'Received',
   applied: 'Applied',
+  dispatched: 'Dispatched',
   unknown_project: 'Unknown project',
   failed: 'Failed',
 };
