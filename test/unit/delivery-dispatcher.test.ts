@@ -34,14 +34,16 @@ function storedEvents(db: Db) {
   return db.select().from(hostEvents).orderBy(asc(hostEvents.id));
 }
 
-/** The database as a server killed just before its commit leaves it: every transaction's work is rolled back. */
-function killedBeforeCommit(db: Db): Db {
+/** The database as a server killed just before the commit of its `nth` transaction leaves it; those before commit. */
+function killedAtCommit(db: Db, nth: number): Db {
+  let count = 0;
   return Object.create(db, {
     transaction: {
       value: (work: (tx: Tx) => Promise<unknown>) =>
         db.transaction(async (tx) => {
-          await work(tx);
-          throw new Error('killed before the commit');
+          const result = await work(tx);
+          if (++count === nth) throw new Error('killed before the commit');
+          return result;
         }),
     },
   }) as Db;
@@ -108,20 +110,23 @@ describe('the delivery dispatcher', () => {
     expect((await storedDeliveries(db)).map((delivery) => delivery.hostEventId)).toEqual([events[2]!.id]);
   });
 
-  it('leaves an event received when killed before the commit, plans it again, and stores its deliveries once', async () => {
-    const db = await openTestDatabase();
-    const world = await deliveryWorld(db);
-    const event = await world.receive();
-    const { planner, planned: plannedIds } = recordingPlanner();
-    await new DeliveryDispatcher(killedBeforeCommit(db), planner, { requests }).wake();
-    expect(await storedEvents(db)).toMatchObject([{ outcome: 'received', processedAt: null }]);
-    expect(await storedDeliveries(db)).toEqual([]);
-    const dispatcher = new DeliveryDispatcher(db, planner, { requests });
-    await dispatcher.wake();
-    await dispatcher.wake();
-    expect(plannedIds).toEqual([event.id, event.id]);
-    expect(await storedEvents(db)).toMatchObject([{ outcome: 'dispatched' }]);
-    expect(await storedDeliveries(db)).toHaveLength(1);
+  it('leaves an event received when killed before any commit, plans it again, and stores its deliveries once', async () => {
+    for (const nth of [1, 2, 3]) {
+      const db = await openTestDatabase();
+      const world = await deliveryWorld(db);
+      const event = await world.receive();
+      const { planner, planned: plannedIds } = recordingPlanner();
+      await new DeliveryDispatcher(killedAtCommit(db, nth), planner, { requests }).wake();
+      const [left] = await storedEvents(db);
+      // Either nothing of the dispatch is stored, or all of it.
+      expect((await storedDeliveries(db)).length).toBe(left!.outcome === 'dispatched' ? 1 : 0);
+      const dispatcher = new DeliveryDispatcher(db, planner, { requests });
+      await dispatcher.wake();
+      await dispatcher.wake();
+      expect(plannedIds).toEqual(nth === 1 ? [event.id, event.id] : [event.id]);
+      expect(await storedEvents(db)).toMatchObject([{ outcome: 'dispatched' }]);
+      expect(await storedDeliveries(db)).toHaveLength(1);
+    }
   });
 
   it('stores each event once when two dispatchers plan it at once (two pools on PostgreSQL)', async () => {
