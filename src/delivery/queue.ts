@@ -5,7 +5,7 @@
  * tokens); what the log shows of it is `used`, which never holds a secret.
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { firstRow, inJsonArray, rows, type Queryable, type Tx } from '../db/client.js';
+import { firstRow, inJsonArray, rows, type Db, type Queryable, type Tx } from '../db/client.js';
 import { deliveries, deliveryAttempts, type Delivery, type HostEvent } from '../db/schema.js';
 import type { FieldValue } from '../integrations/types.js';
 import type { OutboundRequest } from '../outbound/request.js';
@@ -113,7 +113,7 @@ const PENDING: Delivery['state'] = 'pending';
  * PostgreSQL the candidates are locked with `for update skip locked`: writes already take turns
  * there (src/db/postgres.ts), so this only keeps two claims apart should they ever run at once.
  */
-export async function claimDue(db: Queryable, options: ClaimOptions): Promise<LeasedDelivery[]> {
+export async function claimDue(db: Db, options: ClaimOptions): Promise<LeasedDelivery[]> {
   const { now, leaseMs, limit, hostLimit, busyHosts } = options;
   const full = [...busyHosts].filter(([, count]) => count >= hostLimit).map(([host]) => host);
   const due = (on: Queryable, lock: SQL) =>
@@ -185,7 +185,7 @@ function attemptRow(deliveryId: number, { at, result }: { at: Date; result: Atte
  * worker whose lease ran out (another took the delivery) records only what it saw.
  */
 export async function recordAttempt(
-  db: Queryable,
+  db: Db,
   { delivery, lease }: LeasedDelivery,
   attempt: { at: Date; result: AttemptResult },
   step: NextStep,
