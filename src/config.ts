@@ -44,6 +44,18 @@ function isAddressOrHostName(value: string): boolean {
   );
 }
 
+const WAIT_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Waits in milliseconds from "5s, 5m, 30m, 2h": whole numbers with their unit (ms, s, m, h),
+ * separated by commas; null when the text is not that.
+ */
+function parseWaits(text: string): number[] | null {
+  const waits = text.split(',').map((part) => /^(\d+)(ms|s|m|h)$/.exec(part.trim()));
+  if (waits.some((match) => match === null)) return null;
+  return waits.map((match) => Number(match![1]) * WAIT_UNITS[match![2]!]!);
+}
+
 const environmentSchema = z.object({
   HOST: z
     .string()
@@ -95,6 +107,28 @@ const environmentSchema = z.object({
     .min(1, 'must be between 1 and 3650')
     .max(3650, 'must be between 1 and 3650')
     .default(14),
+  DELIVERY_RETRY_SCHEDULE: z
+    .string()
+    .transform((value, context) => {
+      const schedule = parseWaits(value);
+      if (schedule) return schedule;
+      context.addIssue({ code: 'custom', message: 'must list waits separated by commas, such as 5s,5m,30m,2h' });
+      return z.NEVER;
+    })
+    // Svix's: eight attempts over about 32 hours.
+    .default(parseWaits('5s,5m,30m,2h,5h,10h,10h')!),
+  DELIVERY_CONCURRENCY: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 1000')
+    .max(1000, 'must be between 1 and 1000')
+    .default(16),
+  DELIVERY_HOST_CONCURRENCY: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 1000')
+    .max(1000, 'must be between 1 and 1000')
+    .default(4),
 });
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -131,6 +165,12 @@ export interface Config {
   metricsAllowlist: string[];
   /** Days the events received from code hosts are kept (code-hosts/retention.ts). */
   hostEventsRetentionDays: number;
+  /** Milliseconds between a delivery's attempts: after the first, the second, ... (delivery/schedule.ts). */
+  deliveryRetrySchedule: number[];
+  /** Deliveries each server sends at once... */
+  deliveryConcurrency: number;
+  /** ...and to one host at once. */
+  deliveryHostConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -181,5 +221,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     metricsToken: values.METRICS_TOKEN,
     metricsAllowlist: values.METRICS_ALLOWLIST,
     hostEventsRetentionDays: values.HOST_EVENTS_RETENTION_DAYS,
+    deliveryRetrySchedule: values.DELIVERY_RETRY_SCHEDULE,
+    deliveryConcurrency: values.DELIVERY_CONCURRENCY,
+    deliveryHostConcurrency: values.DELIVERY_HOST_CONCURRENCY,
   };
 }

@@ -7,8 +7,8 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Queryable } from '../db/client.js';
 import { codeHosts, hostEvents, projects } from '../db/schema.js';
 
-/** Content events stay `received` until their delivery to integrations (a later issue) takes them. */
-export const EVENT_OUTCOMES = ['received', 'applied', 'unknown_project', 'failed'] as const;
+/** Content events stay `received` until the delivery dispatcher (src/delivery/) stores their deliveries. */
+export const EVENT_OUTCOMES = ['received', 'applied', 'dispatched', 'unknown_project', 'failed'] as const;
 export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 
 export interface RecentEvent {

@@ -337,5 +337,58 @@ export const hostEvents = pgTable(
     index('host_events_code_host_idx').on(t.codeHostId, t.id),
     index('host_events_received_at_idx').on(t.receivedAt),
     index('host_events_project_idx').on(t.projectId, t.id),
+    index('host_events_received_idx')
+      .on(t.id)
+      .where(sql`${t.outcome} = 'received'`),
   ],
+);
+
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: id(),
+    hostEventId: integer('host_event_id')
+      .notNull()
+      .references(() => hostEvents.id, { onDelete: 'cascade' }),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    integration: text('integration').notNull(),
+    settingsLevel: text('settings_level', { enum: ['instance', 'group', 'project'] }).notNull(),
+    settingsOwnerId: integer('settings_owner_id'),
+    targetHost: text('target_host').notNull(),
+    request: text('request').notNull(),
+    used: text('used').notNull().default('{}'),
+    state: text('state', { enum: ['pending', 'delivered', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: epochMs('next_attempt_at').notNull(),
+    leasedUntil: epochMs('leased_until'),
+    createdAt: createdAt(),
+    finishedAt: epochMs('finished_at'),
+  },
+  (t) => [
+    index('deliveries_due_idx').on(t.state, t.nextAttemptAt),
+    index('deliveries_host_event_idx').on(t.hostEventId),
+    index('deliveries_project_idx').on(t.projectId, t.id),
+    index('deliveries_created_at_idx').on(t.createdAt),
+  ],
+);
+
+export const deliveryAttempts = pgTable(
+  'delivery_attempts',
+  {
+    id: id(),
+    deliveryId: integer('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    attemptedAt: epochMs('attempted_at').notNull(),
+    status: integer('status'),
+    failure: text('failure'),
+    message: text('message'),
+    durationMs: integer('duration_ms').notNull(),
+    responseExcerpt: text('response_excerpt'),
+  },
+  (t) => [index('delivery_attempts_delivery_idx').on(t.deliveryId, t.id)],
 );

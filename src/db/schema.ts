@@ -411,7 +411,10 @@ export const hostEvents = sqliteTable(
     projectId: integer('project_id').references(() => projects.id, { onDelete: 'set null' }),
     /** The raw JSON body as received. */
     payload: text('payload').notNull(),
-    /** "received", "applied", "ignored", "unknown_project" (kept for the reconcile), "failed". */
+    /**
+     * "received", "applied", "ignored", "unknown_project" (kept for the reconcile), "failed";
+     * "dispatched" once a content event's deliveries are stored (src/delivery/dispatcher.ts).
+     */
     outcome: text('outcome').notNull().default('received'),
     /** What the outcome means for this event, as shown in Recent events. */
     detail: text('detail'),
@@ -423,7 +426,81 @@ export const hostEvents = sqliteTable(
     index('host_events_code_host_idx').on(t.codeHostId, t.id),
     index('host_events_received_at_idx').on(t.receivedAt),
     index('host_events_project_idx').on(t.projectId, t.id),
+    // What the processor and the dispatcher still have to take: few rows, however many are kept.
+    index('host_events_received_idx')
+      .on(t.id)
+      .where(sql`${t.outcome} = 'received'`),
   ],
 );
 
 export type HostEvent = typeof hostEvents.$inferSelect;
+
+/**
+ * One request to send for an event (src/delivery/): to one integration of the event's project,
+ * with the settings resolved when it was planned. Sent until it is delivered or has failed.
+ */
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    hostEventId: integer('host_event_id')
+      .notNull()
+      .references(() => hostEvents.id, { onDelete: 'cascade' }),
+    /** Removing a project removes its deliveries, as it removes its settings: none is sent for it after. */
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** The integration type's slug. */
+    integration: text('integration').notNull(),
+    /** The level whose settings supplied the target: its failures are counted there. */
+    settingsLevel: text('settings_level', { enum: ['instance', 'group', 'project'] }).notNull(),
+    /** The group's or project's id; null for the instance. */
+    settingsOwnerId: integer('settings_owner_id'),
+    /** "hooks.slack.com" or "ci.example.com:8443": sends to one host are bounded. */
+    targetHost: text('target_host').notNull(),
+    /** The request (method, URL, headers, body) as JSON, sealed: URLs and headers carry tokens. */
+    request: text('request').notNull(),
+    /** JSON: the values the delivery used and the level each came from; never a secret. */
+    used: text('used').notNull().default('{}'),
+    state: text('state', { enum: ['pending', 'delivered', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Set while a worker sends it; once passed (the worker died), another takes it again. */
+    leasedUntil: integer('leased_until', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('deliveries_due_idx').on(t.state, t.nextAttemptAt),
+    index('deliveries_host_event_idx').on(t.hostEventId),
+    index('deliveries_project_idx').on(t.projectId, t.id),
+    index('deliveries_created_at_idx').on(t.createdAt),
+  ],
+);
+
+export type Delivery = typeof deliveries.$inferSelect;
+
+/** Each time a delivery was sent, and what came back. */
+export const deliveryAttempts = sqliteTable(
+  'delivery_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: integer('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    attemptedAt: integer('attempted_at', { mode: 'timestamp_ms' }).notNull(),
+    /** The HTTP status of the answer; null when none came. */
+    status: integer('status'),
+    /** Why it failed (an OutboundFailure such as "timeout", or "unreadable"); null when delivered. */
+    failure: text('failure'),
+    message: text('message'),
+    durationMs: integer('duration_ms').notNull(),
+    /** The first 8 KB of the answer's body. */
+    responseExcerpt: text('response_excerpt'),
+  },
+  (t) => [index('delivery_attempts_delivery_idx').on(t.deliveryId, t.id)],
+);
+
+export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;

@@ -45,6 +45,8 @@ export interface OutboundOptions {
 export interface FetchOptions extends OutboundOptions {
   /** The most of an answer's body that is read; a longer one is a `too_large` failure. Default 10 MB. */
   maxBodyBytes?: number;
+  /** A longer body is cut to its first `maxBodyBytes` instead (the excerpt a delivery log keeps). */
+  cutLongerBody?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
@@ -206,24 +208,38 @@ const sizeText = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / 10
 /** Thrown while reading a body longer than allowed. */
 class BodyTooLarge extends Error {}
 
-/** Reads a whole body of at most `maxBytes` bytes as UTF-8. */
-function readBody(response: IncomingMessage, maxBytes: number): Promise<string> {
+/** What an exchange reads of an answer's body: at most `bytes`, and whether more is cut or a failure. */
+interface BodyLimit {
+  bytes: number;
+  cut: boolean;
+}
+
+/** Reads a whole body of at most `limit.bytes` bytes as UTF-8 (a longer one cut to them, or refused). */
+function readBody(response: IncomingMessage, { bytes: maxBytes, cut }: BodyLimit): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(response.headers['content-length']);
-    if (declared > maxBytes) {
+    if (declared > maxBytes && !cut) {
       response.destroy();
       reject(new BodyTooLarge());
       return;
     }
     const chunks: Buffer[] = [];
     let length = 0;
-    response.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       length += chunk.length;
-      if (length > maxBytes) {
+      if (length <= maxBytes) {
+        chunks.push(chunk);
+      } else if (cut) {
+        chunks.push(chunk.subarray(0, chunk.length - (length - maxBytes)));
+        response.off('data', onData);
+        resolve(Buffer.concat(chunks).toString('utf8'));
+        release(response);
+      } else {
         response.destroy();
         reject(new BodyTooLarge());
-      } else chunks.push(chunk);
-    });
+      }
+    };
+    response.on('data', onData);
     response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     response.on('error', reject);
   });
@@ -231,20 +247,20 @@ function readBody(response: IncomingMessage, maxBytes: number): Promise<string> 
 
 /**
  * One request to one checked destination; resolves with the status line and headers, and with
- * the body when `maxBodyBytes` is given (a redirect's body is never read). A kept connection
+ * the body when `body` is given (a redirect's body is never read). A kept connection
  * that the server closed just as the request went out is retried once on a new one.
  */
 async function exchange(
   destination: Destination,
   request: OutboundRequest,
   signal: AbortSignal,
-  maxBodyBytes: number | null,
+  body: BodyLimit | null,
 ): Promise<Answer> {
   try {
-    return await exchangeOnce(destination, request, signal, maxBodyBytes);
+    return await exchangeOnce(destination, request, signal, body);
   } catch (error) {
     if (!(error instanceof ClosedKeptConnection)) throw error;
-    return exchangeOnce(destination, request, signal, maxBodyBytes);
+    return exchangeOnce(destination, request, signal, body);
   }
 }
 
@@ -257,7 +273,7 @@ function exchangeOnce(
   destination: Destination,
   request: OutboundRequest,
   signal: AbortSignal,
-  maxBodyBytes: number | null,
+  body: BodyLimit | null,
 ): Promise<Answer> {
   const { url, address } = destination;
   const host = normalHost(url.hostname);
@@ -283,12 +299,12 @@ function exchangeOnce(
       (response: IncomingMessage) => {
         const status = response.statusCode ?? 0;
         const answer = { status, location: response.headers.location, headers: response.headers, body: null };
-        if (maxBodyBytes === null || (isRedirect(status) && answer.location)) {
+        if (body === null || (isRedirect(status) && answer.location)) {
           resolve(answer);
           release(response);
           return;
         }
-        readBody(response, maxBodyBytes).then((body) => resolve({ ...answer, body }), reject);
+        readBody(response, body).then((text) => resolve({ ...answer, body: text }), reject);
       },
     );
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
@@ -332,13 +348,13 @@ function redirected(request: OutboundRequest, from: URL, to: URL, status: number
 
 /**
  * The one path of every outbound request: checks each destination, follows redirects, and
- * ends with the final answer (its body read when `maxBodyBytes` is given) or a failure.
+ * ends with the final answer (its body read when `body` is given) or a failure.
  */
 async function perform(
   request: OutboundRequest,
   policy: OutboundPolicy,
   options: OutboundOptions,
-  maxBodyBytes: number | null,
+  body: BodyLimit | null,
 ): Promise<({ ok: true } & Answer) | Failed> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
@@ -355,10 +371,10 @@ async function perform(
     try {
       const destination = await checkDestination(target, policy, options.resolve, signal);
       if (!destination.ok) return destination;
-      answer = await exchange(destination, current, signal, maxBodyBytes);
+      answer = await exchange(destination, current, signal, body);
     } catch (error) {
       if (error instanceof BodyTooLarge)
-        return failed('too_large', `The answer of ${target.host} is larger than ${sizeText(maxBodyBytes!)}`);
+        return failed('too_large', `The answer of ${target.host} is larger than ${sizeText(body!.bytes)}`);
       return describeError(signal.aborted ? signal.reason : error, target, timeoutMs);
     }
     if (isRedirect(answer.status) && answer.location) {
@@ -400,7 +416,8 @@ export async function sendOutbound(
 
 /**
  * Sends a request through the same checks as {@link sendOutbound} and reads the answer: its
- * status (any, the caller judges it), headers and body (at most `maxBodyBytes`, 10 MB by default).
+ * status (any, the caller judges it), headers and body (at most `maxBodyBytes`, 10 MB by default;
+ * with `cutLongerBody`, the first `maxBodyBytes` of a longer one).
  *
  * @example
  * const answer = await fetchOutbound({ method: 'GET', url: 'https://gitlab.example.com/api/v4/version' }, policy)
@@ -412,7 +429,8 @@ export async function fetchOutbound(
   options: FetchOptions = {},
 ): Promise<FetchResult> {
   const started = performance.now();
-  const outcome = await perform(request, policy, options, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  const body = { bytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, cut: options.cutLongerBody === true };
+  const outcome = await perform(request, policy, options, body);
   const durationMs = Math.round(performance.now() - started);
   if (!outcome.ok) return { ...outcome, durationMs };
   return { ok: true, status: outcome.status, headers: outcome.headers, body: outcome.body ?? '', durationMs };

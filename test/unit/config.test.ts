@@ -27,6 +27,9 @@ describe('loadConfig', () => {
       metricsToken: undefined,
       metricsAllowlist: ['127.0.0.0/8', '::1/128'],
       hostEventsRetentionDays: 14,
+      deliveryRetrySchedule: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+      deliveryConcurrency: 16,
+      deliveryHostConcurrency: 4,
     });
   });
 
@@ -68,6 +71,17 @@ describe('loadConfig', () => {
     expect(config.metricsAllowlist).toEqual(['10.0.0.0/8', '::1']);
   });
 
+  it('reads the retry schedule and the concurrency of deliveries', () => {
+    const config = loadConfig({
+      DELIVERY_RETRY_SCHEDULE: '500ms, 10s,1m ,3h',
+      DELIVERY_CONCURRENCY: '64',
+      DELIVERY_HOST_CONCURRENCY: '8',
+    });
+    expect(config.deliveryRetrySchedule).toEqual([500, 10_000, 60_000, 10_800_000]);
+    expect(config.deliveryConcurrency).toBe(64);
+    expect(config.deliveryHostConcurrency).toBe(8);
+  });
+
   it('takes the CSRF origin from PUBLIC_URL and makes cookies Secure for https', () => {
     const config = loadConfig({
       PUBLIC_URL: 'https://cascade.example.com/some/path',
@@ -95,6 +109,14 @@ describe('loadConfig', () => {
     [
       { LOG_LEVEL: 'loud' },
       'Invalid configuration: LOG_LEVEL must be one of debug, info, warn, error, silent (got "loud").',
+    ],
+    ...['5', '5s,,5m', '1d', '-5s'].map((value): [Record<string, string>, string] => [
+      { DELIVERY_RETRY_SCHEDULE: value },
+      `Invalid configuration: DELIVERY_RETRY_SCHEDULE must list waits separated by commas, such as 5s,5m,30m,2h (got "${value}").`,
+    ]),
+    [
+      { DELIVERY_HOST_CONCURRENCY: '0' },
+      'Invalid configuration: DELIVERY_HOST_CONCURRENCY must be between 1 and 1000 (got "0").',
     ],
     [{ SEED_DEMO: 'maybe' }, 'Invalid configuration: SEED_DEMO must be true or false (got "maybe").'],
     [{ LOG_FORMAT: 'xml' }, 'Invalid configuration: LOG_FORMAT must be json or pretty (got "xml").'],

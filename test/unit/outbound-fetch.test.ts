@@ -54,6 +54,27 @@ describe('fetchOutbound', () => {
     });
   });
 
+  it('cuts a longer answer to its first bytes when asked to, declared or not, keeping its status', async () => {
+    const url = `${receiver().origin}/big`;
+    receiver().answer = (response) => {
+      response.writeHead(500);
+      response.end('a'.repeat(1000) + 'b'.repeat(1048));
+    };
+    const options = { maxBodyBytes: 1024, cutLongerBody: true };
+    expect(await fetchOutbound({ method: 'GET', url }, ALLOWING, options)).toMatchObject({
+      ok: true,
+      status: 500,
+      body: 'a'.repeat(1000) + 'b'.repeat(24),
+    });
+    receiver().answer = (response) => {
+      response.write('a'.repeat(1000));
+      response.end('b'.repeat(1000));
+    };
+    expect(await fetchOutbound({ method: 'GET', url }, ALLOWING, options)).toMatchObject({
+      body: 'a'.repeat(1000) + 'b'.repeat(24),
+    });
+  });
+
   it("keeps a code host's token to its own origin when redirected elsewhere", async () => {
     receiver().answer = (response, request) =>
       request.path === '/start' ? redirectTo(`http://localhost:${receiver().port}/end`)(response) : response.end('{}');

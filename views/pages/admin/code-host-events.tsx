@@ -20,6 +20,7 @@ interface CodeHostEventsProps {
 const OUTCOME_LABELS: Record<EventOutcome, string> = {
   received: 'Waiting or received',
   applied: 'Applied',
+  dispatched: 'Dispatched',
   unknown_project: 'Unknown project',
   failed: 'Failed',
 };

@@ -1,0 +1,199 @@
+/**
+ * @module delivery/worker
+ * Sends the due deliveries through the outbound protection, at most so many at once and so many
+ * per target host, and records each attempt. A delivery is leased while it is sent; a lease
+ * that ran out (the server died mid-send) lets another worker take it again, so delivery is at
+ * least once. On PostgreSQL every server runs a worker; on SQLite, the one process does.
+ */
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { outboundPolicy } from '../model/network-settings.js';
+import { fetchOutbound, type OutboundPolicy } from '../outbound/request.js';
+import {
+  claimDue,
+  nextDueAt,
+  recordAttempt,
+  RESPONSE_EXCERPT_BYTES,
+  type DeliveryRequests,
+  type LeasedDelivery,
+} from './queue.js';
+import { nextStep, type AttemptResult } from './schedule.js';
+
+export interface DeliveryWorkerOptions {
+  requests: DeliveryRequests;
+  /** The waits between attempts, in milliseconds (DELIVERY_RETRY_SCHEDULE). */
+  schedule: readonly number[];
+  /** Sends at once (DELIVERY_CONCURRENCY). */
+  concurrency?: number;
+  /** Sends at once to one host (DELIVERY_HOST_CONCURRENCY). */
+  hostConcurrency?: number;
+  /** One attempt, redirects included. */
+  timeoutMs?: number;
+  /** How long a send may take before another worker takes the delivery again; above `timeoutMs`. */
+  leaseMs?: number;
+  /** The longest sleep while nothing is due: what other servers' dispatchers store is found this soon. */
+  pollIntervalMs?: number;
+  /** The time; tests move it. */
+  now?: () => Date;
+  logger?: Logger;
+}
+
+const DEFAULTS = {
+  concurrency: 16,
+  hostConcurrency: 4,
+  timeoutMs: 10_000,
+  leaseMs: 30_000,
+  pollIntervalMs: 1_000,
+  now: () => new Date(),
+};
+
+const UNREADABLE: AttemptResult = {
+  ok: false,
+  failure: 'unreadable',
+  message: 'The stored request cannot be opened: SECRET_KEY_BASE is not the one it was sealed with',
+  durationMs: 0,
+};
+
+/**
+ * @example
+ * const worker = new DeliveryWorker(db, { requests: new DeliveryRequests(secretKeyBase), schedule: config.deliveryRetrySchedule })
+ * worker.start()
+ * worker.wake() // after the dispatcher stored deliveries
+ * await worker.stop() // lets the sends in flight finish
+ */
+export class DeliveryWorker {
+  private readonly options: Required<Omit<DeliveryWorkerOptions, 'logger'>> & Pick<DeliveryWorkerOptions, 'logger'>;
+  private inFlight = 0;
+  private readonly hostsInFlight = new Map<string, number>();
+  /** Claims and sends not yet settled, for {@link idle} and {@link stop}. */
+  private readonly work = new Set<Promise<void>>();
+  private claiming = false;
+  private claimAgain = false;
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    options: DeliveryWorkerOptions,
+  ) {
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+    this.options = { ...DEFAULTS, ...given, requests: options.requests, schedule: options.schedule };
+  }
+
+  /** Sends what is due now and keeps watching for what falls due. */
+  start(): void {
+    this.started = true;
+    this.wake();
+  }
+
+  /** Looks for due deliveries now (after one claim already running, if any). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    this.claiming = true;
+    this.track(this.claimWhileAsked());
+  }
+
+  /** Resolves once nothing is being claimed or sent (what a wake started has settled). */
+  async idle(): Promise<void> {
+    while (this.work.size > 0) await Promise.all(this.work);
+  }
+
+  /** Lets the sends in flight finish and record their attempts; no new one starts. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.idle();
+  }
+
+  private track(promise: Promise<void>): void {
+    this.work.add(promise);
+    void promise.finally(() => this.work.delete(promise));
+  }
+
+  private async claimWhileAsked(): Promise<void> {
+    do {
+      this.claimAgain = false;
+      try {
+        await this.claimAndSend();
+      } catch (error) {
+        this.options.logger?.error({ err: error }, 'Claiming deliveries failed');
+        this.sleepUntil(null);
+      }
+    } while (this.claimAgain && !this.stopped);
+    // In the same turn as the last check of `claimAgain`: a wake from now on starts a new claim.
+    this.claiming = false;
+  }
+
+  /** Leases and starts as many due deliveries as there are free sends; then sleeps until the next is due. */
+  private async claimAndSend(): Promise<void> {
+    const { concurrency, hostConcurrency, leaseMs, now } = this.options;
+    let policy: OutboundPolicy | undefined;
+    while (!this.stopped && this.inFlight < concurrency) {
+      const at = now();
+      const claimed = await claimDue(this.db, {
+        now: at,
+        leaseMs,
+        limit: concurrency - this.inFlight,
+        hostLimit: hostConcurrency,
+        busyHosts: this.hostsInFlight,
+      });
+      if (claimed.length === 0) {
+        this.sleepUntil(await nextDueAt(this.db, at));
+        return;
+      }
+      // Read once per claim: the Network settings as they are when the sends start.
+      policy ??= await outboundPolicy(this.db);
+      for (const leased of claimed) this.startSend(leased, policy);
+    }
+  }
+
+  private startSend(leased: LeasedDelivery, policy: OutboundPolicy): void {
+    const host = leased.delivery.targetHost;
+    this.inFlight++;
+    this.hostsInFlight.set(host, (this.hostsInFlight.get(host) ?? 0) + 1);
+    const send = this.send(leased, policy)
+      .catch((error: unknown) =>
+        // The lease runs out and the delivery is sent again: at least once.
+        this.options.logger?.error({ err: error, deliveryId: leased.delivery.id }, 'Recording a delivery failed'),
+      )
+      .finally(() => {
+        this.inFlight--;
+        const left = this.hostsInFlight.get(host)! - 1;
+        if (left === 0) this.hostsInFlight.delete(host);
+        else this.hostsInFlight.set(host, left);
+        this.wake();
+      });
+    this.track(send);
+  }
+
+  private async send(leased: LeasedDelivery, policy: OutboundPolicy): Promise<void> {
+    const { requests, timeoutMs, schedule, now } = this.options;
+    const request = requests.open(leased.delivery);
+    const at = now();
+    const result: AttemptResult =
+      request === null
+        ? UNREADABLE
+        : await fetchOutbound(request, policy, {
+            timeoutMs,
+            maxBodyBytes: RESPONSE_EXCERPT_BYTES,
+            cutLongerBody: true,
+          });
+    const step = nextStep(result, leased.delivery.attempts + 1, schedule, now());
+    await recordAttempt(this.db, leased, { at, result }, step);
+  }
+
+  /** Wakes at `due`, or after the poll interval if that is sooner (or nothing is due). */
+  private sleepUntil(due: Date | null): void {
+    if (!this.started || this.stopped) return;
+    const { pollIntervalMs, now } = this.options;
+    const wait = due === null ? pollIntervalMs : Math.min(pollIntervalMs, due.getTime() - now().getTime());
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.wake(), Math.max(0, wait));
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Test support for delivery: a project with received content events, planned deliveries that
+ * are real requests to a local receiver, a clock the test moves, and the rows as stored.
+ */
+import { randomUUID } from 'node:crypto';
+import { asc, eq } from 'drizzle-orm';
+import { writeConnection, type Db } from '../../src/db/client.js';
+import {
+  applicationSettings,
+  deliveries,
+  deliveryAttempts,
+  hostEvents,
+  type CodeHost,
+  type HostEvent,
+} from '../../src/db/schema.js';
+import { DeliveryRequests, insertDeliveries, type PlannedDelivery } from '../../src/delivery/queue.js';
+import type { OutboundRequest } from '../../src/outbound/request.js';
+import type { SettingsOwner } from '../../src/settings/resolve.js';
+import { insertConnection, insertImportedProject, SECRET_KEY_BASE } from './code-host-events.js';
+
+export const requests = new DeliveryRequests(SECRET_KEY_BASE);
+
+export const INSTANCE: SettingsOwner = { level: 'instance', id: null, name: 'Instance', path: null };
+
+/** Starts at a fixed time; `advance` moves it. */
+export class TestClock {
+  private time = Date.parse('2026-06-01T12:00:00Z');
+  readonly now = () => new Date(this.time);
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+/** Loopback is where the receivers are: the Network settings let requests reach it. */
+export async function allowLocalRequests(db: Db): Promise<void> {
+  await writeConnection(db).insert(applicationSettings).values({ id: 1, allowLocalRequests: true });
+}
+
+export interface DeliveryWorld {
+  connection: CodeHost;
+  projectId: number;
+  /** Stores a content event (or another kind) received now for the project. */
+  receive(kind?: string): Promise<HostEvent>;
+}
+
+export async function deliveryWorld(db: Db): Promise<DeliveryWorld> {
+  const connection = await insertConnection(db, 'gitlab');
+  const project = await insertImportedProject(db, connection, 15);
+  await allowLocalRequests(db);
+  return {
+    connection,
+    projectId: project.id,
+    async receive(kind = 'push') {
+      const [event] = await writeConnection(db)
+        .insert(hostEvents)
+        .values({
+          codeHostId: connection.id,
+          deliveryId: randomUUID(),
+          hostEvent: 'Push Hook',
+          kind,
+          hostProjectId: 15,
+          projectId: project.id,
+          payload: '{}',
+          receivedAt: new Date(),
+        })
+        .returning();
+      return event!;
+    },
+  };
+}
+
+/** A Slack-like delivery: a POST of `body` to `url`, from the instance's settings. */
+export function planned(
+  url: string,
+  body = '{"text":"pushed"}',
+  extra: Partial<OutboundRequest> = {},
+): PlannedDelivery {
+  return {
+    integration: 'slack',
+    settingsOwner: INSTANCE,
+    request: { method: 'POST', url, headers: { 'content-type': 'application/json' }, body, ...extra },
+    used: { webhook: { value: 'https://hooks.slack.com/services/…', from: INSTANCE } },
+  };
+}
+
+/** Stores deliveries due at `now` for a new event of the world, as the dispatcher does. */
+export async function queueDeliveries(db: Db, world: DeliveryWorld, items: PlannedDelivery[], now: Date) {
+  const event = await world.receive();
+  await db.transaction((tx) =>
+    insertDeliveries(tx, { id: event.id, projectId: world.projectId }, items, requests, now),
+  );
+  return storedDeliveries(db);
+}
+
+export function storedDeliveries(db: Db) {
+  return db.select().from(deliveries).orderBy(asc(deliveries.id));
+}
+
+export function attemptsOf(db: Db, deliveryId: number) {
+  return db
+    .select()
+    .from(deliveryAttempts)
+    .where(eq(deliveryAttempts.deliveryId, deliveryId))
+    .orderBy(asc(deliveryAttempts.id));
+}
