@@ -71,13 +71,18 @@ export class HostEventProcessor {
       return current;
     }
     const drain = (async () => {
-      do {
-        this.again.delete(codeHostId);
-        await this.drainHoldingLock(codeHostId);
-      } while (this.again.has(codeHostId) && !this.stopped);
-    })()
-      .catch((error: unknown) => this.logger?.error({ err: error, codeHostId }, 'Applying code host events failed'))
-      .finally(() => this.running.delete(codeHostId));
+      try {
+        do {
+          this.again.delete(codeHostId);
+          await this.drainHoldingLock(codeHostId);
+        } while (this.again.has(codeHostId) && !this.stopped);
+      } catch (error) {
+        this.logger?.error({ err: error, codeHostId }, 'Applying code host events failed');
+      } finally {
+        // In the same turn as the last look at `again`: a wake after it starts a new drain.
+        this.running.delete(codeHostId);
+      }
+    })();
     this.running.set(codeHostId, drain);
     return drain;
   }

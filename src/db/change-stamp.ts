@@ -1,7 +1,8 @@
 /**
  * @module db/change-stamp
  * Values computed from the database stay valid while its change stamp (`databaseStamp` in
- * db/client.ts: SQLite's data_version, PostgreSQL's change counter) stays the same.
+ * db/client.ts: the change counter of src/db/schema.ts) stays the same. Hook events and
+ * deliveries do not move it: what shows them is never kept.
  */
 
 /**

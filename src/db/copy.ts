@@ -17,8 +17,8 @@ import { SQLITE_MIGRATIONS } from './sqlite.js';
 
 /**
  * Every table the copy fills, each after the tables its rows point at. The throttles' recent
- * attempts are copied too, so that a lockout in progress survives the move. PostgreSQL's change
- * counter (cascade_changes) is left out: its one row comes with the migrations.
+ * attempts are copied too, so that a lockout in progress survives the move. The change counter
+ * (cascade_changes) is left out: its one row comes with the migrations.
  */
 export const COPIED_TABLES: readonly PgTable[] = [
   pgSchema.codeHosts,
@@ -34,6 +34,9 @@ export const COPIED_TABLES: readonly PgTable[] = [
   pgSchema.throttleAttempts,
   pgSchema.hostSyncRuns,
   pgSchema.hostEvents,
+  // Deliveries still to be sent go out from the new database; their requests stay sealed.
+  pgSchema.deliveries,
+  pgSchema.deliveryAttempts,
 ];
 
 /** Their names and columns, as PostgreSQL declares them. */

@@ -177,7 +177,7 @@ export interface StatementHooks {
 export interface Driver {
   /** Writes outside the requests' transactions: migrations, and fixtures that tests and benchmarks write in bulk. */
   writer: Builder;
-  /** Changes whenever anything is written to the database, by this process or another (db/change-stamp.ts). */
+  /** Changes whenever what pages show is written, by this process or another (db/change-stamp.ts). */
   stamp(): Promise<string>;
   /** Applies the pending migrations of `folder` (the dialect's own by default); answers their names. */
   migrate(folder?: string): Promise<string[]>;

@@ -241,11 +241,7 @@ export const applicationSettings = pgTable(
   (t) => [check('application_settings_single_row', sql`${t.id} = 1`)],
 );
 
-/**
- * PostgreSQL's own: one row whose counter every write statement raises (triggers of
- * drizzle/postgres/0001), so that every server sees at once that what it keeps (pages,
- * sessions) is out of date. SQLite's data_version does this job there.
- */
+/** The change counter: see src/db/schema.ts. */
 export const cascadeChanges = pgTable(
   'cascade_changes',
   {

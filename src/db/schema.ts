@@ -504,3 +504,19 @@ export const deliveryAttempts = sqliteTable(
 );
 
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
+
+/**
+ * One row whose counter rises with every write to a table that pages show, raised by triggers
+ * (drizzle/sqlite/0009, drizzle/postgres/0001): what each server keeps (pages, sessions) is
+ * known out of date as soon as a write commits. Throttle attempts, hook events and deliveries
+ * leave it alone: they change many times a second and no kept page shows them (their pages are
+ * never kept, see http/page-cache.ts).
+ */
+export const cascadeChanges = sqliteTable(
+  'cascade_changes',
+  {
+    id: integer('id').primaryKey(),
+    counter: integer('counter').notNull().default(0),
+  },
+  (t) => [check('cascade_changes_single_row', sql`${t.id} = 1`)],
+);

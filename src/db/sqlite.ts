@@ -257,11 +257,14 @@ export function openSqlite(path: string, { onStatement, onTimed }: StatementHook
     },
   }) as unknown as Db;
 
-  // data_version moves when another connection (the writer, or another process) commits.
-  const version = reader.prepare('pragma data_version').pluck();
+  // The change counter (src/db/schema.ts, cascadeChanges), prepared once its table exists.
+  let counter: Database.Statement | undefined;
   registerDriver(db, {
     writer: writeConnection,
-    stamp: () => Promise.resolve(String(version.get())),
+    stamp: () => {
+      counter ??= reader.prepare('select counter from cascade_changes where id = 1').pluck();
+      return Promise.resolve(String(counter.get() ?? 0));
+    },
     migrate: (folder = SQLITE_MIGRATIONS) => Promise.resolve(migrateFile(writeConnection, folder)),
     exclusive: (lock, work) => holdExclusive(file, lock, work),
   });

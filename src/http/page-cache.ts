@@ -4,7 +4,8 @@
  * the database and the signed-in user only, so a kept page is what rendering would produce as
  * long as nothing was written since (see db/change-stamp.ts). Requests that carry a flash
  * message are never answered from, nor kept in, the cache; so a kept page is served before the
- * flash cookie is read at all. Kept pages are also served gzip-compressed to browsers that accept
+ * flash cookie is read at all. A page sent with `Cache-Control: no-store` is never kept: it shows
+ * what changes without moving the stamp (hook events, deliveries). Kept pages are also served gzip-compressed to browsers that accept
  * it, compressed once rather than on every request.
  */
 import { gzipSync } from 'node:zlib';
@@ -54,7 +55,9 @@ export function pageCache(maxPages: number, metrics: Metrics): MiddlewareHandler
     const cacheable =
       response.status === 200 &&
       response.headers.get('content-type')?.startsWith('text/html') &&
-      !response.headers.has('set-cookie');
+      !response.headers.has('set-cookie') &&
+      // Pages of what changes without moving the change stamp (hook events, deliveries).
+      !/\bno-store\b/.test(response.headers.get('cache-control') ?? '');
     if (cacheable) pages.set(key, stamp, { plain: new Uint8Array(await response.clone().arrayBuffer()) });
   };
 }

@@ -5,9 +5,11 @@ import { gunzipSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { groups } from '../../src/db/schema.js';
-import { createTestApp, flashOf, get, post } from '../support/app.js';
+import { createTestApp, flashOf, get, insertUser, post, sessionCookie, textOf } from '../support/app.js';
+import { deliver, hostHeaders, insertConnection, payload } from '../support/code-host-events.js';
 import { buildWorld } from '../support/world.js';
 import { writeConnection } from '../../src/db/client.js';
+import { createMetrics } from '../../src/http/metrics.js';
 
 describe('page cache', () => {
   it('shows a change made directly in the database on the next request', async () => {
@@ -59,5 +61,26 @@ describe('page cache', () => {
     expect(kept.headers.get('vary')).toBe('Accept-Encoding');
     expect(kept.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(gunzipSync(Buffer.from(await kept.arrayBuffer())).toString()).toBe(first);
+  });
+
+  it('keeps pages while hooks arrive, and never keeps the page that lists them', async () => {
+    const metrics = createMetrics();
+    const { app, db } = await createTestApp({ metrics });
+    const world = await buildWorld(db);
+    const gitlab = await insertConnection(db, 'gitlab');
+    const admin = await sessionCookie(db, await insertUser(db, 'hooks-admin', { isAdmin: true }));
+    const events = `/admin/code_hosts/${gitlab.id}/events`;
+    const listed = await get(app, events, { cookie: admin });
+    expect(listed.headers.get('cache-control')).toBe('no-store');
+    expect(textOf(await listed.text())).not.toContain('Push');
+    await get(app, '/groups/top', { cookie: world.cookies.owner });
+    const body = payload('gitlab-system-push');
+    expect((await deliver(app, gitlab.id, body, hostHeaders('gitlab', 'System Hook', body))).status).toBe(201);
+    await get(app, '/groups/top', { cookie: world.cookies.owner });
+    expect(textOf(await (await get(app, events, { cookie: admin })).text())).toContain('Push');
+    const { text } = await metrics.render();
+    // The group page: kept, then served from memory after the hook; the events page: never kept.
+    expect(text).toContain('cascade_page_cache_requests_total{result="hit"} 1');
+    expect(text).toContain('cascade_page_cache_requests_total{result="miss"} 3');
   });
 });

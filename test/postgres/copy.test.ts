@@ -17,7 +17,7 @@ import { INSTANCE_LEVEL, recordAuditEvent } from '../../src/audit/trail.js';
 import { loadConfig } from '../../src/config.js';
 import { migrateDatabase, openPostgres, openSqlite, rows, type Db } from '../../src/db/client.js';
 import { COPIED_TABLES, copyDatabase, CopyRefused } from '../../src/db/copy.js';
-import { codeHosts, hostEvents, hostSyncRuns } from '../../src/db/schema.js';
+import { codeHosts, deliveries, deliveryAttempts, hostEvents, hostSyncRuns } from '../../src/db/schema.js';
 import { createGroup, findGroupById, groupLineage } from '../../src/model/groups.js';
 import { moveGroup } from '../../src/model/moves.js';
 import { findProjectById } from '../../src/model/projects.js';
@@ -57,7 +57,8 @@ interface Instance extends TestApp {
  * A SQLite instance in a file of its own, its key file beside it: the world's users, groups,
  * projects, members and sessions; group "top" moved below a group made after it (so a child
  * has a lower id than its parent); Slack saved with a webhook at every level; network
- * settings changed; audit events, a token, and a failed sign-in the throttle counts.
+ * settings changed; audit events, a token, a failed sign-in the throttle counts, and a code
+ * host's event with a delivery waiting for its next attempt.
  */
 async function sqliteInstance(): Promise<Instance> {
   const path = join(mkdtempSync(join(tmpdir(), 'cascade-copy-')), 'cascade.db');
@@ -109,14 +110,36 @@ async function sqliteInstance(): Promise<Instance> {
     await tx
       .insert(hostSyncRuns)
       .values({ codeHostId: host!.id, kind: 'import', status: 'finished', startedAt: now, updatedAt: now });
-    await tx.insert(hostEvents).values({
-      codeHostId: host!.id,
-      deliveryId: '5f2a8d2c-0000-4000-8000-000000000001',
-      hostEvent: 'Push Hook',
-      kind: 'push',
-      payload: '{}',
-      receivedAt: now,
-    });
+    const [event] = await tx
+      .insert(hostEvents)
+      .values({
+        codeHostId: host!.id,
+        deliveryId: '5f2a8d2c-0000-4000-8000-000000000001',
+        hostEvent: 'Push Hook',
+        kind: 'push',
+        projectId: project.id,
+        payload: '{}',
+        outcome: 'dispatched',
+        receivedAt: now,
+      })
+      .returning();
+    const [delivery] = await tx
+      .insert(deliveries)
+      .values({
+        hostEventId: event!.id,
+        projectId: project.id,
+        integration: 'slack',
+        settingsLevel: 'project',
+        settingsOwnerId: project.id,
+        targetHost: 'hooks.slack.com',
+        request: 'sealed-request',
+        nextAttemptAt: now,
+        createdAt: now,
+      })
+      .returning();
+    await tx
+      .insert(deliveryAttempts)
+      .values({ deliveryId: delivery!.id, attemptedAt: now, status: 503, durationMs: 12 });
   });
   const failedSignIn = await post(test.app, '/users/sign_in', { username: 'admin', password: 'wrong-password' });
   expect(failedSignIn.status).toBe(401);
@@ -200,7 +223,7 @@ describe('copyDatabase', () => {
     const sqlite = new Database(source.path, { readonly: true });
     const sqliteTables = sqlite
       .prepare(
-        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name <> '__drizzle_migrations'",
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not in ('__drizzle_migrations', 'cascade_changes')",
       )
       .pluck()
       .all();
@@ -208,7 +231,7 @@ describe('copyDatabase', () => {
     expect([...sqliteTables].sort()).toEqual(Object.keys(sourceCounts).sort());
     // SQLite's 0 and 1 are PostgreSQL's booleans.
     expect(await rows(target, sql`select username from users where is_admin`)).toEqual([{ username: 'admin' }]);
-    // PostgreSQL's change counter keeps its one row.
+    // The change counter keeps its one row (its migration's, not copied).
     expect(await rows(target, sql`select id from cascade_changes`)).toEqual([{ id: 1 }]);
 
     const copy = await createTestApp({ db: target, secretKeyBase: source.secretKeyBase });

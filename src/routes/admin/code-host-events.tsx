@@ -35,6 +35,8 @@ export function adminCodeHostEventRoutes(): Hono<AppEnv> {
       before,
       limit: PER_PAGE,
     });
+    // Events do not move the change stamp: this page is never kept, by the page cache or the browser.
+    c.header('cache-control', 'no-store');
     return c.render(
       <CodeHostEventsPage connection={connection} page={page} outcome={outcome} isFirstPage={!before} />,
       {
