@@ -12,11 +12,12 @@ const SQLITE_ONLY = [
   'test/server.test.ts',
   'test/server-code-hosts.test.ts',
   // No database: the code-host clients against the test hosts, outbound requests, and the
-  // delivery event model and filters.
+  // delivery event model, filters and messages.
   'test/unit/code-host-clients.test.ts',
   'test/unit/outbound-*.test.ts',
   'test/unit/delivery-event.test.ts',
   'test/unit/delivery-filters.test.ts',
+  'test/unit/delivery-messages.test.ts',
 ];
 
 export default defineConfig({

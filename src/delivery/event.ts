@@ -15,6 +15,11 @@ export interface DeliveryProject {
   /** The host's id of the project (GitLab's project id, Gitea's repository id). */
   hostId: number;
   name: string;
+  /**
+   * GitLab's `full_name` ("Mike / Diaspora"), which chat messages name the project by: the
+   * namespace's name the hook carries (only the nearest one of a subgroup) or Gitea's owner.
+   */
+  fullName: string;
   pathWithNamespace: string;
   webUrl: string;
   avatarUrl: string | null;
@@ -233,11 +238,15 @@ function secondsBetween(start: unknown, end: unknown): number | null {
 
 // GitLab (doc/user/project/integrations/webhook_events.md)
 
+const fullNameOf = (namespace: string | null, name: string) => (namespace ? `${namespace} / ${name}` : name);
+
 function gitlabProject(body: Payload): DeliveryProject {
   const project = objectAt(body, 'project');
+  const name = requiredText(project, 'name', 'project.');
   return {
     hostId: requiredNumber(project, 'id', 'project.'),
-    name: requiredText(project, 'name', 'project.'),
+    name,
+    fullName: fullNameOf(textOrNull(project.namespace), name),
     pathWithNamespace: requiredText(project, 'path_with_namespace', 'project.'),
     webUrl: requiredText(project, 'web_url', 'project.'),
     avatarUrl: textOrNull(project.avatar_url),
@@ -499,9 +508,12 @@ function gitlabDeliveryEvent(kind: ContentEventKind, body: Payload): DeliveryEve
 
 function giteaProject(body: Payload): DeliveryProject {
   const repository = objectAt(body, 'repository');
+  const owner = objectAt(repository, 'owner');
+  const name = requiredText(repository, 'name', 'repository.');
   return {
     hostId: requiredNumber(repository, 'id', 'repository.'),
-    name: requiredText(repository, 'name', 'repository.'),
+    name,
+    fullName: fullNameOf(textOrNull(owner.full_name) ?? textOrNull(owner.login) ?? textOrNull(owner.username), name),
     pathWithNamespace: requiredText(repository, 'full_name', 'repository.'),
     webUrl: requiredText(repository, 'html_url', 'repository.'),
     avatarUrl: textOrNull(repository.avatar_url),

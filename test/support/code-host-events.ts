@@ -13,6 +13,7 @@ import { codeHosts, hostEvents, projects, type CodeHost, type HostEvent } from '
 import { createGroup } from '../../src/model/groups.js';
 import type { AppEnv } from '../../src/http/context.js';
 import { asc } from 'drizzle-orm';
+import { toDeliveryEvent, type DeliveryEvent } from '../../src/delivery/event.js';
 
 export const SECRET_KEY_BASE = 'test-secret-key-base-that-is-long-enough-0123456789';
 export const HOOK_SECRET = 'hook-secret-0123456789abcdef';
@@ -27,6 +28,25 @@ export function deliveryPayload(name: string): Record<string, unknown> {
     string,
     unknown
   >;
+}
+
+/** A payload as the delivery model, failing the test when it cannot be one. */
+export function deliveryEventOf(kind: HostKind, hostEvent: string, body: unknown): DeliveryEvent {
+  const result = toDeliveryEvent(kind, hostEvent, body);
+  if ('invalid' in result) throw new Error(result.invalid);
+  return result.event;
+}
+
+/** A documented example (delivery-<host>-<name>.json), changed by `change`, as the delivery model. */
+export function exampleEvent(
+  kind: 'gitlab' | 'gitea',
+  name: string,
+  hostEvent: string,
+  change: (body: Record<string, unknown>) => void = () => {},
+): DeliveryEvent {
+  const body = deliveryPayload(`${kind}-${name}`);
+  change(body);
+  return deliveryEventOf(kind, hostEvent, body);
 }
 
 export async function insertConnection(db: Db, kind: HostKind, extra: Partial<CodeHost> = {}): Promise<CodeHost> {

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { toDeliveryEvent, type DeliveryEvent } from '../../src/delivery/event.js';
-import type { HostKind } from '../../src/code-hosts/host.js';
-import { deliveryPayload, payload } from '../support/code-host-events.js';
+import { toDeliveryEvent } from '../../src/delivery/event.js';
+import { deliveryEventOf as eventOf, deliveryPayload, exampleEvent, payload } from '../support/code-host-events.js';
 
-function eventOf(kind: HostKind, hostEvent: string, body: unknown): DeliveryEvent {
-  const result = toDeliveryEvent(kind, hostEvent, body);
-  if ('invalid' in result) throw new Error(result.invalid);
-  return result.event;
-}
-
-const gitlab = (name: string, hostEvent: string, change: (body: Record<string, unknown>) => void = () => {}) => {
-  const body = deliveryPayload(`gitlab-${name}`);
-  change(body);
-  return eventOf('gitlab', hostEvent, body);
-};
-const gitea = (name: string, hostEvent: string, change: (body: Record<string, unknown>) => void = () => {}) => {
-  const body = deliveryPayload(`gitea-${name}`);
-  change(body);
-  return eventOf('gitea', hostEvent, body);
-};
+const gitlab = (name: string, hostEvent: string, change?: (body: Record<string, unknown>) => void) =>
+  exampleEvent('gitlab', name, hostEvent, change);
+const gitea = (name: string, hostEvent: string, change?: (body: Record<string, unknown>) => void) =>
+  exampleEvent('gitea', name, hostEvent, change);
 
 describe('GitLab events in the delivery model (the documented example payloads)', () => {
   it('reads a push: project, pusher, ref, commits and their total', () => {

@@ -1,7 +1,9 @@
 /** @module integrations/pushover */
 import { defineIntegration } from '../validate.js';
+import { formPost } from '../test-requests.js';
 
-const PUSHOVER_API = 'https://api.pushover.net/1/messages.json';
+/** Where GitLab posts Pushover's messages (`/messages.json` on its BASE_URI). */
+export const PUSHOVER_API = 'https://api.pushover.net/1/messages.json';
 
 const SOUNDS = [
   'pushover',
@@ -92,11 +94,6 @@ export const pushover = defineIntegration({
     const present = Object.entries(form).filter(
       (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
     );
-    return {
-      method: 'POST',
-      url: PUSHOVER_API,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(present).toString(),
-    };
+    return formPost(PUSHOVER_API, present);
   },
 });

@@ -7,7 +7,13 @@ import {
   notifyOnlyWhenPipelineStatusChanges,
 } from '../fields.js';
 import { defineIntegration } from '../validate.js';
-import { joinUrl } from '../test-requests.js';
+import { jsonPost, joinUrl } from '../test-requests.js';
+import type { FieldValue } from '../types.js';
+
+/** GitLab's `%{hostname}/bot%{token}/sendMessage`, on api.telegram.org unless another host is set. */
+export function telegramSendMessageUrl(fields: Readonly<Record<string, FieldValue>>): string {
+  return joinUrl(fields.hostname || 'https://api.telegram.org', `bot${String(fields.token)}/sendMessage`);
+}
 
 export const telegram = defineIntegration({
   slug: 'telegram',
@@ -52,14 +58,10 @@ export const telegram = defineIntegration({
     branchesToBeNotified(),
   ],
   events: events(...BASE_CHAT_EVENTS, 'incident_events'),
-  testRequest: ({ fields, message }) => ({
-    method: 'POST',
-    url: joinUrl(fields.hostname || 'https://api.telegram.org', `bot${String(fields.token)}/sendMessage`),
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
+  testRequest: ({ fields, message }) =>
+    jsonPost(telegramSendMessageUrl(fields), {
       chat_id: fields.room,
       text: message,
       ...(fields.thread ? { message_thread_id: fields.thread } : {}),
     }),
-  }),
 });

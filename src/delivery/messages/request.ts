@@ -1,0 +1,48 @@
+/**
+ * @module delivery/messages/request
+ * The shape every type's message builder shares: an event, the effective fields of the
+ * integration and the channels the filters chose, in; the requests GitLab would send, out.
+ */
+import type { FieldValue } from '../../integrations/types.js';
+import type { OutboundRequest } from '../../outbound/request.js';
+import type { DeliveryEvent } from '../event.js';
+
+export interface DeliveryRequest extends OutboundRequest {
+  /** Sent once instead when the service answers 400: Telegram's message again without Markdown. */
+  resendOnBadRequest?: OutboundRequest;
+}
+
+/**
+ * An integration type's messages for one event: none when the type does not send this kind,
+ * one per channel where the service posts per channel (Slack, Mattermost), else one. `sentAt`
+ * is the time a message carries (Discord's embed timestamp).
+ */
+export type MessageBuilder = (
+  event: DeliveryEvent,
+  fields: Readonly<Record<string, FieldValue>>,
+  channels: readonly string[],
+  sentAt?: Date,
+) => DeliveryRequest[];
+
+/** A field's text, blank when unset. */
+export const textOf = (value: FieldValue | undefined): string =>
+  value === null || value === undefined ? '' : String(value);
+
+/** Ruby's `blank?` on a string: nothing but whitespace. */
+export const isBlank = (value: string | null | undefined): value is null | undefined | '' => !value?.trim();
+
+/** The kinds GitLab's chat integrations post (Integrations::Base::ChatNotification), deployments aside. */
+export const CHAT_KINDS: ReadonlySet<DeliveryEvent['kind']> = new Set([
+  'push',
+  'tag_push',
+  'issue',
+  'confidential_issue',
+  'merge_request',
+  'note',
+  'confidential_note',
+  'pipeline',
+  'wiki_page',
+]);
+
+/** The same and deployments: Slack, Mattermost and Discord post them too. */
+export const CHAT_KINDS_WITH_DEPLOYMENTS: ReadonlySet<DeliveryEvent['kind']> = new Set([...CHAT_KINDS, 'deployment']);
