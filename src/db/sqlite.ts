@@ -258,11 +258,11 @@ export function openSqlite(path: string, { onStatement, onTimed }: StatementHook
   }) as unknown as Db;
 
   // The change counter (src/db/schema.ts, cascadeChanges), prepared once its table exists.
-  let counter: Database.Statement | undefined;
+  let counter: Database.Statement<[], number> | undefined;
   registerDriver(db, {
     writer: writeConnection,
     stamp: () => {
-      counter ??= reader.prepare('select counter from cascade_changes where id = 1').pluck();
+      counter ??= reader.prepare<[], number>('select counter from cascade_changes where id = 1').pluck();
       return Promise.resolve(String(counter.get() ?? 0));
     },
     migrate: (folder = SQLITE_MIGRATIONS) => Promise.resolve(migrateFile(writeConnection, folder)),

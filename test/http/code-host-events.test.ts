@@ -112,6 +112,7 @@ describe('Admin Area › Code hosts › Recent events', () => {
       ['', 'All outcomes'],
       ['received', 'Waiting or received'],
       ['applied', 'Applied'],
+      ['dispatched', 'Dispatched'],
       ['unknown_project', 'Unknown project'],
       ['failed', 'Failed'],
     ]);
