@@ -5,8 +5,9 @@
  * or a password printed; until the app is ready, requests are answered 503. On SIGTERM or SIGINT
  * it stops gracefully: no new connections, requests in flight finish (for at most
  * {@link SHUTDOWN_GRACE_MS}), then the database is closed. Beside the requests run the code hosts'
- * imports, the processor of their hooks and the reconciler (src/code-hosts/background.ts); they
- * stop with the server.
+ * imports, the processor of their hooks and the reconciler (src/code-hosts/background.ts), and
+ * the delivery of their events to integrations (src/delivery/background.ts); they stop with the
+ * server.
  */
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server, ServerResponse } from 'node:http';
@@ -16,6 +17,8 @@ import { startCodeHostBackground, type CodeHostBackground } from './code-hosts/b
 import { createHostClient } from './code-hosts/clients.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseFileError, migrateDatabase, openDatabase, withoutPassword, type Db } from './db/client.js';
+import { startDelivery, type Delivery } from './delivery/background.js';
+import { createPlanner } from './delivery/planner.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadSecretKeyBase } from './secrets.js';
@@ -66,7 +69,12 @@ function listen(host: string | undefined, port: number, handler: () => Fetch): P
  * is idle, lets requests in flight finish, and after {@link SHUTDOWN_GRACE_MS} (or a second
  * signal) closes whatever connections are left; then closes the database and exits with 0.
  */
-function stopGracefully(server: Server, db: Db, logger: Logger, codeHosts: CodeHostBackground): void {
+function stopGracefully(
+  server: Server,
+  db: Db,
+  logger: Logger,
+  background: readonly (CodeHostBackground | Delivery)[],
+): void {
   let stopping = false;
   // The listening socket's close leaves a connection open after its last answer; it is closed once idle.
   server.on('request', (_request, response: ServerResponse) => {
@@ -83,9 +91,10 @@ function stopGracefully(server: Server, db: Db, logger: Logger, codeHosts: CodeH
     server.close(() => {
       void (async () => {
         // A reconcile in progress is left at most the grace period: it saves as it goes, and
-        // removes nothing until its walk of the host's tree is complete.
+        // removes nothing until its walk of the host's tree is complete. A send in flight is
+        // recorded, or its lease runs out and it is sent again.
         await Promise.race([
-          codeHosts.stop(),
+          Promise.all(background.map((work) => work.stop())),
           new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
         ]);
         // Whether close() returns a promise depends on the database (a PostgreSQL pool's does).
@@ -149,6 +158,15 @@ async function main(): Promise<void> {
     logger,
     retentionDays: config.hostEventsRetentionDays,
   });
+  const delivery = startDelivery({
+    db,
+    planner: createPlanner(db, secretKeyBase),
+    secretKeyBase,
+    schedule: config.deliveryRetrySchedule,
+    concurrency: config.deliveryConcurrency,
+    hostConcurrency: config.deliveryHostConcurrency,
+    logger,
+  });
   fetch = createApp({
     db,
     config,
@@ -158,10 +176,11 @@ async function main(): Promise<void> {
     metrics,
     hostImports: codeHosts.imports,
     hostEventProcessor: codeHosts.processor,
+    delivery,
   }).fetch;
   const listening = config.host === undefined ? `port ${config.port}` : `${config.host} port ${config.port}`;
   logger.info(`Cascade is ready at ${config.publicOrigin} (listening on ${listening})`);
-  stopGracefully(server, db, logger, codeHosts);
+  stopGracefully(server, db, logger, [codeHosts, delivery]);
 }
 
 /** Printed once, on the first start: these passwords are not stored anywhere readable. */

@@ -2,6 +2,7 @@
  * @module http/context
  * What every request handler can reach: the dependencies, the signed-in user, the flash message.
  */
+import type { Delivery } from '../delivery/background.js';
 import type { Context } from 'hono';
 import type { SignInThrottle, Throttle } from '../auth/throttle.js';
 import type { HostClientFactory, HostImports } from '../code-hosts/host.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Applies received code host events after the answer (code-hosts/processor.ts); without it they wait, stored. */
   hostEventProcessor?: Pick<HostEventProcessor, 'wake'>;
+  /** Sends received content events to the projects' integrations (delivery/background.ts); without it they wait, stored. */
+  delivery?: Pick<Delivery, 'wake'>;
   /** Makes the client of a connected code host (code-hosts/host.ts); createApp gives the real one, tests a fake. */
   hostClients?: HostClientFactory;
   /** Starts a connection's import or reconcile in the background (code-hosts/sync.ts); absent: none runs. */

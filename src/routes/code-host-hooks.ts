@@ -3,7 +3,8 @@
  * POST /-/code_hosts/:id/hook: the receiver of a connection's hooks. Mounted before the pages'
  * middleware: hosts send no session and no Origin; the token or signature is the credential.
  * Answers come as soon as the event is stored (GitLab and Gitea time out after 10 s); applying
- * it is the processor's work (code-hosts/processor.ts).
+ * it is the processor's work (code-hosts/processor.ts), delivering it the dispatcher's
+ * (delivery/dispatcher.ts).
  */
 import { Hono } from 'hono';
 import { HostSecrets } from '../code-hosts/secrets.js';
@@ -47,6 +48,7 @@ export function codeHostHookRoutes(deps: AppDeps): Hono<AppEnv> {
         return c.json(message('Already received.'), 200);
       case 'stored':
         if (receipt.tree) void deps.hostEventProcessor?.wake(receipt.codeHostId);
+        else deps.delivery?.wake();
         return c.json(message('Received.'), 201);
     }
   });

@@ -1,0 +1,96 @@
+/**
+ * @module delivery/planner
+ * What an event asks to be sent: the effective settings of every active integration of its
+ * project, resolved as the event is dispatched (so a default saved a moment ago is the one
+ * used), held to GitLab's filters, and shaped by each type's message builder. Each delivery
+ * records what it used: the values and the level each came from, secrets left out.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { codeHosts, type HostEvent } from '../db/schema.js';
+import { isSecretField } from '../integrations/validate.js';
+import type { IntegrationType } from '../integrations/types.js';
+import { findGroupById, groupLineage } from '../model/groups.js';
+import { findProjectById } from '../model/projects.js';
+import { projectOwner, settingsChain } from '../settings/owners.js';
+import type { EffectiveSettings, SettingsOwner } from '../settings/resolve.js';
+import { integrationStates } from '../settings/service.js';
+import { SettingsStore } from '../settings/store.js';
+import { UndeliverableEvent, type Planner } from './dispatcher.js';
+import { toDeliveryEvent, type DeliveryEvent } from './event.js';
+import { shouldNotify, triggerEventOf, type DeliveryContext } from './filters.js';
+import { messageBuilderFor } from './messages/index.js';
+import type { PlannedDelivery, UsedSettings } from './queue.js';
+
+/**
+ * The level whose settings chose where a delivery goes: where the type's first URL or secret
+ * field that is set (the webhook, the bot token) comes from; failing that, where `active` does.
+ * Failures are counted against it.
+ */
+function targetOwner(type: IntegrationType, effective: EffectiveSettings, project: SettingsOwner): SettingsOwner {
+  const target = type.fields.find(
+    (field) => (field.kind === 'url' || field.kind === 'secret') && effective.fields[field.name],
+  );
+  const source = effective.source[target?.name ?? 'active'] ?? effective.source.active;
+  return source && source !== 'default' ? source : project;
+}
+
+/** The values a delivery used and where each came from; never a secret's value. */
+function usedSettings(type: IntegrationType, effective: EffectiveSettings, trigger: string): UsedSettings {
+  const used: UsedSettings = {};
+  for (const field of type.fields) {
+    if (isSecretField(field)) continue;
+    used[field.name] = { value: effective.fields[field.name] ?? null, from: effective.source[field.name] ?? 'default' };
+  }
+  used[trigger] = { value: true, from: effective.source[trigger] ?? 'default' };
+  return used;
+}
+
+/**
+ * @example
+ * const planner = createPlanner(db, secretKeyBase)
+ * await planner(event) // [{ integration: 'slack', settingsOwner: { level: 'instance', ... }, request: { method: 'POST', ... }, used: { ... } }]
+ */
+export function createPlanner(db: Db, secretKeyBase: string): Planner {
+  const store = new SettingsStore(db, secretKeyBase);
+  return async (event: HostEvent): Promise<PlannedDelivery[]> => {
+    const [connection] = await db
+      .select({ kind: codeHosts.kind })
+      .from(codeHosts)
+      .where(eq(codeHosts.id, event.codeHostId))
+      .limit(1);
+    const project = event.projectId === null ? undefined : await findProjectById(db, event.projectId);
+    if (!connection || !project) throw new UndeliverableEvent('The project is no longer in Cascade.');
+    const read = toDeliveryEvent(connection.kind, event.hostEvent, JSON.parse(event.payload) as unknown);
+    if ('invalid' in read) throw new UndeliverableEvent(read.invalid);
+
+    const group = (await findGroupById(db, project.groupId))!;
+    const lineage = await groupLineage(db, group);
+    const owner = projectOwner(project, lineage);
+    const states = await integrationStates(store, { level: 'project', owner, chain: settingsChain(owner, lineage) });
+    const context: DeliveryContext = { defaultBranch: project.defaultBranch, protectedBranches: [] };
+    return states.flatMap(({ type, effective }) => plannedFor(type, effective, read.event, context, owner));
+  };
+}
+
+function plannedFor(
+  type: IntegrationType,
+  effective: EffectiveSettings,
+  event: DeliveryEvent,
+  context: DeliveryContext,
+  project: SettingsOwner,
+): PlannedDelivery[] {
+  const build = messageBuilderFor(type.slug);
+  if (!effective.active || !build) return [];
+  const events = { ...effective.events, ...type.reportedEvents?.(effective.fields) };
+  const decision = shouldNotify(event, { fields: effective.fields, events }, context);
+  if (!decision.notify) return [];
+  const settingsOwner = targetOwner(type, effective, project);
+  const used = usedSettings(type, effective, triggerEventOf(event));
+  return build(event, effective.fields, decision.channels).map((request) => ({
+    integration: type.slug,
+    settingsOwner,
+    request,
+    used,
+  }));
+}

@@ -1,0 +1,110 @@
+/**
+ * A code host's hook, all the way to an integration: the receiver stores a GitLab push, the
+ * dispatcher resolves the project's Slack settings as they are then, and the worker posts
+ * GitLab's message to the webhook of the level that set it.
+ */
+import { readFileSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { writeConnection } from '../../src/db/client.js';
+import { deliveries, deliveryAttempts, hostEvents, projects } from '../../src/db/schema.js';
+import { startDelivery } from '../../src/delivery/background.js';
+import { createPlanner } from '../../src/delivery/planner.js';
+import { createTestApp, post, TEST_SECRET_KEY_BASE } from '../support/app.js';
+import { deliver, hostHeaders, insertConnection, insertImportedProject } from '../support/code-host-events.js';
+import { allowLoopbackRequests, projectIntegrations, saveInstanceSlack, slackForm } from '../support/integrations.js';
+import { receiverForFile } from '../support/receiver.js';
+import { openTestDatabase } from '../support/database.js';
+import { buildWorld } from '../support/world.js';
+
+const receiver = receiverForFile();
+const PUSH = readFileSync(new URL('../support/host-payloads/delivery-gitlab-push.json', import.meta.url), 'utf8');
+
+async function setUp() {
+  const db = await openTestDatabase();
+  const delivery = startDelivery({
+    db,
+    planner: createPlanner(db, TEST_SECRET_KEY_BASE),
+    secretKeyBase: TEST_SECRET_KEY_BASE,
+    schedule: [50, 50],
+    pollIntervalMs: 50,
+  });
+  onTestFinished(() => delivery.stop());
+  const t = await createTestApp({ db, delivery });
+  const world = await buildWorld(t.db);
+  const admin = world.cookies.admin!;
+  expect((await allowLoopbackRequests(t.app, admin)).status).toBe(303);
+  const gitlab = await insertConnection(t.db, 'gitlab');
+  // The documented push is to project 15 ("mike/diaspora"), on its default branch.
+  const project = await insertImportedProject(t.db, gitlab, 15, 'diaspora');
+  await writeConnection(t.db).update(projects).set({ defaultBranch: 'master' }).where(eq(projects.id, project.id));
+  return { ...t, world, admin, gitlab, project };
+}
+
+async function untilReceived(count: number): Promise<void> {
+  for (let waited = 0; receiver().received.length < count; waited += 20) {
+    if (waited > 5_000) throw new Error(`${receiver().received.length} of ${count} requests arrived`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('delivering a code host event', () => {
+  it("posts GitLab's push message to the instance's Slack webhook, and records the attempt", async () => {
+    const { app, db, admin, gitlab } = await setUp();
+    const webhook = `${receiver().origin}/services/T000/B000/instance-secret`;
+    expect((await saveInstanceSlack(app, admin, { webhook, channel: '#dev' })).status).toBe(303);
+    expect((await deliver(app, gitlab.id, PUSH, hostHeaders('gitlab', 'Push Hook', PUSH))).status).toBe(201);
+
+    await untilReceived(1);
+    const [request] = receiver().received;
+    expect(request!.path).toBe('/services/T000/B000/instance-secret');
+    const payload = JSON.parse(new URLSearchParams(request!.body).get('payload')!) as Record<string, unknown>;
+    expect(payload).toMatchObject({ channel: '#dev', username: 'cascade' });
+    expect(String(payload.text)).toContain('pushed to branch');
+
+    for (let i = 0; i < 100 && (await db.select().from(deliveryAttempts)).length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const [event] = await db.select().from(hostEvents);
+    expect(event).toMatchObject({ outcome: 'dispatched' });
+    const [stored] = await db.select().from(deliveries);
+    expect(stored).toMatchObject({ integration: 'slack', settingsLevel: 'instance', state: 'delivered', attempts: 1 });
+    // The webhook's token is sealed: no column shows it.
+    expect(JSON.stringify(stored)).not.toContain('instance-secret');
+    const used = JSON.parse(stored!.used) as Record<string, { value: unknown; from: unknown }>;
+    expect(used.channel).toMatchObject({ value: '#dev' });
+    expect(used).not.toHaveProperty('webhook');
+  });
+
+  it("sends to the project's own webhook when it uses custom settings, and not to the instance's", async () => {
+    const { app, db, admin, world, gitlab, project } = await setUp();
+    const instance = `${receiver().origin}/services/instance-secret`;
+    const own = `${receiver().origin}/services/project-secret`;
+    expect((await saveInstanceSlack(app, admin, { webhook: instance })).status).toBe(303);
+    const saved = await post(
+      app,
+      `${projectIntegrations(project.fullPath)}/slack`,
+      { ...slackForm({ webhook: own }), inheritance: 'custom', _confirmed: '1' },
+      { cookie: world.cookies.admin },
+    );
+    expect(saved.status).toBe(303);
+    expect((await deliver(app, gitlab.id, PUSH, hostHeaders('gitlab', 'Push Hook', PUSH))).status).toBe(201);
+
+    await untilReceived(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver().received.map(({ path }) => path)).toEqual(['/services/project-secret']);
+    const [stored] = await db.select().from(deliveries);
+    expect(stored).toMatchObject({ settingsLevel: 'project', settingsOwnerId: project.id });
+  });
+
+  it('records why nothing was sent when no integration is active', async () => {
+    const { app, db, gitlab } = await setUp();
+    expect((await deliver(app, gitlab.id, PUSH, hostHeaders('gitlab', 'Push Hook', PUSH))).status).toBe(201);
+    for (let i = 0; i < 100 && (await db.select().from(hostEvents))[0]?.outcome === 'received'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await db.select().from(hostEvents))[0]).toMatchObject({
+      outcome: 'dispatched',
+      detail: 'No active integration',
+    });
+    expect(receiver().received).toEqual([]);
+  });
+});
