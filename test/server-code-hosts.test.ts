@@ -116,7 +116,7 @@ describe('npm start with a code host', () => {
     expect(sent.status).toBe(201);
     await until(
       async () =>
-        /project_renamed System Hook platform\/public-api \S+ \S+ UTC Applied/.test(
+        /Project renamed System Hook platform\/public-api \S+ \S+ UTC Applied/.test(
           await page(`/admin/code_hosts/${host!.id}/events`),
         ),
       'the event to be applied',

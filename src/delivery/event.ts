@@ -277,11 +277,16 @@ function gitlabCommit(commit: Payload): DeliveryCommit {
   };
 }
 
-function gitlabPush(body: Payload, project: DeliveryProject): PushDetails {
+/** What a push says on every host: the ref, what it pointed at before and after, and its commits. */
+function pushOf(
+  body: Payload,
+  commits: DeliveryCommit[],
+  totalCommits: unknown,
+  compareUrl: (before: string, after: string) => string | null,
+): PushDetails {
   const ref = requiredText(body, 'ref', '');
   const before = requiredText(body, 'before', '');
   const after = requiredText(body, 'after', '');
-  const commits = listAt(body, 'commits').map(gitlabCommit);
   return {
     ref,
     refName: refNameOf(ref),
@@ -291,9 +296,18 @@ function gitlabPush(body: Payload, project: DeliveryProject): PushDetails {
     created: isBlankSha(before),
     removed: isBlankSha(after),
     commits,
-    totalCommits: numberOrNull(body.total_commits_count) ?? commits.length,
-    compareUrl: `${project.webUrl}/-/compare/${before}...${after}`,
+    totalCommits: numberOrNull(totalCommits) ?? commits.length,
+    compareUrl: compareUrl(before, after),
   };
+}
+
+function gitlabPush(body: Payload, project: DeliveryProject): PushDetails {
+  return pushOf(
+    body,
+    listAt(body, 'commits').map(gitlabCommit),
+    body.total_commits_count,
+    (before, after) => `${project.webUrl}/-/compare/${before}...${after}`,
+  );
 }
 
 /** The top-level `labels` first, as GitLab's `notify_label?` reads them. */
@@ -542,22 +556,7 @@ function giteaCommit(commit: Payload): DeliveryCommit {
 }
 
 function giteaPush(body: Payload): PushDetails {
-  const ref = requiredText(body, 'ref', '');
-  const before = requiredText(body, 'before', '');
-  const after = requiredText(body, 'after', '');
-  const commits = listAt(body, 'commits').map(giteaCommit);
-  return {
-    ref,
-    refName: refNameOf(ref),
-    refType: ref.startsWith('refs/tags/') ? 'tag' : 'branch',
-    before,
-    after,
-    created: isBlankSha(before),
-    removed: isBlankSha(after),
-    commits,
-    totalCommits: numberOrNull(body.total_commits) ?? commits.length,
-    compareUrl: textOrNull(body.compare_url),
-  };
+  return pushOf(body, listAt(body, 'commits').map(giteaCommit), body.total_commits, () => textOrNull(body.compare_url));
 }
 
 /** Gitea's issue and pull request actions in GitLab's words; assignments, labels, edits are updates. */

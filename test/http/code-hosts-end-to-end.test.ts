@@ -354,8 +354,8 @@ describe('GitLab, end to end', () => {
       ...['group.imported', 'project.imported', 'group.deleted'],
     ]);
     const recent = textOf(await cascade.page(`/admin/code_hosts/${host.id}/events`));
-    expect(recent).toMatch(/project_destroyed System Hook Host project \d+ \S+ \S+ UTC Applied/);
-    expect(recent).toMatch(/project_renamed System Hook ops\/public-api \S+ \S+ UTC Applied/);
+    expect(recent).toMatch(/Project deleted System Hook Host project \d+ \S+ \S+ UTC Applied/);
+    expect(recent).toMatch(/Project renamed System Hook ops\/public-api \S+ \S+ UTC Applied/);
 
     // A forged token: 401, nothing stored. The same delivery twice: stored once.
     const before = (await db.select().from(hostEvents)).length;
