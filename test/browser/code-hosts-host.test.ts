@@ -12,12 +12,16 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCodeHostBackground, type CodeHostBackground } from '../../src/code-hosts/background.js';
 import { createHostClient } from '../../src/code-hosts/clients.js';
+import { startDelivery, type Delivery } from '../../src/delivery/background.js';
+import { createPlanner } from '../../src/delivery/planner.js';
 import type { Db } from '../../src/db/client.js';
 import { hostSyncRuns } from '../../src/db/schema.js';
 import type { AppDeps } from '../../src/http/context.js';
 import { createLogger } from '../../src/logger.js';
 import { ALLOWLIST_LABEL } from '../../src/model/network-settings.js';
-import { HostTree } from '../support/test-host.js';
+import { pushEvent } from '../support/host-payloads/gitlab.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+import { HostTree, type TreeProject, type TreeUser } from '../support/test-host.js';
 import { startTestGitLab, type TestGitLab } from '../support/test-gitlab.js';
 import { BROWSER_SECRET_KEY_BASE, describeInChromium, flashOn, heading, ROOT, signIn } from './support.js';
 
@@ -28,33 +32,39 @@ const PROJECT = '/platform/backend/api';
 const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
 
 /** Platform › Backend with API and Jobs, Platform's Web, and Ops with Infra; Ada owns Platform. */
-function nestedTree(): HostTree {
+function nestedTree(): { tree: HostTree; api: TreeProject; ada: TreeUser } {
   const tree = new HostTree();
   const ada = tree.addUser({ username: 'ada', name: 'Ada Lovelace' });
   const platform = tree.addGroup({ name: 'Platform' });
   const backend = tree.addGroup({ name: 'Backend', parentId: platform.id });
   const ops = tree.addGroup({ name: 'Ops' });
-  tree.addProject({ name: 'API', groupId: backend.id });
+  const api = tree.addProject({ name: 'API', groupId: backend.id });
   tree.addProject({ name: 'Jobs', groupId: backend.id });
   tree.addProject({ name: 'Web', groupId: platform.id });
   tree.addProject({ name: 'Infra', groupId: ops.id });
   tree.groupMembers.set(platform.id, new Map([[ada.id, 50]]));
-  return tree;
+  return { tree, api, ada };
 }
 
 let gitlab: TestGitLab;
+let hosted: ReturnType<typeof nestedTree>;
+/** Stands in for Slack: the imported project's webhook points here. */
+let slack: Receiver;
 /** The connection's name: the host's address and port. */
 let HOST: string;
-const backgrounds: CodeHostBackground[] = [];
+const backgrounds: (CodeHostBackground | Delivery)[] = [];
 const backgroundLog: string[] = [];
 
 beforeAll(async () => {
-  gitlab = await startTestGitLab({ tree: nestedTree() });
+  hosted = nestedTree();
+  gitlab = await startTestGitLab({ tree: hosted.tree });
+  slack = await startReceiver();
   HOST = new URL(gitlab.url).host;
   mkdirSync(SCREENS, { recursive: true });
 });
 afterAll(async () => {
   await gitlab?.close();
+  await slack?.close();
 });
 
 /** What src/server.ts runs beside the requests, on the test server's database. */
@@ -65,8 +75,14 @@ function realBackground(db: Db): Partial<AppDeps> {
     logger: createLogger('info', (line) => backgroundLog.push(line)),
     retentionDays: 14,
   });
-  backgrounds.push(background);
-  return { hostImports: background.imports, hostEventProcessor: background.processor };
+  const delivery = startDelivery({
+    db,
+    planner: createPlanner(db, BROWSER_SECRET_KEY_BASE),
+    secretKeyBase: BROWSER_SECRET_KEY_BASE,
+    schedule: [1_000],
+  });
+  backgrounds.push(background, delivery);
+  return { hostImports: background.imports, hostEventProcessor: background.processor, delivery };
 }
 
 const progressRegion = (page: Page) => page.locator('#sync-progress');
@@ -189,11 +205,30 @@ describeInChromium(
         if (!run.javaScriptEnabled) await run.tab.follow(page.getByRole('button', { name: 'Update form' }));
       }
       await field(page, 'Enabled').check();
-      await page.getByLabel(/^Webhook URL/).fill('https://hooks.slack.com/services/T0/B0/API');
+      await page.getByLabel(/^Webhook URL/).fill(`${slack.origin}/services/T0/B0/API`);
       await field(page, 'Username').fill('api-bot');
       await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
       expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
       expect(await field(page, 'Username').inputValue()).toBe('api-bot');
+    });
+
+    it("delivers a push the host sends to the project's Slack, and Recent events says so", async () => {
+      const { page } = run.tab;
+      slack.received = [];
+      const push = pushEvent(hosted.tree, gitlab.url, hosted.api, hosted.ada);
+      expect((await gitlab.sendHook(gitlab.hooks.at(-1)!, push)).status).toBe(201);
+      await until(async () => slack.received.length > 0, 'the push to reach Slack');
+      const [message] = slack.received;
+      expect(message!.path).toBe('/services/T0/B0/API');
+      const payload = JSON.parse(new URLSearchParams(message!.body).get('payload')!) as { text: string };
+      expect(payload.text).toContain('Ada Lovelace pushed to branch');
+
+      await run.tab.visit('/admin/code_hosts');
+      await run.tab.follow(page.getByRole('main').getByRole('link', { name: HOST }).first());
+      await run.tab.follow(page.getByRole('link', { name: 'Recent events' }));
+      const row = page.getByRole('row').filter({ hasText: 'platform/backend/api' }).first();
+      expect(await row.innerText()).toMatch(/Push[\s\S]*Dispatched/);
+      await page.screenshot({ path: `${SCREENS}/events-${mode()}.png`, fullPage: true });
     });
 
     it('offers no control to rename, move or delete it: why, and where on the host', async () => {
