@@ -8,7 +8,8 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { outboundPolicy } from '../model/network-settings.js';
-import { fetchOutbound, type OutboundPolicy } from '../outbound/request.js';
+import { fetchOutbound, type OutboundPolicy, type OutboundRequest } from '../outbound/request.js';
+import type { DeliveryRequest } from './messages/request.js';
 import {
   claimDue,
   nextDueAt,
@@ -173,16 +174,14 @@ export class DeliveryWorker {
 
   private async send(leased: LeasedDelivery, policy: OutboundPolicy): Promise<void> {
     const { requests, timeoutMs, schedule, now } = this.options;
-    const request = requests.open(leased.delivery);
+    const request: DeliveryRequest | null = requests.open(leased.delivery);
     const at = now();
-    const result: AttemptResult =
-      request === null
-        ? UNREADABLE
-        : await fetchOutbound(request, policy, {
-            timeoutMs,
-            maxBodyBytes: RESPONSE_EXCERPT_BYTES,
-            cutLongerBody: true,
-          });
+    const fetch = (outbound: OutboundRequest) =>
+      fetchOutbound(outbound, policy, { timeoutMs, maxBodyBytes: RESPONSE_EXCERPT_BYTES, cutLongerBody: true });
+    let result: AttemptResult = request === null ? UNREADABLE : await fetch(request);
+    // Telegram refuses Markdown it cannot parse with a 400: GitLab sends the message once more as plain text.
+    if (request?.resendOnBadRequest && result.ok && result.status === 400)
+      result = await fetch(request.resendOnBadRequest);
     const step = nextStep(result, leased.delivery.attempts + 1, schedule, now());
     await recordAttempt(this.db, leased, { at, result }, step);
   }

@@ -13,8 +13,8 @@ import {
   type CodeHost,
   type HostEvent,
 } from '../../src/db/schema.js';
+import type { DeliveryRequest } from '../../src/delivery/messages/request.js';
 import { DeliveryRequests, insertDeliveries, type PlannedDelivery } from '../../src/delivery/queue.js';
-import type { OutboundRequest } from '../../src/outbound/request.js';
 import type { SettingsOwner } from '../../src/settings/resolve.js';
 import { insertConnection, insertImportedProject, SECRET_KEY_BASE } from './code-host-events.js';
 
@@ -73,7 +73,7 @@ export async function deliveryWorld(db: Db): Promise<DeliveryWorld> {
 export function planned(
   url: string,
   body = '{"text":"pushed"}',
-  extra: Partial<OutboundRequest> = {},
+  extra: Partial<DeliveryRequest> = {},
 ): PlannedDelivery {
   return {
     integration: 'slack',

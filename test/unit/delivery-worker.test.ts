@@ -51,6 +51,40 @@ async function setUp() {
 }
 
 describe('the delivery worker', () => {
+  it("sends Telegram's plain-text message once more when the Markdown one is refused with a 400", async () => {
+    const { db, world, clock } = await setUp();
+    receiver().answer = (response, request) => {
+      response.writeHead(request.body.includes('parse_mode') ? 400 : 200);
+      response.end(request.body.includes('parse_mode') ? "Bad Request: can't parse entities" : '{"ok":true}');
+    };
+    const url = `${receiver().origin}/botTOKEN/sendMessage`;
+    const markdown = planned(url, '{"text":"*pushed*","parse_mode":"markdown"}', {
+      resendOnBadRequest: {
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        body: '{"text":"pushed"}',
+      },
+    });
+    await queueDeliveries(db, world, [markdown], clock.now());
+    await sendDue(workerFor(db, clock));
+    expect(receiver().received.map(({ body }) => body)).toEqual([
+      '{"text":"*pushed*","parse_mode":"markdown"}',
+      '{"text":"pushed"}',
+    ]);
+    const [delivery] = await storedDeliveries(db);
+    expect(delivery).toMatchObject({ state: 'delivered', attempts: 1 });
+  });
+
+  it('never resends a plain 400, and fails it at once', async () => {
+    const { db, world, clock } = await setUp();
+    receiver().answer = answerWith(400);
+    await queueDeliveries(db, world, [planned(`${receiver().origin}/hook`)], clock.now());
+    await sendDue(workerFor(db, clock));
+    expect(receiver().received).toHaveLength(1);
+    expect((await storedDeliveries(db))[0]).toMatchObject({ state: 'failed', attempts: 1 });
+  });
+
   it('sends a due delivery once on a 2xx and records the attempt with the first 8 KB of the answer', async () => {
     const { db, world, clock } = await setUp();
     receiver().answer = (response) => response.end('x'.repeat(20_000));
