@@ -12,7 +12,7 @@ import { isSecretField } from '../integrations/validate.js';
 import type { IntegrationType } from '../integrations/types.js';
 import { findGroupById, groupLineage } from '../model/groups.js';
 import { findProjectById } from '../model/projects.js';
-import { projectOwner, settingsChain } from '../settings/owners.js';
+import { projectSettingsLevel } from '../settings/owners.js';
 import type { EffectiveSettings, SettingsOwner } from '../settings/resolve.js';
 import { integrationStates } from '../settings/service.js';
 import { SettingsStore } from '../settings/store.js';
@@ -66,10 +66,10 @@ export function createPlanner(db: Db, secretKeyBase: string): Planner {
 
     const group = (await findGroupById(db, project.groupId))!;
     const lineage = await groupLineage(db, group);
-    const owner = projectOwner(project, lineage);
-    const states = await integrationStates(store, { level: 'project', owner, chain: settingsChain(owner, lineage) });
+    const at = projectSettingsLevel(project, lineage);
+    const states = await integrationStates(store, at);
     const context: DeliveryContext = { defaultBranch: project.defaultBranch, protectedBranches: [] };
-    return states.flatMap(({ type, effective }) => plannedFor(type, effective, read.event, context, owner));
+    return states.flatMap(({ type, effective }) => plannedFor(type, effective, read.event, context, at.owner));
   };
 }
 

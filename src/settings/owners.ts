@@ -7,6 +7,7 @@ import { INSTANCE_LEVEL } from '../audit/trail.js';
 import type { Group, Project } from '../db/schema.js';
 import { groupFullName } from '../model/groups.js';
 import type { SettingsOwner } from './resolve.js';
+import type { SettingsLevel } from './service.js';
 
 export const INSTANCE_OWNER: SettingsOwner = INSTANCE_LEVEL;
 
@@ -22,6 +23,17 @@ export function projectOwner(project: Project, lineage: readonly Group[]): Setti
     name: `${groupFullName(lineage)} / ${project.name}`,
     path: project.fullPath,
   };
+}
+
+/**
+ * A project's level as the settings service takes it: the project, and the chain it inherits along.
+ *
+ * @example
+ * projectSettingsLevel(api, [platform, backend]).chain.length // 4: api, Backend, Platform, the instance
+ */
+export function projectSettingsLevel(project: Project, lineage: readonly Group[]): SettingsLevel {
+  const owner = projectOwner(project, lineage);
+  return { level: 'project', owner, chain: settingsChain(owner, lineage) };
 }
 
 /**

@@ -181,13 +181,18 @@ describe('the receiver of code hosts hooks', () => {
     expect(woken).toEqual([gitlab.id]);
   });
 
-  it('does not wake the processor for a content event, which waits for delivery', async () => {
+  it('wakes delivery, not the processor, for a content event', async () => {
     const woken: number[] = [];
-    const { app, db } = await createTestApp({ hostEventProcessor: { wake: async (id) => void woken.push(id) } });
+    let deliveries = 0;
+    const { app, db } = await createTestApp({
+      hostEventProcessor: { wake: async (id) => void woken.push(id) },
+      delivery: { wake: () => void deliveries++ },
+    });
     const gitlab = await insertConnection(db, 'gitlab');
     const body = payload('gitlab-system-push');
     expect((await deliver(app, gitlab.id, body, hostHeaders('gitlab', 'System Hook', body))).status).toBe(201);
     expect(await storedEvents(db)).toMatchObject([{ kind: 'push' }]);
     expect(woken).toEqual([]);
+    expect(deliveries).toBe(1);
   });
 });

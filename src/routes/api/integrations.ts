@@ -18,7 +18,7 @@ import { saveSettings } from '../../settings/save.js';
 import { disableSettings, integrationStates, type SettingsLevel } from '../../settings/service.js';
 import type { SettingsSubmission } from '../../settings/submission.js';
 import type { FieldErrors } from '../../validation.js';
-import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../settings/owners.js';
+import { groupOwner, INSTANCE_OWNER, projectSettingsLevel, settingsChain } from '../../settings/owners.js';
 import { ApiRefusal, notFound } from './errors.js';
 import { integrationEntity } from './entities.js';
 import { parameterName, readParams, settingsSubmissionOfParams, type ApiParams } from './params.js';
@@ -29,8 +29,7 @@ export type LevelLoader = (c: AppContext, ability: Ability) => Promise<SettingsL
 
 export const projectLevel: LevelLoader = async (c, ability) => {
   const { project, lineage } = await apiProject(c, ability);
-  const owner = projectOwner(project, lineage);
-  return { level: 'project', owner, chain: settingsChain(owner, lineage) };
+  return projectSettingsLevel(project, lineage);
 };
 
 export const groupLevel: LevelLoader = async (c, ability) => {
