@@ -249,6 +249,40 @@ describe('database migrations', () => {
     await db.close();
   });
 
+  it('counts the custom settings below each level that existed before settings counts', async () => {
+    const db = openSqlite(':memory:');
+    await migrateDatabase(db, migrationsFolderUpTo(9));
+    for (const table of ['users', 'groups', 'projects'] as const) insertRows(db, table, MIGRATION_0_ROWS[table]!);
+    const settings = (id: number, owner: Row): Row => ({
+      id,
+      type: 'slack',
+      ...owner,
+      fields: '{}',
+      events: '{}',
+      updated_at: 1_700_000_500_000,
+      created_at: 1_700_000_500_000,
+    });
+    insertRows(db, 'integration_settings', [
+      settings(1, { group_id: null, project_id: null }),
+      settings(2, { group_id: 2, project_id: null }),
+      settings(3, { group_id: null, project_id: 1 }),
+    ]);
+
+    await migrateDatabase(db);
+
+    const counts = () =>
+      sqliteHandle(db)
+        .prepare('select scope_id, type, custom_projects, custom_groups from settings_counts order by scope_id')
+        .all();
+    // platform/backend (2) in platform (1); its project api (1) has settings, and so has backend.
+    expect(counts()).toEqual([
+      { scope_id: 0, type: 'slack', custom_projects: 1, custom_groups: 1 },
+      { scope_id: 1, type: 'slack', custom_projects: 1, custom_groups: 1 },
+      { scope_id: 2, type: 'slack', custom_projects: 1, custom_groups: 0 },
+    ]);
+    await db.close();
+  });
+
   it('changes nothing when the database is already up to date', async () => {
     const db = openSqlite(':memory:');
     await migrateDatabase(db);

@@ -18,7 +18,8 @@ import { SQLITE_MIGRATIONS } from './sqlite.js';
 /**
  * Every table the copy fills, each after the tables its rows point at. The throttles' recent
  * attempts are copied too, so that a lockout in progress survives the move. The change counter
- * (cascade_changes) is left out: its one row comes with the migrations.
+ * (cascade_changes) is left out: its one row comes with the migrations. So is settings_counts:
+ * its triggers count the settings rows again as they are copied.
  */
 export const COPIED_TABLES: readonly PgTable[] = [
   pgSchema.codeHosts,

@@ -184,6 +184,18 @@ export const integrationSettings = pgTable(
 );
 
 /** Append-only: the triggers of drizzle/postgres/0001 refuse every UPDATE, DELETE and TRUNCATE. */
+/** Kept by the triggers of drizzle/postgres/0004 (as by drizzle/sqlite/0010). */
+export const settingsCounts = pgTable(
+  'settings_counts',
+  {
+    scopeId: integer('scope_id').notNull(),
+    type: text('type').notNull(),
+    customProjects: integer('custom_projects').notNull().default(0),
+    customGroups: integer('custom_groups').notNull().default(0),
+  },
+  (t) => [uniqueIndex('settings_counts_scope_type_unique').on(t.scopeId, t.type)],
+);
+
 export const auditEvents = pgTable(
   'audit_events',
   {

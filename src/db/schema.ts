@@ -209,6 +209,25 @@ export const integrationSettings = sqliteTable(
 export type IntegrationSettingsRow = typeof integrationSettings.$inferSelect;
 
 /**
+ * How many descendants of a level have settings of their own for a type: per group (its
+ * subtree, the group itself left out) and for the instance (scope 0). Kept by the triggers of
+ * drizzle/sqlite/0010 in the transaction that adds, removes or moves a settings row, a project
+ * or a group, so that "Projects using custom settings" and the integration lists read a row
+ * where they counted the subtree's rows on every request.
+ */
+export const settingsCounts = sqliteTable(
+  'settings_counts',
+  {
+    /** The group whose subtree is counted; 0 for the instance. */
+    scopeId: integer('scope_id').notNull(),
+    type: text('type').notNull(),
+    customProjects: integer('custom_projects').notNull().default(0),
+    customGroups: integer('custom_groups').notNull().default(0),
+  },
+  (t) => [uniqueIndex('settings_counts_scope_type_unique').on(t.scopeId, t.type)],
+);
+
+/**
  * The audit trail: one row per change to settings, moves included. Names are copied in, so an
  * event still reads right after the user, group or project is renamed or gone; triggers in the
  * migration refuse every UPDATE and DELETE, so the trail is append-only.

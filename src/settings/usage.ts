@@ -2,9 +2,9 @@
  * @module settings/usage
  * How many descendants a level's settings reach: the numbers behind "Saving will update N
  * projects" and the usage columns of the integrations list. Every type is counted at once, in
- * one statement: descendants' own rows are a range of paths in one index
- * (`integration_settings.owner_path`), and only the sizes of the subtree and of the subtrees
- * below groups with settings of their own are counted from the groups and projects.
+ * one statement: the descendants with settings of their own are kept counted per level and type
+ * (settings_counts), and only the sizes of the subtree and of the subtrees below groups with
+ * settings of their own are summed from the groups' project counts.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { inJsonArray, namedRows, type Queryable } from '../db/client.js';
@@ -37,9 +37,12 @@ export function belowOwner(owner: SettingsOwner, ownerPath: SQL, after = ''): SQ
   return sql`${ownerPath} > ${after > first ? after : first} and ${ownerPath} < ${`${owner.path ?? ''}0`}`;
 }
 
+/** The row of settings_counts that counts below `owner`: its group's, or the instance's (0). */
+const countScope = (owner: SettingsOwner): number => (owner.level === 'group' ? owner.id! : 0);
+
 /**
  * How many descendants of `owner` (projects and subgroups) have settings of their own for a
- * type, counted from the settings rows alone.
+ * type: one row of settings_counts, kept by triggers as rows come and go.
  *
  * @example
  * customDescendantCount(db, INSTANCE_OWNER, 'slack') // 3
@@ -48,10 +51,10 @@ export async function customDescendantCount(db: Queryable, owner: SettingsOwner,
   if (owner.level === 'project') return 0;
   const [row] = await namedRows<{ n: number }>(
     db,
-    `settings_custom_count_${owner.level}`,
-    sql`select count(*) as n from integration_settings s where s.type = ${type} and ${belowOwner(owner, sql`s.owner_path`)}`,
+    'settings_custom_count',
+    sql`select custom_projects + custom_groups as n from settings_counts where scope_id = ${countScope(owner)} and type = ${type}`,
   );
-  return row?.n ?? 0;
+  return Number(row?.n ?? 0);
 }
 
 /**
@@ -70,7 +73,7 @@ const inSubtree = (traversal: SQL, prefix: SQL) =>
  * - 'group': each group below the owner with settings of its own for a type, with the size of its
  *   subtree and its projects with settings of their own for that type.
  * Projects are counted from their groups' project counts, so a subtree of a million projects
- * costs as much as its groups; custom projects are ranges of the path index. The text is the
+ * costs as much as its groups; custom projects are a row of settings_counts each. The text is the
  * same for every owner of a level, so that PostgreSQL plans it once per connection.
  */
 function usageFacts(db: Queryable, owner: SettingsOwner, types: readonly string[]) {
@@ -78,17 +81,13 @@ function usageFacts(db: Queryable, owner: SettingsOwner, types: readonly string[
     owner.level === 'group'
       ? sql`coalesce((select traversal_ids from groups where id = ${owner.id}), '/-1/')`
       : sql`''`;
-  // Below the instance, every type's rows are counted and the answer is picked from: PostgreSQL
-  // matches each row against a list of types slower than it counts the rows left out. Below a
-  // group, the types are ranges of the path index.
   const asked = (column: SQL) => inJsonArray(db.engine, column, JSON.stringify(types), 'text');
-  const ofTypes = owner.level === 'group' ? sql` and ${asked(sql`s.type`)}` : sql``;
   return namedRows<UsageFact>(
     db,
     `settings_usage_${owner.level}`,
     sql`with owner_subtree(prefix) as (select ${prefix}),
       custom_groups as (
-        select s.type as type, g.traversal_ids as traversal, g.full_path as path
+        select s.type as type, g.id as id, g.traversal_ids as traversal
           from integration_settings s
           join groups g on g.id = s.group_id
           join owner_subtree o on g.traversal_ids like o.prefix || '%'
@@ -99,16 +98,14 @@ function usageFacts(db: Queryable, owner: SettingsOwner, types: readonly string[
            0 as custom_projects
       from owner_subtree o
     union all
-    select 'custom', s.type, null, 0, 0, count(*)
-      from integration_settings s
-     where ${belowOwner(owner, sql`s.owner_path`)} and s.project_id is not null${ofTypes}
-     group by s.type
+    select 'custom', k.type, null, 0, 0, k.custom_projects
+      from settings_counts k
+     where k.scope_id = ${countScope(owner)} and ${asked(sql`k.type`)}
     union all
     select 'group', c.type, c.traversal,
            (select count(*) from groups g where ${inSubtree(sql`g.traversal_ids`, sql`c.traversal`)}),
            (select coalesce(sum(g.project_count), 0) from groups g where ${inSubtree(sql`g.traversal_ids`, sql`c.traversal`)}),
-           (select count(*) from integration_settings s
-             where s.type = c.type and s.owner_path > c.path || '/' and s.owner_path < c.path || '0' and s.project_id is not null)
+           coalesce((select k.custom_projects from settings_counts k where k.scope_id = c.id and k.type = c.type), 0)
       from custom_groups c`,
   );
 }

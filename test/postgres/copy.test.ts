@@ -223,12 +223,17 @@ describe('copyDatabase', () => {
     const sqlite = new Database(source.path, { readonly: true });
     const sqliteTables = sqlite
       .prepare(
-        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not in ('__drizzle_migrations', 'cascade_changes')",
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not in ('__drizzle_migrations', 'cascade_changes', 'settings_counts')",
       )
       .pluck()
       .all();
     sqlite.close();
     expect([...sqliteTables].sort()).toEqual(Object.keys(sourceCounts).sort());
+    // The custom settings below each level, counted again by the triggers as the settings rows came.
+    const settingsCounts = sql`select scope_id, type, custom_projects, custom_groups from settings_counts
+      where custom_projects <> 0 or custom_groups <> 0 order by scope_id, type`;
+    expect(await rows(target, settingsCounts)).toEqual(await rows(source.db, settingsCounts));
+    expect(await rows(target, settingsCounts)).not.toEqual([]);
     // SQLite's 0 and 1 are PostgreSQL's booleans.
     expect(await rows(target, sql`select username from users where is_admin`)).toEqual([{ username: 'admin' }]);
     // The change counter keeps its one row (its migration's, not copied).

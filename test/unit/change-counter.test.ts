@@ -12,7 +12,15 @@ import { insertConnection } from '../support/code-host-events.js';
 import { openTestDatabase } from '../support/database.js';
 
 /** The counter itself, and the tables no kept page shows. */
-const UNCOUNTED = ['cascade_changes', 'throttle_attempts', 'host_events', 'deliveries', 'delivery_attempts'];
+const UNCOUNTED = [
+  'cascade_changes',
+  'throttle_attempts',
+  'host_events',
+  'deliveries',
+  'delivery_attempts',
+  // Written only with the settings rows, projects and groups it counts, which raise the counter.
+  'settings_counts',
+];
 
 /** Every table, and whether each of its writes (insert, update, delete) raises the counter. */
 async function triggered(db: Db): Promise<Record<string, boolean>> {
