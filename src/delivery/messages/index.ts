@@ -8,6 +8,7 @@ import { datadogRequests } from './datadog.js';
 import { discordRequests } from './discord.js';
 import { googleChatRequests } from './google-chat.js';
 import { jenkinsRequests } from './jenkins.js';
+import { jiraRequests } from './jira.js';
 import { microsoftTeamsRequests } from './microsoft-teams.js';
 import { pushoverRequests } from './pushover.js';
 import type { MessageBuilder } from './request.js';
@@ -29,11 +30,12 @@ const BUILDERS: Readonly<Record<string, MessageBuilder>> = {
   pushover: pushoverRequests,
   datadog: datadogRequests,
   jenkins: jenkinsRequests,
+  jira: jiraRequests,
 };
 
 /**
- * The message builder of an integration type, or undefined for a type that sends none of these
- * (the other issue trackers, and the emails, built elsewhere).
+ * The message builder of an integration type, or undefined for a type that sends nothing (the
+ * other issue trackers, External wiki) or is built elsewhere (the emails).
  *
  * @example
  * messageBuilderFor('slack')?.(event, fields, ['#dev']) // [{ method: 'POST', url: 'https://hooks.slack.com/…', ... }]
