@@ -23,6 +23,8 @@ export interface DeliveryProject {
   pathWithNamespace: string;
   webUrl: string;
   avatarUrl: string | null;
+  /** The default branch as the hook tells it: GitLab closes issues by pushes and merges to it only. */
+  defaultBranch: string | null;
 }
 
 /** Who caused the event; a job hook carries no username, an API pipeline no user at all. */
@@ -182,6 +184,8 @@ interface Common {
   host: HostKind;
   project: DeliveryProject;
   user: DeliveryUser;
+  /** The payload as the host sent it: GitLab's hook data, which Datadog and Jenkins are sent as is. */
+  hookData: Readonly<Payload>;
 }
 
 /** One content event of any host, in GitLab's words. */
@@ -250,6 +254,7 @@ function gitlabProject(body: Payload): DeliveryProject {
     pathWithNamespace: requiredText(project, 'path_with_namespace', 'project.'),
     webUrl: requiredText(project, 'web_url', 'project.'),
     avatarUrl: textOrNull(project.avatar_url),
+    defaultBranch: textOrNull(project.default_branch),
   };
 }
 
@@ -492,7 +497,7 @@ function gitlabRelease(body: Payload): ReleaseDetails {
 
 function gitlabDeliveryEvent(kind: ContentEventKind, body: Payload): DeliveryEvent {
   const project = gitlabProject(body);
-  const common = { host: 'gitlab' as const, project, user: gitlabUser(body) };
+  const common = { host: 'gitlab' as const, project, user: gitlabUser(body), hookData: body };
   switch (kind) {
     case 'push':
     case 'tag_push':
@@ -531,6 +536,7 @@ function giteaProject(body: Payload): DeliveryProject {
     pathWithNamespace: requiredText(repository, 'full_name', 'repository.'),
     webUrl: requiredText(repository, 'html_url', 'repository.'),
     avatarUrl: textOrNull(repository.avatar_url),
+    defaultBranch: textOrNull(repository.default_branch),
   };
 }
 
@@ -754,7 +760,7 @@ function giteaDeliveryEvent(
   body: Payload,
 ): DeliveryEvent | string {
   const project = giteaProject(body);
-  const common = { host, project, user: giteaUser(body) };
+  const common = { host, project, user: giteaUser(body), hookData: body };
   switch (kind) {
     case 'push':
     case 'tag_push':

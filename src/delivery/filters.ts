@@ -56,6 +56,33 @@ export function triggerEventOf(event: DeliveryEvent): string {
   return TRIGGER_EVENTS[event.kind];
 }
 
+/**
+ * The trigger that sends an event to an integration with these trigger events: issue trackers
+ * (Jira) take pushes by `commit_events`, GitLab's name for their commits.
+ *
+ * @example
+ * integrationTriggerOf({ kind: 'push', ... }, { commit_events: true, merge_requests_events: true }) // 'commit_events'
+ */
+export function integrationTriggerOf(event: DeliveryEvent, events: DeliverySettings['events']): string {
+  return event.kind === 'push' && 'commit_events' in events ? 'commit_events' : triggerEventOf(event);
+}
+
+/**
+ * All GitLab checks before it hands an event to an integration that is no chat notification
+ * (Jenkins, Datadog, Jira, Pushover): the event's trigger is not off. A type without a toggle for
+ * it decides alone which events it sends.
+ *
+ * @example
+ * triggerDecision({ kind: 'merge_request', ... }, { push_events: true, merge_requests_events: false })
+ * // { notify: false, reason: 'The merge_requests_events trigger is off' }
+ */
+export function triggerDecision(event: DeliveryEvent, events: DeliverySettings['events']): Decision {
+  const trigger = integrationTriggerOf(event, events);
+  return events[trigger] === false
+    ? { notify: false, reason: `The ${trigger} trigger is off` }
+    : { notify: true, channels: [] };
+}
+
 /** The per-event channel fields GitLab reads, in order, before the default `channel`. */
 const CHANNEL_FIELDS: Partial<Record<DeliveryEvent['kind'], readonly string[]>> = {
   push: ['push_channel'],

@@ -18,7 +18,7 @@ import { integrationStates } from '../settings/service.js';
 import { SettingsStore } from '../settings/store.js';
 import { UndeliverableEvent, type Planner } from './dispatcher.js';
 import { toDeliveryEvent, type DeliveryEvent } from './event.js';
-import { shouldNotify, triggerEventOf, type DeliveryContext } from './filters.js';
+import { integrationTriggerOf, shouldNotify, triggerDecision, type DeliveryContext } from './filters.js';
 import { messageBuilderFor } from './messages/index.js';
 import type { PlannedDelivery, UsedSettings } from './queue.js';
 
@@ -83,10 +83,14 @@ function plannedFor(
   const build = messageBuilderFor(type.slug);
   if (!effective.active || !build) return [];
   const events = { ...effective.events, ...type.reportedEvents?.(effective.fields) };
-  const decision = shouldNotify(event, { fields: effective.fields, events }, context);
+  // GitLab's chat notifications hold events to their filters; its other integrations take every event of their triggers.
+  const decision =
+    type.category === 'chat'
+      ? shouldNotify(event, { fields: effective.fields, events }, context)
+      : triggerDecision(event, events);
   if (!decision.notify) return [];
   const settingsOwner = targetOwner(type, effective, project);
-  const used = usedSettings(type, effective, triggerEventOf(event));
+  const used = usedSettings(type, effective, integrationTriggerOf(event, events));
   return build(event, effective.fields, decision.channels).map((request) => ({
     integration: type.slug,
     settingsOwner,

@@ -19,6 +19,10 @@ import { buildWorld } from '../support/world.js';
 
 const receiver = receiverForFile();
 const PUSH = readFileSync(new URL('../support/host-payloads/delivery-gitlab-push.json', import.meta.url), 'utf8');
+const MERGE_REQUEST = readFileSync(
+  new URL('../support/host-payloads/delivery-gitlab-merge-request.json', import.meta.url),
+  'utf8',
+);
 
 async function setUp() {
   const db = await openTestDatabase();
@@ -40,6 +44,17 @@ async function setUp() {
   await writeConnection(t.db).update(projects).set({ defaultBranch: 'master' }).where(eq(projects.id, project.id));
   return { ...t, world, admin, gitlab, project };
 }
+
+/** A project's Jenkins form, active, with credentials. */
+const jenkinsForm = (jenkinsUrl: string) => ({
+  _version: '0',
+  inheritance: 'custom',
+  active: '1',
+  jenkins_url: jenkinsUrl,
+  project_name: 'diaspora-build',
+  username: 'ci-user',
+  password: 'jenkins-secret',
+});
 
 async function untilReceived(count: number): Promise<void> {
   for (let waited = 0; receiver().received.length < count; waited += 20) {
@@ -106,5 +121,57 @@ describe('delivering a code host event', () => {
       detail: 'No active integration',
     });
     expect(receiver().received).toEqual([]);
+  });
+
+  it("triggers the project's Jenkins build with GitLab's push hook and basic auth; the password is used, never recorded", async () => {
+    const { app, db, world, gitlab, project } = await setUp();
+    const saved = await post(
+      app,
+      `${projectIntegrations(project.fullPath)}/jenkins`,
+      { ...jenkinsForm(`${receiver().origin}/ci/`), _confirmed: '1' },
+      { cookie: world.cookies.admin },
+    );
+    expect(saved.status).toBe(303);
+    expect((await deliver(app, gitlab.id, PUSH, hostHeaders('gitlab', 'Push Hook', PUSH))).status).toBe(201);
+
+    await untilReceived(1);
+    const [request] = receiver().received;
+    expect(request).toMatchObject({ method: 'POST', path: '/ci/project/diaspora-build' });
+    expect(request!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-gitlab-event': 'Push Hook',
+      authorization: `Basic ${Buffer.from('ci-user:jenkins-secret').toString('base64')}`,
+    });
+    expect(JSON.parse(request!.body)).toEqual(JSON.parse(PUSH));
+    const [stored] = await db.select().from(deliveries);
+    expect(stored).toMatchObject({ integration: 'jenkins', settingsLevel: 'project', settingsOwnerId: project.id });
+    expect(JSON.stringify(stored)).not.toContain('jenkins-secret');
+    const used = JSON.parse(stored!.used) as Record<string, unknown>;
+    expect(used).toMatchObject({
+      username: { value: 'ci-user', from: { level: 'project', id: project.id } },
+      push_events: { value: true },
+    });
+    expect(used).not.toHaveProperty('password');
+  });
+
+  it('sends Jenkins a merge request update, which only the chat notifications skip', async () => {
+    const { app, world, gitlab } = await setUp();
+    // The documented merge request is of project 1 ("gitlabhq/gitlab-test").
+    const project = await insertImportedProject(world.db, gitlab, 1, 'gitlab-test');
+    const saved = await post(
+      app,
+      `${projectIntegrations(project.fullPath)}/jenkins`,
+      { ...jenkinsForm(`${receiver().origin}/ci`), merge_requests_events: '1', _confirmed: '1' },
+      { cookie: world.cookies.admin },
+    );
+    expect(saved.status).toBe(303);
+    const updated = JSON.parse(MERGE_REQUEST) as { object_attributes: Record<string, unknown> };
+    updated.object_attributes.action = 'update';
+    const body = JSON.stringify(updated);
+    expect((await deliver(app, gitlab.id, body, hostHeaders('gitlab', 'Merge Request Hook', body))).status).toBe(201);
+
+    await untilReceived(1);
+    expect(receiver().received[0]).toMatchObject({ path: '/ci/project/diaspora-build' });
+    expect(receiver().received[0]!.headers).toMatchObject({ 'x-gitlab-event': 'Merge Request Hook' });
   });
 });

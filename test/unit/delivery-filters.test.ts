@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { toDeliveryEvent, type DeliveryEvent } from '../../src/delivery/event.js';
 import {
   channelsFor,
+  integrationTriggerOf,
   shouldNotify,
+  triggerDecision,
   triggerEventOf,
   type DeliveryContext,
   type DeliverySettings,
@@ -332,5 +334,30 @@ describe('the channels of an event', () => {
       notify: true,
       channels: ['#x', '#y'],
     });
+  });
+});
+
+describe('integrations that are no chat notification (Jenkins, Datadog, Jira, Pushover)', () => {
+  it('take every event of a trigger that is on: merge request updates and running pipelines too', () => {
+    const updated = gitlabEvent('merge-request', (body) => (attributes(body).action = 'update'));
+    expect(triggerDecision(updated, { merge_requests_events: true })).toEqual({ notify: true, channels: [] });
+    expect(
+      triggerDecision(gitlabEvent('pipeline', pipelineOn('feature', 'running')), { pipeline_events: true }),
+    ).toEqual({ notify: true, channels: [] });
+    expect(triggerDecision(updated, { merge_requests_events: false })).toEqual({
+      notify: false,
+      reason: 'The merge_requests_events trigger is off',
+    });
+  });
+
+  it("take pushes by an issue tracker's commit_events, and leave an event without a toggle to the type", () => {
+    const jira = { commit_events: false, merge_requests_events: true };
+    expect(integrationTriggerOf(gitlabEvent('push'), jira)).toBe('commit_events');
+    expect(triggerDecision(gitlabEvent('push'), jira)).toEqual({
+      notify: false,
+      reason: 'The commit_events trigger is off',
+    });
+    expect(integrationTriggerOf(gitlabEvent('push'), { push_events: true })).toBe('push_events');
+    expect(triggerDecision(gitlabEvent('push'), {})).toEqual({ notify: true, channels: [] });
   });
 });

@@ -1,11 +1,14 @@
 /**
  * @module delivery/messages
- * What each chat and notification type sends for an event, as GitLab sends it: one builder per
- * type, by the type's slug. The texts are GitLab's chat messages (./chat); each service's file
- * shapes them as that service's request.
+ * What each chat, notification, CI and issue tracker type sends for an event, as GitLab sends it:
+ * one builder per type, by the type's slug. The chat texts are GitLab's chat messages (./chat);
+ * each service's file shapes them as that service's request.
  */
+import { datadogRequests } from './datadog.js';
 import { discordRequests } from './discord.js';
 import { googleChatRequests } from './google-chat.js';
+import { jenkinsRequests } from './jenkins.js';
+import { jiraRequests } from './jira.js';
 import { microsoftTeamsRequests } from './microsoft-teams.js';
 import { pushoverRequests } from './pushover.js';
 import type { MessageBuilder } from './request.js';
@@ -25,11 +28,14 @@ const BUILDERS: Readonly<Record<string, MessageBuilder>> = {
   'webex-teams': webexTeamsRequests,
   telegram: telegramRequests,
   pushover: pushoverRequests,
+  datadog: datadogRequests,
+  jenkins: jenkinsRequests,
+  jira: jiraRequests,
 };
 
 /**
- * The message builder of an integration type, or undefined for a type that sends none of these
- * (issue trackers, and the types built elsewhere: Datadog, Jenkins, Jira, emails).
+ * The message builder of an integration type, or undefined for a type that sends nothing (the
+ * other issue trackers, External wiki) or is built elsewhere (the emails).
  *
  * @example
  * messageBuilderFor('slack')?.(event, fields, ['#dev']) // [{ method: 'POST', url: 'https://hooks.slack.com/…', ... }]

@@ -115,6 +115,8 @@ export interface HostPages {
   pipelineFailures(id: number): string;
   job(id: number): string;
   commit(sha: string): string;
+  /** A branch's files. */
+  tree(branch: string): string;
 }
 
 const gitlabPages = (web: string): HostPages => ({
@@ -125,6 +127,7 @@ const gitlabPages = (web: string): HostPages => ({
   pipelineFailures: (id) => `${web}/-/pipelines/${id}/failures`,
   job: (id) => `${web}/-/jobs/${id}`,
   commit: (sha) => `${web}/-/commit/${sha}`,
+  tree: (branch) => `${web}/-/tree/${branch}`,
 });
 
 /** Gitea's and Forgejo's web routes (routers/web/web.go); a run's failures are on the run. */
@@ -136,6 +139,7 @@ const giteaPages = (web: string): HostPages => ({
   pipelineFailures: (id) => `${web}/actions/runs/${id}`,
   job: (id) => `${web}/actions/runs/${id}`,
   commit: (sha) => `${web}/commit/${sha}`,
+  tree: (branch) => `${web}/src/branch/${branch}`,
 });
 
 export function hostPages(event: DeliveryEvent): HostPages {
