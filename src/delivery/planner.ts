@@ -19,7 +19,7 @@ import { SettingsStore } from '../settings/store.js';
 import { UndeliverableEvent, type Planner } from './dispatcher.js';
 import { toDeliveryEvent, type DeliveryEvent } from './event.js';
 import { integrationTriggerOf, shouldNotify, triggerDecision, type DeliveryContext } from './filters.js';
-import { messageBuilderFor } from './messages/index.js';
+import { mailBuilderFor, messageBuilderFor, type StoredRequest } from './messages/index.js';
 import type { PlannedDelivery, UsedSettings } from './queue.js';
 
 /**
@@ -46,12 +46,17 @@ function usedSettings(type: IntegrationType, effective: EffectiveSettings, trigg
   return used;
 }
 
+export interface PlannerOptions {
+  /** The SMTP server's host (`Mailer.targetHost`), where mails go; unset while mail is not configured. */
+  mailHost?: string;
+}
+
 /**
  * @example
- * const planner = createPlanner(db, secretKeyBase)
+ * const planner = createPlanner(db, secretKeyBase, { mailHost: mailer?.targetHost })
  * await planner(event) // [{ integration: 'slack', settingsOwner: { level: 'instance', ... }, request: { method: 'POST', ... }, used: { ... } }]
  */
-export function createPlanner(db: Db, secretKeyBase: string): Planner {
+export function createPlanner(db: Db, secretKeyBase: string, { mailHost }: PlannerOptions = {}): Planner {
   const store = new SettingsStore(db, secretKeyBase);
   return async (event: HostEvent): Promise<PlannedDelivery[]> => {
     const [connection] = await db
@@ -69,7 +74,11 @@ export function createPlanner(db: Db, secretKeyBase: string): Planner {
     const at = projectSettingsLevel(project, lineage);
     const states = await integrationStates(store, at);
     const context: DeliveryContext = { defaultBranch: project.defaultBranch, protectedBranches: [] };
-    return states.flatMap(({ type, effective }) => plannedFor(type, effective, read.event, context, at.owner));
+    return states.flatMap(({ type, effective }) =>
+      plannedFor(type, effective, read.event, context, at.owner).map((planned) =>
+        mailHost ? { ...planned, mailHost } : planned,
+      ),
+    );
   };
 }
 
@@ -81,17 +90,22 @@ function plannedFor(
   project: SettingsOwner,
 ): PlannedDelivery[] {
   const build = messageBuilderFor(type.slug);
-  if (!effective.active || !build) return [];
+  const mail = mailBuilderFor(type.slug);
+  if (!effective.active || (!build && !mail)) return [];
   const events = { ...effective.events, ...type.reportedEvents?.(effective.fields) };
-  // GitLab's chat notifications hold events to their filters; its other integrations take every event of their triggers.
+  // GitLab's chat notifications and emails hold events to their filters (branches, broken
+  // pipelines); its other integrations take every event of their triggers.
   const decision =
-    type.category === 'chat'
+    type.category === 'chat' || type.category === 'email'
       ? shouldNotify(event, { fields: effective.fields, events }, context)
       : triggerDecision(event, events);
   if (!decision.notify) return [];
   const settingsOwner = targetOwner(type, effective, project);
   const used = usedSettings(type, effective, integrationTriggerOf(event, events));
-  return build(event, effective.fields, decision.channels).map((request) => ({
+  const requests: StoredRequest[] = mail
+    ? mail(event, effective.fields)
+    : build!(event, effective.fields, decision.channels);
+  return requests.map((request) => ({
     integration: type.slug,
     settingsOwner,
     request,
