@@ -87,10 +87,12 @@ function plannedFor(
   if (!decision.notify) return [];
   const settingsOwner = targetOwner(type, effective, project);
   const used = usedSettings(type, effective, triggerEventOf(event));
+  const secrets = type.fields.filter(isSecretField).map((field) => String(effective.fields[field.name] ?? ''));
   return build(event, effective.fields, decision.channels).map((request) => ({
     integration: type.slug,
     settingsOwner,
     request,
     used,
+    secrets,
   }));
 }

@@ -2,7 +2,8 @@
  * @module delivery/queue
  * The stored deliveries: written with their event's dispatch, leased by a worker while it sends
  * one, and given each attempt's outcome. The request is sealed (its URL, headers and body carry
- * tokens); what the log shows of it is `used`, which never holds a secret.
+ * tokens); what the log shows of it is `target`, redacted as it is stored, and `used`, which never
+ * holds a secret.
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { firstRow, inJsonArray, rows, type Db, type Queryable, type Tx } from '../db/client.js';
@@ -11,6 +12,7 @@ import type { FieldValue } from '../integrations/types.js';
 import type { OutboundRequest } from '../outbound/request.js';
 import { deriveKey, seal, unseal } from '../seal.js';
 import type { SettingsOwner, ValueSource } from '../settings/resolve.js';
+import { shownRequest } from './redaction.js';
 import type { AttemptResult, NextStep } from './schedule.js';
 
 /** What a delivery used of its settings: each value and the level it came from; secrets left out. */
@@ -24,6 +26,8 @@ export interface PlannedDelivery {
   settingsOwner: SettingsOwner;
   request: OutboundRequest;
   used: UsedSettings;
+  /** The values of the type's secret fields the request was built with: never shown in the log. */
+  secrets: string[];
 }
 
 /** The first bytes of an answer's body kept with its attempt. */
@@ -74,7 +78,7 @@ export async function insertDeliveries(
 ): Promise<void> {
   if (planned.length === 0) return;
   await tx.insert(deliveries).values(
-    planned.map(({ integration, settingsOwner, request, used }) => ({
+    planned.map(({ integration, settingsOwner, request, used, secrets }) => ({
       hostEventId: event.id,
       projectId: event.projectId,
       integration,
@@ -83,6 +87,7 @@ export async function insertDeliveries(
       targetHost: targetHost(request.url),
       request: requests.seal({ hostEventId: event.id, integration }, request),
       used: JSON.stringify(used),
+      target: JSON.stringify(shownRequest(request, secrets)),
       nextAttemptAt: now,
       createdAt: now,
     })),

@@ -79,7 +79,8 @@ export function planned(
     integration: 'slack',
     settingsOwner: INSTANCE,
     request: { method: 'POST', url, headers: { 'content-type': 'application/json' }, body, ...extra },
-    used: { webhook: { value: 'https://hooks.slack.com/services/…', from: INSTANCE } },
+    used: { channel: { value: '#general', from: INSTANCE } },
+    secrets: [url],
   };
 }
 
