@@ -109,12 +109,14 @@ export function attemptsOf(db: Db, deliveryId: number) {
 /**
  * A documented GitLab event of `kind` (`push`, `merge_request`, ...) received for `projectId` and
  * planned as the dispatcher plans it, with the project's settings as they are now: the
- * deliveries stored, newest last. The project's default branch must be GitLab's example's, `master`.
+ * deliveries stored, newest last. The project's default branch must be GitLab's example's, `master`;
+ * `secretKeyBase` is the key the app sealed the settings' secrets with.
  */
 export async function dispatchExample(
   db: Db,
   { codeHostId, projectId }: { codeHostId: number; projectId: number },
   kind: 'push' | 'merge_request' = 'push',
+  secretKeyBase = SECRET_KEY_BASE,
 ) {
   const examples = { push: ['push', 'Push Hook'], merge_request: ['merge-request', 'Merge Request Hook'] } as const;
   const [file, hostEvent] = examples[kind];
@@ -130,7 +132,7 @@ export async function dispatchExample(
       receivedAt: new Date(),
     })
     .returning();
-  const planned = await createPlanner(db, SECRET_KEY_BASE)(event!);
+  const planned = await createPlanner(db, secretKeyBase)(event!);
   await db.transaction((tx) => insertDeliveries(tx, { id: event!.id, projectId }, planned, requests, new Date()));
   return storedDeliveries(db);
 }
