@@ -80,7 +80,7 @@ export function planned(
     integration: 'slack',
     settingsOwner: INSTANCE,
     request: { method: 'POST', url, headers: { 'content-type': 'application/json' }, body, ...extra },
-    used: { channel: { value: '#general', from: INSTANCE } },
+    used: { webhook: { value: 'https://hooks.slack.com/services/…', from: INSTANCE } },
     secrets: [url],
   };
 }
