@@ -10,8 +10,10 @@ import type { Logger } from '../logger.js';
 import { outboundPolicy } from '../model/network-settings.js';
 import { fetchOutbound, type OutboundPolicy, type OutboundRequest } from '../outbound/request.js';
 import type { DeliveryRequest } from './messages/request.js';
+import type { HealthTarget } from './health.js';
 import {
   claimDue,
+  healthTargetOf,
   nextDueAt,
   recordAttempt,
   RESPONSE_EXCERPT_BYTES,
@@ -37,6 +39,8 @@ export interface DeliveryWorkerOptions {
   /** The time; tests move it. */
   now?: () => Date;
   logger?: Logger;
+  /** Called once an attempt's failure disabled its target (src/delivery/disabled-notice.ts tells its owners). */
+  onDisabled?: (target: HealthTarget) => Promise<void>;
 }
 
 const DEFAULTS = {
@@ -63,7 +67,8 @@ const UNREADABLE: AttemptResult = {
  * await worker.stop() // lets the sends in flight finish
  */
 export class DeliveryWorker {
-  private readonly options: Required<Omit<DeliveryWorkerOptions, 'logger'>> & Pick<DeliveryWorkerOptions, 'logger'>;
+  private readonly options: Required<Omit<DeliveryWorkerOptions, 'logger' | 'onDisabled'>> &
+    Pick<DeliveryWorkerOptions, 'logger' | 'onDisabled'>;
   private inFlight = 0;
   private readonly hostsInFlight = new Map<string, number>();
   /** Claims and sends not yet settled, for {@link idle} and {@link stop}. */
@@ -183,7 +188,18 @@ export class DeliveryWorker {
     if (request?.resendOnBadRequest && result.ok && result.status === 400)
       result = await fetch(request.resendOnBadRequest);
     const step = nextStep(result, leased.delivery.attempts + 1, schedule, now());
-    await recordAttempt(this.db, leased, { at, result }, step);
+    if (await recordAttempt(this.db, leased, { at, result }, step)) await this.tellDisabled(leased);
+  }
+
+  /** A notice that cannot go out is logged: the target stays disabled and its page says so. */
+  private async tellDisabled({ delivery }: LeasedDelivery): Promise<void> {
+    const target = healthTargetOf(delivery);
+    this.options.logger?.warn({ ...target }, 'An integration was disabled after repeated failures');
+    try {
+      await this.options.onDisabled?.(target);
+    } catch (error) {
+      this.options.logger?.error({ err: error, ...target }, 'Telling the owners of a disabled integration failed');
+    }
   }
 
   /** Wakes at `due`, or after the poll interval if that is sooner (or nothing is due). */
