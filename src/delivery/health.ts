@@ -15,6 +15,7 @@ import { findGroupById, groupLineage } from '../model/groups.js';
 import { findProjectById } from '../model/projects.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner } from '../settings/owners.js';
 import type { Level, SettingsOwner } from '../settings/resolve.js';
+import { settingsUsage } from '../settings/usage.js';
 import type { AttemptResult } from './schedule.js';
 
 /** Failures in a row that pause a target (GitLab pauses after its grace of 3). */
@@ -247,16 +248,42 @@ export async function reenable(
   });
 }
 
-/** Every target that is not healthy, with its stored owner: for Admin Area › Integration health. */
-export async function unhealthyTargets(db: Queryable, now: Date) {
+/** A failing target as Admin Area › Integration health lists it. */
+export interface FailingIntegration {
+  integration: string;
+  health: HealthStatus;
+  /** Projects whose target comes from that level (those that take its settings, counted by settings/usage.ts). */
+  projects: number;
+}
+
+export interface HealthReport {
+  counts: Record<HealthState, number>;
+  /** Those affecting the most projects first. */
+  failing: FailingIntegration[];
+}
+
+/**
+ * Every target that is not healthy across the instance: how many are in each state, and which
+ * they are, ordered by how many projects they affect. Only the unhealthy rows are read.
+ */
+export async function healthReport(db: Queryable, now: Date): Promise<HealthReport> {
   const found = await db
     .select()
     .from(integrationHealth)
     .where(sql`${integrationHealth.recentFailures} > 0 or ${integrationHealth.disabledAt} is not null`);
-  return found.flatMap((row) => {
-    const state = healthState(row, now);
-    return state ? [{ row, state }] : [];
-  });
+  const counts: Record<HealthState, number> = { failing: 0, paused: 0, disabled: 0 };
+  const failing: FailingIntegration[] = [];
+  for (const row of found) {
+    const owner = await ownerOfTarget(db, { level: row.settingsLevel, ownerId: row.settingsOwnerId || null });
+    const health = owner && healthStatus(row, owner, now);
+    if (!health) continue;
+    counts[health.state]++;
+    const projects =
+      owner.level === 'project' ? 1 : (await settingsUsage(db, owner, row.integration)).inheritingProjects;
+    failing.push({ integration: row.integration, health, projects });
+  }
+  failing.sort((a, b) => b.projects - a.projects || a.health.owner.name.localeCompare(b.health.owner.name));
+  return { counts, failing };
 }
 
 /** The level a target is counted against, named as the pages name it; undefined once it is gone. */

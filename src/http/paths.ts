@@ -18,7 +18,8 @@ export const PROJECT_PATH = `:fullPath{${SEGMENT}(?:/${SEGMENT})+}`;
 export type IntegrationsLevel = { level: 'instance' } | { level: 'group' | 'project'; path: string | null };
 
 /** A type's pages besides its settings: the tabs, the htmx fragment and the forms they post. */
-export type IntegrationSubpage = 'overrides' | 'overrides/reset' | 'enforcement' | 'push' | 'reset' | 'fields' | 'test';
+export type IntegrationSubpage =
+  'overrides' | 'overrides/reset' | 'enforcement' | 'push' | 'reset' | 'fields' | 'test' | 'reenable';
 
 /**
  * A level's Settings › Integrations list.

@@ -494,6 +494,12 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     form: () => ({ push_keys: 'channel' }),
     expect: ADMIN_ONLY,
   },
+  // Nothing paused: a permitted user is sent back to the page (303) with a message.
+  'POST /admin/application_settings/integrations/:slug/reenable': {
+    url: () => `${ADMIN_INTEGRATIONS}/slack/reenable`,
+    expect: ADMIN_ONLY,
+  },
+  'GET /admin/integration_health': { url: () => '/admin/integration_health', expect: ADMIN_ONLY },
   'GET /admin/application_settings/network': { url: () => '/admin/application_settings/network', expect: ADMIN_ONLY },
   'POST /admin/application_settings/network': {
     url: () => '/admin/application_settings/network',
@@ -625,6 +631,10 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     expect: SUB_MANAGERS,
   },
 
+  'POST /groups/:fullPath/-/settings/integrations/:slug/reenable': {
+    url: (w) => `${groupIntegrations(SUB(w))}/slack/reenable`,
+    expect: SUB_MANAGERS,
+  },
   'GET /groups/:fullPath/-/audit_events': { url: (w) => `/groups/${SUB(w)}/-/audit_events`, expect: SUB_MANAGERS },
   'GET /:fullPath/-/audit_events': { url: (w) => `/${APP(w)}/-/audit_events?user=admin`, expect: APP_MANAGERS },
   'GET /:fullPath': { url: (w) => `/${APP(w)}`, expect: APP_READERS },
@@ -645,6 +655,10 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'POST /:fullPath/-/settings/integrations/:slug/test': {
     url: (w) => `${projectIntegrations(APP(w))}/slack/test`,
     form: testForm,
+    expect: APP_MANAGERS,
+  },
+  'POST /:fullPath/-/settings/integrations/:slug/reenable': {
+    url: (w) => `${projectIntegrations(APP(w))}/slack/reenable`,
     expect: APP_MANAGERS,
   },
 };
