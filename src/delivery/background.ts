@@ -24,7 +24,7 @@ export interface Delivery {
 /**
  * @example
  * const delivery = startDelivery({ db, planner, secretKeyBase, logger, schedule: config.deliveryRetrySchedule,
- *   onDisabled: disabledNotifier(db, config.publicOrigin, notifyOwners) })
+ *   onDisabled: disabledNotifier(db, pageUrl, notifyOwners) })
  * delivery.wake() // after the receiver stored a content event
  * await delivery.stop() // on shutdown
  */

@@ -9,7 +9,6 @@ import { and, eq, gte, isNull, or } from 'drizzle-orm';
 import { ROLES, traversalIdList } from '../auth/permissions.js';
 import type { Queryable } from '../db/client.js';
 import { members, users } from '../db/schema.js';
-import { integrationsUrl, integrationUrl } from '../http/paths.js';
 import { findIntegrationType } from '../integrations/index.js';
 import { findGroupById } from '../model/groups.js';
 import { findProjectById } from '../model/projects.js';
@@ -69,10 +68,12 @@ export async function ownersToNotify(db: Queryable, owner: SettingsOwner): Promi
   return found.map(({ name, email }) => ({ name, email }));
 }
 
+/** The full URL of an integration's page at a level (delivery builds no URLs of the pages itself). */
+export type IntegrationPageUrl = (owner: SettingsOwner, integration: string) => string;
+
 /** The message, with a link to the page where it is re-enabled. */
-export function disabledMessage(owner: SettingsOwner, integration: string, publicOrigin: string): OwnersMessage {
+export function disabledMessage(owner: SettingsOwner, integration: string, page: string): OwnersMessage {
   const title = findIntegrationType(integration)?.title ?? integration;
-  const page = `${publicOrigin}${integrationUrl(integrationsUrl(owner), integration)}`;
   return {
     subject: `${title} was disabled after repeated failures`,
     text: [
@@ -88,14 +89,17 @@ export function disabledMessage(owner: SettingsOwner, integration: string, publi
  * What the worker calls when an attempt disabled a target: finds its owners and tells them.
  *
  * @example
- * const onDisabled = disabledNotifier(db, config.publicOrigin, (owners, { subject, text }) =>
- *   Promise.all(owners.map(({ email }) => mailer.send({ to: email, subject, text }))).then(() => undefined))
+ * const pageUrl = (owner, slug) => new URL(integrationUrl(integrationsUrl(owner), slug), config.publicOrigin).href
+ * const onDisabled = disabledNotifier(db, pageUrl, async (owners, { subject, text }) => {
+ *   for (const { email } of owners) await mailer.send({ to: email, subject, text })
+ * })
  */
-export function disabledNotifier(db: Queryable, publicOrigin: string, notify: NotifyOwners) {
+export function disabledNotifier(db: Queryable, pageUrl: IntegrationPageUrl, notify: NotifyOwners) {
   return async (target: HealthTarget): Promise<void> => {
     const owner = await ownerOfTarget(db, target);
     if (!owner) return;
     const recipients = await ownersToNotify(db, owner);
-    if (recipients.length > 0) await notify(recipients, disabledMessage(owner, target.integration, publicOrigin));
+    if (recipients.length > 0)
+      await notify(recipients, disabledMessage(owner, target.integration, pageUrl(owner, target.integration)));
   };
 }

@@ -9,7 +9,9 @@ import {
   type OwnersMessage,
   type Recipient,
 } from '../../src/delivery/disabled-notice.js';
+import { integrationsUrl, integrationUrl } from '../../src/http/paths.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner } from '../../src/settings/owners.js';
+import type { SettingsOwner } from '../../src/settings/resolve.js';
 import { openTestDatabase } from '../support/database.js';
 import { buildWorld } from '../support/world.js';
 
@@ -34,7 +36,9 @@ describe('the notice of a disabled integration', () => {
     const db = await openTestDatabase();
     const w = await buildWorld(db);
     const sent: { owners: readonly Recipient[]; message: OwnersMessage }[] = [];
-    const notify = disabledNotifier(db, 'https://cascade.example.com', async (owners, message) => {
+    const pageUrl = (owner: SettingsOwner, slug: string) =>
+      new URL(integrationUrl(integrationsUrl(owner), slug), 'https://cascade.example.com').href;
+    const notify = disabledNotifier(db, pageUrl, async (owners, message) => {
       sent.push({ owners, message });
     });
     await notify({ integration: 'slack', level: 'group', ownerId: w.sub.id });

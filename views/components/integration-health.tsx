@@ -66,7 +66,6 @@ export function HealthAlert({ health, slug, self, canReenable, back }: HealthAle
       class={
         health.state === 'failing' ? 'callout callout-warning health-alert' : 'callout callout-danger health-alert'
       }
-      role="status"
     >
       <p class="health-alert-title">
         <strong>
