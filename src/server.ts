@@ -20,11 +20,13 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseFileError, migrateDatabase, openDatabase, withoutPassword, type Db } from './db/client.js';
 import { startRetention } from './db/retention.js';
 import { startDelivery } from './delivery/background.js';
+import { disabledNotifier, type IntegrationPageUrl } from './delivery/disabled-notice.js';
 import { createPlanner } from './delivery/planner.js';
 import { deliveryRetention } from './delivery/retention.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
+import { integrationsUrl, integrationUrl } from './http/paths.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMailer } from './mail/mailer.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 import { loadSecretKeyBase } from './secrets.js';
 import { isEmpty, seedDemo, seedRoot, type SeededAccount } from './seed.js';
 
@@ -113,6 +115,15 @@ function stopGracefully(
   process.on('SIGTERM', stop);
 }
 
+/** Each owner of a level whose integration repeated failures disabled gets a mail with a link to its page. */
+function disabledNoticeByMail(db: Db, mailer: Mailer, publicOrigin: string) {
+  const pageUrl: IntegrationPageUrl = (owner, slug) =>
+    new URL(integrationUrl(integrationsUrl(owner), slug), publicOrigin).href;
+  return disabledNotifier(db, pageUrl, async (owners, { subject, text }) => {
+    for (const { email } of owners) await mailer.send({ to: [email], subject, text });
+  });
+}
+
 /** The database the configuration names, migrated, or one line saying why it cannot be used. */
 async function openConfiguredDatabase(config: Config, logger: Logger, metrics: Metrics): Promise<Db> {
   let db: Db;
@@ -166,6 +177,7 @@ async function main(): Promise<void> {
     db,
     planner: createPlanner(db, secretKeyBase, { mailHost: mailer?.targetHost }),
     mailer,
+    onDisabled: mailer && disabledNoticeByMail(db, mailer, config.publicOrigin),
     secretKeyBase,
     schedule: config.deliveryRetrySchedule,
     concurrency: config.deliveryConcurrency,

@@ -26,6 +26,7 @@ export type AuditAction =
   | 'settings.enforcement_lifted'
   | 'settings.pushed'
   | 'delivery.resent'
+  | 'integration.reenabled'
   | 'project.moved'
   | 'group.moved'
   | 'project.deleted'
@@ -55,6 +56,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'settings.enforcement_lifted': 'Lifted the enforcement',
   'settings.pushed': 'Custom values cleared by a push from above',
   'delivery.resent': 'Resent a delivery',
+  'integration.reenabled': 'Re-enabled the integration after repeated failures',
   'project.moved': 'Moved the project',
   'group.moved': 'Moved the group',
   'project.deleted': 'Deleted the project',

@@ -403,3 +403,21 @@ export const deliveryAttempts = pgTable(
   },
   (t) => [index('delivery_attempts_delivery_idx').on(t.deliveryId, t.id)],
 );
+
+export const integrationHealth = pgTable(
+  'integration_health',
+  {
+    id: id(),
+    integration: text('integration').notNull(),
+    settingsLevel: text('settings_level', { enum: ['instance', 'group', 'project'] }).notNull(),
+    settingsOwnerId: integer('settings_owner_id').notNull(),
+    recentFailures: integer('recent_failures').notNull().default(0),
+    backoffCount: integer('backoff_count').notNull().default(0),
+    pausedUntil: epochMs('paused_until'),
+    disabledAt: epochMs('disabled_at'),
+    lastFailure: text('last_failure'),
+    lastFailureAt: epochMs('last_failure_at'),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('integration_health_target_unique').on(t.settingsLevel, t.settingsOwnerId, t.integration)],
+);

@@ -530,6 +530,38 @@ export const deliveryAttempts = sqliteTable(
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 
 /**
+ * How the target of an integration's deliveries is doing, counted against the level whose
+ * settings supplied it (src/delivery/health.ts): an instance default's broken webhook has one
+ * row, however many projects use it. No row: nothing failed since the last delivery.
+ */
+export const integrationHealth = sqliteTable(
+  'integration_health',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The integration type's slug. */
+    integration: text('integration').notNull(),
+    settingsLevel: text('settings_level', { enum: ['instance', 'group', 'project'] }).notNull(),
+    /** The group's or project's id; 0 for the instance, so that the unique index holds for it too. */
+    settingsOwnerId: integer('settings_owner_id').notNull(),
+    /** Failed attempts since the last delivered one, counted while not paused. */
+    recentFailures: integer('recent_failures').notNull().default(0),
+    /** Pauses since the last delivered attempt: the next one lasts 1 min × 2^backoffCount. */
+    backoffCount: integer('backoff_count').notNull().default(0),
+    /** Deliveries wait until then. */
+    pausedUntil: integer('paused_until', { mode: 'timestamp_ms' }),
+    /** Set on the 40th failure: deliveries wait until someone re-enables it. */
+    disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
+    /** Why the last counted attempt failed ("The server answered with HTTP 500"). */
+    lastFailure: text('last_failure'),
+    lastFailureAt: integer('last_failure_at', { mode: 'timestamp_ms' }),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('integration_health_target_unique').on(t.settingsLevel, t.settingsOwnerId, t.integration)],
+);
+
+export type IntegrationHealthRow = typeof integrationHealth.$inferSelect;
+
+/**
  * One row whose counter rises with every write to a table that pages show, raised by triggers
  * (drizzle/sqlite/0009, drizzle/postgres/0001): what each server keeps (pages, sessions) is
  * known out of date as soon as a write commits. Throttle attempts, hook events and deliveries

@@ -23,7 +23,8 @@ export interface Delivery {
 
 /**
  * @example
- * const delivery = startDelivery({ db, planner, secretKeyBase, logger, schedule: config.deliveryRetrySchedule })
+ * const delivery = startDelivery({ db, planner, secretKeyBase, logger, schedule: config.deliveryRetrySchedule,
+ *   onDisabled: disabledNotifier(db, pageUrl, notifyOwners) })
  * delivery.wake() // after the receiver stored a content event
  * await delivery.stop() // on shutdown
  */

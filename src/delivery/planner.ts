@@ -27,7 +27,11 @@ import type { PlannedDelivery, UsedSettings } from './queue.js';
  * field that is set (the webhook, the bot token) comes from; failing that, where `active` does.
  * Failures are counted against it.
  */
-function targetOwner(type: IntegrationType, effective: EffectiveSettings, project: SettingsOwner): SettingsOwner {
+export function targetOwner(
+  type: IntegrationType,
+  effective: EffectiveSettings,
+  project: SettingsOwner,
+): SettingsOwner {
   const target = type.fields.find(
     (field) => (field.kind === 'url' || field.kind === 'secret') && effective.fields[field.name],
   );

@@ -13,6 +13,7 @@ import { deriveKey, seal, unseal } from '../seal.js';
 import type { SettingsOwner, ValueSource } from '../settings/resolve.js';
 import { isMailRequest, type StoredRequest } from './messages/request.js';
 import { shownMail, shownRequest } from './redaction.js';
+import { healthOutcome, recordHealth, targetNotHeld, type HealthTarget } from './health.js';
 import type { AttemptResult, NextStep } from './schedule.js';
 
 /** What a delivery used of its settings: each value and the level it came from; secrets left out. */
@@ -124,7 +125,8 @@ export interface ClaimOptions {
 const PENDING: Delivery['state'] = 'pending';
 
 /**
- * Leases due deliveries, oldest due first, at most `hostLimit` in flight per host. On
+ * Leases due deliveries, oldest due first, at most `hostLimit` in flight per host, leaving those
+ * whose target is paused or disabled waiting (delivery/health.ts). On
  * PostgreSQL the candidates are locked with `for update skip locked`: writes already take turns
  * there (src/db/postgres.ts), so this only keeps two claims apart should they ever run at once.
  */
@@ -138,6 +140,7 @@ export async function claimDue(db: Db, options: ClaimOptions): Promise<LeasedDel
            where state = ${PENDING} and next_attempt_at <= ${now.getTime()}
              and (leased_until is null or leased_until <= ${now.getTime()})
              and not (${inJsonArray(on.engine, sql`target_host`, JSON.stringify(full), 'text')})
+             and ${targetNotHeld(now)}
            order by next_attempt_at limit ${limit} ${lock}`,
     );
   // Read first: an idle worker's poll takes no turn among the writes.
@@ -201,18 +204,26 @@ function attemptRow(deliveryId: number, { at, result }: { at: Date; result: Atte
   return { deliveryId, attemptedAt: at, durationMs: result.durationMs, ...answered, ...failure };
 }
 
+/** The level and integration a delivery's failures are counted against. */
+export const healthTargetOf = (delivery: Delivery): HealthTarget => ({
+  integration: delivery.integration,
+  level: delivery.settingsLevel,
+  ownerId: delivery.settingsOwnerId,
+});
+
 /**
- * Records an attempt and, while the lease is still this worker's, the delivery's next step. A
- * worker whose lease ran out (another took the delivery) records only what it saw.
+ * Records an attempt, counts it against the delivery's target and, while the lease is still
+ * this worker's, the delivery's next step. A worker whose lease ran out (another took the
+ * delivery) records only what it saw. Returns whether the attempt disabled the target.
  */
 export async function recordAttempt(
   db: Db,
   { delivery, lease }: LeasedDelivery,
   attempt: { at: Date; result: AttemptResult },
   step: NextStep,
-): Promise<void> {
+): Promise<boolean> {
   const finishedAt = step.state === 'pending' ? null : new Date(attempt.at.getTime() + attempt.result.durationMs);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await tx.insert(deliveryAttempts).values(attemptRow(delivery.id, attempt, step));
     await tx
       .update(deliveries)
@@ -224,5 +235,6 @@ export async function recordAttempt(
         finishedAt,
       })
       .where(and(eq(deliveries.id, delivery.id), eq(deliveries.leasedUntil, lease)));
+    return recordHealth(tx, healthTargetOf(delivery), healthOutcome(attempt.result), attempt.at);
   });
 }

@@ -10,10 +10,12 @@ import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail/mailer.js';
 import { outboundPolicy } from '../model/network-settings.js';
 import { fetchOutbound, type OutboundPolicy, type OutboundRequest } from '../outbound/request.js';
+import type { HealthTarget } from './health.js';
 import { mailAttempt } from './mail.js';
 import { isMailRequest, type DeliveryRequest } from './messages/request.js';
 import {
   claimDue,
+  healthTargetOf,
   nextDueAt,
   recordAttempt,
   RESPONSE_EXCERPT_BYTES,
@@ -41,6 +43,8 @@ export interface DeliveryWorkerOptions {
   logger?: Logger;
   /** Sends the deliveries that are mails; without it (no SMTP_URL) they fail, saying so. */
   mailer?: Mailer;
+  /** Called once an attempt's failure disabled its target (src/delivery/disabled-notice.ts tells its owners). */
+  onDisabled?: (target: HealthTarget) => Promise<void>;
 }
 
 const DEFAULTS = {
@@ -67,8 +71,8 @@ const UNREADABLE: AttemptResult = {
  * await worker.stop() // lets the sends in flight finish
  */
 export class DeliveryWorker {
-  private readonly options: Required<Omit<DeliveryWorkerOptions, 'logger' | 'mailer'>> &
-    Pick<DeliveryWorkerOptions, 'logger' | 'mailer'>;
+  private readonly options: Required<Omit<DeliveryWorkerOptions, 'logger' | 'mailer' | 'onDisabled'>> &
+    Pick<DeliveryWorkerOptions, 'logger' | 'mailer' | 'onDisabled'>;
   private inFlight = 0;
   private readonly hostsInFlight = new Map<string, number>();
   /** Claims and sends not yet settled, for {@link idle} and {@link stop}. */
@@ -188,7 +192,18 @@ export class DeliveryWorker {
           ? await mailAttempt(mailer, request)
           : await this.fetchAttempt(request, policy);
     const step = nextStep(result, leased.delivery.attempts + 1, schedule, now());
-    await recordAttempt(this.db, leased, { at, result }, step);
+    if (await recordAttempt(this.db, leased, { at, result }, step)) await this.tellDisabled(leased);
+  }
+
+  /** A notice that cannot go out is logged: the target stays disabled and its page says so. */
+  private async tellDisabled({ delivery }: LeasedDelivery): Promise<void> {
+    const target = healthTargetOf(delivery);
+    this.options.logger?.warn({ ...target }, 'An integration was disabled after repeated failures');
+    try {
+      await this.options.onDisabled?.(target);
+    } catch (error) {
+      this.options.logger?.error({ err: error, ...target }, 'Telling the owners of a disabled integration failed');
+    }
   }
 
   private async fetchAttempt(request: DeliveryRequest, policy: OutboundPolicy): Promise<AttemptResult> {

@@ -19,7 +19,7 @@ export type IntegrationsLevel = { level: 'instance' } | { level: 'group' | 'proj
 
 /** A type's pages besides its settings: the tabs, the htmx fragment and the forms they post. */
 export type IntegrationSubpage =
-  'overrides' | 'overrides/reset' | 'enforcement' | 'push' | 'reset' | 'fields' | 'test' | 'deliveries';
+  'overrides' | 'overrides/reset' | 'enforcement' | 'push' | 'reset' | 'fields' | 'test' | 'deliveries' | 'reenable';
 
 /**
  * A level's Settings › Integrations list.

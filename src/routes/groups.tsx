@@ -11,6 +11,7 @@ import { requireGroup } from '../http/subjects.js';
 import { subgroups } from '../model/groups.js';
 import { groupProjects } from '../model/projects.js';
 import { groupAuditRoutes } from './audit.js';
+import { healthRoutes } from './integrations/health.js';
 import { defaultsRoutes, integrationRoutes } from './integrations/routes.js';
 import { deliveryRoutes } from './integrations/deliveries.js';
 import { groupScope } from './integrations/scope.js';
@@ -24,6 +25,7 @@ export function groupRoutes(): Hono<AppEnv> {
   routes.route(`/${GROUP_PATH}/-/settings/integrations`, integrationRoutes(groupScope));
   routes.route(`/${GROUP_PATH}/-/settings/integrations`, deliveryRoutes(groupScope));
   routes.route(`/${GROUP_PATH}/-/settings/integrations`, defaultsRoutes(groupScope));
+  routes.route(`/${GROUP_PATH}/-/settings/integrations`, healthRoutes(groupScope));
   routes.route(`/${GROUP_PATH}/-/audit_events`, groupAuditRoutes());
 
   routes.get(`/${GROUP_PATH}`, async (c) => {

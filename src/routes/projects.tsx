@@ -10,6 +10,7 @@ import { hostMarks } from '../http/host-marks.js';
 import { PROJECT_PATH } from '../http/paths.js';
 import { requireProject } from '../http/subjects.js';
 import { projectAuditRoutes } from './audit.js';
+import { healthRoutes } from './integrations/health.js';
 import { integrationRoutes } from './integrations/routes.js';
 import { deliveryRoutes } from './integrations/deliveries.js';
 import { projectScope } from './integrations/scope.js';
@@ -22,6 +23,7 @@ export function projectRoutes(): Hono<AppEnv> {
 
   routes.route(`/${PROJECT_PATH}/-/settings/integrations`, integrationRoutes(projectScope));
   routes.route(`/${PROJECT_PATH}/-/settings/integrations`, deliveryRoutes(projectScope));
+  routes.route(`/${PROJECT_PATH}/-/settings/integrations`, healthRoutes(projectScope));
   routes.route(`/${PROJECT_PATH}/-/audit_events`, projectAuditRoutes());
 
   routes.get(`/${PROJECT_PATH}`, async (c) => {

@@ -552,6 +552,12 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     form: () => ({ push_keys: 'channel' }),
     expect: ADMIN_ONLY,
   },
+  // Nothing paused: a permitted user is sent back to the page (303) with a message.
+  'POST /admin/application_settings/integrations/:slug/reenable': {
+    url: () => `${ADMIN_INTEGRATIONS}/slack/reenable`,
+    expect: ADMIN_ONLY,
+  },
+  'GET /admin/integration_health': { url: () => '/admin/integration_health', expect: ADMIN_ONLY },
   'GET /admin/application_settings/network': { url: () => '/admin/application_settings/network', expect: ADMIN_ONLY },
   'POST /admin/application_settings/network': {
     url: () => '/admin/application_settings/network',
@@ -689,6 +695,10 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     SUB_READERS,
     SUB_MANAGERS,
   ),
+  'POST /groups/:fullPath/-/settings/integrations/:slug/reenable': {
+    url: (w) => `${groupIntegrations(SUB(w))}/slack/reenable`,
+    expect: SUB_MANAGERS,
+  },
   'GET /groups/:fullPath/-/audit_events': { url: (w) => `/groups/${SUB(w)}/-/audit_events`, expect: SUB_MANAGERS },
   'GET /:fullPath/-/audit_events': { url: (w) => `/${APP(w)}/-/audit_events?user=admin`, expect: APP_MANAGERS },
   'GET /:fullPath': { url: (w) => `/${APP(w)}`, expect: APP_READERS },
@@ -712,4 +722,8 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     expect: APP_MANAGERS,
   },
   ...deliveryRows('/:fullPath/-/settings/integrations', (w) => projectIntegrations(APP(w)), APP_READERS, APP_MANAGERS),
+  'POST /:fullPath/-/settings/integrations/:slug/reenable': {
+    url: (w) => `${projectIntegrations(APP(w))}/slack/reenable`,
+    expect: APP_MANAGERS,
+  },
 };

@@ -17,7 +17,14 @@ import { INSTANCE_LEVEL, recordAuditEvent } from '../../src/audit/trail.js';
 import { loadConfig } from '../../src/config.js';
 import { migrateDatabase, openPostgres, openSqlite, rows, type Db } from '../../src/db/client.js';
 import { COPIED_TABLES, copyDatabase, CopyRefused } from '../../src/db/copy.js';
-import { codeHosts, deliveries, deliveryAttempts, hostEvents, hostSyncRuns } from '../../src/db/schema.js';
+import {
+  codeHosts,
+  deliveries,
+  deliveryAttempts,
+  hostEvents,
+  hostSyncRuns,
+  integrationHealth,
+} from '../../src/db/schema.js';
 import { createGroup, findGroupById, groupLineage } from '../../src/model/groups.js';
 import { moveGroup } from '../../src/model/moves.js';
 import { findProjectById } from '../../src/model/projects.js';
@@ -140,6 +147,15 @@ async function sqliteInstance(): Promise<Instance> {
     await tx
       .insert(deliveryAttempts)
       .values({ deliveryId: delivery!.id, attemptedAt: now, status: 503, durationMs: 12 });
+    await tx.insert(integrationHealth).values({
+      integration: 'slack',
+      settingsLevel: 'project',
+      settingsOwnerId: project.id,
+      recentFailures: 1,
+      lastFailure: 'The server answered with HTTP 503',
+      lastFailureAt: now,
+      updatedAt: now,
+    });
   });
   const failedSignIn = await post(test.app, '/users/sign_in', { username: 'admin', password: 'wrong-password' });
   expect(failedSignIn.status).toBe(401);
@@ -305,7 +321,7 @@ describe('copyDatabase', () => {
     const again = copyDatabase(source.db, target);
     await expect(again).rejects.toThrow(CopyRefused);
     await expect(again).rejects.toThrow(
-      'the PostgreSQL database is not empty (rows in code_hosts, users, groups, projects, members, sessions, personal_access_tokens, integration_settings, audit_events, application_settings, throttle_attempts, host_sync_runs, host_events, deliveries, delivery_attempts): copy into a new, empty database',
+      'the PostgreSQL database is not empty (rows in code_hosts, users, groups, projects, members, sessions, personal_access_tokens, integration_settings, audit_events, application_settings, throttle_attempts, host_sync_runs, host_events, deliveries, delivery_attempts, integration_health): copy into a new, empty database',
     );
     expect(await countsOf(target)).toEqual(copied);
   });

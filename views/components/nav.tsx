@@ -54,6 +54,7 @@ export function AdminNav({ current }: { current: string }) {
         { label: 'Groups', href: '/admin/groups' },
         { label: 'Projects', href: '/admin/projects' },
         { label: 'Code hosts', href: '/admin/code_hosts' },
+        { label: 'Integration health', href: '/admin/integration_health' },
         { label: 'Settings › Integrations', href: integrationsUrl({ level: 'instance' }) },
         { label: 'Settings › Network', href: '/admin/application_settings/network' },
         { label: 'Access tokens', href: '/admin/personal_access_tokens' },

@@ -45,6 +45,7 @@ import {
 import type { Enforcement } from '../../settings/resolve.js';
 import { settingsForTest, SETTINGS_TEST_LIMIT, testSettings } from '../../settings/outbound.js';
 import { outboundPolicy } from '../../model/network-settings.js';
+import { HealthAlert } from '../../../views/components/integration-health.js';
 import { TestResult, type TestOutcome } from '../../../views/components/test-result.js';
 import { ConfirmPage } from '../../../views/pages/confirm.js';
 import {
@@ -66,6 +67,7 @@ import {
   type Inheritance,
 } from '../../../views/pages/integrations/edit.js';
 import { settingsSubmissionOfForm, submittedSettingsOf, type SubmittedSettings } from './form.js';
+import { healthOfStates } from './health.js';
 import type { IntegrationScope, ScopeLoader } from './scope.js';
 
 const OVERRIDES_PER_PAGE = 20;
@@ -127,6 +129,7 @@ async function renderIntegration(
   const { effective, own } = state!;
   const inheritance = options.submitted?.mode ?? currentInheritance(scope, state!);
   const usage = scope.level === 'project' ? undefined : await settingsUsage(c.var.db, scope.owner, type.slug);
+  const health = (await healthOfStates(c, scope, [state!])).get(type.slug);
   return c.render(
     <IntegrationPage
       type={type}
@@ -147,6 +150,9 @@ async function renderIntegration(
       errors={options.errors ?? {}}
       conflict={options.conflict}
       testResult={options.testResult}
+      health={
+        health && <HealthAlert health={health} slug={type.slug} self={scope.owner} canReenable={scope.canManage} />
+      }
     />,
     { title: type.title, breadcrumbs: [...scope.crumbs, { label: type.title }], nav: scope.nav },
   );
@@ -198,9 +204,20 @@ export function integrationRoutes(loadScope: ScopeLoader): Hono<AppEnv> {
             scope.owner,
             states.map((state) => state.type.slug),
           );
-    const items = states.map((state) => ({ ...state, usage: usages?.get(state.type.slug) }));
+    const health = await healthOfStates(c, scope, states);
+    const items = states.map((state) => ({
+      ...state,
+      usage: usages?.get(state.type.slug),
+      health: health.get(state.type.slug),
+    }));
     return c.render(
-      <IntegrationsListPage level={scope.level} baseUrl={scope.baseUrl} items={items} canManage={scope.canManage} />,
+      <IntegrationsListPage
+        level={scope.level}
+        baseUrl={scope.baseUrl}
+        self={scope.owner}
+        items={items}
+        canManage={scope.canManage}
+      />,
       {
         title: 'Integrations',
         breadcrumbs: scope.crumbs,

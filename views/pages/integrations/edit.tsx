@@ -3,6 +3,7 @@
  * One integration's settings at one level: the inheritance dropdown (below the instance), the
  * fields, and "Save changes" with the impact of the save on the levels below.
  */
+import type { Child } from 'hono/jsx';
 import type { IntegrationType } from '../../../src/integrations/types.js';
 import { integrationsUrl, integrationUrl } from '../../../src/http/paths.js';
 import type { FieldErrors } from '../../../src/validation.js';
@@ -170,6 +171,8 @@ export interface IntegrationPageProps extends SettingsSectionProps {
   conflict?: string | undefined;
   /** After "Test settings" without JavaScript: how the test went. */
   testResult?: TestOutcome | undefined;
+  /** Where its target is failing: the alert of views/components/integration-health.tsx. */
+  health?: Child | undefined;
 }
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -197,6 +200,7 @@ export function IntegrationPage(props: IntegrationPageProps) {
         <StateBadges level={level} effective={props.current} />
       </div>
       <p class="lead">{type.description}</p>
+      {props.health}
       {(level !== 'project' || delivers) && (
         <IntegrationTabs
           baseUrl={baseUrl}

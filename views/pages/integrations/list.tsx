@@ -1,8 +1,10 @@
 /** @module views/pages/integrations/list: every integration type with its state at this level. */
 import type { IntegrationType } from '../../../src/integrations/types.js';
 import { integrationUrl } from '../../../src/http/paths.js';
-import type { EffectiveSettings, Level } from '../../../src/settings/resolve.js';
+import type { HealthStatus } from '../../../src/delivery/health.js';
+import type { EffectiveSettings, Level, SettingsOwner } from '../../../src/settings/resolve.js';
 import type { SettingsUsage } from '../../../src/settings/usage.js';
+import { HealthBadge } from '../../components/integration-health.js';
 import { StateBadges } from '../../components/integration-state.js';
 
 export interface IntegrationListItem {
@@ -10,11 +12,15 @@ export interface IntegrationListItem {
   effective: EffectiveSettings;
   /** Instance and group levels: how far their settings reach. */
   usage?: SettingsUsage | undefined;
+  /** Where its target is failing. */
+  health?: HealthStatus | undefined;
 }
 
 interface IntegrationsListPageProps {
   level: Level;
   baseUrl: string;
+  /** The level the list is about. */
+  self: SettingsOwner;
   items: IntegrationListItem[];
   canManage: boolean;
 }
@@ -28,7 +34,7 @@ const INTRO: Record<Level, string> = {
     'Integrations connect this project to other applications. Each can use the settings of the level above or custom settings.',
 };
 
-export function IntegrationsListPage({ level, baseUrl, items, canManage }: IntegrationsListPageProps) {
+export function IntegrationsListPage({ level, baseUrl, self, items, canManage }: IntegrationsListPageProps) {
   const showUsage = level !== 'project';
   return (
     <>
@@ -50,7 +56,7 @@ export function IntegrationsListPage({ level, baseUrl, items, canManage }: Integ
           </tr>
         </thead>
         <tbody>
-          {items.map(({ type, effective, usage }) => (
+          {items.map(({ type, effective, usage, health }) => (
             <tr>
               <td>
                 <a href={integrationUrl(baseUrl, type.slug)} class="integration-link">
@@ -60,6 +66,7 @@ export function IntegrationsListPage({ level, baseUrl, items, canManage }: Integ
               </td>
               <td>
                 <StateBadges level={level} effective={effective} />
+                {health && <HealthBadge health={health} self={self} />}
               </td>
               {/* With nothing set up here or above, there is nothing to inherit. */}
               {showUsage && (
