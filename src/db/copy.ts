@@ -38,6 +38,8 @@ export const COPIED_TABLES: readonly PgTable[] = [
   // Deliveries still to be sent go out from the new database; their requests stay sealed.
   pgSchema.deliveries,
   pgSchema.deliveryAttempts,
+  pgSchema.protectedBranches,
+  pgSchema.pipelineStatuses,
 ];
 
 /** Their names and columns, as PostgreSQL declares them. */

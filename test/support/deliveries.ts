@@ -13,6 +13,7 @@ import {
   type CodeHost,
   type HostEvent,
 } from '../../src/db/schema.js';
+import type { EventPlan } from '../../src/delivery/dispatcher.js';
 import type { DeliveryRequest } from '../../src/delivery/messages/request.js';
 import { DeliveryRequests, insertDeliveries, type PlannedDelivery } from '../../src/delivery/queue.js';
 import type { SettingsOwner } from '../../src/settings/resolve.js';
@@ -82,6 +83,9 @@ export function planned(
     used: { webhook: { value: 'https://hooks.slack.com/services/…', from: INSTANCE } },
   };
 }
+
+/** A planner's answer for an event that reports no finished pipeline: these deliveries. */
+export const planOf = (deliveries: PlannedDelivery[]): EventPlan => ({ pipeline: null, deliveries: () => deliveries });
 
 /** Stores deliveries due at `now` for a new event of the world, as the dispatcher does. */
 export async function queueDeliveries(db: Db, world: DeliveryWorld, items: PlannedDelivery[], now: Date) {
