@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { booleanField } from './boolean.js';
+import { parseMailFrom, parseSmtpUrl, type MailConfig } from './mail/settings.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -129,14 +130,34 @@ const environmentSchema = z.object({
     .min(1, 'must be between 1 and 1000')
     .max(1000, 'must be between 1 and 1000')
     .default(4),
+  SMTP_URL: z
+    .string()
+    .refine(
+      (value) => parseSmtpUrl(value) !== null,
+      'must be an smtp or smtps URL, such as smtp://user:password@smtp.example.com:587',
+    )
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .refine(
+      (value) => parseMailFrom(value) !== null,
+      'must be an address, or a name and an address, such as Cascade <cascade@example.com>',
+    )
+    .optional(),
 });
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
 export type LogFormat = z.infer<typeof environmentSchema>['LOG_FORMAT'];
 
 /** Variables whose value is never repeated in an error message. */
-// DATABASE_URL may hold a password.
-const SECRET_VARIABLES = new Set(['SECRET_KEY_BASE', 'INITIAL_ROOT_PASSWORD', 'METRICS_TOKEN', 'DATABASE_URL']);
+// DATABASE_URL and SMTP_URL may hold a password.
+const SECRET_VARIABLES = new Set([
+  'SECRET_KEY_BASE',
+  'INITIAL_ROOT_PASSWORD',
+  'METRICS_TOKEN',
+  'DATABASE_URL',
+  'SMTP_URL',
+]);
 
 export interface Config {
   /** The address to listen on; unset means every interface. */
@@ -171,6 +192,8 @@ export interface Config {
   deliveryConcurrency: number;
   /** ...and to one host at once. */
   deliveryHostConcurrency: number;
+  /** The SMTP server and sender of every mail Cascade sends; unset, no mail is sent (see `mail/`). */
+  mail: MailConfig | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -203,6 +226,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       'Invalid configuration: SECRET_KEY_BASE is required with DATABASE_URL (the same value on every server; generate one with `openssl rand -hex 32`).',
     );
   }
+  if (Boolean(values.SMTP_URL) !== Boolean(values.MAIL_FROM)) {
+    throw new ConfigError(
+      'Invalid configuration: SMTP_URL and MAIL_FROM are set together (the server that sends mail, and the address it is sent from).',
+    );
+  }
   const publicUrl = new URL(values.PUBLIC_URL ?? `http://localhost:${values.PORT}`);
   return {
     host: values.HOST,
@@ -224,5 +252,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     deliveryRetrySchedule: values.DELIVERY_RETRY_SCHEDULE,
     deliveryConcurrency: values.DELIVERY_CONCURRENCY,
     deliveryHostConcurrency: values.DELIVERY_HOST_CONCURRENCY,
+    mail:
+      values.SMTP_URL && values.MAIL_FROM
+        ? { smtp: parseSmtpUrl(values.SMTP_URL)!, from: parseMailFrom(values.MAIL_FROM)! }
+        : undefined,
   };
 }

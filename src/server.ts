@@ -21,6 +21,7 @@ import { startDelivery, type Delivery } from './delivery/background.js';
 import { createPlanner } from './delivery/planner.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMailer } from './mail/mailer.js';
 import { loadSecretKeyBase } from './secrets.js';
 import { isEmpty, seedDemo, seedRoot, type SeededAccount } from './seed.js';
 
@@ -158,9 +159,11 @@ async function main(): Promise<void> {
     logger,
     retentionDays: config.hostEventsRetentionDays,
   });
+  const mailer = config.mail && createMailer(config.mail, { publicOrigin: config.publicOrigin });
   const delivery = startDelivery({
     db,
-    planner: createPlanner(db, secretKeyBase),
+    planner: createPlanner(db, secretKeyBase, { mailHost: mailer?.targetHost }),
+    mailer,
     secretKeyBase,
     schedule: config.deliveryRetrySchedule,
     concurrency: config.deliveryConcurrency,

@@ -170,6 +170,27 @@ async function mapAtOnce<T, R>(items: readonly T[], limit: number, work: (item: 
   return answers;
 }
 
+/** At most `limit` pieces of work at once, the others started in the order they asked. */
+class Slots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running < this.limit) this.running++;
+    // The slot is handed over by the work that frees it: `running` stays as it is.
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
 /** What the host's objects seen by a reconcile are, so that the others can be removed. */
 interface Seen {
   groups: Set<number>;
@@ -232,6 +253,10 @@ async function walk(
       nextCounts.projects += (await mirror.upsertProjects(tx, page.items)).filter(Boolean).length;
     });
   }
+  // One set of fetch slots for every batch: the next batch's fetches queue behind this one's and
+  // take the slots its last ones free, so the host is asked for as many at once while a batch ends
+  // and while it is written.
+  const slots = new Slots(MEMBER_FETCHES);
   const membersAfter = async (source: 'group' | 'project', after: number) => {
     const table = source === 'group' ? groups : projects;
     const owners: (Group | Project)[] = await db
@@ -240,34 +265,39 @@ async function walk(
       .where(and(eq(table.codeHostId, connection.id), gt(table.id, after)))
       .orderBy(table.id)
       .limit(MEMBERS_BATCH);
-    return mapAtOnce(owners, MEMBER_FETCHES, async (owner) => ({
-      source: owner,
-      memberships: await allPages((page) =>
-        source === 'group' ? client.groupMembers(owner.hostId!, page) : client.projectMembers(owner.hostId!, page),
+    const entries = Promise.all(
+      owners.map((owner) =>
+        slots.run(async () => ({
+          source: owner,
+          memberships: await allPages((page) =>
+            source === 'group' ? client.groupMembers(owner.hostId!, page) : client.projectMembers(owner.hostId!, page),
+          ),
+          // Read by the reconcile only, so the import asks one thing per project; the reconcile follows it at once.
+          protectedBranches:
+            seen && source === 'project'
+              ? await client.protectedBranches({ hostId: owner.hostId!, fullPath: owner.fullPath })
+              : null,
+        })),
       ),
-      // Read by the reconcile only, so the import asks one thing per project; the reconcile follows it at once.
-      protectedBranches:
-        seen && source === 'project'
-          ? await client.protectedBranches({ hostId: owner.hostId!, fullPath: owner.fullPath })
-          : null,
-    }));
+    );
+    // A failure of a batch not yet awaited is met when it is, not before.
+    entries.catch(() => {});
+    return { owners, entries };
   };
-  // The next batch's members are fetched while this one's are written.
-  let fetching = cursor.phase === 'members' ? membersAfter(cursor.source, cursor.after) : null;
+  let batch = cursor.phase === 'members' ? await membersAfter(cursor.source, cursor.after) : null;
   while (cursor.phase === 'members') {
     const { source } = cursor;
-    const entries = await fetching!;
-    if (entries.length === 0) {
+    if (batch!.owners.length === 0) {
       const next: RunCursor =
         source === 'group' ? { phase: 'members', source: 'project', after: 0 } : { phase: 'hooks', after: 0 };
-      fetching = next.phase === 'members' ? membersAfter(next.source, 0) : null;
+      batch = next.phase === 'members' ? await membersAfter(next.source, 0) : null;
       await commit(next, counts, async () => {});
       continue;
     }
-    const after = entries.at(-1)!.source.id;
-    fetching = membersAfter(source, after);
-    // A failure of the next fetch is met when it is awaited, not before.
-    fetching.catch(() => {});
+    const after = batch!.owners.at(-1)!.id;
+    const following = membersAfter(source, after);
+    following.catch(() => {});
+    const entries = await batch!.entries;
     const nextCounts = { ...counts };
     await commit({ phase: 'members', source, after }, nextCounts, async (tx) => {
       nextCounts.members = (counts.members ?? 0) + (await mirror.setMembersOfMany(tx, entries));
@@ -276,6 +306,7 @@ async function walk(
       for (const { source: project, protectedBranches } of entries)
         if (protectedBranches) await saveProtectedBranches(tx, project.id, protectedBranches, now);
     });
+    batch = await following;
   }
   const target = projectHookTarget(connection, client, options);
   while (cursor.phase === 'hooks') {

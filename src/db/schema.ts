@@ -510,13 +510,13 @@ export const deliveryAttempts = sqliteTable(
       .notNull()
       .references(() => deliveries.id, { onDelete: 'cascade' }),
     attemptedAt: integer('attempted_at', { mode: 'timestamp_ms' }).notNull(),
-    /** The HTTP status of the answer; null when none came. */
+    /** The HTTP status of the answer, or a mail's SMTP reply code; null when none came. */
     status: integer('status'),
-    /** Why it failed (an OutboundFailure such as "timeout", or "unreadable"); null when delivered. */
+    /** Why it failed (an OutboundFailure such as "timeout", "smtp_transient", or "unreadable"); null when delivered. */
     failure: text('failure'),
     message: text('message'),
     durationMs: integer('duration_ms').notNull(),
-    /** The first 8 KB of the answer's body. */
+    /** The first 8 KB of the answer's body, or the mail server's reply. */
     responseExcerpt: text('response_excerpt'),
   },
   (t) => [index('delivery_attempts_delivery_idx').on(t.deliveryId, t.id)],

@@ -32,6 +32,8 @@ export interface DeliveryUser {
   name: string | null;
   username: string | null;
   avatarUrl: string | null;
+  /** What the hook says of their address (GitLab may send "[REDACTED]"); null when it says nothing. */
+  email: string | null;
 }
 
 export interface DeliveryCommit {
@@ -41,6 +43,10 @@ export interface DeliveryCommit {
   title: string;
   url: string | null;
   authorName: string | null;
+  /** The paths the commit added, modified and removed, as a push hook lists them; empty elsewhere. */
+  added: string[];
+  modified: string[];
+  removed: string[];
 }
 
 export interface PushDetails {
@@ -132,6 +138,8 @@ export interface PipelineDetails {
   finishedAt: string | null;
   url: string | null;
   commit: DeliveryCommit | null;
+  /** The merge request of a merge request pipeline. */
+  mergeRequest: { iid: number; url: string | null; sourceBranch: string | null } | null;
   /** Every job of the pipeline, as the hook lists them (retries included). */
   builds: DeliveryBuild[];
 }
@@ -214,6 +222,13 @@ const listAt = (body: Payload, key: string): Payload[] =>
 const textOrNull = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const numberOrNull = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
+const textList = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+const changedPaths = (commit: Payload) => ({
+  added: textList(commit.added),
+  modified: textList(commit.modified),
+  removed: textList(commit.removed),
+});
 
 function requiredText(body: Payload, key: string, where: string): string {
   const value = body[key];
@@ -262,12 +277,18 @@ function gitlabProject(body: Payload): DeliveryProject {
 function gitlabUser(body: Payload): DeliveryUser {
   const user = optionalObject(body, 'user');
   if (user) {
-    return { name: textOrNull(user.name), username: textOrNull(user.username), avatarUrl: textOrNull(user.avatar_url) };
+    return {
+      name: textOrNull(user.name),
+      username: textOrNull(user.username),
+      avatarUrl: textOrNull(user.avatar_url),
+      email: textOrNull(user.email),
+    };
   }
   return {
     name: textOrNull(body.user_name),
     username: textOrNull(body.user_username),
     avatarUrl: textOrNull(body.user_avatar),
+    email: textOrNull(body.user_email),
   };
 }
 
@@ -279,6 +300,7 @@ function gitlabCommit(commit: Payload): DeliveryCommit {
     title: textOrNull(commit.title) ?? firstLine(message),
     url: textOrNull(commit.url),
     authorName: textOrNull(objectAt(commit, 'author').name),
+    ...changedPaths(commit),
   };
 }
 
@@ -425,6 +447,7 @@ function gitlabBuild(build: Payload): DeliveryBuild {
 function gitlabPipeline(body: Payload): PipelineDetails {
   const attributes = objectAt(body, 'object_attributes');
   const commit = optionalObject(body, 'commit');
+  const mergeRequest = optionalObject(body, 'merge_request');
   return {
     id: requiredNumber(attributes, 'id', 'object_attributes.'),
     status: requiredText(attributes, 'status', 'object_attributes.'),
@@ -437,6 +460,13 @@ function gitlabPipeline(body: Payload): PipelineDetails {
     finishedAt: textOrNull(attributes.finished_at),
     url: textOrNull(attributes.url),
     commit: commit ? gitlabCommit(commit) : null,
+    mergeRequest: mergeRequest
+      ? {
+          iid: requiredNumber(mergeRequest, 'iid', 'merge_request.'),
+          url: textOrNull(mergeRequest.url),
+          sourceBranch: textOrNull(mergeRequest.source_branch),
+        }
+      : null,
     builds: listAt(body, 'builds').map(gitlabBuild),
   };
 }
@@ -547,6 +577,7 @@ function giteaUser(body: Payload): DeliveryUser {
     name: textOrNull(user.full_name),
     username: textOrNull(user.username) ?? textOrNull(user.login),
     avatarUrl: textOrNull(user.avatar_url),
+    email: textOrNull(user.email),
   };
 }
 
@@ -558,6 +589,7 @@ function giteaCommit(commit: Payload): DeliveryCommit {
     title: firstLine(message),
     url: textOrNull(commit.url),
     authorName: textOrNull(objectAt(commit, 'author').name),
+    ...changedPaths(commit),
   };
 }
 
@@ -731,7 +763,10 @@ function giteaPipeline(body: Payload): PipelineDetails {
     durationSeconds: secondsBetween(run.started_at, run.completed_at),
     finishedAt: textOrNull(run.completed_at),
     url: textOrNull(run.html_url),
-    commit: sha ? { id: sha, message: '', title: '', url: null, authorName: null } : null,
+    commit: sha
+      ? { id: sha, message: '', title: '', url: null, authorName: null, added: [], modified: [], removed: [] }
+      : null,
+    mergeRequest: null,
     builds: [],
   };
 }

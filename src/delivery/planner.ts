@@ -22,7 +22,7 @@ import { SettingsStore } from '../settings/store.js';
 import { UndeliverableEvent, type EventPlan, type Planner } from './dispatcher.js';
 import { toDeliveryEvent, type DeliveryEvent } from './event.js';
 import { integrationTriggerOf, shouldNotify, triggerDecision, type DeliveryContext } from './filters.js';
-import { messageBuilderFor } from './messages/index.js';
+import { mailBuilderFor, messageBuilderFor, type StoredRequest } from './messages/index.js';
 import { finishedPipelineOf } from './pipeline-status.js';
 import type { PlannedDelivery, UsedSettings } from './queue.js';
 
@@ -50,13 +50,18 @@ function usedSettings(type: IntegrationType, effective: EffectiveSettings, trigg
   return used;
 }
 
+export interface PlannerOptions {
+  /** The SMTP server's host (`Mailer.targetHost`), where mails go; unset while mail is not configured. */
+  mailHost?: string;
+}
+
 /**
  * @example
- * const planner = createPlanner(db, secretKeyBase)
+ * const planner = createPlanner(db, secretKeyBase, { mailHost: mailer?.targetHost })
  * const plan = await planner(event)
  * plan.deliveries(null) // [{ integration: 'slack', settingsOwner: { level: 'instance', ... }, request: { method: 'POST', ... }, used: { ... } }]
  */
-export function createPlanner(db: Db, secretKeyBase: string): Planner {
+export function createPlanner(db: Db, secretKeyBase: string, { mailHost }: PlannerOptions = {}): Planner {
   const store = new SettingsStore(db, secretKeyBase);
   return async (event: HostEvent): Promise<EventPlan> => {
     const [connection] = await db
@@ -82,7 +87,11 @@ export function createPlanner(db: Db, secretKeyBase: string): Planner {
           protectedBranches,
           lastPipelineStatus,
         };
-        return states.flatMap(({ type, effective }) => plannedFor(type, effective, read.event, context, at.owner));
+        return states.flatMap(({ type, effective }) =>
+          plannedFor(type, effective, read.event, context, at.owner).map((planned) =>
+            mailHost ? { ...planned, mailHost } : planned,
+          ),
+        );
       },
     };
   };
@@ -96,17 +105,22 @@ function plannedFor(
   project: SettingsOwner,
 ): PlannedDelivery[] {
   const build = messageBuilderFor(type.slug);
-  if (!effective.active || !build) return [];
+  const mail = mailBuilderFor(type.slug);
+  if (!effective.active || (!build && !mail)) return [];
   const events = { ...effective.events, ...type.reportedEvents?.(effective.fields) };
-  // GitLab's chat notifications hold events to their filters; its other integrations take every event of their triggers.
+  // GitLab's chat notifications and emails hold events to their filters (branches, broken
+  // pipelines); its other integrations take every event of their triggers.
   const decision =
-    type.category === 'chat'
+    type.category === 'chat' || type.category === 'email'
       ? shouldNotify(event, { fields: effective.fields, events }, context)
       : triggerDecision(event, events);
   if (!decision.notify) return [];
   const settingsOwner = targetOwner(type, effective, project);
   const used = usedSettings(type, effective, integrationTriggerOf(event, events));
-  return build(event, effective.fields, decision.channels).map((request) => ({
+  const requests: StoredRequest[] = mail
+    ? mail(event, effective.fields)
+    : build!(event, effective.fields, decision.channels);
+  return requests.map((request) => ({
     integration: type.slug,
     settingsOwner,
     request,

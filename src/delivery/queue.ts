@@ -8,9 +8,9 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { firstRow, inJsonArray, rows, type Db, type Queryable, type Tx } from '../db/client.js';
 import { deliveries, deliveryAttempts, type Delivery, type HostEvent } from '../db/schema.js';
 import type { FieldValue } from '../integrations/types.js';
-import type { OutboundRequest } from '../outbound/request.js';
 import { deriveKey, seal, unseal } from '../seal.js';
 import type { SettingsOwner, ValueSource } from '../settings/resolve.js';
+import { isMailRequest, type StoredRequest } from './messages/request.js';
 import type { AttemptResult, NextStep } from './schedule.js';
 
 /** What a delivery used of its settings: each value and the level it came from; secrets left out. */
@@ -22,7 +22,9 @@ export interface PlannedDelivery {
   integration: string;
   /** The level whose settings supplied the target. */
   settingsOwner: SettingsOwner;
-  request: OutboundRequest;
+  request: StoredRequest;
+  /** Where a mail goes (the SMTP server's host): a mail names no host of its own. */
+  mailHost?: string;
   used: UsedSettings;
 }
 
@@ -45,23 +47,27 @@ export class DeliveryRequests {
     this.key = deriveKey(secretKeyBase, 'delivery requests');
   }
 
-  seal(delivery: Pick<Delivery, 'hostEventId' | 'integration'>, request: OutboundRequest): string {
+  seal(delivery: Pick<Delivery, 'hostEventId' | 'integration'>, request: StoredRequest): string {
     return seal(this.key, JSON.stringify(request), boundTo(delivery));
   }
 
   /** The request, or null when it was sealed with another key or for another delivery. */
-  open(delivery: Pick<Delivery, 'hostEventId' | 'integration' | 'request'>): OutboundRequest | null {
+  open(delivery: Pick<Delivery, 'hostEventId' | 'integration' | 'request'>): StoredRequest | null {
     const json = unseal(this.key, delivery.request, boundTo(delivery));
-    return json === null ? null : (JSON.parse(json) as OutboundRequest);
+    return json === null ? null : (JSON.parse(json) as StoredRequest);
   }
 }
 
 const boundTo = ({ hostEventId, integration }: Pick<Delivery, 'hostEventId' | 'integration'>) =>
   `delivery:${hostEventId}:${integration}`;
 
-/** "hooks.slack.com", "ci.example.com:8443"; '' for a URL that does not parse (it fails when sent). */
-function targetHost(url: string): string {
-  return URL.canParse(url) ? new URL(url).host : '';
+/**
+ * "hooks.slack.com", "ci.example.com:8443", or a mail's SMTP server; '' for a URL that does not
+ * parse, or a mail while no SMTP server is configured (either fails when sent).
+ */
+function targetHost({ request, mailHost }: PlannedDelivery): string {
+  if (isMailRequest(request)) return mailHost ?? '';
+  return URL.canParse(request.url) ? new URL(request.url).host : '';
 }
 
 /** Stores the planned deliveries of an event, due now, in the caller's transaction. */
@@ -74,15 +80,15 @@ export async function insertDeliveries(
 ): Promise<void> {
   if (planned.length === 0) return;
   await tx.insert(deliveries).values(
-    planned.map(({ integration, settingsOwner, request, used }) => ({
+    planned.map((delivery) => ({
       hostEventId: event.id,
       projectId: event.projectId,
-      integration,
-      settingsLevel: settingsOwner.level,
-      settingsOwnerId: settingsOwner.id,
-      targetHost: targetHost(request.url),
-      request: requests.seal({ hostEventId: event.id, integration }, request),
-      used: JSON.stringify(used),
+      integration: delivery.integration,
+      settingsLevel: delivery.settingsOwner.level,
+      settingsOwnerId: delivery.settingsOwner.id,
+      targetHost: targetHost(delivery),
+      request: requests.seal({ hostEventId: event.id, integration: delivery.integration }, delivery.request),
+      used: JSON.stringify(delivery.used),
       nextAttemptAt: now,
       createdAt: now,
     })),
@@ -167,11 +173,17 @@ export async function nextDueAt(db: Queryable, now: Date): Promise<Date | null> 
   return row?.at == null ? null : new Date(Number(row.at));
 }
 
-/** An attempt as the log shows it: an answer that is not a 2xx is an `http_status` failure. */
+/**
+ * An attempt as the log shows it: an answer that is not a 2xx is an `http_status` failure; a
+ * mail server's refusal keeps its reply.
+ */
 function attemptRow(deliveryId: number, { at, result }: { at: Date; result: AttemptResult }, step: NextStep) {
   const answered = result.ok
     ? { status: result.status, responseExcerpt: result.body }
-    : { status: 'status' in result ? (result.status ?? null) : null };
+    : {
+        status: 'status' in result ? (result.status ?? null) : null,
+        responseExcerpt: 'reply' in result ? (result.reply ?? null) : null,
+      };
   const failure = result.ok
     ? step.state === 'delivered'
       ? {}

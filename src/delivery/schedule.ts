@@ -3,17 +3,31 @@
  * What becomes of a delivery after an attempt: delivered, tried again at the next step of the
  * retry schedule (or later, when the answer's `Retry-After` says so), or failed. Pure: no I/O.
  */
-import type { FetchResult, OutboundFailure } from '../outbound/request.js';
+import type { FetchResult } from '../outbound/request.js';
 
 const SECOND = 1_000;
 
-/** How an attempt went: the outbound result, or a stored request that no longer opens. */
-export type AttemptResult = FetchResult | { ok: false; failure: 'unreadable'; message: string; durationMs: number };
+/**
+ * A mail the SMTP server refused, for now (a 4xx: `smtp_transient`) or for good (a 5xx:
+ * `smtp_permanent`), with its `reply`; or one this server cannot send (no SMTP_URL).
+ */
+export type MailFailureResult = {
+  ok: false;
+  failure: 'smtp_transient' | 'smtp_permanent' | 'mail_not_configured';
+  message: string;
+  status?: number;
+  reply?: string;
+  durationMs: number;
+};
+
+/** How an attempt went: the outbound or mail result, or a stored request that no longer opens. */
+export type AttemptResult =
+  FetchResult | MailFailureResult | { ok: false; failure: 'unreadable'; message: string; durationMs: number };
 
 export type NextStep = { state: 'delivered' } | { state: 'failed' } | { state: 'pending'; at: Date };
 
 /** Failures that may pass by themselves; the others (a blocked or invalid URL, ...) need new settings. */
-const PASSING_FAILURES = new Set<OutboundFailure>(['dns', 'refused', 'timeout', 'tls', 'network']);
+const PASSING_FAILURES = new Set<string>(['dns', 'refused', 'timeout', 'tls', 'network', 'smtp_transient']);
 
 const isRetriedStatus = (status: number) => status >= 500 || status === 408 || status === 429;
 
@@ -43,7 +57,7 @@ export function retryAfter(value: string | string[] | undefined, now: Date): Dat
  */
 export function nextStep(result: AttemptResult, attempt: number, schedule: readonly number[], now: Date): NextStep {
   if (result.ok && result.status >= 200 && result.status < 300) return { state: 'delivered' };
-  const retried = result.ok ? isRetriedStatus(result.status) : PASSING_FAILURES.has(result.failure as OutboundFailure);
+  const retried = result.ok ? isRetriedStatus(result.status) : PASSING_FAILURES.has(result.failure);
   const wait = schedule[attempt - 1];
   if (!retried || wait === undefined) return { state: 'failed' };
   const stepAt = now.getTime() + wait;

@@ -7,9 +7,11 @@
  */
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { Mailer } from '../mail/mailer.js';
 import { outboundPolicy } from '../model/network-settings.js';
 import { fetchOutbound, type OutboundPolicy, type OutboundRequest } from '../outbound/request.js';
-import type { DeliveryRequest } from './messages/request.js';
+import { mailAttempt } from './mail.js';
+import { isMailRequest, type DeliveryRequest } from './messages/request.js';
 import {
   claimDue,
   nextDueAt,
@@ -37,6 +39,8 @@ export interface DeliveryWorkerOptions {
   /** The time; tests move it. */
   now?: () => Date;
   logger?: Logger;
+  /** Sends the deliveries that are mails; without it (no SMTP_URL) they fail, saying so. */
+  mailer?: Mailer;
 }
 
 const DEFAULTS = {
@@ -63,7 +67,8 @@ const UNREADABLE: AttemptResult = {
  * await worker.stop() // lets the sends in flight finish
  */
 export class DeliveryWorker {
-  private readonly options: Required<Omit<DeliveryWorkerOptions, 'logger'>> & Pick<DeliveryWorkerOptions, 'logger'>;
+  private readonly options: Required<Omit<DeliveryWorkerOptions, 'logger' | 'mailer'>> &
+    Pick<DeliveryWorkerOptions, 'logger' | 'mailer'>;
   private inFlight = 0;
   private readonly hostsInFlight = new Map<string, number>();
   /** Claims and sends not yet settled, for {@link idle} and {@link stop}. */
@@ -173,17 +178,27 @@ export class DeliveryWorker {
   }
 
   private async send(leased: LeasedDelivery, policy: OutboundPolicy): Promise<void> {
-    const { requests, timeoutMs, schedule, now } = this.options;
-    const request: DeliveryRequest | null = requests.open(leased.delivery);
+    const { requests, schedule, now, mailer } = this.options;
+    const request = requests.open(leased.delivery);
     const at = now();
-    const fetch = (outbound: OutboundRequest) =>
-      fetchOutbound(outbound, policy, { timeoutMs, maxBodyBytes: RESPONSE_EXCERPT_BYTES, cutLongerBody: true });
-    let result: AttemptResult = request === null ? UNREADABLE : await fetch(request);
-    // Telegram refuses Markdown it cannot parse with a 400: GitLab sends the message once more as plain text.
-    if (request?.resendOnBadRequest && result.ok && result.status === 400)
-      result = await fetch(request.resendOnBadRequest);
+    const result: AttemptResult =
+      request === null
+        ? UNREADABLE
+        : isMailRequest(request)
+          ? await mailAttempt(mailer, request)
+          : await this.fetchAttempt(request, policy);
     const step = nextStep(result, leased.delivery.attempts + 1, schedule, now());
     await recordAttempt(this.db, leased, { at, result }, step);
+  }
+
+  private async fetchAttempt(request: DeliveryRequest, policy: OutboundPolicy): Promise<AttemptResult> {
+    const { timeoutMs } = this.options;
+    const fetch = (outbound: OutboundRequest) =>
+      fetchOutbound(outbound, policy, { timeoutMs, maxBodyBytes: RESPONSE_EXCERPT_BYTES, cutLongerBody: true });
+    const result = await fetch(request);
+    // Telegram refuses Markdown it cannot parse with a 400: GitLab sends the message once more as plain text.
+    if (request.resendOnBadRequest && result.ok && result.status === 400) return fetch(request.resendOnBadRequest);
+    return result;
   }
 
   /** Wakes at `due`, or after the poll interval if that is sooner (or nothing is due). */

@@ -133,14 +133,38 @@ async function checkDestination(
     }
     if (addresses.length === 0) return failed('dns', `The host name ${host} could not be resolved (DNS lookup failed)`);
   }
-  const hostAllowed = policy.allowLocalRequests || isAllowlisted(policy.allowlist, host);
   for (const { address } of addresses) {
-    const local = localClass(address);
-    if (!local || hostAllowed || isAllowlisted(policy.allowlist, address)) continue;
-    const what = address === host ? address : `${host} resolves to ${address}, which`;
-    return failed('blocked', `${LOCAL_NETWORK_MESSAGE}: ${what} is ${LOCAL_CLASS_LABELS[local]}`);
+    const refusal = addressRefusal(policy, host, address);
+    if (refusal) return failed('blocked', refusal);
   }
   return { ok: true, url: target, address: addresses[0]! };
+}
+
+/** The most verdicts kept per policy; past it they are worked out afresh. */
+const MAX_VERDICTS = 1024;
+/** Each policy's verdicts by host and address: every request of an import asks the same one again. */
+const verdicts = new WeakMap<OutboundPolicy, Map<string, string | null>>();
+
+/** Why `policy` refuses `address` (one of those `host` resolves to), or null when it may be reached. */
+function addressRefusal(policy: OutboundPolicy, host: string, address: string): string | null {
+  let known = verdicts.get(policy);
+  if (!known) verdicts.set(policy, (known = new Map<string, string | null>()));
+  const key = `${host} ${address}`;
+  const kept = known.get(key);
+  if (kept !== undefined) return kept;
+  const local = localClass(address);
+  let refusal: string | null = null;
+  if (
+    local &&
+    !policy.allowLocalRequests &&
+    !isAllowlisted(policy.allowlist, host) &&
+    !isAllowlisted(policy.allowlist, address)
+  ) {
+    const what = address === host ? address : `${host} resolves to ${address}, which`;
+    refusal = `${LOCAL_NETWORK_MESSAGE}: ${what} is ${LOCAL_CLASS_LABELS[local]}`;
+  }
+  if (known.size < MAX_VERDICTS) known.set(key, refusal);
+  return refusal;
 }
 
 /** How long an idle kept connection waits for the next request: under Node's and most servers' 5 s. */

@@ -1,7 +1,7 @@
 /**
  * A code host's hook, all the way to an integration: the receiver stores a GitLab push, the
  * dispatcher resolves the project's Slack settings as they are then, and the worker posts
- * GitLab's message to the webhook of the level that set it.
+ * GitLab's message to the webhook of the level that set it; Emails on push reaches the SMTP server.
  */
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
@@ -9,26 +9,43 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { writeConnection } from '../../src/db/client.js';
 import { deliveries, deliveryAttempts, hostEvents, projects } from '../../src/db/schema.js';
 import { startDelivery } from '../../src/delivery/background.js';
+import { MAIL_NOT_CONFIGURED } from '../../src/delivery/mail.js';
 import { createPlanner } from '../../src/delivery/planner.js';
-import { createTestApp, post, TEST_SECRET_KEY_BASE } from '../support/app.js';
+import { createMailer, type Mailer } from '../../src/mail/mailer.js';
+import { parseMailFrom, parseSmtpUrl } from '../../src/mail/settings.js';
+import { createTestApp, ORIGIN, post, TEST_SECRET_KEY_BASE } from '../support/app.js';
 import { deliver, hostHeaders, insertConnection, insertImportedProject } from '../support/code-host-events.js';
-import { allowLoopbackRequests, projectIntegrations, saveInstanceSlack, slackForm } from '../support/integrations.js';
+import {
+  ADMIN_INTEGRATIONS,
+  allowLoopbackRequests,
+  projectIntegrations,
+  saveInstanceSlack,
+  slackForm,
+} from '../support/integrations.js';
 import { receiverForFile } from '../support/receiver.js';
 import { openTestDatabase } from '../support/database.js';
+import { smtpReceiverForFile } from '../support/smtp.js';
 import { buildWorld } from '../support/world.js';
 
 const receiver = receiverForFile();
+const smtp = smtpReceiverForFile();
 const PUSH = readFileSync(new URL('../support/host-payloads/delivery-gitlab-push.json', import.meta.url), 'utf8');
+const PIPELINE = readFileSync(
+  new URL('../support/host-payloads/delivery-gitlab-pipeline.json', import.meta.url),
+  'utf8',
+);
 const MERGE_REQUEST = readFileSync(
   new URL('../support/host-payloads/delivery-gitlab-merge-request.json', import.meta.url),
   'utf8',
 );
 
-async function setUp() {
+/** `mailer`: as a server with SMTP_URL and MAIL_FROM sends mail; without, as one with neither. */
+async function setUp(mailer?: Mailer) {
   const db = await openTestDatabase();
   const delivery = startDelivery({
     db,
-    planner: createPlanner(db, TEST_SECRET_KEY_BASE),
+    planner: createPlanner(db, TEST_SECRET_KEY_BASE, { mailHost: mailer?.targetHost }),
+    mailer,
     secretKeyBase: TEST_SECRET_KEY_BASE,
     schedule: [50, 50],
     pollIntervalMs: 50,
@@ -55,6 +72,28 @@ const jenkinsForm = (jenkinsUrl: string) => ({
   username: 'ci-user',
   password: 'jenkins-secret',
 });
+
+const smtpMailer = () =>
+  createMailer(
+    { smtp: parseSmtpUrl(smtp().url)!, from: parseMailFrom('cascade@example.com')! },
+    { publicOrigin: ORIGIN },
+  );
+
+/** Saves the instance's Emails on push, for pushes to every branch. */
+const saveInstanceEmailsOnPush = (app: Awaited<ReturnType<typeof setUp>>['app'], admin: string) =>
+  post(
+    app,
+    `${ADMIN_INTEGRATIONS}/emails-on-push`,
+    { _version: '0', active: '1', recipients: 'dev@example.com', push_events: '1', _confirmed: '1' },
+    { cookie: admin },
+  );
+
+async function until(done: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let waited = 0; !(await done()); waited += 20) {
+    if (waited > 5_000) throw new Error(`Still waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 async function untilReceived(count: number): Promise<void> {
   for (let waited = 0; receiver().received.length < count; waited += 20) {
@@ -173,5 +212,65 @@ describe('delivering a code host event', () => {
     await untilReceived(1);
     expect(receiver().received[0]).toMatchObject({ path: '/ci/project/diaspora-build' });
     expect(receiver().received[0]!.headers).toMatchObject({ 'x-gitlab-event': 'Merge Request Hook' });
+  });
+
+  it("mails a push to the recipients of the instance's Emails on push, through the SMTP server", async () => {
+    const { app, db, admin, gitlab } = await setUp(smtpMailer());
+    expect((await saveInstanceEmailsOnPush(app, admin)).status).toBe(303);
+    expect((await deliver(app, gitlab.id, PUSH, hostHeaders('gitlab', 'Push Hook', PUSH))).status).toBe(201);
+
+    await until(() => smtp().received.length === 1, 'the mail');
+    const { recipients, mail } = smtp().received[0]!;
+    expect(recipients).toEqual(['dev@example.com']);
+    expect(mail.subject).toBe('[Git][mike/diaspora][master] 4 commits: Update Catalan translation to e38cb41.');
+    await until(async () => (await db.select().from(deliveryAttempts)).length === 1, 'the attempt');
+    const [stored] = await db.select().from(deliveries);
+    expect(stored).toMatchObject({
+      integration: 'emails-on-push',
+      state: 'delivered',
+      targetHost: `127.0.0.1:${smtp().port}`,
+    });
+  });
+
+  it("holds Pipeline status emails to GitLab's filters: a passed pipeline is not mailed when only broken ones are", async () => {
+    const { app, db, admin, gitlab } = await setUp(smtpMailer());
+    // The documented pipeline is of project 1 ("gitlabhq/gitlab-test"), on the branch "test".
+    await insertImportedProject(db, gitlab, 1, 'gitlab-test');
+    const form = {
+      _version: '0',
+      active: '1',
+      recipients: 'ci@example.com',
+      notify_only_broken_pipelines: '1',
+      branches_to_be_notified: 'all',
+      _confirmed: '1',
+    };
+    expect((await post(app, `${ADMIN_INTEGRATIONS}/pipelines-email`, form, { cookie: admin })).status).toBe(303);
+    const failed = JSON.parse(PIPELINE) as { object_attributes: Record<string, unknown> };
+    failed.object_attributes.status = 'failed';
+    const failedBody = JSON.stringify(failed);
+
+    expect((await deliver(app, gitlab.id, PIPELINE, hostHeaders('gitlab', 'Pipeline Hook', PIPELINE))).status).toBe(
+      201,
+    );
+    expect((await deliver(app, gitlab.id, failedBody, hostHeaders('gitlab', 'Pipeline Hook', failedBody))).status).toBe(
+      201,
+    );
+
+    await until(() => smtp().received.length === 1, 'the mail');
+    expect(smtp().received[0]!.mail.subject).toMatch(/^Gitlab Test \| Failed pipeline for test \| /);
+    expect(await db.select().from(deliveries)).toHaveLength(1);
+  });
+
+  it('fails the mail, saying why, on a server without SMTP_URL', async () => {
+    const { app, db, admin, gitlab } = await setUp();
+    expect((await saveInstanceEmailsOnPush(app, admin)).status).toBe(303);
+    expect((await deliver(app, gitlab.id, PUSH, hostHeaders('gitlab', 'Push Hook', PUSH))).status).toBe(201);
+
+    await until(async () => (await db.select().from(deliveryAttempts)).length === 1, 'the attempt');
+    expect(await db.select().from(deliveries)).toMatchObject([{ integration: 'emails-on-push', state: 'failed' }]);
+    expect(await db.select().from(deliveryAttempts)).toMatchObject([
+      { failure: 'mail_not_configured', message: MAIL_NOT_CONFIGURED },
+    ]);
+    expect(smtp().received).toHaveLength(0);
   });
 });

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       deliveryRetrySchedule: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
       deliveryConcurrency: 16,
       deliveryHostConcurrency: 4,
+      mail: undefined,
     });
   });
 
@@ -80,6 +81,41 @@ describe('loadConfig', () => {
     expect(config.deliveryRetrySchedule).toEqual([500, 10_000, 60_000, 10_800_000]);
     expect(config.deliveryConcurrency).toBe(64);
     expect(config.deliveryHostConcurrency).toBe(8);
+  });
+
+  it('reads SMTP_URL and MAIL_FROM, set together, and never repeats SMTP_URL in an error', () => {
+    expect(
+      loadConfig({ SMTP_URL: 'smtps://cascade:s%40cret@smtp.example.com', MAIL_FROM: 'Cascade <cascade@example.com>' })
+        .mail,
+    ).toEqual({
+      smtp: { hostname: 'smtp.example.com', port: undefined, secure: true, user: 'cascade', password: 's@cret' },
+      from: { name: 'Cascade', address: 'cascade@example.com' },
+    });
+    expect(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: 'cascade@example.com' }).mail).toEqual({
+      smtp: { hostname: '127.0.0.1', port: 2525, secure: false, user: undefined, password: undefined },
+      from: { name: undefined, address: 'cascade@example.com' },
+    });
+    const together = 'Invalid configuration: SMTP_URL and MAIL_FROM are set together';
+    expect(() => loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' })).toThrow(together);
+    expect(() => loadConfig({ MAIL_FROM: 'cascade@example.com' })).toThrow(together);
+    for (const url of [
+      'https://cascade:hunter2@smtp.example.com',
+      'smtp://cascade:hunter2@smtp.example.com/x',
+      'smtp:',
+    ]) {
+      const refused = () => loadConfig({ SMTP_URL: url, MAIL_FROM: 'cascade@example.com' });
+      expect(refused).toThrow(
+        new ConfigError(
+          'Invalid configuration: SMTP_URL must be an smtp or smtps URL, such as smtp://user:password@smtp.example.com:587.',
+        ),
+      );
+    }
+    for (const from of ['cascade', 'Cascade <cascade>', 'a b@example.com'])
+      expect(() => loadConfig({ SMTP_URL: 'smtp://127.0.0.1', MAIL_FROM: from })).toThrow(
+        new ConfigError(
+          `Invalid configuration: MAIL_FROM must be an address, or a name and an address, such as Cascade <cascade@example.com> (got "${from}").`,
+        ),
+      );
   });
 
   it('takes the CSRF origin from PUBLIC_URL and makes cookies Secure for https', () => {

@@ -8,7 +8,7 @@ const gitea = (name: string, hostEvent: string, change?: (body: Record<string, u
   exampleEvent('gitea', name, hostEvent, change);
 
 describe('GitLab events in the delivery model (the documented example payloads)', () => {
-  it('reads a push: project, pusher, ref, commits and their total', () => {
+  it('reads a push: project, pusher, ref, commits, the files they changed and their total', () => {
     const event = gitlab('push', 'Push Hook');
     expect(event).toMatchObject({
       kind: 'push',
@@ -20,7 +20,12 @@ describe('GitLab events in the delivery model (the documented example payloads)'
         webUrl: 'http://example.com/mike/diaspora',
         avatarUrl: null,
       },
-      user: { name: 'John Smith', username: 'jsmith', avatarUrl: expect.stringContaining('gravatar.com') },
+      user: {
+        name: 'John Smith',
+        username: 'jsmith',
+        avatarUrl: expect.stringContaining('gravatar.com'),
+        email: 'john@example.com',
+      },
       push: {
         ref: 'refs/heads/master',
         refName: 'master',
@@ -43,6 +48,9 @@ describe('GitLab events in the delivery model (the documented example payloads)'
         title: 'Update Catalan translation to e38cb41.',
         url: 'http://example.com/mike/diaspora/commit/b6568db1bc1dcd7f8b4d5a946b0b91f9dacd7327',
         authorName: 'Jordi Mallach',
+        added: ['CHANGELOG'],
+        modified: ['app/controller/application.rb'],
+        removed: [],
       },
       {
         id: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
@@ -50,6 +58,9 @@ describe('GitLab events in the delivery model (the documented example payloads)'
         title: 'fixed readme',
         url: 'http://example.com/mike/diaspora/commit/da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
         authorName: 'GitLab dev user',
+        added: ['CHANGELOG'],
+        modified: ['app/controller/application.rb'],
+        removed: [],
       },
     ]);
   });
@@ -165,7 +176,7 @@ describe('GitLab events in the delivery model (the documented example payloads)'
     expect(event).toMatchObject({ kind: 'confidential_note', note: { on: { type: 'Issue', iid: 17 } } });
   });
 
-  it('reads a pipeline with its status, ref, source, commit and jobs', () => {
+  it('reads a pipeline with its status, ref, source, commit, merge request and jobs', () => {
     const event = gitlab('pipeline', 'Pipeline Hook');
     expect(event).toMatchObject({
       kind: 'pipeline',
@@ -182,6 +193,11 @@ describe('GitLab events in the delivery model (the documented example payloads)'
         finishedAt: '2016-08-12 15:26:29 UTC',
         url: 'http://example.com/gitlab-org/gitlab-test/-/pipelines/31',
         commit: { id: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2', title: 'test', authorName: 'User' },
+        mergeRequest: {
+          iid: 1,
+          url: 'http://192.168.64.1:3005/gitlab-org/gitlab-test/merge_requests/1',
+          sourceBranch: 'test',
+        },
       },
     });
     if (event.kind !== 'pipeline') throw new Error('not a pipeline');

@@ -4,6 +4,7 @@
  * integration and the channels the filters chose, in; the requests GitLab would send, out.
  */
 import type { FieldValue } from '../../integrations/types.js';
+import type { MailMessage } from '../../mail/mailer.js';
 import type { OutboundRequest } from '../../outbound/request.js';
 import type { DeliveryEvent } from '../event.js';
 
@@ -11,6 +12,17 @@ export interface DeliveryRequest extends OutboundRequest {
   /** Sent once instead when the service answers 400: Telegram's message again without Markdown. */
   resendOnBadRequest?: OutboundRequest;
 }
+
+/** A delivery that is a mail (Pipeline status emails, Emails on push), sent by the mailer. */
+export interface MailRequest extends MailMessage {
+  kind: 'mail';
+}
+
+/** What a delivery sends, as stored (sealed): an HTTP request or a mail. */
+export type StoredRequest = DeliveryRequest | MailRequest;
+
+export const isMailRequest = (request: StoredRequest): request is MailRequest =>
+  'kind' in request && request.kind === 'mail';
 
 /**
  * An integration type's messages for one event: none when the type does not send this kind,
@@ -23,6 +35,9 @@ export type MessageBuilder = (
   channels: readonly string[],
   sentAt?: Date,
 ) => DeliveryRequest[];
+
+/** A mail type's mail for one event: none when the type does not send this kind, else one. */
+export type MailBuilder = (event: DeliveryEvent, fields: Readonly<Record<string, FieldValue>>) => MailRequest[];
 
 /** A field's text, blank when unset. */
 export const textOf = (value: FieldValue | undefined): string =>

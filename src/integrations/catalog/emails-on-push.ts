@@ -2,7 +2,8 @@
 import { branchesToBeNotified, events } from '../fields.js';
 import { defineIntegration } from '../validate.js';
 
-const RECIPIENTS_LIMIT = 750;
+/** GitLab's EmailsOnPush::RECIPIENTS_LIMIT. */
+export const RECIPIENTS_LIMIT = 750;
 
 /** The distinct addresses of a recipients field (split on commas, spaces and newlines). */
 export function recipientList(value: unknown): string[] {

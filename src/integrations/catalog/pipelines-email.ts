@@ -8,7 +8,8 @@ import {
 import { recipientList } from './emails-on-push.js';
 import { defineIntegration } from '../validate.js';
 
-const RECIPIENTS_LIMIT = 30;
+/** GitLab's PipelinesEmail::RECIPIENTS_LIMIT. */
+export const RECIPIENTS_LIMIT = 30;
 
 export const pipelinesEmail = defineIntegration({
   slug: 'pipelines-email',
