@@ -17,7 +17,15 @@ import { INSTANCE_LEVEL, recordAuditEvent } from '../../src/audit/trail.js';
 import { loadConfig } from '../../src/config.js';
 import { migrateDatabase, openPostgres, openSqlite, rows, type Db } from '../../src/db/client.js';
 import { COPIED_TABLES, copyDatabase, CopyRefused } from '../../src/db/copy.js';
-import { codeHosts, deliveries, deliveryAttempts, hostEvents, hostSyncRuns } from '../../src/db/schema.js';
+import {
+  codeHosts,
+  deliveries,
+  deliveryAttempts,
+  hostEvents,
+  hostSyncRuns,
+  pipelineStatuses,
+  protectedBranches,
+} from '../../src/db/schema.js';
 import { createGroup, findGroupById, groupLineage } from '../../src/model/groups.js';
 import { moveGroup } from '../../src/model/moves.js';
 import { findProjectById } from '../../src/model/projects.js';
@@ -140,6 +148,10 @@ async function sqliteInstance(): Promise<Instance> {
     await tx
       .insert(deliveryAttempts)
       .values({ deliveryId: delivery!.id, attemptedAt: now, status: 503, durationMs: 12 });
+    await tx.insert(protectedBranches).values({ projectId: project.id, rules: '["main","release/*"]', readAt: now });
+    await tx
+      .insert(pipelineStatuses)
+      .values({ projectId: project.id, ref: 'refs/heads/main', status: 'failed', pipelineId: 31, updatedAt: now });
   });
   const failedSignIn = await post(test.app, '/users/sign_in', { username: 'admin', password: 'wrong-password' });
   expect(failedSignIn.status).toBe(401);
@@ -305,7 +317,7 @@ describe('copyDatabase', () => {
     const again = copyDatabase(source.db, target);
     await expect(again).rejects.toThrow(CopyRefused);
     await expect(again).rejects.toThrow(
-      'the PostgreSQL database is not empty (rows in code_hosts, users, groups, projects, members, sessions, personal_access_tokens, integration_settings, audit_events, application_settings, throttle_attempts, host_sync_runs, host_events, deliveries, delivery_attempts): copy into a new, empty database',
+      'the PostgreSQL database is not empty (rows in code_hosts, users, groups, projects, members, sessions, personal_access_tokens, integration_settings, audit_events, application_settings, throttle_attempts, host_sync_runs, host_events, deliveries, delivery_attempts, protected_branches, pipeline_statuses): copy into a new, empty database',
     );
     expect(await countsOf(target)).toEqual(copied);
   });
