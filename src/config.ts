@@ -108,6 +108,12 @@ const environmentSchema = z.object({
     .min(1, 'must be between 1 and 3650')
     .max(3650, 'must be between 1 and 3650')
     .default(14),
+  DELIVERY_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 3650')
+    .max(3650, 'must be between 1 and 3650')
+    .default(14),
   DELIVERY_RETRY_SCHEDULE: z
     .string()
     .transform((value, context) => {
@@ -186,6 +192,8 @@ export interface Config {
   metricsAllowlist: string[];
   /** Days the events received from code hosts are kept (code-hosts/retention.ts). */
   hostEventsRetentionDays: number;
+  /** Days finished deliveries and their attempts are kept (delivery/retention.ts). */
+  deliveryRetentionDays: number;
   /** Milliseconds between a delivery's attempts: after the first, the second, ... (delivery/schedule.ts). */
   deliveryRetrySchedule: number[];
   /** Deliveries each server sends at once... */
@@ -249,6 +257,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     metricsToken: values.METRICS_TOKEN,
     metricsAllowlist: values.METRICS_ALLOWLIST,
     hostEventsRetentionDays: values.HOST_EVENTS_RETENTION_DAYS,
+    deliveryRetentionDays: values.DELIVERY_RETENTION_DAYS,
     deliveryRetrySchedule: values.DELIVERY_RETRY_SCHEDULE,
     deliveryConcurrency: values.DELIVERY_CONCURRENCY,
     deliveryHostConcurrency: values.DELIVERY_HOST_CONCURRENCY,

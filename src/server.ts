@@ -13,12 +13,15 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { SignInThrottle } from './auth/throttle.js';
-import { startCodeHostBackground, type CodeHostBackground } from './code-hosts/background.js';
+import { startCodeHostBackground } from './code-hosts/background.js';
+import { hostEventRetention } from './code-hosts/retention.js';
 import { createHostClient } from './code-hosts/clients.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseFileError, migrateDatabase, openDatabase, withoutPassword, type Db } from './db/client.js';
-import { startDelivery, type Delivery } from './delivery/background.js';
+import { startRetention } from './db/retention.js';
+import { startDelivery } from './delivery/background.js';
 import { createPlanner } from './delivery/planner.js';
+import { deliveryRetention } from './delivery/retention.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer } from './mail/mailer.js';
@@ -74,7 +77,7 @@ function stopGracefully(
   server: Server,
   db: Db,
   logger: Logger,
-  background: readonly (CodeHostBackground | Delivery)[],
+  background: readonly { stop(): Promise<void> }[],
 ): void {
   let stopping = false;
   // The listening socket's close leaves a connection open after its last answer; it is closed once idle.
@@ -157,7 +160,6 @@ async function main(): Promise<void> {
     secretKeyBase,
     publicOrigin: config.publicOrigin,
     logger,
-    retentionDays: config.hostEventsRetentionDays,
   });
   const mailer = config.mail && createMailer(config.mail, { publicOrigin: config.publicOrigin });
   const delivery = startDelivery({
@@ -183,7 +185,14 @@ async function main(): Promise<void> {
   }).fetch;
   const listening = config.host === undefined ? `port ${config.port}` : `${config.host} port ${config.port}`;
   logger.info(`Cascade is ready at ${config.publicOrigin} (listening on ${listening})`);
-  stopGracefully(server, db, logger, [codeHosts, delivery]);
+  // Deliveries first: the events they hold are kept until they go.
+  const stopRetention = startRetention(
+    db,
+    [deliveryRetention(config.deliveryRetentionDays), hostEventRetention(config.hostEventsRetentionDays)],
+    logger,
+  );
+  const retention = { stop: async () => stopRetention() };
+  stopGracefully(server, db, logger, [codeHosts, delivery, retention]);
 }
 
 /** Printed once, on the first start: these passwords are not stored anywhere readable. */

@@ -25,6 +25,7 @@ export type AuditAction =
   | 'settings.enforced'
   | 'settings.enforcement_lifted'
   | 'settings.pushed'
+  | 'delivery.resent'
   | 'project.moved'
   | 'group.moved'
   | 'project.deleted'
@@ -53,6 +54,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'settings.enforced': 'Enforced settings on everything below',
   'settings.enforcement_lifted': 'Lifted the enforcement',
   'settings.pushed': 'Custom values cleared by a push from above',
+  'delivery.resent': 'Resent a delivery',
   'project.moved': 'Moved the project',
   'group.moved': 'Moved the group',
   'project.deleted': 'Deleted the project',

@@ -1,8 +1,8 @@
 /**
  * @module code-hosts/background
  * What a server does for its code hosts beside the requests: the imports started from the Admin
- * Area, the processor that applies the hooks' tree events, the periodic reconcile, and the
- * retention of received events. Started together by src/server.ts and stopped together on shutdown.
+ * Area, the processor that applies the hooks' tree events and the periodic reconcile (the
+ * retention of received events is db/retention.ts's sweep). Started together by src/server.ts and stopped together on shutdown.
  */
 import type { Db } from '../db/client.js';
 import type { CodeHost } from '../db/schema.js';
@@ -10,7 +10,6 @@ import type { Logger } from '../logger.js';
 import { connectionClient } from './clients.js';
 import type { HostClientFactory, HostImports, HostSync } from './host.js';
 import { HostEventProcessor } from './processor.js';
-import { startHostEventRetention } from './retention.js';
 import { HostSecrets } from './secrets.js';
 import { createHostSync, hasImported, runImport, runReconcile, startReconciler, type Reconciler } from './sync.js';
 
@@ -20,8 +19,6 @@ export interface CodeHostBackgroundOptions {
   /** Cascade's public origin (PUBLIC_URL), where the hosts' project hooks are sent; none are kept without it. */
   publicOrigin?: string;
   logger: Logger;
-  /** Received events older than this are deleted (HOST_EVENTS_RETENTION_DAYS). */
-  retentionDays: number;
 }
 
 export interface CodeHostBackground {
@@ -35,7 +32,7 @@ export interface CodeHostBackground {
 
 /**
  * @example
- * const background = startCodeHostBackground(db, { clients: createHostClient, secretKeyBase, publicOrigin, logger, retentionDays: 14 })
+ * const background = startCodeHostBackground(db, { clients: createHostClient, secretKeyBase, publicOrigin, logger })
  * createApp({ ..., hostImports: background.imports, hostEventProcessor: background.processor })
  * await background.stop() // on shutdown
  */
@@ -85,13 +82,10 @@ export function startCodeHostBackground(db: Db, options: CodeHostBackgroundOptio
   // What a previous run stored and did not apply; requests are served meanwhile.
   void processor.start();
 
-  const stopRetention = startHostEventRetention(db, options.retentionDays, logger);
-
   return {
     imports,
     processor,
     async stop() {
-      stopRetention();
       await Promise.all([reconciler.stop(), processor.stop()]);
     },
   };

@@ -367,6 +367,8 @@ export const deliveries = pgTable(
     targetHost: text('target_host').notNull(),
     request: text('request').notNull(),
     used: text('used').notNull().default('{}'),
+    target: text('target').notNull().default('{}'),
+    resentFromId: integer('resent_from_id'),
     state: text('state', { enum: ['pending', 'delivered', 'failed'] })
       .notNull()
       .default('pending'),
@@ -381,6 +383,7 @@ export const deliveries = pgTable(
     index('deliveries_host_event_idx').on(t.hostEventId),
     index('deliveries_project_idx').on(t.projectId, t.id),
     index('deliveries_created_at_idx').on(t.createdAt),
+    index('deliveries_integration_idx').on(t.integration, t.id),
   ],
 );
 

@@ -481,6 +481,10 @@ export const deliveries = sqliteTable(
     request: text('request').notNull(),
     /** JSON: the values the delivery used and the level each came from; never a secret. */
     used: text('used').notNull().default('{}'),
+    /** JSON: the request as Recent deliveries shows it, secrets redacted when it was planned (delivery/redaction.ts). */
+    target: text('target').notNull().default('{}'),
+    /** The delivery this one sends again (Resend); no foreign key: retention may delete that one first. */
+    resentFromId: integer('resent_from_id'),
     state: text('state', { enum: ['pending', 'delivered', 'failed'] })
       .notNull()
       .default('pending'),
@@ -496,6 +500,7 @@ export const deliveries = sqliteTable(
     index('deliveries_host_event_idx').on(t.hostEventId),
     index('deliveries_project_idx').on(t.projectId, t.id),
     index('deliveries_created_at_idx').on(t.createdAt),
+    index('deliveries_integration_idx').on(t.integration, t.id),
   ],
 );
 

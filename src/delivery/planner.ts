@@ -117,6 +117,7 @@ function plannedFor(
   if (!decision.notify) return [];
   const settingsOwner = targetOwner(type, effective, project);
   const used = usedSettings(type, effective, integrationTriggerOf(event, events));
+  const secrets = type.fields.filter(isSecretField).map((field) => String(effective.fields[field.name] ?? ''));
   const requests: StoredRequest[] = mail
     ? mail(event, effective.fields)
     : build!(event, effective.fields, decision.channels);
@@ -125,5 +126,6 @@ function plannedFor(
     settingsOwner,
     request,
     used,
+    secrets,
   }));
 }

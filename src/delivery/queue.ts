@@ -2,7 +2,8 @@
  * @module delivery/queue
  * The stored deliveries: written with their event's dispatch, leased by a worker while it sends
  * one, and given each attempt's outcome. The request is sealed (its URL, headers and body carry
- * tokens); what the log shows of it is `used`, which never holds a secret.
+ * tokens); what the log shows of it is `target`, redacted as it is stored, and `used`, which never
+ * holds a secret.
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { firstRow, inJsonArray, rows, type Db, type Queryable, type Tx } from '../db/client.js';
@@ -11,6 +12,7 @@ import type { FieldValue } from '../integrations/types.js';
 import { deriveKey, seal, unseal } from '../seal.js';
 import type { SettingsOwner, ValueSource } from '../settings/resolve.js';
 import { isMailRequest, type StoredRequest } from './messages/request.js';
+import { shownMail, shownRequest } from './redaction.js';
 import type { AttemptResult, NextStep } from './schedule.js';
 
 /** What a delivery used of its settings: each value and the level it came from; secrets left out. */
@@ -26,6 +28,8 @@ export interface PlannedDelivery {
   /** Where a mail goes (the SMTP server's host): a mail names no host of its own. */
   mailHost?: string;
   used: UsedSettings;
+  /** The values of the type's secret fields the request was built with: never shown in the log. */
+  secrets: string[];
 }
 
 /** The first bytes of an answer's body kept with its attempt. */
@@ -89,6 +93,11 @@ export async function insertDeliveries(
       targetHost: targetHost(delivery),
       request: requests.seal({ hostEventId: event.id, integration: delivery.integration }, delivery.request),
       used: JSON.stringify(delivery.used),
+      target: JSON.stringify(
+        isMailRequest(delivery.request)
+          ? shownMail(delivery.request)
+          : shownRequest(delivery.request, delivery.secrets),
+      ),
       nextAttemptAt: now,
       createdAt: now,
     })),

@@ -18,7 +18,8 @@ export const PROJECT_PATH = `:fullPath{${SEGMENT}(?:/${SEGMENT})+}`;
 export type IntegrationsLevel = { level: 'instance' } | { level: 'group' | 'project'; path: string | null };
 
 /** A type's pages besides its settings: the tabs, the htmx fragment and the forms they post. */
-export type IntegrationSubpage = 'overrides' | 'overrides/reset' | 'enforcement' | 'push' | 'reset' | 'fields' | 'test';
+export type IntegrationSubpage =
+  'overrides' | 'overrides/reset' | 'enforcement' | 'push' | 'reset' | 'fields' | 'test' | 'deliveries';
 
 /**
  * A level's Settings › Integrations list.
@@ -41,4 +42,15 @@ export function integrationsUrl(at: IntegrationsLevel): string {
  */
 export function integrationUrl(listUrl: string, slug: string, subpage?: IntegrationSubpage): string {
   return subpage ? `${listUrl}/${slug}/${subpage}` : `${listUrl}/${slug}`;
+}
+
+/**
+ * One delivery in a type's Recent deliveries, or its Resend.
+ *
+ * @example
+ * deliveryUrl('/platform/api/-/settings/integrations', 'slack', 12) // '/platform/api/-/settings/integrations/slack/deliveries/12'
+ */
+export function deliveryUrl(listUrl: string, slug: string, id: number, action?: 'resend'): string {
+  const url = `${integrationUrl(listUrl, slug, 'deliveries')}/${id}`;
+  return action ? `${url}/${action}` : url;
 }

@@ -12,6 +12,7 @@ import { subgroups } from '../model/groups.js';
 import { groupProjects } from '../model/projects.js';
 import { groupAuditRoutes } from './audit.js';
 import { defaultsRoutes, integrationRoutes } from './integrations/routes.js';
+import { deliveryRoutes } from './integrations/deliveries.js';
 import { groupScope } from './integrations/scope.js';
 import { groupCrumbs } from '../../views/components/crumbs.js';
 import { GroupNav } from '../../views/components/nav.js';
@@ -21,6 +22,7 @@ export function groupRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
   routes.route(`/${GROUP_PATH}/-/settings/integrations`, integrationRoutes(groupScope));
+  routes.route(`/${GROUP_PATH}/-/settings/integrations`, deliveryRoutes(groupScope));
   routes.route(`/${GROUP_PATH}/-/settings/integrations`, defaultsRoutes(groupScope));
   routes.route(`/${GROUP_PATH}/-/audit_events`, groupAuditRoutes());
 

@@ -11,6 +11,7 @@ import { PROJECT_PATH } from '../http/paths.js';
 import { requireProject } from '../http/subjects.js';
 import { projectAuditRoutes } from './audit.js';
 import { integrationRoutes } from './integrations/routes.js';
+import { deliveryRoutes } from './integrations/deliveries.js';
 import { projectScope } from './integrations/scope.js';
 import { projectCrumbs } from '../../views/components/crumbs.js';
 import { ProjectNav } from '../../views/components/nav.js';
@@ -20,6 +21,7 @@ export function projectRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
   routes.route(`/${PROJECT_PATH}/-/settings/integrations`, integrationRoutes(projectScope));
+  routes.route(`/${PROJECT_PATH}/-/settings/integrations`, deliveryRoutes(projectScope));
   routes.route(`/${PROJECT_PATH}/-/audit_events`, projectAuditRoutes());
 
   routes.get(`/${PROJECT_PATH}`, async (c) => {

@@ -73,7 +73,6 @@ function realBackground(db: Db): Partial<AppDeps> {
     clients: createHostClient,
     secretKeyBase: BROWSER_SECRET_KEY_BASE,
     logger: createLogger('info', (line) => backgroundLog.push(line)),
-    retentionDays: 14,
   });
   const delivery = startDelivery({
     db,

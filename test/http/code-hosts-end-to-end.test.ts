@@ -85,7 +85,6 @@ async function startCascade(options: { db?: Db } = {}): Promise<Cascade> {
     clients,
     secretKeyBase: TEST_SECRET_KEY_BASE,
     logger,
-    retentionDays: 14,
   });
   const t = await createTestApp({
     db,

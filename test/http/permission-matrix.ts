@@ -23,9 +23,11 @@ import {
   saveInstanceSlack,
   slackForm,
 } from '../support/integrations.js';
-import type { User } from '../../src/db/schema.js';
 import { ACTORS, type Actor, type World } from '../support/world.js';
 import { insertConnection } from '../support/code-host-events.js';
+import { dispatchExample, finishDelivery } from '../support/deliveries.js';
+import { writeConnection } from '../../src/db/client.js';
+import { projects, type User } from '../../src/db/schema.js';
 
 /**
  * - `ok`: 2xx, or the 303 redirect that follows a successful form post
@@ -107,6 +109,40 @@ const encoded = (fullPath: string) => encodeURIComponent(fullPath);
 /** An instance-level Slack default, so that a level below has something to show. */
 const instanceSlack = (app: Hono<AppEnv>, world: World) => saveInstanceSlack(app, world.cookies.admin!);
 const slackParams = () => ({ webhook: 'https://hooks.slack.com/services/T000/B000/API', channel: '#api' });
+
+/** A finished Slack delivery (id 1) of project "top/sub/app", planned from the instance's settings. */
+async function deliveredToApp(app: Hono<AppEnv>, w: World) {
+  await saveInstanceSlack(app, w.cookies.admin!);
+  await writeConnection(w.db).update(projects).set({ defaultBranch: 'master' });
+  const [delivery] = await dispatchExample(w.db, { codeHostId: w.codeHost.id, projectId: w.project.id });
+  await finishDelivery(w.db, delivery!.id, 500);
+}
+
+/** The rows of Recent deliveries at one level: the list, one delivery, Resend (a page or an API mount). */
+function deliveryRows(
+  base: string,
+  url: (w: World) => string,
+  readers: Expectations,
+  managers: Expectations,
+  api?: true,
+): Record<string, MatrixRow> {
+  const deliveryParameter = api ? ':delivery_id' : ':id';
+  return {
+    [`GET ${base}/:slug/deliveries`]: { api, url: (w) => `${url(w)}/slack/deliveries`, expect: readers },
+    [`GET ${base}/:slug/deliveries/${deliveryParameter}`]: {
+      api,
+      setup: deliveredToApp,
+      url: (w) => `${url(w)}/slack/deliveries/1`,
+      expect: readers,
+    },
+    [`POST ${base}/:slug/deliveries/${deliveryParameter}/resend`]: {
+      api,
+      setup: deliveredToApp,
+      url: (w) => `${url(w)}/slack/deliveries/1/resend`,
+      expect: managers,
+    },
+  };
+}
 
 /** The rows of one integrations API mount: the list, one type, saving and deleting it. */
 function integrationApiRows(
@@ -306,6 +342,27 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     expect: apiAllow(['reporter', 'developer', 'maintainer', 'owner', 'admin']),
   },
   'GET /api/v4/namespaces': { api: true, url: () => `${API}/namespaces?search=o`, expect: API_SIGNED_IN },
+  ...deliveryRows(
+    '/api/v4/projects/:id/integrations',
+    (w) => `${API}/projects/${w.project.id}/integrations`,
+    API_READERS,
+    apiAllow(['maintainer', 'owner', 'admin'], ['reporter', 'developer']),
+    true,
+  ),
+  ...deliveryRows(
+    '/api/v4/groups/:id/integrations',
+    (w) => `${API}/groups/${encoded(SUB(w))}/integrations`,
+    API_READERS,
+    apiAllow(['owner', 'admin'], ['reporter', 'developer', 'maintainer']),
+    true,
+  ),
+  ...deliveryRows(
+    '/api/v4/admin/application_settings/integrations',
+    () => `${API}/admin/application_settings/integrations`,
+    API_ADMIN_ONLY,
+    API_ADMIN_ONLY,
+    true,
+  ),
   ...integrationApiRows(
     '/api/v4/projects/:id/integrations',
     (w) => `${API}/projects/${w.project.id}/integrations`,
@@ -445,6 +502,7 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   },
 
   'GET /admin/application_settings/integrations': { url: () => ADMIN_INTEGRATIONS, expect: ADMIN_ONLY },
+  ...deliveryRows('/admin/application_settings/integrations', () => ADMIN_INTEGRATIONS, ADMIN_ONLY, ADMIN_ONLY),
   'GET /admin/application_settings/integrations/:slug': {
     url: () => `${ADMIN_INTEGRATIONS}/slack`,
     expect: ADMIN_ONLY,
@@ -625,6 +683,12 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     expect: SUB_MANAGERS,
   },
 
+  ...deliveryRows(
+    '/groups/:fullPath/-/settings/integrations',
+    (w) => groupIntegrations(SUB(w)),
+    SUB_READERS,
+    SUB_MANAGERS,
+  ),
   'GET /groups/:fullPath/-/audit_events': { url: (w) => `/groups/${SUB(w)}/-/audit_events`, expect: SUB_MANAGERS },
   'GET /:fullPath/-/audit_events': { url: (w) => `/${APP(w)}/-/audit_events?user=admin`, expect: APP_MANAGERS },
   'GET /:fullPath': { url: (w) => `/${APP(w)}`, expect: APP_READERS },
@@ -647,4 +711,5 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     form: testForm,
     expect: APP_MANAGERS,
   },
+  ...deliveryRows('/:fullPath/-/settings/integrations', (w) => projectIntegrations(APP(w)), APP_READERS, APP_MANAGERS),
 };

@@ -17,7 +17,8 @@ import type { EventPlan } from '../../src/delivery/dispatcher.js';
 import type { DeliveryRequest } from '../../src/delivery/messages/request.js';
 import { DeliveryRequests, insertDeliveries, type PlannedDelivery } from '../../src/delivery/queue.js';
 import type { SettingsOwner } from '../../src/settings/resolve.js';
-import { insertConnection, insertImportedProject, SECRET_KEY_BASE } from './code-host-events.js';
+import { createPlanner } from '../../src/delivery/planner.js';
+import { deliveryPayload, insertConnection, insertImportedProject, SECRET_KEY_BASE } from './code-host-events.js';
 
 export const requests = new DeliveryRequests(SECRET_KEY_BASE);
 
@@ -81,6 +82,7 @@ export function planned(
     settingsOwner: INSTANCE,
     request: { method: 'POST', url, headers: { 'content-type': 'application/json' }, body, ...extra },
     used: { webhook: { value: 'https://hooks.slack.com/services/…', from: INSTANCE } },
+    secrets: [url],
   };
 }
 
@@ -106,4 +108,55 @@ export function attemptsOf(db: Db, deliveryId: number) {
     .from(deliveryAttempts)
     .where(eq(deliveryAttempts.deliveryId, deliveryId))
     .orderBy(asc(deliveryAttempts.id));
+}
+
+/**
+ * A documented GitLab event of `kind` (`push`, `merge_request`, ...) received for `projectId` and
+ * planned as the dispatcher plans it, with the project's settings as they are now: the
+ * deliveries stored, newest last. The project's default branch must be GitLab's example's, `master`;
+ * `secretKeyBase` is the key the app sealed the settings' secrets with.
+ */
+export async function dispatchExample(
+  db: Db,
+  { codeHostId, projectId }: { codeHostId: number; projectId: number },
+  kind: 'push' | 'merge_request' = 'push',
+  secretKeyBase = SECRET_KEY_BASE,
+) {
+  const examples = { push: ['push', 'Push Hook'], merge_request: ['merge-request', 'Merge Request Hook'] } as const;
+  const [file, hostEvent] = examples[kind];
+  const [event] = await writeConnection(db)
+    .insert(hostEvents)
+    .values({
+      codeHostId,
+      deliveryId: randomUUID(),
+      hostEvent,
+      kind,
+      projectId,
+      payload: JSON.stringify(deliveryPayload(`gitlab-${file}`)),
+      receivedAt: new Date(),
+    })
+    .returning();
+  const planned = (await createPlanner(db, secretKeyBase)(event!)).deliveries(null);
+  await db.transaction((tx) => insertDeliveries(tx, { id: event!.id, projectId }, planned, requests, new Date()));
+  return storedDeliveries(db);
+}
+
+/** Sets a delivery's outcome as the worker would, with one attempt of `status`. */
+export async function finishDelivery(db: Db, deliveryId: number, status: number, response = `answer ${status}`) {
+  const delivered = status < 300;
+  const now = new Date();
+  await writeConnection(db)
+    .update(deliveries)
+    .set({ state: delivered ? 'delivered' : 'failed', attempts: 1, finishedAt: now })
+    .where(eq(deliveries.id, deliveryId));
+  await writeConnection(db)
+    .insert(deliveryAttempts)
+    .values({
+      deliveryId,
+      attemptedAt: now,
+      status,
+      durationMs: 42,
+      responseExcerpt: response,
+      ...(delivered ? {} : { failure: 'http_status', message: `The server answered with HTTP ${status}` }),
+    });
 }

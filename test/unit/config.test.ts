@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       metricsToken: undefined,
       metricsAllowlist: ['127.0.0.0/8', '::1/128'],
       hostEventsRetentionDays: 14,
+      deliveryRetentionDays: 14,
       deliveryRetrySchedule: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
       deliveryConcurrency: 16,
       deliveryHostConcurrency: 4,
@@ -118,6 +119,11 @@ describe('loadConfig', () => {
       );
   });
 
+  it('keeps deliveries 14 days unless DELIVERY_RETENTION_DAYS says otherwise', () => {
+    expect(loadConfig({}).deliveryRetentionDays).toBe(14);
+    expect(loadConfig({ DELIVERY_RETENTION_DAYS: '30' }).deliveryRetentionDays).toBe(30);
+  });
+
   it('takes the CSRF origin from PUBLIC_URL and makes cookies Secure for https', () => {
     const config = loadConfig({
       PUBLIC_URL: 'https://cascade.example.com/some/path',
@@ -153,6 +159,14 @@ describe('loadConfig', () => {
     [
       { DELIVERY_HOST_CONCURRENCY: '0' },
       'Invalid configuration: DELIVERY_HOST_CONCURRENCY must be between 1 and 1000 (got "0").',
+    ],
+    [
+      { DELIVERY_RETENTION_DAYS: '0' },
+      'Invalid configuration: DELIVERY_RETENTION_DAYS must be between 1 and 3650 (got "0").',
+    ],
+    [
+      { DELIVERY_RETENTION_DAYS: '1.5' },
+      'Invalid configuration: DELIVERY_RETENTION_DAYS must be a whole number (got "1.5").',
     ],
     [{ SEED_DEMO: 'maybe' }, 'Invalid configuration: SEED_DEMO must be true or false (got "maybe").'],
     [{ LOG_FORMAT: 'xml' }, 'Invalid configuration: LOG_FORMAT must be json or pretty (got "xml").'],

@@ -47,6 +47,7 @@ async function send(mails: MailRequest[], given: Mailer | null = mailerFor()) {
     settingsOwner: INSTANCE,
     request,
     used: {},
+    secrets: [],
     ...(mailer ? { mailHost: mailer.targetHost } : {}),
   }));
   await queueDeliveries(db, world, planned, clock.now());

@@ -12,6 +12,7 @@ import { AdminNav } from '../../../views/components/nav.js';
 import { AdminDashboardPage } from '../../../views/pages/admin/dashboard.js';
 import { adminAuditRoutes } from '../audit.js';
 import { defaultsRoutes, integrationRoutes } from '../integrations/routes.js';
+import { deliveryRoutes } from '../integrations/deliveries.js';
 import { instanceScope } from '../integrations/scope.js';
 import { adminCodeHostEventRoutes } from './code-host-events.js';
 import { adminCodeHostRoutes } from './code-hosts.js';
@@ -45,6 +46,7 @@ export function adminRoutes(): Hono<AppEnv> {
   admin.route('/groups', adminGroupRoutes());
   admin.route('/projects', adminProjectRoutes());
   admin.route('/application_settings/integrations', integrationRoutes(instanceScope));
+  admin.route('/application_settings/integrations', deliveryRoutes(instanceScope));
   admin.route('/application_settings/integrations', defaultsRoutes(instanceScope));
   admin.route('/application_settings/network', adminNetworkRoutes());
   admin.route('/personal_access_tokens', adminTokenRoutes());

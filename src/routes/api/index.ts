@@ -15,6 +15,7 @@ import { limitBody } from '../../http/body.js';
 import type { AppContext, AppDeps, AppEnv } from '../../http/context.js';
 import { findUserById, findUserByUsername } from '../../model/users.js';
 import { apiError, INSUFFICIENT_SCOPE, invalidTokenResponse, UNAUTHORIZED } from './errors.js';
+import { deliveryApi, groupDeliveries, instanceDeliveries, projectDeliveries } from './deliveries.js';
 import { enforcementApi } from './enforcement.js';
 import { instanceLevel, integrationApi, groupLevel, projectLevel } from './integrations.js';
 import { groupTreeRoutes } from './groups.js';
@@ -86,12 +87,15 @@ export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   api.route('/projects/:id/integrations', integrationApi(projectLevel));
+  api.route('/projects/:id/integrations', deliveryApi(projectDeliveries));
   // GitLab's older name, still answered for older clients (projects only, as in GitLab).
   api.route('/projects/:id/services', integrationApi(projectLevel));
   api.route('/groups/:id/integrations', integrationApi(groupLevel));
   api.route('/groups/:id/integrations', enforcementApi(groupLevel));
+  api.route('/groups/:id/integrations', deliveryApi(groupDeliveries));
   api.route('/admin/application_settings/integrations', integrationApi(instanceLevel));
   api.route('/admin/application_settings/integrations', enforcementApi(instanceLevel));
+  api.route('/admin/application_settings/integrations', deliveryApi(instanceDeliveries));
   api.route('/groups', groupTreeRoutes());
   api.route('/projects', projectTreeRoutes());
   api.route('/groups/:id/members', membersApi(groupMembers));

@@ -6,6 +6,7 @@
  */
 import type { Child } from 'hono/jsx';
 import { can, type Ability } from '../../auth/permissions.js';
+import type { DeliveryScope } from '../../delivery/log.js';
 import type { AppContext } from '../../http/context.js';
 import { integrationsUrl } from '../../http/paths.js';
 import { requireAdmin, requireGroup, requireProject } from '../../http/subjects.js';
@@ -24,6 +25,8 @@ export interface IntegrationScope {
   canManage: boolean;
   /** Administrators, and Owners of a group: may enforce settings on everything below. */
   canEnforce: boolean;
+  /** The deliveries Recent deliveries lists: the project's own, or those of every project below. */
+  deliveries: DeliveryScope;
   /** "/admin/application_settings/integrations", "/groups/platform/-/settings/integrations", ... */
   baseUrl: string;
   crumbs: Crumb[];
@@ -44,6 +47,7 @@ export const instanceScope: ScopeLoader = async (c) => {
     chain: [INSTANCE_OWNER],
     canManage: true,
     canEnforce: true,
+    deliveries: { level: 'instance' },
     baseUrl,
     crumbs: [
       { label: 'Admin Area', href: '/admin' },
@@ -65,6 +69,7 @@ export const groupScope: ScopeLoader = async (c, ability) => {
     chain: settingsChain(owner, lineage),
     canManage,
     canEnforce: await can(c.var.db, c.var.user, 'enforce_settings', { kind: 'group', group }),
+    deliveries: { level: 'group', traversalIds: group.traversalIds },
     baseUrl,
     crumbs: [...groupCrumbs(lineage), { label: INTEGRATIONS_CRUMB, href: baseUrl }],
     nav: <GroupNav group={group} current={baseUrl} canManage={canManage} />,
@@ -82,6 +87,7 @@ export const projectScope: ScopeLoader = async (c, ability) => {
     chain: settingsChain(owner, lineage),
     canManage,
     canEnforce: false,
+    deliveries: { level: 'project', projectId: project.id },
     baseUrl,
     crumbs: [...projectCrumbs(lineage, project), { label: INTEGRATIONS_CRUMB, href: baseUrl }],
     nav: <ProjectNav project={project} current={baseUrl} canManage={canManage} />,

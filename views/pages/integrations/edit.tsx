@@ -19,6 +19,7 @@ import { SettingsFields } from '../../components/settings-fields.js';
 import { TEST_RESULT_ID, TestResult, type TestOutcome } from '../../components/test-result.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ConfirmPage } from '../confirm.js';
+import { messageBuilderFor } from '../../../src/delivery/messages/index.js';
 
 export type Inheritance = 'inherit' | 'custom';
 
@@ -188,6 +189,7 @@ export function impactSentence(usage: SettingsUsage, verb = 'Saving changes'): s
 export function IntegrationPage(props: IntegrationPageProps) {
   const { type, level, baseUrl, version, usage, canManage, errors = {}, conflict } = props;
   const needsConfirmation = level !== 'project' && usage !== undefined;
+  const delivers = messageBuilderFor(type.slug) !== undefined;
   return (
     <>
       <div class="integration-header">
@@ -195,12 +197,14 @@ export function IntegrationPage(props: IntegrationPageProps) {
         <StateBadges level={level} effective={props.current} />
       </div>
       <p class="lead">{type.description}</p>
-      {level !== 'project' && (
+      {(level !== 'project' || delivers) && (
         <IntegrationTabs
           baseUrl={baseUrl}
           slug={type.slug}
+          hasDescendants={level !== 'project'}
           current="settings"
           customCount={usage ? usage.customProjects + usage.customGroups : 0}
+          delivers={delivers}
         />
       )}
       {!canManage && (
@@ -305,32 +309,47 @@ function ResetSection({
   );
 }
 
-/** Instance and group pages: the settings, and the descendants that override them. */
+/**
+ * A type's tabs: its settings; on the instance and groups the descendants that override them and
+ * enforcement; for a type that delivers events, its Recent deliveries at every level.
+ */
 export function IntegrationTabs({
   baseUrl,
   slug,
+  hasDescendants,
   current,
   customCount,
+  delivers,
 }: {
   baseUrl: string;
   slug: string;
-  current: 'settings' | 'overrides' | 'enforcement';
+  /** The instance and groups. */
+  hasDescendants: boolean;
+  current: 'settings' | 'overrides' | 'enforcement' | 'deliveries';
   customCount: number;
+  delivers: boolean;
 }) {
+  const currentIf = (tab: typeof current) => (current === tab ? 'page' : undefined);
   return (
     <nav class="tabs" aria-label="Integration">
-      <a href={integrationUrl(baseUrl, slug)} aria-current={current === 'settings' ? 'page' : undefined}>
+      <a href={integrationUrl(baseUrl, slug)} aria-current={currentIf('settings')}>
         Settings
       </a>
-      <a href={integrationUrl(baseUrl, slug, 'overrides')} aria-current={current === 'overrides' ? 'page' : undefined}>
-        Projects using custom settings <span class="badge">{customCount}</span>
-      </a>
-      <a
-        href={integrationUrl(baseUrl, slug, 'enforcement')}
-        aria-current={current === 'enforcement' ? 'page' : undefined}
-      >
-        Enforce and push
-      </a>
+      {hasDescendants && (
+        <>
+          <a href={integrationUrl(baseUrl, slug, 'overrides')} aria-current={currentIf('overrides')}>
+            Projects using custom settings <span class="badge">{customCount}</span>
+          </a>
+          <a href={integrationUrl(baseUrl, slug, 'enforcement')} aria-current={currentIf('enforcement')}>
+            Enforce and push
+          </a>
+        </>
+      )}
+      {delivers && (
+        <a href={integrationUrl(baseUrl, slug, 'deliveries')} aria-current={currentIf('deliveries')}>
+          Recent deliveries
+        </a>
+      )}
     </nav>
   );
 }

@@ -16,6 +16,7 @@ import {
 } from '../../../src/settings/enforcement.js';
 import type { Enforcement } from '../../../src/settings/resolve.js';
 import { CheckboxGroup, ErrorSummary, fieldId } from '../../components/form.js';
+import { messageBuilderFor } from '../../../src/delivery/messages/index.js';
 import { IntegrationTabs } from './edit.js';
 
 /** What enforcing means for the values below: stated before enforcing and on the page. */
@@ -100,7 +101,14 @@ export function EnforcementPage(props: EnforcementPageProps) {
         <h1>{type.title}</h1>
       </div>
       <p class="lead">Impose the settings of this level on {below}.</p>
-      <IntegrationTabs baseUrl={baseUrl} slug={type.slug} current="enforcement" customCount={props.customCount} />
+      <IntegrationTabs
+        baseUrl={baseUrl}
+        slug={type.slug}
+        hasDescendants
+        current="enforcement"
+        customCount={props.customCount}
+        delivers={messageBuilderFor(type.slug) !== undefined}
+      />
       <ErrorSummary errors={errors} />
       {!hasOwnSettings && (
         <p class="callout callout-info">

@@ -7,6 +7,7 @@ import { integrationsUrl, integrationUrl } from '../../../src/http/paths.js';
 import type { Field, FieldValue, IntegrationType } from '../../../src/integrations/types.js';
 import type { SettingsOwner } from '../../../src/settings/resolve.js';
 import { ActionsHeader, EmptyState, SearchForm } from '../../components/lists.js';
+import { messageBuilderFor } from '../../../src/delivery/messages/index.js';
 import { IntegrationTabs } from './edit.js';
 
 export interface OverrideDifference {
@@ -86,7 +87,14 @@ export function OverridesPage({
       <div class="integration-header">
         <h1>{type.title}</h1>
       </div>
-      <IntegrationTabs baseUrl={baseUrl} slug={type.slug} current="overrides" customCount={customCount} />
+      <IntegrationTabs
+        baseUrl={baseUrl}
+        slug={type.slug}
+        hasDescendants
+        current="overrides"
+        customCount={customCount}
+        delivers={messageBuilderFor(type.slug) !== undefined}
+      />
       <p class="lead">
         These projects and groups use custom settings, so changes to the default do not reach them. Switching one back
         deletes its custom settings; it then uses the default.
