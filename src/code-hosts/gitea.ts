@@ -52,6 +52,12 @@ interface GiteaRepo {
   default_branch: string;
 }
 
+/** modules/structs/repo_branch.go BranchProtection: `rule_name` since 1.19, `branch_name` before. */
+interface GiteaBranchProtection {
+  rule_name?: string;
+  branch_name?: string;
+}
+
 /** modules/structs/org_team.go Team. */
 interface GiteaTeam {
   id: number;
@@ -318,6 +324,15 @@ export class GiteaClient implements HostClient {
       memberships.push(...(await this.teamMembers(team)));
     const items = highest(memberships);
     return { items, next: null, total: items.length };
+  }
+
+  /** GET /repos/{owner}/{repo}/branch_protections: every rule in one answer (the listing takes no page). */
+  async protectedBranches(project: { fullPath: string }): Promise<string[]> {
+    const [owner = '', name = ''] = project.fullPath.split('/');
+    const rules = (await this.http.find(
+      `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/branch_protections`,
+    )) as GiteaBranchProtection[] | null;
+    return (rules ?? []).map((rule) => rule.rule_name || rule.branch_name || '').filter(Boolean);
   }
 
   /** Gitea looks organisations up by name only: the one with this id, from the listing. */

@@ -4,7 +4,7 @@
  * token of an administrator (`PRIVATE-TOKEN`). Shapes and paging as GitLab documents them:
  * doc/api/rest/index.md (Pagination: offset with X-Next-Page and X-Total, keyset with a `Link`
  * rel=next for /projects), doc/api/groups.md, projects.md, members.md, users.md,
- * personal_access_tokens.md, system_hooks.md and project_webhooks.md.
+ * protected_branches.md, personal_access_tokens.md, system_hooks.md and project_webhooks.md.
  */
 import type { OutboundPolicy } from '../outbound/request.js';
 import { cursorNumber, header, HostHttp, nextLink, type HostAnswer, type HostHttpOptions } from './host-http.js';
@@ -199,6 +199,12 @@ export class GitLabClient implements HostClient {
 
   projectMembers(projectHostId: number, cursor: string | null) {
     return this.members(`/projects/${projectHostId}/members`, cursor);
+  }
+
+  /** doc/api/protected_branches.md "List protected branches": names and wildcards, offset-paged. */
+  async protectedBranches(project: { hostId: number }): Promise<string[]> {
+    const rules = await this.everyPage<{ name: string }>(`/projects/${project.hostId}/protected_branches`, {});
+    return rules.map((rule) => rule.name);
   }
 
   async group(hostId: number): Promise<HostGroup | null> {

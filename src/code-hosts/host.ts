@@ -123,6 +123,11 @@ export interface HostClient {
   groupMembers(groupHostId: number, cursor: string | null): Promise<HostPage<HostMembership>>;
   /** The members the project itself has (not those of its groups). */
   projectMembers(projectHostId: number, cursor: string | null): Promise<HostPage<HostMembership>>;
+  /**
+   * The branches a project protects: names, or patterns in the host's syntax (GitLab's
+   * wildcards, `release/*`; Gitea's globs). `fullPath` names it where the host takes no id.
+   */
+  protectedBranches(project: { hostId: number; fullPath: string }): Promise<string[]>;
   /** One group, project or user as it is now; null when the host has none with that id. */
   group(hostId: number): Promise<HostGroup | null>;
   project(hostId: number): Promise<HostProject | null>;

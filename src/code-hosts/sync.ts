@@ -20,6 +20,7 @@ import {
   type Project,
 } from '../db/schema.js';
 import type { Logger } from '../logger.js';
+import { saveProtectedBranches } from '../model/protected-branches.js';
 import { connectionClient } from './clients.js';
 import {
   HostRequestFailed,
@@ -271,6 +272,11 @@ async function walk(
           memberships: await allPages((page) =>
             source === 'group' ? client.groupMembers(owner.hostId!, page) : client.projectMembers(owner.hostId!, page),
           ),
+          // Read by the reconcile only, so the import asks one thing per project; the reconcile follows it at once.
+          protectedBranches:
+            seen && source === 'project'
+              ? await client.protectedBranches({ hostId: owner.hostId!, fullPath: owner.fullPath })
+              : null,
         })),
       ),
     );
@@ -296,6 +302,9 @@ async function walk(
     await commit({ phase: 'members', source, after }, nextCounts, async (tx) => {
       nextCounts.members = (counts.members ?? 0) + (await mirror.setMembersOfMany(tx, entries));
       nextCounts.users = await countUsers(tx, connection);
+      const now = new Date();
+      for (const { source: project, protectedBranches } of entries)
+        if (protectedBranches) await saveProtectedBranches(tx, project.id, protectedBranches, now);
     });
     batch = await following;
   }
@@ -464,11 +473,13 @@ export function createHostSync(db: Db, connection: CodeHost, client: HostClient,
         const group = await db.transaction((tx) => new Mirror(connection, 'each').groupOf(tx, host.groupHostId!));
         if (!group) await sync.group(host.groupHostId);
       }
+      const rules = host?.groupHostId != null ? await client.protectedBranches(host) : [];
       let unhooked: Project | undefined;
       await apply(async (tx, mirror) => {
         // Gone, or moved to a user's own namespace, which Cascade does not import.
         if (host?.groupHostId != null) {
           const project = await mirror.upsertProject(tx, host);
+          if (project) await saveProtectedBranches(tx, project.id, rules, new Date());
           if (project?.hostHookId === null) unhooked = project;
         } else {
           const known = await mirror.projectOf(tx, hostId);

@@ -40,6 +40,8 @@ export const COPIED_TABLES: readonly PgTable[] = [
   pgSchema.deliveryAttempts,
   // A paused or disabled target stays so on the new database.
   pgSchema.integrationHealth,
+  pgSchema.protectedBranches,
+  pgSchema.pipelineStatuses,
 ];
 
 /** Their names and columns, as PostgreSQL declares them. */
@@ -48,6 +50,8 @@ const copied = COPIED_TABLES.map(getTableConfig);
 /** Groups point at their parent: read from the top level down ("/1/5/" is one level above "/1/5/9/"). */
 const READ_ORDER: Record<string, string> = {
   groups: "length(traversal_ids) - length(replace(traversal_ids, '/', '')), id",
+  // One row per project, keyed by it.
+  protected_branches: 'project_id',
 };
 
 /** Rows per insert. */

@@ -421,3 +421,27 @@ export const integrationHealth = pgTable(
   },
   (t) => [uniqueIndex('integration_health_target_unique').on(t.settingsLevel, t.settingsOwnerId, t.integration)],
 );
+
+export const protectedBranches = pgTable('protected_branches', {
+  projectId: integer('project_id')
+    .primaryKey()
+    .references(() => projects.id, { onDelete: 'cascade' }),
+  rules: text('rules').notNull().default('[]'),
+  readAt: epochMs('read_at').notNull(),
+});
+
+export const pipelineStatuses = pgTable(
+  'pipeline_statuses',
+  {
+    id: id(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    ref: text('ref').notNull(),
+    status: text('status', { enum: ['success', 'failed'] }).notNull(),
+    // GitLab.com's pipeline ids are near 2^31.
+    pipelineId: bigint('pipeline_id', { mode: 'number' }).notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('pipeline_statuses_ref_unique').on(t.projectId, t.ref)],
+);

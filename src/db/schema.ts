@@ -562,11 +562,48 @@ export const integrationHealth = sqliteTable(
 export type IntegrationHealthRow = typeof integrationHealth.$inferSelect;
 
 /**
+ * The branches a project protects, as its code host last listed them (src/code-hosts/sync.ts):
+ * names or patterns, in the host's own syntax (GitLab's wildcards, Gitea's globs). No row: not
+ * read yet. The host is the source of truth; GitLab's `protected` branch filters read them.
+ */
+export const protectedBranches = sqliteTable('protected_branches', {
+  projectId: integer('project_id')
+    .primaryKey()
+    .references(() => projects.id, { onDelete: 'cascade' }),
+  /** JSON: the names and patterns (`main`, `release/*`). */
+  rules: text('rules').notNull().default('[]'),
+  readAt: integer('read_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
+ * The status of the last finished pipeline of each ref of a project, as Cascade learnt it from
+ * the pipeline events it dispatched (src/delivery/pipeline-status.ts): GitLab's Ci::Ref, which
+ * `notify_only_when_pipeline_status_changes` compares a pipeline with.
+ */
+export const pipelineStatuses = sqliteTable(
+  'pipeline_statuses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** The full ref: `refs/heads/main`, `refs/tags/v1.0`. */
+    ref: text('ref').notNull(),
+    status: text('status', { enum: ['success', 'failed'] }).notNull(),
+    /** The host's id of the pipeline that set it: an older pipeline finishing later changes nothing. */
+    pipelineId: integer('pipeline_id').notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('pipeline_statuses_ref_unique').on(t.projectId, t.ref)],
+);
+
+/**
  * One row whose counter rises with every write to a table that pages show, raised by triggers
  * (drizzle/sqlite/0009, drizzle/postgres/0001): what each server keeps (pages, sessions) is
  * known out of date as soon as a write commits. Throttle attempts, hook events and deliveries
  * leave it alone: they change many times a second and no kept page shows them (their pages are
- * never kept, see http/page-cache.ts).
+ * never kept, see http/page-cache.ts); so do protected branches and pipeline statuses, which no
+ * page shows.
  */
 export const cascadeChanges = sqliteTable(
   'cascade_changes',

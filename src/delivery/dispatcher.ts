@@ -1,8 +1,9 @@
 /**
  * @module delivery/dispatcher
  * Turns the content events the receiver stored (`received`) into deliveries, oldest first. The
- * planner (which resolves the project's settings and builds each request) runs outside any write
- * transaction; then one transaction moves the event to `dispatched` and stores its deliveries.
+ * planner (which resolves the project's settings) runs outside any write transaction; then one
+ * transaction reads the status of a pipeline event's ref, chooses the deliveries by it, records
+ * the pipeline as the ref's last, moves the event to `dispatched` and stores its deliveries.
  * A server killed before that commit leaves the event `received`, and it is planned again; once
  * committed, its deliveries are stored. No event is skipped or dispatched twice.
  *
@@ -13,14 +14,32 @@
  * no `skip locked` is needed here.
  */
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { hostEvents, type HostEvent } from '../db/schema.js';
 import { CONTENT_EVENT_KINDS } from '../code-hosts/events.js';
 import type { Logger } from '../logger.js';
+import {
+  recordFinishedPipeline,
+  refStatusOf,
+  statusBefore,
+  type FinishedPipeline,
+  type RefStatus,
+} from './pipeline-status.js';
 import { insertDeliveries, type DeliveryRequests, type PlannedDelivery } from './queue.js';
 
+/**
+ * What an event asks for. Its deliveries are chosen in the dispatch transaction, once the status
+ * its pipeline's ref had before it is read there (null when there is none to compare with); that
+ * transaction then records the pipeline as the ref's last.
+ */
+export interface EventPlan {
+  /** The passed or failed pipeline the event reports; null for any other event. */
+  pipeline: FinishedPipeline | null;
+  deliveries(lastPipelineStatus: RefStatus['status'] | null): PlannedDelivery[];
+}
+
 /** What to send for an event, from the effective settings of its project's integrations. */
-export type Planner = (event: HostEvent) => Promise<PlannedDelivery[]>;
+export type Planner = (event: HostEvent) => Promise<EventPlan>;
 
 /** Thrown by a planner for an event that cannot be delivered; the message is shown in Recent events. */
 export class UndeliverableEvent extends Error {}
@@ -32,7 +51,15 @@ const UNEXPECTED_DETAIL = 'An unexpected error; it was logged.';
 /** Events read per query while draining. */
 const BATCH = 100;
 
-type Plan = { deliveries: PlannedDelivery[]; detail: string | null } | { failed: string };
+type Plan = { planned: EventPlan | null } | { failed: string };
+
+/** What the dispatch transaction does with an event: its outcome, the deliveries to store, the pipeline to record. */
+interface Settled {
+  outcome: 'dispatched' | 'failed';
+  detail: string | null;
+  deliveries: PlannedDelivery[];
+  pipeline: FinishedPipeline | null;
+}
 
 export interface DeliveryDispatcherOptions {
   requests: DeliveryRequests;
@@ -140,10 +167,9 @@ export class DeliveryDispatcher {
   }
 
   private async plan(event: HostEvent): Promise<Plan> {
-    if (event.projectId === null) return { deliveries: [], detail: NO_PROJECT_DETAIL };
+    if (event.projectId === null) return { planned: null };
     try {
-      const deliveries = await this.planner(event);
-      return { deliveries, detail: deliveries.length === 0 ? NO_INTEGRATION_DETAIL : null };
+      return { planned: await this.planner(event) };
     } catch (error) {
       if (error instanceof UndeliverableEvent) return { failed: error.message };
       this.options.logger?.error({ err: error, hostEventId: event.id }, 'Planning the deliveries of an event failed');
@@ -151,28 +177,43 @@ export class DeliveryDispatcher {
     }
   }
 
+  /** The deliveries of a plan, with its pipeline compared to the ref's status as `tx` reads it. */
+  private async settle(tx: Tx, event: HostEvent, plan: Plan): Promise<Settled> {
+    if ('failed' in plan) return { outcome: 'failed', detail: plan.failed, deliveries: [], pipeline: null };
+    if (!plan.planned || event.projectId === null)
+      return { outcome: 'dispatched', detail: NO_PROJECT_DETAIL, deliveries: [], pipeline: null };
+    const { pipeline } = plan.planned;
+    const last = pipeline ? statusBefore(pipeline, await refStatusOf(tx, event.projectId, pipeline.ref)) : null;
+    try {
+      const deliveries = plan.planned.deliveries(last);
+      return {
+        outcome: 'dispatched',
+        detail: deliveries.length === 0 ? NO_INTEGRATION_DETAIL : null,
+        deliveries,
+        pipeline,
+      };
+    } catch (error) {
+      this.options.logger?.error({ err: error, hostEventId: event.id }, 'Planning the deliveries of an event failed');
+      return { outcome: 'failed', detail: UNEXPECTED_DETAIL, deliveries: [], pipeline };
+    }
+  }
+
   private async dispatch(event: HostEvent): Promise<void> {
     const plan = await this.plan(event);
     const now = (this.options.now ?? (() => new Date()))();
-    const outcome =
-      'failed' in plan ? { outcome: 'failed', detail: plan.failed } : { outcome: 'dispatched', detail: plan.detail };
     const stored = await this.db.transaction(async (tx) => {
+      const { outcome, detail, deliveries, pipeline } = await this.settle(tx, event, plan);
       const taken = await tx
         .update(hostEvents)
-        .set({ ...outcome, processedAt: now })
+        .set({ outcome, detail, processedAt: now })
         .where(and(eq(hostEvents.id, event.id), eq(hostEvents.outcome, 'received')))
         .returning({ id: hostEvents.id });
       // Another server dispatched it first.
-      if (taken.length === 0 || 'failed' in plan || event.projectId === null) return 0;
+      if (taken.length === 0 || event.projectId === null) return 0;
+      if (pipeline) await recordFinishedPipeline(tx, event.projectId, pipeline, now);
       // A project removed since the event was read fails the foreign key: the event stays `received`.
-      await insertDeliveries(
-        tx,
-        { id: event.id, projectId: event.projectId },
-        plan.deliveries,
-        this.options.requests,
-        now,
-      );
-      return plan.deliveries.length;
+      await insertDeliveries(tx, { id: event.id, projectId: event.projectId }, deliveries, this.options.requests, now);
+      return deliveries.length;
     });
     if (stored > 0) this.options.onDispatched?.();
   }

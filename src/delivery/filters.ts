@@ -6,6 +6,7 @@
  * (`notify_for_branch?`) and notification_pipeline_status_selection.rb, with the hook scopes that
  * send confidential issues and notes only to their confidential events. Pure: no database, no HTTP.
  */
+import type { HostKind } from '../code-hosts/host.js';
 import { listItems } from '../integrations/fields.js';
 import type { FieldValue } from '../integrations/types.js';
 import type { DeliveryEvent } from './event.js';
@@ -20,8 +21,9 @@ export interface DeliverySettings {
 /** What the code host says of the project, and the last finished pipeline of the event's ref. */
 export interface DeliveryContext {
   defaultBranch: string | null;
-  /** Names or GitLab wildcard patterns (`release/*`). */
+  /** Names or patterns in the host's syntax: GitLab's wildcards (`release/*`), Gitea's and Forgejo's globs. */
   protectedBranches: readonly string[];
+  /** What the ref's last finished pipeline before this event did; null when it had none (or a newer one finished). */
   lastPipelineStatus?: 'success' | 'failed' | null;
 }
 
@@ -116,13 +118,64 @@ export function channelsFor(event: DeliveryEvent, fields: DeliverySettings['fiel
 }
 
 /** GitLab's wildcard protected branches: `*` matches any run of characters (Gitlab::RefMatcher). */
-function matchesBranchRule(branch: string, rule: string): boolean {
+function matchesGitLabRule(branch: string, rule: string): boolean {
   if (!rule.includes('*')) return branch === rule;
   const pattern = rule
     .split('*')
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*?');
   return new RegExp(`^${pattern}$`).test(branch);
+}
+
+const GITEA_SPECIAL = /[*?\\[\]{}]/;
+
+/**
+ * Gitea's glob (modules/glob, compiled with `/` as separator) as a regular expression: `*` and `?`
+ * stop at `/`, `**` does not, `[!a-z]` and `{a,b}` as in gobwas/glob, `\\` escapes.
+ */
+function giteaGlobPattern(rule: string): string {
+  let pattern = '';
+  let open = 0;
+  for (let at = 0; at < rule.length; at++) {
+    const char = rule[at]!;
+    if (char === '*' && rule[at + 1] === '*') {
+      pattern += '.*';
+      at++;
+    } else if (char === '*') pattern += '[^/]*';
+    else if (char === '?') pattern += '[^/]';
+    else if (char === '\\') {
+      if (at + 1 === rule.length) throw new SyntaxError('no character to escape');
+      pattern += `\\${rule[++at]}`;
+    } else if (char === '[') {
+      const end = rule.indexOf(']', at + 1);
+      if (end < 0) throw new SyntaxError('unterminated character class');
+      const chars = rule.slice(at + 1, end);
+      pattern += chars.startsWith('!') ? `[^${chars.slice(1)}]` : `[${chars}]`;
+      at = end;
+    } else if (char === '{') {
+      open++;
+      pattern += '(';
+    } else if (char === '}' && open > 0) {
+      open--;
+      pattern += ')';
+    } else if (char === ',' && open > 0) pattern += '|';
+    else pattern += char.replace(/[.^$()|+\\/{}]/g, '\\$&');
+  }
+  if (open > 0) throw new SyntaxError('unterminated alternatives');
+  return pattern;
+}
+
+/**
+ * Gitea's and Forgejo's ProtectedBranch.Match: a rule without glob characters is a branch name,
+ * compared without case; a rule that does not compile is taken as written.
+ */
+function matchesGiteaRule(branch: string, rule: string): boolean {
+  if (!GITEA_SPECIAL.test(rule)) return branch.toLowerCase() === rule.toLowerCase();
+  try {
+    return new RegExp(`^${giteaGlobPattern(rule)}$`).test(branch);
+  } catch {
+    return branch === rule;
+  }
 }
 
 const BRANCH_RULE_REASONS: Record<string, string> = {
@@ -133,7 +186,8 @@ const BRANCH_RULE_REASONS: Record<string, string> = {
 
 /**
  * GitLab's `notify_for_branch?`. A type without the field (undefined) has no branch rule; any
- * other value than the four choices notifies no branch, as in GitLab.
+ * other value than the four choices notifies no branch, as in GitLab. Protected branch patterns
+ * match as the project's host matches them.
  *
  * @example
  * branchDecision('main', 'default', { defaultBranch: 'main', protectedBranches: [] }) // undefined (notified)
@@ -143,10 +197,12 @@ export function branchDecision(
   branch: string,
   rule: FieldValue | undefined,
   context: DeliveryContext,
+  host: HostKind = 'gitlab',
 ): string | undefined {
   if (rule === undefined || rule === 'all') return undefined;
   const isDefault = branch === context.defaultBranch;
-  const isProtected = context.protectedBranches.some((protectedRule) => matchesBranchRule(branch, protectedRule));
+  const matches = host === 'gitlab' ? matchesGitLabRule : matchesGiteaRule;
+  const isProtected = context.protectedBranches.some((protectedRule) => matches(branch, protectedRule));
   const notified =
     rule === 'default'
       ? isDefault
@@ -161,7 +217,7 @@ export function branchDecision(
 function refDecision(event: DeliveryEvent, fields: DeliverySettings['fields'], context: DeliveryContext) {
   const ref = refOf(event);
   if (!ref || ref.tag) return undefined;
-  return branchDecision(ref.name, fields.branches_to_be_notified, context);
+  return branchDecision(ref.name, fields.branches_to_be_notified, context, event.host);
 }
 
 function refOf(event: DeliveryEvent): { name: string; tag: boolean } | null {

@@ -2,7 +2,9 @@
  * @module delivery/planner
  * What an event asks to be sent: the effective settings of every active integration of its
  * project, resolved as the event is dispatched (so a default saved a moment ago is the one
- * used), held to GitLab's filters, and shaped by each type's message builder. Each delivery
+ * used), held to GitLab's filters with the project's protected branches as the host last listed
+ * them and its ref's last pipeline status (given by the dispatcher), and shaped by each type's
+ * message builder. Each delivery
  * records what it used: the values and the level each came from, secrets left out.
  */
 import { eq } from 'drizzle-orm';
@@ -12,14 +14,16 @@ import { isSecretField } from '../integrations/validate.js';
 import type { IntegrationType } from '../integrations/types.js';
 import { findGroupById, groupLineage } from '../model/groups.js';
 import { findProjectById } from '../model/projects.js';
+import { protectedBranchesOf } from '../model/protected-branches.js';
 import { projectSettingsLevel } from '../settings/owners.js';
 import type { EffectiveSettings, SettingsOwner } from '../settings/resolve.js';
 import { integrationStates } from '../settings/service.js';
 import { SettingsStore } from '../settings/store.js';
-import { UndeliverableEvent, type Planner } from './dispatcher.js';
+import { UndeliverableEvent, type EventPlan, type Planner } from './dispatcher.js';
 import { toDeliveryEvent, type DeliveryEvent } from './event.js';
 import { integrationTriggerOf, shouldNotify, triggerDecision, type DeliveryContext } from './filters.js';
 import { mailBuilderFor, messageBuilderFor, type StoredRequest } from './messages/index.js';
+import { finishedPipelineOf } from './pipeline-status.js';
 import type { PlannedDelivery, UsedSettings } from './queue.js';
 
 /**
@@ -58,11 +62,12 @@ export interface PlannerOptions {
 /**
  * @example
  * const planner = createPlanner(db, secretKeyBase, { mailHost: mailer?.targetHost })
- * await planner(event) // [{ integration: 'slack', settingsOwner: { level: 'instance', ... }, request: { method: 'POST', ... }, used: { ... } }]
+ * const plan = await planner(event)
+ * plan.deliveries(null) // [{ integration: 'slack', settingsOwner: { level: 'instance', ... }, request: { method: 'POST', ... }, used: { ... } }]
  */
 export function createPlanner(db: Db, secretKeyBase: string, { mailHost }: PlannerOptions = {}): Planner {
   const store = new SettingsStore(db, secretKeyBase);
-  return async (event: HostEvent): Promise<PlannedDelivery[]> => {
+  return async (event: HostEvent): Promise<EventPlan> => {
     const [connection] = await db
       .select({ kind: codeHosts.kind })
       .from(codeHosts)
@@ -77,12 +82,22 @@ export function createPlanner(db: Db, secretKeyBase: string, { mailHost }: Plann
     const lineage = await groupLineage(db, group);
     const at = projectSettingsLevel(project, lineage);
     const states = await integrationStates(store, at);
-    const context: DeliveryContext = { defaultBranch: project.defaultBranch, protectedBranches: [] };
-    return states.flatMap(({ type, effective }) =>
-      plannedFor(type, effective, read.event, context, at.owner).map((planned) =>
-        mailHost ? { ...planned, mailHost } : planned,
-      ),
-    );
+    const protectedBranches = await protectedBranchesOf(db, project.id);
+    return {
+      pipeline: finishedPipelineOf(read.event),
+      deliveries: (lastPipelineStatus) => {
+        const context: DeliveryContext = {
+          defaultBranch: project.defaultBranch,
+          protectedBranches,
+          lastPipelineStatus,
+        };
+        return states.flatMap(({ type, effective }) =>
+          plannedFor(type, effective, read.event, context, at.owner).map((planned) =>
+            mailHost ? { ...planned, mailHost } : planned,
+          ),
+        );
+      },
+    };
   };
 }
 

@@ -24,6 +24,8 @@ import {
   hostEvents,
   hostSyncRuns,
   integrationHealth,
+  pipelineStatuses,
+  protectedBranches,
 } from '../../src/db/schema.js';
 import { createGroup, findGroupById, groupLineage } from '../../src/model/groups.js';
 import { moveGroup } from '../../src/model/moves.js';
@@ -156,6 +158,10 @@ async function sqliteInstance(): Promise<Instance> {
       lastFailureAt: now,
       updatedAt: now,
     });
+    await tx.insert(protectedBranches).values({ projectId: project.id, rules: '["main","release/*"]', readAt: now });
+    await tx
+      .insert(pipelineStatuses)
+      .values({ projectId: project.id, ref: 'refs/heads/main', status: 'failed', pipelineId: 31, updatedAt: now });
   });
   const failedSignIn = await post(test.app, '/users/sign_in', { username: 'admin', password: 'wrong-password' });
   expect(failedSignIn.status).toBe(401);
@@ -321,7 +327,7 @@ describe('copyDatabase', () => {
     const again = copyDatabase(source.db, target);
     await expect(again).rejects.toThrow(CopyRefused);
     await expect(again).rejects.toThrow(
-      'the PostgreSQL database is not empty (rows in code_hosts, users, groups, projects, members, sessions, personal_access_tokens, integration_settings, audit_events, application_settings, throttle_attempts, host_sync_runs, host_events, deliveries, delivery_attempts, integration_health): copy into a new, empty database',
+      'the PostgreSQL database is not empty (rows in code_hosts, users, groups, projects, members, sessions, personal_access_tokens, integration_settings, audit_events, application_settings, throttle_attempts, host_sync_runs, host_events, deliveries, delivery_attempts, integration_health, protected_branches, pipeline_statuses): copy into a new, empty database',
     );
     expect(await countsOf(target)).toEqual(copied);
   });

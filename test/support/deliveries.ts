@@ -13,6 +13,7 @@ import {
   type CodeHost,
   type HostEvent,
 } from '../../src/db/schema.js';
+import type { EventPlan } from '../../src/delivery/dispatcher.js';
 import type { DeliveryRequest } from '../../src/delivery/messages/request.js';
 import { DeliveryRequests, insertDeliveries, type PlannedDelivery } from '../../src/delivery/queue.js';
 import type { SettingsOwner } from '../../src/settings/resolve.js';
@@ -85,6 +86,9 @@ export function planned(
   };
 }
 
+/** A planner's answer for an event that reports no finished pipeline: these deliveries. */
+export const planOf = (deliveries: PlannedDelivery[]): EventPlan => ({ pipeline: null, deliveries: () => deliveries });
+
 /** Stores deliveries due at `now` for a new event of the world, as the dispatcher does. */
 export async function queueDeliveries(db: Db, world: DeliveryWorld, items: PlannedDelivery[], now: Date) {
   const event = await world.receive();
@@ -132,7 +136,7 @@ export async function dispatchExample(
       receivedAt: new Date(),
     })
     .returning();
-  const planned = await createPlanner(db, secretKeyBase)(event!);
+  const planned = (await createPlanner(db, secretKeyBase)(event!)).deliveries(null);
   await db.transaction((tx) => insertDeliveries(tx, { id: event!.id, projectId }, planned, requests, new Date()));
   return storedDeliveries(db);
 }

@@ -24,6 +24,8 @@ export interface FakeTree {
   users: HostUser[];
   /** Memberships by "group:<hostId>" or "project:<hostId>". */
   members: Map<string, { userHostId: number; accessLevel: number }[]>;
+  /** The protected branch rules of projects, by the project's host id; none when left out. */
+  protectedBranches?: Map<number, string[]>;
 }
 
 export interface FakeHostOptions {
@@ -104,6 +106,11 @@ export class FakeHostClient implements HostClient {
   async projectMembers(projectHostId: number, cursor: string | null) {
     this.request(`projectMembers:${projectHostId}`);
     return this.page(this.memberships(`project:${projectHostId}`), cursor);
+  }
+
+  async protectedBranches(project: { hostId: number }) {
+    this.request(`protectedBranches:${project.hostId}`);
+    return this.tree.protectedBranches?.get(project.hostId) ?? [];
   }
 
   async group(hostId: number) {

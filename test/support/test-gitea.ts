@@ -109,6 +109,32 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   headers,
 });
 
+/** modules/structs/repo_branch.go BranchProtection, as GET /repos/{owner}/{repo}/branch_protections lists it (unpaged). */
+const branchProtectionJson = (rule: string) => ({
+  branch_name: rule,
+  rule_name: rule,
+  priority: 0,
+  enable_push: false,
+  enable_push_whitelist: false,
+  push_whitelist_usernames: [],
+  push_whitelist_teams: [],
+  push_whitelist_deploy_keys: false,
+  enable_merge_whitelist: false,
+  merge_whitelist_usernames: [],
+  merge_whitelist_teams: [],
+  enable_status_check: false,
+  status_check_contexts: [],
+  required_approvals: 0,
+  block_on_rejected_reviews: false,
+  block_on_outdated_branch: false,
+  dismiss_stale_approvals: false,
+  require_signed_commits: false,
+  protected_file_patterns: '',
+  unprotected_file_patterns: '',
+  created_at: '2024-01-01T00:00:00Z',
+  updated_at: '2024-01-01T00:00:00Z',
+});
+
 /** Which scope a route needs (routers/api/v1/api.go tokenRequiresScopes): its category, and whether it writes. */
 function scopeOf(method: string, path: string): string {
   const category = path.startsWith('/admin')
@@ -376,6 +402,10 @@ export async function startTestGitea(options: TestGiteaOptions = {}): Promise<Te
         collaborators.map(([id]) => tree.users.get(id)!),
         (user) => userObject(url, user),
       );
+    }
+    if (method === 'GET' && (match = /^\/repos\/([^/]+)\/([^/]+)\/branch_protections$/.exec(path))) {
+      const project = repoByPath(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
+      return project ? json(200, project.protectedBranches.map(branchProtectionJson)) : notFound(request);
     }
     if (method === 'GET' && path === '/users/search') {
       const uid = Number(request.searchParams.get('uid') ?? 0);

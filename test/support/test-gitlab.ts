@@ -2,8 +2,8 @@
  * @module test/support/test-gitlab
  * A test GitLab: a real HTTP server on 127.0.0.1 answering the REST API v4 calls Cascade makes,
  * as GitLab's documentation shows them (doc/api/rest/index.md for authentication, errors and
- * pagination; groups.md, projects.md, members.md, users.md, personal_access_tokens.md,
- * system_hooks.md, project_webhooks.md), over a tree the test changes. It records hook
+ * pagination; groups.md, projects.md, members.md, users.md, protected_branches.md,
+ * personal_access_tokens.md, system_hooks.md, project_webhooks.md), over a tree the test changes. It records hook
  * registrations and sends hooks with GitLab's headers (doc/user/project/integrations/webhooks.md).
  */
 import { randomUUID } from 'node:crypto';
@@ -79,6 +79,19 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   headers,
 });
 const notFound = (what: string) => json(404, { message: `404 ${what} Not Found` });
+
+/** doc/api/protected_branches.md "List protected branches": one rule, Maintainers allowed to push and merge. */
+const protectedBranchJson = ({ id, name }: { id: number; name: string }) => {
+  const maintainers = [{ id, access_level: 40, access_level_description: 'Maintainers' }];
+  return {
+    id,
+    name,
+    push_access_levels: maintainers,
+    merge_access_levels: maintainers,
+    allow_force_push: false,
+    code_owner_approval_required: false,
+  };
+};
 
 /** GitLab's page size: 20 by default, at most 100 (doc/api/rest/index.md "Pagination"). */
 function perPage(url: URL): number {
@@ -340,6 +353,16 @@ export async function startTestGitLab(options: TestGitLabOptions = {}): Promise<
     if (method === 'GET' && (match = /^\/projects\/(\d+)\/members$/.exec(path))) {
       const id = Number(match[1]);
       return tree.projects.has(id) ? membersReply(request, tree.projectMembers.get(id)) : notFound('Project');
+    }
+    if (method === 'GET' && (match = /^\/projects\/(\d+)\/protected_branches$/.exec(path))) {
+      const project = tree.projects.get(Number(match[1]));
+      return project
+        ? offsetReply(
+            request,
+            project.protectedBranches.map((name, index) => ({ id: index + 1, name })),
+            protectedBranchJson,
+          )
+        : notFound('Project');
     }
     if (method === 'GET' && (match = /^\/users\/(\d+)$/.exec(path))) {
       const user = tree.users.get(Number(match[1]));

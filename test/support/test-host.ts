@@ -25,6 +25,8 @@ export interface TreeProject {
   namespace: { kind: 'group' | 'user'; id: number };
   description: string;
   defaultBranch: string | null;
+  /** Its protected branch rules: names or patterns (`release/*`), in the host's syntax. */
+  protectedBranches: string[];
 }
 
 export interface TreeUser {
@@ -96,6 +98,7 @@ export class HostTree {
       path: slug(project.name),
       description: '',
       defaultBranch: 'main',
+      protectedBranches: [],
       ...rest,
       namespace: groupId === undefined ? { kind: 'user', id: userId! } : { kind: 'group', id: groupId },
     };
@@ -120,6 +123,7 @@ export class HostTree {
         namespace: { kind: 'group', id: groupIds[index % groupIds.length]! },
         description: '',
         defaultBranch: 'main',
+        protectedBranches: [],
       });
     }
     this.projectsChanged();

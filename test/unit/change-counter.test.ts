@@ -18,6 +18,9 @@ const UNCOUNTED = [
   'host_events',
   'deliveries',
   'delivery_attempts',
+  // Read by the delivery planner only; no page shows them.
+  'protected_branches',
+  'pipeline_statuses',
   // Written only with the settings rows, projects and groups it counts, which raise the counter.
   'settings_counts',
 ];

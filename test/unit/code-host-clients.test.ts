@@ -205,6 +205,15 @@ describe('the GitLab client against the test GitLab', () => {
     });
   });
 
+  it("lists a project's protected branches and wildcards across offset pages", async () => {
+    tree.api.protectedBranches = ['main', 'release/*', 'hotfix-*'];
+    const api = { hostId: tree.api.id, fullPath: 'platform/backend/api' };
+    expect(await client.protectedBranches(api)).toEqual(['main', 'release/*', 'hotfix-*']);
+    const asked = gitlab.requests.filter(({ path }) => path.includes(`/projects/${tree.api.id}/protected_branches`));
+    expect(asked.map(({ path }) => new URL(path, gitlab.url).searchParams.get('page'))).toEqual(['1', '2']);
+    expect(await client.protectedBranches({ hostId: tree.site.id, fullPath: 'platform/site' })).toEqual([]);
+  });
+
   it('finds one group, project or user by id, and null for one the host does not have', async () => {
     expect(await client.group(tree.backend.id)).toMatchObject({
       fullPath: 'platform/backend',
@@ -383,6 +392,16 @@ describe.each(['gitea', 'forgejo'] as const)('the Gitea client against the test 
     expect(roles((await client.groupMembers(tree.platform.id, null)).items)).toEqual({ alice: 50, bob: 30 });
     expect(roles((await client.groupMembers(tree.backend.id, null)).items)).toEqual({});
     expect(roles((await client.projectMembers(tree.api.id, null)).items)).toEqual({ carol: 40, bob: 20, alice: 20 });
+  });
+
+  it("lists a repository's branch protection rules by their rule names; none for a repository it does not have", async () => {
+    tree.api.protectedBranches = ['main', 'release/*'];
+    expect(await client.protectedBranches({ hostId: tree.api.id, fullPath: 'backend/api' })).toEqual([
+      'main',
+      'release/*',
+    ]);
+    expect(await client.protectedBranches({ hostId: tree.site.id, fullPath: 'platform/site' })).toEqual([]);
+    expect(await client.protectedBranches({ hostId: 0, fullPath: 'backend/gone' })).toEqual([]);
   });
 
   it('resumes the listing of repositories from its cursor, and refuses one it did not make', async () => {

@@ -29,6 +29,7 @@ import {
 import { createGroup, findGroupById } from '../../src/model/groups.js';
 import { moveProject } from '../../src/model/moves.js';
 import { findProjectById } from '../../src/model/projects.js';
+import { protectedBranchesOf } from '../../src/model/protected-branches.js';
 import { deleteGroup, deleteProject, updateProject } from '../../src/model/tree.js';
 import { projectOwner } from '../../src/settings/owners.js';
 import { SettingsStore } from '../../src/settings/store.js';
@@ -317,6 +318,21 @@ describe('runReconcile', () => {
     expect(await db.select().from(sessions).where(eq(sessions.userId, bob.id))).toEqual([]);
   });
 
+  it("reads each project's protected branches in the reconcile only, and keeps them as the host lists them now", async () => {
+    const { db, connection, host } = await setUp();
+    host.tree.protectedBranches = new Map([[100, ['main', 'release/*']]]);
+    await runImport(db, connection, host);
+    expect(host.requests.filter((request) => request.startsWith('protectedBranches'))).toEqual([]);
+    const api = (await db.select().from(projects).where(eq(projects.hostId, 100)))[0]!;
+    const infra = (await db.select().from(projects).where(eq(projects.hostId, 200)))[0]!;
+    await runReconcile(db, connection, host);
+    expect(await protectedBranchesOf(db, api.id)).toEqual(['main', 'release/*']);
+    expect(await protectedBranchesOf(db, infra.id)).toEqual([]);
+    host.tree.protectedBranches.set(100, ['stable']);
+    await runReconcile(db, connection, host);
+    expect(await protectedBranchesOf(db, api.id)).toEqual(['stable']);
+  });
+
   it('does nothing and audits nothing when the host has not changed', async () => {
     const { db, connection, host } = await setUp();
     await runImport(db, connection, host);
@@ -335,6 +351,14 @@ describe('createHostSync', () => {
     host.tree.projects = host.tree.projects.filter((p) => p.hostId !== 100);
     await sync.project(100);
     expect((await paths(db)).projects).toEqual([]);
+  });
+
+  it("reads a project's protected branches with the project", async () => {
+    const { db, connection, host } = await setUp();
+    host.tree.protectedBranches = new Map([[100, ['release/*']]]);
+    await createHostSync(db, connection, host).project(100);
+    const api = (await db.select().from(projects).where(eq(projects.hostId, 100)))[0]!;
+    expect(await protectedBranchesOf(db, api.id)).toEqual(['release/*']);
   });
 });
 

@@ -13,7 +13,15 @@ import { DeliveryDispatcher, UndeliverableEvent, type Planner } from '../../src/
 import type { PlannedDelivery } from '../../src/delivery/queue.js';
 import { SECRET_KEY_BASE } from '../support/code-host-events.js';
 import { createPostgresDatabase, openTestDatabase, postgresUrl, TEST_DIALECT } from '../support/database.js';
-import { attemptsOf, deliveryWorld, INSTANCE, planned, requests, storedDeliveries } from '../support/deliveries.js';
+import {
+  attemptsOf,
+  deliveryWorld,
+  INSTANCE,
+  planned,
+  planOf,
+  requests,
+  storedDeliveries,
+} from '../support/deliveries.js';
 import { receiverForFile } from '../support/receiver.js';
 
 const receiver = receiverForFile();
@@ -23,7 +31,7 @@ function recordingPlanner(plan: (event: HostEvent) => PlannedDelivery[] = (event
   const planned: number[] = [];
   const planner: Planner = (event) => {
     planned.push(event.id);
-    return Promise.resolve(plan(event));
+    return Promise.resolve(planOf(plan(event)));
   };
   return { planner, planned };
 }
@@ -147,7 +155,7 @@ describe('the delivery dispatcher', () => {
       // Slow planning, so that both plan the same events before either commits.
       const slow: Planner = async (event) => {
         await new Promise((resolve) => setTimeout(resolve, 5));
-        return [planned(url(event))];
+        return planOf([planned(url(event))]);
       };
       await Promise.all([
         new DeliveryDispatcher(first, slow, { requests }).wake(),

@@ -119,6 +119,25 @@ describe('branches_to_be_notified', () => {
     expect(push('stable.x', 'protected')).toMatchObject({ notify: false });
   });
 
+  it('protected on Gitea and Forgejo: the rules as their globs match them, `*` within one segment, a name without case', () => {
+    const giteaPush = (branch: string) => ({ ...gitlabEvent('push', onBranch(branch)), host: 'gitea' as const });
+    const rules = {
+      ...context,
+      protectedBranches: ['release/*', 'Stable', 'hotfix/**', 'v[0-9].{x,y}', 'ci-?'],
+    };
+    const protectedOnly = settings({ branches_to_be_notified: 'protected' });
+    const notified = (branch: string) => shouldNotify(giteaPush(branch), protectedOnly, rules).notify;
+    expect(notified('release/1')).toBe(true);
+    expect(notified('release/1/hotfix')).toBe(false);
+    expect(notified('stable')).toBe(true);
+    expect(notified('hotfix/a/b')).toBe(true);
+    expect(notified('v1.x')).toBe(true);
+    expect(notified('v1.z')).toBe(false);
+    expect(notified('ci-1')).toBe(true);
+    expect(notified('ci-12')).toBe(false);
+    expect(notified('feature')).toBe(false);
+  });
+
   it('default_and_protected: either', () => {
     expect(push('master', 'default_and_protected')).toMatchObject({ notify: true });
     expect(push('release/2', 'default_and_protected')).toMatchObject({ notify: true });
