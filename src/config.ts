@@ -129,6 +129,12 @@ const environmentSchema = z.object({
     .min(1, 'must be between 1 and 1000')
     .max(1000, 'must be between 1 and 1000')
     .default(4),
+  DELIVERY_LEASE_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1_000, 'must be between 1000 and 86400000')
+    .max(86_400_000, 'must be between 1000 and 86400000')
+    .default(30_000),
 });
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -171,6 +177,8 @@ export interface Config {
   deliveryConcurrency: number;
   /** ...and to one host at once. */
   deliveryHostConcurrency: number;
+  /** How long a send is a server's before another may take the delivery again (delivery/worker.ts). */
+  deliveryLeaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -224,5 +232,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     deliveryRetrySchedule: values.DELIVERY_RETRY_SCHEDULE,
     deliveryConcurrency: values.DELIVERY_CONCURRENCY,
     deliveryHostConcurrency: values.DELIVERY_HOST_CONCURRENCY,
+    deliveryLeaseMs: values.DELIVERY_LEASE_MS,
   };
 }

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       deliveryRetrySchedule: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
       deliveryConcurrency: 16,
       deliveryHostConcurrency: 4,
+      deliveryLeaseMs: 30_000,
     });
   });
 
@@ -71,15 +72,17 @@ describe('loadConfig', () => {
     expect(config.metricsAllowlist).toEqual(['10.0.0.0/8', '::1']);
   });
 
-  it('reads the retry schedule and the concurrency of deliveries', () => {
+  it('reads the retry schedule, the concurrency and the lease of deliveries', () => {
     const config = loadConfig({
       DELIVERY_RETRY_SCHEDULE: '500ms, 10s,1m ,3h',
       DELIVERY_CONCURRENCY: '64',
       DELIVERY_HOST_CONCURRENCY: '8',
+      DELIVERY_LEASE_MS: '2000',
     });
     expect(config.deliveryRetrySchedule).toEqual([500, 10_000, 60_000, 10_800_000]);
     expect(config.deliveryConcurrency).toBe(64);
     expect(config.deliveryHostConcurrency).toBe(8);
+    expect(config.deliveryLeaseMs).toBe(2_000);
   });
 
   it('takes the CSRF origin from PUBLIC_URL and makes cookies Secure for https', () => {
@@ -117,6 +120,10 @@ describe('loadConfig', () => {
     [
       { DELIVERY_HOST_CONCURRENCY: '0' },
       'Invalid configuration: DELIVERY_HOST_CONCURRENCY must be between 1 and 1000 (got "0").',
+    ],
+    [
+      { DELIVERY_LEASE_MS: '500' },
+      'Invalid configuration: DELIVERY_LEASE_MS must be between 1000 and 86400000 (got "500").',
     ],
     [{ SEED_DEMO: 'maybe' }, 'Invalid configuration: SEED_DEMO must be true or false (got "maybe").'],
     [{ LOG_FORMAT: 'xml' }, 'Invalid configuration: LOG_FORMAT must be json or pretty (got "xml").'],
