@@ -53,7 +53,7 @@ describe('a server killed while sending deliveries', () => {
     const location = await serverDatabase();
     const db = openAt(location);
     onTestFinished(() => db.close());
-    const connection = await prepareDelivery(db, `${receiver.origin}/services/T000/B000/kill`);
+    const { connection } = await prepareDelivery(db, `${receiver.origin}/services/T000/B000/kill`);
     const port = await freePort();
     const env = {
       HOST: '127.0.0.1',

@@ -44,9 +44,10 @@ async function adminCookie(db: Db): Promise<string> {
 
 /**
  * Prepares the migrated, empty database `db` for delivery to `webhook` (a URL on 127.0.0.1),
- * through the Admin Area's forms; answers the connection whose receiver route takes the pushes.
+ * through the Admin Area's forms; answers the connection whose receiver route takes the pushes,
+ * and the id of the project they are for.
  */
-export async function prepareDelivery(db: Db, webhook: string): Promise<CodeHost> {
+export async function prepareDelivery(db: Db, webhook: string): Promise<{ connection: CodeHost; projectId: number }> {
   const app = createApp({
     db,
     config: loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent' }),
@@ -75,7 +76,7 @@ export async function prepareDelivery(db: Db, webhook: string): Promise<CodeHost
   // The documented push is to project 15 ("mike/diaspora"), on its default branch.
   const project = await insertImportedProject(db, connection, 15, 'diaspora');
   await writeConnection(db).update(projects).set({ defaultBranch: 'master' }).where(eq(projects.id, project.id));
-  return connection;
+  return { connection, projectId: project.id };
 }
 
 /** The commit a push marked `mark` names: 40 hex digits. */
