@@ -85,7 +85,8 @@ function serveReceiver(): void {
   });
 }
 
-class ReceiverProcess {
+/** The receiver in a process of its own (`serveReceiver`), so that it does not share the load generator's CPU. */
+export class ReceiverProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
