@@ -23,6 +23,14 @@ import {
   type ImportFigures,
   type ReceiverFigures,
 } from './code-hosts.js';
+import {
+  DELIVERY_CONCURRENCY,
+  measureDelivery,
+  MEMORY_SECONDS,
+  OUTAGE_SECONDS,
+  SHARED_LOAD,
+  type DeliveryFigures,
+} from './delivery.js';
 import { BENCH_SECRET_KEY_BASE, buildTree, isPostgresUrl, type BenchTree } from './fixtures.js';
 import { startBenchPostgres } from './postgres.js';
 
@@ -431,6 +439,13 @@ async function main(): Promise<void> {
         postgres: await postgres.createDatabase('receiver'),
       });
       addCodeHostRows(imported, received);
+      console.log('Delivery to a local receiver, on each database...');
+      addDeliveryRows(
+        await measureDelivery({
+          sqlite: join(folder, 'delivery.db'),
+          postgres: await postgres.createDatabase('delivery'),
+        }),
+      );
     } finally {
       await postgres.stop();
     }
@@ -619,6 +634,44 @@ function addCodeHostRows(imported: ImportFigures, received: Record<Engine, Recei
         `${ENGINE_NAMES[engine]} ${Math.round(received[engine].health)} req/s, ${share(received[engine].receiver, received[engine].health)}`,
     ).join('; ')})`,
     ok: null,
+  });
+}
+
+/** The delivery rows: each database's server with its own receiver (bench/delivery.ts). */
+function addDeliveryRows(measured: Record<Engine, DeliveryFigures>): void {
+  const each = (describe: (figures: DeliveryFigures) => string) => ({
+    sqlite: describe(measured.sqlite),
+    postgres: describe(measured.postgres),
+  });
+  const onBoth = (check: (figures: DeliveryFigures) => boolean) => ENGINES.every((engine) => check(measured[engine]));
+  rows.push({
+    measure: `Deliveries to a local receiver that answers at once, ${DELIVERY_CONCURRENCY} at once`,
+    values: each((f) => `${Math.round(f.rate)} deliveries/s`),
+    target: `≥ 50% of a plain Node HTTP client on the same receiver (${ENGINES.map(
+      (engine) =>
+        `${ENGINE_NAMES[engine]} ${Math.round(measured[engine].plain)} req/s, ${((measured[engine].rate / measured[engine].plain) * 100).toFixed(0)}%`,
+    ).join('; ')})`,
+    ok: onBoth((f) => f.rate >= f.plain * 0.5),
+  });
+  rows.push({
+    measure: "From the receiver route's 2xx to the delivery, at half that rate",
+    values: each(
+      (f) => `p50 ${Math.round(f.p50)} ms, p99 ${Math.round(f.p99)} ms (${Math.round(f.latencyRate)} events/s)`,
+    ),
+    target: '',
+    ok: null,
+  });
+  rows.push({
+    measure: `Memory of the server, ${MEMORY_SECONDS} s of delivery load (both at once, ${SHARED_LOAD * 100}% of each rate)`,
+    values: each((f) => `RSS ${Math.round(f.memory.first)} MB first minute, ${Math.round(f.memory.last)} MB last`),
+    target: 'flat: the last minute within 10% of the first',
+    ok: onBoth((f) => f.memory.last <= f.memory.first * 1.1),
+  });
+  rows.push({
+    measure: `A receiver down for ${OUTAGE_SECONDS} s under load, then back`,
+    values: each((f) => `${f.outage.arrived} of ${f.outage.sent} arrived (${f.outage.twice} twice)`),
+    target: 'every delivery arrives',
+    ok: onBoth((f) => f.outage.arrived === f.outage.sent),
   });
 }
 

@@ -150,6 +150,12 @@ const environmentSchema = z.object({
       'must be an address, or a name and an address, such as Cascade <cascade@example.com>',
     )
     .optional(),
+  DELIVERY_LEASE_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1_000, 'must be between 1000 and 86400000')
+    .max(86_400_000, 'must be between 1000 and 86400000')
+    .default(30_000),
 });
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -202,6 +208,8 @@ export interface Config {
   deliveryHostConcurrency: number;
   /** The SMTP server and sender of every mail Cascade sends; unset, no mail is sent (see `mail/`). */
   mail: MailConfig | undefined;
+  /** How long a send is a server's before another may take the delivery again (delivery/worker.ts). */
+  deliveryLeaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -265,5 +273,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       values.SMTP_URL && values.MAIL_FROM
         ? { smtp: parseSmtpUrl(values.SMTP_URL)!, from: parseMailFrom(values.MAIL_FROM)! }
         : undefined,
+    deliveryLeaseMs: values.DELIVERY_LEASE_MS,
   };
 }

@@ -182,6 +182,7 @@ async function main(): Promise<void> {
     schedule: config.deliveryRetrySchedule,
     concurrency: config.deliveryConcurrency,
     hostConcurrency: config.deliveryHostConcurrency,
+    leaseMs: config.deliveryLeaseMs,
     logger,
   });
   fetch = createApp({

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       deliveryConcurrency: 16,
       deliveryHostConcurrency: 4,
       mail: undefined,
+      deliveryLeaseMs: 30_000,
     });
   });
 
@@ -73,15 +74,17 @@ describe('loadConfig', () => {
     expect(config.metricsAllowlist).toEqual(['10.0.0.0/8', '::1']);
   });
 
-  it('reads the retry schedule and the concurrency of deliveries', () => {
+  it('reads the retry schedule, the concurrency and the lease of deliveries', () => {
     const config = loadConfig({
       DELIVERY_RETRY_SCHEDULE: '500ms, 10s,1m ,3h',
       DELIVERY_CONCURRENCY: '64',
       DELIVERY_HOST_CONCURRENCY: '8',
+      DELIVERY_LEASE_MS: '2000',
     });
     expect(config.deliveryRetrySchedule).toEqual([500, 10_000, 60_000, 10_800_000]);
     expect(config.deliveryConcurrency).toBe(64);
     expect(config.deliveryHostConcurrency).toBe(8);
+    expect(config.deliveryLeaseMs).toBe(2_000);
   });
 
   it('reads SMTP_URL and MAIL_FROM, set together, and never repeats SMTP_URL in an error', () => {
@@ -167,6 +170,10 @@ describe('loadConfig', () => {
     [
       { DELIVERY_RETENTION_DAYS: '1.5' },
       'Invalid configuration: DELIVERY_RETENTION_DAYS must be a whole number (got "1.5").',
+    ],
+    [
+      { DELIVERY_LEASE_MS: '500' },
+      'Invalid configuration: DELIVERY_LEASE_MS must be between 1000 and 86400000 (got "500").',
     ],
     [{ SEED_DEMO: 'maybe' }, 'Invalid configuration: SEED_DEMO must be true or false (got "maybe").'],
     [{ LOG_FORMAT: 'xml' }, 'Invalid configuration: LOG_FORMAT must be json or pretty (got "xml").'],
