@@ -18,6 +18,7 @@ import type { AppEnv } from '../../src/http/context.js';
 import { post, TEST_PASSWORD } from '../support/app.js';
 import {
   ADMIN_INTEGRATIONS,
+  allowLoopbackRequests,
   groupIntegrations,
   projectIntegrations,
   saveInstanceSlack,
@@ -112,7 +113,10 @@ const slackParams = () => ({ webhook: 'https://hooks.slack.com/services/T000/B00
 
 /** A finished Slack delivery (id 1) of project "top/sub/app", planned from the instance's settings. */
 async function deliveredToApp(app: Hono<AppEnv>, w: World) {
-  await saveInstanceSlack(app, w.cookies.admin!);
+  // The webhook's name resolves to loopback in the tests (test/support/loopback-only.ts).
+  await allowLoopbackRequests(app, w.cookies.admin!);
+  const saved = await saveInstanceSlack(app, w.cookies.admin!);
+  if (saved.status !== 303) throw new Error(`Saving the instance's Slack answered ${saved.status}`);
   await writeConnection(w.db).update(projects).set({ defaultBranch: 'master' });
   const [delivery] = await dispatchExample(w.db, { codeHostId: w.codeHost.id, projectId: w.project.id });
   await finishDelivery(w.db, delivery!.id, 500);
