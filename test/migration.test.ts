@@ -158,6 +158,17 @@ const schemaTables = (Object.values(schema) as unknown[]).filter((value): value 
   is(value, SQLiteTable),
 );
 
+/** A Slack settings row of `owner` (group_id and project_id) as the migrations before owner paths stored it. */
+const settings = (id: number, owner: Row): Row => ({
+  id,
+  type: 'slack',
+  ...owner,
+  fields: '{}',
+  events: '{}',
+  updated_at: 1_700_000_500_000,
+  created_at: 1_700_000_500_000,
+});
+
 describe('database migrations', () => {
   it('migrates a database created at the first migration, with rows in every table, to the latest with nothing lost', async () => {
     const db = openSqlite(':memory:');
@@ -188,15 +199,6 @@ describe('database migrations', () => {
     const db = openSqlite(':memory:');
     await migrateDatabase(db, migrationsFolderUpTo(4));
     for (const table of ['users', 'groups', 'projects'] as const) insertRows(db, table, MIGRATION_0_ROWS[table]!);
-    const settings = (id: number, owner: Row): Row => ({
-      id,
-      type: 'slack',
-      ...owner,
-      fields: '{}',
-      events: '{}',
-      updated_at: 1_700_000_500_000,
-      created_at: 1_700_000_500_000,
-    });
     insertRows(db, 'integration_settings', [
       settings(1, { group_id: null, project_id: null }),
       settings(2, { group_id: 2, project_id: null }),
@@ -253,15 +255,6 @@ describe('database migrations', () => {
     const db = openSqlite(':memory:');
     await migrateDatabase(db, migrationsFolderUpTo(9));
     for (const table of ['users', 'groups', 'projects'] as const) insertRows(db, table, MIGRATION_0_ROWS[table]!);
-    const settings = (id: number, owner: Row): Row => ({
-      id,
-      type: 'slack',
-      ...owner,
-      fields: '{}',
-      events: '{}',
-      updated_at: 1_700_000_500_000,
-      created_at: 1_700_000_500_000,
-    });
     insertRows(db, 'integration_settings', [
       settings(1, { group_id: null, project_id: null }),
       settings(2, { group_id: 2, project_id: null }),
