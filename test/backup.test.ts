@@ -7,7 +7,6 @@ import { runCommand } from './support/processes.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -120,41 +119,79 @@ function integrityOf(path: string): string {
   }
 }
 
+/**
+ * What the server writes while the copy runs, done between the copy's steps on a connection of
+ * its own (as the server's is), so that writes land mid-copy however fast the machine: the
+ * instance's Slack default takes the next of the page-saved values (a secret and the username
+ * saved with it) with its audit event, in one transaction.
+ */
+function writerBetweenSteps(t: Instance, saved: { fields: string; secrets: string }[], everySteps: number) {
+  const connection = new Database(t.path);
+  const write = connection.transaction((next: { fields: string; secrets: string }) => {
+    connection
+      .prepare(
+        'update integration_settings set fields = ?, secrets = ?, version = version + 1 ' +
+          "where type = 'slack' and group_id is null and project_id is null",
+      )
+      .run(next.fields, next.secrets);
+    connection
+      .prepare(
+        'insert into audit_events (created_at, actor_id, actor_name, action, level, owner_name, integration) ' +
+          "values (?, ?, 'root', 'settings.saved', 'instance', 'Instance', 'slack')",
+      )
+      .run(Date.now(), t.admin.id);
+  });
+  let steps = 0;
+  let writes = 0;
+  return {
+    onProgress: (fraction: number) => {
+      steps += 1;
+      if (fraction < 1 && steps % everySteps === 0) write(saved[writes++ % saved.length]!);
+    },
+    writes: () => writes,
+    close: () => connection.close(),
+  };
+}
+
 describe('backupSqlite', () => {
   it('copies a database that is written while it is copied, whole and as it was at one moment', async () => {
     const t = await instance();
-    // Enough pages that, one a step, the copy takes many turns of the writer below, however busy the machine.
     await recordEvents(t, 50_000);
+    // Values saved through the page, sealed as the server seals them, for the writer to put back.
+    const saved: { fields: string; secrets: string }[] = [];
+    const raw = new Database(t.path, { readonly: true });
+    for (let i = 0; i < 3; i++) {
+      await save(t);
+      saved.push(
+        raw
+          .prepare(
+            "select fields, secrets from integration_settings where type = 'slack' and group_id is null and project_id is null",
+          )
+          .get() as { fields: string; secrets: string },
+      );
+    }
+    raw.close();
     const target = join(mkdtempSync(join(tmpdir(), 'cascade-backup-to-')), 'copy.db');
 
-    let copying = true;
-    let writesWhileCopying = 0;
-    const writer = (async () => {
-      while (copying) {
-        await save(t);
-        await recordEvents(t, 20);
-        if (copying) writesWhileCopying += 1;
-        await nextTurn();
-      }
-    })();
-    // One page a step, so that the writer runs between the steps.
-    const result = await backupSqlite(t.path, target, { pagesPerStep: 1 });
-    copying = false;
-    await writer;
+    const writer = writerBetweenSteps(t, saved, 50);
+    // One page a step, so that the writer writes many times before the copy ends.
+    const result = await backupSqlite(t.path, target, { pagesPerStep: 1, onProgress: writer.onProgress });
+    writer.close();
 
-    expect(writesWhileCopying).toBeGreaterThan(2);
+    expect(writer.writes()).toBeGreaterThan(10);
     expect(integrityOf(target)).toBe('ok');
     expect(countRows(target)).toEqual(result.rows);
     expect(result.rows.audit_events).toBeLessThan(countRows(t.path).audit_events!);
     expect(result.bytes).toBe(statSync(target).size);
 
-    // Each save wrote its row and its audit event in one transaction: the copy has both or neither.
+    // Each write changed its row and added its audit event in one transaction: the copy has both or neither.
     const source = await slackDefault(t.path, t.secretKeyBase);
     const copy = await slackDefault(target, t.secretKeyBase);
     expect(copy.events - copy.version).toBe(source.events - source.version);
     expect(copy.version).toBeLessThan(source.version);
-    const savedAs = Number(String(copy.username).replace('cascade-', ''));
-    expect(copy.webhook).toBe(webhookOf(savedAs));
+    // The copy is of the moment before the first write: the last value saved through the page.
+    expect(copy.username).toBe(`cascade-${t.saves}`);
+    expect(copy.webhook).toBe(webhookOf(t.saves));
     await t.db.close();
   });
 });
