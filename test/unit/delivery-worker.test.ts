@@ -284,6 +284,7 @@ describe('the delivery worker', () => {
     const { db, world, clock } = await setUp();
     const other = await startReceiver();
     const held: ServerResponse[] = [];
+    const responsesOf = new Map<ServerResponse, Receiver>();
     const open = new Map<Receiver, number>();
     const most = new Map<Receiver, number>();
     let mostInAll = 0;
@@ -296,6 +297,7 @@ describe('the delivery worker', () => {
           [...open.values()].reduce((sum, count) => sum + count, 0),
         );
         response.on('finish', () => open.set(target, open.get(target)! - 1));
+        responsesOf.set(response, target);
         held.push(response);
       };
     }
@@ -306,12 +308,28 @@ describe('the delivery worker', () => {
     await queueDeliveries(db, world, items, clock.now());
     const worker = workerFor(db, clock, { hostConcurrency: 2, concurrency: 3 });
     worker.wake();
+    const counts = new Map([
+      [receiver(), 6],
+      [other, 3],
+    ]);
+    const answered = new Map<Receiver, number>();
+    // As many as the bounds allow of what is left: 2 to a host, 3 in all.
+    const allowed = () =>
+      Math.min(
+        3,
+        [...counts].reduce((sum, [target, total]) => sum + Math.min(2, total - (answered.get(target) ?? 0)), 0),
+      );
     const released = (async () => {
-      for (let answered = 0; answered < items.length; answered++) {
-        while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-        // Time for more requests to arrive than the bounds allow, if the worker sent them.
+      for (let done = 0; done < items.length; done++) {
+        // Wait until the worker has filled every slot it may (or a generous while), and then a
+        // little longer, for more requests to arrive than the bounds allow, if the worker sent them.
+        const deadline = Date.now() + 5_000;
+        while (held.length < allowed() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
         await new Promise((resolve) => setTimeout(resolve, 30));
-        held.shift()!.end('ok');
+        const response = held.shift()!;
+        const target = responsesOf.get(response)!;
+        answered.set(target, (answered.get(target) ?? 0) + 1);
+        response.end('ok');
       }
     })();
     await released;
