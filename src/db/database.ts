@@ -165,6 +165,27 @@ export function inJsonArray(
   return sql`${expression} = any(array(select value::${sql.raw(type)} from json_array_elements_text(${array}::json) as value))`;
 }
 
+/** The column types {@link jsonRecords} reads: integers (ids, epoch milliseconds) and text. */
+export type JsonRecordColumns = Record<string, 'integer' | 'bigint' | 'text'>;
+
+/**
+ * The objects of a JSON array given as one parameter, as a relation named `alias` with `columns`
+ * (a missing key reads as null), for statements that write many rows each their own way in one go:
+ * `update ... from ${jsonRecords(...)} where t.id = alias.id`.
+ *
+ * @example
+ * sql`update deliveries set state = j.state from ${jsonRecords(tx.engine, JSON.stringify(done), 'j', { id: 'integer', state: 'text' })} where deliveries.id = j.id`
+ */
+export function jsonRecords(dialect: Dialect, json: string, alias: string, columns: JsonRecordColumns): SQL {
+  const names = Object.keys(columns);
+  if (dialect === 'sqlite') {
+    const read = names.map((name) => `value ->> '${name}' as ${name}`).join(', ');
+    return sql`(select ${sql.raw(read)} from json_each(${json})) as ${sql.raw(alias)}`;
+  }
+  const typed = names.map((name) => `${name} ${columns[name]}`).join(', ');
+  return sql`jsonb_to_recordset(${json}::jsonb) as ${sql.raw(`${alias}(${typed})`)}`;
+}
+
 /** What a caller may hear of the statements a database runs. */
 export interface StatementHooks {
   /** The text of every statement run (the tests count queries with it). */

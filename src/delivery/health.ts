@@ -122,26 +122,58 @@ const targetIs = (target: HealthTarget) =>
     eq(integrationHealth.integration, target.integration),
   );
 
+/** An attempt's outcome for its target, when it was made. */
+export interface TargetOutcome {
+  target: HealthTarget;
+  outcome: HealthOutcome;
+  at: Date;
+}
+
+const targetKey = ({ level, ownerId, integration }: HealthTarget) =>
+  `${level}:${storedOwnerId(ownerId)}:${integration}`;
+
 /**
- * Counts an attempt against its target, in the transaction that records the attempt. Writes
- * take turns (a queue on SQLite, an advisory lock on PostgreSQL), so the read and the write here
- * see no other worker's attempt in between. Returns whether this attempt disabled the target.
+ * Counts attempts against their targets, in the transaction that records them: each target's
+ * row is read and written once, its attempts applied in the order they were made. Writes take
+ * turns (a queue on SQLite, an advisory lock on PostgreSQL), so the read and the write here see
+ * no other worker's attempt in between. Returns the targets these attempts disabled.
  */
-export async function recordHealth(tx: Tx, target: HealthTarget, outcome: HealthOutcome, now: Date): Promise<boolean> {
-  if (outcome === null) return false;
-  const [current] = await tx.select().from(integrationHealth).where(targetIs(target)).limit(1);
-  const step = nextHealth(current, outcome, now);
-  if (!step) return false;
-  const values = { ...step.health, updatedAt: now };
-  if (current) await tx.update(integrationHealth).set(values).where(eq(integrationHealth.id, current.id));
-  else
-    await tx.insert(integrationHealth).values({
-      ...values,
-      integration: target.integration,
-      settingsLevel: target.level,
-      settingsOwnerId: storedOwnerId(target.ownerId),
-    });
-  return step.disabled;
+export async function recordHealth(tx: Tx, outcomes: readonly TargetOutcome[]): Promise<HealthTarget[]> {
+  const byTarget = new Map<string, TargetOutcome[]>();
+  for (const each of outcomes) {
+    if (each.outcome === null) continue;
+    const key = targetKey(each.target);
+    const attempts = byTarget.get(key);
+    if (attempts) attempts.push(each);
+    else byTarget.set(key, [each]);
+  }
+  const disabled: HealthTarget[] = [];
+  for (const attempts of byTarget.values()) {
+    const { target } = attempts[0]!;
+    const [current] = await tx.select().from(integrationHealth).where(targetIs(target)).limit(1);
+    let health: HealthCounts | undefined = current;
+    let changedAt: Date | null = null;
+    let disabledNow = false;
+    for (const { outcome, at } of attempts) {
+      const step = nextHealth(health, outcome, at);
+      if (!step) continue;
+      health = step.health;
+      changedAt = at;
+      disabledNow ||= step.disabled;
+    }
+    if (changedAt === null) continue;
+    const values = { ...health!, updatedAt: changedAt };
+    if (current) await tx.update(integrationHealth).set(values).where(eq(integrationHealth.id, current.id));
+    else
+      await tx.insert(integrationHealth).values({
+        ...values,
+        integration: target.integration,
+        settingsLevel: target.level,
+        settingsOwnerId: storedOwnerId(target.ownerId),
+      });
+    if (disabledNow) disabled.push(target);
+  }
+  return disabled;
 }
 
 /**

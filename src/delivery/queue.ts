@@ -5,8 +5,8 @@
  * tokens); what the log shows of it is `target`, redacted as it is stored, and `used`, which never
  * holds a secret.
  */
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { firstRow, inJsonArray, rows, type Db, type Queryable, type Tx } from '../db/client.js';
+import { inArray, sql, type SQL } from 'drizzle-orm';
+import { execute, firstRow, inJsonArray, jsonRecords, rows, type Db, type Queryable, type Tx } from '../db/client.js';
 import { deliveries, deliveryAttempts, type Delivery, type HostEvent } from '../db/schema.js';
 import type { FieldValue } from '../integrations/types.js';
 import { deriveKey, seal, unseal } from '../seal.js';
@@ -75,16 +75,23 @@ function targetHost({ request, mailHost }: PlannedDelivery): string {
   return URL.canParse(request.url) ? new URL(request.url).host : '';
 }
 
-/** Stores the planned deliveries of an event, due now, in the caller's transaction. */
-export async function insertDeliveries(
+/** An event and the deliveries planned for it. */
+export interface EventDeliveries {
+  event: Pick<HostEvent, 'id'> & { projectId: number };
+  planned: readonly PlannedDelivery[];
+}
+
+/** Rows per insert: a delivery has 12 values, well within both databases' limits on parameters. */
+const INSERT_ROWS = 500;
+
+/** Stores the planned deliveries of events, due now, in the caller's transaction; answers how many. */
+export async function insertEventDeliveries(
   tx: Tx,
-  event: Pick<HostEvent, 'id'> & { projectId: number },
-  planned: readonly PlannedDelivery[],
+  events: readonly EventDeliveries[],
   requests: DeliveryRequests,
   now: Date,
-): Promise<void> {
-  if (planned.length === 0) return;
-  await tx.insert(deliveries).values(
+): Promise<number> {
+  const values = events.flatMap(({ event, planned }) =>
     planned.map((delivery) => ({
       hostEventId: event.id,
       projectId: event.projectId,
@@ -103,6 +110,20 @@ export async function insertDeliveries(
       createdAt: now,
     })),
   );
+  for (let from = 0; from < values.length; from += INSERT_ROWS)
+    await tx.insert(deliveries).values(values.slice(from, from + INSERT_ROWS));
+  return values.length;
+}
+
+/** Stores the planned deliveries of an event, due now, in the caller's transaction. */
+export async function insertDeliveries(
+  tx: Tx,
+  event: EventDeliveries['event'],
+  planned: readonly PlannedDelivery[],
+  requests: DeliveryRequests,
+  now: Date,
+): Promise<void> {
+  await insertEventDeliveries(tx, [{ event, planned }], requests, now);
 }
 
 /** A delivery a worker may send until `lease` has passed. */
@@ -211,30 +232,72 @@ export const healthTargetOf = (delivery: Delivery): HealthTarget => ({
   ownerId: delivery.settingsOwnerId,
 });
 
+/** An attempt a worker made on a delivery it leased, and the delivery's next step. */
+export interface FinishedAttempt {
+  leased: LeasedDelivery;
+  at: Date;
+  result: AttemptResult;
+  step: NextStep;
+}
+
+/** How {@link recordAttempts} moves each delivery on, as one JSON parameter. */
+const STEPS = {
+  id: 'integer',
+  lease: 'bigint',
+  state: 'text',
+  next_attempt_at: 'bigint',
+  finished_at: 'bigint',
+} as const;
+
 /**
- * Records an attempt, counts it against the delivery's target and, while the lease is still
- * this worker's, the delivery's next step. A worker whose lease ran out (another took the
- * delivery) records only what it saw. Returns whether the attempt disabled the target.
+ * Records attempts in one transaction: each attempt, its count against the delivery's target
+ * and, while the lease is still the worker's, the delivery's next step. A worker whose lease ran
+ * out (another took the delivery) records only what it saw. Returns the targets these attempts
+ * disabled.
  */
-export async function recordAttempt(
-  db: Db,
-  { delivery, lease }: LeasedDelivery,
-  attempt: { at: Date; result: AttemptResult },
-  step: NextStep,
-): Promise<boolean> {
-  const finishedAt = step.state === 'pending' ? null : new Date(attempt.at.getTime() + attempt.result.durationMs);
+export async function recordAttempts(db: Db, finished: readonly FinishedAttempt[]): Promise<HealthTarget[]> {
+  if (finished.length === 0) return [];
+  const steps = finished.map(({ leased: { delivery, lease }, at, result, step }) => ({
+    id: delivery.id,
+    lease: lease.getTime(),
+    state: step.state,
+    next_attempt_at: step.state === 'pending' ? step.at.getTime() : null,
+    finished_at: step.state === 'pending' ? null : at.getTime() + result.durationMs,
+  }));
   return db.transaction(async (tx) => {
-    await tx.insert(deliveryAttempts).values(attemptRow(delivery.id, attempt, step));
     await tx
-      .update(deliveries)
-      .set({
-        state: step.state,
-        attempts: sql`${deliveries.attempts} + 1`,
-        ...(step.state === 'pending' ? { nextAttemptAt: step.at } : {}),
-        leasedUntil: null,
-        finishedAt,
-      })
-      .where(and(eq(deliveries.id, delivery.id), eq(deliveries.leasedUntil, lease)));
-    return recordHealth(tx, healthTargetOf(delivery), healthOutcome(attempt.result), attempt.at);
+      .insert(deliveryAttempts)
+      .values(finished.map(({ leased, at, result, step }) => attemptRow(leased.delivery.id, { at, result }, step)));
+    await execute(
+      tx,
+      sql`update deliveries
+             set state = j.state, attempts = deliveries.attempts + 1,
+                 next_attempt_at = coalesce(j.next_attempt_at, deliveries.next_attempt_at),
+                 leased_until = null, finished_at = j.finished_at
+            from ${jsonRecords(tx.engine, JSON.stringify(steps), 'j', STEPS)}
+           where deliveries.id = j.id and deliveries.leased_until = j.lease`,
+    );
+    return recordHealth(
+      tx,
+      finished.map(({ leased, at, result }) => ({
+        target: healthTargetOf(leased.delivery),
+        outcome: healthOutcome(result),
+        at,
+      })),
+    );
   });
+}
+
+/** Gives back leases a worker took but will not send (it is stopping): another may take them at once. */
+export async function releaseLeases(db: Db, leased: readonly LeasedDelivery[]): Promise<void> {
+  if (leased.length === 0) return;
+  const held = leased.map(({ delivery, lease }) => ({ id: delivery.id, lease: lease.getTime() }));
+  await db.transaction((tx) =>
+    execute(
+      tx,
+      sql`update deliveries set leased_until = null
+            from ${jsonRecords(tx.engine, JSON.stringify(held), 'j', { id: 'integer', lease: 'bigint' })}
+           where deliveries.id = j.id and deliveries.leased_until = j.lease`,
+    ),
+  );
 }

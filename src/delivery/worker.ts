@@ -1,10 +1,15 @@
 /**
  * @module delivery/worker
  * Sends the due deliveries through the outbound protection, at most so many at once and so many
- * per target host, and records each attempt. A delivery is leased while it is sent; a lease
- * that ran out (the server died mid-send) lets another worker take it again, so delivery is at
- * least once. On PostgreSQL every server runs a worker; on SQLite, the one process does.
+ * per target host, and records each attempt. A delivery is leased while it waits for a free send
+ * and while it is sent; a lease that ran out (the server died mid-send) lets another worker take
+ * it again, so delivery is at least once. On PostgreSQL every server runs a worker; on SQLite,
+ * the one process does.
+ *
+ * The database is written per round, not per send: a claim leases up to a round of sends ahead,
+ * and the attempts that finished while one transaction recorded are recorded by the next.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -15,11 +20,12 @@ import { mailAttempt } from './mail.js';
 import { isMailRequest, type DeliveryRequest } from './messages/request.js';
 import {
   claimDue,
-  healthTargetOf,
   nextDueAt,
-  recordAttempt,
+  recordAttempts,
+  releaseLeases,
   RESPONSE_EXCERPT_BYTES,
   type DeliveryRequests,
+  type FinishedAttempt,
   type LeasedDelivery,
 } from './queue.js';
 import { nextStep, type AttemptResult } from './schedule.js';
@@ -56,6 +62,17 @@ const DEFAULTS = {
   now: () => new Date(),
 };
 
+/** Rounds of sends (of `concurrency`, and of `hostConcurrency` per host) leased at most, in flight and waiting. */
+const LEASED_ROUNDS = 3;
+/** The most attempts recorded in one transaction. */
+const RECORD_BATCH = 200;
+
+/** A leased delivery waiting for a free send, with the Network settings as they were when it was claimed. */
+interface Claimed {
+  leased: LeasedDelivery;
+  policy: OutboundPolicy;
+}
+
 const UNREADABLE: AttemptResult = {
   ok: false,
   failure: 'unreadable',
@@ -75,7 +92,12 @@ export class DeliveryWorker {
     Pick<DeliveryWorkerOptions, 'logger' | 'mailer' | 'onDisabled'>;
   private inFlight = 0;
   private readonly hostsInFlight = new Map<string, number>();
-  /** Claims and sends not yet settled, for {@link idle} and {@link stop}. */
+  /** Leased ahead of the free sends, oldest due first. */
+  private readonly ready: Claimed[] = [];
+  /** Attempts made and not yet recorded. */
+  private readonly finished: FinishedAttempt[] = [];
+  private recording = false;
+  /** Claims, sends and recordings not yet settled, for {@link idle} and {@link stop}. */
   private readonly work = new Set<Promise<void>>();
   private claiming = false;
   private claimAgain = false;
@@ -113,11 +135,15 @@ export class DeliveryWorker {
     while (this.work.size > 0) await Promise.all(this.work);
   }
 
-  /** Lets the sends in flight finish and record their attempts; no new one starts. */
+  /** Lets the sends in flight finish and record their attempts; no new one starts, and the leases taken ahead are given back. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.idle();
+    await releaseLeases(
+      this.db,
+      this.ready.splice(0).map(({ leased }) => leased),
+    );
   }
 
   private track(promise: Promise<void>): void {
@@ -139,26 +165,57 @@ export class DeliveryWorker {
     this.claiming = false;
   }
 
-  /** Leases and starts as many due deliveries as there are free sends; then sleeps until the next is due. */
+  /**
+   * Starts sends from the leased deliveries while there are free ones, and leases more while
+   * fewer than a round wait; then sleeps until the next is due.
+   */
   private async claimAndSend(): Promise<void> {
     const { concurrency, hostConcurrency, leaseMs, now } = this.options;
-    let policy: OutboundPolicy | undefined;
-    while (!this.stopped && this.inFlight < concurrency) {
+    while (!this.stopped) {
+      this.startReady();
+      // Leased in one claim once fewer than a round wait, or while sends are free that nothing
+      // waiting may take (its host has all it may have): up to three rounds, by host too.
+      const freeSends = this.inFlight < concurrency;
+      const room = LEASED_ROUNDS * concurrency - this.ready.length;
+      if ((this.ready.length >= concurrency && !freeSends) || room <= 0) return;
       const at = now();
       const claimed = await claimDue(this.db, {
         now: at,
         leaseMs,
-        limit: concurrency - this.inFlight,
-        hostLimit: hostConcurrency,
-        busyHosts: this.hostsInFlight,
+        limit: room,
+        hostLimit: LEASED_ROUNDS * hostConcurrency,
+        busyHosts: this.hostsHeld(),
       });
       if (claimed.length === 0) {
         this.sleepUntil(await nextDueAt(this.db, at));
         return;
       }
-      // Read once per claim: the Network settings as they are when the sends start.
-      policy ??= await outboundPolicy(this.db);
-      for (const leased of claimed) this.startSend(leased, policy);
+      // Read once per claim: the Network settings as they are when the sends are leased.
+      const policy = await outboundPolicy(this.db);
+      for (const leased of claimed) this.ready.push({ leased, policy });
+    }
+  }
+
+  /** Sends and leased deliveries by host. */
+  private hostsHeld(): Map<string, number> {
+    const held = new Map(this.hostsInFlight);
+    for (const { leased } of this.ready) {
+      const host = leased.delivery.targetHost;
+      held.set(host, (held.get(host) ?? 0) + 1);
+    }
+    return held;
+  }
+
+  /** Starts the leased deliveries, in order, whose host has a free send, while there are free sends. */
+  private startReady(): void {
+    const { concurrency, hostConcurrency } = this.options;
+    for (let i = 0; i < this.ready.length && this.inFlight < concurrency;) {
+      const { leased, policy } = this.ready[i]!;
+      if ((this.hostsInFlight.get(leased.delivery.targetHost) ?? 0) >= hostConcurrency) i++;
+      else {
+        this.ready.splice(i, 1);
+        this.startSend(leased, policy);
+      }
     }
   }
 
@@ -169,7 +226,7 @@ export class DeliveryWorker {
     const send = this.send(leased, policy)
       .catch((error: unknown) =>
         // The lease runs out and the delivery is sent again: at least once.
-        this.options.logger?.error({ err: error, deliveryId: leased.delivery.id }, 'Recording a delivery failed'),
+        this.options.logger?.error({ err: error, deliveryId: leased.delivery.id }, 'Sending a delivery failed'),
       )
       .finally(() => {
         this.inFlight--;
@@ -192,12 +249,38 @@ export class DeliveryWorker {
           ? await mailAttempt(mailer, request)
           : await this.fetchAttempt(request, policy);
     const step = nextStep(result, leased.delivery.attempts + 1, schedule, now());
-    if (await recordAttempt(this.db, leased, { at, result }, step)) await this.tellDisabled(leased);
+    this.finished.push({ leased, at, result, step });
+    if (!this.recording) this.track(this.recordWhileFinished());
+  }
+
+  /**
+   * Records the finished attempts, a batch a transaction, until none is left; from the next turn
+   * of the event loop, so that the sends answered in this one are recorded together.
+   */
+  private async recordWhileFinished(): Promise<void> {
+    this.recording = true;
+    await nextTurn();
+    try {
+      while (this.finished.length > 0) {
+        const batch = this.finished.splice(0, RECORD_BATCH);
+        try {
+          for (const target of await recordAttempts(this.db, batch)) await this.tellDisabled(target);
+          // A retry's time is stored only now: the sleep chosen before did not know it.
+          if (batch.some(({ step }) => step.state === 'pending')) this.wake();
+        } catch (error) {
+          // Their leases run out and they are sent again: at least once.
+          const deliveryIds = batch.map(({ leased }) => leased.delivery.id);
+          this.options.logger?.error({ err: error, deliveryIds }, 'Recording deliveries failed');
+        }
+      }
+    } finally {
+      // In the same turn as the last look at `finished`: an attempt from now on starts a new recording.
+      this.recording = false;
+    }
   }
 
   /** A notice that cannot go out is logged: the target stays disabled and its page says so. */
-  private async tellDisabled({ delivery }: LeasedDelivery): Promise<void> {
-    const target = healthTargetOf(delivery);
+  private async tellDisabled(target: HealthTarget): Promise<void> {
     this.options.logger?.warn({ ...target }, 'An integration was disabled after repeated failures');
     try {
       await this.options.onDisabled?.(target);

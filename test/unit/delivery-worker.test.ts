@@ -280,6 +280,27 @@ describe('the delivery worker', () => {
     }
   });
 
+  it('leases a round ahead of its sends, and gives back what it did not send when stopped', async () => {
+    const { db, world, clock } = await setUp();
+    const held: ServerResponse[] = [];
+    receiver().answer = (response) => held.push(response);
+    const items = [1, 2, 3].map((index) => planned(`${receiver().origin}/hook/${index}`));
+    await queueDeliveries(db, world, items, clock.now());
+    const worker = workerFor(db, clock, { concurrency: 1 });
+    worker.wake();
+    await expect.poll(() => held.length).toBe(1);
+    expect((await storedDeliveries(db)).every((delivery) => delivery.leasedUntil !== null)).toBe(true);
+    const stopped = worker.stop();
+    held[0]!.end('ok');
+    await stopped;
+    expect(receiver().received).toHaveLength(1);
+    expect((await storedDeliveries(db)).map(({ state, leasedUntil }) => [state, leasedUntil])).toEqual([
+      ['delivered', null],
+      ['pending', null],
+      ['pending', null],
+    ]);
+  });
+
   it('sends at most so many at once to one host, and at most so many in all', async () => {
     const { db, world, clock } = await setUp();
     const other = await startReceiver();
