@@ -47,10 +47,10 @@ function startSimulatedServer(url: string): SimulatedServer {
   const spent: Spent = { planning: 0, statements: 0 };
   const db = openPostgres(url, { onTimed: (seconds) => (spent.statements += seconds) });
   const plan = createPlanner(db, DELIVERY_SECRET_KEY_BASE);
-  const planner: Planner = async (event) => {
+  const planner: Planner = async (event, batch) => {
     const started = performance.now();
     try {
-      return await plan(event);
+      return await plan(event, batch);
     } finally {
       spent.planning += (performance.now() - started) / 1000;
     }

@@ -1,11 +1,12 @@
 /**
  * @module delivery/dispatcher
- * Turns the content events the receiver stored (`received`) into deliveries, oldest first. The
- * planner (which resolves the project's settings) runs outside any write transaction; then one
- * transaction reads the status of a pipeline event's ref, chooses the deliveries by it, records
- * the pipeline as the ref's last, moves the event to `dispatched` and stores its deliveries.
- * A server killed before that commit leaves the event `received`, and it is planned again; once
- * committed, its deliveries are stored. No event is skipped or dispatched twice.
+ * Turns the content events the receiver stored (`received`) into deliveries, oldest first, a
+ * batch at a time. The planner (which resolves each project's settings, once for the batch) runs
+ * outside any write transaction; then one transaction, for the whole batch, reads the status of
+ * each pipeline event's ref, chooses its deliveries by it, records the pipeline as the ref's
+ * last, moves the events to `dispatched` and stores their deliveries. A server killed before
+ * that commit leaves the events `received`, and they are planned again; once committed, their
+ * deliveries are stored. No event is skipped or dispatched twice.
  *
  * Several servers of one PostgreSQL database may plan the same event at once: the move to
  * `dispatched` is conditional (`where outcome = 'received'`), so only the first to commit stores
@@ -25,7 +26,7 @@ import {
   type FinishedPipeline,
   type RefStatus,
 } from './pipeline-status.js';
-import { insertDeliveries, type DeliveryRequests, type PlannedDelivery } from './queue.js';
+import { insertEventDeliveries, type DeliveryRequests, type EventDeliveries, type PlannedDelivery } from './queue.js';
 
 /**
  * What an event asks for. Its deliveries are chosen in the dispatch transaction, once the status
@@ -38,8 +39,26 @@ export interface EventPlan {
   deliveries(lastPipelineStatus: RefStatus['status'] | null): PlannedDelivery[];
 }
 
+/**
+ * What the planner reads once for a batch of events (a project's settings and branches, a
+ * connection's kind): the events of a batch are planned with the settings of one moment.
+ */
+export class PlanningBatch {
+  private readonly loaded = new Map<string, Promise<unknown>>();
+
+  /** What `load` answers, loaded once for the batch by `key`. */
+  once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let value = this.loaded.get(key) as Promise<T> | undefined;
+    if (value === undefined) {
+      value = load();
+      this.loaded.set(key, value);
+    }
+    return value;
+  }
+}
+
 /** What to send for an event, from the effective settings of its project's integrations. */
-export type Planner = (event: HostEvent) => Promise<EventPlan>;
+export type Planner = (event: HostEvent, batch: PlanningBatch) => Promise<EventPlan>;
 
 /** Thrown by a planner for an event that cannot be delivered; the message is shown in Recent events. */
 export class UndeliverableEvent extends Error {}
@@ -52,6 +71,11 @@ const UNEXPECTED_DETAIL = 'An unexpected error; it was logged.';
 const BATCH = 100;
 
 type Plan = { planned: EventPlan | null } | { failed: string };
+
+interface Planned {
+  event: HostEvent;
+  plan: Plan;
+}
 
 /** What the dispatch transaction does with an event: its outcome, the deliveries to store, the pipeline to record. */
 interface Settled {
@@ -152,24 +176,36 @@ export class DeliveryDispatcher {
         )
         .orderBy(asc(hostEvents.id))
         .limit(BATCH);
+      if (batch.length === 0) return;
+      const planning = new PlanningBatch();
+      const planned: Planned[] = [];
       for (const event of batch) {
         if (this.stopped) return;
-        try {
-          await this.dispatch(event);
-        } catch (error) {
-          // Left `received`: the next drain plans it again.
-          this.options.logger?.error({ err: error, hostEventId: event.id }, 'Dispatching an event failed');
-        }
-        after = event.id;
+        planned.push({ event, plan: await this.plan(event, planning) });
       }
+      try {
+        await this.dispatch(planned);
+      } catch {
+        // An event whose deliveries cannot be stored (its project was removed since it was read)
+        // fails the batch's transaction: each on its own then, so that the others go out.
+        for (const each of planned) {
+          try {
+            await this.dispatch([each]);
+          } catch (error) {
+            // Left `received`: the next drain plans it again.
+            this.options.logger?.error({ err: error, hostEventId: each.event.id }, 'Dispatching an event failed');
+          }
+        }
+      }
+      after = batch.at(-1)!.id;
       if (batch.length < BATCH) return;
     }
   }
 
-  private async plan(event: HostEvent): Promise<Plan> {
+  private async plan(event: HostEvent, batch: PlanningBatch): Promise<Plan> {
     if (event.projectId === null) return { planned: null };
     try {
-      return { planned: await this.planner(event) };
+      return { planned: await this.planner(event, batch) };
     } catch (error) {
       if (error instanceof UndeliverableEvent) return { failed: error.message };
       this.options.logger?.error({ err: error, hostEventId: event.id }, 'Planning the deliveries of an event failed');
@@ -198,23 +234,45 @@ export class DeliveryDispatcher {
     }
   }
 
-  private async dispatch(event: HostEvent): Promise<void> {
-    const plan = await this.plan(event);
+  /** Settles the planned events in order, in one transaction, and stores their deliveries. */
+  private async dispatch(planned: readonly Planned[]): Promise<void> {
     const now = (this.options.now ?? (() => new Date()))();
     const stored = await this.db.transaction(async (tx) => {
-      const { outcome, detail, deliveries, pipeline } = await this.settle(tx, event, plan);
-      const taken = await tx
-        .update(hostEvents)
-        .set({ outcome, detail, processedAt: now })
-        .where(and(eq(hostEvents.id, event.id), eq(hostEvents.outcome, 'received')))
-        .returning({ id: hostEvents.id });
-      // Another server dispatched it first.
-      if (taken.length === 0 || event.projectId === null) return 0;
-      if (pipeline) await recordFinishedPipeline(tx, event.projectId, pipeline, now);
-      // A project removed since the event was read fails the foreign key: the event stays `received`.
-      await insertDeliveries(tx, { id: event.id, projectId: event.projectId }, deliveries, this.options.requests, now);
-      return deliveries.length;
+      // Another server may have dispatched some first: writes take turns, so what is still
+      // `received` here stays so until this transaction ends.
+      const open = await stillReceived(
+        tx,
+        planned.map(({ event }) => event.id),
+      );
+      const outcomes = new Map<string, { outcome: Settled['outcome']; detail: string | null; ids: number[] }>();
+      const eventDeliveries: EventDeliveries[] = [];
+      for (const { event, plan } of planned) {
+        if (!open.has(event.id)) continue;
+        const { outcome, detail, deliveries, pipeline } = await this.settle(tx, event, plan);
+        const key = JSON.stringify([outcome, detail]);
+        const same = outcomes.get(key) ?? outcomes.set(key, { outcome, detail, ids: [] }).get(key)!;
+        same.ids.push(event.id);
+        if (event.projectId === null) continue;
+        if (pipeline) await recordFinishedPipeline(tx, event.projectId, pipeline, now);
+        eventDeliveries.push({ event: { id: event.id, projectId: event.projectId }, planned: deliveries });
+      }
+      for (const { outcome, detail, ids } of outcomes.values())
+        await tx
+          .update(hostEvents)
+          .set({ outcome, detail, processedAt: now })
+          .where(and(inArray(hostEvents.id, ids), eq(hostEvents.outcome, 'received')));
+      // A project removed since the events were read fails the foreign key: they stay `received`.
+      return insertEventDeliveries(tx, eventDeliveries, this.options.requests, now);
     });
     if (stored > 0) this.options.onDispatched?.();
   }
+}
+
+/** Which of the events `ids` are still `received`. */
+async function stillReceived(tx: Tx, ids: readonly number[]): Promise<Set<number>> {
+  const open = await tx
+    .select({ id: hostEvents.id })
+    .from(hostEvents)
+    .where(and(inArray(hostEvents.id, [...ids]), eq(hostEvents.outcome, 'received')));
+  return new Set(open.map(({ id }) => id));
 }

@@ -19,7 +19,7 @@ import { projectSettingsLevel } from '../settings/owners.js';
 import type { EffectiveSettings, SettingsOwner } from '../settings/resolve.js';
 import { integrationStates } from '../settings/service.js';
 import { SettingsStore } from '../settings/store.js';
-import { UndeliverableEvent, type EventPlan, type Planner } from './dispatcher.js';
+import { UndeliverableEvent, type EventPlan, type Planner, type PlanningBatch } from './dispatcher.js';
 import { toDeliveryEvent, type DeliveryEvent } from './event.js';
 import { integrationTriggerOf, shouldNotify, triggerDecision, type DeliveryContext } from './filters.js';
 import { mailBuilderFor, messageBuilderFor, type StoredRequest } from './messages/index.js';
@@ -62,37 +62,52 @@ export interface PlannerOptions {
 /**
  * @example
  * const planner = createPlanner(db, secretKeyBase, { mailHost: mailer?.targetHost })
- * const plan = await planner(event)
+ * const plan = await planner(event, new PlanningBatch())
  * plan.deliveries(null) // [{ integration: 'slack', settingsOwner: { level: 'instance', ... }, request: { method: 'POST', ... }, used: { ... } }]
  */
 export function createPlanner(db: Db, secretKeyBase: string, { mailHost }: PlannerOptions = {}): Planner {
   const store = new SettingsStore(db, secretKeyBase);
-  return async (event: HostEvent): Promise<EventPlan> => {
+  const hostKind = async (codeHostId: number) => {
     const [connection] = await db
       .select({ kind: codeHosts.kind })
       .from(codeHosts)
-      .where(eq(codeHosts.id, event.codeHostId))
+      .where(eq(codeHosts.id, codeHostId))
       .limit(1);
-    const project = event.projectId === null ? undefined : await findProjectById(db, event.projectId);
-    if (!connection || !project) throw new UndeliverableEvent('The project is no longer in Cascade.');
-    const read = toDeliveryEvent(connection.kind, event.hostEvent, JSON.parse(event.payload) as unknown);
+    return connection?.kind ?? null;
+  };
+  /** What the planning of an event reads of its project; null once the project is gone. */
+  const projectContext = async (projectId: number) => {
+    const project = await findProjectById(db, projectId);
+    if (!project) return null;
+    const group = (await findGroupById(db, project.groupId))!;
+    const at = projectSettingsLevel(project, await groupLineage(db, group));
+    return {
+      project,
+      owner: at.owner,
+      states: await integrationStates(store, at),
+      protectedBranches: await protectedBranchesOf(db, project.id),
+    };
+  };
+  return async (event: HostEvent, batch: PlanningBatch): Promise<EventPlan> => {
+    const kind = await batch.once(`host:${event.codeHostId}`, () => hostKind(event.codeHostId));
+    const { projectId } = event;
+    const context =
+      projectId === null ? null : await batch.once(`project:${projectId}`, () => projectContext(projectId));
+    if (!kind || !context) throw new UndeliverableEvent('The project is no longer in Cascade.');
+    const read = toDeliveryEvent(kind, event.hostEvent, JSON.parse(event.payload) as unknown);
     if ('invalid' in read) throw new UndeliverableEvent(read.invalid);
 
-    const group = (await findGroupById(db, project.groupId))!;
-    const lineage = await groupLineage(db, group);
-    const at = projectSettingsLevel(project, lineage);
-    const states = await integrationStates(store, at);
-    const protectedBranches = await protectedBranchesOf(db, project.id);
+    const { project, owner, states, protectedBranches } = context;
     return {
       pipeline: finishedPipelineOf(read.event),
       deliveries: (lastPipelineStatus) => {
-        const context: DeliveryContext = {
+        const filters: DeliveryContext = {
           defaultBranch: project.defaultBranch,
           protectedBranches,
           lastPipelineStatus,
         };
         return states.flatMap(({ type, effective }) =>
-          plannedFor(type, effective, read.event, context, at.owner).map((planned) =>
+          plannedFor(type, effective, read.event, filters, owner).map((planned) =>
             mailHost ? { ...planned, mailHost } : planned,
           ),
         );

@@ -13,7 +13,7 @@ import {
   type CodeHost,
   type HostEvent,
 } from '../../src/db/schema.js';
-import type { EventPlan } from '../../src/delivery/dispatcher.js';
+import { PlanningBatch, type EventPlan } from '../../src/delivery/dispatcher.js';
 import type { DeliveryRequest } from '../../src/delivery/messages/request.js';
 import { DeliveryRequests, insertDeliveries, type PlannedDelivery } from '../../src/delivery/queue.js';
 import type { SettingsOwner } from '../../src/settings/resolve.js';
@@ -136,7 +136,7 @@ export async function dispatchExample(
       receivedAt: new Date(),
     })
     .returning();
-  const planned = (await createPlanner(db, secretKeyBase)(event!)).deliveries(null);
+  const planned = (await createPlanner(db, secretKeyBase)(event!, new PlanningBatch())).deliveries(null);
   await db.transaction((tx) => insertDeliveries(tx, { id: event!.id, projectId }, planned, requests, new Date()));
   return storedDeliveries(db);
 }

@@ -4,14 +4,15 @@
  * and nothing is stored twice; then the whole path to a receiver, retries included.
  */
 import type { ServerResponse } from 'node:http';
-import { asc } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { openPostgres, type Db, type Tx } from '../../src/db/client.js';
-import { hostEvents, type HostEvent } from '../../src/db/schema.js';
+import { openPostgres, writeConnection, type Db, type Tx } from '../../src/db/client.js';
+import { hostEvents, projects, type HostEvent } from '../../src/db/schema.js';
 import { startDelivery } from '../../src/delivery/background.js';
 import { DeliveryDispatcher, UndeliverableEvent, type Planner } from '../../src/delivery/dispatcher.js';
 import type { PlannedDelivery } from '../../src/delivery/queue.js';
-import { SECRET_KEY_BASE } from '../support/code-host-events.js';
+import { insertImportedProject, SECRET_KEY_BASE } from '../support/code-host-events.js';
 import { createPostgresDatabase, openTestDatabase, postgresUrl, TEST_DIALECT } from '../support/database.js';
 import {
   attemptsOf,
@@ -42,7 +43,7 @@ function storedEvents(db: Db) {
   return db.select().from(hostEvents).orderBy(asc(hostEvents.id));
 }
 
-/** The database as a server killed just before the commit of its `nth` transaction leaves it; those before commit. */
+/** The database as a server killed just before the commit of its `nth` transaction leaves it: those before commit, none after. */
 function killedAtCommit(db: Db, nth: number): Db {
   let count = 0;
   return Object.create(db, {
@@ -50,7 +51,7 @@ function killedAtCommit(db: Db, nth: number): Db {
       value: (work: (tx: Tx) => Promise<unknown>) =>
         db.transaction(async (tx) => {
           const result = await work(tx);
-          if (++count === nth) throw new Error('killed before the commit');
+          if (++count >= nth) throw new Error('killed before the commit');
           return result;
         }),
     },
@@ -116,6 +117,30 @@ describe('the delivery dispatcher', () => {
       { outcome: 'dispatched' },
     ]);
     expect((await storedDeliveries(db)).map((delivery) => delivery.hostEventId)).toEqual([events[2]!.id]);
+  });
+
+  it("stores the rest of a batch when one event's deliveries cannot be stored, and that one once it can", async () => {
+    const db = await openTestDatabase();
+    const world = await deliveryWorld(db);
+    const gone = await insertImportedProject(db, world.connection, 16);
+    const first = await world.receive();
+    const [orphaned] = await writeConnection(db)
+      .insert(hostEvents)
+      .values({ ...first, id: undefined, deliveryId: randomUUID(), hostProjectId: 16, projectId: gone.id })
+      .returning();
+    const last = await world.receive();
+    // The project goes while the batch is planned: its event's deliveries then break the foreign key.
+    const planner: Planner = async (event) => {
+      if (event.id === last.id) await writeConnection(db).delete(projects).where(eq(projects.id, gone.id));
+      return planOf([planned(url(event))]);
+    };
+    await new DeliveryDispatcher(db, planner, { requests }).wake();
+    expect((await storedEvents(db)).map(({ outcome }) => outcome)).toEqual(['dispatched', 'received', 'dispatched']);
+    expect((await storedDeliveries(db)).map((delivery) => delivery.hostEventId)).toEqual([first.id, last.id]);
+
+    await new DeliveryDispatcher(db, planner, { requests }).wake();
+    expect((await storedEvents(db))[1]).toMatchObject({ id: orphaned!.id, outcome: 'dispatched', projectId: null });
+    expect(await storedDeliveries(db)).toHaveLength(2);
   });
 
   it('leaves an event received when killed before any commit, plans it again, and stores its deliveries once', async () => {
