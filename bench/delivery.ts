@@ -1,6 +1,6 @@
 /**
- * The delivery rows of `npm run bench`, on a Cascade server process of each database (src/server.ts,
- * its real dispatcher and worker) whose instance Slack webhook is a local receiver in a process of
+ * The delivery rows of `npm run bench`, on a Cascade server process of each database (the
+ * compiled dist/server.js, its real dispatcher and worker) whose instance Slack webhook is a local receiver in a process of
  * its own: the rate of deliveries against the rate a plain Node HTTP client reaches on the same
  * receiver; the time from the receiver route's 2xx to the delivery's arrival at a steady half of
  * that rate; the server's memory during a long load; and a receiver down for a while, after which
@@ -10,7 +10,7 @@
  * (20) of load give the latency, BENCH_DELIVERY_MEMORY_SECONDS (600) the memory and
  * BENCH_DELIVERY_OUTAGE_SECONDS (60) how long the receiver is down.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http, { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -143,7 +143,7 @@ interface Server {
   nextMark: number;
 }
 
-/** Cascade's server on `location`, as `npm start` runs it, sending to a receiver of its own. */
+/** Cascade's compiled server on `location`, as `npm start` runs it, sending to a receiver of its own. */
 async function startServer(engine: Engine, location: string, port: number): Promise<Server> {
   const receiver = await ReceiverProcess.start();
   const db = isPostgresUrl(location) ? openPostgres(location) : openSqlite(location);
@@ -152,7 +152,7 @@ async function startServer(engine: Engine, location: string, port: number): Prom
     db,
     `http://127.0.0.1:${receiver.port}/services/T000/B000/bench`,
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/server.js'], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
@@ -397,10 +397,12 @@ export interface DeliveryFigures {
 /**
  * The delivery figures of a server on each of `locations` (an empty SQLite file's path, an
  * empty PostgreSQL database's URL): rate, plain client and latency one database after the
- * other; memory and the outage on both at once, at SHARED_LOAD of each one's rate.
+ * other; memory and the outage on both at once, at SHARED_LOAD of each one's rate. The servers
+ * are dist/server.js, built first, as production runs them.
  */
 export async function measureDelivery(locations: Record<Engine, string>): Promise<Record<Engine, DeliveryFigures>> {
   const servers: Server[] = [];
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   try {
     for (const engine of ENGINES)
       servers.push(
