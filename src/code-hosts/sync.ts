@@ -39,11 +39,15 @@ export const MEMBER_FETCHES = 16;
 /** How many groups' or projects' members a run writes in one transaction. */
 const MEMBERS_BATCH = 100;
 
-/** Where a run is: the listing it takes pages of, or the group or project whose members come next. */
+/**
+ * Where a run is: the listing it takes pages of, or the host id of the last group or project whose
+ * members or hook it saved (the connection's objects are walked in host-id order, which the
+ * `(code_host_id, host_id)` index serves without sorting them all for each batch).
+ */
 type RunCursor =
   | { phase: 'groups' | 'projects'; next: string | null }
-  | { phase: 'members'; source: 'group' | 'project'; after: number }
-  | { phase: 'hooks'; after: number }
+  | { phase: 'members'; source: 'group' | 'project'; afterHostId: number }
+  | { phase: 'hooks'; afterHostId: number }
   | { phase: 'done' };
 
 /** What a run has counted: done and (when the host says) total, and the changes it made. */
@@ -245,7 +249,7 @@ async function walk(
     projectsPage?.catch(() => {});
     const next: RunCursor = page.next
       ? { phase: 'projects', next: page.next }
-      : { phase: 'members', source: 'group', after: 0 };
+      : { phase: 'members', source: 'group', afterHostId: 0 };
     const nextCounts = { ...counts, ...(page.total === null ? {} : { projectsTotal: page.total }) };
     await commit(next, nextCounts, async (tx) => {
       nextCounts.projects = counts.projects ?? 0;
@@ -257,14 +261,13 @@ async function walk(
   // take the slots its last ones free, so the host is asked for as many at once while a batch ends
   // and while it is written.
   const slots = new Slots(MEMBER_FETCHES);
-  const membersAfter = async (source: 'group' | 'project', after: number) => {
-    const table = source === 'group' ? groups : projects;
-    const owners: (Group | Project)[] = await db
-      .select()
-      .from(table)
-      .where(and(eq(table.codeHostId, connection.id), gt(table.id, after)))
-      .orderBy(table.id)
-      .limit(MEMBERS_BATCH);
+  const membersAfter = async (source: 'group' | 'project', afterHostId: number) => {
+    const owners: (Group | Project)[] = await ownedAfter(
+      db,
+      source === 'group' ? groups : projects,
+      connection,
+      afterHostId,
+    );
     const entries = Promise.all(
       owners.map((owner) =>
         slots.run(async () => ({
@@ -284,22 +287,24 @@ async function walk(
     entries.catch(() => {});
     return { owners, entries };
   };
-  let batch = cursor.phase === 'members' ? await membersAfter(cursor.source, cursor.after) : null;
+  let batch = cursor.phase === 'members' ? await membersAfter(cursor.source, cursor.afterHostId) : null;
   while (cursor.phase === 'members') {
     const { source } = cursor;
     if (batch!.owners.length === 0) {
       const next: RunCursor =
-        source === 'group' ? { phase: 'members', source: 'project', after: 0 } : { phase: 'hooks', after: 0 };
+        source === 'group'
+          ? { phase: 'members', source: 'project', afterHostId: 0 }
+          : { phase: 'hooks', afterHostId: 0 };
       batch = next.phase === 'members' ? await membersAfter(next.source, 0) : null;
       await commit(next, counts, async () => {});
       continue;
     }
-    const after = batch!.owners.at(-1)!.id;
-    const following = membersAfter(source, after);
+    const afterHostId = batch!.owners.at(-1)!.hostId!;
+    const following = membersAfter(source, afterHostId);
     following.catch(() => {});
     const entries = await batch!.entries;
     const nextCounts = { ...counts };
-    await commit({ phase: 'members', source, after }, nextCounts, async (tx) => {
+    await commit({ phase: 'members', source, afterHostId }, nextCounts, async (tx) => {
       nextCounts.members = (counts.members ?? 0) + (await mirror.setMembersOfMany(tx, entries));
       nextCounts.users = await countUsers(tx, connection);
       const now = new Date();
@@ -310,15 +315,7 @@ async function walk(
   }
   const target = projectHookTarget(connection, client, options);
   while (cursor.phase === 'hooks') {
-    const { after } = cursor;
-    const batch = target
-      ? await db
-          .select()
-          .from(projects)
-          .where(and(eq(projects.codeHostId, connection.id), gt(projects.id, after)))
-          .orderBy(projects.id)
-          .limit(MEMBERS_BATCH)
-      : [];
+    const batch = target ? await ownedAfter(db, projects, connection, cursor.afterHostId) : [];
     if (batch.length === 0) {
       await commit({ phase: 'done' }, counts, async () => {});
       continue;
@@ -329,11 +326,26 @@ async function walk(
         return null;
       return { project, hookId: (await target!.hooks.register(project.hostId!, target!.url, target!.secret)).hostId };
     });
-    await commit({ phase: 'hooks', after: batch.at(-1)!.id }, counts, async (tx) => {
+    await commit({ phase: 'hooks', afterHostId: batch.at(-1)!.hostId! }, counts, async (tx) => {
       for (const each of registered) if (each) await mirror.recordHook(tx, each.project, each.hookId);
     });
   }
   return { run, counts };
+}
+
+/** The next batch of the connection's groups or projects, in host-id order, after `afterHostId`. */
+async function ownedAfter<T extends typeof groups | typeof projects>(
+  db: Db,
+  table: T,
+  connection: CodeHost,
+  afterHostId: number,
+): Promise<T['$inferSelect'][]> {
+  return (await db
+    .select()
+    .from(table as typeof groups)
+    .where(and(eq(table.codeHostId, connection.id), gt(table.hostId, afterHostId)))
+    .orderBy(table.codeHostId, table.hostId)
+    .limit(MEMBERS_BATCH)) as T['$inferSelect'][];
 }
 
 async function countUsers(tx: Tx, connection: CodeHost): Promise<number> {
