@@ -7,11 +7,11 @@
  * may not take over (a path one of its own groups or projects has, a username a local user has)
  * is a problem reported, never overwritten.
  */
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { recordAuditEvent, type AuditAction, type AuditChange, type AuditedLevel } from '../audit/trail.js';
 import { ROLE_LABELS, roleName } from '../auth/permissions.js';
 import { UNUSABLE_PASSWORD_HASH } from '../auth/passwords.js';
-import type { Tx } from '../db/client.js';
+import { inJsonArray, type Tx } from '../db/client.js';
 import {
   groups,
   members,
@@ -268,22 +268,18 @@ export class Mirror {
     return hosts.map((host) => results.get(host.hostId));
   }
 
-  /** The connection's groups or projects with these host ids, by host id, in one query per 500. */
+  /** The connection's groups or projects with these host ids, by host id, in one query. */
   private async byHostId<T extends typeof groups | typeof projects>(
     tx: Tx,
     table: T,
     hostIds: readonly number[],
   ): Promise<Map<number, T['$inferSelect']>> {
-    const found = new Map<number, T['$inferSelect']>();
-    for (const batch of chunks(hostIds, 500)) {
-      if (batch.length === 0) continue;
-      const rows = (await tx
-        .select()
-        .from(table as typeof groups)
-        .where(and(eq(table.codeHostId, this.connection.id), inArray(table.hostId, batch)))) as T['$inferSelect'][];
-      for (const row of rows) found.set(row.hostId!, row);
-    }
-    return found;
+    if (hostIds.length === 0) return new Map();
+    const rows = (await tx
+      .select()
+      .from(table as typeof groups)
+      .where(and(eq(table.codeHostId, this.connection.id), inIds(tx, table.hostId, hostIds)))) as T['$inferSelect'][];
+    return new Map(rows.map((row) => [row.hostId!, row]));
   }
 
   /** Brings Cascade's copy of a project in step with the host's: a move, then its name, description and branch. */
@@ -338,12 +334,11 @@ export class Mirror {
     const byHostId = new Map(hosts.map((host) => [host.hostId, host]));
     const held = new Map<number, User>();
     const existing = new Map<number, User>();
-    for (const batch of chunks([...byHostId.keys()], 500)) {
-      if (batch.length === 0) continue;
+    if (byHostId.size > 0) {
       const rows = await tx
         .select()
         .from(users)
-        .where(and(eq(users.codeHostId, this.connection.id), inArray(users.hostId, batch)));
+        .where(and(eq(users.codeHostId, this.connection.id), inIds(tx, users.hostId, [...byHostId.keys()])));
       for (const row of rows) existing.set(row.hostId!, row);
     }
     const wanted = [...byHostId.values()].map((host) => {
@@ -458,17 +453,15 @@ export class Mirror {
       [members.groupId, groupIds, 'group'],
       [members.projectId, projectIds, 'project'],
     ] as const) {
-      for (const batch of chunks(ids, 500)) {
-        if (batch.length === 0) continue;
-        const rows = await tx
-          .select({ member: members, username: users.username })
-          .from(members)
-          .innerJoin(users, eq(users.id, members.userId))
-          .where(inArray(column, batch));
-        for (const row of rows) {
-          const key = `${kind}:${kind === 'group' ? row.member.groupId : row.member.projectId}`;
-          current.set(key, [...(current.get(key) ?? []), row]);
-        }
+      if (ids.length === 0) continue;
+      const rows = await tx
+        .select({ member: members, username: users.username })
+        .from(members)
+        .innerJoin(users, eq(users.id, members.userId))
+        .where(inIds(tx, column, ids));
+      for (const row of rows) {
+        const key = `${kind}:${kind === 'group' ? row.member.groupId : row.member.projectId}`;
+        current.set(key, [...(current.get(key) ?? []), row]);
       }
     }
     const added: (typeof members.$inferInsert)[] = [];
@@ -578,18 +571,29 @@ function chunks<T>(values: readonly T[], size: number): T[][] {
   return runs;
 }
 
-/** Which of these full paths (lowercased) a group or project of Cascade has, in one query per 500 per table. */
+/**
+ * `column in (ids)`, the ids given as one JSON parameter: the statement's text is the same
+ * whatever their number, and PostgreSQL looks each one up in an index even before it has
+ * statistics of the table (an import fills tables faster than autovacuum analyses them).
+ */
+const inIds = (tx: Tx, column: SQLWrapper, ids: readonly number[]) =>
+  inJsonArray(tx.engine, column, JSON.stringify(ids), 'integer');
+
+/** `lower(column) in (values)`, as {@link inIds} does for ids; `values` are lowercased already. */
+const inLowercased = (tx: Tx, column: SQLWrapper, values: readonly string[]) =>
+  inJsonArray(tx.engine, sql`lower(${column})`, JSON.stringify(values), 'text');
+
+/** Which of these full paths (lowercased) a group or project of Cascade has, in one query per table. */
 async function takenPaths(tx: Tx, fullPaths: readonly string[]): Promise<Set<string>> {
   const taken = new Set<string>();
-  for (const batch of chunks(unique(fullPaths.map((path) => path.toLowerCase())), 500)) {
-    if (batch.length === 0) continue;
-    for (const table of [groups, projects]) {
-      const rows = await tx
-        .select({ fullPath: table.fullPath })
-        .from(table)
-        .where(inArray(sql`lower(${table.fullPath})`, batch));
-      for (const row of rows) taken.add(row.fullPath.toLowerCase());
-    }
+  if (fullPaths.length === 0) return taken;
+  const lowercased = unique(fullPaths.map((path) => path.toLowerCase()));
+  for (const table of [groups, projects]) {
+    const rows = await tx
+      .select({ fullPath: table.fullPath })
+      .from(table)
+      .where(inLowercased(tx, table.fullPath, lowercased));
+    for (const row of rows) taken.add(row.fullPath.toLowerCase());
   }
   return taken;
 }
@@ -608,14 +612,12 @@ async function usersNamed(
     [users.username, usernames, 'u:'],
     [users.email, emails, 'e:'],
   ] as const) {
-    for (const batch of chunks(unique(values), 500)) {
-      if (batch.length === 0) continue;
-      const rows = await tx
-        .select({ id: users.id, value: column })
-        .from(users)
-        .where(inArray(sql`lower(${column})`, batch));
-      for (const row of rows) found.set(`${prefix}${row.value.toLowerCase()}`, row.id);
-    }
+    if (values.length === 0) continue;
+    const rows = await tx
+      .select({ id: users.id, value: column })
+      .from(users)
+      .where(inLowercased(tx, column, unique(values)));
+    for (const row of rows) found.set(`${prefix}${row.value.toLowerCase()}`, row.id);
   }
   return found;
 }
