@@ -583,19 +583,18 @@ const inIds = (tx: Tx, column: SQLWrapper, ids: readonly number[]) =>
 const inLowercased = (tx: Tx, column: SQLWrapper, values: readonly string[]) =>
   inJsonArray(tx.engine, sql`lower(${column})`, JSON.stringify(values), 'text');
 
-/** Which of these full paths (lowercased) a group or project of Cascade has, in one query per table. */
+/** Which of these full paths (lowercased) a group or project of Cascade has, in one query. */
 async function takenPaths(tx: Tx, fullPaths: readonly string[]): Promise<Set<string>> {
-  const taken = new Set<string>();
-  if (fullPaths.length === 0) return taken;
+  if (fullPaths.length === 0) return new Set();
   const lowercased = unique(fullPaths.map((path) => path.toLowerCase()));
-  for (const table of [groups, projects]) {
-    const rows = await tx
+  const [first, second] = [groups, projects].map((table) =>
+    tx
       .select({ fullPath: table.fullPath })
       .from(table)
-      .where(inLowercased(tx, table.fullPath, lowercased));
-    for (const row of rows) taken.add(row.fullPath.toLowerCase());
-  }
-  return taken;
+      .where(inLowercased(tx, table.fullPath, lowercased)),
+  );
+  const rows = await first!.unionAll(second!);
+  return new Set(rows.map((row) => row.fullPath.toLowerCase()));
 }
 
 /**
