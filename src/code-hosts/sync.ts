@@ -284,8 +284,11 @@ async function walk(
         const saved = await save(tx, page.items);
         nextCounts[listing] = (counts[listing] ?? 0) + saved.filter(Boolean).length;
         const entries = saved.flatMap((source, index) => (source ? [{ source, ...fetched[index]! }] : []));
+        const usersImported = mirror.changes.usersImported;
         nextCounts.members = (counts.members ?? 0) + (await mirror.setMembersOfMany(tx, entries));
-        nextCounts.users = await countUsers(tx, connection);
+        // The connection's users only change in number when a page imports some.
+        if (counts.users === undefined || mirror.changes.usersImported !== usersImported)
+          nextCounts.users = await countUsers(tx, connection);
         const now = new Date();
         for (const { source, protectedBranches } of entries)
           if (protectedBranches) await saveProtectedBranches(tx, source.id, protectedBranches, now);
