@@ -11,7 +11,7 @@ import { and, eq, inArray, isNotNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { recordAuditEvent, type AuditAction, type AuditChange, type AuditedLevel } from '../audit/trail.js';
 import { ROLE_LABELS, roleName } from '../auth/permissions.js';
 import { UNUSABLE_PASSWORD_HASH } from '../auth/passwords.js';
-import { inJsonArray, type Tx } from '../db/client.js';
+import { execute, inJsonArray, insertRecords, type RecordColumns, type Tx } from '../db/client.js';
 import {
   groups,
   members,
@@ -464,7 +464,8 @@ export class Mirror {
         current.set(key, [...(current.get(key) ?? []), row]);
       }
     }
-    const added: (typeof members.$inferInsert)[] = [];
+    const added: MemberRecord[] = [];
+    const now = Date.now();
     const gone: number[] = [];
     let count = 0;
     for (const { source, memberships } of granted) {
@@ -482,10 +483,12 @@ export class Mirror {
         count++;
         if (!row) {
           added.push({
-            userId: user.id,
-            ...(group ? { groupId: source.id } : { projectId: source.id }),
-            accessLevel: membership.accessLevel,
-            codeHostId: this.connection.id,
+            user_id: user.id,
+            group_id: group ? source.id : null,
+            project_id: group ? null : source.id,
+            access_level: membership.accessLevel,
+            code_host_id: this.connection.id,
+            created_at: now,
           });
           this.count('membersAdded');
           await this.record(tx, 'member.added', level, memberChanges(user.username, null, membership.accessLevel));
@@ -507,7 +510,7 @@ export class Mirror {
         await this.record(tx, 'member.removed', level, memberChanges(username, member.accessLevel, null));
       }
     }
-    for (const batch of chunks(added, 500)) if (batch.length > 0) await tx.insert(members).values(batch);
+    if (added.length > 0) await execute(tx, insertRecords(tx.engine, members, MEMBER_COLUMNS, added));
     for (const batch of chunks(gone, 500))
       if (batch.length > 0) await tx.delete(members).where(inArray(members.id, batch));
     return count;
@@ -561,6 +564,18 @@ export class Mirror {
 }
 
 const isGroup = (source: Group | Project): source is Group => 'traversalIds' in source;
+
+/** The columns of the memberships a mirror adds, written in one statement (see `insertRecords`). */
+const MEMBER_COLUMNS = {
+  user_id: 'integer',
+  group_id: 'integer',
+  project_id: 'integer',
+  access_level: 'integer',
+  code_host_id: 'integer',
+  created_at: 'bigint',
+} satisfies RecordColumns;
+
+type MemberRecord = Record<keyof typeof MEMBER_COLUMNS, number | null>;
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 

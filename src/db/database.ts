@@ -165,6 +165,43 @@ export function inJsonArray(
   return sql`${expression} = any(array(select value::${sql.raw(type)} from json_array_elements_text(${array}::json) as value))`;
 }
 
+/** The SQL types of the columns {@link insertRecords} writes, by their SQL names. */
+export type RecordColumns = Record<string, 'integer' | 'bigint' | 'text'>;
+
+/**
+ * `insert into table (columns) select ...` from the records of a JSON array given as one
+ * parameter (each record keyed by the columns' SQL names; times as epoch milliseconds): many rows
+ * in one statement whose text stays the same whatever their number, with no SQL built per value
+ * and no limit on parameters. Add `returning ...` after it where the caller needs the rows.
+ *
+ * @example
+ * await execute(tx, insertRecords(tx.engine, members, { user_id: 'integer', project_id: 'integer' }, [{ user_id: 1, project_id: 2 }]))
+ */
+export function insertRecords(
+  dialect: Dialect,
+  table: SQLWrapper,
+  columns: RecordColumns,
+  records: readonly Record<string, unknown>[],
+): SQL {
+  const names = Object.keys(columns);
+  const list = sql.join(
+    names.map((name) => sql.identifier(name)),
+    sql`, `,
+  );
+  const json = JSON.stringify(records);
+  const source =
+    dialect === 'sqlite'
+      ? sql`(select ${sql.join(
+          names.map((name) => sql`json_extract(value, ${`$.${name}`}) as ${sql.identifier(name)}`),
+          sql`, `,
+        )} from json_each(${json}))`
+      : sql`json_to_recordset(${json}::json) as records(${sql.join(
+          names.map((name) => sql`${sql.identifier(name)} ${sql.raw(columns[name]!)}`),
+          sql`, `,
+        )})`;
+  return sql`insert into ${table} (${list}) select ${list} from ${source}`;
+}
+
 /** What a caller may hear of the statements a database runs. */
 export interface StatementHooks {
   /** The text of every statement run (the tests count queries with it). */
