@@ -11,7 +11,7 @@ import { and, eq, inArray, isNotNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { recordAuditEvent, type AuditAction, type AuditChange, type AuditedLevel } from '../audit/trail.js';
 import { ROLE_LABELS, roleName } from '../auth/permissions.js';
 import { UNUSABLE_PASSWORD_HASH } from '../auth/passwords.js';
-import { execute, inJsonArray, insertRecords, type RecordColumns, type Tx } from '../db/client.js';
+import { execute, inJsonArray, insertRecords, rows, type RecordColumns, type Tx } from '../db/client.js';
 import {
   groups,
   members,
@@ -242,28 +242,33 @@ export class Mirror {
       this.collision(fullPath, 'project');
       return false;
     });
-    for (const batch of chunks(creatable, 500)) {
-      if (batch.length === 0) continue;
-      const inserted = await tx
-        .insert(projects)
-        .values(
-          batch.map(({ host, group, fullPath }) => ({
-            groupId: group.id,
-            name: host.name,
-            path: host.path,
-            fullPath,
-            description: host.description,
-            defaultBranch: host.defaultBranch,
-            codeHostId: this.connection.id,
-            hostId: host.hostId,
-          })),
-        )
-        .returning();
-      for (const project of inserted) {
-        results.set(project.hostId!, project);
-        this.count('projectsImported');
-        await this.record(tx, 'project.imported', projectLevel(project));
-      }
+    const createdAt = new Date();
+    const values: Omit<Project, 'id'>[] = creatable.map(({ host, group, fullPath }) => ({
+      groupId: group.id,
+      name: host.name,
+      path: host.path,
+      fullPath,
+      description: host.description,
+      defaultBranch: host.defaultBranch,
+      codeHostId: this.connection.id,
+      hostId: host.hostId,
+      hostHookId: null,
+      createdAt,
+    }));
+    const ids = new Map<number, number>();
+    if (values.length > 0) {
+      const records = values.map(projectRecord);
+      const inserted = await rows<{ id: number; host_id: number }>(
+        tx,
+        sql`${insertRecords(tx.engine, projects, PROJECT_COLUMNS, records)} returning id, host_id`,
+      );
+      for (const row of inserted) ids.set(row.host_id, row.id);
+    }
+    for (const value of values) {
+      const project: Project = { id: ids.get(value.hostId!)!, ...value };
+      results.set(project.hostId!, project);
+      this.count('projectsImported');
+      await this.record(tx, 'project.imported', projectLevel(project));
     }
     return hosts.map((host) => results.get(host.hostId));
   }
@@ -576,6 +581,31 @@ const MEMBER_COLUMNS = {
 } satisfies RecordColumns;
 
 type MemberRecord = Record<keyof typeof MEMBER_COLUMNS, number | null>;
+
+/** The columns of the projects a mirror imports, written in one statement (see `insertRecords`). */
+const PROJECT_COLUMNS = {
+  group_id: 'integer',
+  name: 'text',
+  path: 'text',
+  full_path: 'text',
+  description: 'text',
+  default_branch: 'text',
+  code_host_id: 'integer',
+  host_id: 'integer',
+  created_at: 'bigint',
+} satisfies RecordColumns;
+
+const projectRecord = (project: Omit<Project, 'id'>): Record<keyof typeof PROJECT_COLUMNS, unknown> => ({
+  group_id: project.groupId,
+  name: project.name,
+  path: project.path,
+  full_path: project.fullPath,
+  description: project.description,
+  default_branch: project.defaultBranch,
+  code_host_id: project.codeHostId,
+  host_id: project.hostId,
+  created_at: project.createdAt.getTime(),
+});
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
