@@ -40,7 +40,6 @@ async function findConnection(db: Db, named: string): Promise<CodeHost> {
 const STEPS = [
   { phase: 'groups', label: 'Groups', done: 'groups', total: 'groupsTotal' },
   { phase: 'projects', label: 'Projects', done: 'projects', total: 'projectsTotal' },
-  { phase: 'members', label: 'Members', done: 'members', total: undefined },
 ] as const;
 
 /**
@@ -58,8 +57,7 @@ function progressReporter(): { update(run: HostSyncRun): void; stop(): void } {
     update(run) {
       const counts = JSON.parse(run.counts) as RunCounts;
       const doneOf = (step: (typeof STEPS)[number]) => counts[step.done] ?? 0;
-      const totalOf = (step: (typeof STEPS)[number]) =>
-        Math.max(doneOf(step), step.total ? (counts[step.total] ?? 0) : 0);
+      const totalOf = (step: (typeof STEPS)[number]) => Math.max(doneOf(step), counts[step.total] ?? 0);
       const index = indexOf(run.phase);
       for (; current < index; current++) {
         const ended = STEPS[current]!;

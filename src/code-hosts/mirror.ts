@@ -7,11 +7,11 @@
  * may not take over (a path one of its own groups or projects has, a username a local user has)
  * is a problem reported, never overwritten.
  */
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { recordAuditEvent, type AuditAction, type AuditChange, type AuditedLevel } from '../audit/trail.js';
 import { ROLE_LABELS, roleName } from '../auth/permissions.js';
 import { UNUSABLE_PASSWORD_HASH } from '../auth/passwords.js';
-import type { Tx } from '../db/client.js';
+import { execute, inJsonArray, insertRecords, rows, type RecordColumns, type Tx } from '../db/client.js';
 import {
   groups,
   members,
@@ -242,48 +242,49 @@ export class Mirror {
       this.collision(fullPath, 'project');
       return false;
     });
-    for (const batch of chunks(creatable, 500)) {
-      if (batch.length === 0) continue;
-      const inserted = await tx
-        .insert(projects)
-        .values(
-          batch.map(({ host, group, fullPath }) => ({
-            groupId: group.id,
-            name: host.name,
-            path: host.path,
-            fullPath,
-            description: host.description,
-            defaultBranch: host.defaultBranch,
-            codeHostId: this.connection.id,
-            hostId: host.hostId,
-          })),
-        )
-        .returning();
-      for (const project of inserted) {
-        results.set(project.hostId!, project);
-        this.count('projectsImported');
-        await this.record(tx, 'project.imported', projectLevel(project));
-      }
+    const createdAt = new Date();
+    const values: Omit<Project, 'id'>[] = creatable.map(({ host, group, fullPath }) => ({
+      groupId: group.id,
+      name: host.name,
+      path: host.path,
+      fullPath,
+      description: host.description,
+      defaultBranch: host.defaultBranch,
+      codeHostId: this.connection.id,
+      hostId: host.hostId,
+      hostHookId: null,
+      createdAt,
+    }));
+    const ids = new Map<number, number>();
+    if (values.length > 0) {
+      const records = values.map(projectRecord);
+      const inserted = await rows<{ id: number; host_id: number }>(
+        tx,
+        sql`${insertRecords(tx.engine, projects, PROJECT_COLUMNS, records)} returning id, host_id`,
+      );
+      for (const row of inserted) ids.set(row.host_id, row.id);
+    }
+    for (const value of values) {
+      const project: Project = { id: ids.get(value.hostId!)!, ...value };
+      results.set(project.hostId!, project);
+      this.count('projectsImported');
+      await this.record(tx, 'project.imported', projectLevel(project));
     }
     return hosts.map((host) => results.get(host.hostId));
   }
 
-  /** The connection's groups or projects with these host ids, by host id, in one query per 500. */
+  /** The connection's groups or projects with these host ids, by host id, in one query. */
   private async byHostId<T extends typeof groups | typeof projects>(
     tx: Tx,
     table: T,
     hostIds: readonly number[],
   ): Promise<Map<number, T['$inferSelect']>> {
-    const found = new Map<number, T['$inferSelect']>();
-    for (const batch of chunks(hostIds, 500)) {
-      if (batch.length === 0) continue;
-      const rows = (await tx
-        .select()
-        .from(table as typeof groups)
-        .where(and(eq(table.codeHostId, this.connection.id), inArray(table.hostId, batch)))) as T['$inferSelect'][];
-      for (const row of rows) found.set(row.hostId!, row);
-    }
-    return found;
+    if (hostIds.length === 0) return new Map();
+    const rows = (await tx
+      .select()
+      .from(table as typeof groups)
+      .where(and(eq(table.codeHostId, this.connection.id), inIds(tx, table.hostId, hostIds)))) as T['$inferSelect'][];
+    return new Map(rows.map((row) => [row.hostId!, row]));
   }
 
   /** Brings Cascade's copy of a project in step with the host's: a move, then its name, description and branch. */
@@ -338,12 +339,11 @@ export class Mirror {
     const byHostId = new Map(hosts.map((host) => [host.hostId, host]));
     const held = new Map<number, User>();
     const existing = new Map<number, User>();
-    for (const batch of chunks([...byHostId.keys()], 500)) {
-      if (batch.length === 0) continue;
+    if (byHostId.size > 0) {
       const rows = await tx
         .select()
         .from(users)
-        .where(and(eq(users.codeHostId, this.connection.id), inArray(users.hostId, batch)));
+        .where(and(eq(users.codeHostId, this.connection.id), inIds(tx, users.hostId, [...byHostId.keys()])));
       for (const row of rows) existing.set(row.hostId!, row);
     }
     const wanted = [...byHostId.values()].map((host) => {
@@ -458,20 +458,19 @@ export class Mirror {
       [members.groupId, groupIds, 'group'],
       [members.projectId, projectIds, 'project'],
     ] as const) {
-      for (const batch of chunks(ids, 500)) {
-        if (batch.length === 0) continue;
-        const rows = await tx
-          .select({ member: members, username: users.username })
-          .from(members)
-          .innerJoin(users, eq(users.id, members.userId))
-          .where(inArray(column, batch));
-        for (const row of rows) {
-          const key = `${kind}:${kind === 'group' ? row.member.groupId : row.member.projectId}`;
-          current.set(key, [...(current.get(key) ?? []), row]);
-        }
+      if (ids.length === 0) continue;
+      const rows = await tx
+        .select({ member: members, username: users.username })
+        .from(members)
+        .innerJoin(users, eq(users.id, members.userId))
+        .where(inIds(tx, column, ids));
+      for (const row of rows) {
+        const key = `${kind}:${kind === 'group' ? row.member.groupId : row.member.projectId}`;
+        current.set(key, [...(current.get(key) ?? []), row]);
       }
     }
-    const added: (typeof members.$inferInsert)[] = [];
+    const added: MemberRecord[] = [];
+    const now = Date.now();
     const gone: number[] = [];
     let count = 0;
     for (const { source, memberships } of granted) {
@@ -489,10 +488,12 @@ export class Mirror {
         count++;
         if (!row) {
           added.push({
-            userId: user.id,
-            ...(group ? { groupId: source.id } : { projectId: source.id }),
-            accessLevel: membership.accessLevel,
-            codeHostId: this.connection.id,
+            user_id: user.id,
+            group_id: group ? source.id : null,
+            project_id: group ? null : source.id,
+            access_level: membership.accessLevel,
+            code_host_id: this.connection.id,
+            created_at: now,
           });
           this.count('membersAdded');
           await this.record(tx, 'member.added', level, memberChanges(user.username, null, membership.accessLevel));
@@ -514,7 +515,7 @@ export class Mirror {
         await this.record(tx, 'member.removed', level, memberChanges(username, member.accessLevel, null));
       }
     }
-    for (const batch of chunks(added, 500)) if (batch.length > 0) await tx.insert(members).values(batch);
+    if (added.length > 0) await execute(tx, insertRecords(tx.engine, members, MEMBER_COLUMNS, added));
     for (const batch of chunks(gone, 500))
       if (batch.length > 0) await tx.delete(members).where(inArray(members.id, batch));
     return count;
@@ -569,6 +570,43 @@ export class Mirror {
 
 const isGroup = (source: Group | Project): source is Group => 'traversalIds' in source;
 
+/** The columns of the memberships a mirror adds, written in one statement (see `insertRecords`). */
+const MEMBER_COLUMNS = {
+  user_id: 'integer',
+  group_id: 'integer',
+  project_id: 'integer',
+  access_level: 'integer',
+  code_host_id: 'integer',
+  created_at: 'bigint',
+} satisfies RecordColumns;
+
+type MemberRecord = Record<keyof typeof MEMBER_COLUMNS, number | null>;
+
+/** The columns of the projects a mirror imports, written in one statement (see `insertRecords`). */
+const PROJECT_COLUMNS = {
+  group_id: 'integer',
+  name: 'text',
+  path: 'text',
+  full_path: 'text',
+  description: 'text',
+  default_branch: 'text',
+  code_host_id: 'integer',
+  host_id: 'integer',
+  created_at: 'bigint',
+} satisfies RecordColumns;
+
+const projectRecord = (project: Omit<Project, 'id'>): Record<keyof typeof PROJECT_COLUMNS, unknown> => ({
+  group_id: project.groupId,
+  name: project.name,
+  path: project.path,
+  full_path: project.fullPath,
+  description: project.description,
+  default_branch: project.defaultBranch,
+  code_host_id: project.codeHostId,
+  host_id: project.hostId,
+  created_at: project.createdAt.getTime(),
+});
+
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
 /** `values` in runs of `size`: a statement's parameters stay within both databases' limits. */
@@ -578,20 +616,30 @@ function chunks<T>(values: readonly T[], size: number): T[][] {
   return runs;
 }
 
-/** Which of these full paths (lowercased) a group or project of Cascade has, in one query per 500 per table. */
+/**
+ * `column in (ids)`, the ids given as one JSON parameter: the statement's text is the same
+ * whatever their number, and PostgreSQL looks each one up in an index even before it has
+ * statistics of the table (an import fills tables faster than autovacuum analyses them).
+ */
+const inIds = (tx: Tx, column: SQLWrapper, ids: readonly number[]) =>
+  inJsonArray(tx.engine, column, JSON.stringify(ids), 'integer');
+
+/** `lower(column) in (values)`, as {@link inIds} does for ids; `values` are lowercased already. */
+const inLowercased = (tx: Tx, column: SQLWrapper, values: readonly string[]) =>
+  inJsonArray(tx.engine, sql`lower(${column})`, JSON.stringify(values), 'text');
+
+/** Which of these full paths (lowercased) a group or project of Cascade has, in one query. */
 async function takenPaths(tx: Tx, fullPaths: readonly string[]): Promise<Set<string>> {
-  const taken = new Set<string>();
-  for (const batch of chunks(unique(fullPaths.map((path) => path.toLowerCase())), 500)) {
-    if (batch.length === 0) continue;
-    for (const table of [groups, projects]) {
-      const rows = await tx
-        .select({ fullPath: table.fullPath })
-        .from(table)
-        .where(inArray(sql`lower(${table.fullPath})`, batch));
-      for (const row of rows) taken.add(row.fullPath.toLowerCase());
-    }
-  }
-  return taken;
+  if (fullPaths.length === 0) return new Set();
+  const lowercased = unique(fullPaths.map((path) => path.toLowerCase()));
+  const [first, second] = [groups, projects].map((table) =>
+    tx
+      .select({ fullPath: table.fullPath })
+      .from(table)
+      .where(inLowercased(tx, table.fullPath, lowercased)),
+  );
+  const rows = await first!.unionAll(second!);
+  return new Set(rows.map((row) => row.fullPath.toLowerCase()));
 }
 
 /**
@@ -608,14 +656,12 @@ async function usersNamed(
     [users.username, usernames, 'u:'],
     [users.email, emails, 'e:'],
   ] as const) {
-    for (const batch of chunks(unique(values), 500)) {
-      if (batch.length === 0) continue;
-      const rows = await tx
-        .select({ id: users.id, value: column })
-        .from(users)
-        .where(inArray(sql`lower(${column})`, batch));
-      for (const row of rows) found.set(`${prefix}${row.value.toLowerCase()}`, row.id);
-    }
+    if (values.length === 0) continue;
+    const rows = await tx
+      .select({ id: users.id, value: column })
+      .from(users)
+      .where(inLowercased(tx, column, unique(values)));
+    for (const row of rows) found.set(`${prefix}${row.value.toLowerCase()}`, row.id);
   }
   return found;
 }

@@ -10,7 +10,6 @@ import { recordAuditEvent, INSTANCE_LEVEL, type AuditChange } from '../audit/tra
 import type { Db, Tx } from '../db/client.js';
 import {
   codeHosts,
-  groups,
   hostSyncRuns,
   projects,
   users,
@@ -27,7 +26,10 @@ import {
   HostSyncProblem,
   type HostClient,
   type HostClientFactory,
+  type HostGroup,
+  type HostMembership,
   type HostPage,
+  type HostProject,
   type HostSync,
 } from './host.js';
 import { receiverUrlFor } from './connections.js';
@@ -36,15 +38,23 @@ import { HostSecrets } from './secrets.js';
 
 /** How many members listings a run asks the host for at once. */
 export const MEMBER_FETCHES = 16;
-/** How many groups' or projects' members a run writes in one transaction. */
-const MEMBERS_BATCH = 100;
+/** How many projects' hooks a run registers, then records in one transaction. */
+const HOOKS_BATCH = 100;
 
-/** Where a run is: the listing it takes pages of, or the group or project whose members come next. */
+/**
+ * Where a run is: the listing it takes pages of (each saved with its groups' or projects'
+ * members), or the host id of the last project whose hook it saved (projects are walked in
+ * host-id order, which the `(code_host_id, host_id)` index serves without sorting them all for
+ * each batch).
+ */
 type RunCursor =
-  | { phase: 'groups' | 'projects'; next: string | null }
-  | { phase: 'members'; source: 'group' | 'project'; after: number }
-  | { phase: 'hooks'; after: number }
-  | { phase: 'done' };
+  { phase: 'groups' | 'projects'; next: string | null } | { phase: 'hooks'; afterHostId: number } | { phase: 'done' };
+
+/** What is fetched with each group or project: its members, and the protected branches a reconcile reads. */
+interface Details {
+  memberships: HostMembership[];
+  protectedBranches: string[] | null;
+}
 
 /** What a run has counted: done and (when the host says) total, and the changes it made. */
 export type RunCounts = Partial<
@@ -225,100 +235,92 @@ async function walk(
     options.onProgress?.(run);
   };
 
-  while (cursor.phase === 'groups') {
-    const page = await client.groups(cursor.next);
-    const next: RunCursor = page.next ? { phase: 'groups', next: page.next } : { phase: 'projects', next: null };
-    const nextCounts = { ...counts, ...(page.total === null ? {} : { groupsTotal: page.total }) };
-    await commit(next, nextCounts, async (tx) => {
-      nextCounts.groups = counts.groups ?? 0;
-      for (const group of page.items) {
-        seen?.groups.add(group.hostId);
-        if (await mirror.upsertGroup(tx, group)) nextCounts.groups++;
-      }
-    });
-  }
-  // As with members below, the next page is fetched while this one is written.
-  let projectsPage = cursor.phase === 'projects' ? client.projects(cursor.next) : null;
-  while (cursor.phase === 'projects') {
-    const page = await projectsPage!;
-    projectsPage = page.next ? client.projects(page.next) : null;
-    projectsPage?.catch(() => {});
-    const next: RunCursor = page.next
-      ? { phase: 'projects', next: page.next }
-      : { phase: 'members', source: 'group', after: 0 };
-    const nextCounts = { ...counts, ...(page.total === null ? {} : { projectsTotal: page.total }) };
-    await commit(next, nextCounts, async (tx) => {
-      nextCounts.projects = counts.projects ?? 0;
-      for (const project of page.items) seen?.projects.add(project.hostId);
-      nextCounts.projects += (await mirror.upsertProjects(tx, page.items)).filter(Boolean).length;
-    });
-  }
-  // One set of fetch slots for every batch: the next batch's fetches queue behind this one's and
-  // take the slots its last ones free, so the host is asked for as many at once while a batch ends
+  // One set of fetch slots for every page: the next page's fetches queue behind this one's and
+  // take the slots its last ones free, so the host is asked for as many at once while a page ends
   // and while it is written.
   const slots = new Slots(MEMBER_FETCHES);
-  const membersAfter = async (source: 'group' | 'project', after: number) => {
-    const table = source === 'group' ? groups : projects;
-    const owners: (Group | Project)[] = await db
-      .select()
-      .from(table)
-      .where(and(eq(table.codeHostId, connection.id), gt(table.id, after)))
-      .orderBy(table.id)
-      .limit(MEMBERS_BATCH);
-    const entries = Promise.all(
-      owners.map((owner) =>
+  /** A page of a listing, and the fetch of what is saved with each of its groups or projects. */
+  const withDetails = async <T extends HostGroup | HostProject>(
+    listing: 'groups' | 'projects',
+    page: HostPage<T>,
+  ): Promise<{ page: HostPage<T>; details: Promise<Details[]> }> => {
+    const details = Promise.all(
+      page.items.map((item) =>
         slots.run(async () => ({
-          source: owner,
-          memberships: await allPages((page) =>
-            source === 'group' ? client.groupMembers(owner.hostId!, page) : client.projectMembers(owner.hostId!, page),
+          memberships: await allPages((next) =>
+            listing === 'groups' ? client.groupMembers(item.hostId, next) : client.projectMembers(item.hostId, next),
           ),
           // Read by the reconcile only, so the import asks one thing per project; the reconcile follows it at once.
-          protectedBranches:
-            seen && source === 'project'
-              ? await client.protectedBranches({ hostId: owner.hostId!, fullPath: owner.fullPath })
-              : null,
+          protectedBranches: seen && listing === 'projects' ? await client.protectedBranches(item) : null,
         })),
       ),
     );
-    // A failure of a batch not yet awaited is met when it is, not before.
-    entries.catch(() => {});
-    return { owners, entries };
+    // A failure of a page not yet awaited is met when it is, not before.
+    details.catch(() => {});
+    return { page, details };
   };
-  let batch = cursor.phase === 'members' ? await membersAfter(cursor.source, cursor.after) : null;
-  while (cursor.phase === 'members') {
-    const { source } = cursor;
-    if (batch!.owners.length === 0) {
-      const next: RunCursor =
-        source === 'group' ? { phase: 'members', source: 'project', after: 0 } : { phase: 'hooks', after: 0 };
-      batch = next.phase === 'members' ? await membersAfter(next.source, 0) : null;
-      await commit(next, counts, async () => {});
-      continue;
+  /**
+   * Takes the pages of a listing from where the run is, each saved by `save` (which answers what
+   * Cascade holds of each item, undefined where it skipped one) with the members of what it
+   * holds, in one transaction; then the run goes on to `after`. The next page is fetched, and
+   * its members, while one is written.
+   */
+  const takeListing = async <T extends HostGroup | HostProject>(
+    listing: 'groups' | 'projects',
+    take: (next: string | null) => Promise<HostPage<T>>,
+    save: (tx: Tx, items: T[]) => Promise<(Group | Project | undefined)[]>,
+    after: RunCursor,
+  ) => {
+    const ask = (next: string | null) => take(next).then((page) => withDetails(listing, page));
+    let asked = cursor.phase === listing ? ask(cursor.next) : null;
+    while (cursor.phase === listing) {
+      const { page, details } = await asked!;
+      asked = page.next ? ask(page.next) : null;
+      asked?.catch(() => {});
+      const fetched = await details;
+      const next: RunCursor = page.next ? { phase: listing, next: page.next } : after;
+      const nextCounts: RunCounts = { ...counts, ...(page.total === null ? {} : { [`${listing}Total`]: page.total }) };
+      await commit(next, nextCounts, async (tx) => {
+        const saved = await save(tx, page.items);
+        nextCounts[listing] = (counts[listing] ?? 0) + saved.filter(Boolean).length;
+        const entries = saved.flatMap((source, index) => (source ? [{ source, ...fetched[index]! }] : []));
+        const usersImported = mirror.changes.usersImported;
+        nextCounts.members = (counts.members ?? 0) + (await mirror.setMembersOfMany(tx, entries));
+        // The connection's users only change in number when a page imports some.
+        if (counts.users === undefined || mirror.changes.usersImported !== usersImported)
+          nextCounts.users = await countUsers(tx, connection);
+        const now = new Date();
+        for (const { source, protectedBranches } of entries)
+          if (protectedBranches) await saveProtectedBranches(tx, source.id, protectedBranches, now);
+      });
     }
-    const after = batch!.owners.at(-1)!.id;
-    const following = membersAfter(source, after);
-    following.catch(() => {});
-    const entries = await batch!.entries;
-    const nextCounts = { ...counts };
-    await commit({ phase: 'members', source, after }, nextCounts, async (tx) => {
-      nextCounts.members = (counts.members ?? 0) + (await mirror.setMembersOfMany(tx, entries));
-      nextCounts.users = await countUsers(tx, connection);
-      const now = new Date();
-      for (const { source: project, protectedBranches } of entries)
-        if (protectedBranches) await saveProtectedBranches(tx, project.id, protectedBranches, now);
-    });
-    batch = await following;
-  }
+  };
+
+  await takeListing(
+    'groups',
+    (next) => client.groups(next),
+    async (tx, items) => {
+      const saved: (Group | undefined)[] = [];
+      for (const group of items) {
+        seen?.groups.add(group.hostId);
+        saved.push(await mirror.upsertGroup(tx, group));
+      }
+      return saved;
+    },
+    { phase: 'projects', next: null },
+  );
+  await takeListing(
+    'projects',
+    (next) => client.projects(next),
+    (tx, items) => {
+      for (const project of items) seen?.projects.add(project.hostId);
+      return mirror.upsertProjects(tx, items);
+    },
+    { phase: 'hooks', afterHostId: 0 },
+  );
   const target = projectHookTarget(connection, client, options);
   while (cursor.phase === 'hooks') {
-    const { after } = cursor;
-    const batch = target
-      ? await db
-          .select()
-          .from(projects)
-          .where(and(eq(projects.codeHostId, connection.id), gt(projects.id, after)))
-          .orderBy(projects.id)
-          .limit(MEMBERS_BATCH)
-      : [];
+    const batch = target ? await projectsAfter(db, connection, cursor.afterHostId) : [];
     if (batch.length === 0) {
       await commit({ phase: 'done' }, counts, async () => {});
       continue;
@@ -329,11 +331,21 @@ async function walk(
         return null;
       return { project, hookId: (await target!.hooks.register(project.hostId!, target!.url, target!.secret)).hostId };
     });
-    await commit({ phase: 'hooks', after: batch.at(-1)!.id }, counts, async (tx) => {
+    await commit({ phase: 'hooks', afterHostId: batch.at(-1)!.hostId! }, counts, async (tx) => {
       for (const each of registered) if (each) await mirror.recordHook(tx, each.project, each.hookId);
     });
   }
   return { run, counts };
+}
+
+/** The next batch of the connection's projects, in host-id order, after `afterHostId`. */
+function projectsAfter(db: Db, connection: CodeHost, afterHostId: number): Promise<Project[]> {
+  return db
+    .select()
+    .from(projects)
+    .where(and(eq(projects.codeHostId, connection.id), gt(projects.hostId, afterHostId)))
+    .orderBy(projects.codeHostId, projects.hostId)
+    .limit(HOOKS_BATCH);
 }
 
 async function countUsers(tx: Tx, connection: CodeHost): Promise<number> {
@@ -416,8 +428,8 @@ async function recordImport(tx: Tx, connection: CodeHost, mirror: Mirror): Promi
 }
 
 /**
- * Imports the host's groups, then projects, then each one's members, resuming an import that did
- * not finish; importing again changes nothing the host did not change.
+ * Imports the host's groups, then projects, each page with its groups' or projects' members,
+ * resuming an import that did not finish; importing again changes nothing the host did not change.
  *
  * @example
  * const run = await runImport(db, connection, client, { onProgress: (run) => console.log(run.counts) })

@@ -165,25 +165,53 @@ export function inJsonArray(
   return sql`${expression} = any(array(select value::${sql.raw(type)} from json_array_elements_text(${array}::json) as value))`;
 }
 
-/** The column types {@link jsonRecords} reads: integers (ids, epoch milliseconds) and text. */
-export type JsonRecordColumns = Record<string, 'integer' | 'bigint' | 'text'>;
+/** The SQL types of the columns {@link jsonRecords} and {@link insertRecords} read: integers (ids, epoch milliseconds) and text. */
+export type RecordColumns = Record<string, 'integer' | 'bigint' | 'text'>;
 
 /**
- * The objects of a JSON array given as one parameter, as a relation named `alias` with `columns`
- * (a missing key reads as null), for statements that write many rows each their own way in one go:
+ * The records of a JSON array given as one parameter (each keyed by the columns' SQL names; a
+ * missing key reads as null), as a relation named `alias` with `columns`: many rows in one
+ * statement whose text stays the same whatever their number, with no SQL built per value and no
+ * limit on parameters. For statements that write many rows each their own way:
  * `update ... from ${jsonRecords(...)} where t.id = alias.id`.
  *
  * @example
  * sql`update deliveries set state = j.state from ${jsonRecords(tx.engine, JSON.stringify(done), 'j', { id: 'integer', state: 'text' })} where deliveries.id = j.id`
  */
-export function jsonRecords(dialect: Dialect, json: string, alias: string, columns: JsonRecordColumns): SQL {
+export function jsonRecords(dialect: Dialect, json: string, alias: string, columns: RecordColumns): SQL {
   const names = Object.keys(columns);
   if (dialect === 'sqlite') {
-    const read = names.map((name) => `value ->> '${name}' as ${name}`).join(', ');
-    return sql`(select ${sql.raw(read)} from json_each(${json})) as ${sql.raw(alias)}`;
+    const read = sql.join(
+      names.map((name) => sql`json_extract(value, ${`$.${name}`}) as ${sql.identifier(name)}`),
+      sql`, `,
+    );
+    return sql`(select ${read} from json_each(${json})) as ${sql.identifier(alias)}`;
   }
-  const typed = names.map((name) => `${name} ${columns[name]}`).join(', ');
-  return sql`jsonb_to_recordset(${json}::jsonb) as ${sql.raw(`${alias}(${typed})`)}`;
+  const typed = sql.join(
+    names.map((name) => sql`${sql.identifier(name)} ${sql.raw(columns[name]!)}`),
+    sql`, `,
+  );
+  return sql`json_to_recordset(${json}::json) as ${sql.identifier(alias)}(${typed})`;
+}
+
+/**
+ * `insert into table (columns) select ...` from {@link jsonRecords} (times as epoch
+ * milliseconds). Add `returning ...` after it where the caller needs the rows.
+ *
+ * @example
+ * await execute(tx, insertRecords(tx.engine, members, { user_id: 'integer', project_id: 'integer' }, [{ user_id: 1, project_id: 2 }]))
+ */
+export function insertRecords(
+  dialect: Dialect,
+  table: SQLWrapper,
+  columns: RecordColumns,
+  records: readonly Record<string, unknown>[],
+): SQL {
+  const list = sql.join(
+    Object.keys(columns).map((name) => sql.identifier(name)),
+    sql`, `,
+  );
+  return sql`insert into ${table} (${list}) select ${list} from ${jsonRecords(dialect, JSON.stringify(records), 'records', columns)}`;
 }
 
 /** What a caller may hear of the statements a database runs. */
