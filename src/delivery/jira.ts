@@ -38,6 +38,9 @@ const issue = z.object({
 });
 type Issue = z.infer<typeof issue>;
 
+/** A step as the attempt's log names it: its path and query (the host is the delivery's). */
+const pathOf = (url: string) => (URL.canParse(url) ? `${new URL(url).pathname}${new URL(url).search}` : url);
+
 /** How a sequence stopped: the failing step's outcome, the steps' log prepended. */
 class StepFailed extends Error {
   constructor(readonly result: AttemptResult) {
@@ -71,7 +74,7 @@ class JiraSteps {
     throw new StepFailed({
       ok: false,
       failure: 'unexpected_answer',
-      message: `Jira's answer to GET ${this.pathOf(path)} is not what its REST API documents`,
+      message: `Jira's answer to GET ${pathOf(`${this.request.url}${path}`)} is not what its REST API documents`,
       status: answer.status,
       reply: this.excerpt(answer.body),
       durationMs: this.elapsed(),
@@ -103,7 +106,7 @@ class JiraSteps {
       this.policy,
       excerptOnly ? { timeoutMs, maxBodyBytes: RESPONSE_EXCERPT_BYTES, cutLongerBody: true } : { timeoutMs },
     );
-    const named = `${step.method} ${new URL(step.url).pathname}${new URL(step.url).search}`;
+    const named = `${step.method} ${pathOf(step.url)}`;
     if (!result.ok) {
       this.note(`${named}: ${result.message}`);
       throw new StepFailed({ ...result, message: `${named}: ${result.message}`, durationMs: this.elapsed() });
@@ -113,10 +116,6 @@ class JiraSteps {
       throw new StepFailed({ ...result, body: this.excerpt(result.body), durationMs: this.elapsed() });
     this.last = result;
     return result;
-  }
-
-  private pathOf(path: string): string {
-    return new URL(`${this.request.url}${path}`).pathname;
   }
 
   private excerpt(answer: string): string {
