@@ -99,6 +99,8 @@ export interface MergeRequestDetails {
   labels: string[];
   sourceBranch: string | null;
   targetBranch: string | null;
+  /** The source branch's last commit (GitLab's `diff_head_sha`); null when the payload has none. */
+  headSha: string | null;
 }
 
 /** What a comment is on, with what GitLab's note message shows of it. */
@@ -389,6 +391,7 @@ function gitlabMergeRequest(body: Payload): MergeRequestDetails {
     labels: gitlabLabels(body, attributes),
     sourceBranch: textOrNull(attributes.source_branch),
     targetBranch: textOrNull(attributes.target_branch),
+    headSha: textOrNull(objectAt(attributes, 'last_commit').id),
   };
 }
 
@@ -655,6 +658,7 @@ function giteaMergeRequest(hostEvent: string, body: Payload): MergeRequestDetail
     labels: labelTitles(listAt(pull, 'labels'), 'name'),
     sourceBranch: textOrNull(objectAt(pull, 'head').ref),
     targetBranch: textOrNull(objectAt(pull, 'base').ref),
+    headSha: textOrNull(objectAt(pull, 'head').sha),
   };
 }
 

@@ -5,9 +5,10 @@
  * encoded; nor does what looks like a credential whatever the type: Authorization-like
  * headers, query values and body keys named like tokens, a URL's password, and path segments
  * shaped like webhook tokens (Slack's `/services/T0/B0/<token>`, Discord's `/webhooks/<id>/<token>`).
+ * A Jira delivery shows the steps it may take, with what each would send.
  */
 import type { OutboundRequest } from '../outbound/request.js';
-import type { MailRequest } from './messages/request.js';
+import { isJiraRequest, type JiraMessage, type JiraRequest, type MailRequest } from './messages/request.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -116,6 +117,7 @@ function shownBody(body: string, contentType: string): string {
  * // { method: 'POST', url: 'https://hooks.slack.com/services/T0/B0/[REDACTED]', headers: {}, body: null }
  */
 export function shownRequest(request: OutboundRequest, secrets: readonly string[]): ShownRequest {
+  if (isJiraRequest(request)) return shownJira(request, secrets);
   const headers = request.headers ?? {};
   const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
   return {
@@ -142,4 +144,43 @@ export function shownMail(mail: MailRequest): ShownRequest {
     headers: { Subject: mail.subject, ...mail.headers },
     body: mail.text,
   };
+}
+
+/** The steps of GitLab's `send_message`, as delivery/jira.ts takes them. */
+function messageSteps(issue: string, { comment, link }: JiraMessage, commentsEnabled: boolean): string[] {
+  return [
+    `GET ${issue}/remotelink`,
+    ...(commentsEnabled
+      ? [`POST ${issue}/comment, unless the issue links ${link.object.url} already`, JSON.stringify({ body: comment })]
+      : []),
+    `POST ${issue}/remotelink, or PUT to the link there`,
+    JSON.stringify(link),
+  ];
+}
+
+/** The steps of a Jira delivery, reads first, each write followed by its body (delivery/jira.ts). */
+function jiraSteps({ url, action, commentsEnabled }: JiraRequest): string[] {
+  const issue = URL.canParse(url) ? new URL(url).pathname : url;
+  if (action.type === 'cross_reference')
+    return [
+      `GET ${issue}/comment: nothing more when a comment holds the comment below`,
+      ...messageSteps(issue, action.message, commentsEnabled),
+    ];
+  const transitions =
+    action.transitions === 'automatic'
+      ? [`POST ${issue}/transitions, the issue's transition to done`]
+      : action.transitions.flatMap((id) => [`POST ${issue}/transitions`, JSON.stringify({ transition: { id } })]);
+  const read = action.transitions === 'automatic' ? '?fields=resolution&expand=transitions' : '?fields=resolution';
+  return [
+    `GET ${issue}${read}: nothing more when the issue is resolved`,
+    ...transitions,
+    `GET ${issue}?fields=resolution: the rest once the issue is resolved`,
+    ...messageSteps(issue, action.solved, commentsEnabled),
+  ];
+}
+
+/** A Jira delivery as shown: the issue it acts on, its credentials redacted, and its steps. */
+function shownJira(request: JiraRequest, secrets: readonly string[]): ShownRequest {
+  const shown = shownRequest({ method: 'GET', url: request.url, headers: request.headers }, secrets);
+  return { ...shown, body: withoutSecrets(jiraSteps(request).join('\n'), secrets) };
 }

@@ -20,9 +20,22 @@ export type MailFailureResult = {
   durationMs: number;
 };
 
-/** How an attempt went: the outbound or mail result, or a stored request that no longer opens. */
+/** A Jira step answered with a 2xx that is not the JSON Jira's REST API documents (a login page, a proxy's). */
+export type UnexpectedAnswerResult = {
+  ok: false;
+  failure: 'unexpected_answer';
+  message: string;
+  status?: number;
+  reply?: string;
+  durationMs: number;
+};
+
+/** How an attempt went: the outbound, Jira or mail result, or a stored request that no longer opens. */
 export type AttemptResult =
-  FetchResult | MailFailureResult | { ok: false; failure: 'unreadable'; message: string; durationMs: number };
+  | FetchResult
+  | MailFailureResult
+  | UnexpectedAnswerResult
+  | { ok: false; failure: 'unreadable'; message: string; durationMs: number };
 
 export type NextStep = { state: 'delivered' } | { state: 'failed' } | { state: 'pending'; at: Date };
 

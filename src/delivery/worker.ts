@@ -16,8 +16,9 @@ import type { Mailer } from '../mail/mailer.js';
 import { outboundPolicy } from '../model/network-settings.js';
 import { fetchOutbound, type OutboundPolicy, type OutboundRequest } from '../outbound/request.js';
 import type { HealthTarget } from './health.js';
+import { jiraAttempt } from './jira.js';
 import { mailAttempt } from './mail.js';
-import { isMailRequest, type DeliveryRequest } from './messages/request.js';
+import { isJiraRequest, isMailRequest, type DeliveryRequest } from './messages/request.js';
 import {
   claimDue,
   nextDueAt,
@@ -247,7 +248,9 @@ export class DeliveryWorker {
         ? UNREADABLE
         : isMailRequest(request)
           ? await mailAttempt(mailer, request)
-          : await this.fetchAttempt(request, policy);
+          : isJiraRequest(request)
+            ? await jiraAttempt(request, policy, this.options.timeoutMs)
+            : await this.fetchAttempt(request, policy);
     const step = nextStep(result, leased.delivery.attempts + 1, schedule, now());
     this.finished.push({ leased, at, result, step });
     if (!this.recording) this.track(this.recordWhileFinished());

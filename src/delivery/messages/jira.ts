@@ -7,16 +7,18 @@
  * there gets no cross-reference comment, as in GitLab. The planner holds pushes to
  * `commit_events` and merge requests to `merge_requests_events`.
  *
- * Each request stands alone, so what GitLab reads from Jira first is left out: it skips a comment
- * already on the issue, adds a remote link, finds the "done" transition of
- * `jira_issue_transition_automatic` among the issue's transitions, and comments "Issue solved"
- * once the issue has a resolution. Automatic transitions therefore send nothing.
+ * Each delivery is one Jira issue's sequence of requests, run by delivery/jira.ts as one attempt
+ * that reads Jira first, as GitLab does: a cross-reference skips a comment already on the issue and
+ * adds a remote link to the commit or merge request; closing finds the "done" transition of
+ * `jira_issue_transition_automatic` among the issue's transitions (or applies the configured ones)
+ * and comments "Issue solved with …" once the issue has a resolution. Built here, nothing is sent.
  */
 import { basicAuth, joinUrl } from '../../integrations/test-requests.js';
 import type { DeliveryEvent } from '../event.js';
 import { hostPages } from './chat/base.js';
 import { closedIssues, mentionedIssues } from './jira-issues.js';
-import { textOf, type DeliveryRequest, type MessageBuilder } from './request.js';
+import { HOST_KIND_LABELS } from '../../code-hosts/host.js';
+import { textOf, type JiraMessage, type JiraRequest, type MessageBuilder } from './request.js';
 
 type Fields = Parameters<MessageBuilder>[1];
 
@@ -38,6 +40,8 @@ interface Mention {
   text: string;
   /** The text whose closing statements close issues; null where nothing is closed. */
   closingText: string | null;
+  /** The commit an issue closed is solved with: the commit, or the merge request's last one. */
+  commitId: string | null;
 }
 
 /** Commit#title: the first line, cut after 78 characters (at a space) when it has 100 or more. */
@@ -63,6 +67,7 @@ function mentionsOf(event: DeliveryEvent): Mention[] {
         branch: push.refName,
         text: commit.message,
         closingText: closes ? commit.message : null,
+        commitId: commit.id,
       }));
     }
     case 'merge_request': {
@@ -80,6 +85,7 @@ function mentionsOf(event: DeliveryEvent): Mention[] {
           // A merge closes; only a new merge request cross-references.
           text: opened ? text : '',
           closingText: mergedToDefault ? text : null,
+          commitId: mergeRequest.headSha,
         },
       ];
     }
@@ -128,37 +134,76 @@ function jiraHeaders(fields: Fields): Record<string, string> {
 /** GitLab's `jira_issue_transition_id`: numbers split by `,` or `;`, applied in order. */
 const transitionIds = (fields: Fields) => textOf(fields.jira_issue_transition_id).match(/\d+/g) ?? [];
 
+/** How issues close: to done, by the configured ids, or not at all (`issue_transition_enabled?`). */
+function transitionsOf(fields: Fields): 'automatic' | string[] | null {
+  if (fields.jira_issue_transition_automatic === true) return 'automatic';
+  const ids = transitionIds(fields);
+  return ids.length ? ids : null;
+}
+
+/** GitLab's `build_remote_link_props`; the icon is the code host's (GitLab's own favicon in GitLab). */
+function message(
+  event: DeliveryEvent,
+  comment: string,
+  { url, title, resolved }: { url: string; title: string; resolved: boolean },
+): JiraMessage {
+  const icon = { title: HOST_KIND_LABELS[event.host], url16x16: `${hostUrl(event)}/favicon.ico` };
+  return {
+    comment,
+    link: { GlobalID: 'GitLab', relationship: 'mentioned on', object: { url, title, status: { resolved }, icon } },
+  };
+}
+
+/** GitLab's `add_comment`: the cross-reference, linked as "Commit - title" / "Merge request - title". */
+function crossReferenceMessage(event: DeliveryEvent, mention: Mention): JiraMessage {
+  const entity = mention.entity.charAt(0).toUpperCase() + mention.entity.slice(1);
+  return message(event, crossReference(event, mention), {
+    url: mention.url,
+    title: `${entity} - ${mention.title}`,
+    resolved: false,
+  });
+}
+
+/** GitLab's `add_issue_solved_comment`. */
+function solvedMessage(event: DeliveryEvent, commitId: string): JiraMessage {
+  const url = hostPages(event).commit(commitId);
+  return message(event, `Issue solved with [${commitId}|${url}].`, {
+    url,
+    title: `Solved by commit ${commitId}.`,
+    resolved: true,
+  });
+}
+
 /**
  * @example
- * jiraRequests(pushOfCommitMentioningProj1, { url: 'https://jira.example.com', username: 'u', password: 'p', comment_on_event_enabled: true }, [])
- * // [{ method: 'POST', url: 'https://jira.example.com/rest/api/2/issue/PROJ-1/comment', body: '{"body":"[John Smith|…] mentioned this issue in [a commit|…] …"}', … }]
+ * jiraRequests(pushOfCommitMentioningProj1, { url: 'https://jira.example.com', username: 'u', password: 'p', comment_on_event_enabled: true })
+ * // [{ kind: 'jira', method: 'GET', url: 'https://jira.example.com/rest/api/2/issue/PROJ-1', action: { type: 'cross_reference', message: { comment: '[John Smith|…] mentioned this issue in [a commit|…] …', link: … } }, … }]
  */
-export const jiraRequests: MessageBuilder = (event, fields) => {
-  const api = (path: string) => joinUrl(textOf(fields.api_url).trim() || textOf(fields.url), `rest/api/2/${path}`);
-  const headers = jiraHeaders(fields);
-  const post = (path: string, body: object): DeliveryRequest => ({
-    method: 'POST',
-    url: api(path),
-    headers,
-    body: JSON.stringify(body),
+export function jiraRequests(event: DeliveryEvent, fields: Fields): JiraRequest[] {
+  const base = { kind: 'jira', method: 'GET', headers: jiraHeaders(fields) } as const;
+  const api = textOf(fields.api_url).trim() || textOf(fields.url);
+  const onIssue = (key: string, action: JiraRequest['action']): JiraRequest => ({
+    ...base,
+    url: joinUrl(api, `rest/api/2/issue/${key}`),
+    commentsEnabled: fields.comment_on_event_enabled !== false,
+    action,
   });
-  const transitions = fields.jira_issue_transition_automatic === true ? [] : transitionIds(fields);
+  const transitions = transitionsOf(fields);
   const issues = new Set<string>();
   const withinLimit = (key: string) => issues.has(key) || (issues.size < JIRA_ISSUE_LIMIT && Boolean(issues.add(key)));
 
-  const requests: DeliveryRequest[] = [];
+  const requests: JiraRequest[] = [];
   for (const mention of mentionsOf(event)) {
     const closed = mention.closingText === null ? [] : closedIssues(mention.closingText, fields);
-    if (fields.comment_on_event_enabled !== false) {
-      for (const key of mentionedIssues(mention.text, fields)) {
-        if (closed.includes(key) || !withinLimit(key)) continue;
-        requests.push(post(`issue/${key}/comment`, { body: crossReference(event, mention) }));
-      }
+    for (const key of mentionedIssues(mention.text, fields)) {
+      if (closed.includes(key) || !withinLimit(key)) continue;
+      requests.push(onIssue(key, { type: 'cross_reference', message: crossReferenceMessage(event, mention) }));
     }
-    for (const key of transitions.length ? closed : []) {
-      if (!withinLimit(key)) continue;
-      for (const id of transitions) requests.push(post(`issue/${key}/transitions`, { transition: { id } }));
+    if (!transitions || !mention.commitId) continue;
+    const solved = solvedMessage(event, mention.commitId);
+    for (const key of closed) {
+      if (withinLimit(key)) requests.push(onIssue(key, { type: 'close', transitions, solved }));
     }
   }
   return requests;
-};
+}

@@ -18,11 +18,49 @@ export interface MailRequest extends MailMessage {
   kind: 'mail';
 }
 
-/** What a delivery sends, as stored (sealed): an HTTP request or a mail. */
-export type StoredRequest = DeliveryRequest | MailRequest;
+/** GitLab's remote link on a Jira issue (`build_remote_link_props`), as Jira's REST API takes it. */
+export interface JiraRemoteLink {
+  GlobalID: 'GitLab';
+  relationship: 'mentioned on';
+  object: {
+    url: string;
+    title: string;
+    status: { resolved: boolean };
+    icon: { title: string; url16x16: string };
+  };
+}
+
+/** GitLab's `send_message`: a comment, unless the issue links the page already, and the link. */
+export interface JiraMessage {
+  comment: string;
+  link: JiraRemoteLink;
+}
+
+/**
+ * A Jira delivery: what GitLab does on one Jira issue, as a short sequence of requests that reads
+ * the issue first (delivery/jira.ts runs it as one attempt). `url` is the issue in Jira's REST
+ * API and `headers` carry the credentials of every step.
+ */
+export interface JiraRequest extends OutboundRequest {
+  kind: 'jira';
+  method: 'GET';
+  headers: Record<string, string>;
+  /** `comment_on_event_enabled`: off, GitLab still adds the remote link. */
+  commentsEnabled: boolean;
+  action:
+    | { type: 'cross_reference'; message: JiraMessage }
+    /** `close_issue`: the configured transitions (or the one to done), then "Issue solved with …". */
+    | { type: 'close'; transitions: 'automatic' | string[]; solved: JiraMessage };
+}
+
+/** What a delivery sends, as stored (sealed): an HTTP request, a Jira sequence or a mail. */
+export type StoredRequest = DeliveryRequest | JiraRequest | MailRequest;
 
 export const isMailRequest = (request: StoredRequest): request is MailRequest =>
   'kind' in request && request.kind === 'mail';
+
+export const isJiraRequest = (request: StoredRequest | OutboundRequest): request is JiraRequest =>
+  'kind' in request && request.kind === 'jira';
 
 /**
  * An integration type's messages for one event: none when the type does not send this kind,
