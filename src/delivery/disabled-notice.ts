@@ -75,9 +75,9 @@ export type IntegrationPageUrl = (owner: SettingsOwner, integration: string) => 
 export function disabledMessage(owner: SettingsOwner, integration: string, page: string): OwnersMessage {
   const title = findIntegrationType(integration)?.title ?? integration;
   return {
-    subject: `${title} was disabled after repeated failures`,
+    subject: `"${title}" was disabled after repeated failures`,
     text: [
-      `${title} in the settings of ${levelInSentence(owner)} failed to connect too many times in a row, and is disabled.`,
+      `"${title}" in the settings of ${levelInSentence(owner)} failed to connect too many times in a row, and is disabled.`,
       'Its notifications wait and are sent once it is re-enabled.',
       '',
       `To re-enable it, check the error details, then select "Re-enable" on its page: ${page}`,

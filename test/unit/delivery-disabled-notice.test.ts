@@ -44,8 +44,8 @@ describe('the notice of a disabled integration', () => {
     await notify({ integration: 'slack', level: 'group', ownerId: w.sub.id });
     expect(sent).toHaveLength(1);
     expect(emails([...sent[0]!.owners])).toEqual(['owner@example.com']);
-    expect(sent[0]!.message.subject).toBe('Slack notifications was disabled after repeated failures');
-    expect(sent[0]!.message.text).toContain('Slack notifications in the settings of Top / Sub failed to connect');
+    expect(sent[0]!.message.subject).toBe('"Slack notifications" was disabled after repeated failures');
+    expect(sent[0]!.message.text).toContain('"Slack notifications" in the settings of Top / Sub failed to connect');
     expect(sent[0]!.message.text).toContain('https://cascade.example.com/groups/top/sub/-/settings/integrations/slack');
   });
 });
