@@ -2,8 +2,8 @@
  * The delivery rows of `npm run bench`, on a Cascade server process of each database (the
  * compiled dist/server.js, its real dispatcher and worker) whose instance Slack webhook is a local receiver in a process of
  * its own: the rate of deliveries against the rate a plain Node HTTP client reaches on the same
- * receiver; the time from the receiver route's 2xx to the delivery's arrival at a steady half of
- * that rate; the server's memory during a long load; and a receiver down for a while, after which
+ * receiver; the time from the receiver route's 2xx to the delivery's arrival at a steady
+ * LATENCY_LOAD of that rate; the server's memory during a long load; and a receiver down for a while, after which
  * every delivery arrives. `tsx bench/delivery.ts` runs them alone and prints the figures.
  *
  * BENCH_DELIVERY_EVENTS (5,000) events are stored for the rate, BENCH_DELIVERY_LATENCY_SECONDS
@@ -38,8 +38,13 @@ export const OUTAGE_SECONDS = Number(process.env.BENCH_DELIVERY_OUTAGE_SECONDS ?
 /** Sends at once, to the receiver's one host: the worker's and the plain client's. */
 export const DELIVERY_CONCURRENCY = 16;
 const PLAIN_SECONDS = 5;
+/**
+ * The load of the latency run, as a share of the server's delivery rate: moderate, since each of
+ * its events also comes through the receiver route, a write of its own.
+ */
+export const LATENCY_LOAD = 0.25;
 /** The load of the memory and outage runs, as a share of each server's rate: both servers run it at once. */
-export const SHARED_LOAD = 0.25;
+export const SHARED_LOAD = 0.1;
 
 type Engine = 'sqlite' | 'postgres';
 const ENGINES: Engine[] = ['sqlite', 'postgres'];
@@ -386,7 +391,7 @@ async function outage(servers: Server[], rates: number[]): Promise<OutageFigures
 export interface DeliveryFigures {
   rate: number;
   plain: number;
-  /** The rate of the latency run: half of `rate`. */
+  /** The rate of the latency run: LATENCY_LOAD of `rate`. */
   latencyRate: number;
   p50: number;
   p99: number;
@@ -411,11 +416,11 @@ export async function measureDelivery(locations: Record<Engine, string>): Promis
     const single: Omit<DeliveryFigures, 'memory' | 'outage'>[] = [];
     for (const server of servers) {
       console.log(
-        `  ${server.engine}: ${BACKLOG.toLocaleString('en')} events stored at once, then ${LATENCY_SECONDS} s of load at half their rate...`,
+        `  ${server.engine}: ${BACKLOG.toLocaleString('en')} events stored at once, then ${LATENCY_SECONDS} s of load at ${LATENCY_LOAD * 100}% of their rate...`,
       );
       const rate = await deliveryRate(server);
       const plain = await plainRate(server.receiver, (await server.receiver.take()).sample);
-      single.push({ rate, plain, latencyRate: rate / 2, ...(await latency(server, rate / 2)) });
+      single.push({ rate, plain, latencyRate: rate * LATENCY_LOAD, ...(await latency(server, rate * LATENCY_LOAD)) });
     }
     const shared = single.map(({ rate }) => rate * SHARED_LOAD);
     console.log(`  both: ${MEMORY_SECONDS} s of load, memory sampled every second...`);

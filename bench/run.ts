@@ -28,6 +28,7 @@ import {
   measureDelivery,
   MEMORY_SECONDS,
   OUTAGE_SECONDS,
+  LATENCY_LOAD,
   SHARED_LOAD,
   type DeliveryFigures,
 } from './delivery.js';
@@ -654,7 +655,7 @@ function addDeliveryRows(measured: Record<Engine, DeliveryFigures>): void {
     ok: onBoth((f) => f.rate >= f.plain * 0.5),
   });
   rows.push({
-    measure: "From the receiver route's 2xx to the delivery, at half that rate",
+    measure: `From the receiver route's 2xx to the delivery, at ${LATENCY_LOAD * 100}% of that rate`,
     values: each(
       (f) => `p50 ${Math.round(f.p50)} ms, p99 ${Math.round(f.p99)} ms (${Math.round(f.latencyRate)} events/s)`,
     ),
