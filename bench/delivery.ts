@@ -3,7 +3,7 @@
  * compiled dist/server.js, its real dispatcher and worker) whose instance Slack webhook is a local receiver in a process of
  * its own: the rate of deliveries against the rate a plain Node HTTP client reaches on the same
  * receiver; the time from the receiver route's 2xx to the delivery's arrival at a steady
- * LATENCY_LOAD of that rate; the server's memory during a long load; and a receiver down for a while, after which
+ * moderate load; the server's memory during a long load; and a receiver down for a while, after which
  * every delivery arrives. `tsx bench/delivery.ts` runs them alone and prints the figures.
  *
  * BENCH_DELIVERY_EVENTS (5,000) events are stored for the rate, BENCH_DELIVERY_LATENCY_SECONDS
@@ -39,12 +39,14 @@ export const OUTAGE_SECONDS = Number(process.env.BENCH_DELIVERY_OUTAGE_SECONDS ?
 export const DELIVERY_CONCURRENCY = 16;
 const PLAIN_SECONDS = 5;
 /**
- * The load of the latency run, as a share of the server's delivery rate: moderate, since each of
- * its events also comes through the receiver route, a write of its own.
+ * Events a second posted to the receiver route for the latency (BENCH_DELIVERY_LATENCY_RATE): a
+ * steady moderate load. Each is a write of the route's own, then dispatched and sent by the same
+ * process, so a server sustains fewer events a second end to end than it drains deliveries of a
+ * backlog; above what it sustains, the open-loop load piles up connections until they time out.
  */
-export const LATENCY_LOAD = 0.25;
-/** The load of the memory and outage runs, as a share of each server's rate: both servers run it at once. */
-export const SHARED_LOAD = 0.1;
+export const LATENCY_RATE = Number(process.env.BENCH_DELIVERY_LATENCY_RATE ?? 100);
+/** Events a second on each server for the memory and outage runs, both at once (BENCH_DELIVERY_SHARED_RATE). */
+export const SHARED_RATE = Number(process.env.BENCH_DELIVERY_SHARED_RATE ?? 50);
 
 type Engine = 'sqlite' | 'postgres';
 const ENGINES: Engine[] = ['sqlite', 'postgres'];
@@ -391,7 +393,7 @@ async function outage(servers: Server[], rates: number[]): Promise<OutageFigures
 export interface DeliveryFigures {
   rate: number;
   plain: number;
-  /** The rate of the latency run: LATENCY_LOAD of `rate`. */
+  /** The rate of the latency run: LATENCY_RATE. */
   latencyRate: number;
   p50: number;
   p99: number;
@@ -402,7 +404,7 @@ export interface DeliveryFigures {
 /**
  * The delivery figures of a server on each of `locations` (an empty SQLite file's path, an
  * empty PostgreSQL database's URL): rate, plain client and latency one database after the
- * other; memory and the outage on both at once, at SHARED_LOAD of each one's rate. The servers
+ * other; memory and the outage on both at once, at SHARED_RATE each. The servers
  * are dist/server.js, built first, as production runs them.
  */
 export async function measureDelivery(locations: Record<Engine, string>): Promise<Record<Engine, DeliveryFigures>> {
@@ -416,13 +418,13 @@ export async function measureDelivery(locations: Record<Engine, string>): Promis
     const single: Omit<DeliveryFigures, 'memory' | 'outage'>[] = [];
     for (const server of servers) {
       console.log(
-        `  ${server.engine}: ${BACKLOG.toLocaleString('en')} events stored at once, then ${LATENCY_SECONDS} s of load at ${LATENCY_LOAD * 100}% of their rate...`,
+        `  ${server.engine}: ${BACKLOG.toLocaleString('en')} events stored at once, then ${LATENCY_SECONDS} s of ${LATENCY_RATE} events a second...`,
       );
       const rate = await deliveryRate(server);
       const plain = await plainRate(server.receiver, (await server.receiver.take()).sample);
-      single.push({ rate, plain, latencyRate: rate * LATENCY_LOAD, ...(await latency(server, rate * LATENCY_LOAD)) });
+      single.push({ rate, plain, latencyRate: LATENCY_RATE, ...(await latency(server, LATENCY_RATE)) });
     }
-    const shared = single.map(({ rate }) => rate * SHARED_LOAD);
+    const shared = single.map(() => SHARED_RATE);
     console.log(`  both: ${MEMORY_SECONDS} s of load, memory sampled every second...`);
     const memory = await memoryUnderLoad(servers, shared);
     console.log(`  both: the receivers down for ${OUTAGE_SECONDS} s under load, then back...`);

@@ -28,8 +28,8 @@ import {
   measureDelivery,
   MEMORY_SECONDS,
   OUTAGE_SECONDS,
-  LATENCY_LOAD,
-  SHARED_LOAD,
+  LATENCY_RATE,
+  SHARED_RATE,
   type DeliveryFigures,
 } from './delivery.js';
 import { BENCH_SECRET_KEY_BASE, buildTree, isPostgresUrl, type BenchTree } from './fixtures.js';
@@ -655,7 +655,7 @@ function addDeliveryRows(measured: Record<Engine, DeliveryFigures>): void {
     ok: onBoth((f) => f.rate >= f.plain * 0.5),
   });
   rows.push({
-    measure: `From the receiver route's 2xx to the delivery, at ${LATENCY_LOAD * 100}% of that rate`,
+    measure: `From the receiver route's 2xx to the delivery, at ${LATENCY_RATE} events a second`,
     values: each(
       (f) => `p50 ${Math.round(f.p50)} ms, p99 ${Math.round(f.p99)} ms (${Math.round(f.latencyRate)} events/s)`,
     ),
@@ -663,7 +663,7 @@ function addDeliveryRows(measured: Record<Engine, DeliveryFigures>): void {
     ok: null,
   });
   rows.push({
-    measure: `Memory of the server, ${MEMORY_SECONDS} s of delivery load (both at once, ${SHARED_LOAD * 100}% of each rate)`,
+    measure: `Memory of the server, ${MEMORY_SECONDS} s of delivery load (both at once, ${SHARED_RATE} events a second each)`,
     values: each((f) => `RSS ${Math.round(f.memory.first)} MB first minute, ${Math.round(f.memory.last)} MB last`),
     target: 'flat: the last minute within 10% of the first',
     ok: onBoth((f) => f.memory.last <= f.memory.first * 1.1),
