@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { firstRow, migrateDatabase, openPostgres, rows, type Db } from '../src/db/client.js';
+import { firstRow, migrateDatabase, openPostgres, rows, type Db, type Tx } from '../src/db/client.js';
 import { hostEvents } from '../src/db/schema.js';
 import { startDelivery, type Delivery } from '../src/delivery/background.js';
 import type { Planner } from '../src/delivery/dispatcher.js';
@@ -30,10 +30,13 @@ const TICK_MS = 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const clock = () => performance.timeOrigin + performance.now();
 
-/** Where one simulated server's time went, in seconds. */
+/** Where one simulated server's time went, in seconds, and its write transactions. */
 interface Spent {
   planning: number;
   statements: number;
+  transactions: number;
+  /** From asking for each transaction to its commit: waiting for the write lock included. */
+  transactionSeconds: number;
 }
 
 interface SimulatedServer {
@@ -44,8 +47,21 @@ interface SimulatedServer {
 
 /** A server's dispatcher and worker on a pool of its own, its planning and statements timed. */
 function startSimulatedServer(url: string): SimulatedServer {
-  const spent: Spent = { planning: 0, statements: 0 };
-  const db = openPostgres(url, { onTimed: (seconds) => (spent.statements += seconds) });
+  const spent: Spent = { planning: 0, statements: 0, transactions: 0, transactionSeconds: 0 };
+  const pool = openPostgres(url, { onTimed: (seconds) => (spent.statements += seconds) });
+  const db = Object.create(pool, {
+    transaction: {
+      value: async <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
+        const started = performance.now();
+        try {
+          return await pool.transaction(work);
+        } finally {
+          spent.transactions += 1;
+          spent.transactionSeconds += (performance.now() - started) / 1000;
+        }
+      },
+    },
+  }) as Db;
   const plan = createPlanner(db, DELIVERY_SECRET_KEY_BASE);
   const planner: Planner = async (event, batch) => {
     const started = performance.now();
@@ -61,7 +77,7 @@ function startSimulatedServer(url: string): SimulatedServer {
     secretKeyBase: DELIVERY_SECRET_KEY_BASE,
     schedule: [1_000, 5_000, 30_000],
   });
-  return { db, delivery, spent };
+  return { db: pool, delivery, spent };
 }
 
 /** PROJECTS projects imported from the connection, in the group of the prepared one, each on its default branch. */
@@ -160,9 +176,12 @@ async function main(): Promise<void> {
       (sum, server) => ({
         planning: sum.planning + server.spent.planning,
         statements: sum.statements + server.spent.statements,
+        transactions: sum.transactions + server.spent.transactions,
+        transactionSeconds: sum.transactionSeconds + server.spent.transactionSeconds,
       }),
-      { planning: 0, statements: 0 },
+      { planning: 0, statements: 0, transactions: 0, transactionSeconds: 0 },
     );
+    const delivered = await count(db, sql`select count(*) as n from deliveries`);
     for (const server of servers) await server.delivery.stop();
 
     const share = (seconds: number) =>
@@ -178,6 +197,7 @@ async function main(): Promise<void> {
         `  database statements (planning's reads, dispatch and claim transactions, attempts): ${share(spent.statements)}`,
         `  sends (the attempts' own duration, overlapping: 16 at once per server): ${share(sendSeconds)}`,
         `  CPU of this process (all servers, the load and the bookkeeping): ${share((cpu.user + cpu.system) / 1e6)}`,
+        `Write transactions of the dispatchers and workers: ${spent.transactions} (${(spent.transactions / Math.max(1, delivered)).toFixed(2)} per delivery), ${((spent.transactionSeconds / Math.max(1, spent.transactions)) * 1000).toFixed(1)} ms each from asking to commit, the write lock's wait included: ${share(spent.transactionSeconds)}`,
         'Bytes per row, indexes included (retention storage):',
         `  host event ${Math.round(await bytesPerRow(db, 'host_events'))}, delivery ${Math.round(await bytesPerRow(db, 'deliveries'))}, attempt ${Math.round(await bytesPerRow(db, 'delivery_attempts'))}`,
       ].join('\n'),
