@@ -69,8 +69,6 @@ const UNEXPECTED_DETAIL = 'An unexpected error; it was logged.';
 
 /** Events read per query while draining. */
 const BATCH = 100;
-/** Events planned at once within a batch. */
-const PLANNING_AT_ONCE = 16;
 
 type Plan = { planned: EventPlan | null } | { failed: string };
 
@@ -179,8 +177,12 @@ export class DeliveryDispatcher {
         .orderBy(asc(hostEvents.id))
         .limit(BATCH);
       if (batch.length === 0) return;
-      const planned = await this.planAll(batch);
-      if (this.stopped) return;
+      const planning = new PlanningBatch();
+      const planned: Planned[] = [];
+      for (const event of batch) {
+        if (this.stopped) return;
+        planned.push({ event, plan: await this.plan(event, planning) });
+      }
       try {
         await this.dispatch(planned);
       } catch {
@@ -198,21 +200,6 @@ export class DeliveryDispatcher {
       after = batch.at(-1)!.id;
       if (batch.length < BATCH) return;
     }
-  }
-
-  /**
-   * Plans a batch's events, PLANNING_AT_ONCE at a time: on PostgreSQL each plan waits on a few
-   * reads of its project, which overlap then. The plans keep the events' order.
-   */
-  private async planAll(batch: readonly HostEvent[]): Promise<Planned[]> {
-    const planning = new PlanningBatch();
-    const planned: Planned[] = [];
-    for (let from = 0; from < batch.length && !this.stopped; from += PLANNING_AT_ONCE) {
-      const events = batch.slice(from, from + PLANNING_AT_ONCE);
-      const plans = await Promise.all(events.map((event) => this.plan(event, planning)));
-      events.forEach((event, i) => planned.push({ event, plan: plans[i]! }));
-    }
-    return planned;
   }
 
   private async plan(event: HostEvent, batch: PlanningBatch): Promise<Plan> {
