@@ -119,6 +119,10 @@ describe('Recent deliveries', () => {
     expect(text).toContain('42 ms');
     expect(text).toMatch(/Default channel #dev Instance/);
     expect(html).toContain(`href="${ADMIN_INTEGRATIONS}/slack"`);
+    // Slack's form body field by field, its JSON payload indented, not percent-encoded.
+    expect(html).toContain('<th scope="row">payload</th>');
+    expect(html).not.toContain('payload=%7B');
+    expect(html).toMatch(/\{\n {2}&quot;(text|username|attachments|channel)&quot;/);
   });
 
   it('answers 404 for a delivery of another project, and for a type that delivers nothing', async () => {

@@ -96,6 +96,39 @@ interface DeliveriesPageProps {
   customCount: number;
 }
 
+/** JSON indented for reading; anything else as it is. */
+function readable(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A request's body as it was sent (already redacted), made readable: a form's fields one by one
+ * (Slack's and Mattermost's `payload`, Pushover's message), JSON indented.
+ */
+function RequestBody({ body, headers }: { body: string; headers: Record<string, string> }) {
+  const type = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  if (!type.includes('application/x-www-form-urlencoded')) return <pre class="delivery-body">{readable(body)}</pre>;
+  return (
+    <table class="table">
+      <caption class="visually-hidden">Form fields of the request body</caption>
+      <tbody>
+        {[...new URLSearchParams(body)].map(([name, value]) => (
+          <tr>
+            <th scope="row">{name}</th>
+            <td>
+              <pre class="delivery-body">{readable(value)}</pre>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function DeliveriesPage({ type, level, baseUrl, page, filter, customCount }: DeliveriesPageProps) {
   const action = integrationUrl(baseUrl, type.slug, 'deliveries');
   return (
@@ -112,8 +145,8 @@ export function DeliveriesPage({ type, level, baseUrl, page, filter, customCount
       <h2>Recent deliveries</h2>
       <p class="lead">
         {level === 'project'
-          ? `What ${type.title} was sent for this project's events, newest first.`
-          : `What ${type.title} was sent for the events of every project below, newest first.`}{' '}
+          ? "What was sent for this project's events, newest first."
+          : 'What was sent for the events of every project below, newest first.'}{' '}
         Deliveries are kept for a limited time (DELIVERY_RETENTION_DAYS, 14 days by default).
       </p>
       <form method="get" action={action} class="card form form-inline" role="search" aria-label="Filter deliveries">
@@ -261,7 +294,7 @@ export function DeliveryPage({ type, baseUrl, delivery, canResend, canSeeInstanc
             </tbody>
           </table>
         )}
-        {target.body !== null && <pre class="delivery-body">{target.body}</pre>}
+        {target.body !== null && <RequestBody body={target.body} headers={target.headers} />}
       </section>
 
       <section aria-labelledby="attempts-title">
