@@ -111,7 +111,13 @@ function readable(text: string): string {
  */
 function RequestBody({ body, headers }: { body: string; headers: Record<string, string> }) {
   const type = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
-  if (!type.includes('application/x-www-form-urlencoded')) return <pre class="delivery-body">{readable(body)}</pre>;
+  // Focusable: a long body scrolls, and a keyboard must reach what is out of view.
+  if (!type.includes('application/x-www-form-urlencoded'))
+    return (
+      <pre class="delivery-body" tabindex={0}>
+        {readable(body)}
+      </pre>
+    );
   return (
     <table class="table">
       <caption class="visually-hidden">Form fields of the request body</caption>
@@ -120,7 +126,9 @@ function RequestBody({ body, headers }: { body: string; headers: Record<string, 
           <tr>
             <th scope="row">{name}</th>
             <td>
-              <pre class="delivery-body">{readable(value)}</pre>
+              <pre class="delivery-body" tabindex={0}>
+                {readable(value)}
+              </pre>
             </td>
           </tr>
         ))}
