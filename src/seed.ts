@@ -1,17 +1,25 @@
 /**
  * @module seed
  * First start with an empty database: the root administrator and, unless SEED_DEMO=false,
- * a demo tree of groups, projects and users so that a newcomer sees something at once.
+ * a demo tree of groups, projects and users with integration settings at every level, so that
+ * a newcomer sees inheritance, overrides, enforcement and the audit trail at once.
  */
-import { count } from 'drizzle-orm';
-import type { Queryable } from './db/client.js';
+import { count, eq } from 'drizzle-orm';
+import type { Queryable, Tx } from './db/client.js';
 import { users, type Group, type User } from './db/schema.js';
 import { generatePassword } from './auth/passwords.js';
 import type { RoleName } from './auth/permissions.js';
-import { createGroup } from './model/groups.js';
+import { findIntegrationType } from './integrations/index.js';
+import { settingKeys } from './integrations/validate.js';
+import { createGroup, groupLineage } from './model/groups.js';
 import { addMember } from './model/members.js';
-import { createProject } from './model/projects.js';
+import { createProject, findProjectByFullPath } from './model/projects.js';
 import { createUser } from './model/users.js';
+import { setEnforcement } from './settings/enforcement.js';
+import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from './settings/owners.js';
+import { commitSettingsChange, prepareSettingsChange, type SettingsLevel } from './settings/service.js';
+import { SettingsStore } from './settings/store.js';
+import type { SettingsSubmission } from './settings/submission.js';
 import type { Outcome } from './validation.js';
 
 export interface SeededAccount {
@@ -75,8 +83,9 @@ const DEMO_TREE = {
   ],
 } as const;
 
-/** The demo tree: groups four levels deep, ten projects, and one user of each role. */
-export async function seedDemo(db: Queryable): Promise<SeededAccount[]> {
+/** The demo tree: groups four levels deep, ten projects, one user of each role, and settings at every level (see {@link DEMO_SETTINGS}). */
+export async function seedDemo(tx: Tx, secretKeyBase: string): Promise<SeededAccount[]> {
+  const db: Queryable = tx;
   const groupsByPath = new Map<string, Group>();
   for (const spec of DEMO_TREE.groups) {
     const parent = spec.parent ? groupsByPath.get(spec.parent) : undefined;
@@ -108,5 +117,152 @@ export async function seedDemo(db: Queryable): Promise<SeededAccount[]> {
     unwrap(await addMember(db, source, { username: user.username, role: member.role }));
     accounts.push({ username: spec.username, password, role: `${member.role} of ${member.group ?? member.project}` });
   }
+  await seedDemoSettings(tx, new SettingsStore(tx, secretKeyBase), groupsByPath);
   return accounts;
+}
+
+/** A demo Slack webhook: a well-formed URL that reaches no workspace (Slack answers it "no_team"). */
+const DEMO_WEBHOOK = 'https://hooks.slack.com/services/T00000000/B00000000/cascadedemo0000000000000';
+
+/**
+ * What the demo sets where, each saved by the user who would: an instance default, a group that
+ * overrides it, a project with custom settings, one that inherits all but one field, and a value
+ * the instance enforces with its reason. `inherited` lists the keys a level takes from above
+ * (per-field inheritance); the others are its own.
+ */
+const DEMO_SETTINGS: {
+  at: string | null;
+  type: string;
+  by: string;
+  values: Record<string, string>;
+  inherited?: string[];
+}[] = [
+  {
+    at: null,
+    type: 'slack',
+    by: 'root',
+    values: {
+      active: '1',
+      webhook: DEMO_WEBHOOK,
+      username: 'Cascade',
+      channel: '#engineering',
+      notify_only_broken_pipelines: '1',
+      branches_to_be_notified: 'default_and_protected',
+      push_events: '1',
+      merge_requests_events: '1',
+      pipeline_events: '1',
+      deployment_events: '1',
+    },
+  },
+  {
+    at: null,
+    type: 'pipelines-email',
+    by: 'root',
+    values: { active: '0', recipients: 'release-managers@cascade.local', notify_only_broken_pipelines: '1' },
+  },
+  {
+    at: 'platform/backend',
+    type: 'slack',
+    by: 'olivia',
+    values: {
+      active: '1',
+      webhook: `${DEMO_WEBHOOK.slice(0, -7)}backend`,
+      username: 'Backend CI',
+      channel: '#backend',
+      pipeline_channel: '#backend-ci',
+      notify_only_broken_pipelines: '1',
+      branches_to_be_notified: 'all',
+      push_events: '0',
+      merge_requests_events: '1',
+      pipeline_events: '1',
+      issues_events: '1',
+    },
+  },
+  {
+    at: 'data',
+    type: 'pipelines-email',
+    by: 'root',
+    values: { active: '1', recipients: 'data-team@cascade.local', notify_only_broken_pipelines: '1' },
+  },
+  {
+    at: 'data/warehouse',
+    type: 'slack',
+    by: 'pat',
+    values: {
+      active: '1',
+      webhook: `${DEMO_WEBHOOK.slice(0, -9)}warehouse`,
+      username: 'Warehouse',
+      channel: '#data-warehouse',
+      notify_only_broken_pipelines: '0',
+      branches_to_be_notified: 'default',
+      push_events: '1',
+      pipeline_events: '1',
+    },
+  },
+  {
+    at: 'platform/frontend/web',
+    type: 'slack',
+    by: 'olivia',
+    values: { channel: '#web' },
+    inherited: ['*'],
+  },
+];
+
+/** The instance enforces which branches notify, after the levels below saved their own. */
+const DEMO_ENFORCEMENT = {
+  type: 'slack',
+  keys: ['branches_to_be_notified'],
+  reason: 'Feature branches stay quiet: only the default and protected branches notify.',
+};
+
+/** Saves {@link DEMO_SETTINGS} and {@link DEMO_ENFORCEMENT} as the pages would, each with its audit event. */
+async function seedDemoSettings(tx: Tx, store: SettingsStore, groupsByPath: Map<string, Group>): Promise<void> {
+  const actors = new Map<string, User>();
+  const actor = async (username: string) => {
+    if (!actors.has(username))
+      actors.set(username, (await tx.select().from(users).where(eq(users.username, username)).limit(1))[0]!);
+    return actors.get(username)!;
+  };
+  for (const spec of DEMO_SETTINGS) {
+    const type = findIntegrationType(spec.type)!;
+    const at = await demoLevel(tx, spec.at, groupsByPath);
+    // `*`: every key but the level's own values, as the per-field boxes of the form send them.
+    const inherited = spec.inherited?.includes('*')
+      ? settingKeys(type, at.level)
+          .map(({ key }) => key)
+          .filter((key) => !(key in spec.values))
+      : (spec.inherited ?? []);
+    const submission: SettingsSubmission = { mode: 'custom', values: spec.values, inherited, expectedVersion: 0 };
+    const prepared = await prepareSettingsChange(store, at, type, submission);
+    if (!prepared.ok)
+      throw new Error(
+        `Seeding ${spec.type} at ${spec.at ?? 'the instance'} failed: ${JSON.stringify(prepared.errors)}`,
+      );
+    await commitSettingsChange(store, at, type, prepared.change, await actor(spec.by));
+  }
+  const type = findIntegrationType(DEMO_ENFORCEMENT.type)!;
+  const own = await store.findOwn(INSTANCE_OWNER, type.slug);
+  await setEnforcement(
+    store,
+    INSTANCE_OWNER,
+    type,
+    { keys: DEMO_ENFORCEMENT.keys, reason: DEMO_ENFORCEMENT.reason },
+    own?.version,
+    await actor('root'),
+  );
+}
+
+/** The settings level of a demo path: a group's, a project's (its group's path and its own), or the instance's (null). */
+async function demoLevel(db: Queryable, path: string | null, groupsByPath: Map<string, Group>): Promise<SettingsLevel> {
+  if (path === null) return { level: 'instance', owner: INSTANCE_OWNER, chain: [INSTANCE_OWNER] };
+  const group = groupsByPath.get(path);
+  if (group) {
+    const owner = groupOwner(group, await groupLineage(db, group));
+    return { level: 'group', owner, chain: settingsChain(owner, await groupLineage(db, group)) };
+  }
+  const parent = groupsByPath.get(path.slice(0, path.lastIndexOf('/')))!;
+  const lineage = await groupLineage(db, parent);
+  const project = (await findProjectByFullPath(db, path))!;
+  const owner = projectOwner(project, lineage);
+  return { level: 'project', owner, chain: settingsChain(owner, lineage) };
 }

@@ -161,7 +161,7 @@ async function main(): Promise<void> {
   const seeded = await db.transaction(async (tx) => {
     if (!(await isEmpty(tx))) return undefined;
     const accounts: SeededAccount[] = await seedRoot(tx, config.initialRootPassword);
-    if (config.seedDemo) accounts.push(...(await seedDemo(tx)));
+    if (config.seedDemo) accounts.push(...(await seedDemo(tx, secretKeyBase)));
     return accounts;
   });
   if (seeded) printAccounts(seeded, config.publicOrigin, config.initialRootPassword !== undefined);

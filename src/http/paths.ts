@@ -17,6 +17,9 @@ export const PROJECT_PATH = `:fullPath{${SEGMENT}(?:/${SEGMENT})+}`;
 /** A level whose integrations have pages: the instance, or a group or project by its full path. */
 export type IntegrationsLevel = { level: 'instance' } | { level: 'group' | 'project'; path: string | null };
 
+/** Admin Area › Integration health: the unhealthy targets across the instance. */
+export const INTEGRATION_HEALTH_URL = '/admin/integration_health';
+
 /** A type's pages besides its settings: the tabs, the htmx fragment and the forms they post. */
 export type IntegrationSubpage =
   'overrides' | 'overrides/reset' | 'enforcement' | 'push' | 'reset' | 'fields' | 'test' | 'deliveries' | 'reenable';

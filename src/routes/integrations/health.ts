@@ -9,13 +9,12 @@ import { targetOwner } from '../../delivery/planner.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
 import { readForm } from '../../http/forms.js';
-import { integrationUrl } from '../../http/paths.js';
+import { INTEGRATION_HEALTH_URL, integrationUrl } from '../../http/paths.js';
 import { typeOfUrl } from '../../http/subjects.js';
 import { lastValue } from '../../form-values.js';
 import type { IntegrationState } from '../../settings/service.js';
 import type { IntegrationScope, ScopeLoader } from './scope.js';
 
-export const INTEGRATION_HEALTH_URL = '/admin/integration_health';
 
 /**
  * The health of each integration of `states` that is failing, by slug: that of the level whose
