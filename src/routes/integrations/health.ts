@@ -15,7 +15,6 @@ import { lastValue } from '../../form-values.js';
 import type { IntegrationState } from '../../settings/service.js';
 import type { IntegrationScope, ScopeLoader } from './scope.js';
 
-
 /**
  * The health of each integration of `states` that is failing, by slug: that of the level whose
  * settings supply its target (the scope's own, or one it inherits from).
