@@ -4,9 +4,24 @@
  * a demo tree of groups, projects and users with integration settings at every level, so that
  * a newcomer sees inheritance, overrides, enforcement and the audit trail at once.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
-import type { Queryable, Tx } from './db/client.js';
-import { users, type Group, type User } from './db/schema.js';
+import { HostSecrets } from './code-hosts/secrets.js';
+import type { Db, Queryable, Tx } from './db/client.js';
+import {
+  codeHosts,
+  hostEvents,
+  projects,
+  users,
+  type Group,
+  type HostEvent,
+  type Project,
+  type User,
+} from './db/schema.js';
+import { PlanningBatch } from './delivery/dispatcher.js';
+import { createPlanner } from './delivery/planner.js';
+import { claimDue, DeliveryRequests, insertEventDeliveries, recordAttempts } from './delivery/queue.js';
+import { nextStep, type AttemptResult } from './delivery/schedule.js';
 import { generatePassword } from './auth/passwords.js';
 import type { RoleName } from './auth/permissions.js';
 import { findIntegrationType } from './integrations/index.js';
@@ -265,4 +280,186 @@ async function demoLevel(db: Queryable, path: string | null, groupsByPath: Map<s
   const project = (await findProjectByFullPath(db, path))!;
   const owner = projectOwner(project, lineage);
   return { level: 'project', owner, chain: settingsChain(owner, lineage) };
+}
+
+/** The demo's code host: paused, so that Cascade never calls it; the events below are its. */
+const DEMO_HOST_URL = 'https://gitlab.example.com';
+
+/**
+ * The events the demo's code host "sent", each as GitLab sends it (doc/user/project/integrations/
+ * webhook_events.md), trimmed to what Cascade reads, and how the receiving end answered its
+ * deliveries: Slack's "ok", or its refusal of a webhook whose token is wrong.
+ */
+const DEMO_EVENTS: {
+  project: string;
+  hostEvent: string;
+  kind: 'push' | 'pipeline' | 'merge_request';
+  minutesAgo: number;
+  body: (project: Record<string, unknown>) => Record<string, unknown>;
+  answer: { status: number; body: string };
+}[] = [
+  {
+    project: 'platform/frontend/web',
+    hostEvent: 'Push Hook',
+    kind: 'push',
+    minutesAgo: 42,
+    body: (project) => ({
+      object_kind: 'push',
+      ref: 'refs/heads/main',
+      before: '95790bf891e76fee5e1747ab589903a6a1f80f22',
+      after: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
+      user_name: 'Olivia Owner',
+      user_username: 'olivia',
+      project,
+      commits: [
+        {
+          id: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
+          message: 'Show the release notes on the landing page',
+          url: `${String(project.web_url)}/-/commit/da1560886d4f094c3e6c9ef40349f7d38b5d27d7`,
+          author: { name: 'Olivia Owner', email: 'olivia@cascade.local' },
+        },
+      ],
+      total_commits_count: 1,
+    }),
+    answer: { status: 200, body: 'ok' },
+  },
+  {
+    project: 'platform/backend/api',
+    hostEvent: 'Pipeline Hook',
+    kind: 'pipeline',
+    minutesAgo: 25,
+    body: (project) => ({
+      object_kind: 'pipeline',
+      object_attributes: {
+        id: 31,
+        ref: 'main',
+        tag: false,
+        sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
+        status: 'failed',
+        detailed_status: 'failed',
+        source: 'push',
+        duration: 263,
+        finished_at: new Date(Date.now() - 25 * 60_000).toISOString(),
+        url: `${String(project.web_url)}/-/pipelines/31`,
+      },
+      user: { name: 'Max Maintainer', username: 'max' },
+      project,
+      commit: {
+        id: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
+        message: 'Validate the invoice currency',
+        url: `${String(project.web_url)}/-/commit/bcbb5ec396a2c0f828686f14fac9b80b780504f2`,
+        author: { name: 'Max Maintainer', email: 'max@cascade.local' },
+      },
+      builds: [],
+    }),
+    answer: { status: 200, body: 'ok' },
+  },
+  {
+    project: 'data/warehouse',
+    hostEvent: 'Push Hook',
+    kind: 'push',
+    minutesAgo: 9,
+    body: (project) => ({
+      object_kind: 'push',
+      ref: 'refs/heads/main',
+      before: '0b4bc9a49b562e85de7cc9e834518ea6828729b9',
+      after: 'a8a7d1f2c9e3b4d5e6f708192a3b4c5d6e7f8091',
+      user_name: 'Pat Project-Maintainer',
+      user_username: 'pat',
+      project,
+      commits: [
+        {
+          id: 'a8a7d1f2c9e3b4d5e6f708192a3b4c5d6e7f8091',
+          message: 'Load the nightly orders partition',
+          url: `${String(project.web_url)}/-/commit/a8a7d1f2c9e3b4d5e6f708192a3b4c5d6e7f8091`,
+          author: { name: 'Pat Project-Maintainer', email: 'pat@cascade.local' },
+        },
+      ],
+      total_commits_count: 1,
+    }),
+    answer: { status: 403, body: 'invalid_token' },
+  },
+];
+
+/** A project as GitLab's hooks describe it, on the demo's code host. */
+const hookProject = (project: Project, hostId: number) => ({
+  id: hostId,
+  name: project.name,
+  namespace: project.fullPath.split('/').slice(0, -1).join(' / '),
+  path_with_namespace: project.fullPath,
+  web_url: `${DEMO_HOST_URL}/${project.fullPath}`,
+  default_branch: 'main',
+});
+
+/**
+ * A few recent deliveries for the demo, made as the server makes them: a paused code host whose
+ * events ({@link DEMO_EVENTS}) are planned with the settings the demo saved, then leased and
+ * recorded with the answers given there, so that Recent deliveries, a failing project and
+ * Recent events show what they look like. Nothing is sent anywhere. Runs once, after the seed.
+ */
+export async function seedDemoDeliveries(db: Db, secretKeyBase: string, now = new Date()): Promise<void> {
+  const secrets = new HostSecrets(secretKeyBase);
+  const events: HostEvent[] = await db.transaction(async (tx) => {
+    const [host] = await tx
+      .insert(codeHosts)
+      .values({
+        kind: 'gitlab',
+        name: `${new URL(DEMO_HOST_URL).host} (demo)`,
+        url: DEMO_HOST_URL,
+        token: secrets.seal(DEMO_HOST_URL, 'token', randomBytes(16).toString('hex')),
+        hookSecret: secrets.seal(DEMO_HOST_URL, 'hookSecret', randomBytes(16).toString('hex')),
+        version: '17.6.0-ee',
+        tokenUsername: 'root',
+        pausedAt: now,
+      })
+      .returning();
+    const stored: HostEvent[] = [];
+    for (const [index, spec] of DEMO_EVENTS.entries()) {
+      const project = (await findProjectByFullPath(tx, spec.project))!;
+      // GitLab's branch filters need the default branch, which a project learns from its host.
+      await tx.update(projects).set({ defaultBranch: 'main' }).where(eq(projects.id, project.id));
+      const receivedAt = new Date(now.getTime() - spec.minutesAgo * 60_000);
+      const [event] = await tx
+        .insert(hostEvents)
+        .values({
+          codeHostId: host!.id,
+          deliveryId: randomUUID(),
+          hostEvent: spec.hostEvent,
+          kind: spec.kind,
+          hostProjectId: 100 + index,
+          projectId: project.id,
+          payload: JSON.stringify(spec.body(hookProject(project, 100 + index))),
+          outcome: 'dispatched',
+          receivedAt,
+          processedAt: receivedAt,
+        })
+        .returning();
+      stored.push(event!);
+    }
+    return stored;
+  });
+  const planner = createPlanner(db, secretKeyBase);
+  const batch = new PlanningBatch();
+  const requests = new DeliveryRequests(secretKeyBase);
+  const planned = await Promise.all(
+    events.map(async (event) => ({
+      event: { id: event.id, projectId: event.projectId! },
+      planned: (await planner(event, batch)).deliveries(null),
+      at: event.receivedAt,
+    })),
+  );
+  await db.transaction(async (tx) => {
+    for (const { event, planned: deliveries, at } of planned)
+      await insertEventDeliveries(tx, [{ event, planned: deliveries }], requests, at);
+  });
+  const leased = await claimDue(db, { now, leaseMs: 60_000, limit: 100, hostLimit: 100, busyHosts: new Map() });
+  await recordAttempts(
+    db,
+    leased.map((lease) => {
+      const spec = DEMO_EVENTS[events.findIndex((event) => event.id === lease.delivery.hostEventId)]!;
+      const at = new Date(lease.delivery.createdAt.getTime() + 1000);
+      const result: AttemptResult = { ok: true, ...spec.answer, headers: {}, durationMs: 180 };
+      return { leased: lease, at, result, step: nextStep(result, 1, [], at) };
+    }),
+  );
 }

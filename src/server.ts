@@ -28,7 +28,7 @@ import { integrationsUrl, integrationUrl } from './http/paths.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { loadSecretKeyBase } from './secrets.js';
-import { isEmpty, seedDemo, seedRoot, type SeededAccount } from './seed.js';
+import { isEmpty, seedDemo, seedDemoDeliveries, seedRoot, type SeededAccount } from './seed.js';
 
 /** How long requests in flight may take to finish once a stop is asked for; then their connections are closed. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -164,6 +164,7 @@ async function main(): Promise<void> {
     if (config.seedDemo) accounts.push(...(await seedDemo(tx, secretKeyBase)));
     return accounts;
   });
+  if (seeded && config.seedDemo) await seedDemoDeliveries(db, secretKeyBase);
   if (seeded) printAccounts(seeded, config.publicOrigin, config.initialRootPassword !== undefined);
 
   const codeHosts = startCodeHostBackground(db, {

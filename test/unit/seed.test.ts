@@ -3,11 +3,11 @@
  * what Cascade does, each saved with its audit event as the pages save them.
  */
 import { describe, expect, it } from 'vitest';
-import { auditEvents } from '../../src/db/schema.js';
+import { auditEvents, deliveries, deliveryAttempts, hostEvents, integrationHealth } from '../../src/db/schema.js';
 import { findIntegrationType } from '../../src/integrations/index.js';
 import { findGroupByFullPath, groupLineage } from '../../src/model/groups.js';
 import { findProjectByFullPath } from '../../src/model/projects.js';
-import { seedDemo, seedRoot } from '../../src/seed.js';
+import { seedDemo, seedDemoDeliveries, seedRoot } from '../../src/seed.js';
 import { groupOwner, INSTANCE_OWNER, projectOwner, settingsChain } from '../../src/settings/owners.js';
 import { integrationStates, type SettingsLevel } from '../../src/settings/service.js';
 import { SettingsStore } from '../../src/settings/store.js';
@@ -92,5 +92,25 @@ describe('the demo', () => {
     expect(new Set(settings.map((event) => event.actorName))).toEqual(new Set(['root', 'olivia', 'pat']));
     // Secrets are written only sealed, never into the trail.
     expect(JSON.stringify(events)).not.toContain('cascadedemo');
+  });
+
+  it("has a few recent deliveries, planned with the demo's settings and answered, one of them refused", async () => {
+    const { db } = await seeded();
+    await seedDemoDeliveries(db, SECRET_KEY_BASE);
+    const events = await db.select().from(hostEvents);
+    const sent = await db.select().from(deliveries).orderBy(deliveries.id);
+    expect(sent.map((delivery) => [delivery.integration, delivery.settingsLevel, delivery.state])).toEqual([
+      ['slack', 'instance', 'delivered'],
+      ['slack', 'group', 'delivered'],
+      ['slack', 'project', 'failed'],
+    ]);
+    expect(new Set(sent.map((delivery) => delivery.hostEventId))).toEqual(new Set(events.map((event) => event.id)));
+    const attempts = await db.select().from(deliveryAttempts);
+    expect(attempts.map((attempt) => attempt.status).sort()).toEqual([200, 200, 403]);
+    // The refused webhook is Warehouse's own: it is failing there, and only there.
+    expect(await db.select().from(integrationHealth)).toMatchObject([
+      { integration: 'slack', settingsLevel: 'project', recentFailures: 1 },
+    ]);
+    expect(JSON.stringify(sent.map((delivery) => delivery.target))).not.toContain('cascadedemo');
   });
 });
