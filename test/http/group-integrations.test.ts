@@ -312,6 +312,36 @@ describe('provenance', () => {
     expect(own).not.toContain('Value from');
   });
 
+  it('says nothing of where values come from on the instance, which has nothing to inherit from', async () => {
+    const t = await setup();
+    await saveInstanceSlack(t.app, t.world.cookies.admin!, { username: 'instance-bot' });
+    const page = await text(get(t.app, `${ADMIN_INTEGRATIONS}/slack`, { cookie: t.world.cookies.admin }));
+    expect(page).toContain('value="instance-bot"');
+    for (const wording of ['Value from', 'Inherited from', 'This instance', 'Default value'])
+      expect(page, wording).not.toContain(wording);
+  });
+
+  it('names on a field the level its value comes from where that differs from the rest of its section', async () => {
+    const t = await setup();
+    await saveInstanceSlack(t.app, t.world.cookies.admin!, { username: 'instance-bot' });
+    const saved = await post(
+      t.app,
+      `${projectIntegrations('top/sub/app')}/slack`,
+      { ...slackForm({ webhook: '', channel: '#app' }), inheritance: 'custom', _inherit: ['webhook', 'username'] },
+      { cookie: t.world.cookies.admin },
+    );
+    expect(saved.status).toBe(303);
+    const page = await text(
+      get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.admin }),
+    );
+    const helpOf = (name: string) =>
+      new RegExp(`<p class="field-help" id="field-${name}-help">(.*?)</p>`).exec(page)?.[1] ?? '';
+    expect(textOf(helpOf('username'))).toContain('Value from Instance');
+    expect(textOf(helpOf('webhook'))).toContain('Value from Instance');
+    expect(textOf(helpOf('channel'))).not.toContain('Value from');
+    expect(page).not.toContain('Inherited from <');
+  });
+
   it('names the instance without a link for users who may not open the Admin Area', async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.world.cookies.admin!, { username: 'instance-bot' });
