@@ -24,7 +24,7 @@ document.addEventListener('click', (event) => {
   button.closest('dialog')?.close();
 });
 
-// "Use inherited value": the value typed next to it would be ignored, so lock it while checked.
+// "Inherit <label>": the value typed next to it would be ignored, so lock it while checked.
 function syncInheritToggle(toggle) {
   const input = document.getElementById(toggle.dataset.inheritFor);
   if (input) input.disabled = toggle.checked;

@@ -28,6 +28,7 @@ export const notifyOnlyBrokenPipelines: Field = {
   name: 'notify_only_broken_pipelines',
   label: 'Notify only broken pipelines',
   kind: 'checkbox',
+  section: 'configuration',
   default: true,
   help: 'Do not send notifications for successful pipelines.',
 };
@@ -36,6 +37,7 @@ export const notifyOnlyWhenPipelineStatusChanges: Field = {
   name: 'notify_only_when_pipeline_status_changes',
   label: 'Notify only when pipeline status changes',
   kind: 'checkbox',
+  section: 'configuration',
   default: false,
   help: 'Send a notification only when a branch goes from passing to failing, or back.',
 };
@@ -45,6 +47,7 @@ export function branchesToBeNotified(defaultValue: 'all' | 'default' = 'default'
     name: 'branches_to_be_notified',
     label: 'Branches for which notifications are to be sent',
     kind: 'select',
+    section: 'configuration',
     choices: BRANCH_CHOICES,
     default: defaultValue,
   };

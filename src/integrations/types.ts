@@ -19,6 +19,18 @@ export type FieldKind = 'text' | 'url' | 'secret' | 'checkbox' | 'select' | 'num
 /** A stored value: null when a field is left blank. */
 export type FieldValue = string | number | boolean | string[] | null;
 
+/**
+ * GitLab's sections of the settings form (`SECTION_TYPE_CONNECTION`, `SECTION_TYPE_TRIGGER`,
+ * `SECTION_TYPE_CONFIGURATION`): where to connect, which events send, and how.
+ */
+export type SectionKind = 'connection' | 'trigger' | 'configuration';
+
+/** A type's own title or help line for a section, instead of the category's. */
+export interface SectionText {
+  title?: string;
+  help?: string;
+}
+
 export interface Choice {
   readonly value: string;
   readonly label: string;
@@ -56,6 +68,8 @@ export interface Field {
   yieldsUrl?: (value: string) => string;
   /** Shown beside this trigger event's toggle instead of among the fields (GitLab's per-event channels). */
   event?: string;
+  /** The form section it is shown in: Connection details unless it says how, not where (GitLab's `section:`). */
+  section?: 'configuration';
   /** GitLab's JSON type when it is not the kind's: Jira's `jira_auth_type` is chosen from a list but is a number. */
   apiType?: 'integer';
 }
@@ -98,6 +112,10 @@ export interface IntegrationDefinition {
   title: string;
   description: string;
   category: Category;
+  /** The type's documentation, linked from each section of the form. */
+  docsUrl?: string;
+  /** Titles or help lines of the form's sections where the category's do not fit (Datadog's "CI Visibility"). */
+  sections?: Partial<Record<SectionKind, SectionText>>;
   levels: readonly Level[];
   fields: readonly Field[];
   /** Empty for types with a single event or none: GitLab shows no toggles for them. */

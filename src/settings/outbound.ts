@@ -56,7 +56,7 @@ export async function blockedUrlErrors(
 
 /**
  * The values a test uses: the submission prepared as saving prepares it (a blank secret keeps
- * the stored or inherited one, "Use inherited value" takes the level above's), resolved along
+ * the stored or inherited one, "Inherit <label>" takes the level above's), resolved along
  * the chain, so that a secret set above is only sent where that level sends it. Nothing is written.
  *
  * @example

@@ -178,6 +178,25 @@ function withholdSecretsSentElsewhere(
   return withheld;
 }
 
+/**
+ * The one level all these values come from, the type's defaults counting as anyone's: what a
+ * section of the form says once instead of on each field. `default` when no level sets any of
+ * them, null when they come from several levels.
+ *
+ * @example
+ * commonSource(resolveSettings(slack, project, [instanceRow]), ['active', 'webhook']) // the instance
+ */
+export function commonSource(effective: EffectiveSettings, keys: readonly string[]): ValueSource | null {
+  let common: SettingsOwner | undefined;
+  for (const key of keys) {
+    const source = effective.source[key];
+    if (source === undefined || source === 'default') continue;
+    if (common && !sameOwner(common, source)) return null;
+    common = source;
+  }
+  return common ?? 'default';
+}
+
 /** "the instance", "Top / Sub": a level as a sentence names it. */
 export const levelInSentence = (owner: SettingsOwner) => (owner.level === 'instance' ? 'the instance' : owner.name);
 

@@ -80,24 +80,26 @@ describeInChromium(
       const { page } = run.tab;
       await signIn(run.tab, MAINTAINER.username, MAINTAINER.password);
       await run.tab.visit(PROJECT_SLACK);
-      expect(await descriptionOf(field(page, 'Username'))).toContain('Value from Instance');
+      expect(await page.getByRole('main').innerText()).toContain('Inherited from Instance');
       // The Maintainer may not see the Admin Area: the source is named, not linked.
       expect(await page.getByRole('main').getByRole('link', { name: 'Instance' }).count()).toBe(0);
 
       await page.getByLabel('Settings to use').selectOption({ label: 'Use custom settings' });
       if (run.javaScriptEnabled)
-        await page.waitForFunction(() => !document.querySelector<HTMLInputElement>('#field-channel')?.disabled);
+        await page.waitForFunction(() => document.querySelector('input#field-channel') !== null);
       else await run.tab.follow(page.getByRole('button', { name: 'Update form' }));
-      await page.getByLabel('Use inherited value for Webhook URL').check();
-      await page.getByLabel('Use inherited value for Username').check();
+      await page.getByLabel('Inherit Webhook URL').check();
+      await page.getByLabel('Inherit Username').check();
       if (run.javaScriptEnabled) expect(await field(page, 'Username').isDisabled()).toBe(true);
       await field(page, 'Default channel').fill('#api');
       await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
       expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
 
       expect(await field(page, 'Default channel').inputValue()).toBe('#api');
-      expect(await descriptionOf(field(page, 'Default channel'))).toContain('Value from This project');
-      expect(await page.getByLabel('Use inherited value for Username').isChecked()).toBe(true);
+      // Where a section mixes levels, a field names its level only where it is not the project's.
+      expect(await descriptionOf(field(page, 'Username'))).toContain('Value from Instance');
+      expect(await descriptionOf(field(page, 'Default channel'))).not.toContain('Value from');
+      expect(await page.getByLabel('Inherit Username').isChecked()).toBe(true);
       await run.tab.follow(page.getByRole('button', { name: 'Sign out' }));
     });
 
@@ -145,13 +147,13 @@ describeInChromium(
       expect(await channel.isDisabled()).toBe(true);
       expect(await channel.inputValue()).toBe('#general');
       expect(await descriptionOf(channel)).toContain(`Enforced by Instance: ${REASON}`);
-      expect(await page.getByLabel('Use inherited value for Default channel').count()).toBe(0);
+      expect(await page.getByLabel('Inherit Default channel').count()).toBe(0);
       expect(await page.getByRole('main').innerText()).toContain(
         'Some settings are enforced by Instance: they cannot be changed here.',
       );
 
       // The rest stays the project's to change.
-      await page.getByLabel('Use inherited value for Username').uncheck();
+      await page.getByLabel('Inherit Username').uncheck();
       await field(page, 'Username').fill('api-bot');
       await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
       expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');

@@ -1,8 +1,8 @@
 /**
  * Per-field inheritance as a sighted user meets it, in Chromium with JavaScript on and off: on a
- * project's Slack page in custom settings, each "Use inherited value for <field>" box says which
- * field it is for, in words that are seen and heard alike, and sits in that field's own group,
- * nearer its input than the next field's label, so that nobody unticks the wrong one.
+ * project's Slack page in custom settings, each "Inherit <field>" box says which field it is for,
+ * in words that are seen and heard alike, and sits on that field's own label line, nearer its
+ * input than the next field's label, so that nobody unticks the wrong one.
  */
 import { expect, it } from 'vitest';
 import { createSession, SESSION_COOKIE } from '../../src/auth/sessions.js';
@@ -45,6 +45,8 @@ interface ToggleLayout {
   visibleText: string;
   insideFieldGroup: boolean;
   toOwnInput: number;
+  /** To the field's own label, whose line the box shares. */
+  toOwnLabel: number;
   /** Null for the last field. */
   toNextLabel: number | null;
 }
@@ -54,7 +56,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 describeInChromium(
   'per-field inheritance',
   (run) => {
-    it('ties each "Use inherited value" box to its own field: named after it, in its group, nearer its input than the next label', async () => {
+    it('ties each "Inherit" box to its own field: named after it, on its label line, nearer its input than the next label', async () => {
       const { page } = run.tab;
       await signIn(run.tab, ROOT.username, ROOT.password);
       await run.tab.visit(PROJECT_SLACK);
@@ -79,15 +81,14 @@ describeInChromium(
           const group = input.closest('.field')!;
           const next = groups[groups.indexOf(group) + 1]?.querySelector('label');
           const box = toggle.getBoundingClientRect();
+          const ownLabel = document.querySelector(`label[for="${input.id}"]`)!;
           return {
             field: toggle.value,
-            fieldLabel: document
-              .querySelector(`label[for="${input.id}"]`)!
-              .textContent.replace(/\(required\)/, '')
-              .trim(),
+            fieldLabel: ownLabel.textContent.replace(/\(required\)/, '').trim(),
             visibleText: drawnText(document.querySelector(`label[for="${toggle.id}"]`)!),
             insideFieldGroup: group.contains(toggle),
             toOwnInput: distance(box, input.getBoundingClientRect()),
+            toOwnLabel: distance(box, ownLabel.getBoundingClientRect()),
             toNextLabel: next ? distance(box, next.getBoundingClientRect()) : null,
           } satisfies ToggleLayout;
         });
@@ -96,7 +97,7 @@ describeInChromium(
       // Enabled, the eight fields, and each event with its channel.
       expect(layouts.length).toBeGreaterThanOrEqual(9);
       for (const layout of layouts) {
-        const named = new RegExp(`^Use inherited value for ${escapeRegExp(layout.fieldLabel)}( events)?$`);
+        const named = new RegExp(`^Inherit ${escapeRegExp(layout.fieldLabel)}( events)?$`);
         expect(layout.visibleText, layout.field).toMatch(named);
         const toggle = page.getByRole('checkbox', { name: named }).and(page.locator(`[value="${layout.field}"]`));
         expect(await toggle.count(), `the box named after ${layout.fieldLabel}`).toBe(1);
@@ -104,7 +105,10 @@ describeInChromium(
           await descriptionOf(page.locator(`[name="${layout.field}"]:not([type="hidden"])`)),
         );
         expect(layout.insideFieldGroup, layout.field).toBe(true);
-        if (layout.toNextLabel !== null) expect(layout.toOwnInput, layout.field).toBeLessThan(layout.toNextLabel);
+        // On the label's line (or just under a label that fills it), nearer its own field than the next.
+        expect(layout.toOwnLabel, layout.field).toBeLessThanOrEqual(24);
+        if (layout.toNextLabel !== null)
+          expect(Math.min(layout.toOwnInput, layout.toOwnLabel), layout.field).toBeLessThan(layout.toNextLabel);
       }
     });
   },

@@ -10,7 +10,16 @@ import { integrationSettings, members } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createUser } from '../../src/model/users.js';
-import { BrowserTab, describeInChromium, flashOn, heading, ROOT, type RunningServer, signIn } from './support.js';
+import {
+  BrowserTab,
+  describeInChromium,
+  flashOn,
+  heading,
+  ROOT,
+  type RunningServer,
+  shownValue,
+  signIn,
+} from './support.js';
 import { writeConnection } from '../../src/db/client.js';
 
 const MAINTAINER = { username: 'mia', password: 'mia-password-123' };
@@ -48,9 +57,10 @@ async function chooseSettings(tab: BrowserTab, option: string) {
   if (tab.javaScriptEnabled) {
     await page.evaluate(() => ((window as unknown as { samePage: boolean }).samePage = true));
     await page.getByLabel('Settings to use').selectOption({ label: option });
+    // Custom settings are inputs; inherited ones are text.
     await page.waitForFunction((editable) => {
-      const field = document.querySelector<HTMLInputElement>('#field-username');
-      return field !== null && field.disabled !== editable;
+      const field = document.querySelector('#field-username');
+      return field !== null && (field.tagName === 'INPUT') === editable;
     }, option === 'Use custom settings');
     // No full page load: the marker set before the change is still there.
     expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
@@ -126,9 +136,12 @@ describeInChromium(
       expect(await page.getByLabel('Settings to use').locator('option:checked').innerText()).toBe(
         'Use instance-level settings',
       );
-      expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot');
-      expect(await page.getByLabel(/^Username/).isDisabled()).toBe(true);
-      expect(await page.getByLabel('Enabled', { exact: true }).isDisabled()).toBe(true);
+      expect(await shownValue(page, 'Username')).toBe('instance-bot');
+      expect(await shownValue(page, 'Enabled')).toBe('Yes');
+      expect(await shownValue(page, 'Webhook URL')).toContain('Set, not shown');
+      // Read-only: nothing on the page can change them.
+      expect(await page.getByRole('textbox', { name: /^Username/ }).count()).toBe(0);
+      expect(await page.getByRole('checkbox', { name: 'Enabled', exact: true }).count()).toBe(0);
       expect(await page.content()).not.toContain('SEEDSECRET');
     });
 
@@ -176,7 +189,7 @@ describeInChromium(
       expect(await flashOn(page)).toBe('Slack notifications settings saved and active.');
 
       await run.tab.visit('/platform/web/-/settings/integrations/slack');
-      expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
+      expect(await shownValue(page, 'Username')).toBe('instance-bot-v2');
       await run.tab.visit(`/${PROJECT}/-/settings/integrations/slack`);
       expect(await page.getByLabel(/^Username/).inputValue()).toBe('project-bot');
       await signOut(run.tab);
@@ -191,12 +204,12 @@ describeInChromium(
         "Saving deletes this project's custom settings for Slack notifications",
       );
       // Before saving, the fields already show what the project will use.
-      expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
+      expect(await shownValue(page, 'Username')).toBe('instance-bot-v2');
       await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
 
       expect(await flashOn(page)).toBe('Slack notifications now uses the default settings.');
-      expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
-      expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(true);
+      expect(await shownValue(page, 'Username')).toBe('instance-bot-v2');
+      expect(await shownValue(page, 'Enabled')).toBe('Yes');
       await run.tab.visit(`/${PROJECT}/-/settings/integrations`);
       expect(await page.getByRole('row', { name: /Slack notifications/ }).innerText()).toContain(
         'Inherited from instance',
@@ -208,9 +221,9 @@ describeInChromium(
       await run.tab.visit(`/${LEGACY_PROJECT}/-/settings/integrations/slack`);
       expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(false);
       await chooseSettings(run.tab, 'Use instance-level settings');
-      // "Ensure the toggle is set to Enabled": the instance's, shown locked.
-      expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).toBe(true);
-      expect(await page.getByLabel(/^Username/).inputValue()).toBe('instance-bot-v2');
+      // "Ensure the toggle is set to Enabled": the instance's, shown read-only.
+      expect(await shownValue(page, 'Enabled')).toBe('Yes');
+      expect(await shownValue(page, 'Username')).toBe('instance-bot-v2');
       await run.tab.follow(page.getByRole('button', { name: 'Save changes' }));
 
       expect(await flashOn(page)).toBe('Slack notifications now uses the default settings.');

@@ -290,6 +290,15 @@ export async function descriptionOf(field: Locator): Promise<string> {
   return texts.join(' ');
 }
 
+/**
+ * The value a read-only settings section shows for a label (inherited settings are text, not
+ * inputs): the definition next to the term.
+ */
+export function shownValue(page: Page, label: string): Promise<string> {
+  const term = page.locator('dt', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+  return page.locator('.settings-value').filter({ has: term }).locator('dd').first().innerText();
+}
+
 /** The one-time message a redirect leaves on the next page ("Group ... was successfully created."). */
 export const flashOn = (page: Page) => page.getByRole('status').innerText();
 

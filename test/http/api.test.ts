@@ -11,7 +11,7 @@ import { createProject } from '../../src/model/projects.js';
 import { INSTANCE_OWNER } from '../../src/settings/owners.js';
 import { SettingsStore } from '../../src/settings/store.js';
 import { type ActorTokens, apiRequest, apiToken, apiTokens, json } from '../support/api.js';
-import { createTestApp, get, sessionCookie, type TestApp } from '../support/app.js';
+import { createTestApp, get, sessionCookie, shownValueOf, type TestApp } from '../support/app.js';
 import { projectIntegrations, saveInstanceSlack } from '../support/integrations.js';
 import { buildWorld, must, type World } from '../support/world.js';
 import { writeConnection } from '../../src/db/client.js';
@@ -542,14 +542,16 @@ describe('group and instance integrations', () => {
   });
 });
 
-/** The project's Slack page as its maintainer sees it: which settings it uses, and whether Enabled is ticked. */
+/** The project's Slack page as its maintainer sees it: which settings it uses, and whether Enabled is on (ticked, or "Yes" where inherited). */
 async function slackPageOfApp() {
   const html = await (
     await get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: w.cookies.maintainer })
   ).text();
   return {
     inheritance: /<option value="(inherit|custom)" selected/.exec(html)?.[1],
-    enabled: /<input\b[^>]*\btype="checkbox"[^>]*\bname="active"[^>]*\bchecked\b/.test(html),
+    enabled:
+      /<input\b[^>]*\btype="checkbox"[^>]*\bname="active"[^>]*\bchecked\b/.test(html) ||
+      shownValueOf(html, 'active') === 'Yes',
   };
 }
 

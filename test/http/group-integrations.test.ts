@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { integrationSettings } from '../../src/db/schema.js';
 import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
-import { createTestApp, flashOf, get, post, type TestApp } from '../support/app.js';
+import { createTestApp, flashOf, get, post, shownValueOf, textOf, type TestApp } from '../support/app.js';
 import {
   ADMIN_INTEGRATIONS,
   groupIntegrations,
@@ -67,7 +67,7 @@ describe('group-level defaults', () => {
       get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }),
     );
     expect(page).toContain('Use group-level settings');
-    expect(page).toContain('value="top-bot"');
+    expect(shownValueOf(page, 'username')).toBe('top-bot');
     expect(page).toContain(`href="/groups/top/-/settings/integrations/slack"`);
     const subgroup = await text(get(t.app, groupIntegrations('top/sub'), { cookie: t.world.cookies.owner }));
     expect(subgroup).toContain('Inherited from group Top');
@@ -80,13 +80,17 @@ describe('group-level defaults', () => {
     await saveGroupSlack(t, 'top', { username: 'top-bot' });
     await saveGroupSlack(t, 'top/sub', { username: 'sub-bot' });
     expect(
-      await text(await get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.admin })),
-    ).toContain('value="sub-bot"');
-    expect(
-      await text(
-        await get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin }),
+      shownValueOf(
+        await text(get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.admin })),
+        'username',
       ),
-    ).toContain('value="instance-bot"');
+    ).toBe('sub-bot');
+    expect(
+      shownValueOf(
+        await text(get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin })),
+        'username',
+      ),
+    ).toBe('instance-bot');
   });
 
   it('resolves ten levels deep', async () => {
@@ -103,7 +107,7 @@ describe('group-level defaults', () => {
     const page = await text(
       get(t.app, `${projectIntegrations(`${parent.fullPath}/deep`)}/slack`, { cookie: t.world.cookies.owner }),
     );
-    expect(page).toContain('value="from-the-top"');
+    expect(shownValueOf(page, 'username')).toBe('from-the-top');
   });
 
   it('refuses a save from a group Maintainer of another group', async () => {
@@ -258,8 +262,11 @@ describe('Reset', () => {
     );
     expect(flashOf(reset)).toBe('Slack notifications was reset.');
     expect(
-      await text(await get(t.app, `${groupIntegrations('top/sub')}/slack`, { cookie: t.world.cookies.owner })),
-    ).toContain('value="instance-bot"');
+      shownValueOf(
+        await text(get(t.app, `${groupIntegrations('top/sub')}/slack`, { cookie: t.world.cookies.owner })),
+        'username',
+      ),
+    ).toBe('instance-bot');
     expect(
       await text(await get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.owner })),
     ).toContain('value="app-bot"');
@@ -276,7 +283,7 @@ describe('Reset', () => {
 });
 
 describe('provenance', () => {
-  it('says where each value comes from, linking the levels the user may see', async () => {
+  it('says once per section where its values come from, linking the levels the user may see', async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.world.cookies.admin!, { username: 'instance-bot' });
     await post(
@@ -288,16 +295,51 @@ describe('provenance', () => {
     const asAdmin = await text(
       get(t.app, `${projectIntegrations('other/elsewhere')}/slack`, { cookie: t.world.cookies.admin }),
     );
-    expect(asAdmin).toContain('Value from <a href="/admin/application_settings/integrations/slack">Instance</a>');
+    expect(asAdmin).toContain('Inherited from <a href="/admin/application_settings/integrations/slack">Instance</a>');
+    expect(asAdmin.match(/Inherited from <a/g)).toHaveLength(3);
+    expect(asAdmin).not.toContain('Value from');
     const asMaintainer = await text(
       get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }),
     );
-    expect(asMaintainer).toContain('Value from <a href="/groups/top/-/settings/integrations/slack">Group: Top</a>');
+    expect(asMaintainer).toContain('Inherited from <a href="/groups/top/-/settings/integrations/slack">Group: Top</a>');
     await saveProjectSlack(t, 'top/sub/app');
     const own = await text(
       get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }),
     );
-    expect(own).toContain('Value from This project');
+    // Its own values throughout: the dropdown and the note say so, the sections and fields add nothing.
+    expect(textOf(own)).toContain('Custom settings belong to this project only');
+    expect(own).not.toContain('Inherited from <');
+    expect(own).not.toContain('Value from');
+  });
+
+  it('says nothing of where values come from on the instance, which has nothing to inherit from', async () => {
+    const t = await setup();
+    await saveInstanceSlack(t.app, t.world.cookies.admin!, { username: 'instance-bot' });
+    const page = await text(get(t.app, `${ADMIN_INTEGRATIONS}/slack`, { cookie: t.world.cookies.admin }));
+    expect(page).toContain('value="instance-bot"');
+    for (const wording of ['Value from', 'Inherited from', 'This instance', 'Default value'])
+      expect(page, wording).not.toContain(wording);
+  });
+
+  it('names on a field the level its value comes from where that differs from the rest of its section', async () => {
+    const t = await setup();
+    await saveInstanceSlack(t.app, t.world.cookies.admin!, { username: 'instance-bot' });
+    const saved = await post(
+      t.app,
+      `${projectIntegrations('top/sub/app')}/slack`,
+      { ...slackForm({ webhook: '', channel: '#app' }), inheritance: 'custom', _inherit: ['webhook', 'username'] },
+      { cookie: t.world.cookies.admin },
+    );
+    expect(saved.status).toBe(303);
+    const page = await text(
+      get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.admin }),
+    );
+    const helpOf = (name: string) =>
+      new RegExp(`<p class="field-help" id="field-${name}-help">(.*?)</p>`).exec(page)?.[1] ?? '';
+    expect(textOf(helpOf('username'))).toContain('Value from Instance');
+    expect(textOf(helpOf('webhook'))).toContain('Value from Instance');
+    expect(textOf(helpOf('channel'))).not.toContain('Value from');
+    expect(page).not.toContain('Inherited from <');
   });
 
   it('names the instance without a link for users who may not open the Admin Area', async () => {
@@ -306,7 +348,7 @@ describe('provenance', () => {
     const page = await text(
       get(t.app, `${projectIntegrations('top/sub/app')}/slack`, { cookie: t.world.cookies.maintainer }),
     );
-    expect(page).toContain('Value from Instance');
+    expect(page).toContain('Inherited from Instance');
     expect(page).not.toContain('href="/admin/application_settings');
   });
 });

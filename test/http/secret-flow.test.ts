@@ -293,7 +293,7 @@ async function catalogSetup(type: IntegrationType): Promise<CatalogSetup> {
   };
 }
 
-/** Every key of the form but `kept`: what "Use inherited value" is ticked for. */
+/** Every key of the form but `kept`: what "Inherit <label>" is ticked for. */
 const inheritingAllBut = (t: CatalogSetup, ...kept: string[]) =>
   settingKeys(t.type, 'project')
     .map(({ key }) => key)

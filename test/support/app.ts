@@ -144,6 +144,12 @@ export function fieldErrorOf(html: string, field: string): string | undefined {
   return match ? decodeEntities(match[1]!) : undefined;
 }
 
+/** The value a read-only settings section shows for a key (`<dd id="field-username">`), as text; undefined when it shows none. */
+export function shownValueOf(html: string, name: string): string | undefined {
+  const match = new RegExp(`<dd id="field-${name}">(.*?)</dd>`).exec(html);
+  return match ? textOf(match[1]!) : undefined;
+}
+
 /** The opening tag of the form control named `name` (`<input ...>`, `<select ...>`), or undefined. */
 export function controlOf(html: string, name: string): string | undefined {
   return new RegExp(`<(?:input|select|textarea)\\b[^>]*\\bname="${name}"[^>]*>`).exec(html)?.[0];

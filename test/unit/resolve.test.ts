@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { findIntegrationType } from '../../src/integrations/index.js';
 import {
+  commonSource,
   differingKeys,
   inheritanceSourceLabel,
   resolveSettings,
@@ -278,5 +279,26 @@ describe('resolveSettings and secrets set above', () => {
       row(instance, 'instance-bot'),
     ]);
     expect(effective.fields.webhook).toBe('https://hooks.slack.com/instance-bot');
+  });
+});
+
+describe('commonSource', () => {
+  const connection = ['active', 'webhook', 'username'];
+
+  it("names the one level all the values come from, the defaults counting as anyone's", () => {
+    const effective = resolveSettings(slack, project, [row(instance, 'instance-bot')]);
+    // `channel` is null at the instance, and the labels fields are the catalog's defaults.
+    expect(commonSource(effective, [...connection, 'channel', 'labels_to_be_notified_behavior'])).toEqual(instance);
+  });
+
+  it('is null when the values come from several levels', () => {
+    const own: SettingsRow = { owner: project, fields: { username: 'app-bot' }, events: {} };
+    const effective = resolveSettings(slack, project, [own, row(instance, 'instance-bot')]);
+    expect(commonSource(effective, connection)).toBeNull();
+    expect(commonSource(effective, ['active', 'webhook'])).toEqual(instance);
+  });
+
+  it('is "default" when no level sets any of them', () => {
+    expect(commonSource(resolveSettings(slack, project, []), connection)).toBe('default');
   });
 });

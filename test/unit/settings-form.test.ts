@@ -1,6 +1,6 @@
 /**
  * The settings page's form as the submission the settings service saves: the dropdown's choice,
- * the values as typed, the keys marked "Use inherited value" and the version; nothing else of the form.
+ * the values as typed, the keys marked "Inherit <label>" and the version; nothing else of the form.
  */
 import { describe, expect, it } from 'vitest';
 import { BadRequest } from '../../src/errors.js';

@@ -31,18 +31,30 @@ interface FieldShellProps {
   error?: string | undefined;
   help?: Child;
   required?: boolean | undefined;
+  /** A control of this field on the label's line (the per-field "Inherit <label>"). */
+  aside?: Child;
   children: Child;
 }
 
 /** Label, input (the child), help and error, wired together with ids for screen readers. */
-export function FieldShell({ name, label, error, help, required, children }: FieldShellProps) {
+export function FieldShell({ name, label, error, help, required, aside, children }: FieldShellProps) {
   const id = fieldId(name);
+  const labelElement = (
+    <label for={id}>
+      {label}
+      {required && <span class="required-mark"> (required)</span>}
+    </label>
+  );
   return (
     <div class={error ? 'field field-invalid' : 'field'}>
-      <label for={id}>
-        {label}
-        {required && <span class="required-mark"> (required)</span>}
-      </label>
+      {aside ? (
+        <div class="field-label-row">
+          {labelElement}
+          {aside}
+        </div>
+      ) : (
+        labelElement
+      )}
       {children}
       {help && (
         <p class="field-help" id={`${id}-help`}>
@@ -175,12 +187,12 @@ interface CheckboxFieldProps {
   error?: string | undefined;
   help?: Child;
   disabled?: boolean;
-  /** More controls of this field, under the box (the per-field "Use inherited value"). */
-  children?: Child;
+  /** A control of this field on the box's line (the per-field "Inherit <label>"). */
+  aside?: Child;
 }
 
 /** A checkbox that always submits a value: the hidden "0" is sent when the box is unchecked. */
-export function CheckboxField({ name, label, checked, error, help, disabled, children }: CheckboxFieldProps) {
+export function CheckboxField({ name, label, checked, error, help, disabled, aside }: CheckboxFieldProps) {
   const id = fieldId(name);
   return (
     <div class={error ? 'field field-invalid' : 'field'}>
@@ -197,8 +209,8 @@ export function CheckboxField({ name, label, checked, error, help, disabled, chi
           aria-describedby={describedBy(name, error, help)}
         />
         <label for={id}>{label}</label>
+        {aside}
       </div>
-      {children}
       {help && (
         <p class="field-help" id={`${id}-help`}>
           {help}

@@ -1,20 +1,23 @@
 /**
  * @module views/components/settings-fields
- * The fields of one integration: the Enabled toggle, its settings, its trigger events. The same
- * component renders inside the full page and alone as the htmx fragment that replaces it when
+ * The settings of one integration in GitLab's sections (Connection details with the Enabled
+ * toggle, Trigger, Notification settings): editable fields in custom settings, the values as
+ * text where they are inherited or the user may only read them. The same component renders inside the full page and alone as the htmx fragment that replaces it when
  * the inheritance dropdown changes, so the two cannot drift apart.
  */
 import { parseBoolean } from '../../src/boolean.js';
 import { lastValue } from '../../src/form-values.js';
 import { integrationsUrl, integrationUrl } from '../../src/http/paths.js';
+import type { Child } from 'hono/jsx';
+import { formSections, type FormSection } from '../../src/integrations/sections.js';
 import type { Field, FieldValue, IntegrationType } from '../../src/integrations/types.js';
 import {
+  commonSource,
   sameOwner,
   withheldSecretMessage,
   type EffectiveSettings,
   type Level,
   type SettingsOwner,
-  type ValueSource,
 } from '../../src/settings/resolve.js';
 import type { FieldErrors } from '../../src/validation.js';
 import { CheckboxField, describedBy, FieldShell, fieldId, type FormValues } from './form.js';
@@ -40,15 +43,25 @@ export interface SettingsFieldsProps {
 }
 
 /**
- * "Use inherited value for <field>": in the field's own group, right under its input, because
- * the value may be taken from the level above instead. It shares the field's description (its
- * help and where the value comes from).
+ * "Inherit <label>": on the field's own label line, because the value may be taken from the
+ * level above instead. It shares the field's description (its help and where the value comes from).
  */
-function InheritToggle({ name, label, props }: { name: string; label: string; props: SettingsFieldsProps }) {
+function InheritToggle({
+  name,
+  label,
+  help,
+  props,
+}: {
+  name: string;
+  label: string;
+  /** The field's description, which the box shares. */
+  help: unknown;
+  props: SettingsFieldsProps;
+}) {
   if (!props.editable || !props.inheritedKeys || name in props.effective.enforced) return null;
   const id = `inherit-${fieldId(name)}`;
   return (
-    <div class="inherit-toggle">
+    <span class="inherit-toggle">
       <input
         type="checkbox"
         name="_inherit"
@@ -56,10 +69,10 @@ function InheritToggle({ name, label, props }: { name: string; label: string; pr
         id={id}
         checked={props.inheritedKeys.has(name)}
         data-inherit-for={fieldId(name)}
-        aria-describedby={`${fieldId(name)}-help`}
+        aria-describedby={help ? `${fieldId(name)}-help` : undefined}
       />
-      <label for={id}>Use inherited value for {label}</label>
-    </div>
+      <label for={id}>Inherit {label}</label>
+    </span>
   );
 }
 
@@ -79,63 +92,67 @@ function isChecked(submitted: FormValues | undefined, name: string, stored: unkn
 }
 
 /** Where a value comes from, linked to that level's settings of the same integration. */
-function SourceCaption({
-  source,
-  props,
-  bare,
-}: {
-  source: ValueSource | undefined;
-  props: SettingsFieldsProps;
-  bare?: boolean;
-}) {
-  if (!source) return null;
-  // The type's own default, set at no level.
-  if (source === 'default') return bare ? <>Default value</> : <span class="field-source">Default value</span>;
+function SourceName({ source, props }: { source: SettingsOwner; props: SettingsFieldsProps }) {
   const { self, canSeeInstance, type } = props;
-  let label: string;
-  let href: string | undefined;
-  if (sameOwner(source, self)) {
-    label = `This ${self.level}`;
-  } else if (source.level === 'instance') {
-    label = 'Instance';
-    href = canSeeInstance ? integrationUrl(integrationsUrl(source), type.slug) : undefined;
-  } else {
-    label = `${source.level === 'group' ? 'Group' : 'Project'}: ${source.name}`;
-    href = integrationUrl(integrationsUrl(source), type.slug);
-  }
-  const name = href ? <a href={href}>{label}</a> : label;
-  return bare ? <>{name}</> : <span class="field-source">Value from {name}</span>;
+  if (sameOwner(source, self)) return <>This {self.level}</>;
+  const href =
+    source.level !== 'instance' || canSeeInstance ? integrationUrl(integrationsUrl(source), type.slug) : undefined;
+  const label =
+    source.level === 'instance' ? 'Instance' : `${source.level === 'group' ? 'Group' : 'Project'}: ${source.name}`;
+  return href ? <a href={href}>{label}</a> : <>{label}</>;
 }
 
-/** The field's help followed by where its value comes from, who enforces it and why, or why a secret set above must be entered again. */
-function helpWithSource(help: string | undefined, key: string, props: SettingsFieldsProps) {
+/** A section of the form and what it says once: the level its values come from, when they all come from one. */
+interface SectionProps extends SettingsFieldsProps {
+  /** A field says where its value comes from only where that differs from this level. */
+  sectionSource: SettingsOwner;
+}
+
+/**
+ * What a field says about its value beyond its help: who enforces it and why, why a secret set
+ * above must be entered again, or the level it comes from where that is not the section's.
+ */
+function sourceNote(key: string, props: SectionProps) {
   const enforced = props.effective.enforced[key];
   const withheld = props.effective.withheld[key];
+  const source = props.effective.source[key];
+  if (withheld)
+    return <span class="field-source field-withheld">{withheldSecretMessage(props.type, key, withheld)}</span>;
+  if (enforced)
+    return (
+      <span class="field-source field-enforced">
+        Enforced by <SourceName source={enforced.by} props={props} />
+        {enforced.reason ? `: ${enforced.reason}` : ''}
+      </span>
+    );
+  if (source === undefined || source === 'default' || sameOwner(source, props.sectionSource)) return null;
+  return (
+    <span class="field-source">
+      Value from <SourceName source={source} props={props} />
+    </span>
+  );
+}
+
+/** The field's help followed by the note on its value, as one description. */
+function helpWithSource(help: string | undefined, key: string, props: SectionProps) {
+  const note = sourceNote(key, props);
+  if (!help && !note) return undefined;
   return (
     <>
       {help && <span>{help} </span>}
-      {withheld ? (
-        <span class="field-source field-withheld">{withheldSecretMessage(props.type, key, withheld)}</span>
-      ) : enforced ? (
-        <span class="field-source field-enforced">
-          Enforced by <SourceCaption source={enforced.by} props={props} bare />
-          {enforced.reason ? `: ${enforced.reason}` : ''}
-        </span>
-      ) : (
-        <SourceCaption source={props.effective.source[key]} props={props} />
-      )}
+      {note}
     </>
   );
 }
 
-function SettingField({ field, props }: { field: Field; props: SettingsFieldsProps }) {
-  const { effective, editable, submitted, errors = {} } = props;
+function SettingField({ field, props }: { field: Field; props: SectionProps }) {
+  const { effective, submitted, errors = {} } = props;
   const stored = effective.fields[field.name];
   const error = errors[field.name];
   const id = fieldId(field.name);
-  const disabled = !editable || field.name in effective.enforced;
-  // The help says where the value comes from even when the field has no help text of its own.
+  const disabled = field.name in effective.enforced;
   const help = helpWithSource(field.help, field.name, props);
+  const aside = <InheritToggle name={field.name} label={field.label} help={help} props={props} />;
   const common = {
     id,
     name: field.name,
@@ -155,9 +172,8 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
         error={error}
         help={help}
         disabled={disabled}
-      >
-        <InheritToggle name={field.name} label={field.label} props={props} />
-      </CheckboxField>
+        aside={aside}
+      />
     );
   }
 
@@ -211,60 +227,179 @@ function SettingField({ field, props }: { field: Field; props: SettingsFieldsPro
     );
   }
   return (
-    <FieldShell name={field.name} label={field.label} error={error} help={help} required={required}>
+    <FieldShell name={field.name} label={field.label} error={error} help={help} required={required} aside={aside}>
       {input}
-      <InheritToggle name={field.name} label={field.label} props={props} />
     </FieldShell>
   );
 }
 
-export function SettingsFields(props: SettingsFieldsProps) {
-  const { type, level, effective, editable, submitted, errors = {} } = props;
-  const events = type.events.filter((event) => !event.levels || event.levels.includes(level));
+/** A stored value as read-only text: what a level that inherits, or a user who may not change it, reads. */
+function shownValue(field: Field, value: FieldValue | undefined) {
+  const unset = <span class="value-unset">Not set</span>;
+  if (field.kind === 'checkbox') return value === true ? 'Yes' : 'No';
+  if (field.kind === 'secret')
+    return typeof value === 'string' && value !== '' ? (
+      <>
+        <span class="secret-mask" aria-hidden="true">
+          {MASK}
+        </span>
+        <span class="visually-hidden">Set, not shown</span>
+      </>
+    ) : (
+      unset
+    );
+  if (field.kind === 'select') return field.choices?.find((choice) => choice.value === value)?.label ?? unset;
+  const text = Array.isArray(value) ? value.join(', ') : displayValue(value);
+  return text === '' ? unset : text;
+}
+
+/** One value of a read-only section: its label, the value as text, and the note on where it comes from. */
+function ValueRow({ name, label, value, props }: { name: string; label: string; value: Child; props: SectionProps }) {
+  const note = sourceNote(name, props);
   return (
-    <div class={editable ? 'settings-fields' : 'settings-fields settings-fields-inherited'}>
-      <CheckboxField
-        name="active"
-        label="Enabled"
-        checked={isChecked(submitted, 'active', effective.active)}
-        error={errors.active}
-        disabled={!editable || 'active' in effective.enforced}
-        help={helpWithSource(undefined, 'active', props)}
-      >
-        <InheritToggle name="active" label="Enabled" props={props} />
-      </CheckboxField>
-      {type.fields
+    <div class="settings-value">
+      <dt>{label}</dt>
+      <dd id={fieldId(name)}>{value}</dd>
+      {note && <dd class="settings-value-note">{note}</dd>}
+    </div>
+  );
+}
+
+/** A read-only section: a definition list, read in one pass by eye, keyboard and screen reader alike. */
+function SectionValues({ section, props }: { section: FormSection; props: SectionProps }) {
+  const { effective } = props;
+  const channels = (event: string) => section.fields.filter((field) => field.event === event);
+  const fieldRow = (field: Field) => (
+    <ValueRow
+      name={field.name}
+      label={field.label}
+      value={shownValue(field, effective.fields[field.name])}
+      props={props}
+    />
+  );
+  return (
+    <dl class="settings-values">
+      {section.kind === 'connection' && (
+        <ValueRow name="active" label="Enabled" value={effective.active ? 'Yes' : 'No'} props={props} />
+      )}
+      {section.events.map((event) => (
+        <>
+          <ValueRow
+            name={event.name}
+            label={event.label}
+            value={effective.events[event.name] ? 'On' : 'Off'}
+            props={props}
+          />
+          {/* An event's own channel only where one is set: otherwise it uses the default channel. */}
+          {channels(event.name)
+            .filter((field) => displayValue(effective.fields[field.name]) !== '')
+            .map(fieldRow)}
+        </>
+      ))}
+      {section.fields.filter((field) => !field.event).map(fieldRow)}
+    </dl>
+  );
+}
+
+/** An editable section: its fields, and in Trigger each event's toggle with its channel. */
+function SectionFields({ section, props }: { section: FormSection; props: SectionProps }) {
+  const { effective, submitted, errors = {} } = props;
+  const activeHelp = helpWithSource(undefined, 'active', props);
+  return (
+    <>
+      {section.kind === 'connection' && (
+        <CheckboxField
+          name="active"
+          label="Enabled"
+          checked={isChecked(submitted, 'active', effective.active)}
+          error={errors.active}
+          disabled={'active' in effective.enforced}
+          help={activeHelp}
+          aside={<InheritToggle name="active" label="Enabled" help={activeHelp} props={props} />}
+        />
+      )}
+      {section.events.length > 0 && (
+        <div class="events-list">
+          {section.events.map((event) => {
+            const help = helpWithSource(event.description, event.name, props);
+            return (
+              <div class="event-trigger">
+                <CheckboxField
+                  name={event.name}
+                  label={event.label}
+                  help={help}
+                  checked={isChecked(submitted, event.name, effective.events[event.name])}
+                  error={errors[event.name]}
+                  disabled={event.name in effective.enforced}
+                  aside={<InheritToggle name={event.name} label={`${event.label} events`} help={help} props={props} />}
+                />
+                {section.fields
+                  .filter((field) => field.event === event.name)
+                  .map((field) => (
+                    <div class="event-channel">
+                      <SettingField field={field} props={props} />
+                    </div>
+                  ))}
+              </div>
+            );
+          })}
+        </div>
+      )}
+      {section.fields
         .filter((field) => !field.event)
         .map((field) => (
           <SettingField field={field} props={props} />
         ))}
-      {events.length > 0 && (
-        <fieldset class="events-list">
-          <legend>Trigger</legend>
-          <p class="field-help">Send a notification or request when these events happen.</p>
-          {events.map((event) => (
-            <div class="event-trigger">
-              <CheckboxField
-                name={event.name}
-                label={event.label}
-                help={helpWithSource(event.description, event.name, props)}
-                checked={isChecked(submitted, event.name, effective.events[event.name])}
-                error={errors[event.name]}
-                disabled={!editable || event.name in effective.enforced}
-              >
-                <InheritToggle name={event.name} label={`${event.label} events`} props={props} />
-              </CheckboxField>
-              {type.fields
-                .filter((field) => field.event === event.name)
-                .map((field) => (
-                  <div class="event-channel">
-                    <SettingField field={field} props={props} />
-                  </div>
-                ))}
-            </div>
-          ))}
-        </fieldset>
+    </>
+  );
+}
+
+/**
+ * One of GitLab's sections: a heading, a help line with the type's documentation, the level its
+ * values come from when they all come from one (other than the page's), then the values.
+ */
+function Section({ section, props }: { section: FormSection; props: SettingsFieldsProps }) {
+  const { effective, self, type, level, editable } = props;
+  const common = commonSource(effective, section.keys);
+  // Where values come from several levels, a field names its own unless it is the one the page shows.
+  const shown = editable || effective.state === 'custom' ? self : (effective.inheritsFrom ?? self);
+  const sectionSource = common && common !== 'default' ? common : shown;
+  const headingId = `section-${section.kind}`;
+  return (
+    <section class={`form-section form-section-${section.kind}`} aria-labelledby={headingId}>
+      <h2 id={headingId}>{section.title}</h2>
+      <p class="section-help">
+        {section.help}
+        {type.docsUrl && (
+          <>
+            {' '}
+            <a href={type.docsUrl}>{type.title} documentation</a>
+          </>
+        )}
+      </p>
+      {common && common !== 'default' && !sameOwner(common, self) && (
+        <p class="section-source field-source">
+          Inherited from <SourceName source={common} props={props} />
+        </p>
       )}
+      {common === 'default' && level !== 'instance' && (
+        <p class="section-source field-source">Default values: no level sets these.</p>
+      )}
+      {editable ? (
+        <SectionFields section={section} props={{ ...props, sectionSource }} />
+      ) : (
+        <SectionValues section={section} props={{ ...props, sectionSource }} />
+      )}
+    </section>
+  );
+}
+
+export function SettingsFields(props: SettingsFieldsProps) {
+  return (
+    <div class={props.editable ? 'settings-fields' : 'settings-fields settings-fields-inherited'}>
+      {formSections(props.type, props.level).map((section) => (
+        <Section section={section} props={props} />
+      ))}
     </div>
   );
 }

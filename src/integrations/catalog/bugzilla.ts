@@ -8,6 +8,7 @@ export const bugzilla = defineIntegration({
   title: 'Bugzilla',
   description: 'Use Bugzilla as the issue tracker.',
   category: 'issue_tracker',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/bugzilla/',
   levels: ['instance', 'group', 'project'],
   fields: issueTrackerUrls('https://bugzilla.example.com'),
   events: [],

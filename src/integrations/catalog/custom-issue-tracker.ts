@@ -8,6 +8,7 @@ export const customIssueTracker = defineIntegration({
   title: 'Custom issue tracker',
   description: 'Use a custom issue tracker that is not in the integration list.',
   category: 'issue_tracker',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/custom_issue_tracker/',
   levels: ['instance', 'group', 'project'],
   fields: issueTrackerUrls('https://tracker.example.com'),
   events: [],

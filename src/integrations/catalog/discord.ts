@@ -30,6 +30,7 @@ export const discord = defineIntegration({
   title: 'Discord Notifications',
   description: 'Send notifications about project events to a Discord channel.',
   category: 'chat',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/discord_notifications/',
   levels: ['instance', 'group', 'project'],
   fields: DISCORD_FIELDS,
   events: DISCORD_TRIGGERS,

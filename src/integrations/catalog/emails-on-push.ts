@@ -20,12 +20,14 @@ export const emailsOnPush = defineIntegration({
   title: 'Emails on push',
   description: 'Email the commits and diff of each push to a list of recipients.',
   category: 'email',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/emails_on_push/',
   levels: ['instance', 'group', 'project'],
   fields: [
     {
       name: 'send_from_committer_email',
       label: 'Send from committer',
       kind: 'checkbox',
+      section: 'configuration',
       default: false,
       help: "Send from the committer's address if it is in a domain the instance allows.",
     },
@@ -33,6 +35,7 @@ export const emailsOnPush = defineIntegration({
       name: 'disable_diffs',
       label: 'Disable code diffs',
       kind: 'checkbox',
+      section: 'configuration',
       default: false,
       help: 'Leave the code diffs out of the emails.',
     },

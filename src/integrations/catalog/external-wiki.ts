@@ -8,6 +8,7 @@ export const externalWiki = defineIntegration({
   title: 'External wiki',
   description: 'Link to an external wiki from the sidebar.',
   category: 'wiki',
+  docsUrl: 'https://docs.gitlab.com/user/project/wiki/#link-an-external-wiki',
   levels: ['instance', 'group', 'project'],
   fields: [
     urlField(

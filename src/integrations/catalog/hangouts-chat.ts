@@ -8,6 +8,7 @@ export const hangoutsChat = defineIntegration({
   title: 'Google Chat',
   description: 'Send notifications from GitLab to a room in Google Chat.',
   category: 'chat',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/hangouts_chat/',
   levels: ['instance', 'group', 'project'],
   fields: chatFields('https://chat.googleapis.com/v1/spaces/…'),
   parameterAliases: [notifyOnlyDefaultBranch],

@@ -8,6 +8,7 @@ export const jenkins = defineIntegration({
   title: 'Jenkins',
   description: 'Run CI/CD pipelines with Jenkins when code is pushed or a merge request is created.',
   category: 'ci',
+  docsUrl: 'https://docs.gitlab.com/integration/jenkins/',
   levels: ['project'],
   fields: [
     {

@@ -10,6 +10,16 @@ export const jira = defineIntegration({
   title: 'Jira issues',
   description: 'Use Jira as this project’s issue tracker and link commits and merge requests to Jira issues.',
   category: 'issue_tracker',
+  docsUrl: 'https://docs.gitlab.com/integration/jira/',
+  sections: {
+    trigger: {
+      help: 'When a Jira issue is mentioned in a commit or merge request, a remote link and comment (if enabled) will be created.',
+    },
+    configuration: {
+      title: 'Jira issues',
+      help: 'How Jira issue keys are matched, what happens to the issues they name, and whether the project shows them.',
+    },
+  },
   levels: ['instance', 'group', 'project'],
   fields: [
     {
@@ -51,6 +61,7 @@ export const jira = defineIntegration({
       name: 'jira_issue_regex',
       label: 'Jira issue regex',
       kind: 'text',
+      section: 'configuration',
       maxLength: 255,
       help: 'Match Jira issue keys with this regular expression. Leave blank for the default.',
     },
@@ -58,6 +69,7 @@ export const jira = defineIntegration({
       name: 'jira_issue_prefix',
       label: 'Jira issue prefix',
       kind: 'text',
+      section: 'configuration',
       maxLength: 255,
       help: 'A prefix before Jira issue keys in references.',
     },
@@ -65,6 +77,7 @@ export const jira = defineIntegration({
       name: 'comment_on_event_enabled',
       label: 'Comment on Jira issues',
       kind: 'checkbox',
+      section: 'configuration',
       default: true,
       help: 'Add a comment to the Jira issue when a commit or merge request mentions it (the events below).',
     },
@@ -72,6 +85,7 @@ export const jira = defineIntegration({
       name: 'jira_issue_transition_automatic',
       label: 'Move Jira issues to done automatically',
       kind: 'checkbox',
+      section: 'configuration',
       default: false,
       help: 'When a commit or merge request closes a Jira issue, move it to a done status. Takes precedence over the transition IDs.',
     },
@@ -79,6 +93,7 @@ export const jira = defineIntegration({
       name: 'jira_issue_transition_id',
       label: 'Jira transition IDs',
       kind: 'text',
+      section: 'configuration',
       maxLength: 255,
       placeholder: '11,21',
       // GitLab's rule, checked even while the integration is off.
@@ -89,6 +104,7 @@ export const jira = defineIntegration({
       name: 'issues_enabled',
       label: 'View Jira issues',
       kind: 'checkbox',
+      section: 'configuration',
       default: false,
       help: 'Show the issues of the Jira projects below in the project.',
     },
@@ -96,6 +112,7 @@ export const jira = defineIntegration({
       name: 'project_keys',
       label: 'Jira project keys',
       kind: 'list',
+      section: 'configuration',
       default: [],
       placeholder: 'PROJ\nOPS',
       help: 'The Jira projects whose issues are shown while viewing is on, one key per line or comma-separated.',

@@ -16,6 +16,7 @@ export const mattermost = defineIntegration({
   title: 'Mattermost notifications',
   description: 'Send notifications about project events to Mattermost channels.',
   category: 'chat',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/mattermost/',
   levels: ['instance', 'group', 'project'],
   fields: MATTERMOST_FIELDS,
   parameterAliases: [notifyOnlyDefaultBranch],

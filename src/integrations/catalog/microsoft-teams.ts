@@ -8,6 +8,7 @@ export const microsoftTeams = defineIntegration({
   title: 'Microsoft Teams notifications',
   description: 'Send notifications about project events to Microsoft Teams.',
   category: 'chat',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/microsoft_teams/',
   levels: ['instance', 'group', 'project'],
   fields: chatFields('https://outlook.office.com/webhook/…'),
   parameterAliases: [notifyOnlyDefaultBranch],

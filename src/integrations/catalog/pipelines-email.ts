@@ -16,6 +16,7 @@ export const pipelinesEmail = defineIntegration({
   title: 'Pipeline status emails',
   description: 'Email the pipeline status to a list of recipients.',
   category: 'email',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/pipeline_status_emails/',
   levels: ['instance', 'group', 'project'],
   fields: [
     {
@@ -34,6 +35,7 @@ export const pipelinesEmail = defineIntegration({
       name: 'notify_child_pipelines',
       label: 'Notify child pipelines',
       kind: 'checkbox',
+      section: 'configuration',
       default: true,
       help: 'Also send emails for pipelines started by a parent pipeline.',
     },

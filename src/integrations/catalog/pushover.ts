@@ -35,6 +35,7 @@ export const pushover = defineIntegration({
   title: 'Pushover',
   description: 'Get real-time notifications on your device for pushes to the repository.',
   category: 'notification',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/pushover/',
   levels: ['instance', 'group', 'project'],
   fields: [
     {
@@ -57,6 +58,7 @@ export const pushover = defineIntegration({
       name: 'device',
       label: 'Devices',
       kind: 'text',
+      section: 'configuration',
       placeholder: 'device1, device2',
       help: 'Leave blank to notify all your devices.',
     },
@@ -64,6 +66,7 @@ export const pushover = defineIntegration({
       name: 'priority',
       label: 'Priority',
       kind: 'select',
+      section: 'configuration',
       required: true,
       choices: [
         { value: '-2', label: 'Lowest priority' },
@@ -76,6 +79,7 @@ export const pushover = defineIntegration({
       name: 'sound',
       label: 'Sound',
       kind: 'select',
+      section: 'configuration',
       choices: SOUNDS.map((sound) => ({ value: sound, label: sound[0]!.toUpperCase() + sound.slice(1) })),
       help: 'Leave blank for the device default.',
     },

@@ -8,6 +8,7 @@ export const redmine = defineIntegration({
   title: 'Redmine',
   description: 'Use Redmine as the issue tracker.',
   category: 'issue_tracker',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/redmine/',
   levels: ['instance', 'group', 'project'],
   fields: issueTrackerUrls('https://redmine.example.com'),
   events: [],

@@ -20,6 +20,7 @@ export const telegram = defineIntegration({
   title: 'Telegram',
   description: 'Send notifications about project events to Telegram.',
   category: 'chat',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/telegram/',
   levels: ['instance', 'group', 'project'],
   fields: [
     {
@@ -43,6 +44,7 @@ export const telegram = defineIntegration({
       name: 'room',
       label: 'Channel identifier',
       kind: 'text',
+      section: 'configuration',
       required: true,
       placeholder: '@channelusername',
       help: 'The chat ID or the channel username (@channelusername).',
@@ -51,6 +53,7 @@ export const telegram = defineIntegration({
       name: 'thread',
       label: 'Message thread ID',
       kind: 'number',
+      section: 'configuration',
       help: 'The ID of a topic in a forum supergroup. Leave blank for the main thread.',
     },
     notifyOnlyBrokenPipelines,

@@ -8,6 +8,7 @@ export const webexTeams = defineIntegration({
   title: 'Webex Teams',
   description: 'Send notifications about project events to Webex Teams.',
   category: 'chat',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/webex_teams/',
   levels: ['instance', 'group', 'project'],
   fields: chatFields('https://api.ciscospark.com/v1/webhooks/incoming/…'),
   events: events(...BASE_CHAT_EVENTS),

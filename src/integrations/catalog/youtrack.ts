@@ -8,6 +8,7 @@ export const youtrack = defineIntegration({
   title: 'JetBrains YouTrack',
   description: 'Use JetBrains YouTrack as this project’s issue tracker.',
   category: 'issue_tracker',
+  docsUrl: 'https://docs.gitlab.com/user/project/integrations/youtrack/',
   levels: ['instance', 'group', 'project'],
   fields: [
     urlField(

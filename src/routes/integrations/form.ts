@@ -1,7 +1,7 @@
 /**
  * @module routes/integrations/form
  * The settings page's form as the settings service takes it: the dropdown's choice, the values
- * as typed, the keys marked "Use inherited value" and the version the page was loaded at. The
+ * as typed, the keys marked "Inherit <label>" and the version the page was loaded at. The
  * form's own fields (`_version`, `_inherit`, `inheritance`, `_action`...) go no further.
  */
 import { BadRequest } from '../../errors.js';

@@ -35,6 +35,8 @@ export function resetWarning(level: Level): string {
 export const SAVE_DEFAULTS_WARNING =
   'Saving will update the default settings for all projects that are not using custom settings. Projects using custom settings will not be impacted unless the project owner chooses to use parent level defaults.';
 
+const SETTINGS_REGION_ID = 'settings-fields';
+
 const LEVEL_NOUN: Record<Level, string> = { instance: 'instance', group: 'group', project: 'project' };
 
 export interface SettingsSectionProps {
@@ -57,7 +59,11 @@ export interface SettingsSectionProps {
   inheritedKeys?: ReadonlySet<string> | undefined;
 }
 
-/** The part of the form htmx replaces when the dropdown changes: a note on what the choice means, and the fields. */
+/**
+ * The part of the form htmx refills when the dropdown changes: a note on what the choice means,
+ * and the sections. It stays in place (only its content is swapped), so that screen readers
+ * announce the new content and the dropdown keeps the focus.
+ */
 export function SettingsSection(props: SettingsSectionProps) {
   const { type, level, inheritance, inheritsFrom, hasOwnSettings, canManage } = props;
   const noun = LEVEL_NOUN[level];
@@ -80,7 +86,7 @@ export function SettingsSection(props: SettingsSectionProps) {
     ...new Map(Object.values(props.effective.enforced).map(({ by }) => [`${by.level}:${by.id}`, by])).values(),
   ];
   return (
-    <div id="settings-fields" class="settings-section">
+    <div id={SETTINGS_REGION_ID} class="settings-section" aria-live="polite">
       {enforcers.length > 0 && (
         <p class="callout callout-warning enforcement-note">
           {`Some settings are enforced by ${enforcers.map((by) => by.name).join(' and ')}: they cannot be changed here.`}
@@ -125,8 +131,9 @@ function InheritanceSelect({ baseUrl, props }: { baseUrl: string; props: Setting
           name="inheritance"
           disabled={!canManage}
           hx-get={integrationUrl(baseUrl, props.type.slug, 'fields')}
-          hx-target="#settings-fields"
-          hx-swap="outerHTML"
+          hx-target={`#${SETTINGS_REGION_ID}`}
+          hx-swap="innerHTML strip:true"
+          aria-controls={SETTINGS_REGION_ID}
           aria-describedby={error ? `${fieldId('inheritance')}-error` : undefined}
         >
           {inheritsFrom && (
