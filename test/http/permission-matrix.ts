@@ -716,7 +716,11 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'GET /:fullPath/-/audit_events': { url: (w) => `/${APP(w)}/-/audit_events?user=admin`, expect: APP_MANAGERS },
   // Renaming and deleting a project: its Maintainers, the Owners of its groups, administrators.
   'GET /:fullPath/-/edit': { url: (w) => `/${APP(w)}/-/edit`, expect: APP_MANAGERS },
-  'POST /:fullPath/-/edit': { url: (w) => `/${APP(w)}/-/edit`, form: () => ({ name: 'Renamed' }), expect: APP_MANAGERS },
+  'POST /:fullPath/-/edit': {
+    url: (w) => `/${APP(w)}/-/edit`,
+    form: () => ({ name: 'Renamed' }),
+    expect: APP_MANAGERS,
+  },
   'POST /:fullPath/-/delete': { url: (w) => `/${APP(w)}/-/delete`, expect: APP_MANAGERS },
   'GET /:fullPath': { url: (w) => `/${APP(w)}`, expect: APP_READERS },
   'GET /:fullPath/-/settings/integrations': { url: (w) => projectIntegrations(APP(w)), expect: APP_READERS },

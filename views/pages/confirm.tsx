@@ -19,7 +19,16 @@ interface ConfirmPageProps {
   cancelHref: string;
 }
 
-export function ConfirmPage({ title, children, action, hidden, fields, confirmLabel, danger, cancelHref }: ConfirmPageProps) {
+export function ConfirmPage({
+  title,
+  children,
+  action,
+  hidden,
+  fields,
+  confirmLabel,
+  danger,
+  cancelHref,
+}: ConfirmPageProps) {
   const buttons = (
     <>
       <button type="submit" class={danger ? 'button button-danger' : 'button button-primary'}>

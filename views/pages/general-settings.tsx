@@ -80,7 +80,16 @@ interface GeneralSettingsProps {
   marks: HostMarks;
 }
 
-export function GeneralSettingsPage({ what, item, base, parentUrl, values, errors, impact, marks }: GeneralSettingsProps) {
+export function GeneralSettingsPage({
+  what,
+  item,
+  base,
+  parentUrl,
+  values,
+  errors,
+  impact,
+  marks,
+}: GeneralSettingsProps) {
   const Kind = capitalized(what);
   const field = (name: 'name' | 'path' | 'description') => lastValue(values[name]) ?? item[name];
   return (
@@ -122,8 +131,8 @@ export function GeneralSettingsPage({ what, item, base, parentUrl, values, error
             <p class="muted">
               Changing the {what}'s URL can have unintended side effects: links and bookmarks to its old URL stop
               working.
-              {what === 'group' && " The URLs of its subgroups and projects change with it."} Its integration
-              settings, inherited or its own, stay as they are.
+              {what === 'group' && ' The URLs of its subgroups and projects change with it.'} Its integration settings,
+              inherited or its own, stay as they are.
             </p>
             <form method="post" action={`${base}/-/edit`} class="form">
               <TextField
