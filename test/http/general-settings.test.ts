@@ -9,6 +9,7 @@ import { listAuditEvents } from '../../src/audit/trail.js';
 import { runImport } from '../../src/code-hosts/sync.js';
 import { writeConnection } from '../../src/db/client.js';
 import { groups, integrationHealth, integrationSettings, members, projects } from '../../src/db/schema.js';
+import { ROLES } from '../../src/auth/permissions.js';
 import { findGroupById } from '../../src/model/groups.js';
 import { createProject, findProjectById } from '../../src/model/projects.js';
 import { createGroup } from '../../src/model/groups.js';
@@ -108,6 +109,18 @@ describe("a group's general settings", () => {
     expect(blank.status).toBe(422);
     expect(fieldErrorOf(await blank.text(), 'name')).toMatch(/./);
     expect(await findGroupById(t.db, t.w.sub.id)).toEqual(before);
+  });
+
+  it("are not for the group's Maintainers, who rename and delete its projects instead", async () => {
+    const t = await world();
+    const maintainer = await insertUser(t.db, 'group-maintainer');
+    await writeConnection(t.db)
+      .insert(members)
+      .values({ userId: maintainer.id, groupId: t.w.sub.id, accessLevel: ROLES.maintainer });
+    const cookie = await sessionCookie(t.db, maintainer);
+    expect((await get(t.app, '/groups/top/sub/-/edit', { cookie })).status).toBe(403);
+    expect((await post(t.app, '/groups/top/sub/-/delete', {}, { cookie })).status).toBe(403);
+    expect((await get(t.app, '/top/sub/app/-/edit', { cookie })).status).toBe(200);
   });
 
   it('are not for a Maintainer of a project inside it, nor a Developer of the group: 403', async () => {
@@ -243,6 +256,13 @@ describe("a project's general settings", () => {
   it('delete it once its full path is typed, with its settings', async () => {
     const t = await world();
     await post(t.app, `${projectIntegrations('top/sub/app')}/slack`, customSlack(), { cookie: t.admin });
+    await writeConnection(t.db).insert(integrationHealth).values({
+      integration: 'slack',
+      settingsLevel: 'project',
+      settingsOwnerId: t.w.project.id,
+      recentFailures: 1,
+      updatedAt: new Date(),
+    });
     const asked = await post(t.app, '/top/sub/app/-/delete', {}, { cookie: t.maintainer });
     const text = textOf(await asked.text());
     expect(text).toContain('This permanently deletes the project. No other group or project inherits settings');
@@ -268,6 +288,7 @@ describe("a project's general settings", () => {
     expect(deleted.status).toBe(303);
     expect(flashOf(deleted)).toBe("Project 'App' was successfully deleted.");
     expect(await findProjectById(t.db, t.w.project.id)).toBeUndefined();
+    expect(await t.db.select().from(integrationHealth)).toEqual([]);
     expect(
       await t.db.select().from(integrationSettings).where(eq(integrationSettings.projectId, t.w.project.id)),
     ).toEqual([]);
