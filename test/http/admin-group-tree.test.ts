@@ -26,7 +26,10 @@ async function admin() {
 function outline(html: string): string[] {
   const lines: string[] = [];
   let depth = -1;
-  for (const [tag] of html.matchAll(/<\/?ul class="group-tree">|<div class="group-tree-item[^"]*">.*?<\/div>/g)) {
+  const tree = html.slice(html.indexOf('<ul class="group-tree"'));
+  for (const [tag] of tree.matchAll(
+    /<ul class="group-tree"[^>]*>|<\/ul>|<div class="group-tree-item[^"]*">.*?<\/div>/g,
+  )) {
     if (tag.startsWith('<ul')) depth++;
     else if (tag.startsWith('</ul')) depth--;
     else lines.push(`${'  '.repeat(depth)}${textOf(tag)}`);
@@ -43,6 +46,7 @@ describe('Admin Area › Groups', () => {
     await t.group('Analytics', 'y-analytics', platform);
     const services = await t.group('services', 'services', backend);
     await t.group('Apps', 'apps');
+    await t.group('Zebra', 'zebra');
     await t.project('api', backend);
     await t.project('worker', services);
     await t.project('docs', platform);
@@ -52,6 +56,7 @@ describe('Admin Area › Groups', () => {
       '  Analytics a-platform/y-analytics 0 projects',
       '  Backend a-platform/z-backend 1 project, 2 with subgroups',
       '    services a-platform/z-backend/services 1 project',
+      'Zebra zebra 0 projects',
     ]);
   });
 

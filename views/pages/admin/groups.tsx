@@ -47,9 +47,9 @@ function nest(rows: readonly GroupTreeRow[], ancestors: readonly GroupTreeRow[],
 
 const projectCount = (n: number) => `${n} ${n === 1 ? 'project' : 'projects'}`;
 
-function GroupTree({ nodes, marks }: { nodes: TreeNode[]; marks: HostMarks }) {
+function GroupTree({ nodes, marks, labelledBy }: { nodes: TreeNode[]; marks: HostMarks; labelledBy?: string }) {
   return (
-    <ul class="group-tree">
+    <ul class="group-tree" aria-labelledby={labelledBy}>
       {nodes.map(({ row, continued, children }) => (
         <li>
           <div class={continued ? 'group-tree-item group-tree-continued' : 'group-tree-item'}>
@@ -91,7 +91,7 @@ export function AdminGroupsPage({ rows, ancestors, total, page, perPage, search,
           <h2 id="group-tree-title" class="visually-hidden">
             {search ? 'Groups that match' : 'Groups and their subgroups'}
           </h2>
-          <GroupTree nodes={nest(rows, ancestors, search !== '')} marks={marks} />
+          <GroupTree nodes={nest(rows, ancestors, search !== '')} marks={marks} labelledBy="group-tree-title" />
         </section>
       )}
       <Pagination page={page} perPage={perPage} total={total} href={pageHref('/admin/groups', search)} />
