@@ -17,6 +17,8 @@ export type TreeKind = 'group' | 'project';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+const are = (n: number) => (n === 1 ? 'is' : 'are');
+
 const capitalized = (what: TreeKind) => (what === 'group' ? 'Group' : 'Project');
 
 /** The field that confirms a deletion: the full path, typed, as GitLab asks for it. */
@@ -39,13 +41,15 @@ export function DeletionSummary({ what, impact }: { what: TreeKind; impact: Dele
         <li>
           {plural(impact.settings, 'integration setting')}{' '}
           {what === 'group' ? 'of the group, its subgroups and projects' : 'of the project'} (custom settings and
-          enforced values) are deleted.
+          enforced values) {are(impact.settings)} deleted, and so is the integration health counted against{' '}
+          {what === 'group' ? 'them' : 'it'}.
         </li>
-        <li>{plural(impact.memberships, 'membership')} are removed; the users themselves stay.</li>
+        <li>
+          {plural(impact.memberships, 'membership')} {are(impact.memberships)} removed; the users themselves stay.
+        </li>
         <li>
           {plural(impact.deliveries, 'recent delivery', 'recent deliveries')}
-          {what === 'group' ? ' of its projects' : ''} are deleted with their attempts, and with them the health of the
-          integrations that sent them.
+          {what === 'group' ? ' of its projects' : ''} {are(impact.deliveries)} deleted with their attempts.
         </li>
         <li>The audit events stay in the Admin Area's audit trail.</li>
       </ul>
