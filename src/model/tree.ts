@@ -1,9 +1,12 @@
 /**
  * @module model/tree
  * Editing and deleting groups and projects. A new path is a move within the same parent
- * (model/moves), so paths below and the audit trail follow as they do for any move; deleting a
- * group deletes its subgroups and projects with it, and every deletion takes the settings rows
- * and memberships of what it deletes (their foreign keys cascade) and is audited.
+ * (model/moves), so paths below and the audit trail follow as they do for any move; a new name
+ * or description is audited as an edit. Deleting a group deletes its subgroups and projects
+ * with it, and every deletion takes the settings rows, memberships and deliveries of what it
+ * deletes (their foreign keys cascade) and the integration health counted against it (which has
+ * no foreign key), and is audited. What a deletion will take is counted first, for its
+ * confirmation.
  */
 import { and, count, eq, inArray, or, sql, type Column, type SQL } from 'drizzle-orm';
 import { z } from 'zod';

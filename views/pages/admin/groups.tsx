@@ -1,4 +1,4 @@
-/** @module views/pages/admin/groups: group list, new group form, and a group's admin page. */
+/** @module views/pages/admin/groups: the groups as a tree, the new group form, and a group's admin page. */
 import { lastValue } from '../../../src/form-values.js';
 import type { RoleName } from '../../../src/auth/permissions.js';
 import type { Group, Member, Project, User } from '../../../src/db/schema.js';
