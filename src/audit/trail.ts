@@ -31,6 +31,8 @@ export type AuditAction =
   | 'group.moved'
   | 'project.deleted'
   | 'group.deleted'
+  | 'project.edited'
+  | 'group.edited'
   | 'network.updated'
   | 'code_host.connected'
   | 'code_host.updated'
@@ -61,6 +63,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   'group.moved': 'Moved the group',
   'project.deleted': 'Deleted the project',
   'group.deleted': 'Deleted the group, its subgroups and projects',
+  'project.edited': "Changed the project's name or description",
+  'group.edited': "Changed the group's name or description",
   'network.updated': 'Changed the network settings',
   'code_host.connected': 'Connected the code host',
   'code_host.updated': 'Changed the code host connection',

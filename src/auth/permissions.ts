@@ -40,9 +40,11 @@ export type Subject =
  * - `read`: see the group or project, its members' work and its settings (read-only).
  * - `manage_settings`: change its settings (Maintainers and Owners).
  * - `enforce_settings`: enforce a group's integration settings on everything below it (Owners).
+ * - `manage_general_settings`: rename or delete it (GitLab's Settings › General): a group's
+ *   Owners, a project's Maintainers and Owners.
  * - `administer`: the Admin Area.
  */
-export type Ability = 'read' | 'manage_settings' | 'enforce_settings' | 'administer';
+export type Ability = 'read' | 'manage_settings' | 'enforce_settings' | 'manage_general_settings' | 'administer';
 
 /** "/1/5/9/" -> [1, 5, 9]: the group and its ancestors. */
 export function traversalIdList(traversalIds: string): number[] {
@@ -119,8 +121,20 @@ export async function can(db: Queryable, user: User | null, ability: Ability, su
   const level = await accessLevel(db, user, subject);
   if (ability === 'manage_settings') return level >= ROLES.maintainer;
   if (ability === 'enforce_settings') return subject.kind === 'group' && level >= ROLES.owner;
+  if (ability === 'manage_general_settings')
+    return level >= (subject.kind === 'group' ? ROLES.owner : ROLES.maintainer);
   if (level >= ROLES.reporter) return true;
   return subject.kind === 'group' && (await hasMembershipBelow(db, user, subject.group));
+}
+
+/** What a user who sees the subject but may not do `ability` on it is told. */
+function forbiddenMessage(ability: Ability, subject: Subject): string {
+  if (ability === 'enforce_settings') return 'You need the Owner role to enforce settings.';
+  if (ability === 'manage_general_settings')
+    return subject.kind === 'group'
+      ? 'You need the Owner role to rename or delete this group.'
+      : 'You need the Maintainer or Owner role to rename or delete this project.';
+  return 'You need the Maintainer or Owner role to change these settings.';
 }
 
 /**
@@ -131,11 +145,7 @@ export async function authorize(db: Queryable, user: User | null, ability: Abili
   if (!user) throw new SignInRequired();
   if (await can(db, user, ability, subject)) return;
   if (ability !== 'read' && subject.kind !== 'instance' && (await can(db, user, 'read', subject))) {
-    throw new Forbidden(
-      ability === 'enforce_settings'
-        ? 'You need the Owner role to enforce settings.'
-        : 'You need the Maintainer or Owner role to change these settings.',
-    );
+    throw new Forbidden(forbiddenMessage(ability, subject));
   }
   throw new NotFound();
 }

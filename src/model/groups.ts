@@ -124,27 +124,6 @@ export async function subgroups(db: Queryable, group: Group, viewer: User): Prom
     .orderBy(asc(groups.name));
 }
 
-export interface GroupListQuery {
-  search: string;
-  page: number;
-  perPage: number;
-}
-
-/** Every group, ordered by full path so that subgroups follow their parent. */
-export async function listGroups(db: Queryable, query: GroupListQuery): Promise<{ groups: Group[]; total: number }> {
-  const pattern = `%${query.search}%`;
-  const filter = query.search ? or(like(groups.name, pattern), like(groups.fullPath, pattern)) : undefined;
-  const total = (await db.select({ n: count() }).from(groups).where(filter).limit(1))[0]?.n ?? 0;
-  const rows = await db
-    .select()
-    .from(groups)
-    .where(filter)
-    .orderBy(asc(groups.fullPath))
-    .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage);
-  return { groups: rows, total };
-}
-
 const GROUP_ORDER = { name: groups.name, path: groups.path, id: groups.id } as const;
 
 /** What GitLab's group lists may be ordered by (`order_by`). */

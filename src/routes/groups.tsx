@@ -11,6 +11,7 @@ import { requireGroup } from '../http/subjects.js';
 import { subgroups } from '../model/groups.js';
 import { groupProjects } from '../model/projects.js';
 import { groupAuditRoutes } from './audit.js';
+import { groupGeneralRoutes } from './general-settings.js';
 import { healthRoutes } from './integrations/health.js';
 import { defaultsRoutes, integrationRoutes } from './integrations/routes.js';
 import { deliveryRoutes } from './integrations/deliveries.js';
@@ -27,11 +28,13 @@ export function groupRoutes(): Hono<AppEnv> {
   routes.route(`/${GROUP_PATH}/-/settings/integrations`, defaultsRoutes(groupScope));
   routes.route(`/${GROUP_PATH}/-/settings/integrations`, healthRoutes(groupScope));
   routes.route(`/${GROUP_PATH}/-/audit_events`, groupAuditRoutes());
+  routes.route(`/${GROUP_PATH}/-`, groupGeneralRoutes());
 
   routes.get(`/${GROUP_PATH}`, async (c) => {
     const { group, lineage } = await requireGroup(c, c.req.param('fullPath'), 'read');
     const user = c.var.user!;
     const canManage = await can(c.var.db, user, 'manage_settings', { kind: 'group', group });
+    const canEditGeneral = await can(c.var.db, user, 'manage_general_settings', { kind: 'group', group });
     const children = await subgroups(c.var.db, group, user);
     const projects = await groupProjects(c.var.db, group, user);
     return c.render(
@@ -46,7 +49,7 @@ export function groupRoutes(): Hono<AppEnv> {
       {
         title: group.name,
         breadcrumbs: groupCrumbs(lineage),
-        nav: <GroupNav group={group} current={c.req.path} canManage={canManage} />,
+        nav: <GroupNav group={group} current={c.req.path} canManage={canManage} canEditGeneral={canEditGeneral} />,
       },
     );
   });

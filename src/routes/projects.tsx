@@ -10,6 +10,7 @@ import { hostMarks } from '../http/host-marks.js';
 import { PROJECT_PATH } from '../http/paths.js';
 import { requireProject } from '../http/subjects.js';
 import { projectAuditRoutes } from './audit.js';
+import { projectGeneralRoutes } from './general-settings.js';
 import { healthRoutes } from './integrations/health.js';
 import { integrationRoutes } from './integrations/routes.js';
 import { deliveryRoutes } from './integrations/deliveries.js';
@@ -25,16 +26,18 @@ export function projectRoutes(): Hono<AppEnv> {
   routes.route(`/${PROJECT_PATH}/-/settings/integrations`, deliveryRoutes(projectScope));
   routes.route(`/${PROJECT_PATH}/-/settings/integrations`, healthRoutes(projectScope));
   routes.route(`/${PROJECT_PATH}/-/audit_events`, projectAuditRoutes());
+  routes.route(`/${PROJECT_PATH}/-`, projectGeneralRoutes());
 
   routes.get(`/${PROJECT_PATH}`, async (c) => {
     const { project, group, lineage } = await requireProject(c, c.req.param('fullPath'), 'read');
     const user = c.var.user!;
     const canManage = await can(c.var.db, user, 'manage_settings', { kind: 'project', project, group });
+    const canEditGeneral = await can(c.var.db, user, 'manage_general_settings', { kind: 'project', project, group });
     const marks = await hostMarks(c, [project]);
     return c.render(<ProjectPage project={project} canManage={canManage} isAdmin={user.isAdmin} marks={marks} />, {
       title: project.name,
       breadcrumbs: projectCrumbs(lineage, project),
-      nav: <ProjectNav project={project} current={c.req.path} canManage={canManage} />,
+      nav: <ProjectNav project={project} current={c.req.path} canManage={canManage} canEditGeneral={canEditGeneral} />,
     });
   });
 

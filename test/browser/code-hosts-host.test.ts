@@ -170,9 +170,10 @@ describeInChromium(
     it('lists the imported groups and projects marked "Managed by" the connection', async () => {
       const { page } = run.tab;
       await run.tab.visit('/admin/groups');
-      const groupRows = page.getByRole('table', { name: 'Groups' }).getByRole('row');
+      // A group's own line of the tree, without the subgroups nested in it.
+      const groupLines = page.getByRole('list', { name: 'Groups and their subgroups' }).locator('.group-tree-item');
       for (const name of ['Platform', 'Backend', 'Ops']) {
-        const row = groupRows.filter({ has: page.getByRole('link', { name, exact: true }) });
+        const row = groupLines.filter({ has: page.getByRole('link', { name, exact: true }) });
         expect(await row.innerText()).toContain(`Managed by ${HOST}`);
       }
       await run.tab.visit('/admin/projects');

@@ -75,12 +75,13 @@ describe('groups', () => {
     });
   });
 
-  it('renames a group, and a new path moves its subgroups and projects with it, audited as a move', async () => {
+  it('renames a group, and a new path moves its subgroups and projects with it, audited as a move and an edit', async () => {
     const updated = await body(await call('PUT', `/groups/${w.sub.id}`, { name: 'Subsidiary', path: 'subsidiary' }));
     expect(updated).toMatchObject({ status: 200, body: { name: 'Subsidiary', full_path: 'top/subsidiary' } });
     expect((await findProjectById(t.db, w.project.id))?.fullPath).toBe('top/subsidiary/app');
     expect(await events()).toEqual([
       expect.objectContaining({ action: 'group.moved', ownerPath: 'top/subsidiary', actorName: 'admin' }),
+      expect.objectContaining({ action: 'group.edited', ownerPath: 'top/subsidiary', actorName: 'admin' }),
     ]);
     expect(await json(await call('PUT', `/groups/${w.sub.id}`, { path: 'Subsidiary' }))).toMatchObject({
       full_path: 'top/Subsidiary',
@@ -172,7 +173,7 @@ describe('projects', () => {
     });
   });
 
-  it('changes a project; a new path is audited as a move', async () => {
+  it('changes a project; a new path is audited as a move, a new description as an edit', async () => {
     const updated = await body(
       await call('PUT', `/projects/${w.project.id}`, { description: 'The app', path: 'application' }),
     );
@@ -182,6 +183,7 @@ describe('projects', () => {
     });
     expect(await events()).toEqual([
       expect.objectContaining({ action: 'project.moved', ownerPath: 'top/sub/application' }),
+      expect.objectContaining({ action: 'project.edited', ownerPath: 'top/sub/application' }),
     ]);
   });
 

@@ -704,7 +704,24 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     expect: SUB_MANAGERS,
   },
   'GET /groups/:fullPath/-/audit_events': { url: (w) => `/groups/${SUB(w)}/-/audit_events`, expect: SUB_MANAGERS },
+  // Renaming and deleting a group: its Owners (the owner of "top") and administrators.
+  'GET /groups/:fullPath/-/edit': { url: (w) => `/groups/${SUB(w)}/-/edit`, expect: SUB_MANAGERS },
+  'POST /groups/:fullPath/-/edit': {
+    url: (w) => `/groups/${SUB(w)}/-/edit`,
+    form: () => ({ name: 'Renamed' }),
+    expect: SUB_MANAGERS,
+  },
+  /** Unconfirmed: the confirmation page, so that nothing is deleted. */
+  'POST /groups/:fullPath/-/delete': { url: (w) => `/groups/${SUB(w)}/-/delete`, expect: SUB_MANAGERS },
   'GET /:fullPath/-/audit_events': { url: (w) => `/${APP(w)}/-/audit_events?user=admin`, expect: APP_MANAGERS },
+  // Renaming and deleting a project: its Maintainers, the Owners of its groups, administrators.
+  'GET /:fullPath/-/edit': { url: (w) => `/${APP(w)}/-/edit`, expect: APP_MANAGERS },
+  'POST /:fullPath/-/edit': {
+    url: (w) => `/${APP(w)}/-/edit`,
+    form: () => ({ name: 'Renamed' }),
+    expect: APP_MANAGERS,
+  },
+  'POST /:fullPath/-/delete': { url: (w) => `/${APP(w)}/-/delete`, expect: APP_MANAGERS },
   'GET /:fullPath': { url: (w) => `/${APP(w)}`, expect: APP_READERS },
   'GET /:fullPath/-/settings/integrations': { url: (w) => projectIntegrations(APP(w)), expect: APP_READERS },
   'GET /:fullPath/-/settings/integrations/:slug': {

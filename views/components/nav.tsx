@@ -69,7 +69,15 @@ function settingsLabel(canManage: boolean) {
   return canManage ? 'Settings › Integrations' : 'Integrations (read-only)';
 }
 
-export function GroupNav({ group, current, canManage }: { group: Group; current: string; canManage: boolean }) {
+interface GroupNavProps {
+  group: Group;
+  current: string;
+  canManage: boolean;
+  /** Whether the user may rename and delete it (Settings › General). */
+  canEditGeneral?: boolean;
+}
+
+export function GroupNav({ group, current, canManage, canEditGeneral = false }: GroupNavProps) {
   const base = `/groups/${group.fullPath}`;
   return (
     <SideNav
@@ -78,6 +86,7 @@ export function GroupNav({ group, current, canManage }: { group: Group; current:
       current={current}
       items={[
         { label: 'Group overview', href: base, match: `${base}/-/overview` },
+        ...(canEditGeneral ? [{ label: 'Settings › General', href: `${base}/-/edit` }] : []),
         { label: settingsLabel(canManage), href: integrationsUrl({ level: 'group', path: group.fullPath }) },
         ...(canManage ? [{ label: 'Audit events', href: `${base}/-/audit_events` }] : []),
       ]}
@@ -85,7 +94,15 @@ export function GroupNav({ group, current, canManage }: { group: Group; current:
   );
 }
 
-export function ProjectNav({ project, current, canManage }: { project: Project; current: string; canManage: boolean }) {
+interface ProjectNavProps {
+  project: Project;
+  current: string;
+  canManage: boolean;
+  /** Whether the user may rename and delete it (Settings › General). */
+  canEditGeneral?: boolean;
+}
+
+export function ProjectNav({ project, current, canManage, canEditGeneral = false }: ProjectNavProps) {
   const base = `/${project.fullPath}`;
   return (
     <SideNav
@@ -94,6 +111,7 @@ export function ProjectNav({ project, current, canManage }: { project: Project; 
       current={current}
       items={[
         { label: 'Project overview', href: base, match: `${base}/-/overview` },
+        ...(canEditGeneral ? [{ label: 'Settings › General', href: `${base}/-/edit` }] : []),
         { label: settingsLabel(canManage), href: integrationsUrl({ level: 'project', path: project.fullPath }) },
         ...(canManage ? [{ label: 'Audit events', href: `${base}/-/audit_events` }] : []),
       ]}

@@ -6,7 +6,8 @@ import { redirectWithFlash } from '../../http/flash.js';
 import { hostMarks } from '../../http/host-marks.js';
 import { listParams, readForm } from '../../http/forms.js';
 import { lastValue, type FormInput } from '../../form-values.js';
-import { allGroups, createGroup, findGroupById, listGroups, subgroups } from '../../model/groups.js';
+import { allGroups, createGroup, findGroupById, subgroups } from '../../model/groups.js';
+import { groupTreePage } from '../../model/group-tree.js';
 import { listMembers, rolesFor } from '../../model/members.js';
 import { moveGroup } from '../../model/moves.js';
 import { groupProjects } from '../../model/projects.js';
@@ -67,8 +68,12 @@ export function adminGroupRoutes(): Hono<AppEnv> {
 
   routes.get('/', async (c) => {
     const params = listParams(c);
-    const { groups, total } = await listGroups(c.var.db, params);
-    return c.render(<AdminGroupsPage groups={groups} total={total} {...params} marks={await hostMarks(c, groups)} />, {
+    const tree = await groupTreePage(c.var.db, params);
+    const marks = await hostMarks(
+      c,
+      [...tree.ancestors, ...tree.rows].map((row) => row.group),
+    );
+    return c.render(<AdminGroupsPage {...tree} {...params} marks={marks} />, {
       title: 'Groups',
       breadcrumbs: crumbs(),
       nav: <AdminNav current={c.req.path} />,

@@ -1,7 +1,8 @@
-/** @module views/pages/admin/groups: group list, new group form, and a group's admin page. */
+/** @module views/pages/admin/groups: the groups as a tree, the new group form, and a group's admin page. */
 import { lastValue } from '../../../src/form-values.js';
 import type { RoleName } from '../../../src/auth/permissions.js';
 import type { Group, Member, Project, User } from '../../../src/db/schema.js';
+import type { GroupTreePage, GroupTreeRow } from '../../../src/model/group-tree.js';
 import type { FieldErrors } from '../../../src/validation.js';
 import { ErrorSummary, SelectField, TextAreaField, TextField, type FormValues } from '../../components/form.js';
 import { EmptyState, Pagination, pageHref, SearchForm } from '../../components/lists.js';
@@ -9,16 +10,69 @@ import { editableHere, ManagedBadge, ManagedOnHost, type HostMarks } from '../..
 import { MembersSection } from '../../components/members.js';
 import { MoveForm } from '../../components/move.js';
 
-interface GroupsPageProps {
-  groups: Group[];
-  total: number;
+interface GroupsPageProps extends GroupTreePage {
   page: number;
   perPage: number;
   search: string;
   marks: HostMarks;
 }
 
-export function AdminGroupsPage({ groups, total, page, perPage, search, marks }: GroupsPageProps) {
+/** A group of the tree with the groups below it on the same page. */
+interface TreeNode {
+  row: GroupTreeRow;
+  /** Shown only because the page starts inside it: it was on an earlier page. */
+  continued: boolean;
+  children: TreeNode[];
+}
+
+/** The page's rows, in tree order with their depths, as nested nodes; a search's matches stay flat. */
+function nest(rows: readonly GroupTreeRow[], ancestors: readonly GroupTreeRow[], flat: boolean): TreeNode[] {
+  const roots: TreeNode[] = [];
+  const open: TreeNode[] = [];
+  const nodes = [
+    ...ancestors.map((row) => ({ row, continued: true, children: [] })),
+    ...rows.map((row) => ({ row, continued: false, children: [] })),
+  ];
+  for (const node of nodes) {
+    if (flat) {
+      roots.push(node);
+      continue;
+    }
+    while (open.length > 0 && open.at(-1)!.row.depth >= node.row.depth) open.pop();
+    (open.at(-1)?.children ?? roots).push(node);
+    open.push(node);
+  }
+  return roots;
+}
+
+const projectCount = (n: number) => `${n} ${n === 1 ? 'project' : 'projects'}`;
+
+function GroupTree({ nodes, marks, labelledBy }: { nodes: TreeNode[]; marks: HostMarks; labelledBy?: string }) {
+  return (
+    <ul class="group-tree" aria-labelledby={labelledBy}>
+      {nodes.map(({ row, continued, children }) => (
+        <li>
+          <div class={continued ? 'group-tree-item group-tree-continued' : 'group-tree-item'}>
+            <a href={`/admin/groups/${row.group.id}`}>{row.group.name}</a>{' '}
+            <ManagedBadge item={row.group} marks={marks} />
+            <span class="muted">{row.group.fullPath}</span>
+            {continued ? (
+              <span class="muted">(continued from the previous page)</span>
+            ) : (
+              <span class="group-tree-counts">
+                {projectCount(row.projects)}
+                {row.allProjects !== row.projects && `, ${row.allProjects} with subgroups`}
+              </span>
+            )}
+          </div>
+          {children.length > 0 && <GroupTree nodes={children} marks={marks} />}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function AdminGroupsPage({ rows, ancestors, total, page, perPage, search, marks }: GroupsPageProps) {
   return (
     <>
       <div class="page-heading">
@@ -30,28 +84,15 @@ export function AdminGroupsPage({ groups, total, page, perPage, search, marks }:
         </div>
       </div>
       <SearchForm action="/admin/groups" value={search} label="Search by name or path" />
-      {groups.length === 0 ? (
+      {rows.length === 0 ? (
         <EmptyState>{search ? 'No group matches your search.' : 'No groups yet.'}</EmptyState>
       ) : (
-        <table class="table">
-          <caption class="visually-hidden">Groups</caption>
-          <thead>
-            <tr>
-              <th scope="col">Group</th>
-              <th scope="col">Path</th>
-            </tr>
-          </thead>
-          <tbody>
-            {groups.map((group) => (
-              <tr>
-                <td>
-                  <a href={`/admin/groups/${group.id}`}>{group.name}</a> <ManagedBadge item={group} marks={marks} />
-                </td>
-                <td class="muted">{group.fullPath}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <section class="card" aria-labelledby="group-tree-title">
+          <h2 id="group-tree-title" class="visually-hidden">
+            {search ? 'Groups that match' : 'Groups and their subgroups'}
+          </h2>
+          <GroupTree nodes={nest(rows, ancestors, search !== '')} marks={marks} labelledBy="group-tree-title" />
+        </section>
       )}
       <Pagination page={page} perPage={perPage} total={total} href={pageHref('/admin/groups', search)} />
     </>
@@ -155,6 +196,11 @@ export function AdminGroupPage({
           <a class="button" href={`/groups/${group.fullPath}`}>
             View group
           </a>
+          {editableHere(group) && (
+            <a class="button" href={`/groups/${group.fullPath}/-/edit`}>
+              Rename or delete
+            </a>
+          )}
           <a class="button" href={`/admin/groups/new?parent_id=${group.id}`}>
             New subgroup
           </a>

@@ -157,6 +157,11 @@ export function AdminProjectPage({
           <a class="button" href={`/${project.fullPath}`}>
             View project
           </a>
+          {editableHere(project) && (
+            <a class="button" href={`/${project.fullPath}/-/edit`}>
+              Rename or delete
+            </a>
+          )}
         </div>
       </div>
       <p class="muted">
