@@ -4,7 +4,7 @@
  * them along the chain, prepare a submitted change (custom settings, or back to inheriting) and
  * write it. settings/save.ts puts these steps together into the one way to save.
  */
-import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
+import { INHERITS_FROM, recordAuditEvent, settingsChanges, type AuditChange } from '../audit/trail.js';
 import type { User } from '../db/schema.js';
 import { findIntegrationType, integrationTypesAt } from '../integrations/index.js';
 import type { Field, FieldValue, IntegrationType, SettingsValues } from '../integrations/types.js';
@@ -341,10 +341,37 @@ export async function commitSettingsChange(
       action: change.mode === 'inherit' ? 'settings.inherited' : 'settings.saved',
       owner: at.owner,
       integration: type.slug,
-      changes: settingsChanges(type, before, after),
+      changes: [
+        ...(await inheritanceChange(inTx, at, type, before, after)),
+        ...settingsChanges(type, before, after, at.level),
+      ],
     });
     return 'saved';
   });
+}
+
+/**
+ * A level below the instance that gains or loses its own settings switches between custom
+ * settings and those of the nearest level above that has some: the trail names that level.
+ */
+async function inheritanceChange(
+  store: SettingsStore,
+  at: SettingsLevel,
+  type: IntegrationType,
+  before: OwnSettings | undefined,
+  after: OwnSettings | undefined,
+): Promise<AuditChange[]> {
+  if (at.level === 'instance' || (before === undefined) === (after === undefined)) return [];
+  const [state] = await integrationStates(store, at, type);
+  const inheritsFrom = state!.effective.inheritsFrom?.name ?? null;
+  return [
+    {
+      key: INHERITS_FROM,
+      label: 'Inherits from',
+      before: before ? null : inheritsFrom,
+      after: after ? null : inheritsFrom,
+    },
+  ];
 }
 
 /** Whether a level's own settings stay as they are: no row before and after, or the same keys with the same values. */
@@ -373,7 +400,7 @@ export async function resetSettings(
       action: 'settings.reset',
       owner,
       integration: type.slug,
-      changes: settingsChanges(type, before, undefined),
+      changes: settingsChanges(type, before, undefined, owner.level),
     });
     return true;
   });
@@ -411,7 +438,10 @@ export async function disableSettings(
       action: 'settings.disabled',
       owner: at.owner,
       integration: type.slug,
-      changes: settingsChanges(type, before, after),
+      changes: [
+        ...(await inheritanceChange(inTx, at, type, before, after)),
+        ...settingsChanges(type, before, after, at.level),
+      ],
     });
     return { kind: 'disabled' };
   });
