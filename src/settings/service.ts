@@ -84,9 +84,14 @@ export function inheritedSettings(at: SettingsLevel, state: IntegrationState): E
   return state.own ? resolveSettings(state.type, at.owner, state.rows.slice(1)) : state.effective;
 }
 
-/** A validated change, ready to be written (after a confirmation where one is needed). */
-export type SettingsChange =
-  { mode: 'inherit'; version: number } | { mode: 'custom'; version: number; own: OwnSettings };
+/**
+ * A validated change, ready to be written (after a confirmation where one is needed), with the
+ * nearest level above that has settings, which the audit trail names when the level starts or
+ * stops inheriting.
+ */
+export type SettingsChange = { version: number; inheritsFrom: SettingsOwner | null } & (
+  { mode: 'inherit' } | { mode: 'custom'; own: OwnSettings }
+);
 
 /**
  * A valid change comes with the settings it results in, resolved along the chain, and whether it
@@ -137,7 +142,7 @@ export async function prepareSettingsChange(
       });
     return {
       ok: true,
-      change: { mode: 'inherit', version },
+      change: { mode: 'inherit', version, inheritsFrom: effective.inheritsFrom },
       effective: resolveSettings(type, at.owner, aboveRows),
       unchanged: ownBefore === undefined,
     };
@@ -193,7 +198,7 @@ export async function prepareSettingsChange(
   if (Object.keys(errors).length > 0) return refused(errors);
   return {
     ok: true,
-    change: { mode: 'custom', version, own },
+    change: { mode: 'custom', version, own, inheritsFrom: effective.inheritsFrom },
     effective: after,
     unchanged: sameOwnSettings(ownBefore, own),
   };
@@ -342,7 +347,7 @@ export async function commitSettingsChange(
       owner: at.owner,
       integration: type.slug,
       changes: [
-        ...(await inheritanceChange(inTx, at, type, before, after)),
+        ...inheritanceChange(at.level, change.inheritsFrom, before, after),
         ...settingsChanges(type, before, after, at.level),
       ],
     });
@@ -352,26 +357,17 @@ export async function commitSettingsChange(
 
 /**
  * A level below the instance that gains or loses its own settings switches between custom
- * settings and those of the nearest level above that has some: the trail names that level.
+ * settings and those of `inheritsFrom`, the nearest level above that has some: the trail names it.
  */
-async function inheritanceChange(
-  store: SettingsStore,
-  at: SettingsLevel,
-  type: IntegrationType,
+function inheritanceChange(
+  level: Level,
+  inheritsFrom: SettingsOwner | null,
   before: OwnSettings | undefined,
   after: OwnSettings | undefined,
-): Promise<AuditChange[]> {
-  if (at.level === 'instance' || (before === undefined) === (after === undefined)) return [];
-  const [state] = await integrationStates(store, at, type);
-  const inheritsFrom = state!.effective.inheritsFrom?.name ?? null;
-  return [
-    {
-      key: INHERITS_FROM,
-      label: 'Inherits from',
-      before: before ? null : inheritsFrom,
-      after: after ? null : inheritsFrom,
-    },
-  ];
+): AuditChange[] {
+  if (level === 'instance' || (before === undefined) === (after === undefined)) return [];
+  const name = inheritsFrom?.name ?? null;
+  return [{ key: INHERITS_FROM, label: 'Inherits from', before: before ? null : name, after: after ? null : name }];
 }
 
 /** Whether a level's own settings stay as they are: no row before and after, or the same keys with the same values. */
@@ -439,7 +435,7 @@ export async function disableSettings(
       owner: at.owner,
       integration: type.slug,
       changes: [
-        ...(await inheritanceChange(inTx, at, type, before, after)),
+        ...inheritanceChange(at.level, effective.inheritsFrom, before, after),
         ...settingsChanges(type, before, after, at.level),
       ],
     });

@@ -28,7 +28,9 @@ describeInChromium(
         expect(await time.innerText()).toBe('2026-11-15 12:00:00 UTC');
       }
       expect(await row.innerText()).toMatch(/ago/);
-      expect(await row.innerText()).toContain('Labels to be notified behavior: Match any of the labels → Match all of the labels');
+      expect(await row.innerText()).toContain(
+        'Labels to be notified behavior: Match any of the labels → Match all of the labels',
+      );
     });
 
     it('filters by date in the address, refuses a To before the From next to the field, and downloads the same', async () => {
