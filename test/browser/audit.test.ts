@@ -3,11 +3,13 @@
  * time reads in UTC, with it in the viewer's zone; the From/To filter goes into the address, and
  * the downloads carry the same filter.
  */
+import { mkdirSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { writeConnection } from '../../src/db/client.js';
 import { auditEvents } from '../../src/db/schema.js';
 import { describeInChromium, heading, ROOT, signIn } from './support.js';
 
+const SCREENS = '/tmp/screens';
 const AT_NOON_UTC = new Date('2026-11-15T12:00:00Z');
 
 describeInChromium(
@@ -31,6 +33,11 @@ describeInChromium(
       expect(await row.innerText()).toContain(
         'Labels to be notified behavior: Match any of the labels → Match all of the labels',
       );
+      mkdirSync(SCREENS, { recursive: true });
+      await page.screenshot({
+        path: `${SCREENS}/audit-events-${run.javaScriptEnabled ? 'js' : 'nojs'}.png`,
+        fullPage: true,
+      });
     });
 
     it('filters by date in the address, refuses a To before the From next to the field, and downloads the same', async () => {
