@@ -9,6 +9,12 @@ export type FieldErrors = Record<string, string>;
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
+/** "2026-11-23", a day that exists (not "2026-02-30"), as date inputs send it. */
+export const isCalendarDay = (day: string) => {
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === day;
+};
+
 /** Top-level URL segments that a group or project path may not take. */
 const RESERVED_PATHS = new Set([
   'admin',

@@ -84,6 +84,7 @@ function Frame({ user, flash, title, breadcrumbs, nav, refreshSeconds, children 
         <link rel="stylesheet" href="/public/app.css" />
         <script src="/public/vendor/htmx.min.js" defer></script>
         <script src="/public/app.js" defer></script>
+        <script src="/public/local-time.js" defer></script>
       </head>
       <body>
         <a class="skip-link" href="#main">

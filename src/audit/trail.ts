@@ -3,10 +3,11 @@
  * The audit trail: who changed which settings where, and what each value was before and after.
  * Append-only: the application only inserts, and the database refuses updates and deletes.
  */
-import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Queryable, Tx } from '../db/client.js';
 import { auditEvents, type AuditEvent } from '../db/schema.js';
 import type { FieldValue, IntegrationType } from '../integrations/types.js';
+import { isCalendarDay, type FieldErrors, type Outcome } from '../validation.js';
 
 export interface AuditChange {
   key: string;
@@ -14,7 +15,19 @@ export interface AuditChange {
   /** Text as shown; secrets only as "set" / "changed" / "removed", never their value. */
   before: string | null;
   after: string | null;
+  /**
+   * The side that took the value from the level above (per-field inheritance) rather than set it.
+   * Absent in events recorded before it was kept, and on levels with nothing above.
+   */
+  beforeInherited?: true;
+  afterInherited?: true;
 }
+
+/**
+ * The change of a level from inheriting to custom settings or back: `before` and `after` name the
+ * level it inherited from, null while it used custom settings.
+ */
+export const INHERITS_FROM = 'inherits_from';
 
 export type AuditAction =
   | 'settings.saved'
@@ -147,41 +160,70 @@ const shown = (value: FieldValue | undefined): string | null => {
   return String(value);
 };
 
+type SettingKind = 'active' | 'field' | 'event';
+
+/** Whether a level's own values leave the key to the level above: no row at all, or the key left out. */
+function leftToAbove(own: OwnValues | undefined, kind: SettingKind, key: string): boolean {
+  if (!own) return true;
+  if (kind === 'active') return own.active === undefined;
+  return !(key in (kind === 'field' ? own.fields : own.events));
+}
+
 /**
  * The values that differ between a level's own settings before and after a change (either may
- * be absent: set up for the first time, or removed).
+ * be absent: set up for the first time, or removed). On a level below the instance a value the
+ * level does not set is inherited, and the change says so (`beforeInherited`, `afterInherited`).
  *
  * @example
- * settingsChanges(slack, { fields: { username: 'a' }, events: {} }, { fields: { username: 'b' }, events: {} })
+ * settingsChanges(slack, { fields: { username: 'a' }, events: {} }, { fields: { username: 'b' }, events: {} }, 'instance')
  * // [{ key: 'username', label: 'Username', before: 'a', after: 'b' }]
  */
 export function settingsChanges(
   type: IntegrationType,
   before: OwnValues | undefined,
   after: OwnValues | undefined,
+  level: AuditedLevel['level'],
 ): AuditChange[] {
+  const hasLevelAbove = level !== 'instance';
   const changes: AuditChange[] = [];
   const compare = (
+    kind: SettingKind,
     key: string,
     label: string,
     was: FieldValue | undefined,
     is: FieldValue | undefined,
     secret = false,
   ) => {
-    if (JSON.stringify(was ?? null) === JSON.stringify(is ?? null)) return;
+    const wasInherited = hasLevelAbove && leftToAbove(before, kind, key);
+    const isInherited = hasLevelAbove && leftToAbove(after, kind, key);
+    if (wasInherited && isInherited) return;
+    if (wasInherited === isInherited && JSON.stringify(was ?? null) === JSON.stringify(is ?? null)) return;
+    const change: AuditChange = { key, label, before: null, after: null };
     if (secret) {
-      const had = shown(was) !== null;
-      const has = shown(is) !== null;
-      changes.push({ key, label, before: had ? 'set' : null, after: has ? (had ? 'changed' : 'set') : null });
+      const had = !wasInherited && shown(was) !== null;
+      const has = !isInherited && shown(is) !== null;
+      change.before = had ? 'set' : null;
+      change.after = has ? (had ? 'changed' : 'set') : null;
     } else {
-      changes.push({ key, label, before: shown(was), after: shown(is) });
+      change.before = wasInherited ? null : shown(was);
+      change.after = isInherited ? null : shown(is);
     }
+    if (wasInherited) change.beforeInherited = true;
+    if (isInherited) change.afterInherited = true;
+    changes.push(change);
   };
-  compare('active', 'Enabled', before?.active, after?.active);
+  compare('active', 'active', 'Enabled', before?.active, after?.active);
   for (const field of type.fields)
-    compare(field.name, field.label, before?.fields[field.name], after?.fields[field.name], field.kind === 'secret');
+    compare(
+      'field',
+      field.name,
+      field.label,
+      before?.fields[field.name],
+      after?.fields[field.name],
+      field.kind === 'secret',
+    );
   for (const event of type.events)
-    compare(event.name, `${event.label} events`, before?.events[event.name], after?.events[event.name]);
+    compare('event', event.name, `${event.label} events`, before?.events[event.name], after?.events[event.name]);
   return changes;
 }
 
@@ -193,9 +235,41 @@ export interface AuditQuery {
   groupId?: number | undefined;
   projectId?: number | undefined;
   actorName?: string | undefined;
+  /** Events at or after this moment. */
+  since?: Date | undefined;
+  /** Events before this moment (exclusive: the start of the day after the last one shown). */
+  until?: Date | undefined;
   /** Keyset: events older than this id. */
   before?: number | undefined;
   limit: number;
+}
+
+/** The moments a From and a To day (both inclusive, UTC, "YYYY-MM-DD" or blank) bound. */
+export interface AuditDateRange {
+  since?: Date | undefined;
+  until?: Date | undefined;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * @example
+ * auditDateRange('2026-11-01', '2026-11-30') // { ok: true, value: { since: 2026-11-01T00:00Z, until: 2026-12-01T00:00Z } }
+ * auditDateRange('2026-11-30', '2026-11-01') // { ok: false, errors: { to: 'To must be on or after From' } }
+ */
+export function auditDateRange(from: string, to: string): Outcome<AuditDateRange> {
+  const errors: FieldErrors = {};
+  if (from && !isCalendarDay(from)) errors.from = 'From must be a date (YYYY-MM-DD)';
+  if (to && !isCalendarDay(to)) errors.to = 'To must be a date (YYYY-MM-DD)';
+  else if (from && to && !errors.from && to < from) errors.to = 'To must be on or after From';
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      since: from ? new Date(`${from}T00:00:00Z`) : undefined,
+      until: to ? new Date(new Date(`${to}T00:00:00Z`).getTime() + DAY_MS) : undefined,
+    },
+  };
 }
 
 export interface AuditPage {
@@ -213,6 +287,8 @@ export async function listAuditEvents(db: Queryable, query: AuditQuery): Promise
     query.groupId !== undefined ? eq(auditEvents.groupId, query.groupId) : undefined,
     query.projectId !== undefined ? eq(auditEvents.projectId, query.projectId) : undefined,
     query.actorName ? sql`lower(${auditEvents.actorName}) = lower(${query.actorName})` : undefined,
+    query.since ? gte(auditEvents.createdAt, query.since) : undefined,
+    query.until ? lt(auditEvents.createdAt, query.until) : undefined,
     query.before !== undefined ? lt(auditEvents.id, query.before) : undefined,
   ];
   const rows = await db
@@ -225,4 +301,20 @@ export async function listAuditEvents(db: Queryable, query: AuditQuery): Promise
     .slice(0, query.limit)
     .map((row) => ({ ...row, changeList: JSON.parse(row.changes) as AuditChange[] }));
   return { events, next: rows.length > query.limit ? events[events.length - 1]!.id : null };
+}
+
+/**
+ * Every event the query matches, newest first, read a page at a time so that an export of a long
+ * trail never holds it all (the query's `before` and `limit` are those of the first page).
+ *
+ * @example
+ * for await (const event of allAuditEvents(db, { integration: 'slack', limit: 500 })) write(event)
+ */
+export async function* allAuditEvents(db: Queryable, query: AuditQuery): AsyncGenerator<AuditPage['events'][number]> {
+  let before = query.before;
+  do {
+    const page = await listAuditEvents(db, { ...query, before });
+    yield* page.events;
+    before = page.next ?? undefined;
+  } while (before !== undefined);
 }

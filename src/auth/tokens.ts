@@ -9,7 +9,7 @@ import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { perDatabase, type Queryable } from '../db/client.js';
 import { personalAccessTokens, users, type PersonalAccessToken, type User } from '../db/schema.js';
-import { isStoredId, text, validate, type Outcome } from '../validation.js';
+import { isCalendarDay, isStoredId, text, validate, type Outcome } from '../validation.js';
 
 export const TOKEN_SCOPES = ['api', 'read_api', 'sudo'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
@@ -51,11 +51,6 @@ export const utcDay = (moment: Date) => moment.toISOString().slice(0, 10);
 export const daysAhead = (moment: Date, days: number) => utcDay(new Date(moment.getTime() + days * DAY_MS));
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-const isCalendarDay = (day: string) => {
-  const parsed = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && utcDay(parsed) === day;
-};
 
 const isTokenScope = (scope: string): scope is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(scope);
 

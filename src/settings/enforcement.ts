@@ -175,7 +175,7 @@ export async function pushToDescendants(
         action: 'settings.pushed',
         owner: descendant,
         integration: type.slug,
-        changes: settingsChanges(type, settings, ownKeys(after).length === 0 ? undefined : after),
+        changes: settingsChanges(type, settings, ownKeys(after).length === 0 ? undefined : after, descendant.level),
       });
     }
     return countByLevel(found);

@@ -199,7 +199,7 @@ export async function switchToDefaults(
         action: 'settings.switched_back',
         owner,
         integration: type.slug,
-        changes: settingsChanges(type, before, undefined),
+        changes: settingsChanges(type, before, undefined, owner.level),
       });
     }
   });

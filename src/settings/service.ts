@@ -4,7 +4,7 @@
  * them along the chain, prepare a submitted change (custom settings, or back to inheriting) and
  * write it. settings/save.ts puts these steps together into the one way to save.
  */
-import { recordAuditEvent, settingsChanges } from '../audit/trail.js';
+import { INHERITS_FROM, recordAuditEvent, settingsChanges, type AuditChange } from '../audit/trail.js';
 import type { User } from '../db/schema.js';
 import { findIntegrationType, integrationTypesAt } from '../integrations/index.js';
 import type { Field, FieldValue, IntegrationType, SettingsValues } from '../integrations/types.js';
@@ -84,9 +84,14 @@ export function inheritedSettings(at: SettingsLevel, state: IntegrationState): E
   return state.own ? resolveSettings(state.type, at.owner, state.rows.slice(1)) : state.effective;
 }
 
-/** A validated change, ready to be written (after a confirmation where one is needed). */
-export type SettingsChange =
-  { mode: 'inherit'; version: number } | { mode: 'custom'; version: number; own: OwnSettings };
+/**
+ * A validated change, ready to be written (after a confirmation where one is needed), with the
+ * nearest level above that has settings, which the audit trail names when the level starts or
+ * stops inheriting.
+ */
+export type SettingsChange = { version: number; inheritsFrom: SettingsOwner | null } & (
+  { mode: 'inherit' } | { mode: 'custom'; own: OwnSettings }
+);
 
 /**
  * A valid change comes with the settings it results in, resolved along the chain, and whether it
@@ -137,7 +142,7 @@ export async function prepareSettingsChange(
       });
     return {
       ok: true,
-      change: { mode: 'inherit', version },
+      change: { mode: 'inherit', version, inheritsFrom: effective.inheritsFrom },
       effective: resolveSettings(type, at.owner, aboveRows),
       unchanged: ownBefore === undefined,
     };
@@ -193,7 +198,7 @@ export async function prepareSettingsChange(
   if (Object.keys(errors).length > 0) return refused(errors);
   return {
     ok: true,
-    change: { mode: 'custom', version, own },
+    change: { mode: 'custom', version, own, inheritsFrom: effective.inheritsFrom },
     effective: after,
     unchanged: sameOwnSettings(ownBefore, own),
   };
@@ -341,10 +346,28 @@ export async function commitSettingsChange(
       action: change.mode === 'inherit' ? 'settings.inherited' : 'settings.saved',
       owner: at.owner,
       integration: type.slug,
-      changes: settingsChanges(type, before, after),
+      changes: [
+        ...inheritanceChange(at.level, change.inheritsFrom, before, after),
+        ...settingsChanges(type, before, after, at.level),
+      ],
     });
     return 'saved';
   });
+}
+
+/**
+ * A level below the instance that gains or loses its own settings switches between custom
+ * settings and those of `inheritsFrom`, the nearest level above that has some: the trail names it.
+ */
+function inheritanceChange(
+  level: Level,
+  inheritsFrom: SettingsOwner | null,
+  before: OwnSettings | undefined,
+  after: OwnSettings | undefined,
+): AuditChange[] {
+  if (level === 'instance' || (before === undefined) === (after === undefined)) return [];
+  const name = inheritsFrom?.name ?? null;
+  return [{ key: INHERITS_FROM, label: 'Inherits from', before: before ? null : name, after: after ? null : name }];
 }
 
 /** Whether a level's own settings stay as they are: no row before and after, or the same keys with the same values. */
@@ -373,7 +396,7 @@ export async function resetSettings(
       action: 'settings.reset',
       owner,
       integration: type.slug,
-      changes: settingsChanges(type, before, undefined),
+      changes: settingsChanges(type, before, undefined, owner.level),
     });
     return true;
   });
@@ -411,7 +434,10 @@ export async function disableSettings(
       action: 'settings.disabled',
       owner: at.owner,
       integration: type.slug,
-      changes: settingsChanges(type, before, after),
+      changes: [
+        ...inheritanceChange(at.level, effective.inheritsFrom, before, after),
+        ...settingsChanges(type, before, after, at.level),
+      ],
     });
     return { kind: 'disabled' };
   });

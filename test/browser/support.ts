@@ -14,6 +14,7 @@ import {
   chromium,
   type Browser,
   type BrowserContext,
+  type BrowserContextOptions,
   type Locator,
   type Page,
   type Response as PageResponse,
@@ -186,8 +187,14 @@ export class BrowserTab {
     });
   }
 
-  static async open(browser: Browser, server: RunningServer, javaScriptEnabled: boolean): Promise<BrowserTab> {
-    const context = await browser.newContext({ javaScriptEnabled, baseURL: server.origin });
+  /** `options`: how the browser presents itself beyond JavaScript, e.g. its `timezoneId`. */
+  static async open(
+    browser: Browser,
+    server: RunningServer,
+    javaScriptEnabled: boolean,
+    options: TabOptions = {},
+  ): Promise<BrowserTab> {
+    const context = await browser.newContext({ ...options, javaScriptEnabled, baseURL: server.origin });
     context.setDefaultTimeout(5_000);
     context.setDefaultNavigationTimeout(10_000);
     return new BrowserTab(await context.newPage(), context, server, javaScriptEnabled);
@@ -233,6 +240,9 @@ export class BrowserTab {
   }
 }
 
+/** What a tab may set of its browser context besides JavaScript and the server's URL. */
+export type TabOptions = Pick<BrowserContextOptions, 'timezoneId' | 'locale'>;
+
 /** What the tests of one JavaScript mode run against; `server` and `tab` are set before the first test. */
 export interface ChromiumRun {
   javaScriptEnabled: boolean;
@@ -255,6 +265,7 @@ export function describeInChromium(
   body: (run: ChromiumRun) => void,
   seed?: (server: RunningServer) => void | Promise<void>,
   deps?: (db: Db) => Partial<AppDeps>,
+  tabOptions?: TabOptions,
 ): void {
   let browser: Browser | undefined;
   beforeAll(async () => {
@@ -268,7 +279,7 @@ export function describeInChromium(
     beforeAll(async () => {
       run.server = await startServer(deps);
       await seed?.(run.server);
-      run.tab = await BrowserTab.open(browser!, run.server, javaScriptEnabled);
+      run.tab = await BrowserTab.open(browser!, run.server, javaScriptEnabled, tabOptions);
     });
     afterAll(async () => {
       await run.tab?.close();

@@ -290,7 +290,7 @@ describe('pushing values to descendants', () => {
     const event = (await t.db.select().from(auditEvents)).find((e) => e.action === 'settings.pushed')!;
     expect(event.projectId).toBe(t.world.project.id);
     expect(JSON.parse(event.changes)).toEqual([
-      { key: 'channel', label: 'Default channel', before: '#app', after: null },
+      { key: 'channel', label: 'Default channel', before: '#app', after: null, afterInherited: true },
     ]);
   });
 

@@ -632,6 +632,14 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     url: () => '/admin/audit_events?integration=slack&level=group&before=10',
     expect: ADMIN_ONLY,
   },
+  'GET /admin/audit_events/export.csv': {
+    url: () => '/admin/audit_events/export.csv?integration=slack&from=2026-01-01',
+    expect: ADMIN_ONLY,
+  },
+  'GET /admin/audit_events/export.json': {
+    url: () => '/admin/audit_events/export.json?level=group&to=2099-12-31',
+    expect: ADMIN_ONLY,
+  },
   'POST /admin/groups/:id/move': {
     url: (w) => `/admin/groups/${w.sub.id}/move`,
     form: (w) => ({ parent_id: String(w.other.id) }),
@@ -722,6 +730,22 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     expect: APP_MANAGERS,
   },
   'POST /:fullPath/-/delete': { url: (w) => `/${APP(w)}/-/delete`, expect: APP_MANAGERS },
+  'GET /groups/:fullPath/-/audit_events/export.csv': {
+    url: (w) => `/groups/${SUB(w)}/-/audit_events/export.csv`,
+    expect: SUB_MANAGERS,
+  },
+  'GET /groups/:fullPath/-/audit_events/export.json': {
+    url: (w) => `/groups/${SUB(w)}/-/audit_events/export.json`,
+    expect: SUB_MANAGERS,
+  },
+  'GET /:fullPath/-/audit_events/export.csv': {
+    url: (w) => `/${APP(w)}/-/audit_events/export.csv?user=admin`,
+    expect: APP_MANAGERS,
+  },
+  'GET /:fullPath/-/audit_events/export.json': {
+    url: (w) => `/${APP(w)}/-/audit_events/export.json?from=2026-01-01&to=2026-01-31`,
+    expect: APP_MANAGERS,
+  },
   'GET /:fullPath': { url: (w) => `/${APP(w)}`, expect: APP_READERS },
   'GET /:fullPath/-/settings/integrations': { url: (w) => projectIntegrations(APP(w)), expect: APP_READERS },
   'GET /:fullPath/-/settings/integrations/:slug': {

@@ -70,3 +70,42 @@ export function EventLog<Event>({ caption, columns, page, empty, isFirstPage, pa
 export function UtcTime({ date }: { date: Date }) {
   return <time datetime={date.toISOString()}>{date.toISOString().replace('T', ' ').slice(0, 19)} UTC</time>;
 }
+
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
+
+/**
+ * How long ago a moment was, as of `now`, as GitLab's lists say it.
+ *
+ * @example
+ * timeAgo(new Date('2026-12-02T03:00:00Z'), new Date('2026-12-02T06:10:00Z')) // "3 hours ago"
+ */
+export function timeAgo(date: Date, now: Date): string {
+  const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
+  if (Math.abs(seconds) < 60) return 'just now';
+  const [unit, size] = RELATIVE_UNITS.find(([, size]) => Math.abs(seconds) >= size)!;
+  return relative.format(-Math.trunc(seconds / size), unit);
+}
+
+/**
+ * When an event happened, in UTC without JavaScript (public/local-time.js shows it in the viewer's
+ * time zone), and how long before `now` (the moment of rendering).
+ */
+export function EventTime({ date, now }: { date: Date; now: Date }) {
+  return (
+    <>
+      <time datetime={date.toISOString()} data-local-time>
+        {date.toISOString().replace('T', ' ').slice(0, 19)} UTC
+      </time>
+      <div class="muted">{timeAgo(date, now)}</div>
+    </>
+  );
+}

@@ -1,13 +1,19 @@
-/** @module views/pages/audit: the audit trail, newest first, with filters and page links. */
-import { ACTION_LABELS, type AuditAction, type AuditPage } from '../../src/audit/trail.js';
+/** @module views/pages/audit: the audit trail, newest first, with filters, page links and downloads. */
+import { actionLabel, changeLine, describeChanges, integrationTitle } from '../../src/audit/describe.js';
+import type { AuditPage } from '../../src/audit/trail.js';
 import { integrationTypes } from '../../src/integrations/index.js';
-import { EventLog, UtcTime, type EventColumn } from '../components/event-log.js';
+import type { FieldErrors } from '../../src/validation.js';
+import { EventLog, EventTime, type EventColumn } from '../components/event-log.js';
+import { ErrorSummary, TextField } from '../components/form.js';
 
 export interface AuditFilters {
   integration: string;
   level: string;
   owner: string;
   user: string;
+  /** "YYYY-MM-DD" or blank, both days included. */
+  from: string;
+  to: string;
 }
 
 interface AuditPageProps {
@@ -18,6 +24,10 @@ interface AuditPageProps {
   /** The Admin Area filters by level and owner too; a group or project page shows its own events only. */
   allLevels: boolean;
   isFirstPage: boolean;
+  /** Messages for the From and To dates; the list is empty while there are any. */
+  errors: FieldErrors;
+  /** The moment of rendering, that "3 hours ago" counts from. */
+  now: Date;
 }
 
 const LEVELS = [
@@ -27,11 +37,8 @@ const LEVELS = [
   { value: 'project', label: 'Project' },
 ];
 
-const titleOf = (slug: string | null) =>
-  slug ? (integrationTypes.find((type) => type.slug === slug)?.title ?? slug) : '—';
-
-const AUDIT_COLUMNS: EventColumn<AuditPage['events'][number]>[] = [
-  { header: 'When', cell: (event) => <UtcTime date={event.createdAt} /> },
+const auditColumns = (now: Date): EventColumn<AuditPage['events'][number]>[] => [
+  { header: 'When', cell: (event) => <EventTime date={event.createdAt} now={now} /> },
   { header: 'Who', cell: (event) => `@${event.actorName}` },
   {
     header: 'Where',
@@ -46,42 +53,45 @@ const AUDIT_COLUMNS: EventColumn<AuditPage['events'][number]>[] = [
     header: 'What',
     cell: (event) => (
       <>
-        {ACTION_LABELS[event.action as AuditAction] ?? event.action}
-        <div class="muted">{titleOf(event.integration)}</div>
+        {actionLabel(event.action)}
+        <div class="muted">{integrationTitle(event.integration) ?? '—'}</div>
       </>
     ),
   },
   {
     header: 'Changes',
-    cell: (event) =>
-      event.changeList.length === 0 ? (
+    cell: (event) => {
+      const changes = describeChanges(event);
+      return changes.length === 0 ? (
         <span class="muted">No values changed</span>
       ) : (
         <ul class="differences">
-          {event.changeList.map((change) => (
-            <li>
-              {change.label}: {change.before ?? '(not set)'} → {change.after ?? '(not set)'}
-            </li>
+          {changes.map((change) => (
+            <li>{changeLine(change)}</li>
           ))}
         </ul>
-      ),
+      );
+    },
   },
 ];
 
-function queryHref(baseUrl: string, filters: AuditFilters, before?: number) {
+/** The list, or a download (`/export.csv`), with the same filters. */
+export function queryHref(baseUrl: string, filters: AuditFilters, before?: number) {
   const params = new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== ''));
   if (before !== undefined) params.set('before', String(before));
   const text = params.toString();
   return text ? `${baseUrl}?${text}` : baseUrl;
 }
 
-export function AuditEventsPage({ page, baseUrl, filters, allLevels, isFirstPage }: AuditPageProps) {
+export function AuditEventsPage({ page, baseUrl, filters, allLevels, isFirstPage, errors, now }: AuditPageProps) {
+  const valid = Object.keys(errors).length === 0;
   return (
     <>
       <h1>Audit events</h1>
       <p class="lead">
         Every change to integration settings, and every move, with who made it and what each value was before and after.
       </p>
+      <ErrorSummary errors={errors} />
       <form
         method="get"
         action={baseUrl}
@@ -128,20 +138,34 @@ export function AuditEventsPage({ page, baseUrl, filters, allLevels, isFirstPage
           <label for="filter-user">User</label>
           <input id="filter-user" name="user" value={filters.user} maxlength={64} placeholder="username" />
         </div>
+        <TextField name="from" label="From" type="date" value={filters.from} error={errors.from} />
+        <TextField name="to" label="To" type="date" value={filters.to} error={errors.to} />
         <div class="form-actions">
           <button type="submit" class="button">
             Filter
           </button>
         </div>
       </form>
-      <EventLog
-        caption="Audit events"
-        columns={AUDIT_COLUMNS}
-        page={page}
-        empty="No audit events match."
-        isFirstPage={isFirstPage}
-        pageHref={(before) => queryHref(baseUrl, filters, before)}
-      />
+      {valid && (
+        <>
+          <p class="audit-downloads">
+            <a class="button" href={queryHref(`${baseUrl}/export.csv`, filters)}>
+              Download CSV
+            </a>{' '}
+            <a class="button" href={queryHref(`${baseUrl}/export.json`, filters)}>
+              Download JSON
+            </a>
+          </p>
+          <EventLog
+            caption="Audit events"
+            columns={auditColumns(now)}
+            page={page}
+            empty="No audit events match."
+            isFirstPage={isFirstPage}
+            pageHref={(before) => queryHref(baseUrl, filters, before)}
+          />
+        </>
+      )}
     </>
   );
 }
