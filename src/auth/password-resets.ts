@@ -62,13 +62,11 @@ export async function passwordResetMail(
   if (!user || !hasLocalPassword(user)) return null;
   const token = randomBytes(32).toString('base64url');
   await db.transaction(async (tx) => {
-    await tx
-      .insert(passwordResetTokens)
-      .values({
-        tokenHash: hashToken(token),
-        userId: user.id,
-        expiresAt: new Date(now.getTime() + RESET_LINK_LIFETIME_MS),
-      });
+    await tx.insert(passwordResetTokens).values({
+      tokenHash: hashToken(token),
+      userId: user.id,
+      expiresAt: new Date(now.getTime() + RESET_LINK_LIFETIME_MS),
+    });
   });
   const link = `${publicOrigin}${RESET_FORM_PATH}?${new URLSearchParams({ reset_password_token: token }).toString()}`;
   return {

@@ -84,7 +84,8 @@ export const userChangesSchema = newUserSchema.partial().extend({
 
 /**
  * Changes any of an account's name, username, email, password and administrator access; a
- * username or email another account has is refused as on creation.
+ * username or email another account has is refused as on creation. A new password ends every
+ * session of the user, as every password change does.
  *
  * @example
  * await updateUser(db, ada, { name: 'Ada Lovelace', is_admin: true })
@@ -105,7 +106,11 @@ export async function updateUser(db: Queryable, user: User, input: unknown): Pro
   if (Object.keys(changes).length === 0) return { ok: true, value: user };
   return writeUnique(
     () =>
-      db.transaction(async (tx) => (await tx.update(users).set(changes).where(eq(users.id, user.id)).returning())[0]!),
+      db.transaction(async (tx) => {
+        const updated = (await tx.update(users).set(changes).where(eq(users.id, user.id)).returning())[0]!;
+        if (changes.passwordHash) await writePassword(tx, user.id, changes.passwordHash);
+        return updated;
+      }),
     async () => await takenErrors(db, username ?? '', email ?? '', user.id),
   );
 }

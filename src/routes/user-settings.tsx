@@ -37,7 +37,6 @@ import {
   EDIT_PASSWORD_URL,
   managedPasswordText,
   PasswordPage,
-  PASSWORD_URL,
   type ManagedPassword,
 } from '../../views/pages/user-settings/password.js';
 

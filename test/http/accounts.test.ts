@@ -27,6 +27,7 @@ import {
   textOf,
   type TestApp,
 } from '../support/app.js';
+import { apiRequest, apiToken } from '../support/api.js';
 import { insertConnection } from '../support/fake-host-client.js';
 import { must } from '../support/world.js';
 
@@ -226,6 +227,17 @@ describe('Admin Area › Users › Edit', () => {
     expect((await get(t.app, '/', { cookie: danas })).status).toBe(302);
     // The administrator's own session stays.
     expect((await get(t.app, '/admin/users', { cookie: t.cookie })).status).toBe(200);
+  });
+
+  it('ends the sessions of a user whose password is set through the API too (PUT /users/:id)', async () => {
+    const t = await adminWorld();
+    await sessionCookie(t.db, t.dana);
+    const response = await apiRequest(t.app, 'PUT', `/api/v4/users/${t.dana.id}`, {
+      token: await apiToken(t.db, t.admin),
+      params: { password: NEW_PASSWORD },
+    });
+    expect(response.status).toBe(200);
+    expect(await sessionCount(t, t.dana.id)).toBe(0);
   });
 
   it('refuses a password that breaks the rules or its confirmation, and ends no session', async () => {
