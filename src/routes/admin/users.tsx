@@ -61,12 +61,13 @@ interface EditState {
   values?: FormValues;
   errors?: FieldErrors;
   passwordErrors?: FieldErrors;
+  deleteErrors?: FieldErrors;
 }
 
 async function renderEdit(
   c: AppContext,
   user: User,
-  { values = {}, errors = {}, passwordErrors = {} }: EditState = {},
+  { values = {}, errors = {}, passwordErrors = {}, deleteErrors = {} }: EditState = {},
 ) {
   const currentUser = c.var.user!;
   return c.render(
@@ -77,6 +78,7 @@ async function renderEdit(
       values={values}
       errors={errors}
       passwordErrors={passwordErrors}
+      deleteErrors={deleteErrors}
       deletionRefusal={await deletionRefusal(c.var.db, currentUser, user)}
       impact={await deletionImpact(c.var.db, user)}
     />,
@@ -173,7 +175,7 @@ export function adminUserRoutes(): Hono<AppEnv> {
     const refusal = await deletionRefusal(c.var.db, c.var.user!, user);
     if (refusal) {
       c.status(422);
-      return renderEdit(c, user, { errors: { _form: refusal } });
+      return renderEdit(c, user, { deleteErrors: { _form: refusal } });
     }
     if (!isConfirmed(form)) {
       return c.render(

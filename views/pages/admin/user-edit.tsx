@@ -57,6 +57,8 @@ interface EditUserPageProps {
   values: FormValues;
   errors: FieldErrors;
   passwordErrors: FieldErrors;
+  /** A deletion posted although refused. */
+  deleteErrors: FieldErrors;
   /** Why the user may not be deleted, or null. */
   deletionRefusal: string | null;
   impact: DeletionImpact;
@@ -157,12 +159,16 @@ function DeleteSection({
   user,
   deletionRefusal,
   impact,
-}: Pick<EditUserPageProps, 'user' | 'deletionRefusal' | 'impact'>) {
+  deleteErrors,
+}: Pick<EditUserPageProps, 'user' | 'deletionRefusal' | 'impact' | 'deleteErrors'>) {
+  // A refused post shows the refusal in the summary, not a second time below it.
+  const refusedPost = Object.keys(deleteErrors).length > 0;
   return (
     <section class="card danger-zone" aria-labelledby="delete-title">
       <h2 id="delete-title">Delete user</h2>
+      <ErrorSummary errors={deleteErrors} />
       {deletionRefusal ? (
-        <p>{deletionRefusal}</p>
+        !refusedPost && <p>{deletionRefusal}</p>
       ) : (
         <form method="post" action={userUrl(user, 'delete')} data-confirm-dialog="confirm-delete-user">
           <p>Deletes the account, its memberships and personal access tokens. Its audit events stay.</p>
