@@ -20,6 +20,7 @@ import { healthRoutes } from './http/health.js';
 import { createMetrics, metricsRoutes } from './http/metrics.js';
 import { pageCache } from './http/page-cache.js';
 import { logUnhandledError, requestLog } from './http/request-log.js';
+import { createMailer } from './mail/mailer.js';
 import { sameOriginOnly } from './http/same-origin.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { apiRoutes } from './routes/api/index.js';
@@ -27,6 +28,7 @@ import { codeHostHookRoutes } from './routes/code-host-hooks.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { groupRoutes } from './routes/groups.js';
 import { hostSignInRoutes } from './routes/host-sign-in.js';
+import { passwordResetRoutes } from './routes/password-resets.js';
 import { projectRoutes } from './routes/projects.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { userSettingsRoutes } from './routes/user-settings.js';
@@ -63,6 +65,8 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
     hostClients: given.hostClients ?? createHostClient,
     metrics,
   };
+  const { mail, publicOrigin } = deps.config;
+  if (!deps.mailer && mail) deps.mailer = createMailer(mail, { publicOrigin });
   const app = new Hono<AppEnv>();
 
   app.use(requestLog(deps.logger, metrics, deps.config.trustedProxies));
@@ -105,6 +109,7 @@ export function createApp(given: AppDeps): Hono<AppEnv> {
 
   app.route('/users', sessionRoutes());
   app.route('/users', hostSignInRoutes());
+  app.route('/users/password', passwordResetRoutes());
   app.route('/admin', adminRoutes());
   app.route('/groups', groupRoutes());
   app.route('/-/user_settings', userSettingsRoutes());

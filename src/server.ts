@@ -196,6 +196,7 @@ async function main(): Promise<void> {
     hostImports: codeHosts.imports,
     hostEventProcessor: codeHosts.processor,
     delivery,
+    ...(mailer ? { mailer } : {}),
   }).fetch;
   const listening = config.host === undefined ? `port ${config.port}` : `${config.host} port ${config.port}`;
   logger.info(`Cascade is ready at ${config.publicOrigin} (listening on ${listening})`);

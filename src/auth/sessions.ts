@@ -3,9 +3,9 @@
  * Server-side sessions: the browser holds a random token, the database only its SHA-256.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { KeptUntilChange } from '../db/change-stamp.js';
-import { databaseStamp, perDatabase, type Db, type Queryable } from '../db/client.js';
+import { databaseStamp, perDatabase, type Db, type Queryable, type Tx } from '../db/client.js';
 import { sessions, users, type User } from '../db/schema.js';
 
 export const SESSION_COOKIE = 'cascade_session';
@@ -61,4 +61,15 @@ export async function deleteSession(db: Queryable, token: string): Promise<void>
   await db.transaction(async (tx) => {
     await tx.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
   });
+}
+
+/**
+ * Ends every session of a user, but the one of `keepToken` (the browser that changed the password).
+ *
+ * @example
+ * await db.transaction((tx) => endSessions(tx, user.id, currentToken))
+ */
+export async function endSessions(tx: Tx, userId: number, keepToken?: string): Promise<void> {
+  const kept = keepToken === undefined ? undefined : ne(sessions.tokenHash, hashToken(keepToken));
+  await tx.delete(sessions).where(and(eq(sessions.userId, userId), kept));
 }

@@ -28,6 +28,7 @@ export const COPIED_TABLES: readonly PgTable[] = [
   pgSchema.projects,
   pgSchema.members,
   pgSchema.sessions,
+  pgSchema.passwordResetTokens,
   pgSchema.personalAccessTokens,
   pgSchema.integrationSettings,
   pgSchema.auditEvents,

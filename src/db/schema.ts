@@ -30,6 +30,8 @@ export const users = sqliteTable(
     passwordHash: text('password_hash').notNull(),
     isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
     blockedAt: integer('blocked_at', { mode: 'timestamp_ms' }),
+    /** GitLab's last_sign_in_at; null: never signed in (the sign-in page's first-password hint waits for root's). */
+    lastSignInAt: integer('last_sign_in_at', { mode: 'timestamp_ms' }),
     ...hostKeys(),
     createdAt: createdAt(),
   },
@@ -55,6 +57,28 @@ export const sessions = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('sessions_token_hash_unique').on(t.tokenHash), index('sessions_user_id_idx').on(t.userId)],
+);
+
+/**
+ * "Forgot your password?": one row per reset link mailed (auth/password-resets.ts). Only the
+ * SHA-256 of the link's token is stored; a link is deleted when used, and with every other of
+ * its user's once the password changes.
+ */
+export const passwordResetTokens = sqliteTable(
+  'password_reset_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('password_reset_tokens_token_hash_unique').on(t.tokenHash),
+    index('password_reset_tokens_user_id_idx').on(t.userId),
+  ],
 );
 
 export const groups = sqliteTable(

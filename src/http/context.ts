@@ -11,6 +11,7 @@ import type { Db } from '../db/client.js';
 import type { User } from '../db/schema.js';
 import type { HostEventProcessor } from '../code-hosts/processor.js';
 import type { Logger } from '../logger.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { OutboundOptions } from '../outbound/request.js';
 import type { Metrics } from './metrics.js';
 
@@ -37,6 +38,8 @@ export interface AppDeps {
   hostClients?: HostClientFactory;
   /** Starts a connection's import or reconcile in the background (code-hosts/sync.ts); absent: none runs. */
   hostImports?: HostImports;
+  /** Sends Cascade's own mails ("Forgot your password?"); createApp makes one when SMTP_URL is set. */
+  mailer?: Mailer;
 }
 
 export interface Flash {

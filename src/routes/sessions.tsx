@@ -14,7 +14,7 @@ import { lastValue } from '../form-values.js';
 import { signInHosts } from '../code-hosts/sign-in.js';
 import type { User } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
-import { findUserByUsername } from '../model/users.js';
+import { awaitsRootsFirstSignIn, findUserByUsername, recordSignIn } from '../model/users.js';
 import { SignInPage } from '../../views/pages/sign-in.js';
 
 const INVALID_CREDENTIALS = 'Invalid username or password.';
@@ -24,20 +24,34 @@ export function safeRedirectPath(value: string | undefined): string {
   return value && /^\/(?![/\\])/.test(value) ? value : '/';
 }
 
-/** The sign-in page, with a "Sign in with <host>" button for each connection that offers it. */
+/**
+ * The sign-in page, with a "Sign in with <host>" button for each connection that offers it,
+ * "Forgot your password?" where mail is configured, and on a new instance where root's first
+ * password is.
+ */
 export async function renderSignIn(
   c: AppContext,
-  { redirectTo, ...props }: Omit<Parameters<typeof SignInPage>[0], 'hosts'>,
+  { redirectTo, ...props }: Omit<Parameters<typeof SignInPage>[0], 'hosts' | 'forgotPassword' | 'firstPasswordHint'>,
 ): Promise<Response> {
-  const hosts = await signInHosts(c.var.db);
-  return c.render(<SignInPage {...props} hosts={hosts} redirectTo={redirectTo === '/' ? undefined : redirectTo} />, {
-    title: 'Sign in',
-  });
+  const { db, deps } = c.var;
+  const hosts = await signInHosts(db);
+  const firstPasswordHint = await awaitsRootsFirstSignIn(db, deps.config.initialRootPassword !== undefined);
+  return c.render(
+    <SignInPage
+      {...props}
+      hosts={hosts}
+      redirectTo={redirectTo === '/' ? undefined : redirectTo}
+      forgotPassword={deps.mailer !== undefined}
+      firstPasswordHint={firstPasswordHint}
+    />,
+    { title: 'Sign in' },
+  );
 }
 
 /** Starts a session for `user` (by password or through a code host) and sends them on. */
 export async function signInAs(c: AppContext, user: User, redirectTo: string): Promise<Response> {
   const token = await createSession(c.var.db, user.id);
+  await recordSignIn(c.var.db, user.id);
   setCookie(c, SESSION_COOKIE, token, {
     path: '/',
     httpOnly: true,

@@ -103,6 +103,9 @@ const settingsForm = () => ({ ...slackForm(), inheritance: 'custom', _confirmed:
 /** Test settings aimed at a local address: refused by the Network settings, so no request leaves. */
 const testForm = () => ({ ...slackForm({ webhook: 'http://127.0.0.1:9/hook' }), inheritance: 'custom' });
 
+/** A password that passes the rules, for the forms that set one. */
+const NEW_PASSWORD = 'another-long-password';
+
 const API = '/api/v4';
 const API_SIGNED_IN = apiAllow(['nonMember', 'reporter', 'developer', 'maintainer', 'owner', 'admin']);
 const API_ADMIN_ONLY = apiAllow(['admin'], ['nonMember', 'reporter', 'developer', 'maintainer', 'owner']);
@@ -435,6 +438,20 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'POST /users/sign_out': { url: () => '/users/sign_out', expect: PUBLIC },
   // Open to everyone like the sign-in form; the world has no connection that offers sign-in, so
   // every actor gets 404 (host-sign-in.test.ts goes through the whole flow).
+  // "Forgot your password?" exists only where mail is configured, which the world's is not
+  // (password-resets.test.ts covers it with an SMTP server).
+  'GET /users/password/new': { url: () => '/users/password/new', expect: NOBODY },
+  'POST /users/password': {
+    url: () => '/users/password',
+    form: () => ({ email: 'reporter@example.com' }),
+    expect: NOBODY,
+  },
+  'GET /users/password/edit': { url: () => '/users/password/edit?reset_password_token=x', expect: NOBODY },
+  'POST /users/password/edit': {
+    url: () => '/users/password/edit',
+    form: () => ({ reset_password_token: 'x', new_password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD }),
+    expect: NOBODY,
+  },
   'GET /users/auth/:id': { url: () => '/users/auth/1', expect: NOBODY },
   'GET /users/auth/:id/callback': { url: () => '/users/auth/1/callback?code=x&state=y', expect: NOBODY },
   'GET /': { url: () => '/', expect: SIGNED_IN },
@@ -452,6 +469,19 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
     }),
     expect: ADMIN_ONLY,
   },
+  'GET /admin/users/:id/edit': { url: (w) => `/admin/users/${w.users.nonMember.id}/edit`, expect: ADMIN_ONLY },
+  'POST /admin/users/:id': {
+    url: (w) => `/admin/users/${w.users.nonMember.id}`,
+    form: () => ({ name: 'Renamed', email: 'renamed@example.com' }),
+    expect: ADMIN_ONLY,
+  },
+  'POST /admin/users/:id/password': {
+    url: (w) => `/admin/users/${w.users.nonMember.id}/password`,
+    form: () => ({ new_password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD }),
+    expect: ADMIN_ONLY,
+  },
+  // Unconfirmed: a permitted user gets the confirmation step (200).
+  'POST /admin/users/:id/delete': { url: (w) => `/admin/users/${w.users.nonMember.id}/delete`, expect: ADMIN_ONLY },
   'POST /admin/users/:id/make_admin': {
     url: (w) => `/admin/users/${w.users.nonMember.id}/make_admin`,
     expect: ADMIN_ONLY,
@@ -603,6 +633,12 @@ export const PERMISSION_MATRIX: Record<string, MatrixRow> = {
   'POST /admin/personal_access_tokens/:id/revoke': {
     url: (w) => `/admin/personal_access_tokens/${w.reporterToken.id}/revoke`,
     expect: ADMIN_ONLY,
+  },
+  'GET /-/user_settings/password/edit': { url: () => '/-/user_settings/password/edit', expect: SIGNED_IN },
+  'POST /-/user_settings/password': {
+    url: () => '/-/user_settings/password',
+    form: () => ({ current_password: TEST_PASSWORD, new_password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD }),
+    expect: SIGNED_IN,
   },
   'GET /-/user_settings/personal_access_tokens': {
     url: () => '/-/user_settings/personal_access_tokens',

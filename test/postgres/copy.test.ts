@@ -25,6 +25,7 @@ import {
   hostSyncRuns,
   integrationHealth,
   pipelineStatuses,
+  passwordResetTokens,
   protectedBranches,
 } from '../../src/db/schema.js';
 import { createGroup, findGroupById, groupLineage } from '../../src/model/groups.js';
@@ -159,6 +160,12 @@ async function sqliteInstance(): Promise<Instance> {
       updatedAt: now,
     });
     await tx.insert(protectedBranches).values({ projectId: project.id, rules: '["main","release/*"]', readAt: now });
+    // A reset link mailed within the hour still works after the move.
+    await tx.insert(passwordResetTokens).values({
+      tokenHash: 'sha256-of-a-mailed-link',
+      userId: world.users.reporter.id,
+      expiresAt: new Date(now.getTime() + 60 * 60 * 1000),
+    });
     await tx
       .insert(pipelineStatuses)
       .values({ projectId: project.id, ref: 'refs/heads/main', status: 'failed', pipelineId: 31, updatedAt: now });
@@ -327,7 +334,7 @@ describe('copyDatabase', () => {
     const again = copyDatabase(source.db, target);
     await expect(again).rejects.toThrow(CopyRefused);
     await expect(again).rejects.toThrow(
-      'the PostgreSQL database is not empty (rows in code_hosts, users, groups, projects, members, sessions, personal_access_tokens, integration_settings, audit_events, application_settings, throttle_attempts, host_sync_runs, host_events, deliveries, delivery_attempts, integration_health, protected_branches, pipeline_statuses): copy into a new, empty database',
+      'the PostgreSQL database is not empty (rows in code_hosts, users, groups, projects, members, sessions, password_reset_tokens, personal_access_tokens, integration_settings, audit_events, application_settings, throttle_attempts, host_sync_runs, host_events, deliveries, delivery_attempts, integration_health, protected_branches, pipeline_statuses): copy into a new, empty database',
     );
     expect(await countsOf(target)).toEqual(copied);
   });

@@ -125,7 +125,10 @@ export function UserSettingsNav({ current }: { current: string }) {
       title="User settings"
       label="User settings"
       current={current}
-      items={[{ label: 'Access tokens', href: '/-/user_settings/personal_access_tokens' }]}
+      items={[
+        { label: 'Password', href: '/-/user_settings/password/edit', match: '/-/user_settings/password' },
+        { label: 'Access tokens', href: '/-/user_settings/personal_access_tokens' },
+      ]}
     />
   );
 }

@@ -1,5 +1,5 @@
 /**
- * @module views/pages/admin/users: the user list and the new-user form. A user imported from a code
+ * @module views/pages/admin/users: the user list and the new-user form (editing: user-edit.tsx). A user imported from a code
  * host is marked "from" it: they sign in through the host and have no password in Cascade.
  */
 import { parseBoolean } from '../../../src/boolean.js';
@@ -20,8 +20,22 @@ interface UsersPageProps {
   marks: HostMarks;
 }
 
+function EditLink({ user }: { user: User }) {
+  return (
+    <a class="button" href={`/admin/users/${user.id}/edit`} aria-label={`Edit ${user.username}`}>
+      Edit
+    </a>
+  );
+}
+
 function UserActions({ user, currentUser, marks }: { user: User; currentUser: User; marks: HostMarks }) {
-  if (user.id === currentUser.id) return <span class="muted">This is you</span>;
+  if (user.id === currentUser.id)
+    return (
+      <div class="row-actions">
+        <EditLink user={user} />
+        <span class="muted">This is you</span>
+      </div>
+    );
   const action = (path: string, label: string, style = 'button') => (
     <form method="post" action={`/admin/users/${user.id}/${path}`} class="inline-form">
       <button type="submit" class={style}>
@@ -31,6 +45,7 @@ function UserActions({ user, currentUser, marks }: { user: User; currentUser: Us
   );
   return (
     <div class="row-actions">
+      <EditLink user={user} />
       {user.isAdmin ? action('revoke_admin', 'Revoke administrator') : action('make_admin', 'Make administrator')}
       {user.blockedAt ? action('unblock', 'Unblock') : action('block', 'Block', 'button button-danger')}
       {user.codeHostId !== null && (
