@@ -10,7 +10,7 @@ import {
   passwordResetMail,
   reserveResetRequest,
   resetPasswordWithToken,
-} from '../auth/password-resets.js';
+} from '../model/password-resets.js';
 import { NotFound } from '../errors.js';
 import { clientAddress } from '../http/client-address.js';
 import type { AppContext, AppEnv } from '../http/context.js';

@@ -1,7 +1,8 @@
 /**
  * Browser test support: a real Cascade server on a free local port, Chromium driven by
  * playwright-core, and a tab that checks every page it reaches (no server error, no script
- * error, and with JavaScript on, no serious accessibility violation found by axe-core).
+ * error, HTML without structural errors as html-validate reads it, and with JavaScript on, no
+ * serious accessibility violation found by axe-core).
  */
 import { openTestDatabase } from '../support/database.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { serve } from '@hono/node-server';
+import { HtmlValidate } from 'html-validate';
 import type { Hono } from 'hono';
 import {
   chromium,
@@ -163,14 +165,30 @@ export async function expectNoSeriousAccessibilityViolations(page: Page): Promis
   }
 }
 
+/**
+ * html-validate's rules of correct HTML (its `standard` preset: nesting, duplicate ids, attributes
+ * that do not exist or are misused, forms and labels), without its preferences of style.
+ */
+const htmlValidator = new HtmlValidate({ extends: ['html-validate:standard'] });
+
+/** Fails on any structural error in a page's HTML as the server sent it. */
+export async function expectValidHtml(url: string, html: string): Promise<void> {
+  const report = await htmlValidator.validateString(html);
+  if (report.valid) return;
+  const lines = report.results.flatMap((result) =>
+    result.messages.map((message) => `  ${message.ruleId} at ${message.line}:${message.column}: ${message.message}`),
+  );
+  throw new Error(`HTML errors on ${url}:\n${lines.join('\n')}`);
+}
+
 /** The browser reports every 4xx page as a failed resource; those statuses are asserted by the tests. */
 const isExpectedHttpError = (text: string) =>
   /Failed to load resource: the server responded with a status of 4\d\d/.test(text);
 
 /**
  * One browser tab on a {@link RunningServer}. Every page it reaches through {@link visit} or
- * {@link follow} is checked: no 5xx, no script or CSP error in the console, and with JavaScript
- * on, no serious accessibility violation.
+ * {@link follow} is checked: no 5xx, no script or CSP error in the console, valid HTML, and with
+ * JavaScript on, no serious accessibility violation.
  */
 export class BrowserTab {
   private readonly browserErrors: string[] = [];
@@ -232,6 +250,8 @@ export class BrowserTab {
         `${response.url()} answered ${response.status()}. Server log:\n${this.server.logLines.slice(-20).join('\n')}`,
       );
     }
+    if ((response.headers()['content-type'] ?? '').startsWith('text/html'))
+      await expectValidHtml(response.url(), await response.text());
     if (this.javaScriptEnabled) await expectNoSeriousAccessibilityViolations(this.page);
     if (this.browserErrors.length > 0) {
       const errors = this.browserErrors.splice(0);

@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { RESET_LINK_LIFETIME_MS } from '../../src/auth/password-resets.js';
+import { RESET_LINK_LIFETIME_MS } from '../../src/model/password-resets.js';
 import { verifyPassword } from '../../src/auth/passwords.js';
 import { loadConfig } from '../../src/config.js';
 import { passwordResetTokens, sessions } from '../../src/db/schema.js';

@@ -1,5 +1,5 @@
 /**
- * @module auth/password-resets
+ * @module model/password-resets
  * "Forgot your password?": a link mailed to the account's e-mail, with a random token that works
  * once, for an hour. Only its SHA-256 is stored. Using it sets the password and ends every session.
  * Requests are counted per e-mail and per address, as failed sign-ins are, and the answer is the
@@ -10,10 +10,10 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db/client.js';
 import { passwordResetTokens, users, type User } from '../db/schema.js';
 import type { MailMessage } from '../mail/mailer.js';
-import { hasLocalPassword, newPasswordSchema, writePassword } from '../model/users.js';
+import { hasLocalPassword, newPasswordSchema, writePassword } from './users.js';
 import { validate, type Outcome } from '../validation.js';
-import { hashPassword } from './passwords.js';
-import { addressGroup, Throttle, type CountedKey, type Reservation } from './throttle.js';
+import { hashPassword } from '../auth/passwords.js';
+import { addressGroup, Throttle, type CountedKey, type Reservation } from '../auth/throttle.js';
 
 /** How long a mailed link works (Devise's reset_password_within in GitLab is longer; one hour is enough). */
 export const RESET_LINK_LIFETIME_MS = 60 * 60 * 1000;
