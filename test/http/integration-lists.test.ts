@@ -3,6 +3,8 @@
  * then "Add an integration", each type with its logo, one wording for a type nobody set up.
  */
 import { describe, expect, it } from 'vitest';
+import { integrationTypes } from '../../src/integrations/index.js';
+import { iconUrl } from '../../src/integrations/icons.js';
 import { createTestApp, get, textOf, type TestApp } from '../support/app.js';
 import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, saveInstanceSlack } from '../support/integrations.js';
 import { buildWorld, type World } from '../support/world.js';
@@ -86,6 +88,16 @@ describe('the integration icons', () => {
       expect(response.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
       expect(response.headers.get('cache-control')).toBe('public, max-age=300');
       expect(await response.text()).toContain('<svg');
+    }
+  });
+
+  it('exist for every integration type, each in one colour', async () => {
+    const t = await createTestApp();
+    for (const type of integrationTypes) {
+      const response = await get(t.app, iconUrl(type));
+      expect(response.status, type.slug).toBe(200);
+      const colours = new Set((await response.text()).match(/#[0-9A-Fa-f]{6}\b/g));
+      expect(colours.size, type.slug).toBe(1);
     }
   });
 });
