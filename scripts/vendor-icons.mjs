@@ -11,13 +11,24 @@
  *   lucide-static (ISC), in the muted text colour of public/app.css.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'public', 'icons');
+/** @param {string} name */
 const packageFolder = (name) => join(ROOT, 'node_modules', name);
-const versionOf = (name) => JSON.parse(readFileSync(join(packageFolder(name), 'package.json'), 'utf8')).version;
+/** @param {string} file */
+const readJson = (file) => /** @type {unknown} */ (JSON.parse(readFileSync(file, 'utf8')));
+/** @param {string} name */
+const versionOf = (name) =>
+  /** @type {{ version: string }} */ (readJson(join(packageFolder(name), 'package.json'))).version;
+
+/**
+ * An icon's entry in simple-icons' data.
+ * @typedef {{ slug: string, title: string, hex: string, source: string, license?: { type: string, url?: string } }} Brand
+ */
 
 /** Output name -> simple-icons slug. Webex is left out: its logo's licence (Cisco's trademark policy) asks for written permission. */
 const BRANDS = {
@@ -47,7 +58,9 @@ const GENERIC_COLOUR = '#535158';
 
 const simpleIcons = packageFolder('simple-icons');
 const lucide = packageFolder('lucide-static');
-const brandData = JSON.parse(readFileSync(join(simpleIcons, 'data', 'simple-icons.json'), 'utf8'));
+const brandData = /** @type {Brand[] | { icons: Brand[] }} */ (
+  readJson(join(simpleIcons, 'data', 'simple-icons.json'))
+);
 const brands = Array.isArray(brandData) ? brandData : brandData.icons;
 
 rmSync(OUT, { recursive: true, force: true });
@@ -57,9 +70,14 @@ const credits = [];
 for (const [name, slug] of Object.entries(BRANDS)) {
   const brand = brands.find((icon) => icon.slug === slug);
   if (!brand) throw new Error(`simple-icons has no icon "${slug}"`);
-  const svg = readFileSync(join(simpleIcons, 'icons', `${slug}.svg`), 'utf8').replace('<svg ', `<svg fill="#${brand.hex}" `);
+  const svg = readFileSync(join(simpleIcons, 'icons', `${slug}.svg`), 'utf8').replace(
+    '<svg ',
+    `<svg fill="#${brand.hex}" `,
+  );
   writeFileSync(join(OUT, `${name}.svg`), svg.endsWith('\n') ? svg : `${svg}\n`);
-  const licence = brand.license ? `${brand.license.type}${brand.license.url ? ` (${brand.license.url})` : ''}` : 'CC0-1.0';
+  const licence = brand.license
+    ? `${brand.license.type}${brand.license.url ? ` (${brand.license.url})` : ''}`
+    : 'CC0-1.0';
   credits.push(
     `| ${name}.svg | ${brand.title} logo, simple-icons ${versionOf('simple-icons')} \`${slug}\`; drawn from ${brand.source} | ${licence} |`,
   );
@@ -99,4 +117,4 @@ to use the logo, so Webex shows the generic chat icon.
 ${lucideLicence}
 `,
 );
-console.log(`Wrote ${credits.length} icons to ${OUT}`);
+process.stdout.write(`Wrote ${credits.length} icons to ${OUT}\n`);

@@ -45,7 +45,8 @@ describeInChromium(
       'lists the active integrations first, with their logos, on %s',
       async (url) => {
         const { page } = run.tab;
-        if (!run.tab.path().startsWith('/admin') && url === ADMIN_INTEGRATIONS) await signIn(run.tab, ROOT.username, ROOT.password);
+        if (!run.tab.path().startsWith('/admin') && url === ADMIN_INTEGRATIONS)
+          await signIn(run.tab, ROOT.username, ROOT.password);
         await run.tab.visit(url);
         expect(await heading(page)).toBe('Integrations');
         expect(await page.getByRole('heading', { level: 2 }).allInnerTexts()).toEqual([

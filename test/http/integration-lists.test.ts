@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { integrationTypes } from '../../src/integrations/index.js';
 import { iconUrl } from '../../src/integrations/icons.js';
 import { createTestApp, get, textOf, type TestApp } from '../support/app.js';
-import { ADMIN_INTEGRATIONS, groupIntegrations, projectIntegrations, saveInstanceSlack } from '../support/integrations.js';
+import {
+  ADMIN_INTEGRATIONS,
+  groupIntegrations,
+  projectIntegrations,
+  saveInstanceSlack,
+} from '../support/integrations.js';
 import { buildWorld, type World } from '../support/world.js';
 
 async function setup(): Promise<TestApp & { world: World }> {
