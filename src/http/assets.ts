@@ -24,12 +24,14 @@ export function assetRoutes(): Hono<AppEnv> {
   });
   assets.get(
     '/*',
+    // Set on the response once found: serveStatic's onFound runs after it has built the response.
+    async (c, next) => {
+      await next();
+      if (c.res.ok) c.res.headers.set('Cache-Control', 'public, max-age=300');
+    },
     serveStatic({
       root: PUBLIC_FOLDER,
       rewriteRequestPath: (path) => path.replace(/^\/public/, ''),
-      onFound: (_path, c) => {
-        c.header('Cache-Control', 'public, max-age=300');
-      },
     }),
   );
   return assets;

@@ -162,6 +162,66 @@ describe('enforcing instance settings', () => {
   });
 });
 
+describe('the Enforce and push tab', () => {
+  /** The text of the settings to enforce, from the legend to the reason. */
+  const choicesOf = (page: string) =>
+    textOf(page.slice(page.indexOf('Settings to enforce'), page.indexOf('Reason (optional)')));
+
+  it('groups the settings as the sections of the form: Connection details, Trigger, Notification settings', async () => {
+    const t = await setup();
+    const page = await pageText(t, INSTANCE_ENFORCEMENT, t.admin);
+    const legends = [...page.matchAll(/<legend>([^<]+)<\/legend>/g)].map((match) => match[1]);
+    const sections = ['Connection details', 'Trigger', 'Notification settings'];
+    expect(legends).toEqual(['Settings to enforce', ...sections, 'Settings to push', ...sections]);
+    const choices = choicesOf(page);
+    expect(choices).toMatch(
+      /^Settings to enforce All settings \(the whole integration\) Connection details Enabled .* Webhook .* Trigger Push events .* Push channel .* Notification settings .* Default channel/,
+    );
+  });
+
+  it('shows each value as it is at this level, a secret only as set, a choice by its label', async () => {
+    const t = await setup();
+    const page = await pageText(t, INSTANCE_ENFORCEMENT, t.admin);
+    const choices = choicesOf(page);
+    expect(choices).toContain('Enabled Current value: on');
+    expect(choices).toContain('Webhook URL Current value: set');
+    expect(choices).toContain('Default channel Current value: #general');
+    expect(choices).toContain('Labels to be notified behavior Current value: Match any of the labels');
+    expect(choices).toContain('Push events Current value: on');
+    expect(choices).toContain('Push channel Current value: (blank)');
+    expect(page).not.toContain('hooks.slack.com/services/T000');
+    expect(page).not.toContain('XXXX');
+  });
+
+  it('shows a group the values it has, inherited ones included, and a secret nobody set as not set', async () => {
+    const test = await createTestApp();
+    const world = await buildWorld(test.db);
+    const saved = await post(
+      test.app,
+      `${groupIntegrations('top')}/jira`,
+      {
+        _version: '0',
+        active: '0',
+        url: 'https://jira.example.com',
+        username: 'bot',
+        inheritance: 'custom',
+        _confirmed: '1',
+      },
+      { cookie: world.cookies.owner },
+    );
+    expect(saved.status).toBe(303);
+    const page = await (
+      await get(test.app, `${groupIntegrations('top')}/jira/enforcement`, { cookie: world.cookies.owner })
+    ).text();
+    const choices = choicesOf(page);
+    expect(choices).toContain('Enabled Current value: off');
+    expect(choices).toContain('Web URL Current value: https://jira.example.com');
+    expect(choices).toContain('Authentication method Current value: Basic');
+    expect(choices).toContain('API token, password, or personal access token Current value: not set');
+    expect(choices).toContain('Comment on Jira issues Current value: on');
+  });
+});
+
 describe('bad enforcement requests change nothing', () => {
   const cases: [string, Record<string, string | string[]>, string, string][] = [
     ['no setting chosen', { reason: 'x' }, 'keys', 'Choose the whole integration or at least one setting.'],

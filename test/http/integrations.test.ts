@@ -29,15 +29,15 @@ async function setup(): Promise<TestApp & { world: World; admin: string; maintai
 const rows = async (t: TestApp) => await t.db.select().from(integrationSettings);
 
 describe('Admin Area > Settings > Integrations', () => {
-  it('lists every type that can be set up for the instance as "Not set up", without the project-only Jenkins', async () => {
+  it('lists every type that can be set up for the instance as "Not configured", without the project-only Jenkins', async () => {
     const t = await setup();
     const html = await (await get(t.app, ADMIN_INTEGRATIONS, { cookie: t.admin })).text();
     expect(html).toContain('Slack notifications');
     expect(html).toContain('Pipeline status emails');
     expect(html).not.toContain('>Jenkins<');
-    expect(html.match(/Not set up/g)?.length).toBe(17);
+    expect(html.match(/Not configured/g)?.length).toBe(17);
     // No project inherits a default that is not set up.
-    expect(html).not.toMatch(/Not set up<\/span>\s*<\/td>\s*<td>[1-9]/);
+    expect(html).not.toMatch(/Not configured<\/span>\s*<\/td>\s*<td>[1-9]/);
   });
 
   it('asks for confirmation, with the number of projects the save reaches, before saving a default', async () => {

@@ -225,17 +225,48 @@ export function CheckboxField({ name, label, checked, error, help, disabled, asi
   );
 }
 
+interface CheckboxOption {
+  value: string;
+  label: string;
+  help?: string;
+}
+
 interface CheckboxGroupProps {
   name: string;
   legend: string;
-  options: { value: string; label: string; help?: string }[];
+  options: CheckboxOption[];
+  /** More options, in fieldsets of their own inside the group (the sections of a form). */
+  sections?: { legend: string; options: CheckboxOption[] }[];
   checked: readonly string[];
   error?: string | undefined;
 }
 
 /** Several values of one field (`scopes=api&scopes=read_api`), with the error under the legend. */
-export function CheckboxGroup({ name, legend, options, checked, error }: CheckboxGroupProps) {
+export function CheckboxGroup({ name, legend, options, sections = [], checked, error }: CheckboxGroupProps) {
   const id = fieldId(name);
+  const box = (option: CheckboxOption) => {
+    const optionId = `${id}-${option.value}`;
+    return (
+      <>
+        <div class="checkbox">
+          <input
+            id={optionId}
+            type="checkbox"
+            name={name}
+            value={option.value}
+            checked={checked.includes(option.value)}
+            aria-describedby={option.help ? `${optionId}-help` : undefined}
+          />
+          <label for={optionId}>{option.label}</label>
+        </div>
+        {option.help && (
+          <p class="field-help" id={`${optionId}-help`}>
+            {option.help}
+          </p>
+        )}
+      </>
+    );
+  };
   return (
     <fieldset
       id={id}
@@ -248,29 +279,13 @@ export function CheckboxGroup({ name, legend, options, checked, error }: Checkbo
           {error}
         </p>
       )}
-      {options.map((option) => {
-        const optionId = `${id}-${option.value}`;
-        return (
-          <>
-            <div class="checkbox">
-              <input
-                id={optionId}
-                type="checkbox"
-                name={name}
-                value={option.value}
-                checked={checked.includes(option.value)}
-                aria-describedby={option.help ? `${optionId}-help` : undefined}
-              />
-              <label for={optionId}>{option.label}</label>
-            </div>
-            {option.help && (
-              <p class="field-help" id={`${optionId}-help`}>
-                {option.help}
-              </p>
-            )}
-          </>
-        );
-      })}
+      {options.map(box)}
+      {sections.map((section) => (
+        <fieldset class="checkbox-section">
+          <legend>{section.legend}</legend>
+          {section.options.map(box)}
+        </fieldset>
+      ))}
     </fieldset>
   );
 }

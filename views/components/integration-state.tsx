@@ -1,7 +1,7 @@
 /**
  * @module views/components/integration-state
- * The state of an integration at a level, in GitLab's words: Active / Inactive / Not set up for
- * defaults; "Inherited from instance" / "Custom settings" / "Not configured" below them.
+ * The state of an integration at a level, in GitLab's words: Active / Inactive / Not configured at
+ * every level, and below the instance "Inherited from instance" / "Custom settings".
  */
 import type { EffectiveSettings, Level } from '../../src/settings/resolve.js';
 
@@ -14,7 +14,7 @@ export function sourceName(effective: EffectiveSettings): string {
 
 export function StateBadges({ level, effective }: { level: Level; effective: EffectiveSettings }) {
   if (effective.state === 'not_configured') {
-    return <span class="badge badge-not-configured">{level === 'project' ? 'Not configured' : 'Not set up'}</span>;
+    return <span class="badge badge-not-configured">Not configured</span>;
   }
   return (
     <span class="state-badges">

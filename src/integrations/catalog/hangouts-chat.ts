@@ -6,7 +6,7 @@ import { webhookMessage } from '../test-requests.js';
 export const hangoutsChat = defineIntegration({
   slug: 'hangouts-chat',
   title: 'Google Chat',
-  description: 'Send notifications from GitLab to a room in Google Chat.',
+  description: 'Send notifications about project events to a room in Google Chat.',
   category: 'chat',
   docsUrl: 'https://docs.gitlab.com/user/project/integrations/hangouts_chat/',
   levels: ['instance', 'group', 'project'],

@@ -8,7 +8,7 @@ const BASIC = '0';
 export const jira = defineIntegration({
   slug: 'jira',
   title: 'Jira issues',
-  description: 'Use Jira as this project’s issue tracker and link commits and merge requests to Jira issues.',
+  description: 'Use Jira as the issue tracker and link commits and merge requests to Jira issues.',
   category: 'issue_tracker',
   docsUrl: 'https://docs.gitlab.com/integration/jira/',
   sections: {

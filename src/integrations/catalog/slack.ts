@@ -21,7 +21,7 @@ export function slackLikeFields(channelPlaceholder: string): Field[] {
       name: 'username',
       label: 'Username',
       kind: 'text',
-      placeholder: 'GitLab-integration',
+      placeholder: 'Cascade',
       help: 'The name the messages are posted as.',
     },
     {

@@ -6,7 +6,7 @@ import { getUrlOf } from '../test-requests.js';
 export const youtrack = defineIntegration({
   slug: 'youtrack',
   title: 'JetBrains YouTrack',
-  description: 'Use JetBrains YouTrack as this project’s issue tracker.',
+  description: 'Use JetBrains YouTrack as the issue tracker.',
   category: 'issue_tracker',
   docsUrl: 'https://docs.gitlab.com/user/project/integrations/youtrack/',
   levels: ['instance', 'group', 'project'],

@@ -164,7 +164,8 @@ async function renderEnforcement(
   type: IntegrationType,
   options: Pick<EnforcementPageProps, 'errors' | 'submitted'> = {},
 ) {
-  const own = await storeOf(c).findOwn(scope.owner, type.slug);
+  const [state] = await integrationStates(storeOf(c), scope, type);
+  const own = state!.own;
   return c.render(
     <EnforcementPage
       type={type}
@@ -172,6 +173,7 @@ async function renderEnforcement(
       baseUrl={scope.baseUrl}
       hasOwnSettings={own !== undefined}
       enforcement={own?.enforced}
+      current={state!.effective}
       version={own?.version ?? 0}
       canEnforce={scope.canEnforce}
       canManage={scope.canManage}

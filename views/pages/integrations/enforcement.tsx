@@ -3,9 +3,11 @@
  * "Enforce and push" at the instance and group levels: enforce this level's values on
  * everything below (or lift the enforcement), and push values down by clearing the
  * descendants' own values for them. Each action goes through a confirmation with its impact.
+ * The settings to choose are grouped as the form's sections, each with its value at this level.
  */
 import type { IntegrationType, Level } from '../../../src/integrations/types.js';
 import { integrationUrl } from '../../../src/http/paths.js';
+import { formSections } from '../../../src/integrations/sections.js';
 import { settingKeys } from '../../../src/integrations/validate.js';
 import type { FieldErrors } from '../../../src/validation.js';
 import {
@@ -14,10 +16,11 @@ import {
   MAX_REASON_LENGTH,
   type DescendantCount,
 } from '../../../src/settings/enforcement.js';
-import type { Enforcement } from '../../../src/settings/resolve.js';
+import type { EffectiveSettings, Enforcement } from '../../../src/settings/resolve.js';
 import { CheckboxGroup, ErrorSummary, fieldId } from '../../components/form.js';
 import { messageBuilderFor } from '../../../src/delivery/messages/index.js';
 import { IntegrationTabs } from './edit.js';
+import { describeValue } from './overrides.js';
 
 /** What enforcing means for the values below: stated before enforcing and on the page. */
 export const ENFORCEMENT_KEEPS_VALUES =
@@ -43,24 +46,47 @@ export function overrideSentence(found: DescendantCount, what: string): string {
   return `${describeCount(found)} below ${total === 1 ? 'sets its' : 'set their'} own values for ${what}.`;
 }
 
-/** The settings to act on: the whole integration, or a choice of values. */
+/**
+ * A value as this level has it now, shown beside its checkbox: a secret only as set or not set,
+ * a choice by its label.
+ */
+export function currentValue(type: IntegrationType, key: string, current: EffectiveSettings): string {
+  if (key === 'active') return current.active ? 'on' : 'off';
+  const field = type.fields.find((candidate) => candidate.name === key);
+  if (!field) return current.events[key] ? 'on' : 'off';
+  const value = current.fields[key];
+  if (field.kind === 'secret') return value === null || value === undefined || value === '' ? 'not set' : 'set';
+  return describeValue(field, value)!;
+}
+
+/** The settings to act on: the whole integration, or a choice of values by section, each with its value here. */
 function KeyChoices({
   type,
   level,
+  current,
   ...group
 }: {
   type: IntegrationType;
   level: Level;
+  current: EffectiveSettings;
   name: string;
   legend: string;
   checked: readonly string[];
   error?: string | undefined;
 }) {
-  const values = settingKeys(type, level).map(({ key, label }) => ({ value: key, label }));
+  const labels = new Map(settingKeys(type, level).map(({ key, label }) => [key, label]));
   return (
     <CheckboxGroup
       {...group}
-      options={[{ value: ALL_VALUES, label: 'All settings (the whole integration)' }, ...values]}
+      options={[{ value: ALL_VALUES, label: 'All settings (the whole integration)' }]}
+      sections={formSections(type, level).map((section) => ({
+        legend: section.title,
+        options: section.keys.map((key) => ({
+          value: key,
+          label: labels.get(key) ?? key,
+          help: `Current value: ${currentValue(type, key, current)}`,
+        })),
+      }))}
     />
   );
 }
@@ -72,6 +98,8 @@ export interface EnforcementPageProps {
   /** Whether this level has settings of its own: there is nothing to enforce or push without. */
   hasOwnSettings: boolean;
   enforcement: Enforcement | undefined;
+  /** The values at this level now, shown beside each setting. */
+  current: EffectiveSettings;
   version: number;
   canEnforce: boolean;
   canManage: boolean;
@@ -87,6 +115,7 @@ export function EnforcementPage(props: EnforcementPageProps) {
     baseUrl,
     hasOwnSettings,
     enforcement,
+    current,
     version,
     canEnforce,
     canManage,
@@ -139,6 +168,7 @@ export function EnforcementPage(props: EnforcementPageProps) {
             <KeyChoices
               type={type}
               level={level}
+              current={current}
               name="keys"
               legend="Settings to enforce"
               checked={submitted.keys ?? enforcement?.keys ?? []}
@@ -184,6 +214,7 @@ export function EnforcementPage(props: EnforcementPageProps) {
             <KeyChoices
               type={type}
               level={level}
+              current={current}
               name="push_keys"
               legend="Settings to push"
               checked={submitted.pushKeys ?? []}

@@ -1,6 +1,11 @@
-/** @module views/pages/integrations/list: every integration type with its state at this level. */
+/**
+ * @module views/pages/integrations/list
+ * Every integration type with its logo and its state at this level: the active ones first, as
+ * GitLab lists them ("Active integrations", then "Add an integration").
+ */
 import type { IntegrationType } from '../../../src/integrations/types.js';
 import { integrationUrl } from '../../../src/http/paths.js';
+import { iconUrl } from '../../../src/integrations/icons.js';
 import type { HealthStatus } from '../../../src/delivery/health.js';
 import type { EffectiveSettings, Level, SettingsOwner } from '../../../src/settings/resolve.js';
 import type { SettingsUsage } from '../../../src/settings/usage.js';
@@ -34,8 +39,11 @@ const INTRO: Record<Level, string> = {
     'Integrations connect this project to other applications. Each can use the settings of the level above or custom settings.',
 };
 
+/** GitLab's two tables: what is active at this level first, then everything else to add. */
 export function IntegrationsListPage({ level, baseUrl, self, items, canManage }: IntegrationsListPageProps) {
-  const showUsage = level !== 'project';
+  const active = items.filter((item) => item.effective.active);
+  const rest = items.filter((item) => !item.effective.active);
+  const table = { level, baseUrl, self };
   return (
     <>
       <h1>Integrations</h1>
@@ -45,38 +53,66 @@ export function IntegrationsListPage({ level, baseUrl, self, items, canManage }:
           You can view these settings. Changing them needs the Maintainer or Owner role.
         </p>
       )}
-      <table class="table integrations-table">
-        <caption class="visually-hidden">Integrations</caption>
-        <thead>
-          <tr>
-            <th scope="col">Integration</th>
-            <th scope="col">Status</th>
-            {showUsage && <th scope="col">Projects inheriting</th>}
-            {showUsage && <th scope="col">Projects with custom settings</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {items.map(({ type, effective, usage, health }) => (
-            <tr>
-              <td>
-                <a href={integrationUrl(baseUrl, type.slug)} class="integration-link">
-                  {type.title}
-                </a>
-                <div class="muted">{type.description}</div>
-              </td>
-              <td>
-                <StateBadges level={level} effective={effective} />
-                {health && <HealthBadge health={health} self={self} />}
-              </td>
-              {/* With nothing set up here or above, there is nothing to inherit. */}
-              {showUsage && (
-                <td>{!usage ? '—' : effective.state === 'not_configured' ? 0 : usage.inheritingProjects}</td>
-              )}
-              {showUsage && <td>{usage ? usage.customProjects : '—'}</td>}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <section class="integrations-section" aria-labelledby="active-integrations">
+        <h2 id="active-integrations">Active integrations</h2>
+        {active.length > 0 ? (
+          <IntegrationsTable {...table} items={active} labelledBy="active-integrations" />
+        ) : (
+          <p class="muted empty-integrations">No integration is active here yet.</p>
+        )}
+      </section>
+      {rest.length > 0 && (
+        <section class="integrations-section" aria-labelledby="add-integration">
+          <h2 id="add-integration">Add an integration</h2>
+          <IntegrationsTable {...table} items={rest} labelledBy="add-integration" />
+        </section>
+      )}
     </>
+  );
+}
+
+function IntegrationsTable({
+  level,
+  baseUrl,
+  self,
+  items,
+  labelledBy,
+}: Omit<IntegrationsListPageProps, 'canManage'> & { labelledBy: string }) {
+  const showUsage = level !== 'project';
+  return (
+    <table class="table integrations-table" aria-labelledby={labelledBy}>
+      <thead>
+        <tr>
+          <th scope="col">Integration</th>
+          <th scope="col">Status</th>
+          {showUsage && <th scope="col">Projects inheriting</th>}
+          {showUsage && <th scope="col">Projects with custom settings</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {items.map(({ type, effective, usage, health }) => (
+          <tr>
+            <td>
+              <div class="integration-name">
+                <img src={iconUrl(type)} alt="" class="integration-icon" />
+                <div>
+                  <a href={integrationUrl(baseUrl, type.slug)} class="integration-link">
+                    {type.title}
+                  </a>
+                  <div class="muted">{type.description}</div>
+                </div>
+              </div>
+            </td>
+            <td>
+              <StateBadges level={level} effective={effective} />
+              {health && <HealthBadge health={health} self={self} />}
+            </td>
+            {/* With nothing set up here or above, there is nothing to inherit. */}
+            {showUsage && <td>{!usage ? '—' : effective.state === 'not_configured' ? 0 : usage.inheritingProjects}</td>}
+            {showUsage && <td>{usage ? usage.customProjects : '—'}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
