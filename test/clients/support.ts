@@ -13,7 +13,7 @@ import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { createUser, findUserByUsername } from '../../src/model/users.js';
 import { apiToken } from '../support/api.js';
-import { controlOf } from '../support/app.js';
+import { controlOf, shownValueOf } from '../support/app.js';
 import { must } from '../support/world.js';
 import { ROOT, startServer, type RunningServer } from '../browser/support.js';
 import { writeConnection } from '../../src/db/client.js';
@@ -42,7 +42,9 @@ export interface ClientServer {
   close(): Promise<void>;
 }
 
-const valueOf = (html: string, name: string) => /\bvalue="([^"]*)"/.exec(controlOf(html, name) ?? '')?.[1];
+/** A field's value: its input's in custom settings, the text shown for it while the project inherits. */
+const valueOf = (html: string, name: string) =>
+  /\bvalue="([^"]*)"/.exec(controlOf(html, name) ?? '')?.[1] ?? shownValueOf(html, name);
 
 export async function startClientServer(): Promise<ClientServer> {
   const server = await startServer();
