@@ -10,5 +10,8 @@ ALTER TABLE "users" ADD COLUMN "last_sign_in_at" bigint;--> statement-breakpoint
 ALTER TABLE "password_reset_tokens" ADD CONSTRAINT "password_reset_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "password_reset_tokens_token_hash_unique" ON "password_reset_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "password_reset_tokens_user_id_idx" ON "password_reset_tokens" USING btree ("user_id");--> statement-breakpoint
+-- The reset form says whether a link still works: kept pages move when a link is made or used.
+CREATE TRIGGER password_reset_tokens_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON password_reset_tokens
+  FOR EACH STATEMENT EXECUTE FUNCTION cascade_changed();--> statement-breakpoint
 -- Accounts older than this column are taken as signed in (when is unknown): an upgraded instance is not new, and its sign-in page shows no first-password hint.
 UPDATE "users" SET "last_sign_in_at" = "created_at";
