@@ -22,17 +22,16 @@ export function assetRoutes(): Hono<AppEnv> {
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(htmx);
   });
-  assets.get(
-    '/*',
-    // Set on the response once found: serveStatic's onFound runs after it has built the response.
-    async (c, next) => {
-      await next();
-      if (c.res.ok) c.res.headers.set('Cache-Control', 'public, max-age=300');
-    },
-    serveStatic({
-      root: PUBLIC_FOLDER,
-      rewriteRequestPath: (path) => path.replace(/^\/public/, ''),
-    }),
-  );
+  const servePublic = serveStatic({
+    root: PUBLIC_FOLDER,
+    rewriteRequestPath: (path) => path.replace(/^\/public/, ''),
+  });
+  // One handler, so that the route is one route: the header goes on the response serveStatic
+  // answers (its onFound runs before it builds that response).
+  assets.get('/*', async (c, next) => {
+    const found = await servePublic(c, next);
+    if (found?.ok) found.headers.set('Cache-Control', 'public, max-age=300');
+    return found;
+  });
   return assets;
 }
