@@ -38,9 +38,9 @@ export interface InstanceOverview {
 export const OVERVIEW_LIMIT = 5;
 
 /**
- * Reads the overview in a fixed number of queries, whatever the size of the tree: the instance's
- * chain once, every type's usage in one statement, the unhealthy targets, and one page of the
- * audit trail.
+ * Reads the overview: the instance's chain once, every type's usage in one statement, one page of
+ * the audit trail, and the unhealthy targets (healthReport: a few queries for each unhealthy one,
+ * as Integration health reads them; there are few).
  *
  * @example
  * const overview = await instanceOverview(db, store, new Date())
