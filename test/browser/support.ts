@@ -2,7 +2,8 @@
  * Browser test support: a real Cascade server on a free local port, Chromium driven by
  * playwright-core, and a tab that checks every page it reaches (no server error, no script
  * error, HTML without structural errors as html-validate reads it, and with JavaScript on, no
- * serious accessibility violation found by axe-core).
+ * serious accessibility violation found by axe-core, at the desktop's width and a phone's, and
+ * nothing wider than the phone's).
  */
 import { openTestDatabase } from '../support/database.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -165,6 +166,41 @@ export async function expectNoSeriousAccessibilityViolations(page: Page): Promis
   }
 }
 
+/** The phone width every page is checked at besides the desktop one (an iPhone 12 to 15's). */
+export const PHONE_VIEWPORT = { width: 390, height: 844 } as const;
+
+/**
+ * Fails where the page does not fit the width of its viewport: the page scrolls sideways, a box
+ * in it scrolls sideways (code and text areas may: they are the only things that cannot wrap),
+ * or a link, button, field or table cell ends beyond the right edge.
+ */
+export async function expectFitsWidth(page: Page): Promise<void> {
+  const problems = await page.evaluate(() => {
+    const found: string[] = [];
+    const width = document.documentElement.clientWidth;
+    const describe = (element: Element) =>
+      `${element.tagName.toLowerCase()} "${(element.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40)}"`;
+    if (document.documentElement.scrollWidth > width)
+      found.push(`the page scrolls sideways (${document.documentElement.scrollWidth} px wide)`);
+    for (const element of document.body.querySelectorAll('*')) {
+      const { overflowX } = getComputedStyle(element);
+      const scrolls = (overflowX === 'auto' || overflowX === 'scroll') && element.scrollWidth > element.clientWidth + 1;
+      if (scrolls && !element.matches('pre, pre *, textarea')) found.push(`${describe(element)} scrolls sideways`);
+    }
+    for (const element of document.body.querySelectorAll('a, button, input, select, textarea, th, td')) {
+      const box = element.getBoundingClientRect();
+      // A visually hidden element (a table's header row on phones) is 1 px wide, clipped.
+      const hidden = box.width <= 1 || element.closest('.visually-hidden, thead')?.getBoundingClientRect().width === 1;
+      if (!hidden && box.right > width + 1) found.push(`${describe(element)} ends at ${Math.round(box.right)} px`);
+    }
+    return [...new Set(found)];
+  });
+  if (problems.length > 0) {
+    const width = page.viewportSize()?.width;
+    throw new Error(`Wider than ${width} px on ${page.url()}:\n  ${problems.slice(0, 10).join('\n  ')}`);
+  }
+}
+
 /**
  * html-validate's rules of correct HTML (its `standard` preset: nesting, duplicate ids, attributes
  * that do not exist or are misused, forms and labels), without its preferences of style.
@@ -188,7 +224,8 @@ const isExpectedHttpError = (text: string) =>
 /**
  * One browser tab on a {@link RunningServer}. Every page it reaches through {@link visit} or
  * {@link follow} is checked: no 5xx, no script or CSP error in the console, valid HTML, and with
- * JavaScript on, no serious accessibility violation.
+ * JavaScript on, no serious accessibility violation at the tab's width and at a phone's, where
+ * nothing may be wider than the screen either.
  */
 export class BrowserTab {
   private readonly browserErrors: string[] = [];
@@ -244,6 +281,18 @@ export class BrowserTab {
     await this.context.close();
   }
 
+  /** Runs `check` with the viewport at {@link PHONE_VIEWPORT}, then gives the page its size back. */
+  private async atPhoneWidth(check: () => Promise<void>): Promise<void> {
+    const size = this.page.viewportSize();
+    if (!size || size.width <= PHONE_VIEWPORT.width) return check();
+    await this.page.setViewportSize(PHONE_VIEWPORT);
+    try {
+      await check();
+    } finally {
+      await this.page.setViewportSize(size);
+    }
+  }
+
   private async checkPage(response: PageResponse): Promise<void> {
     if (response.status() >= 500) {
       throw new Error(
@@ -252,7 +301,13 @@ export class BrowserTab {
     }
     if ((response.headers()['content-type'] ?? '').startsWith('text/html'))
       await expectValidHtml(response.url(), await response.text());
-    if (this.javaScriptEnabled) await expectNoSeriousAccessibilityViolations(this.page);
+    if (this.javaScriptEnabled) {
+      await expectNoSeriousAccessibilityViolations(this.page);
+      await this.atPhoneWidth(async () => {
+        await expectFitsWidth(this.page);
+        await expectNoSeriousAccessibilityViolations(this.page);
+      });
+    }
     if (this.browserErrors.length > 0) {
       const errors = this.browserErrors.splice(0);
       throw new Error(`The browser reported errors on ${this.page.url()}:\n  ${errors.join('\n  ')}`);
@@ -261,7 +316,7 @@ export class BrowserTab {
 }
 
 /** What a tab may set of its browser context besides JavaScript and the server's URL. */
-export type TabOptions = Pick<BrowserContextOptions, 'timezoneId' | 'locale'>;
+export type TabOptions = Pick<BrowserContextOptions, 'timezoneId' | 'locale' | 'viewport'>;
 
 /** What the tests of one JavaScript mode run against; `server` and `tab` are set before the first test. */
 export interface ChromiumRun {

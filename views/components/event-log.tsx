@@ -47,7 +47,7 @@ export function EventLog<Event>({ caption, columns, page, empty, isFirstPage, pa
             {page.events.map((event) => (
               <tr>
                 {columns.map((column) => (
-                  <td>{column.cell(event)}</td>
+                  <td data-label={column.header}>{column.cell(event)}</td>
                 ))}
               </tr>
             ))}

@@ -68,11 +68,13 @@ export function InstanceOverviewSections({ overview }: { overview: InstanceOverv
                     <td>
                       <a href={integrationUrl(INSTANCE_INTEGRATIONS, type.slug)}>{type.title}</a>
                     </td>
-                    <td>
+                    <td data-label="Instance default">
                       <StateBadges level="instance" effective={instance} />
                     </td>
-                    <td>{instance.state === 'not_configured' ? '—' : usage.inheritingProjects}</td>
-                    <td>
+                    <td data-label="Projects inheriting it">
+                      {instance.state === 'not_configured' ? '—' : usage.inheritingProjects}
+                    </td>
+                    <td data-label="Custom settings below">
                       {usage.customGroups + usage.customProjects > 0 ? (
                         <a href={integrationUrl(INSTANCE_INTEGRATIONS, type.slug, 'overrides')}>
                           {customSummary(usage)}
@@ -81,7 +83,7 @@ export function InstanceOverviewSections({ overview }: { overview: InstanceOverv
                         'None'
                       )}
                     </td>
-                    <td>{healthSummary(unhealthy)}</td>
+                    <td data-label="Health">{healthSummary(unhealthy)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -56,7 +56,7 @@ export function MembersSection({ base, members, roles, values, errors, scopeNote
                 <td>
                   <strong>{user.name}</strong> <span class="muted">@{user.username}</span>
                 </td>
-                <td>
+                <td data-label="Role">
                   {member.codeHostId !== null || !offered(roles, member.accessLevel) ? (
                     // Guest and Planner come from a code host; Cascade's forms do not offer them.
                     <>

@@ -26,18 +26,26 @@ function SideNav({
   const active = items
     .filter((item) => current === item.href || current.startsWith(`${item.match ?? item.href}/`))
     .sort((a, b) => b.href.length - a.href.length)[0];
+  // On phones the list folds away behind its summary (the section and the current page), so
+  // that the page's content starts near the top; on wider screens the list is always shown.
   return (
     <nav class="sidenav" aria-label={label}>
       <p class="sidenav-title">{title}</p>
-      <ul>
-        {items.map((item) => (
-          <li>
-            <a href={item.href} aria-current={item === active ? 'page' : undefined}>
-              {item.label}
-            </a>
-          </li>
-        ))}
-      </ul>
+      <details class="sidenav-menu">
+        <summary>
+          {title}
+          {active && <span class="sidenav-current">{active.label}</span>}
+        </summary>
+        <ul>
+          {items.map((item) => (
+            <li>
+              <a href={item.href} aria-current={item === active ? 'page' : undefined}>
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </details>
     </nav>
   );
 }

@@ -74,16 +74,16 @@ export function TokensTable({
                 <strong>{token.name}</strong>
               </td>
               {showOwner && (
-                <td>
+                <td data-label="User">
                   {owner?.name}
                   <div class="muted">@{owner?.username}</div>
                 </td>
               )}
-              <td>{tokenScopes(token).join(', ')}</td>
-              <td>{day(token.createdAt)}</td>
-              <td>{day(token.lastUsedAt)}</td>
-              <td>{token.expiresAt}</td>
-              <td>
+              <td data-label="Scopes">{tokenScopes(token).join(', ')}</td>
+              <td data-label="Created">{day(token.createdAt)}</td>
+              <td data-label="Last used">{day(token.lastUsedAt)}</td>
+              <td data-label="Expires">{token.expiresAt}</td>
+              <td data-label="Status">
                 <span class={className}>{label}</span>
               </td>
               <td>{status === 'revoked' ? null : <RevokeButton token={token} action={revokeAction(token)} />}</td>

@@ -82,12 +82,12 @@ export function CodeHostsPage({ rows }: { rows: ConnectionRow[] }) {
                     {HOST_KIND_LABELS[host.kind]} · {host.url}
                   </div>
                 </td>
-                <td>{host.version || '—'}</td>
-                <td>
+                <td data-label="Version">{host.version || '—'}</td>
+                <td data-label="Status">
                   <StatusBadge host={host} run={run} />
                 </td>
-                <td>{importedSummary(counts)}</td>
-                <td>{when(host.lastReconciledAt)}</td>
+                <td data-label="Imported">{importedSummary(counts)}</td>
+                <td data-label="Last reconcile">{when(host.lastReconciledAt)}</td>
                 <td>
                   <a class="button" href={codeHostPath(host, 'edit')}>
                     Edit

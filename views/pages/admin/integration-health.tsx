@@ -59,15 +59,15 @@ export function IntegrationHealthPage({ report }: { report: HealthReport }) {
                     {findIntegrationType(integration)?.title ?? integration}
                   </a>
                 </td>
-                <td>
+                <td data-label="Settings of">
                   {LEVEL_LABEL[health.owner.level]}
                   {health.owner.level !== 'instance' && ` ${health.owner.name}`}
                 </td>
-                <td>
+                <td data-label="State">
                   <HealthBadge health={health} self={health.owner} />
                 </td>
-                <td>{projects}</td>
-                <td>
+                <td data-label="Projects affected">{projects}</td>
+                <td data-label="Last failure">
                   {health.lastFailure}
                   {health.lastFailureAt && (
                     <div class="muted">

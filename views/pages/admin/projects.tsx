@@ -48,7 +48,9 @@ export function AdminProjectsPage({ projects, total, page, perPage, search, mark
                   <a href={`/admin/projects/${project.id}`}>{project.name}</a>{' '}
                   <ManagedBadge item={project} marks={marks} />
                 </td>
-                <td class="muted">{project.fullPath}</td>
+                <td data-label="Path" class="muted">
+                  {project.fullPath}
+                </td>
               </tr>
             ))}
           </tbody>

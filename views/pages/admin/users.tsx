@@ -91,8 +91,8 @@ export function UsersPage({ users, total, page, perPage, search, currentUser, ma
                     @{user.username} <FromHostBadge item={user} marks={marks} />
                   </div>
                 </td>
-                <td>{user.email}</td>
-                <td>
+                <td data-label="Email">{user.email}</td>
+                <td data-label="Access">
                   {user.isAdmin && <span class="badge badge-admin">Administrator</span>}
                   {user.blockedAt && <span class="badge badge-blocked">Blocked</span>}
                   {!user.isAdmin && !user.blockedAt && <span class="muted">Regular</span>}

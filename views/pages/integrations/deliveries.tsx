@@ -323,12 +323,12 @@ export function DeliveryPage({ type, baseUrl, delivery, canResend, canSeeInstanc
             <tbody>
               {delivery.attemptLog.map((attempt) => (
                 <tr>
-                  <td>
+                  <td data-label="Time">
                     <UtcTime date={attempt.attemptedAt} />
                   </td>
-                  <td>{attemptOutcome(attempt)}</td>
-                  <td>{attempt.durationMs} ms</td>
-                  <td>
+                  <td data-label="Status">{attemptOutcome(attempt)}</td>
+                  <td data-label="Duration">{attempt.durationMs} ms</td>
+                  <td data-label="Response (first 8 KB)">
                     {attempt.responseExcerpt ? (
                       <pre class="delivery-body">{attempt.responseExcerpt}</pre>
                     ) : (
@@ -360,8 +360,8 @@ export function DeliveryPage({ type, baseUrl, delivery, canResend, canSeeInstanc
             {Object.entries(delivery.used).map(([name, { value, from }]) => (
               <tr>
                 <th scope="row">{fieldOf(name)?.label ?? eventLabel(name) ?? name}</th>
-                <td>{describeValue(fieldOf(name), value)}</td>
-                <td>
+                <td data-label="Value">{describeValue(fieldOf(name), value)}</td>
+                <td data-label="From">
                   <SourceLink from={from} slug={type.slug} canSeeInstance={canSeeInstance} />
                 </td>
               </tr>

@@ -108,8 +108,12 @@ function IntegrationsTable({
               {health && <HealthBadge health={health} self={self} />}
             </td>
             {/* With nothing set up here or above, there is nothing to inherit. */}
-            {showUsage && <td>{!usage ? '—' : effective.state === 'not_configured' ? 0 : usage.inheritingProjects}</td>}
-            {showUsage && <td>{usage ? usage.customProjects : '—'}</td>}
+            {showUsage && (
+              <td data-label="Projects inheriting">
+                {!usage ? '—' : effective.state === 'not_configured' ? 0 : usage.inheritingProjects}
+              </td>
+            )}
+            {showUsage && <td data-label="Projects with custom settings">{usage ? usage.customProjects : '—'}</td>}
           </tr>
         ))}
       </tbody>

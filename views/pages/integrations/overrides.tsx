@@ -138,7 +138,7 @@ export function OverridesPage({
                     <a href={settingsHref(owner, type.slug)}>{owner.path}</a>
                     <div class="muted">{owner.level === 'group' ? 'Group' : 'Project'}</div>
                   </td>
-                  <td>
+                  <td data-label="Differs from the default">
                     {differences.length === 0 ? (
                       <span class="muted">Same values as the default</span>
                     ) : (
