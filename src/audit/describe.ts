@@ -116,6 +116,26 @@ export function describeChanges(event: DescribableEvent): DescribedChange[] {
   });
 }
 
+/** Below this many, the values of settings set up for the first time are listed as they are. */
+const FOLD_FROM = 4;
+
+/**
+ * Settings set up for the first time list every value, each new: the page folds them under one
+ * line, "Set up with 24 values", that opens to the list.
+ *
+ * @example
+ * foldSetUp(describeChanges(event)) // { shown: [], folded: [Enabled: (not set) → Yes, ...], summary: 'Set up with 24 values' }
+ */
+export function foldSetUp(changes: DescribedChange[]): {
+  shown: DescribedChange[];
+  folded: DescribedChange[];
+  summary: string | null;
+} {
+  const setUp = changes.every((change) => change.before === NOT_SET || change.sentence === 'set');
+  if (!setUp || changes.length < FOLD_FROM) return { shown: changes, folded: [], summary: null };
+  return { shown: [], folded: changes, summary: `Set up with ${changes.length} values` };
+}
+
 /** "Username: a → b", "Webhook URL: changed", "Switched to custom settings", "Name: gitlab.example.com". */
 export function changeLine(change: DescribedChange): string {
   if (change.sentence !== undefined)

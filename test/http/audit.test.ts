@@ -223,6 +223,22 @@ describe('the audit trail in words', () => {
     expect(page).not.toContain('notify_only_broken_pipelines');
   });
 
+  it('folds the values of settings set up for the first time under one line that opens to them', async () => {
+    const t = await setup();
+    await saveInstanceSlack(t.app, t.admin, { username: 'first-bot' });
+    const page = await text(get(t.app, '/admin/audit_events', { cookie: t.admin }));
+    const folded =
+      /<details class="folded-changes"><summary>Set up with (\d+) values<\/summary><ul class="differences-folded">(.*?)<\/ul>/.exec(
+        page,
+      );
+    expect(folded).not.toBeNull();
+    const lines = [...folded![2]!.matchAll(/<li>(.*?)<\/li>/g)].map((item) => item[1]!.replace(/&gt;/g, '>'));
+    expect(lines).toHaveLength(Number(folded![1]));
+    expect(lines).toContain('Username: (not set) → first-bot');
+    expect(lines).toContain('Webhook URL: set');
+    expect(changeLines(page)).toEqual([]);
+  });
+
   it('says when a level switches to custom settings, takes one value from above again, and inherits again', async () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin);

@@ -1,5 +1,5 @@
 /** @module views/pages/audit: the audit trail, newest first, with filters, page links and downloads. */
-import { actionLabel, changeLine, describeChanges, integrationTitle } from '../../src/audit/describe.js';
+import { actionLabel, changeLine, describeChanges, foldSetUp, integrationTitle } from '../../src/audit/describe.js';
 import type { AuditPage } from '../../src/audit/trail.js';
 import { integrationTypes } from '../../src/integrations/index.js';
 import type { FieldErrors } from '../../src/validation.js';
@@ -62,14 +62,28 @@ const auditColumns = (now: Date): EventColumn<AuditPage['events'][number]>[] => 
     header: 'Changes',
     cell: (event) => {
       const changes = describeChanges(event);
-      return changes.length === 0 ? (
-        <span class="muted">No values changed</span>
-      ) : (
-        <ul class="differences">
-          {changes.map((change) => (
-            <li>{changeLine(change)}</li>
-          ))}
-        </ul>
+      if (changes.length === 0) return <span class="muted">No values changed</span>;
+      const { shown, folded, summary } = foldSetUp(changes);
+      return (
+        <>
+          {shown.length > 0 && (
+            <ul class="differences">
+              {shown.map((change) => (
+                <li>{changeLine(change)}</li>
+              ))}
+            </ul>
+          )}
+          {summary && (
+            <details class="folded-changes">
+              <summary>{summary}</summary>
+              <ul class="differences-folded">
+                {folded.map((change) => (
+                  <li>{changeLine(change)}</li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </>
       );
     },
   },
