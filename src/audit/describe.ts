@@ -16,6 +16,8 @@ export interface DescribedChange {
   after: string | null;
   /** Said instead of before and after: "Switched to custom settings", "changed" for a secret. */
   sentence?: string;
+  /** Only where the value comes from changed: `here`, taken over from above; `above`, given back. */
+  moved?: 'here' | 'above';
 }
 
 /** What the trail knows of an event: enough to describe it, whatever its age. */
@@ -72,7 +74,8 @@ function secretSentence(change: AuditChange): string {
 }
 
 function valueText(setting: Setting | undefined, value: string | null, inherited: boolean | undefined): string {
-  if (inherited) return INHERITED;
+  // Events recorded before the trail kept the inherited value have none.
+  if (inherited) return value === null ? INHERITED : `${valueText(setting, value, false)} (inherited)`;
   if (value === null) return NOT_SET;
   if (!setting || setting.kind === 'boolean') return YES_NO[value] ?? value;
   if (setting.kind === 'choice') return setting.choices.get(value) ?? value;
@@ -112,28 +115,42 @@ export function describeChanges(event: DescribableEvent): DescribedChange[] {
       label,
       before: valueText(setting, change.before, change.beforeInherited),
       after: valueText(setting, change.after, change.afterInherited),
+      ...(change.sameValue ? { moved: change.beforeInherited ? 'here' : 'above' } : {}),
     };
   });
 }
 
-/** Below this many, the values of settings set up for the first time are listed as they are. */
+/** Below this many, the lines a fold would hold are listed with the others. */
 const FOLD_FROM = 4;
 
+const SAME_VALUE_SUMMARY = {
+  here: (count: number) => `${count} values now set here, the same as they inherited`,
+  above: (count: number) => `${count} values now inherited, the same as they were`,
+  both: (count: number) => `${count} values the same, only where they come from changed`,
+};
+
 /**
- * Settings set up for the first time list every value, each new: the page folds them under one
- * line, "Set up with 24 values", that opens to the list.
+ * What the page lists of an event's changes, and what it folds under one line that opens to
+ * them: the values a switch of inheritance only moves (taken over from above as they were, or
+ * given back unchanged), "30 values now set here, the same as they inherited"; and the values
+ * of settings set up for the first time, each new, "Set up with 24 values".
  *
  * @example
- * foldSetUp(describeChanges(event)) // { shown: [], folded: [Enabled: (not set) → Yes, ...], summary: 'Set up with 24 values' }
+ * foldChanges(describeChanges(event)) // { shown: [Switched to custom settings, Default channel: #general (inherited) → #api], folded: [...], summary: '30 values now set here, the same as they inherited' }
  */
-export function foldSetUp(changes: DescribedChange[]): {
+export function foldChanges(changes: DescribedChange[]): {
   shown: DescribedChange[];
   folded: DescribedChange[];
   summary: string | null;
 } {
   const setUp = changes.every((change) => change.before === NOT_SET || change.sentence === 'set');
-  if (!setUp || changes.length < FOLD_FROM) return { shown: changes, folded: [], summary: null };
-  return { shown: [], folded: changes, summary: `Set up with ${changes.length} values` };
+  if (setUp && changes.length >= FOLD_FROM)
+    return { shown: [], folded: changes, summary: `Set up with ${changes.length} values` };
+  const moved = changes.filter((change) => change.moved);
+  if (moved.length < FOLD_FROM) return { shown: changes, folded: [], summary: null };
+  const directions = new Set(moved.map((change) => change.moved!));
+  const summary = SAME_VALUE_SUMMARY[directions.size > 1 ? 'both' : [...directions][0]!](moved.length);
+  return { shown: changes.filter((change) => !change.moved), folded: moved, summary };
 }
 
 /** "Username: a → b", "Webhook URL: changed", "Switched to custom settings", "Name: gitlab.example.com". */

@@ -21,6 +21,11 @@ export interface AuditChange {
    */
   beforeInherited?: true;
   afterInherited?: true;
+  /**
+   * Only where the value comes from changed, not the value: taken over from the level above as it
+   * was, or given back to it with the same value. Absent in events recorded before it was kept.
+   */
+  sameValue?: true;
 }
 
 /**
@@ -172,7 +177,9 @@ function leftToAbove(own: OwnValues | undefined, kind: SettingKind, key: string)
 /**
  * The values that differ between a level's own settings before and after a change (either may
  * be absent: set up for the first time, or removed). On a level below the instance a value the
- * level does not set is inherited, and the change says so (`beforeInherited`, `afterInherited`).
+ * level does not set is inherited, and the change says so (`beforeInherited`, `afterInherited`);
+ * given `above`, the values the levels above give it, an inherited side shows that value, and a
+ * value taken over or given back unchanged is marked `sameValue` (secrets only as set or not).
  *
  * @example
  * settingsChanges(slack, { fields: { username: 'a' }, events: {} }, { fields: { username: 'b' }, events: {} }, 'instance')
@@ -183,8 +190,11 @@ export function settingsChanges(
   before: OwnValues | undefined,
   after: OwnValues | undefined,
   level: AuditedLevel['level'],
+  above?: OwnValues,
 ): AuditChange[] {
   const hasLevelAbove = level !== 'instance';
+  const inheritedValue = (kind: SettingKind, key: string): FieldValue | undefined =>
+    kind === 'active' ? above?.active : kind === 'field' ? above?.fields[key] : above?.events[key];
   const changes: AuditChange[] = [];
   const compare = (
     kind: SettingKind,
@@ -205,8 +215,10 @@ export function settingsChanges(
       change.before = had ? 'set' : null;
       change.after = has ? (had ? 'changed' : 'set') : null;
     } else {
-      change.before = wasInherited ? null : shown(was);
-      change.after = isInherited ? null : shown(is);
+      const fromAbove = above ? shown(inheritedValue(kind, key)) : null;
+      change.before = wasInherited ? fromAbove : shown(was);
+      change.after = isInherited ? fromAbove : shown(is);
+      if (above && wasInherited !== isInherited && change.before === change.after) change.sameValue = true;
     }
     if (wasInherited) change.beforeInherited = true;
     if (isInherited) change.afterInherited = true;

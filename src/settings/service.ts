@@ -4,7 +4,7 @@
  * them along the chain, prepare a submitted change (custom settings, or back to inheriting) and
  * write it. settings/save.ts puts these steps together into the one way to save.
  */
-import { INHERITS_FROM, recordAuditEvent, settingsChanges, type AuditChange } from '../audit/trail.js';
+import { INHERITS_FROM, recordAuditEvent, settingsChanges, type AuditChange, type OwnValues } from '../audit/trail.js';
 import type { User } from '../db/schema.js';
 import { findIntegrationType, integrationTypesAt } from '../integrations/index.js';
 import type { Field, FieldValue, IntegrationType, SettingsValues } from '../integrations/types.js';
@@ -89,9 +89,19 @@ export function inheritedSettings(at: SettingsLevel, state: IntegrationState): E
  * nearest level above that has settings, which the audit trail names when the level starts or
  * stops inheriting.
  */
-export type SettingsChange = { version: number; inheritsFrom: SettingsOwner | null } & (
-  { mode: 'inherit' } | { mode: 'custom'; own: OwnSettings }
-);
+export type SettingsChange = {
+  version: number;
+  inheritsFrom: SettingsOwner | null;
+  /** The values the levels above give this one, as the change was prepared: what the audit trail says it inherited. */
+  above: OwnValues;
+} & ({ mode: 'inherit' } | { mode: 'custom'; own: OwnSettings });
+
+/** The values of resolved settings, as the audit trail compares them. */
+const valuesOf = (settings: EffectiveSettings): OwnValues => ({
+  active: settings.active,
+  fields: settings.fields,
+  events: settings.events,
+});
 
 /**
  * A valid change comes with the settings it results in, resolved along the chain, and whether it
@@ -140,10 +150,11 @@ export async function prepareSettingsChange(
       return refused({
         inheritance: `There are no default settings for ${type.title} to inherit; use custom settings`,
       });
+    const inherited = resolveSettings(type, at.owner, aboveRows);
     return {
       ok: true,
-      change: { mode: 'inherit', version, inheritsFrom: effective.inheritsFrom },
-      effective: resolveSettings(type, at.owner, aboveRows),
+      change: { mode: 'inherit', version, inheritsFrom: effective.inheritsFrom, above: valuesOf(inherited) },
+      effective: inherited,
       unchanged: ownBefore === undefined,
     };
   }
@@ -198,7 +209,7 @@ export async function prepareSettingsChange(
   if (Object.keys(errors).length > 0) return refused(errors);
   return {
     ok: true,
-    change: { mode: 'custom', version, own, inheritsFrom: effective.inheritsFrom },
+    change: { mode: 'custom', version, own, inheritsFrom: effective.inheritsFrom, above: valuesOf(above) },
     effective: after,
     unchanged: sameOwnSettings(ownBefore, own),
   };
@@ -348,7 +359,7 @@ export async function commitSettingsChange(
       integration: type.slug,
       changes: [
         ...inheritanceChange(at.level, change.inheritsFrom, before, after),
-        ...settingsChanges(type, before, after, at.level),
+        ...settingsChanges(type, before, after, at.level, change.above),
       ],
     });
     return 'saved';

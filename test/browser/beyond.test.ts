@@ -165,8 +165,8 @@ describeInChromium(
       const { page } = run.tab;
       await run.tab.visit('/platform/api/-/audit_events');
       const table = await page.getByRole('table', { name: 'Audit events' }).innerText();
-      expect(table).toContain('Username: Inherited → api-bot');
-      expect(table).toContain('Default channel: Inherited → #api');
+      expect(table).toContain('Username: cascade-v2 (inherited) → api-bot');
+      expect(table).toContain('Default channel: #general (inherited) → #api');
       await run.tab.follow(page.getByRole('button', { name: 'Sign out' }));
     });
 

@@ -161,7 +161,7 @@ describe('the audit trail', () => {
     const page = await text(get(t.app, '/groups/top/-/audit_events', { cookie: t.world.cookies.owner }));
     expect(page.match(/<tr>/g)).toHaveLength(2);
     expect(page).toContain('Switched to custom settings');
-    expect(page).toContain('Username: Inherited → top-bot');
+    expect(page).toContain('Username: cascade (inherited) → top-bot');
   });
 
   it('cannot be changed or deleted, even directly in the database', async () => {
@@ -202,6 +202,17 @@ const changeLines = (page: string) =>
     [...list[1]!.matchAll(/<li>(.*?)<\/li>/g)].map((item) => item[1]!.replace(/&gt;/g, '>')),
   );
 
+/** The folded lines of each event, newest first: the line that opens them and what it folds. */
+const foldedLines = (page: string) =>
+  [
+    ...page.matchAll(
+      /<details class="folded-changes"><summary>(.*?)<\/summary><ul class="differences-folded">(.*?)<\/ul>/g,
+    ),
+  ].map((folded) => ({
+    summary: folded[1]!,
+    lines: [...folded[2]!.matchAll(/<li>(.*?)<\/li>/g)].map((item) => item[1]!.replace(/&gt;/g, '>')),
+  }));
+
 describe('the audit trail in words', () => {
   it('shows only the values that changed, by their labels, choices by their label and toggles as yes or no', async () => {
     const t = await setup();
@@ -227,13 +238,9 @@ describe('the audit trail in words', () => {
     const t = await setup();
     await saveInstanceSlack(t.app, t.admin, { username: 'first-bot' });
     const page = await text(get(t.app, '/admin/audit_events', { cookie: t.admin }));
-    const folded =
-      /<details class="folded-changes"><summary>Set up with (\d+) values<\/summary><ul class="differences-folded">(.*?)<\/ul>/.exec(
-        page,
-      );
-    expect(folded).not.toBeNull();
-    const lines = [...folded![2]!.matchAll(/<li>(.*?)<\/li>/g)].map((item) => item[1]!.replace(/&gt;/g, '>'));
-    expect(lines).toHaveLength(Number(folded![1]));
+    const [setUp] = foldedLines(page);
+    expect(setUp!.summary).toBe(`Set up with ${setUp!.lines.length} values`);
+    const { lines } = setUp!;
     expect(lines).toContain('Username: (not set) → first-bot');
     expect(lines).toContain('Webhook URL: set');
     expect(changeLines(page)).toEqual([]);
@@ -253,12 +260,19 @@ describe('the audit trail in words', () => {
     await post(t.app, app, { inheritance: 'inherit', _version: '2' }, { cookie: t.admin });
     const page = await text(get(t.app, '/top/sub/app/-/audit_events', { cookie: t.admin }));
     const [inherits, oneValue, custom] = changeLines(page);
-    expect(inherits![0]).toBe('Now inherits Slack notifications from Instance');
-    expect(inherits).toContain('Webhook URL: removed, now inherited');
-    expect(oneValue).toEqual(['Username: app-bot → Inherited']);
-    expect(custom![0]).toBe('Switched to custom settings');
-    expect(custom).toContain('Username: Inherited → app-bot');
-    expect(custom).toContain('Webhook URL: set here, no longer inherited');
+    // What changed is listed; the values that only moved, as they were, fold under one line.
+    expect(inherits).toEqual(['Now inherits Slack notifications from Instance', 'Webhook URL: removed, now inherited']);
+    expect(oneValue).toEqual(['Username: app-bot → cascade (inherited)']);
+    expect(custom).toEqual([
+      'Switched to custom settings',
+      'Webhook URL: set here, no longer inherited',
+      'Username: cascade (inherited) → app-bot',
+    ]);
+    const [givenBack, takenOver] = foldedLines(page);
+    expect(givenBack!.summary).toBe(`${givenBack!.lines.length} values now inherited, the same as they were`);
+    expect(takenOver!.summary).toBe(`${takenOver!.lines.length} values now set here, the same as they inherited`);
+    expect(takenOver!.lines).toContain('Enabled: Yes (inherited) → Yes');
+    expect(takenOver!.lines).not.toContain('Username: cascade (inherited) → app-bot');
   });
 
   it('never shows a secret, on the page or in either download', async () => {

@@ -1,5 +1,5 @@
 /** @module views/pages/audit: the audit trail, newest first, with filters, page links and downloads. */
-import { actionLabel, changeLine, describeChanges, foldSetUp, integrationTitle } from '../../src/audit/describe.js';
+import { actionLabel, changeLine, describeChanges, foldChanges, integrationTitle } from '../../src/audit/describe.js';
 import type { AuditPage } from '../../src/audit/trail.js';
 import { integrationTypes } from '../../src/integrations/index.js';
 import type { FieldErrors } from '../../src/validation.js';
@@ -63,7 +63,7 @@ const auditColumns = (now: Date): EventColumn<AuditPage['events'][number]>[] => 
     cell: (event) => {
       const changes = describeChanges(event);
       if (changes.length === 0) return <span class="muted">No values changed</span>;
-      const { shown, folded, summary } = foldSetUp(changes);
+      const { shown, folded, summary } = foldChanges(changes);
       return (
         <>
           {shown.length > 0 && (
