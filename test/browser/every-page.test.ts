@@ -45,6 +45,7 @@ describe('every page of a demo instance in Chromium with JavaScript on', () => {
     await server.db.transaction((tx) => seedDemo(tx, BROWSER_SECRET_KEY_BASE));
     await seedDemoDeliveries(server.db, BROWSER_SECRET_KEY_BASE);
     tab = await BrowserTab.open(browser, server, true);
+    tab.phoneAccessibility = true;
   });
   afterAll(async () => {
     await tab?.close();

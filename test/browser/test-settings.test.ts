@@ -36,6 +36,12 @@ describeInChromium('Test settings', (run) => {
       expect(run.tab.path()).toBe(before);
       expect(await page.locator('#test-result').count()).toBe(1);
       expect(await page.locator('#test-result').getAttribute('aria-live')).toBe('polite');
+      // The form is dimmed while the request runs and fades back in: contrast is checked once it has.
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('.settings-section')].every(
+          (section) => getComputedStyle(section).opacity === '1',
+        ),
+      );
       await expectNoSeriousAccessibilityViolations(page);
     } else {
       const response = await run.tab.follow(button);
