@@ -12,7 +12,7 @@ import { createGroup } from '../../src/model/groups.js';
 import { createProject } from '../../src/model/projects.js';
 import { type ActorTokens, apiRequest, apiToken, apiTokens, json } from '../support/api.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { buildWorld, must, type World } from '../support/world.js';
+import { buildWorld, must, type World, openWorld } from '../support/world.js';
 
 const API = '/api/v4';
 
@@ -21,8 +21,9 @@ let w: World;
 let tokens: ActorTokens;
 
 beforeEach(async () => {
-  t = await createTestApp();
-  w = await buildWorld(t.db);
+  const opened = await openWorld();
+  t = await createTestApp({ db: opened.db });
+  w = opened.world;
   tokens = await apiTokens(t.db, w);
 });
 

@@ -11,7 +11,7 @@ import { auditEvents, users } from '../../src/db/schema.js';
 import { eq } from 'drizzle-orm';
 import { apiRequest, apiToken, json } from '../support/api.js';
 import { createTestApp, get, post, type TestApp } from '../support/app.js';
-import { buildWorld, type World } from '../support/world.js';
+import { type World, openWorld } from '../support/world.js';
 
 const API = '/api/v4';
 const TOKENS = '/-/user_settings/personal_access_tokens';
@@ -23,8 +23,9 @@ let w: World;
 let sudoToken: string;
 
 beforeEach(async () => {
-  t = await createTestApp();
-  w = await buildWorld(t.db);
+  const opened = await openWorld();
+  t = await createTestApp({ db: opened.db });
+  w = opened.world;
   sudoToken = await apiToken(t.db, w.users.admin, ['api', 'sudo']);
 });
 

@@ -11,7 +11,7 @@ import { findUserById } from '../../src/model/users.js';
 import { type ActorTokens, apiRequest, apiTokens, json } from '../support/api.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { databaseSnapshot } from '../support/snapshot.js';
-import { buildWorld, type World } from '../support/world.js';
+import { type World, openWorld } from '../support/world.js';
 
 const API = '/api/v4';
 const SLACK = { webhook: 'https://hooks.slack.com/services/T000/B000/TREE', channel: '#other' };
@@ -21,8 +21,9 @@ let w: World;
 let tokens: ActorTokens;
 
 beforeEach(async () => {
-  t = await createTestApp();
-  w = await buildWorld(t.db);
+  const opened = await openWorld();
+  t = await createTestApp({ db: opened.db });
+  w = opened.world;
   tokens = await apiTokens(t.db, w);
 });
 

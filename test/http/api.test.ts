@@ -13,7 +13,7 @@ import { SettingsStore } from '../../src/settings/store.js';
 import { type ActorTokens, apiRequest, apiToken, apiTokens, json } from '../support/api.js';
 import { createTestApp, get, sessionCookie, shownValueOf, type TestApp } from '../support/app.js';
 import { projectIntegrations, saveInstanceSlack } from '../support/integrations.js';
-import { buildWorld, must, type World } from '../support/world.js';
+import { must, type World, openWorld } from '../support/world.js';
 import { writeConnection } from '../../src/db/client.js';
 
 const API = '/api/v4';
@@ -25,8 +25,9 @@ let w: World;
 let tokens: ActorTokens;
 
 beforeEach(async () => {
-  t = await createTestApp();
-  w = await buildWorld(t.db);
+  const opened = await openWorld();
+  t = await createTestApp({ db: opened.db });
+  w = opened.world;
   tokens = await apiTokens(t.db, w);
 });
 
@@ -113,9 +114,13 @@ describe('authentication', () => {
 
   it('notes when a token was last used, without writing on every request', async () => {
     const lastUsed = async () =>
-      (await t.db.select().from(personalAccessTokens).where(eq(personalAccessTokens.userId, w.users.reporter.id))).map(
-        (row) => row.lastUsedAt,
-      );
+      (
+        await t.db
+          .select()
+          .from(personalAccessTokens)
+          .where(eq(personalAccessTokens.userId, w.users.reporter.id))
+          .orderBy(personalAccessTokens.id)
+      ).map((row) => row.lastUsedAt);
     expect(await lastUsed()).toEqual([null, null]);
     await call('GET', '/user', tokens.reporter);
     const [, first] = await lastUsed();

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { apiRequest, apiToken } from '../support/api.js';
 import { createTestApp, get, post } from '../support/app.js';
 import { emptyTree, FakeHostClient } from '../support/fake-host-client.js';
-import { ACTORS, buildWorld, type Actor } from '../support/world.js';
+import { ACTORS, buildWorld, openWorld, type Actor } from '../support/world.js';
 import { PERMISSION_MATRIX, type Outcome } from './permission-matrix.js';
 import { answeringRoute, endpoints } from './route-table.js';
 
@@ -55,8 +55,8 @@ describe.each(ROUTES)('$key', ({ key, route }) => {
 
   it.each(cases)('%s: %s', async (actor, expected) => {
     if (!row) throw new Error(`No row for "${key}": add one to test/http/permission-matrix.ts`);
-    const { app, db } = await createTestApp({ hostClients });
-    const world = await buildWorld(db);
+    const { db, world } = await openWorld();
+    const { app } = await createTestApp({ db, hostClients });
     await row.setup?.(app, world);
     const url = row.url(world);
     if (row.api) {
