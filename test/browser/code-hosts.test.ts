@@ -98,6 +98,8 @@ describeInChromium(
         expect(await page.evaluate(() => 'stillTheSamePage' in window)).toBe(true);
         // The answer for an ended run has no trigger: htmx stops asking.
         expect(await progressRegion(page).getAttribute('hx-trigger')).toBeNull();
+        // The connection's state came with it: the page opened while the import ran says it has ended.
+        expect(await page.locator('#code-host-summary .badge').innerText()).toBe('Active');
       } else {
         expect(loads).toBeGreaterThanOrEqual(2);
         // The finished page no longer reloads itself.

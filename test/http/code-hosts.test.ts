@@ -522,6 +522,10 @@ describe('the pages', () => {
       `<section id="sync-progress" class="card" aria-labelledby="sync-progress-title" aria-live="polite" hx-get="/admin/code_hosts/${host.id}/progress" hx-trigger="every 2s" hx-swap="outerHTML">`,
     );
     expect(textOf(page)).toContain('Import: Running (16%)');
+    // While the run goes on, only its region changes.
+    expect(await (await get(h.app, `/admin/code_hosts/${host.id}/progress`, { cookie: h.admin })).text()).not.toContain(
+      'code-host-summary',
+    );
     expect(textOf(page)).toContain('Step groups Groups 1 of 3 Projects 0 of 3');
     expect(page).toContain(`href="/admin/code_hosts/${host.id}/events"`);
 
@@ -541,9 +545,14 @@ describe('the pages', () => {
     expect(fragment).not.toContain('hx-trigger');
     expect(textOf(fragment)).toContain('Import: Finished (100%)');
     expect(textOf(fragment)).toContain('The project "ops/infra" was not imported: Cascade has a project at that path');
+    // Once it has ended, the connection's state and actions too, out of band: the page opened while it ran shows them.
+    const summaryAt = fragment.indexOf('<div id="code-host-summary" hx-swap-oob="outerHTML">');
+    expect(summaryAt).toBeGreaterThan(0);
+    expect(textOf(fragment.slice(summaryAt))).toContain('Active Recent events');
     const after = await (await get(h.app, `/admin/code_hosts/${host.id}`, { cookie: h.admin })).text();
     expect(after).not.toContain('http-equiv="refresh"');
-    expect(after).toContain(fragment);
+    expect(after).toContain(fragment.slice(0, summaryAt));
+    expect(after).toContain(fragment.slice(summaryAt).replace(' hx-swap-oob="outerHTML"', ''));
   });
 
   it('show why a run failed', async () => {

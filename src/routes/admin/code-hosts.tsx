@@ -37,6 +37,7 @@ import {
   CodeHostsPage,
   RemovalSummary,
   SyncProgress,
+  ConnectionSummary,
 } from '../../../views/pages/admin/code-hosts.js';
 
 /** Seconds between reloads of a connection's page while a run is going, without JavaScript. */
@@ -121,27 +122,35 @@ export function adminCodeHostRoutes(): Hono<AppEnv> {
     return redirectWithFlash(c, codeHostPath(outcome.value), `Connected to ${outcome.value.name}.${started}`);
   });
 
+  /** What the connection's page shows of it. */
+  const pageProps = async (c: AppContext, host: CodeHost) => ({
+    host,
+    run: await latestRun(c.var.db, host.id),
+    counts: await importedCounts(c.var.db, host.id),
+    receiverUrl: connectionOptions(c).receiverUrl(host.id),
+    imported: await hasImported(c.var.db, host.id),
+  });
+
   routes.get('/:id', async (c) => {
-    const host = await connectionOf(c);
-    const run = await latestRun(c.var.db, host.id);
+    const props = await pageProps(c, await connectionOf(c));
     return render(
       c,
-      host.name,
-      <CodeHostPage
-        host={host}
-        run={run}
-        counts={await importedCounts(c.var.db, host.id)}
-        receiverUrl={connectionOptions(c).receiverUrl(host.id)}
-        imported={await hasImported(c.var.db, host.id)}
-      />,
-      crumbs({ label: host.name }),
-      run?.status === 'running' ? REFRESH_SECONDS : undefined,
+      props.host.name,
+      <CodeHostPage {...props} />,
+      crumbs({ label: props.host.name }),
+      props.run?.status === 'running' ? REFRESH_SECONDS : undefined,
     );
   });
 
+  /** The run's region; once it has ended, the connection's summary too (out of band), which the end changed. */
   routes.get('/:id/progress', async (c) => {
-    const host = await connectionOf(c);
-    return c.html(<SyncProgress host={host} run={await latestRun(c.var.db, host.id)} />);
+    const props = await pageProps(c, await connectionOf(c));
+    return c.html(
+      <>
+        <SyncProgress host={props.host} run={props.run} />
+        {props.run?.status !== 'running' && <ConnectionSummary {...props} outOfBand />}
+      </>,
+    );
   });
 
   routes.get('/:id/edit', async (c) => {

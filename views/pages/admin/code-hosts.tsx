@@ -195,9 +195,29 @@ interface CodeHostPageProps {
   imported: boolean;
 }
 
-export function CodeHostPage({ host, run, counts, receiverUrl, imported }: CodeHostPageProps) {
+export function CodeHostPage(props: CodeHostPageProps) {
   return (
     <>
+      <ConnectionSummary {...props} />
+      <SyncProgress host={props.host} run={props.run} />
+    </>
+  );
+}
+
+/**
+ * The connection's heading, actions, state and details. The progress route sends it again, out
+ * of band, once the run it followed has ended: the state, the counts and the actions change then.
+ */
+export function ConnectionSummary({
+  host,
+  run,
+  counts,
+  receiverUrl,
+  imported,
+  outOfBand = false,
+}: CodeHostPageProps & { outOfBand?: boolean }) {
+  return (
+    <div id="code-host-summary" {...(outOfBand ? { 'hx-swap-oob': 'outerHTML' } : {})}>
       <div class="page-heading">
         <h1>{host.name}</h1>
         <div class="actions row-actions">
@@ -248,8 +268,7 @@ export function CodeHostPage({ host, run, counts, receiverUrl, imported }: CodeH
           </dd>
         </dl>
       </section>
-      <SyncProgress host={host} run={run} />
-    </>
+    </div>
   );
 }
 
