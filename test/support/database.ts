@@ -1,7 +1,7 @@
 /**
  * Test support: each test's own fresh, migrated database, of the dialect its vitest project
  * runs (vitest.config.ts: `sqlite` or `postgres`). SQLite: a private temporary file, copied from
- * the worker's migrated template (a copy costs ~8 ms, migrating ~35).
+ * a file the test file migrated once (a copy costs ~8 ms, migrating ~35).
  * PostgreSQL: a database copied from the run's migrated template
  * (test/support/postgres-cluster.ts), emptied when the test ends and handed to the worker's
  * next test: copying a database costs PostgreSQL far more than emptying one.
@@ -141,7 +141,7 @@ async function rowTables(client: pg.Client): Promise<RowTables> {
 /**
  * Removes every row but the change counter's, and starts the ids again from 1: the database is
  * as the template made it. Rows are deleted, not truncated: TRUNCATE gives each table and index
- * new files, which cost PostgreSQL ~150 ms a test here, DELETE of a test's few rows ~5 ms. With
+ * new files, which cost PostgreSQL ~110 ms a test here; deleting a test's few rows ~30 ms. With
  * `session_replication_role = replica` no trigger fires (the audit trail's refusal to be deleted
  * from, the foreign keys' checks). Within a transaction of the caller's when `inTransaction`.
  */

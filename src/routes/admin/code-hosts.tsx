@@ -20,7 +20,7 @@ import {
   updateCodeHost,
   type ConnectionOptions,
 } from '../../code-hosts/connections.js';
-import type { CodeHost } from '../../db/schema.js';
+import type { CodeHost, HostSyncRun } from '../../db/schema.js';
 import { NotFound } from '../../errors.js';
 import type { AppContext, AppEnv } from '../../http/context.js';
 import { redirectWithFlash } from '../../http/flash.js';
@@ -122,10 +122,10 @@ export function adminCodeHostRoutes(): Hono<AppEnv> {
     return redirectWithFlash(c, codeHostPath(outcome.value), `Connected to ${outcome.value.name}.${started}`);
   });
 
-  /** What the connection's page shows of it. */
-  const pageProps = async (c: AppContext, host: CodeHost) => ({
+  /** What the connection's page shows of it (`run`: its latest, when already read). */
+  const pageProps = async (c: AppContext, host: CodeHost, run?: HostSyncRun) => ({
     host,
-    run: await latestRun(c.var.db, host.id),
+    run: run ?? (await latestRun(c.var.db, host.id)),
     counts: await importedCounts(c.var.db, host.id),
     receiverUrl: connectionOptions(c).receiverUrl(host.id),
     imported: await hasImported(c.var.db, host.id),
@@ -144,11 +144,14 @@ export function adminCodeHostRoutes(): Hono<AppEnv> {
 
   /** The run's region; once it has ended, the connection's summary too (out of band), which the end changed. */
   routes.get('/:id/progress', async (c) => {
-    const props = await pageProps(c, await connectionOf(c));
+    const host = await connectionOf(c);
+    const run = await latestRun(c.var.db, host.id);
+    if (run?.status === 'running') return c.html(<SyncProgress host={host} run={run} />);
+    const props = await pageProps(c, host, run);
     return c.html(
       <>
-        <SyncProgress host={props.host} run={props.run} />
-        {props.run?.status !== 'running' && <ConnectionSummary {...props} outOfBand />}
+        <SyncProgress host={host} run={run} />
+        <ConnectionSummary {...props} outOfBand />
       </>,
     );
   });
